@@ -1,0 +1,161 @@
+// DNS for the network check, with dns2: UDP with a timeout, and a TCP fallback of our own for
+// truncated answers (dns2's TCP client has no timeout). Several servers are tried in turn; a
+// definite "no such name" is an answer, not a reason to ask the next server.
+import { randomInt } from 'node:crypto';
+import { connect, isIP } from 'node:net';
+import dns2 from 'dns2';
+import type { DnsFailure, DnsLookup, DnsPort } from '../ports/dns.ts';
+import { parseIpAddress, reverseName } from '../checks/ip.ts';
+import type { UpstreamGuard } from './limits.ts';
+
+const { Packet } = dns2;
+type DnsPacket = InstanceType<typeof dns2.Packet>;
+
+export interface DnsServer {
+  host: string;
+  port: number;
+}
+
+export interface Dns2ResolverOptions {
+  servers: DnsServer[];
+  udpTimeoutMs: number;
+  tcpTimeoutMs: number;
+  guard: UpstreamGuard;
+}
+
+type Answer = { ok: true; packet: DnsPacket } | { ok: false; failure: DnsFailure; detail: string };
+
+const MAX_CNAME_HOPS = 8;
+
+export class Dns2Resolver implements DnsPort {
+  constructor(private readonly o: Dns2ResolverOptions) {}
+
+  async reverse(ip: string): Promise<DnsLookup> {
+    const parsed = parseIpAddress(ip);
+    if (!parsed) return { ok: false, failure: 'error', detail: `not an address: ${ip}` };
+    const r = await this.cached(reverseName(parsed), 'PTR');
+    if (!r.ok) return r;
+    const names = r.packet.answers.filter((a) => a.type === Packet.TYPE.PTR && a.domain).map((a) => a.domain as string);
+    return { ok: true, values: [...new Set(names)] };
+  }
+
+  async forward(name: string, family: 4 | 6): Promise<DnsLookup> {
+    const type = family === 4 ? 'A' : 'AAAA';
+    let current = name;
+    for (let hop = 0; hop <= MAX_CNAME_HOPS; hop++) {
+      const r = await this.cached(current, type);
+      if (!r.ok) return r;
+      const answers = r.packet.answers;
+      const addresses = answers.filter((a) => a.type === Packet.TYPE[type] && a.address).map((a) => a.address as string);
+      if (addresses.length) return { ok: true, values: addresses };
+      // Follow the chain to its end; a resolver may have given only the first link.
+      const seen = new Set([current.toLowerCase()]);
+      let next: string | undefined;
+      for (let c = answers.find((a) => a.type === Packet.TYPE.CNAME && a.name.toLowerCase() === current.toLowerCase()); c?.domain; ) {
+        next = c.domain;
+        if (seen.has(next.toLowerCase())) break;
+        seen.add(next.toLowerCase());
+        c = answers.find((a) => a.type === Packet.TYPE.CNAME && a.name.toLowerCase() === next?.toLowerCase());
+      }
+      if (!next || next.toLowerCase() === current.toLowerCase()) return { ok: true, values: [] };
+      current = next;
+    }
+    return { ok: false, failure: 'error', detail: `CNAME chain longer than ${MAX_CNAME_HOPS}` };
+  }
+
+  private cached(name: string, type: 'A' | 'AAAA' | 'PTR'): Promise<Answer> {
+    return this.o.guard
+      .run(`${type} ${name.toLowerCase()}`, () => this.query(name, type), (a) => a.ok || a.failure === 'nxdomain')
+      .catch((err: Error) => ({ ok: false as const, failure: 'timeout' as const, detail: err.message }));
+  }
+
+  private async query(name: string, type: 'A' | 'AAAA' | 'PTR'): Promise<Answer> {
+    let last: Answer = { ok: false, failure: 'error', detail: 'no DNS servers configured' };
+    for (const server of this.o.servers) {
+      let packet: DnsPacket;
+      try {
+        const udp = dns2.UDPClient({
+          dns: server.host,
+          port: server.port,
+          timeout: this.o.udpTimeoutMs,
+          retryOverTCP: false,
+          socketType: isIP(server.host) === 6 ? 'udp6' : 'udp4',
+        } as Parameters<typeof dns2.UDPClient>[0]);
+        packet = await udp(name, type);
+        if (packet.header.tc) packet = await tcpQuery(server, name, type, this.o.tcpTimeoutMs);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        last = { ok: false, failure: e.code === 'ETIMEDOUT' ? 'timeout' : 'error', detail: `${server.host}:${server.port}: ${e.message}` };
+        continue;
+      }
+      switch (packet.header.rcode) {
+        case 0:
+          return { ok: true, packet };
+        case 3:
+          return { ok: false, failure: 'nxdomain', detail: `${name}: no such name` };
+        case 5:
+          last = { ok: false, failure: 'refused', detail: `${server.host}:${server.port} refused ${name}` };
+          break;
+        default:
+          last = { ok: false, failure: 'servfail', detail: `${server.host}:${server.port} rcode ${packet.header.rcode} for ${name}` };
+      }
+    }
+    return last;
+  }
+}
+
+/** One query over TCP (RFC 1035 4.2.2: two-byte length prefix), bounded by its own timeout. */
+export function tcpQuery(server: DnsServer, name: string, type: 'A' | 'AAAA' | 'PTR', timeoutMs: number): Promise<DnsPacket> {
+  const query = new Packet();
+  query.header.id = randomInt(0x10000);
+  query.header.rd = 1;
+  query.questions.push({ name, type: Packet.TYPE[type], class: Packet.CLASS.IN } as DnsPacket['questions'][number]);
+  const body = query.toBuffer();
+  const frame = Buffer.concat([Buffer.from([body.length >> 8, body.length & 0xff]), body]);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: server.host, port: server.port });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const fail = (err: Error & { code?: string }) => {
+      socket.destroy();
+      reject(err);
+    };
+    const timer = setTimeout(() => fail(Object.assign(new Error(`DNS over TCP timed out after ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
+    socket.on('connect', () => socket.write(frame));
+    socket.on('error', (err) => {
+      clearTimeout(timer);
+      fail(err);
+    });
+    socket.on('data', (chunk) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      const all = Buffer.concat(chunks, size);
+      if (all.length >= 2 && all.length >= 2 + all.readUInt16BE(0)) {
+        clearTimeout(timer);
+        socket.destroy();
+        try {
+          const packet = Packet.parse(all.subarray(2, 2 + all.readUInt16BE(0)));
+          if (packet.header.id !== query.header.id) throw new Error('DNS over TCP: answer to another query');
+          resolve(packet);
+        } catch (err) {
+          reject(err as Error);
+        }
+      }
+    });
+    socket.on('end', () => {
+      clearTimeout(timer);
+      fail(new Error('DNS over TCP: connection closed before a full answer'));
+    });
+  });
+}
+
+export function parseHostPort(spec: string, defaultPort: number): DnsServer | undefined {
+  const s = spec.trim();
+  const v6 = s.match(/^\[([^\]]+)\](?::(\d+))?$/);
+  if (v6?.[1]) return isIP(v6[1]) === 6 ? { host: v6[1], port: v6[2] ? Number(v6[2]) : defaultPort } : undefined;
+  if (isIP(s) === 6) return { host: s, port: defaultPort };
+  const m = s.match(/^([A-Za-z0-9.-]+)(?::(\d{1,5}))?$/);
+  if (!m?.[1]) return undefined;
+  const port = m[2] ? Number(m[2]) : defaultPort;
+  return port > 0 && port < 65536 ? { host: m[1], port } : undefined;
+}

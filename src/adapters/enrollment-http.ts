@@ -1,0 +1,135 @@
+// The Enrollment API v1 client. Every answer is validated; a timeout, a 5xx or an answer of the
+// wrong shape becomes `unavailable` (logged with the reason), never an exception. GETs are retried
+// with backoff and cached briefly; a code verification is never retried, shared or cached.
+import type { z } from 'zod';
+import {
+  Account,
+  AccountList,
+  TokenList,
+  VerifyAnswer,
+  type EnrollmentPort,
+  type Upstream,
+} from '../ports/enrollment.ts';
+import type { Logger } from '../ports/logger.ts';
+import { UpstreamGuard } from './limits.ts';
+
+export interface HttpEnrollmentOptions {
+  baseUrl: string;
+  token: string;
+  guard: UpstreamGuard;
+  /** Each HTTP attempt's own limit; the guard's timeout bounds all attempts together. */
+  attemptTimeoutMs: number;
+  retries: number;
+  backoffMs: number;
+  log: Logger;
+  /** Called with each request's duration, for metrics. */
+  observe?: (route: string, ms: number, outcome: string) => void;
+}
+
+type Raw = { status: number; body: unknown } | { status: 'error'; detail: string };
+
+export class HttpEnrollment implements EnrollmentPort {
+  constructor(private readonly o: HttpEnrollmentOptions) {}
+
+  private url(path: string): string {
+    return new URL(path.replace(/^\//, ''), this.o.baseUrl.endsWith('/') ? this.o.baseUrl : `${this.o.baseUrl}/`).toString();
+  }
+
+  private async request(method: 'GET' | 'POST', path: string, signal: AbortSignal, body?: unknown): Promise<Raw> {
+    const started = performance.now();
+    try {
+      const res = await fetch(this.url(path), {
+        method,
+        signal: AbortSignal.any([signal, AbortSignal.timeout(this.o.attemptTimeoutMs)]),
+        headers: {
+          authorization: `Bearer ${this.o.token}`,
+          accept: 'application/json',
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await res.text();
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = Symbol.for('unparseable');
+      }
+      this.o.observe?.(path.split('/')[2] ?? path, performance.now() - started, String(res.status));
+      return { status: res.status, body: parsed };
+    } catch (err) {
+      this.o.observe?.(path.split('/')[2] ?? path, performance.now() - started, 'error');
+      return { status: 'error', detail: ['AbortError', 'TimeoutError'].includes((err as Error).name) ? 'timed out' : (err as Error).message };
+    }
+  }
+
+  private async get<S extends z.ZodType>(path: string, schema: S, what: string): Promise<Upstream<z.infer<S>>> {
+    return this.o.guard.run(
+      `GET ${path}`,
+      async (signal) => {
+        let last: Upstream<z.infer<S>> = { ok: false, reason: 'unavailable', detail: 'not tried' };
+        for (let attempt = 0; attempt <= this.o.retries; attempt++) {
+          if (attempt > 0) await sleep(this.o.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random()), signal);
+          if (signal.aborted) break;
+          const raw = await this.request('GET', path, signal);
+          last = this.interpret(raw, schema, what);
+          const retryable = raw.status === 'error' || (typeof raw.status === 'number' && raw.status >= 500);
+          if (!retryable) break;
+        }
+        return last;
+      },
+      (r) => r.ok || r.reason === 'not-found',
+    ).catch((err: Error) => this.unavailable(what, err.message));
+  }
+
+  private interpret<S extends z.ZodType>(raw: Raw, schema: S, what: string): Upstream<z.infer<S>> {
+    if (raw.status === 'error') return this.unavailable(what, raw.detail);
+    if (raw.status === 404) return { ok: false, reason: 'not-found', detail: `${what}: 404` };
+    if (raw.status === 501) return { ok: false, reason: 'unsupported', detail: `${what}: 501` };
+    if (raw.status !== 200) return this.unavailable(what, `HTTP ${raw.status}`);
+    const parsed = schema.safeParse(raw.body);
+    if (!parsed.success) {
+      return this.unavailable(what, `malformed answer: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'} ${i.message}`).slice(0, 3).join('; ')}`);
+    }
+    return { ok: true, value: parsed.data };
+  }
+
+  private unavailable(what: string, detail: string): { ok: false; reason: 'unavailable'; detail: string } {
+    this.o.log.warn('enrollment API unavailable', { what, detail });
+    return { ok: false, reason: 'unavailable', detail: `${what}: ${detail}` };
+  }
+
+  getAccount(username: string) {
+    return this.get(`/v1/accounts/${encodeURIComponent(username)}`, Account, 'account');
+  }
+
+  async findAccountsByEmail(email: string) {
+    const r = await this.get(`/v1/accounts?email=${encodeURIComponent(email)}`, AccountList, 'accounts by e-mail');
+    return r.ok ? { ok: true as const, value: r.value.accounts } : r;
+  }
+
+  async listTokens(username: string) {
+    const r = await this.get(`/v1/accounts/${encodeURIComponent(username)}/tokens`, TokenList, 'tokens');
+    return r.ok ? { ok: true as const, value: r.value.tokens } : r;
+  }
+
+  async verifyCode(username: string, code: string, maxSkewSteps: number) {
+    const path = `/v1/accounts/${encodeURIComponent(username)}/totp/verify`;
+    try {
+      const raw = await this.o.guard.run(undefined, (signal) => this.request('POST', path, signal, { code, maxSkewSteps }));
+      return this.interpret(raw, VerifyAnswer, 'verify');
+    } catch (err) {
+      return this.unavailable('verify', (err as Error).message);
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+}

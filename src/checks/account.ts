@@ -1,0 +1,40 @@
+// Does the person have an account, and is it usable? A username or an e-mail address will do.
+import type { Account } from '../ports/enrollment.ts';
+import type { CheckDeps, CheckInput, CheckOutput } from './context.ts';
+import { result } from './context.ts';
+
+export type AccountLookup =
+  | { kind: 'found'; account: Account }
+  | { kind: 'missing'; username: string }
+  | { kind: 'unavailable'; username: string; detail: string };
+
+export async function lookupAccount(deps: CheckDeps, who: string): Promise<AccountLookup> {
+  if (who.includes('@')) {
+    const r = await deps.enrollment.findAccountsByEmail(who);
+    if (!r.ok) return r.reason === 'not-found' ? { kind: 'missing', username: who } : { kind: 'unavailable', username: who, detail: r.detail };
+    const preferred = r.value.find((a) => a.status === 'active') ?? r.value[0];
+    return preferred ? { kind: 'found', account: preferred } : { kind: 'missing', username: who };
+  }
+  const r = await deps.enrollment.getAccount(who);
+  if (r.ok) return { kind: 'found', account: r.value };
+  return r.reason === 'not-found' ? { kind: 'missing', username: who } : { kind: 'unavailable', username: who, detail: r.detail };
+}
+
+export async function accountCheck(deps: CheckDeps, input: CheckInput): Promise<CheckOutput> {
+  const who = input.user ?? '';
+  if (!who) return { result: result('account', 'account.unavailable', 'unknown', { username: null, status: null, reason: 'no username given' }, input.lang) };
+  const found = await lookupAccount(deps, who);
+  switch (found.kind) {
+    case 'missing':
+      return { result: result('account', 'account.missing', 'fail', { username: found.username, status: 'none' }, input.lang) };
+    case 'unavailable':
+      return { result: result('account', 'account.unavailable', 'unknown', { username: found.username, status: null, reason: found.detail }, input.lang) };
+    case 'found': {
+      const a = found.account;
+      const data = { username: a.username, status: a.status };
+      return a.status === 'active'
+        ? { result: result('account', 'account.found', 'pass', data, input.lang) }
+        : { result: result('account', 'account.inactive', 'fail', data, input.lang) };
+    }
+  }
+}

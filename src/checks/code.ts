@@ -1,0 +1,35 @@
+// Is the code the person typed right for now? Asked of the enrollment API (the bot never holds a
+// secret), with a per-account limit so the helpdesk is no way around the login's own limits.
+import type { CheckDeps, CheckInput, CheckOutput } from './context.ts';
+import { result } from './context.ts';
+import { agreedCodeOffset, classifyClock } from './clock.ts';
+
+export async function codeCheck(deps: CheckDeps, input: CheckInput): Promise<CheckOutput> {
+  const lang = input.lang;
+  const user = input.user ?? '';
+  const unverifiable = (reason: string) => ({
+    result: result('code', 'code.unverifiable', 'unknown', { offsetSteps: null, reason }, lang),
+  });
+  if (!input.code || !user) return unverifiable('no code or no username');
+  if (!deps.codeAttempts.allow(user)) return unverifiable('rate-limited');
+  const r = await deps.enrollment.verifyCode(user, input.code, deps.settings.codeSearchSteps);
+  if (!r.ok) return unverifiable(r.reason === 'unavailable' ? r.detail : 'the enrollment API cannot verify codes');
+  const { matched, offsetSteps } = r.value;
+  const off = matched ? offsetSteps : null;
+  const reused = input.reusedAfterSeconds !== undefined;
+  const data = { offsetSteps: off, reused, ...(reused ? { reusedAfterSeconds: input.reusedAfterSeconds } : {}) };
+  const valid = off !== null && Math.abs(off) <= deps.settings.codeValidSteps;
+
+  let out: CheckOutput;
+  if (valid) out = { result: result('code', 'code.valid', 'pass', data, lang) };
+  else if (reused || (off !== null && off < 0)) out = { result: result('code', 'code.stale', 'fail', data, lang) };
+  else if (off !== null) out = { result: result('code', 'code.ahead', 'fail', data, lang) };
+  else out = { result: result('code', 'code.invalid', 'fail', data, lang) };
+
+  const agreed = agreedCodeOffset([...(input.codeOffsets ?? []), off]);
+  if (agreed !== undefined && !reused && Math.abs(agreed) > deps.settings.codeValidSteps) {
+    const ref = deps.reference.now();
+    out.extra = [classifyClock(agreed * 30, 15, ref.reference, 'codes', deps.settings, lang)];
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+// What a check is given: the person, what they typed, the ports it may use, and the thresholds.
+import type { Lang } from '../i18n/index.ts';
+import type { DnsPort } from '../ports/dns.ts';
+import type { EnrollmentPort } from '../ports/enrollment.ts';
+import type { Clock, ReferenceTime } from '../ports/time.ts';
+import { catalogues } from '../i18n/index.ts';
+import type { CheckCode, CheckId, CheckResult, CheckStatus } from './catalogue.ts';
+import type { Cidr } from './ip.ts';
+
+export interface CheckInput {
+  user?: string;
+  ip?: string;
+  lang: Lang;
+  /** What the person typed as their device's time, and when (host clock, ms) it arrived. */
+  deviceTime?: { text: string; receivedAtMs: number; typed: boolean };
+  code?: string;
+  reusedAfterSeconds?: number;
+  /** Offsets (in steps) of the codes checked earlier in this conversation, oldest first. */
+  codeOffsets?: Array<number | null>;
+}
+
+export interface CheckSettings {
+  clockDriftingSeconds: number;
+  clockSkewedSeconds: number;
+  codeValidSteps: number;
+  codeSearchSteps: number;
+  tokenPendingMinutes: number;
+  tokenOverdueMinutes: number;
+  typingDelaySeconds: number;
+  exemptDomains: string[];
+  exemptNetworks: Cidr[];
+  codeChecksPerMinute: number;
+}
+
+export const DEFAULT_CHECK_SETTINGS: CheckSettings = {
+  clockDriftingSeconds: 10,
+  clockSkewedSeconds: 30,
+  codeValidSteps: 1,
+  codeSearchSteps: 10,
+  tokenPendingMinutes: 15,
+  tokenOverdueMinutes: 30,
+  typingDelaySeconds: 4,
+  exemptDomains: ['.se'],
+  exemptNetworks: [],
+  codeChecksPerMinute: 5,
+};
+
+/** Allows a few attempts per key per window: a code oracle must not get around the login's own limits. */
+export interface AttemptLimiter {
+  allow(key: string): boolean;
+}
+
+export interface CheckDeps {
+  enrollment: EnrollmentPort;
+  reference: ReferenceTime;
+  dns: DnsPort;
+  clock: Clock;
+  settings: CheckSettings;
+  codeAttempts: AttemptLimiter;
+}
+
+export interface CheckOutput {
+  result: CheckResult;
+  /** Findings for other checks that this one could establish (a clock skew from two codes). */
+  extra?: CheckResult[];
+}
+
+export function result(id: CheckId, code: CheckCode, status: CheckStatus, data: Record<string, unknown>, lang: Lang): CheckResult {
+  return { id, status, code, summary: catalogues[lang].summary[code](data), data };
+}

@@ -1,0 +1,72 @@
+// One diagnostic report: the checks that apply, run concurrently, plus advice for what failed.
+import { catalogues, render, type Lang } from '../i18n/index.ts';
+import type { CentreWords } from '../engine/words.ts';
+import type { CheckId, CheckResult } from './catalogue.ts';
+import type { CheckInput } from './context.ts';
+import type { CheckRunner } from './index.ts';
+
+export interface DiagnosticReport {
+  version: 1;
+  subject: { user: string; ip?: string };
+  generatedAt: string;
+  checks: CheckResult[];
+  advice: Array<{ code: string; text: string }>;
+}
+
+export interface DiagnoseRequest {
+  user: string;
+  ip?: string;
+  deviceTime?: string;
+  code?: string;
+  lang?: Lang;
+}
+
+export function adviceFor(checks: CheckResult[], lang: Lang, words: CentreWords): DiagnosticReport['advice'] {
+  return checks
+    .map((c) => ({ code: c.code, template: catalogues[lang].advice[c.code] }))
+    .filter((a): a is { code: CheckResult['code']; template: string } => a.template !== undefined)
+    .map((a) => ({ code: a.code, text: render(a.template, { ...words }) }));
+}
+
+export async function diagnose(runner: CheckRunner, words: CentreWords, req: DiagnoseRequest, nowMs: number): Promise<DiagnosticReport> {
+  const lang = req.lang ?? 'en';
+  const input: CheckInput = {
+    user: req.user,
+    lang,
+    ...(req.ip ? { ip: req.ip } : {}),
+    ...(req.code ? { code: req.code } : {}),
+    ...(req.deviceTime ? { deviceTime: { text: req.deviceTime, receivedAtMs: nowMs, typed: false } } : {}),
+  };
+  const ids: CheckId[] = ['account', 'token', 'clock'];
+  if (req.code) ids.push('code');
+  if (req.ip) ids.push('network');
+  const outputs = await Promise.all(ids.map((id) => runner.run(id, input)));
+  const checks = outputs.map((o) => o.result);
+  // A clock skew established from codes is better than "unmeasured".
+  for (const extra of outputs.flatMap((o) => o.extra ?? [])) {
+    const i = checks.findIndex((c) => c.id === extra.id);
+    if (i >= 0 && checks[i]?.status === 'unknown') checks[i] = extra;
+  }
+  return {
+    version: 1,
+    subject: { user: req.user, ...(req.ip ? { ip: req.ip } : {}) },
+    generatedAt: new Date(nowMs).toISOString(),
+    checks,
+    advice: adviceFor(checks, lang, words),
+  };
+}
+
+const MARK = { pass: '✔', warn: '!', fail: '✘', unknown: '?' } as const;
+
+export function formatReport(report: DiagnosticReport, lang: Lang): string {
+  const c = catalogues[lang];
+  const lines = [`${report.subject.user}${report.subject.ip ? ` @ ${report.subject.ip}` : ''} — ${report.generatedAt}`];
+  for (const check of report.checks) {
+    lines.push(`${MARK[check.status]} ${c.checkTitle[check.id].padEnd(8)} ${c.statusLabel[check.status].padEnd(7)} ${check.summary}  [${check.code}]`);
+  }
+  if (report.advice.length) {
+    lines.push('');
+    for (const a of report.advice) lines.push(`• ${a.text}`);
+  }
+  return lines.join('\n');
+}

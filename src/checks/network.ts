@@ -1,0 +1,64 @@
+// Is two-factor required from the person's address? Exempt only with forward-confirmed reverse DNS
+// in an exempt domain, or an address in an exempt network (ARCHITECTURE.md, "Defaults").
+import type { DnsLookup } from '../ports/dns.ts';
+import type { CheckCode, CheckStatus } from './catalogue.ts';
+import type { CheckDeps, CheckInput, CheckOutput } from './context.ts';
+import { result } from './context.ts';
+import { inCidr, isPrivate, parseIpAddress, type ParsedIp } from './ip.ts';
+
+const MAX_NAMES = 8;
+
+function inDomain(name: string, domain: string): boolean {
+  const d = domain.toLowerCase().replace(/\.$/, '');
+  return d.startsWith('.') ? name.endsWith(d) : name === d || name.endsWith(`.${d}`);
+}
+
+function sameAddress(ip: ParsedIp, candidate: string): boolean {
+  const c = parseIpAddress(candidate);
+  return c !== undefined && c.family === ip.family && c.value === ip.value;
+}
+
+export async function networkCheck(deps: CheckDeps, input: CheckInput): Promise<CheckOutput> {
+  const lang = input.lang;
+  const ip = input.ip ? parseIpAddress(input.ip) : undefined;
+  const out = (code: CheckCode, status: CheckStatus, data: { ptr?: string[]; confirmedName?: string | null; twoFactorRequired: boolean; reason: string }) => ({
+    result: result('network', code, status, { ip: ip?.text ?? input.ip ?? null, ptr: [], confirmedName: null, ...data }, lang),
+  });
+  if (!ip) return out('network.dns-error', 'unknown', { twoFactorRequired: true, reason: 'no valid address to check' });
+  if (isPrivate(ip)) {
+    return out('network.private', 'unknown', { twoFactorRequired: true, reason: 'a private, loopback or shared (CGNAT) address is not where a person connects from on the internet' });
+  }
+  const exemptNetwork = deps.settings.exemptNetworks.find((c) => inCidr(ip, c));
+
+  const reverse = await deps.dns.reverse(ip.text);
+  if (!reverse.ok && reverse.failure !== 'nxdomain') {
+    if (exemptNetwork) return out('network.exempt', 'pass', { twoFactorRequired: false, reason: `the address is in the exempt network ${exemptNetwork.text}` });
+    return out('network.dns-error', 'unknown', { twoFactorRequired: true, reason: `reverse DNS failed (${reverse.failure}); two-factor is assumed` });
+  }
+  const names = (reverse.ok ? reverse.values : []).map((n) => n.toLowerCase().replace(/\.$/, '')).slice(0, MAX_NAMES);
+  if (exemptNetwork) {
+    return out('network.exempt', 'pass', { ptr: names, twoFactorRequired: false, reason: `the address is in the exempt network ${exemptNetwork.text}` });
+  }
+  if (names.length === 0) return out('network.no-ptr', 'warn', { twoFactorRequired: true, reason: 'the address has no reverse DNS name' });
+
+  const forwards: DnsLookup[] = await Promise.all(names.map((n) => deps.dns.forward(n, ip.family)));
+  const confirmed = names.filter((_, i) => {
+    const f = forwards[i];
+    return f?.ok === true && f.values.some((v) => sameAddress(ip, v));
+  });
+  if (confirmed.length === 0) {
+    const allFailed = forwards.every((f) => !f.ok && f.failure !== 'nxdomain');
+    if (allFailed) return out('network.dns-error', 'unknown', { ptr: names, twoFactorRequired: true, reason: 'forward DNS failed for every name; two-factor is assumed' });
+    return out('network.mismatch', 'warn', { ptr: names, twoFactorRequired: true, reason: 'no reverse DNS name resolves back to the address' });
+  }
+  const exemptName = confirmed.find((n) => deps.settings.exemptDomains.some((d) => inDomain(n, d)));
+  if (exemptName) {
+    return out('network.exempt', 'pass', { ptr: names, confirmedName: exemptName, twoFactorRequired: false, reason: `forward-confirmed name ${exemptName} is in an exempt domain` });
+  }
+  return out('network.outside', 'warn', {
+    ptr: names,
+    confirmedName: confirmed[0] ?? null,
+    twoFactorRequired: true,
+    reason: `the name ${confirmed[0]} is outside the exempt domains (${deps.settings.exemptDomains.join(', ')})`,
+  });
+}

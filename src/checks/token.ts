@@ -1,0 +1,50 @@
+// What state is the person's token in? The newest token that is not revoked decides.
+import type { Token } from '../ports/enrollment.ts';
+import { lookupAccount } from './account.ts';
+import type { CheckDeps, CheckInput, CheckOutput } from './context.ts';
+import { result } from './context.ts';
+
+export function decidingToken(tokens: Token[]): Token | undefined {
+  return tokens
+    .filter((t) => t.state !== 'revoked')
+    .sort((a, b) => Date.parse(b.registeredAt) - Date.parse(a.registeredAt))[0];
+}
+
+export async function tokenCheck(deps: CheckDeps, input: CheckInput): Promise<CheckOutput> {
+  const lang = input.lang;
+  const none = { state: 'none', registeredAt: null, minutesSinceRegistration: null };
+  let username = input.user ?? '';
+  if (username.includes('@')) {
+    const a = await lookupAccount(deps, username);
+    if (a.kind === 'unavailable') return { result: result('token', 'token.unavailable', 'unknown', { ...none, state: null, reason: a.detail }, lang) };
+    if (a.kind === 'missing') return { result: result('token', 'token.none', 'fail', none, lang) };
+    username = a.account.username;
+  }
+  if (!username) return { result: result('token', 'token.unavailable', 'unknown', { ...none, state: null, reason: 'no username given' }, lang) };
+  const r = await deps.enrollment.listTokens(username);
+  if (!r.ok) {
+    if (r.reason === 'not-found') return { result: result('token', 'token.none', 'fail', none, lang) };
+    return { result: result('token', 'token.unavailable', 'unknown', { ...none, state: null, reason: r.detail }, lang) };
+  }
+  const token = decidingToken(r.value);
+  if (!token) return { result: result('token', 'token.none', 'fail', none, lang) };
+  const minutes = Math.max(0, Math.floor((deps.clock.now() - Date.parse(token.registeredAt)) / 60000));
+  const data = {
+    state: token.state,
+    registeredAt: token.registeredAt,
+    minutesSinceRegistration: minutes,
+    tokenId: token.id,
+    activatedAt: token.activatedAt,
+    failCount: token.failCount,
+  };
+  switch (token.state) {
+    case 'active':
+      return { result: result('token', 'token.active', 'pass', data, lang) };
+    case 'pending':
+      return minutes >= deps.settings.tokenOverdueMinutes
+        ? { result: result('token', 'token.pending-overdue', 'fail', data, lang) }
+        : { result: result('token', 'token.pending', 'warn', data, lang) };
+    default:
+      return { result: result('token', 'token.disabled', 'fail', data, lang) };
+  }
+}

@@ -1,0 +1,191 @@
+// The `2fa-helpdesk` command: serve, chat, diagnose, flows check. Exit codes: 0 done, 1 internal
+// fault, 2 bad input or configuration (one line per problem on stderr).
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from './config.ts';
+import { loadFlows } from './engine/loader.ts';
+import { formatProblem } from './engine/problems.ts';
+import { parseIp, parseUsername, parseCode } from './engine/input.ts';
+import { parseDeviceTime } from './checks/device-time.ts';
+import { formatReport } from './checks/diagnose.ts';
+import { isLang, type Lang } from './i18n/index.ts';
+import { createHelpdesk } from './main.ts';
+import { runTerminalChat } from './channels/terminal/chat.ts';
+import { startWebServer } from './channels/web/server.ts';
+import { consoleLogger } from './adapters/console-logger.ts';
+import { HelpdeskError } from './errors.ts';
+
+const USAGE = `Usage: 2fa-helpdesk <command>
+
+  serve                      the web support page (and a terminal chat when run in a terminal)
+  chat [--lang en|sv] [--user NAME] [--session ID]
+                             a conversation on stdin/stdout; works piped
+  diagnose --user NAME|EMAIL [--ip ADDR] [--device-time ISO8601] [--code DIGITS] [--json] [--lang en|sv]
+                             one diagnostic report
+  flows check [DIR]          validate the flows (default: FLOWS_DIR or ./flows)
+
+Configuration comes from the environment; see .env.example.`;
+
+class UsageError extends Error {}
+
+type Io = { out: (s: string) => void; err: (s: string) => void };
+const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+
+function config(env: NodeJS.ProcessEnv, overrides: Record<string, string> = {}): Config {
+  return loadConfig({ ...env, ...overrides });
+}
+
+function lang(value: string | undefined): Lang | undefined {
+  if (value === undefined) return undefined;
+  if (!isLang(value)) throw new UsageError(`--lang must be en or sv (got "${value}")`);
+  return value;
+}
+
+async function flowsCheck(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  const dir = args[0] ?? env.FLOWS_DIR ?? './flows';
+  const { flows, problems } = loadFlows(dir);
+  if (problems.length) {
+    for (const p of problems) io.err(`${formatProblem(p)}\n`);
+    io.err(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${dir}\n`);
+    return 2;
+  }
+  io.out(`${flows.size} flows in ${dir} are valid: ${[...flows.keys()].join(', ')}\n`);
+  return 0;
+}
+
+async function chat(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({ args, options: { lang: { type: 'string' }, user: { type: 'string' }, session: { type: 'string' } }, strict: true });
+  const l = lang(values.lang);
+  const user = values.user === undefined ? undefined : parseUsername(values.user);
+  if (values.user !== undefined && !user) throw new UsageError(`--user must be a username or an e-mail address (got "${values.user}")`);
+  // The terminal is for people: only real problems go to stderr unless LOG_LEVEL says otherwise.
+  const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
+  const app = await createHelpdesk(cfg);
+  try {
+    const who = values.session ?? user ?? os.userInfo().username;
+    await runTerminalChat({
+      runner: app.runner,
+      input: process.stdin,
+      output: process.stdout,
+      conversationId: `terminal:${who}`,
+      ...(l ? { lang: l } : {}),
+      ...(user ? { user } : {}),
+      interactive: Boolean(process.stdin.isTTY),
+    });
+    await app.tickets.drain();
+  } finally {
+    await app.close();
+  }
+  return 0;
+}
+
+async function diagnoseCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      user: { type: 'string' },
+      ip: { type: 'string' },
+      'device-time': { type: 'string' },
+      code: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      lang: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!values.user) throw new UsageError('--user is required (a username or an e-mail address)');
+  const user = parseUsername(values.user);
+  if (!user) throw new UsageError(`--user must be a username or an e-mail address (got "${values.user}")`);
+  const ip = values.ip === undefined ? undefined : parseIp(values.ip);
+  if (values.ip !== undefined && !ip) throw new UsageError(`--ip must be an IPv4 or IPv6 address (got "${values.ip}")`);
+  if (values['device-time'] !== undefined && !parseDeviceTime(values['device-time'])) {
+    throw new UsageError(`--device-time must be an ISO 8601 time such as 2026-11-27T14:32:05+01:00 (got "${values['device-time']}")`);
+  }
+  const code = values.code === undefined ? undefined : parseCode(values.code);
+  if (values.code !== undefined && !code) throw new UsageError('--code must be 6 to 8 digits');
+  const l = lang(values.lang) ?? 'en';
+  const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
+  const app = await createHelpdesk(cfg, { waitForNtp: true });
+  try {
+    const report = await app.diagnose({
+      user,
+      lang: l,
+      ...(ip ? { ip } : {}),
+      ...(code ? { code } : {}),
+      ...(values['device-time'] ? { deviceTime: values['device-time'] } : {}),
+    });
+    io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, l)}\n`);
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  parseArgs({ args, options: {}, strict: true });
+  const cfg = config(env);
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  // With a terminal chat on screen, the log goes quiet unless asked for.
+  const log = consoleLogger(interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL);
+  const app = await createHelpdesk(cfg, { log });
+  const web = await startWebServer(app);
+  const banner = [
+    `2fa-helpdesk is serving the support page on ${web.url} (public URL ${cfg.PUBLIC_URL})`,
+    app.demo ? `Demo enrollment backend on ${app.demo.url}; demo users: alice, bob, carol, dave, erin, frank (see README)` : `Enrollment API: ${cfg.ENROLLMENT_API_URL}`,
+  ];
+  io.err(`${banner.join('\n')}\n`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await web.close();
+    await app.close();
+  };
+  if (interactive) {
+    io.out('Terminal chat (type "quit" to stop the helpdesk):\n\n');
+    await runTerminalChat({ runner: app.runner, input: process.stdin, output: process.stdout, conversationId: `terminal:${os.userInfo().username}`, interactive: true });
+    await stop();
+    return 0;
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await stop();
+  return 0;
+}
+
+export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve(rest, io, env);
+      case 'chat':
+        return await chat(rest, io, env);
+      case 'diagnose':
+        return await diagnoseCommand(rest, io, env);
+      case 'flows':
+        if (rest[0] !== 'check') throw new UsageError('usage: 2fa-helpdesk flows check [DIR]');
+        return await flowsCheck(rest.slice(1), io, env);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"; try 2fa-helpdesk --help`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`2fa-helpdesk: ${(err as Error).message}\n`);
+      return 2;
+    }
+    if (err instanceof HelpdeskError && ['config.invalid', 'flow.invalid', 'store.unavailable'].includes(err.code)) {
+      for (const line of err.message.split('\n')) io.err(`2fa-helpdesk: ${line}\n`);
+      return 2;
+    }
+    io.err(`2fa-helpdesk: internal fault: ${(err as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,139 @@
+// The environment schema: every setting, its default, and what a bad value is told. Parsed once at
+// start-up into a frozen Config; nothing else reads process.env.
+import { z } from 'zod';
+import { parseCidr, type Cidr } from './checks/ip.ts';
+import { parseHostPort, type DnsServer } from './adapters/dns.ts';
+import { HelpdeskError } from './errors.ts';
+
+const int = (min: number, max: number, def: number) =>
+  z.coerce
+    .number({ error: `a whole number from ${min} to ${max}` })
+    .int(`a whole number from ${min} to ${max}`)
+    .min(min, `a whole number from ${min} to ${max}`)
+    .max(max, `a whole number from ${min} to ${max}`)
+    .default(def);
+
+const url = (what: string) =>
+  z.url({ protocol: /^https?$/, error: `${what}: an http(s) URL` });
+
+const hostPortList = (defaultPort: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return [] as DnsServer[];
+      const out: DnsServer[] = [];
+      for (const part of v.split(',').filter((p) => p.trim())) {
+        const hp = parseHostPort(part, defaultPort);
+        if (!hp) {
+          ctx.addIssue({ code: 'custom', message: `host[:port] entries separated by commas; "${part.trim()}" is not one` });
+          return z.NEVER;
+        }
+        out.push(hp);
+      }
+      return out;
+    });
+
+const Env = z.object({
+  PORT: int(0, 65535, 3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: url('PUBLIC_URL').optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  FLOWS_DIR: z.string().min(1).default('./flows'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+
+  ENROLLMENT_API_URL: url('ENROLLMENT_API_URL').optional(),
+  ENROLLMENT_API_TOKEN: z.string().min(1).optional(),
+  ENROLLMENT_TIMEOUT_MS: int(100, 60000, 2000),
+  ENROLLMENT_RETRIES: int(0, 5, 2),
+  ENROLLMENT_MAX_CONCURRENT: int(1, 1000, 8),
+  ENROLLMENT_MIN_TIME_MS: int(0, 60000, 0),
+  ENROLLMENT_CACHE_SECONDS: int(0, 3600, 15),
+  DEMO_ACTIVATION_MINUTES: int(0, 1440, 2),
+
+  DNS_SERVERS: hostPortList(53),
+  DNS_TIMEOUT_MS: int(100, 30000, 1500),
+  NTP_SERVERS: hostPortList(123),
+  NTP_INTERVAL_SECONDS: int(16, 86400, 300),
+  NTP_TIMEOUT_MS: int(100, 30000, 1500),
+  CHECK_TIMEOUT_MS: int(200, 60000, 5000),
+
+  TWOFA_EXEMPT_DOMAINS: z
+    .string()
+    .default('.se')
+    .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean))
+    .refine((ds) => ds.every((d) => /^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(d)), 'domain names separated by commas, like .se,uu.se'),
+  TWOFA_EXEMPT_NETWORKS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const out: Cidr[] = [];
+      for (const part of (v ?? '').split(',').filter((p) => p.trim())) {
+        const c = parseCidr(part);
+        if (!c) {
+          ctx.addIssue({ code: 'custom', message: `CIDR networks separated by commas, like 130.238.0.0/16; "${part.trim()}" is not one` });
+          return z.NEVER;
+        }
+        out.push(c);
+      }
+      return out;
+    }),
+  CLOCK_DRIFTING_SECONDS: int(1, 3600, 10),
+  CLOCK_SKEWED_SECONDS: int(1, 3600, 30),
+  CODE_VALID_STEPS: int(0, 10, 1),
+  CODE_SEARCH_STEPS: int(1, 40, 10),
+  CODE_CHECKS_PER_MINUTE: int(1, 60, 5),
+  TOKEN_PENDING_MINUTES: int(1, 10080, 15),
+  TOKEN_OVERDUE_MINUTES: int(1, 10080, 30),
+  TYPING_DELAY_SECONDS: int(0, 60, 4),
+  CONVERSATION_IDLE_MINUTES: int(1, 43200, 60),
+
+  CENTRE_NAME: z.string().min(1).default('UPPMAX'),
+  ENROLLMENT_PAGE_URL: url('ENROLLMENT_PAGE_URL').default('https://suprintegration.uppmax.uu.se/bootstrapotp/'),
+  IDENTITY_SERVICE: z.string().min(1).default('SUPR'),
+  SUPPORT_URL: url('SUPPORT_URL').default('https://www.uppmax.uu.se/support/'),
+  SUPPORT_EMAIL: z.email({ error: 'an e-mail address' }).default('support@uppmax.uu.se'),
+  TIME_CHECK_URL: url('TIME_CHECK_URL').default('https://time.is/'),
+  TICKET_DIR: z.string().min(1).optional(),
+});
+
+type Env = z.infer<typeof Env>;
+
+export type Config = Readonly<Env & { PUBLIC_URL: string; TICKET_DIR: string }>;
+
+/** Parses the environment; every problem is one line naming the key and what was expected. */
+export function parseConfig(env: Record<string, string | undefined>): { ok: true; config: Config } | { ok: false; errors: string[] } {
+  // An empty value means "not set", as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = Env.safeParse(cleaned);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => {
+        const key = String(i.path[0] ?? '(environment)');
+        const got = cleaned[key];
+        return `${key}: expected ${i.message.replace(/^Invalid input: /, '')}${got !== undefined ? ` (got "${got.slice(0, 60)}")` : ''}`;
+      }),
+    };
+  }
+  const c = parsed.data;
+  const errors: string[] = [];
+  if (c.ENROLLMENT_API_URL && !c.ENROLLMENT_API_TOKEN) errors.push('ENROLLMENT_API_TOKEN: expected a token when ENROLLMENT_API_URL is set');
+  if (c.CLOCK_SKEWED_SECONDS < c.CLOCK_DRIFTING_SECONDS) errors.push('CLOCK_SKEWED_SECONDS: expected at least CLOCK_DRIFTING_SECONDS');
+  if (c.TOKEN_OVERDUE_MINUTES < c.TOKEN_PENDING_MINUTES) errors.push('TOKEN_OVERDUE_MINUTES: expected at least TOKEN_PENDING_MINUTES');
+  if (errors.length) return { ok: false, errors };
+  return {
+    ok: true,
+    config: Object.freeze({
+      ...c,
+      PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT || 3000}`).replace(/\/$/, ''),
+      TICKET_DIR: c.TICKET_DIR ?? `${c.DATA_DIR}/tickets`,
+    }),
+  };
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const r = parseConfig(env);
+  if (!r.ok) throw new HelpdeskError('config.invalid', r.errors.join('\n'));
+  return r.config;
+}

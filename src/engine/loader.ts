@@ -1,0 +1,130 @@
+// Reads flows/*.yaml, checks each file's shape (zod) and then the graph of all flows together.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { HelpdeskError } from '../errors.ts';
+import { FlowHeader, STEP_KINDS, type Flow, type FlowSet, type Step, type StepKind } from './schema.ts';
+import { formatProblem, type FlowProblem } from './problems.ts';
+import { validateGraph } from './validate.ts';
+
+const MAX_FLOW_FILE_BYTES = 256 * 1024;
+
+export interface LoadResult {
+  flows: FlowSet;
+  problems: FlowProblem[];
+}
+
+function keyOf(pathParts: readonly PropertyKey[]): string | undefined {
+  return pathParts.length ? pathParts.map(String).join('.') : undefined;
+}
+
+function zodProblems(file: string, flow: string | undefined, step: string | undefined, error: z.ZodError, prefix: string[] = []) {
+  return error.issues.map<FlowProblem>((issue) => ({
+    file,
+    flow,
+    step,
+    key: keyOf([...prefix, ...issue.path]),
+    message: issue.message,
+  }));
+}
+
+export function parseStep(file: string, flow: string, stepId: string, raw: unknown): { step?: Step; problems: FlowProblem[] } {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { problems: [{ file, flow, step: stepId, message: 'a step must be a mapping' }] };
+  }
+  let kinds = (Object.keys(STEP_KINDS) as StepKind[]).filter((k) => k in raw);
+  // `say` is also an optional key of check and escalate steps (what to say first).
+  if (kinds.length === 2 && kinds.includes('say')) kinds = kinds.filter((k) => k !== 'say');
+  if (kinds.length !== 1) {
+    const found = kinds.length ? `it has ${kinds.join(' and ')}` : 'it has none';
+    return {
+      problems: [
+        { file, flow, step: stepId, message: `a step needs exactly one of ${Object.keys(STEP_KINDS).join(', ')}; ${found}` },
+      ],
+    };
+  }
+  const kind = kinds[0] as StepKind;
+  const parsed = STEP_KINDS[kind].safeParse(raw);
+  if (!parsed.success) return { problems: zodProblems(file, flow, stepId, parsed.error) };
+  return { step: { kind, ...parsed.data } as Step, problems: [] };
+}
+
+export function parseFlowText(file: string, text: string): { flow?: Flow; problems: FlowProblem[] } {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) {
+    return { problems: doc.errors.map((e) => ({ file, message: `not valid YAML: ${e.message.split('\n')[0]}` })) };
+  }
+  const raw: unknown = doc.toJS();
+  const header = FlowHeader.safeParse(raw);
+  if (!header.success) {
+    const id = raw && typeof raw === 'object' && 'id' in raw && typeof raw.id === 'string' ? raw.id : undefined;
+    return { problems: zodProblems(file, id, undefined, header.error) };
+  }
+  const h = header.data;
+  const problems: FlowProblem[] = [];
+  const steps: Record<string, Step> = {};
+  for (const [stepId, rawStep] of Object.entries(h.steps)) {
+    if (!/^[a-z][a-z0-9_]*$/.test(stepId) || stepId === 'end') {
+      problems.push({ file, flow: h.id, step: stepId, message: 'a step id is snake_case and is not "end"' });
+      continue;
+    }
+    const { step, problems: stepProblems } = parseStep(file, h.id, stepId, rawStep);
+    problems.push(...stepProblems);
+    if (step) steps[stepId] = step;
+  }
+  const flow: Flow = {
+    id: h.id,
+    file,
+    title: h.title,
+    order: h.order,
+    topic: h.topic,
+    keywords: h.keywords ?? { en: [], sv: [] },
+    start: h.start,
+    messages: h.messages,
+    steps,
+  };
+  return { flow, problems };
+}
+
+/** Loads every flow file in `dir`. Never throws for bad flows: every problem is returned. */
+export function loadFlows(dir: string): LoadResult {
+  const problems: FlowProblem[] = [];
+  const flows = new Map<string, Flow>();
+  let names: string[];
+  try {
+    names = readdirSync(dir)
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort();
+  } catch (err) {
+    return { flows, problems: [{ file: dir, message: `cannot read the flow folder (${(err as Error).message})` }] };
+  }
+  if (names.length === 0) problems.push({ file: dir, message: 'no flow files (*.yaml) in this folder' });
+  for (const name of names) {
+    const file = path.join(dir, name);
+    if (statSync(file).size > MAX_FLOW_FILE_BYTES) {
+      problems.push({ file, message: `larger than ${MAX_FLOW_FILE_BYTES} bytes` });
+      continue;
+    }
+    const result = parseFlowText(file, readFileSync(file, 'utf8'));
+    problems.push(...result.problems);
+    if (!result.flow) continue;
+    const existing = flows.get(result.flow.id);
+    if (existing) {
+      problems.push({ file, flow: result.flow.id, message: `flow id already used in ${existing.file}` });
+      continue;
+    }
+    flows.set(result.flow.id, result.flow);
+  }
+  problems.push(...validateGraph(flows));
+  return { flows, problems };
+}
+
+/** Loads and validates, or throws one error listing every problem (start-up uses this). */
+export function loadFlowsOrThrow(dir: string): FlowSet {
+  const { flows, problems } = loadFlows(dir);
+  if (problems.length) {
+    throw new HelpdeskError('flow.invalid', `invalid flows:\n${problems.map(formatProblem).join('\n')}`);
+  }
+  return flows;
+}

@@ -1,0 +1,187 @@
+// Runs conversation turns: loads the snapshot, applies the pure transition, performs the checks and
+// hand-overs it asks for, and saves. One error boundary per turn: whatever goes wrong, the person
+// gets an apology and the way to a human, and the stored conversation is left as it was.
+import { catalogues, render, type Lang } from '../i18n/index.ts';
+import type { CheckInput } from '../checks/context.ts';
+import type { CheckRunner } from '../checks/index.ts';
+import type { CheckResult } from '../checks/catalogue.ts';
+import { errorCode, HelpdeskError } from '../errors.ts';
+import type { ConversationStore } from '../ports/store.ts';
+import type { TicketSink } from '../ports/tickets.ts';
+import type { Clock } from '../ports/time.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { Reply } from './replies.ts';
+import type { FlowSet } from './schema.ts';
+import { newSnapshot, type Snapshot, type Subject } from './snapshot.ts';
+import { renderTranscript } from './transcript.ts';
+import { HUMAN_CHOICE, MENU_CHOICE, transition, type EngineEvent, type Effect } from './transition.ts';
+import type { CentreWords } from './words.ts';
+
+export interface RunnerDeps {
+  flows: FlowSet;
+  words: CentreWords;
+  checks: CheckRunner;
+  store: ConversationStore;
+  tickets: TicketSink;
+  clock: Clock;
+  codeKey: string;
+  idleMs: number;
+  log: Logger;
+}
+
+export interface TurnOptions {
+  /** The language the channel knows the person uses; otherwise it is guessed from what they type. */
+  lang?: Lang;
+  /** Who the channel knows this is (terminal --user, Slack profile e-mail, the web request's address). */
+  subject?: Subject;
+  channel?: string;
+}
+
+export interface TurnResult {
+  replies: Reply[];
+  snapshot: Snapshot;
+  /** Set when the conversation was new, had expired, or could not be read. */
+  fresh: boolean;
+}
+
+const MAX_EFFECTS_PER_TURN = 20;
+
+export class ConversationRunner {
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly deps: RunnerDeps) {}
+
+  /** Turns for one conversation run one at a time, in arrival order. */
+  turn(id: string, event: EngineEvent, options: TurnOptions = {}): Promise<TurnResult> {
+    const previous = this.queues.get(id) ?? Promise.resolve();
+    const next = previous.then(() => this.guardedTurn(id, event, options));
+    const tail = next.catch(() => undefined);
+    this.queues.set(id, tail);
+    void tail.then(() => {
+      if (this.queues.get(id) === tail) this.queues.delete(id);
+    });
+    return next;
+  }
+
+  async peek(id: string): Promise<Snapshot | undefined> {
+    const loaded = await this.deps.store.load(id);
+    return loaded.kind === 'found' ? loaded.snapshot : undefined;
+  }
+
+  transcript(snapshot: Snapshot, lang?: Lang): string[] {
+    return renderTranscript(this.deps.flows, this.deps.words, snapshot, lang);
+  }
+
+  private async guardedTurn(id: string, event: EngineEvent, options: TurnOptions): Promise<TurnResult> {
+    const now = this.deps.clock.now();
+    let snapshot: Snapshot | undefined;
+    try {
+      const { snapshot: loaded, notices, fresh } = await this.open(id, now, options);
+      snapshot = loaded;
+      const { replies, snapshot: after } = await this.run(loaded, fresh && event.type === 'resume' ? { type: 'start' } : event);
+      await this.deps.store.save(after);
+      return { replies: [...notices, ...replies], snapshot: after, fresh };
+    } catch (err) {
+      this.deps.log.error('turn failed', { code: errorCode(err), conversation: id, err });
+      const lang = snapshot?.lang ?? options.lang ?? 'en';
+      const c = catalogues[lang];
+      const apology: Reply[] = [
+        { kind: 'text', text: render(c.system.apology, { ...this.deps.words }) },
+        {
+          kind: 'choices',
+          prompt: c.system.menu_prompt,
+          choices: [
+            { id: HUMAN_CHOICE, label: c.shared.talk_to_human ?? 'Talk to a person' },
+            { id: MENU_CHOICE, label: c.shared.back_to_menu ?? 'Menu' },
+          ],
+        },
+      ];
+      if (err instanceof HelpdeskError && err.code === 'store.unavailable') throw err;
+      return { replies: apology, snapshot: snapshot ?? newSnapshot(id, now, { lang }), fresh: false };
+    }
+  }
+
+  private async open(id: string, now: number, options: TurnOptions): Promise<{ snapshot: Snapshot; notices: Reply[]; fresh: boolean }> {
+    const loaded = await this.deps.store.load(id);
+    const make = () => newSnapshot(id, now, { ...(options.lang ? { lang: options.lang } : {}), subject: { ...options.subject } });
+    if (loaded.kind === 'none') return { snapshot: make(), notices: [], fresh: true };
+    if (loaded.kind === 'quarantined') {
+      this.deps.log.warn('stored conversation unreadable; set aside', { conversation: id, reason: loaded.reason });
+      return { snapshot: make(), notices: [], fresh: true };
+    }
+    const s = loaded.snapshot;
+    if (now - s.updatedAt > this.deps.idleMs) {
+      const lang = options.lang ?? s.lang;
+      return { snapshot: make(), notices: [{ kind: 'text', text: catalogues[lang].system.expired, notice: true }], fresh: true };
+    }
+    // What the channel knows about the person wins over what was typed earlier.
+    if (options.subject) s.subject = { ...s.subject, ...options.subject };
+    if (options.lang && options.lang !== s.lang) {
+      s.lang = options.lang;
+      s.langFixed = true;
+    }
+    return { snapshot: s, notices: [], fresh: false };
+  }
+
+  private async run(start: Snapshot, first: EngineEvent): Promise<{ replies: Reply[]; snapshot: Snapshot }> {
+    const replies: Reply[] = [];
+    let snapshot = start;
+    let event: EngineEvent | undefined = first;
+    for (let i = 0; event && i <= MAX_EFFECTS_PER_TURN; i++) {
+      const r = transition(
+        { flows: this.deps.flows, words: this.deps.words, now: this.deps.clock.now(), codeKey: this.deps.codeKey },
+        snapshot,
+        event,
+      );
+      snapshot = r.snapshot;
+      replies.push(...r.replies);
+      event = r.effect ? await this.perform(snapshot, r.effect) : undefined;
+    }
+    if (event) throw new HelpdeskError('engine.fault', `conversation ${start.id} asked for more than ${MAX_EFFECTS_PER_TURN} checks in one turn`);
+    return { replies, snapshot };
+  }
+
+  private async perform(s: Snapshot, effect: Effect): Promise<EngineEvent> {
+    if (effect.type === 'check') {
+      const input: CheckInput = {
+        lang: s.lang,
+        ...(s.subject.user ? { user: s.subject.user } : {}),
+        ...(s.subject.ip ? { ip: s.subject.ip } : {}),
+        ...(typeof s.vars.deviceTime === 'string'
+          ? { deviceTime: { text: s.vars.deviceTime, receivedAtMs: Number(s.vars.deviceTimeAt), typed: true } }
+          : {}),
+        ...(effect.code ? { code: effect.code } : {}),
+        ...(effect.reusedAfterSeconds !== undefined ? { reusedAfterSeconds: effect.reusedAfterSeconds } : {}),
+        // The code just typed is the last entry and has no offset yet.
+        codeOffsets: s.codes.slice(0, effect.check === 'code' ? -1 : undefined).map((c) => c.off),
+      };
+      const out = await this.deps.checks.run(effect.check, input);
+      this.deps.log.info('check', { conversation: s.id, check: effect.check, code: out.result.code });
+      return { type: 'checked', result: out.result, ...(out.extra ? { extra: out.extra } : {}) };
+    }
+    const findings: CheckResult[] = s.findings.map((f) => ({
+      id: f.id,
+      status: f.status,
+      code: f.code as CheckResult['code'],
+      data: f.data,
+      summary: catalogues.en.summary[f.code as CheckResult['code']]?.(f.data) ?? '',
+    }));
+    try {
+      const { reference } = await this.deps.tickets.open({
+        conversationId: s.id,
+        urgent: effect.urgent,
+        lang: s.lang,
+        subject: s.subject,
+        ...(typeof s.vars.note === 'string' ? { note: s.vars.note } : {}),
+        transcript: effect.attach.includes('transcript') ? renderTranscript(this.deps.flows, this.deps.words, s, 'en') : [],
+        findings: effect.attach.includes('checks') ? findings : [],
+        createdAt: new Date(this.deps.clock.now()).toISOString(),
+      });
+      this.deps.log.info('escalated', { conversation: s.id, ticket: reference, urgent: effect.urgent });
+      return { type: 'escalated', ticket: reference };
+    } catch (err) {
+      this.deps.log.error('ticket could not be filed', { code: errorCode(err), conversation: s.id, err });
+      return { type: 'escalated', ticket: null };
+    }
+  }
+}

@@ -1,0 +1,102 @@
+// The shape of a flow file (zod). The graph rules (reachability, handled outcomes, known targets and
+// placeholders) live in validate.ts; this file only says what a well-formed step looks like.
+import { z } from 'zod';
+import { CHECK_IDS } from '../checks/catalogue.ts';
+
+const ID = /^[a-z][a-z0-9_]*$/;
+export const END = 'end';
+
+export const Text = z.strictObject({
+  en: z.string().trim().min(1, 'the English text is empty'),
+  sv: z.string().trim().min(1, 'the Swedish text is empty'),
+});
+export type Text = z.infer<typeof Text>;
+
+/** A message: a key (of the flow's `messages`, the shared catalogue, or `advice.<code>`) or inline text. */
+export const MessageRef = z.union([z.string().regex(/^[a-z][a-z0-9_.-]*$/, 'a message key (snake_case)'), Text]);
+export type MessageRef = z.infer<typeof MessageRef>;
+
+const Target = z.string().regex(ID, 'a step id in snake_case, or "end"');
+const StepId = z.string().regex(ID, 'a step id in snake_case');
+
+export const INPUT_KINDS = ['username', 'code', 'device_time', 'ip', 'text'] as const;
+export type InputKind = (typeof INPUT_KINDS)[number];
+
+export const SayStep = z.strictObject({
+  say: z.union([MessageRef, z.array(MessageRef).min(1)]),
+  link: z.strictObject({ url: z.string().min(1), label: MessageRef }).optional(),
+  qr: z.string().min(1).optional(),
+  next: Target,
+});
+
+export const AskStep = z.strictObject({
+  ask: MessageRef,
+  choices: z
+    .record(StepId, z.union([Target, z.strictObject({ next: Target, label: MessageRef })]))
+    .refine((c) => Object.keys(c).length >= 1, 'at least one choice'),
+});
+
+export const InputStep = z.strictObject({
+  input: z.enum(INPUT_KINDS),
+  prompt: MessageRef,
+  next: Target,
+  skip: Target.optional(),
+});
+
+export const CheckStep = z.strictObject({
+  check: z.enum(CHECK_IDS),
+  say: MessageRef.optional(),
+  on: z.record(z.string(), Target),
+});
+
+export const EscalateStep = z.strictObject({
+  escalate: z.literal('support'),
+  urgent: z.boolean().default(false),
+  say: MessageRef.optional(),
+  attach: z.array(z.enum(['transcript', 'checks'])).default(['transcript', 'checks']),
+});
+
+export const GotoStep = z.strictObject({ flow: z.string().regex(ID, 'a flow id in snake_case') });
+
+export const STEP_KINDS = {
+  say: SayStep,
+  ask: AskStep,
+  input: InputStep,
+  check: CheckStep,
+  escalate: EscalateStep,
+  flow: GotoStep,
+} as const;
+export type StepKind = keyof typeof STEP_KINDS;
+
+export type Step =
+  | ({ kind: 'say' } & z.infer<typeof SayStep>)
+  | ({ kind: 'ask' } & z.infer<typeof AskStep>)
+  | ({ kind: 'input' } & z.infer<typeof InputStep>)
+  | ({ kind: 'check' } & z.infer<typeof CheckStep>)
+  | ({ kind: 'escalate' } & z.infer<typeof EscalateStep>)
+  | ({ kind: 'flow' } & z.infer<typeof GotoStep>);
+
+export const FlowHeader = z.strictObject({
+  id: z.string().regex(ID, 'a flow id in snake_case'),
+  title: Text,
+  order: z.number().int().default(100),
+  topic: z.boolean().default(true),
+  keywords: z.strictObject({ en: z.array(z.string().min(2)), sv: z.array(z.string().min(2)) }).optional(),
+  start: StepId,
+  messages: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a message key in snake_case'), Text).default({}),
+  steps: z.record(z.string(), z.unknown()),
+});
+
+export interface Flow {
+  id: string;
+  file: string;
+  title: Text;
+  order: number;
+  topic: boolean;
+  keywords: { en: string[]; sv: string[] };
+  start: string;
+  messages: Record<string, Text>;
+  steps: Record<string, Step>;
+}
+
+export type FlowSet = ReadonlyMap<string, Flow>;

@@ -1,0 +1,44 @@
+// Renders a stored transcript (user text and references to what the bot said) for a person.
+import { catalogues, render, type Lang } from '../i18n/index.ts';
+import type { SystemKey } from '../i18n/catalogue.ts';
+import type { CheckCode } from '../checks/catalogue.ts';
+import { messageTemplate } from './messages.ts';
+import type { FlowSet, MessageRef } from './schema.ts';
+import type { Snapshot } from './snapshot.ts';
+import type { CentreWords } from './words.ts';
+
+function stamp(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  return `${String(m).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+export function renderTranscript(flows: FlowSet, words: CentreWords, s: Snapshot, lang: Lang = s.lang): string[] {
+  const vars: Record<string, unknown> = { ...words, user: s.subject.user ?? '' };
+  for (const f of s.findings) for (const [k, v] of Object.entries(f.data)) vars[`check.${f.id}.${k}`] = v;
+  const c = catalogues[lang];
+  return s.transcript.map(([t, who, text]) => {
+    if (who === 'u') return `${stamp(t)} person: ${text.startsWith('choice:') ? `[${text.slice(7)}]` : text}`;
+    let said = text;
+    if (text.startsWith('sys:')) {
+      const [, key, ticket] = text.split(':');
+      said = render(c.system[key as SystemKey] ?? key ?? '', { ...vars, ticket, limit: 2000 });
+    } else if (text.startsWith('chk:')) {
+      const code = text.slice(4) as CheckCode;
+      const finding = s.findings.find((f) => f.code === code);
+      said = `[${code}] ${finding ? c.summary[code]?.(finding.data) ?? '' : ''}`.trim();
+    } else if (text.startsWith('flow:')) {
+      said = `— ${flows.get(text.slice(5))?.title[lang] ?? text.slice(5)} —`;
+    } else {
+      const [flowId, stepId] = text.split('/');
+      const flow = flows.get(flowId ?? '');
+      const step = flow?.steps[stepId ?? ''];
+      let ref: MessageRef | undefined;
+      if (step?.kind === 'say') ref = Array.isArray(step.say) ? step.say[0] : step.say;
+      else if (step?.kind === 'ask') ref = step.ask;
+      else if (step?.kind === 'input') ref = step.prompt;
+      else if (step?.kind === 'escalate' || step?.kind === 'check') ref = step.say;
+      if (flow && ref) said = render(messageTemplate(flow, ref, lang) ?? '', vars);
+    }
+    return `${stamp(t)} bot: ${said}`;
+  });
+}

@@ -1,0 +1,428 @@
+// The pure heart of the bot: (snapshot, event) -> (snapshot, replies, effect). No I/O, no clock of
+// its own (`env.now`), so every conversation can be replayed in a test without waiting.
+import { createHmac } from 'node:crypto';
+import type { CheckId, CheckResult } from '../checks/catalogue.ts';
+import { parseDeviceTime } from '../checks/device-time.ts';
+import { catalogues, render, type Lang } from '../i18n/index.ts';
+import type { SystemKey } from '../i18n/catalogue.ts';
+import { cleanInput, normalise, parseCode, parseIp, parseUsername, SKIP_WORDS } from './input.ts';
+import { messageTemplate } from './messages.ts';
+import type { Choice, Reply } from './replies.ts';
+import { route } from './router.ts';
+import { END, type Flow, type FlowSet, type MessageRef, type Step } from './schema.ts';
+import { TRANSCRIPT_LIMIT, USER_TEXT_LIMIT, type Snapshot } from './snapshot.ts';
+import { HANDOVER_FLOW } from './validate.ts';
+import type { CentreWords } from './words.ts';
+
+export interface EngineEnv {
+  flows: FlowSet;
+  words: CentreWords;
+  now: number;
+  /** Key for the fingerprints of typed codes (so a reused code is noticed without keeping it). */
+  codeKey: string;
+}
+
+export type EngineEvent =
+  | { type: 'start' }
+  | { type: 'resume' }
+  | { type: 'text'; text: string }
+  | { type: 'choice'; id: string }
+  | { type: 'topic'; flow: string }
+  | { type: 'checked'; result: CheckResult; extra?: CheckResult[] }
+  | { type: 'escalated'; ticket: string | null };
+
+/** Inputs a check needs that are not in the snapshot: a code is used once and never stored. */
+export interface CheckRequest {
+  type: 'check';
+  check: CheckId;
+  code?: string;
+  /** The same code was typed before, this many seconds ago (the reused-first-code problem). */
+  reusedAfterSeconds?: number;
+}
+
+export interface EscalateRequest {
+  type: 'escalate';
+  urgent: boolean;
+  attach: Array<'transcript' | 'checks'>;
+}
+
+export type Effect = CheckRequest | EscalateRequest;
+
+export interface TransitionResult {
+  snapshot: Snapshot;
+  replies: Reply[];
+  effect?: Effect;
+}
+
+const MENU_WORDS = ['menu', 'meny', 'start over', 'restart', 'borja om', 'main menu', 'huvudmeny'];
+const HUMAN_WORDS = ['human', 'manniska', 'person', 'a person', 'talk to a person', 'talk to a human', 'prata med en person', 'agent', 'operator'];
+export const MENU_CHOICE = '_menu';
+export const HUMAN_CHOICE = '_human';
+
+class Turn {
+  readonly replies: Reply[] = [];
+  effect?: Effect;
+
+  constructor(
+    readonly env: EngineEnv,
+    readonly s: Snapshot,
+  ) {}
+
+  get lang(): Lang {
+    return this.s.lang;
+  }
+
+  vars(extra: Record<string, unknown> = {}): Record<string, unknown> {
+    const v: Record<string, unknown> = { ...this.env.words, user: this.s.subject.user ?? '', ...extra };
+    for (const f of this.s.findings) for (const [k, val] of Object.entries(f.data)) v[`check.${f.id}.${k}`] = val;
+    return v;
+  }
+
+  sys(key: SystemKey, extra: Record<string, unknown> = {}): string {
+    return render(catalogues[this.lang].system[key], this.vars(extra));
+  }
+
+  log(who: 'u' | 'b', text: string): void {
+    const t = this.s.transcript;
+    t.push([Math.round((this.env.now - this.s.startedAt) / 1000), who, text]);
+    if (t.length > TRANSCRIPT_LIMIT) t.splice(0, t.length - TRANSCRIPT_LIMIT);
+  }
+
+  say(key: SystemKey, extra: Record<string, unknown> = {}, notice = false): void {
+    this.replies.push({ kind: 'text', text: this.sys(key, extra), ...(notice ? { notice } : {}) });
+    this.log('b', `sys:${key}`);
+  }
+
+  flow(): Flow | undefined {
+    return this.s.flow ? this.env.flows.get(this.s.flow) : undefined;
+  }
+
+  text(flow: Flow, ref: MessageRef): string {
+    return render(messageTemplate(flow, ref, this.lang) ?? String(ref), this.vars());
+  }
+
+  topics(): Choice[] {
+    return [...this.env.flows.values()]
+      .filter((f) => f.topic)
+      .sort((a, b) => a.order - b.order || a.id.localeCompare(b.id))
+      .map((f) => ({ id: f.id, label: f.title[this.lang] }));
+  }
+
+  menu(promptKey: SystemKey): void {
+    this.s.status = 'menu';
+    this.s.flow = null;
+    this.s.step = null;
+    this.replies.push({ kind: 'choices', prompt: this.sys(promptKey), choices: this.topics() });
+    this.log('b', `sys:${promptKey}`);
+  }
+
+  startFlow(flowId: string): void {
+    const flow = this.env.flows.get(flowId);
+    if (!flow) {
+      this.menu('not_understood');
+      return;
+    }
+    this.s.status = 'active';
+    this.s.flow = flow.id;
+    this.s.vars = {};
+    this.replies.push({ kind: 'text', text: flow.title[this.lang] });
+    this.log('b', `flow:${flow.id}`);
+    this.enter(flow.start);
+  }
+
+  end(): void {
+    this.s.status = 'ended';
+    this.s.flow = null;
+    this.s.step = null;
+    this.say('ended');
+  }
+
+  /** Runs steps that need no answer until one waits for the person, asks for a check, or ends. */
+  enter(stepId: string, request: Partial<CheckRequest> = {}): void {
+    for (let hops = 0; hops < 200; hops++) {
+      const flow = this.flow();
+      if (stepId === END || !flow) return this.end();
+      const step = flow.steps[stepId];
+      if (!step) return this.end();
+      this.s.step = stepId;
+      const ref = `${flow.id}/${stepId}`;
+      switch (step.kind) {
+        case 'say': {
+          for (const m of Array.isArray(step.say) ? step.say : [step.say]) this.replies.push({ kind: 'text', text: this.text(flow, m) });
+          if (step.qr) this.replies.push({ kind: 'image', format: 'qr', data: render(step.qr, this.vars()), alt: this.text(flow, Array.isArray(step.say) ? step.say[0]! : step.say) });
+          if (step.link) this.replies.push({ kind: 'link', url: render(step.link.url, this.vars()), label: this.text(flow, step.link.label) });
+          this.log('b', ref);
+          stepId = step.next;
+          continue;
+        }
+        case 'ask':
+          this.replies.push({ kind: 'choices', prompt: this.text(flow, step.ask), choices: this.choices(flow, step) });
+          this.log('b', ref);
+          return;
+        case 'input': {
+          const known = step.input === 'username' ? this.s.subject.user : step.input === 'ip' ? this.s.subject.ip : undefined;
+          if (known) {
+            stepId = step.next;
+            continue;
+          }
+          this.replies.push({ kind: 'prompt', text: this.text(flow, step.prompt), input: step.input });
+          this.log('b', ref);
+          return;
+        }
+        case 'check':
+          if (step.say) this.replies.push({ kind: 'text', text: this.text(flow, step.say) });
+          this.effect = { type: 'check', check: step.check, ...request };
+          return;
+        case 'escalate':
+          if (step.say) this.replies.push({ kind: 'text', text: this.text(flow, step.say) });
+          this.log('b', ref);
+          this.effect = { type: 'escalate', urgent: step.urgent, attach: step.attach };
+          return;
+        case 'flow': {
+          const target = this.env.flows.get(step.flow);
+          if (!target) return this.end();
+          this.s.flow = target.id;
+          this.log('b', `flow:${target.id}`);
+          stepId = target.start;
+          continue;
+        }
+      }
+    }
+    throw new Error(`flow ${this.s.flow} does not stop for input`);
+  }
+
+  choices(flow: Flow, step: Extract<Step, { kind: 'ask' }>): Choice[] {
+    return Object.entries(step.choices).map(([id, c]) => ({ id, label: this.text(flow, typeof c === 'string' ? id : c.label) }));
+  }
+
+  currentStep(): Step | undefined {
+    return this.flow()?.steps[this.s.step ?? ''];
+  }
+
+  /** Shows again what the conversation is waiting for (after a restart, or a bad answer). */
+  repeat(): void {
+    const flow = this.flow();
+    const step = this.currentStep();
+    if (this.s.status !== 'active' || !flow || !step) return this.menu('menu_prompt');
+    if (step.kind === 'ask') this.replies.push({ kind: 'choices', prompt: this.text(flow, step.ask), choices: this.choices(flow, step) });
+    else if (step.kind === 'input') this.replies.push({ kind: 'prompt', text: this.text(flow, step.prompt), input: step.input });
+    else this.enter(this.s.step ?? END);
+  }
+
+  pickChoice(text: string, choices: Choice[]): string | undefined {
+    const said = normalise(text);
+    const n = Number(said);
+    if (Number.isInteger(n) && n >= 1 && n <= choices.length) return choices[n - 1]?.id;
+    const other: Lang = this.lang === 'en' ? 'sv' : 'en';
+    for (const c of choices) {
+      if (said === normalise(c.label) || said === normalise(c.id.replace(/_/g, ' '))) return c.id;
+    }
+    // The same choice in the other language ("ja" while the buttons say "Yes").
+    const flow = this.flow();
+    const step = this.currentStep();
+    if (flow && step?.kind === 'ask') {
+      for (const [id, c] of Object.entries(step.choices)) {
+        const label = messageTemplate(flow, typeof c === 'string' ? id : c.label, other);
+        if (label && said === normalise(label)) return id;
+      }
+    }
+    return undefined;
+  }
+
+  choose(id: string): void {
+    if (id === MENU_CHOICE) return this.menu('menu_prompt');
+    if (id === HUMAN_CHOICE) return this.startFlow(HANDOVER_FLOW);
+    const flow = this.flow();
+    const step = this.currentStep();
+    if (this.s.status !== 'active' || !flow || step?.kind !== 'ask') {
+      if (this.env.flows.has(id)) return this.startFlow(id);
+      return this.menu('not_understood');
+    }
+    const choice = step.choices[id];
+    if (choice === undefined) {
+      this.replies.push({ kind: 'text', text: this.sys('pick_one') });
+      return this.repeat();
+    }
+    this.log('u', `choice:${id}`);
+    this.enter(typeof choice === 'string' ? choice : choice.next);
+  }
+
+  answerInput(text: string, step: Extract<Step, { kind: 'input' }>): void {
+    const skipping = SKIP_WORDS.includes(normalise(text));
+    if (skipping && step.skip) {
+      this.log('u', text);
+      return this.enter(step.skip);
+    }
+    switch (step.input) {
+      case 'code': {
+        const code = parseCode(text);
+        if (!code) {
+          this.log('u', '[not a code]');
+          this.say('bad_code_format');
+          return this.repeat();
+        }
+        this.log('u', '[code]');
+        const h = createHmac('sha256', this.env.codeKey).update(`${this.s.id}:${code}`).digest('base64url').slice(0, 16);
+        const earlier = this.s.codes.find((c) => c.h === h);
+        this.s.codes.push({ h, at: this.env.now, off: null });
+        if (this.s.codes.length > 10) this.s.codes.shift();
+        const reused = earlier ? Math.round((this.env.now - earlier.at) / 1000) : undefined;
+        return this.enter(step.next, { code, ...(reused !== undefined && reused >= 30 ? { reusedAfterSeconds: reused } : {}) });
+      }
+      case 'device_time': {
+        if (!parseDeviceTime(text)) {
+          this.log('u', text.slice(0, USER_TEXT_LIMIT));
+          this.say('bad_time_format');
+          return this.repeat();
+        }
+        this.log('u', text);
+        this.s.vars.deviceTime = text;
+        this.s.vars.deviceTimeAt = this.env.now;
+        return this.enter(step.next);
+      }
+      case 'ip': {
+        const ip = parseIp(text);
+        this.log('u', text.slice(0, USER_TEXT_LIMIT));
+        if (!ip) {
+          this.say('bad_ip');
+          return this.repeat();
+        }
+        this.s.subject.ip = ip;
+        return this.enter(step.next);
+      }
+      case 'username': {
+        const user = parseUsername(text);
+        this.log('u', text.slice(0, USER_TEXT_LIMIT));
+        if (!user) {
+          this.say('bad_username');
+          return this.repeat();
+        }
+        // An e-mail address stands in for the username until the account check finds the real one.
+        this.s.subject.user = user;
+        if (user.includes('@')) this.s.subject.email = user;
+        this.s.subject.identity ??= 'claimed';
+        return this.enter(step.next);
+      }
+      case 'text':
+        this.log('u', text.slice(0, USER_TEXT_LIMIT));
+        this.s.vars.note = text.slice(0, USER_TEXT_LIMIT);
+        return this.enter(step.next);
+    }
+  }
+
+  onText(raw: string): void {
+    const input = cleanInput(raw);
+    if (input.tooLong) this.say('too_long', { limit: 2000 }, true);
+    if (input.secret) {
+      this.log('u', '[removed: looked like a secret]');
+      this.say('secret_warning', {}, true);
+      return this.repeat();
+    }
+    if (input.unprintable) {
+      this.log('u', '[unreadable]');
+      this.say('unprintable');
+      return;
+    }
+    if (!input.text) {
+      this.say('empty_input');
+      return;
+    }
+    const said = normalise(input.text);
+    if (MENU_WORDS.includes(said)) {
+      this.log('u', input.text);
+      return this.menu('menu_prompt');
+    }
+    if (HUMAN_WORDS.includes(said)) {
+      this.log('u', input.text);
+      return this.startFlow(HANDOVER_FLOW);
+    }
+    const step = this.currentStep();
+    if (this.s.status === 'active' && step?.kind === 'input') return this.answerInput(input.text, step);
+    if (this.s.status === 'active' && step?.kind === 'ask') {
+      const flow = this.flow() as Flow;
+      const id = this.pickChoice(input.text, this.choices(flow, step));
+      if (id) return this.choose(id);
+      this.log('u', input.text.slice(0, USER_TEXT_LIMIT));
+      this.replies.push({ kind: 'text', text: this.sys('pick_one') });
+      this.replies.push({ kind: 'text', text: this.sys('commands_hint') });
+      return this.repeat();
+    }
+    if (this.s.status === 'active' && step?.kind === 'check') {
+      // A check was under way when the process stopped: run it again.
+      this.log('u', input.text.slice(0, USER_TEXT_LIMIT));
+      return this.enter(this.s.step ?? END);
+    }
+    // At the menu, or after the end: free text chooses a topic.
+    this.log('u', input.text.slice(0, USER_TEXT_LIMIT));
+    const picked = this.s.status === 'menu' ? this.pickChoice(input.text, this.topics()) : undefined;
+    const r = picked ? { flow: picked, lang: undefined } : route(this.env.flows, input.text);
+    if (r.lang && !this.s.langFixed) this.s.lang = r.lang;
+    if (r.flow) return this.startFlow(r.flow);
+    this.menu(this.s.status === 'ended' ? 'ended_hint' : 'not_understood');
+  }
+
+  onChecked(result: CheckResult, extra: CheckResult[] = []): void {
+    const step = this.currentStep();
+    for (const r of [result, ...extra]) {
+      this.s.findings = this.s.findings.filter((f) => f.id !== r.id);
+      this.s.findings.push({ id: r.id, status: r.status, code: r.code, data: r.data, at: this.env.now });
+      this.replies.push({ kind: 'finding', check: r.id, status: r.status, code: r.code, text: r.summary });
+      this.log('b', `chk:${r.code}`);
+    }
+    if (result.id === 'account' && typeof result.data.username === 'string' && result.code !== 'account.missing') {
+      this.s.subject.user = result.data.username;
+    }
+    if (result.id === 'code') {
+      const last = this.s.codes.at(-1);
+      if (last) last.off = typeof result.data.offsetSteps === 'number' ? result.data.offsetSteps : null;
+    }
+    if (step?.kind !== 'check' || step.check !== result.id) return this.repeat();
+    const target = step.on[result.code] ?? step.on.else;
+    this.enter(target ?? END);
+  }
+
+  onEscalated(ticket: string | null): void {
+    const urgent = (() => {
+      const step = this.currentStep();
+      return step?.kind === 'escalate' && step.urgent;
+    })();
+    const key: SystemKey = ticket ? (urgent ? 'escalated_urgent' : 'escalated') : 'escalation_failed';
+    this.replies.push({ kind: 'handover', ticket, urgent, text: this.sys(key, { ticket }) });
+    this.log('b', `sys:${key}${ticket ? `:${ticket}` : ''}`);
+    this.s.status = 'ended';
+    this.s.flow = null;
+    this.s.step = null;
+  }
+}
+
+export function transition(env: EngineEnv, snapshot: Snapshot, event: EngineEvent): TransitionResult {
+  const s = structuredClone(snapshot);
+  const turn = new Turn(env, s);
+  switch (event.type) {
+    case 'start':
+      turn.say('greeting');
+      turn.menu('menu_prompt');
+      break;
+    case 'resume':
+      turn.say('welcome_back');
+      turn.repeat();
+      break;
+    case 'text':
+      turn.onText(event.text);
+      break;
+    case 'choice':
+      turn.choose(event.id);
+      break;
+    case 'topic':
+      turn.startFlow(event.flow);
+      break;
+    case 'checked':
+      turn.onChecked(event.result, event.extra);
+      break;
+    case 'escalated':
+      turn.onEscalated(event.ticket);
+      break;
+  }
+  s.updatedAt = env.now;
+  return { snapshot: s, replies: turn.replies, ...(turn.effect ? { effect: turn.effect } : {}) };
+}

@@ -1,0 +1,24 @@
+// Placeholders a flow message may use: the centre's own words (from configuration), the person's
+// username, the ticket reference after a hand-over, and data from a check that has run.
+import { CHECK_DATA_FIELDS, isCheckId } from '../checks/catalogue.ts';
+
+export const CENTRE_WORDS = [
+  'centre',
+  'enrollment_url',
+  'identity_service',
+  'support_url',
+  'support_email',
+  'time_check_url',
+  'public_url',
+] as const;
+export type CentreWord = (typeof CENTRE_WORDS)[number];
+export type CentreWords = Record<CentreWord, string>;
+
+const CONVERSATION_WORDS = ['user', 'ticket', 'title', 'limit', 'what'];
+
+export function isKnownPlaceholder(name: string): boolean {
+  if ((CENTRE_WORDS as readonly string[]).includes(name) || CONVERSATION_WORDS.includes(name)) return true;
+  const [head, id, field, ...rest] = name.split('.');
+  if (head !== 'check' || !id || !field || rest.length || !isCheckId(id)) return false;
+  return (CHECK_DATA_FIELDS[id] as readonly string[]).includes(field);
+}

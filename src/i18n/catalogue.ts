@@ -1,0 +1,65 @@
+// The shape of a message catalogue, and the one placeholder renderer every message goes through.
+import type { CheckCode } from '../checks/catalogue.ts';
+
+export const LANGS = ['en', 'sv'] as const;
+export type Lang = (typeof LANGS)[number];
+
+export function isLang(value: unknown): value is Lang {
+  return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
+}
+
+/** Data a summary or advice text may use. */
+export type SummaryData = Record<string, unknown>;
+
+export interface Catalogue {
+  /** Engine and channel messages, with `{placeholders}`. */
+  system: Record<SystemKey, string>;
+  /** Messages every flow may reference by key (choice labels and common questions). */
+  shared: Record<string, string>;
+  summary: Record<CheckCode, (d: SummaryData) => string>;
+  advice: Partial<Record<CheckCode, string>>;
+  statusLabel: Record<'pass' | 'warn' | 'fail' | 'unknown', string>;
+  checkTitle: Record<'account' | 'token' | 'clock' | 'code' | 'network', string>;
+}
+
+export type SystemKey =
+  | 'greeting'
+  | 'menu_prompt'
+  | 'not_understood'
+  | 'pick_one'
+  | 'empty_input'
+  | 'too_long'
+  | 'unprintable'
+  | 'secret_warning'
+  | 'apology'
+  | 'expired'
+  | 'welcome_back'
+  | 'ended'
+  | 'ended_hint'
+  | 'escalated'
+  | 'escalated_urgent'
+  | 'escalation_failed'
+  | 'bad_code_format'
+  | 'bad_time_format'
+  | 'bad_ip'
+  | 'bad_username'
+  | 'checking'
+  | 'findings'
+  | 'commands_hint'
+  | 'topic_started';
+
+const PLACEHOLDER = /\{([a-zA-Z_][\w.]*)\}/g;
+
+export function placeholdersOf(template: string): string[] {
+  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '');
+}
+
+/** Replaces `{name}` with vars[name]; an unknown name is left visible rather than silently dropped. */
+export function render(template: string, vars: Record<string, unknown>): string {
+  return template.replace(PLACEHOLDER, (whole, name: string) => {
+    const value = vars[name];
+    if (value === undefined || value === null) return whole;
+    if (Array.isArray(value)) return value.join(', ');
+    return String(value);
+  });
+}

@@ -1,0 +1,106 @@
+import type { Catalogue, SummaryData } from './catalogue.ts';
+
+const names = (d: SummaryData) => (Array.isArray(d.ptr) && d.ptr.length ? d.ptr.join(', ') : 'no name');
+
+export const en: Catalogue = {
+  system: {
+    greeting: "Hi! I'm the {centre} two-factor helpdesk. Tell me what's wrong in a few words, or pick a topic.",
+    menu_prompt: 'What do you need help with?',
+    not_understood: "I'm not sure what you mean. Pick one of these topics:",
+    pick_one: 'Please answer with one of the choices (the number or the words).',
+    empty_input: 'I got an empty message. Type a few words, or the number of a choice.',
+    too_long: 'That message was very long, so I only read the first {limit} characters.',
+    unprintable: "I couldn't read that message: it has no readable text. Please type it again.",
+    secret_warning:
+      'Careful: that looks like a two-factor secret or setup link. Never share it with anyone, not even support. I have not stored it. If you shared it somewhere else, register a new token.',
+    apology:
+      'Sorry, something went wrong on my side. You can type "human" to reach the support team, or use the support form: {support_url}',
+    expired: 'Your previous conversation was idle for a long time, so we are starting over.',
+    welcome_back: 'Welcome back! We were in the middle of this:',
+    ended: 'Glad I could help. Type "menu" if you need anything else.',
+    ended_hint: 'This conversation is finished. Type "menu" to start a new one.',
+    escalated:
+      'I have handed this over to the {centre} support team, with our conversation and what I found. Your reference is {ticket}. They answer by e-mail; you can also write to {support_email} and quote the reference.',
+    escalated_urgent:
+      'I have marked this as URGENT for the {centre} support team, with our conversation and what I found. Your reference is {ticket}. Until they answer, do not approve anything you did not start yourself.',
+    escalation_failed:
+      'I could not file a ticket just now. Please use the support form at {support_url} or write to {support_email}.',
+    bad_code_format: 'A code is the 6 digits your app shows right now (spaces are fine). Please type it again.',
+    bad_time_format:
+      'Please type the time your phone shows, like 14:32:05 (hours:minutes:seconds), or "skip".',
+    bad_ip: 'That is not an IP address. Type an address like 192.0.2.10 or 2001:db8::1, or "skip".',
+    bad_username: 'A username is letters, digits, dots, dashes or underscores (or an e-mail address). Please try again.',
+    checking: 'Checking {what}…',
+    findings: 'What I found:',
+    commands_hint: 'You can type "menu" to start over or "human" to reach a person at any time.',
+    topic_started: '{title}',
+  },
+  shared: {
+    yes: 'Yes',
+    no: 'No',
+    did_it_help: 'Did that solve it?',
+    back_to_menu: 'Something else',
+    talk_to_human: 'Talk to a person',
+    skip: 'Skip',
+  },
+  summary: {
+    'account.found': (d) => `The account ${d.username} exists and is active.`,
+    'account.missing': (d) => `There is no account called ${d.username}.`,
+    'account.inactive': (d) => `The account ${d.username} exists but is ${d.status}.`,
+    'account.unavailable': () => 'The account service did not answer, so I could not check the account.',
+    'token.active': () => 'Your two-factor token is active.',
+    'token.pending': (d) =>
+      `Your token was registered ${d.minutesSinceRegistration} minutes ago and is still being activated.`,
+    'token.pending-overdue': (d) =>
+      `Your token was registered ${d.minutesSinceRegistration} minutes ago and is still not active. That is longer than it should take.`,
+    'token.none': () => 'No two-factor token is registered for this account.',
+    'token.disabled': (d) => `Your two-factor token is ${d.state}.`,
+    'token.unavailable': () => 'The enrollment service did not answer, so I could not check your token.',
+    'clock.ok': (d) => `Your device's clock is right (within ${d.amount} s).`,
+    'clock.drifting': (d) => `Your device is ${d.amount} s ${d.direction}. Codes still work, but it is drifting.`,
+    'clock.skewed': (d) => `Your device is ${d.amount} s ${d.direction}. That is enough to make codes fail.`,
+    'clock.unmeasured': () => 'I could not measure your device clock.',
+    'code.valid': () => 'That code is correct for right now.',
+    'code.stale': (d) =>
+      `That code is an old one: it was valid ${Math.abs(Number(d.offsetSteps)) * 30} seconds ago.`,
+    'code.ahead': (d) => `That code is from the future: it will be valid in ${Number(d.offsetSteps) * 30} seconds.`,
+    'code.invalid': () => 'That code does not match your token at any nearby time.',
+    'code.unverifiable': () => 'I cannot check codes right now.',
+    'network.exempt': (d) => `Your address ${d.ip} (${names(d)}) is exempt: no two-factor code is needed from there.`,
+    'network.outside': (d) => `Your address ${d.ip} (${names(d)}) is outside the exempt networks: two-factor is required.`,
+    'network.no-ptr': (d) => `Your address ${d.ip} has no reverse DNS name: two-factor is required.`,
+    'network.mismatch': (d) =>
+      `Your address ${d.ip} has the name ${names(d)}, but that name does not point back to it: two-factor is required.`,
+    'network.private': (d) => `The address ${d.ip} is a private one, so I cannot tell where you connect from.`,
+    'network.dns-error': (d) => `DNS did not answer for ${d.ip}, so assume two-factor is required.`,
+  },
+  advice: {
+    'account.missing':
+      'You need a {centre} account before you can register a second factor. Apply for one through {identity_service} first.',
+    'account.inactive':
+      'Your account is not active. Renew your project membership in {identity_service}, or contact support.',
+    'token.none': 'Register a token: open {enrollment_url}, log in with {identity_service} and scan the QR code.',
+    'token.pending':
+      'Activation takes a few minutes, not days. Nothing more will be sent to you: just try again in a little while.',
+    'token.pending-overdue':
+      'This is taking longer than it should. I suggest handing this to the support team.',
+    'token.disabled': 'A disabled token cannot be used. Register a new one at {enrollment_url}, or contact support.',
+    'clock.skewed':
+      'Set your phone to take the time from the network. Android: Settings > System > Date & time > "Set time automatically". iPhone: Settings > General > Date & Time > "Set Automatically". Google Authenticator on Android also has Settings > "Time correction for codes" > "Sync now". On a computer authenticator, turn on automatic time in the system settings.',
+    'clock.drifting':
+      'Turn on automatic date and time on your device, so the drift does not grow until codes fail.',
+    'code.stale':
+      'The code changes every 30 seconds. Always type the code your app shows right now, never one you noted down earlier.',
+    'code.ahead': 'Your device clock seems to run fast. Turn on automatic date and time.',
+    'code.invalid':
+      'Make sure you read the {centre} entry in your app (not another service), and that it is the token you registered most recently.',
+    'network.outside': 'From this network you need your two-factor code when you log in.',
+    'network.no-ptr':
+      'Your network has no working reverse DNS, so you need two-factor. Your internet provider can fix the DNS.',
+    'network.mismatch':
+      'Your network has broken forward and reverse DNS, so you need two-factor. Your internet provider can fix the DNS.',
+    'network.dns-error': 'Assume you need your two-factor code when you log in.',
+  },
+  statusLabel: { pass: 'OK', warn: 'WARN', fail: 'FAIL', unknown: '??' },
+  checkTitle: { account: 'Account', token: 'Token', clock: 'Clock', code: 'Code', network: 'Network' },
+};

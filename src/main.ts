@@ -1,0 +1,188 @@
+// The one place that wires configuration, adapters and channels together. Everything else sees ports.
+import { randomBytes } from 'node:crypto';
+import { getServers } from 'node:dns';
+import { loadFlowsOrThrow } from './engine/loader.ts';
+import { ConversationRunner } from './engine/runner.ts';
+import type { CentreWords } from './engine/words.ts';
+import type { FlowSet } from './engine/schema.ts';
+import { createCheckRunner, type CheckRunner } from './checks/index.ts';
+import type { CheckDeps, CheckSettings } from './checks/context.ts';
+import { diagnose, type DiagnoseRequest, type DiagnosticReport } from './checks/diagnose.ts';
+import type { Config } from './config.ts';
+import { consoleLogger } from './adapters/console-logger.ts';
+import { DemoEnrollmentBackend } from './adapters/demo-enrollment.ts';
+import { Dns2Resolver, parseHostPort, type DnsServer } from './adapters/dns.ts';
+import { HttpEnrollment } from './adapters/enrollment-http.ts';
+import { UpstreamGuard, WindowLimiter } from './adapters/limits.ts';
+import { NtpReference } from './adapters/ntp-reference.ts';
+import { SqliteStore } from './adapters/sqlite-store.ts';
+import { FileTicketDelivery } from './adapters/ticket-file.ts';
+import { TicketQueue } from './adapters/ticket-queue.ts';
+import type { Logger } from './ports/logger.ts';
+import { systemClock, type Clock } from './ports/time.ts';
+
+export interface Helpdesk {
+  config: Config;
+  flows: FlowSet;
+  words: CentreWords;
+  runner: ConversationRunner;
+  checks: CheckRunner;
+  deps: CheckDeps;
+  store: SqliteStore;
+  tickets: TicketQueue;
+  reference: NtpReference;
+  demo?: DemoEnrollmentBackend;
+  enrollmentGuard: UpstreamGuard;
+  log: Logger;
+  diagnose(req: DiagnoseRequest): Promise<DiagnosticReport>;
+  close(): Promise<void>;
+}
+
+export interface HelpdeskOptions {
+  log?: Logger;
+  clock?: Clock;
+  /** Wait for the first NTP answer before returning (diagnose does; serve samples in the background). */
+  waitForNtp?: boolean;
+}
+
+export function centreWords(config: Config): CentreWords {
+  return {
+    centre: config.CENTRE_NAME,
+    enrollment_url: config.ENROLLMENT_PAGE_URL,
+    identity_service: config.IDENTITY_SERVICE,
+    support_url: config.SUPPORT_URL,
+    support_email: config.SUPPORT_EMAIL,
+    time_check_url: config.TIME_CHECK_URL,
+    public_url: config.PUBLIC_URL,
+  };
+}
+
+function systemDnsServers(): DnsServer[] {
+  return getServers()
+    .map((s) => parseHostPort(s, 53))
+    .filter((s): s is DnsServer => s !== undefined);
+}
+
+export async function createHelpdesk(config: Config, options: HelpdeskOptions = {}): Promise<Helpdesk> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? consoleLogger(config.LOG_LEVEL);
+  const flows = loadFlowsOrThrow(config.FLOWS_DIR);
+  const store = SqliteStore.open(config.DATA_DIR);
+  const cleanups: Array<() => unknown> = [() => store.close()];
+  try {
+    let demo: DemoEnrollmentBackend | undefined;
+    let baseUrl = config.ENROLLMENT_API_URL;
+    let token = config.ENROLLMENT_API_TOKEN;
+    if (!baseUrl) {
+      demo = new DemoEnrollmentBackend({ clock, activationMinutes: config.DEMO_ACTIVATION_MINUTES, centre: config.CENTRE_NAME });
+      baseUrl = await demo.start();
+      token = demo.token;
+      const d = demo;
+      cleanups.push(() => d.stop());
+    }
+    const retries = config.ENROLLMENT_RETRIES;
+    const enrollmentGuard = new UpstreamGuard({
+      maxConcurrent: config.ENROLLMENT_MAX_CONCURRENT,
+      minTimeMs: config.ENROLLMENT_MIN_TIME_MS,
+      timeoutMs: config.ENROLLMENT_TIMEOUT_MS * (retries + 1) + 100 * 2 ** retries,
+      cacheTtlMs: config.ENROLLMENT_CACHE_SECONDS * 1000,
+      clock,
+    });
+    cleanups.push(() => enrollmentGuard.stop());
+    const enrollment = new HttpEnrollment({
+      baseUrl,
+      token: token ?? '',
+      guard: enrollmentGuard,
+      attemptTimeoutMs: config.ENROLLMENT_TIMEOUT_MS,
+      retries,
+      backoffMs: 100,
+      log,
+    });
+
+    const dnsGuard = new UpstreamGuard({ maxConcurrent: 64, minTimeMs: 0, timeoutMs: config.DNS_TIMEOUT_MS * 3, cacheTtlMs: 30_000, clock });
+    cleanups.push(() => dnsGuard.stop());
+    const dns = new Dns2Resolver({
+      servers: config.DNS_SERVERS.length ? config.DNS_SERVERS : systemDnsServers(),
+      udpTimeoutMs: config.DNS_TIMEOUT_MS,
+      tcpTimeoutMs: config.DNS_TIMEOUT_MS,
+      guard: dnsGuard,
+    });
+
+    const reference = new NtpReference({
+      servers: config.NTP_SERVERS,
+      clock,
+      log,
+      intervalMs: config.NTP_INTERVAL_SECONDS * 1000,
+      maxAgeMs: Math.max(config.NTP_INTERVAL_SECONDS * 3000, 15 * 60_000),
+      replyTimeoutMs: config.NTP_TIMEOUT_MS,
+    });
+    cleanups.push(() => reference.stop());
+    if (options.waitForNtp) await reference.start();
+    else void reference.start();
+
+    const settings: CheckSettings = {
+      clockDriftingSeconds: config.CLOCK_DRIFTING_SECONDS,
+      clockSkewedSeconds: config.CLOCK_SKEWED_SECONDS,
+      codeValidSteps: config.CODE_VALID_STEPS,
+      codeSearchSteps: config.CODE_SEARCH_STEPS,
+      tokenPendingMinutes: config.TOKEN_PENDING_MINUTES,
+      tokenOverdueMinutes: config.TOKEN_OVERDUE_MINUTES,
+      typingDelaySeconds: config.TYPING_DELAY_SECONDS,
+      exemptDomains: config.TWOFA_EXEMPT_DOMAINS,
+      exemptNetworks: config.TWOFA_EXEMPT_NETWORKS,
+      codeChecksPerMinute: config.CODE_CHECKS_PER_MINUTE,
+    };
+    const deps: CheckDeps = {
+      enrollment,
+      reference,
+      dns,
+      clock,
+      settings,
+      codeAttempts: new WindowLimiter(config.CODE_CHECKS_PER_MINUTE, 60_000, clock),
+    };
+    const checks = createCheckRunner(deps, config.CHECK_TIMEOUT_MS, (id, err) => log.error('check fault', { code: 'check.fault', check: id, err }));
+
+    const tickets = new TicketQueue(store.db, [new FileTicketDelivery(config.TICKET_DIR)], clock, log);
+    tickets.start();
+    cleanups.push(() => tickets.stop());
+
+    const words = centreWords(config);
+    const idleMs = config.CONVERSATION_IDLE_MINUTES * 60_000;
+    const runner = new ConversationRunner({
+      flows,
+      words,
+      checks,
+      store,
+      tickets,
+      clock,
+      codeKey: store.meta('code-key', () => randomBytes(32).toString('base64url')),
+      idleMs,
+      log,
+    });
+    const sweeper = setInterval(() => void store.sweep(clock.now() - idleMs * 24), 60 * 60_000);
+    sweeper.unref();
+    cleanups.push(() => clearInterval(sweeper));
+
+    return {
+      config,
+      flows,
+      words,
+      runner,
+      checks,
+      deps,
+      store,
+      tickets,
+      reference,
+      ...(demo ? { demo } : {}),
+      enrollmentGuard,
+      log,
+      diagnose: (req) => diagnose(checks, words, req, clock.now()),
+      async close() {
+        for (const c of cleanups.reverse()) await c();
+      },
+    };
+  } catch (err) {
+    for (const c of cleanups.reverse()) await c();
+    throw err;
+  }
+}

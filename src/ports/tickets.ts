@@ -1,0 +1,18 @@
+// The hand-over to people: a ticket with the transcript and the findings.
+import type { CheckResult } from '../checks/catalogue.ts';
+
+export interface Ticket {
+  conversationId: string;
+  urgent: boolean;
+  lang: 'en' | 'sv';
+  subject: { user?: string; email?: string; ip?: string; identity?: string };
+  note?: string;
+  transcript: string[];
+  findings: CheckResult[];
+  createdAt: string;
+}
+
+export interface TicketSink {
+  /** Files the ticket (or queues it for delivery) and returns the reference the person is given. */
+  open(ticket: Ticket): Promise<{ reference: string }>;
+}
