@@ -40,7 +40,25 @@ export function parseIpAddress(input: string): ParsedIp | undefined {
     const v4 = [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join('.');
     return { text: v4, family: 4, value: value & 0xffffffffn };
   }
-  return { text: groups.join(':'), family: 6, value };
+  return { text: compressV6(groups), family: 6, value };
+}
+
+/** RFC 5952 text: no leading zeros, the longest run of two or more zero groups as "::". */
+function compressV6(groups: string[]): string {
+  const short = groups.map((g) => g.replace(/^0+(?=.)/, ''));
+  let best = { start: -1, len: 1 };
+  for (let i = 0; i < 8; ) {
+    if (short[i] !== '0') {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && short[j] === '0') j++;
+    if (j - i > best.len) best = { start: i, len: j - i };
+    i = j;
+  }
+  if (best.start < 0) return short.join(':');
+  return `${short.slice(0, best.start).join(':')}::${short.slice(best.start + best.len).join(':')}`;
 }
 
 export function reverseName(ip: ParsedIp): string {

@@ -6,7 +6,8 @@ import type { CheckDeps, CheckInput, CheckOutput } from './context.ts';
 import { result } from './context.ts';
 import { inCidr, isPrivate, parseIpAddress, type ParsedIp } from './ip.ts';
 
-const MAX_NAMES = 8;
+// Real addresses have one to a few names; the cap bounds the forward lookups one check can cause.
+const MAX_NAMES = 16;
 
 function inDomain(name: string, domain: string): boolean {
   const d = domain.toLowerCase().replace(/\.$/, '');
