@@ -1,0 +1,165 @@
+// Turns through the runner, with the real SQLite store and fakes of our own ports.
+import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConversationRunner } from '../../src/engine/runner.ts';
+import { SqliteStore } from '../../src/adapters/sqlite-store.ts';
+import { createCheckRunner, type CheckRunner } from '../../src/checks/index.ts';
+import type { Ticket, TicketSink } from '../../src/ports/tickets.ts';
+import { HelpdeskError } from '../../src/errors.ts';
+import { FakeClock, makeDeps, recordingLogger, SECRETS } from '../helpers/fakes.ts';
+import { flows, words, replyText } from '../helpers/engine.ts';
+import { oathtoolCode } from '../helpers/oathtool.ts';
+
+class MemoryTickets implements TicketSink {
+  tickets: Ticket[] = [];
+  fail = false;
+  async open(t: Ticket) {
+    if (this.fail) throw new Error('sink down');
+    this.tickets.push(t);
+    return { reference: `HD-T${this.tickets.length}` };
+  }
+}
+
+function setup(options: { checks?: CheckRunner; store?: SqliteStore } = {}) {
+  const clock = new FakeClock();
+  const deps = makeDeps({ clock, settings: { typingDelaySeconds: 0 } });
+  const store = options.store ?? SqliteStore.open(':memory:');
+  const tickets = new MemoryTickets();
+  const log = recordingLogger();
+  const runner = new ConversationRunner({
+    flows,
+    words,
+    checks: options.checks ?? createCheckRunner(deps, 2000),
+    store,
+    tickets,
+    clock,
+    codeKey: 'k',
+    idleMs: 60 * 60_000,
+    log,
+  });
+  const say = async (text: string, id = 'c1') => (await runner.turn(id, { type: 'text', text })).replies.map(replyText).join('\n');
+  return { runner, store, tickets, log, clock, say };
+}
+
+describe('conversation runner', () => {
+  it('runs a whole "code not accepted" conversation with real codes and hands over with transcript and findings', async () => {
+    const { runner, say, tickets, clock, store } = setup();
+    await runner.turn('c1', { type: 'start' });
+    expect(await say('my code is not accepted')).toMatch(/username/);
+    const afterUser = await say('alice');
+    expect(afterUser).toMatch(/account alice exists/);
+    expect(afterUser).toMatch(/token is active/);
+    const stale = oathtoolCode(SECRETS.alice as string, clock.now() - 5 * 30_000);
+    expect(await say(stale)).toMatch(/old one/);
+    expect(await say('1')).toMatch(/same code as earlier|every 30 seconds/);
+    expect(await say('no')).toMatch(/What time does your phone show/);
+    const t = new Date(clock.now() + 94_000).toISOString().slice(11, 19);
+    expect(await say(t)).toMatch(/94 s ahead/);
+    expect(await say('no')).toMatch(/HD-T1/);
+    const ticket = tickets.tickets[0] as Ticket;
+    expect(ticket.subject.user).toBe('alice');
+    expect(ticket.findings.map((f) => f.code)).toEqual(['account.found', 'token.active', 'code.stale', 'clock.skewed']);
+    expect(ticket.transcript.join('\n')).toMatch(/person: alice/);
+    expect(ticket.transcript.join('\n')).toMatch(/person: \[code\]/);
+    // The code is nowhere: not in the ticket, not in the store.
+    expect(JSON.stringify(ticket)).not.toContain(stale);
+    const row = store.db.prepare('SELECT snapshot FROM conversations').get() as { snapshot: string };
+    expect(row.snapshot).not.toContain(stale);
+  });
+
+  it('one error boundary per turn: a failing check gives an apology and the way to a person, and keeps the stored state', async () => {
+    const broken: CheckRunner = { run: () => Promise.reject(new HelpdeskError('check.fault', 'boom')) };
+    const { runner, say, log, store } = setup({ checks: broken });
+    await runner.turn('c1', { type: 'topic', flow: 'code_rejected' });
+    const before = (await store.load('c1')) as { kind: 'found'; snapshot: { step: string } };
+    const r = await runner.turn('c1', { type: 'text', text: 'alice' });
+    expect(r.replies.map(replyText).join('\n')).toMatch(/something went wrong.*"human"/s);
+    expect(r.replies.some((x) => x.kind === 'choices' && x.choices.some((c) => c.id === '_human'))).toBe(true);
+    expect(log.lines.find((l) => l.level === 'error')?.fields).toMatchObject({ code: 'check.fault', conversation: 'c1' });
+    const after = (await store.load('c1')) as { kind: 'found'; snapshot: { step: string } };
+    expect(after.snapshot.step).toBe(before.snapshot.step);
+    expect(await say('human')).toMatch(/username/);
+  });
+
+  it('a ticket sink that fails gives the support form, not a crash', async () => {
+    const { runner, tickets, say } = setup();
+    tickets.fail = true;
+    await runner.turn('c1', { type: 'topic', flow: 'human' });
+    await say('skip');
+    expect(await say('I cannot log in')).toMatch(/could not file a ticket.*support\.example\.org/s);
+  });
+
+  it('idle conversations expire and start over', async () => {
+    const { runner, clock } = setup();
+    await runner.turn('c1', { type: 'topic', flow: 'code_rejected' });
+    clock.advance(61 * 60_000);
+    const r = await runner.turn('c1', { type: 'resume' });
+    const text = r.replies.map(replyText).join('\n');
+    expect(text).toMatch(/idle for a long time/);
+    expect(r.snapshot.status).toBe('menu');
+  });
+
+  it('a conversation resumes at the same step', async () => {
+    const { runner } = setup();
+    await runner.turn('c1', { type: 'topic', flow: 'code_rejected' });
+    await runner.turn('c1', { type: 'text', text: 'alice' });
+    const r = await runner.turn('c1', { type: 'resume' });
+    expect(r.snapshot.step).toBe('code');
+    expect(r.replies.map(replyText).join('\n')).toMatch(/Welcome back[\s\S]*code it shows right now/);
+  });
+
+  it('turns of one conversation run in order, one at a time', async () => {
+    const { runner } = setup();
+    await runner.turn('c1', { type: 'start' });
+    const [a, b] = await Promise.all([runner.turn('c1', { type: 'text', text: '2' }), runner.turn('c1', { type: 'text', text: 'alice' })]);
+    expect(a.snapshot.flow).toBe('code_rejected');
+    expect(b.snapshot.subject.user).toBe('alice');
+    expect(b.snapshot.step).toBe('code');
+  });
+
+  it('an unreadable stored conversation is set aside, never deleted, and the person starts afresh', async () => {
+    const { runner, store, log } = setup();
+    store.db.prepare('INSERT INTO conversations (id, snapshot, updated_at) VALUES (?, ?, ?)').run('c1', '{"v": 99, "garbage": true}', Date.now());
+    store.db.prepare('INSERT INTO conversations (id, snapshot, updated_at) VALUES (?, ?, ?)').run('c2', 'not json at all', Date.now());
+    const r = await runner.turn('c1', { type: 'start' });
+    expect(r.snapshot.status).toBe('menu');
+    await runner.turn('c2', { type: 'start' });
+    const kept = store.db.prepare('SELECT id, snapshot FROM quarantine ORDER BY id').all() as Array<{ id: string; snapshot: string }>;
+    expect(kept).toEqual([
+      { id: 'c1', snapshot: '{"v": 99, "garbage": true}' },
+      { id: 'c2', snapshot: 'not json at all' },
+    ]);
+    expect(log.lines.some((l) => l.level === 'warn' && /set aside/.test(l.message))).toBe(true);
+  });
+});
+
+describe('SQLite store', () => {
+  it('keeps conversations across a reopen', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), '2fa-store-'));
+    const first = setup({ store: SqliteStore.open(dir) });
+    await first.runner.turn('c1', { type: 'topic', flow: 'need_two_factor' });
+    await first.store.close();
+    const again = SqliteStore.open(dir);
+    const loaded = await again.load('c1');
+    expect(loaded.kind === 'found' && loaded.snapshot.step).toBe('ip');
+    await again.close();
+  });
+
+  it('a DATA_DIR that cannot be used is one clear error', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), '2fa-store-')), 'a-file');
+    writeFileSync(file, 'x');
+    expect(() => SqliteStore.open(file)).toThrow(/DATA_DIR .*a-file cannot hold the conversation store/);
+    try {
+      SqliteStore.open(file);
+    } catch (err) {
+      expect((err as HelpdeskError).code).toBe('store.unavailable');
+    }
+    if (process.getuid?.() !== 0) {
+      const ro = mkdtempSync(path.join(os.tmpdir(), '2fa-ro-'));
+      chmodSync(ro, 0o500);
+      expect(() => SqliteStore.open(path.join(ro, 'sub'))).toThrow(/DATA_DIR/);
+    }
+  });
+});

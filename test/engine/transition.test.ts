@@ -1,0 +1,184 @@
+// The pure transition: no I/O, no sleeping; time is a number we pass in.
+import { describe, expect, it } from 'vitest';
+import { newSnapshot, Snapshot } from '../../src/engine/snapshot.ts';
+import { transition } from '../../src/engine/transition.ts';
+import { result } from '../../src/checks/context.ts';
+import { env, play } from '../helpers/engine.ts';
+
+const T0 = Date.parse('2026-11-27T12:00:00Z');
+const fresh = (lang?: 'en' | 'sv') => newSnapshot('test:1', T0, lang ? { lang } : {});
+
+describe('greeting and routing', () => {
+  it('greets and offers the topics in order', () => {
+    const { replies } = play(fresh(), T0, { type: 'start' });
+    const menu = replies.find((r) => r.kind === 'choices');
+    expect(menu?.kind === 'choices' && menu.choices.map((c) => c.id)).toEqual([
+      'first_time_setup',
+      'code_rejected',
+      'need_two_factor',
+      'nothing_received',
+      'token_not_active',
+      'human',
+    ]);
+  });
+
+  it.each([
+    ['my code doesn\'t work', 'code_rejected', 'en'],
+    ['koden fungerar inte', 'code_rejected', 'sv'],
+    ['do I need 2FA from home?', 'need_two_factor', 'en'],
+    ['behöver jag tvåfaktor hemifrån', 'need_two_factor', 'sv'],
+    ["I'm still waiting for the SMS", 'nothing_received', 'en'],
+    ['how do I set up two-factor the first time', 'first_time_setup', 'en'],
+    ['my new token is not active', 'token_not_active', 'en'],
+    ['jag vill prata med en person', 'human', 'sv'],
+  ])('"%s" goes to %s in %s', (text, flow, lang) => {
+    const { snapshot } = play(fresh(), T0, { type: 'start' }, { type: 'text', text });
+    expect(snapshot.flow).toBe(flow);
+    expect(snapshot.lang).toBe(lang);
+  });
+
+  it('does not switch language when the channel fixed it', () => {
+    const { snapshot } = play(fresh('en'), T0, { type: 'start' }, { type: 'text', text: 'koden fungerar inte' });
+    expect(snapshot.flow).toBe('code_rejected');
+    expect(snapshot.lang).toBe('en');
+  });
+
+  it('offers the topics again for text it cannot place, without echoing it', () => {
+    const hostile = '<script>alert(1)</script> @channel <!here> <https://evil.example|click>';
+    const { snapshot, replies, text } = play(fresh(), T0, { type: 'start' }, { type: 'text', text: hostile });
+    expect(snapshot.status).toBe('menu');
+    expect(replies.at(-1)?.kind).toBe('choices');
+    expect(text).not.toContain('script');
+    expect(text).not.toContain('@channel');
+    expect(text).not.toContain('evil');
+  });
+
+  it('menu and human work from anywhere', () => {
+    const s = play(fresh(), T0, { type: 'start' }, { type: 'text', text: '2' }).snapshot;
+    expect(s.flow).toBe('code_rejected');
+    expect(play(s, T0, { type: 'text', text: 'menu' }).snapshot.status).toBe('menu');
+    expect(play(s, T0, { type: 'text', text: 'Människa' }).snapshot.flow).toBe('human');
+  });
+});
+
+describe('answers', () => {
+  const atAsk = () => {
+    // first_time_setup starts with "where are you?"; choose "from the beginning" to reach step 1.
+    const s = play(fresh(), T0, { type: 'start' }, { type: 'choice', id: 'first_time_setup' }).snapshot;
+    return play(s, T0, { type: 'text', text: '1' }).snapshot;
+  };
+
+  it('accepts a choice by number, by label, by id, or in the other language', () => {
+    const s = atAsk();
+    expect(s.step).toBe('s1');
+    expect(play(s, T0, { type: 'text', text: '1' }).snapshot.step).toBe('s2_ask');
+    expect(play(s, T0, { type: 'text', text: 'done, next step' }).snapshot.step).toBe('s2_ask');
+    expect(play(s, T0, { type: 'text', text: "I'm stuck here" }).snapshot.step).toBe('s1');
+    expect(play(s, T0, { type: 'text', text: 'Jag har ingen smarttelefon' }).snapshot.step).toBe('s2_ask');
+    expect(play(s, T0, { type: 'choice', id: 'no_phone' }).snapshot.step).toBe('s2_ask');
+  });
+
+  it('asks again, with the way out, for an answer that is not a choice', () => {
+    const { snapshot, text } = play(atAsk(), T0, { type: 'text', text: 'banana' });
+    expect(snapshot.step).toBe('s1');
+    expect(text).toMatch(/one of the choices/);
+    expect(text).toMatch(/"menu"/);
+  });
+
+  it('handles empty, blank, unreadable and huge input without losing the conversation', () => {
+    const s = atAsk();
+    expect(play(s, T0, { type: 'text', text: '' }).text).toMatch(/empty message/);
+    expect(play(s, T0, { type: 'text', text: ' \t ' }).text).toMatch(/empty message/);
+    const binary = play(s, T0, { type: 'text', text: '\u0000\u0001\u0002\ufffd\u0007' });
+    expect(binary.text).toMatch(/no readable text/);
+    expect(binary.snapshot.step).toBe('s1');
+    const huge = play(s, T0, { type: 'text', text: 'x'.repeat(100_000) });
+    expect(huge.text).toMatch(/first 2000 characters/);
+    expect(huge.snapshot.step).toBe('s1');
+    expect(JSON.stringify(huge.snapshot).length).toBeLessThan(4000);
+  });
+
+  it('warns about a TOTP secret or otpauth URI and never stores it', () => {
+    const s = atAsk();
+    for (const secret of ['JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', 'my key is MG76 KQXW 4M5R I4D2 O4WK FYC5', 'otpauth://totp/UPPMAX:alice?secret=JBSWY3DPEHPK3PXP']) {
+      const r = play(s, T0, { type: 'text', text: secret });
+      expect(r.text).toMatch(/Never share it/);
+      const stored = JSON.stringify(r.snapshot);
+      expect(stored).not.toContain('JBSWY3DP');
+      expect(stored).not.toContain('MG76');
+      expect(r.snapshot.step).toBe('s1');
+    }
+    expect(play(s, T0, { type: 'text', text: 'authentication' }).text).not.toMatch(/Never share it/);
+  });
+});
+
+describe('checks and codes', () => {
+  const atCode = () => {
+    let s = play(fresh(), T0, { type: 'start' }, { type: 'topic', flow: 'code_rejected' }, { type: 'text', text: 'alice' }).snapshot;
+    s = play(s, T0, { type: 'checked', result: result('account', 'account.found', 'pass', { username: 'alice', status: 'active' }, 'en') }).snapshot;
+    return play(s, T0, { type: 'checked', result: result('token', 'token.active', 'pass', { state: 'active' }, 'en') }).snapshot;
+  };
+
+  it('asks for each check and routes by its outcome', () => {
+    const r1 = transition(env(T0), play(fresh(), T0, { type: 'topic', flow: 'code_rejected' }).snapshot, { type: 'text', text: 'alice' });
+    expect(r1.effect).toEqual({ type: 'check', check: 'account' });
+    expect(r1.snapshot.subject.user).toBe('alice');
+    const s = atCode();
+    expect(s.step).toBe('code');
+    expect(s.findings.map((f) => f.code)).toEqual(['account.found', 'token.active']);
+  });
+
+  it('passes a code to the check but never keeps it', () => {
+    const r = transition(env(T0), atCode(), { type: 'text', text: '123 456' });
+    expect(r.effect).toEqual({ type: 'check', check: 'code', code: '123456' });
+    expect(JSON.stringify(r.snapshot)).not.toContain('123456');
+    expect(JSON.stringify(r.snapshot)).not.toContain('123 456');
+    expect(r.snapshot.transcript.at(-1)?.[2]).toBe('[code]');
+  });
+
+  it('notices the same code typed again 30 s or more later (the reused first code)', () => {
+    let s = atCode();
+    s = transition(env(T0), s, { type: 'text', text: '123456' }).snapshot;
+    s = play(s, T0, { type: 'checked', result: result('code', 'code.invalid', 'fail', { offsetSteps: null }, 'en') }, { type: 'text', text: '1' }).snapshot;
+    expect(s.step).toBe('code');
+    const soon = transition(env(T0 + 10_000), s, { type: 'text', text: '123456' });
+    expect(soon.effect).toEqual({ type: 'check', check: 'code', code: '123456' });
+    const later = transition(env(T0 + 95_000), s, { type: 'text', text: '123456' });
+    expect(later.effect).toEqual({ type: 'check', check: 'code', code: '123456', reusedAfterSeconds: 95 });
+    const other = transition(env(T0 + 95_000), s, { type: 'text', text: '654321' });
+    expect(other.effect).toEqual({ type: 'check', check: 'code', code: '654321' });
+  });
+
+  it('rejects what is not a code, and lets the person skip', () => {
+    const bad = play(atCode(), T0, { type: 'text', text: '12ab56' });
+    expect(bad.text).toMatch(/6 digits/);
+    expect(bad.snapshot.step).toBe('code');
+    expect(play(atCode(), T0, { type: 'text', text: 'skip' }).snapshot.step).toBe('time');
+  });
+
+  it('shows check data in messages: how long a token has waited', () => {
+    let s = play(fresh(), T0, { type: 'topic', flow: 'token_not_active' }, { type: 'text', text: 'bob' }).snapshot;
+    const r = play(s, T0, { type: 'checked', result: result('token', 'token.pending', 'warn', { state: 'pending', registeredAt: 'x', minutesSinceRegistration: 7 }, 'en') });
+    expect(r.text).toContain('registered 7 minutes ago');
+    expect(r.snapshot.status).toBe('ended');
+    s = r.snapshot;
+  });
+
+  it('hands over with a ticket and ends; urgent for a token the person did not register', () => {
+    let s = play(fresh(), T0, { type: 'topic', flow: 'nothing_received' }).snapshot;
+    const r = transition(env(T0), s, { type: 'choice', id: 'not_me' });
+    expect(r.effect).toEqual({ type: 'escalate', urgent: true, attach: ['transcript', 'checks'] });
+    s = r.snapshot;
+    const done = play(s, T0, { type: 'escalated', ticket: 'HD-ABC123' });
+    expect(done.text).toMatch(/URGENT.*HD-ABC123/s);
+    expect(done.snapshot.status).toBe('ended');
+    expect(play(s, T0, { type: 'escalated', ticket: null }).text).toMatch(/could not file a ticket/);
+  });
+
+  it('snapshots are plain versioned JSON that round-trips', () => {
+    const s = atCode();
+    const back = Snapshot.parse(JSON.parse(JSON.stringify(s)));
+    expect(back).toEqual(s);
+    expect(back.v).toBe(1);
+  });
+});

@@ -1,0 +1,50 @@
+// A loaded copy of the shipped flows and the centre's default words, for engine tests.
+import path from 'node:path';
+import { loadFlowsOrThrow } from '../../src/engine/loader.ts';
+import type { CentreWords } from '../../src/engine/words.ts';
+import { transition, type EngineEnv, type EngineEvent } from '../../src/engine/transition.ts';
+import type { Snapshot } from '../../src/engine/snapshot.ts';
+import type { Reply } from '../../src/engine/replies.ts';
+
+export const flows = loadFlowsOrThrow(path.join(import.meta.dirname, '../../flows'));
+
+export const words: CentreWords = {
+  centre: 'UPPMAX',
+  enrollment_url: 'https://enroll.example.org/',
+  identity_service: 'SUPR',
+  support_url: 'https://support.example.org/',
+  support_email: 'support@example.org',
+  time_check_url: 'https://time.example.org/',
+  public_url: 'https://helpdesk.example.org',
+};
+
+export function env(now: number): EngineEnv {
+  return { flows, words, now, codeKey: 'test-key' };
+}
+
+/** Applies events in turn; returns the last snapshot and every reply's text. */
+export function play(s: Snapshot, now: number, ...events: EngineEvent[]) {
+  let snapshot = s;
+  const replies: Reply[] = [];
+  let effect;
+  for (const e of events) {
+    const r = transition(env(now), snapshot, e);
+    snapshot = r.snapshot;
+    replies.push(...r.replies);
+    effect = r.effect;
+  }
+  return { snapshot, replies, effect, text: replies.map(replyText).join('\n') };
+}
+
+export function replyText(r: Reply): string {
+  switch (r.kind) {
+    case 'choices':
+      return [r.prompt, ...r.choices.map((c) => `- ${c.label}`)].join('\n');
+    case 'link':
+      return `${r.label}: ${r.url}`;
+    case 'image':
+      return r.alt;
+    default:
+      return r.text;
+  }
+}
