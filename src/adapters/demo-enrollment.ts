@@ -52,6 +52,8 @@ export interface DemoBackendOptions {
   centre?: string;
   /** Set to false to answer verify with 501, like a backend without it. */
   verify?: boolean;
+  /** More users beside the documented ones (benchmarks use a hundred). */
+  extraUsers?: DemoUser[];
 }
 
 export class DemoEnrollmentBackend {
@@ -63,7 +65,7 @@ export class DemoEnrollmentBackend {
 
   constructor(private readonly o: DemoBackendOptions) {
     this.token = o.token ?? randomBytes(18).toString('base64url');
-    this.users = new Map(demoUsers().map((u) => [u.username, u]));
+    this.users = new Map([...demoUsers(), ...(o.extraUsers ?? [])].map((u) => [u.username, u]));
   }
 
   get url(): string {

@@ -28,6 +28,7 @@ export class UpstreamGuard {
   private readonly limiter: Bottleneck;
   private readonly cache = new Map<string, { at: number; value: unknown }>();
   private readonly inflight = new Map<string, Promise<unknown>>();
+  private readonly running = new Set<AbortController>();
   readonly stats: GuardStats = { calls: 0, cacheHits: 0, shared: 0 };
 
   constructor(private readonly options: GuardOptions) {
@@ -66,6 +67,7 @@ export class UpstreamGuard {
   private async timed<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
     this.stats.calls++;
     const controller = new AbortController();
+    this.running.add(controller);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -77,6 +79,7 @@ export class UpstreamGuard {
       return await Promise.race([call(controller.signal), timeout]);
     } finally {
       clearTimeout(timer);
+      this.running.delete(controller);
     }
   }
 
@@ -89,7 +92,9 @@ export class UpstreamGuard {
     this.cache.set(key, { at: this.options.clock.now(), value });
   }
 
+  /** Cancels calls under way and drops waiting ones: shutting down never waits for an upstream. */
   async stop(): Promise<void> {
+    for (const c of this.running) c.abort();
     await this.limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
   }
 }

@@ -19,6 +19,7 @@ export function classifyClock(
   const certain = Math.max(0, Math.abs(offsetSeconds) - Math.max(0, precision - 1));
   const data = {
     offsetSeconds: rounded,
+    offsetMs: Math.round(offsetSeconds * 1000),
     reference,
     direction: rounded < 0 ? 'behind' : 'ahead',
     amount: Math.abs(rounded),

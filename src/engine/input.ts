@@ -44,6 +44,19 @@ export function normalise(text: string): string {
     .trim();
 }
 
+const known = new Map<string, string>();
+
+/** `normalise` for the bot's own words (labels, keywords), which repeat: computed once each. */
+export function normaliseKnown(text: string): string {
+  let n = known.get(text);
+  if (n === undefined) {
+    if (known.size > 10_000) known.clear();
+    n = normalise(text);
+    known.set(text, n);
+  }
+  return n;
+}
+
 export function parseCode(text: string): string | undefined {
   const digits = text.replace(/[\s-]/g, '');
   return /^\d{6,8}$/.test(digits) ? digits : undefined;

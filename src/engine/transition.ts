@@ -5,7 +5,7 @@ import type { CheckId, CheckResult } from '../checks/catalogue.ts';
 import { parseDeviceTime } from '../checks/device-time.ts';
 import { catalogues, render, type Lang } from '../i18n/index.ts';
 import type { SystemKey } from '../i18n/catalogue.ts';
-import { cleanInput, normalise, parseCode, parseIp, parseUsername, SKIP_WORDS } from './input.ts';
+import { cleanInput, normalise, normaliseKnown, parseCode, parseIp, parseUsername, SKIP_WORDS } from './input.ts';
 import { messageTemplate } from './messages.ts';
 import type { Choice, Reply } from './replies.ts';
 import { route } from './router.ts';
@@ -59,6 +59,21 @@ const HUMAN_WORDS = ['human', 'manniska', 'person', 'a person', 'talk to a perso
 export const MENU_CHOICE = '_menu';
 export const HUMAN_CHOICE = '_human';
 
+const topicCache = new WeakMap<FlowSet, Record<Lang, Choice[]>>();
+
+function topicsOf(flows: FlowSet, lang: Lang): Choice[] {
+  let cached = topicCache.get(flows);
+  if (!cached) {
+    const sorted = [...flows.values()].filter((f) => f.topic).sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
+    cached = {
+      en: sorted.map((f) => ({ id: f.id, label: f.title.en })),
+      sv: sorted.map((f) => ({ id: f.id, label: f.title.sv })),
+    };
+    topicCache.set(flows, cached);
+  }
+  return cached[lang];
+}
+
 class Turn {
   readonly replies: Reply[] = [];
   effect?: Effect;
@@ -72,10 +87,16 @@ class Turn {
     return this.s.lang;
   }
 
-  vars(extra: Record<string, unknown> = {}): Record<string, unknown> {
-    const v: Record<string, unknown> = { ...this.env.words, user: this.s.subject.user ?? '', ...extra };
-    for (const f of this.s.findings) for (const [k, val] of Object.entries(f.data)) v[`check.${f.id}.${k}`] = val;
-    return v;
+  private cachedVars?: Record<string, unknown>;
+
+  /** Placeholder values; rebuilt only when the person or the findings change. */
+  vars(extra?: Record<string, unknown>): Record<string, unknown> {
+    if (!this.cachedVars || this.cachedVars.user !== (this.s.subject.user ?? '') || this.cachedVars.__findings !== this.s.findings) {
+      const v: Record<string, unknown> = { ...this.env.words, user: this.s.subject.user ?? '', __findings: this.s.findings };
+      for (const f of this.s.findings) for (const [k, val] of Object.entries(f.data)) v[`check.${f.id}.${k}`] = val;
+      this.cachedVars = v;
+    }
+    return extra ? { ...this.cachedVars, ...extra } : this.cachedVars;
   }
 
   sys(key: SystemKey, extra: Record<string, unknown> = {}): string {
@@ -102,10 +123,7 @@ class Turn {
   }
 
   topics(): Choice[] {
-    return [...this.env.flows.values()]
-      .filter((f) => f.topic)
-      .sort((a, b) => a.order - b.order || a.id.localeCompare(b.id))
-      .map((f) => ({ id: f.id, label: f.title[this.lang] }));
+    return topicsOf(this.env.flows, this.lang);
   }
 
   menu(promptKey: SystemKey): void {
@@ -215,7 +233,7 @@ class Turn {
     if (Number.isInteger(n) && n >= 1 && n <= choices.length) return choices[n - 1]?.id;
     const other: Lang = this.lang === 'en' ? 'sv' : 'en';
     for (const c of choices) {
-      if (said === normalise(c.label) || said === normalise(c.id.replace(/_/g, ' '))) return c.id;
+      if (said === normaliseKnown(c.label) || said === normaliseKnown(c.id.replace(/_/g, ' '))) return c.id;
     }
     // The same choice in the other language ("ja" while the buttons say "Yes").
     const flow = this.flow();
@@ -223,7 +241,7 @@ class Turn {
     if (flow && step?.kind === 'ask') {
       for (const [id, c] of Object.entries(step.choices)) {
         const label = messageTemplate(flow, typeof c === 'string' ? id : c.label, other);
-        if (label && said === normalise(label)) return id;
+        if (label && said === normaliseKnown(label)) return id;
       }
     }
     return undefined;
@@ -395,8 +413,20 @@ class Turn {
   }
 }
 
+/** Copies what a turn may change; findings and transcript entries are replaced, never edited. */
+function cloneSnapshot(s: Snapshot): Snapshot {
+  return {
+    ...s,
+    subject: { ...s.subject },
+    vars: { ...s.vars },
+    findings: [...s.findings],
+    codes: s.codes.map((c) => ({ ...c })),
+    transcript: [...s.transcript],
+  };
+}
+
 export function transition(env: EngineEnv, snapshot: Snapshot, event: EngineEvent): TransitionResult {
-  const s = structuredClone(snapshot);
+  const s = cloneSnapshot(snapshot);
   const turn = new Turn(env, s);
   switch (event.type) {
     case 'start':

@@ -108,7 +108,7 @@ export function recordingLogger(): RecordingLogger {
   return { lines, info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-export function makeDeps(overrides: Partial<CheckDeps> & { settings?: Partial<CheckSettings> } = {}): CheckDeps & { clock: FakeClock } {
+export function makeDeps(overrides: Omit<Partial<CheckDeps>, 'settings'> & { settings?: Partial<CheckSettings> } = {}): CheckDeps & { clock: FakeClock } {
   const clock = (overrides.clock as FakeClock | undefined) ?? new FakeClock();
   const { settings, ...rest } = overrides;
   return {

@@ -1,0 +1,161 @@
+// `npm run bench`: the figures the issues ask for, printed as numbers and ratios (never asserted).
+//   engine turns per second on one core, and the stored size of a conversation snapshot;
+//   diagnose latency with every upstream on loopback; enrollment API calls for 1 000 concurrent
+//   diagnoses of 100 users; the clock check's error against a known injected skew.
+// `npm run bench -- --json` prints the same figures as one JSON object.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateSecret } from 'otplib';
+import { loadFlowsOrThrow } from '../src/engine/loader.ts';
+import { newSnapshot, type Snapshot } from '../src/engine/snapshot.ts';
+import { transition, type EngineEvent } from '../src/engine/transition.ts';
+import { result } from '../src/checks/context.ts';
+import { loadConfig } from '../src/config.ts';
+import { createHelpdesk } from '../src/main.ts';
+import { DemoEnrollmentBackend, type DemoUser } from '../src/adapters/demo-enrollment.ts';
+import { silentLogger } from '../src/ports/logger.ts';
+import { systemClock } from '../src/ports/time.ts';
+import { startDnsServer, standardZone } from '../test/peers/dns-server.ts';
+import { startNtpServer } from '../test/peers/ntp-server.ts';
+
+const asJson = process.argv.includes('--json');
+const root = path.join(import.meta.dirname, '..');
+const flows = loadFlowsOrThrow(path.join(root, 'flows'));
+const words = {
+  centre: 'UPPMAX',
+  enrollment_url: 'https://suprintegration.uppmax.uu.se/bootstrapotp/',
+  identity_service: 'SUPR',
+  support_url: 'https://www.uppmax.uu.se/support/',
+  support_email: 'support@uppmax.uu.se',
+  time_check_url: 'https://time.is/',
+  public_url: 'http://localhost:3000',
+};
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+};
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** A typical "code not accepted" conversation, as engine events (checks answered inline). */
+function script(): EngineEvent[] {
+  return [
+    { type: 'start' },
+    { type: 'text', text: "my code doesn't work" },
+    { type: 'text', text: 'alice' },
+    { type: 'checked', result: result('account', 'account.found', 'pass', { username: 'alice', status: 'active' }, 'en') },
+    { type: 'checked', result: result('token', 'token.active', 'pass', { state: 'active', registeredAt: '2026-10-01T00:00:00.000Z', minutesSinceRegistration: 80000 }, 'en') },
+    { type: 'text', text: '123456' },
+    { type: 'checked', result: result('code', 'code.stale', 'fail', { offsetSteps: -4, reused: false }, 'en') },
+    { type: 'text', text: '2' },
+    { type: 'text', text: '14:32:05' },
+    { type: 'checked', result: result('clock', 'clock.skewed', 'fail', { offsetSeconds: -94, reference: 'ntp', direction: 'behind', amount: 94 }, 'en') },
+    { type: 'text', text: 'no' },
+    { type: 'escalated', ticket: 'HD-ABCDEF' },
+  ];
+}
+
+function engineBench() {
+  const events = script();
+  let turns = 0;
+  let snapshot: Snapshot = newSnapshot('bench:1', Date.now());
+  let maxSize = 0;
+  const started = performance.now();
+  const deadline = started + 2000;
+  let t = Date.now();
+  while (performance.now() < deadline) {
+    snapshot = newSnapshot(`bench:${turns}`, t);
+    for (const e of events) {
+      t += 1500;
+      snapshot = transition({ flows, words, now: t, codeKey: 'bench' }, snapshot, e).snapshot;
+      turns++;
+    }
+    maxSize = Math.max(maxSize, Buffer.byteLength(JSON.stringify(snapshot)));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { turnsPerSecond: Math.round(turns / seconds), snapshotBytes: maxSize, turnsMeasured: turns };
+}
+
+async function upstreamBench() {
+  const dns = await startDnsServer(standardZone());
+  const skewMs = 90_000;
+  const ntp = await startNtpServer(skewMs);
+  const extraUsers: DemoUser[] = Array.from({ length: 100 }, (_, i) => ({
+    username: `user${i}`,
+    email: `user${i}@example.org`,
+    status: 'active',
+    situation: 'benchmark',
+    tokens: [{ id: `tok-${i}`, state: 'active', registeredMinutesAgo: 600, secret: generateSecret() }],
+  }));
+  const demo = new DemoEnrollmentBackend({ clock: systemClock, extraUsers });
+  await demo.start();
+  const env = (dataDir: string) => ({
+    DATA_DIR: dataDir,
+    ENROLLMENT_API_URL: demo.url,
+    ENROLLMENT_API_TOKEN: demo.token,
+    DNS_SERVERS: dns.spec,
+    NTP_SERVERS: ntp.spec,
+    LOG_LEVEL: 'silent',
+  });
+  const tmp = () => mkdtempSync(path.join(os.tmpdir(), '2fa-bench-'));
+
+  // Latency: each diagnosis a different user and address, so caches do not flatter it.
+  const app = await createHelpdesk(loadConfig(env(tmp())), { log: silentLogger, waitForNtp: true });
+  const ips = ['192.0.2.10', '192.0.2.20', '192.0.2.30', '192.0.2.40', '192.0.2.90', '2001:db8::10'];
+  const latencies: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const started = performance.now();
+    await app.diagnose({ user: `user${i}`, ip: ips[i % ips.length], deviceTime: new Date().toISOString() });
+    latencies.push(performance.now() - started);
+  }
+
+  // Clock error: a device a known amount off true (NTP) time, measured through the clock check.
+  const clockErrors: number[] = [];
+  for (const deviceOffsetS of [-300, -94, -40, 0, 12, 90]) {
+    const trueNow = Date.now() + skewMs;
+    const r = await app.checks.run('clock', { lang: 'en', deviceTime: { text: new Date(trueNow + deviceOffsetS * 1000).toISOString(), receivedAtMs: Date.now(), typed: false } });
+    clockErrors.push(Math.abs(Number(r.result.data.offsetMs) - deviceOffsetS * 1000));
+  }
+  await app.close();
+
+  // Load: 1 000 concurrent diagnoses of 100 distinct users against a cold cache.
+  const cold = await createHelpdesk(loadConfig(env(tmp())), { log: silentLogger });
+  const before = demo.totalRequests();
+  const started = performance.now();
+  const reports = await Promise.all(Array.from({ length: 1000 }, (_, i) => cold.diagnose({ user: `user${i % 100}` })));
+  const burstMs = performance.now() - started;
+  const calls = demo.totalRequests() - before;
+  const failed = reports.filter((r) => r.checks.some((c) => c.code.endsWith('.unavailable'))).length;
+  await cold.close();
+
+  await demo.stop();
+  await dns.close();
+  await ntp.close();
+  return {
+    diagnoseMedianMs: round(quantile(latencies, 0.5)),
+    diagnoseP95Ms: round(quantile(latencies, 0.95)),
+    burst: { diagnoses: 1000, distinctUsers: 100, enrollmentCalls: calls, callsPerUser: round(calls / 100), failed, totalMs: Math.round(burstMs) },
+    clockErrorMaxMs: Math.max(...clockErrors),
+    clockErrorMeanMs: round(clockErrors.reduce((a, b) => a + b, 0) / clockErrors.length),
+  };
+}
+
+const engine = engineBench();
+const upstream = await upstreamBench();
+const figures = {
+  engine: { ...engine, goalTurnsPerSecond: 20000, turnsRatioToGoal: round(engine.turnsPerSecond / 20000), goalSnapshotBytes: 2048, snapshotRatioToGoal: round(engine.snapshotBytes / 2048) },
+  diagnose: upstream,
+};
+if (asJson) {
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+} else {
+  const lines = [
+    `engine: ${engine.turnsPerSecond} turns/s on one core (goal 20000, ${figures.engine.turnsRatioToGoal}x)`,
+    `snapshot: ${engine.snapshotBytes} bytes after a full conversation (goal < 2048, ${figures.engine.snapshotRatioToGoal}x of it)`,
+    `diagnose: median ${upstream.diagnoseMedianMs} ms, p95 ${upstream.diagnoseP95Ms} ms (all upstreams on loopback)`,
+    `burst: ${upstream.burst.diagnoses} diagnoses of ${upstream.burst.distinctUsers} users -> ${upstream.burst.enrollmentCalls} enrollment API calls (${upstream.burst.callsPerUser} per user, goal <= 2), ${upstream.burst.failed} failed, ${upstream.burst.totalMs} ms`,
+    `clock check error vs a known device skew (NTP server 90 s off the host): max ${upstream.clockErrorMaxMs} ms, mean ${upstream.clockErrorMeanMs} ms`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

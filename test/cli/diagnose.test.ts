@@ -1,0 +1,134 @@
+// `2fa-helpdesk diagnose` and `flows check` as a person or a script runs them, with real peers:
+// the demo backend, a dns2 server and an NTP responder running 90 s fast.
+import path from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baseEnv, runCli, tempDataDir, ROOT } from '../helpers/cli.ts';
+import { SECRETS } from '../helpers/fakes.ts';
+import { oathtoolCode } from '../helpers/oathtool.ts';
+import { startDnsServer, standardZone, type DnsPeer } from '../peers/dns-server.ts';
+import { startNtpServer, type NtpPeer } from '../peers/ntp-server.ts';
+import { startHttpServer, type HttpPeer } from '../peers/http-server.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createHelpdesk } from '../../src/main.ts';
+import { recordingLogger } from '../helpers/fakes.ts';
+
+let dns: DnsPeer;
+let ntp: NtpPeer;
+let hang: HttpPeer;
+beforeAll(async () => {
+  dns = await startDnsServer(standardZone());
+  ntp = await startNtpServer(90_000);
+  hang = await startHttpServer(() => {
+    /* never answers */
+  });
+});
+afterAll(async () => {
+  await dns.close();
+  await ntp.close();
+  await hang.close();
+});
+
+const env = (extra: Record<string, string> = {}) => baseEnv({ DATA_DIR: tempDataDir(), DNS_SERVERS: dns.spec, NTP_SERVERS: ntp.spec, ...extra });
+
+describe('diagnose', () => {
+  it('prints the JSON report of every check, measured against NTP', async () => {
+    if ((Date.now() / 1000) % 30 > 25) await new Promise((r) => setTimeout(r, 5500));
+    const code = oathtoolCode(SECRETS.alice as string, Date.now());
+    // The device shows this host's time; NTP says true time is 90 s later, so the device is 90 s behind.
+    const r = await runCli(['diagnose', '--user', 'alice', '--ip', '192.0.2.20', '--code', code, '--device-time', new Date().toISOString(), '--json'], env());
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ version: 1, subject: { user: 'alice', ip: '192.0.2.20' } });
+    const byId = Object.fromEntries(report.checks.map((c: { id: string }) => [c.id, c]));
+    expect(byId.account).toMatchObject({ status: 'pass', code: 'account.found', data: { username: 'alice', status: 'active' } });
+    expect(byId.token).toMatchObject({ status: 'pass', code: 'token.active', data: { state: 'active' } });
+    expect(byId.code.code).toMatch(/^code\.(valid|ahead)$/);
+    expect(byId.network).toMatchObject({ code: 'network.outside', data: { twoFactorRequired: true, ptr: ['host.example.com'], confirmedName: 'host.example.com' } });
+    expect(byId.clock).toMatchObject({ status: 'fail', code: 'clock.skewed', data: { reference: 'ntp' } });
+    expect(Math.abs(byId.clock.data.offsetSeconds + 90)).toBeLessThanOrEqual(2);
+    expect(report.advice.map((a: { code: string }) => a.code)).toContain('clock.skewed');
+    for (const c of report.checks) expect(['pass', 'warn', 'fail', 'unknown']).toContain(c.status);
+  });
+
+  it('prints a readable report, in Swedish when asked, and finds accounts by e-mail', async () => {
+    const r = await runCli(['diagnose', '--user', 'carol@example.org', '--lang', 'sv'], env());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Kontot carol finns och är aktivt/);
+    expect(r.stdout).toMatch(/✘ Token .* registrerades för 120 minuter sedan[\s\S]*\[token\.pending-overdue\]/);
+    expect(r.stdout).toMatch(/\? Klocka/);
+  });
+
+  it('says when the clock reference is the host, because no NTP server answered', async () => {
+    const r = await runCli(['diagnose', '--user', 'dave', '--device-time', new Date(Date.now() - 45_000).toISOString(), '--json'], env({ NTP_SERVERS: '127.0.0.1:9', NTP_TIMEOUT_MS: '200' }));
+    expect(r.code).toBe(0);
+    const clock = JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === 'clock');
+    expect(clock).toMatchObject({ code: 'clock.skewed', data: { reference: 'host' } });
+    expect(JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === 'token').code).toBe('token.none');
+  });
+
+  it.each([
+    [['diagnose'], /--user is required/],
+    [['diagnose', '--user', 'a b'], /--user must be a username/],
+    [['diagnose', '--user', 'alice', '--ip', '999.1.1.1'], /--ip must be an IPv4 or IPv6 address/],
+    [['diagnose', '--user', 'alice', '--device-time', 'tea time'], /--device-time must be an ISO 8601 time/],
+    [['diagnose', '--user', 'alice', '--code', '12ab'], /--code must be 6 to 8 digits/],
+    [['diagnose', '--user', 'alice', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+  ])('bad input %j exits 2 with one line', async (args, message) => {
+    const r = await runCli(args, env());
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('a wrong environment value stops start-up with the key and what was expected', async () => {
+    const r = await runCli(['diagnose', '--user', 'alice'], env({ PORT: 'eighty', TWOFA_EXEMPT_NETWORKS: '10.0.0.0/33', ENROLLMENT_API_URL: 'ftp://x' }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/PORT: expected a whole number from 0 to 65535 \(got "eighty"\)/);
+    expect(r.stderr).toMatch(/TWOFA_EXEMPT_NETWORKS: expected CIDR networks .*"10\.0\.0\.0\/33"/);
+    expect(r.stderr).toMatch(/ENROLLMENT_API_URL: expected .*http\(s\) URL/);
+  });
+
+  it('a DATA_DIR that is a file stops start-up with a clear line', async () => {
+    const file = path.join(tempDataDir(), 'not-a-dir');
+    writeFileSync(file, 'x');
+    const r = await runCli(['chat'], env({ DATA_DIR: file }), 'hello\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/DATA_DIR .*not-a-dir cannot hold the conversation store/);
+  });
+
+  it('an upstream that hangs does not delay the report beyond the check timeout', async () => {
+    const config = loadConfig({ ...env({ ENROLLMENT_API_URL: hang.url, ENROLLMENT_API_TOKEN: 'x', CHECK_TIMEOUT_MS: '600', ENROLLMENT_TIMEOUT_MS: '5000' }) });
+    const app = await createHelpdesk(config, { log: recordingLogger() });
+    try {
+      const started = performance.now();
+      const report = await app.diagnose({ user: 'alice', ip: '192.0.2.70' });
+      const ms = performance.now() - started;
+      expect(ms).toBeLessThan(600 + 250);
+      expect(report.checks.map((c) => c.code)).toEqual(['account.unavailable', 'token.unavailable', 'clock.unmeasured', 'network.dns-error']);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('flows check', () => {
+  it('passes the shipped flows', async () => {
+    const r = await runCli(['flows', 'check'], env());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/6 flows in \.\/flows are valid/);
+  });
+
+  it('names the file, flow, step and key of each problem, and the bot refuses to start on them', async () => {
+    const dir = path.join(ROOT, 'test/fixtures/broken-flows/unknown-target');
+    const r = await runCli(['flows', 'check', dir], env());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/broken\.yaml, flow broken, step first, key next: unknown target "secnod"/);
+    const start = await runCli(['chat'], env({ FLOWS_DIR: dir }), '');
+    expect(start.code).toBe(2);
+    expect(start.stderr).toMatch(/step first, key next: unknown target "secnod"/);
+  });
+});
