@@ -95,11 +95,33 @@ const Env = z.object({
   SUPPORT_EMAIL: z.email({ error: 'an e-mail address' }).default('support@uppmax.uu.se'),
   TIME_CHECK_URL: url('TIME_CHECK_URL').default('https://time.is/'),
   TICKET_DIR: z.string().min(1).optional(),
+  TICKET_EMAIL_TO: z.email({ error: 'an e-mail address' }).optional(),
+  TICKET_WEBHOOK_URL: url('TICKET_WEBHOOK_URL').optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'an smtp:// or smtps:// URL, like smtp://user:pass@mail.example.org:587' }).optional(),
+  MAIL_FROM: z.string().min(3).default('2FA helpdesk <noreply@localhost>'),
+
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const out: Cidr[] = [];
+      for (const part of (v ?? '').split(',').filter((p) => p.trim())) {
+        const c = parseCidr(part);
+        if (!c) {
+          ctx.addIssue({ code: 'custom', message: `addresses or CIDR networks separated by commas; "${part.trim()}" is not one` });
+          return z.NEVER;
+        }
+        out.push(c);
+      }
+      return out;
+    }),
+  PROOF_LINK_MINUTES: int(1, 1440, 15),
+  CLOCK_LINK_MINUTES: int(1, 1440, 10),
 });
 
 type Env = z.infer<typeof Env>;
 
-export type Config = Readonly<Env & { PUBLIC_URL: string; TICKET_DIR: string }>;
+export type Config = Readonly<Env & { PUBLIC_URL: string; TICKET_DIR: string | undefined }>;
 
 /** Parses the environment; every problem is one line naming the key and what was expected. */
 export function parseConfig(env: Record<string, string | undefined>): { ok: true; config: Config } | { ok: false; errors: string[] } {
@@ -127,7 +149,8 @@ export function parseConfig(env: Record<string, string | undefined>): { ok: true
     config: Object.freeze({
       ...c,
       PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT || 3000}`).replace(/\/$/, ''),
-      TICKET_DIR: c.TICKET_DIR ?? `${c.DATA_DIR}/tickets`,
+      // Without another sink, tickets land as files, so the demo and a first install lose none.
+      TICKET_DIR: c.TICKET_DIR ?? (c.SMTP_URL || c.TICKET_WEBHOOK_URL ? undefined : `${c.DATA_DIR}/tickets`),
     }),
   };
 }

@@ -17,7 +17,16 @@ import { UpstreamGuard, WindowLimiter } from './adapters/limits.ts';
 import { NtpReference } from './adapters/ntp-reference.ts';
 import { SqliteStore } from './adapters/sqlite-store.ts';
 import { FileTicketDelivery } from './adapters/ticket-file.ts';
-import { TicketQueue } from './adapters/ticket-queue.ts';
+import { TicketQueue, type TicketDelivery } from './adapters/ticket-queue.ts';
+import { MailTicketDelivery, WebhookTicketDelivery } from './adapters/ticket-mail.ts';
+import { FileMailer, SmtpMailer } from './adapters/mailer.ts';
+import { SqliteLinkStore } from './adapters/link-store.ts';
+import { EmailProof } from './adapters/email-proof.ts';
+import { PrometheusMetrics } from './adapters/metrics.ts';
+import type { Mailer } from './ports/mailer.ts';
+import type { LinkStore } from './ports/links.ts';
+import type { TicketSink } from './ports/tickets.ts';
+import path from 'node:path';
 import type { Logger } from './ports/logger.ts';
 import { systemClock, type Clock } from './ports/time.ts';
 
@@ -30,10 +39,18 @@ export interface Helpdesk {
   deps: CheckDeps;
   store: SqliteStore;
   tickets: TicketQueue;
+  /** The one hand-over every channel uses (queued, counted). */
+  handover: TicketSink;
   reference: NtpReference;
   demo?: DemoEnrollmentBackend;
   enrollmentGuard: UpstreamGuard;
   log: Logger;
+  metrics: PrometheusMetrics;
+  links: LinkStore;
+  mailer: Mailer;
+  identity: EmailProof;
+  /** Keyed material for the web channel's cookies and forms. */
+  secret: string;
   diagnose(req: DiagnoseRequest): Promise<DiagnosticReport>;
   close(): Promise<void>;
 }
@@ -43,6 +60,8 @@ export interface HelpdeskOptions {
   clock?: Clock;
   /** Wait for the first NTP answer before returning (diagnose does; serve samples in the background). */
   waitForNtp?: boolean;
+  /** Replace the mailer (tests use a real SMTP server instead through SMTP_URL; this is for benchmarks). */
+  mailer?: Mailer;
 }
 
 export function centreWords(config: Config): CentreWords {
@@ -66,6 +85,12 @@ function systemDnsServers(): DnsServer[] {
 export async function createHelpdesk(config: Config, options: HelpdeskOptions = {}): Promise<Helpdesk> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? consoleLogger(config.LOG_LEVEL);
+  const metrics = new PrometheusMetrics()
+    .declare('helpdesk_conversations_started_total', 'counter', 'Conversations started, by channel')
+    .declare('helpdesk_checks_total', 'counter', 'Checks run, by check and outcome code')
+    .declare('helpdesk_escalations_total', 'counter', 'Hand-overs to people, by urgency')
+    .declare('helpdesk_identity_proofs_total', 'counter', 'Proof-of-identity requests, by outcome')
+    .declare('helpdesk_upstream_request_duration_seconds', 'histogram', 'Enrollment API requests, by route and status');
   const flows = loadFlowsOrThrow(config.FLOWS_DIR);
   const store = SqliteStore.open(config.DATA_DIR);
   const cleanups: Array<() => unknown> = [() => store.close()];
@@ -97,6 +122,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       retries,
       backoffMs: 100,
       log,
+      observe: (route, ms, outcome) => metrics.observe('helpdesk_upstream_request_duration_seconds', { upstream: 'enrollment', route, outcome }, ms / 1000),
     });
 
     const dnsGuard = new UpstreamGuard({ maxConcurrent: 64, minTimeMs: 0, timeoutMs: config.DNS_TIMEOUT_MS * 3, cacheTtlMs: 30_000, clock });
@@ -140,11 +166,46 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       settings,
       codeAttempts: new WindowLimiter(config.CODE_CHECKS_PER_MINUTE, 60_000, clock),
     };
-    const checks = createCheckRunner(deps, config.CHECK_TIMEOUT_MS, (id, err) => log.error('check fault', { code: 'check.fault', check: id, err }));
+    const bareChecks = createCheckRunner(deps, config.CHECK_TIMEOUT_MS, (id, err) => log.error('check fault', { code: 'check.fault', check: id, err }));
+    const checks: CheckRunner = {
+      async run(id, input) {
+        const out = await bareChecks.run(id, input);
+        metrics.count('helpdesk_checks_total', { check: id, code: out.result.code });
+        return out;
+      },
+    };
 
-    const tickets = new TicketQueue(store.db, [new FileTicketDelivery(config.TICKET_DIR)], clock, log);
+    const mailer: Mailer =
+      options.mailer ?? (config.SMTP_URL ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM) : new FileMailer(path.join(config.DATA_DIR, 'mail'), config.MAIL_FROM, log));
+    const deliveries: TicketDelivery[] = [];
+    if (config.TICKET_DIR) deliveries.push(new FileTicketDelivery(config.TICKET_DIR));
+    if (config.SMTP_URL) deliveries.push(new MailTicketDelivery(mailer, config.TICKET_EMAIL_TO ?? config.SUPPORT_EMAIL, config.CENTRE_NAME));
+    if (config.TICKET_WEBHOOK_URL) deliveries.push(new WebhookTicketDelivery(config.TICKET_WEBHOOK_URL));
+    const tickets = new TicketQueue(store.db, deliveries, clock, log);
     tickets.start();
     cleanups.push(() => tickets.stop());
+    metrics.gauge('helpdesk_tickets_waiting', 'Tickets not yet delivered to every sink', () => tickets.pendingCount());
+    const countedTickets: TicketSink = {
+      async open(ticket) {
+        const r = await tickets.open(ticket);
+        metrics.count('helpdesk_escalations_total', { urgent: String(ticket.urgent) });
+        return r;
+      },
+    };
+
+    const secret = store.meta('web-secret', () => randomBytes(32).toString('base64url'));
+    const links = new SqliteLinkStore(store.db, secret, clock);
+    const identity = new EmailProof({
+      deps,
+      links,
+      mailer,
+      clock,
+      log,
+      metrics,
+      publicUrl: config.PUBLIC_URL,
+      centre: config.CENTRE_NAME,
+      linkMinutes: config.PROOF_LINK_MINUTES,
+    });
 
     const words = centreWords(config);
     const idleMs = config.CONVERSATION_IDLE_MINUTES * 60_000;
@@ -153,11 +214,13 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       words,
       checks,
       store,
-      tickets,
+      tickets: countedTickets,
       clock,
       codeKey: store.meta('code-key', () => randomBytes(32).toString('base64url')),
       idleMs,
       log,
+      identity,
+      metrics,
     });
     const sweeper = setInterval(() => void store.sweep(clock.now() - idleMs * 24), 60 * 60_000);
     sweeper.unref();
@@ -172,12 +235,19 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       deps,
       store,
       tickets,
+      handover: countedTickets,
       reference,
       ...(demo ? { demo } : {}),
       enrollmentGuard,
       log,
+      metrics,
+      links,
+      mailer,
+      identity,
+      secret,
       diagnose: (req) => diagnose(checks, words, req, clock.now()),
       async close() {
+        if (mailer instanceof SmtpMailer) mailer.close();
         for (const c of cleanups.reverse()) await c();
       },
     };

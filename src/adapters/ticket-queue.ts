@@ -42,7 +42,9 @@ export class TicketQueue implements TicketSink {
   ) {
     db.exec(`CREATE TABLE IF NOT EXISTS tickets (
       reference TEXT PRIMARY KEY, body TEXT NOT NULL, created_at INTEGER NOT NULL,
-      attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, delivered_at INTEGER, last_error TEXT)`);
+      attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, delivered_at INTEGER, last_error TEXT);
+      CREATE TABLE IF NOT EXISTS ticket_deliveries (reference TEXT NOT NULL, sink TEXT NOT NULL, delivered_at INTEGER NOT NULL,
+        PRIMARY KEY (reference, sink))`);
     this.stmts = {
       insert: db.prepare('INSERT INTO tickets (reference, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?)'),
       due: db.prepare<[number], { reference: string; body: string; attempts: number }>(
@@ -54,6 +56,8 @@ export class TicketQueue implements TicketSink {
         'SELECT reference, body, attempts, delivered_at FROM tickets WHERE reference = ?',
       ),
       pending: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM tickets WHERE delivered_at IS NULL'),
+      sinkDone: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM ticket_deliveries WHERE reference = ? AND sink = ?'),
+      markSink: db.prepare('INSERT OR IGNORE INTO ticket_deliveries (reference, sink, delivered_at) VALUES (?, ?, ?)'),
     };
   }
 
@@ -86,7 +90,12 @@ export class TicketQueue implements TicketSink {
     for (const row of this.stmts.due.all(this.clock.now())) {
       const ticket = JSON.parse(row.body) as Ticket;
       try {
-        for (const d of this.deliveries) await d.deliver(row.reference, ticket);
+        // Each sink gets the ticket once: one that took it is not sent it again when another fails.
+        for (const d of this.deliveries) {
+          if ((this.stmts.sinkDone.get(row.reference, d.name)?.n ?? 0) > 0) continue;
+          await d.deliver(row.reference, ticket);
+          this.stmts.markSink.run(row.reference, d.name, this.clock.now());
+        }
         this.stmts.done.run(this.clock.now(), row.reference);
         delivered++;
       } catch (err) {

@@ -13,6 +13,8 @@ export interface CheckInput {
   lang: Lang;
   /** What the person typed as their device's time, and when (host clock, ms) it arrived. */
   deviceTime?: { text: string; receivedAtMs: number; typed: boolean };
+  /** The device clock as a browser measured it: device minus reference, with its error bound. */
+  deviceMeasured?: { offsetMs: number; errorMs: number; atMs: number };
   code?: string;
   reusedAfterSeconds?: number;
   /** Offsets (in steps) of the codes checked earlier in this conversation, oldest first. */

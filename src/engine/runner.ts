@@ -10,6 +10,8 @@ import type { ConversationStore } from '../ports/store.ts';
 import type { TicketSink } from '../ports/tickets.ts';
 import type { Clock } from '../ports/time.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { IdentityProof } from '../ports/identity.ts';
+import type { Metrics } from '../ports/metrics.ts';
 import type { Reply } from './replies.ts';
 import type { FlowSet } from './schema.ts';
 import { newSnapshot, type Snapshot, type Subject } from './snapshot.ts';
@@ -27,6 +29,9 @@ export interface RunnerDeps {
   codeKey: string;
   idleMs: number;
   log: Logger;
+  /** Sends proof-of-identity links, for channels that cannot vouch for the person. */
+  identity?: IdentityProof;
+  metrics?: Metrics;
 }
 
 export interface TurnOptions {
@@ -35,6 +40,10 @@ export interface TurnOptions {
   /** Who the channel knows this is (terminal --user, Slack profile e-mail, the web request's address). */
   subject?: Subject;
   channel?: string;
+  /** The channel cannot vouch for the person: account facts wait for a proof of identity. */
+  requireProof?: boolean;
+  /** Where the request came from (rate limits of identity proofs). */
+  origin?: string;
 }
 
 export interface TurnResult {
@@ -78,7 +87,7 @@ export class ConversationRunner {
     try {
       const { snapshot: loaded, notices, fresh } = await this.open(id, now, options);
       snapshot = loaded;
-      const { replies, snapshot: after } = await this.run(loaded, fresh && event.type === 'resume' ? { type: 'start' } : event);
+      const { replies, snapshot: after } = await this.run(loaded, fresh && event.type === 'resume' ? { type: 'start' } : event, options);
       await this.deps.store.save(after);
       return { replies: [...notices, ...replies], snapshot: after, fresh };
     } catch (err) {
@@ -104,6 +113,9 @@ export class ConversationRunner {
   private async open(id: string, now: number, options: TurnOptions): Promise<{ snapshot: Snapshot; notices: Reply[]; fresh: boolean }> {
     const loaded = await this.deps.store.load(id);
     const make = () => newSnapshot(id, now, { ...(options.lang ? { lang: options.lang } : {}), subject: { ...options.subject } });
+    if (loaded.kind !== 'found' || now - loaded.snapshot.updatedAt > this.deps.idleMs) {
+      this.deps.metrics?.count('helpdesk_conversations_started_total', { channel: options.channel ?? id.split(':')[0] ?? 'unknown' });
+    }
     if (loaded.kind === 'none') return { snapshot: make(), notices: [], fresh: true };
     if (loaded.kind === 'quarantined') {
       this.deps.log.warn('stored conversation unreadable; set aside', { conversation: id, reason: loaded.reason });
@@ -123,25 +135,30 @@ export class ConversationRunner {
     return { snapshot: s, notices: [], fresh: false };
   }
 
-  private async run(start: Snapshot, first: EngineEvent): Promise<{ replies: Reply[]; snapshot: Snapshot }> {
+  private async run(start: Snapshot, first: EngineEvent, options: TurnOptions): Promise<{ replies: Reply[]; snapshot: Snapshot }> {
     const replies: Reply[] = [];
     let snapshot = start;
     let event: EngineEvent | undefined = first;
     for (let i = 0; event && i <= MAX_EFFECTS_PER_TURN; i++) {
       const r = transition(
-        { flows: this.deps.flows, words: this.deps.words, now: this.deps.clock.now(), codeKey: this.deps.codeKey },
+        { flows: this.deps.flows, words: this.deps.words, now: this.deps.clock.now(), codeKey: this.deps.codeKey, requireProof: options.requireProof ?? false },
         snapshot,
         event,
       );
       snapshot = r.snapshot;
       replies.push(...r.replies);
-      event = r.effect ? await this.perform(snapshot, r.effect) : undefined;
+      event = r.effect ? await this.perform(snapshot, r.effect, options) : undefined;
     }
     if (event) throw new HelpdeskError('engine.fault', `conversation ${start.id} asked for more than ${MAX_EFFECTS_PER_TURN} checks in one turn`);
     return { replies, snapshot };
   }
 
-  private async perform(s: Snapshot, effect: Effect): Promise<EngineEvent> {
+  private async perform(s: Snapshot, effect: Effect, options: TurnOptions): Promise<EngineEvent> {
+    if (effect.type === 'send-proof') {
+      if (!this.deps.identity) throw new HelpdeskError('engine.fault', 'this channel needs a proof of identity, but none is configured');
+      await this.deps.identity.sendProof({ conversationId: s.id, who: effect.who, lang: s.lang, ...(options.origin ? { origin: options.origin } : {}) });
+      return { type: 'proof-sent' };
+    }
     if (effect.type === 'check') {
       const input: CheckInput = {
         lang: s.lang,
@@ -149,6 +166,9 @@ export class ConversationRunner {
         ...(s.subject.ip ? { ip: s.subject.ip } : {}),
         ...(typeof s.vars.deviceTime === 'string'
           ? { deviceTime: { text: s.vars.deviceTime, receivedAtMs: Number(s.vars.deviceTimeAt), typed: true } }
+          : {}),
+        ...(typeof s.vars.deviceOffsetMs === 'number'
+          ? { deviceMeasured: { offsetMs: s.vars.deviceOffsetMs, errorMs: Number(s.vars.deviceOffsetErrorMs ?? 0), atMs: Number(s.vars.deviceOffsetAt) } }
           : {}),
         ...(effect.code ? { code: effect.code } : {}),
         ...(effect.reusedAfterSeconds !== undefined ? { reusedAfterSeconds: effect.reusedAfterSeconds } : {}),

@@ -20,6 +20,16 @@ export interface EngineEnv {
   now: number;
   /** Key for the fingerprints of typed codes (so a reused code is noticed without keeping it). */
   codeKey: string;
+  /**
+   * The channel cannot vouch for who this is (web, Discord): a typed username is only used after
+   * the person proves it through a link sent to the account's e-mail address.
+   */
+  requireProof?: boolean;
+}
+
+/** How the channel or a proof vouches for the person; 'claimed' is only what they typed. */
+export function isProven(identity: string | undefined): boolean {
+  return identity !== undefined && identity !== 'claimed';
 }
 
 export type EngineEvent =
@@ -29,7 +39,13 @@ export type EngineEvent =
   | { type: 'choice'; id: string }
   | { type: 'topic'; flow: string }
   | { type: 'checked'; result: CheckResult; extra?: CheckResult[] }
-  | { type: 'escalated'; ticket: string | null };
+  | { type: 'escalated'; ticket: string | null }
+  /** A proof-of-identity link was sent (or, for an unknown name, silently not: the answer is the same). */
+  | { type: 'proof-sent' }
+  /** The person opened the proof link: they are `user`. */
+  | { type: 'proven'; user: string; how: string }
+  /** The phone's clock, measured by the browser against the server's reference time. */
+  | { type: 'device-clock'; offsetMs: number; errorMs: number };
 
 /** Inputs a check needs that are not in the snapshot: a code is used once and never stored. */
 export interface CheckRequest {
@@ -46,7 +62,12 @@ export interface EscalateRequest {
   attach: Array<'transcript' | 'checks'>;
 }
 
-export type Effect = CheckRequest | EscalateRequest;
+export interface ProofRequest {
+  type: 'send-proof';
+  who: string;
+}
+
+export type Effect = CheckRequest | EscalateRequest | ProofRequest;
 
 export interface TransitionResult {
   snapshot: Snapshot;
@@ -178,8 +199,10 @@ class Turn {
           this.log('b', ref);
           return;
         case 'input': {
-          const known = step.input === 'username' ? this.s.subject.user : step.input === 'ip' ? this.s.subject.ip : undefined;
-          if (known) {
+          const user = this.env.requireProof && !isProven(this.s.subject.identity) ? undefined : this.s.subject.user;
+          const known = step.input === 'username' ? user : step.input === 'ip' ? this.s.subject.ip : undefined;
+          const measured = step.input === 'device_time' && typeof this.s.vars.deviceOffsetMs === 'number';
+          if (known || measured) {
             stepId = step.next;
             continue;
           }
@@ -315,6 +338,12 @@ class Turn {
           this.say('bad_username');
           return this.repeat();
         }
+        if (this.env.requireProof && !isProven(this.s.subject.identity)) {
+          // Nothing about an account is said until the person proves it is theirs.
+          this.s.vars.proofFor = user;
+          this.effect = { type: 'send-proof', who: user };
+          return;
+        }
         // An e-mail address stands in for the username until the account check finds the real one.
         this.s.subject.user = user;
         if (user.includes('@')) this.s.subject.email = user;
@@ -399,6 +428,31 @@ class Turn {
     this.enter(target ?? END);
   }
 
+  onProofSent(): void {
+    this.say('proof_sent');
+  }
+
+  onProven(user: string, how: string): void {
+    this.s.subject.user = user;
+    this.s.subject.identity = how;
+    delete this.s.vars.proofFor;
+    this.say('proven', { user });
+    const step = this.currentStep();
+    if (this.s.status === 'active' && step?.kind === 'input' && step.input === 'username') return this.enter(step.next);
+    this.repeat();
+  }
+
+  onDeviceClock(offsetMs: number, errorMs: number): void {
+    this.s.vars.deviceOffsetMs = Math.round(offsetMs);
+    this.s.vars.deviceOffsetErrorMs = Math.round(errorMs);
+    this.s.vars.deviceOffsetAt = this.env.now;
+    this.log('u', '[clock measured by the phone]');
+    const step = this.currentStep();
+    if (this.s.status === 'active' && step?.kind === 'input' && step.input === 'device_time') return this.enter(step.next);
+    // Not asked for right now: kept for the next clock check, and the person is told where we are.
+    this.repeat();
+  }
+
   onEscalated(ticket: string | null): void {
     const urgent = (() => {
       const step = this.currentStep();
@@ -451,6 +505,15 @@ export function transition(env: EngineEnv, snapshot: Snapshot, event: EngineEven
       break;
     case 'escalated':
       turn.onEscalated(event.ticket);
+      break;
+    case 'proof-sent':
+      turn.onProofSent();
+      break;
+    case 'proven':
+      turn.onProven(event.user, event.how);
+      break;
+    case 'device-clock':
+      turn.onDeviceClock(event.offsetMs, event.errorMs);
       break;
   }
   s.updatedAt = env.now;

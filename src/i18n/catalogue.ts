@@ -46,7 +46,9 @@ export type SystemKey =
   | 'checking'
   | 'findings'
   | 'commands_hint'
-  | 'topic_started';
+  | 'topic_started'
+  | 'proof_sent'
+  | 'proven';
 
 const PLACEHOLDER = /\{([a-zA-Z_][\w.]*)\}/g;
 

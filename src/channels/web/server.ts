@@ -1,8 +1,24 @@
-// The HTTP side of `serve`: the support page, the health endpoint, and `curl <PUBLIC_URL>/ip`.
+// The web channel: the support page's chat, the phone clock check, the network check for `curl`,
+// the identity-proof landing, the support form, health and metrics. One process, one port.
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import QRCode from 'qrcode';
+import { z } from 'zod';
 import type { Helpdesk } from '../../main.ts';
-import { parseIpAddress } from '../../checks/ip.ts';
+import type { Reply } from '../../engine/replies.ts';
+import type { EngineEvent } from '../../engine/transition.ts';
+import { isLang, type Lang, catalogues, render } from '../../i18n/index.ts';
+import { WindowLimiter } from '../../adapters/limits.ts';
+import { errorCode } from '../../errors.ts';
+import { clientAddress } from './client-ip.ts';
+import { HttpError, readBody, readJson, send, sendJson, sendText } from './http.ts';
+import { Sessions } from './session.ts';
+import { badLinkPage, supportPage, thanksPage, verifiedPage } from './pages.ts';
+
+const STATIC = path.join(import.meta.dirname, 'static');
+const read = (f: string) => readFileSync(path.join(STATIC, f), 'utf8');
 
 export interface WebServer {
   server: Server;
@@ -10,69 +26,292 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, {
-    'content-type': type,
-    'content-length': Buffer.byteLength(body),
-    'x-content-type-options': 'nosniff',
-    'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self' data:",
-    'referrer-policy': 'no-referrer',
-  });
-  res.end(body);
-}
+/** What the browser gets: the engine's replies, with QR codes drawn and clock links added. */
+export type WebReply = Reply | { kind: 'clock'; url: string; qr: string } | { kind: 'image'; format: 'qr'; data: string; alt: string; url: string; qr: string };
 
-function clientAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? '';
-}
+const ChatBody = z.object({
+  event: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('start') }),
+    z.object({ type: z.literal('resume') }),
+    z.object({ type: z.literal('text'), text: z.string().max(20_000) }),
+    z.object({ type: z.literal('choice'), id: z.string().max(64) }),
+  ]),
+  lang: z.enum(['en', 'sv']).optional(),
+});
 
-const PAGE = (centre: string) => `<!doctype html>
-<html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${centre} two-factor helpdesk</title>
-<h1>${centre} two-factor helpdesk</h1>
-<p>The helpdesk is running. Use the terminal chat (<code>npx 2fa-helpdesk chat</code>) or
-<code>curl ${'$'}{PUBLIC_URL}/ip</code> to see whether two-factor is required from your address.</p>
-</html>`;
+const ClockBody = z.object({
+  offsetMs: z.number().finite().min(-10 * 365 * 86400_000).max(10 * 365 * 86400_000),
+  errorMs: z.number().finite().min(0).max(60_000),
+  samples: z.number().int().min(1).max(50).optional(),
+  lang: z.enum(['en', 'sv']).optional(),
+});
+
+const SupportBody = z.object({
+  csrf: z.string().max(100),
+  name: z.string().trim().min(1).max(200),
+  email: z.email().max(254),
+  username: z.string().trim().max(64).regex(/^[A-Za-z0-9._@-]*$/),
+  what: z.string().trim().min(1).max(4000),
+});
+
+const OUTBOX_LIMIT = 50;
 
 export async function startWebServer(app: Helpdesk): Promise<WebServer> {
+  const cfg = app.config;
   const started = Date.now();
-  const server = createServer((req, res) => {
-    void handle(req, res).catch((err) => {
-      app.log.error('web request failed', { err, path: req.url });
-      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
+  const sessions = new Sessions(app.secret, cfg.PUBLIC_URL.startsWith('https:'));
+  const outbox = new Map<string, WebReply[]>();
+  const turnsPerSession = new WindowLimiter(60, 60_000, app.deps.clock);
+  const formsPerAddress = new WindowLimiter(5, 10 * 60_000, app.deps.clock);
+  const assets: Record<string, { type: string; body: string }> = {
+    '/static/app.js': { type: 'text/javascript; charset=utf-8', body: read('app.js') },
+    '/static/clock.js': { type: 'text/javascript; charset=utf-8', body: read('clock.js') },
+    '/static/app.css': { type: 'text/css; charset=utf-8', body: read('app.css') },
+  };
+  const indexHtml = read('index.html').replaceAll('{{centre}}', escape(cfg.CENTRE_NAME));
+  const clockHtml = read('clock.html');
+
+  const conversationOf = (sessionId: string) => `web:${sessionId}`;
+  const ownOrigin = new URL(cfg.PUBLIC_URL).origin;
+
+  function sameOrigin(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (!origin) return true; // same-origin GETs and non-browser clients send none; JSON content type blocks simple cross-site posts
+    const host = req.headers.host;
+    return origin === ownOrigin || (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`));
+  }
+
+  async function toWeb(conversationId: string, replies: Reply[]): Promise<WebReply[]> {
+    const out: WebReply[] = [];
+    for (const r of replies) {
+      if (r.kind === 'image') {
+        out.push({ ...r, url: r.data, qr: await QRCode.toDataURL(r.data, { margin: 1, width: 200 }) });
+        continue;
+      }
+      out.push(r);
+      if (r.kind === 'prompt' && r.input === 'device_time') {
+        const token = app.links.create({ kind: 'clock', conversationId, expiresAt: app.deps.clock.now() + cfg.CLOCK_LINK_MINUTES * 60_000 });
+        const url = `${cfg.PUBLIC_URL}/c/${token}`;
+        out.push({ kind: 'clock', url, qr: await QRCode.toDataURL(url, { margin: 1, width: 200 }) });
+      }
+    }
+    return out;
+  }
+
+  function queue(conversationId: string, replies: WebReply[]): void {
+    const list = [...(outbox.get(conversationId) ?? []), ...replies].slice(-OUTBOX_LIMIT);
+    outbox.set(conversationId, list);
+    if (outbox.size > 10_000) outbox.delete(outbox.keys().next().value as string);
+  }
+
+  /** A turn that did not come from the chat page itself (a phone, a mail link): its replies wait for the page. */
+  async function outOfBand(conversationId: string, event: EngineEvent, ip: string): Promise<Reply[]> {
+    const r = await app.runner.turn(conversationId, event, { channel: 'web', requireProof: true, subject: { ip }, origin: ip });
+    queue(conversationId, await toWeb(conversationId, r.replies));
+    return r.replies;
+  }
+
+  async function chat(req: IncomingMessage, res: ServerResponse, ip: string) {
+    if (!sameOrigin(req)) throw new HttpError(403, 'cross-site request');
+    const session = sessions.get(req);
+    const body = ChatBody.safeParse(await readJson(req));
+    if (!body.success) throw new HttpError(400, z.prettifyError(body.error).split('\n')[0] ?? 'bad request');
+    if (!turnsPerSession.allow(session.id)) throw new HttpError(429, 'too many messages; wait a minute');
+    const id = conversationOf(session.id);
+    const result = await app.runner.turn(id, body.data.event as EngineEvent, {
+      channel: 'web',
+      requireProof: true,
+      subject: { ip },
+      origin: ip,
+      ...(body.data.lang ? { lang: body.data.lang } : {}),
     });
-  });
+    // Anything that arrived out of band before this turn comes first.
+    const pending = outbox.get(id) ?? [];
+    outbox.delete(id);
+    const replies = [...pending, ...(await toWeb(id, result.replies))];
+    sendJson(res, 200, { replies, conversation: { status: result.snapshot.status, lang: result.snapshot.lang } }, session.setCookie ? { 'set-cookie': session.setCookie } : {});
+  }
+
+  async function clock(req: IncomingMessage, res: ServerResponse, ip: string, token: string | undefined) {
+    if (!sameOrigin(req)) throw new HttpError(403, 'cross-site request');
+    const body = ClockBody.safeParse(await readJson(req));
+    if (!body.success) throw new HttpError(400, 'offsetMs and errorMs must be numbers');
+    const link = token === undefined ? undefined : app.links.check(token, 'clock', false);
+    if (link && !link.ok) throw new HttpError(404, 'this clock link is not valid any more');
+    let lang: Lang = body.data.lang ?? 'en';
+    const measured = { offsetMs: body.data.offsetMs, errorMs: body.data.errorMs, atMs: app.deps.clock.now() };
+    if (link?.ok) {
+      const conv = await app.runner.peek(link.link.conversationId);
+      if (conv) lang = conv.lang;
+      await outOfBand(link.link.conversationId, { type: 'device-clock', offsetMs: measured.offsetMs, errorMs: measured.errorMs }, ip);
+    }
+    const { result } = await app.checks.run('clock', { lang, deviceMeasured: measured });
+    const advice = catalogues[lang].advice[result.code];
+    sendJson(res, 200, {
+      code: result.code,
+      summary: result.summary,
+      offsetMs: Math.round(measured.offsetMs),
+      errorMs: Math.round(measured.errorMs),
+      measured: lang === 'sv' ? `Mätt mot ${result.data.reference === 'ntp' ? 'NTP-tid' : 'serverns klocka'}, ±${Math.ceil(measured.errorMs)} ms.` : `Measured against ${result.data.reference === 'ntp' ? 'NTP time' : "the server's clock"}, ±${Math.ceil(measured.errorMs)} ms.`,
+      ...(advice ? { advice: render(advice, { ...app.words }) } : {}),
+    });
+  }
+
+  function clockPage(res: ServerResponse, lang: Lang, token: string) {
+    const t = lang === 'sv'
+      ? { title: 'Kontroll av telefonens klocka', measuring: 'Mäter klockan…', back: 'Klart. Gå tillbaka till chatten på datorn.' }
+      : { title: "Checking your phone's clock", measuring: 'Measuring the clock…', back: 'Done. Go back to the chat on your computer.' };
+    const html = clockHtml
+      .replaceAll('{{lang}}', lang)
+      .replaceAll('{{token}}', escape(token))
+      .replaceAll('{{title}}', escape(t.title))
+      .replaceAll('{{measuring}}', escape(t.measuring))
+      .replaceAll('{{back}}', escape(t.back));
+    send(res, 200, 'text/html; charset=utf-8', html);
+  }
+
+  async function ipVerdict(res: ServerResponse, ip: string, lang: Lang) {
+    const { result } = await app.checks.run('network', { ip, lang });
+    const d = result.data;
+    const lines = [
+      `address: ${d.ip ?? ip}`,
+      `names: ${Array.isArray(d.ptr) && d.ptr.length ? d.ptr.join(', ') : '(none)'}`,
+      `confirmed name: ${d.confirmedName ?? '(none)'}`,
+      `two-factor required: ${d.twoFactorRequired ? 'yes' : 'no'}`,
+      `why: ${String(d.reason)}`,
+      `verdict: ${result.summary} [${result.code}]`,
+    ];
+    sendText(res, 200, lines.join('\n'));
+  }
+
+  async function supportForm(req: IncomingMessage, res: ServerResponse, lang: Lang) {
+    const session = sessions.get(req);
+    const snap = await app.runner.peek(conversationOf(session.id));
+    const proven = snap?.subject.identity && snap.subject.identity !== 'claimed';
+    const html = supportPage(lang, cfg.CENTRE_NAME, sessions.formToken(session.id), {
+      name: '',
+      email: snap?.subject.email ?? '',
+      username: proven ? snap?.subject.user ?? '' : '',
+      what: typeof snap?.vars.note === 'string' ? snap.vars.note : '',
+      messages: snap?.transcript.length ?? 0,
+      findings: snap?.findings.length ?? 0,
+    });
+    send(res, 200, 'text/html; charset=utf-8', html, session.setCookie ? { 'set-cookie': session.setCookie } : {});
+  }
+
+  async function supportSubmit(req: IncomingMessage, res: ServerResponse, ip: string, lang: Lang) {
+    if (!sameOrigin(req)) throw new HttpError(403, 'cross-site request');
+    const session = sessions.get(req);
+    const fields = Object.fromEntries(new URLSearchParams(await readBody(req)));
+    const parsed = SupportBody.safeParse({ username: '', ...fields });
+    const csrf = sessions.checkFormToken(session.id, fields.csrf);
+    if (!parsed.success || !csrf) {
+      const errors = !csrf
+        ? [lang === 'sv' ? 'Formuläret hade gått ut. Skicka igen.' : 'The form had expired. Please send it again.']
+        : parsed.error!.issues.map((i) => `${String(i.path[0])}: ${lang === 'sv' ? 'kontrollera fältet' : 'please check this field'}`);
+      const html = supportPage(lang, cfg.CENTRE_NAME, sessions.formToken(session.id), {
+        name: String(fields.name ?? '').slice(0, 200),
+        email: String(fields.email ?? '').slice(0, 254),
+        username: String(fields.username ?? '').slice(0, 64),
+        what: String(fields.what ?? '').slice(0, 4000),
+        messages: 0,
+        findings: 0,
+      }, errors);
+      send(res, 400, 'text/html; charset=utf-8', html, session.setCookie ? { 'set-cookie': session.setCookie } : {});
+      return;
+    }
+    if (!formsPerAddress.allow(ip)) throw new HttpError(429, 'too many forms from this address; try again later or write to the support address');
+    const f = parsed.data;
+    const snap = await app.runner.peek(conversationOf(session.id));
+    const findings = (snap?.findings ?? []).map((x) => ({
+      id: x.id,
+      status: x.status,
+      code: x.code as never,
+      data: x.data,
+      summary: catalogues.en.summary[x.code as keyof typeof catalogues.en.summary]?.(x.data) ?? '',
+    }));
+    const { reference } = await app.handover.open({
+      conversationId: snap?.id ?? conversationOf(session.id),
+      urgent: false,
+      lang,
+      subject: { ...(f.username ? { user: f.username } : {}), email: f.email, ip, identity: snap?.subject.identity === 'email' && snap.subject.user === f.username ? 'email' : 'claimed' },
+      note: `${f.name}: ${f.what}`,
+      transcript: snap ? app.runner.transcript(snap, 'en') : [],
+      findings,
+      createdAt: new Date(app.deps.clock.now()).toISOString(),
+    });
+    send(res, 200, 'text/html; charset=utf-8', thanksPage(lang, reference));
+  }
+
+  async function verify(res: ServerResponse, token: string, ip: string, lang: Lang) {
+    const link = app.links.check(token, 'proof', true);
+    if (!link.ok || !link.link.subject) {
+      send(res, 404, 'text/html; charset=utf-8', badLinkPage(lang));
+      return;
+    }
+    const conv = await app.runner.peek(link.link.conversationId);
+    await outOfBand(link.link.conversationId, { type: 'proven', user: link.link.subject, how: 'email' }, ip);
+    send(res, 200, 'text/html; charset=utf-8', verifiedPage(conv?.lang ?? lang, link.link.subject));
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://local');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
-    switch (url.pathname) {
-      case '/':
-        return send(res, 200, 'text/html; charset=utf-8', PAGE(escapeHtml(app.config.CENTRE_NAME)).replace('${PUBLIC_URL}', escapeHtml(app.config.PUBLIC_URL)));
-      case '/healthz':
-        return send(res, 200, 'application/json', JSON.stringify({ ok: true, uptimeSeconds: Math.round((Date.now() - started) / 1000), reference: app.reference.now().reference }));
-      case '/ip': {
-        const ip = parseIpAddress(clientAddress(req))?.text ?? clientAddress(req);
-        const lang = url.searchParams.get('lang') === 'sv' ? 'sv' : 'en';
-        const { result } = await app.checks.run('network', { ip, lang });
-        const d = result.data;
-        const lines = [
-          `address: ${ip}`,
-          `names: ${Array.isArray(d.ptr) && d.ptr.length ? d.ptr.join(', ') : '(none)'}`,
-          `confirmed name: ${d.confirmedName ?? '(none)'}`,
-          `two-factor required: ${d.twoFactorRequired ? 'yes' : 'no'}`,
-          `why: ${String(d.reason)}`,
-          `verdict: ${result.summary} [${result.code}]`,
-        ];
-        return send(res, 200, 'text/plain; charset=utf-8', `${lines.join('\n')}\n`);
-      }
-      default:
-        return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+    const ip = clientAddress(req, cfg.TRUSTED_PROXIES);
+    const lang: Lang = isLang(url.searchParams.get('lang')) ? (url.searchParams.get('lang') as Lang) : 'en';
+    const p = url.pathname;
+    const method = req.method ?? 'GET';
+    const get = method === 'GET' || method === 'HEAD';
+
+    if (get && assets[p]) return send(res, 200, assets[p].type, assets[p].body, { 'cache-control': 'public, max-age=300' });
+    if (get && p === '/') return send(res, 200, 'text/html; charset=utf-8', indexHtml);
+    if (get && p === '/healthz') return sendJson(res, 200, { ok: true, uptimeSeconds: Math.round((Date.now() - started) / 1000), reference: app.reference.now().reference, ticketsWaiting: app.tickets.pendingCount() });
+    if (get && p === '/metrics') return send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', app.metrics.render());
+    if (get && p === '/ip') return ipVerdict(res, ip, lang);
+    if (get && p === '/api/time') return sendJson(res, 200, { now: app.reference.now().ms });
+    if (get && p === '/api/chat/poll') {
+      const session = sessions.get(req);
+      const id = conversationOf(session.id);
+      const replies = outbox.get(id) ?? [];
+      outbox.delete(id);
+      return sendJson(res, 200, { replies });
     }
+    if (method === 'POST' && p === '/api/chat') return chat(req, res, ip);
+    if (method === 'POST' && p === '/api/clock') return clock(req, res, ip, undefined);
+    const clockPost = /^\/api\/clock\/([^/]{1,80})$/.exec(p);
+    if (method === 'POST' && clockPost?.[1]) return clock(req, res, ip, clockPost[1]);
+    if (get && p === '/clock') return clockPage(res, lang, '');
+    const clockLink = /^\/c\/([^/]{1,80})$/.exec(p);
+    if (get && clockLink?.[1]) {
+      const link = app.links.check(clockLink[1], 'clock', false);
+      if (!link.ok) return send(res, 404, 'text/html; charset=utf-8', badLinkPage(lang));
+      const conv = await app.runner.peek(link.link.conversationId);
+      return clockPage(res, conv?.lang ?? lang, clockLink[1]);
+    }
+    const verifyLink = /^\/verify\/([^/]{1,80})$/.exec(p);
+    if (get && verifyLink?.[1]) return verify(res, verifyLink[1], ip, lang);
+    if (get && p === '/support') return supportForm(req, res, lang);
+    if (method === 'POST' && p === '/support') return supportSubmit(req, res, ip, lang);
+    if (p.startsWith('/api/') || p === '/support') return sendJson(res, 405, { error: 'method not allowed' });
+    return sendText(res, 404, 'not found');
   }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (err instanceof HttpError) {
+        if (!res.headersSent) sendJson(res, err.status, { error: err.message });
+        if (err.status === 413) req.destroy();
+        return;
+      }
+      app.log.error('web request failed', { code: errorCode(err), path: req.url?.split('?')[0], err });
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+    });
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(app.config.PORT, app.config.HOST, () => resolve());
+    server.listen(cfg.PORT, cfg.HOST, () => resolve());
   });
   const addr = server.address() as AddressInfo;
   return {
@@ -86,6 +325,6 @@ export async function startWebServer(app: Helpdesk): Promise<WebServer> {
   };
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+function escape(s: string): string {
+  return s.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }

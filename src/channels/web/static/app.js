@@ -1,0 +1,198 @@
+// The web chat. Everything shown comes from the server as data and is put on the page with
+// textContent, so nothing a person (or an upstream) typed can become markup.
+'use strict';
+(() => {
+  const WORDS = {
+    en: { title: 'two-factor helpdesk', label: 'Your message', placeholder: 'Type here, or pick a choice above', send: 'Send',
+      never: 'Never share your password, a code or a QR code, not even with support.', form: 'Support form',
+      clock: "Check my phone's clock", ip: 'Do I need two-factor from here?', error: 'Something went wrong. Try again, or use the support form.',
+      scan: 'Scan this with your phone, or open the link on it:', thisDevice: 'Check this device instead', reference: 'Reference' },
+    sv: { title: 'hjälp med tvåfaktor', label: 'Ditt meddelande', placeholder: 'Skriv här, eller välj ett alternativ ovan', send: 'Skicka',
+      never: 'Dela aldrig ditt lösenord, en kod eller en QR-kod, inte ens med supporten.', form: 'Supportformulär',
+      clock: 'Kontrollera telefonens klocka', ip: 'Behöver jag tvåfaktor härifrån?', error: 'Något gick fel. Försök igen, eller använd supportformuläret.',
+      scan: 'Skanna den här med telefonen, eller öppna länken där:', thisDevice: 'Kontrollera den här enheten i stället', reference: 'Referens' },
+  };
+  const MARK = { pass: '✔', warn: '!', fail: '✘', unknown: '?' };
+  const log = document.getElementById('log');
+  const form = document.getElementById('say');
+  const input = document.getElementById('text');
+  let lang = localStorage.getItem('lang') || ((navigator.language || '').toLowerCase().startsWith('sv') ? 'sv' : 'en');
+  let busy = false;
+
+  function setLang(next) {
+    lang = next;
+    localStorage.setItem('lang', lang);
+    document.documentElement.lang = lang;
+    for (const b of document.querySelectorAll('[data-lang]')) b.setAttribute('aria-pressed', String(b.dataset.lang === lang));
+    for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = WORDS[lang][el.dataset.i18n];
+    for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = WORDS[lang][el.dataset.i18nPlaceholder];
+  }
+
+  function bubble(cls) {
+    const div = document.createElement('div');
+    div.className = `msg ${cls || ''}`.trim();
+    log.append(div);
+    return div;
+  }
+
+  function safeUrl(url) {
+    try {
+      const u = new URL(url, location.href);
+      return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function disableOldChoices() {
+    for (const b of log.querySelectorAll('.choices button')) b.disabled = true;
+  }
+
+  function render(reply) {
+    switch (reply.kind) {
+      case 'text':
+      case 'prompt':
+        bubble(reply.notice ? 'notice' : '').textContent = reply.text;
+        break;
+      case 'finding': {
+        const div = bubble('finding');
+        div.dataset.status = reply.status;
+        div.dataset.code = reply.code;
+        const mark = document.createElement('span');
+        mark.className = 'mark';
+        mark.setAttribute('aria-hidden', 'true');
+        mark.textContent = MARK[reply.status] || '?';
+        const text = document.createElement('span');
+        text.textContent = reply.text;
+        div.append(mark, text);
+        break;
+      }
+      case 'choices': {
+        disableOldChoices();
+        const div = bubble('');
+        const p = document.createElement('div');
+        p.textContent = reply.prompt;
+        const list = document.createElement('div');
+        list.className = 'choices';
+        for (const c of reply.choices) {
+          const b = document.createElement('button');
+          b.type = 'button';
+          b.textContent = c.label;
+          b.addEventListener('click', () => {
+            if (busy) return;
+            disableOldChoices();
+            bubble('me').textContent = c.label;
+            send({ type: 'choice', id: c.id });
+          });
+          list.append(b);
+        }
+        div.append(p, list);
+        break;
+      }
+      case 'link': {
+        const url = safeUrl(reply.url);
+        const div = bubble('');
+        if (!url) { div.textContent = reply.label; break; }
+        const a = document.createElement('a');
+        a.href = url;
+        a.rel = 'noopener noreferrer';
+        a.target = '_blank';
+        a.textContent = reply.label;
+        div.append(a);
+        break;
+      }
+      case 'image':
+      case 'clock': {
+        const div = bubble('');
+        const p = document.createElement('div');
+        p.textContent = reply.kind === 'clock' ? WORDS[lang].scan : reply.alt;
+        div.append(p);
+        if (typeof reply.qr === 'string' && reply.qr.startsWith('data:image/png;base64,')) {
+          const img = document.createElement('img');
+          img.className = 'qr';
+          img.src = reply.qr;
+          img.alt = reply.kind === 'clock' ? reply.url : reply.alt;
+          div.append(img);
+        }
+        const url = safeUrl(reply.url || '');
+        if (url) {
+          const a = document.createElement('a');
+          a.href = url;
+          a.rel = 'noopener noreferrer';
+          a.textContent = url;
+          a.className = 'clock-link';
+          div.append(a);
+          if (reply.kind === 'clock') {
+            const here = document.createElement('a');
+            here.href = url;
+            here.target = '_blank';
+            here.rel = 'noopener';
+            here.className = 'btn';
+            here.textContent = WORDS[lang].thisDevice;
+            const wrap = document.createElement('div');
+            wrap.className = 'choices';
+            wrap.append(here);
+            div.append(wrap);
+          }
+        }
+        break;
+      }
+      case 'handover': {
+        const div = bubble('handover');
+        div.textContent = reply.text;
+        div.dataset.ticket = reply.ticket || '';
+        break;
+      }
+    }
+  }
+
+  async function send(event) {
+    busy = true;
+    try {
+      const res = await fetch('/api/chat', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ event, lang }),
+        credentials: 'same-origin',
+      });
+      if (!res.ok) throw new Error(String(res.status));
+      const body = await res.json();
+      for (const r of body.replies) render(r);
+    } catch {
+      bubble('notice').textContent = WORDS[lang].error;
+    } finally {
+      busy = false;
+      log.lastElementChild?.scrollIntoView({ block: 'end', behavior: 'smooth' });
+    }
+  }
+
+  async function poll() {
+    if (document.visibilityState === 'visible' && !busy) {
+      try {
+        const res = await fetch('/api/chat/poll', { credentials: 'same-origin' });
+        if (res.ok) for (const r of (await res.json()).replies) render(r);
+      } catch {
+        /* the next poll tries again */
+      }
+    }
+    setTimeout(poll, 2000);
+  }
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = input.value;
+    if (!text.trim() || busy) return;
+    input.value = '';
+    bubble('me').textContent = text;
+    send({ type: 'text', text });
+  });
+  for (const b of document.querySelectorAll('[data-lang]')) {
+    b.addEventListener('click', () => {
+      setLang(b.dataset.lang);
+      send({ type: 'resume' });
+    });
+  }
+  setLang(lang);
+  send({ type: 'resume' });
+  setTimeout(poll, 2000);
+})();

@@ -1,0 +1,246 @@
+// The web channel over real HTTP: the chat API, identity proof by e-mail through a real SMTP
+// server, the support form and ticket delivery, and hostile input of every kind.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChatClient, startWebApp, type WebApp } from '../helpers/web.ts';
+import { startSmtpServer, type SmtpPeer } from '../peers/smtp-server.ts';
+import { startDnsServer, standardZone, type DnsPeer } from '../peers/dns-server.ts';
+import { startHttpServer, json, type HttpPeer } from '../peers/http-server.ts';
+
+let smtp: SmtpPeer;
+let dns: DnsPeer;
+let hook: HttpPeer;
+const hooked: unknown[] = [];
+let w: WebApp;
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  dns = await startDnsServer(standardZone());
+  hook = await startHttpServer(async (req, res) => {
+    let body = '';
+    for await (const c of req) body += c;
+    hooked.push(JSON.parse(body));
+    json(res, 200, { ok: true });
+  });
+  w = await startWebApp({ SMTP_URL: smtp.url, TICKET_EMAIL_TO: 'helpdesk@example.org', TICKET_WEBHOOK_URL: hook.url, DNS_SERVERS: dns.spec, TRUSTED_PROXIES: '127.0.0.1' });
+});
+afterAll(async () => {
+  await w.close();
+  await smtp.stop();
+  await dns.close();
+  await hook.close();
+});
+
+function proofLink(to: string): Promise<string> {
+  return smtp.waitFor((m) => m.to !== undefined && JSON.stringify(m.to).includes(to)).then((m) => {
+    const link = /https?:\/\/\S+\/verify\/[A-Za-z0-9_.-]+/.exec(m.text ?? '')?.[0];
+    if (!link) throw new Error(`no link in ${m.text}`);
+    return link;
+  });
+}
+
+describe('web chat API', () => {
+  it('asks for proof before any account facts, then continues once the link is opened', async () => {
+    const c = new ChatClient(w.url);
+    expect((await c.say({ type: 'start' })).text).toMatch(/UPPMAX two-factor helpdesk/);
+    await c.say({ type: 'choice', id: 'code_rejected' });
+    const asked = await c.say({ type: 'text', text: 'bob' });
+    expect(asked.text).toMatch(/If an account exists for that name, we have sent a link/);
+    expect(asked.text).not.toMatch(/bob/);
+    const link = await proofLink('bob@example.org');
+    const landing = await fetch(link.replace(/^https?:\/\/[^/]+/, w.url));
+    expect(landing.status).toBe(200);
+    expect(await landing.text()).toMatch(/verified as bob/);
+    const later = await c.poll();
+    const text = later.map((r) => String(r.text ?? r.prompt ?? '')).join('\n');
+    expect(text).toMatch(/verified as bob[\s\S]*registered 5 minutes ago/);
+    // The link works once.
+    expect((await fetch(link.replace(/^https?:\/\/[^/]+/, w.url))).status).toBe(404);
+  });
+
+  it('answers exactly the same for a name with no account, and sends nothing', async () => {
+    const before = smtp.messages.length;
+    const c = new ChatClient(w.url);
+    await c.say({ type: 'choice', id: 'token_not_active' });
+    const known = await c.say({ type: 'text', text: 'nobody-here' });
+    const c2 = new ChatClient(w.url);
+    await c2.say({ type: 'choice', id: 'token_not_active' });
+    const other = await c2.say({ type: 'text', text: 'carol' });
+    expect(known.text).toBe(other.text);
+    await proofLink('carol@example.org');
+    expect(smtp.messages.slice(before).every((m) => !JSON.stringify(m.to).includes('nobody'))).toBe(true);
+  });
+
+  it('rate-limits a flood of identity-proof requests', async () => {
+    const before = smtp.messages.filter((m) => JSON.stringify(m.to).includes('dave@')).length;
+    const c = new ChatClient(w.url);
+    await c.say({ type: 'choice', id: 'code_rejected' });
+    for (let i = 0; i < 12; i++) {
+      const r = await c.say({ type: 'text', text: 'dave' });
+      expect(r.status).toBe(200);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const sent = smtp.messages.filter((m) => JSON.stringify(m.to).includes('dave@')).length - before;
+    expect(sent).toBeLessThanOrEqual(3);
+    expect(sent).toBeGreaterThanOrEqual(1);
+    expect(w.app.metrics.value('helpdesk_identity_proofs_total', { outcome: 'rate-limited' })).toBeGreaterThan(0);
+  });
+
+  it('skipping the proof still runs the generic checks', async () => {
+    const c = new ChatClient(w.url);
+    await c.say({ type: 'choice', id: 'code_rejected' });
+    await c.say({ type: 'text', text: 'alice' });
+    const r = await c.say({ type: 'text', text: 'skip' });
+    expect(r.text).toMatch(/What time does your phone show/);
+    expect(r.replies.some((x) => x.kind === 'clock' && /\/c\//.test(String(x.url)) && String(x.qr).startsWith('data:image/png;base64,'))).toBe(true);
+  });
+
+  it('knows the address the request came from: the network flow needs no typing', async () => {
+    const c = new ChatClient(w.url);
+    const r = await c.say({ type: 'choice', id: 'need_two_factor' });
+    expect(r.replies.find((x) => x.kind === 'finding')).toMatchObject({ code: 'network.private' });
+  });
+
+  it('never echoes hostile text, and refuses oversized, malformed or cross-site requests', async () => {
+    const c = new ChatClient(w.url);
+    await c.say({ type: 'start' });
+    const hostile = await c.say({ type: 'text', text: '<img src=x onerror=alert(1)> @channel <!everyone>' });
+    expect(hostile.status).toBe(200);
+    expect(JSON.stringify(hostile.replies)).not.toMatch(/onerror|@channel|everyone/);
+    const big = await c.post('/api/chat', { event: { type: 'text', text: 'x'.repeat(40_000) } });
+    expect(big.status).toBe(413);
+    const bad = await fetch(`${w.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: c.cookie }, body: '{"event":' });
+    expect(bad.status).toBe(400);
+    const shape = await c.post('/api/chat', { event: { type: 'delete-everything' } });
+    expect(shape.status).toBe(400);
+    const form = await fetch(`${w.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'event=1' });
+    expect(form.status).toBe(415);
+    const cross = await c.post('/api/chat', { event: { type: 'start' } }, { origin: 'https://evil.example' });
+    expect(cross.status).toBe(403);
+  });
+
+  it('rejects forged, unknown and expired links', async () => {
+    const forged = await fetch(`${w.url}/verify/AAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBB`);
+    expect(forged.status).toBe(404);
+    const garbage = await fetch(`${w.url}/c/%3Cscript%3E`);
+    expect(garbage.status).toBe(404);
+    expect(await garbage.text()).not.toContain('<script>');
+    const expired = w.app.links.create({ kind: 'clock', conversationId: 'web:x', expiresAt: Date.now() - 1 });
+    expect((await fetch(`${w.url}/c/${expired}`)).status).toBe(404);
+    const clockPost = await fetch(`${w.url}/api/clock/${expired}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetMs: 1, errorMs: 1 }) });
+    expect(clockPost.status).toBe(404);
+    const proofAsClock = w.app.links.create({ kind: 'proof', conversationId: 'web:x', subject: 'alice', expiresAt: Date.now() + 60_000 });
+    expect((await fetch(`${w.url}/c/${proofAsClock}`)).status).toBe(404);
+  });
+
+  it('honours X-Forwarded-For only from a trusted proxy, and only its last untrusted hop', async () => {
+    // The test client is 127.0.0.1, configured as trusted: the hop it reports counts.
+    const trusted = await (await fetch(`${w.url}/ip`, { headers: { 'x-forwarded-for': '198.51.100.7, 192.0.2.10' } })).text();
+    expect(trusted).toMatch(/address: 192\.0\.2\.10[\s\S]*two-factor required: no/);
+    const garbage = await (await fetch(`${w.url}/ip`, { headers: { 'x-forwarded-for': 'not-an-ip' } })).text();
+    expect(garbage).toMatch(/address: 127\.0\.0\.1/);
+    const untrusted = await startWebApp({ DNS_SERVERS: dns.spec });
+    try {
+      const spoofed = await (await fetch(`${untrusted.url}/ip`, { headers: { 'x-forwarded-for': '192.0.2.10' } })).text();
+      expect(spoofed).toMatch(/address: 127\.0\.0\.1[\s\S]*two-factor required: yes/);
+    } finally {
+      await untrusted.close();
+    }
+  });
+
+  it('/ip prints a plain-text verdict for curl users', async () => {
+    const res = await fetch(`${w.url}/ip`, { headers: { 'x-forwarded-for': '192.0.2.40' } });
+    expect(res.headers.get('content-type')).toMatch(/text\/plain/);
+    const text = await res.text();
+    expect(text).toMatch(/^address: 192\.0\.2\.40\nnames: liar\.example\.se\nconfirmed name: \(none\)\ntwo-factor required: yes\nwhy: .+\nverdict: .+\[network\.mismatch\]\n$/);
+  });
+
+  it('serves health and Prometheus metrics', async () => {
+    expect(await (await fetch(`${w.url}/healthz`)).json()).toMatchObject({ ok: true });
+    const metrics = await (await fetch(`${w.url}/metrics`)).text();
+    expect(metrics).toMatch(/^helpdesk_conversations_started_total\{channel="web"\} \d+$/m);
+    expect(metrics).toMatch(/^helpdesk_checks_total\{check="network",code="network\.private"\} \d+$/m);
+    expect(metrics).toMatch(/^helpdesk_upstream_request_duration_seconds_count\{upstream="enrollment",.*\} \d+$/m);
+    expect(metrics).toMatch(/^helpdesk_tickets_waiting \d+$/m);
+  });
+
+  it('sets strict security headers and no third-party assets', async () => {
+    const res = await fetch(`${w.url}/`);
+    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'; script-src 'self'/);
+    const html = await res.text();
+    expect(html).not.toMatch(/https?:\/\/(?!localhost)/);
+    expect(await (await fetch(`${w.url}/static/app.js`)).text()).not.toMatch(/innerHTML/);
+  });
+});
+
+describe('support form and hand-over', () => {
+  async function formToken(c: ChatClient): Promise<string> {
+    const res = await fetch(`${w.url}/support`, { headers: c.cookie ? { cookie: c.cookie } : {} });
+    const set = res.headers.get('set-cookie');
+    if (set) c.cookie = set.split(';')[0] ?? '';
+    return /name="csrf" value="([^"]+)"/.exec(await res.text())?.[1] ?? '';
+  }
+
+  async function submit(c: ChatClient, fields: Record<string, string>, headers: Record<string, string> = {}) {
+    return fetch(`${w.url}/support`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: c.cookie, ...headers },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+
+  it('a submission reaches support by SMTP and webhook, with the transcript and the report attached', async () => {
+    const c = new ChatClient(w.url);
+    await c.say({ type: 'choice', id: 'need_two_factor' });
+    const csrf = await formToken(c);
+    const res = await submit(c, { csrf, name: 'Ada <b>Lovelace</b>', email: 'ada@example.org', username: 'ada', what: 'Codes fail <script>alert(1)</script>' });
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    const reference = /id="reference">(HD-[A-Z0-9]{6})</.exec(page)?.[1];
+    expect(reference).toBeDefined();
+    expect(page).not.toContain('<script>alert');
+    const mail = await smtp.waitFor((m) => (m.subject ?? '').includes(reference as string));
+    expect(JSON.stringify(mail.to)).toContain('helpdesk@example.org');
+    expect(mail.text).toContain('Codes fail <script>alert(1)</script>');
+    const transcript = mail.attachments.find((a) => a.filename === `${reference}-transcript.txt`);
+    expect(transcript?.content.toString()).toMatch(/Do I need two-factor from where I am\?/);
+    const report = JSON.parse(mail.attachments.find((a) => a.filename === `${reference}-report.json`)?.content.toString() ?? '{}');
+    expect(report.findings[0]).toMatchObject({ id: 'network', code: 'network.private' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(hooked.find((h) => (h as { reference: string }).reference === reference)).toMatchObject({ subject: { email: 'ada@example.org' } });
+  });
+
+  it('refuses a form without its token, and escapes what it shows back', async () => {
+    const c = new ChatClient(w.url);
+    await formToken(c);
+    const res = await submit(c, { csrf: 'forged', name: '<script>x</script>', email: 'a@example.org', what: 'x' });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('&#60;script&#62;x&#60;/script&#62;');
+    expect(html).not.toContain('<script>x');
+    const invalid = await submit(c, { csrf: await formToken(c), name: '', email: 'not-an-email', what: '' });
+    expect(invalid.status).toBe(400);
+    const huge = await submit(c, { csrf: await formToken(c), name: 'x', email: 'a@example.org', what: 'y'.repeat(30_000) });
+    expect(huge.status).toBe(413);
+  });
+
+  it('a ticket filed while the SMTP server is down arrives once, after it comes back', async () => {
+    await smtp.stop();
+    const c = new ChatClient(w.url);
+    await c.say({ type: 'choice', id: 'human' });
+    await c.say({ type: 'text', text: 'skip' });
+    const r = await c.say({ type: 'text', text: 'Mail relay test' });
+    const reference = /HD-[A-Z0-9]{6}/.exec(r.text)?.[0] as string;
+    expect(reference).toBeDefined();
+    await w.app.tickets.drain();
+    expect(w.app.tickets.get(reference)?.deliveredAt).toBeNull();
+    await smtp.start();
+    // Retries back off; ask for the next pass now rather than waiting for the timer.
+    w.app.store.db.prepare('UPDATE tickets SET next_attempt_at = 0 WHERE reference = ?').run(reference);
+    await w.app.tickets.drain();
+    await w.app.tickets.drain();
+    await smtp.waitFor((m) => (m.subject ?? '').includes(reference));
+    expect(smtp.messages.filter((m) => (m.subject ?? '').includes(reference))).toHaveLength(1);
+    expect(w.app.tickets.get(reference)?.deliveredAt).not.toBeNull();
+    expect(hooked.filter((h) => (h as { reference: string }).reference === reference)).toHaveLength(1);
+  });
+});

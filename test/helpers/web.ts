@@ -1,0 +1,60 @@
+// Starts the helpdesk's web server in this process on a free loopback port, with real peers.
+import { loadConfig } from '../../src/config.ts';
+import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
+import { startWebServer, type WebServer } from '../../src/channels/web/server.ts';
+import { recordingLogger, type RecordingLogger } from './fakes.ts';
+import { tempDataDir } from './cli.ts';
+
+export interface WebApp {
+  app: Helpdesk;
+  web: WebServer;
+  url: string;
+  log: RecordingLogger;
+  close(): Promise<void>;
+}
+
+export async function startWebApp(env: Record<string, string>): Promise<WebApp> {
+  const log = recordingLogger();
+  const config = loadConfig({ PORT: '0', DATA_DIR: tempDataDir(), TYPING_DELAY_SECONDS: '0', DNS_TIMEOUT_MS: '300', ...env });
+  const app = await createHelpdesk(config, { log });
+  const web = await startWebServer(app);
+  return {
+    app,
+    web,
+    url: web.url,
+    log,
+    async close() {
+      await web.close();
+      await app.close();
+    },
+  };
+}
+
+/** A tiny cookie-keeping client for the JSON chat API. */
+export class ChatClient {
+  cookie = '';
+  constructor(private readonly base: string) {}
+
+  async post(path: string, body: unknown, headers: Record<string, string> = {}) {
+    const res = await fetch(`${this.base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(this.cookie ? { cookie: this.cookie } : {}), ...headers },
+      body: JSON.stringify(body),
+    });
+    const set = res.headers.get('set-cookie');
+    if (set) this.cookie = set.split(';')[0] ?? '';
+    return res;
+  }
+
+  async say(event: unknown, lang: 'en' | 'sv' = 'en'): Promise<{ status: number; replies: Array<Record<string, unknown>>; text: string }> {
+    const res = await this.post('/api/chat', { event, lang });
+    const body = (await res.json()) as { replies?: Array<Record<string, unknown>> };
+    const replies = body.replies ?? [];
+    return { status: res.status, replies, text: replies.map((r) => String(r.text ?? r.prompt ?? '') + (Array.isArray(r.choices) ? ` ${r.choices.map((c) => c.label).join(' | ')}` : '')).join('\n') };
+  }
+
+  async poll() {
+    const res = await fetch(`${this.base}/api/chat/poll`, { headers: this.cookie ? { cookie: this.cookie } : {} });
+    return ((await res.json()) as { replies: Array<Record<string, unknown>> }).replies;
+  }
+}
