@@ -18,6 +18,8 @@ import { silentLogger } from '../src/ports/logger.ts';
 import { systemClock } from '../src/ports/time.ts';
 import { startDnsServer, standardZone } from '../test/peers/dns-server.ts';
 import { startNtpServer } from '../test/peers/ntp-server.ts';
+import autocannon from 'autocannon';
+import { startWebServer } from '../src/channels/web/server.ts';
 
 const asJson = process.argv.includes('--json');
 const root = path.join(import.meta.dirname, '..');
@@ -141,11 +143,60 @@ async function upstreamBench() {
   };
 }
 
+/** The browser's clock measurement (static/clock.js), replayed from Node with a known device clock. */
+async function measureLikeBrowser(base: string, deviceNow: () => number) {
+  let best: { rtt: number; offset: number } | undefined;
+  for (let i = 0; i < 8; i++) {
+    const sentWall = deviceNow();
+    const sent = performance.now();
+    const { now } = (await (await fetch(`${base}/api/time?i=${i}`)).json()) as { now: number };
+    const rtt = performance.now() - sent;
+    const offset = sentWall + rtt / 2 - now;
+    if (!best || rtt < best.rtt) best = { rtt, offset };
+  }
+  return best as { rtt: number; offset: number };
+}
+
+async function webBench() {
+  const skewMs = 90_000;
+  const ntp = await startNtpServer(skewMs);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), '2fa-bench-web-'));
+  const app = await createHelpdesk(loadConfig({ PORT: '0', DATA_DIR: dataDir, NTP_SERVERS: ntp.spec, LOG_LEVEL: 'silent' }), { log: silentLogger, waitForNtp: true });
+  const web = await startWebServer(app);
+  // Every request is a new visitor (no cookie): the greeting turn, stored in SQLite.
+  const result = await autocannon({
+    url: `${web.url}/api/chat`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ event: { type: 'start' }, lang: 'en' }),
+    connections: 16,
+    duration: 5,
+  });
+  const errors = [];
+  for (const deviceOffsetS of [-40, 0, 90]) {
+    const m = await measureLikeBrowser(web.url, () => Date.now() + skewMs + deviceOffsetS * 1000);
+    errors.push({ injectedMs: deviceOffsetS * 1000, measuredMs: Math.round(m.offset), errorMs: round(Math.abs(m.offset - deviceOffsetS * 1000)), boundMs: round(m.rtt / 2) });
+  }
+  await web.close();
+  await app.close();
+  await ntp.close();
+  return {
+    chatRequestsPerSecond: Math.round(result.requests.average),
+    chatLatencyP50Ms: result.latency.p50,
+    chatLatencyP99Ms: result.latency.p99,
+    chatNon2xx: result.non2xx,
+    clockMeasurements: errors,
+    clockMeasurementMaxErrorMs: Math.max(...errors.map((e) => e.errorMs)),
+  };
+}
+
 const engine = engineBench();
 const upstream = await upstreamBench();
+const webFigures = await webBench();
 const figures = {
   engine: { ...engine, goalTurnsPerSecond: 20000, turnsRatioToGoal: round(engine.turnsPerSecond / 20000), goalSnapshotBytes: 2048, snapshotRatioToGoal: round(engine.snapshotBytes / 2048) },
   diagnose: upstream,
+  web: webFigures,
 };
 if (asJson) {
   process.stdout.write(`${JSON.stringify(figures)}\n`);
@@ -156,6 +207,8 @@ if (asJson) {
     `diagnose: median ${upstream.diagnoseMedianMs} ms, p95 ${upstream.diagnoseP95Ms} ms (all upstreams on loopback)`,
     `burst: ${upstream.burst.diagnoses} diagnoses of ${upstream.burst.distinctUsers} users -> ${upstream.burst.enrollmentCalls} enrollment API calls (${upstream.burst.callsPerUser} per user, goal <= 2), ${upstream.burst.failed} failed, ${upstream.burst.totalMs} ms`,
     `clock check error vs a known device skew (NTP server 90 s off the host): max ${upstream.clockErrorMaxMs} ms, mean ${upstream.clockErrorMeanMs} ms`,
+    `web chat: ${webFigures.chatRequestsPerSecond} requests/s, p50 ${webFigures.chatLatencyP50Ms} ms, p99 ${webFigures.chatLatencyP99Ms} ms (16 connections, 5 s, new visitor each request; ${webFigures.chatNon2xx} non-2xx)`,
+    `browser clock measurement (8 round trips, NTP reference): max error ${webFigures.clockMeasurementMaxErrorMs} ms; ${webFigures.clockMeasurements.map((e) => `${e.injectedMs / 1000} s -> ${e.measuredMs} ms (±${e.boundMs})`).join(', ')}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -87,7 +87,7 @@ export class ConversationRunner {
     try {
       const { snapshot: loaded, notices, fresh } = await this.open(id, now, options);
       snapshot = loaded;
-      const { replies, snapshot: after } = await this.run(loaded, fresh && event.type === 'resume' ? { type: 'start' } : event, options);
+      const { replies, snapshot: after } = await this.run(loaded, fresh && (event.type === 'resume' || event.type === 'repeat') ? { type: 'start' } : event, options);
       await this.deps.store.save(after);
       return { replies: [...notices, ...replies], snapshot: after, fresh };
     } catch (err) {

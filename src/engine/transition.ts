@@ -35,6 +35,8 @@ export function isProven(identity: string | undefined): boolean {
 export type EngineEvent =
   | { type: 'start' }
   | { type: 'resume' }
+  /** Show again what the conversation waits for (after a language switch, say), without a greeting. */
+  | { type: 'repeat' }
   | { type: 'text'; text: string }
   | { type: 'choice'; id: string }
   | { type: 'topic'; flow: string }
@@ -489,6 +491,9 @@ export function transition(env: EngineEnv, snapshot: Snapshot, event: EngineEven
       break;
     case 'resume':
       turn.say('welcome_back');
+      turn.repeat();
+      break;
+    case 'repeat':
       turn.repeat();
       break;
     case 'text':

@@ -33,6 +33,7 @@ const ChatBody = z.object({
   event: z.discriminatedUnion('type', [
     z.object({ type: z.literal('start') }),
     z.object({ type: z.literal('resume') }),
+    z.object({ type: z.literal('repeat') }),
     z.object({ type: z.literal('text'), text: z.string().max(20_000) }),
     z.object({ type: z.literal('choice'), id: z.string().max(64) }),
   ]),
@@ -264,6 +265,7 @@ export async function startWebServer(app: Helpdesk): Promise<WebServer> {
 
     if (get && assets[p]) return send(res, 200, assets[p].type, assets[p].body, { 'cache-control': 'public, max-age=300' });
     if (get && p === '/') return send(res, 200, 'text/html; charset=utf-8', indexHtml);
+    if (get && p === '/favicon.ico') return send(res, 204, 'image/x-icon', '');
     if (get && p === '/healthz') return sendJson(res, 200, { ok: true, uptimeSeconds: Math.round((Date.now() - started) / 1000), reference: app.reference.now().reference, ticketsWaiting: app.tickets.pendingCount() });
     if (get && p === '/metrics') return send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', app.metrics.render());
     if (get && p === '/ip') return ipVerdict(res, ip, lang);

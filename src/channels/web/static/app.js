@@ -18,6 +18,7 @@
   const input = document.getElementById('text');
   let lang = localStorage.getItem('lang') || ((navigator.language || '').toLowerCase().startsWith('sv') ? 'sv' : 'en');
   let busy = false;
+  let awaiting = null; // the kind of answer the last prompt asked for
 
   function setLang(next) {
     lang = next;
@@ -53,6 +54,7 @@
       case 'text':
       case 'prompt':
         bubble(reply.notice ? 'notice' : '').textContent = reply.text;
+        if (reply.kind === 'prompt') awaiting = reply.input;
         break;
       case 'finding': {
         const div = bubble('finding');
@@ -68,6 +70,7 @@
         break;
       }
       case 'choices': {
+        awaiting = null;
         disableOldChoices();
         const div = bubble('');
         const p = document.createElement('div');
@@ -183,13 +186,15 @@
     const text = input.value;
     if (!text.trim() || busy) return;
     input.value = '';
-    bubble('me').textContent = text;
+    // A code stays off the screen once sent, like a password field.
+    bubble('me').textContent = awaiting === 'code' && /^[\d\s-]{6,10}$/.test(text.trim()) ? '••••••' : text;
     send({ type: 'text', text });
   });
   for (const b of document.querySelectorAll('[data-lang]')) {
     b.addEventListener('click', () => {
+      if (b.dataset.lang === lang) return;
       setLang(b.dataset.lang);
-      send({ type: 'resume' });
+      send({ type: 'repeat' });
     });
   }
   setLang(lang);
