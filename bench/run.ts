@@ -20,6 +20,12 @@ import { startDnsServer, standardZone } from '../test/peers/dns-server.ts';
 import { startNtpServer } from '../test/peers/ntp-server.ts';
 import autocannon from 'autocannon';
 import { startWebServer } from '../src/channels/web/server.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver } from '@slack/bolt';
+import { createSlackChannel } from '../src/channels/slack/slack-channel.ts';
+import { startSlackApi } from '../test/peers/slack-api.ts';
+import { SIGNING_SECRET, eventBody, sign } from '../test/helpers/slack.ts';
 
 const asJson = process.argv.includes('--json');
 const root = path.join(import.meta.dirname, '..');
@@ -190,13 +196,80 @@ async function webBench() {
   };
 }
 
+/** 200 signed events at once; the time until each HTTP response (Slack's ack). */
+async function ackLatencies(url: string, users: number): Promise<number[]> {
+  const bodies = Array.from({ length: 200 }, (_, i) =>
+    eventBody({ type: 'message', channel_type: 'im', channel: `DU${i % users}`, user: `U${i % users}`, text: 'menu', ts: `${i}` }, `EvBench${Date.now()}${i}`),
+  );
+  return Promise.all(
+    bodies.map(async (body) => {
+      const started = performance.now();
+      const res = await fetch(`${url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...sign(body) }, body });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`ack ${res.status}`);
+      return performance.now() - started;
+    }),
+  );
+}
+
+async function slackBench() {
+  const api = await startSlackApi();
+  api.users = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`U${i}`, { name: `u${i}`, email: `user${i}@example.org` }]));
+  // The bare Bolt app: the same receiver, a listener that does nothing.
+  const bare = new HTTPReceiver({ signingSecret: SIGNING_SECRET, endpoints: '/slack/events' });
+  const bareApp = new App({ token: 'xoxb-bench', botId: 'BBOT', botUserId: 'UBOT', receiver: bare, clientOptions: { slackApiUrl: api.apiUrl } });
+  bareApp.event('message', async () => {});
+  const bareServer = createServer(bare.requestListener);
+  await new Promise<void>((resolve) => bareServer.listen(0, '127.0.0.1', () => resolve()));
+  const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`;
+
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), '2fa-bench-slack-'));
+  const app = await createHelpdesk(
+    loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: api.apiUrl, DNS_SERVERS: '127.0.0.1:9' }),
+    { log: silentLogger },
+  );
+  const slack = await createSlackChannel(app);
+  const web = await startWebServer(app, { slack: slack.requestListener! });
+
+  // Warm both up, then measure them alternately so neither gets a quieter machine.
+  await ackLatencies(bareUrl, 50);
+  await ackLatencies(web.url, 50);
+  const bareRuns: number[] = [];
+  const oursRuns: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    bareRuns.push(...(await ackLatencies(bareUrl, 50)));
+    oursRuns.push(...(await ackLatencies(web.url, 50)));
+    await new Promise((r) => setTimeout(r, 1500)); // let the helpdesk finish the turns it acked
+  }
+  await web.close();
+  await app.close();
+  await new Promise<void>((resolve) => bareServer.close(() => resolve()));
+  await api.close();
+  const bareMedian = quantile(bareRuns, 0.5);
+  const bareP99 = quantile(bareRuns, 0.99);
+  const oursMedian = quantile(oursRuns, 0.5);
+  const oursP99 = quantile(oursRuns, 0.99);
+  return {
+    events: 200,
+    rounds: 3,
+    helpdeskAckMedianMs: round(oursMedian),
+    helpdeskAckP99Ms: round(oursP99),
+    bareAckMedianMs: round(bareMedian),
+    bareAckP99Ms: round(bareP99),
+    medianRatio: round(oursMedian / bareMedian),
+    p99Ratio: round(oursP99 / bareP99),
+  };
+}
+
 const engine = engineBench();
 const upstream = await upstreamBench();
 const webFigures = await webBench();
+const slackFigures = await slackBench();
 const figures = {
   engine: { ...engine, goalTurnsPerSecond: 20000, turnsRatioToGoal: round(engine.turnsPerSecond / 20000), goalSnapshotBytes: 2048, snapshotRatioToGoal: round(engine.snapshotBytes / 2048) },
   diagnose: upstream,
   web: webFigures,
+  slack: slackFigures,
 };
 if (asJson) {
   process.stdout.write(`${JSON.stringify(figures)}\n`);
@@ -208,6 +281,7 @@ if (asJson) {
     `burst: ${upstream.burst.diagnoses} diagnoses of ${upstream.burst.distinctUsers} users -> ${upstream.burst.enrollmentCalls} enrollment API calls (${upstream.burst.callsPerUser} per user, goal <= 2), ${upstream.burst.failed} failed, ${upstream.burst.totalMs} ms`,
     `clock check error vs a known device skew (NTP server 90 s off the host): max ${upstream.clockErrorMaxMs} ms, mean ${upstream.clockErrorMeanMs} ms`,
     `web chat: ${webFigures.chatRequestsPerSecond} requests/s, p50 ${webFigures.chatLatencyP50Ms} ms, p99 ${webFigures.chatLatencyP99Ms} ms (16 connections, 5 s, new visitor each request; ${webFigures.chatNon2xx} non-2xx)`,
+    `slack ack, 200 concurrent signed events x3: helpdesk median ${slackFigures.helpdeskAckMedianMs} ms, p99 ${slackFigures.helpdeskAckP99Ms} ms; bare Bolt app median ${slackFigures.bareAckMedianMs} ms, p99 ${slackFigures.bareAckP99Ms} ms; ratio median ${slackFigures.medianRatio}x, p99 ${slackFigures.p99Ratio}x (goal <= 1.2)`,
     `browser clock measurement (8 round trips, NTP reference): max error ${webFigures.clockMeasurementMaxErrorMs} ms; ${webFigures.clockMeasurements.map((e) => `${e.injectedMs / 1000} s -> ${e.measuredMs} ms (±${e.boundMs})`).join(', ')}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -12,6 +12,7 @@ import { isLang, type Lang } from './i18n/index.ts';
 import { createHelpdesk } from './main.ts';
 import { runTerminalChat } from './channels/terminal/chat.ts';
 import { startWebServer } from './channels/web/server.ts';
+import { createSlackChannel, type SlackChannel } from './channels/slack/slack-channel.ts';
 import { consoleLogger } from './adapters/console-logger.ts';
 import { HelpdeskError } from './errors.ts';
 
@@ -127,9 +128,21 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
   // With a terminal chat on screen, the log goes quiet unless asked for.
   const log = consoleLogger(interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL);
   const app = await createHelpdesk(cfg, { log });
-  const web = await startWebServer(app);
+  let slack: SlackChannel | undefined;
+  if (cfg.SLACK_BOT_TOKEN) {
+    try {
+      slack = await createSlackChannel(app);
+      await slack.start();
+    } catch (err) {
+      // The other channels keep working; the reason is on the console.
+      io.err(`2fa-helpdesk: Slack is off: ${(err as Error).message}\n`);
+      slack = undefined;
+    }
+  }
+  const web = await startWebServer(app, slack?.requestListener ? { slack: slack.requestListener } : {});
   const banner = [
     `2fa-helpdesk is serving the support page on ${web.url} (public URL ${cfg.PUBLIC_URL})`,
+    ...(slack ? [`Slack: ${slack.mode === 'http' ? `Events API at ${cfg.PUBLIC_URL}/slack/events` : 'Socket Mode'}`] : []),
     app.demo ? `Demo enrollment backend on ${app.demo.url}; demo users: alice, bob, carol, dave, erin, frank (see README)` : `Enrollment API: ${cfg.ENROLLMENT_API_URL}`,
   ];
   io.err(`${banner.join('\n')}\n`);
@@ -138,6 +151,7 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
     if (stopping) return;
     stopping = true;
     await web.close();
+    await slack?.stop();
     await app.close();
   };
   if (interactive) {

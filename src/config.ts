@@ -116,6 +116,19 @@ const Env = z.object({
       return out;
     }),
   PROOF_LINK_MINUTES: int(1, 1440, 15),
+
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'a bot token starting with xoxb-').optional(),
+  SLACK_SIGNING_SECRET: z.string().min(8, 'the signing secret from the app\'s Basic Information page').optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'an app-level token starting with xapp- (Socket Mode)').optional(),
+  SLACK_API_URL: url('SLACK_API_URL').optional(),
+  SLACK_COMMAND: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'a slash command like /2fa').default('/2fa'),
+  SLACK_DIAGNOSE_COMMAND: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'a slash command like /2fa-diagnose').default('/2fa-diagnose'),
+  SLACK_STAFF_USERS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean))
+    .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)), 'Slack user ids separated by commas, like U012ABC,U034DEF'),
+  SLACK_STAFF_GROUP: z.string().regex(/^S[A-Z0-9]{2,}$/, 'a Slack user group id, like S0614TZR7').optional(),
   CLOCK_LINK_MINUTES: int(1, 1440, 10),
 });
 
@@ -141,6 +154,10 @@ export function parseConfig(env: Record<string, string | undefined>): { ok: true
   const c = parsed.data;
   const errors: string[] = [];
   if (c.ENROLLMENT_API_URL && !c.ENROLLMENT_API_TOKEN) errors.push('ENROLLMENT_API_TOKEN: expected a token when ENROLLMENT_API_URL is set');
+  if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
+    errors.push('SLACK_SIGNING_SECRET: expected the signing secret (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) with SLACK_BOT_TOKEN');
+  }
+  if (!c.SLACK_BOT_TOKEN && (c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN)) errors.push('SLACK_BOT_TOKEN: expected a bot token (xoxb-…) with the other Slack keys');
   if (c.CLOCK_SKEWED_SECONDS < c.CLOCK_DRIFTING_SECONDS) errors.push('CLOCK_SKEWED_SECONDS: expected at least CLOCK_DRIFTING_SECONDS');
   if (c.TOKEN_OVERDUE_MINUTES < c.TOKEN_PENDING_MINUTES) errors.push('TOKEN_OVERDUE_MINUTES: expected at least TOKEN_PENDING_MINUTES');
   if (errors.length) return { ok: false, errors };

@@ -20,6 +20,7 @@ export class SqliteStore implements ConversationStore {
       CREATE INDEX IF NOT EXISTS conversations_updated ON conversations(updated_at);
       CREATE TABLE IF NOT EXISTS quarantine (id TEXT NOT NULL, snapshot TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS seen_events (key TEXT PRIMARY KEY, at INTEGER NOT NULL);
     `);
     this.stmts = {
       load: db.prepare<[string], { snapshot: string }>('SELECT snapshot FROM conversations WHERE id = ?'),
@@ -27,6 +28,12 @@ export class SqliteStore implements ConversationStore {
       quarantine: db.prepare('INSERT INTO quarantine (id, snapshot, reason, at) VALUES (?, ?, ?, ?)'),
       remove: db.prepare('DELETE FROM conversations WHERE id = ?'),
       sweep: db.prepare('DELETE FROM conversations WHERE updated_at < ?'),
+      seen: db.prepare('INSERT OR IGNORE INTO seen_events (key, at) VALUES (?, ?)'),
+      sweepSeen: db.prepare('DELETE FROM seen_events WHERE at < ?'),
+      bySubject: db.prepare<[string, string, string], { snapshot: string }>(
+        `SELECT snapshot FROM conversations WHERE id LIKE ? AND (json_extract(snapshot, '$.subject.user') = ? OR json_extract(snapshot, '$.subject.email') = ?)
+         ORDER BY updated_at DESC LIMIT 1`,
+      ),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)'),
     };
@@ -50,6 +57,23 @@ export class SqliteStore implements ConversationStore {
   meta(key: string, create: () => string): string {
     this.stmts.setMeta.run(key, create());
     return (this.stmts.getMeta.get(key) as { value: string }).value;
+  }
+
+  /**
+   * Records a platform event id; false when it was seen before (a retried delivery). Kept in the
+   * database, so a retry after a restart is still recognised.
+   */
+  markSeen(key: string, now = Date.now()): boolean {
+    if (Math.random() < 0.01) this.stmts.sweepSeen.run(now - 2 * 24 * 3600_000);
+    return this.stmts.seen.run(key, now).changes === 1;
+  }
+
+  /** The latest conversation on a channel (`prefix`, like "slack:") about a user, for staff. */
+  async latestAbout(prefix: string, who: string): Promise<Snapshot | undefined> {
+    const row = this.stmts.bySubject.get(`${prefix}%`, who, who);
+    if (!row) return undefined;
+    const parsed = Snapshot.safeParse(JSON.parse(row.snapshot));
+    return parsed.success ? parsed.data : undefined;
   }
 
   async load(id: string): Promise<LoadOutcome> {

@@ -3,6 +3,7 @@
 import type { CheckDeps, CheckInput, CheckOutput } from './context.ts';
 import { result } from './context.ts';
 import { agreedCodeOffset, classifyClock } from './clock.ts';
+import { lookupAccount } from './account.ts';
 
 export async function codeCheck(deps: CheckDeps, input: CheckInput): Promise<CheckOutput> {
   const lang = input.lang;
@@ -11,8 +12,14 @@ export async function codeCheck(deps: CheckDeps, input: CheckInput): Promise<Che
     result: result('code', 'code.unverifiable', 'unknown', { offsetSteps: null, reason }, lang),
   });
   if (!input.code || !user) return unverifiable('no code or no username');
-  if (!deps.codeAttempts.allow(user)) return unverifiable('rate-limited');
-  const r = await deps.enrollment.verifyCode(user, input.code, deps.settings.codeSearchSteps);
+  let username = user;
+  if (user.includes('@')) {
+    const a = await lookupAccount(deps, user);
+    if (a.kind !== 'found') return unverifiable(a.kind === 'missing' ? 'no account for that address' : a.detail);
+    username = a.account.username;
+  }
+  if (!deps.codeAttempts.allow(username)) return unverifiable('rate-limited');
+  const r = await deps.enrollment.verifyCode(username, input.code, deps.settings.codeSearchSteps);
   if (!r.ok) return unverifiable(r.reason === 'unavailable' ? r.detail : 'the enrollment API cannot verify codes');
   const { matched, offsetSteps } = r.value;
   const off = matched ? offsetSteps : null;

@@ -44,6 +44,8 @@ export interface TurnOptions {
   requireProof?: boolean;
   /** Where the request came from (rate limits of identity proofs). */
   origin?: string;
+  /** Told before each check runs, so a channel can show progress in place. */
+  onProgress?: (text: string) => void | Promise<void>;
 }
 
 export interface TurnResult {
@@ -160,6 +162,12 @@ export class ConversationRunner {
       return { type: 'proof-sent' };
     }
     if (effect.type === 'check') {
+      if (options.onProgress) {
+        const c = catalogues[s.lang];
+        await Promise.resolve(options.onProgress(render(c.system.checking, { what: c.checkTitle[effect.check].toLowerCase() }))).catch((err: unknown) =>
+          this.deps.log.warn('progress update failed', { conversation: s.id, err }),
+        );
+      }
       const input: CheckInput = {
         lang: s.lang,
         ...(s.subject.user ? { user: s.subject.user } : {}),

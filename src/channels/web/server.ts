@@ -1,7 +1,7 @@
 // The web channel: the support page's chat, the phone clock check, the network check for `curl`,
 // the identity-proof landing, the support form, health and metrics. One process, one port.
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import QRCode from 'qrcode';
@@ -57,7 +57,12 @@ const SupportBody = z.object({
 
 const OUTBOX_LIMIT = 50;
 
-export async function startWebServer(app: Helpdesk): Promise<WebServer> {
+export interface WebServerOptions {
+  /** Slack's Events API endpoint (HTTP mode), served on the same port at /slack/events. */
+  slack?: RequestListener;
+}
+
+export async function startWebServer(app: Helpdesk, options: WebServerOptions = {}): Promise<WebServer> {
   const cfg = app.config;
   const started = Date.now();
   const sessions = new Sessions(app.secret, cfg.PUBLIC_URL.startsWith('https:'));
@@ -263,6 +268,7 @@ export async function startWebServer(app: Helpdesk): Promise<WebServer> {
     const method = req.method ?? 'GET';
     const get = method === 'GET' || method === 'HEAD';
 
+    if (p === '/slack/events' && options.slack) return void options.slack(req, res);
     if (get && assets[p]) return send(res, 200, assets[p].type, assets[p].body, { 'cache-control': 'public, max-age=300' });
     if (get && p === '/') return send(res, 200, 'text/html; charset=utf-8', indexHtml);
     if (get && p === '/favicon.ico') return send(res, 204, 'image/x-icon', '');

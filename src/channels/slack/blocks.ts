@@ -1,0 +1,117 @@
+// Replies as Block Kit: buttons for choices, one compact block for findings, links spelled out.
+// Every text passes escapeMrkdwn, so nothing in it can ping a channel or forge a link.
+import type { types } from '@slack/bolt';
+import type { Reply } from '../../engine/replies.ts';
+import type { DiagnosticReport } from '../../checks/diagnose.ts';
+
+type KnownBlock = types.KnownBlock;
+
+const MARK = { pass: ':white_check_mark:', warn: ':warning:', fail: ':x:', unknown: ':grey_question:' } as const;
+
+/** Escapes Slack's control characters and defuses @channel, @here and @everyone. */
+export function escapeMrkdwn(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/@(channel|here|everyone)\b/gi, '@\u200b$1');
+}
+
+function section(text: string): KnownBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(text).slice(0, 2900) } };
+}
+
+function safeUrl(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Rendered {
+  blocks: KnownBlock[];
+  text: string;
+}
+
+export function renderBlocks(replies: Reply[], extra: { clockUrl?: string; clockLabel?: string } = {}): Rendered {
+  const blocks: KnownBlock[] = [];
+  const plain: string[] = [];
+  let findings: string[] = [];
+  const flush = () => {
+    if (findings.length) blocks.push(section(findings.join('\n')));
+    findings = [];
+  };
+  for (const r of replies) {
+    if (r.kind !== 'finding') flush();
+    switch (r.kind) {
+      case 'text':
+      case 'prompt':
+        blocks.push(section(r.text));
+        plain.push(r.text);
+        if (r.kind === 'prompt' && r.input === 'device_time' && extra.clockUrl) {
+          blocks.push({
+            type: 'actions',
+            elements: [{ type: 'button', action_id: 'clock-link', text: { type: 'plain_text', text: extra.clockLabel ?? "Check my phone's clock" }, url: extra.clockUrl }],
+          });
+        }
+        break;
+      case 'finding':
+        // Emoji and text only: a finding never carries markup of its own.
+        findings.push(`${MARK[r.status]} ${r.text}`);
+        plain.push(r.text);
+        break;
+      case 'choices':
+        blocks.push(section(r.prompt));
+        blocks.push({
+          type: 'actions',
+          block_id: 'choices',
+          elements: r.choices.slice(0, 25).map((c) => ({
+            type: 'button',
+            action_id: `choice:${c.id}`,
+            value: c.id,
+            text: { type: 'plain_text', text: c.label.slice(0, 75), emoji: false },
+          })),
+        });
+        plain.push(r.prompt);
+        break;
+      case 'link':
+      case 'image': {
+        const url = safeUrl(r.kind === 'link' ? r.url : r.data);
+        const label = r.kind === 'link' ? r.label : r.alt;
+        blocks.push(url ? { type: 'section', text: { type: 'mrkdwn', text: `<${url}|${escapeMrkdwn(label).replace(/\|/g, '¦')}>` } } : section(label));
+        plain.push(label);
+        break;
+      }
+      case 'handover':
+        blocks.push(section(r.text));
+        plain.push(r.text);
+        break;
+    }
+  }
+  flush();
+  return { blocks: blocks.slice(0, 50), text: escapeMrkdwn(plain.join(' ').slice(0, 300) || '…') };
+}
+
+/** The staff report: one block of findings, the advice, and buttons to act on it. */
+export function renderReport(report: DiagnosticReport, target: string, ip: string | undefined): Rendered {
+  const head = `*Diagnostics for ${escapeMrkdwn(report.subject.user)}*${report.subject.ip ? ` from ${escapeMrkdwn(report.subject.ip)}` : ''} — ${report.generatedAt}`;
+  const lines = report.checks.map((c) => `${MARK[c.status]} *${c.id}* \`${c.code}\` ${escapeMrkdwn(c.summary)}`);
+  const value = JSON.stringify({ u: target, ...(ip ? { ip } : {}) });
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: head } },
+    { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 2900) } },
+  ];
+  if (report.advice.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: report.advice.map((a) => `• ${escapeMrkdwn(a.text)}`).join('\n').slice(0, 2900) }] });
+  blocks.push({
+    type: 'actions',
+    block_id: 'diagnose',
+    elements: [
+      { type: 'button', action_id: 'diag:rerun', value, text: { type: 'plain_text', text: 'Run again' } },
+      { type: 'button', action_id: 'diag:transcript', value, text: { type: 'plain_text', text: 'Show transcript' } },
+      { type: 'button', action_id: 'diag:ticket', value, style: 'primary', text: { type: 'plain_text', text: 'Open a ticket' } },
+    ],
+  });
+  return { blocks, text: `Diagnostics for ${escapeMrkdwn(report.subject.user)}` };
+}

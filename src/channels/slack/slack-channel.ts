@@ -1,0 +1,377 @@
+// The helpdesk in Slack (@slack/bolt): DMs, mentions (answered in the thread, continued in a DM),
+// the App Home, the /2fa command, and /2fa-diagnose for staff. Everything about a person stays in
+// their DM or is ephemeral. Checks run after Slack has its ack.
+import type { RequestListener } from 'node:http';
+import Bottleneck from 'bottleneck';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
+import type { Helpdesk } from '../../main.ts';
+import type { EngineEvent } from '../../engine/transition.ts';
+import type { Reply } from '../../engine/replies.ts';
+import { catalogues } from '../../i18n/index.ts';
+import { parseIp, parseUsername } from '../../engine/input.ts';
+import type { Logger } from '../../ports/logger.ts';
+import { escapeMrkdwn, renderBlocks, renderReport } from './blocks.ts';
+
+type WebClient = InstanceType<typeof webApi.WebClient>;
+
+export interface SlackChannel {
+  app: App;
+  mode: 'http' | 'socket';
+  /** HTTP mode: Bolt's receiver, mounted by the web server at POST /slack/events. */
+  requestListener?: RequestListener;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface SlackChannelOptions {
+  /** Who the bot is; asked of auth.test when not given. */
+  botUserId?: string;
+  botId?: string;
+}
+
+function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.WARN;
+  return {
+    debug: () => {},
+    info: () => {},
+    warn: (...msg: unknown[]) => log.warn('slack', { detail: msg.map(String).join(' ') }),
+    error: (...msg: unknown[]) => log.error('slack', { code: 'slack.error', detail: msg.map(String).join(' ') }),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+const REFUSAL = 'Sorry, diagnostics are for the support team. If you need help with two-factor, send me a direct message or use /2fa.';
+
+export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChannelOptions = {}): Promise<SlackChannel> {
+  const cfg = helpdesk.config;
+  const log = helpdesk.log;
+  const token = cfg.SLACK_BOT_TOKEN as string;
+  const clientOptions = {
+    ...(cfg.SLACK_API_URL ? { slackApiUrl: cfg.SLACK_API_URL.endsWith('/') ? cfg.SLACK_API_URL : `${cfg.SLACK_API_URL}/` } : {}),
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
+    timeout: 10_000,
+  };
+  let { botUserId, botId } = options;
+  if (!botUserId || !botId) {
+    const who = await new webApi.WebClient(token, { ...clientOptions, retryConfig: { retries: 0 }, timeout: 5000 }).auth.test();
+    botUserId = who.user_id;
+    botId = who.bot_id;
+  }
+  const logger = boltLogger(log);
+  const socket = Boolean(cfg.SLACK_APP_TOKEN);
+  const receiver: Receiver = socket
+    ? new SocketModeReceiver({ appToken: cfg.SLACK_APP_TOKEN as string, logger, installerOptions: { clientOptions } })
+    : new HTTPReceiver({ signingSecret: cfg.SLACK_SIGNING_SECRET as string, endpoints: '/slack/events', logger, processBeforeResponse: false });
+  const app = new App({ token, ...(botId ? { botId } : {}), ...(botUserId ? { botUserId } : {}), receiver, logger, clientOptions });
+
+  const emails = new Map<string, { email?: string; at: number }>();
+  async function emailOf(client: WebClient, user: string): Promise<string | undefined> {
+    const hit = emails.get(user);
+    if (hit && Date.now() - hit.at < 10 * 60_000) return hit.email;
+    try {
+      const info = await client.users.info({ user });
+      const email = info.user?.profile?.email?.toLowerCase();
+      emails.set(user, { ...(email ? { email } : {}), at: Date.now() });
+      return email;
+    } catch (err) {
+      log.warn('users.info failed; treating the person as unverified', { user, err });
+      return undefined;
+    }
+  }
+
+  let staffGroup: { members: Set<string>; at: number } | undefined;
+  async function isStaff(client: WebClient, user: string): Promise<boolean> {
+    if (cfg.SLACK_STAFF_USERS.includes(user)) return true;
+    if (!cfg.SLACK_STAFF_GROUP) return false;
+    if (!staffGroup || Date.now() - staffGroup.at > 5 * 60_000) {
+      try {
+        const r = await client.usergroups.users.list({ usergroup: cfg.SLACK_STAFF_GROUP });
+        staffGroup = { members: new Set(r.users ?? []), at: Date.now() };
+      } catch (err) {
+        log.warn('could not read the staff user group', { err });
+        return false;
+      }
+    }
+    return staffGroup.members.has(user);
+  }
+
+  async function dmWith(client: WebClient, user: string): Promise<string> {
+    const r = await client.conversations.open({ users: user });
+    if (!r.channel?.id) throw new Error('conversations.open gave no channel');
+    return r.channel.id;
+  }
+
+  function clockExtra(conversationId: string, replies: Reply[], lang: 'en' | 'sv') {
+    if (!replies.some((r) => r.kind === 'prompt' && r.input === 'device_time')) return {};
+    const link = helpdesk.links.create({ kind: 'clock', conversationId, expiresAt: Date.now() + cfg.CLOCK_LINK_MINUTES * 60_000 });
+    return { clockUrl: `${cfg.PUBLIC_URL}/c/${link}`, clockLabel: lang === 'sv' ? 'Kontrollera telefonens klocka' : "Check my phone's clock" };
+  }
+
+  // Slack has its ack before a listener runs; the turns themselves are queued with a little
+  // concurrency, so a burst of events never keeps the next acks waiting for the event loop.
+  const work = new Bottleneck({ maxConcurrent: 4 });
+  const chains = new Map<string, Promise<void>>();
+  // Requests from Slack still waiting for their ack: turns wait for them (a little), acks go first.
+  let acking = 0;
+  let acked: Array<() => void> = [];
+  const acksSent = () =>
+    acking === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 250);
+          acked.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+  function later(key: string, job: () => Promise<void>): void {
+    const previous = chains.get(key) ?? Promise.resolve();
+    const next = previous.then(() => work.schedule(async () => {
+      await acksSent();
+      await job();
+    })).catch((err: unknown) => log.error('slack turn failed', { code: 'slack.error', key, err }));
+    chains.set(key, next);
+    void next.then(() => {
+      if (chains.get(key) === next) chains.delete(key);
+    });
+  }
+
+  /** One turn in a person's DM: one message per turn, updated in place while checks run. */
+  async function converse(client: WebClient, team: string, channel: string, user: string, event: EngineEvent): Promise<void> {
+    const email = await emailOf(client, user);
+    const id = `slack:${team}:${channel}:${user}`;
+    let progress: Promise<string | undefined> | undefined;
+    const result = await helpdesk.runner.turn(id, event, {
+      channel: 'slack',
+      subject: email ? { user: email, email, identity: 'slack-email' } : {},
+      requireProof: !email,
+      origin: `slack:${user}`,
+      onProgress: async (text) => {
+        if (!progress) {
+          progress = client.chat.postMessage({ channel, text: escapeMrkdwn(text) }).then((r) => r.ts);
+          await progress;
+          return;
+        }
+        const ts = await progress;
+        if (ts) await client.chat.update({ channel, ts, text: escapeMrkdwn(text) });
+      },
+    });
+    const rendered = renderBlocks(result.replies, clockExtra(id, result.replies, result.snapshot.lang));
+    const ts = progress ? await progress.catch(() => undefined) : undefined;
+    if (ts) await client.chat.update({ channel, ts, blocks: rendered.blocks, text: rendered.text });
+    else await client.chat.postMessage({ channel, blocks: rendered.blocks, text: rendered.text });
+  }
+
+  // A retried delivery (X-Slack-Retry-Num) of an event already handled is acknowledged and dropped.
+  app.use(async ({ body, next }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === 'string' && !helpdesk.store.markSeen(`slack:${eventId}`)) {
+      log.info('slack: duplicate event dropped', { event: eventId });
+      return;
+    }
+    await next();
+  });
+
+  app.event('message', async ({ event, client, context }) => {
+    const e = event as { channel_type?: string; subtype?: string; bot_id?: string; user?: string; text?: string; channel: string; team?: string };
+    if (e.channel_type !== 'im' || e.subtype || e.bot_id || !e.user) return;
+    const user = e.user;
+    later(user, () => converse(client, context.teamId ?? e.team ?? 'T', e.channel, user, { type: 'text', text: e.text ?? '' }));
+  });
+
+  app.event('app_mention', async ({ event, client, context }) => {
+    const user = event.user;
+    if (!user) return;
+    const text = (event.text ?? '').replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ').trim();
+    later(user, async () => {
+      await client.chat.postMessage({
+        channel: event.channel,
+        thread_ts: event.thread_ts ?? event.ts,
+        text: `<@${user}> I'll help you in a direct message, so anything about your account stays between us.`,
+      });
+      const dm = await dmWith(client, user);
+      await converse(client, context.teamId ?? 'T', dm, user, text ? { type: 'text', text } : { type: 'start' });
+    });
+  });
+
+  app.event('app_home_opened', async ({ event, client }) => {
+    if (event.tab && event.tab !== 'home') return;
+    const en = catalogues.en;
+    const topics = [...helpdesk.flows.values()].filter((f) => f.topic).sort((a, b) => a.order - b.order);
+    await client.views.publish({
+      user_id: event.user,
+      view: {
+        type: 'home',
+        blocks: [
+          { type: 'header', text: { type: 'plain_text', text: `${cfg.CENTRE_NAME} two-factor helpdesk` } },
+          { type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(`${en.system.menu_prompt} Pick a topic, or send me a direct message in your own words (English or Swedish). ${cfg.SLACK_COMMAND} works anywhere.`) } },
+          {
+            type: 'actions',
+            block_id: 'home-topics',
+            elements: topics.map((f) => ({ type: 'button' as const, action_id: `home-topic:${f.id}`, value: f.id, text: { type: 'plain_text' as const, text: f.title.en.slice(0, 75) } })),
+          },
+          { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn('Never share your password, a code or a QR code, not even with support.') }] },
+        ],
+      },
+    });
+  });
+
+  app.action(/^choice:/, async ({ ack, body, action, client, context }) => {
+    await ack();
+    const b = body as { user: { id: string }; channel?: { id: string }; message?: { ts: string; blocks?: unknown[] }; team?: { id: string } | null };
+    const id = (action as { value?: string }).value ?? '';
+    const channel = b.channel?.id;
+    if (!channel) return;
+    const label = (action as { text?: { text?: string } }).text?.text ?? id;
+    later(b.user.id, async () => {
+    if (b.message?.ts && Array.isArray(b.message.blocks)) {
+      // The buttons of an answered question go; what was chosen stays visible.
+      const kept = (b.message.blocks as Array<{ type: string; block_id?: string }>).filter((x) => !(x.type === 'actions' && x.block_id === 'choices'));
+      await client.chat
+        .update({ channel, ts: b.message.ts, blocks: [...(kept as never[]), { type: 'context', elements: [{ type: 'mrkdwn', text: `→ ${escapeMrkdwn(label)}` }] }], text: escapeMrkdwn(label) })
+        .catch((err: unknown) => log.warn('could not update the answered message', { err }));
+    }
+    await converse(client, context.teamId ?? b.team?.id ?? 'T', channel, b.user.id, { type: 'choice', id });
+    });
+  });
+
+  app.action(/^home-topic:/, async ({ ack, body, action, client, context }) => {
+    await ack();
+    const user = (body as { user: { id: string } }).user.id;
+    later(user, async () => {
+      const dm = await dmWith(client, user);
+      await converse(client, context.teamId ?? 'T', dm, user, { type: 'topic', flow: (action as { value?: string }).value ?? '' });
+    });
+  });
+
+  app.action('clock-link', async ({ ack }) => {
+    await ack();
+  });
+
+  app.command(cfg.SLACK_COMMAND, async ({ ack, command, client, context }) => {
+    const inDm = command.channel_id.startsWith('D');
+    await ack(inDm ? undefined : { response_type: 'ephemeral', text: "I've sent you a direct message, so anything about your account stays between us." });
+    const text = command.text.trim();
+    later(command.user_id, async () => {
+      const dm = await dmWith(client, command.user_id);
+      await converse(client, context.teamId ?? command.team_id, dm, command.user_id, text ? { type: 'text', text } : { type: 'start' });
+    });
+  });
+
+  async function target(client: WebClient, raw: string): Promise<{ who?: string; ip?: string; problem?: string }> {
+    const [first = '', second] = raw.trim().split(/\s+/);
+    const mention = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(first);
+    const ip = second === undefined ? undefined : parseIp(second);
+    if (second !== undefined && !ip) return { problem: `"${escapeMrkdwn(second.slice(0, 60))}" is not an IP address.` };
+    if (mention?.[1]) {
+      const email = await emailOf(client, mention[1]);
+      return email ? { who: email, ...(ip ? { ip } : {}) } : { problem: 'That Slack user has no e-mail address on their profile; give their username instead.' };
+    }
+    const who = parseUsername(first);
+    return who ? { who, ...(ip ? { ip } : {}) } : { problem: `Usage: ${cfg.SLACK_DIAGNOSE_COMMAND} @user|username|email [ip]` };
+  }
+
+  async function report(who: string, ip: string | undefined) {
+    const r = await helpdesk.diagnose({ user: who, ...(ip ? { ip } : {}) });
+    return { report: r, rendered: renderReport(r, who, ip) };
+  }
+
+  app.command(cfg.SLACK_DIAGNOSE_COMMAND, async ({ ack, command, client, respond }) => {
+    // Ack at once, the same way for everyone: whether the person is staff is decided afterwards.
+    await ack({ response_type: 'ephemeral', text: 'One moment…' });
+    if (!(await isStaff(client, command.user_id))) {
+      await respond({ response_type: 'ephemeral', replace_original: true, text: REFUSAL });
+      return;
+    }
+    const t = await target(client, command.text);
+    if (!t.who) {
+      await respond({ response_type: 'ephemeral', replace_original: true, text: t.problem ?? 'Usage?' });
+      return;
+    }
+    const { rendered } = await report(t.who, t.ip);
+    await respond({ response_type: 'ephemeral', replace_original: true, blocks: rendered.blocks, text: rendered.text });
+  });
+
+  app.action(/^diag:/, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const user = (body as { user: { id: string } }).user.id;
+    if (!(await isStaff(client, user))) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: REFUSAL });
+      return;
+    }
+    let value: { u?: unknown; ip?: unknown };
+    try {
+      value = JSON.parse((action as { value?: string }).value ?? '{}') as typeof value;
+    } catch {
+      return;
+    }
+    const who = typeof value.u === 'string' ? parseUsername(value.u) : undefined;
+    const ip = typeof value.ip === 'string' ? parseIp(value.ip) : undefined;
+    if (!who) return;
+    const kind = (action as { action_id: string }).action_id;
+    if (kind === 'diag:rerun') {
+      const { rendered } = await report(who, ip);
+      await respond({ response_type: 'ephemeral', replace_original: true, blocks: rendered.blocks, text: rendered.text });
+      return;
+    }
+    if (kind === 'diag:transcript') {
+      const conv = await helpdesk.store.latestAbout('slack:', who);
+      const lines = conv ? helpdesk.runner.transcript(conv, 'en') : [];
+      const text = lines.length ? `Latest conversation with ${escapeMrkdwn(who)}:\n\`\`\`${escapeMrkdwn(lines.join('\n').slice(-2800))}\`\`\`` : `No conversation with ${escapeMrkdwn(who)} is stored.`;
+      await respond({ response_type: 'ephemeral', replace_original: false, text });
+      return;
+    }
+    if (kind === 'diag:ticket') {
+      const { report: r } = await report(who, ip);
+      const conv = await helpdesk.store.latestAbout('slack:', who);
+      const { reference } = await helpdesk.handover.open({
+        conversationId: conv?.id ?? `slack-staff:${user}`,
+        urgent: false,
+        lang: 'en',
+        subject: { user: who, ...(ip ? { ip } : {}), identity: 'staff' },
+        note: `Opened by Slack staff member ${user} from /2fa-diagnose.`,
+        transcript: conv ? helpdesk.runner.transcript(conv, 'en') : [],
+        findings: r.checks,
+        createdAt: new Date().toISOString(),
+      });
+      log.info('ticket opened by staff', { ticket: reference, by: user });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `Ticket ${reference} opened for ${escapeMrkdwn(who)}.` });
+    }
+  });
+
+  app.error(async (err) => {
+    log.error('slack listener failed', { code: (err as { code?: string }).code ?? 'slack.error', err });
+  });
+
+  return {
+    app,
+    mode: socket ? 'socket' : 'http',
+    ...(socket
+      ? {}
+      : {
+          requestListener: (req, res) => {
+            acking++;
+            res.once('close', () => {
+              acking--;
+              if (acking === 0) {
+                const waiting = acked;
+                acked = [];
+                for (const w of waiting) w();
+              }
+            });
+            (receiver as HTTPReceiver).requestListener(req, res);
+          },
+        }),
+    async start() {
+      if (socket) await app.start();
+    },
+    async stop() {
+      await work.stop({ dropWaitingJobs: true }).catch(() => undefined);
+      if (socket) await app.stop().catch(() => undefined);
+    },
+  };
+}

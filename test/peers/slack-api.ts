@@ -1,0 +1,140 @@
+// A local fake of the Slack Web API that records every call, plus the response_url endpoint and a
+// Socket Mode WebSocket server. The real @slack/bolt and @slack/web-api talk to it over HTTP.
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface SlackCall {
+  method: string;
+  args: Record<string, unknown>;
+  at: number;
+}
+
+export interface SlackApiPeer {
+  url: string;
+  apiUrl: string;
+  calls: SlackCall[];
+  responses: Array<{ path: string; body: Record<string, unknown> }>;
+  /** Milliseconds each Web API call waits before answering (a slow Slack). */
+  delayMs: number;
+  users: Record<string, { email?: string; name: string }>;
+  usergroups: Record<string, string[]>;
+  sockets: WebSocket[];
+  socketMessages: unknown[];
+  onSocket?: (ws: WebSocket) => void;
+  callsOf(method: string): SlackCall[];
+  waitFor(predicate: (c: SlackCall) => boolean, timeoutMs?: number): Promise<SlackCall>;
+  waitForResponse(predicate: (r: { path: string; body: Record<string, unknown> }) => boolean, timeoutMs?: number): Promise<{ path: string; body: Record<string, unknown> }>;
+  close(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let text = '';
+  for await (const c of req) text += c;
+  if ((req.headers['content-type'] ?? '').includes('json')) return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(text)) {
+    try {
+      out[k] = ['blocks', 'view', 'attachments'].includes(k) ? JSON.parse(v) : v;
+    } catch {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+export async function startSlackApi(): Promise<SlackApiPeer> {
+  let ts = 1_700_000_000;
+  const peer: SlackApiPeer = {
+    url: '',
+    apiUrl: '',
+    calls: [],
+    responses: [],
+    delayMs: 0,
+    users: {},
+    usergroups: {},
+    sockets: [],
+    socketMessages: [],
+    callsOf: (method) => peer.calls.filter((c) => c.method === method),
+    async waitFor(predicate, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const hit = peer.calls.find(predicate);
+        if (hit) return hit;
+        if (Date.now() > deadline) throw new Error(`no matching Slack call in ${timeoutMs} ms; calls: ${peer.calls.map((c) => c.method).join(', ')}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async waitForResponse(predicate, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const hit = peer.responses.find(predicate);
+        if (hit) return hit;
+        if (Date.now() > deadline) throw new Error(`no matching response_url post in ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    close: async () => {
+      for (const s of peer.sockets) s.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+
+  const answer = (method: string, args: Record<string, unknown>): Record<string, unknown> => {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'helpdesk' };
+      case 'users.info': {
+        const u = peer.users[String(args.user)];
+        return u ? { ok: true, user: { id: args.user, name: u.name, profile: { ...(u.email ? { email: u.email } : {}) } } } : { ok: false, error: 'user_not_found' };
+      }
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(args.users)}` } };
+      case 'chat.postMessage':
+        return { ok: true, channel: args.channel, ts: String(++ts), message: { text: args.text } };
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: String(++ts) };
+      case 'views.publish':
+        return { ok: true, view: { id: 'V1' } };
+      case 'usergroups.users.list':
+        return { ok: true, users: peer.usergroups[String(args.usergroup)] ?? [] };
+      case 'apps.connections.open':
+        return { ok: true, url: `${peer.url.replace('http', 'ws')}/socket` };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  };
+
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const body = await readBody(req);
+    if (path.startsWith('/respond/')) {
+      peer.responses.push({ path, body });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok');
+      return;
+    }
+    const method = path.replace(/^\/api\//, '');
+    peer.calls.push({ method, args: body, at: Date.now() });
+    if (peer.delayMs) await new Promise((r) => setTimeout(r, peer.delayMs));
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(answer(method, body)));
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      peer.sockets.push(ws);
+      ws.on('message', (data) => peer.socketMessages.push(JSON.parse(String(data))));
+      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'test' }, connection_info: { app_id: 'A1' } }));
+      peer.onSocket?.(ws);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  peer.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  peer.apiUrl = `${peer.url}/api/`;
+  return peer;
+}
