@@ -13,6 +13,8 @@ import { createHelpdesk } from './main.ts';
 import { runTerminalChat } from './channels/terminal/chat.ts';
 import { startWebServer } from './channels/web/server.ts';
 import { createSlackChannel, type SlackChannel } from './channels/slack/slack-channel.ts';
+import { createDiscordChannel, type DiscordChannel } from './channels/discord/discord-channel.ts';
+import { registerCommands } from './channels/discord/commands.ts';
 import { consoleLogger } from './adapters/console-logger.ts';
 import { HelpdeskError } from './errors.ts';
 
@@ -24,6 +26,7 @@ const USAGE = `Usage: 2fa-helpdesk <command>
   diagnose --user NAME|EMAIL [--ip ADDR] [--device-time ISO8601] [--code DIGITS] [--json] [--lang en|sv]
                              one diagnostic report
   flows check [DIR]          validate the flows (default: FLOWS_DIR or ./flows)
+  discord register           register the Discord slash commands (npm run discord:register)
 
 Configuration comes from the environment; see .env.example.`;
 
@@ -139,10 +142,22 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
       slack = undefined;
     }
   }
+  let discord: DiscordChannel | undefined;
+  if (cfg.DISCORD_TOKEN) {
+    try {
+      discord = createDiscordChannel(app);
+      await discord.start();
+    } catch (err) {
+      io.err(`2fa-helpdesk: Discord is off: ${(err as Error).message}\n`);
+      await discord?.stop().catch(() => undefined);
+      discord = undefined;
+    }
+  }
   const web = await startWebServer(app, slack?.requestListener ? { slack: slack.requestListener } : {});
   const banner = [
     `2fa-helpdesk is serving the support page on ${web.url} (public URL ${cfg.PUBLIC_URL})`,
     ...(slack ? [`Slack: ${slack.mode === 'http' ? `Events API at ${cfg.PUBLIC_URL}/slack/events` : 'Socket Mode'}`] : []),
+    ...(discord ? [`Discord: connected as ${discord.client.user?.tag ?? 'the bot'}`] : []),
     app.demo ? `Demo enrollment backend on ${app.demo.url}; demo users: alice, bob, carol, dave, erin, frank (see README)` : `Enrollment API: ${cfg.ENROLLMENT_API_URL}`,
   ];
   io.err(`${banner.join('\n')}\n`);
@@ -152,6 +167,7 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
     stopping = true;
     await web.close();
     await slack?.stop();
+    await discord?.stop();
     await app.close();
   };
   if (interactive) {
@@ -178,6 +194,12 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         return await chat(rest, io, env);
       case 'diagnose':
         return await diagnoseCommand(rest, io, env);
+      case 'discord': {
+        if (rest[0] !== 'register') throw new UsageError('usage: 2fa-helpdesk discord register');
+        const r = await registerCommands(config(env));
+        io.out(`registered ${r.count} commands for ${r.scope}\n`);
+        return 0;
+      }
       case 'flows':
         if (rest[0] !== 'check') throw new UsageError('usage: 2fa-helpdesk flows check [DIR]');
         return await flowsCheck(rest.slice(1), io, env);

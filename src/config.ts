@@ -129,6 +129,13 @@ const Env = z.object({
     .transform((v) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean))
     .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)), 'Slack user ids separated by commas, like U012ABC,U034DEF'),
   SLACK_STAFF_GROUP: z.string().regex(/^S[A-Z0-9]{2,}$/, 'a Slack user group id, like S0614TZR7').optional(),
+
+  DISCORD_TOKEN: z.string().min(20, 'the bot token from the Developer Portal (Bot page)').optional(),
+  DISCORD_APPLICATION_ID: z.string().regex(/^\d{15,22}$/, 'the application id (a number) from the Developer Portal').optional(),
+  DISCORD_API_URL: url('DISCORD_API_URL').optional(),
+  DISCORD_GUILD_ID: z.string().regex(/^\d{15,22}$/, 'a server (guild) id').optional(),
+  DISCORD_STAFF_ROLE: z.string().regex(/^\d{15,22}$/, 'a role id (a number)').optional(),
+  DISCORD_CONVERSATION: z.enum(['dm', 'thread'], { error: 'dm or thread' }).default('dm'),
   CLOCK_LINK_MINUTES: int(1, 1440, 10),
 });
 
@@ -158,6 +165,7 @@ export function parseConfig(env: Record<string, string | undefined>): { ok: true
     errors.push('SLACK_SIGNING_SECRET: expected the signing secret (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) with SLACK_BOT_TOKEN');
   }
   if (!c.SLACK_BOT_TOKEN && (c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN)) errors.push('SLACK_BOT_TOKEN: expected a bot token (xoxb-…) with the other Slack keys');
+  if (c.DISCORD_TOKEN && !c.DISCORD_APPLICATION_ID) errors.push('DISCORD_APPLICATION_ID: expected the application id with DISCORD_TOKEN');
   if (c.CLOCK_SKEWED_SECONDS < c.CLOCK_DRIFTING_SECONDS) errors.push('CLOCK_SKEWED_SECONDS: expected at least CLOCK_DRIFTING_SECONDS');
   if (c.TOKEN_OVERDUE_MINUTES < c.TOKEN_PENDING_MINUTES) errors.push('TOKEN_OVERDUE_MINUTES: expected at least TOKEN_PENDING_MINUTES');
   if (errors.length) return { ok: false, errors };

@@ -27,6 +27,7 @@ import type { Mailer } from './ports/mailer.ts';
 import type { LinkStore } from './ports/links.ts';
 import type { TicketSink } from './ports/tickets.ts';
 import path from 'node:path';
+import { OutOfBand } from './engine/out-of-band.ts';
 import type { Logger } from './ports/logger.ts';
 import { systemClock, type Clock } from './ports/time.ts';
 
@@ -51,6 +52,8 @@ export interface Helpdesk {
   identity: EmailProof;
   /** Keyed material for the web channel's cookies and forms. */
   secret: string;
+  /** How replies to a phone's or a mail link's turn reach the conversation's own channel. */
+  outOfBand: OutOfBand;
   diagnose(req: DiagnoseRequest): Promise<DiagnosticReport>;
   close(): Promise<void>;
 }
@@ -245,6 +248,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       mailer,
       identity,
       secret,
+      outOfBand: new OutOfBand(log),
       diagnose: (req) => diagnose(checks, words, req, clock.now()),
       async close() {
         if (mailer instanceof SmtpMailer) mailer.close();

@@ -97,6 +97,20 @@ describe('Slack: people', () => {
     await turnMessage('DUALICE', /Glad I could help/);
   });
 
+  it('the phone clock link in a DM feeds its measurement back into the same DM', async () => {
+    await postEvent(web.url, dm('UALICE', 'menu'));
+    await postEvent(web.url, dm('UALICE', '2'));
+    await turnMessage('DUALICE', /code it shows right now/);
+    await postEvent(web.url, dm('UALICE', 'skip'));
+    const prompt = await turnMessage('DUALICE', /What time does your phone show/);
+    const url = /"url":"([^"]+\/c\/[^"]+)"/.exec(JSON.stringify(prompt.args.blocks))?.[1] as string;
+    expect(url).toBeDefined();
+    const token = url.split('/c/')[1];
+    const res = await fetch(`${web.url}/api/clock/${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetMs: 90_400, errorMs: 3 }) });
+    expect(res.status).toBe(200);
+    await api.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUALICE' && /Your device is 90 s ahead[\s\S]*Did that solve it/.test(textOf(c)));
+  });
+
   it('a mention is answered in the thread, and the conversation moves to a DM', async () => {
     await postEvent(web.url, { type: 'app_mention', channel: 'CGENERAL', user: 'UBOB', text: '<@UBOT> my new token is not active', ts: '1700001000.000100' });
     const thread = await api.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'CGENERAL');

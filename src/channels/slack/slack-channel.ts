@@ -128,16 +128,32 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
             resolve();
           });
         });
-  function later(key: string, job: () => Promise<void>): void {
-    const previous = chains.get(key) ?? Promise.resolve();
-    const next = previous.then(() => work.schedule(async () => {
-      await acksSent();
-      await job();
-    })).catch((err: unknown) => log.error('slack turn failed', { code: 'slack.error', key, err }));
-    chains.set(key, next);
-    void next.then(() => {
-      if (chains.get(key) === next) chains.delete(key);
-    });
+  // The listener itself only notes the work; queueing it (and the duplicate check, a database
+  // write) waits until the acks in flight are sent.
+  let noted: Array<{ key: string; job: () => Promise<void>; eventId?: string }> = [];
+  function later(key: string, job: () => Promise<void>, eventId?: string): void {
+    noted.push({ key, job, ...(eventId ? { eventId } : {}) });
+    if (noted.length === 1) setImmediate(() => void acksSent().then(queueNoted));
+  }
+  function queueNoted(): void {
+    const batch = noted;
+    noted = [];
+    for (const { key, job, eventId } of batch) {
+      // A retried delivery (X-Slack-Retry-Num) of an event already handled is dropped; the store
+      // remembers event ids across a restart.
+      if (eventId && !helpdesk.store.markSeen(`slack:${eventId}`)) {
+        log.info('slack: duplicate event dropped', { event: eventId });
+        continue;
+      }
+      const previous = chains.get(key) ?? Promise.resolve();
+      const next = previous
+        .then(() => work.schedule(job))
+        .catch((err: unknown) => log.error('slack turn failed', { code: 'slack.error', key, err }));
+      chains.set(key, next);
+      void next.then(() => {
+        if (chains.get(key) === next) chains.delete(key);
+      });
+    }
   }
 
   /** One turn in a person's DM: one message per turn, updated in place while checks run. */
@@ -166,24 +182,28 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
     else await client.chat.postMessage({ channel, blocks: rendered.blocks, text: rendered.text });
   }
 
-  // A retried delivery (X-Slack-Retry-Num) of an event already handled is acknowledged and dropped.
-  app.use(async ({ body, next }) => {
-    const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string' && !helpdesk.store.markSeen(`slack:${eventId}`)) {
-      log.info('slack: duplicate event dropped', { event: eventId });
-      return;
-    }
-    await next();
+  // A phone's clock measurement or an opened proof link continues the conversation in the DM.
+  helpdesk.outOfBand.register('slack:', async (conversationId, replies) => {
+    const [, , channel] = conversationId.split(':');
+    if (!channel) return;
+    const snapshot = await helpdesk.runner.peek(conversationId);
+    const rendered = renderBlocks(replies, clockExtra(conversationId, replies, snapshot?.lang ?? 'en'));
+    await app.client.chat.postMessage({ channel, blocks: rendered.blocks, text: rendered.text });
   });
 
-  app.event('message', async ({ event, client, context }) => {
+  const eventIdOf = (body: unknown) => {
+    const id = (body as { event_id?: unknown }).event_id;
+    return typeof id === 'string' ? id : undefined;
+  };
+
+  app.event('message', async ({ event, client, context, body }) => {
     const e = event as { channel_type?: string; subtype?: string; bot_id?: string; user?: string; text?: string; channel: string; team?: string };
     if (e.channel_type !== 'im' || e.subtype || e.bot_id || !e.user) return;
     const user = e.user;
-    later(user, () => converse(client, context.teamId ?? e.team ?? 'T', e.channel, user, { type: 'text', text: e.text ?? '' }));
+    later(user, () => converse(client, context.teamId ?? e.team ?? 'T', e.channel, user, { type: 'text', text: e.text ?? '' }), eventIdOf(body));
   });
 
-  app.event('app_mention', async ({ event, client, context }) => {
+  app.event('app_mention', async ({ event, client, context, body }) => {
     const user = event.user;
     if (!user) return;
     const text = (event.text ?? '').replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ').trim();
@@ -195,7 +215,7 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
       });
       const dm = await dmWith(client, user);
       await converse(client, context.teamId ?? 'T', dm, user, text ? { type: 'text', text } : { type: 'start' });
-    });
+    }, eventIdOf(body));
   });
 
   app.event('app_home_opened', async ({ event, client }) => {

@@ -112,8 +112,10 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
 
   /** A turn that did not come from the chat page itself (a phone, a mail link): its replies wait for the page. */
   async function outOfBand(conversationId: string, event: EngineEvent, ip: string): Promise<Reply[]> {
-    const r = await app.runner.turn(conversationId, event, { channel: 'web', requireProof: true, subject: { ip }, origin: ip });
-    queue(conversationId, await toWeb(conversationId, r.replies));
+    const web = conversationId.startsWith('web:');
+    // The phone's address is not the person's login address: only the web page's own turns set it.
+    const r = await app.runner.turn(conversationId, event, { channel: web ? 'web' : 'link', requireProof: true, ...(web ? { subject: { ip } } : {}), origin: ip });
+    if (!(await app.outOfBand.deliver(conversationId, r.replies))) queue(conversationId, await toWeb(conversationId, r.replies));
     return r.replies;
   }
 
@@ -261,6 +263,8 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Slack's ack path first, before anything else is parsed.
+    if (options.slack && (req.url === '/slack/events' || req.url?.startsWith('/slack/events?'))) return void options.slack(req, res);
     const url = new URL(req.url ?? '/', 'http://local');
     const ip = clientAddress(req, cfg.TRUSTED_PROXIES);
     const lang: Lang = isLang(url.searchParams.get('lang')) ? (url.searchParams.get('lang') as Lang) : 'en';
@@ -268,7 +272,6 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     const method = req.method ?? 'GET';
     const get = method === 'GET' || method === 'HEAD';
 
-    if (p === '/slack/events' && options.slack) return void options.slack(req, res);
     if (get && assets[p]) return send(res, 200, assets[p].type, assets[p].body, { 'cache-control': 'public, max-age=300' });
     if (get && p === '/') return send(res, 200, 'text/html; charset=utf-8', indexHtml);
     if (get && p === '/favicon.ico') return send(res, 204, 'image/x-icon', '');

@@ -1,0 +1,216 @@
+// The helpdesk in Discord (discord.js 14): /2fa starts a conversation in a DM or a private thread,
+// choices are buttons, a DM with free text works too; /2fa-diagnose is for a staff role. Discord
+// gives no verified e-mail, so account facts follow the e-mail proof of the web page. Every
+// interaction is deferred at once; gateway errors are logged, never fatal.
+import {
+  ChannelType,
+  Client,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  Partials,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type Message,
+  type SendableChannels,
+} from 'discord.js';
+import type { Helpdesk } from '../../main.ts';
+import type { EngineEvent } from '../../engine/transition.ts';
+import type { Reply } from '../../engine/replies.ts';
+import { parseIp, parseUsername } from '../../engine/input.ts';
+import { renderMessages, renderReport, safeText, type DiscordPayload } from './render.ts';
+
+export interface DiscordChannel {
+  client: Client;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const REFUSAL = 'Sorry, diagnostics are for the support team. If you need help with two-factor, use /2fa.';
+
+export function createDiscordChannel(helpdesk: Helpdesk): DiscordChannel {
+  const cfg = helpdesk.config;
+  const log = helpdesk.log;
+  const thread = cfg.DISCORD_CONVERSATION === 'thread';
+  const client = new Client({
+    // Free text in a private thread needs the (privileged) Message Content intent; DMs do not.
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages, ...(thread ? [GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent] : [])],
+    partials: [Partials.Channel],
+    allowedMentions: { parse: [], repliedUser: false },
+    ...(cfg.DISCORD_API_URL ? { rest: { api: cfg.DISCORD_API_URL } } : {}),
+  });
+
+  client.on(Events.Error, (err) => log.error('discord client error', { code: 'discord.error', err }));
+  client.on(Events.ShardError, (err, shard) => log.warn('discord gateway error; reconnecting', { shard, err }));
+  client.on(Events.ShardDisconnect, (event, shard) => log.warn('discord gateway disconnected', { shard, code: event.code }));
+  client.on(Events.ShardResume, (shard, replayed) => log.info('discord gateway resumed', { shard, replayed }));
+  client.on(Events.Warn, (message) => log.warn('discord', { detail: message }));
+
+  function clockExtra(conversationId: string, replies: Reply[], lang: 'en' | 'sv') {
+    if (!replies.some((r) => r.kind === 'prompt' && r.input === 'device_time')) return {};
+    const link = helpdesk.links.create({ kind: 'clock', conversationId, expiresAt: Date.now() + cfg.CLOCK_LINK_MINUTES * 60_000 });
+    return { clockUrl: `${cfg.PUBLIC_URL}/c/${link}`, clockLabel: lang === 'sv' ? 'Kontrollera telefonens klocka' : "Check my phone's clock" };
+  }
+
+  async function turn(channelId: string, userId: string, event: EngineEvent): Promise<DiscordPayload[]> {
+    const id = `discord:${channelId}:${userId}`;
+    const result = await helpdesk.runner.turn(id, event, { channel: 'discord', requireProof: true, origin: `discord:${userId}` });
+    return renderMessages(result.replies, clockExtra(id, result.replies, result.snapshot.lang));
+  }
+
+  async function sendAll(channelId: string, payloads: DiscordPayload[]): Promise<void> {
+    const channel = await client.channels.fetch(channelId);
+    if (!channel?.isSendable()) throw new Error(`cannot send to channel ${channelId}`);
+    for (const p of payloads) await (channel as SendableChannels).send(p);
+  }
+
+  // A phone's clock measurement or an opened proof link continues the conversation where it is.
+  helpdesk.outOfBand.register('discord:', async (conversationId, replies) => {
+    const [, channelId] = conversationId.split(':');
+    if (!channelId) return;
+    const snapshot = await helpdesk.runner.peek(conversationId);
+    await sendAll(channelId, renderMessages(replies, clockExtra(conversationId, replies, snapshot?.lang ?? 'en')));
+  });
+
+  function isStaff(interaction: ChatInputCommandInteraction | ButtonInteraction): boolean {
+    const role = cfg.DISCORD_STAFF_ROLE;
+    if (!role || !interaction.inGuild()) return false;
+    const roles = interaction.member.roles;
+    return Array.isArray(roles) ? roles.includes(role) : roles.cache.has(role);
+  }
+
+  async function start2fa(i: ChatInputCommandInteraction): Promise<void> {
+    await i.deferReply({ flags: MessageFlags.Ephemeral });
+    const problem = i.options.getString('problem')?.trim();
+    const event: EngineEvent = problem ? { type: 'text', text: problem } : { type: 'start' };
+    if (!i.inGuild()) {
+      // Already a DM with the bot: the conversation is right here.
+      const [first, ...rest] = await turn(i.channelId, i.user.id, event);
+      await i.editReply(first ?? { content: '…' });
+      for (const p of rest) await i.followUp(p);
+      return;
+    }
+    if (thread && i.channel && i.channel.type === ChannelType.GuildText) {
+      const t = await i.channel.threads.create({ name: `2FA help: ${i.user.username}`.slice(0, 90), type: ChannelType.PrivateThread, invitable: false, autoArchiveDuration: 60 });
+      await t.members.add(i.user.id);
+      await sendAll(t.id, await turn(t.id, i.user.id, event));
+      await i.editReply({ content: `I've opened a private thread for us: <#${t.id}>`, allowedMentions: { parse: [] } });
+      return;
+    }
+    const dm = await i.user.createDM();
+    await sendAll(dm.id, await turn(dm.id, i.user.id, event));
+    await i.editReply({ content: "I've sent you a direct message, so anything about your account stays between us.", allowedMentions: { parse: [] } });
+  }
+
+  async function diagnoseCommand(i: ChatInputCommandInteraction): Promise<void> {
+    await i.deferReply({ flags: MessageFlags.Ephemeral });
+    if (!isStaff(i)) {
+      await i.editReply({ content: REFUSAL, allowedMentions: { parse: [] } });
+      return;
+    }
+    const who = parseUsername(i.options.getString('user', true));
+    const rawIp = i.options.getString('ip');
+    const ip = rawIp ? parseIp(rawIp) : undefined;
+    if (!who || (rawIp && !ip)) {
+      await i.editReply({ content: 'Usage: /2fa-diagnose user:<username or e-mail> ip:<address>', allowedMentions: { parse: [] } });
+      return;
+    }
+    const report = await helpdesk.diagnose({ user: who, ...(ip ? { ip } : {}) });
+    await i.editReply(renderReport(report, who, ip));
+  }
+
+  async function button(i: ButtonInteraction): Promise<void> {
+    if (i.customId.startsWith('choice:')) {
+      await i.deferUpdate();
+      const id = i.customId.slice('choice:'.length);
+      const label = (i.component && 'label' in i.component ? i.component.label : undefined) ?? id;
+      // The answered question keeps its text and shows the choice; its buttons go.
+      await i.editReply({ content: `${i.message.content}\n→ ${safeText(label)}`.slice(0, 2000), components: [], allowedMentions: { parse: [] } }).catch((err: unknown) => log.warn('could not update the answered message', { err }));
+      await sendAll(i.channelId, await turn(i.channelId, i.user.id, { type: 'choice', id }));
+      return;
+    }
+    if (i.customId.startsWith('diag:')) {
+      const [, kind, key = ''] = i.customId.split(':');
+      if (!isStaff(i)) {
+        await i.reply({ content: REFUSAL, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+        return;
+      }
+      let value: { u?: unknown; ip?: unknown } = {};
+      try {
+        value = JSON.parse(Buffer.from(key, 'base64url').toString('utf8')) as typeof value;
+      } catch {
+        /* a mangled id is ignored below */
+      }
+      const who = typeof value.u === 'string' ? parseUsername(value.u) : undefined;
+      const ip = typeof value.ip === 'string' ? parseIp(value.ip) : undefined;
+      if (!who) return;
+      if (kind === 'rerun') {
+        await i.deferUpdate();
+        await i.editReply(renderReport(await helpdesk.diagnose({ user: who, ...(ip ? { ip } : {}) }), who, ip));
+        return;
+      }
+      if (kind === 'ticket') {
+        await i.deferReply({ flags: MessageFlags.Ephemeral });
+        const report = await helpdesk.diagnose({ user: who, ...(ip ? { ip } : {}) });
+        const conv = await helpdesk.store.latestAbout('discord:', who);
+        const { reference } = await helpdesk.handover.open({
+          conversationId: conv?.id ?? `discord-staff:${i.user.id}`,
+          urgent: false,
+          lang: 'en',
+          subject: { user: who, ...(ip ? { ip } : {}), identity: 'staff' },
+          note: `Opened by Discord staff member ${i.user.id} from /2fa-diagnose.`,
+          transcript: conv ? helpdesk.runner.transcript(conv, 'en') : [],
+          findings: report.checks,
+          createdAt: new Date().toISOString(),
+        });
+        await i.editReply({ content: `Ticket ${reference} opened for ${safeText(who)}.`, allowedMentions: { parse: [] } });
+      }
+    }
+  }
+
+  client.on(Events.InteractionCreate, (interaction: Interaction) => {
+    const run = async () => {
+      if (interaction.isChatInputCommand()) {
+        if (interaction.commandName === '2fa') return start2fa(interaction);
+        if (interaction.commandName === '2fa-diagnose') return diagnoseCommand(interaction);
+      } else if (interaction.isButton()) {
+        return button(interaction);
+      }
+    };
+    run().catch(async (err: unknown) => {
+      log.error('discord interaction failed', { code: 'discord.error', err });
+      if (interaction.isRepliable() && (interaction.deferred || interaction.replied)) {
+        await interaction.editReply({ content: 'Sorry, something went wrong. Try again, or use the support form.', allowedMentions: { parse: [] } }).catch(() => undefined);
+      }
+    });
+  });
+
+  client.on(Events.MessageCreate, (message: Message) => {
+    if (message.author.bot) return;
+    const inDm = message.channel.type === ChannelType.DM;
+    const inOurThread = thread && message.channel.type === ChannelType.PrivateThread && message.channel.ownerId === client.user?.id;
+    if (!inDm && !inOurThread) return;
+    turn(message.channelId, message.author.id, { type: 'text', text: message.content })
+      .then((payloads) => sendAll(message.channelId, payloads))
+      .catch((err: unknown) => log.error('discord message failed', { code: 'discord.error', err }));
+  });
+
+  return {
+    client,
+    async start() {
+      const ready = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the Discord gateway did not become ready in 30 s')), 30_000);
+        client.once(Events.ClientReady, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      await client.login(cfg.DISCORD_TOKEN);
+      await ready;
+    },
+    async stop() {
+      await client.destroy();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+// Replies as Discord messages: text (markdown escaped, never a mention), buttons for choices and
+// links, findings as one compact block. Each message fits Discord's limits (2 000 characters,
+// five rows of five buttons).
+import { ButtonStyle, ComponentType, escapeMarkdown } from 'discord.js';
+import type { Reply } from '../../engine/replies.ts';
+import type { DiagnosticReport } from '../../checks/diagnose.ts';
+
+const MARK = { pass: '✅', warn: '⚠️', fail: '❌', unknown: '❔' } as const;
+const LIMIT = 1900;
+
+type Button =
+  | { type: ComponentType.Button; style: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success; label: string; custom_id: string }
+  | { type: ComponentType.Button; style: ButtonStyle.Link; label: string; url: string };
+type Row = { type: ComponentType.ActionRow; components: Button[] };
+
+export interface DiscordPayload {
+  content: string;
+  components: Row[];
+  allowedMentions: { parse: [] };
+}
+
+/** Markdown escaped, and @everyone/@here defused even where allowedMentions would not ping. */
+export function safeText(text: string): string {
+  return escapeMarkdown(text).replace(/@(everyone|here)\b/gi, '@\u200b$1');
+}
+
+function safeUrl(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function rows(buttons: Button[]): Row[] {
+  const out: Row[] = [];
+  for (let i = 0; i < buttons.length && out.length < 5; i += 5) out.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + 5) });
+  return out;
+}
+
+export function renderMessages(replies: Reply[], extra: { clockUrl?: string; clockLabel?: string } = {}): DiscordPayload[] {
+  const out: DiscordPayload[] = [];
+  let lines: string[] = [];
+  let buttons: Button[] = [];
+  const push = () => {
+    if (!lines.length && !buttons.length) return;
+    let content = lines.join('\n');
+    while (content.length > LIMIT) {
+      out.push({ content: content.slice(0, LIMIT), components: [], allowedMentions: { parse: [] } });
+      content = content.slice(LIMIT);
+    }
+    out.push({ content: content || '…', components: rows(buttons), allowedMentions: { parse: [] } });
+    lines = [];
+    buttons = [];
+  };
+  for (const r of replies) {
+    switch (r.kind) {
+      case 'text':
+      case 'handover':
+        lines.push(safeText(r.text));
+        break;
+      case 'prompt':
+        lines.push(safeText(r.text));
+        if (r.input === 'device_time' && extra.clockUrl) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label: extra.clockLabel ?? "Check my phone's clock", url: extra.clockUrl });
+        break;
+      case 'finding':
+        lines.push(`${MARK[r.status]} ${safeText(r.text)}`);
+        break;
+      case 'choices':
+        // Choices end a message: its buttons answer this question only.
+        lines.push(safeText(r.prompt));
+        buttons.push(...r.choices.slice(0, 25).map((c) => ({ type: ComponentType.Button as const, style: ButtonStyle.Secondary as const, label: c.label.slice(0, 80), custom_id: `choice:${c.id}`.slice(0, 100) })));
+        push();
+        break;
+      case 'link':
+      case 'image': {
+        const url = safeUrl(r.kind === 'link' ? r.url : r.data);
+        const label = (r.kind === 'link' ? r.label : r.alt).slice(0, 80);
+        if (url) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label, url });
+        else lines.push(safeText(label));
+        break;
+      }
+    }
+  }
+  push();
+  return out;
+}
+
+export function renderReport(report: DiagnosticReport, who: string, ip: string | undefined): DiscordPayload {
+  const lines = [`**Diagnostics for ${safeText(report.subject.user)}**${report.subject.ip ? ` from ${safeText(report.subject.ip)}` : ''} — ${report.generatedAt}`];
+  for (const c of report.checks) lines.push(`${MARK[c.status]} **${c.id}** \`${c.code}\` ${safeText(c.summary)}`);
+  if (report.advice.length) lines.push('', ...report.advice.map((a) => `• ${safeText(a.text)}`));
+  const key = Buffer.from(JSON.stringify({ u: who, ...(ip ? { ip } : {}) })).toString('base64url');
+  const id = (kind: string) => `diag:${kind}:${key}`.slice(0, 100);
+  return {
+    content: lines.join('\n').slice(0, LIMIT),
+    components: rows([
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Run again', custom_id: id('rerun') },
+      { type: ComponentType.Button, style: ButtonStyle.Success, label: 'Open a ticket', custom_id: id('ticket') },
+    ]),
+    allowedMentions: { parse: [] },
+  };
+}

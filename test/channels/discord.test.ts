@@ -1,0 +1,151 @@
+// The real discord.js client against a local Discord: REST API and gateway on loopback. The tests
+// drive it with gateway events and assert on the REST calls the bot makes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscordChannel, type DiscordChannel } from '../../src/channels/discord/discord-channel.ts';
+import { startWebServer, type WebServer } from '../../src/channels/web/server.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
+import { recordingLogger } from '../helpers/fakes.ts';
+import { baseEnv, runCli, tempDataDir } from '../helpers/cli.ts';
+import { APP_ID, STAFF_ROLE, startDiscord, type DiscordPeer, type RestCall } from '../peers/discord.ts';
+import { startSmtpServer, type SmtpPeer } from '../peers/smtp-server.ts';
+
+let discord: DiscordPeer;
+let smtp: SmtpPeer;
+let app: Helpdesk;
+let channel: DiscordChannel;
+let web: WebServer;
+
+const ALICE = { id: '600000000000000001', username: 'alice' };
+const BOB = { id: '600000000000000002', username: 'bob' };
+const STAFF = { id: '600000000000000003', username: 'staffer' };
+
+beforeAll(async () => {
+  discord = await startDiscord();
+  smtp = await startSmtpServer();
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: tempDataDir(),
+    DNS_SERVERS: '127.0.0.1:9',
+    SMTP_URL: smtp.url,
+    DISCORD_TOKEN: 'test-bot-token-0123456789',
+    DISCORD_APPLICATION_ID: APP_ID,
+    DISCORD_API_URL: discord.apiUrl,
+    DISCORD_STAFF_ROLE: STAFF_ROLE,
+  });
+  app = await createHelpdesk(config, { log: recordingLogger() });
+  web = await startWebServer(app);
+  channel = createDiscordChannel(app);
+  await channel.start();
+}, 30_000);
+afterAll(async () => {
+  await channel?.stop();
+  await web?.close();
+  await app?.close();
+  await discord?.close();
+  await smtp?.stop();
+});
+
+const content = (c: RestCall) => `${String(c.body.content ?? '')} ${JSON.stringify(c.body.components ?? [])}`;
+const sent = (channelId: string, match: RegExp) => (c: RestCall) => c.method === 'POST' && c.path === `/channels/${channelId}/messages` && match.test(content(c));
+
+async function dmChannelOf(userId: string): Promise<string> {
+  await discord.waitFor((c) => c.path === '/users/@me/channels' && c.body.recipient_id === userId);
+  return discord.dmChannelOf(userId) as string;
+}
+
+describe('Discord: people', () => {
+  it('/2fa defers at once, moves to a DM, and a whole flow runs through buttons to a hand-over', async () => {
+    const id = discord.interaction('command', { user: ALICE, name: '2fa' });
+    const deferral = await discord.waitFor((c) => c.path.startsWith(`/interactions/${id}/`));
+    expect(deferral.body).toMatchObject({ type: 5, data: { flags: 64 } });
+    expect(deferral.at - (discord.dispatchedAt.get(id) as number)).toBeLessThan(1000);
+    const dm = await dmChannelOf(ALICE.id);
+    const menu = await discord.waitFor(sent(dm, /What do you need help with\?/));
+    expect(content(menu)).toMatch(/choice:nothing_received/);
+    await discord.waitFor((c) => c.method === 'PATCH' && c.path.includes(`tok-${id}`) && /direct message/.test(String(c.body.content)));
+
+    const click = discord.interaction('button', { user: ALICE, dm: true, channelId: dm, customId: 'choice:nothing_received' });
+    expect((await discord.waitFor((c) => c.path.startsWith(`/interactions/${click}/`))).body).toMatchObject({ type: 6 });
+    await discord.waitFor(sent(dm, /Nothing is sent to you[\s\S]*Which fits you best/));
+    // The answered question loses its buttons.
+    await discord.waitFor((c) => c.method === 'PATCH' && c.path.includes(`tok-${click}`) && Array.isArray(c.body.components) && (c.body.components as unknown[]).length === 0);
+
+    discord.interaction('button', { user: ALICE, dm: true, channelId: dm, customId: 'choice:not_me' });
+    const handover = await discord.waitFor(sent(dm, /URGENT[\s\S]*HD-[A-Z0-9]{6}/));
+    const reference = /HD-[A-Z0-9]{6}/.exec(content(handover))?.[0] as string;
+    expect(app.tickets.get(reference)?.ticket.urgent).toBe(true);
+  });
+
+  it('a DM with free text works, and account facts wait for the e-mail proof', async () => {
+    const dm = discord.dmMessage(BOB, "my code doesn't work");
+    await discord.waitFor(sent(dm, /What is your UPPMAX username/));
+    discord.dmMessage(BOB, 'bob', dm);
+    const asked = await discord.waitFor(sent(dm, /If an account exists for that name, we have sent a link/));
+    expect(content(asked)).not.toMatch(/pending|minutes/);
+    const mail = await smtp.waitFor((m) => JSON.stringify(m.to).includes('bob@example.org'));
+    const link = /\/verify\/[A-Za-z0-9_.-]+/.exec(mail.text ?? '')?.[0] as string;
+    expect((await fetch(`${web.url}${link}`)).status).toBe(200);
+    // The proof continues the conversation in the DM it came from.
+    await discord.waitFor(sent(dm, /verified as bob[\s\S]*registered 5 minutes ago/));
+  });
+
+  it('every message the bot sends has allowedMentions empty, and user text cannot ping', async () => {
+    const dm = discord.dmMessage({ id: '600000000000000009', username: 'mallory' }, '@everyone <@&1> hello');
+    await discord.waitFor(sent(dm, /not sure what you mean/));
+    const posts = discord.calls.filter((c) => (c.method === 'POST' || c.method === 'PATCH') && (c.path.includes('/messages') || c.path.includes('/webhooks/')));
+    expect(posts.length).toBeGreaterThan(5);
+    for (const p of posts) expect(p.body.allowed_mentions).toEqual({ parse: [] });
+    expect(posts.every((p) => !/@everyone/.test(String(p.body.content ?? '').replace(/@\u200b/g, '')))).toBe(true);
+  });
+});
+
+describe('Discord: staff', () => {
+  it('staff get the full report, ephemeral, with buttons; a ticket from it', async () => {
+    const id = discord.interaction('command', { user: STAFF, roles: [STAFF_ROLE], name: '2fa-diagnose', options: [{ name: 'user', type: 3, value: 'carol' }, { name: 'ip', type: 3, value: '10.1.1.1' }] });
+    expect((await discord.waitFor((c) => c.path.startsWith(`/interactions/${id}/`))).body).toMatchObject({ type: 5, data: { flags: 64 } });
+    const report = await discord.waitFor((c) => c.method === 'PATCH' && c.path.includes(`tok-${id}`));
+    expect(String(report.body.content)).toMatch(/account\.found[\s\S]*token\.pending-overdue[\s\S]*network\.private/);
+    const ticketButton = JSON.stringify(report.body.components).match(/"custom_id":"(diag:ticket:[^"]+)"/)?.[1] as string;
+    expect(ticketButton).toBeDefined();
+    const click = discord.interaction('button', { user: STAFF, roles: [STAFF_ROLE], customId: ticketButton });
+    const done = await discord.waitFor((c) => c.method === 'PATCH' && c.path.includes(`tok-${click}`) && /Ticket HD-/.test(String(c.body.content)));
+    expect(String(done.body.content)).toMatch(/for carol/);
+  });
+
+  it('anyone else gets a refusal that reveals nothing, and nothing is looked up', async () => {
+    const before = app.demo?.totalRequests();
+    const id = discord.interaction('command', { user: BOB, roles: [], name: '2fa-diagnose', options: [{ name: 'user', type: 3, value: 'carol' }] });
+    const refusal = await discord.waitFor((c) => c.method === 'PATCH' && c.path.includes(`tok-${id}`));
+    expect(String(refusal.body.content)).toMatch(/diagnostics are for the support team/);
+    expect(JSON.stringify(refusal.body)).not.toMatch(/carol|pending/);
+    expect(app.demo?.totalRequests()).toBe(before);
+  });
+});
+
+describe('Discord: the gateway', () => {
+  it('survives a reconnect (op 7) in the middle of a conversation: resumed, no reply lost or doubled', async () => {
+    const dm = discord.dmMessage({ id: '600000000000000010', username: 'rita' }, 'menu');
+    await discord.waitFor(sent(dm, /What do you need help with/));
+    const identifies = discord.identifies;
+    discord.reconnect();
+    // This arrives while the client is reconnecting; the resume replays it.
+    discord.interaction('button', { user: { id: '600000000000000010', username: 'rita' }, dm: true, channelId: dm, customId: 'choice:token_not_active' });
+    await discord.waitFor(sent(dm, /look up your token/), 15_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(discord.calls.filter(sent(dm, /look up your token/))).toHaveLength(1);
+    expect(discord.resumes).toBeGreaterThanOrEqual(1);
+    expect(discord.identifies).toBe(identifies);
+    discord.dmMessage({ id: '600000000000000010', username: 'rita' }, 'menu', dm);
+    await discord.waitFor((c) => sent(dm, /What do you need help with/)(c) && c.at > Date.now() - 5000);
+  });
+
+  it('npm run discord:register registers both commands', async () => {
+    const r = await runCli(['discord', 'register'], baseEnv({ DATA_DIR: tempDataDir(), DISCORD_TOKEN: 'test-bot-token-0123456789', DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: discord.apiUrl, DISCORD_GUILD_ID: '200000000000000001' }));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/registered 2 commands for server 200000000000000001/);
+    const put = discord.calls.find((c) => c.method === 'PUT' && c.path === `/applications/${APP_ID}/guilds/200000000000000001/commands`);
+    expect(JSON.stringify(put?.body)).toMatch(/"name":"2fa"[\s\S]*"name":"2fa-diagnose"/);
+  });
+});

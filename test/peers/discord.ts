@@ -1,0 +1,288 @@
+// A local Discord: the REST API (HTTP) and the gateway (WebSocket) that the real discord.js client
+// talks to. GET /gateway/bot points at ws://127.0.0.1; the gateway says HELLO, answers IDENTIFY
+// with READY and GUILD_CREATE, acks heartbeats, supports RESUME after an op 7 RECONNECT, and
+// records every REST call the bot makes.
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export const BOT_ID = '100000000000000001';
+export const APP_ID = '100000000000000002';
+export const GUILD_ID = '200000000000000001';
+export const CHANNEL_ID = '300000000000000001';
+export const STAFF_ROLE = '400000000000000001';
+
+export interface RestCall {
+  method: string;
+  path: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+export interface DiscordUser {
+  id: string;
+  username: string;
+}
+
+export interface DiscordPeer {
+  apiUrl: string;
+  calls: RestCall[];
+  connections: number;
+  identifies: number;
+  resumes: number;
+  /** Sent time (ms) of each INTERACTION_CREATE, by interaction id. */
+  dispatchedAt: Map<string, number>;
+  ready: Promise<void>;
+  dispatch(t: string, d: unknown): void;
+  reconnect(): void;
+  interaction(kind: 'command' | 'button', options: { user: DiscordUser; roles?: string[]; name?: string; options?: Array<{ name: string; type: number; value: string }>; customId?: string; dm?: boolean; channelId?: string }): string;
+  dmMessage(user: DiscordUser, content: string, channelId?: string): string;
+  /** The DM channel the bot has with a user (created by the bot or by the user's first message). */
+  dmChannelOf(userId: string): string | undefined;
+  waitFor(predicate: (c: RestCall) => boolean, timeoutMs?: number): Promise<RestCall>;
+  close(): Promise<void>;
+}
+
+let snow = 500000000000000000n;
+const nextId = () => String(++snow);
+
+function message(channelId: string, body: Record<string, unknown>, author = { id: BOT_ID, username: 'helpdesk', discriminator: '0', avatar: null, bot: true, global_name: null }) {
+  return {
+    id: nextId(),
+    channel_id: channelId,
+    author,
+    content: body.content ?? '',
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: body.embeds ?? [],
+    pinned: false,
+    type: 0,
+    flags: body.flags ?? 0,
+    components: body.components ?? [],
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let text = '';
+  for await (const c of req) text += c;
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return { raw: text };
+  }
+}
+
+export async function startDiscord(): Promise<DiscordPeer> {
+  let seq = 0;
+  let socket: WebSocket | undefined;
+  const missed: Array<{ s: number; t: string; d: unknown }> = [];
+  let resolveReady!: () => void;
+  const dmChannels = new Map<string, string>();
+  const peer: DiscordPeer = {
+    apiUrl: '',
+    calls: [],
+    connections: 0,
+    identifies: 0,
+    resumes: 0,
+    dispatchedAt: new Map(),
+    ready: new Promise<void>((r) => (resolveReady = r)),
+    dispatch(t, d) {
+      const s = ++seq;
+      missed.push({ s, t, d });
+      if (missed.length > 500) missed.shift();
+      if (socket?.readyState === socket?.OPEN) socket?.send(JSON.stringify({ op: 0, t, s, d }));
+    },
+    reconnect() {
+      socket?.send(JSON.stringify({ op: 7, d: null }));
+    },
+    interaction(kind, o) {
+      const id = nextId();
+      const user = { id: o.user.id, username: o.user.username, discriminator: '0', avatar: null, global_name: o.user.username };
+      const channelId = o.channelId ?? (o.dm ? dmChannels.get(o.user.id) ?? nextId() : CHANNEL_ID);
+      const base = {
+        id,
+        application_id: APP_ID,
+        token: `tok-${id}`,
+        version: 1,
+        locale: 'en-GB',
+        app_permissions: '2147483647',
+        entitlements: [],
+        authorizing_integration_owners: {},
+        context: o.dm ? 1 : 0,
+        channel_id: channelId,
+        channel: o.dm ? { id: channelId, type: 1, recipients: [user] } : { id: channelId, type: 0, guild_id: GUILD_ID, name: 'general' },
+        ...(o.dm ? { user } : { guild_id: GUILD_ID, member: { user, roles: o.roles ?? [], permissions: '2147483647', joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 } }),
+      };
+      const d =
+        kind === 'command'
+          ? { ...base, type: 2, data: { id: nextId(), name: o.name ?? '2fa', type: 1, options: o.options ?? [] } }
+          : {
+              ...base,
+              type: 3,
+              data: { custom_id: o.customId ?? '', component_type: 2 },
+              // The message the button was on, as Discord sends it.
+              message: message(channelId, { content: 'earlier', components: [{ type: 1, components: [{ type: 2, style: 2, label: 'A choice', custom_id: o.customId ?? '' }] }] }),
+            };
+      peer.dispatchedAt.set(id, Date.now());
+      peer.dispatch('INTERACTION_CREATE', d);
+      return id;
+    },
+    dmMessage(user, content, channelId) {
+      const ch = channelId ?? dmChannels.get(user.id) ?? nextId();
+      dmChannels.set(user.id, ch);
+      const m = message(ch, { content }, { id: user.id, username: user.username, discriminator: '0', avatar: null, bot: false, global_name: user.username } as never);
+      // Discord marks a DM's messages with their channel type; discord.js needs it to build the DM channel.
+      peer.dispatch('MESSAGE_CREATE', { ...m, channel_type: 1 });
+      return ch;
+    },
+    dmChannelOf: (userId) => dmChannels.get(userId),
+    async waitFor(predicate, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const hit = peer.calls.find(predicate);
+        if (hit) return hit;
+        if (Date.now() > deadline) throw new Error(`no matching Discord REST call in ${timeoutMs} ms; calls: ${peer.calls.map((c) => `${c.method} ${c.path}`).join(', ')}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    close: async () => {
+      socket?.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v\d+/, '');
+    const body = await readBody(req);
+    peer.calls.push({ method: req.method ?? 'GET', path, body, at: Date.now() });
+    const json = (status: number, value: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(value === undefined ? '' : JSON.stringify(value));
+    };
+    let m: RegExpExecArray | null;
+    if (path === '/gateway/bot') return json(200, { url: wsUrl, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
+    if (path === '/users/@me/channels' && req.method === 'POST') {
+      const recipient = String(body.recipient_id);
+      const id = dmChannels.get(recipient) ?? nextId();
+      dmChannels.set(recipient, id);
+      return json(200, { id, type: 1, last_message_id: null, recipients: [{ id: recipient, username: 'someone', discriminator: '0', avatar: null }] });
+    }
+    if ((m = /^\/interactions\/(\d+)\/[^/]+\/callback$/.exec(path))) {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if ((m = /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.exec(path))) return json(200, message(CHANNEL_ID, body));
+    if ((m = /^\/webhooks\/\d+\/[^/]+$/.exec(path))) return json(200, message(CHANNEL_ID, body));
+    if ((m = /^\/channels\/(\d+)$/.exec(path)) && req.method === 'GET') {
+      const owner = [...dmChannels.entries()].find(([, ch]) => ch === m?.[1])?.[0];
+      if (owner) return json(200, { id: m[1], type: 1, last_message_id: null, recipients: [{ id: owner, username: 'someone', discriminator: '0', avatar: null }] });
+      return json(404, { message: 'Unknown Channel', code: 10003 });
+    }
+    if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && req.method === 'POST') return json(200, message(m[1] as string, body));
+    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path)) && req.method === 'PATCH') return json(200, { ...message(m[1] as string, body), id: m[2] });
+    if ((m = /^\/channels\/(\d+)\/threads$/.exec(path)) && req.method === 'POST') {
+      return json(201, { id: nextId(), type: 12, guild_id: GUILD_ID, parent_id: m[1], name: body.name ?? 'thread', owner_id: BOT_ID, thread_metadata: { archived: false, auto_archive_duration: 60, archive_timestamp: new Date().toISOString(), locked: false, invitable: false }, member_count: 1, message_count: 0 });
+    }
+    if (/^\/channels\/\d+\/thread-members\/\d+$/.test(path)) {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if (/^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path) && req.method === 'PUT') {
+      return json(200, (Array.isArray(body) ? body : (body.raw ? [] : [])).map((c: Record<string, unknown>) => ({ ...c, id: nextId(), application_id: APP_ID, version: '1' })));
+    }
+    return json(404, { message: 'Unknown', code: 0 });
+  });
+
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, sock, head) => wss.handleUpgrade(req, sock, head, (ws) => onConnection(ws)));
+
+  function onConnection(ws: WebSocket) {
+    peer.connections++;
+    socket = ws;
+    ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 30_000 } }));
+    ws.on('message', (raw) => {
+      const msg = JSON.parse(String(raw)) as { op: number; d: Record<string, unknown> | null };
+      if (msg.op === 1) ws.send(JSON.stringify({ op: 11 }));
+      if (msg.op === 2) {
+        peer.identifies++;
+        const ready = {
+          v: 10,
+          user: { id: BOT_ID, username: 'helpdesk', discriminator: '0', avatar: null, bot: true, global_name: null, flags: 0 },
+          guilds: [{ id: GUILD_ID, unavailable: true }],
+          session_id: 'session-1',
+          resume_gateway_url: wsUrl,
+          application: { id: APP_ID, flags: 0 },
+          shard: [0, 1],
+        };
+        peer.dispatch('READY', ready);
+        peer.dispatch('GUILD_CREATE', {
+          id: GUILD_ID,
+          name: 'Computing centre',
+          icon: null,
+          owner_id: '1',
+          afk_channel_id: null,
+          afk_timeout: 300,
+          verification_level: 0,
+          default_message_notifications: 0,
+          explicit_content_filter: 0,
+          roles: [
+            { id: GUILD_ID, name: '@everyone', permissions: '0', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
+            { id: STAFF_ROLE, name: 'Support', permissions: '0', position: 1, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
+          ],
+          emojis: [],
+          stickers: [],
+          features: [],
+          mfa_level: 0,
+          system_channel_id: null,
+          system_channel_flags: 0,
+          rules_channel_id: null,
+          vanity_url_code: null,
+          description: null,
+          banner: null,
+          premium_tier: 0,
+          preferred_locale: 'en-US',
+          public_updates_channel_id: null,
+          nsfw_level: 0,
+          premium_progress_bar_enabled: false,
+          safety_alerts_channel_id: null,
+          joined_at: new Date().toISOString(),
+          large: false,
+          unavailable: false,
+          member_count: 3,
+          voice_states: [],
+          members: [],
+          channels: [{ id: CHANNEL_ID, type: 0, name: 'general', guild_id: GUILD_ID, position: 0, permission_overwrites: [], topic: null, nsfw: false, last_message_id: null, parent_id: null, rate_limit_per_user: 0 }],
+          threads: [],
+          presences: [],
+          stage_instances: [],
+          guild_scheduled_events: [],
+          soundboard_sounds: [],
+        });
+        resolveReady();
+      }
+      if (msg.op === 6) {
+        peer.resumes++;
+        const from = Number(msg.d?.seq ?? 0);
+        for (const e of missed.filter((x) => x.s > from)) ws.send(JSON.stringify({ op: 0, t: e.t, s: e.s, d: e.d }));
+        ws.send(JSON.stringify({ op: 0, t: 'RESUMED', s: ++seq, d: {} }));
+      }
+    });
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as AddressInfo).port;
+  const wsUrl = `ws://127.0.0.1:${port}`;
+  peer.apiUrl = `http://127.0.0.1:${port}/api`;
+  return peer;
+}
