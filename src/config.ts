@@ -34,6 +34,23 @@ const hostPortList = (defaultPort: number) =>
       return out;
     });
 
+const cidrList = (what: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const out: Cidr[] = [];
+      for (const part of (v ?? '').split(',').filter((p) => p.trim())) {
+        const c = parseCidr(part);
+        if (!c) {
+          ctx.addIssue({ code: 'custom', message: `${what} separated by commas; "${part.trim()}" is not one` });
+          return z.NEVER;
+        }
+        out.push(c);
+      }
+      return out;
+    });
+
 const Env = z.object({
   PORT: int(0, 65535, 3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -63,21 +80,7 @@ const Env = z.object({
     .default('.se')
     .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean))
     .refine((ds) => ds.every((d) => /^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(d)), 'domain names separated by commas, like .se,uu.se'),
-  TWOFA_EXEMPT_NETWORKS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      const out: Cidr[] = [];
-      for (const part of (v ?? '').split(',').filter((p) => p.trim())) {
-        const c = parseCidr(part);
-        if (!c) {
-          ctx.addIssue({ code: 'custom', message: `CIDR networks separated by commas, like 130.238.0.0/16; "${part.trim()}" is not one` });
-          return z.NEVER;
-        }
-        out.push(c);
-      }
-      return out;
-    }),
+  TWOFA_EXEMPT_NETWORKS: cidrList('CIDR networks (like 130.238.0.0/16)'),
   CLOCK_DRIFTING_SECONDS: int(1, 3600, 10),
   CLOCK_SKEWED_SECONDS: int(1, 3600, 30),
   CODE_VALID_STEPS: int(0, 10, 1),
@@ -100,21 +103,7 @@ const Env = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'an smtp:// or smtps:// URL, like smtp://user:pass@mail.example.org:587' }).optional(),
   MAIL_FROM: z.string().min(3).default('2FA helpdesk <noreply@localhost>'),
 
-  TRUSTED_PROXIES: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      const out: Cidr[] = [];
-      for (const part of (v ?? '').split(',').filter((p) => p.trim())) {
-        const c = parseCidr(part);
-        if (!c) {
-          ctx.addIssue({ code: 'custom', message: `addresses or CIDR networks separated by commas; "${part.trim()}" is not one` });
-          return z.NEVER;
-        }
-        out.push(c);
-      }
-      return out;
-    }),
+  TRUSTED_PROXIES: cidrList('addresses or CIDR networks'),
   PROOF_LINK_MINUTES: int(1, 1440, 15),
 
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'a bot token starting with xoxb-').optional(),

@@ -162,8 +162,8 @@ export function validateGraph(flows: FlowSet, options: { requireHandover?: boole
   const problems = [...flows.values()].flatMap((f) => validateFlow(f, flows));
   problems.push(...findLoops(flows));
   if ((options.requireHandover ?? true) && flows.size && !flows.has(HANDOVER_FLOW)) {
-    const any = flows.values().next().value as Flow;
-    problems.push({ file: any.file, message: `no "${HANDOVER_FLOW}" flow: every conversation needs a way to a person` });
+    const first = flows.values().next().value as Flow;
+    problems.push({ file: first.file, message: `no "${HANDOVER_FLOW}" flow: every conversation needs a way to a person` });
   }
   return problems;
 }

@@ -132,7 +132,8 @@ describe('Discord: the gateway', () => {
     // This arrives while the client is reconnecting; the resume replays it.
     discord.interaction('button', { user: { id: '600000000000000010', username: 'rita' }, dm: true, channelId: dm, customId: 'choice:token_not_active' });
     await discord.waitFor(sent(dm, /look up your token/), 15_000);
-    await new Promise((r) => setTimeout(r, 500));
+    for (let waited = 0; discord.resumes === 0 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
     expect(discord.calls.filter(sent(dm, /look up your token/))).toHaveLength(1);
     expect(discord.resumes).toBeGreaterThanOrEqual(1);
     expect(discord.identifies).toBe(identifies);

@@ -3,6 +3,7 @@
 // five rows of five buttons).
 import { ButtonStyle, ComponentType, escapeMarkdown } from 'discord.js';
 import type { Reply } from '../../engine/replies.ts';
+import { httpUrl } from '../http-url.ts';
 import type { DiagnosticReport } from '../../checks/diagnose.ts';
 
 const MARK = { pass: '✅', warn: '⚠️', fail: '❌', unknown: '❔' } as const;
@@ -24,14 +25,6 @@ export function safeText(text: string): string {
   return escapeMarkdown(text).replace(/@(everyone|here)\b/gi, '@\u200b$1');
 }
 
-function safeUrl(url: string): string | undefined {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function rows(buttons: Button[]): Row[] {
   const out: Row[] = [];
@@ -75,7 +68,7 @@ export function renderMessages(replies: Reply[], extra: { clockUrl?: string; clo
         break;
       case 'link':
       case 'image': {
-        const url = safeUrl(r.kind === 'link' ? r.url : r.data);
+        const url = httpUrl(r.kind === 'link' ? r.url : r.data);
         const label = (r.kind === 'link' ? r.label : r.alt).slice(0, 80);
         if (url) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label, url });
         else lines.push(safeText(label));

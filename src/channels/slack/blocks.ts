@@ -2,6 +2,7 @@
 // Every text passes escapeMrkdwn, so nothing in it can ping a channel or forge a link.
 import type { types } from '@slack/bolt';
 import type { Reply } from '../../engine/replies.ts';
+import { httpUrl } from '../http-url.ts';
 import type { DiagnosticReport } from '../../checks/diagnose.ts';
 
 type KnownBlock = types.KnownBlock;
@@ -21,14 +22,6 @@ function section(text: string): KnownBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(text).slice(0, 2900) } };
 }
 
-function safeUrl(url: string): string | undefined {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export interface Rendered {
   blocks: KnownBlock[];
@@ -78,7 +71,7 @@ export function renderBlocks(replies: Reply[], extra: { clockUrl?: string; clock
         break;
       case 'link':
       case 'image': {
-        const url = safeUrl(r.kind === 'link' ? r.url : r.data);
+        const url = httpUrl(r.kind === 'link' ? r.url : r.data);
         const label = r.kind === 'link' ? r.label : r.alt;
         blocks.push(url ? { type: 'section', text: { type: 'mrkdwn', text: `<${url}|${escapeMrkdwn(label).replace(/\|/g, '¦')}>` } } : section(label));
         plain.push(label);
