@@ -17,7 +17,7 @@ export const en: Catalogue = {
       'Sorry, something went wrong on my side. You can type "human" to reach the support team, or use the support form: {support_url}',
     expired: 'Your previous conversation was idle for a long time, so we are starting over.',
     welcome_back: 'Welcome back! We were in the middle of this:',
-    ended: 'Glad I could help. Type "menu" if you need anything else.',
+    ended: 'Anything else? Type "menu" to start over, or "human" to reach a person.',
     ended_hint: 'This conversation is finished. Type "menu" to start a new one.',
     escalated:
       'I have handed this over to the {centre} support team, with our conversation and what I found. Your reference is {ticket}. They answer by e-mail; you can also write to {support_email} and quote the reference.',

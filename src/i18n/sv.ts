@@ -19,7 +19,7 @@ export const sv: Catalogue = {
       'Förlåt, något gick fel hos mig. Skriv "människa" för att nå supporten, eller använd supportformuläret: {support_url}',
     expired: 'Ditt förra samtal har legat orört länge, så vi börjar om.',
     welcome_back: 'Välkommen tillbaka! Vi var mitt i det här:',
-    ended: 'Vad bra att jag kunde hjälpa till. Skriv "meny" om du behöver något mer.',
+    ended: 'Något mer? Skriv "meny" för att börja om, eller "människa" för att nå en person.',
     ended_hint: 'Det här samtalet är avslutat. Skriv "meny" för att börja ett nytt.',
     escalated:
       'Jag har lämnat över ärendet till {centre}s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. De svarar via e-post; du kan också skriva till {support_email} och ange referensen.',

@@ -94,7 +94,7 @@ describe('Slack: people', () => {
     });
     expect(res.status).toBe(200);
     await api.waitFor((c) => c.method === 'chat.update' && c.args.ts === '1700000999.000' && /→ Yes/.test(textOf(c)));
-    await turnMessage('DUALICE', /Glad I could help/);
+    await turnMessage('DUALICE', /Anything else\?/);
   });
 
   it('the phone clock link in a DM feeds its measurement back into the same DM', async () => {

@@ -76,7 +76,7 @@ describe('terminal chat in English', () => {
         ['1', /Step 7 of 9/],
         ['1', /Step 8 of 9: it takes a few minutes/],
         ['1', /Step 9 of 9/],
-        ['1', /you are set up[\s\S]*Glad I could help/],
+        ['1', /you are set up[\s\S]*Anything else\? Type "menu"/],
       ],
     );
     expect(greeting).toMatch(/UPPMAX two-factor helpdesk[\s\S]*1\) Setting up two-factor for the first time[\s\S]*6\) Talk to a person/);
@@ -90,7 +90,7 @@ describe('terminal chat in English', () => {
         ["my code doesn't work", /My login code is not accepted[\s\S]*username/],
         ['alice', /\[ok\] The account alice exists[\s\S]*\[ok\] Your two-factor token is active[\s\S]*code it shows right now/],
         [code, /\[ok\] That code is correct for right now[\s\S]*Did that solve it\?/],
-        ['1', /Glad I could help/],
+        ['1', /Anything else\? Type "menu"/],
       ],
     );
   });
@@ -114,7 +114,7 @@ describe('terminal chat in English', () => {
       [
         ['do I need two-factor from here?', /outside Sweden[\s\S]*curl http:\/\/localhost:3000\/ip/],
         ['192.0.2.10', /\[ok\] Your address 192\.0\.2\.10 \(host\.example\.se\) is exempt[\s\S]*do not need a code[\s\S]*set up two-factor now\?/],
-        ['no', /Glad I could help/],
+        ['no', /Anything else\? Type "menu"/],
       ],
     );
   });
@@ -152,7 +152,7 @@ describe('terminal chat in English', () => {
   });
 
   it('new token does not work yet: pending for 5 minutes', async () => {
-    await walk([], [['5', /look up your token/], ['bob', /registered 5 minutes ago[\s\S]*minutes, not days[\s\S]*Glad I could help/]]);
+    await walk([], [['5', /look up your token/], ['bob', /registered 5 minutes ago[\s\S]*minutes, not days[\s\S]*Anything else\? Type "menu"/]]);
   });
 
   it('talk to a person: username, a description, a ticket', async () => {
@@ -200,7 +200,7 @@ describe('terminal chat in Swedish', () => {
         ['koden fungerar inte', /Min inloggningskod godtas inte[\s\S]*användarnamn/],
         ['alice', /Kontot alice finns och är aktivt[\s\S]*Din tvåfaktorstoken är aktiv/],
         [code, /Koden stämmer just nu[\s\S]*Löste det problemet\?/],
-        ['ja', /Vad bra att jag kunde hjälpa till/],
+        ['ja', /Något mer\? Skriv "meny"/],
       ],
     );
   });
@@ -224,7 +224,7 @@ describe('terminal chat in Swedish', () => {
       [
         ['behöver jag tvåfaktor hemifrån?', /Behöver jag tvåfaktor där jag är\?/],
         ['192.0.2.20', /ligger utanför de undantagna näten[\s\S]*behöver du din tvåfaktorskod/],
-        ['nej', /Vad bra/],
+        ['nej', /Något mer\?/],
       ],
     );
   });
@@ -235,7 +235,7 @@ describe('terminal chat in Swedish', () => {
   });
 
   it('min nya token fungerar inte ännu: no token, and a disabled one', async () => {
-    await walk(['--lang', 'sv'], [['5', /användarnamn/], ['dave', /ingen tvåfaktorstoken registrerad[\s\S]*Registrera en token[\s\S]*guida dig/], ['nej', /Vad bra/]]);
+    await walk(['--lang', 'sv'], [['5', /användarnamn/], ['dave', /ingen tvåfaktorstoken registrerad[\s\S]*Registrera en token[\s\S]*guida dig/], ['nej', /Något mer\?/]]);
     await walk(['--lang', 'sv'], [['5', /användarnamn/], ['erin', /avstängd[\s\S]*lämnat över ärendet/]]);
   });
 

@@ -64,7 +64,7 @@ describe('the support page in Chromium', () => {
     await page.getByText('That code is correct for right now.').waitFor();
     expect(await page.locator('.finding[data-code="code.valid"]').count()).toBe(1);
     await page.getByRole('button', { name: 'Yes' }).click();
-    await page.getByText('Glad I could help').waitFor();
+    await page.getByText('Anything else? Type "menu"').waitFor();
     await page.setViewportSize({ width: 1280, height: 1000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'chat-desktop.png') });
     await page.context().close();
