@@ -13,7 +13,7 @@ import { isLang, type Lang, catalogues, render } from '../../i18n/index.ts';
 import { WindowLimiter } from '../../adapters/limits.ts';
 import { errorCode } from '../../errors.ts';
 import { clientAddress } from './client-ip.ts';
-import { HttpError, readBody, readJson, send, sendJson, sendText } from './http.ts';
+import { escapeHtml as escape, HttpError, readBody, readJson, send, sendJson, sendText } from './http.ts';
 import { Sessions } from './session.ts';
 import { badLinkPage, supportPage, thanksPage, verifiedPage } from './pages.ts';
 
@@ -334,8 +334,4 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
         server.close(() => resolve());
       }),
   };
-}
-
-function escape(s: string): string {
-  return s.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
