@@ -117,6 +117,7 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
   const chains = new Map<string, Promise<void>>();
   // Requests from Slack still waiting for their ack: turns wait for them (a little), acks go first.
   let acking = 0;
+  let lastArrival = 0;
   let acked: Array<() => void> = [];
   const acksSent = () =>
     acking === 0
@@ -128,12 +129,21 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
             resolve();
           });
         });
+  /** Until no ack is pending and no request arrived for a few ms (at most half a second). */
+  async function quiet(): Promise<void> {
+    const until = Date.now() + 500;
+    while (Date.now() < until) {
+      await acksSent();
+      if (acking === 0 && Date.now() - lastArrival >= 5) return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
   // The listener itself only notes the work; queueing it (and the duplicate check, a database
   // write) waits until the acks in flight are sent.
   let noted: Array<{ key: string; job: () => Promise<void>; eventId?: string }> = [];
   function later(key: string, job: () => Promise<void>, eventId?: string): void {
     noted.push({ key, job, ...(eventId ? { eventId } : {}) });
-    if (noted.length === 1) setImmediate(() => void acksSent().then(queueNoted));
+    if (noted.length === 1) setImmediate(() => void quiet().then(queueNoted));
   }
   function queueNoted(): void {
     const batch = noted;
@@ -147,7 +157,12 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
       }
       const previous = chains.get(key) ?? Promise.resolve();
       const next = previous
-        .then(() => work.schedule(job))
+        .then(() =>
+          work.schedule(async () => {
+            await quiet();
+            await job();
+          }),
+        )
         .catch((err: unknown) => log.error('slack turn failed', { code: 'slack.error', key, err }));
       chains.set(key, next);
       void next.then(() => {
@@ -375,6 +390,7 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
       : {
           requestListener: (req, res) => {
             acking++;
+            lastArrival = Date.now();
             res.once('close', () => {
               acking--;
               if (acking === 0) {
