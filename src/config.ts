@@ -92,7 +92,8 @@ const Env = z.object({
   CONVERSATION_IDLE_MINUTES: int(1, 43200, 60),
 
   CENTRE_NAME: z.string().min(1).default('UPPMAX'),
-  ENROLLMENT_PAGE_URL: url('ENROLLMENT_PAGE_URL').default('https://suprintegration.uppmax.uu.se/bootstrapotp/'),
+  // Unset: the centre's page, or with the demo backend, the demo's own enrollment page.
+  ENROLLMENT_PAGE_URL: url('ENROLLMENT_PAGE_URL').optional(),
   IDENTITY_SERVICE: z.string().min(1).default('SUPR'),
   SUPPORT_URL: url('SUPPORT_URL').default('https://www.uppmax.uu.se/support/'),
   SUPPORT_EMAIL: z.email({ error: 'an e-mail address' }).default('support@uppmax.uu.se'),

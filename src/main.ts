@@ -67,10 +67,12 @@ export interface HelpdeskOptions {
   mailer?: Mailer;
 }
 
-export function centreWords(config: Config): CentreWords {
+export const DEFAULT_ENROLLMENT_PAGE = 'https://suprintegration.uppmax.uu.se/bootstrapotp/';
+
+export function centreWords(config: Config, demoUrl?: string): CentreWords {
   return {
     centre: config.CENTRE_NAME,
-    enrollment_url: config.ENROLLMENT_PAGE_URL,
+    enrollment_url: config.ENROLLMENT_PAGE_URL ?? (demoUrl ? `${demoUrl}/enroll/` : DEFAULT_ENROLLMENT_PAGE),
     identity_service: config.IDENTITY_SERVICE,
     support_url: config.SUPPORT_URL,
     support_email: config.SUPPORT_EMAIL,
@@ -210,7 +212,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       linkMinutes: config.PROOF_LINK_MINUTES,
     });
 
-    const words = centreWords(config);
+    const words = centreWords(config, demo?.url);
     const idleMs = config.CONVERSATION_IDLE_MINUTES * 60_000;
     const runner = new ConversationRunner({
       flows,

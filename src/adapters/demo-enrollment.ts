@@ -168,6 +168,10 @@ export class DemoEnrollmentBackend {
 
   /** A stand-in for the centre's enrollment page: a real QR code to scan, and a code to confirm. */
   private async enrollPage(req: IncomingMessage, res: ServerResponse, username: string): Promise<void> {
+    if (!username) {
+      const list = [...this.users.values()].map((u) => `<li><a href="/enroll/${encodeURIComponent(u.username)}">${escapeHtml(u.username)}</a>: ${escapeHtml(u.situation)}</li>`).join('');
+      return html(res, 200, `<h1>${escapeHtml(this.o.centre ?? 'UPPMAX')} demo: register a second factor</h1><p>This stands in for the centre's enrollment page (and its identity service). Pick a demo user:</p><ul>${list}</ul>`);
+    }
     const user = this.users.get(username.toLowerCase());
     if (!user) return html(res, 404, `<p>No demo user called that. Try one of: ${[...this.users.keys()].join(', ')}.</p>`);
     const secretParam = new URL(req.url ?? '/', 'http://demo').searchParams.get('s');

@@ -150,3 +150,33 @@ describe('Discord: the gateway', () => {
     expect(JSON.stringify(put?.body)).toMatch(/"name":"2fa"[\s\S]*"name":"2fa-diagnose"/);
   });
 });
+
+describe('Discord: private threads', () => {
+  it('/2fa opens a private thread with the person, and the conversation goes on there', async () => {
+    const peer = await startDiscord();
+    const threadApp = await createHelpdesk(
+      loadConfig({ PORT: '0', DATA_DIR: tempDataDir(), DNS_SERVERS: '127.0.0.1:9', DISCORD_TOKEN: 'test-bot-token-0123456789', DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: peer.apiUrl, DISCORD_CONVERSATION: 'thread' }),
+      { log: recordingLogger() },
+    );
+    const threads = createDiscordChannel(threadApp);
+    await threads.start();
+    try {
+      const id = peer.interaction('command', { user: ALICE, name: '2fa', options: [{ name: 'problem', type: 3, value: 'my new token is not active' }] });
+      const created = await peer.waitFor((c) => c.method === 'POST' && /^\/channels\/\d+\/threads$/.test(c.path));
+      expect(created.body).toMatchObject({ type: 12, invitable: false });
+      await peer.waitFor((c) => c.method === 'PUT' && c.path.endsWith(`/thread-members/${ALICE.id}`));
+      const first = await peer.waitFor((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path) && /look up your token/.test(String(c.body.content)));
+      const threadId = first.path.split('/')[2] as string;
+      const pointer = await peer.waitFor((c) => c.method === 'PATCH' && c.path.includes(`tok-${id}`));
+      expect(String(pointer.body.content)).toContain(`<#${threadId}>`);
+      peer.guildMessage(ALICE, threadId, 'alice');
+      await peer.waitFor((c) => c.method === 'POST' && c.path === `/channels/${threadId}/messages` && /we have sent a link/.test(String(c.body.content)));
+      // Nothing went to the channel the command was typed in.
+      expect(peer.calls.some((c) => c.method === 'POST' && c.path === `/channels/${'300000000000000001'}/messages`)).toBe(false);
+    } finally {
+      await threads.stop();
+      await threadApp.close();
+      await peer.close();
+    }
+  });
+});

@@ -63,7 +63,7 @@ describe('terminal chat in English', () => {
         ['1', /Where are you in the setup\?/],
         ['1', /Step 1 of 9/],
         ['2', /authenticator' in your phone's app store[\s\S]*Step 1 of 9/],
-        ['3', /No smartphone\?[\s\S]*KeePassXC[\s\S]*Step 2 of 9[\s\S]*Open the two-factor setup page: https:\/\/suprintegration\.uppmax\.uu\.se\/bootstrapotp\//],
+        ['3', /No smartphone\?[\s\S]*KeePassXC[\s\S]*Step 2 of 9[\s\S]*Open the two-factor setup page: http:\/\/127\.0\.0\.1:\d+\/enroll\//],
         ['1', /Step 3 of 9: you are sent to SUPR/],
         ['2', /need an account at UPPMAX[\s\S]*username/],
         ['frank', /\[xx\] The account frank exists but is expired[\s\S]*Renew your project membership[\s\S]*Did that solve it\?/],

@@ -37,6 +37,8 @@ export interface DiscordPeer {
   reconnect(): void;
   interaction(kind: 'command' | 'button', options: { user: DiscordUser; roles?: string[]; name?: string; options?: Array<{ name: string; type: number; value: string }>; customId?: string; dm?: boolean; channelId?: string }): string;
   dmMessage(user: DiscordUser, content: string, channelId?: string): string;
+  /** A message from a user in a guild channel or thread. */
+  guildMessage(user: DiscordUser, channelId: string, content: string): void;
   /** The DM channel the bot has with a user (created by the bot or by the user's first message). */
   dmChannelOf(userId: string): string | undefined;
   waitFor(predicate: (c: RestCall) => boolean, timeoutMs?: number): Promise<RestCall>;
@@ -142,6 +144,11 @@ export async function startDiscord(): Promise<DiscordPeer> {
       return ch;
     },
     dmChannelOf: (userId) => dmChannels.get(userId),
+    guildMessage(user, channelId, content) {
+      const author = { id: user.id, username: user.username, discriminator: '0', avatar: null, bot: false, global_name: user.username };
+      const m = message(channelId, { content }, author as never);
+      peer.dispatch('MESSAGE_CREATE', { ...m, guild_id: GUILD_ID, member: { roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 } });
+    },
     async waitFor(predicate, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
