@@ -153,7 +153,15 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
       discord = undefined;
     }
   }
-  const web = await startWebServer(app, slack?.requestListener ? { slack: slack.requestListener } : {});
+  let web: Awaited<ReturnType<typeof startWebServer>>;
+  try {
+    web = await startWebServer(app, slack?.requestListener ? { slack: slack.requestListener } : {});
+  } catch (err) {
+    await slack?.stop();
+    await discord?.stop();
+    await app.close();
+    throw err;
+  }
   const banner = [
     `2fa-helpdesk is serving the support page on ${web.url} (public URL ${cfg.PUBLIC_URL})`,
     ...(slack ? [`Slack: ${slack.mode === 'http' ? `Events API at ${cfg.PUBLIC_URL}/slack/events` : 'Socket Mode'}`] : []),

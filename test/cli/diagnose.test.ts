@@ -119,6 +119,22 @@ describe('diagnose', () => {
   });
 });
 
+describe('serve', () => {
+  it('a port that is taken is one clear line and exit 2, and nothing is left running', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const port = String((blocker.address() as { port: number }).port);
+    try {
+      const r = await runCli(['serve'], env({ PORT: port }));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`PORT: cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)`));
+    } finally {
+      blocker.close();
+    }
+  });
+});
+
 describe('flows check', () => {
   it('passes the shipped flows', async () => {
     const r = await runCli(['flows', 'check'], env());

@@ -11,7 +11,7 @@ import type { Reply } from '../../engine/replies.ts';
 import type { EngineEvent } from '../../engine/transition.ts';
 import { isLang, type Lang, catalogues, render } from '../../i18n/index.ts';
 import { WindowLimiter } from '../../adapters/limits.ts';
-import { errorCode } from '../../errors.ts';
+import { errorCode, HelpdeskError } from '../../errors.ts';
 import { clientAddress } from './client-ip.ts';
 import { escapeHtml as escape, HttpError, readBody, readJson, send, sendJson, sendText } from './http.ts';
 import { Sessions } from './session.ts';
@@ -321,7 +321,13 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
   server.requestTimeout = 30_000;
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL'
+          ? new HelpdeskError('config.invalid', `PORT: cannot listen on ${cfg.HOST}:${cfg.PORT} (${err.code}); choose another PORT or HOST`, { cause: err })
+          : err,
+      ),
+    );
     server.listen(cfg.PORT, cfg.HOST, () => resolve());
   });
   const addr = server.address() as AddressInfo;
