@@ -28,6 +28,14 @@ export interface HttpEnrollmentOptions {
 
 type Raw = { status: number; body: unknown } | { status: 'error'; detail: string };
 
+/** A metrics label per kind of call (never the username). */
+function routeOf(path: string): string {
+  if (path.endsWith('/totp/verify')) return 'verify';
+  if (path.endsWith('/tokens')) return 'tokens';
+  if (path.includes('?email=')) return 'accounts-by-email';
+  return 'account';
+}
+
 export class HttpEnrollment implements EnrollmentPort {
   constructor(private readonly o: HttpEnrollmentOptions) {}
 
@@ -55,10 +63,10 @@ export class HttpEnrollment implements EnrollmentPort {
       } catch {
         parsed = Symbol.for('unparseable');
       }
-      this.o.observe?.(path.split('/')[2] ?? path, performance.now() - started, String(res.status));
+      this.o.observe?.(routeOf(path), performance.now() - started, String(res.status));
       return { status: res.status, body: parsed };
     } catch (err) {
-      this.o.observe?.(path.split('/')[2] ?? path, performance.now() - started, 'error');
+      this.o.observe?.(routeOf(path), performance.now() - started, 'error');
       return { status: 'error', detail: ['AbortError', 'TimeoutError'].includes((err as Error).name) ? 'timed out' : (err as Error).message };
     }
   }

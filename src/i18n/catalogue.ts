@@ -46,7 +46,6 @@ export type SystemKey =
   | 'checking'
   | 'findings'
   | 'commands_hint'
-  | 'topic_started'
   | 'proof_sent'
   | 'proven';
 

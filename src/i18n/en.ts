@@ -33,7 +33,6 @@ export const en: Catalogue = {
     checking: 'Checking {what}…',
     findings: 'What I found:',
     commands_hint: 'You can type "menu" to start over or "human" to reach a person at any time.',
-    topic_started: '{title}',
     proof_sent:
       'To keep accounts private, I only talk about an account to its owner. If an account exists for that name, we have sent a link to its e-mail address: open it to continue. You can also type "skip" to go on with the general checks.',
     proven: 'Thanks, you are verified as {user}.',

@@ -34,7 +34,6 @@ export const sv: Catalogue = {
     checking: 'Kontrollerar {what}…',
     findings: 'Det här hittade jag:',
     commands_hint: 'Du kan när som helst skriva "meny" för att börja om eller "människa" för att nå en person.',
-    topic_started: '{title}',
     proof_sent:
       'För att skydda kontona pratar jag bara om ett konto med dess ägare. Om det finns ett konto med det namnet har vi skickat en länk till dess e-postadress: öppna den för att fortsätta. Du kan också skriva "hoppa över" för att gå vidare med de allmänna kontrollerna.',
     proven: 'Tack, du är verifierad som {user}.',
