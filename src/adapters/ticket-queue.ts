@@ -79,9 +79,15 @@ export class TicketQueue implements TicketSink {
 
   /** Delivers what is due; concurrent callers share one pass. Resolves to how many were delivered. */
   drain(): Promise<number> {
-    this.draining ??= this.pass().finally(() => {
-      this.draining = undefined;
-    });
+    this.draining ??= this.pass()
+      .catch((err: unknown) => {
+        // The store itself failed (closing, disk): the tickets stay queued for the next pass.
+        this.log.error('ticket queue pass failed', { code: 'store.unavailable', err });
+        return 0;
+      })
+      .finally(() => {
+        this.draining = undefined;
+      });
     return this.draining;
   }
 

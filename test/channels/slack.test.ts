@@ -37,6 +37,7 @@ async function boot() {
 
 async function shutdown() {
   await web.close();
+  await slack.stop();
   await app.close();
 }
 

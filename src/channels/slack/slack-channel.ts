@@ -141,13 +141,16 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
   // The listener itself only notes the work; queueing it (and the duplicate check, a database
   // write) waits until the acks in flight are sent.
   let noted: Array<{ key: string; job: () => Promise<void>; eventId?: string }> = [];
+  let stopping = false;
   function later(key: string, job: () => Promise<void>, eventId?: string): void {
+    if (stopping) return;
     noted.push({ key, job, ...(eventId ? { eventId } : {}) });
     if (noted.length === 1) setImmediate(() => void quiet().then(queueNoted));
   }
   function queueNoted(): void {
     const batch = noted;
     noted = [];
+    if (!batch.length) return;
     for (const { key, job, eventId } of batch) {
       // A retried delivery (X-Slack-Retry-Num) of an event already handled is dropped; the store
       // remembers event ids across a restart.
@@ -405,7 +408,11 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
     async start() {
       if (socket) await app.start();
     },
+    /** Finishes the turns already acked (for up to 10 s), then takes no more. */
     async stop() {
+      stopping = true;
+      queueNoted();
+      await Promise.race([Promise.allSettled([...chains.values()]), new Promise((r) => setTimeout(r, 10_000))]);
       await work.stop({ dropWaitingJobs: true }).catch(() => undefined);
       if (socket) await app.stop().catch(() => undefined);
     },
