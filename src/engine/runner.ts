@@ -4,7 +4,6 @@
 import { catalogues, render, type Lang } from '../i18n/index.ts';
 import type { CheckInput } from '../checks/context.ts';
 import type { CheckRunner } from '../checks/index.ts';
-import type { CheckResult } from '../checks/catalogue.ts';
 import { errorCode, HelpdeskError } from '../errors.ts';
 import type { ConversationStore } from '../ports/store.ts';
 import type { TicketSink } from '../ports/tickets.ts';
@@ -15,7 +14,7 @@ import type { Metrics } from '../ports/metrics.ts';
 import type { Reply } from './replies.ts';
 import type { FlowSet } from './schema.ts';
 import { newSnapshot, type Snapshot, type Subject } from './snapshot.ts';
-import { renderTranscript } from './transcript.ts';
+import { findingResults, renderTranscript } from './transcript.ts';
 import { HUMAN_CHOICE, MENU_CHOICE, transition, type EngineEvent, type Effect } from './transition.ts';
 import type { CentreWords } from './words.ts';
 
@@ -187,13 +186,7 @@ export class ConversationRunner {
       this.deps.log.info('check', { conversation: s.id, check: effect.check, code: out.result.code });
       return { type: 'checked', result: out.result, ...(out.extra ? { extra: out.extra } : {}) };
     }
-    const findings: CheckResult[] = s.findings.map((f) => ({
-      id: f.id,
-      status: f.status,
-      code: f.code as CheckResult['code'],
-      data: f.data,
-      summary: catalogues.en.summary[f.code as CheckResult['code']]?.(f.data) ?? '',
-    }));
+    const findings = findingResults(s);
     try {
       const { reference } = await this.deps.tickets.open({
         conversationId: s.id,

@@ -1,7 +1,7 @@
 // Renders a stored transcript (user text and references to what the bot said) for a person.
 import { catalogues, render, type Lang } from '../i18n/index.ts';
 import type { SystemKey } from '../i18n/catalogue.ts';
-import type { CheckCode } from '../checks/catalogue.ts';
+import type { CheckCode, CheckResult } from '../checks/catalogue.ts';
 import { messageTemplate } from './messages.ts';
 import type { FlowSet, MessageRef } from './schema.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -41,4 +41,15 @@ export function renderTranscript(flows: FlowSet, words: CentreWords, s: Snapshot
     }
     return `${stamp(t)} bot: ${said}`;
   });
+}
+
+/** The stored findings as check results, summaries in English (for staff and tickets). */
+export function findingResults(s: Snapshot): CheckResult[] {
+  return s.findings.map((f) => ({
+    id: f.id,
+    status: f.status,
+    code: f.code as CheckCode,
+    data: f.data,
+    summary: catalogues.en.summary[f.code as CheckCode]?.(f.data) ?? '',
+  }));
 }

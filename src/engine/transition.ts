@@ -110,16 +110,17 @@ class Turn {
     return this.s.lang;
   }
 
-  private cachedVars?: Record<string, unknown>;
+  private cachedVars?: { user: string; findings: Snapshot['findings']; values: Record<string, unknown> };
 
   /** Placeholder values; rebuilt only when the person or the findings change. */
   vars(extra?: Record<string, unknown>): Record<string, unknown> {
-    if (!this.cachedVars || this.cachedVars.user !== (this.s.subject.user ?? '') || this.cachedVars.__findings !== this.s.findings) {
-      const v: Record<string, unknown> = { ...this.env.words, user: this.s.subject.user ?? '', __findings: this.s.findings };
-      for (const f of this.s.findings) for (const [k, val] of Object.entries(f.data)) v[`check.${f.id}.${k}`] = val;
-      this.cachedVars = v;
+    const user = this.s.subject.user ?? '';
+    if (!this.cachedVars || this.cachedVars.user !== user || this.cachedVars.findings !== this.s.findings) {
+      const values: Record<string, unknown> = { ...this.env.words, user };
+      for (const f of this.s.findings) for (const [k, val] of Object.entries(f.data)) values[`check.${f.id}.${k}`] = val;
+      this.cachedVars = { user, findings: this.s.findings, values };
     }
-    return extra ? { ...this.cachedVars, ...extra } : this.cachedVars;
+    return extra ? { ...this.cachedVars.values, ...extra } : this.cachedVars.values;
   }
 
   sys(key: SystemKey, extra: Record<string, unknown> = {}): string {

@@ -17,9 +17,10 @@ import {
 } from 'discord.js';
 import type { Helpdesk } from '../../main.ts';
 import type { EngineEvent } from '../../engine/transition.ts';
-import type { Reply } from '../../engine/replies.ts';
 import { parseIp, parseUsername } from '../../engine/input.ts';
 import { renderMessages, renderReport, safeText, type DiscordPayload } from './render.ts';
+import { clockLinkFor } from '../clock-link.ts';
+import { openStaffTicket } from '../staff-ticket.ts';
 
 export interface DiscordChannel {
   client: Client;
@@ -47,16 +48,10 @@ export function createDiscordChannel(helpdesk: Helpdesk): DiscordChannel {
   client.on(Events.ShardResume, (shard, replayed) => log.info('discord gateway resumed', { shard, replayed }));
   client.on(Events.Warn, (message) => log.warn('discord', { detail: message }));
 
-  function clockExtra(conversationId: string, replies: Reply[], lang: 'en' | 'sv') {
-    if (!replies.some((r) => r.kind === 'prompt' && r.input === 'device_time')) return {};
-    const link = helpdesk.links.create({ kind: 'clock', conversationId, expiresAt: Date.now() + cfg.CLOCK_LINK_MINUTES * 60_000 });
-    return { clockUrl: `${cfg.PUBLIC_URL}/c/${link}`, clockLabel: lang === 'sv' ? 'Kontrollera telefonens klocka' : "Check my phone's clock" };
-  }
-
   async function turn(channelId: string, userId: string, event: EngineEvent): Promise<DiscordPayload[]> {
     const id = `discord:${channelId}:${userId}`;
     const result = await helpdesk.runner.turn(id, event, { channel: 'discord', requireProof: true, origin: `discord:${userId}` });
-    return renderMessages(result.replies, clockExtra(id, result.replies, result.snapshot.lang));
+    return renderMessages(result.replies, clockLinkFor(helpdesk, id, result.replies, result.snapshot.lang));
   }
 
   async function sendAll(channelId: string, payloads: DiscordPayload[]): Promise<void> {
@@ -70,7 +65,7 @@ export function createDiscordChannel(helpdesk: Helpdesk): DiscordChannel {
     const [, channelId] = conversationId.split(':');
     if (!channelId) return;
     const snapshot = await helpdesk.runner.peek(conversationId);
-    await sendAll(channelId, renderMessages(replies, clockExtra(conversationId, replies, snapshot?.lang ?? 'en')));
+    await sendAll(channelId, renderMessages(replies, clockLinkFor(helpdesk, conversationId, replies, snapshot?.lang ?? 'en')));
   });
 
   function isStaff(interaction: ChatInputCommandInteraction | ButtonInteraction): boolean {
@@ -152,18 +147,7 @@ export function createDiscordChannel(helpdesk: Helpdesk): DiscordChannel {
       }
       if (kind === 'ticket') {
         await i.deferReply({ flags: MessageFlags.Ephemeral });
-        const report = await helpdesk.diagnose({ user: who, ...(ip ? { ip } : {}) });
-        const conv = await helpdesk.store.latestAbout('discord:', who);
-        const { reference } = await helpdesk.handover.open({
-          conversationId: conv?.id ?? `discord-staff:${i.user.id}`,
-          urgent: false,
-          lang: 'en',
-          subject: { user: who, ...(ip ? { ip } : {}), identity: 'staff' },
-          note: `Opened by Discord staff member ${i.user.id} from /2fa-diagnose.`,
-          transcript: conv ? helpdesk.runner.transcript(conv, 'en') : [],
-          findings: report.checks,
-          createdAt: new Date().toISOString(),
-        });
+        const reference = await openStaffTicket(helpdesk, { platform: 'discord', who, ...(ip ? { ip } : {}), staffId: i.user.id });
         await i.editReply({ content: `Ticket ${reference} opened for ${safeText(who)}.`, allowedMentions: { parse: [] } });
       }
     }

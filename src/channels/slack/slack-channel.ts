@@ -6,11 +6,12 @@ import Bottleneck from 'bottleneck';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
 import type { Helpdesk } from '../../main.ts';
 import type { EngineEvent } from '../../engine/transition.ts';
-import type { Reply } from '../../engine/replies.ts';
 import { catalogues } from '../../i18n/index.ts';
 import { parseIp, parseUsername } from '../../engine/input.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { escapeMrkdwn, renderBlocks, renderReport } from './blocks.ts';
+import { clockLinkFor } from '../clock-link.ts';
+import { openStaffTicket } from '../staff-ticket.ts';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -105,12 +106,6 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
     return r.channel.id;
   }
 
-  function clockExtra(conversationId: string, replies: Reply[], lang: 'en' | 'sv') {
-    if (!replies.some((r) => r.kind === 'prompt' && r.input === 'device_time')) return {};
-    const link = helpdesk.links.create({ kind: 'clock', conversationId, expiresAt: Date.now() + cfg.CLOCK_LINK_MINUTES * 60_000 });
-    return { clockUrl: `${cfg.PUBLIC_URL}/c/${link}`, clockLabel: lang === 'sv' ? 'Kontrollera telefonens klocka' : "Check my phone's clock" };
-  }
-
   // Slack has its ack before a listener runs; the turns themselves are queued with a little
   // concurrency, so a burst of events never keeps the next acks waiting for the event loop.
   const work = new Bottleneck({ maxConcurrent: 4 });
@@ -194,7 +189,7 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
         if (ts) await client.chat.update({ channel, ts, text: escapeMrkdwn(text) });
       },
     });
-    const rendered = renderBlocks(result.replies, clockExtra(id, result.replies, result.snapshot.lang));
+    const rendered = renderBlocks(result.replies, clockLinkFor(helpdesk, id, result.replies, result.snapshot.lang));
     const ts = progress ? await progress.catch(() => undefined) : undefined;
     if (ts) await client.chat.update({ channel, ts, blocks: rendered.blocks, text: rendered.text });
     else await client.chat.postMessage({ channel, blocks: rendered.blocks, text: rendered.text });
@@ -205,7 +200,7 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
     const [, , channel] = conversationId.split(':');
     if (!channel) return;
     const snapshot = await helpdesk.runner.peek(conversationId);
-    const rendered = renderBlocks(replies, clockExtra(conversationId, replies, snapshot?.lang ?? 'en'));
+    const rendered = renderBlocks(replies, clockLinkFor(helpdesk, conversationId, replies, snapshot?.lang ?? 'en'));
     await app.client.chat.postMessage({ channel, blocks: rendered.blocks, text: rendered.text });
   });
 
@@ -364,19 +359,7 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
       return;
     }
     if (kind === 'diag:ticket') {
-      const { report: r } = await report(who, ip);
-      const conv = await helpdesk.store.latestAbout('slack:', who);
-      const { reference } = await helpdesk.handover.open({
-        conversationId: conv?.id ?? `slack-staff:${user}`,
-        urgent: false,
-        lang: 'en',
-        subject: { user: who, ...(ip ? { ip } : {}), identity: 'staff' },
-        note: `Opened by Slack staff member ${user} from /2fa-diagnose.`,
-        transcript: conv ? helpdesk.runner.transcript(conv, 'en') : [],
-        findings: r.checks,
-        createdAt: new Date().toISOString(),
-      });
-      log.info('ticket opened by staff', { ticket: reference, by: user });
+      const reference = await openStaffTicket(helpdesk, { platform: 'slack', who, ...(ip ? { ip } : {}), staffId: user });
       await respond({ response_type: 'ephemeral', replace_original: false, text: `Ticket ${reference} opened for ${escapeMrkdwn(who)}.` });
     }
   });

@@ -8,11 +8,13 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Helpdesk } from '../../main.ts';
 import type { Reply } from '../../engine/replies.ts';
+import { findingResults } from '../../engine/transcript.ts';
 import type { EngineEvent } from '../../engine/transition.ts';
 import { isLang, type Lang, catalogues, render } from '../../i18n/index.ts';
 import { WindowLimiter } from '../../adapters/limits.ts';
 import { errorCode, HelpdeskError } from '../../errors.ts';
 import { clientAddress } from './client-ip.ts';
+import { clockLinkUrl } from '../clock-link.ts';
 import { escapeHtml as escape, HttpError, readBody, readJson, send, sendJson, sendText } from './http.ts';
 import { Sessions } from './session.ts';
 import { badLinkPage, supportPage, thanksPage, verifiedPage } from './pages.ts';
@@ -96,8 +98,7 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
       }
       out.push(r);
       if (r.kind === 'prompt' && r.input === 'device_time') {
-        const token = app.links.create({ kind: 'clock', conversationId, expiresAt: app.deps.clock.now() + cfg.CLOCK_LINK_MINUTES * 60_000 });
-        const url = `${cfg.PUBLIC_URL}/c/${token}`;
+        const url = clockLinkUrl(app, conversationId);
         out.push({ kind: 'clock', url, qr: await QRCode.toDataURL(url, { margin: 1, width: 200 }) });
       }
     }
@@ -231,13 +232,7 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     if (!formsPerAddress.allow(ip)) throw new HttpError(429, 'too many forms from this address; try again later or write to the support address');
     const f = parsed.data;
     const snap = await app.runner.peek(conversationOf(session.id));
-    const findings = (snap?.findings ?? []).map((x) => ({
-      id: x.id,
-      status: x.status,
-      code: x.code as never,
-      data: x.data,
-      summary: catalogues.en.summary[x.code as keyof typeof catalogues.en.summary]?.(x.data) ?? '',
-    }));
+    const findings = snap ? findingResults(snap) : [];
     const { reference } = await app.handover.open({
       conversationId: snap?.id ?? conversationOf(session.id),
       urgent: false,

@@ -1,0 +1,23 @@
+// A ticket opened by support staff from a diagnostic report (Slack and Discord alike): a fresh
+// report, and the person's latest conversation on that platform when there is one.
+import type { Helpdesk } from '../main.ts';
+
+export async function openStaffTicket(
+  helpdesk: Helpdesk,
+  o: { platform: 'slack' | 'discord'; who: string; ip?: string; staffId: string },
+): Promise<string> {
+  const report = await helpdesk.diagnose({ user: o.who, ...(o.ip ? { ip: o.ip } : {}) });
+  const conv = await helpdesk.store.latestAbout(`${o.platform}:`, o.who);
+  const { reference } = await helpdesk.handover.open({
+    conversationId: conv?.id ?? `${o.platform}-staff:${o.staffId}`,
+    urgent: false,
+    lang: 'en',
+    subject: { user: o.who, ...(o.ip ? { ip: o.ip } : {}), identity: 'staff' },
+    note: `Opened by ${o.platform === 'slack' ? 'Slack' : 'Discord'} staff member ${o.staffId} from /2fa-diagnose.`,
+    transcript: conv ? helpdesk.runner.transcript(conv, 'en') : [],
+    findings: report.checks,
+    createdAt: new Date(helpdesk.deps.clock.now()).toISOString(),
+  });
+  helpdesk.log.info('ticket opened by staff', { ticket: reference, by: o.staffId, platform: o.platform });
+  return reference;
+}
