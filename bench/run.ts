@@ -169,7 +169,7 @@ async function webBench() {
   const skewMs = 90_000;
   const ntp = await startNtpServer(skewMs);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), '2fa-bench-web-'));
-  const app = await createHelpdesk(loadConfig({ PORT: '0', DATA_DIR: dataDir, NTP_SERVERS: ntp.spec, LOG_LEVEL: 'silent' }), { log: silentLogger, waitForNtp: true });
+  const app = await createHelpdesk(loadConfig({ PORT: '0', DATA_DIR: dataDir, NTP_SERVERS: ntp.spec, LOG_LEVEL: 'silent', NEW_CONVERSATIONS_PER_ADDRESS: '10000000' }), { log: silentLogger, waitForNtp: true });
   const web = await startWebServer(app);
   // Every request is a new visitor (no cookie): the greeting turn, stored in SQLite.
   const result = await autocannon({
@@ -196,6 +196,48 @@ async function webBench() {
     clockMeasurements: errors,
     clockMeasurementMaxErrorMs: Math.max(...errors.map((e) => e.errorMs)),
   };
+}
+
+/**
+ * The identity-proof turn with a mail relay that accepts and never answers: the answer's time for an
+ * existing account and for a missing one (they must not differ: the mail is queued, not sent in the turn).
+ */
+async function proofBench() {
+  const { createServer: createTcpServer } = await import('node:net');
+  const sockets: import('node:net').Socket[] = [];
+  const relay = createTcpServer((s) => sockets.push(s));
+  await new Promise<void>((r) => relay.listen(0, '127.0.0.1', () => r()));
+  const relayPort = (relay.address() as AddressInfo).port;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), '2fa-bench-proof-'));
+  const app = await createHelpdesk(
+    loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', SMTP_URL: `smtp://127.0.0.1:${relayPort}?tls=off`, TRUSTED_PROXIES: '127.0.0.1', NEW_CONVERSATIONS_PER_ADDRESS: '10000000', DNS_SERVERS: '127.0.0.1:9' }),
+    { log: silentLogger },
+  );
+  const web = await startWebServer(app);
+  const turn = async (name: string, i: number) => {
+    const headers = { 'content-type': 'application/json', 'x-forwarded-for': `192.0.2.${i % 250}` };
+    const first = await fetch(`${web.url}/api/chat`, { method: 'POST', headers, body: JSON.stringify({ event: { type: 'choice', id: 'code_rejected' } }) });
+    const cookie = first.headers.get('set-cookie')?.split(';')[0] ?? '';
+    await first.arrayBuffer();
+    const t0 = performance.now();
+    const res = await fetch(`${web.url}/api/chat`, { method: 'POST', headers: { ...headers, cookie }, body: JSON.stringify({ event: { type: 'text', text: name } }) });
+    await res.arrayBuffer();
+    return performance.now() - t0;
+  };
+  const existing: number[] = [];
+  const missing: number[] = [];
+  const names = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
+  for (let i = 0; i < 60; i++) {
+    existing.push(await turn(names[i % names.length] as string, i));
+    missing.push(await turn(`nobody${i}`, i + 100));
+  }
+  await web.close();
+  await app.close();
+  for (const s of sockets) s.destroy();
+  relay.close();
+  const e = quantile(existing, 0.5);
+  const m = quantile(missing, 0.5);
+  return { turns: existing.length, existingMedianMs: round(e), missingMedianMs: round(m), ratio: round(e / m), mailConnectionsOpen: sockets.length };
 }
 
 /** 200 signed events at once; the time until each HTTP response (Slack's ack). */
@@ -231,6 +273,8 @@ async function slackBench() {
     { log: silentLogger },
   );
   const slack = await createSlackChannel(app);
+  await slack.start();
+  await slack.ready();
   const web = await startWebServer(app, { slack: slack.requestListener! });
 
   // Warm both up, then measure them alternately so neither gets a quieter machine.
@@ -279,6 +323,7 @@ async function discordBench() {
   );
   const channel = createDiscordChannel(app);
   await channel.start();
+  await channel.ready();
   const ids: string[] = [];
   for (let i = 0; i < 200; i++) ids.push(discord.interaction('command', { user: { id: String(600000000000100000n + BigInt(i)), username: `u${i}` }, name: '2fa' }));
   const deadline = Date.now() + 60_000;
@@ -304,12 +349,14 @@ async function discordBench() {
 const engine = engineBench();
 const upstream = await upstreamBench();
 const webFigures = await webBench();
+const proofFigures = await proofBench();
 const slackFigures = await slackBench();
 const discordFigures = await discordBench();
 const figures = {
   engine: { ...engine, goalTurnsPerSecond: 20000, turnsRatioToGoal: round(engine.turnsPerSecond / 20000), goalSnapshotBytes: 2048, snapshotRatioToGoal: round(engine.snapshotBytes / 2048) },
   diagnose: upstream,
   web: webFigures,
+  proof: proofFigures,
   slack: slackFigures,
   discord: discordFigures,
 };
@@ -323,6 +370,7 @@ if (asJson) {
     `burst: ${upstream.burst.diagnoses} diagnoses of ${upstream.burst.distinctUsers} users -> ${upstream.burst.enrollmentCalls} enrollment API calls (${upstream.burst.callsPerUser} per user, goal <= 2), ${upstream.burst.failed} failed, ${upstream.burst.totalMs} ms`,
     `clock check error vs a known device skew (NTP server 90 s off the host): max ${upstream.clockErrorMaxMs} ms, mean ${upstream.clockErrorMeanMs} ms`,
     `web chat: ${webFigures.chatRequestsPerSecond} requests/s, p50 ${webFigures.chatLatencyP50Ms} ms, p99 ${webFigures.chatLatencyP99Ms} ms (16 connections, 5 s, new visitor each request; ${webFigures.chatNon2xx} non-2xx)`,
+    `identity proof with a mail relay that never answers, ${proofFigures.turns} turns each: existing account median ${proofFigures.existingMedianMs} ms, missing account median ${proofFigures.missingMedianMs} ms (ratio ${proofFigures.ratio}x; the mail is queued, not sent in the turn)`,
     `slack ack, 200 concurrent signed events x5: helpdesk median ${slackFigures.helpdeskAckMedianMs} ms, p99 ${slackFigures.helpdeskAckP99Ms} ms; bare Bolt app median ${slackFigures.bareAckMedianMs} ms, p99 ${slackFigures.bareAckP99Ms} ms; ratio median ${slackFigures.medianRatio}x, p99 ${slackFigures.p99Ratio}x (goal <= 1.2)`,
     `discord: INTERACTION_CREATE -> deferral callback, 200 concurrent: median ${discordFigures.deferMedianMs} ms, p99 ${discordFigures.deferP99Ms} ms, max ${discordFigures.deferMaxMs} ms (Discord allows 3000)`,
     `browser clock measurement (8 round trips, NTP reference): max error ${webFigures.clockMeasurementMaxErrorMs} ms; ${webFigures.clockMeasurements.map((e) => `${e.injectedMs / 1000} s -> ${e.measuredMs} ms (±${e.boundMs})`).join(', ')}`,

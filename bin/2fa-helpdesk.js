@@ -4,4 +4,9 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+const args = process.argv.slice(2);
+const code = await main(args);
+// `serve` has stopped what it could within its deadline: a relay or a platform that never answers
+// must not keep the process alive. Other commands end when their work is done.
+if (args[0] === 'serve') process.exit(code);
+process.exitCode = code;

@@ -16,6 +16,7 @@ import { createSlackChannel, type SlackChannel } from './channels/slack/slack-ch
 import { createDiscordChannel, type DiscordChannel } from './channels/discord/discord-channel.ts';
 import { registerCommands } from './channels/discord/commands.ts';
 import { consoleLogger } from './adapters/console-logger.ts';
+import { startMetricsServer, type MetricsServer } from './adapters/metrics-server.ts';
 import { HelpdeskError } from './errors.ts';
 
 const USAGE = `Usage: 2fa-helpdesk <command>
@@ -31,6 +32,9 @@ const USAGE = `Usage: 2fa-helpdesk <command>
 Configuration comes from the environment; see .env.example.`;
 
 class UsageError extends Error {}
+
+/** How long `serve` gives itself to stop cleanly after SIGTERM or SIGINT. */
+const STOP_DEADLINE_MS = 4000;
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
 const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
@@ -131,52 +135,54 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
   // With a terminal chat on screen, the log goes quiet unless asked for.
   const log = consoleLogger(interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL);
   const app = await createHelpdesk(cfg, { log });
-  let slack: SlackChannel | undefined;
-  if (cfg.SLACK_BOT_TOKEN) {
-    try {
-      slack = await createSlackChannel(app);
-      await slack.start();
-    } catch (err) {
-      // The other channels keep working; the reason is on the console.
-      io.err(`2fa-helpdesk: Slack is off: ${(err as Error).message}\n`);
-      slack = undefined;
-    }
-  }
-  let discord: DiscordChannel | undefined;
-  if (cfg.DISCORD_TOKEN) {
-    try {
-      discord = createDiscordChannel(app);
-      await discord.start();
-    } catch (err) {
-      io.err(`2fa-helpdesk: Discord is off: ${(err as Error).message}\n`);
-      await discord?.stop().catch(() => undefined);
-      discord = undefined;
-    }
-  }
+  // Platforms connect in the background and are retried until they answer; /healthz tells their state.
+  const slack: SlackChannel | undefined = cfg.SLACK_BOT_TOKEN ? await createSlackChannel(app) : undefined;
+  const discord: DiscordChannel | undefined = cfg.DISCORD_TOKEN ? createDiscordChannel(app) : undefined;
+  await slack?.start();
+  await discord?.start();
+  const channels = { ...(slack ? { slack: slack.connection } : {}), ...(discord ? { discord: discord.connection } : {}) };
   let web: Awaited<ReturnType<typeof startWebServer>>;
   try {
-    web = await startWebServer(app, slack?.requestListener ? { slack: slack.requestListener } : {});
+    web = await startWebServer(app, { ...(slack?.requestListener ? { slack: slack.requestListener } : {}), channels });
   } catch (err) {
     await slack?.stop();
     await discord?.stop();
     await app.close();
     throw err;
   }
+  let metrics: MetricsServer | undefined;
+  if (cfg.METRICS_PORT !== undefined) {
+    try {
+      metrics = await startMetricsServer({ host: cfg.METRICS_HOST, port: cfg.METRICS_PORT, ...(cfg.METRICS_TOKEN ? { token: cfg.METRICS_TOKEN } : {}), render: () => app.metrics.render() });
+    } catch (err) {
+      await web.close();
+      await slack?.stop();
+      await discord?.stop();
+      await app.close();
+      throw err;
+    }
+  }
   const banner = [
     `2fa-helpdesk is serving the support page on ${web.url} (public URL ${cfg.PUBLIC_URL})`,
-    ...(slack ? [`Slack: ${slack.mode === 'http' ? `Events API at ${cfg.PUBLIC_URL}/slack/events` : 'Socket Mode'}`] : []),
-    ...(discord ? [`Discord: connected as ${discord.client.user?.tag ?? 'the bot'}`] : []),
+    ...(metrics ? [`Metrics: ${metrics.url}/metrics${cfg.METRICS_TOKEN ? ' (bearer token)' : ''}`] : []),
+    ...(slack ? [`Slack: ${slack.mode === 'http' ? `Events API at ${cfg.PUBLIC_URL}/slack/events` : 'Socket Mode'} (connecting; state in /healthz)`] : []),
+    ...(discord ? ['Discord: connecting to the gateway (state in /healthz)'] : []),
     app.demo ? `Demo enrollment backend on ${app.demo.url}; demo users: alice, bob, carol, dave, erin, frank (see README)` : `Enrollment API: ${cfg.ENROLLMENT_API_URL}`,
   ];
   io.err(`${banner.join('\n')}\n`);
   let stopping = false;
+  // A stop finishes what it can in a few seconds; whatever still hangs (a stalled relay, a platform
+  // that never answers) is abandoned, and the command's caller ends the process.
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await web.close();
-    await slack?.stop();
-    await discord?.stop();
-    await app.close();
+    const all = (async () => {
+      await metrics?.close();
+      await web.close();
+      await Promise.all([slack?.stop(), discord?.stop()]);
+      await app.close();
+    })();
+    await Promise.race([all, new Promise((r) => setTimeout(r, STOP_DEADLINE_MS).unref())]);
   };
   if (interactive) {
     io.out('Terminal chat (type "quit" to stop the helpdesk):\n\n');
@@ -188,6 +194,10 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  // A second signal while stopping means now.
+  const now = () => process.exit(130);
+  process.once('SIGINT', now);
+  process.once('SIGTERM', now);
   await stop();
   return 0;
 }

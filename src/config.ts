@@ -127,6 +127,15 @@ const Env = z.object({
   DISCORD_STAFF_ROLE: z.string().regex(/^\d{15,22}$/, 'a role id (a number)').optional(),
   DISCORD_CONVERSATION: z.enum(['dm', 'thread'], { error: 'dm or thread' }).default('dm'),
   CLOCK_LINK_MINUTES: int(1, 1440, 10),
+
+  // Metrics have their own listener (loopback unless told otherwise), never the public port.
+  METRICS_PORT: z.coerce.number({ error: 'a whole number from 0 to 65535' }).int('a whole number from 0 to 65535').min(0, 'a whole number from 0 to 65535').max(65535, 'a whole number from 0 to 65535').optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters (a bearer token for /metrics)').optional(),
+  // A configured platform down for longer than this makes /healthz answer 503.
+  CHANNEL_GRACE_SECONDS: int(1, 86400, 120),
+  // New web conversations one client address may start in 10 minutes.
+  NEW_CONVERSATIONS_PER_ADDRESS: int(1, 10000000, 30),
 });
 
 type Env = z.infer<typeof Env>;

@@ -22,6 +22,7 @@ import { MailTicketDelivery, WebhookTicketDelivery } from './adapters/ticket-mai
 import { FileMailer, SmtpMailer } from './adapters/mailer.ts';
 import { SqliteLinkStore } from './adapters/link-store.ts';
 import { EmailProof } from './adapters/email-proof.ts';
+import { SqliteProofCodes } from './adapters/proof-codes.ts';
 import { PrometheusMetrics } from './adapters/metrics.ts';
 import type { Mailer } from './ports/mailer.ts';
 import type { LinkStore } from './ports/links.ts';
@@ -30,6 +31,7 @@ import path from 'node:path';
 import { OutOfBand } from './engine/out-of-band.ts';
 import type { Logger } from './ports/logger.ts';
 import { systemClock, type Clock } from './ports/time.ts';
+import { CODE_FINGERPRINT_MS } from './engine/transition.ts';
 
 export interface Helpdesk {
   config: Config;
@@ -97,7 +99,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     .declare('helpdesk_identity_proofs_total', 'counter', 'Proof-of-identity requests, by outcome')
     .declare('helpdesk_upstream_request_duration_seconds', 'histogram', 'Enrollment API requests, by route and status');
   const flows = loadFlowsOrThrow(config.FLOWS_DIR);
-  const store = SqliteStore.open(config.DATA_DIR);
+  const store = SqliteStore.open(config.DATA_DIR, (line) => log.warn(line, { code: 'store.permissions' }));
   const cleanups: Array<() => unknown> = [() => store.close()];
   try {
     let demo: DemoEnrollmentBackend | undefined;
@@ -202,15 +204,16 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     const links = new SqliteLinkStore(store.db, secret, clock);
     const identity = new EmailProof({
       deps,
-      links,
+      codes: new SqliteProofCodes(store.db, store.meta('proof-key', () => randomBytes(32).toString('base64url')), clock),
       mailer,
       clock,
       log,
       metrics,
-      publicUrl: config.PUBLIC_URL,
       centre: config.CENTRE_NAME,
+      supportEmail: config.SUPPORT_EMAIL,
       linkMinutes: config.PROOF_LINK_MINUTES,
     });
+    cleanups.push(() => identity.stop());
 
     const words = centreWords(config, demo?.url);
     const idleMs = config.CONVERSATION_IDLE_MINUTES * 60_000;
@@ -227,7 +230,16 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       identity,
       metrics,
     });
-    const sweeper = setInterval(() => void store.sweep(clock.now() - idleMs * 24), 60 * 60_000);
+    // Every few minutes: code fingerprints past the point where they can matter, conversations in which
+    // nobody ever wrote (a flood of page loads), and, hourly, conversations idle for a day of idle periods.
+    let sweeps = 0;
+    const sweepNow = () => {
+      const now = clock.now();
+      store.forgetCodes(now - CODE_FINGERPRINT_MS);
+      store.sweepSilent(now - 60 * 60_000);
+      if (sweeps++ % 12 === 0) void store.sweep(now - idleMs * 24);
+    };
+    const sweeper = setInterval(sweepNow, 5 * 60_000);
     sweeper.unref();
     cleanups.push(() => clearInterval(sweeper));
 

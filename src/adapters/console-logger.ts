@@ -14,5 +14,5 @@ export function consoleLogger(level: LogLevel, write: (line: string) => void = (
     }
     write(`${JSON.stringify({ t: new Date().toISOString(), level: lvl, msg: message, ...safe })}\n`);
   };
-  return { info: emit('info'), warn: emit('warn'), error: emit('error') };
+  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }

@@ -1,39 +1,37 @@
-// Proof of identity by e-mail: a one-time link to the address on the account. Whether or not an
-// account matches, the person is told the same thing, and the same limits apply.
+// Proof of identity by e-mail: a one-time code mailed to the address on the account, typed by the
+// person into the conversation that asked. The lookup and the mail run in a queue after the turn,
+// so an unknown name and a real one look the same to the asker, in words and in time.
+import Bottleneck from 'bottleneck';
 import { lookupAccount } from '../checks/account.ts';
 import type { CheckDeps } from '../checks/context.ts';
-import type { IdentityProof, ProofRequest } from '../ports/identity.ts';
-import type { LinkStore } from '../ports/links.ts';
+import { catalogues, render } from '../i18n/index.ts';
+import type { IdentityProof, ProofConfirmation, ProofRequest } from '../ports/identity.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { Clock } from '../ports/time.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import { WindowLimiter } from './limits.ts';
+import { formatProofCode, type SqliteProofCodes } from './proof-codes.ts';
 
 export interface EmailProofOptions {
   deps: Pick<CheckDeps, 'enrollment'>;
-  links: LinkStore;
+  codes: SqliteProofCodes;
   mailer: Mailer;
   clock: Clock;
   log: Logger;
   metrics: Metrics;
-  publicUrl: string;
   centre: string;
+  supportEmail: string;
   linkMinutes: number;
 }
-
-const TEXT = {
-  en: (centre: string, url: string, minutes: number) =>
-    `Someone (hopefully you) asked the ${centre} two-factor helpdesk about this account.\n\nOpen this link to continue the conversation; it works once, for ${minutes} minutes:\n\n${url}\n\nIf this was not you, ignore this mail. Support will never ask for your password or a code.\n`,
-  sv: (centre: string, url: string, minutes: number) =>
-    `Någon (förhoppningsvis du) har frågat ${centre}s tvåfaktorshjälp om det här kontot.\n\nÖppna länken för att fortsätta samtalet; den fungerar en gång, i ${minutes} minuter:\n\n${url}\n\nOm det inte var du kan du bortse från mejlet. Supporten ber aldrig om ditt lösenord eller en kod.\n`,
-};
 
 export class EmailProof implements IdentityProof {
   // Per conversation, per account and per origin: a flood of requests sends a handful of mails.
   private readonly perConversation: WindowLimiter;
   private readonly perAccount: WindowLimiter;
   private readonly perOrigin: WindowLimiter;
+  private readonly queue = new Bottleneck({ maxConcurrent: 2 });
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly o: EmailProofOptions) {
     this.perConversation = new WindowLimiter(3, 10 * 60_000, o.clock);
@@ -42,38 +40,64 @@ export class EmailProof implements IdentityProof {
   }
 
   async sendProof(req: ProofRequest): Promise<void> {
+    // Only limits that do not depend on the account are applied here, before anything is looked up.
     if (!this.perConversation.allow(req.conversationId) || (req.origin && !this.perOrigin.allow(req.origin))) {
       this.o.metrics.count('helpdesk_identity_proofs_total', { outcome: 'rate-limited' });
       this.o.log.warn('identity proof rate-limited', { conversation: req.conversationId });
       return;
     }
+    this.o.metrics.count('helpdesk_identity_proofs_total', { outcome: 'requested' });
+    const at = this.o.clock.now();
+    const code = this.o.codes.create(req.conversationId, at + this.o.linkMinutes * 60_000);
+    const job = this.queue
+      .schedule(() => this.deliver(req, code, at))
+      .catch((err: unknown) => this.o.log.error('proof mail job failed', { code: 'proof.fault', conversation: req.conversationId, err }));
+    this.pending.add(job);
+    void job.finally(() => this.pending.delete(job));
+  }
+
+  async confirm(conversationId: string, code: string): Promise<ProofConfirmation> {
+    const r = this.o.codes.confirm(conversationId, code);
+    this.o.metrics.count('helpdesk_identity_proofs_total', { outcome: r.ok ? 'confirmed' : 'not-confirmed' });
+    return r;
+  }
+
+  /** Resolves when every queued mail has been sent or given up (tests, and a clean stop). */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+
+  async stop(): Promise<void> {
+    await this.queue.stop({ dropWaitingJobs: true }).catch(() => undefined);
+  }
+
+  private async deliver(req: ProofRequest, code: string, at: number): Promise<void> {
     const found = await lookupAccount(this.o.deps as CheckDeps, req.who);
+    // What happens from here on is only in the log (at debug): no metric, no answer tells the asker.
     if (found.kind !== 'found' || !found.account.email) {
-      this.o.metrics.count('helpdesk_identity_proofs_total', { outcome: found.kind === 'unavailable' ? 'unavailable' : 'no-account' });
+      this.o.log.debug('identity proof: no mail', { conversation: req.conversationId, why: found.kind });
       return;
     }
     if (!this.perAccount.allow(found.account.username)) {
-      this.o.metrics.count('helpdesk_identity_proofs_total', { outcome: 'rate-limited' });
+      this.o.log.warn('identity proof rate-limited for an account', { conversation: req.conversationId });
       return;
     }
-    const token = this.o.links.create({
-      kind: 'proof',
-      conversationId: req.conversationId,
-      subject: found.account.username,
-      expiresAt: this.o.clock.now() + this.o.linkMinutes * 60_000,
-    });
-    const url = `${this.o.publicUrl}/verify/${token}`;
+    this.o.codes.bind(req.conversationId, code, found.account.username);
+    const m = catalogues[req.lang].mail;
+    const where = m[`where_${req.channel}` as keyof typeof m] ?? m.where_other;
+    const vars = {
+      centre: this.o.centre,
+      code: formatProofCode(code),
+      minutes: this.o.linkMinutes,
+      where,
+      when: new Date(at).toISOString().slice(0, 16).replace('T', ' '),
+      from: req.channel === 'web' && req.origin ? render(m.from_address, { ip: req.origin }) : '',
+      support_email: this.o.supportEmail,
+    };
     try {
-      await this.o.mailer.send({
-        to: found.account.email,
-        subject: req.lang === 'sv' ? `${this.o.centre}: bekräfta att det är du` : `${this.o.centre}: confirm it is you`,
-        text: TEXT[req.lang](this.o.centre, url, this.o.linkMinutes),
-      });
-      this.o.metrics.count('helpdesk_identity_proofs_total', { outcome: 'sent' });
+      await this.o.mailer.send({ to: found.account.email, subject: render(m.proof_subject, vars), text: render(m.proof_body, vars) });
     } catch (err) {
-      // The person is told the same either way; staff see it in the log and the metrics.
-      this.o.metrics.count('helpdesk_identity_proofs_total', { outcome: 'mail-failed' });
-      this.o.log.error('proof mail could not be sent', { code: 'upstream.unavailable', err });
+      this.o.log.error('proof mail could not be sent', { code: 'upstream.unavailable', conversation: req.conversationId, err });
     }
   }
 }

@@ -28,6 +28,33 @@ export interface HttpEnrollmentOptions {
 
 type Raw = { status: number; body: unknown } | { status: 'error'; detail: string };
 
+/** No answer of this API is anywhere near this size; a larger one is a fault, not something to buffer. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** The body as text, or undefined (and the connection dropped) once it passes `limit` bytes. */
+async function readCapped(res: Response, limit: number): Promise<string | undefined> {
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await res.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** A metrics label per kind of call (never the username). */
 function routeOf(path: string): string {
   if (path.endsWith('/totp/verify')) return 'verify';
@@ -56,7 +83,11 @@ export class HttpEnrollment implements EnrollmentPort {
         },
         ...(body ? { body: JSON.stringify(body) } : {}),
       });
-      const text = await res.text();
+      const text = await readCapped(res, MAX_BODY_BYTES);
+      if (text === undefined) {
+        this.o.observe?.(routeOf(path), performance.now() - started, 'too-large');
+        return { status: 'error', detail: `answer larger than ${MAX_BODY_BYTES} bytes` };
+      }
       let parsed: unknown;
       try {
         parsed = text ? JSON.parse(text) : undefined;

@@ -32,7 +32,7 @@ export class SqliteLinkStore implements LinkStore {
   create(link: Link): string {
     this.stmts.sweep.run(this.clock.now() - 24 * 3600_000);
     const id = randomBytes(12).toString('base64url');
-    this.stmts.insert.run(id, link.kind, link.conversationId, link.subject ?? null, link.expiresAt);
+    this.stmts.insert.run(id, link.kind, link.conversationId, null, link.expiresAt);
     return `${id}.${this.sign(id)}`;
   }
 
@@ -48,6 +48,6 @@ export class SqliteLinkStore implements LinkStore {
     if (row.expires_at < this.clock.now()) return { ok: false, reason: 'expired' };
     if (row.used_at !== null) return { ok: false, reason: 'used' };
     if (consume && this.stmts.use.run(this.clock.now(), id).changes === 0) return { ok: false, reason: 'used' };
-    return { ok: true, link: { kind: row.kind, conversationId: row.conversation, ...(row.subject ? { subject: row.subject } : {}), expiresAt: row.expires_at } };
+    return { ok: true, link: { kind: row.kind, conversationId: row.conversation, expiresAt: row.expires_at } };
   }
 }

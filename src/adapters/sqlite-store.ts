@@ -1,6 +1,6 @@
 // Conversations (and the ticket queue, and seen platform events) in SQLite under DATA_DIR. A row that
 // cannot be read is moved to a quarantine table, never deleted, and the person starts afresh.
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { HelpdeskError } from '../errors.ts';
@@ -34,23 +34,53 @@ export class SqliteStore implements ConversationStore {
         `SELECT snapshot FROM conversations WHERE id LIKE ? AND (json_extract(snapshot, '$.subject.user') = ? OR json_extract(snapshot, '$.subject.email') = ?)
          ORDER BY updated_at DESC LIMIT 1`,
       ),
+      forgetCodes: db.prepare(
+        `UPDATE conversations SET snapshot = json_set(snapshot, '$.codes', json('[]'))
+         WHERE updated_at < ? AND json_array_length(snapshot, '$.codes') > 0`,
+      ),
+      sweepSilent: db.prepare(
+        `DELETE FROM conversations WHERE updated_at < ?
+         AND NOT EXISTS (SELECT 1 FROM json_each(snapshot, '$.transcript') WHERE json_extract(value, '$[1]') = 'u')`,
+      ),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)'),
     };
   }
 
-  /** Opens (creating) DATA_DIR/helpdesk.sqlite, or fails with one clear line about DATA_DIR. */
-  static open(dataDir: string): SqliteStore {
+  /**
+   * Opens (creating) DATA_DIR/helpdesk.sqlite, or fails with one clear line about DATA_DIR. The
+   * folder is the owner's alone (0700, every file in it 0600): it holds the keys for cookies, links
+   * and code fingerprints. Looser modes are tightened, and `onFix` is told in one line.
+   */
+  static open(dataDir: string, onFix: (line: string) => void = () => {}): SqliteStore {
     const file = dataDir === ':memory:' ? ':memory:' : path.join(dataDir, 'helpdesk.sqlite');
+    const umask = process.umask(0o077);
     try {
       if (file !== ':memory:') {
-        mkdirSync(dataDir, { recursive: true });
+        mkdirSync(dataDir, { recursive: true, mode: 0o700 });
         accessSync(dataDir, constants.W_OK | constants.R_OK);
+        tighten(dataDir, file, onFix);
       }
-      return new SqliteStore(new Database(file));
+      const store = new SqliteStore(new Database(file));
+      // A database that opens but cannot be written (a read-only file or mount) is found now, not mid-conversation.
+      store.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('opened-at', ?)").run(String(Date.now()));
+      if (file !== ':memory:') tighten(dataDir, file, () => {});
+      return store;
     } catch (err) {
       throw new HelpdeskError('store.unavailable', `DATA_DIR ${dataDir} cannot hold the conversation store: ${(err as Error).message}`, { cause: err });
+    } finally {
+      process.umask(umask);
     }
+  }
+
+  /** Forgets the fingerprints of codes typed more than `before`: past a few minutes they cannot matter. */
+  forgetCodes(before: number): number {
+    return this.stmts.forgetCodes.run(before).changes;
+  }
+
+  /** Drops conversations in which the person never wrote anything, idle since `before`. */
+  sweepSilent(before: number): number {
+    return this.stmts.sweepSilent.run(before).changes;
   }
 
   /** A value created once and kept (the key for code fingerprints, for example). */
@@ -109,4 +139,23 @@ export class SqliteStore implements ConversationStore {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+/** DATA_DIR 0700 and the database files 0600, whatever umask or an old version left. */
+function tighten(dataDir: string, file: string, onFix: (line: string) => void): void {
+  const fixed: string[] = [];
+  const dirMode = statSync(dataDir).mode & 0o777;
+  if (dirMode & 0o077) {
+    chmodSync(dataDir, 0o700);
+    fixed.push(`${dataDir} ${dirMode.toString(8)} -> 700`);
+  }
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    if (!existsSync(f)) continue;
+    const mode = statSync(f).mode & 0o777;
+    if (mode & 0o077) {
+      chmodSync(f, 0o600);
+      fixed.push(`${path.basename(f)} ${mode.toString(8)} -> 600`);
+    }
+  }
+  if (fixed.length) onFix(`DATA_DIR was readable by others; made it the owner's alone (${fixed.join(', ')})`);
 }

@@ -26,6 +26,11 @@ export function looksLikeSecret(text: string): boolean {
   return false;
 }
 
+/** Control characters (terminal escapes, bidi overrides) out; line breaks and tabs stay. */
+export function stripControl(text: string): string {
+  return text.replace(CONTROL, '');
+}
+
 export function cleanInput(raw: string): CleanInput {
   const tooLong = raw.length > INPUT_LIMIT;
   const cut = tooLong ? raw.slice(0, INPUT_LIMIT) : raw;
@@ -57,6 +62,14 @@ export function normaliseKnown(text: string): string {
   return n;
 }
 
+// A run of 6 to 8 digits, alone or written in groups ("847361", "847 361", "8473-6123").
+const CODE_RUN = /(?<!\d)(?:\d{6,8}|\d{3,4}[ -]\d{3,4})(?!\d)/g;
+
+/** Free text with every code-like digit run replaced, for transcripts, tickets and logs. */
+export function redactCodes(text: string): string {
+  return text.replace(CODE_RUN, '[code]');
+}
+
 export function parseCode(text: string): string | undefined {
   const digits = text.replace(/[\s-]/g, '');
   return /^\d{6,8}$/.test(digits) ? digits : undefined;
@@ -75,3 +88,14 @@ export function parseUsername(text: string): string | undefined {
 }
 
 export const SKIP_WORDS = ['skip', 'hoppa over', 'hoppa', 'dont know', 'vet inte', 'no idea'];
+
+/** Proof-of-identity codes: consonants only, so never a word, a TOTP code or a username by accident. */
+export const PROOF_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
+export const PROOF_LENGTH = 8;
+const PROOF_CODE = new RegExp(`^[${PROOF_ALPHABET}]{${PROOF_LENGTH}}$`);
+
+/** `KXTR-PMWB`, `kxtrpmwb`, `kxtr pmwb` → `KXTRPMWB`; anything else is not a proof code. */
+export function parseProofCode(text: string): string | undefined {
+  const t = text.trim().replace(/[\s-]/g, '').toUpperCase();
+  return PROOF_CODE.test(t) ? t : undefined;
+}

@@ -157,8 +157,19 @@ export class ConversationRunner {
   private async perform(s: Snapshot, effect: Effect, options: TurnOptions): Promise<EngineEvent> {
     if (effect.type === 'send-proof') {
       if (!this.deps.identity) throw new HelpdeskError('engine.fault', 'this channel needs a proof of identity, but none is configured');
-      await this.deps.identity.sendProof({ conversationId: s.id, who: effect.who, lang: s.lang, ...(options.origin ? { origin: options.origin } : {}) });
+      await this.deps.identity.sendProof({
+        conversationId: s.id,
+        who: effect.who,
+        lang: s.lang,
+        channel: options.channel ?? s.id.split(':')[0] ?? 'other',
+        ...(options.origin ? { origin: options.origin } : {}),
+      });
       return { type: 'proof-sent' };
+    }
+    if (effect.type === 'confirm-proof') {
+      if (!this.deps.identity) throw new HelpdeskError('engine.fault', 'this channel needs a proof of identity, but none is configured');
+      const r = await this.deps.identity.confirm(s.id, effect.code);
+      return r.ok ? { type: 'proven', user: r.user, how: 'email' } : { type: 'proof-failed', reason: r.reason };
     }
     if (effect.type === 'check') {
       if (options.onProgress) {

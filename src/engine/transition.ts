@@ -5,7 +5,7 @@ import type { CheckId, CheckResult } from '../checks/catalogue.ts';
 import { parseDeviceTime } from '../checks/device-time.ts';
 import { catalogues, render, type Lang } from '../i18n/index.ts';
 import type { SystemKey } from '../i18n/catalogue.ts';
-import { cleanInput, normalise, normaliseKnown, parseCode, parseIp, parseUsername, SKIP_WORDS } from './input.ts';
+import { cleanInput, normalise, normaliseKnown, parseCode, parseIp, parseProofCode, parseUsername, redactCodes, SKIP_WORDS } from './input.ts';
 import { messageTemplate } from './messages.ts';
 import type { Choice, Reply } from './replies.ts';
 import { route } from './router.ts';
@@ -44,8 +44,10 @@ export type EngineEvent =
   | { type: 'escalated'; ticket: string | null }
   /** A proof-of-identity link was sent (or, for an unknown name, silently not: the answer is the same). */
   | { type: 'proof-sent' }
-  /** The person opened the proof link: they are `user`. */
+  /** The person typed the code mailed to the account: they are `user`. */
   | { type: 'proven'; user: string; how: string }
+  /** The code typed was not the one mailed (or it expired, or too many wrong tries burnt it). */
+  | { type: 'proof-failed'; reason: 'wrong' | 'expired' | 'none' | 'locked' }
   /** The phone's clock, measured by the browser against the server's reference time. */
   | { type: 'device-clock'; offsetMs: number; errorMs: number };
 
@@ -69,7 +71,12 @@ export interface ProofRequest {
   who: string;
 }
 
-export type Effect = CheckRequest | EscalateRequest | ProofRequest;
+export interface ConfirmProofRequest {
+  type: 'confirm-proof';
+  code: string;
+}
+
+export type Effect = CheckRequest | EscalateRequest | ProofRequest | ConfirmProofRequest;
 
 export interface TransitionResult {
   snapshot: Snapshot;
@@ -80,6 +87,11 @@ export interface TransitionResult {
 const MENU_WORDS = ['menu', 'meny', 'start over', 'restart', 'borja om', 'main menu', 'huvudmeny'];
 const HUMAN_WORDS = ['human', 'manniska', 'person', 'a person', 'talk to a person', 'talk to a human', 'prata med en person', 'agent', 'operator'];
 export const MENU_CHOICE = '_menu';
+/**
+ * How long the fingerprint of a typed code is kept: long enough to notice the same code typed again
+ * in this conversation; a code from days ago is recognised by its time offset instead.
+ */
+export const CODE_FINGERPRINT_MS = 10 * 60_000;
 export const HUMAN_CHOICE = '_human';
 
 const topicCache = new WeakMap<FlowSet, Record<Lang, Choice[]>>();
@@ -129,7 +141,8 @@ class Turn {
 
   log(who: 'u' | 'b', text: string): void {
     const t = this.s.transcript;
-    t.push([Math.round((this.env.now - this.s.startedAt) / 1000), who, text]);
+    // What a person writes may hold a code, typed anywhere: it never reaches a transcript or a ticket.
+    t.push([Math.round((this.env.now - this.s.startedAt) / 1000), who, who === 'u' ? redactCodes(text) : text]);
     if (t.length > TRANSCRIPT_LIMIT) t.splice(0, t.length - TRANSCRIPT_LIMIT);
   }
 
@@ -355,7 +368,7 @@ class Turn {
       }
       case 'text':
         this.log('u', text.slice(0, USER_TEXT_LIMIT));
-        this.s.vars.note = text.slice(0, USER_TEXT_LIMIT);
+        this.s.vars.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
         return this.enter(step.next);
     }
   }
@@ -375,6 +388,12 @@ class Turn {
     }
     if (!input.text) {
       this.say('empty_input');
+      return;
+    }
+    const proofCode = typeof this.s.vars.proofFor === 'string' ? parseProofCode(input.text) : undefined;
+    if (proofCode) {
+      this.log('u', '[confirmation code]');
+      this.effect = { type: 'confirm-proof', code: proofCode };
       return;
     }
     const said = normalise(input.text);
@@ -442,6 +461,13 @@ class Turn {
     this.say('proven', { user });
     const step = this.currentStep();
     if (this.s.status === 'active' && step?.kind === 'input' && step.input === 'username') return this.enter(step.next);
+    this.repeat();
+  }
+
+  onProofFailed(reason: 'wrong' | 'expired' | 'none' | 'locked'): void {
+    // 'none' reads as 'wrong': no reply may tell whether a code was ever mailed.
+    if (reason === 'expired' || reason === 'locked') delete this.s.vars.proofFor;
+    this.say(reason === 'expired' ? 'proof_expired' : reason === 'locked' ? 'proof_locked' : 'proof_wrong');
     this.repeat();
   }
 
@@ -518,10 +544,14 @@ export function transition(env: EngineEnv, snapshot: Snapshot, event: EngineEven
     case 'proven':
       turn.onProven(event.user, event.how);
       break;
+    case 'proof-failed':
+      turn.onProofFailed(event.reason);
+      break;
     case 'device-clock':
       turn.onDeviceClock(event.offsetMs, event.errorMs);
       break;
   }
   s.updatedAt = env.now;
+  if (s.codes.some((c) => env.now - c.at > CODE_FINGERPRINT_MS)) s.codes = s.codes.filter((c) => env.now - c.at <= CODE_FINGERPRINT_MS);
   return { snapshot: s, replies: turn.replies, ...(turn.effect ? { effect: turn.effect } : {}) };
 }

@@ -20,7 +20,11 @@ export interface Catalogue {
   advice: Partial<Record<CheckCode, string>>;
   statusLabel: Record<'pass' | 'warn' | 'fail' | 'unknown', string>;
   checkTitle: Record<'account' | 'token' | 'clock' | 'code' | 'network', string>;
+  /** E-mail the bot sends to a person (the proof-of-identity code). */
+  mail: Record<MailKey, string>;
 }
+
+export type MailKey = 'proof_subject' | 'proof_body' | 'where_web' | 'where_discord' | 'where_slack' | 'where_terminal' | 'where_other' | 'from_address';
 
 export type SystemKey =
   | 'greeting'
@@ -47,6 +51,9 @@ export type SystemKey =
   | 'findings'
   | 'commands_hint'
   | 'proof_sent'
+  | 'proof_wrong'
+  | 'proof_expired'
+  | 'proof_locked'
   | 'proven';
 
 const PLACEHOLDER = /\{([a-zA-Z_][\w.]*)\}/g;

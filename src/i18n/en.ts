@@ -34,7 +34,10 @@ export const en: Catalogue = {
     findings: 'What I found:',
     commands_hint: 'You can type "menu" to start over or "human" to reach a person at any time.',
     proof_sent:
-      'To keep accounts private, I only talk about an account to its owner. If an account exists for that name, we have sent a link to its e-mail address: open it to continue. You can also type "skip" to go on with the general checks.',
+      'To keep accounts private, I only talk about an account to its owner. If an account exists for that name, a mail with a confirmation code (like KXTR-PMWB) is on its way to the address on the account. Type the code here when it arrives. You can also type "skip" to go on with the general checks.',
+    proof_wrong: 'That is not the code from the mail. Check it and type it again, or type "skip" to go on without it.',
+    proof_expired: 'That code has expired. Type your username again and I will send a new one.',
+    proof_locked: 'That was too many wrong codes, so the code no longer works. Type your username again for a new one, or "skip".',
     proven: 'Thanks, you are verified as {user}.',
   },
   shared: {
@@ -105,4 +108,15 @@ export const en: Catalogue = {
   },
   statusLabel: { pass: 'OK', warn: 'WARN', fail: 'FAIL', unknown: '??' },
   checkTitle: { account: 'Account', token: 'Token', clock: 'Clock', code: 'Code', network: 'Network' },
+  mail: {
+    proof_subject: '{centre}: your confirmation code {code}',
+    proof_body:
+      'Someone asked the {centre} two-factor helpdesk about this account {where}, on {when} UTC{from}.\n\nIf that was you, type this code into that same conversation to continue:\n\n    {code}\n\nIt works once, for {minutes} minutes. Type it only into the chat you started yourself; support will never ask you for it.\n\nIf this was not you, ignore this mail and tell support at {support_email}. Nothing about your account has been shown to anyone.\n',
+    where_web: 'on the web support page',
+    where_discord: 'in Discord',
+    where_slack: 'in Slack',
+    where_terminal: 'in a terminal chat',
+    where_other: 'in a chat',
+    from_address: ', from the address {ip}',
+  },
 };

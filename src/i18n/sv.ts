@@ -6,7 +6,7 @@ const direction = (d: SummaryData) => (d.direction === 'ahead' ? 'före' : 'efte
 export const sv: Catalogue = {
   system: {
     greeting:
-      'Hej! Jag är {centre}s hjälp för tvåfaktorsinloggning. Beskriv problemet med några ord, eller välj ett ämne.',
+      'Hej! Jag är {centre}:s hjälp för tvåfaktorsinloggning. Beskriv problemet med några ord, eller välj ett ämne.',
     menu_prompt: 'Vad behöver du hjälp med?',
     not_understood: 'Jag förstår inte riktigt. Välj ett av de här ämnena:',
     pick_one: 'Svara med ett av alternativen (siffran eller orden).',
@@ -22,9 +22,9 @@ export const sv: Catalogue = {
     ended: 'Något mer? Skriv "meny" för att börja om, eller "människa" för att nå en person.',
     ended_hint: 'Det här samtalet är avslutat. Skriv "meny" för att börja ett nytt.',
     escalated:
-      'Jag har lämnat över ärendet till {centre}s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. De svarar via e-post; du kan också skriva till {support_email} och ange referensen.',
+      'Jag har lämnat över ärendet till {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. De svarar via e-post; du kan också skriva till {support_email} och ange referensen.',
     escalated_urgent:
-      'Jag har markerat ärendet som BRÅDSKANDE för {centre}s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. Godkänn ingenting du inte själv har startat innan de svarat.',
+      'Jag har markerat ärendet som BRÅDSKANDE för {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. Godkänn ingenting du inte själv har startat innan de svarat.',
     escalation_failed:
       'Jag kunde inte skapa ett ärende just nu. Använd supportformuläret på {support_url} eller skriv till {support_email}.',
     bad_code_format: 'En kod är de 6 siffror som appen visar just nu (mellanslag går bra). Skriv den igen.',
@@ -35,7 +35,10 @@ export const sv: Catalogue = {
     findings: 'Det här hittade jag:',
     commands_hint: 'Du kan när som helst skriva "meny" för att börja om eller "människa" för att nå en person.',
     proof_sent:
-      'För att skydda kontona pratar jag bara om ett konto med dess ägare. Om det finns ett konto med det namnet har vi skickat en länk till dess e-postadress: öppna den för att fortsätta. Du kan också skriva "hoppa över" för att gå vidare med de allmänna kontrollerna.',
+      'För att skydda kontona pratar jag bara om ett konto med dess ägare. Om det finns ett konto med det namnet är ett mejl med en bekräftelsekod (som KXTR-PMWB) på väg till adressen på kontot. Skriv koden här när den kommer. Du kan också skriva "hoppa över" för att gå vidare med de allmänna kontrollerna.',
+    proof_wrong: 'Det är inte koden från mejlet. Kontrollera den och skriv den igen, eller skriv "hoppa över" för att fortsätta utan den.',
+    proof_expired: 'Koden har gått ut. Skriv ditt användarnamn igen så skickar jag en ny.',
+    proof_locked: 'Det blev för många felaktiga koder, så koden fungerar inte längre. Skriv ditt användarnamn igen för att få en ny, eller "hoppa över".',
     proven: 'Tack, du är verifierad som {user}.',
   },
   shared: {
@@ -101,4 +104,15 @@ export const sv: Catalogue = {
   },
   statusLabel: { pass: 'OK', warn: 'VARNING', fail: 'FEL', unknown: '??' },
   checkTitle: { account: 'Konto', token: 'Token', clock: 'Klocka', code: 'Kod', network: 'Nätverk' },
+  mail: {
+    proof_subject: '{centre}: din bekräftelsekod {code}',
+    proof_body:
+      'Någon har frågat {centre}:s tvåfaktorshjälp om det här kontot {where}, {when} UTC{from}.\n\nOm det var du: skriv den här koden i samma samtal för att fortsätta:\n\n    {code}\n\nKoden fungerar en gång, i {minutes} minuter. Skriv den bara i chatten som du själv har startat; supporten kommer aldrig att be dig om den.\n\nOm det inte var du kan du bortse från mejlet och meddela supporten på {support_email}. Ingenting om ditt konto har visats för någon.\n',
+    where_web: 'på supportwebbsidan',
+    where_discord: 'i Discord',
+    where_slack: 'i Slack',
+    where_terminal: 'i en terminalchatt',
+    where_other: 'i en chatt',
+    from_address: ', från adressen {ip}',
+  },
 };

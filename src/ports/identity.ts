@@ -1,16 +1,29 @@
-// Proof of identity for channels that cannot vouch for the person (web, Discord): a one-time link
-// sent to the e-mail address on the account. The answer never reveals whether an account exists.
+// Proof of identity for channels that cannot vouch for the person (web, Discord): a short one-time
+// code mailed to the address on the account, which the person types into the conversation that
+// asked. Opening or prefetching a mail proves nothing; only typing the code in that chat does. The
+// answer to a request never reveals whether an account exists, in words or in time.
 
 export interface ProofRequest {
   conversationId: string;
   /** A username or e-mail address, as typed. */
   who: string;
   lang: 'en' | 'sv';
-  /** Where the request came from (an IP address), for rate limits. */
+  /** Where the request came from (an IP address): rate limits, and the mail says it for web chats. */
   origin?: string;
+  /** The channel the conversation is on (web, discord, …), named in the mail. */
+  channel: string;
 }
 
+export type ProofConfirmation =
+  | { ok: true; user: string }
+  | { ok: false; reason: 'wrong' | 'expired' | 'none' | 'locked' };
+
 export interface IdentityProof {
-  /** Sends a link when an account matches and the limits allow; resolves the same way either way. */
+  /**
+   * Queues the mail and returns at once: the lookup and the SMTP conversation happen after the turn,
+   * so a turn takes as long for an unknown name as for a real one.
+   */
   sendProof(request: ProofRequest): Promise<void>;
+  /** Checks a code typed into conversation `conversationId`; a few wrong tries burn the code. */
+  confirm(conversationId: string, code: string): Promise<ProofConfirmation>;
 }

@@ -1,11 +1,9 @@
-// Short-lived, signed, single-use links (a phone clock check, a proof of identity).
-export type LinkKind = 'clock' | 'proof';
+// Short-lived, signed links (the phone clock check).
+export type LinkKind = 'clock';
 
 export interface Link {
   kind: LinkKind;
   conversationId: string;
-  /** For a proof: the username it proves. */
-  subject?: string;
   expiresAt: number;
 }
 

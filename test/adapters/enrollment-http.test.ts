@@ -33,6 +33,30 @@ describe('enrollment client against misbehaving upstreams', () => {
     expect(log.lines.some((l) => l.level === 'warn' && String(l.fields?.detail).includes('HTTP 500'))).toBe(true);
   });
 
+  it('an endless or oversized answer is cut off and unavailable, never buffered', async () => {
+    let sentBytes = 0;
+    let closed = 0;
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    peer = await startHttpServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"username":"alice","email":"a@x","status":"active","pad":"');
+      const pump = () => {
+        while (!res.destroyed && sentBytes < 400 * 1024 * 1024 && res.write(chunk)) sentBytes += chunk.length;
+      };
+      res.on('drain', pump);
+      res.on('close', () => closed++);
+      req.socket.on('close', () => res.destroy());
+      pump();
+    });
+    const { http, log } = client(peer.url, { retries: 0, timeoutMs: 4000 });
+    const r = await http.getAccount('alice');
+    expect(r).toMatchObject({ ok: false, reason: 'unavailable' });
+    expect(r.ok ? '' : r.detail).toMatch(/larger than 262144 bytes/);
+    expect(log.lines.some((l) => l.level === 'warn' && /larger than/.test(String(l.fields?.detail)))).toBe(true);
+    await expect.poll(() => closed).toBeGreaterThan(0);
+    expect(sentBytes).toBeLessThan(100 * 1024 * 1024);
+  });
+
   it('malformed JSON and a wrong shape are unavailable, never a crash', async () => {
     let body = '{not json';
     peer = await startHttpServer((_req, res) => json(res, 200, body));

@@ -32,6 +32,8 @@ async function boot() {
   });
   app = await createHelpdesk(config, { log: recordingLogger() });
   slack = await createSlackChannel(app);
+  await slack.start();
+  await slack.ready();
   web = await startWebServer(app, { slack: slack.requestListener! });
 }
 

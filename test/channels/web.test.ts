@@ -5,6 +5,7 @@ import { ChatClient, startWebApp, type WebApp } from '../helpers/web.ts';
 import { startSmtpServer, type SmtpPeer } from '../peers/smtp-server.ts';
 import { startDnsServer, standardZone, type DnsPeer } from '../peers/dns-server.ts';
 import { startHttpServer, json, type HttpPeer } from '../peers/http-server.ts';
+import { startMetricsServer } from '../../src/adapters/metrics-server.ts';
 
 let smtp: SmtpPeer;
 let dns: DnsPeer;
@@ -30,31 +31,29 @@ afterAll(async () => {
   await hook.close();
 });
 
-function proofLink(to: string): Promise<string> {
+function proofCode(to: string): Promise<string> {
   return smtp.waitFor((m) => m.to !== undefined && JSON.stringify(m.to).includes(to)).then((m) => {
-    const link = /https?:\/\/\S+\/verify\/[A-Za-z0-9_.-]+/.exec(m.text ?? '')?.[0];
-    if (!link) throw new Error(`no link in ${m.text}`);
-    return link;
+    const code = /\b[A-Z]{4}-[A-Z]{4}\b/.exec(m.text ?? '')?.[0];
+    if (!code) throw new Error(`no code in ${m.text}`);
+    return code;
   });
 }
 
 describe('web chat API', () => {
-  it('asks for proof before any account facts, then continues once the link is opened', async () => {
+  it('asks for proof before any account facts, then continues once the mailed code is typed', async () => {
     const c = new ChatClient(w.url);
     expect((await c.say({ type: 'start' })).text).toMatch(/UPPMAX two-factor helpdesk/);
     await c.say({ type: 'choice', id: 'code_rejected' });
     const asked = await c.say({ type: 'text', text: 'bob' });
-    expect(asked.text).toMatch(/If an account exists for that name, we have sent a link/);
+    expect(asked.text).toMatch(/If an account exists for that name, a mail with a confirmation code/);
     expect(asked.text).not.toMatch(/bob/);
-    const link = await proofLink('bob@example.org');
-    const landing = await fetch(link.replace(/^https?:\/\/[^/]+/, w.url));
-    expect(landing.status).toBe(200);
-    expect(await landing.text()).toMatch(/verified as bob/);
-    const later = await c.poll();
-    const text = later.map((r) => String(r.text ?? r.prompt ?? '')).join('\n');
-    expect(text).toMatch(/verified as bob[\s\S]*registered 5 minutes ago/);
-    // The link works once.
-    expect((await fetch(link.replace(/^https?:\/\/[^/]+/, w.url))).status).toBe(404);
+    const code = await proofCode('bob@example.org');
+    const proven = await c.say({ type: 'text', text: code.toLowerCase().replace('-', ' ') });
+    expect(proven.text).toMatch(/verified as bob[\s\S]*registered 5 minutes ago/);
+    // The code works once.
+    const c2 = new ChatClient(w.url);
+    await c2.say({ type: 'choice', id: 'code_rejected' });
+    expect((await c2.say({ type: 'text', text: code })).text).not.toMatch(/verified/);
   });
 
   it('answers exactly the same for a name with no account, and sends nothing', async () => {
@@ -66,7 +65,8 @@ describe('web chat API', () => {
     await c2.say({ type: 'choice', id: 'token_not_active' });
     const other = await c2.say({ type: 'text', text: 'carol' });
     expect(known.text).toBe(other.text);
-    await proofLink('carol@example.org');
+    await proofCode('carol@example.org');
+    await w.app.identity.idle();
     expect(smtp.messages.slice(before).every((m) => !JSON.stringify(m.to).includes('nobody'))).toBe(true);
   });
 
@@ -78,7 +78,7 @@ describe('web chat API', () => {
       const r = await c.say({ type: 'text', text: 'dave' });
       expect(r.status).toBe(200);
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await w.app.identity.idle();
     const sent = smtp.messages.filter((m) => JSON.stringify(m.to).includes('dave@')).length - before;
     expect(sent).toBeLessThanOrEqual(3);
     expect(sent).toBeGreaterThanOrEqual(1);
@@ -128,8 +128,6 @@ describe('web chat API', () => {
     expect((await fetch(`${w.url}/c/${expired}`)).status).toBe(404);
     const clockPost = await fetch(`${w.url}/api/clock/${expired}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetMs: 1, errorMs: 1 }) });
     expect(clockPost.status).toBe(404);
-    const proofAsClock = w.app.links.create({ kind: 'proof', conversationId: 'web:x', subject: 'alice', expiresAt: Date.now() + 60_000 });
-    expect((await fetch(`${w.url}/c/${proofAsClock}`)).status).toBe(404);
   });
 
   it('honours X-Forwarded-For only from a trusted proxy, and only its last untrusted hop', async () => {
@@ -154,9 +152,14 @@ describe('web chat API', () => {
     expect(text).toMatch(/^address: 192\.0\.2\.40\nnames: liar\.example\.se\nconfirmed name: \(none\)\ntwo-factor required: yes\nwhy: .+\nverdict: .+\[network\.mismatch\]\n$/);
   });
 
-  it('serves health and Prometheus metrics', async () => {
+  it('serves health on the public port, and metrics only on their own listener with the token', async () => {
     expect(await (await fetch(`${w.url}/healthz`)).json()).toMatchObject({ ok: true });
-    const metrics = await (await fetch(`${w.url}/metrics`)).text();
+    expect((await fetch(`${w.url}/metrics`)).status).toBe(404);
+    const m = await startMetricsServer({ host: '127.0.0.1', port: 0, token: 'metrics-token-0123456789', render: () => w.app.metrics.render() });
+    expect((await fetch(`${m.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${m.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+    const metrics = await (await fetch(`${m.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789' } })).text();
+    await m.close();
     expect(metrics).toMatch(/^helpdesk_conversations_started_total\{channel="web"\} \d+$/m);
     expect(metrics).toMatch(/^helpdesk_checks_total\{check="network",code="network\.private"\} \d+$/m);
     expect(metrics).toMatch(/^helpdesk_upstream_request_duration_seconds_count\{upstream="enrollment",.*\} \d+$/m);
@@ -192,7 +195,13 @@ describe('support form and hand-over', () => {
     const c = new ChatClient(w.url);
     await c.say({ type: 'choice', id: 'need_two_factor' });
     const csrf = await formToken(c);
-    const res = await submit(c, { csrf, name: 'Ada <b>Lovelace</b>', email: 'ada@example.org', username: 'ada', what: 'Codes fail <script>alert(1)</script>' });
+    const res = await submit(c, {
+      csrf,
+      name: 'Ada <b>Lovelace</b>\u001b[2J\u202e',
+      email: 'ada@example.org',
+      username: 'ada',
+      what: 'Codes fail <script>alert(1)</script>\u001b]0;pwned\u0007 and 123456 was refused',
+    });
     expect(res.status).toBe(200);
     const page = await res.text();
     const reference = /id="reference">(HD-[A-Z0-9]{6})</.exec(page)?.[1];
@@ -201,6 +210,10 @@ describe('support form and hand-over', () => {
     const mail = await smtp.waitFor((m) => (m.subject ?? '').includes(reference as string));
     expect(JSON.stringify(mail.to)).toContain('helpdesk@example.org');
     expect(mail.text).toContain('Codes fail <script>alert(1)</script>');
+    // Terminal escapes and bidi overrides are gone; a code typed in the form is blanked.
+    expect(mail.text).not.toMatch(/[\u001b\u0007\u202e]/);
+    expect(mail.text).toContain('Ada <b>Lovelace</b>[2J');
+    expect(mail.text).toContain('and [code] was refused');
     const transcript = mail.attachments.find((a) => a.filename === `${reference}-transcript.txt`);
     expect(transcript?.content.toString()).toMatch(/Do I need two-factor from where I am\?/);
     const report = JSON.parse(mail.attachments.find((a) => a.filename === `${reference}-report.json`)?.content.toString() ?? '{}');

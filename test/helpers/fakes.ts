@@ -105,7 +105,7 @@ export interface RecordingLogger extends Logger {
 export function recordingLogger(): RecordingLogger {
   const lines: RecordingLogger['lines'] = [];
   const at = (level: string) => (message: string, fields?: Record<string, unknown>) => lines.push({ level, message, ...(fields ? { fields } : {}) });
-  return { lines, info: at('info'), warn: at('warn'), error: at('error') };
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 export function makeDeps(overrides: Omit<Partial<CheckDeps>, 'settings'> & { settings?: Partial<CheckSettings> } = {}): CheckDeps & { clock: FakeClock } {

@@ -15,7 +15,7 @@ export interface WebApp {
 
 export async function startWebApp(env: Record<string, string>): Promise<WebApp> {
   const log = recordingLogger();
-  const config = loadConfig({ PORT: '0', DATA_DIR: tempDataDir(), TYPING_DELAY_SECONDS: '0', DNS_TIMEOUT_MS: '300', ...env });
+  const config = loadConfig({ PORT: '0', DATA_DIR: tempDataDir(), TYPING_DELAY_SECONDS: '0', DNS_TIMEOUT_MS: '300', NEW_CONVERSATIONS_PER_ADDRESS: '10000', ...env });
   const app = await createHelpdesk(config, { log });
   const web = await startWebServer(app);
   return {

@@ -80,7 +80,7 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   }
 }
 
-export async function startDiscord(): Promise<DiscordPeer> {
+export async function startDiscord(options: { port?: number } = {}): Promise<DiscordPeer> {
   let seq = 0;
   let socket: WebSocket | undefined;
   const missed: Array<{ s: number; t: string; d: unknown }> = [];
@@ -287,7 +287,7 @@ export async function startDiscord(): Promise<DiscordPeer> {
     });
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve()));
   const port = (server.address() as AddressInfo).port;
   const wsUrl = `ws://127.0.0.1:${port}`;
   peer.apiUrl = `http://127.0.0.1:${port}/api`;

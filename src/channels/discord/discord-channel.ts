@@ -21,10 +21,15 @@ import { parseIp, parseUsername } from '../../engine/input.ts';
 import { renderMessages, renderReport, safeText, type DiscordPayload } from './render.ts';
 import { clockLinkFor } from '../clock-link.ts';
 import { openStaffTicket } from '../staff-ticket.ts';
+import { Connection } from '../connection.ts';
 
 export interface DiscordChannel {
   client: Client;
+  /** The gateway connection: retried with backoff until Discord answers; its state is in /healthz. */
+  connection: Connection;
+  /** Starts connecting in the background; `ready` resolves on the first successful connection. */
   start(): Promise<void>;
+  ready(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -44,8 +49,16 @@ export function createDiscordChannel(helpdesk: Helpdesk): DiscordChannel {
 
   client.on(Events.Error, (err) => log.error('discord client error', { code: 'discord.error', err }));
   client.on(Events.ShardError, (err, shard) => log.warn('discord gateway error; reconnecting', { shard, err }));
-  client.on(Events.ShardDisconnect, (event, shard) => log.warn('discord gateway disconnected', { shard, code: event.code }));
-  client.on(Events.ShardResume, (shard, replayed) => log.info('discord gateway resumed', { shard, replayed }));
+  client.on(Events.ShardDisconnect, (event, shard) => {
+    log.warn('discord gateway disconnected', { shard, code: event.code });
+    connection.report(false, `gateway closed (${event.code})`);
+  });
+  client.on(Events.ShardReconnecting, () => connection.report(false, 'reconnecting to the gateway'));
+  client.on(Events.ShardResume, (shard, replayed) => {
+    log.info('discord gateway resumed', { shard, replayed });
+    connection.report(true);
+  });
+  client.on(Events.ShardReady, () => connection.report(true));
   client.on(Events.Warn, (message) => log.warn('discord', { detail: message }));
 
   async function turn(channelId: string, userId: string, event: EngineEvent): Promise<DiscordPayload[]> {
@@ -180,21 +193,30 @@ export function createDiscordChannel(helpdesk: Helpdesk): DiscordChannel {
       .catch((err: unknown) => log.error('discord message failed', { code: 'discord.error', err }));
   });
 
-  return {
-    client,
-    async start() {
-      const ready = new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('the Discord gateway did not become ready in 30 s')), 30_000);
-        client.once(Events.ClientReady, () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+  let firstReady!: () => void;
+  const readyOnce = new Promise<void>((r) => (firstReady = r));
+  const connection: Connection = new Connection({
+    name: 'discord',
+    log,
+    attemptTimeoutMs: 30_000,
+    async connect() {
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(cfg.DISCORD_TOKEN);
       await ready;
+      firstReady();
     },
+    disconnect: () => client.destroy(),
+  });
+
+  return {
+    client,
+    connection,
+    async start() {
+      connection.start();
+    },
+    ready: () => readyOnce,
     async stop() {
-      await client.destroy();
+      await connection.stop();
     },
   };
 }

@@ -12,6 +12,7 @@ import type { Logger } from '../../ports/logger.ts';
 import { escapeMrkdwn, renderBlocks, renderReport } from './blocks.ts';
 import { clockLinkFor } from '../clock-link.ts';
 import { openStaffTicket } from '../staff-ticket.ts';
+import { Connection, waitUp } from '../connection.ts';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -20,7 +21,10 @@ export interface SlackChannel {
   mode: 'http' | 'socket';
   /** HTTP mode: Bolt's receiver, mounted by the web server at POST /slack/events. */
   requestListener?: RequestListener;
+  /** auth.test and (Socket Mode) the WebSocket: retried with backoff; its state is in /healthz. */
+  connection: Connection;
   start(): Promise<void>;
+  ready(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -56,18 +60,40 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
     timeout: 10_000,
   };
-  let { botUserId, botId } = options;
-  if (!botUserId || !botId) {
-    const who = await new webApi.WebClient(token, { ...clientOptions, retryConfig: { retries: 0 }, timeout: 5000 }).auth.test();
-    botUserId = who.user_id;
-    botId = who.bot_id;
-  }
+  const { botUserId, botId } = options;
+  // Without the bot's ids Bolt asks auth.test; deferred, so an unreachable Slack is retried by the
+  // connection below instead of failing (or hanging) the start.
+  const deferred = !botUserId || !botId;
   const logger = boltLogger(log);
   const socket = Boolean(cfg.SLACK_APP_TOKEN);
   const receiver: Receiver = socket
     ? new SocketModeReceiver({ appToken: cfg.SLACK_APP_TOKEN as string, logger, installerOptions: { clientOptions } })
     : new HTTPReceiver({ signingSecret: cfg.SLACK_SIGNING_SECRET as string, endpoints: '/slack/events', logger, processBeforeResponse: false });
-  const app = new App({ token, ...(botId ? { botId } : {}), ...(botUserId ? { botUserId } : {}), receiver, logger, clientOptions });
+  const app = new App({
+    token,
+    ...(botId ? { botId } : {}),
+    ...(botUserId ? { botUserId } : {}),
+    receiver,
+    logger,
+    clientOptions: deferred ? { ...clientOptions, retryConfig: { retries: 0 }, timeout: 5000 } : clientOptions,
+    deferInitialization: deferred,
+  });
+  let initialized = !deferred;
+  const connection = new Connection({
+    name: 'slack',
+    log,
+    attemptTimeoutMs: 20_000,
+    async connect() {
+      if (!initialized) {
+        await app.init();
+        initialized = true;
+      }
+      if (socket) await app.start();
+    },
+    disconnect: async () => {
+      if (socket) await app.stop().catch(() => undefined);
+    },
+  });
 
   const emails = new Map<string, { email?: string; at: number }>();
   async function emailOf(client: WebClient, user: string): Promise<string | undefined> {
@@ -388,16 +414,19 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
             (receiver as HTTPReceiver).requestListener(req, res);
           },
         }),
+    connection,
+    /** Starts connecting in the background (auth.test, and Socket Mode's WebSocket), retried until Slack answers. */
     async start() {
-      if (socket) await app.start();
+      connection.start();
     },
-    /** Finishes the turns already acked (for up to 10 s), then takes no more. */
+    ready: () => waitUp(connection),
+    /** Finishes the turns already acked (for up to 5 s), then takes no more. */
     async stop() {
       stopping = true;
       queueNoted();
-      await Promise.race([Promise.allSettled([...chains.values()]), new Promise((r) => setTimeout(r, 10_000))]);
+      await Promise.race([Promise.allSettled([...chains.values()]), new Promise((r) => setTimeout(r, 5_000).unref())]);
       await work.stop({ dropWaitingJobs: true }).catch(() => undefined);
-      if (socket) await app.stop().catch(() => undefined);
+      await connection.stop();
     },
   };
 }

@@ -20,7 +20,6 @@ const T = {
     thanks: 'Thank you. Your message has reached the support team.',
     reference: 'Your reference',
     backToChat: 'Back to the chat',
-    verified: (u: string) => `You are verified as ${u}. Go back to the chat to continue.`,
     badLink: 'This link is not valid: it may have expired or been used already. Ask the chat for a new one.',
   },
   sv: {
@@ -35,7 +34,6 @@ const T = {
     thanks: 'Tack. Ditt meddelande har nått supporten.',
     reference: 'Ditt referensnummer',
     backToChat: 'Tillbaka till chatten',
-    verified: (u: string) => `Du är verifierad som ${u}. Gå tillbaka till chatten för att fortsätta.`,
     badLink: 'Länken är inte giltig: den kan ha gått ut eller redan använts. Be chatten om en ny.',
   },
 };
@@ -72,11 +70,6 @@ ${errors.map((x) => `<p class="error" role="alert">${e(x)}</p>`).join('\n')}
 export function thanksPage(lang: Lang, reference: string): string {
   const t = T[lang];
   return layout(lang, t.thanks, `<p>${e(t.thanks)}</p><p>${e(t.reference)}: <strong id="reference">${e(reference)}</strong></p><p><a href="/">${e(t.backToChat)}</a></p>`);
-}
-
-export function verifiedPage(lang: Lang, user: string): string {
-  const t = T[lang];
-  return layout(lang, t.verified(user), `<p id="verified">${e(t.verified(user))}</p><p><a href="/">${e(t.backToChat)}</a></p>`);
 }
 
 export function badLinkPage(lang: Lang): string {

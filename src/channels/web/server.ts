@@ -14,10 +14,12 @@ import { isLang, type Lang, catalogues, render } from '../../i18n/index.ts';
 import { WindowLimiter } from '../../adapters/limits.ts';
 import { errorCode, HelpdeskError } from '../../errors.ts';
 import { clientAddress } from './client-ip.ts';
+import { redactCodes, stripControl } from '../../engine/input.ts';
 import { clockLinkUrl } from '../clock-link.ts';
 import { escapeHtml as escape, HttpError, readBody, readJson, send, sendJson, sendText } from './http.ts';
 import { Sessions } from './session.ts';
-import { badLinkPage, supportPage, thanksPage, verifiedPage } from './pages.ts';
+import { unhealthy, type Connection, type ConnectionStatus } from '../connection.ts';
+import { badLinkPage, supportPage, thanksPage } from './pages.ts';
 
 const STATIC = path.join(import.meta.dirname, 'static');
 const read = (f: string) => readFileSync(path.join(STATIC, f), 'utf8');
@@ -49,12 +51,14 @@ const ClockBody = z.object({
   lang: z.enum(['en', 'sv']).optional(),
 });
 
+// Terminal escapes and bidi overrides never reach a ticket mail or file; codes are blanked out.
+const formText = (max: number) => z.string().transform((v) => stripControl(v).trim()).pipe(z.string().min(1).max(max));
 const SupportBody = z.object({
   csrf: z.string().max(100),
-  name: z.string().trim().min(1).max(200),
+  name: formText(200),
   email: z.email().max(254),
   username: z.string().trim().max(64).regex(/^[A-Za-z0-9._@-]*$/),
-  what: z.string().trim().min(1).max(4000),
+  what: formText(4000).transform(redactCodes),
 });
 
 const OUTBOX_LIMIT = 50;
@@ -62,6 +66,8 @@ const OUTBOX_LIMIT = 50;
 export interface WebServerOptions {
   /** Slack's Events API endpoint (HTTP mode), served on the same port at /slack/events. */
   slack?: RequestListener;
+  /** The platform connections whose state /healthz reports. */
+  channels?: Record<string, Connection>;
 }
 
 export async function startWebServer(app: Helpdesk, options: WebServerOptions = {}): Promise<WebServer> {
@@ -71,6 +77,7 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
   const outbox = new Map<string, WebReply[]>();
   const turnsPerSession = new WindowLimiter(60, 60_000, app.deps.clock);
   const formsPerAddress = new WindowLimiter(5, 10 * 60_000, app.deps.clock);
+  const newConversationsPerAddress = new WindowLimiter(cfg.NEW_CONVERSATIONS_PER_ADDRESS, 10 * 60_000, app.deps.clock);
   const assets: Record<string, { type: string; body: string }> = {
     '/static/app.js': { type: 'text/javascript; charset=utf-8', body: read('app.js') },
     '/static/clock.js': { type: 'text/javascript; charset=utf-8', body: read('clock.js') },
@@ -111,11 +118,10 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     if (outbox.size > 10_000) outbox.delete(outbox.keys().next().value as string);
   }
 
-  /** A turn that did not come from the chat page itself (a phone, a mail link): its replies wait for the page. */
+  /** A turn that did not come from the chat page itself (a phone): its replies wait for the page. */
   async function outOfBand(conversationId: string, event: EngineEvent, ip: string): Promise<Reply[]> {
-    const web = conversationId.startsWith('web:');
-    // The phone's address is not the person's login address: only the web page's own turns set it.
-    const r = await app.runner.turn(conversationId, event, { channel: web ? 'web' : 'link', requireProof: true, ...(web ? { subject: { ip } } : {}), origin: ip });
+    // The phone's address is not the person's login address: only the chat's own turns set the subject.
+    const r = await app.runner.turn(conversationId, event, { channel: 'link', requireProof: true, origin: ip });
     if (!(await app.outOfBand.deliver(conversationId, r.replies))) queue(conversationId, await toWeb(conversationId, r.replies));
     return r.replies;
   }
@@ -125,6 +131,8 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     const session = sessions.get(req);
     const body = ChatBody.safeParse(await readJson(req));
     if (!body.success) throw new HttpError(400, z.prettifyError(body.error).split('\n')[0] ?? 'bad request');
+    // A request without a session starts a conversation: one address may start only so many.
+    if (session.setCookie && !newConversationsPerAddress.allow(ip)) throw new HttpError(429, 'too many new conversations from this address; try again in a few minutes');
     if (!turnsPerSession.allow(session.id)) throw new HttpError(429, 'too many messages; wait a minute');
     const id = conversationOf(session.id);
     const result = await app.runner.turn(id, body.data.event as EngineEvent, {
@@ -177,6 +185,22 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
       .replaceAll('{{measuring}}', escape(t.measuring))
       .replaceAll('{{back}}', escape(t.back));
     send(res, 200, 'text/html; charset=utf-8', html);
+  }
+
+  /** 200 while every configured channel is up (or down for less than the grace period), else 503. */
+  function health(res: ServerResponse) {
+    const now = Date.now();
+    const channels: Record<string, ConnectionStatus> = { web: { state: 'up', since: started, attempts: 1 } };
+    for (const [name, c] of Object.entries(options.channels ?? {})) channels[name] = c.status;
+    const failing = Object.entries(channels).filter(([, st]) => unhealthy(st, now, cfg.CHANNEL_GRACE_SECONDS * 1000)).map(([name]) => name);
+    sendJson(res, failing.length ? 503 : 200, {
+      ok: failing.length === 0,
+      ...(failing.length ? { failing } : {}),
+      uptimeSeconds: Math.round((now - started) / 1000),
+      channels: Object.fromEntries(Object.entries(channels).map(([name, st]) => [name, { state: st.state, sinceSeconds: Math.round((now - st.since) / 1000), ...(st.error ? { error: st.error } : {}) }])),
+      reference: app.reference.now().reference,
+      ticketsWaiting: app.tickets.pendingCount(),
+    });
   }
 
   async function ipVerdict(res: ServerResponse, ip: string, lang: Lang) {
@@ -246,17 +270,6 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     send(res, 200, 'text/html; charset=utf-8', thanksPage(lang, reference));
   }
 
-  async function verify(res: ServerResponse, token: string, ip: string, lang: Lang) {
-    const link = app.links.check(token, 'proof', true);
-    if (!link.ok || !link.link.subject) {
-      send(res, 404, 'text/html; charset=utf-8', badLinkPage(lang));
-      return;
-    }
-    const conv = await app.runner.peek(link.link.conversationId);
-    await outOfBand(link.link.conversationId, { type: 'proven', user: link.link.subject, how: 'email' }, ip);
-    send(res, 200, 'text/html; charset=utf-8', verifiedPage(conv?.lang ?? lang, link.link.subject));
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Slack's ack path first, before anything else is parsed.
     if (options.slack && (req.url === '/slack/events' || req.url?.startsWith('/slack/events?'))) return void options.slack(req, res);
@@ -270,8 +283,7 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     if (get && assets[p]) return send(res, 200, assets[p].type, assets[p].body, { 'cache-control': 'public, max-age=300' });
     if (get && p === '/') return send(res, 200, 'text/html; charset=utf-8', indexHtml);
     if (get && p === '/favicon.ico') return send(res, 204, 'image/x-icon', '');
-    if (get && p === '/healthz') return sendJson(res, 200, { ok: true, uptimeSeconds: Math.round((Date.now() - started) / 1000), reference: app.reference.now().reference, ticketsWaiting: app.tickets.pendingCount() });
-    if (get && p === '/metrics') return send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', app.metrics.render());
+    if (get && p === '/healthz') return health(res);
     if (get && p === '/ip') return ipVerdict(res, ip, lang);
     if (get && p === '/api/time') return sendJson(res, 200, { now: app.reference.now().ms });
     if (get && p === '/api/chat/poll') {
@@ -293,8 +305,6 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
       const conv = await app.runner.peek(link.link.conversationId);
       return clockPage(res, conv?.lang ?? lang, clockLink[1]);
     }
-    const verifyLink = /^\/verify\/([^/]{1,80})$/.exec(p);
-    if (get && verifyLink?.[1]) return verify(res, verifyLink[1], ip, lang);
     if (get && p === '/support') return supportForm(req, res, lang);
     if (method === 'POST' && p === '/support') return supportSubmit(req, res, ip, lang);
     if (p.startsWith('/api/') || p === '/support') return sendJson(res, 405, { error: 'method not allowed' });

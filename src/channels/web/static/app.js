@@ -6,10 +6,12 @@
     en: { title: 'two-factor helpdesk', label: 'Your message', placeholder: 'Type here, or pick a choice above', send: 'Send',
       never: 'Never share your password, a code or a QR code, not even with support.', form: 'Support form',
       clock: "Check my phone's clock", ip: 'Do I need two-factor from here?', error: 'Something went wrong. Try again, or use the support form.',
+      slow: 'That was a lot of messages in a short time. Wait a minute, then try again.',
       scan: 'Scan this with your phone, or open the link on it:', thisDevice: 'Check this device instead', reference: 'Reference' },
     sv: { title: 'hjälp med tvåfaktor', label: 'Ditt meddelande', placeholder: 'Skriv här, eller välj ett alternativ ovan', send: 'Skicka',
       never: 'Dela aldrig ditt lösenord, en kod eller en QR-kod, inte ens med supporten.', form: 'Supportformulär',
       clock: 'Kontrollera telefonens klocka', ip: 'Behöver jag tvåfaktor härifrån?', error: 'Något gick fel. Försök igen, eller använd supportformuläret.',
+      slow: 'Det var många meddelanden på kort tid. Vänta en minut och försök sedan igen.',
       scan: 'Skanna den här med telefonen, eller öppna länken där:', thisDevice: 'Kontrollera den här enheten i stället', reference: 'Referens' },
   };
   const MARK = { pass: '✔', warn: '!', fail: '✘', unknown: '?' };
@@ -158,6 +160,10 @@
         body: JSON.stringify({ event, lang }),
         credentials: 'same-origin',
       });
+      if (res.status === 429) {
+        bubble('notice').textContent = WORDS[lang].slow;
+        return;
+      }
       if (!res.ok) throw new Error(String(res.status));
       const body = await res.json();
       for (const r of body.replies) render(r);
