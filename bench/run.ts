@@ -8,6 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateSecret } from 'otplib';
 import { loadFlowsOrThrow } from '../src/engine/loader.ts';
+import { trainUnderstanding } from '../src/understanding/train.ts';
+import { evaluate, loadCases, snapshotAt } from '../src/understanding/evaluate.ts';
+import { interpret } from '../src/engine/interpret.ts';
 import { newSnapshot, type Snapshot } from '../src/engine/snapshot.ts';
 import { transition, type EngineEvent } from '../src/engine/transition.ts';
 import { result } from '../src/checks/context.ts';
@@ -31,7 +34,10 @@ import { APP_ID, startDiscord } from '../test/peers/discord.ts';
 
 const asJson = process.argv.includes('--json');
 const root = path.join(import.meta.dirname, '..');
-const flows = loadFlowsOrThrow(path.join(root, 'flows'));
+const { flows, intents } = loadFlowsOrThrow(path.join(root, 'flows'));
+const trainStarted = performance.now();
+const understanding = trainUnderstanding(flows, intents);
+const trainMs = performance.now() - trainStarted;
 const words = {
   centre: 'UPPMAX',
   enrollment_url: 'https://suprintegration.uppmax.uu.se/bootstrapotp/',
@@ -78,13 +84,54 @@ function engineBench() {
     snapshot = newSnapshot(`bench:${turns}`, t);
     for (const e of events) {
       t += 1500;
-      snapshot = transition({ flows, words, now: t, codeKey: 'bench' }, snapshot, e).snapshot;
+      snapshot = transition({ flows, understanding, words, now: t, codeKey: 'bench' }, snapshot, e).snapshot;
       turns++;
     }
     maxSize = Math.max(maxSize, Buffer.byteLength(JSON.stringify(snapshot)));
   }
   const seconds = (performance.now() - started) / 1000;
   return { turnsPerSecond: Math.round(turns / seconds), snapshotBytes: maxSize, turnsMeasured: turns };
+}
+
+/** The understanding: training at start-up, one message's classification, and free-text engine turns. */
+function understandingBench() {
+  const cases = loadCases(path.join(root, 'test/understanding/messages.yaml'));
+  const trainings: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    trainUnderstanding(flows, intents);
+    trainings.push(performance.now() - t0);
+  }
+  const ienv = { flows, understanding };
+  const times: number[] = [];
+  for (let round = 0; round < 20; round++) {
+    for (const c of cases) {
+      const s = snapshotAt(ienv, c.at);
+      const t0 = performance.now();
+      interpret(ienv, s, c.text);
+      times.push(performance.now() - t0);
+    }
+  }
+  // Engine turns in which every event is a free-text message (a first message at the menu).
+  const texts = cases.filter((c) => !c.at).map((c) => c.text);
+  let turns = 0;
+  const started = performance.now();
+  while (performance.now() - started < 2000) {
+    const text = texts[turns % texts.length] as string;
+    transition({ flows, understanding, words, now: Date.now(), codeKey: 'bench' }, newSnapshot(`bench:${turns}`, Date.now()), { type: 'text', text });
+    turns++;
+  }
+  const accuracy = evaluate(ienv, cases).accuracy;
+  return {
+    examples: understanding.size,
+    firstTrainingMs: round(trainMs),
+    trainingMedianMs: round(quantile(trainings, 0.5)),
+    classifyP50Ms: round(quantile(times, 0.5), 3),
+    classifyP99Ms: round(quantile(times, 0.99), 3),
+    freeTextTurnsPerSecond: Math.round(turns / ((performance.now() - started) / 1000)),
+    testMessages: cases.length,
+    accuracy: round(accuracy * 100, 1),
+  };
 }
 
 async function upstreamBench() {
@@ -347,6 +394,7 @@ async function discordBench() {
 }
 
 const engine = engineBench();
+const understandingFigures = understandingBench();
 const upstream = await upstreamBench();
 const webFigures = await webBench();
 const proofFigures = await proofBench();
@@ -354,6 +402,7 @@ const slackFigures = await slackBench();
 const discordFigures = await discordBench();
 const figures = {
   engine: { ...engine, goalTurnsPerSecond: 20000, turnsRatioToGoal: round(engine.turnsPerSecond / 20000), goalSnapshotBytes: 2048, snapshotRatioToGoal: round(engine.snapshotBytes / 2048) },
+  understanding: understandingFigures,
   diagnose: upstream,
   web: webFigures,
   proof: proofFigures,
@@ -366,6 +415,7 @@ if (asJson) {
   const lines = [
     `engine: ${engine.turnsPerSecond} turns/s on one core (goal 20000, ${figures.engine.turnsRatioToGoal}x)`,
     `snapshot: ${engine.snapshotBytes} bytes after a full conversation (goal < 2048, ${figures.engine.snapshotRatioToGoal}x of it)`,
+    `understanding: ${understandingFigures.examples} examples trained in ${understandingFigures.firstTrainingMs} ms at start-up (median ${understandingFigures.trainingMedianMs} ms; goal <= 1500), classification p50 ${understandingFigures.classifyP50Ms} ms, p99 ${understandingFigures.classifyP99Ms} ms (goal p99 <= 2), ${understandingFigures.freeTextTurnsPerSecond} free-text turns/s on one core (goal >= 5000, ${round(understandingFigures.freeTextTurnsPerSecond / 5000)}x); ${understandingFigures.accuracy} % right on ${understandingFigures.testMessages} labelled messages`,
     `diagnose: median ${upstream.diagnoseMedianMs} ms, p95 ${upstream.diagnoseP95Ms} ms (all upstreams on loopback)`,
     `burst: ${upstream.burst.diagnoses} diagnoses of ${upstream.burst.distinctUsers} users -> ${upstream.burst.enrollmentCalls} enrollment API calls (${upstream.burst.callsPerUser} per user, goal <= 2), ${upstream.burst.failed} failed, ${upstream.burst.totalMs} ms`,
     `clock check error vs a known device skew (NTP server 90 s off the host): max ${upstream.clockErrorMaxMs} ms, mean ${upstream.clockErrorMeanMs} ms`,

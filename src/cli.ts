@@ -3,7 +3,13 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from './config.ts';
-import { loadFlows } from './engine/loader.ts';
+import { createInterface } from 'node:readline';
+import { loadFlows, loadFlowsOrThrow } from './engine/loader.ts';
+import { interpret } from './engine/interpret.ts';
+import { cleanInput } from './engine/input.ts';
+import { trainUnderstanding } from './understanding/train.ts';
+import { exampleWarnings } from './understanding/warnings.ts';
+import { evaluate, formatEvaluation, loadCases, snapshotAt } from './understanding/evaluate.ts';
 import { formatProblem } from './engine/problems.ts';
 import { parseIp, parseUsername, parseCode } from './engine/input.ts';
 import { parseDeviceTime } from './checks/device-time.ts';
@@ -26,7 +32,14 @@ const USAGE = `Usage: 2fa-helpdesk <command>
                              a conversation on stdin/stdout; works piped
   diagnose --user NAME|EMAIL [--ip ADDR] [--device-time ISO8601] [--code DIGITS] [--json] [--lang en|sv]
                              one diagnostic report
-  flows check [DIR]          validate the flows (default: FLOWS_DIR or ./flows)
+  flows check [DIR]          validate the flows (default: FLOWS_DIR or ./flows), and warn about thin
+                             or colliding examples
+  flows test [FILE]          how well free text is understood, on a file of labelled messages
+                             (default: test/understanding/messages.yaml): accuracy per label and
+                             language, and the confusions
+  understand [--lang en|sv] [--at FLOW.STEP] [--json]
+                             one message a line on stdin: how each is understood (without --at, as
+                             the first message of a conversation)
   discord register           register the Discord slash commands (npm run discord:register)
 
 Configuration comes from the environment; see .env.example.`;
@@ -51,13 +64,39 @@ function lang(value: string | undefined): Lang | undefined {
 
 async function flowsCheck(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const dir = args[0] ?? env.FLOWS_DIR ?? './flows';
-  const { flows, problems } = loadFlows(dir);
+  const { flows, intents, problems } = loadFlows(dir);
   if (problems.length) {
     for (const p of problems) io.err(`${formatProblem(p)}\n`);
     io.err(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${dir}\n`);
     return 2;
   }
+  for (const w of exampleWarnings(flows, intents)) io.err(`warning: ${w}\n`);
   io.out(`${flows.size} flows in ${dir} are valid: ${[...flows.keys()].join(', ')}\n`);
+  return 0;
+}
+
+async function flowsTest(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  const file = args[0] ?? 'test/understanding/messages.yaml';
+  const { flows, intents } = loadFlowsOrThrow(env.FLOWS_DIR ?? './flows');
+  const e = evaluate({ flows, understanding: trainUnderstanding(flows, intents) }, loadCases(file));
+  io.out(`${formatEvaluation(e)}\n`);
+  return 0;
+}
+
+async function understandCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({ args, options: { lang: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
+  const fixed = lang(values.lang);
+  const { flows, intents } = loadFlowsOrThrow(env.FLOWS_DIR ?? './flows');
+  const ienv = { flows, understanding: trainUnderstanding(flows, intents) };
+  const at = snapshotAt(ienv, values.at);
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    const text = cleanInput(line).text;
+    if (!text) continue;
+    const m = interpret(ienv, at, text);
+    const row = { text, lang: fixed ?? m.lang ?? 'en', topic: m.topic, intent: m.intent, confidence: m.confidence, action: m.action, choice: m.choice };
+    io.out(values.json ? `${JSON.stringify(row)}\n` : `${m.action.padEnd(8)} ${String(m.intent ?? '-').padEnd(18)} ${m.confidence.toFixed(2)}  ${text}\n`);
+  }
   return 0;
 }
 
@@ -219,8 +258,11 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         return 0;
       }
       case 'flows':
-        if (rest[0] !== 'check') throw new UsageError('usage: 2fa-helpdesk flows check [DIR]');
-        return await flowsCheck(rest.slice(1), io, env);
+        if (rest[0] === 'check') return await flowsCheck(rest.slice(1), io, env);
+        if (rest[0] === 'test') return await flowsTest(rest.slice(1), io, env);
+        throw new UsageError('usage: 2fa-helpdesk flows check [DIR] | flows test [FILE]');
+      case 'understand':
+        return await understandCommand(rest, io, env);
       case undefined:
       case 'help':
       case '--help':

@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { getServers } from 'node:dns';
 import { loadFlowsOrThrow } from './engine/loader.ts';
+import { trainUnderstanding } from './understanding/train.ts';
+import type { Understanding } from './ports/understanding.ts';
 import { ConversationRunner } from './engine/runner.ts';
 import type { CentreWords } from './engine/words.ts';
 import type { FlowSet } from './engine/schema.ts';
@@ -36,6 +38,7 @@ import { CODE_FINGERPRINT_MS } from './engine/transition.ts';
 export interface Helpdesk {
   config: Config;
   flows: FlowSet;
+  understanding: Understanding;
   words: CentreWords;
   runner: ConversationRunner;
   checks: CheckRunner;
@@ -98,7 +101,8 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     .declare('helpdesk_escalations_total', 'counter', 'Hand-overs to people, by urgency')
     .declare('helpdesk_identity_proofs_total', 'counter', 'Proof-of-identity requests, by outcome')
     .declare('helpdesk_upstream_request_duration_seconds', 'histogram', 'Enrollment API requests, by route and status');
-  const flows = loadFlowsOrThrow(config.FLOWS_DIR);
+  const { flows, intents } = loadFlowsOrThrow(config.FLOWS_DIR);
+  const understanding = trainUnderstanding(flows, intents);
   const store = SqliteStore.open(config.DATA_DIR, (line) => log.warn(line, { code: 'store.permissions' }));
   const cleanups: Array<() => unknown> = [() => store.close()];
   try {
@@ -219,6 +223,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     const idleMs = config.CONVERSATION_IDLE_MINUTES * 60_000;
     const runner = new ConversationRunner({
       flows,
+      understanding,
       words,
       checks,
       store,
@@ -246,6 +251,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     return {
       config,
       flows,
+      understanding,
       words,
       runner,
       checks,

@@ -1,5 +1,6 @@
-// Is two-factor required from the person's address? Exempt only with forward-confirmed reverse DNS
-// in an exempt domain, or an address in an exempt network (ARCHITECTURE.md, "Defaults").
+// Is two-factor required from the person's address? The centre's rule: it is, from outside Sweden or
+// from a network without working forward and reverse DNS. So exempt needs forward-confirmed reverse
+// DNS *and* either a confirmed name in an exempt domain or an address in an exempt network.
 import type { DnsLookup } from '../ports/dns.ts';
 import type { CheckCode, CheckStatus } from './catalogue.ts';
 import type { CheckDeps, CheckInput, CheckOutput } from './context.ts';
@@ -33,14 +34,13 @@ export async function networkCheck(deps: CheckDeps, input: CheckInput): Promise<
 
   const reverse = await deps.dns.reverse(ip.text);
   if (!reverse.ok && reverse.failure !== 'nxdomain') {
-    if (exemptNetwork) return out('network.exempt', 'pass', { twoFactorRequired: false, reason: `the address is in the exempt network ${exemptNetwork.text}` });
     return out('network.dns-error', 'unknown', { twoFactorRequired: true, reason: `reverse DNS failed (${reverse.failure}); two-factor is assumed` });
   }
   const names = (reverse.ok ? reverse.values : []).map((n) => n.toLowerCase().replace(/\.$/, '')).slice(0, MAX_NAMES);
-  if (exemptNetwork) {
-    return out('network.exempt', 'pass', { ptr: names, twoFactorRequired: false, reason: `the address is in the exempt network ${exemptNetwork.text}` });
+  if (names.length === 0) {
+    const inside = exemptNetwork ? ` (it is in the exempt network ${exemptNetwork.text}, but without working DNS that does not count)` : '';
+    return out('network.no-ptr', 'warn', { twoFactorRequired: true, reason: `the address has no reverse DNS name${inside}` });
   }
-  if (names.length === 0) return out('network.no-ptr', 'warn', { twoFactorRequired: true, reason: 'the address has no reverse DNS name' });
 
   const forwards: DnsLookup[] = await Promise.all(names.map((n) => deps.dns.forward(n, ip.family)));
   const confirmed = names.filter((_, i) => {
@@ -55,6 +55,14 @@ export async function networkCheck(deps: CheckDeps, input: CheckInput): Promise<
   const exemptName = confirmed.find((n) => deps.settings.exemptDomains.some((d) => inDomain(n, d)));
   if (exemptName) {
     return out('network.exempt', 'pass', { ptr: names, confirmedName: exemptName, twoFactorRequired: false, reason: `forward-confirmed name ${exemptName} is in an exempt domain` });
+  }
+  if (exemptNetwork) {
+    return out('network.exempt', 'pass', {
+      ptr: names,
+      confirmedName: confirmed[0] ?? null,
+      twoFactorRequired: false,
+      reason: `the address is in the exempt network ${exemptNetwork.text}, with working forward and reverse DNS (${confirmed[0]})`,
+    });
   }
   return out('network.outside', 'warn', {
     ptr: names,

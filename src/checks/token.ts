@@ -40,10 +40,17 @@ export async function tokenCheck(deps: CheckDeps, input: CheckInput): Promise<Ch
   switch (token.state) {
     case 'active':
       return { result: result('token', 'token.active', 'pass', data, lang) };
-    case 'pending':
+    case 'pending': {
+      // When to try again (a pending token is usually active by tokenPendingMinutes), and when a
+      // token still pending becomes a case for support (tokenOverdueMinutes).
+      const timing = {
+        tryInMinutes: Math.max(1, deps.settings.tokenPendingMinutes - minutes),
+        overdueInMinutes: Math.max(0, deps.settings.tokenOverdueMinutes - minutes),
+      };
       return minutes >= deps.settings.tokenOverdueMinutes
-        ? { result: result('token', 'token.pending-overdue', 'fail', data, lang) }
-        : { result: result('token', 'token.pending', 'warn', data, lang) };
+        ? { result: result('token', 'token.pending-overdue', 'fail', { ...data, ...timing }, lang) }
+        : { result: result('token', 'token.pending', 'warn', { ...data, ...timing }, lang) };
+    }
     default:
       return { result: result('token', 'token.disabled', 'fail', data, lang) };
   }

@@ -31,6 +31,16 @@ export function stripControl(text: string): string {
   return text.replace(CONTROL, '');
 }
 
+/** The message with anything that looks like a secret or a setup link cut out (the rest is still read). */
+export function withoutSecrets(text: string): string {
+  return text
+    .replace(/otpauth(-migration)?:\/\/\S*/gi, ' ')
+    .replace(new RegExp(BASE32_RUN.source, 'gi'), (m) => (/[2-7]/.test(m) && /[a-z]/i.test(m) ? ' ' : m))
+    .replace(new RegExp(BASE32_GROUPED.source, 'gi'), ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 export function cleanInput(raw: string): CleanInput {
   const tooLong = raw.length > INPUT_LIMIT;
   const cut = tooLong ? raw.slice(0, INPUT_LIMIT) : raw;
@@ -86,8 +96,6 @@ export function parseUsername(text: string): string | undefined {
   if (/^[^\s@<>]{1,64}@[^\s@<>]{1,190}\.[^\s@<>]{2,}$/.test(t)) return t.toLowerCase();
   return undefined;
 }
-
-export const SKIP_WORDS = ['skip', 'hoppa over', 'hoppa', 'dont know', 'vet inte', 'no idea'];
 
 /** Proof-of-identity codes: consonants only, so never a word, a TOTP code or a username by accident. */
 export const PROOF_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { HelpdeskError } from '../errors.ts';
-import { FlowHeader, STEP_KINDS, type Flow, type FlowSet, type Step, type StepKind } from './schema.ts';
+import { FlowHeader, GLOBAL_INTENTS, IntentsFile, STEP_KINDS, type Flow, type FlowSet, type Intents, type Step, type StepKind } from './schema.ts';
 import { formatProblem, type FlowProblem } from './problems.ts';
 import { validateGraph } from './validate.ts';
 
@@ -12,6 +12,8 @@ const MAX_FLOW_FILE_BYTES = 256 * 1024;
 
 export interface LoadResult {
   flows: FlowSet;
+  /** The global intents' examples, from the folder's `_intents.yaml`. */
+  intents: Intents;
   problems: FlowProblem[];
 }
 
@@ -79,7 +81,8 @@ export function parseFlowText(file: string, text: string): { flow?: Flow; proble
     title: h.title,
     order: h.order,
     topic: h.topic,
-    keywords: h.keywords ?? { en: [], sv: [] },
+    examples: h.examples ?? { en: [], sv: [] },
+    choiceExamples: h.choice_examples,
     start: h.start,
     messages: h.messages,
     steps,
@@ -87,23 +90,46 @@ export function parseFlowText(file: string, text: string): { flow?: Flow; proble
   return { flow, problems };
 }
 
+/** Parses an intents file (`_intents.yaml`): every global intent, with examples in both languages. */
+export function parseIntentsText(file: string, text: string): { intents: Intents; problems: FlowProblem[] } {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) return { intents: {}, problems: doc.errors.map((e) => ({ file, message: `not valid YAML: ${e.message.split('\n')[0]}` })) };
+  const parsed = IntentsFile.safeParse(doc.toJS());
+  if (!parsed.success) return { intents: {}, problems: zodProblems(file, undefined, undefined, parsed.error) };
+  const problems: FlowProblem[] = [];
+  for (const name of GLOBAL_INTENTS) {
+    const ex = parsed.data.intents[name];
+    if (!ex) problems.push({ file, key: `intents.${name}`, message: `the global intent "${name}" is missing` });
+    else for (const lang of ['en', 'sv'] as const) if (!ex[lang].length) problems.push({ file, key: `intents.${name}.${lang}`, message: `no examples in ${lang}` });
+  }
+  return { intents: parsed.data.intents, problems };
+}
+
 /** Loads every flow file in `dir`. Never throws for bad flows: every problem is returned. */
 export function loadFlows(dir: string): LoadResult {
   const problems: FlowProblem[] = [];
   const flows = new Map<string, Flow>();
+  let intents: Intents = {};
   let names: string[];
   try {
     names = readdirSync(dir)
       .filter((n) => /\.ya?ml$/.test(n))
       .sort();
   } catch (err) {
-    return { flows, problems: [{ file: dir, message: `cannot read the flow folder (${(err as Error).message})` }] };
+    return { flows, intents, problems: [{ file: dir, message: `cannot read the flow folder (${(err as Error).message})` }] };
   }
-  if (names.length === 0) problems.push({ file: dir, message: 'no flow files (*.yaml) in this folder' });
+  if (names.filter((n) => !n.startsWith('_')).length === 0) problems.push({ file: dir, message: 'no flow files (*.yaml) in this folder' });
+  if (!names.some((n) => /^_intents\.ya?ml$/.test(n))) problems.push({ file: path.join(dir, '_intents.yaml'), message: 'no intents file: the global intents (human, menu, skip, …) need their examples' });
   for (const name of names) {
     const file = path.join(dir, name);
     if (statSync(file).size > MAX_FLOW_FILE_BYTES) {
       problems.push({ file, message: `larger than ${MAX_FLOW_FILE_BYTES} bytes` });
+      continue;
+    }
+    if (name.startsWith('_')) {
+      const r = parseIntentsText(file, readFileSync(file, 'utf8'));
+      intents = { ...intents, ...r.intents };
+      problems.push(...r.problems);
       continue;
     }
     const result = parseFlowText(file, readFileSync(file, 'utf8'));
@@ -117,14 +143,14 @@ export function loadFlows(dir: string): LoadResult {
     flows.set(result.flow.id, result.flow);
   }
   problems.push(...validateGraph(flows));
-  return { flows, problems };
+  return { flows, intents, problems };
 }
 
 /** Loads and validates, or throws one error listing every problem (start-up uses this). */
-export function loadFlowsOrThrow(dir: string): FlowSet {
-  const { flows, problems } = loadFlows(dir);
+export function loadFlowsOrThrow(dir: string): { flows: FlowSet; intents: Intents } {
+  const { flows, intents, problems } = loadFlows(dir);
   if (problems.length) {
     throw new HelpdeskError('flow.invalid', `invalid flows:\n${problems.map(formatProblem).join('\n')}`);
   }
-  return flows;
+  return { flows, intents };
 }

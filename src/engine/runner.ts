@@ -13,6 +13,7 @@ import type { IdentityProof } from '../ports/identity.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { Reply } from './replies.ts';
 import type { FlowSet } from './schema.ts';
+import type { Understanding } from '../ports/understanding.ts';
 import { newSnapshot, type Snapshot, type Subject } from './snapshot.ts';
 import { findingResults, renderTranscript } from './transcript.ts';
 import { HUMAN_CHOICE, MENU_CHOICE, transition, type EngineEvent, type Effect } from './transition.ts';
@@ -20,6 +21,7 @@ import type { CentreWords } from './words.ts';
 
 export interface RunnerDeps {
   flows: FlowSet;
+  understanding: Understanding;
   words: CentreWords;
   checks: CheckRunner;
   store: ConversationStore;
@@ -142,7 +144,14 @@ export class ConversationRunner {
     let event: EngineEvent | undefined = first;
     for (let i = 0; event && i <= MAX_EFFECTS_PER_TURN; i++) {
       const r = transition(
-        { flows: this.deps.flows, words: this.deps.words, now: this.deps.clock.now(), codeKey: this.deps.codeKey, requireProof: options.requireProof ?? false },
+        {
+          flows: this.deps.flows,
+          understanding: this.deps.understanding,
+          words: this.deps.words,
+          now: this.deps.clock.now(),
+          codeKey: this.deps.codeKey,
+          requireProof: options.requireProof ?? false,
+        },
         snapshot,
         event,
       );

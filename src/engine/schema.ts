@@ -12,6 +12,13 @@ export const Text = z.strictObject({
 });
 export type Text = z.infer<typeof Text>;
 
+/** What people type, in both languages: the understanding is trained on these. */
+export const Examples = z.strictObject({
+  en: z.array(z.string().trim().min(1)).default([]),
+  sv: z.array(z.string().trim().min(1)).default([]),
+});
+export type Examples = z.infer<typeof Examples>;
+
 /** A message: a key (of the flow's `messages`, the shared catalogue, or `advice.<code>`) or inline text. */
 export const MessageRef = z.union([z.string().regex(/^[a-z][a-z0-9_.-]*$/, 'a message key (snake_case)'), Text]);
 export type MessageRef = z.infer<typeof MessageRef>;
@@ -32,16 +39,27 @@ export const SayStep = z.strictObject({
 export const AskStep = z.strictObject({
   ask: MessageRef,
   choices: z
-    .record(StepId, z.union([Target, z.strictObject({ next: Target, label: MessageRef })]))
+    .record(StepId, z.union([Target, z.strictObject({
+          next: Target,
+          label: MessageRef,
+          examples: Examples.optional(),
+          /** A global intent that picks this choice (like first_code for "I noted it down earlier"). */
+          intent: z.string().regex(ID, 'a global intent name').optional(),
+        })]))
     .refine((c) => Object.keys(c).length >= 1, 'at least one choice'),
 });
 
-export const InputStep = z.strictObject({
-  input: z.enum(INPUT_KINDS),
-  prompt: MessageRef,
-  next: Target,
-  skip: Target.optional(),
-});
+export const InputStep = z
+  .strictObject({
+    input: z.enum(INPUT_KINDS),
+    prompt: MessageRef,
+    next: Target,
+    skip: Target.optional(),
+    /** Ask at most this many times in one conversation, then go to `exhausted`. */
+    tries: z.number().int().min(1).max(20).optional(),
+    exhausted: Target.optional(),
+  })
+  .refine((s) => (s.tries === undefined) === (s.exhausted === undefined), 'tries and exhausted go together');
 
 export const CheckStep = z.strictObject({
   check: z.enum(CHECK_IDS),
@@ -81,7 +99,9 @@ export const FlowHeader = z.strictObject({
   title: Text,
   order: z.number().int().default(100),
   topic: z.boolean().default(true),
-  keywords: z.strictObject({ en: z.array(z.string().min(2)), sv: z.array(z.string().min(2)) }).optional(),
+  examples: Examples.optional(),
+  /** Examples for every choice with this id in the flow (done, stuck, …), unless the choice has its own. */
+  choice_examples: z.record(StepId, Examples).default({}),
   start: StepId,
   messages: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a message key in snake_case'), Text).default({}),
   steps: z.record(z.string(), z.unknown()),
@@ -93,10 +113,21 @@ export interface Flow {
   title: Text;
   order: number;
   topic: boolean;
-  keywords: { en: string[]; sv: string[] };
+  examples: Examples;
+  choiceExamples: Record<string, Examples>;
   start: string;
   messages: Record<string, Text>;
   steps: Record<string, Step>;
 }
 
 export type FlowSet = ReadonlyMap<string, Flow>;
+
+/** The names every intents file must define: the global intents the engine acts on. */
+export const GLOBAL_INTENTS = ['human', 'menu', 'skip', 'dont_know', 'yes', 'no', 'nothing_sent', 'first_code', 'hello', 'thanks', 'none'] as const;
+export type GlobalIntent = (typeof GLOBAL_INTENTS)[number];
+
+/** `flows/_intents.yaml`: examples for the global intents, understood at every prompt. */
+export const IntentsFile = z.strictObject({
+  intents: z.record(z.string().regex(ID, 'an intent name in snake_case'), Examples),
+});
+export type Intents = Record<string, Examples>;

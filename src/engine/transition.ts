@@ -4,11 +4,13 @@ import { createHmac } from 'node:crypto';
 import type { CheckId, CheckResult } from '../checks/catalogue.ts';
 import { parseDeviceTime } from '../checks/device-time.ts';
 import { catalogues, render, type Lang } from '../i18n/index.ts';
+import { formatMinutes } from '../i18n/catalogue.ts';
 import type { SystemKey } from '../i18n/catalogue.ts';
-import { cleanInput, normalise, normaliseKnown, parseCode, parseIp, parseProofCode, parseUsername, redactCodes, SKIP_WORDS } from './input.ts';
+import { cleanInput, parseCode, parseIp, parseProofCode, parseUsername, redactCodes, withoutSecrets } from './input.ts';
 import { messageTemplate } from './messages.ts';
 import type { Choice, Reply } from './replies.ts';
-import { route } from './router.ts';
+import { interpret, type Interpretation } from './interpret.ts';
+import type { Understanding } from '../ports/understanding.ts';
 import { END, type Flow, type FlowSet, type MessageRef, type Step } from './schema.ts';
 import { TRANSCRIPT_LIMIT, USER_TEXT_LIMIT, type Snapshot } from './snapshot.ts';
 import { HANDOVER_FLOW } from './validate.ts';
@@ -25,6 +27,8 @@ export interface EngineEnv {
    * the person proves it through a link sent to the account's e-mail address.
    */
   requireProof?: boolean;
+  /** What free text means (trained from the flows' examples). */
+  understanding: Understanding;
 }
 
 /** How the channel or a proof vouches for the person; 'claimed' is only what they typed. */
@@ -84,8 +88,6 @@ export interface TransitionResult {
   effect?: Effect;
 }
 
-const MENU_WORDS = ['menu', 'meny', 'start over', 'restart', 'borja om', 'main menu', 'huvudmeny'];
-const HUMAN_WORDS = ['human', 'manniska', 'person', 'a person', 'talk to a person', 'talk to a human', 'prata med en person', 'agent', 'operator'];
 export const MENU_CHOICE = '_menu';
 /**
  * How long the fingerprint of a typed code is kept: long enough to notice the same code typed again
@@ -93,6 +95,12 @@ export const MENU_CHOICE = '_menu';
  */
 export const CODE_FINGERPRINT_MS = 10 * 60_000;
 export const HUMAN_CHOICE = '_human';
+
+const DURATIONS: Array<[string, string]> = [
+  ['check.token.since', 'check.token.minutesSinceRegistration'],
+  ['check.token.tryIn', 'check.token.tryInMinutes'],
+  ['check.token.overdueIn', 'check.token.overdueInMinutes'],
+];
 
 const topicCache = new WeakMap<FlowSet, Record<Lang, Choice[]>>();
 
@@ -122,21 +130,34 @@ class Turn {
     return this.s.lang;
   }
 
-  private cachedVars?: { user: string; findings: Snapshot['findings']; values: Record<string, unknown> };
+  private cachedVars?: { user: string; findings: Snapshot['findings']; lang: Lang; values: Record<string, unknown> };
 
   /** Placeholder values; rebuilt only when the person or the findings change. */
   vars(extra?: Record<string, unknown>): Record<string, unknown> {
     const user = this.s.subject.user ?? '';
-    if (!this.cachedVars || this.cachedVars.user !== user || this.cachedVars.findings !== this.s.findings) {
+    if (!this.cachedVars || this.cachedVars.user !== user || this.cachedVars.findings !== this.s.findings || this.cachedVars.lang !== this.lang) {
       const values: Record<string, unknown> = { ...this.env.words, user };
       for (const f of this.s.findings) for (const [k, val] of Object.entries(f.data)) values[`check.${f.id}.${k}`] = val;
-      this.cachedVars = { user, findings: this.s.findings, values };
+      // Durations in words, in the conversation's language.
+      for (const [name, field] of DURATIONS) {
+        const v = values[field];
+        if (typeof v === 'number') values[name] = formatMinutes(v, this.lang);
+      }
+      this.cachedVars = { user, findings: this.s.findings, lang: this.lang, values };
     }
     return extra ? { ...this.cachedVars.values, ...extra } : this.cachedVars.values;
   }
 
   sys(key: SystemKey, extra: Record<string, unknown> = {}): string {
     return render(catalogues[this.lang].system[key], this.vars(extra));
+  }
+
+  /** The first greeting: in the person's language when the channel knows it, else in both. */
+  greet(): void {
+    if (this.s.langFixed) return this.say('greeting');
+    const other: Lang = this.lang === 'en' ? 'sv' : 'en';
+    this.replies.push({ kind: 'text', text: `${this.sys('greeting')}\n${render(catalogues[other].system.greeting, this.vars())}` });
+    this.log('b', 'sys:greeting');
   }
 
   log(who: 'u' | 'b', text: string): void {
@@ -222,6 +243,16 @@ class Turn {
             stepId = step.next;
             continue;
           }
+          // An input asked `tries` times already moves on: a person is never asked the same forever.
+          if (step.tries !== undefined && step.exhausted) {
+            const key = `tries.${flow.id}.${stepId}`;
+            const asked = Number(this.s.vars[key] ?? 0);
+            if (asked >= step.tries) {
+              stepId = step.exhausted;
+              continue;
+            }
+            this.s.vars[key] = asked + 1;
+          }
           this.replies.push({ kind: 'prompt', text: this.text(flow, step.prompt), input: step.input });
           this.log('b', ref);
           return;
@@ -266,27 +297,7 @@ class Turn {
     else this.enter(this.s.step ?? END);
   }
 
-  pickChoice(text: string, choices: Choice[]): string | undefined {
-    const said = normalise(text);
-    const n = Number(said);
-    if (Number.isInteger(n) && n >= 1 && n <= choices.length) return choices[n - 1]?.id;
-    const other: Lang = this.lang === 'en' ? 'sv' : 'en';
-    for (const c of choices) {
-      if (said === normaliseKnown(c.label) || said === normaliseKnown(c.id.replace(/_/g, ' '))) return c.id;
-    }
-    // The same choice in the other language ("ja" while the buttons say "Yes").
-    const flow = this.flow();
-    const step = this.currentStep();
-    if (flow && step?.kind === 'ask') {
-      for (const [id, c] of Object.entries(step.choices)) {
-        const label = messageTemplate(flow, typeof c === 'string' ? id : c.label, other);
-        if (label && said === normaliseKnown(label)) return id;
-      }
-    }
-    return undefined;
-  }
-
-  choose(id: string): void {
+  choose(id: string, logIt = true): void {
     if (id === MENU_CHOICE) return this.menu('menu_prompt');
     if (id === HUMAN_CHOICE) return this.startFlow(HANDOVER_FLOW);
     const flow = this.flow();
@@ -300,16 +311,11 @@ class Turn {
       this.replies.push({ kind: 'text', text: this.sys('pick_one') });
       return this.repeat();
     }
-    this.log('u', `choice:${id}`);
+    if (logIt) this.log('u', `choice:${id}`);
     this.enter(typeof choice === 'string' ? choice : choice.next);
   }
 
   answerInput(text: string, step: Extract<Step, { kind: 'input' }>): void {
-    const skipping = SKIP_WORDS.includes(normalise(text));
-    if (skipping && step.skip) {
-      this.log('u', text);
-      return this.enter(step.skip);
-    }
     switch (step.input) {
       case 'code': {
         const code = parseCode(text);
@@ -321,10 +327,14 @@ class Turn {
         this.log('u', '[code]');
         const h = createHmac('sha256', this.env.codeKey).update(`${this.s.id}:${code}`).digest('base64url').slice(0, 16);
         const earlier = this.s.codes.find((c) => c.h === h);
+        if (earlier) {
+          // The same code again: no need to ask the API; it cannot have become right. Explained at once.
+          this.say('same_code_again');
+          return this.repeat();
+        }
         this.s.codes.push({ h, at: this.env.now, off: null });
         if (this.s.codes.length > 10) this.s.codes.shift();
-        const reused = earlier ? Math.round((this.env.now - earlier.at) / 1000) : undefined;
-        return this.enter(step.next, { code, ...(reused !== undefined && reused >= 30 ? { reusedAfterSeconds: reused } : {}) });
+        return this.enter(step.next, { code });
       }
       case 'device_time': {
         if (!parseDeviceTime(text)) {
@@ -376,57 +386,109 @@ class Turn {
   onText(raw: string): void {
     const input = cleanInput(raw);
     if (input.tooLong) this.say('too_long', { limit: 2000 }, true);
+    let text = input.text;
     if (input.secret) {
+      // Warned, never stored; whatever else the message said is still understood.
       this.log('u', '[removed: looked like a secret]');
       this.say('secret_warning', {}, true);
-      return this.repeat();
+      text = withoutSecrets(text);
+      if (!text) return this.repeat();
     }
     if (input.unprintable) {
       this.log('u', '[unreadable]');
       this.say('unprintable');
       return;
     }
-    if (!input.text) {
+    if (!text) {
       this.say('empty_input');
       return;
     }
-    const proofCode = typeof this.s.vars.proofFor === 'string' ? parseProofCode(input.text) : undefined;
+    const proofCode = typeof this.s.vars.proofFor === 'string' ? parseProofCode(text) : undefined;
     if (proofCode) {
       this.log('u', '[confirmation code]');
       this.effect = { type: 'confirm-proof', code: proofCode };
       return;
     }
-    const said = normalise(input.text);
-    if (MENU_WORDS.includes(said)) {
-      this.log('u', input.text);
+    const meaning = interpret(this.env, this.s, text);
+    const step = this.currentStep();
+    if (meaning.action === 'answer' && this.s.status === 'active' && step?.kind === 'input' && meaning.intent === null) {
+      return this.answerInput(text, step);
+    }
+    this.log('u', text.slice(0, USER_TEXT_LIMIT));
+    switch (meaning.action) {
+      case 'choice':
+        return this.choose(meaning.choice as string, false);
+      case 'topic':
+        if (meaning.lang && !this.s.langFixed && this.s.status !== 'active') this.s.lang = meaning.lang;
+        return this.startFlow(meaning.topic as string);
+      case 'handover':
+        return this.startFlow(HANDOVER_FLOW);
+      case 'menu':
+        return this.menu('menu_prompt');
+      case 'skip':
+        if (this.s.status === 'active' && step?.kind === 'input' && step.skip) return this.enter(step.skip);
+        this.say('nothing_to_skip');
+        return this.repeat();
+      case 'answer':
+        return this.answerIntent(meaning.intent ?? '', step);
+      case 'unclear':
+        return this.unclear(meaning, step, text);
+    }
+  }
+
+  /** A global intent answered in place; the conversation stays where it was. */
+  answerIntent(intent: string, step: Step | undefined): void {
+    const active = this.s.status === 'active';
+    switch (intent) {
+      case 'dont_know': {
+        const key: SystemKey =
+          step?.kind === 'input'
+            ? ({ ip: 'ip_help', username: 'username_help', code: 'code_help', device_time: 'time_help', text: 'text_help' } as const)[step.input]
+            : 'pick_help';
+        this.say(key);
+        return active ? this.repeat() : this.menu('menu_prompt');
+      }
+      case 'nothing_sent':
+        if (!active) return this.startFlow('nothing_received');
+        this.say('nothing_sent_note');
+        return this.repeat();
+      case 'first_code':
+        this.say('first_code_note');
+        return active ? this.repeat() : this.startFlow('code_rejected');
+      case 'hello':
+        if (active) return this.repeat();
+        this.say('greeting');
+        return this.menu('menu_prompt');
+      case 'thanks':
+        this.say('welcome');
+        if (active) return this.repeat();
+        return;
+      case 'yes':
+      case 'no':
+        // A yes or no with no question asked.
+        if (active) return this.repeat();
+        return this.menu('menu_prompt');
+      default:
+        return this.repeat();
+    }
+  }
+
+  /** Not sure: say so, and offer the closest choices (or the topics) as buttons; never just "pick one". */
+  unclear(meaning: Interpretation, step: Step | undefined, text: string): void {
+    const flow = this.flow();
+    if (this.s.status === 'active' && flow && step?.kind === 'ask') {
+      const all = this.choices(flow, step);
+      const closest = meaning.closest.map((id) => all.find((c) => c.id === id)).filter((c): c is Choice => c !== undefined);
+      this.replies.push({ kind: 'choices', prompt: this.sys('clarify_choice', { question: this.text(flow, step.ask) }), choices: closest.length >= 2 ? closest : all });
+      this.log('b', 'sys:clarify_choice');
+      return;
+    }
+    if (this.s.status === 'active' && step?.kind === 'check') return this.enter(this.s.step ?? END);
+    if (this.s.status === 'active') return this.repeat();
+    if (meaning.intent === 'none' || (!meaning.intent && /\p{L}{3}/u.test(text))) {
+      this.say('out_of_scope');
       return this.menu('menu_prompt');
     }
-    if (HUMAN_WORDS.includes(said)) {
-      this.log('u', input.text);
-      return this.startFlow(HANDOVER_FLOW);
-    }
-    const step = this.currentStep();
-    if (this.s.status === 'active' && step?.kind === 'input') return this.answerInput(input.text, step);
-    if (this.s.status === 'active' && step?.kind === 'ask') {
-      const flow = this.flow() as Flow;
-      const id = this.pickChoice(input.text, this.choices(flow, step));
-      if (id) return this.choose(id);
-      this.log('u', input.text.slice(0, USER_TEXT_LIMIT));
-      this.replies.push({ kind: 'text', text: this.sys('pick_one') });
-      this.replies.push({ kind: 'text', text: this.sys('commands_hint') });
-      return this.repeat();
-    }
-    if (this.s.status === 'active' && step?.kind === 'check') {
-      // A check was under way when the process stopped: run it again.
-      this.log('u', input.text.slice(0, USER_TEXT_LIMIT));
-      return this.enter(this.s.step ?? END);
-    }
-    // At the menu, or after the end: free text chooses a topic.
-    this.log('u', input.text.slice(0, USER_TEXT_LIMIT));
-    const picked = this.s.status === 'menu' ? this.pickChoice(input.text, this.topics()) : undefined;
-    const r = picked ? { flow: picked, lang: undefined } : route(this.env.flows, input.text);
-    if (r.lang && !this.s.langFixed) this.s.lang = r.lang;
-    if (r.flow) return this.startFlow(r.flow);
     this.menu(this.s.status === 'ended' ? 'ended_hint' : 'not_understood');
   }
 
@@ -513,7 +575,7 @@ export function transition(env: EngineEnv, snapshot: Snapshot, event: EngineEven
   const turn = new Turn(env, s);
   switch (event.type) {
     case 'start':
-      turn.say('greeting');
+      turn.greet();
       turn.menu('menu_prompt');
       break;
     case 'resume':

@@ -16,8 +16,14 @@ export type CentreWords = Record<CentreWord, string>;
 
 const CONVERSATION_WORDS = ['user', 'ticket', 'title', 'limit', 'what'];
 
+/**
+ * Check data that only some outcomes carry (a pending token's timing), and durations in words that
+ * the engine derives from the minutes fields ("2 hours 5 minutes", in the person's language).
+ */
+const EXTRA_CHECK_FIELDS = ['check.token.tryInMinutes', 'check.token.overdueInMinutes', 'check.token.since', 'check.token.tryIn', 'check.token.overdueIn'];
+
 export function isKnownPlaceholder(name: string): boolean {
-  if ((CENTRE_WORDS as readonly string[]).includes(name) || CONVERSATION_WORDS.includes(name)) return true;
+  if ((CENTRE_WORDS as readonly string[]).includes(name) || CONVERSATION_WORDS.includes(name) || EXTRA_CHECK_FIELDS.includes(name)) return true;
   const [head, id, field, ...rest] = name.split('.');
   if (head !== 'check' || !id || !field || rest.length || !isCheckId(id)) return false;
   return (CHECK_DATA_FIELDS[id] as readonly string[]).includes(field);

@@ -50,6 +50,19 @@ export type SystemKey =
   | 'checking'
   | 'findings'
   | 'commands_hint'
+  | 'nothing_to_skip'
+  | 'same_code_again'
+  | 'ip_help'
+  | 'username_help'
+  | 'code_help'
+  | 'time_help'
+  | 'text_help'
+  | 'pick_help'
+  | 'nothing_sent_note'
+  | 'first_code_note'
+  | 'welcome'
+  | 'clarify_choice'
+  | 'out_of_scope'
   | 'proof_sent'
   | 'proof_wrong'
   | 'proof_expired'
@@ -70,4 +83,19 @@ export function render(template: string, vars: Record<string, unknown>): string 
     if (Array.isArray(value)) return value.join(', ');
     return String(value);
   });
+}
+
+/** Minutes in the words people use: "1 minute", "2 hours 5 minutes", "3 days"; Swedish alike. */
+export function formatMinutes(total: number, lang: Lang): string {
+  const m = Math.max(0, Math.round(total));
+  const unit = (n: number, en: [string, string], sv: [string, string]) => `${n} ${(lang === 'sv' ? sv : en)[n === 1 ? 0 : 1]}`;
+  const mins = (n: number) => unit(n, ['minute', 'minutes'], ['minut', 'minuter']);
+  const hours = (n: number) => unit(n, ['hour', 'hours'], ['timme', 'timmar']);
+  const days = (n: number) => unit(n, ['day', 'days'], ['dag', 'dagar']);
+  const and = lang === 'sv' ? ' och ' : ' ';
+  if (m < 60) return mins(m);
+  if (m < 24 * 60) return m % 60 ? `${hours(Math.floor(m / 60))}${and}${mins(m % 60)}` : hours(m / 60);
+  const d = Math.floor(m / (24 * 60));
+  const h = Math.round((m % (24 * 60)) / 60);
+  return h ? `${days(d)}${and}${hours(h)}` : days(d);
 }

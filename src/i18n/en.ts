@@ -1,4 +1,4 @@
-import type { Catalogue, SummaryData } from './catalogue.ts';
+import { formatMinutes, type Catalogue, type SummaryData } from './catalogue.ts';
 
 const names = (d: SummaryData) => (Array.isArray(d.ptr) && d.ptr.length ? d.ptr.join(', ') : 'no name');
 
@@ -7,7 +7,28 @@ export const en: Catalogue = {
     greeting: "Hi! I'm the {centre} two-factor helpdesk. Tell me what's wrong in a few words, or pick a topic.",
     menu_prompt: 'What do you need help with?',
     not_understood: "I'm not sure what you mean. Pick one of these topics:",
-    pick_one: 'Please answer with one of the choices (the number or the words).',
+    pick_one: 'That button belongs to an earlier question. Here is where we are now:',
+    same_code_again:
+      'That is the same code you typed before, so it cannot work now: the code changes every 30 seconds, and a code from the setup never works again. Type the code your app shows right now.',
+    nothing_to_skip: 'There is nothing to skip here.',
+    ip_help:
+      'On the computer you log in from, open {public_url}/ip in a browser, or run: curl {public_url}/ip. It shows the address and whether two-factor is needed from there. Then type the address here, or "skip".',
+    username_help:
+      'Your {centre} username is in the mail you got when the account was made, and in {identity_service} under your accounts. The e-mail address on your account works too. Or type "skip".',
+    code_help:
+      'Open your authenticator app and find the {centre} entry: the code is the 6 digits under it, and it changes every 30 seconds. Or type "skip".',
+    time_help:
+      'Look at the clock on your phone\'s lock screen or in its settings, and type it with seconds, like 14:32:05. Or type "skip".',
+    text_help: 'A sentence or two in your own words is enough: what you tried and what happened.',
+    pick_help: 'Pick the one that fits best; if none does, choose "Talk to a person".',
+    nothing_sent_note:
+      'Nothing is sent to you, by SMS or by mail: your authenticator app makes the codes itself, a new one every 30 seconds.',
+    first_code_note:
+      'The first code you saw when you set it up worked only then. A code is valid for about 30 seconds: always type the one your app shows at that moment.',
+    welcome: 'You are welcome. Good luck with the login!',
+    clarify_choice: 'I am not sure I understood. {question} The closest answers:',
+    out_of_scope:
+      'I can only help with two-factor login. For other questions (jobs, storage, software), see {support_url}.',
     empty_input: 'I got an empty message. Type a few words, or the number of a choice.',
     too_long: 'That message was very long, so I only read the first {limit} characters.',
     unprintable: "I couldn't read that message: it has no readable text. Please type it again.",
@@ -55,9 +76,9 @@ export const en: Catalogue = {
     'account.unavailable': () => 'The account service did not answer, so I could not check the account.',
     'token.active': () => 'Your two-factor token is active.',
     'token.pending': (d) =>
-      `Your token was registered ${d.minutesSinceRegistration} minutes ago and is still being activated.`,
+      `Your token was registered ${formatMinutes(Number(d.minutesSinceRegistration), 'en')} ago and is still being activated.`,
     'token.pending-overdue': (d) =>
-      `Your token was registered ${d.minutesSinceRegistration} minutes ago and is still not active. That is longer than it should take.`,
+      `Your token was registered ${formatMinutes(Number(d.minutesSinceRegistration), 'en')} ago and is still not active. That is longer than it should take.`,
     'token.none': () => 'No two-factor token is registered for this account.',
     'token.disabled': (d) => `Your two-factor token is ${d.state}.`,
     'token.unavailable': () => 'The enrollment service did not answer, so I could not check your token.',

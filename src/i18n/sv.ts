@@ -1,4 +1,4 @@
-import type { Catalogue, SummaryData } from './catalogue.ts';
+import { formatMinutes, type Catalogue, type SummaryData } from './catalogue.ts';
 
 const names = (d: SummaryData) => (Array.isArray(d.ptr) && d.ptr.length ? d.ptr.join(', ') : 'inget namn');
 const direction = (d: SummaryData) => (d.direction === 'ahead' ? 'före' : 'efter');
@@ -9,7 +9,28 @@ export const sv: Catalogue = {
       'Hej! Jag är {centre}:s hjälp för tvåfaktorsinloggning. Beskriv problemet med några ord, eller välj ett ämne.',
     menu_prompt: 'Vad behöver du hjälp med?',
     not_understood: 'Jag förstår inte riktigt. Välj ett av de här ämnena:',
-    pick_one: 'Svara med ett av alternativen (siffran eller orden).',
+    pick_one: 'Den knappen hör till en tidigare fråga. Så här långt har vi kommit:',
+    same_code_again:
+      'Det är samma kod som du skrev förut, så den kan inte fungera nu: koden byts var 30:e sekund, och en kod från installationen fungerar aldrig igen. Skriv koden som appen visar just nu.',
+    nothing_to_skip: 'Det finns inget att hoppa över här.',
+    ip_help:
+      'Öppna {public_url}/ip i en webbläsare på datorn du loggar in från, eller kör: curl {public_url}/ip. Där syns adressen och om tvåfaktor behövs därifrån. Skriv sedan adressen här, eller "hoppa över".',
+    username_help:
+      'Ditt användarnamn hos {centre} står i mejlet du fick när kontot skapades, och i {identity_service} under dina konton. E-postadressen på kontot fungerar också. Eller skriv "hoppa över".',
+    code_help:
+      'Öppna autentiseringsappen och leta upp {centre}: koden är de 6 siffrorna under, och den byts var 30:e sekund. Eller skriv "hoppa över".',
+    time_help:
+      'Titta på klockan på telefonens låsskärm eller i inställningarna, och skriv den med sekunder, som 14:32:05. Eller skriv "hoppa över".',
+    text_help: 'Ett par meningar med egna ord räcker: vad du försökte och vad som hände.',
+    pick_help: 'Välj det som passar bäst; om inget gör det, välj "Prata med en person".',
+    nothing_sent_note:
+      'Inget skickas till dig, varken via sms eller mejl: autentiseringsappen skapar koderna själv, en ny var 30:e sekund.',
+    first_code_note:
+      'Den första koden du såg när du ställde in appen fungerade bara just då. En kod gäller i ungefär 30 sekunder: skriv alltid den som appen visar i stunden.',
+    welcome: 'Varsågod. Lycka till med inloggningen!',
+    clarify_choice: 'Jag är inte säker på att jag förstod. {question} De svar som ligger närmast:',
+    out_of_scope:
+      'Jag kan bara hjälpa till med tvåfaktorsinloggning. För andra frågor (jobb, lagring, program), se {support_url}.',
     empty_input: 'Jag fick ett tomt meddelande. Skriv några ord, eller siffran för ett alternativ.',
     too_long: 'Meddelandet var väldigt långt, så jag läste bara de första {limit} tecknen.',
     unprintable: 'Jag kunde inte läsa meddelandet: det innehåller ingen läsbar text. Skriv det igen.',
@@ -55,9 +76,9 @@ export const sv: Catalogue = {
     'account.inactive': (d) => `Kontot ${d.username} finns men är ${d.status === 'expired' ? 'utgånget' : 'avstängt'}.`,
     'account.unavailable': () => 'Kontotjänsten svarade inte, så jag kunde inte kontrollera kontot.',
     'token.active': () => 'Din tvåfaktorstoken är aktiv.',
-    'token.pending': (d) => `Din token registrerades för ${d.minutesSinceRegistration} minuter sedan och håller på att aktiveras.`,
+    'token.pending': (d) => `Din token registrerades för ${formatMinutes(Number(d.minutesSinceRegistration), 'sv')} sedan och håller på att aktiveras.`,
     'token.pending-overdue': (d) =>
-      `Din token registrerades för ${d.minutesSinceRegistration} minuter sedan och är fortfarande inte aktiv. Det tar längre tid än det borde.`,
+      `Din token registrerades för ${formatMinutes(Number(d.minutesSinceRegistration), 'sv')} sedan och är fortfarande inte aktiv. Det tar längre tid än det borde.`,
     'token.none': () => 'Det finns ingen tvåfaktorstoken registrerad för kontot.',
     'token.disabled': () => 'Din tvåfaktorstoken är avstängd.',
     'token.unavailable': () => 'Registreringstjänsten svarade inte, så jag kunde inte kontrollera din token.',

@@ -94,7 +94,7 @@ describe('Discord: people', () => {
 
   it('every message the bot sends has allowedMentions empty, and user text cannot ping', async () => {
     const dm = discord.dmMessage({ id: '600000000000000009', username: 'mallory' }, '@everyone <@&1> hello');
-    await discord.waitFor(sent(dm, /not sure what you mean/));
+    await discord.waitFor(sent(dm, /What do you need help with/));
     const posts = discord.calls.filter((c) => (c.method === 'POST' || c.method === 'PATCH') && (c.path.includes('/messages') || c.path.includes('/webhooks/')));
     expect(posts.length).toBeGreaterThan(5);
     for (const p of posts) expect(p.body.allowed_mentions).toEqual({ parse: [] });

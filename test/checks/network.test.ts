@@ -88,11 +88,21 @@ describe('network check against a dns2 server', () => {
     expect(mapped.data.ip).toBe('192.0.2.10');
   });
 
-  it('exempts an address in an exempt network even without reverse DNS', async () => {
-    const r = await check(dns.spec, '192.0.2.30', [parseCidr('192.0.2.0/26') as Cidr]);
-    expect(r.code).toBe('network.exempt');
-    expect(r.data.twoFactorRequired).toBe(false);
-    expect(String(r.data.reason)).toContain('192.0.2.0/26');
+  it('an exempt network counts only with working forward and reverse DNS (the centre\'s rule)', async () => {
+    const exempt = [parseCidr('192.0.2.0/26') as Cidr];
+    // No PTR record: two-factor is required, exempt network or not.
+    const noPtr = await check(dns.spec, '192.0.2.30', exempt);
+    expect(noPtr.code).toBe('network.no-ptr');
+    expect(noPtr.data.twoFactorRequired).toBe(true);
+    // A name that does not point back: required too.
+    expect((await check(dns.spec, '192.0.2.40', exempt)).code).toBe('network.mismatch');
+    // Forward-confirmed, outside the exempt domains, inside the exempt network: exempt.
+    const confirmed = await check(dns.spec, '192.0.2.20', exempt);
+    expect(confirmed.code).toBe('network.exempt');
+    expect(confirmed.data.twoFactorRequired).toBe(false);
+    expect(String(confirmed.data.reason)).toContain('192.0.2.0/26');
+    // The same address without the exempt network is outside.
+    expect((await check(dns.spec, '192.0.2.20')).code).toBe('network.outside');
   });
 
   it('a server that never answers costs no more than the DNS timeout', async () => {

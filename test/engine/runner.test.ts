@@ -9,7 +9,7 @@ import { createCheckRunner, type CheckRunner } from '../../src/checks/index.ts';
 import type { Ticket, TicketSink } from '../../src/ports/tickets.ts';
 import { HelpdeskError } from '../../src/errors.ts';
 import { FakeClock, makeDeps, recordingLogger, SECRETS } from '../helpers/fakes.ts';
-import { flows, words, replyText } from '../helpers/engine.ts';
+import { flows, understanding, words, replyText } from '../helpers/engine.ts';
 import { oathtoolCode } from '../helpers/oathtool.ts';
 
 class MemoryTickets implements TicketSink {
@@ -30,6 +30,7 @@ function setup(options: { checks?: CheckRunner; store?: SqliteStore } = {}) {
   const log = recordingLogger();
   const runner = new ConversationRunner({
     flows,
+    understanding,
     words,
     checks: options.checks ?? createCheckRunner(deps, 2000),
     store,
@@ -52,9 +53,9 @@ describe('conversation runner', () => {
     expect(afterUser).toMatch(/account alice exists/);
     expect(afterUser).toMatch(/token is active/);
     const stale = oathtoolCode(SECRETS.alice as string, clock.now() - 5 * 30_000);
-    expect(await say(stale)).toMatch(/old one/);
-    expect(await say('1')).toMatch(/same code as earlier|every 30 seconds/);
-    expect(await say('no')).toMatch(/What time does your phone show/);
+    expect(await say(stale)).toMatch(/old one\. Was it a code you noted down earlier/);
+    expect(await say('I noted it down yesterday')).toMatch(/first code from the setup never works again/);
+    expect(await say('skip')).toMatch(/What time does your phone show/);
     const t = new Date(clock.now() + 94_000).toISOString().slice(11, 19);
     expect(await say(t)).toMatch(/94 s ahead/);
     expect(await say('no')).toMatch(/HD-T1/);

@@ -18,6 +18,8 @@ describe('greeting and routing', () => {
       'need_two_factor',
       'nothing_received',
       'token_not_active',
+      'no_account',
+      'lost_device',
       'human',
     ]);
   });
@@ -78,11 +80,13 @@ describe('answers', () => {
     expect(play(s, T0, { type: 'choice', id: 'no_phone' }).snapshot.step).toBe('s2_ask');
   });
 
-  it('asks again, with the way out, for an answer that is not a choice', () => {
-    const { snapshot, text } = play(atAsk(), T0, { type: 'text', text: 'banana' });
+  it('says it is not sure, and offers the closest choices, for an answer it cannot place', () => {
+    const { snapshot, text, replies } = play(atAsk(), T0, { type: 'text', text: 'banana' });
     expect(snapshot.step).toBe('s1');
-    expect(text).toMatch(/one of the choices/);
-    expect(text).toMatch(/"menu"/);
+    expect(text).toMatch(/I am not sure I understood\. Step 1 of 9/);
+    const offered = replies.find((r) => r.kind === 'choices');
+    expect(offered?.kind === 'choices' && offered.choices.length).toBeGreaterThanOrEqual(2);
+    expect(text).not.toMatch(/Please answer with one of the choices/);
   });
 
   it('handles empty, blank, unreadable and huge input without losing the conversation', () => {
@@ -136,17 +140,33 @@ describe('checks and codes', () => {
     expect(r.snapshot.transcript.at(-1)?.[2]).toBe('[code]');
   });
 
-  it('notices the same code typed again 30 s or more later (the reused first code)', () => {
+  it('notices the same failed code typed again at once, seconds or minutes later, without asking the API', () => {
     let s = atCode();
     s = transition(env(T0), s, { type: 'text', text: '123456' }).snapshot;
-    s = play(s, T0, { type: 'checked', result: result('code', 'code.invalid', 'fail', { offsetSteps: null }, 'en') }, { type: 'text', text: '1' }).snapshot;
-    expect(s.step).toBe('code');
-    const soon = transition(env(T0 + 10_000), s, { type: 'text', text: '123456' });
-    expect(soon.effect).toEqual({ type: 'check', check: 'code', code: '123456' });
-    const later = transition(env(T0 + 95_000), s, { type: 'text', text: '123456' });
-    expect(later.effect).toEqual({ type: 'check', check: 'code', code: '123456', reusedAfterSeconds: 95 });
+    s = play(s, T0, { type: 'checked', result: result('code', 'code.invalid', 'fail', { offsetSteps: null }, 'en') }).snapshot;
+    expect(s.step).toBe('code_again');
+    for (const later of [10_000, 95_000, 9 * 60_000]) {
+      const again = transition(env(T0 + later), s, { type: 'text', text: '123 456' });
+      expect(again.effect).toBeUndefined();
+      expect(again.replies.map((r) => (r.kind === 'text' ? r.text : '')).join(' ')).toMatch(/same code you typed before.*changes every 30 seconds/);
+      expect(again.snapshot.step).toBe('code_again');
+    }
     const other = transition(env(T0 + 95_000), s, { type: 'text', text: '654321' });
     expect(other.effect).toEqual({ type: 'check', check: 'code', code: '654321' });
+  });
+
+  it('says so at once when the person says they typed the first code, and never asks for codes for ever', () => {
+    const said = play(atCode(), T0, { type: 'text', text: 'I typed the code I got when I set it up' });
+    expect(said.text).toMatch(/first code you saw when you set it up worked only then/);
+    expect(said.snapshot.step).toBe('code');
+    // Two codes that match nothing, then the clock: not a third "try another code?".
+    let s = atCode();
+    for (const code of ['111111', '222222', '333333']) {
+      s = transition(env(T0), s, { type: 'text', text: code }).snapshot;
+      s = play(s, T0, { type: 'checked', result: result('code', 'code.invalid', 'fail', { offsetSteps: null }, 'en') }).snapshot;
+      if (s.step !== 'code_again') break;
+    }
+    expect(s.step).toBe('time');
   });
 
   it('rejects what is not a code, and lets the person skip', () => {

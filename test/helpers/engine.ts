@@ -1,12 +1,14 @@
 // A loaded copy of the shipped flows and the centre's default words, for engine tests.
 import path from 'node:path';
 import { loadFlowsOrThrow } from '../../src/engine/loader.ts';
+import { trainUnderstanding } from '../../src/understanding/train.ts';
 import type { CentreWords } from '../../src/engine/words.ts';
 import { transition, type EngineEnv, type EngineEvent } from '../../src/engine/transition.ts';
 import type { Snapshot } from '../../src/engine/snapshot.ts';
 import type { Reply } from '../../src/engine/replies.ts';
 
-export const flows = loadFlowsOrThrow(path.join(import.meta.dirname, '../../flows'));
+export const { flows, intents } = loadFlowsOrThrow(path.join(import.meta.dirname, '../../flows'));
+export const understanding = trainUnderstanding(flows, intents);
 
 export const words: CentreWords = {
   centre: 'UPPMAX',
@@ -19,7 +21,7 @@ export const words: CentreWords = {
 };
 
 export function env(now: number): EngineEnv {
-  return { flows, words, now, codeKey: 'test-key' };
+  return { flows, understanding, words, now, codeKey: 'test-key' };
 }
 
 /** Applies events in turn; returns the last snapshot and every reply's text. */

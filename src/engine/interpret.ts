@@ -1,0 +1,202 @@
+// What a message means where the conversation stands: an answer to the prompt, a choice of the
+// question asked, a global intent (a person, start over, skip, don't know, …), another topic, or
+// unclear. Pure: the engine acts on it, and `2fa-helpdesk understand` prints it.
+import { parseDeviceTime } from '../checks/device-time.ts';
+import type { Lang } from '../i18n/index.ts';
+import type { Guess, Understanding } from '../ports/understanding.ts';
+import { normalise, normaliseKnown, parseCode, parseIp, parseUsername } from './input.ts';
+import { messageTemplate } from './messages.ts';
+import type { Flow, FlowSet, InputKind, Step } from './schema.ts';
+import type { Snapshot } from './snapshot.ts';
+
+export type Action = 'topic' | 'choice' | 'answer' | 'handover' | 'menu' | 'skip' | 'unclear';
+
+export interface Interpretation {
+  action: Action;
+  /** The label's name: a flow id, a global intent, or a choice id; null when unclear with nothing near. */
+  intent: string | null;
+  topic: string | null;
+  choice: string | null;
+  confidence: number;
+  /** The language of what was matched, when the match says so. */
+  lang: Lang | null;
+  /** For `unclear` at a question: the closest choices, best first. */
+  closest: string[];
+}
+
+/** How sure is sure enough. Measured on test/understanding/messages.yaml (see the README). */
+export const THRESHOLDS = {
+  /** A first message's topic. */
+  topic: 0.3,
+  /** Leaving the current question for another topic. */
+  switchTopic: 0.5,
+  /** A choice of the question asked. */
+  choice: 0.34,
+  /** A global intent at a question or at the menu. */
+  intent: 0.42,
+  /** A global intent in place of a prompt's answer that does not parse. */
+  intentAtPrompt: 0.65,
+  /** Two labels closer than this are a tie: ask instead of guessing. */
+  margin: 0.04,
+};
+
+const kindOf = (label: string) => label.slice(0, label.indexOf(':'));
+const nameOf = (label: string) => label.slice(label.indexOf(':') + 1);
+
+/** Does `text` answer an input prompt of this kind as it stands? */
+export function parsesAs(kind: InputKind, text: string): boolean {
+  switch (kind) {
+    case 'code':
+      return parseCode(text) !== undefined;
+    case 'ip':
+      return parseIp(text) !== undefined;
+    case 'device_time':
+      return parseDeviceTime(text) !== undefined;
+    case 'username':
+      return parseUsername(text) !== undefined;
+    case 'text':
+      return true;
+  }
+}
+
+export interface InterpretEnv {
+  flows: FlowSet;
+  understanding: Understanding;
+}
+
+/**
+ * Global intents that stand for a topic at the menu ("where is my SMS" is the nothing-received
+ * topic there), and topics that are answered in place in the middle of a conversation.
+ */
+const INTENT_AS_TOPIC: Record<string, string> = { nothing_sent: 'nothing_received', first_code: 'code_rejected' };
+const TOPIC_AS_INTENT: Record<string, string> = { nothing_received: 'nothing_sent' };
+
+function inPlace(g: Guess): Guess {
+  const name = nameOf(g.label);
+  return kindOf(g.label) === 'topic' && TOPIC_AS_INTENT[name] ? { ...g, label: `intent:${TOPIC_AS_INTENT[name]}` } : g;
+}
+
+function result(action: Action, g: Guess | undefined, extra: Partial<Interpretation> = {}): Interpretation {
+  const label = g?.label;
+  const kind = label ? kindOf(label) : '';
+  const name = label ? nameOf(label) : null;
+  return {
+    action,
+    intent: kind === 'choice' ? (name?.split('/')[2] ?? null) : name,
+    topic: kind === 'topic' ? name : null,
+    choice: null,
+    confidence: g ? Math.round(g.score * 1000) / 1000 : 0,
+    lang: g?.lang ?? null,
+    closest: [],
+    ...extra,
+  };
+}
+
+/** A global intent as an action: the ones the engine moves on, the rest are answered in place. */
+function intentAction(name: string): Action {
+  if (name === 'human') return 'handover';
+  if (name === 'menu') return 'menu';
+  if (name === 'skip') return 'skip';
+  if (name === 'none') return 'unclear';
+  return 'answer';
+}
+
+function choiceIds(step: Extract<Step, { kind: 'ask' }>): string[] {
+  return Object.keys(step.choices);
+}
+
+/** The choice of this question that a global intent stands for: yes, no, a person, or one that names it. */
+export function choiceForIntent(step: Extract<Step, { kind: 'ask' }>, intent: string): string | undefined {
+  for (const [id, c] of Object.entries(step.choices)) {
+    if (typeof c !== 'string' && c.intent === intent) return id;
+  }
+  if ((intent === 'yes' || intent === 'no') && intent in step.choices) return intent;
+  if (intent === 'human' && 'talk_to_human' in step.choices) return 'talk_to_human';
+  // "Thanks, that did it" to "Did that solve it?" is a yes.
+  if (intent === 'thanks' && 'yes' in step.choices) return 'yes';
+  return undefined;
+}
+
+/** A choice given by its number or its exact label, in either language. */
+function literalChoice(flow: Flow, step: Extract<Step, { kind: 'ask' }>, text: string): string | undefined {
+  const said = normalise(text);
+  const ids = choiceIds(step);
+  const n = Number(said);
+  if (Number.isInteger(n) && n >= 1 && n <= ids.length) return ids[n - 1];
+  for (const [id, c] of Object.entries(step.choices)) {
+    if (said === normaliseKnown(id.replace(/_/g, ' '))) return id;
+    for (const lang of ['en', 'sv'] as const) {
+      const label = messageTemplate(flow, typeof c === 'string' ? id : c.label, lang);
+      if (label && said === normaliseKnown(label)) return id;
+    }
+  }
+  return undefined;
+}
+
+export function interpret(env: InterpretEnv, s: Snapshot, text: string): Interpretation {
+  const flow = s.flow ? env.flows.get(s.flow) : undefined;
+  const step = flow && s.status === 'active' ? flow.steps[s.step ?? ''] : undefined;
+  const rank = (allowed: (label: string) => boolean) => env.understanding.rank(text, allowed, 6);
+
+  if (step?.kind === 'input') {
+    const parsed = parsesAs(step.input, text);
+    const [g] = rank((l) => l.startsWith('intent:') || l.startsWith('topic:')).map(inPlace);
+    // A phrase typed exactly as an example ("skip", "human") wins over a username that happens to parse.
+    if (g && kindOf(g.label) === 'intent' && (g.score >= 0.999 || (!parsed && g.score >= THRESHOLDS.intentAtPrompt))) {
+      return result(intentAction(nameOf(g.label)), g);
+    }
+    if (parsed && step.input !== 'text') return result('answer', undefined, { confidence: 1 });
+    if (g && kindOf(g.label) === 'topic' && nameOf(g.label) !== flow?.id && g.score >= THRESHOLDS.switchTopic) return result('topic', g);
+    // A free-text prompt takes anything; any other prompt explains what it needs.
+    return result('answer', undefined, { confidence: step.input === 'text' ? 1 : 0 });
+  }
+
+  if (flow && step?.kind === 'ask') {
+    const literal = literalChoice(flow, step, text);
+    if (literal) return { ...result('choice', undefined, { confidence: 1 }), intent: literal, choice: literal };
+    const ids = choiceIds(step);
+    const own = `choice:${flow.id}/${s.step}/`;
+    const guesses = rank((l) => l.startsWith(own) || l.startsWith('intent:') || (l.startsWith('topic:') && l !== `topic:${flow.id}`)).map(inPlace);
+    // yes and no are global intents; where the question offers them, they are its choices.
+    const asChoice = (g: Guess): string | undefined => {
+      if (g.label.startsWith(own)) return g.label.slice(own.length);
+      return kindOf(g.label) === 'intent' ? choiceForIntent(step, nameOf(g.label)) : undefined;
+    };
+    const [best, second] = guesses;
+    if (best) {
+      const choice = asChoice(best);
+      const tie = second !== undefined && best.score - second.score < THRESHOLDS.margin && asChoice(second) !== choice && asChoice(second) !== undefined;
+      if (choice && best.score >= THRESHOLDS.choice && !tie) return { ...result('choice', best), intent: choice, choice };
+      if (!choice && kindOf(best.label) === 'intent' && !['intent:yes', 'intent:no', 'intent:thanks'].includes(best.label) && best.score >= THRESHOLDS.intent) {
+        return result(intentAction(nameOf(best.label)), best);
+      }
+      if (kindOf(best.label) === 'topic' && best.score >= THRESHOLDS.switchTopic) return result('topic', best);
+    }
+    const closest = guesses.map(asChoice).filter((c): c is string => c !== undefined);
+    const unique = [...new Set(closest)].slice(0, 3);
+    return result('unclear', best, { closest: unique.length ? unique : ids.slice(0, 3) });
+  }
+
+  // At the menu the topics are the choices: by number or by their title.
+  if (s.status === 'menu') {
+    const topics = [...env.flows.values()].filter((f) => f.topic).sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
+    const said = normalise(text);
+    const n = Number(said);
+    const picked = Number.isInteger(n) && n >= 1 && n <= topics.length ? topics[n - 1] : topics.find((f) => said === normaliseKnown(f.title.en) || said === normaliseKnown(f.title.sv));
+    if (picked) return { ...result('topic', undefined, { confidence: 1 }), intent: picked.id, topic: picked.id };
+  }
+  // At the menu, after the end, or while a check runs: a topic or a global intent. A bare code
+  // means the person wants it checked.
+  if (parseCode(text)) return { ...result('topic', undefined, { confidence: 1 }), intent: 'code_rejected', topic: 'code_rejected' };
+  const guesses = rank((l) => l.startsWith('topic:') || l.startsWith('intent:'));
+  const [best] = guesses;
+  if (!best) return result('unclear', undefined);
+  if (kindOf(best.label) === 'topic') return best.score >= THRESHOLDS.topic ? result('topic', best) : result('unclear', best);
+  const asTopic = INTENT_AS_TOPIC[nameOf(best.label)];
+  if (asTopic && best.score >= THRESHOLDS.intent) return { ...result('topic', best), topic: asTopic, intent: asTopic };
+  if (best.score >= THRESHOLDS.intent) return result(intentAction(nameOf(best.label)), best);
+  // A weak intent but a plausible topic just behind it: the topic.
+  const topic = guesses.find((g) => kindOf(g.label) === 'topic');
+  if (topic && topic.score >= THRESHOLDS.topic + 0.1) return result('topic', topic);
+  return result('unclear', best);
+}

@@ -1,0 +1,113 @@
+// `flows test`: how well the understanding does on a file of labelled messages, per label and
+// language, with the confusions, so a flow author sees what a new example fixed or broke.
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { interpret, type InterpretEnv, type Interpretation } from '../engine/interpret.ts';
+import { newSnapshot, type Snapshot } from '../engine/snapshot.ts';
+import { Examples } from '../engine/schema.ts';
+import { LANGS, type Lang } from '../i18n/catalogue.ts';
+import { HelpdeskError } from '../errors.ts';
+
+const LabelledFile = z.array(
+  z.strictObject({
+    at: z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'FLOW.STEP').optional(),
+    expect: z.record(z.string(), Examples),
+  }),
+);
+
+export interface Case {
+  at?: string;
+  expected: string;
+  lang: Lang;
+  text: string;
+}
+
+export interface Outcome extends Case {
+  got: string;
+  meaning: Interpretation;
+}
+
+export interface Evaluation {
+  total: number;
+  correct: number;
+  accuracy: number;
+  /** label -> lang -> [correct, total] */
+  perLabel: Record<string, Record<Lang, [number, number]>>;
+  misses: Outcome[];
+}
+
+/** What an interpretation amounts to, in the words of the labelled file. */
+export function labelOf(m: Interpretation): string {
+  switch (m.action) {
+    case 'topic':
+      return m.topic ?? 'unclear';
+    case 'choice':
+      return m.choice ?? 'unclear';
+    case 'handover':
+      return 'human';
+    case 'menu':
+    case 'skip':
+    case 'unclear':
+      return m.action;
+    case 'answer':
+      return m.intent ?? 'answer';
+  }
+}
+
+/** A conversation standing at `at` (FLOW.STEP), or a new one. */
+export function snapshotAt(env: InterpretEnv, at: string | undefined): Snapshot {
+  const s = newSnapshot('understand:1', 0);
+  if (!at) return s;
+  const [flow = '', step = ''] = at.split('.');
+  if (!env.flows.get(flow)?.steps[step]) throw new HelpdeskError('config.invalid', `--at ${at}: no step "${step}" in a flow "${flow}"`);
+  return { ...s, status: 'active', flow, step };
+}
+
+export function loadCases(file: string): Case[] {
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new HelpdeskError('config.invalid', `${file}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+  }
+  const parsed = LabelledFile.safeParse(raw);
+  if (!parsed.success) throw new HelpdeskError('config.invalid', `${file}: ${z.prettifyError(parsed.error).split('\n').slice(0, 2).join(' ')}`);
+  const cases: Case[] = [];
+  for (const block of parsed.data) {
+    for (const [expected, ex] of Object.entries(block.expect)) {
+      for (const lang of LANGS) for (const text of ex[lang]) cases.push({ ...(block.at ? { at: block.at } : {}), expected, lang, text: String(text) });
+    }
+  }
+  return cases;
+}
+
+export function evaluate(env: InterpretEnv, cases: Case[]): Evaluation {
+  const perLabel: Evaluation['perLabel'] = {};
+  const misses: Outcome[] = [];
+  let correct = 0;
+  for (const c of cases) {
+    const meaning = interpret(env, snapshotAt(env, c.at), c.text);
+    const got = labelOf(meaning);
+    const row = (perLabel[c.expected] ??= { en: [0, 0], sv: [0, 0] });
+    row[c.lang][1]++;
+    if (got === c.expected) {
+      row[c.lang][0]++;
+      correct++;
+    } else misses.push({ ...c, got, meaning });
+  }
+  return { total: cases.length, correct, accuracy: cases.length ? correct / cases.length : 0, perLabel, misses };
+}
+
+export function formatEvaluation(e: Evaluation): string {
+  const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 1000) / 10}%` : '-');
+  const lines = [`${e.correct} of ${e.total} right: ${pct(e.correct, e.total)}`, '', 'label                 en              sv'];
+  for (const [label, r] of Object.entries(e.perLabel).sort()) {
+    lines.push(`${label.padEnd(20)}  ${`${r.en[0]}/${r.en[1]} ${pct(...r.en)}`.padEnd(14)}  ${r.sv[0]}/${r.sv[1]} ${pct(...r.sv)}`);
+  }
+  if (e.misses.length) {
+    lines.push('', 'confusions (expected -> understood):');
+    for (const m of e.misses) lines.push(`  ${m.at ? `[${m.at}] ` : ''}${m.expected} -> ${m.got} (${m.meaning.confidence}) ${m.lang}: ${m.text}`);
+  }
+  return lines.join('\n');
+}
