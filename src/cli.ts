@@ -12,17 +12,19 @@ import { exampleWarnings } from './understanding/warnings.ts';
 import { evaluate, formatEvaluation, loadCases, snapshotAt } from './understanding/evaluate.ts';
 import { formatProblem } from './engine/problems.ts';
 import { parseIp, parseUsername, parseCode } from './engine/input.ts';
-import { parseDeviceTime } from './checks/device-time.ts';
+import { isTimeZone, parseDeviceTime, wallInZone } from './checks/device-time.ts';
+import { formatStaffReport } from './checks/staff-report.ts';
 import { formatReport } from './checks/diagnose.ts';
 import { isLang, type Lang } from './i18n/index.ts';
-import { createHelpdesk } from './main.ts';
-import { runTerminalChat } from './channels/terminal/chat.ts';
-import { startWebServer } from './channels/web/server.ts';
-import { createSlackChannel, type SlackChannel } from './channels/slack/slack-channel.ts';
-import { createDiscordChannel, type DiscordChannel } from './channels/discord/discord-channel.ts';
-import { registerCommands } from './channels/discord/commands.ts';
+import type { SlackChannel } from './channels/slack/slack-channel.ts';
+import type { DiscordChannel } from './channels/discord/discord-channel.ts';
+import type { MetricsServer } from './adapters/metrics-server.ts';
 import { consoleLogger } from './adapters/console-logger.ts';
-import { startMetricsServer, type MetricsServer } from './adapters/metrics-server.ts';
+
+// The heavy parts (Bolt, discord.js, the web server, the store) load only for the command that
+// needs them, so `--help`, `flows check` and `understand` start at once.
+const helpdeskModule = () => import('./main.ts');
+const terminalModule = () => import('./channels/terminal/chat.ts');
 import { HelpdeskError } from './errors.ts';
 
 const USAGE = `Usage: 2fa-helpdesk <command>
@@ -30,8 +32,13 @@ const USAGE = `Usage: 2fa-helpdesk <command>
   serve                      the web support page (and a terminal chat when run in a terminal)
   chat [--lang en|sv] [--user NAME] [--session ID]
                              a conversation on stdin/stdout; works piped
-  diagnose --user NAME|EMAIL [--ip ADDR] [--device-time ISO8601] [--code DIGITS] [--json] [--lang en|sv]
-                             one diagnostic report
+  diagnose --user NAME|EMAIL [--ip ADDR] [--device-time TIME [--tz ZONE]] [--code DIGITS]
+           [--json] [--lang en|sv] [--for staff|user]
+                             one diagnostic report, in a staff voice (--for user: the wording
+                             for the person, to paste into a reply). --device-time is what the
+                             person's device showed at the moment you gave the command (an ISO
+                             8601 time, or HH:MM:SS as read off the phone; with --tz the zone it
+                             is in, e.g. Europe/Stockholm, else any zone, to within 7.5 minutes)
   flows check [DIR]          validate the flows (default: FLOWS_DIR or ./flows), and warn about thin
                              or colliding examples
   flows test [FILE]          how well free text is understood, on a file of labelled messages
@@ -107,6 +114,7 @@ async function chat(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<num
   if (values.user !== undefined && !user) throw new UsageError(`--user must be a username or an e-mail address (got "${values.user}")`);
   // The terminal is for people: only real problems go to stderr unless LOG_LEVEL says otherwise.
   const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
+  const [{ createHelpdesk }, { runTerminalChat }] = await Promise.all([helpdeskModule(), terminalModule()]);
   const app = await createHelpdesk(cfg);
   try {
     const who = values.session ?? user ?? os.userInfo().username;
@@ -136,31 +144,45 @@ async function diagnoseCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): 
       code: { type: 'string' },
       json: { type: 'boolean', default: false },
       lang: { type: 'string' },
+      for: { type: 'string', default: 'staff' },
+      tz: { type: 'string' },
     },
     strict: true,
   });
+  // The time a person reads off their device is the time at the moment the command was given.
+  const givenAt = Math.round(performance.timeOrigin);
   if (!values.user) throw new UsageError('--user is required (a username or an e-mail address)');
   const user = parseUsername(values.user);
   if (!user) throw new UsageError(`--user must be a username or an e-mail address (got "${values.user}")`);
   const ip = values.ip === undefined ? undefined : parseIp(values.ip);
   if (values.ip !== undefined && !ip) throw new UsageError(`--ip must be an IPv4 or IPv6 address (got "${values.ip}")`);
   if (values['device-time'] !== undefined && !parseDeviceTime(values['device-time'])) {
-    throw new UsageError(`--device-time must be an ISO 8601 time such as 2026-11-27T14:32:05+01:00 (got "${values['device-time']}")`);
+    throw new UsageError(`--device-time must be an ISO 8601 time such as 2026-11-27T14:32:05+01:00, or HH:MM:SS (got "${values['device-time']}")`);
+  }
+  if (values.for !== 'staff' && values.for !== 'user') throw new UsageError(`--for must be staff or user (got "${values.for}")`);
+  if (values.tz !== undefined && !isTimeZone(values.tz)) throw new UsageError(`--tz must be a time zone such as Europe/Stockholm or UTC (got "${values.tz}")`);
+  let deviceTime = values['device-time'];
+  const parsedTime = deviceTime === undefined ? undefined : parseDeviceTime(deviceTime);
+  if (values.tz && parsedTime?.kind === 'wall') {
+    const inZone = wallInZone(parsedTime, values.tz, givenAt);
+    if (inZone.kind === 'instant') deviceTime = new Date(inZone.ms).toISOString();
   }
   const code = values.code === undefined ? undefined : parseCode(values.code);
   if (values.code !== undefined && !code) throw new UsageError('--code must be 6 to 8 digits');
   const l = lang(values.lang) ?? 'en';
   const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
-  const app = await createHelpdesk(cfg, { waitForNtp: true });
+  const { createHelpdesk } = await helpdeskModule();
+  const app = await createHelpdesk(cfg, { waitForNtp: true, conversations: false });
   try {
     const report = await app.diagnose({
       user,
       lang: l,
       ...(ip ? { ip } : {}),
       ...(code ? { code } : {}),
-      ...(values['device-time'] ? { deviceTime: values['device-time'] } : {}),
+      ...(deviceTime ? { deviceTime, deviceTimeAt: givenAt } : {}),
     });
-    io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, l)}\n`);
+    const readable = values.for === 'user' ? formatReport(report, l) : formatStaffReport(report, l, { ...app.words });
+    io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${readable}\n`);
     return 0;
   } finally {
     await app.close();
@@ -173,10 +195,18 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   // With a terminal chat on screen, the log goes quiet unless asked for.
   const log = consoleLogger(interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL);
+  const [{ createHelpdesk }, { runTerminalChat }, { startWebServer }, { startMetricsServer }] = await Promise.all([
+    helpdeskModule(),
+    terminalModule(),
+    import('./channels/web/server.ts'),
+    import('./adapters/metrics-server.ts'),
+  ]);
+  const { createSlackChannel } = cfg.SLACK_BOT_TOKEN ? await import('./channels/slack/slack-channel.ts') : { createSlackChannel: undefined };
+  const { createDiscordChannel } = cfg.DISCORD_TOKEN ? await import('./channels/discord/discord-channel.ts') : { createDiscordChannel: undefined };
   const app = await createHelpdesk(cfg, { log });
   // Platforms connect in the background and are retried until they answer; /healthz tells their state.
-  const slack: SlackChannel | undefined = cfg.SLACK_BOT_TOKEN ? await createSlackChannel(app) : undefined;
-  const discord: DiscordChannel | undefined = cfg.DISCORD_TOKEN ? createDiscordChannel(app) : undefined;
+  const slack: SlackChannel | undefined = createSlackChannel ? await createSlackChannel(app) : undefined;
+  const discord: DiscordChannel | undefined = createDiscordChannel ? createDiscordChannel(app) : undefined;
   await slack?.start();
   await discord?.start();
   const channels = { ...(slack ? { slack: slack.connection } : {}), ...(discord ? { discord: discord.connection } : {}) };
@@ -253,6 +283,7 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         return await diagnoseCommand(rest, io, env);
       case 'discord': {
         if (rest[0] !== 'register') throw new UsageError('usage: 2fa-helpdesk discord register');
+        const { registerCommands } = await import('./channels/discord/commands.ts');
         const r = await registerCommands(config(env));
         io.out(`registered ${r.count} commands for ${r.scope}\n`);
         return 0;

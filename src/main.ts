@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { getServers } from 'node:dns';
 import { loadFlowsOrThrow } from './engine/loader.ts';
-import { trainUnderstanding } from './understanding/train.ts';
+import { lazyUnderstanding, trainUnderstanding } from './understanding/train.ts';
 import type { Understanding } from './ports/understanding.ts';
 import { ConversationRunner } from './engine/runner.ts';
 import type { CentreWords } from './engine/words.ts';
@@ -70,6 +70,8 @@ export interface HelpdeskOptions {
   waitForNtp?: boolean;
   /** Replace the mailer (tests use a real SMTP server instead through SMTP_URL; this is for benchmarks). */
   mailer?: Mailer;
+  /** false for one-shot commands that hold no conversation: the understanding is trained only if used. */
+  conversations?: boolean;
 }
 
 export const DEFAULT_ENROLLMENT_PAGE = 'https://suprintegration.uppmax.uu.se/bootstrapotp/';
@@ -102,7 +104,9 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     .declare('helpdesk_identity_proofs_total', 'counter', 'Proof-of-identity requests, by outcome')
     .declare('helpdesk_upstream_request_duration_seconds', 'histogram', 'Enrollment API requests, by route and status');
   const { flows, intents } = loadFlowsOrThrow(config.FLOWS_DIR);
-  const understanding = trainUnderstanding(flows, intents);
+  // Trained at start-up (a conversation's first message must not wait), except for one-shot
+  // commands such as `diagnose`, which never read free text.
+  const understanding = options.conversations === false ? lazyUnderstanding(() => trainUnderstanding(flows, intents)) : trainUnderstanding(flows, intents);
   const store = SqliteStore.open(config.DATA_DIR, (line) => log.warn(line, { code: 'store.permissions' }));
   const cleanups: Array<() => unknown> = [() => store.close()];
   try {
@@ -120,7 +124,8 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     const enrollmentGuard = new UpstreamGuard({
       maxConcurrent: config.ENROLLMENT_MAX_CONCURRENT,
       minTimeMs: config.ENROLLMENT_MIN_TIME_MS,
-      timeoutMs: config.ENROLLMENT_TIMEOUT_MS * (retries + 1) + 100 * 2 ** retries,
+      // Never longer than a check may take; the client keeps its retries within the same budget.
+      timeoutMs: Math.min(config.CHECK_TIMEOUT_MS, config.ENROLLMENT_TIMEOUT_MS * (retries + 1) + 200 * 2 ** retries),
       cacheTtlMs: config.ENROLLMENT_CACHE_SECONDS * 1000,
       clock,
     });
@@ -130,6 +135,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       token: token ?? '',
       guard: enrollmentGuard,
       attemptTimeoutMs: config.ENROLLMENT_TIMEOUT_MS,
+      budgetMs: config.CHECK_TIMEOUT_MS - 100,
       retries,
       backoffMs: 100,
       log,

@@ -200,7 +200,7 @@ export class DemoEnrollmentBackend {
 }
 
 function accountJson(u: DemoUser) {
-  return { username: u.username, email: u.email, status: u.status };
+  return { username: u.username, email: u.email, status: u.status, expiresAt: u.status === 'expired' ? '2026-06-30T23:59:59Z' : '2027-06-30T23:59:59Z' };
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -17,8 +17,13 @@ export interface HttpEnrollmentOptions {
   baseUrl: string;
   token: string;
   guard: UpstreamGuard;
-  /** Each HTTP attempt's own limit; the guard's timeout bounds all attempts together. */
+  /** Each HTTP attempt's own limit. */
   attemptTimeoutMs: number;
+  /**
+   * All attempts of one call together, backoff included: no retry starts, and no attempt runs,
+   * past it (a check's own limit, so retries can never make a check overrun).
+   */
+  budgetMs?: number;
   retries: number;
   backoffMs: number;
   log: Logger;
@@ -30,6 +35,9 @@ type Raw = { status: number; body: unknown } | { status: 'error'; detail: string
 
 /** No answer of this API is anywhere near this size; a larger one is a fault, not something to buffer. */
 export const MAX_BODY_BYTES = 256 * 1024;
+
+/** An attempt with less time than this left is not started. */
+const MIN_ATTEMPT_MS = 50;
 
 /** The body as text, or undefined (and the connection dropped) once it passes `limit` bytes. */
 async function readCapped(res: Response, limit: number): Promise<string | undefined> {
@@ -70,12 +78,12 @@ export class HttpEnrollment implements EnrollmentPort {
     return new URL(path.replace(/^\//, ''), this.o.baseUrl.endsWith('/') ? this.o.baseUrl : `${this.o.baseUrl}/`).toString();
   }
 
-  private async request(method: 'GET' | 'POST', path: string, signal: AbortSignal, body?: unknown): Promise<Raw> {
+  private async request(method: 'GET' | 'POST', path: string, signal: AbortSignal, body?: unknown, timeoutMs = this.o.attemptTimeoutMs): Promise<Raw> {
     const started = performance.now();
     try {
       const res = await fetch(this.url(path), {
         method,
-        signal: AbortSignal.any([signal, AbortSignal.timeout(this.o.attemptTimeoutMs)]),
+        signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
         headers: {
           authorization: `Bearer ${this.o.token}`,
           accept: 'application/json',
@@ -107,10 +115,15 @@ export class HttpEnrollment implements EnrollmentPort {
       `GET ${path}`,
       async (signal) => {
         let last: Upstream<z.infer<S>> = { ok: false, reason: 'unavailable', detail: 'not tried' };
+        const deadline = performance.now() + (this.o.budgetMs ?? Infinity);
         for (let attempt = 0; attempt <= this.o.retries; attempt++) {
-          if (attempt > 0) await sleep(this.o.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random()), signal);
-          if (signal.aborted) break;
-          const raw = await this.request('GET', path, signal);
+          if (attempt > 0) await sleep(Math.min(this.o.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random()), deadline - performance.now()), signal);
+          const left = deadline - performance.now();
+          if (signal.aborted || left < MIN_ATTEMPT_MS) {
+            if (attempt > 0) last = this.unavailable(what, `${attempt} attempt${attempt === 1 ? '' : 's'} used the time budget`);
+            break;
+          }
+          const raw = await this.request('GET', path, signal, undefined, Math.min(this.o.attemptTimeoutMs, left));
           last = this.interpret(raw, schema, what);
           const retryable = raw.status === 'error' || (typeof raw.status === 'number' && raw.status >= 500);
           if (!retryable) break;

@@ -2,7 +2,7 @@
 // signed, short-lived, tied to the conversation that asked.
 import type { Helpdesk } from '../main.ts';
 import type { Reply } from '../engine/replies.ts';
-import type { Lang } from '../i18n/index.ts';
+import { catalogues, type Lang } from '../i18n/index.ts';
 
 export function clockLinkUrl(helpdesk: Helpdesk, conversationId: string): string {
   const token = helpdesk.links.create({ kind: 'clock', conversationId, expiresAt: helpdesk.deps.clock.now() + helpdesk.config.CLOCK_LINK_MINUTES * 60_000 });
@@ -12,5 +12,5 @@ export function clockLinkUrl(helpdesk: Helpdesk, conversationId: string): string
 /** A link and its button label when the replies ask for the phone's time; nothing otherwise. */
 export function clockLinkFor(helpdesk: Helpdesk, conversationId: string, replies: Reply[], lang: Lang): { clockUrl?: string; clockLabel?: string } {
   if (!replies.some((r) => r.kind === 'prompt' && r.input === 'device_time')) return {};
-  return { clockUrl: clockLinkUrl(helpdesk, conversationId), clockLabel: lang === 'sv' ? 'Kontrollera telefonens klocka' : "Check my phone's clock" };
+  return { clockUrl: clockLinkUrl(helpdesk, conversationId), clockLabel: catalogues[lang].channel.clock_button };
 }

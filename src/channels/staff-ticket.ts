@@ -1,6 +1,7 @@
 // A ticket opened by support staff from a diagnostic report (Slack and Discord alike): a fresh
 // report, and the person's latest conversation on that platform when there is one.
 import type { Helpdesk } from '../main.ts';
+import { catalogues, render } from '../i18n/index.ts';
 
 export async function openStaffTicket(
   helpdesk: Helpdesk,
@@ -13,7 +14,7 @@ export async function openStaffTicket(
     urgent: false,
     lang: 'en',
     subject: { user: o.who, ...(o.ip ? { ip: o.ip } : {}), identity: 'staff' },
-    note: `Opened by ${o.platform === 'slack' ? 'Slack' : 'Discord'} staff member ${o.staffId} from /2fa-diagnose.`,
+    note: render(catalogues.en.channel.staff_ticket_note, { platform: o.platform === 'slack' ? 'Slack' : 'Discord', staff: o.staffId }),
     transcript: conv ? helpdesk.runner.transcript(conv, 'en') : [],
     findings: report.checks,
     createdAt: new Date(helpdesk.deps.clock.now()).toISOString(),

@@ -39,7 +39,7 @@ export function agreedCodeOffset(offsets: Array<number | null>): number | undefi
 
 export async function clockCheck(deps: CheckDeps, input: CheckInput): Promise<CheckOutput> {
   const ref = deps.reference.now();
-  const unmeasured = { offsetSeconds: null, reference: ref.reference };
+  const unmeasured = { offsetSeconds: null, reference: ref.reference, hostOffsetMs: ref.hostOffsetMs ?? null };
   if (input.deviceMeasured) {
     const m = input.deviceMeasured;
     return { result: classifyClock(m.offsetMs / 1000, Math.max(1, Math.ceil(m.errorMs / 1000)), ref.reference, 'browser', deps.settings, input.lang) };

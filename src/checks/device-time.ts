@@ -52,3 +52,40 @@ export function deviceOffsetSeconds(device: DeviceTime, readAtMs: number): { off
   diff = ((diff % ZONE_STEP) + ZONE_STEP * 1.5) % ZONE_STEP - ZONE_STEP / 2;
   return { offset: diff, precision: device.precision };
 }
+
+/** Is `zone` an IANA time zone this runtime knows (Europe/Stockholm, UTC, …)? */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** How far `zone` is ahead of UTC at instant `ms`, in ms. */
+function zoneOffsetMs(zone: string, ms: number): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(ms)
+      .map((p) => [p.type, p.value]),
+  );
+  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * A wall-clock time read in `zone`, as the instant nearest `nearMs` (today, or across midnight):
+ * with the zone known, an offset of more than 7.5 minutes is measured too.
+ */
+export function wallInZone(device: Extract<DeviceTime, { kind: 'wall' }>, zone: string, nearMs: number): DeviceTime {
+  const offset = zoneOffsetMs(zone, nearMs);
+  const localNow = nearMs + offset;
+  const dayStart = Math.floor(localNow / 86_400_000) * 86_400_000;
+  let best = dayStart + device.secondsOfDay * 1000 - offset;
+  for (const shift of [-86_400_000, 86_400_000]) {
+    const candidate = best + shift;
+    if (Math.abs(candidate - nearMs) < Math.abs(best - nearMs)) best = candidate;
+  }
+  return device.precision > 1 ? { kind: 'wall', secondsOfDay: device.secondsOfDay, precision: device.precision } : { kind: 'instant', ms: best };
+}

@@ -4,6 +4,7 @@ import type { CentreWords } from '../engine/words.ts';
 import type { CheckId, CheckResult } from './catalogue.ts';
 import type { CheckInput } from './context.ts';
 import type { CheckRunner } from './index.ts';
+import { shownChecks } from './staff-report.ts';
 
 export interface DiagnosticReport {
   version: 1;
@@ -17,15 +18,22 @@ export interface DiagnoseRequest {
   user: string;
   ip?: string;
   deviceTime?: string;
+  /** When the device showed `deviceTime` (host ms): for `diagnose`, the moment the command was given. */
+  deviceTimeAt?: number;
   code?: string;
   lang?: Lang;
 }
 
 export function adviceFor(checks: CheckResult[], lang: Lang, words: CentreWords): DiagnosticReport['advice'] {
+  // No account: no token to advise about. Two outcomes with the same advice: said once.
+  const missing = checks.some((c) => c.code === 'account.missing');
+  const seen = new Set<string>();
   return checks
+    .filter((c) => !(missing && c.id === 'token'))
     .map((c) => ({ code: c.code, template: catalogues[lang].advice[c.code] }))
     .filter((a): a is { code: CheckResult['code']; template: string } => a.template !== undefined)
-    .map((a) => ({ code: a.code, text: render(a.template, { ...words }) }));
+    .map((a) => ({ code: a.code, text: render(a.template, { ...words }) }))
+    .filter((a) => !seen.has(a.text) && Boolean(seen.add(a.text)));
 }
 
 export async function diagnose(runner: CheckRunner, words: CentreWords, req: DiagnoseRequest, nowMs: number): Promise<DiagnosticReport> {
@@ -35,7 +43,7 @@ export async function diagnose(runner: CheckRunner, words: CentreWords, req: Dia
     lang,
     ...(req.ip ? { ip: req.ip } : {}),
     ...(req.code ? { code: req.code } : {}),
-    ...(req.deviceTime ? { deviceTime: { text: req.deviceTime, receivedAtMs: nowMs, typed: false } } : {}),
+    ...(req.deviceTime ? { deviceTime: { text: req.deviceTime, receivedAtMs: req.deviceTimeAt ?? nowMs, typed: false } } : {}),
   };
   const ids: CheckId[] = ['account', 'token', 'clock'];
   if (req.code) ids.push('code');
@@ -61,7 +69,7 @@ const MARK = { pass: '✔', warn: '!', fail: '✘', unknown: '?' } as const;
 export function formatReport(report: DiagnosticReport, lang: Lang): string {
   const c = catalogues[lang];
   const lines = [`${report.subject.user}${report.subject.ip ? ` @ ${report.subject.ip}` : ''} — ${report.generatedAt}`];
-  for (const check of report.checks) {
+  for (const check of shownChecks(report)) {
     lines.push(`${MARK[check.status]} ${c.checkTitle[check.id].padEnd(8)} ${c.statusLabel[check.status].padEnd(7)} ${check.summary}  [${check.code}]`);
   }
   if (report.advice.length) {

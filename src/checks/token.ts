@@ -46,6 +46,7 @@ export async function tokenCheck(deps: CheckDeps, input: CheckInput): Promise<Ch
       const timing = {
         tryInMinutes: Math.max(1, deps.settings.tokenPendingMinutes - minutes),
         overdueInMinutes: Math.max(0, deps.settings.tokenOverdueMinutes - minutes),
+        overdueAfterMinutes: deps.settings.tokenOverdueMinutes,
       };
       return minutes >= deps.settings.tokenOverdueMinutes
         ? { result: result('token', 'token.pending-overdue', 'fail', { ...data, ...timing }, lang) }

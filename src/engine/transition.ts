@@ -456,9 +456,7 @@ class Turn {
         this.say('first_code_note');
         return active ? this.repeat() : this.startFlow('code_rejected');
       case 'hello':
-        if (active) return this.repeat();
-        this.say('greeting');
-        return this.menu('menu_prompt');
+        return active ? this.repeat() : this.menu('menu_prompt');
       case 'thanks':
         this.say('welcome');
         if (active) return this.repeat();

@@ -22,6 +22,54 @@ export interface Catalogue {
   checkTitle: Record<'account' | 'token' | 'clock' | 'code' | 'network', string>;
   /** E-mail the bot sends to a person (the proof-of-identity code). */
   mail: Record<MailKey, string>;
+  /** What the Slack and Discord channels say outside a conversation's turns. */
+  channel: Record<ChannelKey, string>;
+  /** The diagnostic report in a staff voice: a line per outcome, with the facts, and labels. */
+  staff: Record<StaffKey, string>;
+  /** What staff should do about an outcome. */
+  staffAction: Partial<Record<CheckCode, string>>;
+}
+
+export type StaffKey =
+  | CheckCode
+  | 'clock.unmeasured-ntp'
+  | 'unknown'
+  | 'never'
+  | 'none'
+  | 'ref_ntp'
+  | 'ref_host'
+  | 'source_stated'
+  | 'source_typed'
+  | 'source_browser'
+  | 'source_codes'
+  | 'next_steps'
+  | 'run_again'
+  | 'show_transcript'
+  | 'open_ticket'
+  | 'heading';
+
+export type ChannelKey =
+  | 'refusal_slack'
+  | 'refusal_discord'
+  | 'home_title'
+  | 'home_intro'
+  | 'never_share'
+  | 'clock_button'
+  | 'one_moment'
+  | 'no_profile_email'
+  | 'not_an_ip'
+  | 'diagnose_usage'
+  | 'latest_conversation'
+  | 'no_conversation'
+  | 'ticket_opened'
+  | 'something_wrong'
+  | 'thread_opened'
+  | 'dm_sent'
+  | 'staff_ticket_note';
+
+/** 'sv' for a Swedish locale (sv, sv-SE, sv_FI), else 'en'. */
+export function langOfLocale(locale: string | undefined | null): Lang {
+  return locale && /^sv\b|^sv[-_]/i.test(locale) ? 'sv' : 'en';
 }
 
 export type MailKey = 'proof_subject' | 'proof_body' | 'where_web' | 'where_discord' | 'where_slack' | 'where_terminal' | 'where_other' | 'from_address';

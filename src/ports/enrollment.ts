@@ -6,6 +6,8 @@ export const Account = z.object({
   username: z.string().min(1),
   email: z.string(),
   status: z.enum(['active', 'expired', 'suspended']),
+  /** Optional (v1 extension): when the account (its project membership) ends. */
+  expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
 });
 export type Account = z.infer<typeof Account>;
 

@@ -5,6 +5,7 @@ import { LANGS } from '../i18n/catalogue.ts';
 import { messageTemplate } from '../engine/messages.ts';
 import type { FlowSet, Intents } from '../engine/schema.ts';
 import { NearestExamples, type Example } from './nearest-examples.ts';
+import type { Understanding } from '../ports/understanding.ts';
 
 export const topicLabel = (flow: string) => `topic:${flow}`;
 export const intentLabel = (name: string) => `intent:${name}`;
@@ -39,4 +40,10 @@ export function trainingExamples(flows: FlowSet, intents: Intents): Example[] {
 
 export function trainUnderstanding(flows: FlowSet, intents: Intents): NearestExamples {
   return new NearestExamples(trainingExamples(flows, intents));
+}
+
+/** An understanding trained the first time it is asked (for commands that rarely or never need it). */
+export function lazyUnderstanding(train: () => Understanding): Understanding {
+  let trained: Understanding | undefined;
+  return { rank: (text, allowed, limit) => (trained ??= train()).rank(text, allowed, limit) };
 }

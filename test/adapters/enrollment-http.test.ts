@@ -10,10 +10,19 @@ import { systemClock } from '../../src/ports/time.ts';
 import { makeDeps, recordingLogger } from '../helpers/fakes.ts';
 import { json, startHttpServer, type HttpPeer } from '../peers/http-server.ts';
 
-function client(baseUrl: string, options: { token?: string; timeoutMs?: number; retries?: number; cacheMs?: number } = {}) {
+function client(baseUrl: string, options: { token?: string; timeoutMs?: number; retries?: number; cacheMs?: number; budgetMs?: number } = {}) {
   const log = recordingLogger();
-  const guard = new UpstreamGuard({ maxConcurrent: 4, minTimeMs: 0, timeoutMs: 5000, cacheTtlMs: options.cacheMs ?? 0, clock: systemClock });
-  const http = new HttpEnrollment({ baseUrl, token: options.token ?? 't0k', guard, attemptTimeoutMs: options.timeoutMs ?? 300, retries: options.retries ?? 2, backoffMs: 10, log });
+  const guard = new UpstreamGuard({ maxConcurrent: 4, minTimeMs: 0, timeoutMs: 30_000, cacheTtlMs: options.cacheMs ?? 0, clock: systemClock });
+  const http = new HttpEnrollment({
+    baseUrl,
+    token: options.token ?? 't0k',
+    guard,
+    attemptTimeoutMs: options.timeoutMs ?? 300,
+    retries: options.retries ?? 2,
+    backoffMs: 10,
+    log,
+    ...(options.budgetMs ? { budgetMs: options.budgetMs } : {}),
+  });
   return { http, log, guard };
 }
 
@@ -26,11 +35,27 @@ describe('enrollment client against misbehaving upstreams', () => {
 
   it('a 500 is unavailable after retries with backoff, and logged with the reason', async () => {
     peer = await startHttpServer((_req, res) => json(res, 500, { error: 'boom' }));
-    const { http, log } = client(peer.url);
+    // A generous attempt limit: on a busy machine a 300 ms attempt can time out before it is even sent.
+    const { http, log } = client(peer.url, { timeoutMs: 5000 });
     const r = await http.getAccount('alice');
     expect(r).toMatchObject({ ok: false, reason: 'unavailable' });
     expect(peer.requests).toHaveLength(3);
     expect(log.lines.some((l) => l.level === 'warn' && String(l.fields?.detail).includes('HTTP 500'))).toBe(true);
+  });
+
+  it('retries never take a call past its time budget, whatever the attempts and backoff add up to', async () => {
+    peer = await startHttpServer(() => {
+      /* never answers */
+    });
+    // Five retries of 1 s each would take 6 s; the budget is 1.5 s.
+    const { http } = client(peer.url, { timeoutMs: 1000, retries: 5, budgetMs: 1500 });
+    const started = performance.now();
+    const r = await http.getAccount('alice');
+    const took = performance.now() - started;
+    expect(r).toMatchObject({ ok: false, reason: 'unavailable' });
+    expect(took).toBeLessThan(1500 + 1000);
+    // The second attempt got only what was left of the budget; no third one started.
+    expect(peer.requests.length).toBeLessThanOrEqual(2);
   });
 
   it('an endless or oversized answer is cut off and unavailable, never buffered', async () => {

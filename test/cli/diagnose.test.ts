@@ -56,12 +56,57 @@ describe('diagnose', () => {
     for (const c of report.checks) expect(['pass', 'warn', 'fail', 'unknown']).toContain(c.status);
   });
 
-  it('prints a readable report, in Swedish when asked, and finds accounts by e-mail', async () => {
-    const r = await runCli(['diagnose', '--user', 'carol@example.org', '--lang', 'sv'], env());
+  it('speaks to staff, with the facts on one screen and what to do; in Swedish when asked; finds accounts by e-mail', async () => {
+    const r = await runCli(['diagnose', '--user', 'carol@example.org'], env());
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Kontot carol finns och är aktivt/);
-    expect(r.stdout).toMatch(/✘ Token .* registrerades för 2 timmar sedan[\s\S]*\[token\.pending-overdue\]/);
-    expect(r.stdout).toMatch(/\? Klocka/);
+    expect(r.stdout).toMatch(/✔ Account +carol: active until 2027-06-30 23:59 UTC; e-mail carol@example\.org\./);
+    expect(r.stdout).toMatch(/✘ Token +carol's token tok-carol-1 was registered 2 hours ago \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\) and is still pending, past the limit of 30 minutes\./);
+    expect(r.stdout).toMatch(/Next steps:\n• Check the import job/);
+    expect(r.stdout).not.toMatch(/\bYour\b|contact support|I suggest/);
+    const sv = await runCli(['diagnose', '--user', 'carol@example.org', '--lang', 'sv'], env());
+    expect(sv.stdout).toMatch(/carol:s token tok-carol-1 registrerades för 2 timmar sedan/);
+    expect(sv.stdout).toMatch(/Nästa steg:\n• Kontrollera importjobbet/);
+  });
+
+  it('--for user gives the words for the person, to paste into a reply', async () => {
+    const r = await runCli(['diagnose', '--user', 'carol', '--for', 'user'], env());
+    expect(r.stdout).toMatch(/Your token was registered 2 hours ago and is still not active/);
+    expect((await runCli(['diagnose', '--user', 'carol', '--for', 'everyone'], env())).stderr).toMatch(/--for must be staff or user/);
+  });
+
+  it('says once that an account does not exist: no token line, no token advice', async () => {
+    for (const forWhom of ['staff', 'user']) {
+      const r = await runCli(['diagnose', '--user', 'nobody', '--for', forWhom], env());
+      expect(r.stdout).toMatch(/account\.missing/);
+      expect(r.stdout).not.toMatch(/token|Token|register a token|Register a token/);
+    }
+  });
+
+  it('without --device-time or --code, the clock line says what was measured: the server, not the device', async () => {
+    const r = await runCli(['diagnose', '--user', 'alice'], env());
+    expect(r.stdout).toMatch(/Clock +Device clock not measured \(give --device-time or --code\)\. (No NTP answer|This server's own clock is)/);
+    expect(r.stdout).not.toMatch(/\?\? I could not measure your device clock/);
+  });
+
+  it('--device-time is compared with the moment the command was given, not with when the checks ran', async () => {
+    // NTP never answers and diagnose waits for it: a comparison with the time the checks ran would be off by that wait.
+    const slow = env({ NTP_SERVERS: '127.0.0.1:9', NTP_TIMEOUT_MS: '4000' });
+    const device = new Date(Date.now() - 60_000).toISOString();
+    const r = await runCli(['diagnose', '--user', 'dave', '--device-time', device, '--json'], slow);
+    const clock = JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === 'clock');
+    expect(Math.abs(clock.data.offsetSeconds + 60)).toBeLessThanOrEqual(2);
+  });
+
+  it('takes HH:MM:SS as read off a phone; with --tz an offset of more than 7.5 minutes is measured too', async () => {
+    const stockholm = (ms: number) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Stockholm', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(ms);
+    // The NTP responder here is 90 s ahead of this host: true time is host time + 90 s.
+    const device = stockholm(Date.now() + 90_000 - 20 * 60_000);
+    const zoned = JSON.parse((await runCli(['diagnose', '--user', 'dave', '--device-time', device, '--tz', 'Europe/Stockholm', '--json'], env())).stdout);
+    expect(Math.abs(zoned.checks.find((c: { id: string }) => c.id === 'clock').data.offsetSeconds + 1200)).toBeLessThanOrEqual(2);
+    // Without the zone, 20 minutes behind is indistinguishable from 5 minutes behind in another zone.
+    const anyZone = JSON.parse((await runCli(['diagnose', '--user', 'dave', '--device-time', device, '--json'], env())).stdout);
+    expect(Math.abs(anyZone.checks.find((c: { id: string }) => c.id === 'clock').data.offsetSeconds + 300)).toBeLessThanOrEqual(2);
+    expect((await runCli(['diagnose', '--user', 'dave', '--device-time', device, '--tz', 'Mars/Olympus'], env())).stderr).toMatch(/--tz must be a time zone/);
   });
 
   it('says when the clock reference is the host, because no NTP server answered', async () => {

@@ -22,6 +22,8 @@ import { renderMessages, renderReport, safeText, type DiscordPayload } from './r
 import { clockLinkFor } from '../clock-link.ts';
 import { openStaffTicket } from '../staff-ticket.ts';
 import { Connection } from '../connection.ts';
+import { catalogues, render } from '../../i18n/index.ts';
+import { langOfLocale, type ChannelKey } from '../../i18n/catalogue.ts';
 
 export interface DiscordChannel {
   client: Client;
@@ -33,7 +35,10 @@ export interface DiscordChannel {
   stop(): Promise<void>;
 }
 
-const REFUSAL = 'Sorry, diagnostics are for the support team. If you need help with two-factor, use /2fa.';
+/** A channel text in the language of the person's Discord client. */
+function say(locale: string | undefined, key: ChannelKey, vars: Record<string, unknown> = {}): string {
+  return render(catalogues[langOfLocale(locale)].channel[key], vars);
+}
 
 export function createDiscordChannel(helpdesk: Helpdesk): DiscordChannel {
   const cfg = helpdesk.config;
@@ -103,29 +108,30 @@ export function createDiscordChannel(helpdesk: Helpdesk): DiscordChannel {
       const t = await i.channel.threads.create({ name: `2FA help: ${i.user.username}`.slice(0, 90), type: ChannelType.PrivateThread, invitable: false, autoArchiveDuration: 60 });
       await t.members.add(i.user.id);
       await sendAll(t.id, await turn(t.id, i.user.id, event));
-      await i.editReply({ content: `I've opened a private thread for us: <#${t.id}>`, allowedMentions: { parse: [] } });
+      await i.editReply({ content: say(i.locale, 'thread_opened', { thread: `<#${t.id}>` }), allowedMentions: { parse: [] } });
       return;
     }
     const dm = await i.user.createDM();
     await sendAll(dm.id, await turn(dm.id, i.user.id, event));
-    await i.editReply({ content: "I've sent you a direct message, so anything about your account stays between us.", allowedMentions: { parse: [] } });
+    await i.editReply({ content: say(i.locale, 'dm_sent'), allowedMentions: { parse: [] } });
   }
 
   async function diagnoseCommand(i: ChatInputCommandInteraction): Promise<void> {
     await i.deferReply({ flags: MessageFlags.Ephemeral });
     if (!isStaff(i)) {
-      await i.editReply({ content: REFUSAL, allowedMentions: { parse: [] } });
+      await i.editReply({ content: say(i.locale, 'refusal_discord'), allowedMentions: { parse: [] } });
       return;
     }
     const who = parseUsername(i.options.getString('user', true));
     const rawIp = i.options.getString('ip');
     const ip = rawIp ? parseIp(rawIp) : undefined;
     if (!who || (rawIp && !ip)) {
-      await i.editReply({ content: 'Usage: /2fa-diagnose user:<username or e-mail> ip:<address>', allowedMentions: { parse: [] } });
+      await i.editReply({ content: say(i.locale, 'diagnose_usage', { command: '/2fa-diagnose user:<username|email> ip:<address>' }), allowedMentions: { parse: [] } });
       return;
     }
-    const report = await helpdesk.diagnose({ user: who, ...(ip ? { ip } : {}) });
-    await i.editReply(renderReport(report, who, ip));
+    const lang = langOfLocale(i.locale);
+    const report = await helpdesk.diagnose({ user: who, lang, ...(ip ? { ip } : {}) });
+    await i.editReply(renderReport(report, who, ip, lang, { ...helpdesk.words }));
   }
 
   async function button(i: ButtonInteraction): Promise<void> {
@@ -141,7 +147,7 @@ export function createDiscordChannel(helpdesk: Helpdesk): DiscordChannel {
     if (i.customId.startsWith('diag:')) {
       const [, kind, key = ''] = i.customId.split(':');
       if (!isStaff(i)) {
-        await i.reply({ content: REFUSAL, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+        await i.reply({ content: say(i.locale, 'refusal_discord'), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
         return;
       }
       let value: { u?: unknown; ip?: unknown } = {};
@@ -155,13 +161,14 @@ export function createDiscordChannel(helpdesk: Helpdesk): DiscordChannel {
       if (!who) return;
       if (kind === 'rerun') {
         await i.deferUpdate();
-        await i.editReply(renderReport(await helpdesk.diagnose({ user: who, ...(ip ? { ip } : {}) }), who, ip));
+        const lang = langOfLocale(i.locale);
+        await i.editReply(renderReport(await helpdesk.diagnose({ user: who, lang, ...(ip ? { ip } : {}) }), who, ip, lang, { ...helpdesk.words }));
         return;
       }
       if (kind === 'ticket') {
         await i.deferReply({ flags: MessageFlags.Ephemeral });
         const reference = await openStaffTicket(helpdesk, { platform: 'discord', who, ...(ip ? { ip } : {}), staffId: i.user.id });
-        await i.editReply({ content: `Ticket ${reference} opened for ${safeText(who)}.`, allowedMentions: { parse: [] } });
+        await i.editReply({ content: say(i.locale, 'ticket_opened', { reference, who: safeText(who) }), allowedMentions: { parse: [] } });
       }
     }
   }
@@ -178,7 +185,7 @@ export function createDiscordChannel(helpdesk: Helpdesk): DiscordChannel {
     run().catch(async (err: unknown) => {
       log.error('discord interaction failed', { code: 'discord.error', err });
       if (interaction.isRepliable() && (interaction.deferred || interaction.replied)) {
-        await interaction.editReply({ content: 'Sorry, something went wrong. Try again, or use the support form.', allowedMentions: { parse: [] } }).catch(() => undefined);
+        await interaction.editReply({ content: say(interaction.locale, 'something_wrong', { support_url: cfg.SUPPORT_URL }), allowedMentions: { parse: [] } }).catch(() => undefined);
       }
     });
   });

@@ -5,6 +5,8 @@ import { ButtonStyle, ComponentType, escapeMarkdown } from 'discord.js';
 import type { Reply } from '../../engine/replies.ts';
 import { httpUrl } from '../http-url.ts';
 import type { DiagnosticReport } from '../../checks/diagnose.ts';
+import { catalogues, render, type Lang } from '../../i18n/index.ts';
+import { staffActions, staffLines } from '../../checks/staff-report.ts';
 
 const MARK = { pass: '✅', warn: '⚠️', fail: '❌', unknown: '❔' } as const;
 const LIMIT = 1900;
@@ -55,7 +57,7 @@ export function renderMessages(replies: Reply[], extra: { clockUrl?: string; clo
         break;
       case 'prompt':
         lines.push(safeText(r.text));
-        if (r.input === 'device_time' && extra.clockUrl) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label: extra.clockLabel ?? "Check my phone's clock", url: extra.clockUrl });
+        if (r.input === 'device_time' && extra.clockUrl) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label: extra.clockLabel ?? catalogues.en.channel.clock_button, url: extra.clockUrl });
         break;
       case 'finding':
         lines.push(`${MARK[r.status]} ${safeText(r.text)}`);
@@ -80,17 +82,20 @@ export function renderMessages(replies: Reply[], extra: { clockUrl?: string; clo
   return out;
 }
 
-export function renderReport(report: DiagnosticReport, who: string, ip: string | undefined): DiscordPayload {
-  const lines = [`**Diagnostics for ${safeText(report.subject.user)}**${report.subject.ip ? ` from ${safeText(report.subject.ip)}` : ''} — ${report.generatedAt}`];
-  for (const c of report.checks) lines.push(`${MARK[c.status]} **${c.id}** \`${c.code}\` ${safeText(c.summary)}`);
-  if (report.advice.length) lines.push('', ...report.advice.map((a) => `• ${safeText(a.text)}`));
+/** The staff report, in a staff voice, with what to do and buttons to act on it. */
+export function renderReport(report: DiagnosticReport, who: string, ip: string | undefined, lang: Lang, words: Record<string, string>): DiscordPayload {
+  const t = catalogues[lang].staff;
+  const lines = [`**${safeText(render(t.heading, { who: report.subject.user }))}**${report.subject.ip ? ` @ ${safeText(report.subject.ip)}` : ''} — ${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC`];
+  for (const { check, text } of staffLines(report, lang)) lines.push(`${MARK[check.status]} **${check.id}** ${safeText(text)} \`${check.code}\``);
+  const actions = staffActions(report, lang, words);
+  if (actions.length) lines.push('', t.next_steps, ...actions.map((a) => `• ${safeText(a)}`));
   const key = Buffer.from(JSON.stringify({ u: who, ...(ip ? { ip } : {}) })).toString('base64url');
   const id = (kind: string) => `diag:${kind}:${key}`.slice(0, 100);
   return {
     content: lines.join('\n').slice(0, LIMIT),
     components: rows([
-      { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Run again', custom_id: id('rerun') },
-      { type: ComponentType.Button, style: ButtonStyle.Success, label: 'Open a ticket', custom_id: id('ticket') },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, label: t.run_again, custom_id: id('rerun') },
+      { type: ComponentType.Button, style: ButtonStyle.Success, label: t.open_ticket, custom_id: id('ticket') },
     ]),
     allowedMentions: { parse: [] },
   };

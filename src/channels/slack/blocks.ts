@@ -4,6 +4,8 @@ import type { types } from '@slack/bolt';
 import type { Reply } from '../../engine/replies.ts';
 import { httpUrl } from '../http-url.ts';
 import type { DiagnosticReport } from '../../checks/diagnose.ts';
+import { staffActions, staffLines } from '../../checks/staff-report.ts';
+import { catalogues, render, type Lang } from '../../i18n/index.ts';
 
 type KnownBlock = types.KnownBlock;
 
@@ -87,24 +89,27 @@ export function renderBlocks(replies: Reply[], extra: { clockUrl?: string; clock
   return { blocks: blocks.slice(0, 50), text: escapeMrkdwn(plain.join(' ').slice(0, 300) || '…') };
 }
 
-/** The staff report: one block of findings, the advice, and buttons to act on it. */
-export function renderReport(report: DiagnosticReport, target: string, ip: string | undefined): Rendered {
-  const head = `*Diagnostics for ${escapeMrkdwn(report.subject.user)}*${report.subject.ip ? ` from ${escapeMrkdwn(report.subject.ip)}` : ''} — ${report.generatedAt}`;
-  const lines = report.checks.map((c) => `${MARK[c.status]} *${c.id}* \`${c.code}\` ${escapeMrkdwn(c.summary)}`);
+/** The staff report, in a staff voice: one block of findings with the facts, what to do, and buttons. */
+export function renderReport(report: DiagnosticReport, target: string, ip: string | undefined, lang: Lang, words: Record<string, string>): Rendered {
+  const t = catalogues[lang].staff;
+  const heading = render(t.heading, { who: report.subject.user });
+  const head = `*${escapeMrkdwn(heading)}*${report.subject.ip ? ` @ ${escapeMrkdwn(report.subject.ip)}` : ''} — ${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC`;
+  const lines = staffLines(report, lang).map(({ check, text }) => `${MARK[check.status]} *${check.id}* ${escapeMrkdwn(text)} \`${check.code}\``);
+  const actions = staffActions(report, lang, words);
   const value = JSON.stringify({ u: target, ...(ip ? { ip } : {}) });
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: head } },
     { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 2900) } },
   ];
-  if (report.advice.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: report.advice.map((a) => `• ${escapeMrkdwn(a.text)}`).join('\n').slice(0, 2900) }] });
+  if (actions.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: [escapeMrkdwn(t.next_steps), ...actions.map((a) => `• ${escapeMrkdwn(a)}`)].join('\n').slice(0, 2900) }] });
   blocks.push({
     type: 'actions',
     block_id: 'diagnose',
     elements: [
-      { type: 'button', action_id: 'diag:rerun', value, text: { type: 'plain_text', text: 'Run again' } },
-      { type: 'button', action_id: 'diag:transcript', value, text: { type: 'plain_text', text: 'Show transcript' } },
-      { type: 'button', action_id: 'diag:ticket', value, style: 'primary', text: { type: 'plain_text', text: 'Open a ticket' } },
+      { type: 'button', action_id: 'diag:rerun', value, text: { type: 'plain_text', text: t.run_again } },
+      { type: 'button', action_id: 'diag:transcript', value, text: { type: 'plain_text', text: t.show_transcript } },
+      { type: 'button', action_id: 'diag:ticket', value, style: 'primary', text: { type: 'plain_text', text: t.open_ticket } },
     ],
   });
-  return { blocks, text: `Diagnostics for ${escapeMrkdwn(report.subject.user)}` };
+  return { blocks, text: escapeMrkdwn(heading) };
 }

@@ -6,7 +6,8 @@ import Bottleneck from 'bottleneck';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
 import type { Helpdesk } from '../../main.ts';
 import type { EngineEvent } from '../../engine/transition.ts';
-import { catalogues } from '../../i18n/index.ts';
+import { catalogues, render, type Lang } from '../../i18n/index.ts';
+import { langOfLocale, type ChannelKey } from '../../i18n/catalogue.ts';
 import { parseIp, parseUsername } from '../../engine/input.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { escapeMrkdwn, renderBlocks, renderReport } from './blocks.ts';
@@ -49,7 +50,6 @@ function boltLogger(log: Logger): BoltLogger {
   };
 }
 
-const REFUSAL = 'Sorry, diagnostics are for the support team. If you need help with two-factor, send me a direct message or use /2fa.';
 
 export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChannelOptions = {}): Promise<SlackChannel> {
   const cfg = helpdesk.config;
@@ -95,20 +95,25 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
     },
   });
 
-  const emails = new Map<string, { email?: string; at: number }>();
-  async function emailOf(client: WebClient, user: string): Promise<string | undefined> {
-    const hit = emails.get(user);
-    if (hit && Date.now() - hit.at < 10 * 60_000) return hit.email;
+  const profiles = new Map<string, { email?: string; lang: Lang; at: number }>();
+  /** The person's verified e-mail (their identity here) and their Slack client's language. */
+  async function profileOf(client: WebClient, user: string): Promise<{ email?: string; lang: Lang }> {
+    const hit = profiles.get(user);
+    if (hit && Date.now() - hit.at < 10 * 60_000) return hit;
     try {
-      const info = await client.users.info({ user });
+      const info = await client.users.info({ user, include_locale: true });
       const email = info.user?.profile?.email?.toLowerCase();
-      emails.set(user, { ...(email ? { email } : {}), at: Date.now() });
-      return email;
+      const profile = { ...(email ? { email } : {}), lang: langOfLocale(info.user?.locale), at: Date.now() };
+      profiles.set(user, profile);
+      return profile;
     } catch (err) {
       log.warn('users.info failed; treating the person as unverified', { user, err });
-      return undefined;
+      return { lang: 'en' };
     }
   }
+  const emailOf = async (client: WebClient, user: string) => (await profileOf(client, user)).email;
+  const say = (lang: Lang, key: ChannelKey, vars: Record<string, unknown> = {}) =>
+    escapeMrkdwn(render(catalogues[lang].channel[key], { centre: cfg.CENTRE_NAME, command: cfg.SLACK_COMMAND, ...vars }));
 
   let staffGroup: { members: Set<string>; at: number } | undefined;
   async function isStaff(client: WebClient, user: string): Promise<boolean> {
@@ -259,21 +264,21 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
 
   app.event('app_home_opened', async ({ event, client }) => {
     if (event.tab && event.tab !== 'home') return;
-    const en = catalogues.en;
+    const { lang } = await profileOf(client, event.user);
     const topics = [...helpdesk.flows.values()].filter((f) => f.topic).sort((a, b) => a.order - b.order);
     await client.views.publish({
       user_id: event.user,
       view: {
         type: 'home',
         blocks: [
-          { type: 'header', text: { type: 'plain_text', text: `${cfg.CENTRE_NAME} two-factor helpdesk` } },
-          { type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(`${en.system.menu_prompt} Pick a topic, or send me a direct message in your own words (English or Swedish). ${cfg.SLACK_COMMAND} works anywhere.`) } },
+          { type: 'header', text: { type: 'plain_text', text: render(catalogues[lang].channel.home_title, { centre: cfg.CENTRE_NAME }) } },
+          { type: 'section', text: { type: 'mrkdwn', text: say(lang, 'home_intro') } },
           {
             type: 'actions',
             block_id: 'home-topics',
-            elements: topics.map((f) => ({ type: 'button' as const, action_id: `home-topic:${f.id}`, value: f.id, text: { type: 'plain_text' as const, text: f.title.en.slice(0, 75) } })),
+            elements: topics.map((f) => ({ type: 'button' as const, action_id: `home-topic:${f.id}`, value: f.id, text: { type: 'plain_text' as const, text: f.title[lang].slice(0, 75) } })),
           },
-          { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn('Never share your password, a code or a QR code, not even with support.') }] },
+          { type: 'context', elements: [{ type: 'mrkdwn', text: say(lang, 'never_share') }] },
         ],
       },
     });
@@ -321,45 +326,47 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
     });
   });
 
-  async function target(client: WebClient, raw: string): Promise<{ who?: string; ip?: string; problem?: string }> {
+  async function target(client: WebClient, raw: string, lang: Lang): Promise<{ who?: string; ip?: string; problem?: string }> {
     const [first = '', second] = raw.trim().split(/\s+/);
     const mention = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(first);
     const ip = second === undefined ? undefined : parseIp(second);
-    if (second !== undefined && !ip) return { problem: `"${escapeMrkdwn(second.slice(0, 60))}" is not an IP address.` };
+    if (second !== undefined && !ip) return { problem: say(lang, 'not_an_ip', { what: second.slice(0, 60) }) };
     if (mention?.[1]) {
       const email = await emailOf(client, mention[1]);
-      return email ? { who: email, ...(ip ? { ip } : {}) } : { problem: 'That Slack user has no e-mail address on their profile; give their username instead.' };
+      return email ? { who: email, ...(ip ? { ip } : {}) } : { problem: say(lang, 'no_profile_email') };
     }
     const who = parseUsername(first);
-    return who ? { who, ...(ip ? { ip } : {}) } : { problem: `Usage: ${cfg.SLACK_DIAGNOSE_COMMAND} @user|username|email [ip]` };
+    return who ? { who, ...(ip ? { ip } : {}) } : { problem: say(lang, 'diagnose_usage', { command: cfg.SLACK_DIAGNOSE_COMMAND }) };
   }
 
-  async function report(who: string, ip: string | undefined) {
-    const r = await helpdesk.diagnose({ user: who, ...(ip ? { ip } : {}) });
-    return { report: r, rendered: renderReport(r, who, ip) };
+  async function report(who: string, ip: string | undefined, lang: Lang) {
+    const r = await helpdesk.diagnose({ user: who, lang, ...(ip ? { ip } : {}) });
+    return { report: r, rendered: renderReport(r, who, ip, lang, { ...helpdesk.words }) };
   }
 
   app.command(cfg.SLACK_DIAGNOSE_COMMAND, async ({ ack, command, client, respond }) => {
     // Ack at once, the same way for everyone: whether the person is staff is decided afterwards.
-    await ack({ response_type: 'ephemeral', text: 'One moment…' });
+    await ack({ response_type: 'ephemeral', text: catalogues.en.channel.one_moment });
+    const { lang } = await profileOf(client, command.user_id);
     if (!(await isStaff(client, command.user_id))) {
-      await respond({ response_type: 'ephemeral', replace_original: true, text: REFUSAL });
+      await respond({ response_type: 'ephemeral', replace_original: true, text: say(lang, 'refusal_slack') });
       return;
     }
-    const t = await target(client, command.text);
+    const t = await target(client, command.text, lang);
     if (!t.who) {
-      await respond({ response_type: 'ephemeral', replace_original: true, text: t.problem ?? 'Usage?' });
+      await respond({ response_type: 'ephemeral', replace_original: true, text: t.problem ?? say(lang, 'diagnose_usage', { command: cfg.SLACK_DIAGNOSE_COMMAND }) });
       return;
     }
-    const { rendered } = await report(t.who, t.ip);
+    const { rendered } = await report(t.who, t.ip, lang);
     await respond({ response_type: 'ephemeral', replace_original: true, blocks: rendered.blocks, text: rendered.text });
   });
 
   app.action(/^diag:/, async ({ ack, body, action, client, respond }) => {
     await ack();
     const user = (body as { user: { id: string } }).user.id;
+    const { lang } = await profileOf(client, user);
     if (!(await isStaff(client, user))) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: REFUSAL });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: say(lang, 'refusal_slack') });
       return;
     }
     let value: { u?: unknown; ip?: unknown };
@@ -373,20 +380,20 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
     if (!who) return;
     const kind = (action as { action_id: string }).action_id;
     if (kind === 'diag:rerun') {
-      const { rendered } = await report(who, ip);
+      const { rendered } = await report(who, ip, lang);
       await respond({ response_type: 'ephemeral', replace_original: true, blocks: rendered.blocks, text: rendered.text });
       return;
     }
     if (kind === 'diag:transcript') {
       const conv = await helpdesk.store.latestAbout('slack:', who);
       const lines = conv ? helpdesk.runner.transcript(conv, 'en') : [];
-      const text = lines.length ? `Latest conversation with ${escapeMrkdwn(who)}:\n\`\`\`${escapeMrkdwn(lines.join('\n').slice(-2800))}\`\`\`` : `No conversation with ${escapeMrkdwn(who)} is stored.`;
+      const text = lines.length ? `${say(lang, 'latest_conversation', { who })}\n\`\`\`${escapeMrkdwn(lines.join('\n').slice(-2800))}\`\`\`` : say(lang, 'no_conversation', { who });
       await respond({ response_type: 'ephemeral', replace_original: false, text });
       return;
     }
     if (kind === 'diag:ticket') {
       const reference = await openStaffTicket(helpdesk, { platform: 'slack', who, ...(ip ? { ip } : {}), staffId: user });
-      await respond({ response_type: 'ephemeral', replace_original: false, text: `Ticket ${reference} opened for ${escapeMrkdwn(who)}.` });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: say(lang, 'ticket_opened', { reference, who }) });
     }
   });
 

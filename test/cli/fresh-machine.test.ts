@@ -1,0 +1,32 @@
+// What `npm test` does on a machine without the Debian peers the tests need: as an ordinary user
+// it stops at once with one line naming what is missing and the command that installs it.
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/cli.ts';
+
+describe('the test peers on a fresh machine', () => {
+  it('an ordinary user without them gets one line: what is missing, and the install command', () => {
+    // A PATH with a shell and nothing else: none of dnsmasq, chronyd, oathtool, chromium.
+    const bin = mkdtempSync(path.join(os.tmpdir(), '2fa-path-'));
+    symlinkSync('/bin/sh', path.join(bin, 'sh'));
+    const asRoot = process.getuid?.() === 0;
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/test-peers.js')], {
+      env: { PATH: bin },
+      encoding: 'utf8',
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^npm test: missing dnsmasq, chronyd, oathtool, chromium; install with: sudo apt-get update && sudo apt-get install -y --no-install-recommends dnsmasq-base chrony oathtool chromium/);
+  });
+
+  it('with every peer present it says nothing and lets the tests run', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/test-peers.js')], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+});
