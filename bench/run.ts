@@ -93,6 +93,40 @@ function engineBench() {
   return { turnsPerSecond: Math.round(turns / seconds), snapshotBytes: maxSize, turnsMeasured: turns };
 }
 
+/**
+ * How long the command takes to start, as staff run it: `--help`, and `diagnose` against loopback
+ * upstreams (the embedded demo backend, no NTP), compiled (dist/, what the bin runs) next to the
+ * TypeScript sources through tsx (how every command ran before).
+ */
+async function startupBench() {
+  const { spawnSync } = await import('node:child_process');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), '2fa-bench-start-'));
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, LOG_LEVEL: 'silent', NTP_SERVERS: '', DNS_SERVERS: '127.0.0.1:9' };
+  const viaTsx = (args: string[]) => [
+    '--import',
+    'tsx',
+    '--input-type=module',
+    '-e',
+    `const { main } = await import(${JSON.stringify(path.join(root, 'src/cli.ts'))}); process.exit(await main(${JSON.stringify(args)}));`,
+  ];
+  const time = (argv: string[]) => {
+    const runs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      spawnSync(process.execPath, argv, { cwd: root, env, stdio: 'ignore' });
+      runs.push(performance.now() - t0);
+    }
+    return round(quantile(runs, 0.5));
+  };
+  const diagnoseArgs = ['diagnose', '--user', 'alice'];
+  return {
+    helpCompiledMs: time([path.join(root, 'bin/2fa-helpdesk.js'), '--help']),
+    helpTsxMs: time(viaTsx(['--help'])),
+    diagnoseCompiledMs: time([path.join(root, 'bin/2fa-helpdesk.js'), ...diagnoseArgs]),
+    diagnoseTsxMs: time(viaTsx(diagnoseArgs)),
+  };
+}
+
 /** The understanding: training at start-up, one message's classification, and free-text engine turns. */
 function understandingBench() {
   const cases = loadCases(path.join(root, 'test/understanding/messages.yaml'));
@@ -395,6 +429,7 @@ async function discordBench() {
 
 const engine = engineBench();
 const understandingFigures = understandingBench();
+const startupFigures = await startupBench();
 const upstream = await upstreamBench();
 const webFigures = await webBench();
 const proofFigures = await proofBench();
@@ -403,6 +438,7 @@ const discordFigures = await discordBench();
 const figures = {
   engine: { ...engine, goalTurnsPerSecond: 20000, turnsRatioToGoal: round(engine.turnsPerSecond / 20000), goalSnapshotBytes: 2048, snapshotRatioToGoal: round(engine.snapshotBytes / 2048) },
   understanding: understandingFigures,
+  startup: startupFigures,
   diagnose: upstream,
   web: webFigures,
   proof: proofFigures,
@@ -416,6 +452,7 @@ if (asJson) {
     `engine: ${engine.turnsPerSecond} turns/s on one core (goal 20000, ${figures.engine.turnsRatioToGoal}x)`,
     `snapshot: ${engine.snapshotBytes} bytes after a full conversation (goal < 2048, ${figures.engine.snapshotRatioToGoal}x of it)`,
     `understanding: ${understandingFigures.examples} examples trained in ${understandingFigures.firstTrainingMs} ms at start-up (median ${understandingFigures.trainingMedianMs} ms; goal <= 1500), classification p50 ${understandingFigures.classifyP50Ms} ms, p99 ${understandingFigures.classifyP99Ms} ms (goal p99 <= 2), ${understandingFigures.freeTextTurnsPerSecond} free-text turns/s on one core (goal >= 5000, ${round(understandingFigures.freeTextTurnsPerSecond / 5000)}x); ${understandingFigures.accuracy} % right on ${understandingFigures.testMessages} labelled messages`,
+    `start-up (median of 5, wall): --help ${startupFigures.helpCompiledMs} ms compiled vs ${startupFigures.helpTsxMs} ms through tsx (goal <= 300); diagnose on loopback ${startupFigures.diagnoseCompiledMs} ms compiled vs ${startupFigures.diagnoseTsxMs} ms through tsx (goal <= 800)`,
     `diagnose: median ${upstream.diagnoseMedianMs} ms, p95 ${upstream.diagnoseP95Ms} ms (all upstreams on loopback)`,
     `burst: ${upstream.burst.diagnoses} diagnoses of ${upstream.burst.distinctUsers} users -> ${upstream.burst.enrollmentCalls} enrollment API calls (${upstream.burst.callsPerUser} per user, goal <= 2), ${upstream.burst.failed} failed, ${upstream.burst.totalMs} ms`,
     `clock check error vs a known device skew (NTP server 90 s off the host): max ${upstream.clockErrorMaxMs} ms, mean ${upstream.clockErrorMeanMs} ms`,
