@@ -132,6 +132,11 @@ const Env = z.object({
   METRICS_PORT: z.coerce.number({ error: 'a whole number from 0 to 65535' }).int('a whole number from 0 to 65535').min(0, 'a whole number from 0 to 65535').max(65535, 'a whole number from 0 to 65535').optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters (a bearer token for /metrics)').optional(),
+  // When people can expect an answer from support: "4h" (hours), "2d" (days) or "1wd" (working days).
+  SUPPORT_RESPONSE_TIME: z
+    .string()
+    .regex(/^\d{1,3}(h|d|wd)$/, 'a number and h, d or wd, like 4h, 2d or 1wd (working days)')
+    .default('1wd'),
   // A configured platform down for longer than this makes /healthz answer 503.
   CHANNEL_GRACE_SECONDS: int(1, 86400, 120),
   // New web conversations one client address may start in 10 minutes.

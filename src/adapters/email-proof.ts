@@ -82,7 +82,7 @@ export class EmailProof implements IdentityProof {
       this.o.log.warn('identity proof rate-limited for an account', { conversation: req.conversationId });
       return;
     }
-    this.o.codes.bind(req.conversationId, code, found.account.username);
+    this.o.codes.bind(req.conversationId, code, found.account.username, found.account.email);
     const m = catalogues[req.lang].mail;
     const where = m[`where_${req.channel}` as keyof typeof m] ?? m.where_other;
     const vars = {

@@ -22,14 +22,14 @@ export class SqliteProofCodes {
     private readonly clock: Clock,
   ) {
     db.exec(`CREATE TABLE IF NOT EXISTS proof_codes (conversation TEXT PRIMARY KEY, subject TEXT NOT NULL, hash TEXT NOT NULL,
-      expires_at INTEGER NOT NULL, tries INTEGER NOT NULL DEFAULT 0)`);
+      expires_at INTEGER NOT NULL, tries INTEGER NOT NULL DEFAULT 0, email TEXT)`);
     this.stmts = {
       put: db.prepare(`INSERT INTO proof_codes (conversation, subject, hash, expires_at, tries) VALUES (?, ?, ?, ?, 0)
         ON CONFLICT(conversation) DO UPDATE SET subject = excluded.subject, hash = excluded.hash, expires_at = excluded.expires_at, tries = 0`),
-      get: db.prepare<[string], { subject: string; hash: string; expires_at: number; tries: number }>(
-        'SELECT subject, hash, expires_at, tries FROM proof_codes WHERE conversation = ?',
+      get: db.prepare<[string], { subject: string; hash: string; expires_at: number; tries: number; email: string | null }>(
+        'SELECT subject, hash, expires_at, tries, email FROM proof_codes WHERE conversation = ?',
       ),
-      bind: db.prepare('UPDATE proof_codes SET subject = ? WHERE conversation = ? AND hash = ?'),
+      bind: db.prepare('UPDATE proof_codes SET subject = ?, email = ? WHERE conversation = ? AND hash = ?'),
       tried: db.prepare('UPDATE proof_codes SET tries = tries + 1 WHERE conversation = ?'),
       remove: db.prepare('DELETE FROM proof_codes WHERE conversation = ?'),
       sweep: db.prepare('DELETE FROM proof_codes WHERE expires_at < ?'),
@@ -53,8 +53,8 @@ export class SqliteProofCodes {
   }
 
   /** The code was mailed to `subject`'s address (only if it is still the conversation's current code). */
-  bind(conversationId: string, code: string, subject: string): void {
-    this.stmts.bind.run(subject, conversationId, this.hash(conversationId, code).toString('base64url'));
+  bind(conversationId: string, code: string, subject: string, email: string): void {
+    this.stmts.bind.run(subject, email, conversationId, this.hash(conversationId, code).toString('base64url'));
   }
 
   confirm(conversationId: string, code: string): ProofConfirmation {
@@ -67,7 +67,7 @@ export class SqliteProofCodes {
     const want = Buffer.from(row.hash, 'base64url');
     if (row.subject && timingSafeEqual(want, this.hash(conversationId, code))) {
       this.stmts.remove.run(conversationId);
-      return { ok: true, user: row.subject };
+      return { ok: true, user: row.subject, ...(row.email ? { email: row.email } : {}) };
     }
     if (row.tries + 1 >= PROOF_MAX_TRIES) {
       this.stmts.remove.run(conversationId);

@@ -14,6 +14,7 @@ export function ticketText(reference: string, t: Ticket): string {
     `Language: ${t.lang}`,
     `Conversation: ${t.conversationId}`,
     `Created: ${t.createdAt}`,
+    ...(t.relatesTo ? [`Follow-up to: ${t.relatesTo}`] : []),
   ];
   if (t.note) lines.push('', 'What happened:', t.note);
   if (t.findings.length) {
@@ -38,6 +39,7 @@ export class MailTicketDelivery implements TicketDelivery {
       subject: `${t.urgent ? '[URGENT] ' : ''}${this.centre} 2FA helpdesk ${reference}: ${t.subject.user ?? 'unknown user'}`,
       text: ticketText(reference, t),
       messageId: `<${reference}@2fa-helpdesk>`,
+      ...(t.relatesTo ? { inReplyTo: `<${t.relatesTo}@2fa-helpdesk>` } : {}),
       attachments: [
         { filename: `${reference}-transcript.txt`, content: `${t.transcript.join('\n')}\n`, contentType: 'text/plain; charset=utf-8' },
         { filename: `${reference}-report.json`, content: JSON.stringify({ reference, findings: t.findings }, null, 2), contentType: 'application/json' },

@@ -8,7 +8,8 @@ export interface Choice {
 }
 
 export type Reply =
-  | { kind: 'text'; text: string; notice?: boolean }
+  /** `topic`: the title of the topic just started, a heading rather than something the bot asks. */
+  | { kind: 'text'; text: string; notice?: boolean; topic?: boolean }
   | { kind: 'choices'; prompt: string; choices: Choice[] }
   | { kind: 'prompt'; text: string; input: InputKind }
   | { kind: 'finding'; check: string; status: CheckStatus; code: string; text: string }

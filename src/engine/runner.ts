@@ -178,7 +178,7 @@ export class ConversationRunner {
     if (effect.type === 'confirm-proof') {
       if (!this.deps.identity) throw new HelpdeskError('engine.fault', 'this channel needs a proof of identity, but none is configured');
       const r = await this.deps.identity.confirm(s.id, effect.code);
-      return r.ok ? { type: 'proven', user: r.user, how: 'email' } : { type: 'proof-failed', reason: r.reason };
+      return r.ok ? { type: 'proven', user: r.user, how: 'email', ...(r.email ? { email: r.email } : {}) } : { type: 'proof-failed', reason: r.reason };
     }
     if (effect.type === 'check') {
       if (options.onProgress) {

@@ -49,7 +49,7 @@ export type EngineEvent =
   /** A proof-of-identity link was sent (or, for an unknown name, silently not: the answer is the same). */
   | { type: 'proof-sent' }
   /** The person typed the code mailed to the account: they are `user`. */
-  | { type: 'proven'; user: string; how: string }
+  | { type: 'proven'; user: string; how: string; email?: string }
   /** The code typed was not the one mailed (or it expired, or too many wrong tries burnt it). */
   | { type: 'proof-failed'; reason: 'wrong' | 'expired' | 'none' | 'locked' }
   /** The phone's clock, measured by the browser against the server's reference time. */
@@ -201,7 +201,7 @@ class Turn {
     this.s.status = 'active';
     this.s.flow = flow.id;
     this.s.vars = {};
-    this.replies.push({ kind: 'text', text: flow.title[this.lang] });
+    this.replies.push({ kind: 'text', text: flow.title[this.lang], topic: true });
     this.log('b', `flow:${flow.id}`);
     this.enter(flow.start);
   }
@@ -514,9 +514,10 @@ class Turn {
     this.say('proof_sent');
   }
 
-  onProven(user: string, how: string): void {
+  onProven(user: string, how: string, email?: string): void {
     this.s.subject.user = user;
     this.s.subject.identity = how;
+    if (email) this.s.subject.email = email;
     delete this.s.vars.proofFor;
     this.say('proven', { user });
     const step = this.currentStep();
@@ -550,6 +551,8 @@ class Turn {
     const key: SystemKey = ticket ? (urgent ? 'escalated_urgent' : 'escalated') : 'escalation_failed';
     this.replies.push({ kind: 'handover', ticket, urgent, text: this.sys(key, { ticket }) });
     this.log('b', `sys:${key}${ticket ? `:${ticket}` : ''}`);
+    // The support form links a later message to this ticket instead of opening a second one.
+    if (ticket) this.s.vars.ticket = ticket;
     this.s.status = 'ended';
     this.s.flow = null;
     this.s.step = null;
@@ -602,7 +605,7 @@ export function transition(env: EngineEnv, snapshot: Snapshot, event: EngineEven
       turn.onProofSent();
       break;
     case 'proven':
-      turn.onProven(event.user, event.how);
+      turn.onProven(event.user, event.how, event.email);
       break;
     case 'proof-failed':
       turn.onProofFailed(event.reason);

@@ -28,7 +28,37 @@ export interface Catalogue {
   staff: Record<StaffKey, string>;
   /** What staff should do about an outcome. */
   staffAction: Partial<Record<CheckCode, string>>;
+  /** The web channel's server-rendered pages (support form, thanks, clock check, bad link). */
+  web: Record<WebKey, string>;
 }
+
+export type WebKey =
+  | 'network_note'
+  | 'support_title'
+  | 'support_intro'
+  | 'name'
+  | 'email'
+  | 'username'
+  | 'what'
+  | 'attached_conversation'
+  | 'attached_findings'
+  | 'existing_ticket'
+  | 'response_time'
+  | 'submit'
+  | 'thanks'
+  | 'reference'
+  | 'back_to_chat'
+  | 'bad_link'
+  | 'form_expired'
+  | 'check_field'
+  | 'clock_title'
+  | 'clock_measuring'
+  | 'clock_done'
+  | 'clock_measured_ntp'
+  | 'clock_measured_host'
+  | 'unit_h'
+  | 'unit_d'
+  | 'unit_wd';
 
 export type StaffKey =
   | CheckCode

@@ -15,7 +15,8 @@ export interface ProofRequest {
 }
 
 export type ProofConfirmation =
-  | { ok: true; user: string }
+  /** `email`: the address the code was mailed to, which the person has just shown they read. */
+  | { ok: true; user: string; email?: string }
   | { ok: false; reason: 'wrong' | 'expired' | 'none' | 'locked' };
 
 export interface IdentityProof {

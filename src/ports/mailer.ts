@@ -5,6 +5,8 @@ export interface Mail {
   text: string;
   /** A stable id, so a message sent twice after a crash is recognisably the same one. */
   messageId?: string;
+  /** The Message-ID this mail follows up, so mail clients thread it with the earlier one. */
+  inReplyTo?: string;
   attachments?: Array<{ filename: string; content: string; contentType: string }>;
 }
 

@@ -7,6 +7,8 @@ export interface Ticket {
   lang: 'en' | 'sv';
   subject: { user?: string; email?: string; ip?: string; identity?: string };
   note?: string;
+  /** An earlier ticket this one follows up (the support form after an automatic hand-over). */
+  relatesTo?: string;
   transcript: string[];
   findings: CheckResult[];
   createdAt: string;

@@ -19,7 +19,8 @@ let w: WebApp;
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   smtp = await startSmtpServer();
-  w = await startWebApp({ SMTP_URL: smtp.url, DNS_SERVERS: '127.0.0.1:9' });
+  // A public address a phone could reach (the tests open its paths on the local server).
+  w = await startWebApp({ SMTP_URL: smtp.url, DNS_SERVERS: '127.0.0.1:9', PUBLIC_URL: 'http://helpdesk.example.org' });
   browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
@@ -102,7 +103,7 @@ describe('the support page in Chromium', () => {
     await page.getByLabel('Your name').fill('Grace Hopper');
     await page.getByLabel('Your e-mail address').fill('grace@example.org');
     await page.getByLabel('What happened?').fill('My codes stopped working after a trip. <b>bold?</b>');
-    await expect(page.getByText(/Our conversation \(\d+ messages\) and 1 findings will be attached/).isVisible()).resolves.toBe(true);
+    await expect(page.getByText(/Our conversation \(\d+ messages\) and the results of my checks will be attached/).isVisible()).resolves.toBe(true);
     await page.getByRole('button', { name: 'Send to support' }).click();
     await page.locator('#reference, .error').first().waitFor();
     if (await page.locator('.error').count()) throw new Error(await page.locator('.card').innerText());

@@ -94,6 +94,13 @@ describe('web chat API', () => {
     expect(r.replies.some((x) => x.kind === 'clock' && /\/c\//.test(String(x.url)) && String(x.qr).startsWith('data:image/png;base64,'))).toBe(true);
   });
 
+  it('says the network check looked at the browser\'s own address, and how to check the computer one logs in from', async () => {
+    const c = new ChatClient(w.url);
+    const res = await c.post('/api/chat', { event: { type: 'choice', id: 'need_two_factor' }, lang: 'en' }, { 'x-forwarded-for': '192.0.2.20' });
+    const text = ((await res.json()) as { replies: Array<{ text?: string }> }).replies.map((r) => r.text ?? '').join('\n');
+    expect(text).toMatch(/192\.0\.2\.20[\s\S]*That was the address of this browser\. To check the computer you log in from, open http:\/\/localhost:\d+\/ip on it/);
+  });
+
   it('knows the address the request came from: the network flow needs no typing', async () => {
     const c = new ChatClient(w.url);
     const r = await c.say({ type: 'choice', id: 'need_two_factor' });
@@ -220,6 +227,40 @@ describe('support form and hand-over', () => {
     expect(report.findings[0]).toMatchObject({ id: 'network', code: 'network.private' });
     await new Promise((r) => setTimeout(r, 200));
     expect(hooked.find((h) => (h as { reference: string }).reference === reference)).toMatchObject({ subject: { email: 'ada@example.org' } });
+  });
+
+  it('the form: a proven person\'s e-mail filled in, the way back to the chat, when to expect an answer, and a follow-up linked to the ticket already open', async () => {
+    const c = new ChatClient(w.url);
+    await c.say({ type: 'choice', id: 'human' });
+    await c.say({ type: 'text', text: 'frank' });
+    const code = await proofCode('frank@example.org');
+    expect((await c.say({ type: 'text', text: code })).text).toMatch(/verified as frank/);
+    const handed = await c.say({ type: 'text', text: 'Nothing works' });
+    const first = /HD-[A-Z0-9]{6}/.exec(handed.text)?.[0] as string;
+    expect(first).toBeDefined();
+    const page = await (await fetch(`${w.url}/support`, { headers: { cookie: c.cookie } })).text();
+    expect(page).toMatch(/id="email"[^>]*value="frank@example\.org"/);
+    expect(page).toMatch(/id="username"[^>]*value="frank"/);
+    expect(page).toMatch(/href="\/\?lang=en"[^>]*>← Back to the chat/);
+    expect(page).toContain('Support usually answers within 1 working day, by e-mail.');
+    expect(page).toContain(`You already have a ticket, ${first}. What you send here is added to it`);
+    expect(page).not.toMatch(/\b0 findings/);
+    const sv = await (await fetch(`${w.url}/support?lang=sv`, { headers: { cookie: c.cookie } })).text();
+    expect(sv).toContain('Supporten svarar oftast inom 1 arbetsdag, via e-post.');
+    const res = await submit(c, { csrf: await formToken(c), name: 'Frank', email: 'frank@example.org', username: 'frank', what: 'Still nothing' });
+    const second = /id="reference">(HD-[A-Z0-9]{6})</.exec(await res.text())?.[1] as string;
+    const mail = await smtp.waitFor((m) => (m.subject ?? '').includes(second));
+    expect(mail.text).toContain(`Follow-up to: ${first}`);
+    expect(mail.inReplyTo).toBe(`<${first}@2fa-helpdesk>`);
+  });
+
+  it('a person who only typed a name gets nothing filled in that they have not proved', async () => {
+    const c = new ChatClient(w.url);
+    await c.say({ type: 'choice', id: 'code_rejected' });
+    await c.say({ type: 'text', text: 'erin' });
+    const page = await (await fetch(`${w.url}/support`, { headers: { cookie: c.cookie } })).text();
+    expect(page).toMatch(/id="email"[^>]*value=""/);
+    expect(page).toMatch(/id="username"[^>]*value=""/);
   });
 
   it('refuses a form without its token, and escapes what it shows back', async () => {

@@ -2,6 +2,7 @@
 // the demo backend, a dns2 server and an NTP responder running 90 s fast.
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseEnv, runCli, tempDataDir, ROOT } from '../helpers/cli.ts';
 import { SECRETS } from '../helpers/fakes.ts';
@@ -89,23 +90,32 @@ describe('diagnose', () => {
   });
 
   it('--device-time is compared with the moment the command was given, not with when the checks ran', async () => {
-    // NTP never answers and diagnose waits for it: a comparison with the time the checks ran would be off by that wait.
-    const slow = env({ NTP_SERVERS: '127.0.0.1:9', NTP_TIMEOUT_MS: '4000' });
-    const device = new Date(Date.now() - 60_000).toISOString();
-    const r = await runCli(['diagnose', '--user', 'dave', '--device-time', device, '--json'], slow);
-    const clock = JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === 'clock');
-    expect(Math.abs(clock.data.offsetSeconds + 60)).toBeLessThanOrEqual(2);
-  });
+    // An NTP server that takes packets and never answers: diagnose waits NTP_TIMEOUT_MS for it, so a
+    // comparison with the moment the checks ran would be off by at least those 10 s.
+    const silent = createSocket('udp4');
+    await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
+    try {
+      const slow = env({ NTP_SERVERS: `127.0.0.1:${silent.address().port}`, NTP_TIMEOUT_MS: '10000' });
+      const device = new Date(Date.now() - 60_000).toISOString();
+      const r = await runCli(['diagnose', '--user', 'dave', '--device-time', device, '--json'], slow);
+      const clock = JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === 'clock');
+      // What is left is the time to start the process: seconds at most, even on a busy machine.
+      expect(Math.abs(clock.data.offsetSeconds + 60)).toBeLessThanOrEqual(5);
+    } finally {
+      silent.close();
+    }
+  }, 40_000);
 
   it('takes HH:MM:SS as read off a phone; with --tz an offset of more than 7.5 minutes is measured too', async () => {
     const stockholm = (ms: number) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Stockholm', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(ms);
     // The NTP responder here is 90 s ahead of this host: true time is host time + 90 s.
     const device = stockholm(Date.now() + 90_000 - 20 * 60_000);
     const zoned = JSON.parse((await runCli(['diagnose', '--user', 'dave', '--device-time', device, '--tz', 'Europe/Stockholm', '--json'], env())).stdout);
-    expect(Math.abs(zoned.checks.find((c: { id: string }) => c.id === 'clock').data.offsetSeconds + 1200)).toBeLessThanOrEqual(2);
+    // Within seconds (process start, a time read to the second) of 20 minutes; the zone-less reading is 15 minutes away.
+    expect(Math.abs(zoned.checks.find((c: { id: string }) => c.id === 'clock').data.offsetSeconds + 1200)).toBeLessThanOrEqual(5);
     // Without the zone, 20 minutes behind is indistinguishable from 5 minutes behind in another zone.
     const anyZone = JSON.parse((await runCli(['diagnose', '--user', 'dave', '--device-time', device, '--json'], env())).stdout);
-    expect(Math.abs(anyZone.checks.find((c: { id: string }) => c.id === 'clock').data.offsetSeconds + 300)).toBeLessThanOrEqual(2);
+    expect(Math.abs(anyZone.checks.find((c: { id: string }) => c.id === 'clock').data.offsetSeconds + 300)).toBeLessThanOrEqual(5);
     expect((await runCli(['diagnose', '--user', 'dave', '--device-time', device, '--tz', 'Mars/Olympus'], env())).stderr).toMatch(/--tz must be a time zone/);
   });
 

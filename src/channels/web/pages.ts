@@ -1,42 +1,12 @@
-// Server-rendered pages (support form, results, link landings). Every value passes escapeHtml.
+// Server-rendered pages (support form, thanks, bad link). Every value passes escapeHtml; every
+// word comes from the catalogues.
 import { escapeHtml as e } from './http.ts';
-import type { Lang } from '../../i18n/index.ts';
+import { catalogues, render, type Lang } from '../../i18n/index.ts';
 
 const layout = (lang: Lang, title: string, body: string) => `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(title)}</title><link rel="stylesheet" href="/static/app.css"></head>
-<body><main><div class="card">${body}</div></main></body></html>`;
-
-const T = {
-  en: {
-    supportTitle: 'Support form',
-    intro: 'Tell us what happened. Never include your password, a code or a QR code.',
-    name: 'Your name',
-    email: 'Your e-mail address',
-    username: 'Your username (if you have one)',
-    what: 'What happened?',
-    attached: (n: number, f: number) => `Our conversation (${n} messages) and ${f} findings will be attached.`,
-    submit: 'Send to support',
-    thanks: 'Thank you. Your message has reached the support team.',
-    reference: 'Your reference',
-    backToChat: 'Back to the chat',
-    badLink: 'This link is not valid: it may have expired or been used already. Ask the chat for a new one.',
-  },
-  sv: {
-    supportTitle: 'Supportformulär',
-    intro: 'Berätta vad som hände. Skriv aldrig ditt lösenord, en kod eller en QR-kod.',
-    name: 'Ditt namn',
-    email: 'Din e-postadress',
-    username: 'Ditt användarnamn (om du har ett)',
-    what: 'Vad hände?',
-    attached: (n: number, f: number) => `Vårt samtal (${n} meddelanden) och ${f} resultat bifogas.`,
-    submit: 'Skicka till supporten',
-    thanks: 'Tack. Ditt meddelande har nått supporten.',
-    reference: 'Ditt referensnummer',
-    backToChat: 'Tillbaka till chatten',
-    badLink: 'Länken är inte giltig: den kan ha gått ut eller redan använts. Be chatten om en ny.',
-  },
-};
+<body class="page"><main><div class="card">${body}</div></main></body></html>`;
 
 export interface SupportPrefill {
   name: string;
@@ -45,33 +15,59 @@ export interface SupportPrefill {
   what: string;
   messages: number;
   findings: number;
+  /** A ticket the conversation already has: this form adds to it. */
+  ticket?: string;
 }
 
-export function supportPage(lang: Lang, centre: string, csrf: string, v: SupportPrefill, errors: string[] = []): string {
-  const t = T[lang];
+/** "1wd" → "1 working day" in the person's language (singular for 1). */
+export function responseTime(setting: string, lang: Lang): string {
+  const m = /^(\d+)(h|d|wd)$/.exec(setting);
+  if (!m) return setting;
+  const n = Number(m[1]);
+  const t = catalogues[lang].web;
+  const plural = render(t[`unit_${m[2] as 'h' | 'd' | 'wd'}`], { n });
+  if (n !== 1) return plural;
+  const one: Record<Lang, Record<string, string>> = {
+    en: { h: '1 hour', d: '1 day', wd: '1 working day' },
+    sv: { h: '1 timme', d: '1 dag', wd: '1 arbetsdag' },
+  };
+  return one[lang][m[2] as string] ?? plural;
+}
+
+export function supportPage(lang: Lang, centre: string, csrf: string, v: SupportPrefill, errors: string[] = [], response?: string): string {
+  const t = catalogues[lang].web;
+  const attached = v.findings > 0 ? render(t.attached_findings, { messages: v.messages, findings: v.findings }) : v.messages > 0 ? render(t.attached_conversation, { messages: v.messages }) : '';
   return layout(
     lang,
-    `${centre}: ${t.supportTitle}`,
-    `<h1>${e(centre)}: ${e(t.supportTitle)}</h1>
-<p>${e(t.intro)}</p>
+    `${centre}: ${t.support_title}`,
+    `<p><a href="/?lang=${lang}" class="back">← ${e(t.back_to_chat)}</a></p>
+<h1>${e(centre)}: ${e(t.support_title)}</h1>
+<p>${e(t.support_intro)}</p>
+${v.ticket ? `<p class="note" id="existing-ticket">${e(render(t.existing_ticket, { ticket: v.ticket }))}</p>` : ''}
 ${errors.map((x) => `<p class="error" role="alert">${e(x)}</p>`).join('\n')}
 <form class="support" method="post" action="/support?lang=${lang}">
 <input type="hidden" name="csrf" value="${e(csrf)}">
-<label for="name">${e(t.name)}</label><input id="name" name="name" maxlength="200" required value="${e(v.name)}">
-<label for="email">${e(t.email)}</label><input id="email" name="email" type="email" maxlength="254" required value="${e(v.email)}">
-<label for="username">${e(t.username)}</label><input id="username" name="username" maxlength="64" value="${e(v.username)}">
+<label for="name">${e(t.name)}</label><input id="name" name="name" maxlength="200" required autocomplete="name" value="${e(v.name)}">
+<label for="email">${e(t.email)}</label><input id="email" name="email" type="email" maxlength="254" required autocomplete="email" value="${e(v.email)}">
+<label for="username">${e(t.username)}</label><input id="username" name="username" maxlength="64" autocomplete="username" value="${e(v.username)}">
 <label for="what">${e(t.what)}</label><textarea id="what" name="what" maxlength="4000" required>${e(v.what)}</textarea>
-<p>${e(t.attached(v.messages, v.findings))}</p>
+${attached ? `<p>${e(attached)}</p>` : ''}
+${response ? `<p id="response-time">${e(render(t.response_time, { time: response }))}</p>` : ''}
 <button type="submit">${e(t.submit)}</button>
 </form>`,
   );
 }
 
-export function thanksPage(lang: Lang, reference: string): string {
-  const t = T[lang];
-  return layout(lang, t.thanks, `<p>${e(t.thanks)}</p><p>${e(t.reference)}: <strong id="reference">${e(reference)}</strong></p><p><a href="/">${e(t.backToChat)}</a></p>`);
+export function thanksPage(lang: Lang, reference: string, response?: string): string {
+  const t = catalogues[lang].web;
+  return layout(
+    lang,
+    t.thanks,
+    `<p>${e(t.thanks)}</p><p>${e(t.reference)}: <strong id="reference">${e(reference)}</strong></p>${response ? `<p>${e(render(t.response_time, { time: response }))}</p>` : ''}<p><a href="/?lang=${lang}">${e(t.back_to_chat)}</a></p>`,
+  );
 }
 
 export function badLinkPage(lang: Lang): string {
-  return layout(lang, T[lang].badLink, `<p class="error">${e(T[lang].badLink)}</p><p><a href="/">${e(T[lang].backToChat)}</a></p>`);
+  const t = catalogues[lang].web;
+  return layout(lang, t.bad_link, `<p class="error">${e(t.bad_link)}</p><p><a href="/?lang=${lang}">${e(t.back_to_chat)}</a></p>`);
 }

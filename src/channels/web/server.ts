@@ -19,7 +19,7 @@ import { clockLinkUrl } from '../clock-link.ts';
 import { escapeHtml as escape, HttpError, readBody, readJson, send, sendJson, sendText } from './http.ts';
 import { Sessions } from './session.ts';
 import { unhealthy, type Connection, type ConnectionStatus } from '../connection.ts';
-import { badLinkPage, supportPage, thanksPage } from './pages.ts';
+import { badLinkPage, responseTime as responseTimeWords, supportPage, thanksPage } from './pages.ts';
 
 const STATIC = path.join(import.meta.dirname, 'static');
 const read = (f: string) => readFileSync(path.join(STATIC, f), 'utf8');
@@ -31,7 +31,8 @@ export interface WebServer {
 }
 
 /** What the browser gets: the engine's replies, with QR codes drawn and clock links added. */
-export type WebReply = Reply | { kind: 'clock'; url: string; qr: string } | { kind: 'image'; format: 'qr'; data: string; alt: string; url: string; qr: string };
+/** `local`: the link points at this computer only (PUBLIC_URL is loopback), so no phone can open it. */
+export type WebReply = Reply | { kind: 'clock'; url: string; qr: string; local: boolean } | { kind: 'image'; format: 'qr'; data: string; alt: string; url: string; qr: string };
 
 const ChatBody = z.object({
   event: z.discriminatedUnion('type', [
@@ -88,6 +89,9 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
 
   const conversationOf = (sessionId: string) => `web:${sessionId}`;
   const ownOrigin = new URL(cfg.PUBLIC_URL).origin;
+  const publicHost = new URL(cfg.PUBLIC_URL).hostname.replace(/^\[|\]$/g, '');
+  const loopbackUrl = publicHost === 'localhost' || publicHost.endsWith('.localhost') || /^127\./.test(publicHost) || publicHost === '::1';
+  const responseTime = (lang: Lang) => responseTimeWords(cfg.SUPPORT_RESPONSE_TIME, lang);
 
   function sameOrigin(req: IncomingMessage): boolean {
     const origin = req.headers.origin;
@@ -96,9 +100,14 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     return origin === ownOrigin || (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`));
   }
 
-  async function toWeb(conversationId: string, replies: Reply[]): Promise<WebReply[]> {
+  async function toWeb(conversationId: string, replies: Reply[], lang: Lang = 'en'): Promise<WebReply[]> {
     const out: WebReply[] = [];
     for (const r of replies) {
+      if (r.kind === 'finding' && r.check === 'network' && r.code !== 'network.private') {
+        // The web page checks the browser's own address: say so, and how to check another computer.
+        out.push(r, { kind: 'text', text: render(catalogues[lang].web.network_note, { ...app.words }) });
+        continue;
+      }
       if (r.kind === 'image') {
         out.push({ ...r, url: r.data, qr: await QRCode.toDataURL(r.data, { margin: 1, width: 200 }) });
         continue;
@@ -106,7 +115,7 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
       out.push(r);
       if (r.kind === 'prompt' && r.input === 'device_time') {
         const url = clockLinkUrl(app, conversationId);
-        out.push({ kind: 'clock', url, qr: await QRCode.toDataURL(url, { margin: 1, width: 200 }) });
+        out.push({ kind: 'clock', url, qr: await QRCode.toDataURL(url, { margin: 1, width: 200 }), local: loopbackUrl });
       }
     }
     return out;
@@ -145,7 +154,7 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     // Anything that arrived out of band before this turn comes first.
     const pending = outbox.get(id) ?? [];
     outbox.delete(id);
-    const replies = [...pending, ...(await toWeb(id, result.replies))];
+    const replies = [...pending, ...(await toWeb(id, result.replies, result.snapshot.lang))];
     sendJson(res, 200, { replies, conversation: { status: result.snapshot.status, lang: result.snapshot.lang } }, session.setCookie ? { 'set-cookie': session.setCookie } : {});
   }
 
@@ -164,20 +173,20 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     }
     const { result } = await app.checks.run('clock', { lang, deviceMeasured: measured });
     const advice = catalogues[lang].advice[result.code];
+    const words = catalogues[lang].web;
     sendJson(res, 200, {
       code: result.code,
       summary: result.summary,
       offsetMs: Math.round(measured.offsetMs),
       errorMs: Math.round(measured.errorMs),
-      measured: lang === 'sv' ? `Mätt mot ${result.data.reference === 'ntp' ? 'NTP-tid' : 'serverns klocka'}, ±${Math.ceil(measured.errorMs)} ms.` : `Measured against ${result.data.reference === 'ntp' ? 'NTP time' : "the server's clock"}, ±${Math.ceil(measured.errorMs)} ms.`,
+      measured: render(result.data.reference === 'ntp' ? words.clock_measured_ntp : words.clock_measured_host, { error: Math.ceil(measured.errorMs) }),
       ...(advice ? { advice: render(advice, { ...app.words }) } : {}),
     });
   }
 
   function clockPage(res: ServerResponse, lang: Lang, token: string) {
-    const t = lang === 'sv'
-      ? { title: 'Kontroll av telefonens klocka', measuring: 'Mäter klockan…', back: 'Klart. Gå tillbaka till chatten på datorn.' }
-      : { title: "Checking your phone's clock", measuring: 'Measuring the clock…', back: 'Done. Go back to the chat on your computer.' };
+    const w = catalogues[lang].web;
+    const t = { title: w.clock_title, measuring: w.clock_measuring, back: w.clock_done };
     const html = clockHtml
       .replaceAll('{{lang}}', lang)
       .replaceAll('{{token}}', escape(token))
@@ -220,15 +229,24 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
   async function supportForm(req: IncomingMessage, res: ServerResponse, lang: Lang) {
     const session = sessions.get(req);
     const snap = await app.runner.peek(conversationOf(session.id));
+    // Only what the person has proved is filled in: a typed name or address could be anyone's.
     const proven = snap?.subject.identity && snap.subject.identity !== 'claimed';
-    const html = supportPage(lang, cfg.CENTRE_NAME, sessions.formToken(session.id), {
-      name: '',
-      email: snap?.subject.email ?? '',
-      username: proven ? snap?.subject.user ?? '' : '',
-      what: typeof snap?.vars.note === 'string' ? snap.vars.note : '',
-      messages: snap?.transcript.length ?? 0,
-      findings: snap?.findings.length ?? 0,
-    });
+    const html = supportPage(
+      lang,
+      cfg.CENTRE_NAME,
+      sessions.formToken(session.id),
+      {
+        name: '',
+        email: proven ? snap?.subject.email ?? '' : '',
+        username: proven ? snap?.subject.user ?? '' : '',
+        what: typeof snap?.vars.note === 'string' ? snap.vars.note : '',
+        messages: snap?.transcript.length ?? 0,
+        findings: snap?.findings.length ?? 0,
+        ...(typeof snap?.vars.ticket === 'string' ? { ticket: snap.vars.ticket } : {}),
+      },
+      [],
+      responseTime(lang),
+    );
     send(res, 200, 'text/html; charset=utf-8', html, session.setCookie ? { 'set-cookie': session.setCookie } : {});
   }
 
@@ -239,9 +257,9 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     const parsed = SupportBody.safeParse({ username: '', ...fields });
     const csrf = sessions.checkFormToken(session.id, fields.csrf);
     if (!parsed.success || !csrf) {
-      const errors = !csrf
-        ? [lang === 'sv' ? 'Formuläret hade gått ut. Skicka igen.' : 'The form had expired. Please send it again.']
-        : parsed.error!.issues.map((i) => `${String(i.path[0])}: ${lang === 'sv' ? 'kontrollera fältet' : 'please check this field'}`);
+      const words = catalogues[lang].web;
+      const label = (field: string) => (['name', 'email', 'username', 'what'].includes(field) ? words[field as 'name'] : field);
+      const errors = !csrf ? [words.form_expired] : parsed.error!.issues.map((i) => render(words.check_field, { field: label(String(i.path[0])) }));
       const html = supportPage(lang, cfg.CENTRE_NAME, sessions.formToken(session.id), {
         name: String(fields.name ?? '').slice(0, 200),
         email: String(fields.email ?? '').slice(0, 254),
@@ -249,7 +267,7 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
         what: String(fields.what ?? '').slice(0, 4000),
         messages: 0,
         findings: 0,
-      }, errors);
+      }, errors, responseTime(lang));
       send(res, 400, 'text/html; charset=utf-8', html, session.setCookie ? { 'set-cookie': session.setCookie } : {});
       return;
     }
@@ -261,13 +279,14 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
       conversationId: snap?.id ?? conversationOf(session.id),
       urgent: false,
       lang,
+      ...(typeof snap?.vars.ticket === 'string' ? { relatesTo: snap.vars.ticket } : {}),
       subject: { ...(f.username ? { user: f.username } : {}), email: f.email, ip, identity: snap?.subject.identity === 'email' && snap.subject.user === f.username ? 'email' : 'claimed' },
       note: `${f.name}: ${f.what}`,
       transcript: snap ? app.runner.transcript(snap, 'en') : [],
       findings,
       createdAt: new Date(app.deps.clock.now()).toISOString(),
     });
-    send(res, 200, 'text/html; charset=utf-8', thanksPage(lang, reference));
+    send(res, 200, 'text/html; charset=utf-8', thanksPage(lang, reference, responseTime(lang)));
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

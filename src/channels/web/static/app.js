@@ -3,19 +3,25 @@
 'use strict';
 (() => {
   const WORDS = {
-    en: { title: 'two-factor helpdesk', label: 'Your message', placeholder: 'Type here, or pick a choice above', send: 'Send',
-      never: 'Never share your password, a code or a QR code, not even with support.', form: 'Support form',
-      clock: "Check my phone's clock", ip: 'Do I need two-factor from here?', error: 'Something went wrong. Try again, or use the support form.',
+    en: { title: 'two-factor helpdesk', label: 'Your message', placeholder: 'Type here…', send: 'Send',
+      never: 'The helpdesk may ask for a code that is already used up, never for your password, your two-factor secret or the QR code.', form: 'Support form',
+      clock: "Check this device's clock", ip: 'Do I need two-factor from here?', error: 'Something went wrong. Try again, or use the support form.',
       slow: 'That was a lot of messages in a short time. Wait a minute, then try again.',
-      scan: 'Scan this with your phone, or open the link on it:', thisDevice: 'Check this device instead', reference: 'Reference' },
-    sv: { title: 'hjälp med tvåfaktor', label: 'Ditt meddelande', placeholder: 'Skriv här, eller välj ett alternativ ovan', send: 'Skicka',
-      never: 'Dela aldrig ditt lösenord, en kod eller en QR-kod, inte ens med supporten.', form: 'Supportformulär',
-      clock: 'Kontrollera telefonens klocka', ip: 'Behöver jag tvåfaktor härifrån?', error: 'Något gick fel. Försök igen, eller använd supportformuläret.',
+      scan: 'Scan this with your phone, or open the link on it:', thisDevice: 'Check this device instead', reference: 'Reference',
+      measureHere: "Measure this phone's clock", local: 'This helpdesk runs on this computer only (its address is localhost), so no phone can open the link: measure this device instead, or type the time your phone shows.' },
+    sv: { title: 'hjälp med tvåfaktor', label: 'Ditt meddelande', placeholder: 'Skriv här…', send: 'Skicka',
+      never: 'Hjälpen kan be om en kod som redan är förbrukad, men aldrig om ditt lösenord, din tvåfaktorshemlighet eller QR-koden.', form: 'Supportformulär',
+      clock: 'Kontrollera den här enhetens klocka', ip: 'Behöver jag tvåfaktor härifrån?', error: 'Något gick fel. Försök igen, eller använd supportformuläret.',
       slow: 'Det var många meddelanden på kort tid. Vänta en minut och försök sedan igen.',
-      scan: 'Skanna den här med telefonen, eller öppna länken där:', thisDevice: 'Kontrollera den här enheten i stället', reference: 'Referens' },
+      scan: 'Skanna den här med telefonen, eller öppna länken där:', thisDevice: 'Kontrollera den här enheten i stället', reference: 'Referens',
+      measureHere: 'Mät den här telefonens klocka', local: 'Hjälpen körs bara på den här datorn (adressen är localhost), så ingen telefon kan öppna länken: mät den här enheten i stället, eller skriv tiden som telefonen visar.' },
   };
   const MARK = { pass: '✔', warn: '!', fail: '✘', unknown: '?' };
   const log = document.getElementById('log');
+  const scroller = document.getElementById('scroller');
+  // A phone or tablet: the clock check measures right here instead of showing a QR code to scan.
+  const onPhone = (matchMedia('(pointer: coarse)').matches || /Mobi|Android|iPhone|iPad/i.test(navigator.userAgent)) && matchMedia('(max-width: 820px)').matches;
+  const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
   const form = document.getElementById('say');
   const input = document.getElementById('text');
   let lang = localStorage.getItem('lang') || ((navigator.language || '').toLowerCase().startsWith('sv') ? 'sv' : 'en');
@@ -55,6 +61,14 @@
     switch (reply.kind) {
       case 'text':
       case 'prompt':
+        if (reply.topic) {
+          // The topic just started: a heading in the conversation, not something the bot asks.
+          const h = document.createElement('h2');
+          h.className = 'topic';
+          h.textContent = reply.text;
+          log.append(h);
+          break;
+        }
         bubble(reply.notice ? 'notice' : '').textContent = reply.text;
         if (reply.kind === 'prompt') awaiting = reply.input;
         break;
@@ -106,8 +120,33 @@
         div.append(a);
         break;
       }
-      case 'image':
-      case 'clock': {
+      case 'clock':
+        if (onPhone || reply.local) {
+          // Someone already on a phone measures it right here; a link only this computer can open is no use to a phone.
+          const url = safeUrl(reply.url || '');
+          const div = bubble('');
+          if (reply.local && !onPhone) {
+            const p = document.createElement('div');
+            p.className = 'local-note';
+            p.textContent = WORDS[lang].local;
+            div.append(p);
+          }
+          if (url) {
+            const here = document.createElement('a');
+            here.href = url;
+            here.target = '_blank';
+            here.rel = 'noopener';
+            here.className = 'btn clock-here';
+            here.textContent = onPhone ? WORDS[lang].measureHere : WORDS[lang].thisDevice;
+            const wrap = document.createElement('div');
+            wrap.className = 'choices';
+            wrap.append(here);
+            div.append(wrap);
+          }
+          break;
+        }
+      // falls through: on a computer, the QR code for the phone
+      case 'image': {
         const div = bubble('');
         const p = document.createElement('div');
         p.textContent = reply.kind === 'clock' ? WORDS[lang].scan : reply.alt;
@@ -166,20 +205,40 @@
       }
       if (!res.ok) throw new Error(String(res.status));
       const body = await res.json();
-      for (const r of body.replies) render(r);
+      renderAll(body.replies);
     } catch {
       bubble('notice').textContent = WORDS[lang].error;
     } finally {
       busy = false;
-      log.lastElementChild?.scrollIntoView({ block: 'end', behavior: 'smooth' });
+      reveal();
     }
+  }
+
+  /** The newest message comes into view (the start of it, if it is taller than the screen). */
+  function reveal() {
+    const last = log.lastElementChild;
+    if (!last) return;
+    const behavior = reducedMotion.matches ? 'auto' : 'smooth';
+    const tall = last.getBoundingClientRect().height > scroller.clientHeight;
+    last.scrollIntoView({ block: tall ? 'start' : 'end', behavior });
+  }
+
+  function renderAll(replies) {
+    for (const r of replies) render(r);
   }
 
   async function poll() {
     if (document.visibilityState === 'visible' && !busy) {
       try {
         const res = await fetch('/api/chat/poll', { credentials: 'same-origin' });
-        if (res.ok) for (const r of (await res.json()).replies) render(r);
+        if (res.ok) {
+          // Answers that arrive on their own (a phone's clock measurement) come into view too.
+          const replies = (await res.json()).replies;
+          if (replies.length) {
+            renderAll(replies);
+            reveal();
+          }
+        }
       } catch {
         /* the next poll tries again */
       }
@@ -194,6 +253,7 @@
     input.value = '';
     // A code stays off the screen once sent, like a password field.
     bubble('me').textContent = awaiting === 'code' && /^[\d\s-]{6,10}$/.test(text.trim()) ? '••••••' : text;
+    reveal();
     send({ type: 'text', text });
   });
   for (const b of document.querySelectorAll('[data-lang]')) {
