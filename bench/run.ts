@@ -127,6 +127,65 @@ async function startupBench() {
   };
 }
 
+/**
+ * 10 000 watches of which 1 % activate per minute, for 20 simulated minutes on a controlled clock:
+ * enrollment calls per minute against the budget, and the time from activation to notice, polled
+ * and with the import job's hook.
+ */
+async function watchBench() {
+  const { default: Database } = await import('better-sqlite3');
+  const { SqliteWatches } = await import('../src/adapters/sqlite-watches.ts');
+  const { TokenWatcher } = await import('../src/watch/token-watcher.ts');
+  const run = async (withHook: boolean) => {
+    const clock = { t: Date.now(), now() { return this.t; } };
+    const watches = new SqliteWatches(new Database(':memory:'));
+    const n = 10_000;
+    for (let i = 0; i < n; i++) watches.add({ user: `u${i}`, conversationId: `web:${i}`, channel: 'web', lang: 'en' }, clock.t);
+    const activeAt = new Map<string, number>();
+    const delays: number[] = [];
+    let callsThisMinute = 0;
+    const perMinute: number[] = [];
+    const budget = 12_000;
+    const watcher = new TokenWatcher({
+      watches,
+      clock,
+      log: silentLogger,
+      tickets: { open: async () => ({ reference: 'HD-BENCH' }) },
+      callsPerMinute: budget,
+      intervalMs: 60_000,
+      overdueMinutes: 10_000,
+      checks: {
+        async run(_id, input) {
+          callsThisMinute++;
+          const active = activeAt.has(input.user ?? '');
+          return { result: result('token', active ? 'token.active' : 'token.pending', active ? 'pass' : 'warn', { state: active ? 'active' : 'pending', minutesSinceRegistration: 5 }, 'en') };
+        },
+      },
+      async notify(w) {
+        delays.push(clock.t - (activeAt.get(w.user) as number));
+      },
+    });
+    let next = 0;
+    for (let second = 1; second <= 20 * 60; second++) {
+      clock.t += 1000;
+      // 1 % of the watches per minute: 100 a minute, one every 0.6 s.
+      while (next < n && next < (second * 100) / 60) {
+        const user = `u${next++}`;
+        activeAt.set(user, clock.t);
+        if (withHook) watcher.wake(user);
+      }
+      await watcher.tick();
+      if (second % 60 === 0) {
+        perMinute.push(callsThisMinute);
+        callsThisMinute = 0;
+      }
+    }
+    await watcher.stop();
+    return { budget, maxCallsPerMinute: Math.max(...perMinute), notices: delays.length, medianDelayS: round(quantile(delays, 0.5) / 1000, 1), p95DelayS: round(quantile(delays, 0.95) / 1000, 1) };
+  };
+  return { polled: await run(false), hook: await run(true) };
+}
+
 /** The understanding: training at start-up, one message's classification, and free-text engine turns. */
 function understandingBench() {
   const cases = loadCases(path.join(root, 'test/understanding/messages.yaml'));
@@ -430,6 +489,7 @@ async function discordBench() {
 const engine = engineBench();
 const understandingFigures = understandingBench();
 const startupFigures = await startupBench();
+const watchFigures = await watchBench();
 const upstream = await upstreamBench();
 const webFigures = await webBench();
 const proofFigures = await proofBench();
@@ -439,6 +499,7 @@ const figures = {
   engine: { ...engine, goalTurnsPerSecond: 20000, turnsRatioToGoal: round(engine.turnsPerSecond / 20000), goalSnapshotBytes: 2048, snapshotRatioToGoal: round(engine.snapshotBytes / 2048) },
   understanding: understandingFigures,
   startup: startupFigures,
+  watches: watchFigures,
   diagnose: upstream,
   web: webFigures,
   proof: proofFigures,
@@ -453,6 +514,7 @@ if (asJson) {
     `snapshot: ${engine.snapshotBytes} bytes after a full conversation (goal < 2048, ${figures.engine.snapshotRatioToGoal}x of it)`,
     `understanding: ${understandingFigures.examples} examples trained in ${understandingFigures.firstTrainingMs} ms at start-up (median ${understandingFigures.trainingMedianMs} ms; goal <= 1500), classification p50 ${understandingFigures.classifyP50Ms} ms, p99 ${understandingFigures.classifyP99Ms} ms (goal p99 <= 2), ${understandingFigures.freeTextTurnsPerSecond} free-text turns/s on one core (goal >= 5000, ${round(understandingFigures.freeTextTurnsPerSecond / 5000)}x); ${understandingFigures.accuracy} % right on ${understandingFigures.testMessages} labelled messages`,
     `start-up (median of 5, wall): --help ${startupFigures.helpCompiledMs} ms compiled vs ${startupFigures.helpTsxMs} ms through tsx (goal <= 300); diagnose on loopback ${startupFigures.diagnoseCompiledMs} ms compiled vs ${startupFigures.diagnoseTsxMs} ms through tsx (goal <= 800)`,
+    `watches: 10000, 1 % activating per minute, 20 simulated minutes, budget ${watchFigures.polled.budget} calls/min, interval 60 s: at most ${watchFigures.polled.maxCallsPerMinute} enrollment calls in a minute; activation to notice median ${watchFigures.polled.medianDelayS} s, p95 ${watchFigures.polled.p95DelayS} s (goal <= 65 s); with the hook median ${watchFigures.hook.medianDelayS} s, p95 ${watchFigures.hook.p95DelayS} s (goal < 2 s); ${watchFigures.polled.notices} and ${watchFigures.hook.notices} notices`,
     `diagnose: median ${upstream.diagnoseMedianMs} ms, p95 ${upstream.diagnoseP95Ms} ms (all upstreams on loopback)`,
     `burst: ${upstream.burst.diagnoses} diagnoses of ${upstream.burst.distinctUsers} users -> ${upstream.burst.enrollmentCalls} enrollment API calls (${upstream.burst.callsPerUser} per user, goal <= 2), ${upstream.burst.failed} failed, ${upstream.burst.totalMs} ms`,
     `clock check error vs a known device skew (NTP server 90 s off the host): max ${upstream.clockErrorMaxMs} ms, mean ${upstream.clockErrorMeanMs} ms`,

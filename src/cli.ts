@@ -44,6 +44,9 @@ const USAGE = `Usage: 2fa-helpdesk <command>
   flows test [FILE]          how well free text is understood, on a file of labelled messages
                              (default: test/understanding/messages.yaml): accuracy per label and
                              language, and the confusions
+  watches [--overdue] [--json]
+                             open watches on pending tokens ("tell me when it is active"); with
+                             --overdue only those past TOKEN_OVERDUE_MINUTES (a ticket is open)
   understand [--lang en|sv] [--at FLOW.STEP] [--json]
                              one message a line on stdin: how each is understood (without --at, as
                              the first message of a conversation)
@@ -90,6 +93,33 @@ async function flowsTest(args: string[], io: Io, env: NodeJS.ProcessEnv): Promis
   return 0;
 }
 
+async function watchesCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({ args, options: { overdue: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } }, strict: true });
+  const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
+  const { SqliteStore } = await import('./adapters/sqlite-store.ts');
+  const { SqliteWatches } = await import('./adapters/sqlite-watches.ts');
+  const store = SqliteStore.open(cfg.DATA_DIR);
+  try {
+    const now = Date.now();
+    const open = new SqliteWatches(store.db).list({ state: 'open' }).filter((w) => !values.overdue || w.overdueTicket);
+    if (values.json) {
+      for (const w of open) io.out(`${JSON.stringify({ user: w.user, channel: w.channel, conversation: w.conversationId, since: new Date(w.createdAt).toISOString(), nextCheck: new Date(w.nextCheckAt).toISOString(), overdueTicket: w.overdueTicket ?? null })}\n`);
+      return 0;
+    }
+    if (!open.length) {
+      io.out(values.overdue ? 'No overdue watches.\n' : 'No open watches.\n');
+      return 0;
+    }
+    for (const w of open) {
+      const minutes = Math.round((now - w.createdAt) / 60_000);
+      io.out(`${w.user.padEnd(20)} ${w.channel.padEnd(8)} watched ${String(minutes).padStart(4)} min${w.overdueTicket ? `  overdue, ticket ${w.overdueTicket}` : ''}\n`);
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
 async function understandCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({ args, options: { lang: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
   const fixed = lang(values.lang);
@@ -115,7 +145,8 @@ async function chat(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<num
   // The terminal is for people: only real problems go to stderr unless LOG_LEVEL says otherwise.
   const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
   const [{ createHelpdesk }, { runTerminalChat }] = await Promise.all([helpdeskModule(), terminalModule()]);
-  const app = await createHelpdesk(cfg);
+  // A terminal chat has no way to be told later: watches it keeps are served by `serve`'s channels.
+  const app = await createHelpdesk(cfg, { watch: false });
   try {
     const who = values.session ?? user ?? os.userInfo().username;
     await runTerminalChat({
@@ -172,7 +203,7 @@ async function diagnoseCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): 
   const l = lang(values.lang) ?? 'en';
   const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
   const { createHelpdesk } = await helpdeskModule();
-  const app = await createHelpdesk(cfg, { waitForNtp: true, conversations: false });
+  const app = await createHelpdesk(cfg, { waitForNtp: true, conversations: false, watch: false });
   try {
     const report = await app.diagnose({
       user,
@@ -294,6 +325,8 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         throw new UsageError('usage: 2fa-helpdesk flows check [DIR] | flows test [FILE]');
       case 'understand':
         return await understandCommand(rest, io, env);
+      case 'watches':
+        return await watchesCommand(rest, io, env);
       case undefined:
       case 'help':
       case '--help':

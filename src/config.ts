@@ -137,6 +137,11 @@ const Env = z.object({
     .string()
     .regex(/^\d{1,3}(h|d|wd)$/, 'a number and h, d or wd, like 4h, 2d or 1wd (working days)')
     .default('1wd'),
+  // Watches on pending tokens: enrollment API calls the watcher may make per minute, and how often
+  // one watch is checked. HOOK_SECRET turns on POST /hooks/token-activated (the import job's push).
+  WATCH_CALLS_PER_MINUTE: int(1, 100000, 60),
+  WATCH_INTERVAL_SECONDS: int(5, 3600, 60),
+  HOOK_SECRET: z.string().min(16, 'at least 16 characters (the shared secret for /hooks/token-activated)').optional(),
   // A configured platform down for longer than this makes /healthz answer 503.
   CHANNEL_GRACE_SECONDS: int(1, 86400, 120),
   // New web conversations one client address may start in 10 minutes.

@@ -25,6 +25,10 @@ import { FileMailer, SmtpMailer } from './adapters/mailer.ts';
 import { SqliteLinkStore } from './adapters/link-store.ts';
 import { EmailProof } from './adapters/email-proof.ts';
 import { SqliteProofCodes } from './adapters/proof-codes.ts';
+import { SqliteWatches } from './adapters/sqlite-watches.ts';
+import { TokenWatcher } from './watch/token-watcher.ts';
+import type { WatchStore } from './ports/watches.ts';
+import { catalogues, render } from './i18n/index.ts';
 import { PrometheusMetrics } from './adapters/metrics.ts';
 import type { Mailer } from './ports/mailer.ts';
 import type { LinkStore } from './ports/links.ts';
@@ -59,6 +63,9 @@ export interface Helpdesk {
   secret: string;
   /** How replies to a phone's or a mail link's turn reach the conversation's own channel. */
   outOfBand: OutOfBand;
+  /** "Tell me when my token is active": the store of watches and the watcher that keeps them. */
+  watches: WatchStore;
+  watcher: TokenWatcher;
   diagnose(req: DiagnoseRequest): Promise<DiagnosticReport>;
   close(): Promise<void>;
 }
@@ -72,6 +79,8 @@ export interface HelpdeskOptions {
   mailer?: Mailer;
   /** false for one-shot commands that hold no conversation: the understanding is trained only if used. */
   conversations?: boolean;
+  /** false: the token watcher does not run on a timer (one-shot commands; tests that tick it). */
+  watch?: boolean;
 }
 
 export const DEFAULT_ENROLLMENT_PAGE = 'https://suprintegration.uppmax.uu.se/bootstrapotp/';
@@ -103,9 +112,9 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     .declare('helpdesk_escalations_total', 'counter', 'Hand-overs to people, by urgency')
     .declare('helpdesk_identity_proofs_total', 'counter', 'Proof-of-identity requests, by outcome')
     .declare('helpdesk_upstream_request_duration_seconds', 'histogram', 'Enrollment API requests, by route and status');
-  const { flows, intents } = loadFlowsOrThrow(config.FLOWS_DIR);
-  // Trained at start-up (a conversation's first message must not wait), except for one-shot
-  // commands such as `diagnose`, which never read free text.
+  // Flows are loaded and the understanding trained at start-up (a conversation's first message must
+  // not wait), except for one-shot commands such as `diagnose`, which hold no conversation.
+  const { flows, intents } = options.conversations === false ? { flows: new Map() as FlowSet, intents: {} } : loadFlowsOrThrow(config.FLOWS_DIR);
   const understanding = options.conversations === false ? lazyUnderstanding(() => trainUnderstanding(flows, intents)) : trainUnderstanding(flows, intents);
   const store = SqliteStore.open(config.DATA_DIR, (line) => log.warn(line, { code: 'store.permissions' }));
   const cleanups: Array<() => unknown> = [() => store.close()];
@@ -227,7 +236,9 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
 
     const words = centreWords(config, demo?.url);
     const idleMs = config.CONVERSATION_IDLE_MINUTES * 60_000;
+    const watches = new SqliteWatches(store.db);
     const runner = new ConversationRunner({
+      watches,
       flows,
       understanding,
       words,
@@ -250,6 +261,31 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       store.sweepSilent(now - 60 * 60_000);
       if (sweeps++ % 12 === 0) void store.sweep(now - idleMs * 24);
     };
+    const outOfBand = new OutOfBand(log);
+    const watcher = new TokenWatcher({
+      watches,
+      checks,
+      tickets: countedTickets,
+      clock,
+      log,
+      callsPerMinute: config.WATCH_CALLS_PER_MINUTE,
+      intervalMs: config.WATCH_INTERVAL_SECONDS * 1000,
+      overdueMinutes: config.TOKEN_OVERDUE_MINUTES,
+      forget: (user) => enrollmentGuard.forget((key) => key.includes(`/v1/accounts/${encodeURIComponent(user)}`)),
+      async notify(w, event) {
+        // A turn in the person's own conversation (so it is in the transcript), delivered in its channel.
+        const r = await runner.turn(w.conversationId, event, { channel: w.channel, lang: w.lang, notice: true });
+        if (!(await outOfBand.deliver(w.conversationId, r.replies))) log.warn('no channel took a watch notice', { conversation: w.conversationId });
+        if (event.type === 'watch-fired' && event.what === 'active' && w.email && outOfBand.isAway(w.conversationId)) {
+          const m = catalogues[w.lang].mail;
+          await mailer
+            .send({ to: w.email, subject: render(m.active_subject, { centre: config.CENTRE_NAME }), text: render(m.active_body, { centre: config.CENTRE_NAME }) })
+            .catch((err: unknown) => log.error('watch mail could not be sent', { code: 'upstream.unavailable', err }));
+        }
+      },
+    });
+    if (options.watch !== false) watcher.start();
+    cleanups.push(() => watcher.stop());
     const sweeper = setInterval(sweepNow, 5 * 60_000);
     sweeper.unref();
     cleanups.push(() => clearInterval(sweeper));
@@ -274,7 +310,9 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       mailer,
       identity,
       secret,
-      outOfBand: new OutOfBand(log),
+      outOfBand,
+      watches,
+      watcher,
       diagnose: (req) => diagnose(checks, words, req, clock.now()),
       async close() {
         if (mailer instanceof SmtpMailer) mailer.close();

@@ -96,6 +96,26 @@ export class DemoEnrollmentBackend {
     await new Promise<void>((resolve) => s.close(() => resolve()));
   }
 
+  /** A person registering a new token on the enrollment page, now: pending until activated (tests). */
+  registerPending(username: string): void {
+    const user = this.users.get(username);
+    if (user) user.tokens.push({ id: `tok-${username}-${user.tokens.length + 1}`, state: 'pending', registeredAt: this.o.clock.now(), secret: generateSecret() });
+  }
+
+  /** The centre's import job finishing: the user's pending tokens become active (tests, and the demo). */
+  activate(username: string): boolean {
+    const user = this.users.get(username);
+    if (!user) return false;
+    let changed = false;
+    for (const t of user.tokens) {
+      if (t.state === 'pending') {
+        t.state = 'active';
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
   private tokenJson(t: DemoToken) {
     const now = this.o.clock.now();
     const registered = t.registeredAt ?? now - (t.registeredMinutesAgo ?? 0) * 60000;

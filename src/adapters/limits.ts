@@ -92,6 +92,11 @@ export class UpstreamGuard {
     this.cache.set(key, { at: this.options.clock.now(), value });
   }
 
+  /** Drops cached answers whose key matches (an answer known to be out of date). */
+  forget(matches: (key: string) => boolean): void {
+    for (const key of this.cache.keys()) if (matches(key)) this.cache.delete(key);
+  }
+
   /** Cancels calls under way and drops waiting ones: shutting down never waits for an upstream. */
   async stop(): Promise<void> {
     for (const c of this.running) c.abort();

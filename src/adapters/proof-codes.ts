@@ -23,6 +23,9 @@ export class SqliteProofCodes {
   ) {
     db.exec(`CREATE TABLE IF NOT EXISTS proof_codes (conversation TEXT PRIMARY KEY, subject TEXT NOT NULL, hash TEXT NOT NULL,
       expires_at INTEGER NOT NULL, tries INTEGER NOT NULL DEFAULT 0, email TEXT)`);
+    // A table made before the e-mail was kept gains the column.
+    const columns = db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'proof_codes\')').all();
+    if (!columns.some((c) => c.name === 'email')) db.exec('ALTER TABLE proof_codes ADD COLUMN email TEXT');
     this.stmts = {
       put: db.prepare(`INSERT INTO proof_codes (conversation, subject, hash, expires_at, tries) VALUES (?, ?, ?, ?, 0)
         ON CONFLICT(conversation) DO UPDATE SET subject = excluded.subject, hash = excluded.hash, expires_at = excluded.expires_at, tries = 0`),

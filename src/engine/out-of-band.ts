@@ -8,11 +8,20 @@ export type Deliver = (conversationId: string, replies: Reply[]) => Promise<void
 
 export class OutOfBand {
   private readonly routes = new Map<string, Deliver>();
+  private readonly presence = new Map<string, (conversationId: string) => boolean>();
 
   constructor(private readonly log: Logger) {}
 
-  register(prefix: string, deliver: Deliver): void {
+  /** `away`: whether the person has left the channel a while (a web page closed), so a notice also goes by mail. */
+  register(prefix: string, deliver: Deliver, away?: (conversationId: string) => boolean): void {
     this.routes.set(prefix, deliver);
+    if (away) this.presence.set(prefix, away);
+  }
+
+  /** Has the person left this conversation's channel (only channels that can tell say yes)? */
+  isAway(conversationId: string): boolean {
+    for (const [prefix, away] of this.presence) if (conversationId.startsWith(prefix)) return away(conversationId);
+    return false;
   }
 
   /** Delivers through the conversation's channel; false when no channel claims it. */

@@ -14,6 +14,7 @@ import type { Metrics } from '../ports/metrics.ts';
 import type { Reply } from './replies.ts';
 import type { FlowSet } from './schema.ts';
 import type { Understanding } from '../ports/understanding.ts';
+import type { WatchStore } from '../ports/watches.ts';
 import { newSnapshot, type Snapshot, type Subject } from './snapshot.ts';
 import { findingResults, renderTranscript } from './transcript.ts';
 import { HUMAN_CHOICE, MENU_CHOICE, transition, type EngineEvent, type Effect } from './transition.ts';
@@ -30,6 +31,8 @@ export interface RunnerDeps {
   codeKey: string;
   idleMs: number;
   log: Logger;
+  /** Durable watches on pending tokens ("tell me when it is active"). */
+  watches?: WatchStore;
   /** Sends proof-of-identity links, for channels that cannot vouch for the person. */
   identity?: IdentityProof;
   metrics?: Metrics;
@@ -45,6 +48,8 @@ export interface TurnOptions {
   requireProof?: boolean;
   /** Where the request came from (rate limits of identity proofs). */
   origin?: string;
+  /** A notice from outside the conversation (a watch): an idle conversation is not started afresh. */
+  notice?: boolean;
   /** Told before each check runs, so a channel can show progress in place. */
   onProgress?: (text: string) => void | Promise<void>;
 }
@@ -116,7 +121,9 @@ export class ConversationRunner {
   private async open(id: string, now: number, options: TurnOptions): Promise<{ snapshot: Snapshot; notices: Reply[]; fresh: boolean }> {
     const loaded = await this.deps.store.load(id);
     const make = () => newSnapshot(id, now, { ...(options.lang ? { lang: options.lang } : {}), subject: { ...options.subject } });
-    if (loaded.kind !== 'found' || now - loaded.snapshot.updatedAt > this.deps.idleMs) {
+    // A notice (a watch firing hours later) is said in the conversation as it stands, idle or not.
+    const idle = (s: Snapshot) => !options.notice && now - s.updatedAt > this.deps.idleMs;
+    if (loaded.kind !== 'found' || idle(loaded.snapshot)) {
       this.deps.metrics?.count('helpdesk_conversations_started_total', { channel: options.channel ?? id.split(':')[0] ?? 'unknown' });
     }
     if (loaded.kind === 'none') return { snapshot: make(), notices: [], fresh: true };
@@ -125,7 +132,7 @@ export class ConversationRunner {
       return { snapshot: make(), notices: [], fresh: true };
     }
     const s = loaded.snapshot;
-    if (now - s.updatedAt > this.deps.idleMs) {
+    if (idle(s)) {
       const lang = options.lang ?? s.lang;
       return { snapshot: make(), notices: [{ kind: 'text', text: catalogues[lang].system.expired, notice: true }], fresh: true };
     }
@@ -179,6 +186,26 @@ export class ConversationRunner {
       if (!this.deps.identity) throw new HelpdeskError('engine.fault', 'this channel needs a proof of identity, but none is configured');
       const r = await this.deps.identity.confirm(s.id, effect.code);
       return r.ok ? { type: 'proven', user: r.user, how: 'email', ...(r.email ? { email: r.email } : {}) } : { type: 'proof-failed', reason: r.reason };
+    }
+    if (effect.type === 'watch') {
+      // After a token check found it pending, so the person is known (and proven where that is needed).
+      if (!this.deps.watches || !s.subject.user) return { type: 'watched', created: false };
+      const proven = s.subject.identity !== undefined && s.subject.identity !== 'claimed';
+      const { created } = this.deps.watches.add(
+        {
+          user: s.subject.user,
+          conversationId: s.id,
+          channel: options.channel ?? s.id.split(':')[0] ?? 'other',
+          lang: s.lang,
+          ...(proven && s.subject.email ? { email: s.subject.email } : {}),
+        },
+        this.deps.clock.now(),
+      );
+      this.deps.log.info('token watch', { conversation: s.id, created });
+      return { type: 'watched', created };
+    }
+    if (effect.type === 'unwatch') {
+      return { type: 'unwatched', count: this.deps.watches?.stop(s.id, this.deps.clock.now()) ?? 0 };
     }
     if (effect.type === 'check') {
       if (options.onProgress) {

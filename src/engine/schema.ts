@@ -76,6 +76,9 @@ export const EscalateStep = z.strictObject({
 
 export const GotoStep = z.strictObject({ flow: z.string().regex(ID, 'a flow id in snake_case') });
 
+/** Keeps a durable watch on the person's pending token ("tell me here when it is active"), then goes on. */
+export const WatchStep = z.strictObject({ watch: z.literal('token'), next: Target });
+
 export const STEP_KINDS = {
   say: SayStep,
   ask: AskStep,
@@ -83,6 +86,7 @@ export const STEP_KINDS = {
   check: CheckStep,
   escalate: EscalateStep,
   flow: GotoStep,
+  watch: WatchStep,
 } as const;
 export type StepKind = keyof typeof STEP_KINDS;
 
@@ -92,7 +96,8 @@ export type Step =
   | ({ kind: 'input' } & z.infer<typeof InputStep>)
   | ({ kind: 'check' } & z.infer<typeof CheckStep>)
   | ({ kind: 'escalate' } & z.infer<typeof EscalateStep>)
-  | ({ kind: 'flow' } & z.infer<typeof GotoStep>);
+  | ({ kind: 'flow' } & z.infer<typeof GotoStep>)
+  | ({ kind: 'watch' } & z.infer<typeof WatchStep>);
 
 export const FlowHeader = z.strictObject({
   id: z.string().regex(ID, 'a flow id in snake_case'),
@@ -123,7 +128,7 @@ export interface Flow {
 export type FlowSet = ReadonlyMap<string, Flow>;
 
 /** The names every intents file must define: the global intents the engine acts on. */
-export const GLOBAL_INTENTS = ['human', 'menu', 'skip', 'dont_know', 'yes', 'no', 'nothing_sent', 'first_code', 'hello', 'thanks', 'none'] as const;
+export const GLOBAL_INTENTS = ['human', 'menu', 'skip', 'dont_know', 'yes', 'no', 'nothing_sent', 'first_code', 'stop', 'hello', 'thanks', 'none'] as const;
 export type GlobalIntent = (typeof GLOBAL_INTENTS)[number];
 
 /** `flows/_intents.yaml`: examples for the global intents, understood at every prompt. */

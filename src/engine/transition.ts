@@ -1,7 +1,7 @@
 // The pure heart of the bot: (snapshot, event) -> (snapshot, replies, effect). No I/O, no clock of
 // its own (`env.now`), so every conversation can be replayed in a test without waiting.
 import { createHmac } from 'node:crypto';
-import type { CheckId, CheckResult } from '../checks/catalogue.ts';
+import type { CheckResult } from '../checks/catalogue.ts';
 import { parseDeviceTime } from '../checks/device-time.ts';
 import { catalogues, render, type Lang } from '../i18n/index.ts';
 import { formatMinutes } from '../i18n/catalogue.ts';
@@ -10,6 +10,7 @@ import { cleanInput, parseCode, parseIp, parseProofCode, parseUsername, redactCo
 import { messageTemplate } from './messages.ts';
 import type { Choice, Reply } from './replies.ts';
 import { interpret, type Interpretation } from './interpret.ts';
+import type { CheckRequest, Effect, EngineEvent } from './events.ts';
 import type { Understanding } from '../ports/understanding.ts';
 import { END, type Flow, type FlowSet, type MessageRef, type Step } from './schema.ts';
 import { TRANSCRIPT_LIMIT, USER_TEXT_LIMIT, type Snapshot } from './snapshot.ts';
@@ -36,51 +37,7 @@ export function isProven(identity: string | undefined): boolean {
   return identity !== undefined && identity !== 'claimed';
 }
 
-export type EngineEvent =
-  | { type: 'start' }
-  | { type: 'resume' }
-  /** Show again what the conversation waits for (after a language switch, say), without a greeting. */
-  | { type: 'repeat' }
-  | { type: 'text'; text: string }
-  | { type: 'choice'; id: string }
-  | { type: 'topic'; flow: string }
-  | { type: 'checked'; result: CheckResult; extra?: CheckResult[] }
-  | { type: 'escalated'; ticket: string | null }
-  /** A proof-of-identity link was sent (or, for an unknown name, silently not: the answer is the same). */
-  | { type: 'proof-sent' }
-  /** The person typed the code mailed to the account: they are `user`. */
-  | { type: 'proven'; user: string; how: string; email?: string }
-  /** The code typed was not the one mailed (or it expired, or too many wrong tries burnt it). */
-  | { type: 'proof-failed'; reason: 'wrong' | 'expired' | 'none' | 'locked' }
-  /** The phone's clock, measured by the browser against the server's reference time. */
-  | { type: 'device-clock'; offsetMs: number; errorMs: number };
-
-/** Inputs a check needs that are not in the snapshot: a code is used once and never stored. */
-export interface CheckRequest {
-  type: 'check';
-  check: CheckId;
-  code?: string;
-  /** The same code was typed before, this many seconds ago (the reused-first-code problem). */
-  reusedAfterSeconds?: number;
-}
-
-export interface EscalateRequest {
-  type: 'escalate';
-  urgent: boolean;
-  attach: Array<'transcript' | 'checks'>;
-}
-
-export interface ProofRequest {
-  type: 'send-proof';
-  who: string;
-}
-
-export interface ConfirmProofRequest {
-  type: 'confirm-proof';
-  code: string;
-}
-
-export type Effect = CheckRequest | EscalateRequest | ProofRequest | ConfirmProofRequest;
+export type { CheckRequest, ConfirmProofRequest, Effect, EngineEvent, EscalateRequest, ProofRequest, WatchRequest } from './events.ts';
 
 export interface TransitionResult {
   snapshot: Snapshot;
@@ -265,6 +222,9 @@ class Turn {
           if (step.say) this.replies.push({ kind: 'text', text: this.text(flow, step.say) });
           this.log('b', ref);
           this.effect = { type: 'escalate', urgent: step.urgent, attach: step.attach };
+          return;
+        case 'watch':
+          this.effect = { type: 'watch' };
           return;
         case 'flow': {
           const target = this.env.flows.get(step.flow);
@@ -457,6 +417,9 @@ class Turn {
         return active ? this.repeat() : this.startFlow('code_rejected');
       case 'hello':
         return active ? this.repeat() : this.menu('menu_prompt');
+      case 'stop':
+        this.effect = { type: 'unwatch' };
+        return;
       case 'thanks':
         this.say('welcome');
         if (active) return this.repeat();
@@ -530,6 +493,22 @@ class Turn {
     if (reason === 'expired' || reason === 'locked') delete this.s.vars.proofFor;
     this.say(reason === 'expired' ? 'proof_expired' : reason === 'locked' ? 'proof_locked' : 'proof_wrong');
     this.repeat();
+  }
+
+  onWatched(created: boolean): void {
+    this.say(created ? 'watch_started' : 'watch_already');
+    const step = this.currentStep();
+    if (this.s.status === 'active' && step?.kind === 'watch') return this.enter(step.next);
+  }
+
+  onUnwatched(count: number): void {
+    this.say(count ? 'watch_stopped' : 'watch_none');
+    if (this.s.status === 'active') this.repeat();
+  }
+
+  /** A notice from the watcher: said once, wherever the conversation stands. */
+  onWatchFired(what: 'active' | 'overdue', ticket?: string): void {
+    this.say(what === 'active' ? 'watch_active' : 'watch_overdue', { ticket: ticket ?? '' });
   }
 
   onDeviceClock(offsetMs: number, errorMs: number): void {
@@ -609,6 +588,15 @@ export function transition(env: EngineEnv, snapshot: Snapshot, event: EngineEven
       break;
     case 'proof-failed':
       turn.onProofFailed(event.reason);
+      break;
+    case 'watched':
+      turn.onWatched(event.created);
+      break;
+    case 'unwatched':
+      turn.onUnwatched(event.count);
+      break;
+    case 'watch-fired':
+      turn.onWatchFired(event.what, event.ticket);
       break;
     case 'device-clock':
       turn.onDeviceClock(event.offsetMs, event.errorMs);

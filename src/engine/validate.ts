@@ -21,6 +21,8 @@ export function stepTargets(step: Step): Array<[string, string]> {
       return Object.entries(step.choices).map(([id, c]) => [`choices.${id}`, typeof c === 'string' ? c : c.next]);
     case 'check':
       return Object.entries(step.on).map(([code, t]) => [`on.${code}`, t]);
+    case 'watch':
+      return [['next', step.next]];
     case 'escalate':
     case 'flow':
       return [];
@@ -48,6 +50,7 @@ function stepMessages(step: Step): Array<[string, MessageRef]> {
       if (step.say) out.push(['say', step.say]);
       break;
     case 'flow':
+    case 'watch':
       break;
   }
   return out;

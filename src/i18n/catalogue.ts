@@ -102,7 +102,7 @@ export function langOfLocale(locale: string | undefined | null): Lang {
   return locale && /^sv\b|^sv[-_]/i.test(locale) ? 'sv' : 'en';
 }
 
-export type MailKey = 'proof_subject' | 'proof_body' | 'where_web' | 'where_discord' | 'where_slack' | 'where_terminal' | 'where_other' | 'from_address';
+export type MailKey = 'proof_subject' | 'proof_body' | 'active_subject' | 'active_body' | 'where_web' | 'where_discord' | 'where_slack' | 'where_terminal' | 'where_other' | 'from_address';
 
 export type SystemKey =
   | 'greeting'
@@ -129,6 +129,12 @@ export type SystemKey =
   | 'findings'
   | 'commands_hint'
   | 'nothing_to_skip'
+  | 'watch_started'
+  | 'watch_already'
+  | 'watch_stopped'
+  | 'watch_none'
+  | 'watch_active'
+  | 'watch_overdue'
   | 'same_code_again'
   | 'ip_help'
   | 'username_help'

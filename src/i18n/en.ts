@@ -10,6 +10,14 @@ export const en: Catalogue = {
     pick_one: 'That button belongs to an earlier question. Here is where we are now:',
     same_code_again:
       'That is the same code you typed before, so it cannot work now: the code changes every 30 seconds, and a code from the setup never works again.',
+    watch_started:
+      'Good: I will tell you here as soon as your token is active, for up to 24 hours. Type "stop" if you no longer want that.',
+    watch_already: 'I am already watching your token, and will tell you here when it is active.',
+    watch_stopped: 'I have stopped watching your token: you will get nothing more about it from me.',
+    watch_none: 'I was not watching anything for you.',
+    watch_active: 'Your token is active now. Log in with the code your app shows at that moment.',
+    watch_overdue:
+      'Your token has been waiting longer than it should, so I have handed it to the support team (reference {ticket}). I will still tell you here when it becomes active.',
     nothing_to_skip: 'There is nothing to skip here.',
     ip_help:
       'On the computer you log in from, open {public_url}/ip in a browser, or run: curl {public_url}/ip. It shows the address and whether two-factor is needed from there. Then type the address here, or "skip".',
@@ -133,6 +141,9 @@ export const en: Catalogue = {
     proof_subject: '{centre}: your confirmation code {code}',
     proof_body:
       'Someone asked the {centre} two-factor helpdesk about this account {where}, on {when} UTC{from}.\n\nIf that was you, type this code into that same conversation to continue:\n\n    {code}\n\nIt works once, for {minutes} minutes. Type it only into the chat you started yourself; support will never ask you for it.\n\nIf this was not you, ignore this mail and tell support at {support_email}. Nothing about your account has been shown to anyone.\n',
+    active_subject: '{centre}: your two-factor token is active',
+    active_body:
+      'Your new two-factor token for {centre} is active now: log in, and when asked, type the code your app shows at that moment.\n\nYou asked the helpdesk to tell you; this is the only mail about it.\n',
     where_web: 'on the web support page',
     where_discord: 'in Discord',
     where_slack: 'in Slack',

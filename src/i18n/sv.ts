@@ -12,6 +12,14 @@ export const sv: Catalogue = {
     pick_one: 'Den knappen hör till en tidigare fråga. Så här långt har vi kommit:',
     same_code_again:
       'Det är samma kod som du skrev förut, så den kan inte fungera nu: koden byts var 30:e sekund, och en kod från installationen fungerar aldrig igen.',
+    watch_started:
+      'Bra: jag säger till här så fort din token är aktiv, i upp till ett dygn. Skriv "sluta" om du inte längre vill det.',
+    watch_already: 'Jag bevakar redan din token och säger till här när den är aktiv.',
+    watch_stopped: 'Jag har slutat bevaka din token: du får inget mer om den från mig.',
+    watch_none: 'Jag bevakade inget åt dig.',
+    watch_active: 'Din token är aktiv nu. Logga in med koden som appen visar just då.',
+    watch_overdue:
+      'Din token har väntat längre än den borde, så jag har lämnat över den till supporten (referens {ticket}). Jag säger ändå till här när den blir aktiv.',
     nothing_to_skip: 'Det finns inget att hoppa över här.',
     ip_help:
       'Öppna {public_url}/ip i en webbläsare på datorn du loggar in från, eller kör: curl {public_url}/ip. Där syns adressen och om tvåfaktor behövs därifrån. Skriv sedan adressen här, eller "hoppa över".',
@@ -129,6 +137,9 @@ export const sv: Catalogue = {
     proof_subject: '{centre}: din bekräftelsekod {code}',
     proof_body:
       'Någon har frågat {centre}:s tvåfaktorshjälp om det här kontot {where}, {when} UTC{from}.\n\nOm det var du: skriv den här koden i samma samtal för att fortsätta:\n\n    {code}\n\nKoden fungerar en gång, i {minutes} minuter. Skriv den bara i chatten som du själv har startat; supporten kommer aldrig att be dig om den.\n\nOm det inte var du kan du bortse från mejlet och meddela supporten på {support_email}. Ingenting om ditt konto har visats för någon.\n',
+    active_subject: '{centre}: din tvåfaktorstoken är aktiv',
+    active_body:
+      'Din nya tvåfaktorstoken hos {centre} är aktiv nu: logga in, och skriv koden som appen visar just då när du blir tillfrågad.\n\nDu bad hjälpen att säga till; det här är det enda mejlet om saken.\n',
     where_web: 'på supportwebbsidan',
     where_discord: 'i Discord',
     where_slack: 'i Slack',

@@ -89,7 +89,17 @@ describe('Discord: people', () => {
     const code = /\b[A-Z]{4}-[A-Z]{4}\b/.exec(mail.text ?? '')?.[0] as string;
     // Typed into the DM that asked, the code proves the person there.
     discord.dmMessage(BOB, code, dm);
-    await discord.waitFor(sent(dm, /verified as bob[\s\S]*registered 5 minutes ago/));
+    await discord.waitFor(sent(dm, /verified as bob[\s\S]*registered 5 minutes ago[\s\S]*Shall I tell you here when it is active/));
+    // "Tell me when it is active": one DM when the token becomes active.
+    discord.dmMessage(BOB, 'yes please', dm);
+    await discord.waitFor(sent(dm, /I will tell you here as soon as your token is active/));
+    app.demo?.activate('bob');
+    app.enrollmentGuard.forget(() => true);
+    await app.watcher.tick();
+    await app.watcher.tick();
+    await discord.waitFor(sent(dm, /Your token is active now/));
+    await app.watcher.tick();
+    expect(discord.calls.filter(sent(dm, /Your token is active now/))).toHaveLength(1);
   });
 
   it('every message the bot sends has allowedMentions empty, and user text cannot ping', async () => {

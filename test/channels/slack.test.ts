@@ -160,6 +160,24 @@ describe('Slack: people', () => {
   });
 });
 
+describe('Slack: token watches', () => {
+  it('"tell me when it is active": one DM when the token becomes active, never a second', async () => {
+    await postEvent(web.url, dm('UBOB', 'my new token does not work yet'));
+    await turnMessage('DUBOB', /Shall I tell you here when it is active\?/);
+    await postEvent(web.url, dm('UBOB', 'yes'));
+    await turnMessage('DUBOB', /I will tell you here as soon as your token is active/);
+    app.demo?.activate('bob');
+    app.enrollmentGuard.forget(() => true);
+    await app.watcher.tick();
+    await app.watcher.tick();
+    const notice = await turnMessage('DUBOB', /Your token is active now/);
+    expect(notice.method).toBe('chat.postMessage');
+    await app.watcher.tick();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(api.calls.filter((c) => c.args.channel === 'DUBOB' && /Your token is active now/.test(textOf(c)))).toHaveLength(1);
+  });
+});
+
 describe('Slack: staff diagnostics', () => {
   it('staff get the full report, ephemeral, with buttons; the transcript and a ticket', async () => {
     const res = await postCommand(web.url, { command: '/2fa-diagnose', text: '<@UALICE|alice> 10.0.0.1', user_id: 'USTAFF', user_name: 'staff', channel_id: 'CSUPPORT', response_url: `${api.url}/respond/d1`, trigger_id: 't' });

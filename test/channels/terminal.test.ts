@@ -151,7 +151,11 @@ describe('terminal chat in English', () => {
   });
 
   it('new token does not work yet: pending for 5 minutes', async () => {
-    await walk([], [['5', /look up your token/], ['bob', /registered 5 minutes ago[\s\S]*minutes, not days[\s\S]*Anything else\? Type "menu"/]]);
+    await walk([], [
+      ['5', /look up your token/],
+      ['bob', /registered 5 minutes ago[\s\S]*minutes, not days[\s\S]*Shall I tell you here when it is active\?/],
+      ['no', /Anything else\? Type "menu"/],
+    ]);
   });
 
   it('talk to a person: username, a description, a ticket', async () => {

@@ -180,8 +180,14 @@ describe('checks and codes', () => {
     let s = play(fresh(), T0, { type: 'topic', flow: 'token_not_active' }, { type: 'text', text: 'bob' }).snapshot;
     const r = play(s, T0, { type: 'checked', result: result('token', 'token.pending', 'warn', { state: 'pending', registeredAt: 'x', minutesSinceRegistration: 7 }, 'en') });
     expect(r.text).toContain('registered 7 minutes ago');
-    expect(r.snapshot.status).toBe('ended');
-    s = r.snapshot;
+    // Then the offer to be told when it is active; yes keeps a watch, and the conversation ends.
+    expect(r.text).toMatch(/Shall I tell you here when it is active\?/);
+    const yes = play(r.snapshot, T0, { type: 'text', text: 'yes please' });
+    expect(yes.effect).toEqual({ type: 'watch' });
+    const kept = play(yes.snapshot, T0, { type: 'watched', created: true });
+    expect(kept.text).toMatch(/I will tell you here as soon as your token is active/);
+    expect(kept.snapshot.status).toBe('ended');
+    s = kept.snapshot;
   });
 
   it('hands over with a ticket and ends; urgent for a token the person did not register', () => {

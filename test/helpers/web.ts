@@ -1,6 +1,6 @@
 // Starts the helpdesk's web server in this process on a free loopback port, with real peers.
 import { loadConfig } from '../../src/config.ts';
-import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
+import { createHelpdesk, type Helpdesk, type HelpdeskOptions } from '../../src/main.ts';
 import { startWebServer, type WebServer } from '../../src/channels/web/server.ts';
 import { recordingLogger, type RecordingLogger } from './fakes.ts';
 import { tempDataDir } from './cli.ts';
@@ -13,10 +13,10 @@ export interface WebApp {
   close(): Promise<void>;
 }
 
-export async function startWebApp(env: Record<string, string>): Promise<WebApp> {
+export async function startWebApp(env: Record<string, string>, options: HelpdeskOptions = {}): Promise<WebApp> {
   const log = recordingLogger();
   const config = loadConfig({ PORT: '0', DATA_DIR: tempDataDir(), TYPING_DELAY_SECONDS: '0', DNS_TIMEOUT_MS: '300', NEW_CONVERSATIONS_PER_ADDRESS: '10000', ...env });
-  const app = await createHelpdesk(config, { log });
+  const app = await createHelpdesk(config, { log, ...options });
   const web = await startWebServer(app);
   return {
     app,

@@ -1,5 +1,6 @@
 // The web channel: the support page's chat, the phone clock check, the network check for `curl`,
 // the identity-proof landing, the support form, health and metrics. One process, one port.
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -62,7 +63,11 @@ const SupportBody = z.object({
   what: formText(4000).transform(redactCodes),
 });
 
+const HookBody = z.object({ user: z.string().min(1).max(190), tokenId: z.string().max(200).optional() });
+
 const OUTBOX_LIMIT = 50;
+/** A page that has not polled for this long is taken to be closed: a watch notice also goes by mail. */
+const WEB_AWAY_MS = 5 * 60_000;
 
 export interface WebServerOptions {
   /** Slack's Events API endpoint (HTTP mode), served on the same port at /slack/events. */
@@ -121,6 +126,19 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     return out;
   }
 
+  // When each conversation's page last asked the server anything: a page quiet for a while is closed.
+  const lastSeen = new Map<string, number>();
+  const seen = (id: string) => {
+    lastSeen.delete(id);
+    lastSeen.set(id, app.deps.clock.now());
+    if (lastSeen.size > 50_000) lastSeen.delete(lastSeen.keys().next().value as string);
+  };
+  app.outOfBand.register(
+    'web:',
+    async (conversationId, replies) => queue(conversationId, await toWeb(conversationId, replies)),
+    (conversationId) => app.deps.clock.now() - (lastSeen.get(conversationId) ?? 0) > WEB_AWAY_MS,
+  );
+
   function queue(conversationId: string, replies: WebReply[]): void {
     const list = [...(outbox.get(conversationId) ?? []), ...replies].slice(-OUTBOX_LIMIT);
     outbox.set(conversationId, list);
@@ -131,7 +149,7 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
   async function outOfBand(conversationId: string, event: EngineEvent, ip: string): Promise<Reply[]> {
     // The phone's address is not the person's login address: only the chat's own turns set the subject.
     const r = await app.runner.turn(conversationId, event, { channel: 'link', requireProof: true, origin: ip });
-    if (!(await app.outOfBand.deliver(conversationId, r.replies))) queue(conversationId, await toWeb(conversationId, r.replies));
+    await app.outOfBand.deliver(conversationId, r.replies);
     return r.replies;
   }
 
@@ -144,6 +162,7 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     if (session.setCookie && !newConversationsPerAddress.allow(ip)) throw new HttpError(429, 'too many new conversations from this address; try again in a few minutes');
     if (!turnsPerSession.allow(session.id)) throw new HttpError(429, 'too many messages; wait a minute');
     const id = conversationOf(session.id);
+    seen(id);
     const result = await app.runner.turn(id, body.data.event as EngineEvent, {
       channel: 'web',
       requireProof: true,
@@ -194,6 +213,35 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
       .replaceAll('{{measuring}}', escape(t.measuring))
       .replaceAll('{{back}}', escape(t.back));
     send(res, 200, 'text/html; charset=utf-8', html);
+  }
+
+  /**
+   * The centre's import job says a token is active (Enrollment API v1, optional): signed like Slack's
+   * requests, refused when stale or replayed. It only makes that user's watches due now; the
+   * enrollment API still decides.
+   */
+  async function tokenActivated(req: IncomingMessage, res: ServerResponse) {
+    if (!cfg.HOOK_SECRET) return sendJson(res, 404, { error: 'not found' });
+    const raw = await readBody(req);
+    const ts = String(req.headers['x-timestamp'] ?? '');
+    const sig = String(req.headers['x-signature'] ?? '');
+    const now = app.deps.clock.now();
+    const fresh = /^\d{1,12}$/.test(ts) && Math.abs(now / 1000 - Number(ts)) <= 300;
+    const want = `sha256=${createHmac('sha256', cfg.HOOK_SECRET).update(`${ts}.${raw}`).digest('hex')}`;
+    const valid = fresh && sig.length === want.length && timingSafeEqual(Buffer.from(sig), Buffer.from(want));
+    // A valid request seen before is a replay: each signature is accepted once.
+    if (!valid || !app.store.markSeen(`hook:${sig}`, now)) return sendJson(res, 401, { error: 'bad, stale or replayed signature' });
+    const body = HookBody.safeParse((() => {
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        return undefined;
+      }
+    })());
+    if (!body.success) return sendJson(res, 400, { error: 'expected { "user": "...", "tokenId": "..." }' });
+    const woken = app.watcher.wake(body.data.user);
+    app.log.info('token-activated hook', { watches: woken });
+    res.writeHead(204).end();
   }
 
   /** 200 while every configured channel is up (or down for less than the grace period), else 503. */
@@ -308,11 +356,13 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     if (get && p === '/api/chat/poll') {
       const session = sessions.get(req);
       const id = conversationOf(session.id);
+      seen(id);
       const replies = outbox.get(id) ?? [];
       outbox.delete(id);
       return sendJson(res, 200, { replies });
     }
     if (method === 'POST' && p === '/api/chat') return chat(req, res, ip);
+    if (method === 'POST' && p === '/hooks/token-activated') return tokenActivated(req, res);
     if (method === 'POST' && p === '/api/clock') return clock(req, res, ip, undefined);
     const clockPost = /^\/api\/clock\/([^/]{1,80})$/.exec(p);
     if (method === 'POST' && clockPost?.[1]) return clock(req, res, ip, clockPost[1]);

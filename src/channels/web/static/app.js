@@ -53,6 +53,20 @@
     }
   }
 
+  /** A button-styled link that opens the clock check on the device at hand. */
+  function measureHereButton(url, label) {
+    const here = document.createElement('a');
+    here.href = url;
+    here.target = '_blank';
+    here.rel = 'noopener';
+    here.className = 'btn clock-here';
+    here.textContent = label;
+    const wrap = document.createElement('div');
+    wrap.className = 'choices';
+    wrap.append(here);
+    return wrap;
+  }
+
   function disableOldChoices() {
     for (const b of log.querySelectorAll('.choices button')) b.disabled = true;
   }
@@ -131,18 +145,7 @@
             p.textContent = WORDS[lang].local;
             div.append(p);
           }
-          if (url) {
-            const here = document.createElement('a');
-            here.href = url;
-            here.target = '_blank';
-            here.rel = 'noopener';
-            here.className = 'btn clock-here';
-            here.textContent = onPhone ? WORDS[lang].measureHere : WORDS[lang].thisDevice;
-            const wrap = document.createElement('div');
-            wrap.className = 'choices';
-            wrap.append(here);
-            div.append(wrap);
-          }
+          if (url) div.append(measureHereButton(url, onPhone ? WORDS[lang].measureHere : WORDS[lang].thisDevice));
           break;
         }
       // falls through: on a computer, the QR code for the phone
@@ -166,18 +169,7 @@
           a.textContent = url;
           a.className = 'clock-link';
           div.append(a);
-          if (reply.kind === 'clock') {
-            const here = document.createElement('a');
-            here.href = url;
-            here.target = '_blank';
-            here.rel = 'noopener';
-            here.className = 'btn';
-            here.textContent = WORDS[lang].thisDevice;
-            const wrap = document.createElement('div');
-            wrap.className = 'choices';
-            wrap.append(here);
-            div.append(wrap);
-          }
+          if (reply.kind === 'clock') div.append(measureHereButton(url, WORDS[lang].thisDevice));
         }
         break;
       }

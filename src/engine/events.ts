@@ -1,0 +1,59 @@
+// What can happen to a conversation (events) and what a transition asks the runner to do (effects):
+// plain data, so a turn can be replayed and the runner stays the only place with I/O.
+import type { CheckId, CheckResult } from '../checks/catalogue.ts';
+
+export type EngineEvent =
+  | { type: 'start' }
+  | { type: 'resume' }
+  /** Show again what the conversation waits for (after a language switch, say), without a greeting. */
+  | { type: 'repeat' }
+  | { type: 'text'; text: string }
+  | { type: 'choice'; id: string }
+  | { type: 'topic'; flow: string }
+  | { type: 'checked'; result: CheckResult; extra?: CheckResult[] }
+  | { type: 'escalated'; ticket: string | null }
+  /** A proof-of-identity link was sent (or, for an unknown name, silently not: the answer is the same). */
+  | { type: 'proof-sent' }
+  /** The person typed the code mailed to the account: they are `user`. */
+  | { type: 'proven'; user: string; how: string; email?: string }
+  /** The code typed was not the one mailed (or it expired, or too many wrong tries burnt it). */
+  | { type: 'proof-failed'; reason: 'wrong' | 'expired' | 'none' | 'locked' }
+  /** The phone's clock, measured by the browser against the server's reference time. */
+  | { type: 'device-clock'; offsetMs: number; errorMs: number }
+  /** A watch was kept (`created`: new, else one was already there). */
+  | { type: 'watched'; created: boolean }
+  /** The person's watches were ended (`count` of them). */
+  | { type: 'unwatched'; count: number }
+  /** A watch fired: the token is active, or still pending past the limit (a ticket is open). */
+  | { type: 'watch-fired'; what: 'active' | 'overdue'; ticket?: string };
+
+/** Inputs a check needs that are not in the snapshot: a code is used once and never stored. */
+export interface CheckRequest {
+  type: 'check';
+  check: CheckId;
+  code?: string;
+  /** The same code was typed before, this many seconds ago (the reused-first-code problem). */
+  reusedAfterSeconds?: number;
+}
+
+export interface EscalateRequest {
+  type: 'escalate';
+  urgent: boolean;
+  attach: Array<'transcript' | 'checks'>;
+}
+
+export interface ProofRequest {
+  type: 'send-proof';
+  who: string;
+}
+
+export interface ConfirmProofRequest {
+  type: 'confirm-proof';
+  code: string;
+}
+
+/** Keep a durable watch on the person's pending token, or end the conversation's watches. */
+export type WatchRequest = { type: 'watch' } | { type: 'unwatch' };
+
+export type Effect = CheckRequest | EscalateRequest | ProofRequest | ConfirmProofRequest | WatchRequest;
+

@@ -1,0 +1,48 @@
+// Durable watches on a pending token: "tell me here when it is active". They live in the store,
+// not in memory, so a restart loses none and sends nothing twice.
+import type { Lang } from '../i18n/catalogue.ts';
+
+export type WatchState = 'open' | 'notified' | 'stopped' | 'expired';
+
+export interface Watch {
+  id: number;
+  user: string;
+  conversationId: string;
+  channel: string;
+  lang: Lang;
+  /** A proven address, for a web page that has been closed a while. */
+  email?: string;
+  createdAt: number;
+  nextCheckAt: number;
+  state: WatchState;
+  /** The staff ticket opened when the token was still pending at TOKEN_OVERDUE_MINUTES. */
+  overdueTicket?: string;
+  notifiedAt?: number;
+}
+
+export interface NewWatch {
+  user: string;
+  conversationId: string;
+  channel: string;
+  lang: Lang;
+  email?: string;
+}
+
+export interface WatchStore {
+  /** One watch per account and conversation: asking again keeps the one there is. */
+  add(w: NewWatch, now: number): { watch: Watch; created: boolean };
+  /** Ends the open watches of a conversation; how many there were. */
+  stop(conversationId: string, now: number): number;
+  /** Open watches whose next check is due, nearest first. */
+  due(now: number, limit: number): Watch[];
+  reschedule(id: number, at: number): void;
+  /** Moves an open watch to notified; true only for the one caller that did it. */
+  claimNotified(id: number, now: number): boolean;
+  /** Records the overdue ticket; true only the first time. */
+  claimOverdue(id: number, ticket: string): boolean;
+  /** Open watches of a user become due now (the import job said so). */
+  wake(user: string, now: number): number;
+  /** Open watches created before `before` expire. */
+  expire(before: number): Watch[];
+  list(options?: { state?: WatchState }): Watch[];
+}
