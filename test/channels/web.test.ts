@@ -101,6 +101,29 @@ describe('web chat API', () => {
     expect(text).toMatch(/192\.0\.2\.20[\s\S]*That was the address of this browser\. To check the computer you log in from, open http:\/\/localhost:\d+\/ip on it/);
   });
 
+  it('a phone measuring the clock from another address never becomes the person\'s address in the ticket', async () => {
+    const c = new ChatClient(w.url);
+    const from = { 'x-forwarded-for': '192.0.2.10' };
+    const turn = async (event: unknown) => ((await (await c.post('/api/chat', { event, lang: 'en' }, from)).json()) as { replies: Array<Record<string, unknown>> }).replies;
+    await turn({ type: 'choice', id: 'code_rejected' });
+    const asked = await turn({ type: 'text', text: 'skip' });
+    const link = String(asked.find((r) => r.kind === 'clock')?.url ?? '');
+    const token = /\/c\/([^/]+)$/.exec(link)?.[1] as string;
+    const phone = await fetch(`${w.url}/api/clock/${token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.7' },
+      body: JSON.stringify({ offsetMs: 1200, errorMs: 40 }),
+    });
+    expect(phone.status).toBe(200);
+    await turn({ type: 'text', text: 'talk to a person' });
+    await turn({ type: 'text', text: 'skip' });
+    const done = await turn({ type: 'text', text: 'The clock was measured from my phone' });
+    const reference = /HD-[A-Z0-9]{6}/.exec(done.map((r) => String(r.text ?? '')).join(' '))?.[0] as string;
+    const mail = await smtp.waitFor((m) => (m.subject ?? '').includes(reference));
+    expect(mail.text).toContain('Address: 192.0.2.10');
+    expect(mail.text).not.toContain('198.51.100.7');
+  });
+
   it('knows the address the request came from: the network flow needs no typing', async () => {
     const c = new ChatClient(w.url);
     const r = await c.say({ type: 'choice', id: 'need_two_factor' });
