@@ -145,8 +145,7 @@ async function chat(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<num
   // The terminal is for people: only real problems go to stderr unless LOG_LEVEL says otherwise.
   const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
   const [{ createHelpdesk }, { runTerminalChat }] = await Promise.all([helpdeskModule(), terminalModule()]);
-  // A terminal chat has no way to be told later: watches it keeps are served by `serve`'s channels.
-  const app = await createHelpdesk(cfg, { watch: false });
+  const app = await createHelpdesk(cfg);
   try {
     const who = values.session ?? user ?? os.userInfo().username;
     await runTerminalChat({
@@ -157,6 +156,7 @@ async function chat(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<num
       ...(l ? { lang: l } : {}),
       ...(user ? { user } : {}),
       interactive: Boolean(process.stdin.isTTY),
+      outOfBand: app.outOfBand,
     });
     await app.tickets.drain();
   } finally {
@@ -286,7 +286,7 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
   };
   if (interactive) {
     io.out('Terminal chat (type "quit" to stop the helpdesk):\n\n');
-    await runTerminalChat({ runner: app.runner, input: process.stdin, output: process.stdout, conversationId: `terminal:${os.userInfo().username}`, interactive: true });
+    await runTerminalChat({ runner: app.runner, input: process.stdin, output: process.stdout, conversationId: `terminal:${os.userInfo().username}`, interactive: true, outOfBand: app.outOfBand });
     await stop();
     return 0;
   }

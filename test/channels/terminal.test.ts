@@ -282,3 +282,37 @@ describe('terminal chat robustness', () => {
     expect(JSON.parse(rows[0]?.snapshot ?? '{}')).toMatchObject({ flow: 'first_time_setup', step: 's1' });
   });
 });
+
+describe('terminal chat: a token watch', () => {
+  it('prints the notice between turns while the chat runs', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { loadConfig } = await import('../../src/config.ts');
+    const { createHelpdesk } = await import('../../src/main.ts');
+    const { runTerminalChat } = await import('../../src/channels/terminal/chat.ts');
+    const app = await createHelpdesk(loadConfig({ DATA_DIR: tempDataDir(), LOG_LEVEL: 'silent', TYPING_DELAY_SECONDS: '0', DNS_SERVERS: '127.0.0.1:9' }), { watch: false });
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = '';
+    output.on('data', (d: Buffer) => (printed += d.toString('utf8')));
+    const until = async (re: RegExp) => {
+      for (let i = 0; i < 200 && !re.test(printed); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(printed).toMatch(re);
+    };
+    const chat = runTerminalChat({ runner: app.runner, input, output, conversationId: 'terminal:watch-test', user: 'bob', interactive: false, outOfBand: app.outOfBand });
+    try {
+      input.write('my new token does not work yet\n');
+      await until(/Shall I tell you here when it is active\?/);
+      input.write('yes\n');
+      await until(/I will tell you here as soon as your token is active/);
+      app.demo?.activate('bob');
+      app.enrollmentGuard.forget(() => true);
+      await app.watcher.tick();
+      await until(/Your token is active now/);
+      expect(printed.match(/Your token is active now/g)).toHaveLength(1);
+    } finally {
+      input.end();
+      await chat;
+      await app.close();
+    }
+  });
+});

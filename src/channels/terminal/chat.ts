@@ -7,6 +7,7 @@ import type { EngineEvent } from '../../engine/transition.ts';
 import type { Lang } from '../../i18n/index.ts';
 import type { Choice } from '../../engine/replies.ts';
 import { renderReplies } from './render.ts';
+import type { OutOfBand } from '../../engine/out-of-band.ts';
 
 export interface TerminalChatOptions {
   runner: ConversationRunner;
@@ -16,6 +17,8 @@ export interface TerminalChatOptions {
   lang?: Lang;
   user?: string;
   interactive: boolean;
+  /** Where notices from outside a turn (a watch firing) are routed: printed while the chat runs. */
+  outOfBand?: OutOfBand;
 }
 
 const QUIT = new Set(['quit', 'exit', 'bye', 'avsluta', 'hej da', 'hej då', '/quit']);
@@ -32,6 +35,12 @@ export async function runTerminalChat(o: TerminalChatOptions): Promise<void> {
     if (rendered.choices) onScreen = rendered.choices;
     else if (result.replies.some((r) => r.kind === 'prompt')) onScreen = undefined;
   };
+
+  // A notice for this conversation (its token is active) is printed between turns while the chat runs.
+  o.outOfBand?.register(o.conversationId, async (_id, replies) => {
+    const rendered = renderReplies(replies);
+    if (rendered.text) write(`${rendered.text}\n\n`);
+  });
 
   const existing = await o.runner.peek(o.conversationId);
   await send(existing && existing.status !== 'ended' && existing.transcript.length ? { type: 'resume' } : { type: 'start' });
