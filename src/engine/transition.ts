@@ -375,11 +375,12 @@ class Turn {
       return this.answerInput(text, step);
     }
     this.log('u', text.slice(0, USER_TEXT_LIMIT));
+    // Outside a flow, what the person writes decides the language ("hej" is answered in Swedish).
+    if (meaning.lang && meaning.confidence >= 0.4 && !this.s.langFixed && this.s.status !== 'active') this.s.lang = meaning.lang;
     switch (meaning.action) {
       case 'choice':
         return this.choose(meaning.choice as string, false);
       case 'topic':
-        if (meaning.lang && !this.s.langFixed && this.s.status !== 'active') this.s.lang = meaning.lang;
         return this.startFlow(meaning.topic as string);
       case 'handover':
         return this.startFlow(HANDOVER_FLOW);

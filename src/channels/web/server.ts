@@ -254,7 +254,8 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
       ok: failing.length === 0,
       ...(failing.length ? { failing } : {}),
       uptimeSeconds: Math.round((now - started) / 1000),
-      channels: Object.fromEntries(Object.entries(channels).map(([name, st]) => [name, { state: st.state, sinceSeconds: Math.round((now - st.since) / 1000), ...(st.error ? { error: st.error } : {}) }])),
+      // States only: why a platform is down (addresses, error texts) is in the log, not on the public port.
+      channels: Object.fromEntries(Object.entries(channels).map(([name, st]) => [name, { state: st.state, sinceSeconds: Math.round((now - st.since) / 1000) }])),
       reference: app.reference.now().reference,
       ticketsWaiting: app.tickets.pendingCount(),
     });
