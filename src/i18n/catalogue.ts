@@ -127,7 +127,6 @@ export type SystemKey =
   | 'bad_username'
   | 'checking'
   | 'findings'
-  | 'commands_hint'
   | 'nothing_to_skip'
   | 'watch_started'
   | 'watch_already'
