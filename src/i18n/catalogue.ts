@@ -30,7 +30,26 @@ export interface Catalogue {
   staffAction: Partial<Record<CheckCode, string>>;
   /** The web channel's server-rendered pages (support form, thanks, clock check, bad link). */
   web: Record<WebKey, string>;
+  /** The chat page's own words (buttons, labels, footer), handed to the page as data. */
+  page: Record<PageKey, string>;
 }
+
+export type PageKey =
+  | 'title'
+  | 'label'
+  | 'placeholder'
+  | 'send'
+  | 'never'
+  | 'form'
+  | 'clock'
+  | 'ip'
+  | 'error'
+  | 'slow'
+  | 'scan'
+  | 'thisDevice'
+  | 'reference'
+  | 'measureHere'
+  | 'local';
 
 export type WebKey =
   | 'network_note'

@@ -89,7 +89,9 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     '/static/clock.js': { type: 'text/javascript; charset=utf-8', body: read('clock.js') },
     '/static/app.css': { type: 'text/css; charset=utf-8', body: read('app.css') },
   };
-  const indexHtml = read('index.html').replaceAll('{{centre}}', escape(cfg.CENTRE_NAME));
+  // The page's words travel as JSON in the page; `<` is escaped so no text can close the block.
+  const pageWords = JSON.stringify({ en: catalogues.en.page, sv: catalogues.sv.page }).replace(/</g, '\\u003c');
+  const indexHtml = read('index.html').replaceAll('{{centre}}', escape(cfg.CENTRE_NAME)).replace('{{words}}', () => pageWords);
   const clockHtml = read('clock.html');
 
   const conversationOf = (sessionId: string) => `web:${sessionId}`;

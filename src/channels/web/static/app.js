@@ -2,20 +2,8 @@
 // textContent, so nothing a person (or an upstream) typed can become markup.
 'use strict';
 (() => {
-  const WORDS = {
-    en: { title: 'two-factor helpdesk', label: 'Your message', placeholder: 'Type here…', send: 'Send',
-      never: 'The helpdesk may ask for a code that is already used up, never for your password, your two-factor secret or the QR code.', form: 'Support form',
-      clock: "Check this device's clock", ip: 'Do I need two-factor from here?', error: 'Something went wrong. Try again, or use the support form.',
-      slow: 'That was a lot of messages in a short time. Wait a minute, then try again.',
-      scan: 'Scan this with your phone, or open the link on it:', thisDevice: 'Check this device instead', reference: 'Reference',
-      measureHere: "Measure this phone's clock", local: 'This helpdesk runs on this computer only (its address is localhost), so no phone can open the link: measure this device instead, or type the time your phone shows.' },
-    sv: { title: 'hjälp med tvåfaktor', label: 'Ditt meddelande', placeholder: 'Skriv här…', send: 'Skicka',
-      never: 'Hjälpen kan be om en kod som redan är förbrukad, men aldrig om ditt lösenord, din tvåfaktorshemlighet eller QR-koden.', form: 'Supportformulär',
-      clock: 'Kontrollera den här enhetens klocka', ip: 'Behöver jag tvåfaktor härifrån?', error: 'Något gick fel. Försök igen, eller använd supportformuläret.',
-      slow: 'Det var många meddelanden på kort tid. Vänta en minut och försök sedan igen.',
-      scan: 'Skanna den här med telefonen, eller öppna länken där:', thisDevice: 'Kontrollera den här enheten i stället', reference: 'Referens',
-      measureHere: 'Mät den här telefonens klocka', local: 'Hjälpen körs bara på den här datorn (adressen är localhost), så ingen telefon kan öppna länken: mät den här enheten i stället, eller skriv tiden som telefonen visar.' },
-  };
+  // The page's words, both languages, from the server's catalogues (a JSON block, not a script).
+  const WORDS = JSON.parse(document.getElementById('words').textContent);
   const MARK = { pass: '✔', warn: '!', fail: '✘', unknown: '?' };
   const log = document.getElementById('log');
   const scroller = document.getElementById('scroller');
