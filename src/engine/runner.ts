@@ -17,7 +17,7 @@ import type { Understanding } from '../ports/understanding.ts';
 import type { WatchStore } from '../ports/watches.ts';
 import { newSnapshot, type Snapshot, type Subject } from './snapshot.ts';
 import { findingResults, renderTranscript } from './transcript.ts';
-import { HUMAN_CHOICE, MENU_CHOICE, transition, type EngineEvent, type Effect } from './transition.ts';
+import { HUMAN_CHOICE, MENU_CHOICE, isProven, transition, type EngineEvent, type Effect } from './transition.ts';
 import type { CentreWords } from './words.ts';
 
 export interface RunnerDeps {
@@ -62,6 +62,11 @@ export interface TurnResult {
 }
 
 const MAX_EFFECTS_PER_TURN = 20;
+
+/** The channel a turn came from: as the channel says, else the conversation id's prefix (`web:…`). */
+function channelOf(conversationId: string, options: TurnOptions): string {
+  return options.channel ?? conversationId.split(':')[0] ?? 'other';
+}
 
 export class ConversationRunner {
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -124,7 +129,7 @@ export class ConversationRunner {
     // A notice (a watch firing hours later) is said in the conversation as it stands, idle or not.
     const idle = (s: Snapshot) => !options.notice && now - s.updatedAt > this.deps.idleMs;
     if (loaded.kind !== 'found' || idle(loaded.snapshot)) {
-      this.deps.metrics?.count('helpdesk_conversations_started_total', { channel: options.channel ?? id.split(':')[0] ?? 'unknown' });
+      this.deps.metrics?.count('helpdesk_conversations_started_total', { channel: channelOf(id, options) });
     }
     if (loaded.kind === 'none') return { snapshot: make(), notices: [], fresh: true };
     if (loaded.kind === 'quarantined') {
@@ -177,7 +182,7 @@ export class ConversationRunner {
         conversationId: s.id,
         who: effect.who,
         lang: s.lang,
-        channel: options.channel ?? s.id.split(':')[0] ?? 'other',
+        channel: channelOf(s.id, options),
         ...(options.origin ? { origin: options.origin } : {}),
       });
       return { type: 'proof-sent' };
@@ -188,16 +193,17 @@ export class ConversationRunner {
       return r.ok ? { type: 'proven', user: r.user, how: 'email', ...(r.email ? { email: r.email } : {}) } : { type: 'proof-failed', reason: r.reason };
     }
     if (effect.type === 'watch') {
-      // After a token check found it pending, so the person is known (and proven where that is needed).
-      if (!this.deps.watches || !s.subject.user) return { type: 'watched', created: false };
-      const proven = s.subject.identity !== undefined && s.subject.identity !== 'claimed';
+      // A watch step follows a token check that found the token pending, so the person is known (and
+      // proven where that is needed); anything else is a flow or wiring fault, not something to paper over.
+      if (!this.deps.watches) throw new HelpdeskError('engine.fault', 'a flow keeps a token watch, but no watch store is configured');
+      if (!s.subject.user) throw new HelpdeskError('engine.fault', `flow ${s.flow} keeps a token watch before it knows whose token`);
       const { created } = this.deps.watches.add(
         {
           user: s.subject.user,
           conversationId: s.id,
-          channel: options.channel ?? s.id.split(':')[0] ?? 'other',
+          channel: channelOf(s.id, options),
           lang: s.lang,
-          ...(proven && s.subject.email ? { email: s.subject.email } : {}),
+          ...(isProven(s.subject.identity) && s.subject.email ? { email: s.subject.email } : {}),
         },
         this.deps.clock.now(),
       );

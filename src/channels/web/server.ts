@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Helpdesk } from '../../main.ts';
 import type { Reply } from '../../engine/replies.ts';
 import { findingResults } from '../../engine/transcript.ts';
-import type { EngineEvent } from '../../engine/transition.ts';
+import { isProven, type EngineEvent } from '../../engine/transition.ts';
 import { isLang, type Lang, catalogues, render } from '../../i18n/index.ts';
 import { WindowLimiter } from '../../adapters/limits.ts';
 import { errorCode, HelpdeskError } from '../../errors.ts';
@@ -281,7 +281,7 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     const session = sessions.get(req);
     const snap = await app.runner.peek(conversationOf(session.id));
     // Only what the person has proved is filled in: a typed name or address could be anyone's.
-    const proven = snap?.subject.identity && snap.subject.identity !== 'claimed';
+    const proven = isProven(snap?.subject.identity);
     const html = supportPage(
       lang,
       cfg.CENTRE_NAME,
