@@ -271,7 +271,11 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       callsPerMinute: config.WATCH_CALLS_PER_MINUTE,
       intervalMs: config.WATCH_INTERVAL_SECONDS * 1000,
       overdueMinutes: config.TOKEN_OVERDUE_MINUTES,
-      forget: (user) => enrollmentGuard.forget((key) => key.includes(`/v1/accounts/${encodeURIComponent(user)}`)),
+      forget: (user) => {
+        // Exactly this account's entries (bob's, not bobby's).
+        const path = `/v1/accounts/${encodeURIComponent(user)}`;
+        enrollmentGuard.forget((key) => key.endsWith(path) || key.includes(`${path}/`));
+      },
       async notify(w, event) {
         // A turn in the person's own conversation (so it is in the transcript), delivered in its channel.
         const r = await runner.turn(w.conversationId, event, { channel: w.channel, lang: w.lang, notice: true });
