@@ -133,14 +133,15 @@ async function startupBench() {
  * and with the import job's hook.
  */
 async function watchBench() {
-  const { default: Database } = await import('better-sqlite3');
-  const { SqliteWatches } = await import('../src/adapters/sqlite-watches.ts');
+  const { SqliteDb } = await import('../src/adapters/sql/db.ts');
+  const { SqlStore } = await import('../src/adapters/sql/store.ts');
+  const { SqlWatches } = await import('../src/adapters/sql-watches.ts');
   const { TokenWatcher } = await import('../src/watch/token-watcher.ts');
   const run = async (withHook: boolean) => {
     const clock = { t: Date.now(), now() { return this.t; } };
-    const watches = new SqliteWatches(new Database(':memory:'));
+    const watches = new SqlWatches((await SqlStore.open(SqliteDb.open(':memory:'))).db);
     const n = 10_000;
-    for (let i = 0; i < n; i++) watches.add({ user: `u${i}`, conversationId: `web:${i}`, channel: 'web', lang: 'en' }, clock.t);
+    for (let i = 0; i < n; i++) await watches.add({ user: `u${i}`, conversationId: `web:${i}`, channel: 'web', lang: 'en' }, clock.t);
     const activeAt = new Map<string, number>();
     const delays: number[] = [];
     let callsThisMinute = 0;
@@ -172,7 +173,7 @@ async function watchBench() {
       while (next < n && next < (second * 100) / 60) {
         const user = `u${next++}`;
         activeAt.set(user, clock.t);
-        if (withHook) watcher.wake(user);
+        if (withHook) await watcher.wake(user);
       }
       await watcher.tick();
       if (second % 60 === 0) {

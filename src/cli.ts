@@ -19,7 +19,7 @@ import { isLang, type Lang } from './i18n/index.ts';
 import type { SlackChannel } from './channels/slack/slack-channel.ts';
 import type { DiscordChannel } from './channels/discord/discord-channel.ts';
 import type { MetricsServer } from './adapters/metrics-server.ts';
-import { consoleLogger } from './adapters/console-logger.ts';
+import { createLogger } from './adapters/logger.ts';
 
 // The heavy parts (Bolt, discord.js, the web server, the store) load only for the command that
 // needs them, so `--help`, `flows check` and `understand` start at once.
@@ -96,12 +96,15 @@ async function flowsTest(args: string[], io: Io, env: NodeJS.ProcessEnv): Promis
 async function watchesCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({ args, options: { overdue: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } }, strict: true });
   const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
-  const { SqliteStore } = await import('./adapters/sqlite-store.ts');
-  const { SqliteWatches } = await import('./adapters/sqlite-watches.ts');
-  const store = SqliteStore.open(cfg.DATA_DIR);
+  const [{ openDatabase }, { SqlStore }, { SqlWatches }] = await Promise.all([
+    import('./adapters/sql/db.ts'),
+    import('./adapters/sql/store.ts'),
+    import('./adapters/sql-watches.ts'),
+  ]);
+  const store = await SqlStore.open(await openDatabase(cfg, createLogger(cfg.LOG_LEVEL)));
   try {
     const now = Date.now();
-    const open = new SqliteWatches(store.db).list({ state: 'open' }).filter((w) => !values.overdue || w.overdueTicket);
+    const open = (await new SqlWatches(store.db).list({ state: 'open' })).filter((w) => !values.overdue || w.overdueTicket);
     if (values.json) {
       for (const w of open) io.out(`${JSON.stringify({ user: w.user, channel: w.channel, conversation: w.conversationId, since: new Date(w.createdAt).toISOString(), nextCheck: new Date(w.nextCheckAt).toISOString(), overdueTicket: w.overdueTicket ?? null })}\n`);
       return 0;
@@ -225,7 +228,7 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
   const cfg = config(env);
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   // With a terminal chat on screen, the log goes quiet unless asked for.
-  const log = consoleLogger(interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL);
+  const log = createLogger(interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL);
   const [{ createHelpdesk }, { runTerminalChat }, { startWebServer }, { startMetricsServer }] = await Promise.all([
     helpdeskModule(),
     terminalModule(),
@@ -233,14 +236,34 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
     import('./adapters/metrics-server.ts'),
   ]);
   const { createSlackChannel } = cfg.SLACK_BOT_TOKEN ? await import('./channels/slack/slack-channel.ts') : { createSlackChannel: undefined };
-  const { createDiscordChannel } = cfg.DISCORD_TOKEN ? await import('./channels/discord/discord-channel.ts') : { createDiscordChannel: undefined };
+  const discordModule = cfg.DISCORD_TOKEN ? await import('./channels/discord/discord-channel.ts') : undefined;
   const app = await createHelpdesk(cfg, { log });
   // Platforms connect in the background and are retried until they answer; /healthz tells their state.
   const slack: SlackChannel | undefined = createSlackChannel ? await createSlackChannel(app) : undefined;
-  const discord: DiscordChannel | undefined = createDiscordChannel ? createDiscordChannel(app) : undefined;
   await slack?.start();
-  await discord?.start();
-  const channels = { ...(slack ? { slack: slack.connection } : {}), ...(discord ? { discord: discord.connection } : {}) };
+  // One gateway session for the deployment: the leader replica holds it, and another takes over
+  // when the leader dies. Every replica relays its out-of-band Discord replies through the store.
+  let discord: DiscordChannel | undefined;
+  const standby = { state: 'standby' as const, since: Date.now(), attempts: 0 };
+  if (discordModule) {
+    discordModule.registerDiscordRelay(app);
+    app.lead({
+      async elected() {
+        discord ??= discordModule.createDiscordChannel(app);
+        await discord.start();
+      },
+      async deposed() {
+        const d = discord;
+        discord = undefined;
+        standby.since = Date.now();
+        await d?.stop();
+      },
+    });
+  }
+  const channels = {
+    ...(slack ? { slack: slack.connection } : {}),
+    ...(discordModule ? { discord: { get status() { return discord?.connection.status ?? standby; } } } : {}),
+  };
   let web: Awaited<ReturnType<typeof startWebServer>>;
   try {
     web = await startWebServer(app, { ...(slack?.requestListener ? { slack: slack.requestListener } : {}), channels });
@@ -253,7 +276,7 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
   let metrics: MetricsServer | undefined;
   if (cfg.METRICS_PORT !== undefined) {
     try {
-      metrics = await startMetricsServer({ host: cfg.METRICS_HOST, port: cfg.METRICS_PORT, ...(cfg.METRICS_TOKEN ? { token: cfg.METRICS_TOKEN } : {}), render: () => app.metrics.render() });
+      metrics = await startMetricsServer({ host: cfg.METRICS_HOST, port: cfg.METRICS_PORT, ...(cfg.METRICS_TOKEN ? { token: cfg.METRICS_TOKEN } : {}), render: () => app.metrics.render(), contentType: app.metrics.contentType });
     } catch (err) {
       await web.close();
       await slack?.stop();
@@ -266,7 +289,7 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
     `2fa-helpdesk is serving the support page on ${web.url} (public URL ${cfg.PUBLIC_URL})`,
     ...(metrics ? [`Metrics: ${metrics.url}/metrics${cfg.METRICS_TOKEN ? ' (bearer token)' : ''}`] : []),
     ...(slack ? [`Slack: ${slack.mode === 'http' ? `Events API at ${cfg.PUBLIC_URL}/slack/events` : 'Socket Mode'} (connecting; state in /healthz)`] : []),
-    ...(discord ? ['Discord: connecting to the gateway (state in /healthz)'] : []),
+    ...(discordModule ? ['Discord: the leader replica connects to the gateway (state in /healthz)'] : []),
     app.demo ? `Demo enrollment backend on ${app.demo.url}; demo users: alice, bob, carol, dave, erin, frank (see README)` : `Enrollment API: ${cfg.ENROLLMENT_API_URL}`,
   ];
   io.err(`${banner.join('\n')}\n`);
@@ -279,7 +302,7 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
     const all = (async () => {
       await metrics?.close();
       await web.close();
-      await Promise.all([slack?.stop(), discord?.stop()]);
+      await slack?.stop();
       await app.close();
     })();
     await Promise.race([all, new Promise((r) => setTimeout(r, STOP_DEADLINE_MS).unref())]);

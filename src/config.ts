@@ -146,6 +146,16 @@ const Env = z.object({
   CHANNEL_GRACE_SECONDS: int(1, 86400, 120),
   // New web conversations one client address may start in 10 minutes.
   NEW_CONVERSATIONS_PER_ADDRESS: int(1, 10000000, 30),
+
+  // Several replicas: PostgreSQL for everything durable (else SQLite in DATA_DIR), Redis for the
+  // shared upstream limiter, its cache and the per-key limits (else PostgreSQL keeps the limits).
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// URL, like postgres://helpdesk@db:5432/helpdesk' }).optional(),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a schema name of lower-case letters, digits and _').default('public'),
+  DATABASE_POOL_SIZE: int(1, 200, 10),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// URL, like redis://cache:6379/0' }).optional(),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'letters, digits and _ : . - (up to 64)').default('2fa-helpdesk:'),
+  // The name this replica gives in logs and metrics (defaults to the host name and process id).
+  REPLICA_NAME: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits and _ . - (up to 64)').optional(),
 });
 
 type Env = z.infer<typeof Env>;
@@ -177,6 +187,7 @@ export function parseConfig(env: Record<string, string | undefined>): { ok: true
   if (c.DISCORD_TOKEN && !c.DISCORD_APPLICATION_ID) errors.push('DISCORD_APPLICATION_ID: expected the application id with DISCORD_TOKEN');
   if (c.CLOCK_SKEWED_SECONDS < c.CLOCK_DRIFTING_SECONDS) errors.push('CLOCK_SKEWED_SECONDS: expected at least CLOCK_DRIFTING_SECONDS');
   if (c.TOKEN_OVERDUE_MINUTES < c.TOKEN_PENDING_MINUTES) errors.push('TOKEN_OVERDUE_MINUTES: expected at least TOKEN_PENDING_MINUTES');
+  if (c.REDIS_URL && !c.DATABASE_URL) errors.push('DATABASE_URL: expected with REDIS_URL (Redis shares limits between replicas; the conversations need PostgreSQL)');
   if (errors.length) return { ok: false, errors };
   return {
     ok: true,

@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'flow.unknown'
   | 'store.unavailable'
   | 'store.corrupt'
+  /** Another turn of the same conversation (on another replica) saved first: run the turn again. */
+  | 'store.conflict'
   | 'input.invalid'
   | 'engine.fault'
   | 'check.fault'

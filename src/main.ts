@@ -1,5 +1,6 @@
 // The one place that wires configuration, adapters and channels together. Everything else sees ports.
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { getServers } from 'node:dns';
 import { loadFlowsOrThrow } from './engine/loader.ts';
 import { lazyUnderstanding, trainUnderstanding } from './understanding/train.ts';
@@ -11,21 +12,25 @@ import { createCheckRunner, type CheckRunner } from './checks/index.ts';
 import type { CheckDeps, CheckSettings } from './checks/context.ts';
 import { diagnose, type DiagnoseRequest, type DiagnosticReport } from './checks/diagnose.ts';
 import type { Config } from './config.ts';
-import { consoleLogger } from './adapters/console-logger.ts';
+import { createLogger } from './adapters/logger.ts';
 import { DemoEnrollmentBackend } from './adapters/demo-enrollment.ts';
 import { Dns2Resolver, parseHostPort, type DnsServer } from './adapters/dns.ts';
 import { HttpEnrollment } from './adapters/enrollment-http.ts';
-import { UpstreamGuard, WindowLimiter } from './adapters/limits.ts';
+import { UpstreamGuard } from './adapters/limits.ts';
+import { FlexibleRateLimits } from './adapters/rate-limits.ts';
+import { openRedis } from './adapters/redis.ts';
+import { PostgresLeader, SoleLeader, type Leadership } from './adapters/leader.ts';
+import { openDatabase, PostgresDb, type SqlDb } from './adapters/sql/db.ts';
+import { SqlStore } from './adapters/sql/store.ts';
 import { NtpReference } from './adapters/ntp-reference.ts';
-import { SqliteStore } from './adapters/sqlite-store.ts';
 import { FileTicketDelivery } from './adapters/ticket-file.ts';
 import { TicketQueue, type TicketDelivery } from './adapters/ticket-queue.ts';
 import { MailTicketDelivery, WebhookTicketDelivery } from './adapters/ticket-mail.ts';
 import { FileMailer, SmtpMailer } from './adapters/mailer.ts';
-import { SqliteLinkStore } from './adapters/link-store.ts';
+import { SqlLinkStore } from './adapters/link-store.ts';
 import { EmailProof } from './adapters/email-proof.ts';
-import { SqliteProofCodes } from './adapters/proof-codes.ts';
-import { SqliteWatches } from './adapters/sqlite-watches.ts';
+import { SqlProofCodes } from './adapters/proof-codes.ts';
+import { SqlWatches } from './adapters/sql-watches.ts';
 import { TokenWatcher } from './watch/token-watcher.ts';
 import type { WatchStore } from './ports/watches.ts';
 import { catalogues, render } from './i18n/index.ts';
@@ -33,6 +38,8 @@ import { PrometheusMetrics } from './adapters/metrics.ts';
 import type { Mailer } from './ports/mailer.ts';
 import type { LinkStore } from './ports/links.ts';
 import type { TicketSink } from './ports/tickets.ts';
+import type { RateLimits } from './ports/limits.ts';
+import type { ConversationLookup, Outbox, SeenEvents } from './ports/store.ts';
 import path from 'node:path';
 import { OutOfBand } from './engine/out-of-band.ts';
 import type { Logger } from './ports/logger.ts';
@@ -47,7 +54,23 @@ export interface Helpdesk {
   runner: ConversationRunner;
   checks: CheckRunner;
   deps: CheckDeps;
-  store: SqliteStore;
+  clock: Clock;
+  /** Conversations, seen events, the web outbox: SQLite in DATA_DIR, or PostgreSQL (DATABASE_URL). */
+  store: SqlStore;
+  /** Per-key limits: in this process, or shared in Redis or PostgreSQL. */
+  limits: RateLimits;
+  /** Which replica does what must happen once (the Discord gateway, the watcher, sweeps). */
+  leadership: Leadership;
+  /** Adds a leader's duty: started now if this replica leads, else when it is elected. */
+  lead(role: LeaderRole): void;
+  /** This process's name in logs and metrics. */
+  replica: string;
+  /** The store, as the ports channels may use. */
+  seen: SeenEvents;
+  lookup: ConversationLookup;
+  outbox: Outbox;
+  /** Tickets not yet delivered to every sink (all replicas). */
+  ticketsWaiting(): Promise<number>;
   tickets: TicketQueue;
   /** The one hand-over every channel uses (queued, counted). */
   handover: TicketSink;
@@ -70,6 +93,11 @@ export interface Helpdesk {
   close(): Promise<void>;
 }
 
+export interface LeaderRole {
+  elected(): Promise<void> | void;
+  deposed(): Promise<void> | void;
+}
+
 export interface HelpdeskOptions {
   log?: Logger;
   clock?: Clock;
@@ -79,7 +107,7 @@ export interface HelpdeskOptions {
   mailer?: Mailer;
   /** false for one-shot commands that hold no conversation: the understanding is trained only if used. */
   conversations?: boolean;
-  /** false: the token watcher does not run on a timer (one-shot commands; tests that tick it). */
+  /** false: the token watcher does not run on a timer (one-shot commands; tests that tick it), and no leader is elected. */
   watch?: boolean;
 }
 
@@ -105,20 +133,32 @@ function systemDnsServers(): DnsServer[] {
 
 export async function createHelpdesk(config: Config, options: HelpdeskOptions = {}): Promise<Helpdesk> {
   const clock = options.clock ?? systemClock;
-  const log = options.log ?? consoleLogger(config.LOG_LEVEL);
-  const metrics = new PrometheusMetrics()
-    .declare('helpdesk_conversations_started_total', 'counter', 'Conversations started, by channel')
-    .declare('helpdesk_checks_total', 'counter', 'Checks run, by check and outcome code')
-    .declare('helpdesk_escalations_total', 'counter', 'Hand-overs to people, by urgency')
-    .declare('helpdesk_identity_proofs_total', 'counter', 'Proof-of-identity requests, by outcome')
-    .declare('helpdesk_upstream_request_duration_seconds', 'histogram', 'Enrollment API requests, by route and status');
+  const replica = config.REPLICA_NAME ?? `${os.hostname()}-${process.pid}`;
+  const log = options.log ?? createLogger(config.LOG_LEVEL, undefined, config.DATABASE_URL ? { replica } : {});
+  const metrics = new PrometheusMetrics({ ...(config.DATABASE_URL ? { replica } : {}), processMetrics: options.watch !== false })
+    .counter('helpdesk_conversations_started_total', 'Conversations started, by channel', ['channel'])
+    .counter('helpdesk_checks_total', 'Checks run, by check and outcome code', ['check', 'code'])
+    .counter('helpdesk_escalations_total', 'Hand-overs to people, by urgency', ['urgent'])
+    .counter('helpdesk_identity_proofs_total', 'Proof-of-identity requests, by outcome', ['outcome'])
+    .histogram('helpdesk_upstream_request_duration_seconds', 'Enrollment API requests, by route and status', ['upstream', 'route', 'outcome']);
   // Flows are loaded and the understanding trained at start-up (a conversation's first message must
   // not wait), except for one-shot commands such as `diagnose`, which hold no conversation.
   const { flows, intents } = options.conversations === false ? { flows: new Map() as FlowSet, intents: {} } : loadFlowsOrThrow(config.FLOWS_DIR);
   const understanding = options.conversations === false ? lazyUnderstanding(() => trainUnderstanding(flows, intents)) : trainUnderstanding(flows, intents);
-  const store = SqliteStore.open(config.DATA_DIR, (line) => log.warn(line, { code: 'store.permissions' }));
-  const cleanups: Array<() => unknown> = [() => store.close()];
+  const db: SqlDb = await openDatabase(config, log);
+  const cleanups: Array<() => unknown> = [() => db.close()];
   try {
+    const store = await SqlStore.open(db);
+    const redis = config.REDIS_URL ? await openRedis(config.REDIS_URL, log) : undefined;
+    if (redis) cleanups.push(() => redis.quit().catch(() => redis.disconnect()));
+    const limits = new FlexibleRateLimits(
+      redis
+        ? { kind: 'redis', client: redis, prefix: config.REDIS_PREFIX }
+        : db instanceof PostgresDb
+          ? { kind: 'postgres', pool: db.pool, schema: config.DATABASE_SCHEMA }
+          : { kind: 'memory' },
+      log,
+    );
     let demo: DemoEnrollmentBackend | undefined;
     let baseUrl = config.ENROLLMENT_API_URL;
     let token = config.ENROLLMENT_API_TOKEN;
@@ -137,6 +177,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       timeoutMs: Math.min(config.CHECK_TIMEOUT_MS, config.ENROLLMENT_TIMEOUT_MS * (retries + 1) + 200 * 2 ** retries),
       cacheTtlMs: config.ENROLLMENT_CACHE_SECONDS * 1000,
       clock,
+      ...(redis ? { shared: { redis, prefix: config.REDIS_PREFIX, name: 'enrollment', log } } : {}),
     });
     cleanups.push(() => enrollmentGuard.stop());
     const enrollment = new HttpEnrollment({
@@ -190,7 +231,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       dns,
       clock,
       settings,
-      codeAttempts: new WindowLimiter(config.CODE_CHECKS_PER_MINUTE, 60_000, clock),
+      codeAttempts: limits.limiter('code-checks', config.CODE_CHECKS_PER_MINUTE, 60_000),
     };
     const bareChecks = createCheckRunner(deps, config.CHECK_TIMEOUT_MS, (id, err) => log.error('check fault', { code: 'check.fault', check: id, err }));
     const checks: CheckRunner = {
@@ -207,7 +248,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     if (config.TICKET_DIR) deliveries.push(new FileTicketDelivery(config.TICKET_DIR));
     if (config.SMTP_URL) deliveries.push(new MailTicketDelivery(mailer, config.TICKET_EMAIL_TO ?? config.SUPPORT_EMAIL, config.CENTRE_NAME));
     if (config.TICKET_WEBHOOK_URL) deliveries.push(new WebhookTicketDelivery(config.TICKET_WEBHOOK_URL));
-    const tickets = new TicketQueue(store.db, deliveries, clock, log);
+    const tickets = new TicketQueue(db, deliveries, clock, log);
     tickets.start();
     cleanups.push(() => tickets.stop());
     metrics.gauge('helpdesk_tickets_waiting', 'Tickets not yet delivered to every sink', () => tickets.pendingCount());
@@ -219,11 +260,14 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       },
     };
 
-    const secret = store.meta('web-secret', () => randomBytes(32).toString('base64url'));
-    const links = new SqliteLinkStore(store.db, secret, clock);
+    // Keys every replica shares: made by the first, read by the rest.
+    const key = () => randomBytes(32).toString('base64url');
+    const secret = await store.meta('web-secret', key);
+    const links = new SqlLinkStore(db, secret, clock);
     const identity = new EmailProof({
       deps,
-      codes: new SqliteProofCodes(store.db, store.meta('proof-key', () => randomBytes(32).toString('base64url')), clock),
+      limits,
+      codes: new SqlProofCodes(db, await store.meta('proof-key', key), clock),
       mailer,
       clock,
       log,
@@ -236,7 +280,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
 
     const words = centreWords(config, demo?.url);
     const idleMs = config.CONVERSATION_IDLE_MINUTES * 60_000;
-    const watches = new SqliteWatches(store.db);
+    const watches = new SqlWatches(db);
     const runner = new ConversationRunner({
       watches,
       flows,
@@ -246,7 +290,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       store,
       tickets: countedTickets,
       clock,
-      codeKey: store.meta('code-key', () => randomBytes(32).toString('base64url')),
+      codeKey: await store.meta('code-key', key),
       idleMs,
       log,
       identity,
@@ -255,13 +299,17 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     // Every few minutes: code fingerprints past the point where they can matter, conversations in which
     // nobody ever wrote (a flood of page loads), and, hourly, conversations idle for a day of idle periods.
     let sweeps = 0;
-    const sweepNow = () => {
+    const sweepNow = async () => {
       const now = clock.now();
-      store.forgetCodes(now - CODE_FINGERPRINT_MS);
-      store.sweepSilent(now - 60 * 60_000);
-      if (sweeps++ % 12 === 0) void store.sweep(now - idleMs * 24);
+      await store.forgetCodes(now - CODE_FINGERPRINT_MS);
+      await store.sweepSilent(now - 60 * 60_000);
+      if (sweeps++ % 12 === 0) {
+        await store.sweep(now - idleMs * 24);
+        await store.sweepOutbox(now - 24 * 3600_000);
+        if (db instanceof PostgresDb) await db.run('DELETE FROM rate_limits WHERE expire < $1', [Date.now() - 3600_000]);
+      }
     };
-    const outOfBand = new OutOfBand(log);
+    const outOfBand = new OutOfBand(log, store, () => clock.now());
     const watcher = new TokenWatcher({
       watches,
       checks,
@@ -274,13 +322,13 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       forget: (user) => {
         // Exactly this account's entries (bob's, not bobby's).
         const path = `/v1/accounts/${encodeURIComponent(user)}`;
-        enrollmentGuard.forget((key) => key.endsWith(path) || key.includes(`${path}/`));
+        return enrollmentGuard.forget((key) => key.endsWith(path) || key.includes(`${path}/`));
       },
       async notify(w, event) {
         // A turn in the person's own conversation (so it is in the transcript), delivered in its channel.
         const r = await runner.turn(w.conversationId, event, { channel: w.channel, lang: w.lang, notice: true });
         if (!(await outOfBand.deliver(w.conversationId, r.replies))) log.warn('no channel took a watch notice', { conversation: w.conversationId });
-        if (event.type === 'watch-fired' && event.what === 'active' && w.email && outOfBand.isAway(w.conversationId)) {
+        if (event.type === 'watch-fired' && event.what === 'active' && w.email && (await outOfBand.isAway(w.conversationId))) {
           const m = catalogues[w.lang].mail;
           await mailer
             .send({ to: w.email, subject: render(m.active_subject, { centre: config.CENTRE_NAME }), text: render(m.active_body, { centre: config.CENTRE_NAME }) })
@@ -288,10 +336,29 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
         }
       },
     });
-    if (options.watch !== false) watcher.start();
+    // What one replica does for all: the watcher's calls and the sweeps (and, in `serve`, the Discord gateway).
+    let sweeper: NodeJS.Timeout | undefined;
+    const roles = new Set<LeaderRole>([
+      {
+        elected: () => watcher.start(),
+        deposed: () => watcher.stop(),
+      },
+      {
+        elected: () => {
+          sweeper = setInterval(() => void sweepNow().catch((err: unknown) => log.warn('sweep failed', { code: 'store.unavailable', err })), 5 * 60_000);
+          sweeper.unref();
+        },
+        deposed: () => clearInterval(sweeper),
+      },
+    ]);
+    const leadership: Leadership =
+      db instanceof PostgresDb && config.DATABASE_URL ? new PostgresLeader({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, log }) : new SoleLeader();
+    const each = (what: 'elected' | 'deposed') => async () => {
+      for (const r of roles) await Promise.resolve(r[what]()).catch((err: unknown) => log.error(`leader role could not be ${what === 'elected' ? 'started' : 'stopped'}`, { code: 'engine.fault', err }));
+    };
+    if (options.watch !== false) leadership.start({ elected: each('elected'), deposed: each('deposed') });
+    cleanups.push(() => leadership.stop());
     cleanups.push(() => watcher.stop());
-    const sweeper = setInterval(sweepNow, 5 * 60_000);
-    sweeper.unref();
     cleanups.push(() => clearInterval(sweeper));
 
     return {
@@ -302,7 +369,19 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       runner,
       checks,
       deps,
+      clock,
       store,
+      limits,
+      leadership,
+      lead(role) {
+        roles.add(role);
+        if (leadership.leader) void Promise.resolve(role.elected()).catch((err: unknown) => log.error('leader role could not be started', { code: 'engine.fault', err }));
+      },
+      replica,
+      seen: store,
+      lookup: store,
+      outbox: store,
+      ticketsWaiting: () => tickets.pendingCount(),
       tickets,
       handover: countedTickets,
       reference,

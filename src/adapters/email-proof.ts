@@ -10,12 +10,13 @@ import type { Logger } from '../ports/logger.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { Clock } from '../ports/time.ts';
 import type { Metrics } from '../ports/metrics.ts';
-import { WindowLimiter } from './limits.ts';
-import { formatProofCode, type SqliteProofCodes } from './proof-codes.ts';
+import type { AttemptLimiter, RateLimits } from '../ports/limits.ts';
+import { formatProofCode, type SqlProofCodes } from './proof-codes.ts';
 
 export interface EmailProofOptions {
   deps: Pick<CheckDeps, 'enrollment'>;
-  codes: SqliteProofCodes;
+  codes: SqlProofCodes;
+  limits: RateLimits;
   mailer: Mailer;
   clock: Clock;
   log: Logger;
@@ -27,28 +28,29 @@ export interface EmailProofOptions {
 
 export class EmailProof implements IdentityProof {
   // Per conversation, per account and per origin: a flood of requests sends a handful of mails.
-  private readonly perConversation: WindowLimiter;
-  private readonly perAccount: WindowLimiter;
-  private readonly perOrigin: WindowLimiter;
+  private readonly perConversation: AttemptLimiter;
+  private readonly perAccount: AttemptLimiter;
+  private readonly perOrigin: AttemptLimiter;
   private readonly queue = new Bottleneck({ maxConcurrent: 2 });
   private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly o: EmailProofOptions) {
-    this.perConversation = new WindowLimiter(3, 10 * 60_000, o.clock);
-    this.perAccount = new WindowLimiter(3, 60 * 60_000, o.clock);
-    this.perOrigin = new WindowLimiter(10, 10 * 60_000, o.clock);
+    // In Redis or PostgreSQL when several replicas serve: the counts are for the whole deployment.
+    this.perConversation = o.limits.limiter('proof-conversation', 3, 10 * 60_000);
+    this.perAccount = o.limits.limiter('proof-account', 3, 60 * 60_000);
+    this.perOrigin = o.limits.limiter('proof-origin', 10, 10 * 60_000);
   }
 
   async sendProof(req: ProofRequest): Promise<void> {
     // Only limits that do not depend on the account are applied here, before anything is looked up.
-    if (!this.perConversation.allow(req.conversationId) || (req.origin && !this.perOrigin.allow(req.origin))) {
+    if (!(await this.perConversation.allow(req.conversationId)) || (req.origin && !(await this.perOrigin.allow(req.origin)))) {
       this.o.metrics.count('helpdesk_identity_proofs_total', { outcome: 'rate-limited' });
       this.o.log.warn('identity proof rate-limited', { conversation: req.conversationId });
       return;
     }
     this.o.metrics.count('helpdesk_identity_proofs_total', { outcome: 'requested' });
     const at = this.o.clock.now();
-    const code = this.o.codes.create(req.conversationId, at + this.o.linkMinutes * 60_000);
+    const code = await this.o.codes.create(req.conversationId, at + this.o.linkMinutes * 60_000);
     const job = this.queue
       .schedule(() => this.deliver(req, code, at))
       .catch((err: unknown) => this.o.log.error('proof mail job failed', { code: 'proof.fault', conversation: req.conversationId, err }));
@@ -57,7 +59,7 @@ export class EmailProof implements IdentityProof {
   }
 
   async confirm(conversationId: string, code: string): Promise<ProofConfirmation> {
-    const r = this.o.codes.confirm(conversationId, code);
+    const r = await this.o.codes.confirm(conversationId, code);
     this.o.metrics.count('helpdesk_identity_proofs_total', { outcome: r.ok ? 'confirmed' : 'not-confirmed' });
     return r;
   }
@@ -78,11 +80,11 @@ export class EmailProof implements IdentityProof {
       this.o.log.debug('identity proof: no mail', { conversation: req.conversationId, why: found.kind });
       return;
     }
-    if (!this.perAccount.allow(found.account.username)) {
+    if (!(await this.perAccount.allow(found.account.username))) {
       this.o.log.warn('identity proof rate-limited for an account', { conversation: req.conversationId });
       return;
     }
-    this.o.codes.bind(req.conversationId, code, found.account.username, found.account.email);
+    await this.o.codes.bind(req.conversationId, code, found.account.username, found.account.email);
     const m = catalogues[req.lang].mail;
     const where = m[`where_${req.channel}` as keyof typeof m] ?? m.where_other;
     const vars = {

@@ -1,8 +1,23 @@
 // What every upstream call passes through: a bottleneck limiter (rate and concurrency), a per-call
 // timeout, and, for answers that can be reused, a short cache with identical requests in flight
 // shared. A surge of people asking about the same account costs the centre's API one call.
+//
+// With Redis (REDIS_URL) the limiter is clustered, so ENROLLMENT_MAX_CONCURRENT and the spacing hold
+// across every replica, and the cache and "a call for this is already in flight" are shared too.
+// Redis trouble never fails a call: without Redis the guard works as a single process does.
 import Bottleneck from 'bottleneck';
+import type { Redis } from 'ioredis';
 import type { Clock } from '../ports/time.ts';
+import type { Logger } from '../ports/logger.ts';
+
+export interface SharedGuard {
+  redis: Redis;
+  /** Key prefix for this deployment (tests take one each). */
+  prefix: string;
+  /** This guard's name among the deployment's limiters. */
+  name: string;
+  log: Logger;
+}
 
 export interface GuardOptions {
   maxConcurrent: number;
@@ -12,6 +27,7 @@ export interface GuardOptions {
   cacheTtlMs: number;
   cacheMax?: number;
   clock: Clock;
+  shared?: SharedGuard;
 }
 
 export class TimeoutError extends Error {
@@ -24,15 +40,48 @@ export interface GuardStats {
   shared: number;
 }
 
+/**
+ * Bottleneck's Redis scripts report a vanished limiter (FLUSHDB, eviction) as SETTINGS_KEY_NOT_FOUND
+ * and recreate it, but Redis 7 prefixes script errors with "ERR " and bottleneck 2.19.5 compares
+ * the message exactly, so every later call failed (upstream issues #205, #212, #219). The prefix is
+ * taken off in this connection's callbacks, and bottleneck's own recovery runs.
+ */
+function redisConnection(client: Redis): Bottleneck.IORedisConnection {
+  const connection = new Bottleneck.IORedisConnection({ client });
+  const c = connection as unknown as { __scriptArgs__: (name: string, id: string, args: unknown[], cb: (err: Error | null, r: unknown) => void) => unknown[] };
+  const original = c.__scriptArgs__.bind(connection);
+  c.__scriptArgs__ = (name, id, args, cb) =>
+    original(name, id, args, (err, r) => {
+      if (err && /^ERR (SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT)$/.test(err.message)) err.message = err.message.slice(4);
+      cb(err, r);
+    });
+  return connection;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export class UpstreamGuard {
   private readonly limiter: Bottleneck;
+  /** With Redis: what runs the call when the clustered limiter cannot be reached. */
+  private readonly local?: Bottleneck;
+  private readonly connection?: Bottleneck.IORedisConnection;
   private readonly cache = new Map<string, { at: number; value: unknown }>();
   private readonly inflight = new Map<string, Promise<unknown>>();
   private readonly running = new Set<AbortController>();
   readonly stats: GuardStats = { calls: 0, cacheHits: 0, shared: 0 };
 
   constructor(private readonly options: GuardOptions) {
-    this.limiter = new Bottleneck({ maxConcurrent: options.maxConcurrent, minTime: options.minTimeMs });
+    const settings = { maxConcurrent: options.maxConcurrent, minTime: options.minTimeMs };
+    const s = options.shared;
+    if (s) {
+      this.connection = redisConnection(s.redis.duplicate());
+      this.connection.on('error', (err: Error) => s.log.warn('upstream limiter lost Redis', { code: 'upstream.unavailable', err }));
+      this.limiter = new Bottleneck({ ...settings, id: `${s.prefix}${s.name}`, datastore: 'ioredis', connection: this.connection, clearDatastore: false, heartbeatInterval: 1000 });
+      this.limiter.on('error', (err: Error) => s.log.warn('upstream limiter error', { code: 'upstream.unavailable', err }));
+      this.local = new Bottleneck(settings);
+    } else {
+      this.limiter = new Bottleneck(settings);
+    }
   }
 
   /**
@@ -40,28 +89,82 @@ export class UpstreamGuard {
    * fresh and a call in flight is shared; `keep` decides which answers may be cached.
    */
   async run<T>(key: string | undefined, call: (signal: AbortSignal) => Promise<T>, keep: (value: T) => boolean = () => true): Promise<T> {
-    if (key !== undefined) {
-      const hit = this.cache.get(key);
-      if (hit && this.options.clock.now() - hit.at < this.options.cacheTtlMs) {
-        this.stats.cacheHits++;
-        return hit.value as T;
-      }
-      const flying = this.inflight.get(key);
-      if (flying) {
-        this.stats.shared++;
-        return flying as Promise<T>;
-      }
+    if (key === undefined) return this.schedule(call);
+    const hit = this.cache.get(key);
+    if (hit && this.options.clock.now() - hit.at < this.options.cacheTtlMs) {
+      this.stats.cacheHits++;
+      return hit.value as T;
     }
-    const p = this.limiter.schedule(() => this.timed(call)).then((value) => {
-      if (key !== undefined && this.options.cacheTtlMs > 0 && keep(value)) this.remember(key, value);
+    const flying = this.inflight.get(key);
+    if (flying) {
+      this.stats.shared++;
+      return flying as Promise<T>;
+    }
+    const p = (this.options.shared && this.options.cacheTtlMs > 0 ? this.sharedCall(key, call, keep) : this.schedule(call)).then((value) => {
+      if (this.options.cacheTtlMs > 0 && keep(value)) this.remember(key, value);
       return value;
     });
-    if (key !== undefined) {
-      this.inflight.set(key, p);
-      const clear = () => this.inflight.delete(key);
-      p.then(clear, clear);
-    }
+    this.inflight.set(key, p);
+    const clear = () => this.inflight.delete(key);
+    p.then(clear, clear);
     return p;
+  }
+
+  /**
+   * Across replicas: an answer another replica cached is used; a call another replica is making is
+   * waited for (its lock expires with the call's timeout, so a dead replica delays, never blocks).
+   */
+  private async sharedCall<T>(key: string, call: (signal: AbortSignal) => Promise<T>, keep: (value: T) => boolean): Promise<T> {
+    const s = this.options.shared!;
+    const cacheKey = `${s.prefix}${s.name}:cache:${key}`;
+    const lockKey = `${s.prefix}${s.name}:lock:${key}`;
+    const cached = async (): Promise<{ value: T } | undefined> => {
+      const raw = await s.redis.get(cacheKey);
+      return raw === null ? undefined : { value: JSON.parse(raw) as T };
+    };
+    try {
+      const first = await cached();
+      if (first) {
+        this.stats.cacheHits++;
+        return first.value;
+      }
+      const deadline = Date.now() + this.options.timeoutMs;
+      while ((await s.redis.set(lockKey, '1', 'PX', this.options.timeoutMs, 'NX')) !== 'OK') {
+        if (Date.now() > deadline) return await this.schedule(call);
+        await sleep(15);
+        const later = await cached();
+        if (later) {
+          this.stats.shared++;
+          return later.value;
+        }
+      }
+    } catch (err) {
+      s.log.warn('shared upstream cache unavailable', { code: 'upstream.unavailable', err });
+      return this.schedule(call);
+    }
+    try {
+      const value = await this.schedule(call);
+      if (keep(value)) await s.redis.set(cacheKey, JSON.stringify(value), 'PX', this.options.cacheTtlMs).catch(() => undefined);
+      return value;
+    } finally {
+      await s.redis.del(lockKey).catch(() => undefined);
+    }
+  }
+
+  /** The clustered limiter, or this process's own when Redis cannot be reached (the call runs once either way). */
+  private async schedule<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (!this.local) return this.limiter.schedule(() => this.timed(call));
+    let started = false;
+    try {
+      return await this.limiter.schedule(() => {
+        started = true;
+        return this.timed(call);
+      });
+    } catch (err) {
+      if (started) throw err;
+      this.options.shared?.log.warn('clustered upstream limiter unavailable; limiting in this process', { code: 'upstream.unavailable', err });
+      return this.local.schedule(() => this.timed(call));
+    }
   }
 
   private async timed<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -92,38 +195,30 @@ export class UpstreamGuard {
     this.cache.set(key, { at: this.options.clock.now(), value });
   }
 
-  /** Drops cached answers whose key matches (an answer known to be out of date). */
-  forget(matches: (key: string) => boolean): void {
+  /** Drops cached answers whose key matches (an answer known to be out of date), here and in Redis. */
+  async forget(matches: (key: string) => boolean): Promise<void> {
     for (const key of this.cache.keys()) if (matches(key)) this.cache.delete(key);
+    const s = this.options.shared;
+    if (!s) return;
+    const head = `${s.prefix}${s.name}:cache:`;
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await s.redis.scan(cursor, 'MATCH', `${head.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 1000);
+        cursor = next;
+        const gone = keys.filter((k) => matches(k.slice(head.length)));
+        if (gone.length) await s.redis.del(...gone);
+      } while (cursor !== '0');
+    } catch (err) {
+      s.log.warn('shared upstream cache unavailable', { code: 'upstream.unavailable', err });
+    }
   }
 
   /** Cancels calls under way and drops waiting ones: shutting down never waits for an upstream. */
   async stop(): Promise<void> {
     for (const c of this.running) c.abort();
     await this.limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
-  }
-}
-
-/** A fixed-window counter per key: at most `limit` attempts per `windowMs`. */
-export class WindowLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
-
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-    private readonly clock: Clock,
-  ) {}
-
-  allow(key: string): boolean {
-    const now = this.clock.now();
-    const w = this.windows.get(key);
-    if (!w || now - w.start >= this.windowMs) {
-      if (this.windows.size > 50_000) this.windows.clear();
-      this.windows.set(key, { start: now, count: 1 });
-      return true;
-    }
-    if (w.count >= this.limit) return false;
-    w.count++;
-    return true;
+    await this.local?.stop({ dropWaitingJobs: true }).catch(() => undefined);
+    await this.connection?.disconnect(false).catch(() => undefined);
   }
 }

@@ -1,53 +1,43 @@
 // Links as `<id>.<signature>`: a forged token fails the HMAC before the store is asked; the store
 // knows the expiry and whether it was used.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { Link, LinkCheck, LinkKind, LinkStore } from '../ports/links.ts';
 import type { Clock } from '../ports/time.ts';
+import type { SqlDb } from './sql/db.ts';
 
-export class SqliteLinkStore implements LinkStore {
-  private readonly stmts;
-
+export class SqlLinkStore implements LinkStore {
   constructor(
-    db: Database.Database,
+    private readonly db: SqlDb,
     private readonly key: string,
     private readonly clock: Clock,
-  ) {
-    db.exec(`CREATE TABLE IF NOT EXISTS links (id TEXT PRIMARY KEY, kind TEXT NOT NULL, conversation TEXT NOT NULL,
-      subject TEXT, expires_at INTEGER NOT NULL, used_at INTEGER)`);
-    this.stmts = {
-      insert: db.prepare('INSERT INTO links (id, kind, conversation, subject, expires_at) VALUES (?, ?, ?, ?, ?)'),
-      get: db.prepare<[string], { kind: LinkKind; conversation: string; subject: string | null; expires_at: number; used_at: number | null }>(
-        'SELECT kind, conversation, subject, expires_at, used_at FROM links WHERE id = ?',
-      ),
-      use: db.prepare('UPDATE links SET used_at = ? WHERE id = ? AND used_at IS NULL'),
-      sweep: db.prepare('DELETE FROM links WHERE expires_at < ?'),
-    };
-  }
+  ) {}
 
   private sign(id: string): string {
     return createHmac('sha256', this.key).update(`link:${id}`).digest('base64url').slice(0, 16);
   }
 
-  create(link: Link): string {
-    this.stmts.sweep.run(this.clock.now() - 24 * 3600_000);
+  async create(link: Link): Promise<string> {
+    if (Math.random() < 0.05) await this.db.run('DELETE FROM links WHERE expires_at < $1', [this.clock.now() - 24 * 3600_000]);
     const id = randomBytes(12).toString('base64url');
-    this.stmts.insert.run(id, link.kind, link.conversationId, null, link.expiresAt);
+    await this.db.run('INSERT INTO links (id, kind, conversation, subject, expires_at) VALUES ($1, $2, $3, $4, $5)', [id, link.kind, link.conversationId, null, link.expiresAt]);
     return `${id}.${this.sign(id)}`;
   }
 
-  check(token: string, kind: LinkKind, consume: boolean): LinkCheck {
+  async check(token: string, kind: LinkKind, consume: boolean): Promise<LinkCheck> {
     const m = /^([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{16})$/.exec(token);
     if (!m) return { ok: false, reason: 'forged' };
     const [, id = '', sig = ''] = m;
     const want = Buffer.from(this.sign(id));
     if (!timingSafeEqual(want, Buffer.from(sig))) return { ok: false, reason: 'forged' };
-    const row = this.stmts.get.get(id);
+    const row = await this.db.get<{ kind: LinkKind; conversation: string; expires_at: number; used_at: number | null }>(
+      'SELECT kind, conversation, expires_at, used_at FROM links WHERE id = $1',
+      [id],
+    );
     if (!row) return { ok: false, reason: 'unknown' };
     if (row.kind !== kind) return { ok: false, reason: 'wrong-kind' };
     if (row.expires_at < this.clock.now()) return { ok: false, reason: 'expired' };
     if (row.used_at !== null) return { ok: false, reason: 'used' };
-    if (consume && this.stmts.use.run(this.clock.now(), id).changes === 0) return { ok: false, reason: 'used' };
+    if (consume && (await this.db.run('UPDATE links SET used_at = $1 WHERE id = $2 AND used_at IS NULL', [this.clock.now(), id])) === 0) return { ok: false, reason: 'used' };
     return { ok: true, link: { kind: row.kind, conversationId: row.conversation, expiresAt: row.expires_at } };
   }
 }

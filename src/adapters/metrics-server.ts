@@ -12,7 +12,7 @@ export interface MetricsServer {
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-export async function startMetricsServer(options: { host: string; port: number; token?: string; render: () => string }): Promise<MetricsServer> {
+export async function startMetricsServer(options: { host: string; port: number; token?: string; render: () => Promise<string>; contentType?: string }): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
@@ -26,7 +26,10 @@ export async function startMetricsServer(options: { host: string; port: number; 
         return;
       }
     }
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' }).end(options.render());
+    options.render().then(
+      (body) => res.writeHead(200, { 'content-type': options.contentType ?? 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' }).end(body),
+      () => res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('metrics unavailable\n'),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>

@@ -2,10 +2,10 @@
 // and delivered when it returns; the person gets a reference at once. Delivery is retried with
 // backoff and marked done only after the sink accepted it.
 import { randomInt } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { Logger } from '../ports/logger.ts';
 import type { Ticket, TicketSink } from '../ports/tickets.ts';
 import type { Clock } from '../ports/time.ts';
+import type { SqlDb } from './sql/db.ts';
 
 /** Where tickets end up: an inbox, a mailbox, a webhook. */
 export interface TicketDelivery {
@@ -28,53 +28,44 @@ export interface QueuedTicket {
   deliveredAt: number | null;
 }
 
+interface DueRow {
+  reference: string;
+  body: string;
+  attempts: number;
+  next_attempt_at: number;
+}
+
+const DUE = 'SELECT reference, body, attempts, next_attempt_at FROM tickets WHERE delivered_at IS NULL AND next_attempt_at <= $1 ORDER BY created_at';
+
 export class TicketQueue implements TicketSink {
-  private readonly stmts;
   private timer?: NodeJS.Timeout;
   private draining?: Promise<number>;
 
   constructor(
-    db: Database.Database,
+    private readonly db: SqlDb,
     private readonly deliveries: TicketDelivery[],
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly maxBackoffMs = 5 * 60_000,
-  ) {
-    db.exec(`CREATE TABLE IF NOT EXISTS tickets (
-      reference TEXT PRIMARY KEY, body TEXT NOT NULL, created_at INTEGER NOT NULL,
-      attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, delivered_at INTEGER, last_error TEXT);
-      CREATE TABLE IF NOT EXISTS ticket_deliveries (reference TEXT NOT NULL, sink TEXT NOT NULL, delivered_at INTEGER NOT NULL,
-        PRIMARY KEY (reference, sink))`);
-    this.stmts = {
-      insert: db.prepare('INSERT INTO tickets (reference, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?)'),
-      due: db.prepare<[number], { reference: string; body: string; attempts: number }>(
-        'SELECT reference, body, attempts FROM tickets WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY created_at LIMIT 50',
-      ),
-      done: db.prepare('UPDATE tickets SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE reference = ?'),
-      failed: db.prepare('UPDATE tickets SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE reference = ?'),
-      get: db.prepare<[string], { reference: string; body: string; attempts: number; delivered_at: number | null }>(
-        'SELECT reference, body, attempts, delivered_at FROM tickets WHERE reference = ?',
-      ),
-      pending: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM tickets WHERE delivered_at IS NULL'),
-      sinkDone: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM ticket_deliveries WHERE reference = ? AND sink = ?'),
-      markSink: db.prepare('INSERT OR IGNORE INTO ticket_deliveries (reference, sink, delivered_at) VALUES (?, ?, ?)'),
-    };
-  }
+  ) {}
 
   async open(ticket: Ticket): Promise<{ reference: string }> {
     const reference = newReference();
-    this.stmts.insert.run(reference, JSON.stringify(ticket), this.clock.now(), this.clock.now());
+    await this.db.run('INSERT INTO tickets (reference, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $3)', [reference, JSON.stringify(ticket), this.clock.now()]);
     void this.drain();
     return { reference };
   }
 
-  get(reference: string): QueuedTicket | undefined {
-    const row = this.stmts.get.get(reference);
+  async get(reference: string): Promise<QueuedTicket | undefined> {
+    const row = await this.db.get<{ reference: string; body: string; attempts: number; delivered_at: number | null }>(
+      'SELECT reference, body, attempts, delivered_at FROM tickets WHERE reference = $1',
+      [reference],
+    );
     return row && { reference: row.reference, ticket: JSON.parse(row.body) as Ticket, attempts: row.attempts, deliveredAt: row.delivered_at };
   }
 
-  pendingCount(): number {
-    return this.stmts.pending.get()?.n ?? 0;
+  async pendingCount(): Promise<number> {
+    return Number((await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM tickets WHERE delivered_at IS NULL'))?.n ?? 0);
   }
 
   /** Delivers what is due; concurrent callers share one pass. Resolves to how many were delivered. */
@@ -93,24 +84,51 @@ export class TicketQueue implements TicketSink {
 
   private async pass(): Promise<number> {
     let delivered = 0;
-    for (const row of this.stmts.due.all(this.clock.now())) {
-      const ticket = JSON.parse(row.body) as Ticket;
-      try {
-        // Each sink gets the ticket once: one that took it is not sent it again when another fails.
-        for (const d of this.deliveries) {
-          if ((this.stmts.sinkDone.get(row.reference, d.name)?.n ?? 0) > 0) continue;
-          await d.deliver(row.reference, ticket);
-          this.stmts.markSink.run(row.reference, d.name, this.clock.now());
-        }
-        this.stmts.done.run(this.clock.now(), row.reference);
-        delivered++;
-      } catch (err) {
-        const backoff = Math.min(this.maxBackoffMs, 1000 * 2 ** Math.min(row.attempts, 12));
-        this.stmts.failed.run(this.clock.now() + backoff, (err as Error).message, row.reference);
-        this.log.warn('ticket delivery failed; will retry', { ticket: row.reference, attempt: row.attempts + 1, detail: (err as Error).message });
+    if (this.db.dialect === 'sqlite') {
+      // Each ticket is claimed for a minute before it is sent, so a second process on the same
+      // DATA_DIR (a one-shot command beside `serve`) never sends it too.
+      for (const row of await this.db.all<DueRow>(`${DUE} LIMIT 50`, [this.clock.now()])) {
+        const claimed = await this.db.run('UPDATE tickets SET next_attempt_at = $1 WHERE reference = $2 AND next_attempt_at = $3 AND delivered_at IS NULL', [
+          this.clock.now() + 60_000,
+          row.reference,
+          row.next_attempt_at,
+        ]);
+        if (claimed && (await this.deliverOne(this.db, row))) delivered++;
       }
+      return delivered;
+    }
+    // Several replicas: each ticket is locked by the one delivering it, for as long as it takes. A
+    // replica that dies mid-delivery lets go with its connection, and another picks the ticket up.
+    for (let i = 0; i < 50; i++) {
+      const outcome = await this.db.transaction(async (tx) => {
+        const row = await tx.get<DueRow>(`${DUE} LIMIT 1 FOR UPDATE SKIP LOCKED`, [this.clock.now()]);
+        return row ? this.deliverOne(tx, row) : undefined;
+      });
+      if (outcome === undefined) break;
+      if (outcome) delivered++;
     }
     return delivered;
+  }
+
+  private async deliverOne(db: SqlDb, row: DueRow): Promise<boolean> {
+    const ticket = JSON.parse(row.body) as Ticket;
+    try {
+      // Each sink gets the ticket once: one that took it is not sent it again when another fails.
+      // The reference travels with it (Message-ID, Idempotency-Key), so a resend after a crash between
+      // "sent" and "marked" is recognisably the same ticket.
+      for (const d of this.deliveries) {
+        if (await this.db.get('SELECT 1 AS one FROM ticket_deliveries WHERE reference = $1 AND sink = $2', [row.reference, d.name])) continue;
+        await d.deliver(row.reference, ticket);
+        await this.db.run('INSERT INTO ticket_deliveries (reference, sink, delivered_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [row.reference, d.name, this.clock.now()]);
+      }
+      await db.run('UPDATE tickets SET delivered_at = $1, attempts = attempts + 1, last_error = NULL WHERE reference = $2', [this.clock.now(), row.reference]);
+      return true;
+    } catch (err) {
+      const backoff = Math.min(this.maxBackoffMs, 1000 * 2 ** Math.min(row.attempts, 12));
+      await db.run('UPDATE tickets SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE reference = $3', [this.clock.now() + backoff, (err as Error).message, row.reference]);
+      this.log.warn('ticket delivery failed; will retry', { ticket: row.reference, attempt: row.attempts + 1, detail: (err as Error).message });
+      return false;
+    }
   }
 
   start(intervalMs = 5000): void {

@@ -3,7 +3,8 @@
 // and the state is there for /healthz. Stopping aborts whatever it is waiting for.
 import type { Logger } from '../ports/logger.ts';
 
-export type ConnectionState = 'connecting' | 'up' | 'down' | 'stopped';
+/** `standby`: another replica holds this connection (the Discord gateway is held by the leader only). */
+export type ConnectionState = 'connecting' | 'up' | 'down' | 'stopped' | 'standby';
 
 export interface ConnectionStatus {
   state: ConnectionState;
@@ -123,7 +124,7 @@ export class Connection {
 
 /** Down for longer than the grace period: what a load balancer or a watchdog should act on. */
 export function unhealthy(status: ConnectionStatus, now: number, graceMs: number): boolean {
-  return status.state !== 'up' && status.state !== 'stopped' && now - status.since > graceMs;
+  return status.state !== 'up' && status.state !== 'stopped' && status.state !== 'standby' && now - status.since > graceMs;
 }
 
 /** Resolves once the connection is up (polling its state; for tests and start-up banners). */

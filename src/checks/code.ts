@@ -18,7 +18,7 @@ export async function codeCheck(deps: CheckDeps, input: CheckInput): Promise<Che
     if (a.kind !== 'found') return unverifiable(a.kind === 'missing' ? 'no account for that address' : a.detail);
     username = a.account.username;
   }
-  if (!deps.codeAttempts.allow(username)) return unverifiable('rate-limited');
+  if (!(await deps.codeAttempts.allow(username))) return unverifiable('rate-limited');
   const r = await deps.enrollment.verifyCode(username, input.code, deps.settings.codeSearchSteps);
   if (!r.ok) return unverifiable(r.reason === 'unavailable' ? r.detail : 'the enrollment API cannot verify codes');
   const { matched, offsetSteps } = r.value;

@@ -1,6 +1,7 @@
 // What a check is given: the person, what they typed, the ports it may use, and the thresholds.
 import type { Lang } from '../i18n/index.ts';
 import type { DnsPort } from '../ports/dns.ts';
+import type { AttemptLimiter } from '../ports/limits.ts';
 import type { EnrollmentPort } from '../ports/enrollment.ts';
 import type { Clock, ReferenceTime } from '../ports/time.ts';
 import { catalogues } from '../i18n/index.ts';
@@ -47,10 +48,6 @@ export const DEFAULT_CHECK_SETTINGS: CheckSettings = {
   codeChecksPerMinute: 5,
 };
 
-/** Allows a few attempts per key per window: a code oracle must not get around the login's own limits. */
-export interface AttemptLimiter {
-  allow(key: string): boolean;
-}
 
 export interface CheckDeps {
   enrollment: EnrollmentPort;
@@ -58,6 +55,7 @@ export interface CheckDeps {
   dns: DnsPort;
   clock: Clock;
   settings: CheckSettings;
+  /** A few code checks per account per minute: a code oracle must not get around the login's own limits. */
   codeAttempts: AttemptLimiter;
 }
 

@@ -62,6 +62,8 @@ export interface TurnResult {
 }
 
 const MAX_EFFECTS_PER_TURN = 20;
+/** Times a turn is run again when another replica saved the same conversation first. */
+const MAX_CONFLICT_RETRIES = 5;
 
 /** The channel a turn came from: as the channel says, else the conversation id's prefix (`web:…`). */
 function channelOf(conversationId: string, options: TurnOptions): string {
@@ -98,11 +100,21 @@ export class ConversationRunner {
     const now = this.deps.clock.now();
     let snapshot: Snapshot | undefined;
     try {
-      const { snapshot: loaded, notices, fresh } = await this.open(id, now, options);
-      snapshot = loaded;
-      const { replies, snapshot: after } = await this.run(loaded, fresh && (event.type === 'resume' || event.type === 'repeat') ? { type: 'start' } : event, options);
-      await this.deps.store.save(after);
-      return { replies: [...notices, ...replies], snapshot: after, fresh };
+      // Optimistic: a turn of this conversation that another replica saved in the meantime makes
+      // this save conflict, and the turn runs again on what that one left (nothing is lost).
+      for (let attempt = 0; ; attempt++) {
+        const { snapshot: loaded, version, notices, fresh } = await this.open(id, now, options);
+        snapshot = loaded;
+        const { replies, snapshot: after } = await this.run(loaded, fresh && (event.type === 'resume' || event.type === 'repeat') ? { type: 'start' } : event, options);
+        try {
+          await this.deps.store.save(after, version);
+        } catch (err) {
+          if (!(err instanceof HelpdeskError && err.code === 'store.conflict') || attempt >= MAX_CONFLICT_RETRIES) throw err;
+          this.deps.log.info('conversation changed by another turn; running this one again', { conversation: id, attempt: attempt + 1 });
+          continue;
+        }
+        return { replies: [...notices, ...replies], snapshot: after, fresh };
+      }
     } catch (err) {
       this.deps.log.error('turn failed', { code: errorCode(err), conversation: id, err });
       const lang = snapshot?.lang ?? options.lang ?? 'en';
@@ -123,7 +135,7 @@ export class ConversationRunner {
     }
   }
 
-  private async open(id: string, now: number, options: TurnOptions): Promise<{ snapshot: Snapshot; notices: Reply[]; fresh: boolean }> {
+  private async open(id: string, now: number, options: TurnOptions): Promise<{ snapshot: Snapshot; version: number; notices: Reply[]; fresh: boolean }> {
     const loaded = await this.deps.store.load(id);
     const make = () => newSnapshot(id, now, { ...(options.lang ? { lang: options.lang } : {}), subject: { ...options.subject } });
     // A notice (a watch firing hours later) is said in the conversation as it stands, idle or not.
@@ -131,15 +143,15 @@ export class ConversationRunner {
     if (loaded.kind !== 'found' || idle(loaded.snapshot)) {
       this.deps.metrics?.count('helpdesk_conversations_started_total', { channel: channelOf(id, options) });
     }
-    if (loaded.kind === 'none') return { snapshot: make(), notices: [], fresh: true };
+    if (loaded.kind === 'none') return { snapshot: make(), version: 0, notices: [], fresh: true };
     if (loaded.kind === 'quarantined') {
       this.deps.log.warn('stored conversation unreadable; set aside', { conversation: id, reason: loaded.reason });
-      return { snapshot: make(), notices: [], fresh: true };
+      return { snapshot: make(), version: 0, notices: [], fresh: true };
     }
     const s = loaded.snapshot;
     if (idle(s)) {
       const lang = options.lang ?? s.lang;
-      return { snapshot: make(), notices: [{ kind: 'text', text: catalogues[lang].system.expired, notice: true }], fresh: true };
+      return { snapshot: make(), version: loaded.version, notices: [{ kind: 'text', text: catalogues[lang].system.expired, notice: true }], fresh: true };
     }
     // What the channel knows about the person wins over what was typed earlier.
     if (options.subject) s.subject = { ...s.subject, ...options.subject };
@@ -147,7 +159,7 @@ export class ConversationRunner {
       s.lang = options.lang;
       s.langFixed = true;
     }
-    return { snapshot: s, notices: [], fresh: false };
+    return { snapshot: s, version: loaded.version, notices: [], fresh: false };
   }
 
   private async run(start: Snapshot, first: EngineEvent, options: TurnOptions): Promise<{ replies: Reply[]; snapshot: Snapshot }> {
@@ -197,7 +209,7 @@ export class ConversationRunner {
       // proven where that is needed); anything else is a flow or wiring fault, not something to paper over.
       if (!this.deps.watches) throw new HelpdeskError('engine.fault', 'a flow keeps a token watch, but no watch store is configured');
       if (!s.subject.user) throw new HelpdeskError('engine.fault', `flow ${s.flow} keeps a token watch before it knows whose token`);
-      const { created } = this.deps.watches.add(
+      const { created } = await this.deps.watches.add(
         {
           user: s.subject.user,
           conversationId: s.id,
@@ -211,7 +223,7 @@ export class ConversationRunner {
       return { type: 'watched', created };
     }
     if (effect.type === 'unwatch') {
-      return { type: 'unwatched', count: this.deps.watches?.stop(s.id, this.deps.clock.now()) ?? 0 };
+      return { type: 'unwatched', count: (await this.deps.watches?.stop(s.id, this.deps.clock.now())) ?? 0 };
     }
     if (effect.type === 'check') {
       if (options.onProgress) {

@@ -11,7 +11,7 @@ export type LinkCheck = { ok: true; link: Link } | { ok: false; reason: 'forged'
 
 export interface LinkStore {
   /** Creates a link and returns its token (safe in a URL path). */
-  create(link: Link): string;
+  create(link: Link): Promise<string>;
   /** Checks a token; with `consume`, a valid link cannot be used again. */
-  check(token: string, kind: LinkKind, consume: boolean): LinkCheck;
+  check(token: string, kind: LinkKind, consume: boolean): Promise<LinkCheck>;
 }

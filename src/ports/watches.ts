@@ -30,19 +30,19 @@ export interface NewWatch {
 
 export interface WatchStore {
   /** One watch per account and conversation: asking again keeps the one there is. */
-  add(w: NewWatch, now: number): { watch: Watch; created: boolean };
+  add(w: NewWatch, now: number): Promise<{ watch: Watch; created: boolean }>;
   /** Ends the open watches of a conversation; how many there were. */
-  stop(conversationId: string, now: number): number;
+  stop(conversationId: string, now: number): Promise<number>;
   /** Open watches whose next check is due, nearest first. */
-  due(now: number, limit: number): Watch[];
-  reschedule(id: number, at: number): void;
+  due(now: number, limit: number): Promise<Watch[]>;
+  reschedule(id: number, at: number): Promise<void>;
   /** Moves an open watch to notified; true only for the one caller that did it. */
-  claimNotified(id: number, now: number): boolean;
+  claimNotified(id: number, now: number): Promise<boolean>;
   /** Records the overdue ticket; true only the first time. */
-  claimOverdue(id: number, ticket: string): boolean;
+  claimOverdue(id: number, ticket: string): Promise<boolean>;
   /** Open watches of a user become due now (the import job said so). */
-  wake(user: string, now: number): number;
+  wake(user: string, now: number): Promise<number>;
   /** Open watches created before `before` expire. */
-  expire(before: number): Watch[];
-  list(options?: { state?: WatchState }): Watch[];
+  expire(before: number): Promise<Watch[]>;
+  list(options?: { state?: WatchState }): Promise<Watch[]>;
 }

@@ -28,7 +28,7 @@ export interface WatcherOptions {
   /** A watch ends after this long. */
   lifetimeMs?: number;
   /** Forgets cached enrollment answers about a user (the hook says they are out of date). */
-  forget?: (user: string) => void;
+  forget?: (user: string) => Promise<void> | void;
 }
 
 export interface WatcherStats {
@@ -73,12 +73,12 @@ export class TokenWatcher {
 
   private async pass(): Promise<void> {
     const now = this.o.clock.now();
-    for (const w of this.o.watches.expire(now - (this.o.lifetimeMs ?? 24 * 3600_000))) this.o.log.info('token watch expired', { watch: w.id });
+    for (const w of await this.o.watches.expire(now - (this.o.lifetimeMs ?? 24 * 3600_000))) this.o.log.info('token watch expired', { watch: w.id });
     this.allowance = Math.min(this.o.callsPerMinute, this.allowance + ((now - this.refilledAt) * this.o.callsPerMinute) / 60_000);
     this.refilledAt = now;
     const left = Math.floor(this.allowance);
     if (left <= 0) return;
-    const due = this.o.watches.due(now, left);
+    const due = await this.o.watches.due(now, left);
     this.allowance -= due.length;
     // A few at a time: the enrollment client's own limiter spreads them further.
     let next = 0;
@@ -93,7 +93,7 @@ export class TokenWatcher {
     const { result } = await this.o.checks.run('token', { user: w.user, lang: w.lang });
     const now = this.o.clock.now();
     if (result.code === 'token.active') {
-      if (!this.o.watches.claimNotified(w.id, now)) return;
+      if (!(await this.o.watches.claimNotified(w.id, now))) return;
       this.stats.notified++;
       await this.o.notify(w, { type: 'watch-fired', what: 'active' });
       return;
@@ -110,19 +110,19 @@ export class TokenWatcher {
         findings: [result],
         createdAt: new Date(now).toISOString(),
       });
-      if (this.o.watches.claimOverdue(w.id, reference)) {
+      if (await this.o.watches.claimOverdue(w.id, reference)) {
         this.stats.overdue++;
         await this.o.notify(w, { type: 'watch-fired', what: 'overdue', ticket: reference });
       }
     }
-    this.o.watches.reschedule(w.id, now + this.o.intervalMs);
+    await this.o.watches.reschedule(w.id, now + this.o.intervalMs);
   }
 
   /** The import job said this user's token is active: their watches are due now. */
-  wake(user: string): number {
-    const n = this.o.watches.wake(user, this.o.clock.now());
+  async wake(user: string): Promise<number> {
+    const n = await this.o.watches.wake(user, this.o.clock.now());
     if (n) {
-      this.o.forget?.(user);
+      await this.o.forget?.(user);
       void this.tick();
     }
     return n;

@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../src/adapters/sqlite-store.ts';
+import { SqliteDb } from '../../src/adapters/sql/db.ts';
+import { SqlStore } from '../../src/adapters/sql/store.ts';
 import { newSnapshot } from '../../src/engine/snapshot.ts';
 import { CODE_FINGERPRINT_MS } from '../../src/engine/transition.ts';
 import { BIN, ROOT, baseEnv, tempDataDir } from '../helpers/cli.ts';
@@ -17,8 +18,8 @@ describe('DATA_DIR on disk', () => {
     const dir = path.join(tempDataDir(), 'fresh');
     const old = process.umask(0o022);
     try {
-      const store = SqliteStore.open(dir);
-      await store.save(newSnapshot('web:a', Date.now()));
+      const store = await SqlStore.open(SqliteDb.open(dir));
+      await store.save(newSnapshot('web:a', Date.now()), 0);
       await store.close();
     } finally {
       process.umask(old);
@@ -29,11 +30,11 @@ describe('DATA_DIR on disk', () => {
 
   it('a group- or world-readable DATA_DIR and database are tightened, with one line saying so', async () => {
     const dir = tempDataDir();
-    SqliteStore.open(dir).close();
+    await SqliteDb.open(dir).close();
     chmodSync(dir, 0o755);
     chmodSync(path.join(dir, 'helpdesk.sqlite'), 0o644);
     const lines: string[] = [];
-    const store = SqliteStore.open(dir, (l) => lines.push(l));
+    const store = SqliteDb.open(dir, (l) => lines.push(l));
     await store.close();
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/DATA_DIR was readable by others.*755 -> 700.*helpdesk\.sqlite 644 -> 600/);
@@ -43,7 +44,7 @@ describe('DATA_DIR on disk', () => {
 
   it('a read-only database is one DATA_DIR line and exit 2, not an internal fault', async () => {
     const dir = tempDataDir();
-    SqliteStore.open(dir).close();
+    await SqliteDb.open(dir).close();
     const file = path.join(dir, 'helpdesk.sqlite');
     chmodSync(file, 0o400);
     // root writes any file; the command runs as an ordinary user for whom the file is read-only.
@@ -63,36 +64,6 @@ describe('DATA_DIR on disk', () => {
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(/^2fa-helpdesk: DATA_DIR .* readonly/);
     expect(code).toBe(2);
-  });
-});
-
-describe('what the store keeps', () => {
-  it('forgets code fingerprints once they cannot matter, in saved rows and in the next turn', async () => {
-    const t0 = Date.parse('2026-11-27T12:00:00Z');
-    const typed = play(newSnapshot('web:c', t0), t0, { type: 'topic', flow: 'code_rejected' }, { type: 'text', text: 'skip' });
-    const withCode = { ...typed.snapshot, codes: [{ h: 'abc', at: t0, off: -2 }] };
-    const store = SqliteStore.open(tempDataDir());
-    await store.save(withCode);
-    expect(store.forgetCodes(t0 - 1)).toBe(0);
-    expect(store.forgetCodes(t0 + 1)).toBe(1);
-    const loaded = await store.load('web:c');
-    expect(loaded.kind === 'found' && loaded.snapshot.codes).toEqual([]);
-    const later = play(withCode, t0 + CODE_FINGERPRINT_MS + 1000, { type: 'text', text: 'menu' });
-    expect(later.snapshot.codes).toEqual([]);
-    await store.close();
-  });
-
-  it('sweeps conversations in which nobody wrote anything, and keeps the others', async () => {
-    const t0 = Date.now() - 2 * 3600_000;
-    const store = SqliteStore.open(tempDataDir());
-    const silent = play(newSnapshot('web:silent', t0), t0, { type: 'start' }).snapshot;
-    const spoken = play(newSnapshot('web:spoken', t0), t0, { type: 'start' }, { type: 'text', text: 'my code does not work' }).snapshot;
-    await store.save(silent);
-    await store.save(spoken);
-    expect(store.sweepSilent(Date.now() - 3600_000)).toBe(1);
-    expect((await store.load('web:silent')).kind).toBe('none');
-    expect((await store.load('web:spoken')).kind).toBe('found');
-    await store.close();
   });
 });
 

@@ -1,7 +1,7 @@
 // The real discord.js client against a local Discord: REST API and gateway on loopback. The tests
 // drive it with gateway events and assert on the REST calls the bot makes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordChannel, type DiscordChannel } from '../../src/channels/discord/discord-channel.ts';
+import { createDiscordChannel, registerDiscordRelay, type DiscordChannel } from '../../src/channels/discord/discord-channel.ts';
 import { startWebServer, type WebServer } from '../../src/channels/web/server.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
@@ -35,6 +35,7 @@ beforeAll(async () => {
   });
   app = await createHelpdesk(config, { log: recordingLogger() });
   web = await startWebServer(app);
+  registerDiscordRelay(app);
   channel = createDiscordChannel(app);
   await channel.start();
   await channel.ready();
@@ -75,7 +76,7 @@ describe('Discord: people', () => {
     discord.interaction('button', { user: ALICE, dm: true, channelId: dm, customId: 'choice:not_me' });
     const handover = await discord.waitFor(sent(dm, /URGENT[\s\S]*HD-[A-Z0-9]{6}/));
     const reference = /HD-[A-Z0-9]{6}/.exec(content(handover))?.[0] as string;
-    expect(app.tickets.get(reference)?.ticket.urgent).toBe(true);
+    expect((await app.tickets.get(reference))?.ticket.urgent).toBe(true);
   });
 
   it('a DM with free text works, and account facts wait for the e-mail proof', async () => {

@@ -154,7 +154,7 @@ describe('Slack: people', () => {
     expect(textOf(reply)).not.toMatch(/<!channel>|evil\.example|@here/);
     await postEvent(web.url, dm('UBOB', 'my secret is MG76KQXW4M5RI4D2O4WKFYC5NFU3WOWR'));
     await turnMessage('DUBOB', /Never share it/);
-    const stored = app.store.db.prepare("SELECT snapshot FROM conversations WHERE id LIKE 'slack:%UBOB'").all();
+    const stored = await app.store.db.all("SELECT snapshot FROM conversations WHERE id LIKE 'slack:%UBOB'");
     expect(JSON.stringify(stored)).not.toContain('MG76KQXW');
     expect(escapeMrkdwn('<!everyone> @channel & <@U1>')).toBe('&lt;!everyone&gt; @\u200bchannel &amp; &lt;@U1&gt;');
   });
@@ -197,7 +197,7 @@ describe('Slack: staff diagnostics', () => {
     const ticket = await api.waitForResponse((r) => r.path === '/respond/d3');
     const reference = /HD-[A-Z0-9]{6}/.exec(String(ticket.body.text))?.[0] as string;
     expect(reference).toBeDefined();
-    expect(app.tickets.get(reference)?.ticket).toMatchObject({ subject: { user: 'alice@example.org', identity: 'staff' } });
+    expect((await app.tickets.get(reference))?.ticket).toMatchObject({ subject: { user: 'alice@example.org', identity: 'staff' } });
   });
 
   it('anyone else gets a polite refusal that reveals nothing, and nothing is looked up', async () => {

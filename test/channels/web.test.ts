@@ -82,7 +82,7 @@ describe('web chat API', () => {
     const sent = smtp.messages.filter((m) => JSON.stringify(m.to).includes('dave@')).length - before;
     expect(sent).toBeLessThanOrEqual(3);
     expect(sent).toBeGreaterThanOrEqual(1);
-    expect(w.app.metrics.value('helpdesk_identity_proofs_total', { outcome: 'rate-limited' })).toBeGreaterThan(0);
+    expect(await w.app.metrics.value('helpdesk_identity_proofs_total', { outcome: 'rate-limited' })).toBeGreaterThan(0);
   });
 
   it('skipping the proof still runs the generic checks', async () => {
@@ -309,15 +309,15 @@ describe('support form and hand-over', () => {
     const reference = /HD-[A-Z0-9]{6}/.exec(r.text)?.[0] as string;
     expect(reference).toBeDefined();
     await w.app.tickets.drain();
-    expect(w.app.tickets.get(reference)?.deliveredAt).toBeNull();
+    expect((await w.app.tickets.get(reference))?.deliveredAt).toBeNull();
     await smtp.start();
     // Retries back off; ask for the next pass now rather than waiting for the timer.
-    w.app.store.db.prepare('UPDATE tickets SET next_attempt_at = 0 WHERE reference = ?').run(reference);
+    await w.app.store.db.run('UPDATE tickets SET next_attempt_at = 0 WHERE reference = $1', [reference]);
     await w.app.tickets.drain();
     await w.app.tickets.drain();
     await smtp.waitFor((m) => (m.subject ?? '').includes(reference));
     expect(smtp.messages.filter((m) => (m.subject ?? '').includes(reference))).toHaveLength(1);
-    expect(w.app.tickets.get(reference)?.deliveredAt).not.toBeNull();
+    expect((await w.app.tickets.get(reference))?.deliveredAt).not.toBeNull();
     expect(hooked.filter((h) => (h as { reference: string }).reference === reference)).toHaveLength(1);
   });
 });

@@ -109,7 +109,7 @@ describe('code check', () => {
 
   it('is unverifiable without verify, and rate-limited per account', async () => {
     const deps = makeDeps({ settings: { codeChecksPerMinute: 2 } });
-    deps.codeAttempts = { allow: (() => { let n = 0; return () => ++n <= 2; })() };
+    deps.codeAttempts = { allow: (() => { let n = 0; return async () => ++n <= 2; })() };
     const typed = oathtoolCode(secret, deps.clock.now());
     expect((await codeCheck(deps, { user: 'alice', code: typed, lang: 'en' })).result.code).toBe('code.valid');
     expect((await codeCheck(deps, { user: 'alice', code: typed, lang: 'en' })).result.code).toBe('code.valid');

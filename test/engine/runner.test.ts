@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConversationRunner } from '../../src/engine/runner.ts';
-import { SqliteStore } from '../../src/adapters/sqlite-store.ts';
+import { SqliteDb } from '../../src/adapters/sql/db.ts';
+import { SqlStore } from '../../src/adapters/sql/store.ts';
 import { createCheckRunner, type CheckRunner } from '../../src/checks/index.ts';
 import type { Ticket, TicketSink } from '../../src/ports/tickets.ts';
 import { HelpdeskError } from '../../src/errors.ts';
@@ -22,10 +23,10 @@ class MemoryTickets implements TicketSink {
   }
 }
 
-function setup(options: { checks?: CheckRunner; store?: SqliteStore } = {}) {
+async function setup(options: { checks?: CheckRunner; store?: SqlStore } = {}) {
   const clock = new FakeClock();
   const deps = makeDeps({ clock, settings: { typingDelaySeconds: 0 } });
-  const store = options.store ?? SqliteStore.open(':memory:');
+  const store = options.store ?? (await SqlStore.open(SqliteDb.open(':memory:')));
   const tickets = new MemoryTickets();
   const log = recordingLogger();
   const runner = new ConversationRunner({
@@ -46,7 +47,7 @@ function setup(options: { checks?: CheckRunner; store?: SqliteStore } = {}) {
 
 describe('conversation runner', () => {
   it('runs a whole "code not accepted" conversation with real codes and hands over with transcript and findings', async () => {
-    const { runner, say, tickets, clock, store } = setup();
+    const { runner, say, tickets, clock, store } = await setup();
     await runner.turn('c1', { type: 'start' });
     expect(await say('my code is not accepted')).toMatch(/username/);
     const afterUser = await say('alice');
@@ -66,13 +67,13 @@ describe('conversation runner', () => {
     expect(ticket.transcript.join('\n')).toMatch(/person: \[code\]/);
     // The code is nowhere: not in the ticket, not in the store.
     expect(JSON.stringify(ticket)).not.toContain(stale);
-    const row = store.db.prepare('SELECT snapshot FROM conversations').get() as { snapshot: string };
+    const row = (await store.db.get<{ snapshot: string }>('SELECT snapshot FROM conversations'))!;
     expect(row.snapshot).not.toContain(stale);
   });
 
   it('one error boundary per turn: a failing check gives an apology and the way to a person, and keeps the stored state', async () => {
     const broken: CheckRunner = { run: () => Promise.reject(new HelpdeskError('check.fault', 'boom')) };
-    const { runner, say, log, store } = setup({ checks: broken });
+    const { runner, say, log, store } = await setup({ checks: broken });
     await runner.turn('c1', { type: 'topic', flow: 'code_rejected' });
     const before = (await store.load('c1')) as { kind: 'found'; snapshot: { step: string } };
     const r = await runner.turn('c1', { type: 'text', text: 'alice' });
@@ -85,7 +86,7 @@ describe('conversation runner', () => {
   });
 
   it('a ticket sink that fails gives the support form, not a crash', async () => {
-    const { runner, tickets, say } = setup();
+    const { runner, tickets, say } = await setup();
     tickets.fail = true;
     await runner.turn('c1', { type: 'topic', flow: 'human' });
     await say('skip');
@@ -93,7 +94,7 @@ describe('conversation runner', () => {
   });
 
   it('idle conversations expire and start over', async () => {
-    const { runner, clock } = setup();
+    const { runner, clock } = await setup();
     await runner.turn('c1', { type: 'topic', flow: 'code_rejected' });
     clock.advance(61 * 60_000);
     const r = await runner.turn('c1', { type: 'resume' });
@@ -103,7 +104,7 @@ describe('conversation runner', () => {
   });
 
   it('a conversation resumes at the same step', async () => {
-    const { runner } = setup();
+    const { runner } = await setup();
     await runner.turn('c1', { type: 'topic', flow: 'code_rejected' });
     await runner.turn('c1', { type: 'text', text: 'alice' });
     const r = await runner.turn('c1', { type: 'resume' });
@@ -112,7 +113,7 @@ describe('conversation runner', () => {
   });
 
   it('turns of one conversation run in order, one at a time', async () => {
-    const { runner } = setup();
+    const { runner } = await setup();
     await runner.turn('c1', { type: 'start' });
     const [a, b] = await Promise.all([runner.turn('c1', { type: 'text', text: '2' }), runner.turn('c1', { type: 'text', text: 'alice' })]);
     expect(a.snapshot.flow).toBe('code_rejected');
@@ -121,13 +122,13 @@ describe('conversation runner', () => {
   });
 
   it('an unreadable stored conversation is set aside, never deleted, and the person starts afresh', async () => {
-    const { runner, store, log } = setup();
-    store.db.prepare('INSERT INTO conversations (id, snapshot, updated_at) VALUES (?, ?, ?)').run('c1', '{"v": 99, "garbage": true}', Date.now());
-    store.db.prepare('INSERT INTO conversations (id, snapshot, updated_at) VALUES (?, ?, ?)').run('c2', 'not json at all', Date.now());
+    const { runner, store, log } = await setup();
+    await store.db.run('INSERT INTO conversations (id, snapshot, updated_at) VALUES ($1, $2, $3)', ['c1', '{"v": 99, "garbage": true}', Date.now()]);
+    await store.db.run('INSERT INTO conversations (id, snapshot, updated_at) VALUES ($1, $2, $3)', ['c2', 'not json at all', Date.now()]);
     const r = await runner.turn('c1', { type: 'start' });
     expect(r.snapshot.status).toBe('menu');
     await runner.turn('c2', { type: 'start' });
-    const kept = store.db.prepare('SELECT id, snapshot FROM quarantine ORDER BY id').all() as Array<{ id: string; snapshot: string }>;
+    const kept = await store.db.all<{ id: string; snapshot: string }>('SELECT id, snapshot FROM quarantine ORDER BY id');
     expect(kept).toEqual([
       { id: 'c1', snapshot: '{"v": 99, "garbage": true}' },
       { id: 'c2', snapshot: 'not json at all' },
@@ -139,10 +140,10 @@ describe('conversation runner', () => {
 describe('SQLite store', () => {
   it('keeps conversations across a reopen', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), '2fa-store-'));
-    const first = setup({ store: SqliteStore.open(dir) });
+    const first = await setup({ store: await SqlStore.open(SqliteDb.open(dir)) });
     await first.runner.turn('c1', { type: 'topic', flow: 'need_two_factor' });
     await first.store.close();
-    const again = SqliteStore.open(dir);
+    const again = await SqlStore.open(SqliteDb.open(dir));
     const loaded = await again.load('c1');
     expect(loaded.kind === 'found' && loaded.snapshot.step).toBe('ip');
     await again.close();
@@ -151,16 +152,16 @@ describe('SQLite store', () => {
   it('a DATA_DIR that cannot be used is one clear error', () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), '2fa-store-')), 'a-file');
     writeFileSync(file, 'x');
-    expect(() => SqliteStore.open(file)).toThrow(/DATA_DIR .*a-file cannot hold the conversation store/);
+    expect(() => SqliteDb.open(file)).toThrow(/DATA_DIR .*a-file cannot hold the conversation store/);
     try {
-      SqliteStore.open(file);
+      SqliteDb.open(file);
     } catch (err) {
       expect((err as HelpdeskError).code).toBe('store.unavailable');
     }
     if (process.getuid?.() !== 0) {
       const ro = mkdtempSync(path.join(os.tmpdir(), '2fa-ro-'));
       chmodSync(ro, 0o500);
-      expect(() => SqliteStore.open(path.join(ro, 'sub'))).toThrow(/DATA_DIR/);
+      expect(() => SqliteDb.open(path.join(ro, 'sub'))).toThrow(/DATA_DIR/);
     }
   });
 });

@@ -2,7 +2,7 @@
 import { generateSync } from 'otplib';
 import { DEFAULT_CHECK_SETTINGS, type CheckDeps, type CheckSettings } from '../../src/checks/context.ts';
 import { demoUsers } from '../../src/adapters/demo-enrollment.ts';
-import { WindowLimiter } from '../../src/adapters/limits.ts';
+import { FlexibleRateLimits } from '../../src/adapters/rate-limits.ts';
 import type { DnsLookup, DnsPort } from '../../src/ports/dns.ts';
 import type { EnrollmentPort, Token, Upstream } from '../../src/ports/enrollment.ts';
 import type { Clock, ReferenceReading, ReferenceTime } from '../../src/ports/time.ts';
@@ -102,6 +102,8 @@ export interface RecordingLogger extends Logger {
   lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }>;
 }
 
+const silentLog: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
 export function recordingLogger(): RecordingLogger {
   const lines: RecordingLogger['lines'] = [];
   const at = (level: string) => (message: string, fields?: Record<string, unknown>) => lines.push({ level, message, ...(fields ? { fields } : {}) });
@@ -115,7 +117,7 @@ export function makeDeps(overrides: Omit<Partial<CheckDeps>, 'settings'> & { set
     enrollment: new FakeEnrollment(clock),
     reference: new FakeReference(clock),
     dns: new FakeDns(),
-    codeAttempts: new WindowLimiter(5, 60_000, clock),
+    codeAttempts: new FlexibleRateLimits({ kind: 'memory' }, silentLog).limiter('code-checks', 5, 60_000),
     ...rest,
     clock,
     settings: { ...DEFAULT_CHECK_SETTINGS, ...settings },

@@ -49,7 +49,7 @@ describe('token watches', () => {
     try {
       const c = await watchedConversation(w, 'bob');
       expect((await c.say({ type: 'text', text: 'yes' })).status).toBe(200);
-      expect(w.app.watches.list({ state: 'open' })).toHaveLength(1);
+      expect(await w.app.watches.list({ state: 'open' })).toHaveLength(1);
       await w.app.watcher.tick();
       expect(await c.poll()).toEqual([]);
       w.app.demo?.activate('bob');
@@ -117,7 +117,7 @@ describe('token watches', () => {
     await first.w.close();
     const second = await boot(first.dataDir, first.clock);
     try {
-      expect(second.w.app.watches.list({ state: 'open' })).toHaveLength(1);
+      expect(await second.w.app.watches.list({ state: 'open' })).toHaveLength(1);
       second.w.app.demo?.activate('bob');
       second.clock.advance(61_000);
       await second.w.app.watcher.tick();
@@ -127,7 +127,7 @@ describe('token watches', () => {
       second.clock.advance(61_000);
       await second.w.app.watcher.tick();
       expect(await client.poll()).toEqual([]);
-      expect(second.w.app.watches.list({ state: 'notified' })).toHaveLength(1);
+      expect(await second.w.app.watches.list({ state: 'notified' })).toHaveLength(1);
     } finally {
       await second.w.close();
     }
@@ -138,7 +138,7 @@ describe('token watches', () => {
     try {
       const c = await watchedConversation(w, 'bob');
       expect((await c.say({ type: 'text', text: 'stop telling me' })).text).toMatch(/stopped watching your token/);
-      expect(w.app.watches.list({ state: 'open' })).toHaveLength(0);
+      expect(await w.app.watches.list({ state: 'open' })).toHaveLength(0);
       expect((await c.say({ type: 'text', text: 'stop' })).text).toMatch(/was not watching anything/);
     } finally {
       await w.close();

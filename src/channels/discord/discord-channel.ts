@@ -15,7 +15,8 @@ import {
   type Message,
   type SendableChannels,
 } from 'discord.js';
-import type { Helpdesk } from '../../main.ts';
+import type { ChannelContext } from '../context.ts';
+import type { Reply } from '../../engine/replies.ts';
 import type { EngineEvent } from '../../engine/transition.ts';
 import { parseIp, parseUsername } from '../../engine/input.ts';
 import { renderMessages, renderReport, safeText, type DiscordPayload } from './render.ts';
@@ -40,7 +41,16 @@ function say(locale: string | undefined, key: ChannelKey, vars: Record<string, u
   return render(catalogues[langOfLocale(locale)].channel[key], vars);
 }
 
-export function createDiscordChannel(helpdesk: Helpdesk): DiscordChannel {
+/**
+ * Replies made out of band (a phone's clock measurement, a watch notice) for Discord conversations
+ * wait in the store's outbox: the gateway session, and so the client that can send them, is held
+ * by one replica, the leader. Registered on every replica.
+ */
+export function registerDiscordRelay(helpdesk: Pick<ChannelContext, 'outOfBand' | 'outbox' | 'clock'>): void {
+  helpdesk.outOfBand.register('discord:', (conversationId, replies) => helpdesk.outbox.push(conversationId, replies, helpdesk.clock.now()));
+}
+
+export function createDiscordChannel(helpdesk: ChannelContext): DiscordChannel {
   const cfg = helpdesk.config;
   const log = helpdesk.log;
   const thread = cfg.DISCORD_CONVERSATION === 'thread';
@@ -69,7 +79,7 @@ export function createDiscordChannel(helpdesk: Helpdesk): DiscordChannel {
   async function turn(channelId: string, userId: string, event: EngineEvent): Promise<DiscordPayload[]> {
     const id = `discord:${channelId}:${userId}`;
     const result = await helpdesk.runner.turn(id, event, { channel: 'discord', requireProof: true, origin: `discord:${userId}` });
-    return renderMessages(result.replies, clockLinkFor(helpdesk, id, result.replies, result.snapshot.lang));
+    return renderMessages(result.replies, await clockLinkFor(helpdesk, id, result.replies, result.snapshot.lang));
   }
 
   async function sendAll(channelId: string, payloads: DiscordPayload[]): Promise<void> {
@@ -78,13 +88,19 @@ export function createDiscordChannel(helpdesk: Helpdesk): DiscordChannel {
     for (const p of payloads) await (channel as SendableChannels).send(p);
   }
 
-  // A phone's clock measurement or an opened proof link continues the conversation where it is.
-  helpdesk.outOfBand.register('discord:', async (conversationId, replies) => {
+  // A phone's clock measurement or a watch notice continues the conversation where it is: taken
+  // from the outbox (see registerDiscordRelay) once the gateway is up, and as each one arrives.
+  async function relay(conversationId: string): Promise<void> {
     const [, channelId] = conversationId.split(':');
-    if (!channelId) return;
+    if (!channelId || !client.isReady()) return;
+    const replies = (await helpdesk.outbox.take(conversationId)) as Reply[];
+    if (!replies.length) return;
     const snapshot = await helpdesk.runner.peek(conversationId);
-    await sendAll(channelId, renderMessages(replies, clockLinkFor(helpdesk, conversationId, replies, snapshot?.lang ?? 'en')));
-  });
+    await sendAll(channelId, renderMessages(replies, await clockLinkFor(helpdesk, conversationId, replies, snapshot?.lang ?? 'en')));
+  }
+  const relayLogged = (conversationId: string) =>
+    relay(conversationId).catch((err: unknown) => log.error('discord out-of-band delivery failed', { code: 'channel.delivery', conversation: conversationId, err }));
+  let unsubscribe: (() => void) | undefined;
 
   function isStaff(interaction: ChatInputCommandInteraction | ButtonInteraction): boolean {
     const role = cfg.DISCORD_STAFF_ROLE;
@@ -211,6 +227,10 @@ export function createDiscordChannel(helpdesk: Helpdesk): DiscordChannel {
       await client.login(cfg.DISCORD_TOKEN);
       await ready;
       firstReady();
+      unsubscribe ??= helpdesk.outbox.onPush((id) => {
+        if (id.startsWith('discord:')) void relayLogged(id);
+      });
+      for (const id of await helpdesk.outbox.waiting('discord:')) void relayLogged(id);
     },
     disconnect: () => client.destroy(),
   });
@@ -223,6 +243,7 @@ export function createDiscordChannel(helpdesk: Helpdesk): DiscordChannel {
     },
     ready: () => readyOnce,
     async stop() {
+      unsubscribe?.();
       await connection.stop();
     },
   };

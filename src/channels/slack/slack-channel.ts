@@ -180,18 +180,19 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
     for (const { key, job, eventId } of batch) {
       // A retried delivery (X-Slack-Retry-Num) of an event already handled is dropped; the store
       // remembers event ids across a restart.
-      if (eventId && !helpdesk.store.markSeen(`slack:${eventId}`)) {
-        log.info('slack: duplicate event dropped', { event: eventId });
-        continue;
-      }
+      // On every replica: the store is shared, so a retry sent to another replica is dropped there.
       const previous = chains.get(key) ?? Promise.resolve();
       const next = previous
-        .then(() =>
-          work.schedule(async () => {
+        .then(async () => {
+          if (eventId && !(await helpdesk.seen.markSeen(`slack:${eventId}`))) {
+            log.info('slack: duplicate event dropped', { event: eventId });
+            return;
+          }
+          await work.schedule(async () => {
             await quiet();
             await job();
-          }),
-        )
+          });
+        })
         .catch((err: unknown) => log.error('slack turn failed', { code: 'slack.error', key, err }));
       chains.set(key, next);
       void next.then(() => {
@@ -220,7 +221,7 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
         if (ts) await client.chat.update({ channel, ts, text: escapeMrkdwn(text) });
       },
     });
-    const rendered = renderBlocks(result.replies, clockLinkFor(helpdesk, id, result.replies, result.snapshot.lang));
+    const rendered = renderBlocks(result.replies, await clockLinkFor(helpdesk, id, result.replies, result.snapshot.lang));
     const ts = progress ? await progress.catch(() => undefined) : undefined;
     if (ts) await client.chat.update({ channel, ts, blocks: rendered.blocks, text: rendered.text });
     else await client.chat.postMessage({ channel, blocks: rendered.blocks, text: rendered.text });
@@ -231,7 +232,7 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
     const [, , channel] = conversationId.split(':');
     if (!channel) return;
     const snapshot = await helpdesk.runner.peek(conversationId);
-    const rendered = renderBlocks(replies, clockLinkFor(helpdesk, conversationId, replies, snapshot?.lang ?? 'en'));
+    const rendered = renderBlocks(replies, await clockLinkFor(helpdesk, conversationId, replies, snapshot?.lang ?? 'en'));
     await app.client.chat.postMessage({ channel, blocks: rendered.blocks, text: rendered.text });
   });
 
@@ -385,7 +386,7 @@ export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChann
       return;
     }
     if (kind === 'diag:transcript') {
-      const conv = await helpdesk.store.latestAbout('slack:', who);
+      const conv = await helpdesk.lookup.latestAbout('slack:', who);
       const lines = conv ? helpdesk.runner.transcript(conv, 'en') : [];
       const text = lines.length ? `${say(lang, 'latest_conversation', { who })}\n\`\`\`${escapeMrkdwn(lines.join('\n').slice(-2800))}\`\`\`` : say(lang, 'no_conversation', { who });
       await respond({ response_type: 'ephemeral', replace_original: false, text });

@@ -7,12 +7,11 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import type { Helpdesk } from '../../main.ts';
+import type { ChannelContext } from '../context.ts';
 import type { Reply } from '../../engine/replies.ts';
 import { findingResults } from '../../engine/transcript.ts';
 import { isProven, type EngineEvent } from '../../engine/transition.ts';
 import { isLang, type Lang, catalogues, render } from '../../i18n/index.ts';
-import { WindowLimiter } from '../../adapters/limits.ts';
 import { errorCode, HelpdeskError } from '../../errors.ts';
 import { clientAddress } from './client-ip.ts';
 import { redactCodes, stripControl } from '../../engine/input.ts';
@@ -65,25 +64,24 @@ const SupportBody = z.object({
 
 const HookBody = z.object({ user: z.string().min(1).max(190), tokenId: z.string().max(200).optional() });
 
-const OUTBOX_LIMIT = 50;
-/** A page that has not polled for this long is taken to be closed: a watch notice also goes by mail. */
-const WEB_AWAY_MS = 5 * 60_000;
+/** The longest a page's poll is held open waiting for a reply that arrives out of band. */
+const POLL_WAIT_MAX_S = 25;
 
 export interface WebServerOptions {
   /** Slack's Events API endpoint (HTTP mode), served on the same port at /slack/events. */
   slack?: RequestListener;
   /** The platform connections whose state /healthz reports. */
-  channels?: Record<string, Connection>;
+  channels?: Record<string, { readonly status: ConnectionStatus }>;
 }
 
-export async function startWebServer(app: Helpdesk, options: WebServerOptions = {}): Promise<WebServer> {
+export async function startWebServer(app: ChannelContext, options: WebServerOptions = {}): Promise<WebServer> {
   const cfg = app.config;
   const started = Date.now();
   const sessions = new Sessions(app.secret, cfg.PUBLIC_URL.startsWith('https:'));
-  const outbox = new Map<string, WebReply[]>();
-  const turnsPerSession = new WindowLimiter(60, 60_000, app.deps.clock);
-  const formsPerAddress = new WindowLimiter(5, 10 * 60_000, app.deps.clock);
-  const newConversationsPerAddress = new WindowLimiter(cfg.NEW_CONVERSATIONS_PER_ADDRESS, 10 * 60_000, app.deps.clock);
+  // Shared by every replica (Redis or PostgreSQL) when there are several.
+  const turnsPerSession = app.limits.limiter('web-turns', 60, 60_000);
+  const formsPerAddress = app.limits.limiter('web-forms', 5, 10 * 60_000);
+  const newConversationsPerAddress = app.limits.limiter('web-new-conversations', cfg.NEW_CONVERSATIONS_PER_ADDRESS, 10 * 60_000);
   const assets: Record<string, { type: string; body: string }> = {
     '/static/app.js': { type: 'text/javascript; charset=utf-8', body: read('app.js') },
     '/static/clock.js': { type: 'text/javascript; charset=utf-8', body: read('clock.js') },
@@ -121,7 +119,7 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
       }
       out.push(r);
       if (r.kind === 'prompt' && r.input === 'device_time') {
-        const url = clockLinkUrl(app, conversationId);
+        const url = await clockLinkUrl(app, conversationId);
         out.push({ kind: 'clock', url, qr: await QRCode.toDataURL(url, { margin: 1, width: 200 }), local: loopbackUrl });
       }
     }
@@ -129,22 +127,45 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
   }
 
   // When each conversation's page last asked the server anything: a page quiet for a while is closed.
-  const lastSeen = new Map<string, number>();
-  const seen = (id: string) => {
-    lastSeen.delete(id);
-    lastSeen.set(id, app.deps.clock.now());
-    if (lastSeen.size > 50_000) lastSeen.delete(lastSeen.keys().next().value as string);
-  };
-  app.outOfBand.register(
-    'web:',
-    async (conversationId, replies) => queue(conversationId, await toWeb(conversationId, replies)),
-    (conversationId) => app.deps.clock.now() - (lastSeen.get(conversationId) ?? 0) > WEB_AWAY_MS,
-  );
+  const seen = (id: string) => app.outbox.touch(id, app.clock.now());
+  // Replies from elsewhere (a phone, a watch) wait in the store's outbox, whichever replica made them;
+  // a push wakes the page's poll on whichever replica holds it.
+  app.outOfBand.register('web:', async (conversationId, replies) => app.outbox.push(conversationId, await toWeb(conversationId, replies), app.clock.now()), true);
+  const waiters = new Map<string, Set<() => void>>();
+  let closing = false;
+  const unsubscribe = app.outbox.onPush((conversationId) => {
+    for (const wake of waiters.get(conversationId) ?? []) wake();
+  });
 
-  function queue(conversationId: string, replies: WebReply[]): void {
-    const list = [...(outbox.get(conversationId) ?? []), ...replies].slice(-OUTBOX_LIMIT);
-    outbox.set(conversationId, list);
-    if (outbox.size > 10_000) outbox.delete(outbox.keys().next().value as string);
+  /** What waits for this page, or, with `waitS`, what arrives within that many seconds. */
+  async function collect(id: string, waitS: number, res: ServerResponse): Promise<unknown[]> {
+    const deadline = Date.now() + waitS * 1000;
+    for (;;) {
+      if (res.destroyed) return [];
+      const items = await app.outbox.take(id);
+      if (items.length) {
+        // The page went away while they were taken: they wait for its next poll.
+        if (res.destroyed) await app.outbox.push(id, items, app.clock.now());
+        return items;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || closing) return [];
+      await new Promise<void>((resolve) => {
+        const set = waiters.get(id) ?? new Set();
+        waiters.set(id, set);
+        // Looked at again every few seconds too, in case a notification was missed.
+        const timer = setTimeout(done, Math.min(left, 5000));
+        res.once('close', done);
+        set.add(done);
+        function done() {
+          clearTimeout(timer);
+          res.off('close', done);
+          set.delete(done);
+          if (!set.size && waiters.get(id) === set) waiters.delete(id);
+          resolve();
+        }
+      });
+    }
   }
 
   /** A turn that did not come from the chat page itself (a phone): its replies wait for the page. */
@@ -161,10 +182,10 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     const body = ChatBody.safeParse(await readJson(req));
     if (!body.success) throw new HttpError(400, z.prettifyError(body.error).split('\n')[0] ?? 'bad request');
     // A request without a session starts a conversation: one address may start only so many.
-    if (session.setCookie && !newConversationsPerAddress.allow(ip)) throw new HttpError(429, 'too many new conversations from this address; try again in a few minutes');
-    if (!turnsPerSession.allow(session.id)) throw new HttpError(429, 'too many messages; wait a minute');
+    if (session.setCookie && !(await newConversationsPerAddress.allow(ip))) throw new HttpError(429, 'too many new conversations from this address; try again in a few minutes');
+    if (!(await turnsPerSession.allow(session.id))) throw new HttpError(429, 'too many messages; wait a minute');
     const id = conversationOf(session.id);
-    seen(id);
+    await seen(id);
     const result = await app.runner.turn(id, body.data.event as EngineEvent, {
       channel: 'web',
       requireProof: true,
@@ -173,8 +194,7 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
       ...(body.data.lang ? { lang: body.data.lang } : {}),
     });
     // Anything that arrived out of band before this turn comes first.
-    const pending = outbox.get(id) ?? [];
-    outbox.delete(id);
+    const pending = await app.outbox.take(id);
     const replies = [...pending, ...(await toWeb(id, result.replies, result.snapshot.lang))];
     sendJson(res, 200, { replies, conversation: { status: result.snapshot.status, lang: result.snapshot.lang } }, session.setCookie ? { 'set-cookie': session.setCookie } : {});
   }
@@ -183,10 +203,10 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     if (!sameOrigin(req)) throw new HttpError(403, 'cross-site request');
     const body = ClockBody.safeParse(await readJson(req));
     if (!body.success) throw new HttpError(400, 'offsetMs and errorMs must be numbers');
-    const link = token === undefined ? undefined : app.links.check(token, 'clock', false);
+    const link = token === undefined ? undefined : await app.links.check(token, 'clock', false);
     if (link && !link.ok) throw new HttpError(404, 'this clock link is not valid any more');
     let lang: Lang = body.data.lang ?? 'en';
-    const measured = { offsetMs: body.data.offsetMs, errorMs: body.data.errorMs, atMs: app.deps.clock.now() };
+    const measured = { offsetMs: body.data.offsetMs, errorMs: body.data.errorMs, atMs: app.clock.now() };
     if (link?.ok) {
       const conv = await app.runner.peek(link.link.conversationId);
       if (conv) lang = conv.lang;
@@ -227,12 +247,12 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     const raw = await readBody(req);
     const ts = String(req.headers['x-timestamp'] ?? '');
     const sig = String(req.headers['x-signature'] ?? '');
-    const now = app.deps.clock.now();
+    const now = app.clock.now();
     const fresh = /^\d{1,12}$/.test(ts) && Math.abs(now / 1000 - Number(ts)) <= 300;
     const want = `sha256=${createHmac('sha256', cfg.HOOK_SECRET).update(`${ts}.${raw}`).digest('hex')}`;
     const valid = fresh && sig.length === want.length && timingSafeEqual(Buffer.from(sig), Buffer.from(want));
     // A valid request seen before is a replay: each signature is accepted once.
-    if (!valid || !app.store.markSeen(`hook:${sig}`, now)) return sendJson(res, 401, { error: 'bad, stale or replayed signature' });
+    if (!valid || !(await app.seen.markSeen(`hook:${sig}`, now))) return sendJson(res, 401, { error: 'bad, stale or replayed signature' });
     const body = HookBody.safeParse((() => {
       try {
         return JSON.parse(raw) as unknown;
@@ -241,13 +261,13 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
       }
     })());
     if (!body.success) return sendJson(res, 400, { error: 'expected { "user": "...", "tokenId": "..." }' });
-    const woken = app.watcher.wake(body.data.user);
+    const woken = await app.watcher.wake(body.data.user);
     app.log.info('token-activated hook', { watches: woken });
     res.writeHead(204).end();
   }
 
   /** 200 while every configured channel is up (or down for less than the grace period), else 503. */
-  function health(res: ServerResponse) {
+  async function health(res: ServerResponse) {
     const now = Date.now();
     const channels: Record<string, ConnectionStatus> = { web: { state: 'up', since: started, attempts: 1 } };
     for (const [name, c] of Object.entries(options.channels ?? {})) channels[name] = c.status;
@@ -259,7 +279,7 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
       // States only: why a platform is down (addresses, error texts) is in the log, not on the public port.
       channels: Object.fromEntries(Object.entries(channels).map(([name, st]) => [name, { state: st.state, sinceSeconds: Math.round((now - st.since) / 1000) }])),
       reference: app.reference.now().reference,
-      ticketsWaiting: app.tickets.pendingCount(),
+      ticketsWaiting: await app.ticketsWaiting().catch(() => null),
     });
   }
 
@@ -322,7 +342,7 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
       send(res, 400, 'text/html; charset=utf-8', html, session.setCookie ? { 'set-cookie': session.setCookie } : {});
       return;
     }
-    if (!formsPerAddress.allow(ip)) throw new HttpError(429, 'too many forms from this address; try again later or write to the support address');
+    if (!(await formsPerAddress.allow(ip))) throw new HttpError(429, 'too many forms from this address; try again later or write to the support address');
     const f = parsed.data;
     const snap = await app.runner.peek(conversationOf(session.id));
     const findings = snap ? findingResults(snap) : [];
@@ -335,7 +355,7 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
       note: `${f.name}: ${f.what}`,
       transcript: snap ? app.runner.transcript(snap, 'en') : [],
       findings,
-      createdAt: new Date(app.deps.clock.now()).toISOString(),
+      createdAt: new Date(app.clock.now()).toISOString(),
     });
     send(res, 200, 'text/html; charset=utf-8', thanksPage(lang, reference, responseTime(lang)));
   }
@@ -359,9 +379,10 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     if (get && p === '/api/chat/poll') {
       const session = sessions.get(req);
       const id = conversationOf(session.id);
-      seen(id);
-      const replies = outbox.get(id) ?? [];
-      outbox.delete(id);
+      await seen(id);
+      const wait = Math.min(POLL_WAIT_MAX_S, Math.max(0, Number(url.searchParams.get('wait')) || 0));
+      const replies = await collect(id, wait, res);
+      if (res.destroyed) return;
       return sendJson(res, 200, { replies });
     }
     if (method === 'POST' && p === '/api/chat') return chat(req, res, ip);
@@ -372,7 +393,7 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     if (get && p === '/clock') return clockPage(res, lang, '');
     const clockLink = /^\/c\/([^/]{1,80})$/.exec(p);
     if (get && clockLink?.[1]) {
-      const link = app.links.check(clockLink[1], 'clock', false);
+      const link = await app.links.check(clockLink[1], 'clock', false);
       if (!link.ok) return send(res, 404, 'text/html; charset=utf-8', badLinkPage(lang));
       const conv = await app.runner.peek(link.link.conversationId);
       return clockPage(res, conv?.lang ?? lang, clockLink[1]);
@@ -413,6 +434,9 @@ export async function startWebServer(app: Helpdesk, options: WebServerOptions = 
     url: `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`,
     close: () =>
       new Promise((resolve) => {
+        closing = true;
+        unsubscribe();
+        for (const set of waiters.values()) for (const wake of set) wake();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -207,23 +207,26 @@
     for (const r of replies) render(r);
   }
 
+  // Answers that arrive on their own (a phone's clock measurement, a watch notice) come as soon as
+  // they exist: the server holds the poll open until one does, for up to 25 seconds.
   async function poll() {
+    let next = 2000;
     if (document.visibilityState === 'visible' && !busy) {
       try {
-        const res = await fetch('/api/chat/poll', { credentials: 'same-origin' });
+        const res = await fetch('/api/chat/poll?wait=25', { credentials: 'same-origin' });
         if (res.ok) {
-          // Answers that arrive on their own (a phone's clock measurement) come into view too.
           const replies = (await res.json()).replies;
           if (replies.length) {
             renderAll(replies);
             reveal();
           }
+          next = 100;
         }
       } catch {
         /* the next poll tries again */
       }
     }
-    setTimeout(poll, 2000);
+    setTimeout(poll, next);
   }
 
   form.addEventListener('submit', (e) => {
