@@ -228,7 +228,7 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
   const cfg = config(env);
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   // With a terminal chat on screen, the log goes quiet unless asked for.
-  const log = createLogger(interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL);
+  const log = createLogger(interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL, undefined, cfg.DATABASE_URL ? { replica: cfg.REPLICA_NAME ?? `${os.hostname()}-${process.pid}` } : {});
   const [{ createHelpdesk }, { runTerminalChat }, { startWebServer }, { startMetricsServer }] = await Promise.all([
     helpdeskModule(),
     terminalModule(),

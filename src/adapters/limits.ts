@@ -65,6 +65,7 @@ export class UpstreamGuard {
   /** With Redis: what runs the call when the clustered limiter cannot be reached. */
   private readonly local?: Bottleneck;
   private readonly connection?: Bottleneck.IORedisConnection;
+  private readonly limiterClient?: Redis;
   private readonly cache = new Map<string, { at: number; value: unknown }>();
   private readonly inflight = new Map<string, Promise<unknown>>();
   private readonly running = new Set<AbortController>();
@@ -74,7 +75,9 @@ export class UpstreamGuard {
     const settings = { maxConcurrent: options.maxConcurrent, minTime: options.minTimeMs };
     const s = options.shared;
     if (s) {
-      this.connection = redisConnection(s.redis.duplicate());
+      // A connection of its own (bottleneck subscribes on a duplicate of it), connecting at once.
+      this.limiterClient = s.redis.duplicate({ lazyConnect: false, enableOfflineQueue: true });
+      this.connection = redisConnection(this.limiterClient);
       this.connection.on('error', (err: Error) => s.log.warn('upstream limiter lost Redis', { code: 'upstream.unavailable', err }));
       this.limiter = new Bottleneck({ ...settings, id: `${s.prefix}${s.name}`, datastore: 'ioredis', connection: this.connection, clearDatastore: false, heartbeatInterval: 1000 });
       this.limiter.on('error', (err: Error) => s.log.warn('upstream limiter error', { code: 'upstream.unavailable', err }));
@@ -154,6 +157,8 @@ export class UpstreamGuard {
   /** The clustered limiter, or this process's own when Redis cannot be reached (the call runs once either way). */
   private async schedule<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
     if (!this.local) return this.limiter.schedule(() => this.timed(call));
+    // Redis away: limit in this process rather than wait for it.
+    if (this.limiterClient?.status !== 'ready') return this.local.schedule(() => this.timed(call));
     let started = false;
     try {
       return await this.limiter.schedule(() => {

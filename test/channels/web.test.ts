@@ -154,7 +154,7 @@ describe('web chat API', () => {
     const garbage = await fetch(`${w.url}/c/%3Cscript%3E`);
     expect(garbage.status).toBe(404);
     expect(await garbage.text()).not.toContain('<script>');
-    const expired = w.app.links.create({ kind: 'clock', conversationId: 'web:x', expiresAt: Date.now() - 1 });
+    const expired = await w.app.links.create({ kind: 'clock', conversationId: 'web:x', expiresAt: Date.now() - 1 });
     expect((await fetch(`${w.url}/c/${expired}`)).status).toBe(404);
     const clockPost = await fetch(`${w.url}/api/clock/${expired}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetMs: 1, errorMs: 1 }) });
     expect(clockPost.status).toBe(404);

@@ -28,6 +28,8 @@ export interface DiscordPeer {
   apiUrl: string;
   calls: RestCall[];
   connections: number;
+  /** Gateway sessions open right now. */
+  readonly open: number;
   identifies: number;
   resumes: number;
   /** Sent time (ms) of each INTERACTION_CREATE, by interaction id. */
@@ -83,6 +85,7 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 export async function startDiscord(options: { port?: number } = {}): Promise<DiscordPeer> {
   let seq = 0;
   let socket: WebSocket | undefined;
+  const sockets = new Set<WebSocket>();
   const missed: Array<{ s: number; t: string; d: unknown }> = [];
   let resolveReady!: () => void;
   const dmChannels = new Map<string, string>();
@@ -90,6 +93,9 @@ export async function startDiscord(options: { port?: number } = {}): Promise<Dis
     apiUrl: '',
     calls: [],
     connections: 0,
+    get open() {
+      return sockets.size;
+    },
     identifies: 0,
     resumes: 0,
     dispatchedAt: new Map(),
@@ -217,6 +223,8 @@ export async function startDiscord(options: { port?: number } = {}): Promise<Dis
   function onConnection(ws: WebSocket) {
     peer.connections++;
     socket = ws;
+    sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
     ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 30_000 } }));
     ws.on('message', (raw) => {
       const msg = JSON.parse(String(raw)) as { op: number; d: Record<string, unknown> | null };

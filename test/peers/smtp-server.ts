@@ -9,6 +9,9 @@ export interface SmtpPeer {
   url: string;
   messages: ParsedMail[];
   up: boolean;
+  /** Messages matching are read but never answered (a relay that hangs mid-delivery); kept in `held`. */
+  hold?: (m: ParsedMail) => boolean;
+  held: ParsedMail[];
   start(): Promise<void>;
   stop(): Promise<void>;
   waitFor(predicate: (m: ParsedMail) => boolean, timeoutMs?: number): Promise<ParsedMail>;
@@ -22,6 +25,7 @@ export async function startSmtpServer(): Promise<SmtpPeer> {
     port,
     url: `smtp://127.0.0.1:${port}?tls=off`,
     messages,
+    held: [],
     up: false,
     async start() {
       server = new SMTPServer({
@@ -31,6 +35,10 @@ export async function startSmtpServer(): Promise<SmtpPeer> {
         onData(stream, _session, callback) {
           simpleParser(stream)
             .then((mail) => {
+              if (peer.hold?.(mail)) {
+                peer.held.push(mail);
+                return;
+              }
               messages.push(mail);
               callback();
             })
