@@ -180,6 +180,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       ...(redis ? { shared: { redis, prefix: config.REDIS_PREFIX, name: 'enrollment', log } } : {}),
     });
     cleanups.push(() => enrollmentGuard.stop());
+    await enrollmentGuard.ready();
     const enrollment = new HttpEnrollment({
       baseUrl,
       token: token ?? '',

@@ -93,7 +93,8 @@ export class UpstreamGuard {
    */
   async run<T>(key: string | undefined, call: (signal: AbortSignal) => Promise<T>, keep: (value: T) => boolean = () => true): Promise<T> {
     if (key === undefined) return this.schedule(call);
-    const hit = this.cache.get(key);
+    // With Redis, Redis is the cache (so forgetting an answer reaches every replica); else this map.
+    const hit = this.options.shared ? undefined : this.cache.get(key);
     if (hit && this.options.clock.now() - hit.at < this.options.cacheTtlMs) {
       this.stats.cacheHits++;
       return hit.value as T;
@@ -103,10 +104,13 @@ export class UpstreamGuard {
       this.stats.shared++;
       return flying as Promise<T>;
     }
-    const p = (this.options.shared && this.options.cacheTtlMs > 0 ? this.sharedCall(key, call, keep) : this.schedule(call)).then((value) => {
-      if (this.options.cacheTtlMs > 0 && keep(value)) this.remember(key, value);
-      return value;
-    });
+    const p =
+      this.options.shared && this.options.cacheTtlMs > 0
+        ? this.sharedCall(key, call, keep)
+        : this.schedule(call).then((value) => {
+            if (this.options.cacheTtlMs > 0 && keep(value)) this.remember(key, value);
+            return value;
+          });
     this.inflight.set(key, p);
     const clear = () => this.inflight.delete(key);
     p.then(clear, clear);
@@ -140,6 +144,13 @@ export class UpstreamGuard {
           this.stats.shared++;
           return later.value;
         }
+      }
+      // The lock is ours; the replica that held it before may have just cached the answer.
+      const meanwhile = await cached();
+      if (meanwhile) {
+        await s.redis.del(lockKey);
+        this.stats.shared++;
+        return meanwhile.value;
       }
     } catch (err) {
       s.log.warn('shared upstream cache unavailable', { code: 'upstream.unavailable', err });
@@ -217,6 +228,14 @@ export class UpstreamGuard {
     } catch (err) {
       s.log.warn('shared upstream cache unavailable', { code: 'upstream.unavailable', err });
     }
+  }
+
+  /** With Redis: resolves once the clustered limiter is usable (calls before that are limited in this process). */
+  async ready(timeoutMs = 5000): Promise<void> {
+    if (!this.options.shared) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.limiter.ready(), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]).catch(() => undefined);
+    clearTimeout(timer);
   }
 
   /** Cancels calls under way and drops waiting ones: shutting down never waits for an upstream. */
