@@ -2,6 +2,8 @@
 //   engine turns per second on one core, and the stored size of a conversation snapshot;
 //   diagnose latency with every upstream on loopback; enrollment API calls for 1 000 concurrent
 //   diagnoses of 100 users; the clock check's error against a known injected skew.
+//   With the local PostgreSQL and Redis: turns/s on each store, the surge over three replicas, and
+//   how fast a reply crosses replicas (bench/replicas.ts; `-- --replicas` runs only those).
 // `npm run bench -- --json` prints the same figures as one JSON object.
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -31,6 +33,7 @@ import { startSlackApi } from '../test/peers/slack-api.ts';
 import { SIGNING_SECRET, eventBody, sign } from '../test/helpers/slack.ts';
 import { createDiscordChannel } from '../src/channels/discord/discord-channel.ts';
 import { APP_ID, startDiscord } from '../test/peers/discord.ts';
+import { replicasBench, replicasLine } from './replicas.ts';
 
 const asJson = process.argv.includes('--json');
 const root = path.join(import.meta.dirname, '..');
@@ -487,6 +490,12 @@ async function discordBench() {
   return { interactions: 200, deferMedianMs: quantile(latencies, 0.5), deferP99Ms: quantile(latencies, 0.99), deferMaxMs: Math.max(...latencies) };
 }
 
+// `npm run bench -- --replicas`: only the figures for several replicas (PostgreSQL and Redis).
+if (process.argv.includes('--replicas')) {
+  process.stdout.write(`${replicasLine(await replicasBench({ flows, understanding, words }))}\n`);
+  process.exit(0);
+}
+
 const engine = engineBench();
 const understandingFigures = understandingBench();
 const startupFigures = await startupBench();
@@ -496,6 +505,7 @@ const webFigures = await webBench();
 const proofFigures = await proofBench();
 const slackFigures = await slackBench();
 const discordFigures = await discordBench();
+const replicaFigures = await replicasBench({ flows, understanding, words });
 const figures = {
   engine: { ...engine, goalTurnsPerSecond: 20000, turnsRatioToGoal: round(engine.turnsPerSecond / 20000), goalSnapshotBytes: 2048, snapshotRatioToGoal: round(engine.snapshotBytes / 2048) },
   understanding: understandingFigures,
@@ -506,6 +516,7 @@ const figures = {
   proof: proofFigures,
   slack: slackFigures,
   discord: discordFigures,
+  replicas: replicaFigures,
 };
 if (asJson) {
   process.stdout.write(`${JSON.stringify(figures)}\n`);
@@ -523,6 +534,7 @@ if (asJson) {
     `identity proof with a mail relay that never answers, ${proofFigures.turns} turns each: existing account median ${proofFigures.existingMedianMs} ms, missing account median ${proofFigures.missingMedianMs} ms (ratio ${proofFigures.ratio}x; the mail is queued, not sent in the turn)`,
     `slack ack, 200 concurrent signed events x5: helpdesk median ${slackFigures.helpdeskAckMedianMs} ms, p99 ${slackFigures.helpdeskAckP99Ms} ms; bare Bolt app median ${slackFigures.bareAckMedianMs} ms, p99 ${slackFigures.bareAckP99Ms} ms; ratio median ${slackFigures.medianRatio}x, p99 ${slackFigures.p99Ratio}x (goal <= 1.2)`,
     `discord: INTERACTION_CREATE -> deferral callback, 200 concurrent: median ${discordFigures.deferMedianMs} ms, p99 ${discordFigures.deferP99Ms} ms, max ${discordFigures.deferMaxMs} ms (Discord allows 3000)`,
+    replicasLine(replicaFigures),
     `browser clock measurement (8 round trips, NTP reference): max error ${webFigures.clockMeasurementMaxErrorMs} ms; ${webFigures.clockMeasurements.map((e) => `${e.injectedMs / 1000} s -> ${e.measuredMs} ms (±${e.boundMs})`).join(', ')}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

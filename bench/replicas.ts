@@ -1,0 +1,158 @@
+// Figures for several replicas on the local PostgreSQL and Redis (issue 14):
+//   engine turns per second through the runner with the PostgreSQL store, next to SQLite;
+//   enrollment API calls for 1 000 diagnoses of 100 users spread over three replicas;
+//   the time for a reply made on one replica to reach a page polling another.
+import { generateSecret } from 'otplib';
+import { loadConfig } from '../src/config.ts';
+import { createHelpdesk, type Helpdesk } from '../src/main.ts';
+import { DemoEnrollmentBackend, type DemoUser } from '../src/adapters/demo-enrollment.ts';
+import { PostgresDb, SqliteDb, type SqlDb } from '../src/adapters/sql/db.ts';
+import { SqlStore } from '../src/adapters/sql/store.ts';
+import { ConversationRunner } from '../src/engine/runner.ts';
+import { result } from '../src/checks/context.ts';
+import type { CheckRunner } from '../src/checks/index.ts';
+import type { FlowSet } from '../src/engine/schema.ts';
+import type { Understanding } from '../src/ports/understanding.ts';
+import type { CentreWords } from '../src/engine/words.ts';
+import { silentLogger } from '../src/ports/logger.ts';
+import { systemClock } from '../src/ports/time.ts';
+import { startWebServer } from '../src/channels/web/server.ts';
+import { DATABASE_URL, isolated } from '../test/helpers/shared-services.ts';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+};
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), '2fa-bench-'));
+
+/** Checks answered at once: the figure is the engine and the store, not the upstreams. */
+const instantChecks: CheckRunner = {
+  async run(id) {
+    const canned = {
+      account: result('account', 'account.found', 'pass', { username: 'alice', status: 'active' }, 'en'),
+      token: result('token', 'token.active', 'pass', { state: 'active', minutesSinceRegistration: 8000 }, 'en'),
+      code: result('code', 'code.invalid', 'fail', { offsetSteps: null }, 'en'),
+      clock: result('clock', 'clock.ok', 'pass', { offsetSeconds: 1, reference: 'ntp' }, 'en'),
+      network: result('network', 'network.private', 'pass', { ip: '10.0.0.1', twoFactorRequired: false }, 'en'),
+    } as const;
+    return { result: canned[id as keyof typeof canned] ?? canned.network };
+  },
+};
+
+async function turnsPerSecond(db: SqlDb, env: { flows: FlowSet; understanding: Understanding; words: CentreWords }, seconds: number) {
+  const store = await SqlStore.open(db);
+  const runner = new ConversationRunner({
+    ...env,
+    checks: instantChecks,
+    store,
+    tickets: { open: async () => ({ reference: 'HD-BENCH1' }) },
+    clock: systemClock,
+    codeKey: 'bench',
+    idleMs: 3600_000,
+    log: silentLogger,
+  });
+  const texts = ["my code doesn't work", '123456', '654321', 'skip', 'menu'];
+  let turns = 0;
+  let n = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  // 16 people at once, each a conversation of their own.
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (performance.now() < deadline) {
+        const id = `web:bench-${n++}`;
+        await runner.turn(id, { type: 'start' }, { subject: { user: 'alice' } });
+        for (const text of texts) await runner.turn(id, { type: 'text', text });
+        turns += texts.length + 1;
+      }
+    }),
+  );
+  const rate = turns / ((performance.now() - started) / 1000);
+  await store.close();
+  return Math.round(rate);
+}
+
+export async function replicasBench(env: { flows: FlowSet; understanding: Understanding; words: CentreWords }) {
+  const iso = isolated();
+  try {
+    // 1. Turns per second through the runner, SQLite next to PostgreSQL.
+    const sqlite = await turnsPerSecond(SqliteDb.open(tmp()), env, 3);
+    const postgres = await turnsPerSecond(await PostgresDb.open({ url: DATABASE_URL, schema: iso.schema, log: silentLogger }), env, 3);
+
+    // 2. The surge, spread over three replicas sharing Redis (cache, in-flight calls, limiter).
+    const extraUsers: DemoUser[] = Array.from({ length: 100 }, (_, i) => ({
+      username: `user${i}`,
+      email: `user${i}@example.org`,
+      status: 'active',
+      situation: 'benchmark',
+      tokens: [{ id: `tok-${i}`, state: 'active', registeredMinutesAgo: 600, secret: generateSecret() }],
+    }));
+    const demo = new DemoEnrollmentBackend({ clock: systemClock, extraUsers });
+    await demo.start();
+    const config = (extra: Record<string, string> = {}) =>
+      loadConfig({
+        ...iso.env,
+        DATA_DIR: tmp(),
+        ENROLLMENT_API_URL: demo.url,
+        ENROLLMENT_API_TOKEN: demo.token,
+        DNS_SERVERS: '127.0.0.1:9',
+        DNS_TIMEOUT_MS: '200',
+        NTP_SERVERS: '',
+        LOG_LEVEL: 'silent',
+        PORT: '0',
+        ...extra,
+      });
+    const three: Helpdesk[] = [];
+    for (let i = 0; i < 3; i++) three.push(await createHelpdesk(config({ REPLICA_NAME: `bench${i}` }), { log: silentLogger, watch: false }));
+    const before = demo.totalRequests();
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 1000 }, (_, i) => three[i % 3]!.diagnose({ user: `user${i % 100}` })));
+    const surgeMs = performance.now() - started;
+    const surgeCalls = demo.totalRequests() - before;
+
+    // 3. A clock measurement posted to replica B, the page long-polling replica A.
+    const [a, b] = [three[0]!, three[1]!];
+    const webA = await startWebServer(a);
+    const webB = await startWebServer(b);
+    const crossings: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      let cookie = '';
+      const turn = async (event: unknown) => {
+        const res = await fetch(`${webA.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify({ event, lang: 'en' }) });
+        cookie ||= (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
+        return JSON.stringify(await res.json());
+      };
+      await turn({ type: 'choice', id: 'code_rejected' });
+      const token = /\/c\/([^/"]+)/.exec(await turn({ type: 'text', text: 'skip' }))?.[1];
+      const polled = fetch(`${webA.url}/api/chat/poll?wait=10`, { headers: { cookie } }).then((r) => r.json());
+      await new Promise((r) => setTimeout(r, 50));
+      const sent = performance.now();
+      await fetch(`${webB.url}/api/clock/${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetMs: 2000, errorMs: 20 }) });
+      await polled;
+      crossings.push(performance.now() - sent);
+    }
+    await webA.close();
+    await webB.close();
+    for (const h of three) await h.close();
+    await demo.stop();
+    return {
+      engineTurnsPerSecond: { sqlite, postgres, ratio: round(postgres / sqlite) },
+      surge: { diagnoses: 1000, distinctUsers: 100, replicas: 3, enrollmentCalls: surgeCalls, callsPerUser: round(surgeCalls / 100), totalMs: Math.round(surgeMs) },
+      crossReplicaReply: { samples: crossings.length, medianMs: round(quantile(crossings, 0.5)), p95Ms: round(quantile(crossings, 0.95)) },
+    };
+  } finally {
+    await iso.drop();
+  }
+}
+
+export const replicasLine = (r: Awaited<ReturnType<typeof replicasBench>>) =>
+  [
+    `replicas: engine through the runner with the store, 16 conversations at once: SQLite ${r.engineTurnsPerSecond.sqlite} turns/s, PostgreSQL ${r.engineTurnsPerSecond.postgres} turns/s (${r.engineTurnsPerSecond.ratio}x)`,
+    `replicas: ${r.surge.diagnoses} diagnoses of ${r.surge.distinctUsers} users over ${r.surge.replicas} replicas sharing Redis -> ${r.surge.enrollmentCalls} enrollment API calls (${r.surge.callsPerUser} per user, goal <= 2), ${r.surge.totalMs} ms`,
+    `replicas: a clock measurement on replica B reaches the page long-polling replica A in median ${r.crossReplicaReply.medianMs} ms, p95 ${r.crossReplicaReply.p95Ms} ms (${r.crossReplicaReply.samples} samples, PostgreSQL NOTIFY)`,
+  ].join('\n');
+
