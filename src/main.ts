@@ -320,6 +320,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       callsPerMinute: config.WATCH_CALLS_PER_MINUTE,
       intervalMs: config.WATCH_INTERVAL_SECONDS * 1000,
       overdueMinutes: config.TOKEN_OVERDUE_MINUTES,
+      ...(db instanceof PostgresDb ? { elsewhere: (user: string) => db.publish('watch-wake', user) } : {}),
       forget: (user) => {
         // Exactly this account's entries (bob's, not bobby's).
         const path = `/v1/accounts/${encodeURIComponent(user)}`;
@@ -339,10 +340,18 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     });
     // What one replica does for all: the watcher's calls and the sweeps (and, in `serve`, the Discord gateway).
     let sweeper: NodeJS.Timeout | undefined;
+    let stopListening: (() => void) | undefined;
     const roles = new Set<LeaderRole>([
       {
-        elected: () => watcher.start(),
-        deposed: () => watcher.stop(),
+        elected: () => {
+          watcher.start();
+          // A hook that reached another replica wakes the watcher here.
+          stopListening = db.subscribe('watch-wake', () => void watcher.tick());
+        },
+        deposed: () => {
+          stopListening?.();
+          return watcher.stop();
+        },
       },
       {
         elected: () => {

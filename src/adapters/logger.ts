@@ -13,6 +13,8 @@ export function createLogger(level: LogLevel, write?: (line: string) => void, ba
       base,
       timestamp: () => `,"t":"${new Date().toISOString()}"`,
       formatters: { level: (label) => ({ level: label }) },
+      // Errors are already reduced to code and message below; no stack, no type.
+      serializers: { err: (e: unknown) => e },
     },
     write ? { write } : pino.destination({ fd: 2, sync: true }),
   );

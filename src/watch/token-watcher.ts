@@ -29,6 +29,8 @@ export interface WatcherOptions {
   lifetimeMs?: number;
   /** Forgets cached enrollment answers about a user (the hook says they are out of date). */
   forget?: (user: string) => Promise<void> | void;
+  /** With several replicas: wakes the watcher where it runs (the leader) when this one does not. */
+  elsewhere?: (user: string) => Promise<void>;
 }
 
 export interface WatcherStats {
@@ -123,7 +125,8 @@ export class TokenWatcher {
     const n = await this.o.watches.wake(user, this.o.clock.now());
     if (n) {
       await this.o.forget?.(user);
-      void this.tick();
+      if (this.timer || !this.o.elsewhere) void this.tick();
+      else await this.o.elsewhere(user);
     }
     return n;
   }

@@ -1,6 +1,7 @@
 // What another local user could read or an operator could get wrong: DATA_DIR's modes, a read-only
 // database, code fingerprints that outlive their use, and rows nobody ever wrote in.
 import { spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { chmodSync, chownSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +65,33 @@ describe('DATA_DIR on disk', () => {
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(/^2fa-helpdesk: DATA_DIR .* readonly/);
     expect(code).toBe(2);
+  });
+});
+
+describe('upgrading', () => {
+  it('a DATA_DIR written by the version before migrations keeps its conversations and tickets', async () => {
+    const dir = tempDataDir();
+    const old = new Database(path.join(dir, 'helpdesk.sqlite'));
+    old.exec(`CREATE TABLE conversations (id TEXT PRIMARY KEY, snapshot TEXT NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE tickets (reference TEXT PRIMARY KEY, body TEXT NOT NULL, created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, delivered_at INTEGER, last_error TEXT);
+      CREATE TABLE proof_codes (conversation TEXT PRIMARY KEY, subject TEXT NOT NULL, hash TEXT NOT NULL, expires_at INTEGER NOT NULL, tries INTEGER NOT NULL DEFAULT 0);`);
+    const kept = play(newSnapshot('web:old', Date.now()), Date.now(), { type: 'start' }, { type: 'text', text: 'my code does not work' }).snapshot;
+    old.prepare('INSERT INTO conversations VALUES (?, ?, ?)').run(kept.id, JSON.stringify(kept), kept.updatedAt);
+    old.prepare("INSERT INTO meta VALUES ('web-secret', 'the-old-secret')").run();
+    old.prepare("INSERT INTO tickets (reference, body, created_at, next_attempt_at) VALUES ('HD-OLD111', '{}', 1, 1)").run();
+    old.close();
+
+    const store = await SqlStore.open(SqliteDb.open(dir));
+    const loaded = await store.load('web:old');
+    expect(loaded.kind === 'found' && loaded.snapshot.transcript).toEqual(kept.transcript);
+    expect(loaded.kind === 'found' && loaded.version).toBe(1);
+    expect(await store.meta('web-secret', () => 'a-new-one')).toBe('the-old-secret');
+    expect(await store.db.get('SELECT reference FROM tickets')).toEqual({ reference: 'HD-OLD111' });
+    const columns = await store.db.all<{ name: string }>("SELECT name FROM pragma_table_info('proof_codes')");
+    expect(columns.map((c) => c.name)).toContain('email');
+    await store.close();
   });
 });
 

@@ -1,10 +1,11 @@
-// The local PostgreSQL and Redis the machine runs (127.0.0.1:5432 trust auth, database `test`;
-// 127.0.0.1:6379). Each test takes its own schema and key prefix, and drops them afterwards.
+// The local PostgreSQL and Redis (127.0.0.1:5432, database `test`; 127.0.0.1:6379), running on the
+// machine or started by bin/test-peers.js. Each test takes its own schema and key prefix, and drops them afterwards.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 
-export const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+// postgres:postgres: what bin/test-peers.js sets up on a fresh machine; a trust-auth server ignores it.
+export const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
 export interface Isolated {

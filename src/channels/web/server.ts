@@ -66,6 +66,8 @@ const HookBody = z.object({ user: z.string().min(1).max(190), tokenId: z.string(
 
 /** The longest a page's poll is held open waiting for a reply that arrives out of band. */
 const POLL_WAIT_MAX_S = 25;
+/** Polls held open at once by this process; beyond that they answer at once (the page asks again). */
+const POLLS_HELD_MAX = 5000;
 
 export interface WebServerOptions {
   /** Slack's Events API endpoint (HTTP mode), served on the same port at /slack/events. */
@@ -131,7 +133,8 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
   // Replies from elsewhere (a phone, a watch) wait in the store's outbox, whichever replica made them;
   // a push wakes the page's poll on whichever replica holds it.
   app.outOfBand.register('web:', async (conversationId, replies) => app.outbox.push(conversationId, await toWeb(conversationId, replies), app.clock.now()), true);
-  const waiters = new Map<string, Set<() => void>>();
+  const waiters = new Map<string, Set<(superseded?: boolean) => void>>();
+  let held = 0;
   let closing = false;
   const unsubscribe = app.outbox.onPush((conversationId) => {
     for (const wake of waiters.get(conversationId) ?? []) wake();
@@ -140,6 +143,7 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
   /** What waits for this page, or, with `waitS`, what arrives within that many seconds. */
   async function collect(id: string, waitS: number, res: ServerResponse): Promise<unknown[]> {
     const deadline = Date.now() + waitS * 1000;
+    let superseded = false;
     for (;;) {
       if (res.destroyed) return [];
       const items = await app.outbox.take(id);
@@ -149,15 +153,21 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
         return items;
       }
       const left = deadline - Date.now();
-      if (left <= 0 || closing) return [];
+      if (left <= 0 || closing || superseded) return [];
       await new Promise<void>((resolve) => {
         const set = waiters.get(id) ?? new Set();
+        // One poll held per conversation: a newer one (another tab, a retry) releases the older.
+        for (const older of set) older(true);
         waiters.set(id, set);
+        held++;
         // Looked at again every few seconds too, in case a notification was missed.
         const timer = setTimeout(done, Math.min(left, 5000));
         res.once('close', done);
         set.add(done);
-        function done() {
+        function done(replaced?: boolean) {
+          if (!set.has(done)) return;
+          if (replaced === true) superseded = true;
+          held--;
           clearTimeout(timer);
           res.off('close', done);
           set.delete(done);
@@ -380,7 +390,8 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
       const session = sessions.get(req);
       const id = conversationOf(session.id);
       await seen(id);
-      const wait = Math.min(POLL_WAIT_MAX_S, Math.max(0, Number(url.searchParams.get('wait')) || 0));
+      // Only a page with a conversation may hold a poll open, and only so many at once.
+      const wait = session.setCookie || held >= POLLS_HELD_MAX ? 0 : Math.min(POLL_WAIT_MAX_S, Math.max(0, Number(url.searchParams.get('wait')) || 0));
       const replies = await collect(id, wait, res);
       if (res.destroyed) return;
       return sendJson(res, 200, { replies });
