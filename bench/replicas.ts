@@ -29,6 +29,17 @@ const quantile = (xs: number[], q: number) => {
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), '2fa-bench-'));
 
+/** 100 demo accounts, each with an active token: the surge's distinct users. */
+export function benchUsers(): DemoUser[] {
+  return Array.from({ length: 100 }, (_, i) => ({
+    username: `user${i}`,
+    email: `user${i}@example.org`,
+    status: 'active',
+    situation: 'benchmark',
+    tokens: [{ id: `tok-${i}`, state: 'active', registeredMinutesAgo: 600, secret: generateSecret() }],
+  }));
+}
+
 /** Checks answered at once: the figure is the engine and the store, not the upstreams. */
 const instantChecks: CheckRunner = {
   async run(id) {
@@ -84,14 +95,7 @@ export async function replicasBench(env: { flows: FlowSet; understanding: Unders
     const postgres = await turnsPerSecond(await PostgresDb.open({ url: DATABASE_URL, schema: iso.schema, log: silentLogger }), env, 3);
 
     // 2. The surge, spread over three replicas sharing Redis (cache, in-flight calls, limiter).
-    const extraUsers: DemoUser[] = Array.from({ length: 100 }, (_, i) => ({
-      username: `user${i}`,
-      email: `user${i}@example.org`,
-      status: 'active',
-      situation: 'benchmark',
-      tokens: [{ id: `tok-${i}`, state: 'active', registeredMinutesAgo: 600, secret: generateSecret() }],
-    }));
-    const demo = new DemoEnrollmentBackend({ clock: systemClock, extraUsers });
+    const demo = new DemoEnrollmentBackend({ clock: systemClock, extraUsers: benchUsers() });
     await demo.start();
     const config = (extra: Record<string, string> = {}) =>
       loadConfig({

@@ -33,7 +33,7 @@ import { startSlackApi } from '../test/peers/slack-api.ts';
 import { SIGNING_SECRET, eventBody, sign } from '../test/helpers/slack.ts';
 import { createDiscordChannel } from '../src/channels/discord/discord-channel.ts';
 import { APP_ID, startDiscord } from '../test/peers/discord.ts';
-import { replicasBench, replicasLine } from './replicas.ts';
+import { benchUsers, replicasBench, replicasLine } from './replicas.ts';
 
 const asJson = process.argv.includes('--json');
 const root = path.join(import.meta.dirname, '..');
@@ -235,14 +235,7 @@ async function upstreamBench() {
   const dns = await startDnsServer(standardZone());
   const skewMs = 90_000;
   const ntp = await startNtpServer(skewMs);
-  const extraUsers: DemoUser[] = Array.from({ length: 100 }, (_, i) => ({
-    username: `user${i}`,
-    email: `user${i}@example.org`,
-    status: 'active',
-    situation: 'benchmark',
-    tokens: [{ id: `tok-${i}`, state: 'active', registeredMinutesAgo: 600, secret: generateSecret() }],
-  }));
-  const demo = new DemoEnrollmentBackend({ clock: systemClock, extraUsers });
+  const demo = new DemoEnrollmentBackend({ clock: systemClock, extraUsers: benchUsers() });
   await demo.start();
   const env = (dataDir: string) => ({
     DATA_DIR: dataDir,

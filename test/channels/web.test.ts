@@ -182,6 +182,16 @@ describe('web chat API', () => {
     expect(text).toMatch(/^address: 192\.0\.2\.40\nnames: liar\.example\.se\nconfirmed name: \(none\)\ntwo-factor required: yes\nwhy: .+\nverdict: .+\[network\.mismatch\]\n$/);
   });
 
+  it('a replica that has lost its store says so in /healthz (503), so a load balancer skips it', async () => {
+    const lost = await startWebApp({ DNS_SERVERS: dns.spec });
+    expect((await fetch(`${lost.url}/healthz`)).status).toBe(200);
+    await lost.app.store.close();
+    const res = await fetch(`${lost.url}/healthz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ ok: false, failing: ['store'], ticketsWaiting: null });
+    await lost.close();
+  });
+
   it('serves health on the public port, and metrics only on their own listener with the token', async () => {
     expect(await (await fetch(`${w.url}/healthz`)).json()).toMatchObject({ ok: true });
     expect((await fetch(`${w.url}/metrics`)).status).toBe(404);

@@ -282,6 +282,9 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
     const channels: Record<string, ConnectionStatus> = { web: { state: 'up', since: started, attempts: 1 } };
     for (const [name, c] of Object.entries(options.channels ?? {})) channels[name] = c.status;
     const failing = Object.entries(channels).filter(([, st]) => unhealthy(st, now, cfg.CHANNEL_GRACE_SECONDS * 1000)).map(([name]) => name);
+    // A replica that cannot reach its store can hold no conversation: the load balancer should skip it.
+    const ticketsWaiting = await Promise.race([app.ticketsWaiting(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]).catch(() => null);
+    if (ticketsWaiting === null) failing.push('store');
     sendJson(res, failing.length ? 503 : 200, {
       ok: failing.length === 0,
       ...(failing.length ? { failing } : {}),
@@ -289,7 +292,7 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
       // States only: why a platform is down (addresses, error texts) is in the log, not on the public port.
       channels: Object.fromEntries(Object.entries(channels).map(([name, st]) => [name, { state: st.state, sinceSeconds: Math.round((now - st.since) / 1000) }])),
       reference: app.reference.now().reference,
-      ticketsWaiting: await app.ticketsWaiting().catch(() => null),
+      ticketsWaiting,
     });
   }
 
