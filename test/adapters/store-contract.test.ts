@@ -183,6 +183,13 @@ describe.each(backends.map((make) => [make().name, make] as const))('store contr
     expect(await b.lastSeen('web:p')).toBe(1000);
   });
 
+  it('a page that never comes back keeps only its latest 50 replies', async () => {
+    const store = await open();
+    for (let i = 0; i < 60; i++) await store.push('web:flood', [{ n: i }], Date.now());
+    const kept = (await store.take('web:flood')) as Array<{ n: number }>;
+    expect(kept.map((k) => k.n)).toEqual(Array.from({ length: 50 }, (_, i) => i + 10));
+  });
+
   it('a watch notifies once however many replicas claim it', async () => {
     const [a, b] = await Promise.all([open(), open()]);
     const wa = new SqlWatches(a.db);

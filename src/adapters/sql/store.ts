@@ -30,6 +30,8 @@ const DIALECT: Record<Dialect, Record<'bySubject' | 'forgetCodes' | 'sweepSilent
 };
 
 const OUTBOX_CHANNEL = 'outbox';
+/** Replies kept for one conversation's page. */
+const OUTBOX_LIMIT = 50;
 /** A page that polls writes its presence at most this often. */
 const PRESENCE_EVERY_MS = 30_000;
 
@@ -138,6 +140,8 @@ export class SqlStore implements ConversationStore, SeenEvents, ConversationLook
     if (!items.length) return;
     await this.db.transaction(async (tx) => {
       for (const item of items) await tx.run('INSERT INTO outbox (conversation, body, created_at) VALUES ($1, $2, $3)', [conversationId, JSON.stringify(item), now]);
+      // A page that never comes back keeps only its latest replies.
+      await tx.run('DELETE FROM outbox WHERE conversation = $1 AND id NOT IN (SELECT id FROM outbox WHERE conversation = $1 ORDER BY id DESC LIMIT $2)', [conversationId, OUTBOX_LIMIT]);
     });
     await this.db.publish(OUTBOX_CHANNEL, conversationId);
   }

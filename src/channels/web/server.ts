@@ -84,6 +84,7 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
   const turnsPerSession = app.limits.limiter('web-turns', 60, 60_000);
   const formsPerAddress = app.limits.limiter('web-forms', 5, 10 * 60_000);
   const newConversationsPerAddress = app.limits.limiter('web-new-conversations', cfg.NEW_CONVERSATIONS_PER_ADDRESS, 10 * 60_000);
+  const clockPostsPerAddress = app.limits.limiter('web-clock-posts', 30, 10 * 60_000);
   const assets: Record<string, { type: string; body: string }> = {
     '/static/app.js': { type: 'text/javascript; charset=utf-8', body: read('app.js') },
     '/static/clock.js': { type: 'text/javascript; charset=utf-8', body: read('clock.js') },
@@ -213,6 +214,7 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
     if (!sameOrigin(req)) throw new HttpError(403, 'cross-site request');
     const body = ClockBody.safeParse(await readJson(req));
     if (!body.success) throw new HttpError(400, 'offsetMs and errorMs must be numbers');
+    if (!(await clockPostsPerAddress.allow(ip))) throw new HttpError(429, 'too many clock measurements from this address; try again in a few minutes');
     const link = token === undefined ? undefined : await app.links.check(token, 'clock', false);
     if (link && !link.ok) throw new HttpError(404, 'this clock link is not valid any more');
     let lang: Lang = body.data.lang ?? 'en';
