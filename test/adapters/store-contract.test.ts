@@ -10,10 +10,13 @@ import { newSnapshot } from '../../src/engine/snapshot.ts';
 import { CODE_FINGERPRINT_MS } from '../../src/engine/transition.ts';
 import { HelpdeskError } from '../../src/errors.ts';
 import type { Ticket } from '../../src/ports/tickets.ts';
-import { play } from '../helpers/engine.ts';
+import { flows, play, understanding, words } from '../helpers/engine.ts';
+import { ConversationRunner } from '../../src/engine/runner.ts';
+import { createCheckRunner } from '../../src/checks/index.ts';
+import { makeDeps } from '../helpers/fakes.ts';
 import { tempDataDir } from '../helpers/cli.ts';
-import { recordingLogger } from '../helpers/fakes.ts';
 import { DATABASE_URL, isolated } from '../helpers/shared-services.ts';
+import { recordingLogger } from '../helpers/fakes.ts';
 
 interface Backend {
   name: string;
@@ -102,6 +105,30 @@ describe.each(backends.map((make) => [make().name, make] as const))('store contr
     const end = await a.load('web:race');
     expect(end.kind === 'found' && end.snapshot.vars.n).toBe(600);
     expect(conflicts).toBeGreaterThan(0);
+  });
+
+  it('turns of one conversation on two replicas at the same moment are all kept', async () => {
+    const [a, b] = await Promise.all([open(), open()]);
+    const runner = (store: SqlStore) =>
+      new ConversationRunner({
+        flows,
+        understanding,
+        words,
+        checks: createCheckRunner(makeDeps(), 2000),
+        store,
+        tickets: { open: async () => ({ reference: 'HD-TEST01' }) },
+        clock: { now: () => Date.now() },
+        codeKey: 'k',
+        idleMs: 3600_000,
+        log: recordingLogger(),
+      });
+    const [ra, rb] = [runner(a), runner(b)];
+    await ra.turn('web:both', { type: 'start' });
+    const notes = Array.from({ length: 12 }, (_, i) => `note number ${'abcdefghijkl'[i]}`);
+    await Promise.all(notes.map((text, i) => (i % 2 ? ra : rb).turn('web:both', { type: 'text', text })));
+    const end = await a.load('web:both');
+    const said = end.kind === 'found' ? end.snapshot.transcript.filter(([, who]) => who === 'u').map(([, , text]) => text) : [];
+    expect([...said].sort()).toEqual([...notes].sort());
   });
 
   it('an unreadable row is set aside, never deleted', async () => {
