@@ -146,7 +146,8 @@ export function interpret(env: InterpretEnv, s: Snapshot, text: string): Interpr
       return result(intentAction(nameOf(g.label)), g);
     }
     if (parsed && step.input !== 'text') return result('answer', undefined, { confidence: 1 });
-    if (g && kindOf(g.label) === 'topic' && nameOf(g.label) !== flow?.id && g.score >= THRESHOLDS.switchTopic) return result('topic', g);
+    // A note for support is the person's own words about their problem: it is kept, not taken as a new topic.
+    if (g && kindOf(g.label) === 'topic' && step.input !== 'text' && nameOf(g.label) !== flow?.id && g.score >= THRESHOLDS.switchTopic) return result('topic', g);
     // A free-text prompt takes anything; any other prompt explains what it needs.
     return result('answer', undefined, { confidence: step.input === 'text' ? 1 : 0 });
   }

@@ -201,6 +201,12 @@ describe('checks and codes', () => {
     expect(play(s, T0, { type: 'escalated', ticket: null }).text).toMatch(/could not file a ticket/);
   });
 
+  it('a note for support is kept as written, even when it reads like another topic', () => {
+    const r = play(fresh(), T0, { type: 'topic', flow: 'human' }, { type: 'text', text: 'skip' }, { type: 'text', text: "my code doesn't work since I got a new phone" });
+    expect(r.snapshot.vars.note).toBe("my code doesn't work since I got a new phone");
+    expect(r.effect).toMatchObject({ type: 'escalate' });
+  });
+
   it('snapshots are plain versioned JSON that round-trips', () => {
     const s = atCode();
     const back = Snapshot.parse(JSON.parse(JSON.stringify(s)));

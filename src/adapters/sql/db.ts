@@ -323,12 +323,17 @@ export class PostgresDb implements SqlDb {
     }
   }
 
+  /** A notification channel of this deployment (schema) only; short, as PostgreSQL allows 63 bytes. */
+  private channelName(channel: string): string {
+    return `hd_${channel}_${createHash('sha1').update(this.o.schema).digest('hex').slice(0, 12)}`;
+  }
+
   async publish(channel: string, payload: string): Promise<void> {
-    await this.run('SELECT pg_notify($1, $2)', [`${this.o.schema}.${channel}`, payload]);
+    await this.run('SELECT pg_notify($1, $2)', [this.channelName(channel), payload]);
   }
 
   subscribe(channel: string, listener: (payload: string) => void): () => void {
-    const name = `${this.o.schema}.${channel}`;
+    const name = this.channelName(channel);
     let set = this.listeners.get(name);
     if (!set) {
       set = new Set();
