@@ -14,7 +14,7 @@ import { DATABASE_URL, isolated, type Isolated } from '../helpers/shared-service
 import { freePort } from '../peers/ports.ts';
 import { startSmtpServer, type SmtpPeer } from '../peers/smtp-server.ts';
 import { startSlackApi, type SlackApiPeer, type SlackCall } from '../peers/slack-api.ts';
-import { APP_ID, startDiscord, type DiscordPeer } from '../peers/discord.ts';
+import { APP_ID, startDiscord, type DiscordPeer, type RestCall } from '../peers/discord.ts';
 
 interface Replica {
   name: string;
@@ -139,6 +139,8 @@ async function inBatches<T>(count: number, from: number, size: number, run: (n: 
 const dm = (user: string, text: string) => ({ type: 'message', channel_type: 'im', channel: `D${user}`, user, text, ts: `${Date.now() / 1000}` });
 const botMessagesTo = (channel: string) => slackApi.calls.filter((c: SlackCall) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.args.channel === channel);
 const slackText = (c: SlackCall) => JSON.stringify(c.args);
+const discordSent = (channelId: string, match: RegExp) => (c: RestCall) =>
+  c.method === 'POST' && c.path === `/channels/${channelId}/messages` && match.test(`${String(c.body.content ?? '')} ${JSON.stringify(c.body.components ?? [])}`);
 
 beforeAll(async () => {
   iso = isolated();
@@ -241,7 +243,19 @@ describe('three replicas on PostgreSQL and Redis', () => {
     expect(failoverMs).toBeLessThan(10_000);
     expect(successor).not.toBe(leader);
 
-    // The second half on the two that are left.
+    // A Discord conversation continues through the new leader, and a phone's clock measurement posted
+    // to the replica that does not hold the gateway reaches the DM through the store's outbox.
+    const person = { id: '600000000000000042', username: 'dora' };
+    const dmId = discord.dmMessage(person, "my code doesn't work");
+    await discord.waitFor(discordSent(dmId, /What is your UPPMAX username/), 10_000);
+    discord.dmMessage(person, 'skip', dmId);
+    const clockAsk = await discord.waitFor(discordSent(dmId, /What time does your phone show/), 10_000);
+    const clockToken = /\/c\/([A-Za-z0-9_.-]+)/.exec(JSON.stringify(clockAsk.body))?.[1] as string;
+    const follower = live().find((r) => r !== successor)!;
+    expect((await fetch(`${follower.url}/api/clock/${clockToken}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetMs: 120_000, errorMs: 25 }) })).status).toBe(200);
+    await discord.waitFor(discordSent(dmId, /2 minutes|120 s|ahead/), 10_000);
+
+        // The second half on the two that are left.
     const secondHalf = await inBatches(150, 150, 15, conversation);
     const all = [...firstHalf, ...secondHalf];
 
