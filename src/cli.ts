@@ -19,7 +19,6 @@ import { isLang, type Lang } from './i18n/index.ts';
 import type { SlackChannel } from './channels/slack/slack-channel.ts';
 import type { DiscordChannel } from './channels/discord/discord-channel.ts';
 import type { MetricsServer } from './adapters/metrics-server.ts';
-import { createLogger } from './adapters/logger.ts';
 
 // The heavy parts (Bolt, discord.js, the web server, the store) load only for the command that
 // needs them, so `--help`, `flows check` and `understand` start at once.
@@ -96,10 +95,11 @@ async function flowsTest(args: string[], io: Io, env: NodeJS.ProcessEnv): Promis
 async function watchesCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({ args, options: { overdue: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } }, strict: true });
   const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
-  const [{ openDatabase }, { SqlStore }, { SqlWatches }] = await Promise.all([
+  const [{ openDatabase }, { SqlStore }, { SqlWatches }, { createLogger }] = await Promise.all([
     import('./adapters/sql/db.ts'),
     import('./adapters/sql/store.ts'),
     import('./adapters/sql-watches.ts'),
+    import('./adapters/logger.ts'),
   ]);
   const store = await SqlStore.open(await openDatabase(cfg, createLogger(cfg.LOG_LEVEL)));
   try {
@@ -227,14 +227,15 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
   parseArgs({ args, options: {}, strict: true });
   const cfg = config(env);
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  // With a terminal chat on screen, the log goes quiet unless asked for.
-  const log = createLogger(interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL, undefined, cfg.DATABASE_URL ? { replica: cfg.REPLICA_NAME ?? `${os.hostname()}-${process.pid}` } : {});
-  const [{ createHelpdesk }, { runTerminalChat }, { startWebServer }, { startMetricsServer }] = await Promise.all([
+  const [{ createHelpdesk }, { runTerminalChat }, { startWebServer }, { startMetricsServer }, { createLogger }] = await Promise.all([
     helpdeskModule(),
     terminalModule(),
     import('./channels/web/server.ts'),
     import('./adapters/metrics-server.ts'),
+    import('./adapters/logger.ts'),
   ]);
+  // With a terminal chat on screen, the log goes quiet unless asked for.
+  const log = createLogger(interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL, undefined, cfg.DATABASE_URL ? { replica: cfg.REPLICA_NAME ?? `${os.hostname()}-${process.pid}` } : {});
   const { createSlackChannel } = cfg.SLACK_BOT_TOKEN ? await import('./channels/slack/slack-channel.ts') : { createSlackChannel: undefined };
   const discordModule = cfg.DISCORD_TOKEN ? await import('./channels/discord/discord-channel.ts') : undefined;
   const app = await createHelpdesk(cfg, { log });

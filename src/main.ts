@@ -18,9 +18,9 @@ import { Dns2Resolver, parseHostPort, type DnsServer } from './adapters/dns.ts';
 import { HttpEnrollment } from './adapters/enrollment-http.ts';
 import { UpstreamGuard } from './adapters/limits.ts';
 import { FlexibleRateLimits } from './adapters/rate-limits.ts';
-import { openRedis } from './adapters/redis.ts';
-import { PostgresLeader, SoleLeader, type Leadership } from './adapters/leader.ts';
-import { openDatabase, PostgresDb, type SqlDb } from './adapters/sql/db.ts';
+import { SoleLeader, type Leadership } from './adapters/leader.ts';
+import { openDatabase, type SqlDb } from './adapters/sql/db.ts';
+import type { PostgresDb } from './adapters/sql/postgres.ts';
 import { SqlStore } from './adapters/sql/store.ts';
 import { NtpReference } from './adapters/ntp-reference.ts';
 import { FileTicketDelivery } from './adapters/ticket-file.ts';
@@ -149,13 +149,15 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
   const cleanups: Array<() => unknown> = [() => db.close()];
   try {
     const store = await SqlStore.open(db);
-    const redis = config.REDIS_URL ? await openRedis(config.REDIS_URL, log) : undefined;
+    // pg and ioredis are loaded only when configured.
+    const pgDb = db.dialect === 'postgres' ? (db as PostgresDb) : undefined;
+    const redis = config.REDIS_URL ? await (await import('./adapters/redis.ts')).openRedis(config.REDIS_URL, log) : undefined;
     if (redis) cleanups.push(() => redis.quit().catch(() => redis.disconnect()));
     const limits = new FlexibleRateLimits(
       redis
         ? { kind: 'redis', client: redis, prefix: config.REDIS_PREFIX }
-        : db instanceof PostgresDb
-          ? { kind: 'postgres', pool: db.pool, schema: config.DATABASE_SCHEMA }
+        : pgDb
+          ? { kind: 'postgres', pool: pgDb.pool, schema: config.DATABASE_SCHEMA }
           : { kind: 'memory' },
       log,
     );
@@ -307,7 +309,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       if (sweeps++ % 12 === 0) {
         await store.sweep(now - idleMs * 24);
         await store.sweepOutbox(now - 24 * 3600_000);
-        if (db instanceof PostgresDb) await db.run('DELETE FROM rate_limits WHERE expire < $1', [Date.now() - 3600_000]);
+        if (pgDb) await pgDb.run('DELETE FROM rate_limits WHERE expire < $1', [Date.now() - 3600_000]);
       }
     };
     const outOfBand = new OutOfBand(log, store, () => clock.now());
@@ -320,7 +322,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       callsPerMinute: config.WATCH_CALLS_PER_MINUTE,
       intervalMs: config.WATCH_INTERVAL_SECONDS * 1000,
       overdueMinutes: config.TOKEN_OVERDUE_MINUTES,
-      ...(db instanceof PostgresDb ? { elsewhere: (user: string) => db.publish('watch-wake', user) } : {}),
+      ...(pgDb ? { elsewhere: (user: string) => pgDb.publish('watch-wake', user) } : {}),
       forget: (user) => {
         // Exactly this account's entries (bob's, not bobby's).
         const path = `/v1/accounts/${encodeURIComponent(user)}`;
@@ -362,7 +364,9 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       },
     ]);
     const leadership: Leadership =
-      db instanceof PostgresDb && config.DATABASE_URL ? new PostgresLeader({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, log }) : new SoleLeader();
+      pgDb && config.DATABASE_URL
+        ? new (await import('./adapters/postgres-leader.ts')).PostgresLeader({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, log })
+        : new SoleLeader();
     const each = (what: 'elected' | 'deposed') => async () => {
       for (const r of roles) await Promise.resolve(r[what]()).catch((err: unknown) => log.error(`leader role could not be ${what === 'elected' ? 'started' : 'stopped'}`, { code: 'engine.fault', err }));
     };

@@ -62,8 +62,11 @@ export interface TurnResult {
 }
 
 const MAX_EFFECTS_PER_TURN = 20;
-/** Times a turn is run again when another replica saved the same conversation first. */
-const MAX_CONFLICT_RETRIES = 5;
+/**
+ * Times a turn is run again when another replica saved the same conversation first; between tries
+ * it waits a little, at random, so two replicas racing on one conversation stop colliding.
+ */
+const MAX_CONFLICT_RETRIES = 20;
 
 /** The channel a turn came from: as the channel says, else the conversation id's prefix (`web:…`). */
 function channelOf(conversationId: string, options: TurnOptions): string {
@@ -111,6 +114,7 @@ export class ConversationRunner {
         } catch (err) {
           if (!(err instanceof HelpdeskError && err.code === 'store.conflict') || attempt >= MAX_CONFLICT_RETRIES) throw err;
           this.deps.log.info('conversation changed by another turn; running this one again', { conversation: id, attempt: attempt + 1 });
+          await new Promise((r) => setTimeout(r, Math.random() * 5 * Math.min(attempt + 1, 10)));
           continue;
         }
         return { replies: [...notices, ...replies], snapshot: after, fresh };

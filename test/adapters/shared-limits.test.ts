@@ -2,7 +2,7 @@
 // "replicas" here are separate clients, as separate processes would have.
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { PostgresDb } from '../../src/adapters/sql/db.ts';
+import { PostgresDb } from '../../src/adapters/sql/postgres.ts';
 import { SqlStore } from '../../src/adapters/sql/store.ts';
 import { FlexibleRateLimits } from '../../src/adapters/rate-limits.ts';
 import { UpstreamGuard } from '../../src/adapters/limits.ts';

@@ -1,7 +1,8 @@
 // One store contract, run against both databases: SQLite in a DATA_DIR (the embedded default) and
 // the local PostgreSQL (several replicas). "Two replicas" are two connections to the same store.
 import { afterAll, describe, expect, it } from 'vitest';
-import { PostgresDb, SqliteDb, type SqlDb } from '../../src/adapters/sql/db.ts';
+import { SqliteDb, type SqlDb } from '../../src/adapters/sql/db.ts';
+import { PostgresDb } from '../../src/adapters/sql/postgres.ts';
 import { SqlStore } from '../../src/adapters/sql/store.ts';
 import { SqlWatches } from '../../src/adapters/sql-watches.ts';
 import { SqlProofCodes } from '../../src/adapters/proof-codes.ts';

@@ -41,6 +41,11 @@ const fromJson = (raw: unknown): unknown => (typeof raw === 'string' ? JSON.pars
 export class SqlStore implements ConversationStore, SeenEvents, ConversationLookup, Outbox {
   private readonly sql;
   private readonly touched = new Map<string, number>();
+  /**
+   * SQLite: one process makes every reply there is, so it knows which conversations have any waiting,
+   * and a turn with none (nearly every turn) asks the database nothing.
+   */
+  private waitingHere?: Set<string>;
 
   private constructor(readonly db: SqlDb) {
     this.sql = DIALECT[db.dialect];
@@ -53,7 +58,9 @@ export class SqlStore implements ConversationStore, SeenEvents, ConversationLook
     } catch (err) {
       throw new HelpdeskError('store.unavailable', `the conversation store could not be prepared: ${(err as Error).message}`, { cause: err });
     }
-    return new SqlStore(db);
+    const store = new SqlStore(db);
+    if (db.dialect === 'sqlite') store.waitingHere = new Set((await db.all<{ conversation: string }>('SELECT DISTINCT conversation FROM outbox')).map((r) => r.conversation));
+    return store;
   }
 
   async load(id: string): Promise<LoadOutcome> {
@@ -143,10 +150,12 @@ export class SqlStore implements ConversationStore, SeenEvents, ConversationLook
       // A page that never comes back keeps only its latest replies.
       await tx.run('DELETE FROM outbox WHERE conversation = $1 AND id NOT IN (SELECT id FROM outbox WHERE conversation = $1 ORDER BY id DESC LIMIT $2)', [conversationId, OUTBOX_LIMIT]);
     });
+    this.waitingHere?.add(conversationId);
     await this.db.publish(OUTBOX_CHANNEL, conversationId);
   }
 
   async take(conversationId: string): Promise<unknown[]> {
+    if (this.waitingHere && !this.waitingHere.delete(conversationId)) return [];
     const rows = await this.db.all<{ id: number; body: string }>('DELETE FROM outbox WHERE conversation = $1 RETURNING id, body', [conversationId]);
     return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => JSON.parse(r.body) as unknown);
   }

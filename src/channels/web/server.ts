@@ -129,7 +129,7 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
     return out;
   }
 
-  // When each conversation's page last asked the server anything: a page quiet for a while is closed.
+  // When each conversation's page last polled: a page that stopped polling a while ago is closed.
   const seen = (id: string) => app.outbox.touch(id, app.clock.now());
   // Replies from elsewhere (a phone, a watch) wait in the store's outbox, whichever replica made them;
   // a push wakes the page's poll on whichever replica holds it.
@@ -196,7 +196,6 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
     if (session.setCookie && !(await newConversationsPerAddress.allow(ip))) throw new HttpError(429, 'too many new conversations from this address; try again in a few minutes');
     if (!(await turnsPerSession.allow(session.id))) throw new HttpError(429, 'too many messages; wait a minute');
     const id = conversationOf(session.id);
-    await seen(id);
     const result = await app.runner.turn(id, body.data.event as EngineEvent, {
       channel: 'web',
       requireProof: true,

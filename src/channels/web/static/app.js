@@ -213,6 +213,7 @@
     let next = 2000;
     if (document.visibilityState === 'visible' && !busy) {
       try {
+        const asked = Date.now();
         const res = await fetch('/api/chat/poll?wait=25', { credentials: 'same-origin' });
         if (res.ok) {
           const replies = (await res.json()).replies;
@@ -220,7 +221,8 @@
             renderAll(replies);
             reveal();
           }
-          next = 100;
+          // Asked again at once after a held poll; a server too busy to hold one is asked less often.
+          next = replies.length || Date.now() - asked > 1000 ? 100 : 2000;
         }
       } catch {
         /* the next poll tries again */

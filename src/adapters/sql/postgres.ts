@@ -1,0 +1,165 @@
+// The SqlDb on PostgreSQL (pg): a pool with prepared statements, transactions on one connection,
+// and LISTEN/NOTIFY between replicas on a connection of its own that is made again when it drops.
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { HelpdeskError } from '../../errors.ts';
+import type { Logger } from '../../ports/logger.ts';
+import { quoteIdent, redactUrl, type SqlDb } from './db.ts';
+
+// BIGINT (milliseconds, ids) as numbers: every one the helpdesk stores fits in a double.
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
+};
+
+const statementName = (sql: string) => `hd_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+
+export interface PostgresOptions {
+  url: string;
+  /** The schema every table lives in (created if missing); tests take one each. */
+  schema: string;
+  poolSize?: number;
+  log: Logger;
+}
+
+export class PostgresDb implements SqlDb {
+  readonly dialect = 'postgres' as const;
+  readonly pool: pg.Pool;
+  private readonly listeners = new Map<string, Set<(payload: string) => void>>();
+  private listener?: pg.Client;
+  private listening?: Promise<void>;
+  private closed = false;
+  private retry?: NodeJS.Timeout;
+
+  private constructor(private readonly o: PostgresOptions) {
+    this.pool = new pg.Pool({
+      connectionString: o.url,
+      max: o.poolSize ?? 10,
+      options: `-c search_path=${quoteIdent(o.schema)}`,
+      types,
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30_000,
+    });
+    // An idle connection the server drops is replaced on the next query; it must not end the process.
+    this.pool.on('error', (err) => o.log.warn('database connection lost', { code: 'store.unavailable', err }));
+  }
+
+  /** Connects, creating the schema, or fails with one clear line about DATABASE_URL. */
+  static async open(o: PostgresOptions): Promise<PostgresDb> {
+    const bootstrap = new pg.Client({ connectionString: o.url, connectionTimeoutMillis: 5000 });
+    try {
+      await bootstrap.connect();
+      // Two replicas creating the schema at once: the advisory lock makes the second wait, then find it.
+      await bootstrap.query('SELECT pg_advisory_lock(7212001)');
+      await bootstrap.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(o.schema)}`);
+      await bootstrap.query('SELECT pg_advisory_unlock(7212001)');
+    } catch (err) {
+      throw new HelpdeskError('store.unavailable', `DATABASE_URL ${redactUrl(o.url)} cannot hold the conversation store: ${(err as Error).message}`, { cause: err });
+    } finally {
+      await bootstrap.end().catch(() => undefined);
+    }
+    return new PostgresDb(o);
+  }
+
+  private query<T>(client: pg.Pool | pg.PoolClient, sql: string, params: unknown[]) {
+    return client.query<T & pg.QueryResultRow>({ name: statementName(sql), text: sql, values: params });
+  }
+
+  async all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.query<T>(this.pool, sql, params)).rows;
+  }
+
+  async get<T>(sql: string, params: unknown[] = []): Promise<T | undefined> {
+    return (await this.query<T>(this.pool, sql, params)).rows[0];
+  }
+
+  async run(sql: string, params: unknown[] = []): Promise<number> {
+    return (await this.query(this.pool, sql, params)).rowCount ?? 0;
+  }
+
+  async transaction<T>(work: (tx: SqlDb) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const tx: SqlDb = {
+      dialect: 'postgres',
+      all: async (sql, params = []) => (await this.query(client, sql, params)).rows as never,
+      get: async (sql, params = []) => (await this.query(client, sql, params)).rows[0] as never,
+      run: async (sql, params = []) => (await this.query(client, sql, params)).rowCount ?? 0,
+      transaction: (w) => w(tx),
+      publish: (c, p) => this.publish(c, p),
+      subscribe: (c, l) => this.subscribe(c, l),
+      close: async () => {},
+    };
+    let broken: unknown;
+    try {
+      await client.query('BEGIN');
+      const out = await work(tx);
+      await client.query('COMMIT');
+      return out;
+    } catch (err) {
+      await client.query('ROLLBACK').catch((e: unknown) => (broken = e));
+      throw err;
+    } finally {
+      client.release(broken as Error | undefined);
+    }
+  }
+
+  /** A notification channel of this deployment (schema) only; short, as PostgreSQL allows 63 bytes. */
+  private channelName(channel: string): string {
+    return `hd_${channel}_${createHash('sha1').update(this.o.schema).digest('hex').slice(0, 12)}`;
+  }
+
+  async publish(channel: string, payload: string): Promise<void> {
+    await this.run('SELECT pg_notify($1, $2)', [this.channelName(channel), payload]);
+  }
+
+  subscribe(channel: string, listener: (payload: string) => void): () => void {
+    const name = this.channelName(channel);
+    let set = this.listeners.get(name);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(name, set);
+      if (this.listener) void this.listener.query(`LISTEN ${quoteIdent(name)}`).catch(() => undefined);
+    }
+    set.add(listener);
+    this.listening ??= this.listen();
+    return () => set.delete(listener);
+  }
+
+  /** One connection LISTENs for this process; when it drops it is made again (and notices missed meanwhile are caught up by polling). */
+  private async listen(): Promise<void> {
+    if (this.closed) return;
+    const client = new pg.Client({ connectionString: this.o.url, connectionTimeoutMillis: 5000 });
+    const again = () => {
+      if (this.listener !== client || this.closed) return;
+      this.listener = undefined;
+      this.retry = setTimeout(() => void this.listen(), 1000);
+      this.retry.unref();
+    };
+    client.on('error', (err) => {
+      this.o.log.warn('database notification connection lost', { code: 'store.unavailable', err });
+      again();
+    });
+    client.on('end', again);
+    client.on('notification', (n) => {
+      for (const l of this.listeners.get(n.channel) ?? []) l(n.payload ?? '');
+    });
+    this.listener = client;
+    try {
+      await client.connect();
+      for (const name of this.listeners.keys()) await client.query(`LISTEN ${quoteIdent(name)}`);
+    } catch (err) {
+      this.o.log.warn('database notifications unavailable; retrying', { code: 'store.unavailable', err });
+      void client.end().catch(() => undefined);
+      again();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retry);
+    const l = this.listener;
+    this.listener = undefined;
+    await l?.end().catch(() => undefined);
+    await this.pool.end().catch(() => undefined);
+  }
+}
+
