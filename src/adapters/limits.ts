@@ -70,6 +70,7 @@ export class UpstreamGuard {
   private readonly inflight = new Map<string, Promise<unknown>>();
   private readonly running = new Set<AbortController>();
   readonly stats: GuardStats = { calls: 0, cacheHits: 0, shared: 0 };
+  private warnedAt = 0;
 
   constructor(private readonly options: GuardOptions) {
     const settings = { maxConcurrent: options.maxConcurrent, minTime: options.minTimeMs };
@@ -78,9 +79,9 @@ export class UpstreamGuard {
       // A connection of its own (bottleneck subscribes on a duplicate of it), connecting at once.
       this.limiterClient = s.redis.duplicate({ lazyConnect: false, enableOfflineQueue: true });
       this.connection = redisConnection(this.limiterClient);
-      this.connection.on('error', (err: Error) => s.log.warn('upstream limiter lost Redis', { code: 'upstream.unavailable', err }));
+      this.connection.on('error', (err: Error) => this.warnRedis('upstream limiter lost Redis', err));
       this.limiter = new Bottleneck({ ...settings, id: `${s.prefix}${s.name}`, datastore: 'ioredis', connection: this.connection, clearDatastore: false, heartbeatInterval: 1000 });
-      this.limiter.on('error', (err: Error) => s.log.warn('upstream limiter error', { code: 'upstream.unavailable', err }));
+      this.limiter.on('error', (err: Error) => this.warnRedis('upstream limiter error', err));
       this.local = new Bottleneck(settings);
     } else {
       this.limiter = new Bottleneck(settings);
@@ -153,7 +154,7 @@ export class UpstreamGuard {
         return meanwhile.value;
       }
     } catch (err) {
-      s.log.warn('shared upstream cache unavailable', { code: 'upstream.unavailable', err });
+      this.warnRedis('shared upstream cache unavailable', err);
       return this.schedule(call);
     }
     try {
@@ -165,22 +166,39 @@ export class UpstreamGuard {
     }
   }
 
-  /** The clustered limiter, or this process's own when Redis cannot be reached (the call runs once either way). */
+  /**
+   * The clustered limiter, or this process's own when Redis cannot be reached: at once when its
+   * connection is down, and for a call already waiting in the clustered queue when the connection
+   * goes (that queue would wait for Redis). A call runs once either way.
+   */
   private async schedule<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
     if (!this.local) return this.limiter.schedule(() => this.timed(call));
-    // Redis away: limit in this process rather than wait for it.
     if (this.limiterClient?.status !== 'ready') return this.local.schedule(() => this.timed(call));
     let started = false;
+    let abandoned = false;
+    let watch: NodeJS.Timeout | undefined;
+    const clustered = this.limiter.schedule(async () => {
+      if (abandoned) return undefined as T;
+      started = true;
+      return this.timed(call);
+    });
+    const redisLost = new Promise<undefined>((resolve) => {
+      watch = setInterval(() => {
+        if (!started && this.limiterClient?.status !== 'ready') resolve(undefined);
+      }, 100);
+    });
     try {
-      return await this.limiter.schedule(() => {
-        started = true;
-        return this.timed(call);
-      });
+      const first = await Promise.race([clustered.then((value) => ({ value })), redisLost]);
+      if (first) return first.value;
     } catch (err) {
       if (started) throw err;
-      this.options.shared?.log.warn('clustered upstream limiter unavailable; limiting in this process', { code: 'upstream.unavailable', err });
-      return this.local.schedule(() => this.timed(call));
+    } finally {
+      clearInterval(watch);
     }
+    abandoned = true;
+    clustered.catch(() => undefined);
+    this.warnRedis('clustered upstream limiter unavailable; limiting in this process', undefined);
+    return this.local.schedule(() => this.timed(call));
   }
 
   private async timed<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -226,8 +244,15 @@ export class UpstreamGuard {
         if (gone.length) await s.redis.del(...gone);
       } while (cursor !== '0');
     } catch (err) {
-      s.log.warn('shared upstream cache unavailable', { code: 'upstream.unavailable', err });
+      this.warnRedis('shared upstream cache unavailable', err);
     }
+  }
+
+  /** Redis trouble is said once a minute, not once a call. */
+  private warnRedis(message: string, err: unknown): void {
+    if (Date.now() - this.warnedAt < 60_000) return;
+    this.warnedAt = Date.now();
+    this.options.shared?.log.warn(message, { code: 'upstream.unavailable', err });
   }
 
   /** With Redis: resolves once the clustered limiter is usable (calls before that are limited in this process). */

@@ -1,6 +1,8 @@
 // Limits and the upstream guard shared between replicas through the local Redis and PostgreSQL:
 // "replicas" here are separate clients, as separate processes would have.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../peers/ports.ts';
 import { Redis } from 'ioredis';
 import { PostgresDb } from '../../src/adapters/sql/postgres.ts';
 import { SqlStore } from '../../src/adapters/sql/store.ts';
@@ -118,5 +120,35 @@ describe('the upstream guard on Redis', () => {
     let again = 0;
     await gs[1]!.run('/v1/accounts/u3', async () => ({ user: `u3-${++again}` }));
     expect(again).toBe(1);
+  });
+
+  it('keeps answering while Redis restarts: calls go through this process, then back to Redis', async () => {
+    const port = await freePort();
+    const start = () => spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    let server: ChildProcess = start();
+    closers.push(() => server.kill('SIGKILL'));
+    const url = `redis://127.0.0.1:${port}`;
+    let client: Redis | undefined;
+    for (let i = 0; i < 50 && !client; i++) client = await openRedis(url, recordingLogger()).catch(async () => void (await new Promise((r) => setTimeout(r, 100))));
+    closers.push(() => client!.disconnect());
+    const g = new UpstreamGuard({ maxConcurrent: 2, minTimeMs: 0, timeoutMs: 2000, cacheTtlMs: 1000, clock: systemClock, shared: { redis: client!, prefix: iso.prefix, name: 'restart', log } });
+    closers.push(() => g.stop());
+    await g.ready();
+    expect(await g.run('/v1/accounts/a', async () => 'up')).toBe('up');
+    server.kill('SIGKILL');
+    await new Promise((r) => server.once('exit', r));
+    const started = Date.now();
+    const during = await Promise.all(Array.from({ length: 4 }, (_, i) => g.run(`/v1/accounts/d${i}`, async () => `down${i}`)));
+    expect(during).toEqual(['down0', 'down1', 'down2', 'down3']);
+    expect(Date.now() - started).toBeLessThan(1500);
+    server = start();
+    const back = await (async () => {
+      for (let i = 0; i < 100; i++) {
+        if (client!.status === 'ready') return g.run('/v1/accounts/b', async () => 'back');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return 'never reconnected';
+    })();
+    expect(back).toBe('back');
   });
 });
