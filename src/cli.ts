@@ -2,7 +2,7 @@
 // fault, 2 bad input or configuration (one line per problem on stderr).
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { loadConfig, type Config } from './config.ts';
+import { loadConfig, replicaName, type Config } from './config.ts';
 import { createInterface } from 'node:readline';
 import { loadFlows, loadFlowsOrThrow } from './engine/loader.ts';
 import { interpret } from './engine/interpret.ts';
@@ -235,7 +235,7 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
     import('./adapters/logger.ts'),
   ]);
   // With a terminal chat on screen, the log goes quiet unless asked for.
-  const log = createLogger(interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL, undefined, cfg.DATABASE_URL ? { replica: cfg.REPLICA_NAME ?? `${os.hostname()}-${process.pid}` } : {});
+  const log = createLogger(interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL, undefined, cfg.DATABASE_URL ? { replica: replicaName(cfg) } : {});
   const { createSlackChannel } = cfg.SLACK_BOT_TOKEN ? await import('./channels/slack/slack-channel.ts') : { createSlackChannel: undefined };
   const discordModule = cfg.DISCORD_TOKEN ? await import('./channels/discord/discord-channel.ts') : undefined;
   const app = await createHelpdesk(cfg, { log });

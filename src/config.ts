@@ -1,5 +1,6 @@
 // The environment schema: every setting, its default, and what a bad value is told. Parsed once at
 // start-up into a frozen Config; nothing else reads process.env.
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { parseCidr, type Cidr } from './checks/ip.ts';
 import { parseHostPort, type DnsServer } from './adapters/dns.ts';
@@ -198,6 +199,11 @@ export function parseConfig(env: Record<string, string | undefined>): { ok: true
       TICKET_DIR: c.TICKET_DIR ?? (c.SMTP_URL || c.TICKET_WEBHOOK_URL ? undefined : `${c.DATA_DIR}/tickets`),
     }),
   };
+}
+
+/** This replica's name in logs and metrics: REPLICA_NAME, else the host name and process id. */
+export function replicaName(config: Pick<Config, 'REPLICA_NAME'>): string {
+  return config.REPLICA_NAME ?? `${hostname()}-${process.pid}`;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

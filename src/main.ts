@@ -1,6 +1,5 @@
 // The one place that wires configuration, adapters and channels together. Everything else sees ports.
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import { getServers } from 'node:dns';
 import { loadFlowsOrThrow } from './engine/loader.ts';
 import { lazyUnderstanding, trainUnderstanding } from './understanding/train.ts';
@@ -11,7 +10,7 @@ import type { FlowSet } from './engine/schema.ts';
 import { createCheckRunner, type CheckRunner } from './checks/index.ts';
 import type { CheckDeps, CheckSettings } from './checks/context.ts';
 import { diagnose, type DiagnoseRequest, type DiagnosticReport } from './checks/diagnose.ts';
-import type { Config } from './config.ts';
+import { replicaName, type Config } from './config.ts';
 import { createLogger } from './adapters/logger.ts';
 import { DemoEnrollmentBackend } from './adapters/demo-enrollment.ts';
 import { Dns2Resolver, parseHostPort, type DnsServer } from './adapters/dns.ts';
@@ -133,7 +132,7 @@ function systemDnsServers(): DnsServer[] {
 
 export async function createHelpdesk(config: Config, options: HelpdeskOptions = {}): Promise<Helpdesk> {
   const clock = options.clock ?? systemClock;
-  const replica = config.REPLICA_NAME ?? `${os.hostname()}-${process.pid}`;
+  const replica = replicaName(config);
   const log = options.log ?? createLogger(config.LOG_LEVEL, undefined, config.DATABASE_URL ? { replica } : {});
   const metrics = new PrometheusMetrics({ ...(config.DATABASE_URL ? { replica } : {}), processMetrics: options.watch !== false })
     .counter('helpdesk_conversations_started_total', 'Conversations started, by channel', ['channel'])

@@ -4,7 +4,7 @@
 import type { RequestListener } from 'node:http';
 import Bottleneck from 'bottleneck';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
-import type { Helpdesk } from '../../main.ts';
+import type { ChannelContext } from '../context.ts';
 import type { EngineEvent } from '../../engine/transition.ts';
 import { catalogues, render, type Lang } from '../../i18n/index.ts';
 import { langOfLocale, type ChannelKey } from '../../i18n/catalogue.ts';
@@ -51,7 +51,7 @@ function boltLogger(log: Logger): BoltLogger {
 }
 
 
-export async function createSlackChannel(helpdesk: Helpdesk, options: SlackChannelOptions = {}): Promise<SlackChannel> {
+export async function createSlackChannel(helpdesk: ChannelContext, options: SlackChannelOptions = {}): Promise<SlackChannel> {
   const cfg = helpdesk.config;
   const log = helpdesk.log;
   const token = cfg.SLACK_BOT_TOKEN as string;

@@ -393,8 +393,8 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
     if (get && p === '/api/chat/poll') {
       const session = sessions.get(req);
       const id = conversationOf(session.id);
-      await seen(id);
-      // Only a page with a conversation may hold a poll open, and only so many at once.
+      // Only a page with a conversation is recorded as present, or may hold a poll open (and only so many at once).
+      if (!session.setCookie) await seen(id);
       const wait = session.setCookie || held >= POLLS_HELD_MAX ? 0 : Math.min(POLL_WAIT_MAX_S, Math.max(0, Number(url.searchParams.get('wait')) || 0));
       const replies = await collect(id, wait, res);
       if (res.destroyed) return;
