@@ -55,8 +55,8 @@ export const en: Catalogue = {
     escalation_failed:
       'I could not file a ticket just now. Please use the support form at {support_url} or write to {support_email}.',
     bad_code_format: 'A code is the 6 digits your app shows right now (spaces are fine). Please type it again.',
-    bad_time_format:
-      'Please type the time your phone shows, like 14:32:05 (hours:minutes:seconds), or "skip".',
+    // The question follows with the example and "skip": this only says what went wrong.
+    bad_time_format: 'I could not read a time in that. Just the time, please.',
     bad_ip: 'That is not an IP address. Type an address like 192.0.2.10 or 2001:db8::1, or "skip".',
     bad_username: 'A username is letters, digits, dots, dashes or underscores (or an e-mail address). Please try again.',
     checking: 'Checking {what}…',

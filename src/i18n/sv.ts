@@ -57,7 +57,7 @@ export const sv: Catalogue = {
     escalation_failed:
       'Jag kunde inte skapa ett ärende just nu. Använd supportformuläret på {support_url} eller skriv till {support_email}.',
     bad_code_format: 'En kod är de 6 siffror som appen visar just nu (mellanslag går bra). Skriv den igen.',
-    bad_time_format: 'Skriv tiden som telefonen visar, till exempel 14:32:05 (timmar:minuter:sekunder), eller "hoppa över".',
+    bad_time_format: 'Jag kunde inte läsa någon tid i det där. Skriv bara tiden.',
     bad_ip: 'Det är ingen IP-adress. Skriv en adress som 192.0.2.10 eller 2001:db8::1, eller "hoppa över".',
     bad_username: 'Ett användarnamn består av bokstäver, siffror, punkter, bindestreck eller understreck (eller en e-postadress). Försök igen.',
     checking: 'Kontrollerar {what}…',
