@@ -19,6 +19,7 @@ import { newSnapshot, type Snapshot, type Subject } from './snapshot.ts';
 import { findingResults, renderTranscript } from './transcript.ts';
 import { HUMAN_CHOICE, MENU_CHOICE, isProven, transition, type EngineEvent, type Effect } from './transition.ts';
 import type { CentreWords } from './words.ts';
+import { EffectLedger } from './effect-ledger.ts';
 
 export interface RunnerDeps {
   flows: FlowSet;
@@ -104,16 +105,18 @@ export class ConversationRunner {
     let snapshot: Snapshot | undefined;
     try {
       // Optimistic: a turn of this conversation that another replica saved in the meantime makes
-      // this save conflict, and the turn runs again on what that one left (nothing is lost).
+      // this save conflict, and the turn runs again on what that one left (nothing is lost). Its
+      // side effects are remembered for the whole turn, so the re-run neither repeats nor undoes them.
+      const done = new EffectLedger();
       for (let attempt = 0; ; attempt++) {
         const { snapshot: loaded, version, notices, fresh } = await this.open(id, now, options);
         snapshot = loaded;
-        const { replies, snapshot: after } = await this.run(loaded, fresh && (event.type === 'resume' || event.type === 'repeat') ? { type: 'start' } : event, options);
+        const { replies, snapshot: after } = await this.run(loaded, fresh && (event.type === 'resume' || event.type === 'repeat') ? { type: 'start' } : event, options, done);
         try {
           await this.deps.store.save(after, version);
         } catch (err) {
           if (!(err instanceof HelpdeskError && err.code === 'store.conflict') || attempt >= MAX_CONFLICT_RETRIES) throw err;
-          this.deps.log.info('conversation changed by another turn; running this one again', { conversation: id, attempt: attempt + 1 });
+          this.deps.log.info('conversation changed by another turn; running this one again', { conversation: id, attempt: attempt + 1, effectsKept: done.size });
           await new Promise((r) => setTimeout(r, Math.random() * 5 * Math.min(attempt + 1, 10)));
           continue;
         }
@@ -166,8 +169,9 @@ export class ConversationRunner {
     return { snapshot: s, version: loaded.version, notices: [], fresh: false };
   }
 
-  private async run(start: Snapshot, first: EngineEvent, options: TurnOptions): Promise<{ replies: Reply[]; snapshot: Snapshot }> {
+  private async run(start: Snapshot, first: EngineEvent, options: TurnOptions, done: EffectLedger): Promise<{ replies: Reply[]; snapshot: Snapshot }> {
     const replies: Reply[] = [];
+    done.rewind();
     let snapshot = start;
     let event: EngineEvent | undefined = first;
     for (let i = 0; event && i <= MAX_EFFECTS_PER_TURN; i++) {
@@ -185,7 +189,9 @@ export class ConversationRunner {
       );
       snapshot = r.snapshot;
       replies.push(...r.replies);
-      event = r.effect ? await this.perform(snapshot, r.effect, options) : undefined;
+      const effect = r.effect;
+      const at = snapshot;
+      event = effect ? await done.once(effect, () => this.perform(at, effect, options)) : undefined;
     }
     if (event) throw new HelpdeskError('engine.fault', `conversation ${start.id} asked for more than ${MAX_EFFECTS_PER_TURN} checks in one turn`);
     return { replies, snapshot };
