@@ -137,7 +137,7 @@ export const en: Catalogue = {
   statusLabel: { pass: 'OK', warn: 'WARN', fail: 'FAIL', unknown: '??' },
   checkTitle: { account: 'Account', token: 'Token', clock: 'Clock', code: 'Code', network: 'Network' },
   mail: {
-    proof_subject: '{centre}: your confirmation code {code}',
+    proof_subject: '{centre}: your confirmation code',
     proof_body:
       'Someone asked the {centre} two-factor helpdesk about this account {where}, on {when} UTC{from}.\n\nIf that was you, type this code into that same conversation to continue:\n\n    {code}\n\nIt works once, for {minutes} minutes. Type it only into the chat you started yourself; support will never ask you for it.\n\nIf this was not you, ignore this mail and tell support at {support_email}. Nothing about your account has been shown to anyone.\n',
     active_subject: '{centre}: your two-factor token is active',

@@ -133,7 +133,7 @@ export const sv: Catalogue = {
   statusLabel: { pass: 'OK', warn: 'VARNING', fail: 'FEL', unknown: '??' },
   checkTitle: { account: 'Konto', token: 'Token', clock: 'Klocka', code: 'Kod', network: 'Nätverk' },
   mail: {
-    proof_subject: '{centre}: din bekräftelsekod {code}',
+    proof_subject: '{centre}: din bekräftelsekod',
     proof_body:
       'Någon har frågat {centre}:s tvåfaktorshjälp om det här kontot {where}, {when} UTC{from}.\n\nOm det var du: skriv den här koden i samma samtal för att fortsätta:\n\n    {code}\n\nKoden fungerar en gång, i {minutes} minuter. Skriv den bara i chatten som du själv har startat; supporten kommer aldrig att be dig om den.\n\nOm det inte var du kan du bortse från mejlet och meddela supporten på {support_email}. Ingenting om ditt konto har visats för någon.\n',
     active_subject: '{centre}: din tvåfaktorstoken är aktiv',
