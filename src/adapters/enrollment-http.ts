@@ -83,7 +83,8 @@ export class HttpEnrollment implements EnrollmentPort {
     try {
       const res = await fetch(this.url(path), {
         method,
-        signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+        // Whole milliseconds: what is left of a budget is fractional, and AbortSignal.timeout refuses that.
+        signal: AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)))]),
         headers: {
           authorization: `Bearer ${this.o.token}`,
           accept: 'application/json',

@@ -58,6 +58,18 @@ describe('enrollment client against misbehaving upstreams', () => {
     expect(peer.requests.length).toBeLessThanOrEqual(2);
   });
 
+  it('the last attempt gets what is left of the budget and is really sent (a fractional time limit once threw instead)', async () => {
+    peer = await startHttpServer(() => {
+      /* never answers */
+    });
+    const { http, log } = client(peer.url, { timeoutMs: 1000, retries: 1, budgetMs: 1500 });
+    const r = await http.getAccount('alice');
+    expect(r).toMatchObject({ ok: false, reason: 'unavailable' });
+    const said = JSON.stringify([r, log.lines]);
+    expect(said).not.toMatch(/out of range|ERR_/);
+    await expect.poll(() => peer?.requests.length, { timeout: 5000 }).toBe(2);
+  });
+
   it('an endless or oversized answer is cut off and unavailable, never buffered', async () => {
     let sentBytes = 0;
     let closed = 0;
