@@ -20,6 +20,7 @@ import { findingResults, renderTranscript } from './transcript.ts';
 import { HUMAN_CHOICE, MENU_CHOICE, isProven, transition, type EngineEvent, type Effect } from './transition.ts';
 import type { CentreWords } from './words.ts';
 import { EffectLedger } from './effect-ledger.ts';
+import { raiseSessionEpoch } from './session-epoch.ts';
 
 export interface RunnerDeps {
   flows: FlowSet;
@@ -174,6 +175,8 @@ export class ConversationRunner {
     done.rewind();
     let snapshot = start;
     let event: EngineEvent | undefined = first;
+    // Proved or handed over in this turn: a session planted before it must not find it after.
+    let renew = false;
     for (let i = 0; event && i <= MAX_EFFECTS_PER_TURN; i++) {
       const r = transition(
         {
@@ -192,8 +195,10 @@ export class ConversationRunner {
       const effect = r.effect;
       const at = snapshot;
       event = effect ? await done.once(effect, () => this.perform(at, effect, options)) : undefined;
+      if (event?.type === 'proven' || event?.type === 'escalated') renew = true;
     }
     if (event) throw new HelpdeskError('engine.fault', `conversation ${start.id} asked for more than ${MAX_EFFECTS_PER_TURN} checks in one turn`);
+    if (renew) raiseSessionEpoch(snapshot);
     return { replies, snapshot };
   }
 
