@@ -10,7 +10,7 @@ import { systemClock } from '../../src/ports/time.ts';
 import { makeDeps, recordingLogger } from '../helpers/fakes.ts';
 import { json, startHttpServer, type HttpPeer } from '../peers/http-server.ts';
 
-function client(baseUrl: string, options: { token?: string; timeoutMs?: number; retries?: number; cacheMs?: number; budgetMs?: number } = {}) {
+function client(baseUrl: string, options: { token?: string; timeoutMs?: number; retries?: number; cacheMs?: number; budgetMs?: number; observe?: (route: string, ms: number, outcome: string) => void } = {}) {
   const log = recordingLogger();
   const guard = new UpstreamGuard({ maxConcurrent: 4, minTimeMs: 0, timeoutMs: 30_000, cacheTtlMs: options.cacheMs ?? 0, clock: systemClock });
   const http = new HttpEnrollment({
@@ -22,6 +22,7 @@ function client(baseUrl: string, options: { token?: string; timeoutMs?: number; 
     backoffMs: 10,
     log,
     ...(options.budgetMs ? { budgetMs: options.budgetMs } : {}),
+    ...(options.observe ? { observe: options.observe } : {}),
   });
   return { http, log, guard };
 }
@@ -164,6 +165,17 @@ describe('enrollment client against the demo backend', () => {
     await http.getAccount('alice');
     expect(demo.totalRequests() - before).toBe(1);
     expect(guard.stats.shared + guard.stats.cacheHits).toBe(50);
+  });
+
+  it('the metric labels of a lookup are the same whether the account exists or not', async () => {
+    const labels = (name: string) => {
+      const seen: string[] = [];
+      const { http } = client(demo.url, { token: demo.token, observe: (route, _ms, outcome) => seen.push(`${route}/${outcome}`) });
+      return Promise.all([http.getAccount(name), http.listTokens(name)]).then(() => seen.sort());
+    };
+    const existing = await labels('alice');
+    expect(existing).toEqual(['account/answered', 'tokens/answered']);
+    expect(await labels('no-such-person')).toEqual(existing);
   });
 
   it('does not cache failures', async () => {
