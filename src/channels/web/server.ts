@@ -321,9 +321,20 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
     const channels: Record<string, ConnectionStatus> = { web: { state: 'up', since: started, attempts: 1 } };
     for (const [name, c] of Object.entries(options.channels ?? {})) channels[name] = c.status;
     const failing = Object.entries(channels).filter(([, st]) => unhealthy(st, now, cfg.CHANNEL_GRACE_SECONDS * 1000)).map(([name]) => name);
-    // A replica that cannot reach its store can hold no conversation: the load balancer should skip it.
-    const ticketsWaiting = await Promise.race([app.ticketsWaiting(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]).catch(() => null);
-    if (ticketsWaiting === null) failing.push('store');
+    // A replica that cannot reach its store, or cannot write to it (a full or read-only disk), can
+    // hold no conversation: the load balancer should skip it. A read alone would still answer.
+    const within = <T>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
+    const [ticketsWaiting, writable] = await Promise.all([
+      within(app.ticketsWaiting()).catch(() => null),
+      within(app.storeWritable()).then(
+        () => true,
+        (err: unknown) => {
+          app.log.warn('store write probe failed', { code: errorCode(err), err });
+          return false;
+        },
+      ),
+    ]);
+    if (ticketsWaiting === null || !writable) failing.push('store');
     sendJson(res, failing.length ? 503 : 200, {
       ok: failing.length === 0,
       ...(failing.length ? { failing } : {}),
