@@ -45,6 +45,7 @@ export const en: Catalogue = {
     apology:
       'Sorry, something went wrong on my side. You can type "human" to reach the support team, or use the support form: {support_url}',
     expired: 'Your previous conversation was idle for a long time, so we are starting over.',
+    not_saved: 'I could not store this conversation just now (the helpdesk is short of space or its database is not answering). I have kept it here and will store it with your next message; if that fails too, use the support form: {support_url}',
     welcome_back: 'Welcome back! We were in the middle of this:',
     ended: 'Anything else? Type "menu" to start over, or "human" to reach a person.',
     ended_hint: 'This conversation is finished. Type "menu" to start a new one.',

@@ -47,6 +47,7 @@ export const sv: Catalogue = {
     apology:
       'Förlåt, något gick fel hos mig. Skriv "människa" för att nå supporten, eller använd supportformuläret: {support_url}',
     expired: 'Ditt förra samtal har legat orört länge, så vi börjar om.',
+    not_saved: 'Jag kunde inte spara samtalet just nu (helpdesken har ont om utrymme eller så svarar inte databasen). Jag har kvar det här och sparar det med ditt nästa meddelande; går inte det heller, använd supportformuläret: {support_url}',
     welcome_back: 'Välkommen tillbaka! Vi var mitt i det här:',
     ended: 'Något mer? Skriv "meny" för att börja om, eller "människa" för att nå en person.',
     ended_hint: 'Det här samtalet är avslutat. Skriv "meny" för att börja ett nytt.',
