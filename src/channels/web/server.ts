@@ -16,7 +16,7 @@ import { errorCode, HelpdeskError } from '../../errors.ts';
 import { clientAddress } from './client-ip.ts';
 import { redactCodes, stripControl } from '../../engine/input.ts';
 import { clockLinkUrl } from '../clock-link.ts';
-import { escapeHtml as escape, HttpError, readBody, readJson, send, sendJson, sendText } from './http.ts';
+import { escapeHtml as escape, HttpError, MAX_BODY_BYTES, readBody, readJson, send, sendJson, sendText } from './http.ts';
 import { Sessions, type WebSession } from './session.ts';
 import { sessionEpoch } from '../../engine/session-epoch.ts';
 import type { Snapshot } from '../../engine/snapshot.ts';
@@ -82,6 +82,30 @@ export interface WebServerOptions {
   slack?: RequestListener;
   /** The platform connections whose state /healthz reports. */
   channels?: Record<string, { readonly status: ConnectionStatus }>;
+}
+
+/** What is read and dropped of a refused body before the connection closes, at most. */
+const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
+const DRAIN_MAX_MS = 5000;
+
+/**
+ * Reads and drops what is left of a refused body (up to a cap), so the client reads the 413 instead
+ * of a connection reset while it is still sending; the connection closes after it.
+ */
+function drainThenClose(req: IncomingMessage): void {
+  let drained = 0;
+  const stop = () => {
+    clearTimeout(timer);
+    req.destroy();
+  };
+  const timer = setTimeout(stop, DRAIN_MAX_MS).unref();
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_MAX_BYTES) stop();
+  });
+  req.once('end', () => clearTimeout(timer));
+  req.once('error', stop);
+  req.resume();
 }
 
 export async function startWebServer(app: ChannelContext, options: WebServerOptions = {}): Promise<WebServer> {
@@ -486,13 +510,22 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (err instanceof HttpError) {
-        if (!res.headersSent) sendJson(res, err.status, { error: err.message });
-        if (err.status === 413) req.destroy();
+        if (!res.headersSent) sendJson(res, err.status, { error: err.message }, err.status === 413 ? { connection: 'close' } : {});
+        if (err.status === 413) drainThenClose(req);
         return;
       }
       app.log.error('web request failed', { code: errorCode(err), path: req.url?.split('?')[0], err });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
     });
+  });
+  // A client that asks before sending a body too large is told 413 at once, not "100 Continue".
+  server.on('checkContinue', (req, res) => {
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+      sendJson(res, 413, { error: `the body is larger than ${MAX_BODY_BYTES} bytes` }, { connection: 'close' });
+      return;
+    }
+    res.writeContinue();
+    server.emit('request', req, res);
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
