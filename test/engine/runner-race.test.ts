@@ -19,6 +19,8 @@ import { makeDeps, recordingLogger } from '../helpers/fakes.ts';
 import { DATABASE_URL, isolated } from '../helpers/shared-services.ts';
 
 const ROUNDS = 100;
+/** 100 races of several turns each on PostgreSQL: minutes when the machine is busy, not seconds. */
+const RACE_TIMEOUT_MS = 300_000;
 const iso = isolated();
 const deps = makeDeps({ clock: { now: () => Date.now() } as never });
 
@@ -161,7 +163,7 @@ describe('a turn that loses the save race on PostgreSQL has its side effects onc
       if (/not the code from the mail/.test(answer) || !(end.kind === 'found' && end.snapshot.subject.user === 'bob')) lost++;
     }
     expect({ lost }).toEqual({ lost: 0 });
-  });
+  }, RACE_TIMEOUT_MS);
 
   it(`the username that mails a code: one mail, and its code works (${ROUNDS} races)`, async () => {
     let doubled = 0;
@@ -177,7 +179,7 @@ describe('a turn that loses the save race on PostgreSQL has its side effects onc
       if (!/Shall I tell you here when it is active/.test(answer)) lost++;
     }
     expect({ lost, doubled }).toEqual({ lost: 0, doubled: 0 });
-  });
+  }, RACE_TIMEOUT_MS);
 
   it(`the hand-over: one ticket, and the person is told its number (${ROUNDS} races)`, async () => {
     let doubled = 0;
@@ -194,7 +196,7 @@ describe('a turn that loses the save race on PostgreSQL has its side effects onc
       if (filed.length === 0 || !reference) lost++;
     }
     expect({ lost, doubled }).toEqual({ lost: 0, doubled: 0 });
-  });
+  }, RACE_TIMEOUT_MS);
 
   it(`the watch: kept once, and the person told it was started (${ROUNDS} races)`, async () => {
     let doubled = 0;
@@ -209,5 +211,5 @@ describe('a turn that loses the save race on PostgreSQL has its side effects onc
       if (kept.length === 0 || !/I will tell you here as soon as your token is active/.test(answer)) lost++;
     }
     expect({ lost, doubled }).toEqual({ lost: 0, doubled: 0 });
-  });
+  }, RACE_TIMEOUT_MS);
 });
