@@ -163,6 +163,19 @@ type Env = z.infer<typeof Env>;
 
 export type Config = Readonly<Env & { PUBLIC_URL: string; TICKET_DIR: string | undefined }>;
 
+/** A key whose value is a secret: an error line names the key and the rule, never the value. */
+export const SECRET_KEY = /(SECRET|TOKEN|PASSWORD|PASS|KEY)$/;
+
+/**
+ * What an error line may repeat of a wrong value: nothing of a secret, nor of anything that may carry
+ * credentials (a URL with user:password@, which a wrong one often still has).
+ */
+function shownValue(key: string, value: string | undefined): string | undefined {
+  if (value === undefined || SECRET_KEY.test(key)) return undefined;
+  if (value.includes('@') && (/_URL$/.test(key) || /:\/\//.test(value))) return undefined;
+  return value;
+}
+
 /** Parses the environment; every problem is one line naming the key and what was expected. */
 export function parseConfig(env: Record<string, string | undefined>): { ok: true; config: Config } | { ok: false; errors: string[] } {
   // An empty value means "not set", as in most .env tooling.
@@ -173,7 +186,7 @@ export function parseConfig(env: Record<string, string | undefined>): { ok: true
       ok: false,
       errors: parsed.error.issues.map((i) => {
         const key = String(i.path[0] ?? '(environment)');
-        const got = cleaned[key];
+        const got = shownValue(key, cleaned[key]);
         return `${key}: expected ${i.message.replace(/^Invalid input: /, '')}${got !== undefined ? ` (got "${got.slice(0, 60)}")` : ''}`;
       }),
     };

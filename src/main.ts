@@ -70,6 +70,8 @@ export interface Helpdesk {
   outbox: Outbox;
   /** Tickets not yet delivered to every sink (all replicas). */
   ticketsWaiting(): Promise<number>;
+  /** Writes this replica's heartbeat row to the store; rejects when the store takes no writes. */
+  storeWritable(): Promise<void>;
   tickets: TicketQueue;
   /** The one hand-over every channel uses (queued, counted). */
   handover: TicketSink;
@@ -395,6 +397,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       lookup: store,
       outbox: store,
       ticketsWaiting: () => tickets.pendingCount(),
+      storeWritable: () => store.heartbeat(replica, Date.now()),
       tickets,
       handover: countedTickets,
       reference,

@@ -26,9 +26,19 @@ export interface EmailProofOptions {
   linkMinutes: number;
 }
 
+/**
+ * Every queued request holds its place in the queue this long, whatever the name: the mail itself is
+ * sent outside the queue, so requests for an existing account do not hold up the ones behind them
+ * longer than requests for a missing one (an attacker timing their own mail behind someone else's).
+ */
+export const PROOF_QUEUE_PAUSE_MS = 200;
+
 export class EmailProof implements IdentityProof {
-  // Per conversation, per account and per origin: a flood of requests sends a handful of mails.
+  // Per conversation, per origin, per account for each requester, and per account overall: a flood of
+  // requests sends a handful of mails, and strangers asking for someone's name do not use up the
+  // owner's share (the owner asks from their own chat and address).
   private readonly perConversation: AttemptLimiter;
+  private readonly perAccountFrom: AttemptLimiter;
   private readonly perAccount: AttemptLimiter;
   private readonly perOrigin: AttemptLimiter;
   private readonly queue = new Bottleneck({ maxConcurrent: 2 });
@@ -37,7 +47,8 @@ export class EmailProof implements IdentityProof {
   constructor(private readonly o: EmailProofOptions) {
     // In Redis or PostgreSQL when several replicas serve: the counts are for the whole deployment.
     this.perConversation = o.limits.limiter('proof-conversation', 3, 10 * 60_000);
-    this.perAccount = o.limits.limiter('proof-account', 3, 60 * 60_000);
+    this.perAccountFrom = o.limits.limiter('proof-account-from', 3, 60 * 60_000);
+    this.perAccount = o.limits.limiter('proof-account', 20, 60 * 60_000);
     this.perOrigin = o.limits.limiter('proof-origin', 10, 10 * 60_000);
   }
 
@@ -73,14 +84,29 @@ export class EmailProof implements IdentityProof {
     await this.queue.stop({ dropWaitingJobs: true }).catch(() => undefined);
   }
 
+  /** The queued part: the lookup, then a constant pause; the mail goes on outside the queue. */
   private async deliver(req: ProofRequest, code: string, at: number): Promise<void> {
+    const started = performance.now();
+    const mail = await this.prepare(req, code, at);
+    if (mail) {
+      const sending = mail().catch((err: unknown) => this.o.log.error('proof mail job failed', { code: 'proof.fault', conversation: req.conversationId, err }));
+      this.pending.add(sending);
+      void sending.finally(() => this.pending.delete(sending));
+    }
+    const left = PROOF_QUEUE_PAUSE_MS - (performance.now() - started);
+    if (left > 0) await new Promise((r) => setTimeout(r, Math.ceil(left)));
+  }
+
+  /** Looks the name up and binds the code; the mail to send, if any. */
+  private async prepare(req: ProofRequest, code: string, at: number): Promise<(() => Promise<void>) | undefined> {
     const found = await lookupAccount(this.o.deps as CheckDeps, req.who);
     // What happens from here on is only in the log (at debug): no metric, no answer tells the asker.
     if (found.kind !== 'found' || !found.account.email) {
       this.o.log.debug('identity proof: no mail', { conversation: req.conversationId, why: found.kind });
       return;
     }
-    if (!(await this.perAccount.allow(found.account.username))) {
+    const requester = `${found.account.username}|${req.origin ?? req.conversationId}`;
+    if (!(await this.perAccountFrom.allow(requester)) || !(await this.perAccount.allow(found.account.username))) {
       this.o.log.warn('identity proof rate-limited for an account', { conversation: req.conversationId });
       return;
     }
@@ -96,10 +122,13 @@ export class EmailProof implements IdentityProof {
       from: req.channel === 'web' && req.origin ? render(m.from_address, { ip: req.origin }) : '',
       support_email: this.o.supportEmail,
     };
-    try {
-      await this.o.mailer.send({ to: found.account.email, subject: render(m.proof_subject, vars), text: render(m.proof_body, vars) });
-    } catch (err) {
-      this.o.log.error('proof mail could not be sent', { code: 'upstream.unavailable', conversation: req.conversationId, err });
-    }
+    const to = found.account.email;
+    return async () => {
+      try {
+        await this.o.mailer.send({ to, subject: render(m.proof_subject, vars), text: render(m.proof_body, vars) });
+      } catch (err) {
+        this.o.log.error('proof mail could not be sent', { code: 'upstream.unavailable', conversation: req.conversationId, err });
+      }
+    };
   }
 }

@@ -63,6 +63,14 @@ async function readCapped(res: Response, limit: number): Promise<string | undefi
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * The outcome label of an answered call. A 404 ("no such account") and a 200 are both an answer: a
+ * label apart for each would count lookups of missing against existing names for whoever reads metrics.
+ */
+export function outcomeOf(status: number): string {
+  return (status >= 200 && status < 300) || status === 404 ? 'answered' : String(status);
+}
+
 /** A metrics label per kind of call (never the username). */
 function routeOf(path: string): string {
   if (path.endsWith('/totp/verify')) return 'verify';
@@ -83,7 +91,8 @@ export class HttpEnrollment implements EnrollmentPort {
     try {
       const res = await fetch(this.url(path), {
         method,
-        signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+        // Whole milliseconds: what is left of a budget is fractional, and AbortSignal.timeout refuses that.
+        signal: AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)))]),
         headers: {
           authorization: `Bearer ${this.o.token}`,
           accept: 'application/json',
@@ -102,7 +111,7 @@ export class HttpEnrollment implements EnrollmentPort {
       } catch {
         parsed = Symbol.for('unparseable');
       }
-      this.o.observe?.(routeOf(path), performance.now() - started, String(res.status));
+      this.o.observe?.(routeOf(path), performance.now() - started, outcomeOf(res.status));
       return { status: res.status, body: parsed };
     } catch (err) {
       this.o.observe?.(routeOf(path), performance.now() - started, 'error');

@@ -22,5 +22,6 @@ export type ChannelContext = Pick<
   | 'lookup'
   | 'outbox'
   | 'ticketsWaiting'
+  | 'storeWritable'
   | 'watcher'
 >;

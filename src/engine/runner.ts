@@ -5,7 +5,7 @@ import { catalogues, render, type Lang } from '../i18n/index.ts';
 import type { CheckInput } from '../checks/context.ts';
 import type { CheckRunner } from '../checks/index.ts';
 import { errorCode, HelpdeskError } from '../errors.ts';
-import type { ConversationStore } from '../ports/store.ts';
+import type { ConversationStore, LoadOutcome } from '../ports/store.ts';
 import type { TicketSink } from '../ports/tickets.ts';
 import type { Clock } from '../ports/time.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -19,6 +19,8 @@ import { newSnapshot, type Snapshot, type Subject } from './snapshot.ts';
 import { findingResults, renderTranscript } from './transcript.ts';
 import { HUMAN_CHOICE, MENU_CHOICE, isProven, transition, type EngineEvent, type Effect } from './transition.ts';
 import type { CentreWords } from './words.ts';
+import { EffectLedger } from './effect-ledger.ts';
+import { raiseSessionEpoch } from './session-epoch.ts';
 
 export interface RunnerDeps {
   flows: FlowSet;
@@ -62,6 +64,8 @@ export interface TurnResult {
 }
 
 const MAX_EFFECTS_PER_TURN = 20;
+/** Conversations whose last turn could not be saved, kept in this process until the next turn saves them. */
+const MAX_UNSAVED = 1000;
 /**
  * Times a turn is run again when another replica saved the same conversation first; between tries
  * it waits a little, at random, so two replicas racing on one conversation stop colliding.
@@ -75,6 +79,11 @@ function channelOf(conversationId: string, options: TurnOptions): string {
 
 export class ConversationRunner {
   private readonly queues = new Map<string, Promise<unknown>>();
+  /**
+   * Turns that ran (their effects done: a ticket filed, a code mailed) but could not be saved, a full
+   * disk say: kept here, and saved before the conversation's next turn runs, so nothing is lost.
+   */
+  private readonly unsaved = new Map<string, { snapshot: Snapshot; version: number }>();
 
   constructor(private readonly deps: RunnerDeps) {}
 
@@ -104,16 +113,22 @@ export class ConversationRunner {
     let snapshot: Snapshot | undefined;
     try {
       // Optimistic: a turn of this conversation that another replica saved in the meantime makes
-      // this save conflict, and the turn runs again on what that one left (nothing is lost).
+      // this save conflict, and the turn runs again on what that one left (nothing is lost). Its
+      // side effects are remembered for the whole turn, so the re-run neither repeats nor undoes them.
+      const done = new EffectLedger();
       for (let attempt = 0; ; attempt++) {
         const { snapshot: loaded, version, notices, fresh } = await this.open(id, now, options);
         snapshot = loaded;
-        const { replies, snapshot: after } = await this.run(loaded, fresh && (event.type === 'resume' || event.type === 'repeat') ? { type: 'start' } : event, options);
+        const { replies, snapshot: after } = await this.run(loaded, fresh && (event.type === 'resume' || event.type === 'repeat') ? { type: 'start' } : event, options, done);
         try {
           await this.deps.store.save(after, version);
+          this.unsaved.delete(id);
         } catch (err) {
-          if (!(err instanceof HelpdeskError && err.code === 'store.conflict') || attempt >= MAX_CONFLICT_RETRIES) throw err;
-          this.deps.log.info('conversation changed by another turn; running this one again', { conversation: id, attempt: attempt + 1 });
+          if (!(err instanceof HelpdeskError && err.code === 'store.conflict')) return this.keepUnsaved(after, version, [...notices, ...replies], fresh, err);
+          // Another replica saved first: its state wins over one kept here after a failed save.
+          this.unsaved.delete(id);
+          if (attempt >= MAX_CONFLICT_RETRIES) throw err;
+          this.deps.log.info('conversation changed by another turn; running this one again', { conversation: id, attempt: attempt + 1, effectsKept: done.size });
           await new Promise((r) => setTimeout(r, Math.random() * 5 * Math.min(attempt + 1, 10)));
           continue;
         }
@@ -139,8 +154,18 @@ export class ConversationRunner {
     }
   }
 
+  private keepUnsaved(after: Snapshot, version: number, replies: Reply[], fresh: boolean, err: unknown): TurnResult {
+    this.deps.log.error('turn could not be saved; kept in memory', { code: errorCode(err), conversation: after.id, err });
+    if (this.unsaved.size >= MAX_UNSAVED && !this.unsaved.has(after.id)) this.unsaved.delete(this.unsaved.keys().next().value as string);
+    this.unsaved.set(after.id, { snapshot: after, version });
+    const line: Reply = { kind: 'text', text: render(catalogues[after.lang].system.not_saved, { ...this.deps.words }) };
+    return { replies: [...replies, line], snapshot: after, fresh };
+  }
+
   private async open(id: string, now: number, options: TurnOptions): Promise<{ snapshot: Snapshot; version: number; notices: Reply[]; fresh: boolean }> {
-    const loaded = await this.deps.store.load(id);
+    // A turn kept after a failed save goes on from there (it is saved with this one).
+    const kept = this.unsaved.get(id);
+    const loaded: LoadOutcome = kept ? { kind: 'found', snapshot: structuredClone(kept.snapshot), version: kept.version } : await this.deps.store.load(id);
     const make = () => newSnapshot(id, now, { ...(options.lang ? { lang: options.lang } : {}), subject: { ...options.subject } });
     // A notice (a watch firing hours later) is said in the conversation as it stands, idle or not.
     const idle = (s: Snapshot) => !options.notice && now - s.updatedAt > this.deps.idleMs;
@@ -166,10 +191,13 @@ export class ConversationRunner {
     return { snapshot: s, version: loaded.version, notices: [], fresh: false };
   }
 
-  private async run(start: Snapshot, first: EngineEvent, options: TurnOptions): Promise<{ replies: Reply[]; snapshot: Snapshot }> {
+  private async run(start: Snapshot, first: EngineEvent, options: TurnOptions, done: EffectLedger): Promise<{ replies: Reply[]; snapshot: Snapshot }> {
     const replies: Reply[] = [];
+    done.rewind();
     let snapshot = start;
     let event: EngineEvent | undefined = first;
+    // Proved or handed over in this turn: a session planted before it must not find it after.
+    let renew = false;
     for (let i = 0; event && i <= MAX_EFFECTS_PER_TURN; i++) {
       const r = transition(
         {
@@ -185,9 +213,13 @@ export class ConversationRunner {
       );
       snapshot = r.snapshot;
       replies.push(...r.replies);
-      event = r.effect ? await this.perform(snapshot, r.effect, options) : undefined;
+      const effect = r.effect;
+      const at = snapshot;
+      event = effect ? await done.once(effect, () => this.perform(at, effect, options)) : undefined;
+      if (event?.type === 'proven' || event?.type === 'escalated') renew = true;
     }
     if (event) throw new HelpdeskError('engine.fault', `conversation ${start.id} asked for more than ${MAX_EFFECTS_PER_TURN} checks in one turn`);
+    if (renew) raiseSessionEpoch(snapshot);
     return { replies, snapshot };
   }
 

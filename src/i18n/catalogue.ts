@@ -124,6 +124,7 @@ export function langOfLocale(locale: string | undefined | null): Lang {
 export type MailKey = 'proof_subject' | 'proof_body' | 'active_subject' | 'active_body' | 'where_web' | 'where_discord' | 'where_slack' | 'where_terminal' | 'where_other' | 'from_address';
 
 export type SystemKey =
+  | 'not_saved'
   | 'greeting'
   | 'menu_prompt'
   | 'not_understood'

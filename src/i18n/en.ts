@@ -45,6 +45,7 @@ export const en: Catalogue = {
     apology:
       'Sorry, something went wrong on my side. You can type "human" to reach the support team, or use the support form: {support_url}',
     expired: 'Your previous conversation was idle for a long time, so we are starting over.',
+    not_saved: 'I could not store this conversation just now (the helpdesk is short of space or its database is not answering). I have kept it here and will store it with your next message; if that fails too, use the support form: {support_url}',
     welcome_back: 'Welcome back! We were in the middle of this:',
     ended: 'Anything else? Type "menu" to start over, or "human" to reach a person.',
     ended_hint: 'This conversation is finished. Type "menu" to start a new one.',
@@ -137,7 +138,7 @@ export const en: Catalogue = {
   statusLabel: { pass: 'OK', warn: 'WARN', fail: 'FAIL', unknown: '??' },
   checkTitle: { account: 'Account', token: 'Token', clock: 'Clock', code: 'Code', network: 'Network' },
   mail: {
-    proof_subject: '{centre}: your confirmation code {code}',
+    proof_subject: '{centre}: your confirmation code',
     proof_body:
       'Someone asked the {centre} two-factor helpdesk about this account {where}, on {when} UTC{from}.\n\nIf that was you, type this code into that same conversation to continue:\n\n    {code}\n\nIt works once, for {minutes} minutes. Type it only into the chat you started yourself; support will never ask you for it.\n\nIf this was not you, ignore this mail and tell support at {support_email}. Nothing about your account has been shown to anyone.\n',
     active_subject: '{centre}: your two-factor token is active',

@@ -47,6 +47,7 @@ export const sv: Catalogue = {
     apology:
       'Förlåt, något gick fel hos mig. Skriv "människa" för att nå supporten, eller använd supportformuläret: {support_url}',
     expired: 'Ditt förra samtal har legat orört länge, så vi börjar om.',
+    not_saved: 'Jag kunde inte spara samtalet just nu (helpdesken har ont om utrymme eller så svarar inte databasen). Jag har kvar det här och sparar det med ditt nästa meddelande; går inte det heller, använd supportformuläret: {support_url}',
     welcome_back: 'Välkommen tillbaka! Vi var mitt i det här:',
     ended: 'Något mer? Skriv "meny" för att börja om, eller "människa" för att nå en person.',
     ended_hint: 'Det här samtalet är avslutat. Skriv "meny" för att börja ett nytt.',
@@ -133,7 +134,7 @@ export const sv: Catalogue = {
   statusLabel: { pass: 'OK', warn: 'VARNING', fail: 'FEL', unknown: '??' },
   checkTitle: { account: 'Konto', token: 'Token', clock: 'Klocka', code: 'Kod', network: 'Nätverk' },
   mail: {
-    proof_subject: '{centre}: din bekräftelsekod {code}',
+    proof_subject: '{centre}: din bekräftelsekod',
     proof_body:
       'Någon har frågat {centre}:s tvåfaktorshjälp om det här kontot {where}, {when} UTC{from}.\n\nOm det var du: skriv den här koden i samma samtal för att fortsätta:\n\n    {code}\n\nKoden fungerar en gång, i {minutes} minuter. Skriv den bara i chatten som du själv har startat; supporten kommer aldrig att be dig om den.\n\nOm det inte var du kan du bortse från mejlet och meddela supporten på {support_email}. Ingenting om ditt konto har visats för någon.\n',
     active_subject: '{centre}: din tvåfaktorstoken är aktiv',

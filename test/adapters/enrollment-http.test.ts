@@ -10,7 +10,7 @@ import { systemClock } from '../../src/ports/time.ts';
 import { makeDeps, recordingLogger } from '../helpers/fakes.ts';
 import { json, startHttpServer, type HttpPeer } from '../peers/http-server.ts';
 
-function client(baseUrl: string, options: { token?: string; timeoutMs?: number; retries?: number; cacheMs?: number; budgetMs?: number } = {}) {
+function client(baseUrl: string, options: { token?: string; timeoutMs?: number; retries?: number; cacheMs?: number; budgetMs?: number; observe?: (route: string, ms: number, outcome: string) => void } = {}) {
   const log = recordingLogger();
   const guard = new UpstreamGuard({ maxConcurrent: 4, minTimeMs: 0, timeoutMs: 30_000, cacheTtlMs: options.cacheMs ?? 0, clock: systemClock });
   const http = new HttpEnrollment({
@@ -22,6 +22,7 @@ function client(baseUrl: string, options: { token?: string; timeoutMs?: number; 
     backoffMs: 10,
     log,
     ...(options.budgetMs ? { budgetMs: options.budgetMs } : {}),
+    ...(options.observe ? { observe: options.observe } : {}),
   });
   return { http, log, guard };
 }
@@ -56,6 +57,18 @@ describe('enrollment client against misbehaving upstreams', () => {
     expect(took).toBeLessThan(1500 + 1000);
     // The second attempt got only what was left of the budget; no third one started.
     expect(peer.requests.length).toBeLessThanOrEqual(2);
+  });
+
+  it('the last attempt gets what is left of the budget and is really sent (a fractional time limit once threw instead)', async () => {
+    peer = await startHttpServer(() => {
+      /* never answers */
+    });
+    const { http, log } = client(peer.url, { timeoutMs: 1000, retries: 1, budgetMs: 1500 });
+    const r = await http.getAccount('alice');
+    expect(r).toMatchObject({ ok: false, reason: 'unavailable' });
+    const said = JSON.stringify([r, log.lines]);
+    expect(said).not.toMatch(/out of range|ERR_/);
+    await expect.poll(() => peer?.requests.length, { timeout: 5000 }).toBe(2);
   });
 
   it('an endless or oversized answer is cut off and unavailable, never buffered', async () => {
@@ -152,6 +165,17 @@ describe('enrollment client against the demo backend', () => {
     await http.getAccount('alice');
     expect(demo.totalRequests() - before).toBe(1);
     expect(guard.stats.shared + guard.stats.cacheHits).toBe(50);
+  });
+
+  it('the metric labels of a lookup are the same whether the account exists or not', async () => {
+    const labels = (name: string) => {
+      const seen: string[] = [];
+      const { http } = client(demo.url, { token: demo.token, observe: (route, _ms, outcome) => seen.push(`${route}/${outcome}`) });
+      return Promise.all([http.getAccount(name), http.listTokens(name)]).then(() => seen.sort());
+    };
+    const existing = await labels('alice');
+    expect(existing).toEqual(['account/answered', 'tokens/answered']);
+    expect(await labels('no-such-person')).toEqual(existing);
   });
 
   it('does not cache failures', async () => {

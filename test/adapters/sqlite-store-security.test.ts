@@ -2,7 +2,7 @@
 // database, code fingerprints that outlive their use, and rows nobody ever wrote in.
 import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { chmodSync, chownSync, statSync } from 'node:fs';
+import { chmodSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteDb } from '../../src/adapters/sql/db.ts';
@@ -48,16 +48,15 @@ describe('DATA_DIR on disk', () => {
     await SqliteDb.open(dir).close();
     const file = path.join(dir, 'helpdesk.sqlite');
     chmodSync(file, 0o400);
-    // root writes any file; the command runs as an ordinary user for whom the file is read-only.
+    // root writes any file whatever its mode. As root, the command runs still as root (so it can read
+    // the checkout wherever it was cloned, a 0700 home included) but without the capabilities that
+    // let root ignore file modes: for it, as for an ordinary user, the 0400 file is read-only.
     const asRoot = process.getuid?.() === 0;
-    if (asRoot) {
-      chownSync(dir, 65534, 65534);
-      chownSync(file, 65534, 65534);
-    }
-    const child = spawn(process.execPath, [BIN, 'diagnose', '--user', 'alice'], {
+    const argv = [process.execPath, BIN, 'diagnose', '--user', 'alice'];
+    const [command, ...args] = asRoot ? ['setpriv', '--inh-caps=-all', '--bounding-set=-dac_override,-dac_read_search', '--', ...argv] : argv;
+    const child = spawn(command as string, args, {
       cwd: ROOT,
       env: { ...baseEnv({ DATA_DIR: dir }), HOME: dir, TSX_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.json') },
-      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
     });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));

@@ -35,6 +35,9 @@ describe('identity proof against an attacker', () => {
     expect(mail.text).toMatch(/on the web support page/);
     expect(mail.text).toMatch(/from the address 127\.0\.0\.1/);
     expect(mail.text).toMatch(/If this was not you, ignore this mail and tell support/);
+    // The code is in the body only: a subject shows on lock screens and in notifications.
+    expect(mail.subject).toBe('UPPMAX: your confirmation code');
+    expect(mail.subject).not.toContain(codeIn(mail.text)?.slice(0, 4));
     // A mail scanner fetches every link in a mail with GET and HEAD: there is nothing it can prove.
     const links = (mail.text ?? '').match(/https?:\/\/\S+/g) ?? [];
     for (const link of links) {

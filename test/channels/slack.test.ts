@@ -231,12 +231,17 @@ describe('Slack: the transport', () => {
     expect(count()).toBe(first);
   });
 
-  it('bad signatures and stale timestamps get 401', async () => {
+  it('bad signatures, stale timestamps and timestamps more than five minutes ahead get 401', async () => {
     const body = eventBody(dm('UBOB', 'hello'));
     const forged = await postSigned(web.url, body, 'application/json', {}, sign(body, undefined, 'wrong-secret'));
     expect(forged.status).toBe(401);
     const stale = await postSigned(web.url, body, 'application/json', {}, sign(body, Math.floor(Date.now() / 1000) - 6 * 60));
     expect(stale.status).toBe(401);
+    // Validly signed, but stamped ahead: a year, and six minutes (more than Slack's five).
+    for (const ahead of [365 * 24 * 3600, 6 * 60]) {
+      const future = await postSigned(web.url, body, 'application/json', {}, sign(body, Math.floor(Date.now() / 1000) + ahead));
+      expect(future.status).toBe(401);
+    }
     const unsigned = await fetch(`${web.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(unsigned.status).toBe(401);
   });

@@ -1,6 +1,6 @@
 // What `npm test` does on a machine without the Debian peers the tests need: as an ordinary user
 // it stops at once with one line naming what is missing and the command that installs it.
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -13,7 +13,16 @@ describe('the test peers on a fresh machine', () => {
     const bin = mkdtempSync(path.join(os.tmpdir(), '2fa-path-'));
     symlinkSync('/bin/sh', path.join(bin, 'sh'));
     const asRoot = process.getuid?.() === 0;
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/test-peers.js')], {
+    // As root the script runs as nobody, who may not read this checkout (a clone in a 0700 folder):
+    // it gets its own copy of the script, in a folder anyone can read.
+    const readable = mkdtempSync(path.join(os.tmpdir(), '2fa-peers-'));
+    chmodSync(readable, 0o755);
+    const script = path.join(readable, 'test-peers.js');
+    copyFileSync(path.join(ROOT, 'bin/test-peers.js'), script);
+    chmodSync(script, 0o644);
+    chmodSync(bin, 0o755);
+    const r = spawnSync(process.execPath, [script], {
+      cwd: readable,
       env: { PATH: bin },
       encoding: 'utf8',
       ...(asRoot ? { uid: 65534, gid: 65534 } : {}),

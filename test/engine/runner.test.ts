@@ -137,6 +137,32 @@ describe('conversation runner', () => {
   });
 });
 
+describe('a turn that cannot be saved', () => {
+  it('is answered with a clear line, kept in memory, and saved with the next turn: the hand-over is not lost', async () => {
+    const real = await SqlStore.open(SqliteDb.open(':memory:'));
+    let full = false;
+    // The real store, whose writes fail while the disk is "full" (SQLite's own error text).
+    const store = Object.assign(Object.create(real) as SqlStore, {
+      save: (s: Parameters<SqlStore['save']>[0], v: number) => (full ? Promise.reject(new Error('SQLITE_FULL: database or disk is full')) : real.save(s, v)),
+    });
+    const { runner, tickets, say } = await setup({ store });
+    await runner.turn('c1', { type: 'topic', flow: 'human' });
+    await say('skip');
+    full = true;
+    const handed = await say('I cannot log in since Monday');
+    expect(handed).toMatch(/HD-T1/);
+    expect(handed).toMatch(/could not store this conversation just now.*will store it with your next message/s);
+    const stored = (await real.load('c1')) as { kind: 'found'; snapshot: { vars: Record<string, unknown> } };
+    expect(stored.snapshot.vars.ticket).toBeUndefined();
+    full = false;
+    await say('thanks');
+    const after = (await real.load('c1')) as { kind: 'found'; snapshot: { vars: Record<string, unknown>; transcript: unknown[] } };
+    expect(after.snapshot.vars.ticket).toBe('HD-T1');
+    expect(JSON.stringify(after.snapshot.transcript)).toMatch(/I cannot log in since Monday/);
+    expect(tickets.tickets).toHaveLength(1);
+  });
+});
+
 describe('SQLite store', () => {
   it('keeps conversations across a reopen', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), '2fa-store-'));

@@ -127,6 +127,14 @@ export class SqlStore implements ConversationStore, SeenEvents, ConversationLook
   }
 
   /**
+   * Writes this replica's heartbeat row: a small real write, which fails on a full or read-only disk
+   * (or a database that takes no writes) where a read would still answer. For /healthz.
+   */
+  async heartbeat(replica: string, now: number): Promise<void> {
+    await this.db.run('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [`heartbeat:${replica}`, String(now)]);
+  }
+
+  /**
    * Records a platform event id; false when it was seen before (a retried delivery, on this replica
    * or another, before or after a restart).
    */

@@ -17,6 +17,9 @@ import { Connection, waitUp } from '../connection.ts';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
+/** How far a signed request's timestamp may be from now, either way (Slack's own rule is five minutes). */
+const SLACK_CLOCK_TOLERANCE_MS = 5 * 60_000;
+
 export interface SlackChannel {
   app: App;
   mode: 'http' | 'socket';
@@ -409,6 +412,13 @@ export async function createSlackChannel(helpdesk: ChannelContext, options: Slac
       ? {}
       : {
           requestListener: (req, res) => {
+            // Bolt refuses requests older than five minutes but not ones from the future: a signed
+            // request stamped a year ahead could be replayed all year. Both sides of now count.
+            const stamp = Number(req.headers['x-slack-request-timestamp']);
+            if (Number.isFinite(stamp) && stamp * 1000 > Date.now() + SLACK_CLOCK_TOLERANCE_MS) {
+              res.writeHead(401, { 'content-type': 'text/plain' }).end('request timestamp is in the future\n');
+              return;
+            }
             acking++;
             lastArrival = Date.now();
             res.once('close', () => {

@@ -41,18 +41,44 @@ export function sendText(res: ServerResponse, status: number, text: string): voi
   send(res, status, 'text/plain; charset=utf-8', text.endsWith('\n') ? text : `${text}\n`);
 }
 
-/** Reads a body of at most `limit` bytes; a larger one is refused with 413 before it is all read. */
+/**
+ * Reads a body of at most `limit` bytes; a larger one is refused with 413 before it is all read. The
+ * request is left open (not destroyed, as leaving a for-await loop would), so the server can drain
+ * the rest and the client reads the 413 rather than a reset connection.
+ */
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw new HttpError(413, `the body is larger than ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, `the body is larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        req.pause();
+        reject(new HttpError(413, `the body is larger than ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', onError);
+  });
 }
 
 export async function readJson(req: IncomingMessage): Promise<unknown> {

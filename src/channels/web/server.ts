@@ -16,8 +16,10 @@ import { errorCode, HelpdeskError } from '../../errors.ts';
 import { clientAddress } from './client-ip.ts';
 import { redactCodes, stripControl } from '../../engine/input.ts';
 import { clockLinkUrl } from '../clock-link.ts';
-import { escapeHtml as escape, HttpError, readBody, readJson, send, sendJson, sendText } from './http.ts';
-import { Sessions } from './session.ts';
+import { escapeHtml as escape, HttpError, MAX_BODY_BYTES, readBody, readJson, send, sendJson, sendText } from './http.ts';
+import { Sessions, type WebSession } from './session.ts';
+import { sessionEpoch } from '../../engine/session-epoch.ts';
+import type { Snapshot } from '../../engine/snapshot.ts';
 import { unhealthy, type Connection, type ConnectionStatus } from '../connection.ts';
 import { badLinkPage, responseTime as responseTimeWords, supportPage, thanksPage } from './pages.ts';
 
@@ -28,6 +30,8 @@ export interface WebServer {
   server: Server;
   url: string;
   close(): Promise<void>;
+  /** Polls held open right now on this process. */
+  pollsHeld(): number;
 }
 
 /** What the browser gets: the engine's replies, with QR codes drawn and clock links added. */
@@ -68,12 +72,40 @@ const HookBody = z.object({ user: z.string().min(1).max(190), tokenId: z.string(
 const POLL_WAIT_MAX_S = 25;
 /** Polls held open at once by this process; beyond that they answer at once (the page asks again). */
 const POLLS_HELD_MAX = 5000;
+/** Polls one client address may hold open at once on this process (a campus behind one NAT has several pages). */
+export const POLLS_HELD_PER_ADDRESS = 50;
+/** A page's presence is written at most this often (each poll would otherwise write a row). */
+const PRESENCE_EVERY_MS = 60_000;
 
 export interface WebServerOptions {
   /** Slack's Events API endpoint (HTTP mode), served on the same port at /slack/events. */
   slack?: RequestListener;
   /** The platform connections whose state /healthz reports. */
   channels?: Record<string, { readonly status: ConnectionStatus }>;
+}
+
+/** What is read and dropped of a refused body before the connection closes, at most. */
+const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
+const DRAIN_MAX_MS = 5000;
+
+/**
+ * Reads and drops what is left of a refused body (up to a cap), so the client reads the 413 instead
+ * of a connection reset while it is still sending; the connection closes after it.
+ */
+function drainThenClose(req: IncomingMessage): void {
+  let drained = 0;
+  const stop = () => {
+    clearTimeout(timer);
+    req.destroy();
+  };
+  const timer = setTimeout(stop, DRAIN_MAX_MS).unref();
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_MAX_BYTES) stop();
+  });
+  req.once('end', () => clearTimeout(timer));
+  req.once('error', stop);
+  req.resume();
 }
 
 export async function startWebServer(app: ChannelContext, options: WebServerOptions = {}): Promise<WebServer> {
@@ -96,6 +128,24 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
   const clockHtml = read('clock.html');
 
   const conversationOf = (sessionId: string) => `web:${sessionId}`;
+
+  /**
+   * The request's session and its conversation. A cookie from before the conversation's last proof
+   * or hand-over (a planted one) finds nothing: `stale`. A new session is a new conversation, so it
+   * counts against the address's limit on new conversations, whichever request hands it out.
+   */
+  async function sessionOf(req: IncomingMessage, ip: string): Promise<{ session: WebSession; snapshot?: Snapshot; stale?: true }> {
+    let session = sessions.get(req);
+    let stale: true | undefined;
+    if (!session.setCookie) {
+      const snapshot = await app.runner.peek(conversationOf(session.id));
+      if (!snapshot || sessionEpoch(snapshot) === session.epoch) return { session, ...(snapshot ? { snapshot } : {}) };
+      session = sessions.fresh();
+      stale = true;
+    }
+    if (!(await newConversationsPerAddress.allow(ip))) throw new HttpError(429, 'too many new conversations from this address; try again in a few minutes');
+    return { session, ...(stale ? { stale } : {}) };
+  }
   const ownOrigin = new URL(cfg.PUBLIC_URL).origin;
   const publicHost = new URL(cfg.PUBLIC_URL).hostname.replace(/^\[|\]$/g, '');
   const loopbackUrl = publicHost === 'localhost' || publicHost.endsWith('.localhost') || /^127\./.test(publicHost) || publicHost === '::1';
@@ -130,7 +180,17 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
   }
 
   // When each conversation's page last polled: a page that stopped polling a while ago is closed.
-  const seen = (id: string) => app.outbox.touch(id, app.clock.now());
+  // Written at most once a minute per page, so polls do not each write a row.
+  const lastTouched = new Map<string, number>();
+  const seen = async (id: string) => {
+    const now = app.clock.now();
+    const last = lastTouched.get(id);
+    if (last !== undefined && now - last < PRESENCE_EVERY_MS && now >= last) return;
+    if (lastTouched.size >= 100_000) lastTouched.clear();
+    lastTouched.set(id, now);
+    await app.outbox.touch(id, now);
+  };
+  const heldByAddress = new Map<string, number>();
   // Replies from elsewhere (a phone, a watch) wait in the store's outbox, whichever replica made them;
   // a push wakes the page's poll on whichever replica holds it.
   app.outOfBand.register('web:', async (conversationId, replies) => app.outbox.push(conversationId, await toWeb(conversationId, replies), app.clock.now()), true);
@@ -189,11 +249,10 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
 
   async function chat(req: IncomingMessage, res: ServerResponse, ip: string) {
     if (!sameOrigin(req)) throw new HttpError(403, 'cross-site request');
-    const session = sessions.get(req);
     const body = ChatBody.safeParse(await readJson(req));
     if (!body.success) throw new HttpError(400, z.prettifyError(body.error).split('\n')[0] ?? 'bad request');
     // A request without a session starts a conversation: one address may start only so many.
-    if (session.setCookie && !(await newConversationsPerAddress.allow(ip))) throw new HttpError(429, 'too many new conversations from this address; try again in a few minutes');
+    const { session } = await sessionOf(req, ip);
     if (!(await turnsPerSession.allow(session.id))) throw new HttpError(429, 'too many messages; wait a minute');
     const id = conversationOf(session.id);
     const result = await app.runner.turn(id, body.data.event as EngineEvent, {
@@ -206,7 +265,10 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
     // Anything that arrived out of band before this turn comes first.
     const pending = await app.outbox.take(id);
     const replies = [...pending, ...(await toWeb(id, result.replies, result.snapshot.lang))];
-    sendJson(res, 200, { replies, conversation: { status: result.snapshot.status, lang: result.snapshot.lang } }, session.setCookie ? { 'set-cookie': session.setCookie } : {});
+    // Proved or handed over in this turn: this page gets the session's new cookie, any copy is dead.
+    const epoch = sessionEpoch(result.snapshot);
+    const setCookie = epoch !== session.epoch ? sessions.cookie(session.id, epoch) : session.setCookie;
+    sendJson(res, 200, { replies, conversation: { status: result.snapshot.status, lang: result.snapshot.lang } }, setCookie ? { 'set-cookie': setCookie } : {});
   }
 
   async function clock(req: IncomingMessage, res: ServerResponse, ip: string, token: string | undefined) {
@@ -283,9 +345,20 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
     const channels: Record<string, ConnectionStatus> = { web: { state: 'up', since: started, attempts: 1 } };
     for (const [name, c] of Object.entries(options.channels ?? {})) channels[name] = c.status;
     const failing = Object.entries(channels).filter(([, st]) => unhealthy(st, now, cfg.CHANNEL_GRACE_SECONDS * 1000)).map(([name]) => name);
-    // A replica that cannot reach its store can hold no conversation: the load balancer should skip it.
-    const ticketsWaiting = await Promise.race([app.ticketsWaiting(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]).catch(() => null);
-    if (ticketsWaiting === null) failing.push('store');
+    // A replica that cannot reach its store, or cannot write to it (a full or read-only disk), can
+    // hold no conversation: the load balancer should skip it. A read alone would still answer.
+    const within = <T>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
+    const [ticketsWaiting, writable] = await Promise.all([
+      within(app.ticketsWaiting()).catch(() => null),
+      within(app.storeWritable()).then(
+        () => true,
+        (err: unknown) => {
+          app.log.warn('store write probe failed', { code: errorCode(err), err });
+          return false;
+        },
+      ),
+    ]);
+    if (ticketsWaiting === null || !writable) failing.push('store');
     sendJson(res, failing.length ? 503 : 200, {
       ok: failing.length === 0,
       ...(failing.length ? { failing } : {}),
@@ -311,15 +384,40 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
     sendText(res, 200, lines.join('\n'));
   }
 
-  async function supportForm(req: IncomingMessage, res: ServerResponse, lang: Lang) {
+  /**
+   * A page asking for what arrived out of band. It never hands out a cookie. Only a page with a
+   * conversation of its session's epoch is recorded as present or gets anything, or may hold a poll
+   * open, and one address only so many at once.
+   */
+  async function poll(req: IncomingMessage, res: ServerResponse, ip: string, url: URL) {
     const session = sessions.get(req);
-    const snap = await app.runner.peek(conversationOf(session.id));
+    const id = conversationOf(session.id);
+    const snapshot = session.setCookie ? undefined : await app.runner.peek(id);
+    if (!snapshot || sessionEpoch(snapshot) !== session.epoch) return sendJson(res, 200, { replies: [] });
+    await seen(id);
+    const mine = heldByAddress.get(ip) ?? 0;
+    const wait = held >= POLLS_HELD_MAX || mine >= POLLS_HELD_PER_ADDRESS ? 0 : Math.min(POLL_WAIT_MAX_S, Math.max(0, Number(url.searchParams.get('wait')) || 0));
+    heldByAddress.set(ip, mine + 1);
+    let replies: unknown[];
+    try {
+      replies = await collect(id, wait, res);
+    } finally {
+      const left = (heldByAddress.get(ip) ?? 1) - 1;
+      if (left > 0) heldByAddress.set(ip, left);
+      else heldByAddress.delete(ip);
+    }
+    if (res.destroyed) return;
+    return sendJson(res, 200, { replies });
+  }
+
+  async function supportForm(req: IncomingMessage, res: ServerResponse, ip: string, lang: Lang) {
+    const { session, snapshot: snap } = await sessionOf(req, ip);
     // Only what the person has proved is filled in: a typed name or address could be anyone's.
     const proven = isProven(snap?.subject.identity);
     const html = supportPage(
       lang,
       cfg.CENTRE_NAME,
-      sessions.formToken(session.id),
+      sessions.formToken(session),
       {
         name: '',
         email: proven ? snap?.subject.email ?? '' : '',
@@ -337,15 +435,15 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
 
   async function supportSubmit(req: IncomingMessage, res: ServerResponse, ip: string, lang: Lang) {
     if (!sameOrigin(req)) throw new HttpError(403, 'cross-site request');
-    const session = sessions.get(req);
     const fields = Object.fromEntries(new URLSearchParams(await readBody(req)));
+    const { session, snapshot: snap } = await sessionOf(req, ip);
     const parsed = SupportBody.safeParse({ username: '', ...fields });
-    const csrf = sessions.checkFormToken(session.id, fields.csrf);
+    const csrf = sessions.checkFormToken(session, fields.csrf);
     if (!parsed.success || !csrf) {
       const words = catalogues[lang].web;
       const label = (field: string) => (['name', 'email', 'username', 'what'].includes(field) ? words[field as 'name'] : field);
       const errors = !csrf ? [words.form_expired] : parsed.error!.issues.map((i) => render(words.check_field, { field: label(String(i.path[0])) }));
-      const html = supportPage(lang, cfg.CENTRE_NAME, sessions.formToken(session.id), {
+      const html = supportPage(lang, cfg.CENTRE_NAME, sessions.formToken(session), {
         name: String(fields.name ?? '').slice(0, 200),
         email: String(fields.email ?? '').slice(0, 254),
         username: String(fields.username ?? '').slice(0, 64),
@@ -358,7 +456,6 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
     }
     if (!(await formsPerAddress.allow(ip))) throw new HttpError(429, 'too many forms from this address; try again later or write to the support address');
     const f = parsed.data;
-    const snap = await app.runner.peek(conversationOf(session.id));
     const findings = snap ? findingResults(snap) : [];
     const { reference } = await app.handover.open({
       conversationId: snap?.id ?? conversationOf(session.id),
@@ -390,16 +487,7 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
     if (get && p === '/healthz') return health(res);
     if (get && p === '/ip') return ipVerdict(res, ip, lang);
     if (get && p === '/api/time') return sendJson(res, 200, { now: app.reference.now().ms });
-    if (get && p === '/api/chat/poll') {
-      const session = sessions.get(req);
-      const id = conversationOf(session.id);
-      // Only a page with a conversation is recorded as present, or may hold a poll open (and only so many at once).
-      if (!session.setCookie) await seen(id);
-      const wait = session.setCookie || held >= POLLS_HELD_MAX ? 0 : Math.min(POLL_WAIT_MAX_S, Math.max(0, Number(url.searchParams.get('wait')) || 0));
-      const replies = await collect(id, wait, res);
-      if (res.destroyed) return;
-      return sendJson(res, 200, { replies });
-    }
+    if (get && p === '/api/chat/poll') return poll(req, res, ip, url);
     if (method === 'POST' && p === '/api/chat') return chat(req, res, ip);
     if (method === 'POST' && p === '/hooks/token-activated') return tokenActivated(req, res);
     if (method === 'POST' && p === '/api/clock') return clock(req, res, ip, undefined);
@@ -413,7 +501,7 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
       const conv = await app.runner.peek(link.link.conversationId);
       return clockPage(res, conv?.lang ?? lang, clockLink[1]);
     }
-    if (get && p === '/support') return supportForm(req, res, lang);
+    if (get && p === '/support') return supportForm(req, res, ip, lang);
     if (method === 'POST' && p === '/support') return supportSubmit(req, res, ip, lang);
     if (p.startsWith('/api/') || p === '/support') return sendJson(res, 405, { error: 'method not allowed' });
     return sendText(res, 404, 'not found');
@@ -422,13 +510,22 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (err instanceof HttpError) {
-        if (!res.headersSent) sendJson(res, err.status, { error: err.message });
-        if (err.status === 413) req.destroy();
+        if (!res.headersSent) sendJson(res, err.status, { error: err.message }, err.status === 413 ? { connection: 'close' } : {});
+        if (err.status === 413) drainThenClose(req);
         return;
       }
       app.log.error('web request failed', { code: errorCode(err), path: req.url?.split('?')[0], err });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
     });
+  });
+  // A client that asks before sending a body too large is told 413 at once, not "100 Continue".
+  server.on('checkContinue', (req, res) => {
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+      sendJson(res, 413, { error: `the body is larger than ${MAX_BODY_BYTES} bytes` }, { connection: 'close' });
+      return;
+    }
+    res.writeContinue();
+    server.emit('request', req, res);
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
@@ -447,6 +544,7 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
   return {
     server,
     url: `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`,
+    pollsHeld: () => held,
     close: () =>
       new Promise((resolve) => {
         closing = true;

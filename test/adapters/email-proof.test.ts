@@ -1,0 +1,87 @@
+// The proof-mail queue and its limits as an attacker would use them (issue 18, item 2): timing one's
+// own mail behind requests for someone else's name, and asking for someone's name until the owner
+// gets no code. The real queue, the real proof-code table (SQLite) and the real limiter; the mailer
+// is a working fake of our own port that can hang on chosen addresses, like a stuck relay.
+import { afterEach, describe, expect, it } from 'vitest';
+import { EmailProof } from '../../src/adapters/email-proof.ts';
+import { SqlProofCodes } from '../../src/adapters/proof-codes.ts';
+import { FlexibleRateLimits } from '../../src/adapters/rate-limits.ts';
+import { PrometheusMetrics } from '../../src/adapters/metrics.ts';
+import { SqliteDb } from '../../src/adapters/sql/db.ts';
+import { SqlStore } from '../../src/adapters/sql/store.ts';
+import type { Mail, Mailer } from '../../src/ports/mailer.ts';
+import { makeDeps, recordingLogger } from '../helpers/fakes.ts';
+import { tempDataDir } from '../helpers/cli.ts';
+
+class StuckMailer implements Mailer {
+  readonly started: Mail[] = [];
+  private readonly release: Array<() => void> = [];
+  constructor(private readonly stuckFor: string[] = []) {}
+  send(mail: Mail): Promise<void> {
+    this.started.push(mail);
+    if (!this.stuckFor.includes(mail.to)) return Promise.resolve();
+    return new Promise((r) => this.release.push(r));
+  }
+  unstick(): void {
+    for (const r of this.release.splice(0)) r();
+  }
+}
+
+const stores: SqlStore[] = [];
+const mailers: StuckMailer[] = [];
+afterEach(async () => {
+  for (const m of mailers.splice(0)) m.unstick();
+  for (const s of stores.splice(0)) await s.close();
+});
+
+async function proof(mailer: StuckMailer) {
+  mailers.push(mailer);
+  const store = await SqlStore.open(SqliteDb.open(tempDataDir()));
+  stores.push(store);
+  const clock = { now: () => Date.now() };
+  const log = recordingLogger();
+  const metrics = new PrometheusMetrics().counter('helpdesk_identity_proofs_total', 'proofs', ['outcome']);
+  return new EmailProof({
+    deps: makeDeps(),
+    codes: new SqlProofCodes(store.db, 'key', clock),
+    limits: new FlexibleRateLimits({ kind: 'memory' }, log),
+    mailer,
+    clock,
+    log,
+    metrics,
+    centre: 'UPPMAX',
+    supportEmail: 'support@example.org',
+    linkMinutes: 15,
+  });
+}
+
+const ask = (p: EmailProof, conversationId: string, who: string, origin: string) => p.sendProof({ conversationId, who, lang: 'en', channel: 'web', origin });
+
+describe('the proof-mail queue', () => {
+  it.each(['alice', 'no-such-person'])('requests for %s ahead in the queue do not hold up the next one while their mail is stuck', async (target) => {
+    const mailer = new StuckMailer(['alice@example.org']);
+    const p = await proof(mailer);
+    await ask(p, 'web:t1', target, '10.0.0.9');
+    await ask(p, 'web:t2', target, '10.0.0.9');
+    await ask(p, 'web:own', 'bob', '10.0.0.9');
+    // The attacker's own mail starts although the target's (if any) are still stuck at the relay.
+    await expect.poll(() => mailer.started.some((m) => m.to === 'bob@example.org'), { timeout: 5000 }).toBe(true);
+    expect(mailer.started.filter((m) => m.to === 'alice@example.org')).toHaveLength(target === 'alice' ? 2 : 0);
+  });
+});
+
+describe('the proof limit per account', () => {
+  it("strangers asking for someone's name do not stop the owner getting a code", async () => {
+    const mailer = new StuckMailer();
+    const p = await proof(mailer);
+    for (let i = 0; i < 4; i++) await ask(p, `web:stranger-${i}`, 'alice', '192.0.2.66');
+    await p.idle();
+    const toAlice = () => mailer.started.filter((m) => m.to === 'alice@example.org').length;
+    // The stranger's address gets its share and no more …
+    expect(toAlice()).toBe(3);
+    // … and the owner, from their own chat and address, still gets a code.
+    await ask(p, 'web:owner', 'alice', '198.51.100.7');
+    await p.idle();
+    expect(toAlice()).toBe(4);
+  });
+});
