@@ -238,7 +238,7 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
     import('./adapters/logger.ts'),
   ]);
   // With a terminal chat on screen, the log goes quiet unless asked for.
-  const log = createLogger(interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL, undefined, cfg.DATABASE_URL ? { replica: replicaName(cfg) } : {});
+  const log = createLogger(interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL, undefined, cfg.DATABASE_URL ? { replica: replicaName(cfg) } : {}, { personalData: cfg.LOG_PERSONAL_DATA });
   const { createSlackChannel } = cfg.SLACK_BOT_TOKEN ? await import('./channels/slack/slack-channel.ts') : { createSlackChannel: undefined };
   const discordModule = cfg.DISCORD_TOKEN ? await import('./channels/discord/discord-channel.ts') : undefined;
   const app = await createHelpdesk(cfg, { log });

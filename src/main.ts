@@ -133,7 +133,7 @@ function systemDnsServers(): DnsServer[] {
 export async function createHelpdesk(config: Config, options: HelpdeskOptions = {}): Promise<Helpdesk> {
   const clock = options.clock ?? systemClock;
   const replica = replicaName(config);
-  const log = options.log ?? createLogger(config.LOG_LEVEL, undefined, config.DATABASE_URL ? { replica } : {});
+  const log = options.log ?? createLogger(config.LOG_LEVEL, undefined, config.DATABASE_URL ? { replica } : {}, { personalData: config.LOG_PERSONAL_DATA });
   const metrics = new PrometheusMetrics({ ...(config.DATABASE_URL ? { replica } : {}), processMetrics: options.watch !== false })
     .counter('helpdesk_conversations_started_total', 'Conversations started, by channel', ['channel'])
     .counter('helpdesk_checks_total', 'Checks run, by check and outcome code', ['check', 'code'])
