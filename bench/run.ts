@@ -48,6 +48,7 @@ const words = {
   support_url: 'https://www.uppmax.uu.se/support/',
   support_email: 'support@uppmax.uu.se',
   time_check_url: 'https://time.is/',
+  privacy_url: 'http://localhost:3000/privacy',
   public_url: 'http://localhost:3000',
 };
 

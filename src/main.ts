@@ -121,6 +121,7 @@ export function centreWords(config: Config, demoUrl?: string): CentreWords {
     support_email: config.SUPPORT_EMAIL,
     time_check_url: config.TIME_CHECK_URL,
     public_url: config.PUBLIC_URL,
+    privacy_url: config.PRIVACY_URL ?? `${config.PUBLIC_URL}/privacy`,
   };
 }
 

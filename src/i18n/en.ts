@@ -4,7 +4,7 @@ const names = (d: SummaryData) => (Array.isArray(d.ptr) && d.ptr.length ? d.ptr.
 
 export const en: Catalogue = {
   system: {
-    greeting: "Hi! I'm the {centre} two-factor helpdesk. Tell me what's wrong in a few words, or pick a topic.",
+    greeting: "Hi! I'm the {centre} two-factor helpdesk. Tell me what's wrong in a few words, or pick a topic. (What I keep about you, and for how long: {privacy_url})",
     menu_prompt: 'What do you need help with?',
     not_understood: "I'm not sure what you mean. Pick one of these topics:",
     pick_one: 'That button belongs to an earlier question. Here is where we are now:',

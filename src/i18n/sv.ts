@@ -6,7 +6,7 @@ const direction = (d: SummaryData) => (d.direction === 'ahead' ? 'före' : 'efte
 export const sv: Catalogue = {
   system: {
     greeting:
-      'Hej! Jag är {centre}:s hjälp för tvåfaktorsinloggning. Beskriv problemet med några ord, eller välj ett ämne.',
+      'Hej! Jag är {centre}:s hjälp för tvåfaktorsinloggning. Beskriv problemet med några ord, eller välj ett ämne. (Vad jag sparar om dig, och hur länge: {privacy_url})',
     menu_prompt: 'Vad behöver du hjälp med?',
     not_understood: 'Jag förstår inte riktigt. Välj ett av de här ämnena:',
     pick_one: 'Den knappen hör till en tidigare fråga. Så här långt har vi kommit:',

@@ -151,3 +151,27 @@ describe('privacy export and forget on PostgreSQL', () => {
     expect(await db.all('SELECT reference FROM tickets')).toHaveLength(1);
   });
 });
+
+describe('asking the bot about one\'s data', () => {
+  it.each([
+    ['en', 'delete my data', /copy of everything this helpdesk keeps about you[\s\S]*\/privacy/, /confirm who you are before they send or erase anything[\s\S]*HD-[A-Z0-9]{6}/],
+    ['sv', 'radera mina uppgifter', /kopia av allt som den här supporten sparar om dig[\s\S]*\/privacy/, /kontrollerar vem du är innan de skickar eller raderar något[\s\S]*HD-[A-Z0-9]{6}/],
+  ] as const)('%s: "%s" tells how and files a ticket for staff', async (lang, text, told, filed) => {
+    const env = { DATA_DIR: tempDataDir(), LOG_LEVEL: 'silent', TYPING_DELAY_SECONDS: '0', DNS_SERVERS: '127.0.0.1:9', NTP_SERVERS: '' };
+    const app = await createHelpdesk(loadConfig(env), { watch: false });
+    try {
+      const id = `terminal:${lang}-asker`;
+      const greeting = await app.runner.turn(id, { type: 'start' }, { channel: 'terminal', lang });
+      expect(JSON.stringify(greeting.replies)).toMatch(/http:\/\/localhost:3000\/privacy/);
+      const asked = await app.runner.turn(id, { type: 'text', text }, { channel: 'terminal', lang });
+      expect(asked.replies.map((r) => ('text' in r ? r.text : '')).join('\n')).toMatch(told);
+      const done = await app.runner.turn(id, { type: 'text', text: 'dave' }, { channel: 'terminal', lang });
+      const said = done.replies.map((r) => ('text' in r ? r.text : '')).join('\n');
+      expect(said).toMatch(filed);
+      const reference = /HD-[A-Z0-9]{6}/.exec(said)![0];
+      expect((await app.tickets.get(reference))?.ticket.transcript.join('\n')).toMatch(/My data: see it or have it erased/);
+    } finally {
+      await app.close();
+    }
+  });
+});
