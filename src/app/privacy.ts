@@ -78,7 +78,7 @@ export async function exportPerson(deps: PrivacyDeps, given: Person): Promise<Re
   const files = await filesNaming(person, ownFolders(deps.config));
   deps.audit.info('personal data exported', {
     code: 'privacy.export',
-    by: os.userInfo().username,
+    operator: os.userInfo().username,
     conversations: held.conversations.length,
     tickets: held.tickets.length,
     watches: held.watches.length,
@@ -109,7 +109,7 @@ export async function forgetPerson(deps: PrivacyDeps, given: Person): Promise<Fo
     .map((t) => ({ reference: t.reference, deliveredTo: t.deliveredTo.filter((s) => s !== 'file'), deliveredAt: t.deliveredAt }));
   deps.audit.info('personal data erased', {
     code: 'privacy.forget',
-    by: os.userInfo().username,
+    operator: os.userInfo().username,
     ...erased,
     deliveredElsewhere: deliveredElsewhere.map((t) => t.reference).join(' '),
     compacted,
