@@ -50,6 +50,9 @@ const USAGE = `Usage: 2fa-helpdesk <command>
                              one message a line on stdin: how each is understood (without --at, as
                              the first message of a conversation)
   discord register           register the Discord slash commands (npm run discord:register)
+  privacy export|forget --user NAME|EMAIL [--slack ID] [--discord ID]
+                             everything the bot holds about one person, as one JSON document; or
+                             erase it (tickets already in the centre's ticket system are listed)
 
 Configuration comes from the environment; see .env.example.`;
 
@@ -238,7 +241,7 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
     import('./adapters/logger.ts'),
   ]);
   // With a terminal chat on screen, the log goes quiet unless asked for.
-  const log = createLogger(interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL, undefined, cfg.DATABASE_URL ? { replica: replicaName(cfg) } : {});
+  const log = createLogger(interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL, undefined, cfg.DATABASE_URL ? { replica: replicaName(cfg) } : {}, { personalData: cfg.LOG_PERSONAL_DATA });
   const { createSlackChannel } = cfg.SLACK_BOT_TOKEN ? await import('./channels/slack/slack-channel.ts') : { createSlackChannel: undefined };
   const discordModule = cfg.DISCORD_TOKEN ? await import('./channels/discord/discord-channel.ts') : undefined;
   const app = await createHelpdesk(cfg, { log });
@@ -354,6 +357,11 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         return await understandCommand(rest, io, env);
       case 'watches':
         return await watchesCommand(rest, io, env);
+      case 'privacy': {
+        const [{ privacyCommand }, { createLogger }] = await Promise.all([import('./app/privacy.ts'), import('./adapters/logger.ts')]);
+        // The audit line is written whatever LOG_LEVEL says.
+        return await privacyCommand(rest, io, config(env), createLogger('info', (line) => io.err(line)));
+      }
       case undefined:
       case 'help':
       case '--help':

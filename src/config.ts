@@ -17,6 +17,18 @@ const int = (min: number, max: number, def: number) =>
 const url = (what: string) =>
   z.url({ protocol: /^https?$/, error: `${what}: an http(s) URL` });
 
+const DURATION_UNITS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** A retention window like 30d, 24h or 90m, as milliseconds; at least `min` (same notation). */
+const duration = (def: string, min: string) => {
+  const ms = (v: string) => Number(v.slice(0, -1)) * DURATION_UNITS[v.slice(-1) as keyof typeof DURATION_UNITS];
+  const rule = `a duration like 30d, 24h or 90m (days, hours, minutes), at least ${min}`;
+  return z
+    .string()
+    .default(def)
+    .refine((v) => /^\d{1,5}[mhd]$/.test(v) && ms(v) >= ms(min), rule)
+    .transform(ms);
+};
+
 const hostPortList = (defaultPort: number) =>
   z
     .string()
@@ -157,6 +169,18 @@ const Env = z.object({
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'letters, digits and _ : . - (up to 64)').default('2fa-helpdesk:'),
   // The name this replica gives in logs and metrics (defaults to the host name and process id).
   REPLICA_NAME: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits and _ . - (up to 64)').optional(),
+
+  // Data protection: how long each kind of record is kept (see docs/privacy.md), where the privacy
+  // notice is (unset: the bot's own /privacy page), and personal data in logs (off; for debugging).
+  RETENTION_CONVERSATIONS: duration('30d', '1h'),
+  RETENTION_SILENT_CONVERSATIONS: duration('1h', '10m'),
+  RETENTION_ADDRESSES: duration('24h', '10m'),
+  RETENTION_TICKETS: duration('90d', '1d'),
+  RETENTION_OUTBOX: duration('24h', '1h'),
+  RETENTION_EVENTS: duration('2d', '1h'),
+  RETENTION_MAIL_FILES: duration('24h', '1h'),
+  PRIVACY_URL: url('PRIVACY_URL').optional(),
+  LOG_PERSONAL_DATA: z.enum(['true', 'false'], { error: 'true or false' }).default('false').transform((v) => v === 'true'),
 });
 
 type Env = z.infer<typeof Env>;

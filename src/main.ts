@@ -43,7 +43,7 @@ import path from 'node:path';
 import { OutOfBand } from './engine/out-of-band.ts';
 import type { Logger } from './ports/logger.ts';
 import { systemClock, type Clock } from './ports/time.ts';
-import { CODE_FINGERPRINT_MS } from './engine/transition.ts';
+import { Housekeeping, PURGED_METRIC, retentionPolicy } from './app/housekeeping.ts';
 
 export interface Helpdesk {
   config: Config;
@@ -123,6 +123,7 @@ export function centreWords(config: Config, demoUrl?: string): CentreWords {
     support_email: config.SUPPORT_EMAIL,
     time_check_url: config.TIME_CHECK_URL,
     public_url: config.PUBLIC_URL,
+    privacy_url: config.PRIVACY_URL ?? `${config.PUBLIC_URL}/privacy`,
   };
 }
 
@@ -135,12 +136,13 @@ function systemDnsServers(): DnsServer[] {
 export async function createHelpdesk(config: Config, options: HelpdeskOptions = {}): Promise<Helpdesk> {
   const clock = options.clock ?? systemClock;
   const replica = replicaName(config);
-  const log = options.log ?? createLogger(config.LOG_LEVEL, undefined, config.DATABASE_URL ? { replica } : {});
+  const log = options.log ?? createLogger(config.LOG_LEVEL, undefined, config.DATABASE_URL ? { replica } : {}, { personalData: config.LOG_PERSONAL_DATA });
   const metrics = new PrometheusMetrics({ ...(config.DATABASE_URL ? { replica } : {}), processMetrics: options.watch !== false })
     .counter('helpdesk_conversations_started_total', 'Conversations started, by channel', ['channel'])
     .counter('helpdesk_checks_total', 'Checks run, by check and outcome code', ['check', 'code'])
     .counter('helpdesk_escalations_total', 'Hand-overs to people, by urgency', ['urgent'])
     .counter('helpdesk_identity_proofs_total', 'Proof-of-identity requests, by outcome', ['outcome'])
+    .counter(PURGED_METRIC, 'Rows (and files) removed or stripped by the retention policy, by kind', ['kind'])
     .histogram('helpdesk_upstream_request_duration_seconds', 'Enrollment API requests, by route and status', ['upstream', 'route', 'outcome']);
   // Flows are loaded and the understanding trained at start-up (a conversation's first message must
   // not wait), except for one-shot commands such as `diagnose`, which hold no conversation.
@@ -300,19 +302,16 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       identity,
       metrics,
     });
-    // Every few minutes: code fingerprints past the point where they can matter, conversations in which
-    // nobody ever wrote (a flood of page loads), and, hourly, conversations idle for a day of idle periods.
-    let sweeps = 0;
-    const sweepNow = async () => {
-      const now = clock.now();
-      await store.forgetCodes(now - CODE_FINGERPRINT_MS);
-      await store.sweepSilent(now - 60 * 60_000);
-      if (sweeps++ % 12 === 0) {
-        await store.sweep(now - idleMs * 24);
-        await store.sweepOutbox(now - 24 * 3600_000);
-        if (pgDb) await pgDb.run('DELETE FROM rate_limits WHERE expire < $1', [Date.now() - 3600_000]);
-      }
-    };
+    // The retention policy (RETENTION_*), applied by the leader: store rows, the demo mailbox, the file ticket inbox.
+    const housekeeping = new Housekeeping({
+      store,
+      policy: retentionPolicy(config),
+      clock,
+      log,
+      metrics,
+      ...(mailer instanceof FileMailer ? { mailDir: path.join(config.DATA_DIR, 'mail') } : {}),
+      ...(config.TICKET_DIR ? { ticketDir: config.TICKET_DIR } : {}),
+    });
     const outOfBand = new OutOfBand(log, store, () => clock.now());
     const watcher = new TokenWatcher({
       watches,
@@ -342,7 +341,6 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       },
     });
     // What one replica does for all: the watcher's calls and the sweeps (and, in `serve`, the Discord gateway).
-    let sweeper: NodeJS.Timeout | undefined;
     let stopListening: (() => void) | undefined;
     const roles = new Set<LeaderRole>([
       {
@@ -356,13 +354,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
           return watcher.stop();
         },
       },
-      {
-        elected: () => {
-          sweeper = setInterval(() => void sweepNow().catch((err: unknown) => log.warn('sweep failed', { code: 'store.unavailable', err })), 5 * 60_000);
-          sweeper.unref();
-        },
-        deposed: () => clearInterval(sweeper),
-      },
+      housekeeping,
     ]);
     const leadership: Leadership =
       pgDb && config.DATABASE_URL
@@ -374,7 +366,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     if (options.watch !== false) leadership.start({ elected: each('elected'), deposed: each('deposed') });
     cleanups.push(() => leadership.stop());
     cleanups.push(() => watcher.stop());
-    cleanups.push(() => clearInterval(sweeper));
+    cleanups.push(() => housekeeping.deposed());
 
     return {
       config,

@@ -17,7 +17,6 @@ export class SqlLinkStore implements LinkStore {
   }
 
   async create(link: Link): Promise<string> {
-    if (Math.random() < 0.05) await this.db.run('DELETE FROM links WHERE expires_at < $1', [this.clock.now() - 24 * 3600_000]);
     const id = randomBytes(12).toString('base64url');
     await this.db.run('INSERT INTO links (id, kind, conversation, subject, expires_at) VALUES ($1, $2, $3, $4, $5)', [id, link.kind, link.conversationId, null, link.expiresAt]);
     return `${id}.${this.sign(id)}`;

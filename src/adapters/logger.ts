@@ -1,12 +1,59 @@
 // JSON-lines logging with pino, to stderr by default, with a level threshold. Errors are reduced
 // to their code and message: no stack dumps of user data into logs. Lines are written
 // synchronously, so the last words before an exit are not lost.
+// No personal data by default: fields known to name a person are redacted by pino (a conversation
+// id keeps its channel and becomes a per-process pseudonym, so one conversation's lines still go
+// together), and free text (messages, details, errors) loses e-mail addresses, IP addresses,
+// platform ids, codes and account names in URLs. LOG_PERSONAL_DATA=true turns both off, for debugging.
+import { createHmac, randomBytes } from 'node:crypto';
 import pino from 'pino';
 import type { Logger } from '../ports/logger.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
-export function createLogger(level: LogLevel, write?: (line: string) => void, base: Record<string, string> = {}): Logger {
+export interface LoggerOptions {
+  /** Log usernames, addresses, ids and codes as they are (LOG_PERSONAL_DATA). */
+  personalData?: boolean;
+}
+
+/** Fields that name a person (or carry what they typed), wherever a log call puts them. */
+export const PERSONAL_FIELDS = ['user', 'username', 'email', 'to', 'ip', 'address', 'subject', 'text', 'note', 'who', 'origin', 'by', 'staffId', 'key', 'conversation', 'conversationId'];
+const CONVERSATION_FIELDS = new Set(['conversation', 'conversationId']);
+
+const SCRUBS: Array<[RegExp, string]> = [
+  [/[^\s"'<>@,;:]+@[^\s"'<>@,;:]+\.[A-Za-z]{2,}/g, '[email]'],
+  // Conversation ids carry platform ids (slack:T…:D…:U…, discord:channel:user) or a name (terminal:alice).
+  [/\b(slack|discord|terminal|web):[^\s"',)]+/g, '$1:[id]'],
+  [/\/accounts\/[^/\s"'?]+/g, '/accounts/[user]'],
+  [/\b(?:\d{1,3}\.){3}\d{1,3}\b/g, '[ip]'],
+  // IPv6: eight groups, or fewer with "::" (a clock time like 14:32:05 is neither).
+  [/\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|(?:\b[0-9a-f]{1,4}|)(?::[0-9a-f]{1,4})*::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*\b)?/gi, '[ip]'],
+  [/\b[UWBT](?=[A-Z0-9]*\d)[A-Z0-9]{8,}\b/g, '[slack-id]'],
+  [/\b\d{15,22}\b/g, '[discord-id]'],
+  [/\b\d{6,8}\b/g, '[code]'],
+];
+
+/** Free text without what could name a person. */
+export function scrub(text: string): string {
+  let out = text;
+  for (const [re, by] of SCRUBS) out = out.replace(re, by);
+  return out;
+}
+
+function scrubDeep(v: unknown, depth = 0): unknown {
+  if (typeof v === 'string') return scrub(v);
+  if (depth > 3 || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => scrubDeep(x, depth + 1));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrubDeep(x, depth + 1)]));
+}
+
+export function createLogger(level: LogLevel, write?: (line: string) => void, base: Record<string, string> = {}, options: LoggerOptions = {}): Logger {
+  // A key of this process only: a conversation's lines can be followed here, not matched to anything elsewhere.
+  const key = randomBytes(16);
+  const pseudonym = (id: string) => {
+    const channel = /^[a-z]+(?=:)/.exec(id)?.[0] ?? 'conversation';
+    return `${channel}:~${createHmac('sha256', key).update(id).digest('base64url').slice(0, 10)}`;
+  };
   const p = pino(
     {
       level,
@@ -15,6 +62,15 @@ export function createLogger(level: LogLevel, write?: (line: string) => void, ba
       formatters: { level: (label) => ({ level: label }) },
       // Errors are already reduced to code and message below; no stack, no type.
       serializers: { err: (e: unknown) => e },
+      ...(options.personalData
+        ? {}
+        : {
+            redact: {
+              paths: [...PERSONAL_FIELDS, ...PERSONAL_FIELDS.map((f) => `*.${f}`)],
+              censor: (value: unknown, path: string[]) =>
+                CONVERSATION_FIELDS.has(path.at(-1) ?? '') && typeof value === 'string' ? pseudonym(value) : '[personal]',
+            },
+          }),
     },
     write ? { write } : pino.destination({ fd: 2, sync: true }),
   );
@@ -22,9 +78,14 @@ export function createLogger(level: LogLevel, write?: (line: string) => void, ba
     if (!p.isLevelEnabled(lvl)) return;
     const safe: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(fields)) {
-      safe[k] = v instanceof Error ? { message: v.message, ...('code' in v ? { code: v.code } : {}) } : v;
+      const value = v instanceof Error ? { message: v.message, ...('code' in v ? { code: v.code } : {}) } : v;
+      safe[k] = options.personalData || PERSONAL_FIELDS.includes(k) ? value : scrubDeep(value);
     }
-    p[lvl](safe, message);
+    p[lvl](safe, options.personalData ? message : scrub(message));
   };
-  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+  const logger = { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+  if (options.personalData) {
+    logger.warn('LOG_PERSONAL_DATA is on: usernames, addresses, platform ids and codes are written to this log; turn it off when done debugging', { code: 'log.personal-data' });
+  }
+  return logger;
 }

@@ -39,8 +39,8 @@ export class PrometheusMetrics implements Metrics {
     return this;
   }
 
-  count(name: string, labels: Record<string, string> = {}): void {
-    this.counters.get(name)?.inc(labels);
+  count(name: string, labels: Record<string, string> = {}, by = 1): void {
+    this.counters.get(name)?.inc(labels, by);
   }
 
   observe(name: string, labels: Record<string, string>, seconds: number): void {

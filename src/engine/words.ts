@@ -10,6 +10,8 @@ export const CENTRE_WORDS = [
   'support_email',
   'time_check_url',
   'public_url',
+  // The privacy notice: PRIVACY_URL, or the bot's own /privacy page.
+  'privacy_url',
 ] as const;
 export type CentreWord = (typeof CENTRE_WORDS)[number];
 export type CentreWords = Record<CentreWord, string>;

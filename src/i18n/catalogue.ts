@@ -32,7 +32,37 @@ export interface Catalogue {
   web: Record<WebKey, string>;
   /** The chat page's own words (buttons, labels, footer), handed to the page as data. */
   page: Record<PageKey, string>;
+  /** The privacy notice (/privacy): what is kept, why, for how long, and who to ask. */
+  privacy: Record<PrivacyKey, string>;
 }
+
+export type PrivacyKey =
+  | 'title'
+  | 'intro'
+  | 'kept_heading'
+  | 'col_what'
+  | 'col_why'
+  | 'col_how_long'
+  | 'conversations_what'
+  | 'conversations_why'
+  | 'conversations_how_long'
+  | 'silent_what'
+  | 'silent_how_long'
+  | 'addresses_what'
+  | 'addresses_why'
+  | 'addresses_how_long'
+  | 'tickets_what'
+  | 'tickets_why'
+  | 'tickets_how_long'
+  | 'watches_what'
+  | 'watches_why'
+  | 'never'
+  | 'platforms_heading'
+  | 'platforms'
+  | 'logs'
+  | 'rights_heading'
+  | 'rights'
+  | 'controller';
 
 export type PageKey =
   | 'title'

@@ -1,7 +1,8 @@
 // Counters and latencies, so /metrics can say what the helpdesk is doing. Metric names are
 // declared in the adapter; this port is what the rest of the code calls.
 export interface Metrics {
-  count(name: string, labels?: Record<string, string>): void;
+  /** Adds `by` (default 1). */
+  count(name: string, labels?: Record<string, string>, by?: number): void;
   observe(name: string, labels: Record<string, string>, seconds: number): void;
 }
 

@@ -2,6 +2,7 @@
 // version, so two replicas never lose a turn), seen platform events, the web outbox of replies
 // that arrived out of band, and when a web page last asked for them.
 import type { Snapshot } from '../engine/snapshot.ts';
+import type { Purgeable } from './retention.ts';
 
 export type LoadOutcome =
   /** `version`: what `save` must be given back; another turn saving in between makes it conflict. */
@@ -10,15 +11,13 @@ export type LoadOutcome =
   /** The stored row could not be read; it has been set aside (never deleted) and a new one starts. */
   | { kind: 'quarantined'; reason: string };
 
-export interface ConversationStore {
+export interface ConversationStore extends Purgeable {
   load(id: string): Promise<LoadOutcome>;
   /**
    * Saves over `version` (0: a conversation not stored yet) and resolves to the new version. Throws
    * a HelpdeskError 'store.conflict' when another turn saved first; the caller runs its turn again.
    */
   save(snapshot: Snapshot, version: number): Promise<number>;
-  /** Deletes conversations idle since before `before` (ms); returns how many. */
-  sweep(before: number): Promise<number>;
   close(): Promise<void>;
 }
 

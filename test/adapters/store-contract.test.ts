@@ -18,6 +18,7 @@ import { makeDeps } from '../helpers/fakes.ts';
 import { tempDataDir } from '../helpers/cli.ts';
 import { DATABASE_URL, isolated } from '../helpers/shared-services.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
+import { PURGE_KINDS, type PurgeCounts, type RetentionPolicy } from '../../src/ports/retention.ts';
 
 interface Backend {
   name: string;
@@ -36,6 +37,21 @@ const backends: Array<() => Backend> = [
     return { name: 'PostgreSQL', connect: () => PostgresDb.open({ url: DATABASE_URL, schema: iso.schema, log: recordingLogger() }), cleanup: () => iso.drop() };
   },
 ];
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const POLICY: RetentionPolicy = {
+  conversations: 30 * DAY,
+  silentConversations: HOUR,
+  addresses: DAY,
+  tickets: 90 * DAY,
+  outbox: DAY,
+  events: 2 * DAY,
+  codes: CODE_FINGERPRINT_MS,
+  mailFiles: DAY,
+};
+const none = (): PurgeCounts => Object.fromEntries(PURGE_KINDS.map((k) => [k, 0])) as PurgeCounts;
 
 const ticket = (n: number): Ticket => ({
   conversationId: `web:${n}`,
@@ -148,8 +164,8 @@ describe.each(backends.map((make) => [make().name, make] as const))('store contr
     const withCode = { ...typed.snapshot, codes: [{ h: 'abc', at: t0, off: -2 }] };
     const store = await open();
     await store.save(withCode, 0);
-    expect(await store.forgetCodes(t0 - 1)).toBe(0);
-    expect(await store.forgetCodes(t0 + 1)).toBe(1);
+    expect((await store.purge(POLICY, t0 + CODE_FINGERPRINT_MS - 1)).codes).toBe(0);
+    expect((await store.purge(POLICY, t0 + CODE_FINGERPRINT_MS + 1)).codes).toBe(1);
     const loaded = await store.load('web:c');
     expect(loaded.kind === 'found' && loaded.snapshot.codes).toEqual([]);
     const later = play(withCode, t0 + CODE_FINGERPRINT_MS + 1000, { type: 'text', text: 'menu' });
@@ -163,7 +179,7 @@ describe.each(backends.map((make) => [make().name, make] as const))('store contr
     const spoken = play(newSnapshot('web:spoken', t0), t0, { type: 'start' }, { type: 'text', text: 'my code does not work' }).snapshot;
     await store.save(silent, 0);
     await store.save(spoken, 0);
-    expect(await store.sweepSilent(Date.now() - 3600_000)).toBe(1);
+    expect((await store.purge(POLICY, Date.now()))['silent-conversations']).toBe(1);
     expect((await store.load('web:silent')).kind).toBe('none');
     expect((await store.load('web:spoken')).kind).toBe('found');
   });
@@ -267,5 +283,88 @@ describe.each(backends.map((make) => [make().name, make] as const))('store contr
     await Promise.all([qa.drain(), qb.drain()]);
     expect([...delivered].sort()).toEqual([...refs].sort());
     expect(await qa.pendingCount()).toBe(0);
+  });
+
+  it('with the clock moved forward, every kind of record is gone after its window, and nothing else', async () => {
+    // A store of its own: the purge must see only what this test made.
+    const own = make();
+    const store = await SqlStore.open(await own.connect());
+    try {
+      const t0 = Date.parse('2026-03-02T09:00:00Z');
+      const db = store.db;
+      const spoken = play(newSnapshot('web:kept', t0), t0, { type: 'start' }, { type: 'text', text: 'my code fails, I am at 198.51.100.7' }).snapshot;
+      await store.save(
+        {
+          ...spoken,
+          subject: { user: 'dora', ip: '192.0.2.10' },
+          codes: [{ h: 'fingerprint', at: t0, off: 0 }],
+          findings: [
+            { id: 'network', status: 'fail', code: 'network.mismatch', data: { ip: '192.0.2.10', ptr: ['host-10.example.net'], confirmedName: null, twoFactorRequired: true }, at: t0 },
+          ],
+        },
+        0,
+      );
+      await store.save(play(newSnapshot('web:silent', t0), t0, { type: 'start' }).snapshot, 0);
+      await db.run('INSERT INTO quarantine (id, snapshot, reason, at) VALUES ($1, $2, $3, $4)', ['web:q', '{}', 'test', t0]);
+      await db.run(`INSERT INTO watches ("user", conversation, channel, lang, created_at, next_check_at, state) VALUES ('dora', 'web:kept', 'web', 'en', $1, $1, 'notified')`, [t0]);
+      const body = (ip: string) => JSON.stringify({ ...ticket(1), subject: { user: 'dora', ip }, transcript: [`00:01 person: I am at ${ip}`] });
+      await db.run('INSERT INTO tickets (reference, body, created_at, next_attempt_at, delivered_at) VALUES ($1, $2, $3, $3, $3)', ['HD-DONE', body('192.0.2.10'), t0]);
+      await db.run("INSERT INTO ticket_deliveries (reference, sink, delivered_at) VALUES ('HD-DONE', 'file', $1)", [t0]);
+      await db.run('INSERT INTO tickets (reference, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $3)', ['HD-WAIT', body('192.0.2.11'), t0]);
+      await db.run('INSERT INTO outbox (conversation, body, created_at) VALUES ($1, $2, $3)', ['web:kept', '{}', t0]);
+      await store.touch('web:kept', t0);
+      await store.markSeen('slack:Ev1', t0);
+      await db.run("INSERT INTO links (id, kind, conversation, expires_at) VALUES ('l1', 'clock', 'web:kept', $1)", [t0 + 15 * MINUTE]);
+      await db.run("INSERT INTO proof_codes (conversation, subject, hash, expires_at) VALUES ('web:kept', 'dora', 'h', $1)", [t0 + 10 * MINUTE]);
+
+      const step = async (at: number, expected: Partial<PurgeCounts>) => expect(await store.purge(POLICY, at)).toEqual({ ...none(), ...expected });
+      await step(t0 + 5 * MINUTE, {});
+      await step(t0 + CODE_FINGERPRINT_MS + MINUTE, { codes: 1, proofs: 1 });
+      await step(t0 + HOUR + MINUTE, { 'silent-conversations': 1 });
+      await step(t0 + DAY - MINUTE, {});
+      await step(t0 + DAY + 20 * MINUTE, { addresses: 2, outbox: 1, presence: 1, links: 1 });
+      const stripped = await store.load('web:kept');
+      expect(stripped.kind).toBe('found');
+      if (stripped.kind !== 'found') return;
+      expect(stripped.snapshot.subject).toEqual({ user: 'dora' });
+      expect(stripped.snapshot.findings[0]!.data).toMatchObject({ ip: '192.0.2.0/24', ptr: [], confirmedName: null });
+      expect(JSON.stringify(stripped.snapshot)).not.toMatch(/192\.0\.2\.10|198\.51\.100\.7|host-10/);
+      const tickets = await db.all<{ reference: string; body: string }>('SELECT reference, body FROM tickets ORDER BY reference');
+      expect(tickets[0]!.body).not.toContain('192.0.2.10');
+      expect(tickets[0]!.body).toContain('192.0.2.0/24');
+      // Not yet delivered: staff have not seen it, so it keeps the address.
+      expect(tickets[1]!.body).toContain('192.0.2.11');
+      await step(t0 + 2 * DAY + MINUTE, { events: 1 });
+      await step(t0 + 30 * DAY - MINUTE, {});
+      await step(t0 + 30 * DAY + MINUTE, { conversations: 1, quarantine: 1, watches: 1 });
+      await step(t0 + 90 * DAY + MINUTE, { tickets: 1 });
+      expect((await db.all<{ reference: string }>('SELECT reference FROM tickets')).map((r) => r.reference)).toEqual(['HD-WAIT']);
+      expect(await db.all('SELECT * FROM ticket_deliveries')).toEqual([]);
+      await step(t0 + 900 * DAY, {});
+    } finally {
+      await store.close();
+      await own.cleanup();
+    }
+  });
+
+  it('purges a backlog larger than one batch, oldest first, and stops at the window', async () => {
+    const own = make();
+    const store = await SqlStore.open(await own.connect());
+    try {
+      const t0 = Date.parse('2026-03-02T09:00:00Z');
+      const n = 1234;
+      await store.db.transaction(async (tx) => {
+        for (let i = 0; i < n; i++) {
+          const s = play(newSnapshot(`web:b${i}`, t0 + i), t0 + i, { type: 'start' }, { type: 'text', text: 'hello' }).snapshot;
+          await tx.run('INSERT INTO conversations (id, snapshot, updated_at, version) VALUES ($1, $2, $3, 1)', [s.id, JSON.stringify(s), t0 + i]);
+        }
+      });
+      const counts = await store.purge(POLICY, t0 + 30 * DAY + 1000);
+      expect(counts.conversations).toBe(1000);
+      expect(Number((await store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM conversations'))!.n)).toBe(n - 1000);
+    } finally {
+      await store.close();
+      await own.cleanup();
+    }
   });
 });

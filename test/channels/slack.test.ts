@@ -130,7 +130,7 @@ describe('Slack: people', () => {
     expect(await res.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/direct message/) });
     const menu = await turnMessage('DUBOB', /What do you need help with/);
     const topics = (menu.args.blocks as Array<{ type: string; elements?: unknown[] }>).find((b) => b.type === 'actions');
-    expect(topics?.elements).toHaveLength(8);
+    expect(topics?.elements).toHaveLength(9);
   });
 
   it('the App Home lists the topics', async () => {

@@ -11,7 +11,7 @@ describe('the shipped flows', () => {
 
   it('are valid, shape and graph', () => {
     expect(problems.map(formatProblem)).toEqual([]);
-    expect([...flows.keys()].sort()).toEqual(['code_rejected', 'first_time_setup', 'human', 'lost_device', 'need_two_factor', 'no_account', 'nothing_received', 'token_not_active']);
+    expect([...flows.keys()].sort()).toEqual(['code_rejected', 'first_time_setup', 'human', 'lost_device', 'my_data', 'need_two_factor', 'no_account', 'nothing_received', 'token_not_active']);
   });
 
   it('cover every step of the first-time setup and every outcome the checklist needs', () => {

@@ -43,8 +43,8 @@ class GatedStore implements ConversationStore {
     if (hold) await hold;
     return this.inner.save(...args);
   }
-  sweep(before: number) {
-    return this.inner.sweep(before);
+  purge(...args: Parameters<SqlStore['purge']>) {
+    return this.inner.purge(...args);
   }
   close() {
     return this.inner.close();

@@ -21,6 +21,7 @@ describe('greeting and routing', () => {
       'no_account',
       'lost_device',
       'human',
+      'my_data',
     ]);
   });
 

@@ -17,6 +17,7 @@ export const words: CentreWords = {
   support_url: 'https://support.example.org/',
   support_email: 'support@example.org',
   time_check_url: 'https://time.example.org/',
+  privacy_url: 'https://helpdesk.example.org/privacy',
   public_url: 'https://helpdesk.example.org',
 };
 

@@ -77,6 +77,9 @@ export class SqliteDb implements SqlDb {
       const raw = new Database(file);
       raw.pragma('journal_mode = WAL');
       raw.pragma('busy_timeout = 5000');
+      // Deleted rows are overwritten, not left in free pages: an erased person is gone from the file
+      // (cost per turn measured in `npm run bench`).
+      raw.pragma('secure_delete = ON');
       const events = new EventEmitter();
       events.setMaxListeners(0);
       shared = { raw, users: 0, statements: new Map(), events, lock: Promise.resolve(), inTransaction: false };
@@ -186,6 +189,17 @@ export class SqliteDb implements SqlDb {
       this.shared.inTransaction = false;
       release();
     }
+  }
+
+  /**
+   * Copies the WAL into the database and empties it, so what was deleted is not left in old page
+   * images there; false when a reader elsewhere kept part of the WAL in use.
+   */
+  async checkpoint(): Promise<boolean> {
+    return this.outside(() => {
+      const [r] = this.raw.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+      return r !== undefined && r.busy === 0;
+    });
   }
 
   async publish(channel: string, payload: string): Promise<void> {

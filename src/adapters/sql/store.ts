@@ -6,26 +6,18 @@ import { Snapshot } from '../../engine/snapshot.ts';
 import type { ConversationLookup, ConversationStore, LoadOutcome, Outbox, SeenEvents } from '../../ports/store.ts';
 import type { Dialect, SqlDb } from './db.ts';
 import { migrate } from './migrations.ts';
+import { purge, type ScanMarks } from './purge.ts';
+import type { PurgeCounts, RetentionPolicy } from '../../ports/retention.ts';
 
 /** The statements whose SQL differs between the two databases (JSON, mostly). */
-const DIALECT: Record<Dialect, Record<'bySubject' | 'forgetCodes' | 'sweepSilent' | 'sweepOutbox', string>> = {
+const DIALECT: Record<Dialect, Record<'bySubject', string>> = {
   sqlite: {
     bySubject: `SELECT snapshot FROM conversations WHERE id LIKE $1 AND (json_extract(snapshot, '$.subject.user') = $2 OR json_extract(snapshot, '$.subject.email') = $2)
       ORDER BY updated_at DESC LIMIT 1`,
-    forgetCodes: `UPDATE conversations SET snapshot = json_set(snapshot, '$.codes', json('[]')), version = version + 1
-      WHERE updated_at < $1 AND json_array_length(snapshot, '$.codes') > 0`,
-    sweepSilent: `DELETE FROM conversations WHERE updated_at < $1
-      AND NOT EXISTS (SELECT 1 FROM json_each(snapshot, '$.transcript') WHERE json_extract(value, '$[1]') = 'u')`,
-    sweepOutbox: 'DELETE FROM outbox WHERE created_at < $1',
   },
   postgres: {
     bySubject: `SELECT snapshot FROM conversations WHERE id LIKE $1 AND (snapshot->'subject'->>'user' = $2 OR snapshot->'subject'->>'email' = $2)
       ORDER BY updated_at DESC LIMIT 1`,
-    forgetCodes: `UPDATE conversations SET snapshot = jsonb_set(snapshot, '{codes}', '[]'::jsonb), version = version + 1
-      WHERE updated_at < $1 AND jsonb_array_length(snapshot->'codes') > 0`,
-    sweepSilent: `DELETE FROM conversations WHERE updated_at < $1
-      AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(snapshot->'transcript') e WHERE e->>1 = 'u')`,
-    sweepOutbox: 'DELETE FROM outbox WHERE created_at < $1',
   },
 };
 
@@ -41,6 +33,8 @@ const fromJson = (raw: unknown): unknown => (typeof raw === 'string' ? JSON.pars
 export class SqlStore implements ConversationStore, SeenEvents, ConversationLookup, Outbox {
   private readonly sql;
   private readonly touched = new Map<string, number>();
+  /** How far this process's purges have looked through conversations already (rows only move forward). */
+  private readonly purged: ScanMarks = {};
   /**
    * SQLite: one process makes every reply there is, so it knows which conversations have any waiting,
    * and a turn with none (nearly every turn) asks the database nothing.
@@ -106,18 +100,9 @@ export class SqlStore implements ConversationStore, SeenEvents, ConversationLook
     return Number(row.version);
   }
 
-  async sweep(before: number): Promise<number> {
-    return this.db.run('DELETE FROM conversations WHERE updated_at < $1', [before]);
-  }
-
-  /** Forgets the fingerprints of codes typed more than `before`: past a few minutes they cannot matter. */
-  forgetCodes(before: number): Promise<number> {
-    return this.db.run(this.sql.forgetCodes, [before]);
-  }
-
-  /** Drops conversations in which the person never wrote anything, idle since `before`. */
-  sweepSilent(before: number): Promise<number> {
-    return this.db.run(this.sql.sweepSilent, [before]);
+  /** Applies the retention policy (see purge.ts): the one way records leave the store by age. */
+  purge(policy: RetentionPolicy, now: number): Promise<PurgeCounts> {
+    return purge(this.db, policy, now, this.purged);
   }
 
   /** A value created once and kept (the key for code fingerprints, for example); every replica gets the same. */
@@ -139,7 +124,6 @@ export class SqlStore implements ConversationStore, SeenEvents, ConversationLook
    * or another, before or after a restart).
    */
   async markSeen(key: string, now = Date.now()): Promise<boolean> {
-    if (Math.random() < 0.01) await this.db.run('DELETE FROM seen_events WHERE at < $1', [now - 2 * 24 * 3600_000]);
     return (await this.db.run('INSERT INTO seen_events (key, at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, now])) === 1;
   }
 
@@ -188,12 +172,6 @@ export class SqlStore implements ConversationStore, SeenEvents, ConversationLook
   async lastSeen(conversationId: string): Promise<number | undefined> {
     const row = await this.db.get<{ seen_at: number }>('SELECT seen_at FROM presence WHERE conversation = $1', [conversationId]);
     return row ? Number(row.seen_at) : undefined;
-  }
-
-  /** Outbox replies nobody came for and presence of pages long gone. */
-  async sweepOutbox(before: number): Promise<void> {
-    await this.db.run(this.sql.sweepOutbox, [before]);
-    await this.db.run('DELETE FROM presence WHERE seen_at < $1', [before]);
   }
 
   close(): Promise<void> {

@@ -3,7 +3,7 @@
 import { escapeHtml as e } from './http.ts';
 import { catalogues, render, type Lang } from '../../i18n/index.ts';
 
-const layout = (lang: Lang, title: string, body: string) => `<!doctype html>
+export const layout = (lang: Lang, title: string, body: string) => `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(title)}</title><link rel="stylesheet" href="/static/app.css"></head>
 <body class="page"><main><div class="card">${body}</div></main></body></html>`;

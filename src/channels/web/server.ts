@@ -20,6 +20,7 @@ import { escapeHtml as escape, HttpError, MAX_BODY_BYTES, readBody, readJson, se
 import { Sessions, type WebSession } from './session.ts';
 import { sessionEpoch } from '../../engine/session-epoch.ts';
 import type { Snapshot } from '../../engine/snapshot.ts';
+import { privacyPage } from './privacy-page.ts';
 import { unhealthy, type Connection, type ConnectionStatus } from '../connection.ts';
 import { badLinkPage, responseTime as responseTimeWords, supportPage, thanksPage } from './pages.ts';
 
@@ -502,6 +503,22 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
       return clockPage(res, conv?.lang ?? lang, clockLink[1]);
     }
     if (get && p === '/support') return supportForm(req, res, ip, lang);
+    if (get && p === '/privacy') {
+      // A centre with a notice of its own (PRIVACY_URL) sends people there; otherwise the bot's own, from the retention settings.
+      if (app.config.PRIVACY_URL) {
+        res.writeHead(302, { location: app.config.PRIVACY_URL }).end();
+        return;
+      }
+      const c = app.config;
+      return send(res, 200, 'text/html; charset=utf-8', privacyPage(lang, {
+        centre: c.CENTRE_NAME,
+        supportEmail: c.SUPPORT_EMAIL,
+        conversations: c.RETENTION_CONVERSATIONS,
+        silentConversations: c.RETENTION_SILENT_CONVERSATIONS,
+        addresses: c.RETENTION_ADDRESSES,
+        tickets: c.RETENTION_TICKETS,
+      }));
+    }
     if (method === 'POST' && p === '/support') return supportSubmit(req, res, ip, lang);
     if (p.startsWith('/api/') || p === '/support') return sendJson(res, 405, { error: 'method not allowed' });
     return sendText(res, 404, 'not found');

@@ -1,0 +1,54 @@
+// A person's data on request (GDPR articles 15 and 17): who they are on each platform, what the bot
+// holds about them, and its erasure. Codes are never part of it: only their keyed hashes are stored.
+import { z } from 'zod';
+
+export const Person = z
+  .object({
+    users: z.array(z.string().min(1)),
+    emails: z.array(z.string().min(1)),
+    slack: z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user id, like U012ABC')),
+    discord: z.array(z.string().regex(/^\d{15,22}$/, 'a Discord user id (a number)')),
+    /** Conversations known to be theirs without naming them (a web page tied to them by a watch or a proof). */
+    conversations: z.array(z.string()).default([]),
+  })
+  .refine((p) => p.users.length + p.emails.length + p.slack.length + p.discord.length > 0, 'at least one way to name the person');
+export type Person = z.infer<typeof Person>;
+
+export interface HeldTicket {
+  reference: string;
+  createdAt: string;
+  deliveredAt: string | null;
+  /** The sinks that took it; any but the file inbox is the centre's ticket system, outside the bot. */
+  deliveredTo: string[];
+  ticket: unknown;
+}
+
+export interface PersonalData {
+  conversations: unknown[];
+  quarantined: Array<{ id: string; at: string; snapshot: string }>;
+  tickets: HeldTicket[];
+  watches: unknown[];
+  links: Array<{ kind: string; conversation: string; expiresAt: string; usedAt: string | null }>;
+  proofs: Array<{ conversation: string; account: string; email: string | null; expiresAt: string }>;
+  /** Replies waiting for a web page. */
+  outbox: Array<{ conversation: string; createdAt: string; body: unknown }>;
+}
+
+export interface ErasedCounts {
+  conversations: number;
+  quarantined: number;
+  tickets: number;
+  watches: number;
+  links: number;
+  proofs: number;
+  outbox: number;
+  presence: number;
+  limits: number;
+}
+
+export interface PersonalDataStore {
+  /** The person as given, widened by what their own conversations say (a username's e-mail and back). */
+  widen(person: Person): Promise<Person>;
+  find(person: Person): Promise<PersonalData>;
+  erase(person: Person): Promise<ErasedCounts>;
+}
