@@ -140,7 +140,13 @@ async function main(): Promise<number> {
       `turns answered: ${turns} in ${trafficSeconds.toFixed(0)} s = ${(turns / trafficSeconds).toFixed(1)} typed turns/s (web, Slack, Discord); web+Slack latency p50 ${quantile(ledger.latenciesMs, 0.5).toFixed(0)} ms, p99 ${quantile(ledger.latenciesMs, 0.99).toFixed(0)} ms over ${ledger.latenciesMs.length} requests`,
       `unanswered (sent during a fault, no answer): ${ledger.unanswered.size}, of which stored once: ${unansweredStored}; failures by cause: ${JSON.stringify(Object.fromEntries(ledger.failures))}`,
       `hand-over tickets: ${ledger.tickets.size}; watches kept: ${ledger.watches.size} (notices ${[...ledger.watches.values()].reduce((a, w) => a + w.notices, 0)} on the page); proof mails asked: ${ledger.proofMailsWanted.size}; diagnose runs: ${ledger.diagnose.ok} ok, ${ledger.diagnose.failed} failed`,
-      `memory (RSS, MB) after warm-up -> end: ${cluster.replicas.map((r) => `${r.name} ${rssStart[r.name] ?? '?'} -> ${rssEnd[r.name] ?? '?'}${r.restarts ? ` (restarted ${r.restarts}x: the end is a new process)` : ''}`).join(', ')}`,
+      `memory (RSS, MB) after warm-up -> end: ${cluster.replicas
+        .map((r) => {
+          const [a, b] = [rssStart[r.name], rssEnd[r.name]];
+          const change = a && b ? ` (${b >= a ? '+' : ''}${Math.round(((b - a) / a) * 100)} %)` : '';
+          return `${r.name} ${a ?? '?'} -> ${b ?? '?'}${change}${r.restarts ? ` restarted ${r.restarts}x: the end is a new process` : ''}`;
+        })
+        .join(', ')}`,
       `PostgreSQL connections at the end, per replica (pool size ${POOL_SIZE}, + the LISTEN and leader connections): ${JSON.stringify(conns)}; outbox rows left: ${outbox.rows[0]?.n}`,
       problems.length ? `LOST OR DOUBLED (${problems.length}):\n  ${problems.join('\n  ')}` : 'lost or doubled turns, tickets, mails, notices: 0',
     ];

@@ -66,6 +66,8 @@ const SAVE_MANY = `WITH v AS MATERIALIZED (SELECT * FROM unnest($1::text[], $2::
  * committed: those saves fail as unavailable, as a single save would (never tried twice).
  */
 const retryAlone = (err: unknown) => /^(22|23|40|42|54)/.test(String((err as { code?: unknown }).code ?? ''));
+/** The connection went away mid-statement (a terminated backend, a reset): nothing the server refused. */
+const connectionLost = (err: unknown) => /^(|08...|57P0.|E[A-Z]+)$/.test(String((err as { code?: unknown }).code ?? ''));
 
 /** SQLite hands back JSON as text, PostgreSQL (jsonb) as a value. */
 const fromJson = (raw: unknown): unknown => (typeof raw === 'string' ? JSON.parse(raw) : raw);
@@ -115,6 +117,20 @@ export class SqlStore implements ConversationStore, SeenEvents, ConversationLook
     return items.map((i) => saved.get(i.id));
   }
 
+  /**
+   * A save whose connection was lost may or may not have committed. The row tells: holding exactly
+   * this snapshot at the next version, it did (the turn must not run again); still at the version
+   * read, it did not, and is saved again once. Anything else cannot be told apart: unavailable.
+   */
+  private async afterLost(item: SaveItem, err: unknown): Promise<number | undefined> {
+    if (!connectionLost(err)) throw err;
+    const row = await this.db.get<{ version: number; same: boolean }>('SELECT version, snapshot = $2::jsonb AS same FROM conversations WHERE id = $1', [item.id, item.json]);
+    const now = row ? Number(row.version) : 0;
+    if (row?.same && now === item.version + 1) return now;
+    if (now === item.version) return this.saveOne(item);
+    throw err;
+  }
+
   /** One save; resolves to the new version, or undefined when another turn saved first. */
   private async saveOne(i: SaveItem): Promise<number | undefined> {
     const row: { version: number } | undefined =
@@ -145,8 +161,19 @@ export class SqlStore implements ConversationStore, SeenEvents, ConversationLook
     return store;
   }
 
+  /** PostgreSQL: a read whose connection was lost is read again once (a read can be repeated). */
+  private async read(id: string): Promise<Row | undefined> {
+    if (!this.loads) return this.loadOne(id);
+    try {
+      return await this.loads.add(id);
+    } catch (err) {
+      if (!connectionLost(err)) throw err;
+      return this.loadOne(id);
+    }
+  }
+
   async load(id: string): Promise<LoadOutcome> {
-    const row = await (this.loads ? this.loads.add(id) : this.loadOne(id));
+    const row = await this.read(id);
     if (!row) return { kind: 'none' };
     let reason: string;
     try {
@@ -168,7 +195,7 @@ export class SqlStore implements ConversationStore, SeenEvents, ConversationLook
     let saved: number | undefined;
     try {
       const item = { id: snapshot.id, json: JSON.stringify(snapshot), updatedAt: snapshot.updatedAt, version };
-      saved = await (this.saves ? this.saves.add(item) : this.saveOne(item));
+      saved = await (this.saves ? this.saves.add(item).catch((err: unknown) => this.afterLost(item, err)) : this.saveOne(item));
     } catch (err) {
       throw new HelpdeskError('store.unavailable', `could not save conversation ${snapshot.id}: ${(err as Error).message}`, { cause: err });
     }
