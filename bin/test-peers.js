@@ -12,6 +12,8 @@ const PEERS = [
   { command: 'chronyd', packages: ['chrony'] },
   { command: 'oathtool', packages: ['oathtool'] },
   { command: 'chromium', packages: ['chromium', 'fonts-dejavu-core'] },
+  // promtool checks deploy/prometheus-alerts.yml and the dashboard's queries (19 MB download).
+  { command: 'promtool', packages: ['prometheus'] },
 ];
 
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;

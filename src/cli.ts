@@ -280,6 +280,10 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
     await app.close();
     throw err;
   }
+  const allChannels = (): Array<[Record<string, string>, number]> =>
+    [['web', true] as const, ...Object.entries(channels).map(([name, c]) => [name, c.status.state === 'up'] as const)].map(([channel, up]) => [{ channel }, up ? 1 : 0]);
+  // Discord's gateway is held by the leader only: the others say 0 (standby), so alert on the maximum.
+  app.metrics.gauges('helpdesk_channel_up', 'Whether a channel is connected on this replica (1) or not (0; Discord on a standby replica)', ['channel'], allChannels);
   let metrics: MetricsServer | undefined;
   if (cfg.METRICS_PORT !== undefined) {
     try {

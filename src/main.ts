@@ -143,7 +143,8 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     .counter('helpdesk_escalations_total', 'Hand-overs to people, by urgency', ['urgent'])
     .counter('helpdesk_identity_proofs_total', 'Proof-of-identity requests, by outcome', ['outcome'])
     .counter(PURGED_METRIC, 'Rows (and files) removed or stripped by the retention policy, by kind', ['kind'])
-    .histogram('helpdesk_upstream_request_duration_seconds', 'Enrollment API requests, by route and status', ['upstream', 'route', 'outcome']);
+    .histogram('helpdesk_upstream_request_duration_seconds', 'Enrollment API requests, by route and status', ['upstream', 'route', 'outcome'])
+    .counter('helpdesk_limiter_fallback_total', 'Limits counted in this process because the shared store (Redis, PostgreSQL) failed, by limiter', ['limiter']);
   // Flows are loaded and the understanding trained at start-up (a conversation's first message must
   // not wait), except for one-shot commands such as `diagnose`, which hold no conversation.
   const { flows, intents } = options.conversations === false ? { flows: new Map() as FlowSet, intents: {} } : loadFlowsOrThrow(config.FLOWS_DIR);
@@ -163,6 +164,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
           ? { kind: 'postgres', pool: pgDb.pool, schema: config.DATABASE_SCHEMA }
           : { kind: 'memory' },
       log,
+      (limiter) => metrics.count('helpdesk_limiter_fallback_total', { limiter }),
     );
     let demo: DemoEnrollmentBackend | undefined;
     let baseUrl = config.ENROLLMENT_API_URL;
@@ -182,7 +184,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       timeoutMs: Math.min(config.CHECK_TIMEOUT_MS, config.ENROLLMENT_TIMEOUT_MS * (retries + 1) + 200 * 2 ** retries),
       cacheTtlMs: config.ENROLLMENT_CACHE_SECONDS * 1000,
       clock,
-      ...(redis ? { shared: { redis, prefix: config.REDIS_PREFIX, name: 'enrollment', log } } : {}),
+      ...(redis ? { shared: { redis, prefix: config.REDIS_PREFIX, name: 'enrollment', log, onFallback: () => metrics.count('helpdesk_limiter_fallback_total', { limiter: 'enrollment-calls' }) } } : {}),
     });
     cleanups.push(() => enrollmentGuard.stop());
     await enrollmentGuard.ready();
@@ -258,6 +260,14 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     tickets.start();
     cleanups.push(() => tickets.stop());
     metrics.gauge('helpdesk_tickets_waiting', 'Tickets not yet delivered to every sink', () => tickets.pendingCount());
+    metrics.gauge('helpdesk_oldest_ticket_waiting_seconds', 'Age of the oldest ticket not yet delivered to every sink (0 when none waits)', async () => {
+      const at = await tickets.oldestPendingAt();
+      return at === undefined ? 0 : Math.max(0, (clock.now() - at) / 1000);
+    });
+    // As /healthz decides it: the store answers within 2 s.
+    metrics.gauge('helpdesk_store_up', 'Whether the conversation store answers (1) or not (0)', () =>
+      Promise.race([tickets.pendingCount().then(() => 1), new Promise<number>((resolve) => setTimeout(() => resolve(0), 2000).unref())]).catch(() => 0),
+    );
     const countedTickets: TicketSink = {
       async open(ticket) {
         const r = await tickets.open(ticket);

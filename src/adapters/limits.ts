@@ -17,6 +17,8 @@ export interface SharedGuard {
   /** This guard's name among the deployment's limiters. */
   name: string;
   log: Logger;
+  /** Told each time a call is limited in this process because the clustered limiter cannot be reached. */
+  onFallback?: () => void;
 }
 
 export interface GuardOptions {
@@ -173,7 +175,10 @@ export class UpstreamGuard {
    */
   private async schedule<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
     if (!this.local) return this.limiter.schedule(() => this.timed(call));
-    if (this.limiterClient?.status !== 'ready') return this.local.schedule(() => this.timed(call));
+    if (this.limiterClient?.status !== 'ready') {
+      this.options.shared?.onFallback?.();
+      return this.local.schedule(() => this.timed(call));
+    }
     let started = false;
     let abandoned = false;
     let watch: NodeJS.Timeout | undefined;
@@ -198,6 +203,7 @@ export class UpstreamGuard {
     abandoned = true;
     clustered.catch(() => undefined);
     this.warnRedis('clustered upstream limiter unavailable; limiting in this process', undefined);
+    this.options.shared?.onFallback?.();
     return this.local.schedule(() => this.timed(call));
   }
 

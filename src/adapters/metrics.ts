@@ -26,14 +26,37 @@ export class PrometheusMetrics implements Metrics {
     return this;
   }
 
-  /** A value read when scraped (the tickets waiting, say): asked of the store, so every replica says the same. */
+  /**
+   * A value read when scraped (the tickets waiting, say): asked of the store, so every replica says the
+   * same. A read that fails leaves the last value: the scrape must still answer (helpdesk_store_up says
+   * the store is failing; a failed scrape would look like a replica down).
+   */
   gauge(name: string, help: string, read: () => number | Promise<number>): this {
     new Gauge({
       name,
       help,
       registers: [this.registry],
       async collect() {
-        this.set(await read());
+        try {
+          this.set(await read());
+        } catch {
+          // Kept as it was; see above.
+        }
+      },
+    });
+    return this;
+  }
+
+  /** Values with labels read when scraped (each channel's connection, say); the set is replaced each time. */
+  gauges(name: string, help: string, labelNames: string[], read: () => Array<[Record<string, string>, number]>): this {
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [labels, value] of read()) this.set(labels, value);
       },
     });
     return this;

@@ -11,15 +11,25 @@ import type { AttemptLimiter, RateLimits } from '../ports/limits.ts';
 export type LimitsBackend = { kind: 'memory' } | { kind: 'redis'; client: Redis; prefix: string } | { kind: 'postgres'; pool: pg.Pool; schema: string };
 
 export class FlexibleRateLimits implements RateLimits {
+  /** @param onFallback told each time a limit is counted in this process because the shared store failed */
   constructor(
     private readonly backend: LimitsBackend,
     private readonly log: Logger,
+    private readonly onFallback: (limiter: string) => void = () => {},
   ) {}
 
   limiter(name: string, points: number, windowMs: number): AttemptLimiter {
     const duration = Math.max(1, Math.round(windowMs / 1000));
-    const memory = new RateLimiterMemory({ keyPrefix: name, points, duration });
     const b = this.backend;
+    const told = this.onFallback;
+    // The shared limiters call their insurance limiter only when their store failed.
+    class Insurance extends RateLimiterMemory {
+      override consume(...args: Parameters<RateLimiterMemory['consume']>) {
+        told(name);
+        return super.consume(...args);
+      }
+    }
+    const memory = b.kind === 'memory' ? new RateLimiterMemory({ keyPrefix: name, points, duration }) : new Insurance({ keyPrefix: name, points, duration });
     const limiter: RateLimiterAbstract =
       b.kind === 'redis'
         ? new RateLimiterRedis({ storeClient: b.client, keyPrefix: `${b.prefix}rl:${name}`, points, duration, rejectIfRedisNotReady: true, insuranceLimiter: memory })

@@ -64,6 +64,12 @@ export class TicketQueue implements TicketSink {
     return row && { reference: row.reference, ticket: JSON.parse(row.body) as Ticket, attempts: row.attempts, deliveredAt: row.delivered_at };
   }
 
+  /** When the oldest ticket not yet delivered everywhere was opened (ms), or undefined when none waits. */
+  async oldestPendingAt(): Promise<number | undefined> {
+    const row = await this.db.get<{ at: number | null }>('SELECT MIN(created_at) AS at FROM tickets WHERE delivered_at IS NULL');
+    return row?.at == null ? undefined : Number(row.at);
+  }
+
   async pendingCount(): Promise<number> {
     return Number((await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM tickets WHERE delivered_at IS NULL'))?.n ?? 0);
   }

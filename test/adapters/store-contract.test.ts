@@ -124,6 +124,28 @@ describe.each(backends.map((make) => [make().name, make] as const))('store contr
     expect(conflicts).toBeGreaterThan(0);
   });
 
+  it('40 saves at once (batched on PostgreSQL): each keeps its own version check, and a refused one fails alone', async () => {
+    const [a, b] = await Promise.all([open(), open()]);
+    const ids = Array.from({ length: 40 }, (_, i) => `web:many-${i}`);
+    expect(await Promise.all(ids.map((id) => a.save(newSnapshot(id, Date.now()), 0)))).toEqual(ids.map(() => 1));
+    // Replica b moves every third conversation on; a's saves of those are then stale.
+    for (const id of ids.filter((_, i) => i % 3 === 0)) await b.save({ ...newSnapshot(id, Date.now()), step: 'b' }, 1);
+    const outcomes = await Promise.allSettled([
+      ...ids.map((id) => a.save({ ...newSnapshot(id, Date.now()), step: 'a' }, 1)),
+      // PostgreSQL's jsonb cannot hold \u0000; SQLite's text can.
+      a.save({ ...newSnapshot('web:nul', Date.now()), step: 'a\u0000b' }, 0),
+      ...ids.map((id) => a.load(id)),
+    ]);
+    const saves = outcomes.slice(0, 40);
+    expect(saves.map((o) => o.status === 'fulfilled' || (o.reason as HelpdeskError).code)).toEqual(ids.map((_, i) => (i % 3 === 0 ? 'store.conflict' : true)));
+    const nul = outcomes[40]!;
+    expect(nul.status === 'fulfilled' || (nul.reason as HelpdeskError).code).toBe(a.db.dialect === 'sqlite' ? true : 'store.unavailable');
+    for (const [i, id] of ids.entries()) {
+      const l = await a.load(id);
+      expect(l.kind === 'found' && [l.snapshot.step, l.version]).toEqual(i % 3 === 0 ? ['b', 2] : ['a', 2]);
+    }
+  });
+
   it('turns of one conversation on two replicas at the same moment are all kept', async () => {
     const [a, b] = await Promise.all([open(), open()]);
     const runner = (store: SqlStore) =>

@@ -89,6 +89,10 @@ export class PostgresDb implements SqlDb {
       close: async () => {},
     };
     let broken: unknown;
+    // A checked-out client has no pool listener: a connection dying between two statements (a
+    // terminated backend) would otherwise be an unhandled 'error' event and end the process.
+    const dropped = (err: Error) => (broken = err);
+    client.on('error', dropped);
     try {
       await client.query('BEGIN');
       const out = await work(tx);
@@ -98,6 +102,7 @@ export class PostgresDb implements SqlDb {
       await client.query('ROLLBACK').catch((e: unknown) => (broken = e));
       throw err;
     } finally {
+      client.off('error', dropped);
       client.release(broken as Error | undefined);
     }
   }

@@ -5,6 +5,7 @@ import { HelpdeskError } from '../../errors.ts';
 import { Snapshot } from '../../engine/snapshot.ts';
 import type { ConversationLookup, ConversationStore, LoadOutcome, Outbox, SeenEvents } from '../../ports/store.ts';
 import type { Dialect, SqlDb } from './db.ts';
+import { Batcher } from './batcher.ts';
 import { migrate } from './migrations.ts';
 import { purge, type ScanMarks } from './purge.ts';
 import type { PurgeCounts, RetentionPolicy } from '../../ports/retention.ts';
@@ -27,6 +28,39 @@ const OUTBOX_LIMIT = 50;
 /** A page that polls writes its presence at most this often. */
 const PRESENCE_EVERY_MS = 30_000;
 
+interface Row {
+  snapshot: unknown;
+  version: number;
+}
+interface SaveItem {
+  id: string;
+  json: string;
+  updatedAt: number;
+  version: number;
+}
+
+/**
+ * PostgreSQL: the loads and saves of concurrent turns as one statement each (see batcher.ts). Every
+ * row keeps its own version check, so a stale save still conflicts alone; the rows are locked in id
+ * order, so two replicas' batches cannot deadlock each other.
+ */
+const LOAD_MANY = 'SELECT id, snapshot, version FROM conversations WHERE id = ANY($1::text[])';
+const SAVE_MANY = `WITH v AS MATERIALIZED (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[]) AS v(id, snapshot, updated_at, version)),
+  locked AS MATERIALIZED (SELECT c.id FROM conversations c WHERE c.id IN (SELECT id FROM v WHERE version > 0) ORDER BY c.id FOR UPDATE),
+  upd AS (UPDATE conversations c SET snapshot = v.snapshot::jsonb, updated_at = v.updated_at, version = c.version + 1
+    FROM v WHERE c.id = v.id AND v.version > 0 AND c.version = v.version AND c.id IN (SELECT id FROM locked) RETURNING c.id, c.version),
+  ins AS (INSERT INTO conversations (id, snapshot, updated_at, version)
+    SELECT id, snapshot::jsonb, updated_at, 1 FROM v WHERE version = 0 ORDER BY id ON CONFLICT (id) DO NOTHING RETURNING id, version)
+  SELECT id, version FROM upd UNION ALL SELECT id, version FROM ins`;
+/**
+ * A batch the server refused for what one row holds (bad data, a deadlock, a limit) surely did not
+ * commit, so its saves are tried one by one and only the bad one fails. A lost connection may have
+ * committed: those saves fail as unavailable, as a single save would (never tried twice).
+ */
+const retryAlone = (err: unknown) => /^(22|23|40|42|54)/.test(String((err as { code?: unknown }).code ?? ''));
+/** The connection went away mid-statement (a terminated backend, a reset): nothing the server refused. */
+const connectionLost = (err: unknown) => /^(|08...|57P0.|E[A-Z]+)$/.test(String((err as { code?: unknown }).code ?? ''));
+
 /** SQLite hands back JSON as text, PostgreSQL (jsonb) as a value. */
 const fromJson = (raw: unknown): unknown => (typeof raw === 'string' ? JSON.parse(raw) : raw);
 
@@ -40,9 +74,73 @@ export class SqlStore implements ConversationStore, SeenEvents, ConversationLook
    * and a turn with none (nearly every turn) asks the database nothing.
    */
   private waitingHere?: Set<string>;
+  /** PostgreSQL only: concurrent turns share a round trip (SQLite answers in-process, without one). */
+  private readonly loads?: Batcher<string, Row | undefined>;
+  private readonly saves?: Batcher<SaveItem, number | undefined>;
 
   private constructor(readonly db: SqlDb) {
     this.sql = DIALECT[db.dialect];
+    if (db.dialect === 'postgres') {
+      this.loads = new Batcher((ids) => this.loadMany(ids));
+      this.saves = new Batcher((items) => this.saveMany(items), 2, 100, (item) => item.id);
+    }
+  }
+
+  private async loadMany(ids: string[]): Promise<Array<Row | undefined>> {
+    if (ids.length === 1) return [await this.loadOne(ids[0] as string)];
+    const rows = await this.db.all<Row & { id: string }>(LOAD_MANY, [ids]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id));
+  }
+
+  private loadOne(id: string): Promise<Row | undefined> {
+    return this.db.get<Row>('SELECT snapshot, version FROM conversations WHERE id = $1', [id]);
+  }
+
+  private async saveMany(items: SaveItem[]): Promise<Array<number | undefined | Error>> {
+    if (items.length === 1) return [await this.saveOne(items[0] as SaveItem)];
+    const sorted = [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    let rows: Array<{ id: string; version: number }>;
+    try {
+      rows = await this.db.all(SAVE_MANY, [sorted.map((i) => i.id), sorted.map((i) => i.json), sorted.map((i) => i.updatedAt), sorted.map((i) => i.version)]);
+    } catch (err) {
+      if (!retryAlone(err)) throw err;
+      return Promise.all(items.map((i) => this.saveOne(i).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
+    }
+    const saved = new Map(rows.map((r) => [r.id, Number(r.version)]));
+    return items.map((i) => saved.get(i.id));
+  }
+
+  /**
+   * A save whose connection was lost may or may not have committed. The row tells: holding exactly
+   * this snapshot at the next version, it did (the turn must not run again); still at the version
+   * read, it did not, and is saved again once. Anything else cannot be told apart: unavailable.
+   */
+  private async afterLost(item: SaveItem, err: unknown): Promise<number | undefined> {
+    if (!connectionLost(err)) throw err;
+    const row = await this.db.get<{ version: number; same: boolean }>('SELECT version, snapshot = $2::jsonb AS same FROM conversations WHERE id = $1', [item.id, item.json]);
+    const now = row ? Number(row.version) : 0;
+    if (row?.same && now === item.version + 1) return now;
+    if (now === item.version) return this.saveOne(item);
+    throw err;
+  }
+
+  /** One save; resolves to the new version, or undefined when another turn saved first. */
+  private async saveOne(i: SaveItem): Promise<number | undefined> {
+    const row: { version: number } | undefined =
+      i.version === 0
+        ? await this.db.get('INSERT INTO conversations (id, snapshot, updated_at, version) VALUES ($1, $2, $3, 1) ON CONFLICT (id) DO NOTHING RETURNING version', [
+            i.id,
+            i.json,
+            i.updatedAt,
+          ])
+        : await this.db.get('UPDATE conversations SET snapshot = $2, updated_at = $3, version = version + 1 WHERE id = $1 AND version = $4 RETURNING version', [
+            i.id,
+            i.json,
+            i.updatedAt,
+            i.version,
+          ]);
+    return row ? Number(row.version) : undefined;
   }
 
   /** Applies the migrations this version needs, then opens. */
@@ -57,8 +155,19 @@ export class SqlStore implements ConversationStore, SeenEvents, ConversationLook
     return store;
   }
 
+  /** PostgreSQL: a read whose connection was lost is read again once (a read can be repeated). */
+  private async read(id: string): Promise<Row | undefined> {
+    if (!this.loads) return this.loadOne(id);
+    try {
+      return await this.loads.add(id);
+    } catch (err) {
+      if (!connectionLost(err)) throw err;
+      return this.loadOne(id);
+    }
+  }
+
   async load(id: string): Promise<LoadOutcome> {
-    const row = await this.db.get<{ snapshot: unknown; version: number }>('SELECT snapshot, version FROM conversations WHERE id = $1', [id]);
+    const row = await this.read(id);
     if (!row) return { kind: 'none' };
     let reason: string;
     try {
@@ -77,27 +186,15 @@ export class SqlStore implements ConversationStore, SeenEvents, ConversationLook
   }
 
   async save(snapshot: Snapshot, version: number): Promise<number> {
-    let row: { version: number } | undefined;
+    let saved: number | undefined;
     try {
-      const json = JSON.stringify(snapshot);
-      row =
-        version === 0
-          ? await this.db.get('INSERT INTO conversations (id, snapshot, updated_at, version) VALUES ($1, $2, $3, 1) ON CONFLICT (id) DO NOTHING RETURNING version', [
-              snapshot.id,
-              json,
-              snapshot.updatedAt,
-            ])
-          : await this.db.get('UPDATE conversations SET snapshot = $2, updated_at = $3, version = version + 1 WHERE id = $1 AND version = $4 RETURNING version', [
-              snapshot.id,
-              json,
-              snapshot.updatedAt,
-              version,
-            ]);
+      const item = { id: snapshot.id, json: JSON.stringify(snapshot), updatedAt: snapshot.updatedAt, version };
+      saved = await (this.saves ? this.saves.add(item).catch((err: unknown) => this.afterLost(item, err)) : this.saveOne(item));
     } catch (err) {
       throw new HelpdeskError('store.unavailable', `could not save conversation ${snapshot.id}: ${(err as Error).message}`, { cause: err });
     }
-    if (!row) throw new HelpdeskError('store.conflict', `conversation ${snapshot.id} was saved by another turn since version ${version}`);
-    return Number(row.version);
+    if (saved === undefined) throw new HelpdeskError('store.conflict', `conversation ${snapshot.id} was saved by another turn since version ${version}`);
+    return saved;
   }
 
   /** Applies the retention policy (see purge.ts): the one way records leave the store by age. */

@@ -1,0 +1,93 @@
+// The soak's faults, each done to the real thing: PostgreSQL backends terminated, the private Redis
+// killed and started again, the SMTP relay hanging (reads, never answers) then back, a replica
+// SIGKILLed and restarted, and one replica's DATA_DIR (a tmpfs) filled to the last byte then freed.
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { DATABASE_URL } from '../../test/helpers/shared-services.ts';
+import type { Cluster } from './cluster.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface Fault {
+  name: string;
+  run(cluster: Cluster, say: (line: string) => void): Promise<void>;
+}
+
+export const terminateBackends: Fault = {
+  name: 'PostgreSQL backends of the replicas terminated',
+  async run(_cluster, say) {
+    const c = new pg.Client({ connectionString: DATABASE_URL });
+    await c.connect();
+    const r = await c.query("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE application_name LIKE 'soak-%'");
+    await c.end();
+    say(`terminated ${r.rows[0].n} backends`);
+  },
+};
+
+export const restartRedis: Fault = {
+  name: 'Redis killed, back after 5 s',
+  async run(cluster, say) {
+    await cluster.stopRedis();
+    await sleep(5000);
+    await cluster.startRedis();
+    say('redis back');
+  },
+};
+
+export const hangSmtp: Fault = {
+  name: 'SMTP relay hangs for 20 s (reads each mail, never answers), then answers again',
+  async run(cluster, say) {
+    cluster.smtp.hold = () => true;
+    await sleep(20_000);
+    cluster.smtp.hold = undefined;
+    say(`relay back; ${cluster.smtp.held.length} mails were read and never answered (the senders must retry them)`);
+  },
+};
+
+/** The replica that does not hold the Discord gateway (see README: the leader's failover is tested apart). */
+export const killReplica: Fault = {
+  name: 'a replica SIGKILLed, restarted after 5 s',
+  async run(cluster, say) {
+    const healths = await Promise.all(
+      cluster.alive().map(async (r) => [r, await fetch(`${r.url}/healthz`).then((x) => x.json() as Promise<{ channels: Record<string, { state: string }> }>, () => undefined)] as const),
+    );
+    const victim = (healths.find(([, h]) => h?.channels.discord?.state !== 'up') ?? healths[0]!)[0];
+    victim.child?.kill('SIGKILL');
+    say(`killed ${victim.name}`);
+    await sleep(5000);
+    victim.restarts++;
+    await cluster.startReplica(victim);
+    say(`${victim.name} serving again`);
+  },
+};
+
+export const fillDisk: Fault = {
+  name: "one replica's DATA_DIR (a 4 MB tmpfs) full for 20 s",
+  async run(cluster, say) {
+    if (!cluster.tmpfs) {
+      say('skipped: not root, no tmpfs to fill');
+      return;
+    }
+    const filler = path.join(cluster.tmpfs, 'filler');
+    spawnSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=64k'], { stdio: 'ignore' });
+    const df = spawnSync('df', ['--output=avail', cluster.tmpfs], { encoding: 'utf8' }).stdout.split('\n')[1]?.trim();
+    const r2 = cluster.replicas[2]!;
+    const health = await fetch(`${r2.url}/healthz`).then(async (x) => `${x.status} ${JSON.stringify(((await x.json()) as { failing?: string[] }).failing ?? [])}`, (e: Error) => e.message);
+    await sleep(20_000);
+    rmSync(filler, { force: true });
+    say(`filled (${df} KB left); r2 /healthz while full: ${health}; freed`);
+  },
+};
+
+/** The schedule: when (as a share of the run) each fault starts. */
+export const SCHEDULE: Array<[number, Fault]> = [
+  [0.1, terminateBackends],
+  [0.2, restartRedis],
+  [0.3, hangSmtp],
+  [0.45, killReplica],
+  [0.6, fillDisk],
+  [0.72, terminateBackends],
+  [0.8, restartRedis],
+];
