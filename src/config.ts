@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseCidr, type Cidr } from './checks/ip.ts';
 import { parseHostPort, type DnsServer } from './adapters/dns.ts';
 import { HelpdeskError } from './errors.ts';
+import { BackendsEnv, SECRET_KEYS, backendsProblems } from './config-backends.ts';
 
 const int = (min: number, max: number, def: number) =>
   z.coerce
@@ -157,6 +158,9 @@ const Env = z.object({
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'letters, digits and _ : . - (up to 64)').default('2fa-helpdesk:'),
   // The name this replica gives in logs and metrics (defaults to the host name and process id).
   REPLICA_NAME: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits and _ . - (up to 64)').optional(),
+
+  // Where accounts and tokens come from, and each back-end's settings (config-backends.ts).
+  ...BackendsEnv,
 });
 
 type Env = z.infer<typeof Env>;
@@ -174,7 +178,9 @@ export function parseConfig(env: Record<string, string | undefined>): { ok: true
       errors: parsed.error.issues.map((i) => {
         const key = String(i.path[0] ?? '(environment)');
         const got = cleaned[key];
-        return `${key}: expected ${i.message.replace(/^Invalid input: /, '')}${got !== undefined ? ` (got "${got.slice(0, 60)}")` : ''}`;
+        // A secret's value is never repeated, not even in part.
+        const shown = got !== undefined && !SECRET_KEYS.has(key) ? ` (got "${got.slice(0, 60)}")` : '';
+        return `${key}: expected ${i.message.replace(/^Invalid input: /, '')}${shown}`;
       }),
     };
   }
@@ -189,6 +195,7 @@ export function parseConfig(env: Record<string, string | undefined>): { ok: true
   if (c.CLOCK_SKEWED_SECONDS < c.CLOCK_DRIFTING_SECONDS) errors.push('CLOCK_SKEWED_SECONDS: expected at least CLOCK_DRIFTING_SECONDS');
   if (c.TOKEN_OVERDUE_MINUTES < c.TOKEN_PENDING_MINUTES) errors.push('TOKEN_OVERDUE_MINUTES: expected at least TOKEN_PENDING_MINUTES');
   if (c.REDIS_URL && !c.DATABASE_URL) errors.push('DATABASE_URL: expected with REDIS_URL (Redis shares limits between replicas; the conversations need PostgreSQL)');
+  errors.push(...backendsProblems(c));
   if (errors.length) return { ok: false, errors };
   return {
     ok: true,

@@ -14,7 +14,7 @@ import type { AttemptLimiter, RateLimits } from '../ports/limits.ts';
 import { formatProofCode, type SqlProofCodes } from './proof-codes.ts';
 
 export interface EmailProofOptions {
-  deps: Pick<CheckDeps, 'enrollment'>;
+  deps: Pick<CheckDeps, 'accounts'>;
   codes: SqlProofCodes;
   limits: RateLimits;
   mailer: Mailer;
@@ -74,7 +74,7 @@ export class EmailProof implements IdentityProof {
   }
 
   private async deliver(req: ProofRequest, code: string, at: number): Promise<void> {
-    const found = await lookupAccount(this.o.deps as CheckDeps, req.who);
+    const found = await lookupAccount(this.o.deps, req.who);
     // What happens from here on is only in the log (at debug): no metric, no answer tells the asker.
     if (found.kind !== 'found' || !found.account.email) {
       this.o.log.debug('identity proof: no mail', { conversation: req.conversationId, why: found.kind });

@@ -19,7 +19,7 @@ export async function codeCheck(deps: CheckDeps, input: CheckInput): Promise<Che
     username = a.account.username;
   }
   if (!(await deps.codeAttempts.allow(username))) return unverifiable('rate-limited');
-  const r = await deps.enrollment.verifyCode(username, input.code, deps.settings.codeSearchSteps);
+  const r = await deps.tokens.verifyCode(username, input.code, deps.settings.codeSearchSteps);
   if (!r.ok) return unverifiable(r.reason === 'unavailable' ? r.detail : 'the enrollment API cannot verify codes');
   const { matched, offsetSteps } = r.value;
   const off = matched ? offsetSteps : null;

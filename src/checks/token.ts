@@ -1,5 +1,5 @@
 // What state is the person's token in? The newest token that is not revoked decides.
-import type { Token } from '../ports/enrollment.ts';
+import type { Token } from '../ports/token-registry.ts';
 import { lookupAccount } from './account.ts';
 import type { CheckDeps, CheckInput, CheckOutput } from './context.ts';
 import { result } from './context.ts';
@@ -21,7 +21,7 @@ export async function tokenCheck(deps: CheckDeps, input: CheckInput): Promise<Ch
     username = a.account.username;
   }
   if (!username) return { result: result('token', 'token.unavailable', 'unknown', { ...none, state: null, reason: 'no username given' }, lang) };
-  const r = await deps.enrollment.listTokens(username);
+  const r = await deps.tokens.listTokens(username);
   if (!r.ok) {
     if (r.reason === 'not-found') return { result: result('token', 'token.none', 'fail', none, lang) };
     return { result: result('token', 'token.unavailable', 'unknown', { ...none, state: null, reason: r.detail }, lang) };
