@@ -31,7 +31,7 @@ export async function accountCheck(deps: CheckDeps, input: CheckInput): Promise<
       return { result: result('account', 'account.unavailable', 'unknown', { username: found.username, status: null, reason: found.detail }, input.lang) };
     case 'found': {
       const a = found.account;
-      const data = { username: a.username, status: a.status, email: a.email, expiresAt: a.expiresAt ?? null };
+      const data = { username: a.username, status: a.status, email: a.email, expiresAt: a.expiresAt ?? null, lockedAt: a.lockedAt ?? null, inactiveReason: a.inactiveReason ?? null };
       return a.status === 'active'
         ? { result: result('account', 'account.found', 'pass', data, input.lang) }
         : { result: result('account', 'account.inactive', 'fail', data, input.lang) };

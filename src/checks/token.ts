@@ -36,6 +36,10 @@ export async function tokenCheck(deps: CheckDeps, input: CheckInput): Promise<Ch
     tokenId: token.id,
     activatedAt: token.activatedAt,
     failCount: token.failCount,
+    // Where the back-end knows them: wrong codes allowed, and the clock offset it learned at the last good code.
+    failLimit: token.failLimit ?? null,
+    lastUsedAt: token.lastUsedAt,
+    driftSeconds: token.driftSeconds ?? null,
   };
   switch (token.state) {
     case 'active':
@@ -52,6 +56,9 @@ export async function tokenCheck(deps: CheckDeps, input: CheckInput): Promise<Ch
         ? { result: result('token', 'token.pending-overdue', 'fail', { ...data, ...timing }, lang) }
         : { result: result('token', 'token.pending', 'warn', { ...data, ...timing }, lang) };
     }
+    case 'locked':
+      // Too many wrong codes: staff can reset the counter; the bot never does.
+      return { result: result('token', 'token.locked', 'fail', data, lang) };
     default:
       return { result: result('token', 'token.disabled', 'fail', data, lang) };
   }
