@@ -134,6 +134,8 @@ export class PrivacyIdeaTokens implements TokenRegistry {
     try {
       return await this.o.guard.run(undefined, async (signal): Promise<Upstream<VerifyAnswer>> => {
         const a = await this.o.api.call('POST', '/validate/check', { serial: token.id, pass: code, otponly: '1' }, signal);
+        // 1007: the token is locked (revoked) and cannot be checked (lib/decorators.py check_token_locked).
+        if (!a.ok && a.code === 1007) return { ok: false, reason: 'unsupported', detail: 'privacyIDEA: the token is locked (1007)' };
         if (!a.ok) return this.fault('POST /validate/check', a);
         if (a.value !== true) return { ok: true, value: { matched: false, offsetSteps: null, tokenId: token.id } };
         const q = new URLSearchParams({ serial: token.id });
