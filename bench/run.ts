@@ -34,6 +34,7 @@ import { SIGNING_SECRET, eventBody, sign } from '../test/helpers/slack.ts';
 import { createDiscordChannel } from '../src/channels/discord/discord-channel.ts';
 import { APP_ID, startDiscord } from '../test/peers/discord.ts';
 import { benchUsers, replicasBench, replicasLine } from './replicas.ts';
+import { backendsBench, backendsLines } from './backends.ts';
 
 const asJson = process.argv.includes('--json');
 const root = path.join(import.meta.dirname, '..');
@@ -483,6 +484,12 @@ async function discordBench() {
   return { interactions: 200, deferMedianMs: quantile(latencies, 0.5), deferP99Ms: quantile(latencies, 0.99), deferMaxMs: Math.max(...latencies) };
 }
 
+// `npm run bench -- --backends`: only the surge against each back-end (demo, slapd, privacyIDEA contract server).
+if (process.argv.includes('--backends')) {
+  process.stdout.write(`${backendsLines(await backendsBench()).join('\n')}\n`);
+  process.exit(0);
+}
+
 // `npm run bench -- --replicas`: only the figures for several replicas (PostgreSQL and Redis).
 if (process.argv.includes('--replicas')) {
   process.stdout.write(`${replicasLine(await replicasBench({ flows, understanding, words }))}\n`);
@@ -499,6 +506,7 @@ const proofFigures = await proofBench();
 const slackFigures = await slackBench();
 const discordFigures = await discordBench();
 const replicaFigures = await replicasBench({ flows, understanding, words });
+const backendFigures = await backendsBench();
 const figures = {
   engine: { ...engine, goalTurnsPerSecond: 20000, turnsRatioToGoal: round(engine.turnsPerSecond / 20000), goalSnapshotBytes: 2048, snapshotRatioToGoal: round(engine.snapshotBytes / 2048) },
   understanding: understandingFigures,
@@ -510,6 +518,7 @@ const figures = {
   slack: slackFigures,
   discord: discordFigures,
   replicas: replicaFigures,
+  backends: backendFigures,
 };
 if (asJson) {
   process.stdout.write(`${JSON.stringify(figures)}\n`);
@@ -528,6 +537,7 @@ if (asJson) {
     `slack ack, 200 concurrent signed events x5: helpdesk median ${slackFigures.helpdeskAckMedianMs} ms, p99 ${slackFigures.helpdeskAckP99Ms} ms; bare Bolt app median ${slackFigures.bareAckMedianMs} ms, p99 ${slackFigures.bareAckP99Ms} ms; ratio median ${slackFigures.medianRatio}x, p99 ${slackFigures.p99Ratio}x (goal <= 1.2)`,
     `discord: INTERACTION_CREATE -> deferral callback, 200 concurrent: median ${discordFigures.deferMedianMs} ms, p99 ${discordFigures.deferP99Ms} ms, max ${discordFigures.deferMaxMs} ms (Discord allows 3000)`,
     replicasLine(replicaFigures),
+    ...backendsLines(backendFigures),
     `browser clock measurement (8 round trips, NTP reference): max error ${webFigures.clockMeasurementMaxErrorMs} ms; ${webFigures.clockMeasurements.map((e) => `${e.injectedMs / 1000} s -> ${e.measuredMs} ms (±${e.boundMs})`).join(', ')}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -29,6 +29,8 @@ export interface LdapAccountsOptions {
   attributes: LdapAttributes;
   clock: Clock;
   log: Logger;
+  /** Read in the same search (the otp overlay's oathTOTPToken), so the token registry needs no search of its own for the person. */
+  extraAttributes?: string[];
 }
 
 const DAY_MS = 86_400_000;
@@ -43,7 +45,7 @@ export class LdapAccounts implements AccountDirectory {
 
   private get wanted(): string[] {
     const a = this.o.attributes;
-    return [a.username, a.email, a.expire, a.shell, a.locked];
+    return [a.username, a.email, a.expire, a.shell, a.locked, ...(this.o.extraAttributes ?? [])];
   }
 
   /** One search under the guard; the cache key names the account (so a hook can forget it). */
@@ -87,8 +89,13 @@ export class LdapAccounts implements AccountDirectory {
     return { ...base, status: 'active' };
   }
 
+  /** The person's entries by username: one cached search, shared with the otp overlay's token registry. */
+  entriesFor(username: string): Promise<Upstream<Entry[]>> {
+    return this.find(`account:${username}`, fillFilter(this.o.userFilter, 'username', username), 2);
+  }
+
   async getAccount(username: string): Promise<Upstream<Account>> {
-    const r = await this.find(`account:${username}`, fillFilter(this.o.userFilter, 'username', username), 2);
+    const r = await this.entriesFor(username);
     if (!r.ok) return r;
     const accounts = r.value.map((e) => this.toAccount(e)).filter((x): x is Account => x !== undefined);
     const [one] = accounts;

@@ -94,7 +94,7 @@ export async function createBackends(config: Config, ctx: BackendContext): Promi
         bindPassword: config.LDAP_BIND_PASSWORD,
         startTls: config.LDAP_STARTTLS,
         caFile: config.LDAP_CA_FILE,
-        // Up to three searches for a token, within the check's budget.
+        // Two searches for a token, one after the other, within the check's budget.
         timeoutMs: Math.max(100, Math.min(config.ENROLLMENT_TIMEOUT_MS, Math.floor((config.CHECK_TIMEOUT_MS - 100) / 3))),
       });
       const c = ldap;
@@ -102,34 +102,35 @@ export async function createBackends(config: Config, ctx: BackendContext): Promi
       return c;
     };
 
-    const accounts: AccountDirectory =
-      config.ACCOUNTS_BACKEND === 'ldap'
-        ? new LdapAccounts({
-            connection: ldapConnection(),
-            guard: await guard('ldap', config.CHECK_TIMEOUT_MS),
-            baseDn: config.LDAP_BASE_DN ?? '',
-            userFilter: config.LDAP_USER_FILTER,
-            emailFilter: config.LDAP_EMAIL_FILTER,
-            nologinShells: config.LDAP_NOLOGIN_SHELLS,
-            attributes: {
-              username: config.LDAP_USERNAME_ATTRIBUTE,
-              email: config.LDAP_EMAIL_ATTRIBUTE,
-              expire: config.LDAP_EXPIRE_ATTRIBUTE,
-              shell: config.LDAP_SHELL_ATTRIBUTE,
-              locked: config.LDAP_LOCKED_ATTRIBUTE,
-            },
-            clock: ctx.clock,
-            log: ctx.log,
-          })
-        : (enrollment as HttpEnrollment);
+    // The LDAP people search, also the otp overlay's way to a person's token entry.
+    const people = async () =>
+      new LdapAccounts({
+        connection: ldapConnection(),
+        guard: await guard('ldap', config.CHECK_TIMEOUT_MS),
+        baseDn: config.LDAP_BASE_DN ?? '',
+        userFilter: config.LDAP_USER_FILTER,
+        emailFilter: config.LDAP_EMAIL_FILTER,
+        nologinShells: config.LDAP_NOLOGIN_SHELLS,
+        attributes: {
+          username: config.LDAP_USERNAME_ATTRIBUTE,
+          email: config.LDAP_EMAIL_ATTRIBUTE,
+          expire: config.LDAP_EXPIRE_ATTRIBUTE,
+          shell: config.LDAP_SHELL_ATTRIBUTE,
+          locked: config.LDAP_LOCKED_ATTRIBUTE,
+        },
+        clock: ctx.clock,
+        log: ctx.log,
+        ...(config.TOKENS_BACKEND === 'ldap-otp' ? { extraAttributes: ['oathTOTPToken'] } : {}),
+      });
+    const ldapPeople = config.ACCOUNTS_BACKEND === 'ldap' || config.TOKENS_BACKEND === 'ldap-otp' ? await people() : undefined;
+    const accounts: AccountDirectory = config.ACCOUNTS_BACKEND === 'ldap' && ldapPeople ? ldapPeople : (enrollment as HttpEnrollment);
 
     let tokens: TokenRegistry;
     if (config.TOKENS_BACKEND === 'ldap-otp') {
       tokens = new LdapOtpTokens({
         connection: ldap ?? ldapConnection(),
         guard: await guard('ldap', config.CHECK_TIMEOUT_MS),
-        baseDn: config.LDAP_BASE_DN ?? '',
-        userFilter: config.LDAP_USER_FILTER,
+        people: ldapPeople as LdapAccounts,
         log: ctx.log,
       });
     } else if (config.TOKENS_BACKEND === 'privacyidea') {

@@ -216,5 +216,5 @@ describe('diagnose with TOKENS_BACKEND=privacyidea (the real command)', () => {
     const text = await runCli(['diagnose', '--user', 'alice'], env);
     expect(text.stdout).toContain('learned a clock offset of -47 s');
     expect(text.stdout + text.stderr).not.toContain(ADMIN.password);
-  });
+  }, 180_000);
 });

@@ -2,7 +2,7 @@
 // the core/cosine/inetorgperson/nis schemas, the ppolicy and otp overlays (their schemas are built
 // into the modules in 2.5), seeded with ldapadd. ACLs as the README asks of a real directory: the
 // bot's service account reads people, never userPassword or oathSecret.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -32,7 +32,7 @@ export interface SlapdPeer {
   /** Stops slapd (the database stays), and starts it again on the same ports. */
   stop(): Promise<void>;
   start(): Promise<void>;
-  ldapsearch(args: string[]): string;
+  ldapsearch(args: string[]): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -126,7 +126,11 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
-export async function startSlapd(options: { tls?: boolean } = {}): Promise<SlapdPeer> {
+/**
+ * `tls`: LDAPS on a port of its own and StartTLS, with a throwaway CA. `extraLdif`: more entries
+ * (the bench's users). `logSearches`: slapd logs each operation (loglevel stats), for counting them.
+ */
+export async function startSlapd(options: { tls?: boolean; extraLdif?: string; logSearches?: boolean } = {}): Promise<SlapdPeer> {
   const dir = tempDir('slapd');
   mkdirSync(path.join(dir, 'db'));
   const port = await freePort();
@@ -160,15 +164,23 @@ export async function startSlapd(options: { tls?: boolean } = {}): Promise<Slapd
     ].join('\n'),
   );
   const urls = [`ldap://127.0.0.1:${port}/`, ...(tlsPort ? [`ldaps://127.0.0.1:${tlsPort}/`] : [])].join(' ');
-  let daemon = await spawnSlapd(conf, urls, port);
+  const level = options.logSearches ? '256' : '0';
+  let daemon = await spawnSlapd(conf, urls, port, level);
   const url = `ldap://127.0.0.1:${port}`;
-  const ldap = (cmd: string, args: string[], input?: string) => {
-    const r = spawnSync(cmd, ['-x', '-H', url, ...args], { input, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-    return r.stdout;
-  };
-  ldap('ldapadd', ['-D', ADMIN_DN, '-w', ADMIN_PASSWORD], seedLdif());
-  ldap('ldapmodify', ['-D', ADMIN_DN, '-w', ADMIN_PASSWORD, '-e', 'relax'], [`dn: uid=lars,${BASE_DN}`, 'changetype: modify', 'add: pwdAccountLockedTime', `pwdAccountLockedTime: ${LOCKED_AT}`, ''].join('\n'));
+  // Asynchronous: slapd's log goes through a pipe this process must keep reading meanwhile.
+  const ldap = (cmd: string, args: string[], input?: string) =>
+    new Promise<string>((resolve, reject) => {
+      const child = spawn(cmd, ['-x', '-H', url, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (err += d));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} failed (${code}): ${err}`))));
+      child.stdin.end(input ?? '');
+    });
+  await ldap('ldapadd', ['-D', ADMIN_DN, '-w', ADMIN_PASSWORD], seedLdif() + (options.extraLdif ? `\n${options.extraLdif}` : ''));
+  await ldap('ldapmodify', ['-D', ADMIN_DN, '-w', ADMIN_PASSWORD, '-e', 'relax'], [`dn: uid=lars,${BASE_DN}`, 'changetype: modify', 'add: pwdAccountLockedTime', `pwdAccountLockedTime: ${LOCKED_AT}`, ''].join('\n'));
   return {
     url,
     ...(tlsPort ? { ldapsUrl: `ldaps://127.0.0.1:${tlsPort}` } : {}),
@@ -179,19 +191,19 @@ export async function startSlapd(options: { tls?: boolean } = {}): Promise<Slapd
     },
     stop: () => daemon.stop(),
     async start() {
-      daemon = await spawnSlapd(conf, urls, port);
+      daemon = await spawnSlapd(conf, urls, port, level);
     },
     ldapsearch: (args) => ldap('ldapsearch', args),
     close: () => daemon.stop(),
   };
 }
 
-async function spawnSlapd(conf: string, urls: string, port: number): Promise<Daemon> {
-  // slapd -d 0 stays in the foreground and says little; it is ready when the port answers.
+async function spawnSlapd(conf: string, urls: string, port: number, level: string): Promise<Daemon> {
+  // slapd -d stays in the foreground; it is ready when the port answers.
   let ready = false;
   const poll = setInterval(() => void listening(port).then((ok) => (ready ||= ok)), 50);
   try {
-    return await startDaemon(SLAPD, ['-d', '0', '-f', conf, '-h', urls], () => ready, 15_000);
+    return await startDaemon(SLAPD, ['-d', level, '-f', conf, '-h', urls], () => ready, 15_000);
   } finally {
     clearInterval(poll);
   }
