@@ -23,7 +23,7 @@ const CLI_MS = 180_000;
 let slapd: SlapdPeer;
 beforeAll(async () => {
   slapd = await startSlapd({ tls: true });
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await slapd?.close();
 });
@@ -199,5 +199,5 @@ describe('the directory', () => {
       if (slapd.daemon.child.exitCode !== null) await slapd.start();
       await a.close();
     }
-  }, 60_000);
+  }, 180_000);
 });

@@ -203,7 +203,7 @@ async function spawnSlapd(conf: string, urls: string, port: number, level: strin
   let ready = false;
   const poll = setInterval(() => void listening(port).then((ok) => (ready ||= ok)), 50);
   try {
-    return await startDaemon(SLAPD, ['-d', level, '-f', conf, '-h', urls], () => ready, 15_000);
+    return await startDaemon(SLAPD, ['-d', level, '-f', conf, '-h', urls], () => ready, 60_000);
   } finally {
     clearInterval(poll);
   }
