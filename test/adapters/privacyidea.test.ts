@@ -42,15 +42,16 @@ function seed(now = Date.now()) {
   pi.hang = false;
 }
 
-function registry(options: { apiKey?: string; password?: string; verify?: 'off' | 'otponly'; now?: () => number; cacheTtlMs?: number } = {}) {
+// Limits wide enough for a machine under heavy load; the hanging-server case sets its own.
+function registry(options: { apiKey?: string; password?: string; verify?: 'off' | 'otponly'; now?: () => number; cacheTtlMs?: number; timeoutMs?: number } = {}) {
   const log = recordingLogger();
   const api = new PrivacyIdeaHttp({
     baseUrl: pi.url,
     ...(options.apiKey ? { apiKey: options.apiKey } : { user: ADMIN.username, password: options.password ?? ADMIN.password }),
-    timeoutMs: 1000,
+    timeoutMs: options.timeoutMs ?? 10_000,
     ...(options.now ? { now: options.now } : {}),
   });
-  const guard = new UpstreamGuard({ maxConcurrent: 4, minTimeMs: 0, timeoutMs: 3000, cacheTtlMs: options.cacheTtlMs ?? 0, clock: systemClock });
+  const guard = new UpstreamGuard({ maxConcurrent: 4, minTimeMs: 0, timeoutMs: 30_000, cacheTtlMs: options.cacheTtlMs ?? 0, clock: systemClock });
   const tokens = new PrivacyIdeaTokens({ api, guard, realm: 'people', verify: options.verify ?? 'off', log });
   return { tokens, log, guard, close: async () => (await guard.stop(), api.close()) };
 }
@@ -95,7 +96,7 @@ describe('privacyIDEA token states', () => {
       findAccountsByEmail: async () => ({ ok: true, value: [] }),
     };
     const deps = makeDeps({ accounts, tokens: r.tokens, clock: new FakeClock(Date.now()) });
-    const runner = createCheckRunner(deps, 3000);
+    const runner = createCheckRunner(deps, 30_000);
     const words = { centre: 'UPPMAX', enrollment_url: 'https://e/', identity_service: 'SUPR', support_url: 'https://s/', support_email: 's@e', time_check_url: 'https://t/', public_url: 'http://x' };
     const lola = await diagnose(runner, words, { user: 'lola' }, Date.now());
     const en = formatStaffReport(lola, 'en', words);
@@ -149,7 +150,7 @@ describe('privacyIDEA authorization', () => {
     expect(JSON.stringify([answer, r.log.lines])).not.toContain(wrong);
     await r.close();
     pi.hang = true;
-    const h = registry();
+    const h = registry({ timeoutMs: 1000 });
     expect(await h.tokens.listTokens('alice')).toMatchObject({ ok: false, reason: 'unavailable' });
     await h.close();
   });
