@@ -37,6 +37,7 @@ import { createDiscordChannel } from '../src/channels/discord/discord-channel.ts
 import { APP_ID, startDiscord } from '../test/peers/discord.ts';
 import { benchUsers, replicasBench, replicasLine } from './replicas.ts';
 import { purgeBench, purgeLine } from './purge.ts';
+import { backendsBench, backendsLines } from './backends.ts';
 
 const asJson = process.argv.includes('--json');
 const root = path.join(import.meta.dirname, '..');
@@ -487,6 +488,12 @@ async function discordBench() {
   return { interactions: 200, deferMedianMs: quantile(latencies, 0.5), deferP99Ms: quantile(latencies, 0.99), deferMaxMs: Math.max(...latencies) };
 }
 
+// `npm run bench -- --backends`: only the surge against each back-end (demo, slapd, privacyIDEA contract server).
+if (process.argv.includes('--backends')) {
+  process.stdout.write(`${backendsLines(await backendsBench()).join('\n')}\n`);
+  process.exit(0);
+}
+
 // `npm run bench -- --replicas`: only the figures for several replicas (PostgreSQL and Redis).
 if (process.argv.includes('--replicas')) {
   process.stdout.write(`${replicasLine(await replicasBench({ flows, understanding, words }))}\n`);
@@ -504,6 +511,7 @@ const slackFigures = await slackBench();
 const discordFigures = await discordBench();
 const replicaFigures = await replicasBench({ flows, understanding, words });
 const purgeFigures = await purgeBench();
+const backendFigures = await backendsBench();
 const figures = {
   engine: { ...engine, goalTurnsPerSecond: 20000, turnsRatioToGoal: round(engine.turnsPerSecond / 20000), goalSnapshotBytes: 2048, snapshotRatioToGoal: round(engine.snapshotBytes / 2048) },
   understanding: understandingFigures,
@@ -516,6 +524,7 @@ const figures = {
   discord: discordFigures,
   replicas: replicaFigures,
   purge: purgeFigures,
+  backends: backendFigures,
 };
 if (asJson) {
   process.stdout.write(`${JSON.stringify(figures)}\n`);
@@ -535,6 +544,7 @@ if (asJson) {
     `discord: INTERACTION_CREATE -> deferral callback, 200 concurrent: median ${discordFigures.deferMedianMs} ms, p99 ${discordFigures.deferP99Ms} ms, max ${discordFigures.deferMaxMs} ms (Discord allows 3000)`,
     replicasLine(replicaFigures),
     purgeLine(purgeFigures),
+    ...backendsLines(backendFigures),
     `browser clock measurement (8 round trips, NTP reference): max error ${webFigures.clockMeasurementMaxErrorMs} ms; ${webFigures.clockMeasurements.map((e) => `${e.injectedMs / 1000} s -> ${e.measuredMs} ms (±${e.boundMs})`).join(', ')}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -5,6 +5,7 @@
 // A fresh machine lacks them: as root with apt-get, this installs and starts them, saying what;
 // otherwise it stops at once with one line naming what is missing and the command that installs it.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 
 const PEERS = [
@@ -14,6 +15,9 @@ const PEERS = [
   { command: 'chromium', packages: ['chromium', 'fonts-dejavu-core'] },
   // promtool checks deploy/prometheus-alerts.yml and the dashboard's queries (19 MB download).
   { command: 'promtool', packages: ['prometheus'] },
+  // OpenLDAP (the LDAP back-ends' tests start their own slapd; an ordinary user's PATH lacks /usr/sbin).
+  { command: 'slapd', packages: ['slapd'], path: '/usr/sbin/slapd' },
+  { command: 'ldapadd', packages: ['ldap-utils'] },
 ];
 
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
@@ -21,7 +25,8 @@ const root = process.getuid?.() === 0;
 const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 
 await services();
-const missing = PEERS.filter((p) => !has(p.command));
+const present = (p) => has(p.command) || (p.path !== undefined && existsSync(p.path));
+const missing = PEERS.filter((p) => !present(p));
 if (missing.length === 0) process.exit(0);
 
 const packages = missing.flatMap((p) => p.packages);
@@ -38,7 +43,7 @@ try {
   process.stderr.write(`npm test: could not install ${packages.join(' ')}; try: apt-get update && ${install}\n`);
   process.exit(1);
 }
-const still = missing.filter((p) => !has(p.command));
+const still = missing.filter((p) => !present(p));
 if (still.length) {
   process.stderr.write(`npm test: still missing after the install: ${still.map((p) => p.command).join(', ')}\n`);
   process.exit(1);

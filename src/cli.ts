@@ -301,7 +301,8 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
     ...(metrics ? [`Metrics: ${metrics.url}/metrics${cfg.METRICS_TOKEN ? ' (bearer token)' : ''}`] : []),
     ...(slack ? [`Slack: ${slack.mode === 'http' ? `Events API at ${cfg.PUBLIC_URL}/slack/events` : 'Socket Mode'} (connecting; state in /healthz)`] : []),
     ...(discordModule ? ['Discord: the leader replica connects to the gateway (state in /healthz)'] : []),
-    app.demo ? `Demo enrollment backend on ${app.demo.url}; demo users: alice, bob, carol, dave, erin, frank (see README)` : `Enrollment API: ${cfg.ENROLLMENT_API_URL}`,
+    ...(app.demo ? [`Demo enrollment backend on ${app.demo.url}; demo users: alice, bob, carol, dave, erin, frank (see README)`] : cfg.ENROLLMENT_API_URL ? [`Enrollment API: ${cfg.ENROLLMENT_API_URL}`] : []),
+    `Accounts from ${cfg.ACCOUNTS_BACKEND === 'ldap' ? `LDAP (${cfg.LDAP_URL})` : 'the Enrollment API'}; tokens from ${cfg.TOKENS_BACKEND === 'privacyidea' ? `privacyIDEA (${cfg.PRIVACYIDEA_URL})` : cfg.TOKENS_BACKEND === 'ldap-otp' ? `OpenLDAP's otp overlay (${cfg.LDAP_URL})` : 'the Enrollment API'}`,
   ];
   io.err(`${banner.join('\n')}\n`);
   let stopping = false;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseCidr, type Cidr } from './checks/ip.ts';
 import { parseHostPort, type DnsServer } from './adapters/dns.ts';
 import { HelpdeskError } from './errors.ts';
+import { BackendsEnv, SECRET_KEYS, backendsProblems } from './config-backends.ts';
 
 const int = (min: number, max: number, def: number) =>
   z.coerce
@@ -181,6 +182,8 @@ const Env = z.object({
   RETENTION_MAIL_FILES: duration('24h', '1h'),
   PRIVACY_URL: url('PRIVACY_URL').optional(),
   LOG_PERSONAL_DATA: z.enum(['true', 'false'], { error: 'true or false' }).default('false').transform((v) => v === 'true'),
+  // Where accounts and tokens come from, and each back-end's settings (config-backends.ts).
+  ...BackendsEnv,
 });
 
 type Env = z.infer<typeof Env>;
@@ -195,7 +198,7 @@ export const SECRET_KEY = /(SECRET|TOKEN|PASSWORD|PASS|KEY)$/;
  * credentials (a URL with user:password@, which a wrong one often still has).
  */
 function shownValue(key: string, value: string | undefined): string | undefined {
-  if (value === undefined || SECRET_KEY.test(key)) return undefined;
+  if (value === undefined || SECRET_KEY.test(key) || SECRET_KEYS.has(key)) return undefined;
   if (value.includes('@') && (/_URL$/.test(key) || /:\/\//.test(value))) return undefined;
   return value;
 }
@@ -226,6 +229,7 @@ export function parseConfig(env: Record<string, string | undefined>): { ok: true
   if (c.CLOCK_SKEWED_SECONDS < c.CLOCK_DRIFTING_SECONDS) errors.push('CLOCK_SKEWED_SECONDS: expected at least CLOCK_DRIFTING_SECONDS');
   if (c.TOKEN_OVERDUE_MINUTES < c.TOKEN_PENDING_MINUTES) errors.push('TOKEN_OVERDUE_MINUTES: expected at least TOKEN_PENDING_MINUTES');
   if (c.REDIS_URL && !c.DATABASE_URL) errors.push('DATABASE_URL: expected with REDIS_URL (Redis shares limits between replicas; the conversations need PostgreSQL)');
+  errors.push(...backendsProblems(c));
   if (errors.length) return { ok: false, errors };
   return {
     ok: true,

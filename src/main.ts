@@ -14,7 +14,7 @@ import { replicaName, type Config } from './config.ts';
 import { createLogger } from './adapters/logger.ts';
 import { DemoEnrollmentBackend } from './adapters/demo-enrollment.ts';
 import { Dns2Resolver, parseHostPort, type DnsServer } from './adapters/dns.ts';
-import { HttpEnrollment } from './adapters/enrollment-http.ts';
+import { createBackends, type Backends } from './app/backend.ts';
 import { UpstreamGuard } from './adapters/limits.ts';
 import { FlexibleRateLimits } from './adapters/rate-limits.ts';
 import { SoleLeader, type Leadership } from './adapters/leader.ts';
@@ -77,7 +77,10 @@ export interface Helpdesk {
   handover: TicketSink;
   reference: NtpReference;
   demo?: DemoEnrollmentBackend;
+  /** The guard of the Enrollment API (or, without it, of the first back-end in use): tests forget its answers. */
   enrollmentGuard: UpstreamGuard;
+  /** Where accounts and tokens come from, and the guard in front of each upstream. */
+  backends: Backends;
   log: Logger;
   metrics: PrometheusMetrics;
   links: LinkStore;
@@ -166,39 +169,11 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       log,
       (limiter) => metrics.count('helpdesk_limiter_fallback_total', { limiter }),
     );
-    let demo: DemoEnrollmentBackend | undefined;
-    let baseUrl = config.ENROLLMENT_API_URL;
-    let token = config.ENROLLMENT_API_TOKEN;
-    if (!baseUrl) {
-      demo = new DemoEnrollmentBackend({ clock, activationMinutes: config.DEMO_ACTIVATION_MINUTES, centre: config.CENTRE_NAME });
-      baseUrl = await demo.start();
-      token = demo.token;
-      const d = demo;
-      cleanups.push(() => d.stop());
-    }
-    const retries = config.ENROLLMENT_RETRIES;
-    const enrollmentGuard = new UpstreamGuard({
-      maxConcurrent: config.ENROLLMENT_MAX_CONCURRENT,
-      minTimeMs: config.ENROLLMENT_MIN_TIME_MS,
-      // Never longer than a check may take; the client keeps its retries within the same budget.
-      timeoutMs: Math.min(config.CHECK_TIMEOUT_MS, config.ENROLLMENT_TIMEOUT_MS * (retries + 1) + 200 * 2 ** retries),
-      cacheTtlMs: config.ENROLLMENT_CACHE_SECONDS * 1000,
-      clock,
-      ...(redis ? { shared: { redis, prefix: config.REDIS_PREFIX, name: 'enrollment', log, onFallback: () => metrics.count('helpdesk_limiter_fallback_total', { limiter: 'enrollment-calls' }) } } : {}),
-    });
-    cleanups.push(() => enrollmentGuard.stop());
-    await enrollmentGuard.ready();
-    const enrollment = new HttpEnrollment({
-      baseUrl,
-      token: token ?? '',
-      guard: enrollmentGuard,
-      attemptTimeoutMs: config.ENROLLMENT_TIMEOUT_MS,
-      budgetMs: config.CHECK_TIMEOUT_MS - 100,
-      retries,
-      backoffMs: 100,
-      log,
-      observe: (route, ms, outcome) => metrics.observe('helpdesk_upstream_request_duration_seconds', { upstream: 'enrollment', route, outcome }, ms / 1000),
-    });
+    // Accounts and tokens: the Enrollment API (or the demo), LDAP, privacyIDEA (src/app/backend.ts).
+    const backends = await createBackends(config, { clock, log, metrics, redis });
+    cleanups.push(() => backends.close());
+    const demo = backends.demo;
+    const enrollmentGuard = backends.guards.get('enrollment') ?? [...backends.guards.values()][0]!;
 
     const dnsGuard = new UpstreamGuard({ maxConcurrent: 64, minTimeMs: 0, timeoutMs: config.DNS_TIMEOUT_MS * 3, cacheTtlMs: 30_000, clock });
     cleanups.push(() => dnsGuard.stop());
@@ -234,7 +209,8 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       codeChecksPerMinute: config.CODE_CHECKS_PER_MINUTE,
     };
     const deps: CheckDeps = {
-      enrollment,
+      accounts: backends.accounts,
+      tokens: backends.tokens,
       reference,
       dns,
       clock,
@@ -333,11 +309,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       intervalMs: config.WATCH_INTERVAL_SECONDS * 1000,
       overdueMinutes: config.TOKEN_OVERDUE_MINUTES,
       ...(pgDb ? { elsewhere: (user: string) => pgDb.publish('watch-wake', user) } : {}),
-      forget: (user) => {
-        // Exactly this account's entries (bob's, not bobby's).
-        const path = `/v1/accounts/${encodeURIComponent(user)}`;
-        return enrollmentGuard.forget((key) => key.endsWith(path) || key.includes(`${path}/`));
-      },
+      forget: (user) => backends.forget(user),
       async notify(w, event) {
         // A turn in the person's own conversation (so it is in the transcript), delivered in its channel.
         const r = await runner.turn(w.conversationId, event, { channel: w.channel, lang: w.lang, notice: true });
@@ -405,6 +377,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       reference,
       ...(demo ? { demo } : {}),
       enrollmentGuard,
+      backends,
       log,
       metrics,
       links,

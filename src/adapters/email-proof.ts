@@ -14,7 +14,7 @@ import type { AttemptLimiter, RateLimits } from '../ports/limits.ts';
 import { formatProofCode, type SqlProofCodes } from './proof-codes.ts';
 
 export interface EmailProofOptions {
-  deps: Pick<CheckDeps, 'enrollment'>;
+  deps: Pick<CheckDeps, 'accounts'>;
   codes: SqlProofCodes;
   limits: RateLimits;
   mailer: Mailer;
@@ -99,7 +99,7 @@ export class EmailProof implements IdentityProof {
 
   /** Looks the name up and binds the code; the mail to send, if any. */
   private async prepare(req: ProofRequest, code: string, at: number): Promise<(() => Promise<void>) | undefined> {
-    const found = await lookupAccount(this.o.deps as CheckDeps, req.who);
+    const found = await lookupAccount(this.o.deps, req.who);
     // What happens from here on is only in the log (at debug): no metric, no answer tells the asker.
     if (found.kind !== 'found' || !found.account.email) {
       this.o.log.debug('identity proof: no mail', { conversation: req.conversationId, why: found.kind });

@@ -1,5 +1,5 @@
 // Does the person have an account, and is it usable? A username or an e-mail address will do.
-import type { Account } from '../ports/enrollment.ts';
+import type { Account } from '../ports/account-directory.ts';
 import type { CheckDeps, CheckInput, CheckOutput } from './context.ts';
 import { result } from './context.ts';
 
@@ -8,14 +8,14 @@ export type AccountLookup =
   | { kind: 'missing'; username: string }
   | { kind: 'unavailable'; username: string; detail: string };
 
-export async function lookupAccount(deps: CheckDeps, who: string): Promise<AccountLookup> {
+export async function lookupAccount(deps: Pick<CheckDeps, 'accounts'>, who: string): Promise<AccountLookup> {
   if (who.includes('@')) {
-    const r = await deps.enrollment.findAccountsByEmail(who);
+    const r = await deps.accounts.findAccountsByEmail(who);
     if (!r.ok) return r.reason === 'not-found' ? { kind: 'missing', username: who } : { kind: 'unavailable', username: who, detail: r.detail };
     const preferred = r.value.find((a) => a.status === 'active') ?? r.value[0];
     return preferred ? { kind: 'found', account: preferred } : { kind: 'missing', username: who };
   }
-  const r = await deps.enrollment.getAccount(who);
+  const r = await deps.accounts.getAccount(who);
   if (r.ok) return { kind: 'found', account: r.value };
   return r.reason === 'not-found' ? { kind: 'missing', username: who } : { kind: 'unavailable', username: who, detail: r.detail };
 }
@@ -31,7 +31,7 @@ export async function accountCheck(deps: CheckDeps, input: CheckInput): Promise<
       return { result: result('account', 'account.unavailable', 'unknown', { username: found.username, status: null, reason: found.detail }, input.lang) };
     case 'found': {
       const a = found.account;
-      const data = { username: a.username, status: a.status, email: a.email, expiresAt: a.expiresAt ?? null };
+      const data = { username: a.username, status: a.status, email: a.email, expiresAt: a.expiresAt ?? null, lockedAt: a.lockedAt ?? null, inactiveReason: a.inactiveReason ?? null };
       return a.status === 'active'
         ? { result: result('account', 'account.found', 'pass', data, input.lang) }
         : { result: result('account', 'account.inactive', 'fail', data, input.lang) };

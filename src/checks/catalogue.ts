@@ -6,7 +6,7 @@ export type CheckId = (typeof CHECK_IDS)[number];
 
 export const CHECK_CODES = {
   account: ['account.found', 'account.missing', 'account.inactive', 'account.unavailable'],
-  token: ['token.active', 'token.pending', 'token.pending-overdue', 'token.none', 'token.disabled', 'token.unavailable'],
+  token: ['token.active', 'token.pending', 'token.pending-overdue', 'token.none', 'token.disabled', 'token.locked', 'token.unavailable'],
   clock: ['clock.ok', 'clock.drifting', 'clock.skewed', 'clock.unmeasured'],
   code: ['code.valid', 'code.stale', 'code.ahead', 'code.invalid', 'code.unverifiable'],
   network: [
@@ -31,6 +31,21 @@ export const CHECK_DATA_FIELDS = {
 } as const satisfies Record<CheckId, readonly string[]>;
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'unknown';
+
+/**
+ * Finer cases of one outcome that people are told differently (same code, so flows and reports do
+ * not change): an account locked by the password policy, one whose login shell says no, one expired.
+ */
+export const CHECK_VARIANTS = ['account.inactive-locked', 'account.inactive-nologin', 'account.inactive-expired'] as const;
+export type CheckVariant = (typeof CHECK_VARIANTS)[number];
+
+export function variantOf(check: { code: string; data: Record<string, unknown> }): CheckVariant | undefined {
+  if (check.code !== 'account.inactive') return undefined;
+  if (check.data.status === 'locked') return 'account.inactive-locked';
+  if (check.data.inactiveReason === 'nologin-shell') return 'account.inactive-nologin';
+  if (check.data.status === 'expired') return 'account.inactive-expired';
+  return undefined;
+}
 
 export interface CheckResult {
   id: CheckId;

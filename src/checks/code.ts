@@ -19,12 +19,12 @@ export async function codeCheck(deps: CheckDeps, input: CheckInput): Promise<Che
     username = a.account.username;
   }
   if (!(await deps.codeAttempts.allow(username))) return unverifiable('rate-limited');
-  const r = await deps.enrollment.verifyCode(username, input.code, deps.settings.codeSearchSteps);
-  if (!r.ok) return unverifiable(r.reason === 'unavailable' ? r.detail : 'the enrollment API cannot verify codes');
+  const r = await deps.tokens.verifyCode(username, input.code, deps.settings.codeSearchSteps);
+  if (!r.ok) return unverifiable(r.reason === 'unsupported' ? 'the token back-end cannot check codes without using them up' : r.detail);
   const { matched, offsetSteps } = r.value;
   const off = matched ? offsetSteps : null;
   const reused = input.reusedAfterSeconds !== undefined;
-  const data = { offsetSteps: off, reused, ...(reused ? { reusedAfterSeconds: input.reusedAfterSeconds } : {}) };
+  const data = { offsetSteps: off, reused, ...(reused ? { reusedAfterSeconds: input.reusedAfterSeconds } : {}), ...(r.value.consumed ? { consumed: true } : {}) };
   const valid = off !== null && Math.abs(off) <= deps.settings.codeValidSteps;
 
   let out: CheckOutput;

@@ -2,7 +2,8 @@
 import type { Lang } from '../i18n/index.ts';
 import type { DnsPort } from '../ports/dns.ts';
 import type { AttemptLimiter } from '../ports/limits.ts';
-import type { EnrollmentPort } from '../ports/enrollment.ts';
+import type { AccountDirectory } from '../ports/account-directory.ts';
+import type { TokenRegistry } from '../ports/token-registry.ts';
 import type { Clock, ReferenceTime } from '../ports/time.ts';
 import { catalogues } from '../i18n/index.ts';
 import type { CheckCode, CheckId, CheckResult, CheckStatus } from './catalogue.ts';
@@ -50,7 +51,10 @@ export const DEFAULT_CHECK_SETTINGS: CheckSettings = {
 
 
 export interface CheckDeps {
-  enrollment: EnrollmentPort;
+  /** Accounts: the Enrollment API, LDAP or the demo (ACCOUNTS_BACKEND). */
+  accounts: AccountDirectory;
+  /** Tokens: the Enrollment API, privacyIDEA, OpenLDAP's otp overlay or the demo (TOKENS_BACKEND). */
+  tokens: TokenRegistry;
   reference: ReferenceTime;
   dns: DnsPort;
   clock: Clock;

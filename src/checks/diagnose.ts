@@ -1,7 +1,7 @@
 // One diagnostic report: the checks that apply, run concurrently, plus advice for what failed.
 import { catalogues, render, type Lang } from '../i18n/index.ts';
 import type { CentreWords } from '../engine/words.ts';
-import type { CheckId, CheckResult } from './catalogue.ts';
+import { variantOf, type CheckId, type CheckResult } from './catalogue.ts';
 import type { CheckInput } from './context.ts';
 import type { CheckRunner } from './index.ts';
 import { shownChecks } from './staff-report.ts';
@@ -30,7 +30,10 @@ export function adviceFor(checks: CheckResult[], lang: Lang, words: CentreWords)
   const seen = new Set<string>();
   return checks
     .filter((c) => !(missing && c.id === 'token'))
-    .map((c) => ({ code: c.code, template: catalogues[lang].advice[c.code] }))
+    .map((c) => {
+      const variant = variantOf(c);
+      return { code: c.code, template: (variant && catalogues[lang].advice[variant]) || catalogues[lang].advice[c.code] };
+    })
     .filter((a): a is { code: CheckResult['code']; template: string } => a.template !== undefined)
     .map((a) => ({ code: a.code, text: render(a.template, { ...words }) }))
     .filter((a) => !seen.has(a.text) && Boolean(seen.add(a.text)));

@@ -4,7 +4,7 @@
 // wording (`formatReport`) stays for replies staff paste to the person.
 import { catalogues, render, type Lang } from '../i18n/index.ts';
 import { formatMinutes } from '../i18n/catalogue.ts';
-import type { CheckResult } from './catalogue.ts';
+import { variantOf, type CheckResult } from './catalogue.ts';
 import type { DiagnosticReport } from './diagnose.ts';
 
 const MARK = { pass: '✔', warn: '!', fail: '✘', unknown: '?' } as const;
@@ -51,10 +51,19 @@ export function staffLines(report: DiagnosticReport, lang: Lang): StaffLine[] {
       ptr: Array.isArray(d.ptr) && d.ptr.length ? d.ptr.join(', ') : t.none,
       confirmed: d.confirmedName ?? t.none,
       reason: d.reason ?? '',
+      lockedAt: when(d.lockedAt) ?? t.unknown,
+      lastUsed: when(d.lastUsedAt) ?? t.never,
+      failLimit: d.failLimit ?? t.unknown,
+      drift: typeof d.driftSeconds === 'number' ? `${d.driftSeconds > 0 ? '+' : ''}${d.driftSeconds} s` : t.unknown,
     };
-    let key = check.code as keyof typeof t;
+    let key = (variantOf(check) ?? check.code) as keyof typeof t;
     if (check.code === 'clock.unmeasured') key = vars.hostOffset ? 'clock.unmeasured-ntp' : 'clock.unmeasured';
-    return { check, text: render(t[key] ?? check.summary, vars) };
+    // What the back-end learned, where it knows it: the drift at the last good code; a code used up.
+    const more = [
+      ...(check.id === 'token' && typeof d.driftSeconds === 'number' && d.driftSeconds !== 0 ? [t['token.drift']] : []),
+      ...(check.id === 'code' && d.consumed === true ? [t['code.consumed']] : []),
+    ];
+    return { check, text: [t[key] ?? check.summary, ...more].map((s) => render(s, vars)).join(' ') };
   });
 }
 
@@ -64,7 +73,8 @@ export function staffActions(report: DiagnosticReport, lang: Lang, words: Record
   const seen = new Set<string>();
   const out: string[] = [];
   for (const { check } of staffLines(report, lang)) {
-    const template = t[check.code];
+    const variant = variantOf(check);
+    const template = (variant && t[variant]) || t[check.code];
     if (!template) continue;
     const text = render(template, { ...words, ...check.data, who: subjectName(report) });
     if (!seen.has(text)) {

@@ -1,5 +1,5 @@
 // What state is the person's token in? The newest token that is not revoked decides.
-import type { Token } from '../ports/enrollment.ts';
+import type { Token } from '../ports/token-registry.ts';
 import { lookupAccount } from './account.ts';
 import type { CheckDeps, CheckInput, CheckOutput } from './context.ts';
 import { result } from './context.ts';
@@ -21,7 +21,7 @@ export async function tokenCheck(deps: CheckDeps, input: CheckInput): Promise<Ch
     username = a.account.username;
   }
   if (!username) return { result: result('token', 'token.unavailable', 'unknown', { ...none, state: null, reason: 'no username given' }, lang) };
-  const r = await deps.enrollment.listTokens(username);
+  const r = await deps.tokens.listTokens(username);
   if (!r.ok) {
     if (r.reason === 'not-found') return { result: result('token', 'token.none', 'fail', none, lang) };
     return { result: result('token', 'token.unavailable', 'unknown', { ...none, state: null, reason: r.detail }, lang) };
@@ -36,6 +36,10 @@ export async function tokenCheck(deps: CheckDeps, input: CheckInput): Promise<Ch
     tokenId: token.id,
     activatedAt: token.activatedAt,
     failCount: token.failCount,
+    // Where the back-end knows them: wrong codes allowed, and the clock offset it learned at the last good code.
+    failLimit: token.failLimit ?? null,
+    lastUsedAt: token.lastUsedAt,
+    driftSeconds: token.driftSeconds ?? null,
   };
   switch (token.state) {
     case 'active':
@@ -52,6 +56,9 @@ export async function tokenCheck(deps: CheckDeps, input: CheckInput): Promise<Ch
         ? { result: result('token', 'token.pending-overdue', 'fail', { ...data, ...timing }, lang) }
         : { result: result('token', 'token.pending', 'warn', { ...data, ...timing }, lang) };
     }
+    case 'locked':
+      // Too many wrong codes: staff can reset the counter; the bot never does.
+      return { result: result('token', 'token.locked', 'fail', data, lang) };
     default:
       return { result: result('token', 'token.disabled', 'fail', data, lang) };
   }

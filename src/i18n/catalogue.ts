@@ -1,5 +1,5 @@
 // The shape of a message catalogue, and the one placeholder renderer every message goes through.
-import type { CheckCode } from '../checks/catalogue.ts';
+import type { CheckCode, CheckVariant } from '../checks/catalogue.ts';
 
 export const LANGS = ['en', 'sv'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -17,7 +17,8 @@ export interface Catalogue {
   /** Messages every flow may reference by key (choice labels and common questions). */
   shared: Record<string, string>;
   summary: Record<CheckCode, (d: SummaryData) => string>;
-  advice: Partial<Record<CheckCode, string>>;
+  /** Advice per outcome; a variant (account.inactive-locked) is said instead of its outcome's when it applies. */
+  advice: Partial<Record<CheckCode | CheckVariant, string>>;
   statusLabel: Record<'pass' | 'warn' | 'fail' | 'unknown', string>;
   checkTitle: Record<'account' | 'token' | 'clock' | 'code' | 'network', string>;
   /** E-mail the bot sends to a person (the proof-of-identity code). */
@@ -27,7 +28,7 @@ export interface Catalogue {
   /** The diagnostic report in a staff voice: a line per outcome, with the facts, and labels. */
   staff: Record<StaffKey, string>;
   /** What staff should do about an outcome. */
-  staffAction: Partial<Record<CheckCode, string>>;
+  staffAction: Partial<Record<CheckCode | CheckVariant, string>>;
   /** The web channel's server-rendered pages (support form, thanks, clock check, bad link). */
   web: Record<WebKey, string>;
   /** The chat page's own words (buttons, labels, footer), handed to the page as data. */
@@ -111,6 +112,9 @@ export type WebKey =
 
 export type StaffKey =
   | CheckCode
+  | CheckVariant
+  | 'token.drift'
+  | 'code.consumed'
   | 'clock.unmeasured-ntp'
   | 'unknown'
   | 'never'

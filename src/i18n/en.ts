@@ -1,6 +1,8 @@
 import { formatMinutes, type Catalogue, type SummaryData } from './catalogue.ts';
 
 const names = (d: SummaryData) => (Array.isArray(d.ptr) && d.ptr.length ? d.ptr.join(', ') : 'no name');
+/** The day of an ISO time (2026-11-01), or undefined. */
+const day = (iso: unknown) => (typeof iso === 'string' && /^\d{4}-\d{2}-\d{2}/.test(iso) ? iso.slice(0, 10) : undefined);
 
 export const en: Catalogue = {
   system: {
@@ -80,9 +82,17 @@ export const en: Catalogue = {
   summary: {
     'account.found': (d) => `The account ${d.username} exists and is active.`,
     'account.missing': (d) => `There is no account called ${d.username}.`,
-    'account.inactive': (d) => `The account ${d.username} exists but is ${d.status}.`,
+    'account.inactive': (d) =>
+      d.status === 'locked'
+        ? `The account ${d.username} is locked by the password policy${day(d.lockedAt) ? ` since ${day(d.lockedAt)}` : ''}.`
+        : d.status === 'expired' && day(d.expiresAt)
+          ? `The account ${d.username} expired on ${day(d.expiresAt)}.`
+          : `The account ${d.username} exists but is ${d.status}.`,
     'account.unavailable': () => 'The account service did not answer, so I could not check the account.',
-    'token.active': () => 'Your two-factor token is active.',
+    'token.active': (d) =>
+      `Your two-factor token is active.${typeof d.driftSeconds === 'number' && d.driftSeconds !== 0 ? ` At your last good login, the login service saw your device's clock ${Math.abs(d.driftSeconds)} s ${d.driftSeconds < 0 ? 'behind' : 'ahead'}.` : ''}`,
+    'token.locked': (d) =>
+      `Your two-factor token is locked after ${d.failCount} wrong codes. Only support can unlock it.`,
     'token.pending': (d) =>
       `Your token was registered ${formatMinutes(Number(d.minutesSinceRegistration), 'en')} ago and is still being activated.`,
     'token.pending-overdue': (d) =>
@@ -94,7 +104,7 @@ export const en: Catalogue = {
     'clock.drifting': (d) => `Your device is ${d.amount} s ${d.direction}. Codes still work, but it is drifting.`,
     'clock.skewed': (d) => `Your device is ${d.amount} s ${d.direction}. That is enough to make codes fail.`,
     'clock.unmeasured': () => 'I could not measure your device clock.',
-    'code.valid': () => 'That code is correct for right now.',
+    'code.valid': (d) => `That code is correct for right now.${d.consumed ? ' Checking it used it up: wait for the next code when you log in.' : ''}`,
     'code.stale': (d) =>
       `That code is an old one: it was valid ${Math.abs(Number(d.offsetSteps)) * 30} seconds ago.`,
     'code.ahead': (d) => `That code is from the future: it will be valid in ${Number(d.offsetSteps) * 30} seconds.`,
@@ -119,6 +129,12 @@ export const en: Catalogue = {
     'token.pending-overdue':
       'This is taking longer than it should. I suggest handing this to the support team.',
     'token.disabled': 'A disabled token cannot be used. Register a new one at {enrollment_url}, or contact support.',
+    'token.locked':
+      'Your token is locked after too many wrong codes. Only support can unlock it. Before you try again, make sure your device sets its time automatically.',
+    'account.inactive-locked':
+      'Your account is locked by the password policy, usually after too many wrong passwords. Support can unlock it.',
+    'account.inactive-nologin': 'Your account may not log in right now. Contact support to find out why.',
+    'account.inactive-expired': 'Your account has expired. Renew your project membership in {identity_service}, or contact support.',
     'clock.skewed':
       'Set your phone to take the time from the network. Android: Settings > System > Date & time > "Set time automatically". iPhone: Settings > General > Date & Time > "Set Automatically". Google Authenticator on Android also has Settings > "Time correction for codes" > "Sync now". On a computer authenticator, turn on automatic time in the system settings.',
     'clock.drifting':
@@ -174,7 +190,10 @@ export const en: Catalogue = {
     'account.found': '{username}: active until {expires}; e-mail {email}.',
     'account.missing': 'No account called {username}. Nothing else to look at until one exists.',
     'account.inactive': '{username}: {status} (end date {expires}); e-mail {email}.',
-    'account.unavailable': 'The enrollment API did not answer for {who} ({reason}).',
+    'account.unavailable': 'The account service did not answer for {who} ({reason}).',
+    'account.inactive-locked': '{username}: locked by the password policy since {lockedAt}; e-mail {email}.',
+    'account.inactive-nologin': '{username}: its login shell allows no login (suspended); end date {expires}; e-mail {email}.',
+    'account.inactive-expired': '{username}: expired on {expires}; e-mail {email}.',
     'token.active': "{who}'s token {tokenId} is active: registered {registered}, activated {activated}; fail count {failCount}.",
     'token.pending':
       "{who}'s token {tokenId} was registered {since} ago ({registered}) and is still pending; fail count {failCount}. Within the normal wait.",
@@ -182,7 +201,10 @@ export const en: Catalogue = {
       "{who}'s token {tokenId} was registered {since} ago ({registered}) and is still pending, past the limit of {overdueMark}.",
     'token.none': '{who} has no token registered.',
     'token.disabled': "{who}'s token {tokenId} is {state} (registered {registered}; fail count {failCount}).",
-    'token.unavailable': 'The enrollment API did not answer about tokens ({reason}).',
+    'token.locked': "{who}'s token {tokenId} is locked after {failCount} wrong codes (limit {failLimit}); registered {registered}, last used {lastUsed}.",
+    'token.drift': 'At the last good code the token service learned a clock offset of {drift} (device minus server).',
+    'token.unavailable': 'The token service did not answer ({reason}).',
+    'code.consumed': 'Checking it used the code up: the person must wait for the next one.',
     'clock.ok': 'Device clock {offset} ({source}), measured against {reference}: fine.',
     'clock.drifting': 'Device clock {offset} ({source}), measured against {reference}: drifting, codes still work.',
     'clock.skewed': 'Device clock {offset} ({source}), measured against {reference}: enough to make codes fail.',
@@ -218,11 +240,14 @@ export const en: Catalogue = {
   staffAction: {
     'account.missing': '{who} needs an account first: point them to {identity_service}.',
     'account.inactive': "{who}'s account is {status}: project membership in {identity_service} must be renewed before two-factor matters.",
-    'account.unavailable': 'Check the enrollment API, then run this again.',
+    'account.unavailable': 'Check the account service (the enrollment API or the directory), then run this again.',
+    'account.inactive-locked': "Unlock {who}'s account in the directory (pwdAccountLockedTime) if the lock was not deliberate.",
+    'account.inactive-nologin': "{who}'s login shell blocks logins: find out why before anything else.",
+    'token.locked': "Reset the token's fail counter in the token service once you know it is {who} (the bot never does), and have them check the device clock.",
     'token.pending-overdue': 'Check the import job: this token should have been active long ago.',
     'token.none': '{who} must register a token at {enrollment_url}.',
     'token.disabled': 'A disabled token stays disabled: have {who} register a new one, and remove the old if needed.',
-    'token.unavailable': 'Check the enrollment API, then run this again.',
+    'token.unavailable': 'Check the token service, then run this again.',
     'clock.skewed': 'Have {who} turn on automatic date and time on the device (paste the advice: --for user).',
     'clock.drifting': 'Have {who} turn on automatic date and time before it gets worse.',
     'code.stale': 'Old code: the first code from the setup, or a slow device clock.',

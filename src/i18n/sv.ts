@@ -1,6 +1,8 @@
 import { formatMinutes, type Catalogue, type SummaryData } from './catalogue.ts';
 
 const names = (d: SummaryData) => (Array.isArray(d.ptr) && d.ptr.length ? d.ptr.join(', ') : 'inget namn');
+/** The day of an ISO time (2026-11-01), or undefined. */
+const day = (iso: unknown) => (typeof iso === 'string' && /^\d{4}-\d{2}-\d{2}/.test(iso) ? iso.slice(0, 10) : undefined);
 const direction = (d: SummaryData) => (d.direction === 'ahead' ? 'före' : 'efter');
 
 export const sv: Catalogue = {
@@ -81,9 +83,16 @@ export const sv: Catalogue = {
   summary: {
     'account.found': (d) => `Kontot ${d.username} finns och är aktivt.`,
     'account.missing': (d) => `Det finns inget konto som heter ${d.username}.`,
-    'account.inactive': (d) => `Kontot ${d.username} finns men är ${d.status === 'expired' ? 'utgånget' : 'avstängt'}.`,
+    'account.inactive': (d) =>
+      d.status === 'locked'
+        ? `Kontot ${d.username} är låst av lösenordspolicyn${day(d.lockedAt) ? ` sedan ${day(d.lockedAt)}` : ''}.`
+        : d.status === 'expired' && day(d.expiresAt)
+          ? `Kontot ${d.username} gick ut ${day(d.expiresAt)}.`
+          : `Kontot ${d.username} finns men är ${d.status === 'expired' ? 'utgånget' : 'avstängt'}.`,
     'account.unavailable': () => 'Kontotjänsten svarade inte, så jag kunde inte kontrollera kontot.',
-    'token.active': () => 'Din tvåfaktorstoken är aktiv.',
+    'token.active': (d) =>
+      `Din tvåfaktorstoken är aktiv.${typeof d.driftSeconds === 'number' && d.driftSeconds !== 0 ? ` Vid din senaste lyckade inloggning gick klockan i din enhet ${Math.abs(d.driftSeconds)} s ${d.driftSeconds < 0 ? 'efter' : 'före'}, enligt inloggningstjänsten.` : ''}`,
+    'token.locked': (d) => `Din tvåfaktorstoken är låst efter ${d.failCount} felaktiga koder. Bara supporten kan låsa upp den.`,
     'token.pending': (d) => `Din token registrerades för ${formatMinutes(Number(d.minutesSinceRegistration), 'sv')} sedan och håller på att aktiveras.`,
     'token.pending-overdue': (d) =>
       `Din token registrerades för ${formatMinutes(Number(d.minutesSinceRegistration), 'sv')} sedan och är fortfarande inte aktiv. Det tar längre tid än det borde.`,
@@ -94,7 +103,7 @@ export const sv: Catalogue = {
     'clock.drifting': (d) => `Din enhet går ${d.amount} s ${direction(d)}. Koderna fungerar ännu, men klockan driver.`,
     'clock.skewed': (d) => `Din enhet går ${d.amount} s ${direction(d)}. Det räcker för att koderna ska misslyckas.`,
     'clock.unmeasured': () => 'Jag kunde inte mäta klockan i din enhet.',
-    'code.valid': () => 'Koden stämmer just nu.',
+    'code.valid': (d) => `Koden stämmer just nu.${d.consumed ? ' Kontrollen förbrukade den: vänta på nästa kod när du loggar in.' : ''}`,
     'code.stale': (d) => `Koden är gammal: den gällde för ${Math.abs(Number(d.offsetSteps)) * 30} sekunder sedan.`,
     'code.ahead': (d) => `Koden är från framtiden: den gäller om ${Number(d.offsetSteps) * 30} sekunder.`,
     'code.invalid': () => 'Koden stämmer inte med din token vid någon närliggande tidpunkt.',
@@ -116,6 +125,12 @@ export const sv: Catalogue = {
       'Aktiveringen tar några minuter, inte dagar. Inget mer skickas till dig: försök igen om en liten stund.',
     'token.pending-overdue': 'Det här tar längre tid än det borde. Jag föreslår att vi lämnar över till supporten.',
     'token.disabled': 'En avstängd token kan inte användas. Registrera en ny på {enrollment_url}, eller kontakta supporten.',
+    'token.locked':
+      'Din token är låst efter för många felaktiga koder. Bara supporten kan låsa upp den. Se till att enheten ställer in tiden automatiskt innan du försöker igen.',
+    'account.inactive-locked':
+      'Ditt konto är låst av lösenordspolicyn, oftast efter för många felaktiga lösenord. Supporten kan låsa upp det.',
+    'account.inactive-nologin': 'Ditt konto får inte logga in just nu. Kontakta supporten för att få veta varför.',
+    'account.inactive-expired': 'Ditt konto har gått ut. Förnya ditt projektmedlemskap i {identity_service}, eller kontakta supporten.',
     'clock.skewed':
       'Låt telefonen hämta tiden från nätet. Android: Inställningar > System > Datum och tid > "Ställ in tid automatiskt". iPhone: Inställningar > Allmänt > Datum och tid > "Ställ in automatiskt". Google Authenticator på Android har också Inställningar > "Tidskorrigering för koder" > "Synkronisera nu". I en datorapp: slå på automatisk tid i systeminställningarna.',
     'clock.drifting': 'Slå på automatiskt datum och tid i enheten, så att felet inte växer tills koderna slutar fungera.',
@@ -170,7 +185,10 @@ export const sv: Catalogue = {
     'account.found': '{username}: aktivt till {expires}; e-post {email}.',
     'account.missing': 'Inget konto som heter {username}. Inget mer att titta på förrän ett finns.',
     'account.inactive': '{username}: {status} (slutdatum {expires}); e-post {email}.',
-    'account.unavailable': 'Registrerings-API:t svarade inte för {who} ({reason}).',
+    'account.unavailable': 'Kontotjänsten svarade inte för {who} ({reason}).',
+    'account.inactive-locked': '{username}: låst av lösenordspolicyn sedan {lockedAt}; e-post {email}.',
+    'account.inactive-nologin': '{username}: inloggningsskalet tillåter ingen inloggning (avstängt); slutdatum {expires}; e-post {email}.',
+    'account.inactive-expired': '{username}: gick ut {expires}; e-post {email}.',
     'token.active': '{who}:s token {tokenId} är aktiv: registrerad {registered}, aktiverad {activated}; antal fel {failCount}.',
     'token.pending':
       '{who}:s token {tokenId} registrerades för {since} sedan ({registered}) och väntar fortfarande; antal fel {failCount}. Inom den normala väntetiden.',
@@ -178,7 +196,10 @@ export const sv: Catalogue = {
       '{who}:s token {tokenId} registrerades för {since} sedan ({registered}) och väntar fortfarande, förbi gränsen på {overdueMark}.',
     'token.none': '{who} har ingen token registrerad.',
     'token.disabled': '{who}:s token {tokenId} är {state} (registrerad {registered}; antal fel {failCount}).',
-    'token.unavailable': 'Registrerings-API:t svarade inte om token ({reason}).',
+    'token.locked': '{who}:s token {tokenId} är låst efter {failCount} felaktiga koder (gräns {failLimit}); registrerad {registered}, senast använd {lastUsed}.',
+    'token.drift': 'Vid den senaste godkända koden mätte tokentjänsten upp en klockavvikelse på {drift} (enheten minus servern).',
+    'token.unavailable': 'Tokentjänsten svarade inte ({reason}).',
+    'code.consumed': 'Kontrollen förbrukade koden: personen måste vänta på nästa.',
     'clock.ok': 'Enhetens klocka {offset} ({source}), mätt mot {reference}: bra.',
     'clock.drifting': 'Enhetens klocka {offset} ({source}), mätt mot {reference}: driver, koderna fungerar än.',
     'clock.skewed': 'Enhetens klocka {offset} ({source}), mätt mot {reference}: tillräckligt för att koderna ska misslyckas.',
@@ -213,11 +234,14 @@ export const sv: Catalogue = {
   staffAction: {
     'account.missing': '{who} behöver först ett konto: hänvisa till {identity_service}.',
     'account.inactive': '{who}:s konto är {status}: projektmedlemskapet i {identity_service} måste förnyas innan tvåfaktor spelar roll.',
-    'account.unavailable': 'Kontrollera registrerings-API:t och kör sedan igen.',
+    'account.unavailable': 'Kontrollera kontotjänsten (registrerings-API:t eller katalogen) och kör sedan igen.',
+    'account.inactive-locked': 'Lås upp {who}:s konto i katalogen (pwdAccountLockedTime) om låsningen inte var avsiktlig.',
+    'account.inactive-nologin': '{who}:s inloggningsskal stänger ute inloggningar: ta reda på varför innan något annat.',
+    'token.locked': 'Nollställ tokenens felräknare i tokentjänsten när du vet att det är {who} (boten gör det aldrig), och be hen kontrollera klockan i enheten.',
     'token.pending-overdue': 'Kontrollera importjobbet: den här token borde ha varit aktiv för länge sedan.',
     'token.none': '{who} måste registrera en token på {enrollment_url}.',
     'token.disabled': 'En avstängd token förblir avstängd: be {who} registrera en ny, och ta bort den gamla vid behov.',
-    'token.unavailable': 'Kontrollera registrerings-API:t och kör sedan igen.',
+    'token.unavailable': 'Kontrollera tokentjänsten och kör sedan igen.',
     'clock.skewed': 'Be {who} slå på automatisk tid på enheten (klistra in rådet: --for user).',
     'clock.drifting': 'Be {who} slå på automatisk tid innan det blir värre.',
     'code.stale': 'Gammal kod: första koden från installationen, eller en klocka som går efter.',

@@ -114,7 +114,7 @@ describe('enrollment client against misbehaving upstreams', () => {
     });
     const { http } = client(peer.url, { timeoutMs: 200, retries: 1 });
     const started = performance.now();
-    const deps = makeDeps({ enrollment: http });
+    const deps = makeDeps({ accounts: http, tokens: http });
     const { result } = await accountCheck(deps, { user: 'alice', lang: 'en' });
     expect(result.code).toBe('account.unavailable');
     expect(performance.now() - started).toBeLessThan(1500);

@@ -24,7 +24,7 @@ describe('account check', () => {
 
   it('an upstream that is down is unavailable, not an error', async () => {
     const deps = makeDeps();
-    (deps.enrollment as FakeEnrollment).down = true;
+    (deps.accounts as FakeEnrollment).down = true;
     expect((await accountCheck(deps, { user: 'alice', lang: 'en' })).result).toMatchObject({ code: 'account.unavailable', status: 'unknown' });
   });
 });
@@ -55,7 +55,7 @@ describe('token check', () => {
 
   it('the newest token that is not revoked decides', async () => {
     const deps = makeDeps();
-    const fake = deps.enrollment as FakeEnrollment;
+    const fake = deps.tokens as FakeEnrollment;
     const alice = fake.users.find((u) => u.username === 'alice');
     alice?.tokens.push({ id: 'new', state: 'pending', registeredMinutesAgo: 2, secret: 'AAAAAAAAAAAAAAAA' });
     alice?.tokens.push({ id: 'newest-revoked', state: 'revoked', registeredMinutesAgo: 1, secret: 'AAAAAAAAAAAAAAAA' });
@@ -121,7 +121,7 @@ describe('code check', () => {
 describe('check runner', () => {
   it('a check that hangs gives its undecided outcome within its timeout', async () => {
     const deps = makeDeps();
-    deps.enrollment.getAccount = () => new Promise(() => {});
+    deps.accounts.getAccount = () => new Promise(() => {});
     const runner = createCheckRunner(deps, 150);
     const started = performance.now();
     const { result } = await runner.run('account', { user: 'alice', lang: 'en' });
@@ -131,7 +131,7 @@ describe('check runner', () => {
 
   it('a check that throws (a bug) still answers, and the fault is reported', async () => {
     const deps = makeDeps();
-    deps.enrollment.listTokens = () => Promise.reject(new Error('bug'));
+    deps.tokens.listTokens = () => Promise.reject(new Error('bug'));
     const faults: string[] = [];
     const runner = createCheckRunner(deps, 1000, (id) => faults.push(id));
     expect((await runner.run('token', { user: 'alice', lang: 'en' })).result.code).toBe('token.unavailable');

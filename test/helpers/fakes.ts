@@ -114,7 +114,10 @@ export function makeDeps(overrides: Omit<Partial<CheckDeps>, 'settings'> & { set
   const clock = (overrides.clock as FakeClock | undefined) ?? new FakeClock();
   const { settings, ...rest } = overrides;
   return {
-    enrollment: new FakeEnrollment(clock),
+    ...(() => {
+      const fake = new FakeEnrollment(clock);
+      return { accounts: fake, tokens: fake };
+    })(),
     reference: new FakeReference(clock),
     dns: new FakeDns(),
     codeAttempts: new FlexibleRateLimits({ kind: 'memory' }, silentLog).limiter('code-checks', 5, 60_000),
