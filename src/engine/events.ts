@@ -11,7 +11,7 @@ export type EngineEvent =
   | { type: 'choice'; id: string }
   | { type: 'topic'; flow: string }
   | { type: 'checked'; result: CheckResult; extra?: CheckResult[] }
-  | { type: 'escalated'; ticket: string | null }
+  | { type: 'escalated'; ticket: string | null; followUp?: boolean }
   /** A proof-of-identity link was sent (or, for an unknown name, silently not: the answer is the same). */
   | { type: 'proof-sent' }
   /** The person typed the code mailed to the account: they are `user`. */
@@ -40,6 +40,8 @@ export interface EscalateRequest {
   type: 'escalate';
   urgent: boolean;
   attach: Array<'transcript' | 'checks'>;
+  /** More from the person after a hand-over: filed as a follow-up to this ticket, not a new one. */
+  relatesTo?: string;
 }
 
 export interface ProofRequest {

@@ -124,6 +124,15 @@ export function langOfLocale(locale: string | undefined | null): Lang {
 export type MailKey = 'proof_subject' | 'proof_body' | 'active_subject' | 'active_body' | 'where_web' | 'where_discord' | 'where_slack' | 'where_terminal' | 'where_other' | 'from_address';
 
 export type SystemKey =
+  | 'taking_username'
+  | 'username_corrected'
+  | 'code_not_username'
+  | 'handover_wait'
+  | 'handover_closing'
+  | 'followup_added'
+  | 'out_of_scope_password'
+  | 'out_of_scope_jobs'
+  | 'out_of_scope_cluster_down'
   | 'greeting'
   | 'menu_prompt'
   | 'not_understood'
