@@ -6,7 +6,7 @@ export type DeviceEvent = 'lost' | 'stolen' | 'broken' | 'new' | 'app_deleted' |
 export type Platform = 'android' | 'ios' | 'other';
 
 const HANDSET = '(?:phone|mobile|cell ?phone|smartphone|iphone|android|screen|display|telefon(?:en)?|mobil(?:en)?|mobiltelefon(?:en)?|lur(?:en)?|skarm(?:en)?|den gamla|the old one)';
-const APP = '(?:(?:the |my )?(?:authenticator|authentication|auth|2fa|totp|otp|google authenticator|microsoft authenticator|freeotp|authy)?\\s*app|authenticator|autentiseringsapp(?:en)?|autentiserare(?:n)?|appen|app(?:en)?)';
+const APP = '(?:(?:the |my |min |mitt )?(?:(?:google|microsoft|ms|aegis|2fas|duo) )?(?:authenticator|authentication|auth|2fa|totp|otp|google authenticator|microsoft authenticator|freeotp|authy)?\\s*app|(?:(?:google|microsoft|ms|aegis|2fas|duo) )?authenticator(?:n)?|autentiseringsapp(?:en)?|autentiserare(?:n)?|appen|app(?:en)?)';
 
 /** In order of what matters most when several are said: a theft is urgent whatever else happened. */
 const EVENTS: ReadonlyArray<[DeviceEvent, RegExp, boolean]> = [

@@ -77,6 +77,8 @@ describe('what happened to the phone', () => {
       ['I deleted the authenticator app by mistake', 'app_deleted'],
       ['I uninstalled the app', 'app_deleted'],
       ['jag raderade appen', 'app_deleted'],
+      ['I removed Google Authenticator from my phone', 'app_deleted'],
+      ['jag avinstallerade microsoft authenticator', 'app_deleted'],
       ['I only have a flip phone', 'no_smartphone'],
       ["I don't have a smartphone", 'no_smartphone'],
       ['jag har ingen smartphone', 'no_smartphone'],
