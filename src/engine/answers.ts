@@ -189,18 +189,14 @@ export class Answers extends Steps {
   /** A person, now, with what is known: in a topic the ticket goes at once; from the menu, the hand-over topic. */
   handOver(text: string): void {
     const human = this.handoverFlow();
-    if (!human) return this.menu('menu_prompt');
-    const flow = this.flow();
-    if (this.s.status === 'active' && flow) {
+    if (this.s.status === 'active' && this.flow()) {
       this.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
-      const target = this.env.flows.get(human);
-      const escalate = target ? Object.entries(target.steps).find(([, st]) => st.kind === 'escalate')?.[0] : undefined;
-      if (target && escalate) {
-        this.s.flow = target.id;
-        this.log('b', `flow:${target.id}`);
-        return this.enter(escalate);
-      }
+      this.s.step = null;
+      const open = slotValue(this.s.slots, 'ticket');
+      this.effect = { type: 'escalate', urgent: false, attach: ['transcript', 'checks'], ...(open ? { relatesTo: open } : {}) };
+      return;
     }
+    if (!human) return this.menu('menu_prompt');
     this.startFlow(human);
   }
 

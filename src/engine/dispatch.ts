@@ -93,13 +93,16 @@ class Turn extends Answers {
     const key: SystemKey = ticket ? (urgent ? 'escalated_urgent' : 'escalated') : 'escalation_failed';
     this.replies.push({ kind: 'handover', ticket, urgent, text: this.sys(key, { ticket }) });
     this.log('b', `sys:${key}${ticket ? `:${ticket}` : ''}`);
-    this.s.flow = null;
+    // The topic stays what it was (the ticket is about it); nothing more is asked in it.
     this.s.step = null;
     // The hand-over is a state: later text is about this ticket (a follow-up), the wait, or a close.
     if (ticket) {
       setSlot(this.s.slots, 'ticket', ticket.slice(0, 40), this.source('handover'), this.env.now);
       this.s.status = 'handed';
-    } else this.s.status = 'ended';
+    } else {
+      this.s.status = 'ended';
+      this.s.flow = null;
+    }
   }
 
   /** The start of a conversation: the greeting and the topics. */

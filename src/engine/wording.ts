@@ -54,8 +54,8 @@ export class Wording {
       const w = this.env.words;
       const values: Record<string, unknown> = {
         ...w,
-        password_help_url: w.password_help_url ?? w.support_url,
-        status_url: w.status_url ?? w.support_url,
+        password_help_url: w.password_help_url ?? `${w.public_url.replace(/\/$/, '')}/support`,
+        status_url: w.status_url ?? `${w.public_url.replace(/\/$/, '')}/support`,
         response_time: responseTime(w.response_time ?? '1wd', this.lang),
         user,
       };
