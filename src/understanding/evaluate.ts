@@ -17,6 +17,9 @@ const LabelledFile = z.array(
   }),
 );
 
+/** What `flows test` measures by default: short messages, and long first messages (issue 19). */
+export const LABELLED_FILES = ['test/understanding/messages.yaml', 'test/understanding/long-messages.yaml'];
+
 export interface Case {
   at?: string;
   expected: string;
@@ -105,9 +108,27 @@ export function evaluate(env: InterpretEnv, cases: Case[]): Evaluation {
   return { total: cases.length, correct, accuracy: cases.length ? correct / cases.length : 0, perLabel, misses };
 }
 
-export function formatEvaluation(e: Evaluation): string {
+/** Right and total per language, over every label. */
+export function perLanguage(e: Evaluation): Record<Lang, [number, number]> {
+  const out: Record<Lang, [number, number]> = { en: [0, 0], sv: [0, 0] };
+  for (const r of Object.values(e.perLabel)) {
+    for (const lang of LANGS) {
+      out[lang][0] += r[lang][0];
+      out[lang][1] += r[lang][1];
+    }
+  }
+  return out;
+}
+
+export function formatEvaluation(e: Evaluation, file?: string): string {
   const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 1000) / 10}%` : '-');
-  const lines = [`${e.correct} of ${e.total} right: ${pct(e.correct, e.total)}`, '', 'label                 en              sv'];
+  const langs = perLanguage(e);
+  const lines = [
+    `${e.correct} of ${e.total} right: ${pct(e.correct, e.total)}${file ? ` (${file})` : ''}`,
+    `en ${langs.en[0]}/${langs.en[1]} ${pct(...langs.en)}, sv ${langs.sv[0]}/${langs.sv[1]} ${pct(...langs.sv)}`,
+    '',
+    'label                 en              sv',
+  ];
   for (const [label, r] of Object.entries(e.perLabel).sort()) {
     lines.push(`${label.padEnd(20)}  ${`${r.en[0]}/${r.en[1]} ${pct(...r.en)}`.padEnd(14)}  ${r.sv[0]}/${r.sv[1]} ${pct(...r.sv)}`);
   }
