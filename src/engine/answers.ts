@@ -152,6 +152,12 @@ export class Answers extends Steps {
       this.answerInput(this.facts.deviceTime, step);
       return true;
     }
+    // "OK, I'll wait then, thanks": an end, not a wrong answer.
+    if (step.input !== 'text' && isThanks(text) && meaning.action !== 'handover') {
+      this.log('u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+      this.answerIntent('thanks', step);
+      return true;
+    }
     if (step.input === 'text' || (meaning.action === 'answer' && meaning.intent === null)) {
       this.answerInput(text, step);
       return true;
@@ -202,6 +208,7 @@ export class Answers extends Steps {
 
   private act(meaning: Interpretation, text: string): void {
     const step = this.currentStep();
+    if (isThanks(text) && (meaning.action === 'unclear' || meaning.action === 'answer' || (meaning.action === 'menu' && this.s.status !== 'active'))) return this.answerIntent('thanks', step);
     switch (meaning.action) {
       case 'choice':
         return this.choose(meaning.choice as string, false);
@@ -323,6 +330,12 @@ const WAIT = /\b(how long|when will|when do|when can|how soon|wait(ing)?|hur l[a
 
 export function isClosing(text: string): boolean {
   return CLOSING.test(text.trim());
+}
+
+const THANKS = /\b(thanks?|thank you|thx|tack(ar|sa)?|tusen tack)\b/iu;
+
+export function isThanks(text: string): boolean {
+  return THANKS.test(text);
 }
 
 export function isWaitQuestion(text: string): boolean {

@@ -147,7 +147,7 @@ export function loadFlows(dir: string): LoadResult {
     }
     flows.set(result.flow.id, result.flow);
   }
-  problems.push(...validateGraph(flows));
+  problems.push(...validateGraph(flows, { entries: opens ? openingsOf(opens) : [] }));
   problems.push(...opensProblems(flows, opens, path.join(dir, '_intents.yaml')));
   if (opens) registerOpens(flows, opens);
   return { flows, intents, ...(opens ? { opens } : {}), problems };
@@ -160,6 +160,11 @@ export function loadFlowsOrThrow(dir: string): { flows: FlowSet; intents: Intent
     throw new HelpdeskError('flow.invalid', `invalid flows:\n${problems.map(formatProblem).join('\n')}`);
   }
   return { flows, intents, ...(opens ? { opens } : {}) };
+}
+
+/** Every `flow/step` that `opens:` starts a topic at. */
+function openingsOf(opens: Opens): string[] {
+  return [...Object.values(opens.intents), ...Object.values(opens.device), opens.takeover ?? '', opens.human ?? ''].filter((t) => t.includes('/'));
 }
 
 /** Every opening names a flow that exists, and a step of it. */
