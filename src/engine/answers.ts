@@ -208,7 +208,7 @@ export class Answers extends Steps {
 
   private act(meaning: Interpretation, text: string): void {
     const step = this.currentStep();
-    if (isThanks(text) && (meaning.action === 'unclear' || meaning.action === 'answer' || (meaning.action === 'menu' && this.s.status !== 'active'))) return this.answerIntent('thanks', step);
+    if (isThanks(text) && this.thanksEnds(meaning, step)) return this.answerIntent('thanks', step);
     switch (meaning.action) {
       case 'choice':
         return this.choose(meaning.choice as string, false);
@@ -227,6 +227,18 @@ export class Answers extends Steps {
       case 'unclear':
         return this.unclear(meaning, step, text);
     }
+  }
+
+  /**
+   * "OK, thanks" ends, unless it picks a choice: a yes that closes the question ("Did that solve
+   * it?"), not a yes that starts something new ("Do you want to set it up now?").
+   */
+  private thanksEnds(meaning: Interpretation, step: Step | undefined): boolean {
+    if (meaning.action === 'handover' || meaning.action === 'skip') return false;
+    if (meaning.action !== 'choice') return true;
+    if (step?.kind !== 'ask' || meaning.choice !== 'yes') return false;
+    const yes = step.choices.yes;
+    return (typeof yes === 'string' ? yes : yes?.next) !== END;
   }
 
   /** A topic, started where what the person said already answers its first question. */
