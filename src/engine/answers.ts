@@ -158,6 +158,14 @@ export class Answers extends Steps {
       this.answerIntent('thanks', step);
       return true;
     }
+    // In the hand-over topic, words about the problem where a username was asked are the description.
+    if (step.input === 'username' && this.s.flow === this.handoverFlow() && meaning.action !== 'skip' && words(text) >= 4) {
+      this.log('u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+      this.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+      this.s.tries._note = this.s.turns ?? 0;
+      this.enter(step.skip ?? step.next);
+      return true;
+    }
     if (step.input === 'text' || (meaning.action === 'answer' && meaning.intent === null)) {
       this.answerInput(text, step);
       return true;
@@ -236,9 +244,10 @@ export class Answers extends Steps {
   private thanksEnds(meaning: Interpretation, step: Step | undefined): boolean {
     if (meaning.action === 'handover' || meaning.action === 'skip') return false;
     if (meaning.action !== 'choice') return true;
-    if (step?.kind !== 'ask' || meaning.choice !== 'yes') return false;
-    const yes = step.choices.yes;
-    return (typeof yes === 'string' ? yes : yes?.next) !== END;
+    if (step?.kind !== 'ask' || !meaning.choice) return false;
+    const c = step.choices[meaning.choice];
+    const isYes = meaning.choice === 'yes' || (c !== undefined && typeof c !== 'string' && c.intent === 'yes');
+    return isYes && (typeof c === 'string' ? c : c?.next) !== END;
   }
 
   /** A topic, started where what the person said already answers its first question. */
@@ -330,6 +339,8 @@ export class Answers extends Steps {
     this.menu(this.s.status === 'ended' ? 'ended_hint' : 'not_understood');
   }
 }
+
+const words = (text: string) => text.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
 
 function isChannelIdentity(identity: string | undefined): boolean {
   return identity !== undefined && identity !== 'claimed';

@@ -180,6 +180,8 @@ export class Steps extends Wording {
         break;
       }
       case 'text':
+        // Described already in this message (in place of a username, in the hand-over topic).
+        if (this.s.tries._note === (this.s.turns ?? 0) && this.s.note) return { next: step.next };
         break;
     }
     return this.capped(flow, stepId, step);
