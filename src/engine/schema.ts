@@ -64,6 +64,8 @@ export const InputStep = z
     exhausted: Target.optional(),
     /** Where to go instead of asking when the person said they are outside Sweden (a location prompt). */
     outside: Target.optional(),
+    /** Where to go instead of asking when the person already said what their phone's clock shows. */
+    time_given: Target.optional(),
   })
   .refine((s) => (s.tries === undefined) === (s.exhausted === undefined), 'tries and exhausted go together');
 

@@ -173,10 +173,13 @@ export class Steps extends Wording {
         break;
       case 'code': {
         const held = this.s.heldCode;
-        if (!held) break;
-        delete this.s.heldCode;
-        const code = this.env.now - held.t <= HELD_CODE_MS ? unsealCode(held.c, this.env.codeKey, this.s.id) : undefined;
-        if (code && this.fingerprint(code)) return { next: step.next, request: { code } };
+        if (held) {
+          delete this.s.heldCode;
+          const code = this.env.now - held.t <= HELD_CODE_MS ? unsealCode(held.c, this.env.codeKey, this.s.id) : undefined;
+          if (code && this.fingerprint(code)) return { next: step.next, request: { code } };
+        }
+        // The phone's time, already said: the clock is checked before a code is asked for.
+        if (step.time_given && (this.s.slots.deviceTime || this.s.measured) && !this.s.findings.some((f) => f.id === 'clock')) return { next: step.time_given };
         break;
       }
       case 'text':
