@@ -2,7 +2,7 @@
 // its own (`env.now`), so every conversation can be replayed in a test without waiting. This file
 // routes events; steps.ts walks flows, answers.ts reads messages, wording.ts says things.
 import type { CheckResult } from '../checks/catalogue.ts';
-import type { SystemKey } from '../i18n/catalogue.ts';
+import type { Lang, SystemKey } from '../i18n/catalogue.ts';
 import type { Reply } from './replies.ts';
 import type { Effect, EngineEvent } from './events.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -105,8 +105,13 @@ class Turn extends Answers {
     }
   }
 
-  /** The start of a conversation: the greeting and the topics. */
-  start(): void {
+  /** The start of a conversation: the greeting and the topics; in the client's language when given. */
+  start(lang?: Lang): void {
+    if (lang && !this.s.langFixed && !this.s.langHeard) {
+      this.s.lang = lang;
+      this.say('greeting');
+      return this.menu('menu_prompt');
+    }
     this.greet();
     this.menu('menu_prompt');
   }
@@ -128,7 +133,7 @@ function cloneSnapshot(s: Snapshot): Snapshot {
 function apply(turn: Turn, event: EngineEvent): void {
   switch (event.type) {
     case 'start':
-      return turn.start();
+      return turn.start(event.lang);
     case 'resume':
       turn.say('welcome_back');
       return turn.repeat();

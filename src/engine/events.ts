@@ -1,9 +1,11 @@
 // What can happen to a conversation (events) and what a transition asks the runner to do (effects):
 // plain data, so a turn can be replayed and the runner stays the only place with I/O.
 import type { CheckId, CheckResult } from '../checks/catalogue.ts';
+import type { Lang } from '../i18n/index.ts';
 
 export type EngineEvent =
-  | { type: 'start' }
+  /** `lang`: the client's language (Discord's locale): greeted in it alone; what they type still decides. */
+  | { type: 'start'; lang?: Lang }
   | { type: 'resume' }
   /** Show again what the conversation waits for (after a language switch, say), without a greeting. */
   | { type: 'repeat' }
