@@ -201,6 +201,12 @@ export function interpret(env: InterpretEnv, s: Snapshot, text: string): Interpr
   const guesses = rank((l) => l.startsWith('topic:') || l.startsWith('intent:'));
   const [best] = guesses;
   if (!best) return result('unclear', undefined);
+  // With no question asked, "still not working" is not the answer "no": a sentence that says more
+  // ("signed up half an hour ago but still not working") is about its topic, when one is near.
+  if ((best.label === 'intent:no' || best.label === 'intent:yes') && text.split(/\s+/).length >= 5) {
+    const topic = guesses.find((g) => kindOf(g.label) === 'topic' && g.score >= THRESHOLDS.topic);
+    if (topic) return result('topic', topic);
+  }
   if (kindOf(best.label) === 'topic') return best.score >= THRESHOLDS.topic ? result('topic', best) : result('unclear', best);
   const asTopic = flowOf(opens.intents[nameOf(best.label)]);
   if (asTopic && best.score >= THRESHOLDS.intent) return { ...result('topic', best), topic: asTopic, intent: asTopic };

@@ -84,31 +84,37 @@ export function negatedAt(clause: string, index: number): boolean {
   return before.some((w) => NEGATORS.has(w));
 }
 
-/**
- * The first match of `re` (no `g` flag) in any clause that is not negated, or undefined.
- * `negatable: false` for patterns that carry their own negation ("no smartphone").
- */
-export function findAffirmed(clauses: readonly string[], re: RegExp, negatable = true): RegExpExecArray | undefined {
-  const global = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+// The global copy of each pattern, made once: a RegExp compiled per message was a tenth of a turn.
+const globals = new WeakMap<RegExp, RegExp>();
+function globalOf(re: RegExp): RegExp {
+  let g = globals.get(re);
+  if (!g) globals.set(re, (g = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`)));
+  return g;
+}
+
+/** Every match of `re` in the clauses, with whether "not" stands just before it. */
+function* matches(clauses: readonly string[], re: RegExp): Generator<[RegExpExecArray, boolean]> {
+  const global = globalOf(re);
   for (const c of clauses) {
     global.lastIndex = 0;
     for (let m = global.exec(c); m; m = global.exec(c)) {
-      if (!negatable || !negatedAt(c, m.index)) return m;
+      yield [m, negatedAt(c, m.index)];
       if (m[0].length === 0) global.lastIndex++;
     }
   }
+}
+
+/**
+ * The first match of `re` in any clause that is not negated, or undefined.
+ * `negatable: false` for patterns that carry their own negation ("no smartphone").
+ */
+export function findAffirmed(clauses: readonly string[], re: RegExp, negatable = true): RegExpExecArray | undefined {
+  for (const [m, negated] of matches(clauses, re)) if (!negatable || !negated) return m;
   return undefined;
 }
 
 /** Does some clause hold `re` negated ("not stolen", "inte i sverige")? */
 export function findNegated(clauses: readonly string[], re: RegExp): boolean {
-  const global = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
-  for (const c of clauses) {
-    global.lastIndex = 0;
-    for (let m = global.exec(c); m; m = global.exec(c)) {
-      if (negatedAt(c, m.index)) return true;
-      if (m[0].length === 0) global.lastIndex++;
-    }
-  }
+  for (const [, negated] of matches(clauses, re)) if (negated) return true;
   return false;
 }

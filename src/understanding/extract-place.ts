@@ -3,7 +3,7 @@
 // worse than asking); "not in Sweden" / "inte i Sverige" says outside.
 import { findAffirmed, findNegated } from './clauses.ts';
 
-/** Folded place name -> [how it is written, in Sweden?]. */
+/** Folded place name -> [its usual name, in Sweden?]. */
 const PLACES = new Map<string, [string, boolean]>();
 const add = (inSweden: boolean, names: string) => {
   for (const entry of names.split(',')) {
@@ -29,19 +29,34 @@ const ABROAD = /\b(?:abroad|overseas|outside (?:of )?sweden|out of the country|u
 const HOME = /\b(?:in sweden|i sverige|inside sweden|inom sverige|hemma i sverige)\b/;
 
 export interface PlaceSlots {
+  /** The place as typed, in lower case ("tyskland", "göteborg", "new york"). */
   place?: string;
   inSweden?: boolean;
 }
 
-export function extractPlace(clauses: readonly string[]): PlaceSlots {
+// The first word of every place name: a clause without one names no place (the long pattern is skipped).
+const FIRST_WORDS = new Set([...PLACES.keys()].map((n) => n.split(' ')[0] as string));
+const HAS_ABROAD_WORD = /\b(?:abroad|overseas|outside|out of the country|utomlands|utanfor|utlandet)\b/;
+
+/** The words of `text` that fold to `key`, as typed (lower case, å/ä/ö kept). */
+function asTyped(text: string, key: string): string {
+  const words = text.toLowerCase().normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? [];
+  const folded = words.map((w) => w.normalize('NFKD').replace(/[\u0300-\u036f]/g, ''));
+  const n = key.split(' ').length;
+  for (let i = 0; i + n <= words.length; i++) if (folded.slice(i, i + n).join(' ') === key) return words.slice(i, i + n).join(' ');
+  return key;
+}
+
+export function extractPlace(clauses: readonly string[], text = ''): PlaceSlots {
+  if (!clauses.some((c) => HAS_ABROAD_WORD.test(c) || c.split(' ').some((w) => FIRST_WORDS.has(w)))) return {};
   // "not in Sweden", "inte i Sverige": outside, without a place.
   if (findNegated(clauses, HOME)) return { inSweden: false };
   const abroad = findAffirmed(clauses, ABROAD) !== undefined;
   const m = findAffirmed(clauses, PLACE_AFTER[0] as RegExp) ?? findAffirmed(clauses, PLACE_AFTER[1] as RegExp);
   if (m?.[1]) {
-    const [written, inSweden] = PLACES.get(m[1]) as [string, boolean];
+    const [, inSweden] = PLACES.get(m[1]) as [string, boolean];
     // "outside Sweden" names Sweden and says the opposite.
-    return abroad && inSweden ? { inSweden: false } : { place: written, inSweden };
+    return abroad && inSweden ? { inSweden: false } : { place: asTyped(text, m[1]), inSweden };
   }
   return abroad ? { inSweden: false } : {};
 }

@@ -64,12 +64,12 @@ const PHRASES: ReadonlyArray<[RegExp, number]> = [
 
 /** Minutes since the person registered, when a sentence says they registered and when. */
 export function extractRegisteredMinutesAgo(clauses: readonly string[], text: string): number | undefined {
+  // "I registered" negated ("I haven't registered") says no time at all; and most messages say neither.
+  if (!findAffirmed(clauses, REGISTERED)) return undefined;
   const sentences = foldKeepingPunctuation(text)
     .replace(/\bjust now\b/g, 'justnow')
     .split(/[.!?;\n]+/)
     .map((s) => s.replace(/[^\p{L}\p{N}.,]+/gu, ' ').trim());
-  // "I registered" negated ("I haven't registered") says no time at all.
-  if (!findAffirmed(clauses, REGISTERED)) return undefined;
   for (const s of sentences) {
     if (!REGISTERED.test(s)) continue;
     // "half an hour ago" before "an hour ago".

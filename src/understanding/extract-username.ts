@@ -4,6 +4,7 @@
 // (lower-case letters and digits, 2–32, at least one letter) and be no common word; codes were
 // taken out of the text before this sees it.
 import { foldKeepingPunctuation } from './clauses.ts';
+import { defaultLanguageSamples } from './language.ts';
 
 const NAME = '([a-z][a-z0-9]{1,31}|[0-9]{1,5}[a-z][a-z0-9]{0,30})';
 const CLUSTER = '(?:the cluster|cluster|klustret|rackham|bianca|snowy|pelle|dardel|uppmax|uppmaxs|naiss|the system|the login node|systemet)';
@@ -16,6 +17,26 @@ const NAMED: readonly RegExp[] = [
   new RegExp(`\\bssh\\s+(?:-\\S+\\s+)*${NAME}@[a-z0-9.-]+`, 'g'),
   new RegExp(`\\b(?:my|mitt) (?:account|konto) (?:is|ar) (?:called |named )?["“”«]${NAME}["“”»]`, 'g'),
 ];
+
+/**
+ * Weaker cues ("I'm alice.", "alice here", "jag är bob.", "user alice", "anv alice"): the name must
+ * be typed in lower case, end its phrase, and be no word the helpdesk's own texts use.
+ */
+const WEAK: readonly RegExp[] = [
+  new RegExp(`\\b(?:im|i am|jag ar|its|it is|det ar|this is|detta ar)\\s+${NAME}(?=\\s*(?:$|[.!?,;:)])|\\s+(?:and|och|here|har|but|men)\\b)`, 'g'),
+  new RegExp(`(?:^|[.!?,;:]\\s*)${NAME}\\s+(?:here|har)(?=\\s*(?:$|[.!?,;:]))`, 'g'),
+  new RegExp(`\\b(?:user|usr|anv|anvandare)\\s*:?\\s+${NAME}(?=\\s*(?:$|[.!?,;:)])|\\s+(?:and|och|here|har|but|men)\\b)`, 'g'),
+];
+
+let vocabulary: Set<string> | undefined;
+/** Every word of the flows and catalogues, both languages: a name is none of them. */
+function helpdeskWords(): Set<string> {
+  if (!vocabulary) {
+    vocabulary = new Set();
+    for (const s of defaultLanguageSamples()) for (const w of foldKeepingPunctuation(s.text).split(/[^a-z0-9]+/)) if (w) vocabulary.add(w);
+  }
+  return vocabulary;
+}
 
 // Words a person writes after "my username is" that are not a username ("my username is wrong").
 const NOT_NAMES = new Set(
@@ -30,7 +51,10 @@ const NOT_NAMES = new Set(
   och eller men sa om med utan till fran pa i av for anvandarnamn namn konto losenord kod koden appen telefonen mobilen
   isnt doesnt dont didnt cant wont works work working worked fails failed failing exists exist gets got does do did has have
   had will would should could can may might must being seems stuck new working logged locked trying unable able
-  ny nya inloggad fast utelast
+  ny nya inloggad fast utelast ute hemma borta inne klar klara sjuk ledig trott arg glad ledsen forvirrad forsenad sen tidig
+  upptagen student doktorand forskare larare home out away back done ready fine sick busy late early online offline
+  confused sorry tired angry happy sad student researcher teacher postdoc phd admin member guest visitor abroad
+  me him them us yours mine
   funkar fungerar finns gar gick heter kan ska skulle har hade
   tack hej hejsan tjena hjalp forlat inloggning inloggningen ett en alltid aldrig typ liksom`
     .split(/\s+/)
@@ -49,6 +73,27 @@ export function extractEmail(text: string): string | undefined {
 
 export function extractUsername(text: string): string | undefined {
   const folded = foldKeepingPunctuation(text).replace(/\s+/g, ' ');
+  return named(folded) ?? weak(folded, text);
+}
+
+function weak(folded: string, text: string): string | undefined {
+  // The same folding without lower case, letter for letter: where a name was typed in capitals.
+  const cased = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/['’`´]/g, '').replace(/\s+/g, ' ');
+  const sameLength = cased.length === folded.length;
+  for (const re of WEAK) {
+    re.lastIndex = 0;
+    for (let m = re.exec(folded); m; m = re.exec(folded)) {
+      const name = m[1] as string;
+      const at = m.index + m[0].lastIndexOf(name);
+      if (!sameLength || cased.slice(at, at + name.length) !== name) continue;
+      if (!isUsernameLike(name) || helpdeskWords().has(name) || /(?:ing|ed|ly|ful|ous|ive|able|ish|ig|isk|lig|ade|at)$/.test(name)) continue;
+      return name;
+    }
+  }
+  return undefined;
+}
+
+function named(folded: string): string | undefined {
   for (const re of NAMED) {
     re.lastIndex = 0;
     for (let m = re.exec(folded); m; m = re.exec(folded)) {

@@ -24,7 +24,7 @@ export interface ExtractedSlots {
   platform?: Platform;
   device?: DeviceEvent;
   inSweden?: boolean;
-  /** The place as the bot writes it ("Oslo", "Uppsala"), when it is one it knows. */
+  /** The place as typed, in lower case ("oslo", "göteborg"), when it is one it knows. */
   place?: string;
   registeredMinutesAgo?: number;
   wantsHuman?: boolean;
@@ -57,7 +57,7 @@ export function extractSlots(text: string, lang?: 'en' | 'sv'): ExtractedSlots {
   if (platform) out.platform = platform;
   const device = extractDevice(clauses);
   if (device) out.device = device;
-  const { place, inSweden } = extractPlace(clauses);
+  const { place, inSweden } = extractPlace(clauses, clean);
   if (place) out.place = place;
   if (inSweden !== undefined) out.inSweden = inSweden;
   const minutes = extractRegisteredMinutesAgo(clauses, clean);

@@ -79,7 +79,8 @@ export class LinearModel implements Understanding {
         softmax(scores);
         for (let l = 0; l < L; l++) {
           const g = (scores[l] as number) - (l === x.label ? 1 : 0);
-          if (g === 0) continue;
+          // A label already as good as certain (right or wrong) moves no weight: most of them, after an epoch.
+          if (g < 1e-3 && g > -1e-3) continue;
           this.bias[l]! -= rate * g;
           for (let k = 0; k < x.ids.length; k++) {
             const at = (x.ids[k] as number) * L + l;

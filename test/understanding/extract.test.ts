@@ -15,6 +15,19 @@ describe('usernames and addresses', () => {
     expect(extractSlots('ssh eve@rackham.uppmax.uu.se asks for a code and then fails').username).toBe('eve');
   });
 
+  it('takes a lower-case name after weaker cues: "I\'m alice.", "alice here", "jag är bob.", "user alice"', () => {
+    for (const [text, name] of [
+      ["Hi, I'm alice.", 'alice'],
+      ['Hej, carol här.', 'carol'],
+      ['jag är bob.', 'bob'],
+      ['Hi, user dave2.', 'dave2'],
+      ['anv erin', 'erin'],
+      ["Hello, I'm frank and my code fails", 'frank'],
+    ] as const) {
+      expect(extractSlots(text).username, text).toBe(name);
+    }
+  });
+
   it('never takes a common word, a state or a name without a username cue', () => {
     for (const text of [
       'my username is wrong',
@@ -25,6 +38,14 @@ describe('usernames and addresses', () => {
       "I'm new on the cluster",
       'jag är ny på klustret',
       'I am Anna',
+      "Hi, I'm Alice.",
+      "I'm stuck.",
+      "I'm confused.",
+      "I'm abroad.",
+      'jag är hemma.',
+      'jag är osäker',
+      'nothing here.',
+      'user error',
       'hi, Bob here',
       'anvandarnamnet ar fel',
       'my user name: the one from SUPR',
@@ -134,12 +155,13 @@ describe('times, places and requests', () => {
   });
 
   it('knows where the person is, and "not in Sweden"', () => {
-    expect(extractSlots('I am visiting a lab in Oslo this spring, is the code needed there?')).toMatchObject({ place: 'Oslo', inSweden: false });
-    expect(extractSlots('jag jobbar hemifrån i Uppsala idag')).toMatchObject({ place: 'Uppsala', inSweden: true });
-    expect(extractSlots('jag är på konferens i Goteborg')).toMatchObject({ place: 'Gothenburg', inSweden: true });
+    expect(extractSlots('I am visiting a lab in Oslo this spring, is the code needed there?')).toMatchObject({ place: 'oslo', inSweden: false });
+    expect(extractSlots('jag jobbar hemifrån i Uppsala idag')).toMatchObject({ place: 'uppsala', inSweden: true });
+    expect(extractSlots('jag är på konferens i Göteborg')).toMatchObject({ place: 'göteborg', inSweden: true });
+    expect(extractSlots('Jag ska jobba i Tyskland i vår')).toMatchObject({ place: 'tyskland', inSweden: false });
     expect(extractSlots('I am not in Sweden right now').inSweden).toBe(false);
     expect(extractSlots('jag är utomlands').inSweden).toBe(false);
-    expect(extractSlots('I am from Norway but I work in Uppsala')).toMatchObject({ place: 'Uppsala', inSweden: true });
+    expect(extractSlots('I am from Norway but I work in Uppsala')).toMatchObject({ place: 'uppsala', inSweden: true });
     expect(extractSlots('the code is refused').inSweden).toBeUndefined();
   });
 
