@@ -59,7 +59,12 @@ describe('greeting and routing', () => {
     const s = play(fresh(), T0, { type: 'start' }, { type: 'text', text: '2' }).snapshot;
     expect(s.flow).toBe('code_rejected');
     expect(play(s, T0, { type: 'text', text: 'menu' }).snapshot.status).toBe('menu');
-    expect(play(s, T0, { type: 'text', text: 'Människa' }).snapshot.flow).toBe('human');
+    // "A person" in the middle of a topic hands over at once, with what is known; the topic stays.
+    const human = play(s, T0, { type: 'text', text: 'Människa' });
+    expect(human.effect).toMatchObject({ type: 'escalate', urgent: false });
+    expect(human.snapshot.flow).toBe('code_rejected');
+    // At the menu it is the hand-over topic, which asks what support needs.
+    expect(play(fresh(), T0, { type: 'start' }, { type: 'text', text: 'Människa' }).snapshot.flow).toBe('human');
   });
 });
 
@@ -178,6 +183,7 @@ describe('checks and codes', () => {
 
   it('shows check data in messages: how long a token has waited', () => {
     let s = play(fresh(), T0, { type: 'topic', flow: 'token_not_active' }, { type: 'text', text: 'bob' }).snapshot;
+    s = play(s, T0, { type: 'checked', result: result('account', 'account.found', 'pass', { username: 'bob', status: 'active' }, 'en') }).snapshot;
     const r = play(s, T0, { type: 'checked', result: result('token', 'token.pending', 'warn', { state: 'pending', registeredAt: 'x', minutesSinceRegistration: 7 }, 'en') });
     expect(r.text).toContain('registered 7 minutes ago');
     // Then the offer to be told when it is active; yes keeps a watch, and the conversation ends.
