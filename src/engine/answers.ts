@@ -191,6 +191,18 @@ export class Answers extends Steps {
       this.menu('menu_prompt');
       return true;
     }
+    const clock = parseOpening(opens.device_time);
+    // In a topic, at a question that is not about it: a first message's topic walks there itself.
+    if (clock?.step && active && this.heard.includes('deviceTime') && !this.s.findings.some((f) => f.id === 'clock')) {
+      if (this.s.flow === clock.flow) {
+        this.enter(clock.step);
+        return true;
+      }
+      if (this.currentStep()?.kind === 'ask') {
+        this.startFlow(clock.flow, clock.step);
+        return true;
+      }
+    }
     const device = this.facts.device;
     const opening = device ? parseOpening(opens.device[device]) : undefined;
     if (opening && (!active || (this.s.flow !== opening.flow && this.currentStep()?.kind !== 'input'))) {

@@ -164,7 +164,7 @@ export function loadFlowsOrThrow(dir: string): { flows: FlowSet; intents: Intent
 
 /** Every `flow/step` that `opens:` starts a topic at. */
 function openingsOf(opens: Opens): string[] {
-  return [...Object.values(opens.intents), ...Object.values(opens.device), opens.takeover ?? '', opens.human ?? ''].filter((t) => t.includes('/'));
+  return [...Object.values(opens.intents), ...Object.values(opens.device), opens.takeover ?? '', opens.human ?? '', opens.device_time ?? ''].filter((t) => t.includes('/'));
 }
 
 /** Every opening names a flow that exists, and a step of it. */
@@ -175,6 +175,7 @@ function opensProblems(flows: FlowSet, opens: Opens | undefined, file: string): 
     ...Object.entries(opens.device).map(([k, v]) => [`opens.device.${k}`, v] as [string, string]),
     ...(opens.takeover ? [['opens.takeover', opens.takeover] as [string, string]] : []),
     ...(opens.human ? [['opens.human', opens.human] as [string, string]] : []),
+    ...(opens.device_time ? [['opens.device_time', opens.device_time] as [string, string]] : []),
   ];
   const problems: FlowProblem[] = [];
   for (const [key, target] of all) {

@@ -155,6 +155,8 @@ export const OpensMap = z.strictObject({
   takeover: Opening.optional(),
   /** The hand-over topic (talk to a person). */
   human: Opening.optional(),
+  /** What the phone's clock shows, said outside a question about it → where the clock is checked. */
+  device_time: Opening.optional(),
 });
 export type Opens = z.infer<typeof OpensMap>;
 
