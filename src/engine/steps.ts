@@ -47,9 +47,9 @@ export class Steps extends Wording {
     this.enter(at && flow.steps[at] ? at : flow.start);
   }
 
+  /** The topic is done: it stays the conversation's topic (what it was about), with nothing asked. */
   end(): void {
     this.s.status = 'ended';
-    this.s.flow = null;
     this.s.step = null;
     this.say('ended');
   }
