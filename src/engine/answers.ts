@@ -6,7 +6,7 @@ import type { Choice } from './replies.ts';
 import { interpret, type Interpretation } from './interpret.ts';
 import { END, type Step } from './schema.ts';
 import { USER_TEXT_LIMIT } from './snapshot.ts';
-import { fillSlots, slotValue, type Extraction, type SlotName } from './slots.ts';
+import { fillSlots, setSlot, slotValue, type Extraction, type SlotName } from './slots.ts';
 import { codeInText, sealCode } from './held-code.ts';
 import { hear, identify } from './hear.ts';
 import { opensOf, parseOpening } from './intents.ts';
@@ -16,6 +16,8 @@ import { Steps } from './steps.ts';
 const LANG_FIRST = 0.6;
 const LANG_SWITCH = 0.85;
 const LANG_SWITCH_WORDS = 4;
+/** How sure "this code is one I noted down" must be, said in the message that holds the code. */
+const NOTED_CODE = 0.9;
 
 const OUT_OF_SCOPE_LINE: Record<NonNullable<Extraction['outOfScope']>, SystemKey> = {
   password: 'out_of_scope_password',
@@ -92,6 +94,9 @@ export class Answers extends Steps {
     if (!atCode && facts.codes > 0) {
       const code = codeInText(text);
       if (code) this.s.heldCode = { c: sealCode(code, this.env.codeKey, this.s.id), t: this.env.now };
+      // "I wrote down the first code and use it every time": said with the code, it is a noted one.
+      const [noted] = this.env.understanding.rank(text, (l) => l === 'intent:first_code', 1);
+      if (noted && noted.score >= NOTED_CODE) setSlot(this.s.slots, 'codeNoted', true, this.source('extract'), this.env.now);
     }
     const user = facts.username ?? facts.email;
     const atUsername = this.s.status === 'active' && step?.kind === 'input' && step.input === 'username';
@@ -369,8 +374,12 @@ export function isClosing(text: string): boolean {
 
 const THANKS = /\b(thanks?|thank you|thx|tack(ar|sa)?|tusen tack)\b/iu;
 
+// "It works now" / "nu funkar det": solved, unless it says it does not.
+const SOLVED = /\b(works now|it works|that worked|worked now|it worked|nu (gick|funkar|fungerar) det|det (funkar|fungerar|gick) nu|nu gick det|löst|solved)\b/iu;
+const NEGATED = /\b(not|n't|no longer|inte|ej|aldrig|never)\b|n't/iu;
+
 export function isThanks(text: string): boolean {
-  return THANKS.test(text);
+  return THANKS.test(text) || (SOLVED.test(text) && !NEGATED.test(text));
 }
 
 export function isWaitQuestion(text: string): boolean {

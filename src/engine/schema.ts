@@ -39,7 +39,7 @@ export const SayStep = z.strictObject({
 export const AskStep = z.strictObject({
   ask: MessageRef,
   /** A slot that answers this question when the person already said it (device: stolen, new, …). */
-  slot: z.enum(['device']).optional(),
+  slot: z.enum(['device', 'code_source']).optional(),
   choices: z
     .record(StepId, z.union([Target, z.strictObject({
           next: Target,

@@ -27,6 +27,8 @@ export const Slots = z.object({
   wantsHuman: slot(z.boolean()).optional(),
   /** Someone else registered a token / logged in: an urgent hand-over naming the account. */
   takeover: slot(z.boolean()).optional(),
+  /** The person said the code they type is one they noted down (the first code of the setup). */
+  codeNoted: slot(z.boolean()).optional(),
   /** How the person's identity was proven (a channel's word or a mailed code). */
   proven: slot(z.string().max(24)).optional(),
   /** The ticket opened for this conversation: later text is a follow-up to it. */

@@ -133,8 +133,7 @@ export class Steps extends Wording {
 
   /** A question answered by what the person already said (what happened to the phone). */
   private slotChoice(step: AskStep): string | undefined {
-    if (step.slot !== 'device') return undefined;
-    const device = slotValue(this.s.slots, 'device');
+    const device = step.slot === 'device' ? slotValue(this.s.slots, 'device') : step.slot === 'code_source' && slotValue(this.s.slots, 'codeNoted') ? 'noted' : undefined;
     if (!device) return undefined;
     for (const [id, c] of Object.entries(step.choices)) {
       if (typeof c !== 'string' && c.means?.includes(device)) {
