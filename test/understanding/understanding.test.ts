@@ -123,7 +123,9 @@ describe('what the conversation does with free text', () => {
   });
 });
 
-describe('tools for flow authors', () => {
+// Each of these starts the command in a process of its own, which trains the understanding: slow on
+// a busy machine, so they get more time than the default.
+describe('tools for flow authors', { timeout: 90_000 }, () => {
   it('understand --json prints one object a line with the contract\'s fields', async () => {
     const r = await runCli(['understand', '--json'], baseEnv({ DATA_DIR: tempDataDir() }), "I don't have an account\nhow do I submit a slurm job\n");
     const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
