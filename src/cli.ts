@@ -9,7 +9,7 @@ import { interpret } from './engine/interpret.ts';
 import { cleanInput } from './engine/input.ts';
 import { trainUnderstanding } from './understanding/train.ts';
 import { exampleWarnings } from './understanding/warnings.ts';
-import { evaluate, formatEvaluation, loadCases, snapshotAt } from './understanding/evaluate.ts';
+import { LABELLED_FILES, evaluate, formatEvaluation, loadCases, snapshotAt } from './understanding/evaluate.ts';
 import { formatProblem } from './engine/problems.ts';
 import { parseIp, parseUsername, parseCode } from './engine/input.ts';
 import { isTimeZone, parseDeviceTime, wallInZone } from './checks/device-time.ts';
@@ -43,6 +43,9 @@ const USAGE = `Usage: 2fa-helpdesk <command>
   flows test [FILE]          how well free text is understood, on a file of labelled messages
                              (default: test/understanding/messages.yaml): accuracy per label and
                              language, and the confusions
+  flows test --conversations [DIR]
+                             run the conversation tests (default: test/conversations/*.yaml) through
+                             the real engine; prints each failed expectation with its transcript
   watches [--overdue] [--json]
                              open watches on pending tokens ("tell me when it is active"); with
                              --overdue only those past TOKEN_OVERDUE_MINUTES (a ticket is open)
@@ -90,11 +93,23 @@ async function flowsCheck(args: string[], io: Io, env: NodeJS.ProcessEnv): Promi
   return 0;
 }
 
+/** `flows test --conversations [DIR]`: every conversation test, each failure with its transcript. */
+async function conversationsTest(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  const dir = args[0] ?? 'test/conversations';
+  const { worldFromFolder, runConversationFolder, formatOutcome } = await import('./conversation-tests/suite.ts');
+  const outcomes = await runConversationFolder(worldFromFolder(env.FLOWS_DIR ?? './flows'), dir);
+  const failed = outcomes.filter((o) => o.failures.length);
+  for (const o of outcomes) (o.failures.length ? io.err : io.out)(formatOutcome(o));
+  io.out(`${outcomes.length - failed.length} of ${outcomes.length} conversations passed${failed.length ? `; ${failed.length} failed` : ''}\n`);
+  return failed.length ? 1 : 0;
+}
+
 async function flowsTest(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
-  const file = args[0] ?? 'test/understanding/messages.yaml';
+  if (args[0] === '--conversations') return conversationsTest(args.slice(1), io, env);
+  const files = args.length ? args : LABELLED_FILES;
   const { flows, intents } = loadFlowsOrThrow(env.FLOWS_DIR ?? './flows');
-  const e = evaluate({ flows, understanding: trainUnderstanding(flows, intents) }, loadCases(file));
-  io.out(`${formatEvaluation(e)}\n`);
+  const understanding = trainUnderstanding(flows, intents);
+  io.out(files.map((file) => formatEvaluation(evaluate({ flows, understanding }, loadCases(file)), file)).join('\n\n') + '\n');
   return 0;
 }
 
@@ -357,7 +372,7 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
       case 'flows':
         if (rest[0] === 'check') return await flowsCheck(rest.slice(1), io, env);
         if (rest[0] === 'test') return await flowsTest(rest.slice(1), io, env);
-        throw new UsageError('usage: 2fa-helpdesk flows check [DIR] | flows test [FILE]');
+        throw new UsageError('usage: 2fa-helpdesk flows check [DIR] | flows test [FILE] | flows test --conversations [DIR]');
       case 'understand':
         return await understandCommand(rest, io, env);
       case 'watches':

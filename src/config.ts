@@ -112,6 +112,10 @@ const Env = z.object({
   SUPPORT_URL: url('SUPPORT_URL').default('https://www.uppmax.uu.se/support/'),
   SUPPORT_EMAIL: z.email({ error: 'an e-mail address' }).default('support@uppmax.uu.se'),
   TIME_CHECK_URL: url('TIME_CHECK_URL').default('https://time.is/'),
+  // Where the bot sends questions it does not answer: passwords, and whether the cluster is down.
+  // Unset: the helpdesk's own support form ({PUBLIC_URL}/support).
+  PASSWORD_HELP_URL: url('PASSWORD_HELP_URL').optional(),
+  STATUS_URL: url('STATUS_URL').optional(),
   TICKET_DIR: z.string().min(1).optional(),
   TICKET_EMAIL_TO: z.email({ error: 'an e-mail address' }).optional(),
   TICKET_WEBHOOK_URL: url('TICKET_WEBHOOK_URL').optional(),

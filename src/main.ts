@@ -127,6 +127,9 @@ export function centreWords(config: Config, demoUrl?: string): CentreWords {
     time_check_url: config.TIME_CHECK_URL,
     public_url: config.PUBLIC_URL,
     privacy_url: config.PRIVACY_URL ?? `${config.PUBLIC_URL}/privacy`,
+    response_time: config.SUPPORT_RESPONSE_TIME,
+    password_help_url: config.PASSWORD_HELP_URL ?? `${config.PUBLIC_URL.replace(/\/$/, '')}/support`,
+    status_url: config.STATUS_URL ?? `${config.PUBLIC_URL.replace(/\/$/, '')}/support`,
   };
 }
 

@@ -34,9 +34,13 @@ export async function codeCheck(deps: CheckDeps, input: CheckInput): Promise<Che
   else out = { result: result('code', 'code.invalid', 'fail', data, lang) };
 
   const agreed = agreedCodeOffset([...(input.codeOffsets ?? []), off]);
-  if (agreed !== undefined && !reused && Math.abs(agreed) > deps.settings.codeValidSteps) {
+  // A code from the future needs no second one: nobody can type a code before the app shows it,
+  // so only a clock that runs fast explains it (an old code may have been noted down).
+  const ahead = off !== null && !reused && off > deps.settings.codeValidSteps ? off : undefined;
+  const evidence = agreed !== undefined && !reused && Math.abs(agreed) > deps.settings.codeValidSteps ? agreed : ahead;
+  if (evidence !== undefined) {
     const ref = deps.reference.now();
-    out.extra = [classifyClock(agreed * 30, 15, ref.reference, 'codes', deps.settings, lang)];
+    out.extra = [classifyClock(evidence * 30, 15, ref.reference, 'codes', deps.settings, lang)];
   }
   return out;
 }

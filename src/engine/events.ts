@@ -1,9 +1,11 @@
 // What can happen to a conversation (events) and what a transition asks the runner to do (effects):
 // plain data, so a turn can be replayed and the runner stays the only place with I/O.
 import type { CheckId, CheckResult } from '../checks/catalogue.ts';
+import type { Lang } from '../i18n/index.ts';
 
 export type EngineEvent =
-  | { type: 'start' }
+  /** `lang`: the client's language (Discord's locale): greeted in it alone; what they type still decides. */
+  | { type: 'start'; lang?: Lang }
   | { type: 'resume' }
   /** Show again what the conversation waits for (after a language switch, say), without a greeting. */
   | { type: 'repeat' }
@@ -11,7 +13,7 @@ export type EngineEvent =
   | { type: 'choice'; id: string }
   | { type: 'topic'; flow: string }
   | { type: 'checked'; result: CheckResult; extra?: CheckResult[] }
-  | { type: 'escalated'; ticket: string | null }
+  | { type: 'escalated'; ticket: string | null; followUp?: boolean }
   /** A proof-of-identity link was sent (or, for an unknown name, silently not: the answer is the same). */
   | { type: 'proof-sent' }
   /** The person typed the code mailed to the account: they are `user`. */
@@ -40,6 +42,8 @@ export interface EscalateRequest {
   type: 'escalate';
   urgent: boolean;
   attach: Array<'transcript' | 'checks'>;
+  /** More from the person after a hand-over: filed as a follow-up to this ticket, not a new one. */
+  relatesTo?: string;
 }
 
 export interface ProofRequest {

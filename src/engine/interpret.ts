@@ -6,6 +6,8 @@ import type { Lang } from '../i18n/index.ts';
 import type { Guess, Understanding } from '../ports/understanding.ts';
 import { normalise, normaliseKnown, parseCode, parseIp, parseUsername } from './input.ts';
 import { messageTemplate } from './messages.ts';
+import { opensOf, parseOpening, type Opens } from './intents.ts';
+import type { ExtractedSlots } from '../understanding/extract.ts';
 import type { Flow, FlowSet, InputKind, Step } from './schema.ts';
 import type { Snapshot } from './snapshot.ts';
 
@@ -62,18 +64,23 @@ export function parsesAs(kind: InputKind, text: string): boolean {
 export interface InterpretEnv {
   flows: FlowSet;
   understanding: Understanding;
+  /** Which intent opens which topic; by default the `opens:` of the loaded flows/_intents.yaml. */
+  opens?: Opens;
 }
 
-/**
- * Global intents that stand for a topic at the menu ("where is my SMS" is the nothing-received
- * topic there), and topics that are answered in place in the middle of a conversation.
- */
-const INTENT_AS_TOPIC: Record<string, string> = { nothing_sent: 'nothing_received', first_code: 'code_rejected' };
-const TOPIC_AS_INTENT: Record<string, string> = { nothing_received: 'nothing_sent' };
+/** The flow an `opens:` target names (`flow` or `flow/step`). */
+const flowOf = (target: string | undefined) => parseOpening(target)?.flow;
 
-function inPlace(g: Guess): Guess {
-  const name = nameOf(g.label);
-  return kindOf(g.label) === 'topic' && TOPIC_AS_INTENT[name] ? { ...g, label: `intent:${TOPIC_AS_INTENT[name]}` } : g;
+/**
+ * Topics answered in place in the middle of a conversation, as the global intent `opens.in_place`
+ * names ("where is my SMS" mid-topic is answered, not a new topic).
+ */
+function inPlace(opens: Opens): (g: Guess) => Guess {
+  return (g) => {
+    const name = nameOf(g.label);
+    const intent = kindOf(g.label) === 'topic' ? opens.in_place[name] : undefined;
+    return intent ? { ...g, label: `intent:${intent}` } : g;
+  };
 }
 
 function result(action: Action, g: Guess | undefined, extra: Partial<Interpretation> = {}): Interpretation {
@@ -134,13 +141,14 @@ function literalChoice(flow: Flow, step: Extract<Step, { kind: 'ask' }>, text: s
 }
 
 export function interpret(env: InterpretEnv, s: Snapshot, text: string): Interpretation {
+  const opens = opensOf(env.flows, env.opens);
   const flow = s.flow ? env.flows.get(s.flow) : undefined;
   const step = flow && s.status === 'active' ? flow.steps[s.step ?? ''] : undefined;
   const rank = (allowed: (label: string) => boolean) => env.understanding.rank(text, allowed, 6);
 
   if (step?.kind === 'input') {
     const parsed = parsesAs(step.input, text);
-    const [g] = rank((l) => l.startsWith('intent:') || l.startsWith('topic:')).map(inPlace);
+    const [g] = rank((l) => l.startsWith('intent:') || l.startsWith('topic:')).map(inPlace(opens));
     // A phrase typed exactly as an example ("skip", "human") wins over a username that happens to parse.
     if (g && kindOf(g.label) === 'intent' && (g.score >= 0.999 || (!parsed && g.score >= THRESHOLDS.intentAtPrompt))) {
       return result(intentAction(nameOf(g.label)), g);
@@ -157,7 +165,7 @@ export function interpret(env: InterpretEnv, s: Snapshot, text: string): Interpr
     if (literal) return { ...result('choice', undefined, { confidence: 1 }), intent: literal, choice: literal };
     const ids = choiceIds(step);
     const own = `choice:${flow.id}/${s.step}/`;
-    const guesses = rank((l) => l.startsWith(own) || l.startsWith('intent:') || (l.startsWith('topic:') && l !== `topic:${flow.id}`)).map(inPlace);
+    const guesses = rank((l) => l.startsWith(own) || l.startsWith('intent:') || (l.startsWith('topic:') && l !== `topic:${flow.id}`)).map(inPlace(opens));
     // yes and no are global intents; where the question offers them, they are its choices.
     const asChoice = (g: Guess): string | undefined => {
       if (g.label.startsWith(own)) return g.label.slice(own.length);
@@ -188,16 +196,42 @@ export function interpret(env: InterpretEnv, s: Snapshot, text: string): Interpr
   }
   // At the menu, after the end, or while a check runs: a topic or a global intent. A bare code
   // means the person wants it checked.
-  if (parseCode(text)) return { ...result('topic', undefined, { confidence: 1 }), intent: 'code_rejected', topic: 'code_rejected' };
+  const forCode = flowOf(opens.intents.code);
+  if (forCode && parseCode(text)) return { ...result('topic', undefined, { confidence: 1 }), intent: forCode, topic: forCode };
   const guesses = rank((l) => l.startsWith('topic:') || l.startsWith('intent:'));
   const [best] = guesses;
   if (!best) return result('unclear', undefined);
+  // With no question asked, "still not working" is not the answer "no": a sentence that says more
+  // ("signed up half an hour ago but still not working") is about its topic, when one is near.
+  if ((best.label === 'intent:no' || best.label === 'intent:yes') && text.split(/\s+/).length >= 5) {
+    const topic = guesses.find((g) => kindOf(g.label) === 'topic' && g.score >= THRESHOLDS.topic);
+    if (topic) return result('topic', topic);
+  }
   if (kindOf(best.label) === 'topic') return best.score >= THRESHOLDS.topic ? result('topic', best) : result('unclear', best);
-  const asTopic = INTENT_AS_TOPIC[nameOf(best.label)];
+  const asTopic = flowOf(opens.intents[nameOf(best.label)]);
   if (asTopic && best.score >= THRESHOLDS.intent) return { ...result('topic', best), topic: asTopic, intent: asTopic };
   if (best.score >= THRESHOLDS.intent) return result(intentAction(nameOf(best.label)), best);
   // A weak intent but a plausible topic just behind it: the topic.
   const topic = guesses.find((g) => kindOf(g.label) === 'topic');
   if (topic && topic.score >= THRESHOLDS.topic + 0.1) return result('topic', topic);
   return result('unclear', best);
+}
+
+/**
+ * What the facts of a message decide before its meaning does, in the engine's order (see
+ * answers.ts, factsDecide): a person; a token someone else registered; out of scope at the menu;
+ * what happened to the phone. `flows test` applies it to first messages so its figures are the
+ * conversation's, not the classifier's alone.
+ */
+export function decideByFacts(env: InterpretEnv, s: Snapshot, facts: ExtractedSlots): Interpretation | undefined {
+  const opens = opensOf(env.flows, env.opens);
+  const fact = (action: Action, name: string | null, topic: string | null = null): Interpretation => ({ ...result(action, undefined, { confidence: 1 }), intent: name, topic });
+  const step = s.status === 'active' && s.flow ? env.flows.get(s.flow)?.steps[s.step ?? ''] : undefined;
+  if (facts.wantsHuman && !(step?.kind === 'input' && step.input === 'text')) return fact('handover', 'human');
+  const takeover = flowOf(opens.takeover);
+  if (facts.takeover && takeover && s.flow !== takeover) return fact('topic', takeover, takeover);
+  if (s.status === 'active') return undefined;
+  if (facts.outOfScope) return fact('unclear', 'none');
+  const device = facts.device ? flowOf(opens.device[facts.device]) : undefined;
+  return device ? fact('topic', device, device) : undefined;
 }

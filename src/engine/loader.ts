@@ -4,7 +4,8 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { HelpdeskError } from '../errors.ts';
-import { FlowHeader, GLOBAL_INTENTS, IntentsFile, STEP_KINDS, type Flow, type FlowSet, type Intents, type Step, type StepKind } from './schema.ts';
+import { FlowHeader, GLOBAL_INTENTS, IntentsFile, STEP_KINDS, type Flow, type FlowSet, type Intents, type Opens, type Step, type StepKind } from './schema.ts';
+import { registerOpens } from './intents.ts';
 import { formatProblem, type FlowProblem } from './problems.ts';
 import { validateGraph } from './validate.ts';
 
@@ -14,6 +15,8 @@ export interface LoadResult {
   flows: FlowSet;
   /** The global intents' examples, from the folder's `_intents.yaml`. */
   intents: Intents;
+  /** Which intent or fact opens which topic (`opens:` in `_intents.yaml`). */
+  opens?: Opens;
   problems: FlowProblem[];
 }
 
@@ -91,7 +94,7 @@ export function parseFlowText(file: string, text: string): { flow?: Flow; proble
 }
 
 /** Parses an intents file (`_intents.yaml`): every global intent, with examples in both languages. */
-export function parseIntentsText(file: string, text: string): { intents: Intents; problems: FlowProblem[] } {
+export function parseIntentsText(file: string, text: string): { intents: Intents; opens?: Opens; problems: FlowProblem[] } {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) return { intents: {}, problems: doc.errors.map((e) => ({ file, message: `not valid YAML: ${e.message.split('\n')[0]}` })) };
   const parsed = IntentsFile.safeParse(doc.toJS());
@@ -102,7 +105,7 @@ export function parseIntentsText(file: string, text: string): { intents: Intents
     if (!ex) problems.push({ file, key: `intents.${name}`, message: `the global intent "${name}" is missing` });
     else for (const lang of ['en', 'sv'] as const) if (!ex[lang].length) problems.push({ file, key: `intents.${name}.${lang}`, message: `no examples in ${lang}` });
   }
-  return { intents: parsed.data.intents, problems };
+  return { intents: parsed.data.intents, ...(parsed.data.opens ? { opens: parsed.data.opens } : {}), problems };
 }
 
 /** Loads every flow file in `dir`. Never throws for bad flows: every problem is returned. */
@@ -110,6 +113,7 @@ export function loadFlows(dir: string): LoadResult {
   const problems: FlowProblem[] = [];
   const flows = new Map<string, Flow>();
   let intents: Intents = {};
+  let opens: Opens | undefined;
   let names: string[];
   try {
     names = readdirSync(dir)
@@ -129,6 +133,7 @@ export function loadFlows(dir: string): LoadResult {
     if (name.startsWith('_')) {
       const r = parseIntentsText(file, readFileSync(file, 'utf8'));
       intents = { ...intents, ...r.intents };
+      opens = r.opens ?? opens;
       problems.push(...r.problems);
       continue;
     }
@@ -142,15 +147,42 @@ export function loadFlows(dir: string): LoadResult {
     }
     flows.set(result.flow.id, result.flow);
   }
-  problems.push(...validateGraph(flows));
-  return { flows, intents, problems };
+  problems.push(...validateGraph(flows, { entries: opens ? openingsOf(opens) : [] }));
+  problems.push(...opensProblems(flows, opens, path.join(dir, '_intents.yaml')));
+  if (opens) registerOpens(flows, opens);
+  return { flows, intents, ...(opens ? { opens } : {}), problems };
 }
 
 /** Loads and validates, or throws one error listing every problem (start-up uses this). */
-export function loadFlowsOrThrow(dir: string): { flows: FlowSet; intents: Intents } {
-  const { flows, intents, problems } = loadFlows(dir);
+export function loadFlowsOrThrow(dir: string): { flows: FlowSet; intents: Intents; opens?: Opens } {
+  const { flows, intents, opens, problems } = loadFlows(dir);
   if (problems.length) {
     throw new HelpdeskError('flow.invalid', `invalid flows:\n${problems.map(formatProblem).join('\n')}`);
   }
-  return { flows, intents };
+  return { flows, intents, ...(opens ? { opens } : {}) };
+}
+
+/** Every `flow/step` that `opens:` starts a topic at. */
+function openingsOf(opens: Opens): string[] {
+  return [...Object.values(opens.intents), ...Object.values(opens.device), opens.takeover ?? '', opens.human ?? '', opens.device_time ?? ''].filter((t) => t.includes('/'));
+}
+
+/** Every opening names a flow that exists, and a step of it. */
+function opensProblems(flows: FlowSet, opens: Opens | undefined, file: string): FlowProblem[] {
+  if (!opens) return [];
+  const all: Array<[string, string]> = [
+    ...Object.entries(opens.intents).map(([k, v]) => [`opens.intents.${k}`, v] as [string, string]),
+    ...Object.entries(opens.device).map(([k, v]) => [`opens.device.${k}`, v] as [string, string]),
+    ...(opens.takeover ? [['opens.takeover', opens.takeover] as [string, string]] : []),
+    ...(opens.human ? [['opens.human', opens.human] as [string, string]] : []),
+    ...(opens.device_time ? [['opens.device_time', opens.device_time] as [string, string]] : []),
+  ];
+  const problems: FlowProblem[] = [];
+  for (const [key, target] of all) {
+    const [flowId, stepId] = target.split('/');
+    const flow = flows.get(flowId ?? '');
+    if (!flow) problems.push({ file, key, message: `no flow "${flowId}"` });
+    else if (stepId && !flow.steps[stepId]) problems.push({ file, key, message: `flow ${flowId} has no step "${stepId}"` });
+  }
+  return problems;
 }

@@ -272,12 +272,8 @@ export class ConversationRunner {
         lang: s.lang,
         ...(s.subject.user ? { user: s.subject.user } : {}),
         ...(s.subject.ip ? { ip: s.subject.ip } : {}),
-        ...(typeof s.vars.deviceTime === 'string'
-          ? { deviceTime: { text: s.vars.deviceTime, receivedAtMs: Number(s.vars.deviceTimeAt), typed: true } }
-          : {}),
-        ...(typeof s.vars.deviceOffsetMs === 'number'
-          ? { deviceMeasured: { offsetMs: s.vars.deviceOffsetMs, errorMs: Number(s.vars.deviceOffsetErrorMs ?? 0), atMs: Number(s.vars.deviceOffsetAt) } }
-          : {}),
+        ...(s.slots.deviceTime ? { deviceTime: { text: s.slots.deviceTime.v, receivedAtMs: s.slots.deviceTime.t, typed: true } } : {}),
+        ...(s.measured ? { deviceMeasured: { offsetMs: s.measured.offsetMs, errorMs: s.measured.errorMs, atMs: s.measured.at } } : {}),
         ...(effect.code ? { code: effect.code } : {}),
         ...(effect.reusedAfterSeconds !== undefined ? { reusedAfterSeconds: effect.reusedAfterSeconds } : {}),
         // The code just typed is the last entry and has no offset yet.
@@ -294,13 +290,15 @@ export class ConversationRunner {
         urgent: effect.urgent,
         lang: s.lang,
         subject: s.subject,
-        ...(typeof s.vars.note === 'string' ? { note: s.vars.note } : {}),
+        ...(s.note ? { note: s.note } : {}),
+        ...(effect.relatesTo ? { relatesTo: effect.relatesTo } : {}),
         transcript: effect.attach.includes('transcript') ? renderTranscript(this.deps.flows, this.deps.words, s, 'en') : [],
         findings: effect.attach.includes('checks') ? findings : [],
         createdAt: new Date(this.deps.clock.now()).toISOString(),
       });
-      this.deps.log.info('escalated', { conversation: s.id, ticket: reference, urgent: effect.urgent });
-      return { type: 'escalated', ticket: reference };
+      this.deps.log.info(effect.relatesTo ? 'follow-up filed' : 'escalated', { conversation: s.id, ticket: reference, urgent: effect.urgent });
+      // A follow-up is part of the ticket already open: the person keeps that reference.
+      return { type: 'escalated', ticket: effect.relatesTo ?? reference, ...(effect.relatesTo ? { followUp: true } : {}) };
     } catch (err) {
       this.deps.log.error('ticket could not be filed', { code: errorCode(err), conversation: s.id, err });
       return { type: 'escalated', ticket: null };

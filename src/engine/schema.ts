@@ -38,6 +38,8 @@ export const SayStep = z.strictObject({
 
 export const AskStep = z.strictObject({
   ask: MessageRef,
+  /** A slot that answers this question when the person already said it (device: stolen, new, …). */
+  slot: z.enum(['device', 'code_source']).optional(),
   choices: z
     .record(StepId, z.union([Target, z.strictObject({
           next: Target,
@@ -45,6 +47,8 @@ export const AskStep = z.strictObject({
           examples: Examples.optional(),
           /** A global intent that picks this choice (like first_code for "I noted it down earlier"). */
           intent: z.string().regex(ID, 'a global intent name').optional(),
+          /** The slot values that pick this choice without asking (see `slot`). */
+          means: z.array(z.string().regex(ID)).optional(),
         })]))
     .refine((c) => Object.keys(c).length >= 1, 'at least one choice'),
 });
@@ -58,6 +62,10 @@ export const InputStep = z
     /** Ask at most this many times in one conversation, then go to `exhausted`. */
     tries: z.number().int().min(1).max(20).optional(),
     exhausted: Target.optional(),
+    /** Where to go instead of asking when the person said they are outside Sweden (a location prompt). */
+    outside: Target.optional(),
+    /** Where to go instead of asking when the person already said what their phone's clock shows. */
+    time_given: Target.optional(),
   })
   .refine((s) => (s.tries === undefined) === (s.exhausted === undefined), 'tries and exhausted go together');
 
@@ -132,7 +140,28 @@ export const GLOBAL_INTENTS = ['human', 'menu', 'skip', 'dont_know', 'yes', 'no'
 export type GlobalIntent = (typeof GLOBAL_INTENTS)[number];
 
 /** `flows/_intents.yaml`: examples for the global intents, understood at every prompt. */
+/** A flow id, or `flow/step` to start a topic at a later step (the answer to its question is known). */
+const Opening = z.string().regex(/^[a-z][a-z0-9_]*(\/[a-z][a-z0-9_]*)?$/, 'a flow id, or flow/step');
+
+/** Which intent or fact opens which topic, so no flow id is written in the engine's code. */
+export const OpensMap = z.strictObject({
+  /** Global intents (and `code`: a bare code) that open a topic at the menu. */
+  intents: z.record(z.string().regex(ID), Opening).default({}),
+  /** Topics answered in place, as this global intent, in the middle of another topic. */
+  in_place: z.record(z.string().regex(ID), z.string().regex(ID)).default({}),
+  /** What happened to the device (the `device` slot) → where that topic starts. */
+  device: z.record(z.string().regex(ID), Opening).default({}),
+  /** Someone else registered a token or logged in: urgent, the account named. */
+  takeover: Opening.optional(),
+  /** The hand-over topic (talk to a person). */
+  human: Opening.optional(),
+  /** What the phone's clock shows, said outside a question about it → where the clock is checked. */
+  device_time: Opening.optional(),
+});
+export type Opens = z.infer<typeof OpensMap>;
+
 export const IntentsFile = z.strictObject({
   intents: z.record(z.string().regex(ID, 'an intent name in snake_case'), Examples),
+  opens: OpensMap.optional(),
 });
 export type Intents = Record<string, Examples>;

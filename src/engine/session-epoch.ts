@@ -4,13 +4,10 @@
 // conversation; the page that took part gets the new cookie with the turn's answer.
 import type { Snapshot } from './snapshot.ts';
 
-const VAR = 'sessionEpoch';
-
-export function sessionEpoch(s: Pick<Snapshot, 'vars'>): number {
-  const n = s.vars[VAR];
-  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : 0;
+export function sessionEpoch(s: Pick<Snapshot, 'epoch'>): number {
+  return s.epoch ?? 0;
 }
 
 export function raiseSessionEpoch(s: Snapshot): void {
-  s.vars[VAR] = sessionEpoch(s) + 1;
+  s.epoch = sessionEpoch(s) + 1;
 }

@@ -4,8 +4,10 @@
 import { z } from 'zod';
 import { CHECK_IDS } from '../checks/catalogue.ts';
 import { LANGS, type Lang } from '../i18n/index.ts';
+import { Slots } from './slots.ts';
 
-export const SNAPSHOT_VERSION = 1;
+/** 2: typed slots in place of the untyped `vars` bag (a stored 1 is upgraded on read: migrate.ts). */
+export const SNAPSHOT_VERSION = 2;
 export const TRANSCRIPT_LIMIT = 80;
 export const USER_TEXT_LIMIT = 500;
 
@@ -32,11 +34,28 @@ export const Snapshot = z.object({
   id: z.string().min(1),
   lang: z.enum(LANGS),
   langFixed: z.boolean(),
-  status: z.enum(['menu', 'active', 'ended']),
+  /** `handed`: a ticket is open; more text is a follow-up to it, not a new topic. */
+  status: z.enum(['menu', 'active', 'ended', 'handed']),
   flow: z.string().nullable(),
   step: z.string().nullable(),
   subject: Subject,
-  vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  /** Did the person's own words decide `lang` (not a default)? Then only a clear switch changes it. */
+  langHeard: z.boolean().optional(),
+  slots: Slots,
+  /** The device clock as a phone's browser measured it. */
+  measured: z.object({ offsetMs: z.number(), errorMs: z.number(), at: z.number() }).optional(),
+  /** How often each capped prompt was asked (`flow.step`). */
+  tries: z.record(z.string(), z.number()),
+  /** The person's own words for support (codes redacted). */
+  note: z.string().optional(),
+  /** A username waiting for its proof of identity. */
+  proofFor: z.string().optional(),
+  /** A code typed before its step was reached: sealed with the code key, kept minutes at most. */
+  heldCode: z.object({ c: z.string(), t: z.number() }).optional(),
+  /** Raised by a proof of identity or a hand-over; a web cookie is bound to it (session-epoch.ts). */
+  epoch: z.number().int().nonnegative().optional(),
+  /** Turns taken by the person (the slots' sources name them). */
+  turns: z.number().int().optional(),
   findings: z.array(Finding),
   /** Keyed fingerprints of codes typed (never the codes), with when and the offset they matched. */
   codes: z.array(z.object({ h: z.string(), at: z.number(), off: z.number().nullable() })),
@@ -57,7 +76,8 @@ export function newSnapshot(id: string, now: number, options: { lang?: Lang; sub
     flow: null,
     step: null,
     subject: options.subject ?? {},
-    vars: {},
+    slots: {},
+    tries: {},
     findings: [],
     codes: [],
     transcript: [],

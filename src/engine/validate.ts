@@ -16,7 +16,7 @@ export function stepTargets(step: Step): Array<[string, string]> {
     case 'say':
       return [['next', step.next]];
     case 'input':
-      return [['next', step.next], ...(step.skip ? ([['skip', step.skip]] as Array<[string, string]>) : []), ...(step.exhausted ? ([['exhausted', step.exhausted]] as Array<[string, string]>) : [])];
+      return [['next', step.next], ...(step.skip ? ([['skip', step.skip]] as Array<[string, string]>) : []), ...(step.exhausted ? ([['exhausted', step.exhausted]] as Array<[string, string]>) : []), ...(step.outside ? ([['outside', step.outside]] as Array<[string, string]>) : []), ...(step.time_given ? ([['time_given', step.time_given]] as Array<[string, string]>) : [])];
     case 'ask':
       return Object.entries(step.choices).map(([id, c]) => [`choices.${id}`, typeof c === 'string' ? c : c.next]);
     case 'check':
@@ -62,7 +62,7 @@ function checkTemplate(p: FlowProblem[], flow: Flow, stepId: string | undefined,
   }
 }
 
-function validateFlow(flow: Flow, flows: FlowSet): FlowProblem[] {
+function validateFlow(flow: Flow, flows: FlowSet, entries: readonly string[] = []): FlowProblem[] {
   const p: FlowProblem[] = [];
   const at = (step: string | undefined, key: string | undefined, message: string) =>
     p.push({ file: flow.file, flow: flow.id, step, key, message });
@@ -111,7 +111,8 @@ function validateFlow(flow: Flow, flows: FlowSet): FlowProblem[] {
 
   // Reachability from the start step.
   const seen = new Set<string>();
-  const queue = flow.steps[flow.start] ? [flow.start] : [];
+  // The start, and the steps `opens:` starts a topic at (the person already answered what comes before).
+  const queue = [flow.start, ...entries].filter((id) => flow.steps[id]);
   while (queue.length) {
     const id = queue.pop() as string;
     if (seen.has(id)) continue;
@@ -161,8 +162,9 @@ function findLoops(flows: FlowSet): FlowProblem[] {
   return problems;
 }
 
-export function validateGraph(flows: FlowSet, options: { requireHandover?: boolean } = {}): FlowProblem[] {
-  const problems = [...flows.values()].flatMap((f) => validateFlow(f, flows));
+export function validateGraph(flows: FlowSet, options: { requireHandover?: boolean; entries?: readonly string[] } = {}): FlowProblem[] {
+  const entriesOf = (flowId: string) => (options.entries ?? []).filter((e) => e.startsWith(`${flowId}/`)).map((e) => e.slice(flowId.length + 1));
+  const problems = [...flows.values()].flatMap((f) => validateFlow(f, flows, entriesOf(f.id)));
   problems.push(...findLoops(flows));
   if ((options.requireHandover ?? true) && flows.size && !flows.has(HANDOVER_FLOW)) {
     const first = flows.values().next().value as Flow;

@@ -14,9 +14,15 @@ export const CENTRE_WORDS = [
   'privacy_url',
 ] as const;
 export type CentreWord = (typeof CENTRE_WORDS)[number];
-export type CentreWords = Record<CentreWord, string>;
+/**
+ * Words with a default: how long support takes to answer (SUPPORT_RESPONSE_TIME, like "1wd"), and
+ * where questions the helpdesk does not answer go (PASSWORD_HELP_URL, STATUS_URL; the support form
+ * when not set).
+ */
+export const OPTIONAL_WORDS = ['response_time', 'password_help_url', 'status_url'] as const;
+export type CentreWords = Record<CentreWord, string> & Partial<Record<(typeof OPTIONAL_WORDS)[number], string>>;
 
-const CONVERSATION_WORDS = ['user', 'ticket', 'title', 'limit', 'what'];
+const CONVERSATION_WORDS = ['user', 'ticket', 'title', 'limit', 'what', 'response_time', 'password_help_url', 'status_url', 'place'];
 
 /**
  * Check data that only some outcomes carry (a pending token's timing), and durations in words that

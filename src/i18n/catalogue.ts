@@ -159,6 +159,15 @@ export type MailKey = 'proof_subject' | 'proof_body' | 'active_subject' | 'activ
 
 export type SystemKey =
   | 'not_saved'
+  | 'taking_username'
+  | 'username_corrected'
+  | 'code_not_username'
+  | 'handover_wait'
+  | 'handover_closing'
+  | 'followup_added'
+  | 'out_of_scope_password'
+  | 'out_of_scope_jobs'
+  | 'out_of_scope_cluster_down'
   | 'greeting'
   | 'menu_prompt'
   | 'not_understood'

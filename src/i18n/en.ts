@@ -7,6 +7,20 @@ const day = (iso: unknown) => (typeof iso === 'string' && /^\d{4}-\d{2}-\d{2}/.t
 export const en: Catalogue = {
   system: {
     greeting: "Hi! I'm the {centre} two-factor helpdesk. Tell me what's wrong in a few words, or pick a topic. (What I keep about you, and for how long: {privacy_url})",
+    taking_username: "I'll look up {user}. (Not you? Just tell me your username.)",
+    username_corrected: "Thanks, I'll look up {user} instead.",
+    code_not_username:
+      'That looks like a code from your app, not a username: I will use it when we get to the code. First, what is your username (or the e-mail address on your account)?',
+    handover_wait:
+      'Your case is with the {centre} support team (reference {ticket}). They usually answer by e-mail within {response_time}. Anything you add here goes to the same case.',
+    handover_closing: 'You are welcome. The support team will answer by e-mail (reference {ticket}).',
+    followup_added: 'I have added that to your case {ticket}, so the support team sees it with the rest.',
+    out_of_scope_password:
+      'I only help with the two-factor login, not passwords. To set or reset your {centre} password, go to {password_help_url}.',
+    out_of_scope_jobs:
+      'I only help with the two-factor login. For questions about jobs and the queue, ask the {centre} support team at {support_url}.',
+    out_of_scope_cluster_down:
+      'I only help with the two-factor login. Whether {centre} is down or under maintenance is shown at {status_url}.',
     menu_prompt: 'What do you need help with?',
     not_understood: "I'm not sure what you mean. Pick one of these topics:",
     pick_one: 'That button belongs to an earlier question. Here is where we are now:',
@@ -35,7 +49,7 @@ export const en: Catalogue = {
       'Nothing is sent to you, by SMS or by mail: your authenticator app makes the codes itself, a new one every 30 seconds.',
     first_code_note:
       'The first code you saw when you set it up worked only then. A code is valid for about 30 seconds: always type the one your app shows at that moment.',
-    welcome: 'You are welcome. Good luck with the login!',
+    welcome: 'You are welcome.',
     clarify_choice: 'I am not sure I understood. {question} The closest answers:',
     out_of_scope:
       'I can only help with two-factor login. For other questions (jobs, storage, software), see {support_url}.',
@@ -52,9 +66,9 @@ export const en: Catalogue = {
     ended: 'Anything else? Type "menu" to start over, or "human" to reach a person.',
     ended_hint: 'This conversation is finished. Type "menu" to start a new one.',
     escalated:
-      'I have handed this over to the {centre} support team, with our conversation and what I found. Your reference is {ticket}. They answer by e-mail; you can also write to {support_email} and quote the reference.',
+      'I have handed this over to the {centre} support team, with our conversation and what I found. Your reference is {ticket}. They answer by e-mail, usually within {response_time}; you can also write to {support_email} and quote the reference.',
     escalated_urgent:
-      'I have marked this as URGENT for the {centre} support team, with our conversation and what I found. Your reference is {ticket}. Until they answer, do not approve anything you did not start yourself.',
+      'I have marked this as URGENT for the {centre} support team, with our conversation and what I found. Your reference is {ticket}. They answer by e-mail as soon as they can, at the latest within {response_time}.',
     escalation_failed:
       'I could not file a ticket just now. Please use the support form at {support_url} or write to {support_email}.',
     bad_code_format: 'A code is the 6 digits your app shows right now (spaces are fine). Please type it again.',

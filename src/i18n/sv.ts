@@ -7,6 +7,20 @@ const direction = (d: SummaryData) => (d.direction === 'ahead' ? 'före' : 'efte
 
 export const sv: Catalogue = {
   system: {
+    taking_username: 'Jag tittar på {user}. (Inte du? Skriv bara ditt användarnamn.)',
+    username_corrected: 'Tack, då tittar jag på {user} i stället.',
+    code_not_username:
+      'Det där ser ut som en kod från appen, inte ett användarnamn: jag använder den när vi kommer till koden. Vad är först ditt användarnamn (eller e-postadressen på ditt konto)?',
+    handover_wait:
+      'Ditt ärende ligger hos {centre}:s support (referens {ticket}). De brukar svara via e-post inom {response_time}. Det du skriver här hamnar i samma ärende.',
+    handover_closing: 'Varsågod. Supporten svarar via e-post (referens {ticket}).',
+    followup_added: 'Jag har lagt till det i ditt ärende {ticket}, så att supporten ser det tillsammans med resten.',
+    out_of_scope_password:
+      'Jag hjälper bara till med tvåfaktorsinloggningen, inte med lösenord. För att välja eller återställa ditt lösenord hos {centre}, gå till {password_help_url}.',
+    out_of_scope_jobs:
+      'Jag hjälper bara till med tvåfaktorsinloggningen. Frågor om jobb och kön ställer du till {centre}:s support på {support_url}.',
+    out_of_scope_cluster_down:
+      'Jag hjälper bara till med tvåfaktorsinloggningen. Om {centre} ligger nere eller har underhåll ser du på {status_url}.',
     greeting:
       'Hej! Jag är {centre}:s hjälp för tvåfaktorsinloggning. Beskriv problemet med några ord, eller välj ett ämne. (Vad jag sparar om dig, och hur länge: {privacy_url})',
     menu_prompt: 'Vad behöver du hjälp med?',
@@ -37,7 +51,7 @@ export const sv: Catalogue = {
       'Inget skickas till dig, varken via sms eller mejl: autentiseringsappen skapar koderna själv, en ny var 30:e sekund.',
     first_code_note:
       'Den första koden du såg när du ställde in appen fungerade bara just då. En kod gäller i ungefär 30 sekunder: skriv alltid den som appen visar i stunden.',
-    welcome: 'Varsågod. Lycka till med inloggningen!',
+    welcome: 'Varsågod.',
     clarify_choice: 'Jag är inte säker på att jag förstod. {question} De svar som ligger närmast:',
     out_of_scope:
       'Jag kan bara hjälpa till med tvåfaktorsinloggning. För andra frågor (jobb, lagring, program), se {support_url}.',
@@ -54,9 +68,9 @@ export const sv: Catalogue = {
     ended: 'Något mer? Skriv "meny" för att börja om, eller "människa" för att nå en person.',
     ended_hint: 'Det här samtalet är avslutat. Skriv "meny" för att börja ett nytt.',
     escalated:
-      'Jag har lämnat över ärendet till {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. De svarar via e-post; du kan också skriva till {support_email} och ange referensen.',
+      'Jag har lämnat över ärendet till {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. De svarar via e-post, oftast inom {response_time}; du kan också skriva till {support_email} och ange referensen.',
     escalated_urgent:
-      'Jag har markerat ärendet som BRÅDSKANDE för {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. Godkänn ingenting du inte själv har startat innan de svarat.',
+      'Jag har markerat ärendet som BRÅDSKANDE för {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. De svarar via e-post så snart de kan, senast inom {response_time}.',
     escalation_failed:
       'Jag kunde inte skapa ett ärende just nu. Använd supportformuläret på {support_url} eller skriv till {support_email}.',
     bad_code_format: 'En kod är de 6 siffror som appen visar just nu (mellanslag går bra). Skriv den igen.',

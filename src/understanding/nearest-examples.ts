@@ -28,6 +28,7 @@ export class NearestExamples implements Understanding {
   /** Each example's label, as an index into `labels`. */
   private labelOf = new Int32Array(0);
   private readonly labels: Label[] = [];
+  private readonly byPrefix = new Map<string, Label[]>();
 
   constructor(examples: readonly Example[]) {
     const vectors = examples.map((e) => features(fold(e.text)));
@@ -58,6 +59,13 @@ export class NearestExamples implements Understanding {
 
   get size(): number {
     return this.stored.length;
+  }
+
+  /** The labels it knows that start with `prefix` (computed once per prefix). */
+  labelsOf(prefix: string): Label[] {
+    let found = this.byPrefix.get(prefix);
+    if (!found) this.byPrefix.set(prefix, (found = this.labels.filter((l) => l.startsWith(prefix))));
+    return found;
   }
 
   /** Sublinear TF times IDF, L2-normalised. Features never seen in training are dropped. */

@@ -5,6 +5,8 @@ import { LANGS } from '../i18n/catalogue.ts';
 import { messageTemplate } from '../engine/messages.ts';
 import type { FlowSet, Intents } from '../engine/schema.ts';
 import { NearestExamples, type Example } from './nearest-examples.ts';
+import { LinearModel } from './linear-model.ts';
+import { ByLength } from './by-length.ts';
 import type { Understanding } from '../ports/understanding.ts';
 
 export const topicLabel = (flow: string) => `topic:${flow}`;
@@ -38,8 +40,11 @@ export function trainingExamples(flows: FlowSet, intents: Intents): Example[] {
   return out;
 }
 
-export function trainUnderstanding(flows: FlowSet, intents: Intents): NearestExamples {
-  return new NearestExamples(trainingExamples(flows, intents));
+export function trainUnderstanding(flows: FlowSet, intents: Intents): ByLength {
+  const examples = trainingExamples(flows, intents);
+  // The linear model decides long messages at the menu and at prompts: topics and global intents.
+  const firstLevel = examples.filter((e) => e.label.startsWith('topic:') || e.label.startsWith('intent:'));
+  return new ByLength(new NearestExamples(examples), new LinearModel(firstLevel));
 }
 
 /** An understanding trained the first time it is asked (for commands that rarely or never need it). */

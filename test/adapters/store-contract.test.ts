@@ -100,14 +100,14 @@ describe.each(backends.map((make) => [make().name, make] as const))('store contr
 
   it('two replicas × 150 read-modify-writes of one conversation, retried on conflict, lose none', async () => {
     const [a, b] = await Promise.all([open(), open()]);
-    await a.save({ ...newSnapshot('web:race', Date.now()), vars: { n: 0 } }, 0);
+    await a.save({ ...newSnapshot('web:race', Date.now()), tries: { n: 0 } }, 0);
     let conflicts = 0;
     const bump = async (store: SqlStore) => {
       for (;;) {
         const l = await store.load('web:race');
         if (l.kind !== 'found') throw new Error('lost the row');
         try {
-          await store.save({ ...l.snapshot, vars: { n: Number(l.snapshot.vars.n) + 1 } }, l.version);
+          await store.save({ ...l.snapshot, tries: { n: Number(l.snapshot.tries.n) + 1 } }, l.version);
           return;
         } catch (err) {
           if (!(err instanceof HelpdeskError && err.code === 'store.conflict')) throw err;
@@ -120,7 +120,7 @@ describe.each(backends.map((make) => [make().name, make] as const))('store contr
     };
     await Promise.all([worker(a), worker(b), worker(a), worker(b)]);
     const end = await a.load('web:race');
-    expect(end.kind === 'found' && end.snapshot.vars.n).toBe(600);
+    expect(end.kind === 'found' && end.snapshot.tries.n).toBe(600);
     expect(conflicts).toBeGreaterThan(0);
   });
 

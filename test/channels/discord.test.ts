@@ -74,9 +74,22 @@ describe('Discord: people', () => {
     await discord.waitFor((c) => c.method === 'PATCH' && c.path.includes(`tok-${click}`) && Array.isArray(c.body.components) && (c.body.components as unknown[]).length === 0);
 
     discord.interaction('button', { user: ALICE, dm: true, channelId: dm, customId: 'choice:not_me' });
+    // A takeover ticket names the account: asked for first (here skipped).
+    await discord.waitFor(sent(dm, /block that token at once/));
+    discord.dmMessage(ALICE, 'skip', dm);
     const handover = await discord.waitFor(sent(dm, /URGENT[\s\S]*HD-[A-Z0-9]{6}/));
     const reference = /HD-[A-Z0-9]{6}/.exec(content(handover))?.[0] as string;
     expect((await app.tickets.get(reference))?.ticket.urgent).toBe(true);
+  });
+
+  it('/2fa from a Swedish client (sv-SE) greets in Swedish only', async () => {
+    const SVEA = { id: '600000000000000011', username: 'svea' };
+    discord.interaction('command', { user: SVEA, name: '2fa', locale: 'sv-SE' });
+    const dm = await dmChannelOf(SVEA.id);
+    const greeting = await discord.waitFor(sent(dm, /Hej! Jag är UPPMAX:s hjälp/));
+    expect(content(greeting)).not.toMatch(/Hi! I'm/);
+    const menu = await discord.waitFor(sent(dm, /Vad behöver du hjälp med\?/));
+    expect(content(menu)).not.toMatch(/What do you need help with/);
   });
 
   it('a DM with free text works, and account facts wait for the e-mail proof', async () => {

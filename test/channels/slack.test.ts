@@ -51,6 +51,7 @@ beforeAll(async () => {
     USTAFF: { name: 'staff', email: 'staff@example.org' },
     UGROUP: { name: 'groupie', email: 'g@example.org' },
     UNOMAIL: { name: 'nomail' },
+    UCAROL: { name: 'carol', email: 'carol@example.org' },
   };
   api.usergroups = { SHELP: ['UGROUP'] };
   dataDir = tempDataDir();
@@ -122,6 +123,14 @@ describe('Slack: people', () => {
     await turnMessage('DUBOB', /registered 5 minutes ago/);
     // Nothing about the account went to the channel.
     expect(api.calls.filter((c) => c.args.channel === 'CGENERAL').every((c) => !/token|minutes|bob@/.test(textOf(c)))).toBe(true);
+  });
+
+  it('a Swedish mention is answered in Swedish in the channel, and the DM goes on in Swedish', async () => {
+    await postEvent(web.url, { type: 'app_mention', channel: 'CRANDOM', user: 'UCAROL', text: '<@UBOT> hej, min nya token fungerar inte fortfarande', ts: '1700001100.000100' });
+    const thread = await api.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'CRANDOM');
+    expect(String(thread.args.text)).toMatch(/direktmeddelande/);
+    expect(String(thread.args.text)).not.toMatch(/direct message/);
+    await turnMessage('DUCAROL', /Din token registrerades/);
   });
 
   it('the slash command acks at once and starts in a DM', async () => {

@@ -97,7 +97,16 @@ describe('code check', () => {
     expect(result).toMatchObject({ code: 'code.stale', data: { reused: true } });
   });
 
-  it('reports a clock skew only when two codes agree', async () => {
+  it('one code from the future is enough to show a fast clock (nobody types a code before it is shown)', async () => {
+    const deps = makeDeps();
+    deps.clock.t = Date.parse('2026-11-27T12:00:10Z');
+    const typed = oathtoolCode(secret, deps.clock.now() + 3 * 30_000);
+    const once = await codeCheck(deps, { user: 'alice', code: typed, lang: 'en', codeOffsets: [] });
+    expect(once.result.code).toBe('code.ahead');
+    expect(once.extra?.[0]).toMatchObject({ id: 'clock', code: 'clock.skewed', data: { offsetSeconds: 90, source: 'codes' } });
+  });
+
+  it('reports a clock skew from old codes only when two codes agree', async () => {
     const deps = makeDeps();
     deps.clock.t = Date.parse('2026-11-27T12:00:10Z');
     const typed = oathtoolCode(secret, deps.clock.now() - 3 * 30_000);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { newSnapshot, Snapshot } from '../../src/engine/snapshot.ts';
 import { transition } from '../../src/engine/transition.ts';
 import { result } from '../../src/checks/context.ts';
-import { env, play } from '../helpers/engine.ts';
+import { env, play, replyText } from '../helpers/engine.ts';
 
 const T0 = Date.parse('2026-11-27T12:00:00Z');
 const fresh = (lang?: 'en' | 'sv') => newSnapshot('test:1', T0, lang ? { lang } : {});
@@ -60,7 +60,12 @@ describe('greeting and routing', () => {
     const s = play(fresh(), T0, { type: 'start' }, { type: 'text', text: '2' }).snapshot;
     expect(s.flow).toBe('code_rejected');
     expect(play(s, T0, { type: 'text', text: 'menu' }).snapshot.status).toBe('menu');
-    expect(play(s, T0, { type: 'text', text: 'Människa' }).snapshot.flow).toBe('human');
+    // "A person" in the middle of a topic hands over at once, with what is known; the topic stays.
+    const human = play(s, T0, { type: 'text', text: 'Människa' });
+    expect(human.effect).toMatchObject({ type: 'escalate', urgent: false });
+    expect(human.snapshot.flow).toBe('code_rejected');
+    // At the menu it is the hand-over topic, which asks what support needs.
+    expect(play(fresh(), T0, { type: 'start' }, { type: 'text', text: 'Människa' }).snapshot.flow).toBe('human');
   });
 });
 
@@ -179,6 +184,7 @@ describe('checks and codes', () => {
 
   it('shows check data in messages: how long a token has waited', () => {
     let s = play(fresh(), T0, { type: 'topic', flow: 'token_not_active' }, { type: 'text', text: 'bob' }).snapshot;
+    s = play(s, T0, { type: 'checked', result: result('account', 'account.found', 'pass', { username: 'bob', status: 'active' }, 'en') }).snapshot;
     const r = play(s, T0, { type: 'checked', result: result('token', 'token.pending', 'warn', { state: 'pending', registeredAt: 'x', minutesSinceRegistration: 7 }, 'en') });
     expect(r.text).toContain('registered 7 minutes ago');
     // Then the offer to be told when it is active; yes keeps a watch, and the conversation ends.
@@ -193,18 +199,23 @@ describe('checks and codes', () => {
 
   it('hands over with a ticket and ends; urgent for a token the person did not register', () => {
     let s = play(fresh(), T0, { type: 'topic', flow: 'nothing_received' }).snapshot;
-    const r = transition(env(T0), s, { type: 'choice', id: 'not_me' });
+    // A takeover ticket names the account: it is asked for first.
+    const asked = transition(env(T0), s, { type: 'choice', id: 'not_me' });
+    expect(asked.replies.map(replyText).join('\n')).toMatch(/block that token at once: what is your UPPMAX username/);
+    const r = transition(env(T0), asked.snapshot, { type: 'text', text: 'alice' });
     expect(r.effect).toEqual({ type: 'escalate', urgent: true, attach: ['transcript', 'checks'] });
+    expect(r.snapshot.subject.user).toBe('alice');
     s = r.snapshot;
     const done = play(s, T0, { type: 'escalated', ticket: 'HD-ABC123' });
     expect(done.text).toMatch(/URGENT.*HD-ABC123/s);
-    expect(done.snapshot.status).toBe('ended');
+    // A hand-over is a state: what follows is about this ticket.
+    expect(done.snapshot.status).toBe('handed');
     expect(play(s, T0, { type: 'escalated', ticket: null }).text).toMatch(/could not file a ticket/);
   });
 
   it('a note for support is kept as written, even when it reads like another topic', () => {
     const r = play(fresh(), T0, { type: 'topic', flow: 'human' }, { type: 'text', text: 'skip' }, { type: 'text', text: "my code doesn't work since I got a new phone" });
-    expect(r.snapshot.vars.note).toBe("my code doesn't work since I got a new phone");
+    expect(r.snapshot.note).toBe("my code doesn't work since I got a new phone");
     expect(r.effect).toMatchObject({ type: 'escalate' });
   });
 
@@ -212,6 +223,6 @@ describe('checks and codes', () => {
     const s = atCode();
     const back = Snapshot.parse(JSON.parse(JSON.stringify(s)));
     expect(back).toEqual(s);
-    expect(back.v).toBe(1);
+    expect(back.v).toBe(2);
   });
 });

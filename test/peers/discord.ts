@@ -37,7 +37,7 @@ export interface DiscordPeer {
   ready: Promise<void>;
   dispatch(t: string, d: unknown): void;
   reconnect(): void;
-  interaction(kind: 'command' | 'button', options: { user: DiscordUser; roles?: string[]; name?: string; options?: Array<{ name: string; type: number; value: string }>; customId?: string; dm?: boolean; channelId?: string }): string;
+  interaction(kind: 'command' | 'button', options: { user: DiscordUser; roles?: string[]; name?: string; options?: Array<{ name: string; type: number; value: string }>; customId?: string; dm?: boolean; channelId?: string; locale?: string }): string;
   dmMessage(user: DiscordUser, content: string, channelId?: string): string;
   /** A message from a user in a guild channel or thread. */
   guildMessage(user: DiscordUser, channelId: string, content: string): void;
@@ -118,7 +118,7 @@ export async function startDiscord(options: { port?: number } = {}): Promise<Dis
         application_id: APP_ID,
         token: `tok-${id}`,
         version: 1,
-        locale: 'en-GB',
+        locale: o.locale ?? 'en-GB',
         app_permissions: '2147483647',
         entitlements: [],
         authorizing_integration_owners: {},

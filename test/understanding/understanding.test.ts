@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newSnapshot } from '../../src/engine/snapshot.ts';
 import { result } from '../../src/checks/context.ts';
-import { evaluate, loadCases } from '../../src/understanding/evaluate.ts';
+import { evaluate, loadCases, perLanguage } from '../../src/understanding/evaluate.ts';
 import { formatMinutes } from '../../src/i18n/catalogue.ts';
 import { baseEnv, runCli, tempDataDir } from '../helpers/cli.ts';
 import { flows, play, understanding } from '../helpers/engine.ts';
@@ -16,9 +16,18 @@ const fresh = (lang?: 'en' | 'sv') => newSnapshot('u:1', T0, lang ? { lang } : {
 describe('the understanding, on labelled messages it was not trained on', () => {
   const e = evaluate({ flows, understanding }, cases);
 
-  it('gets at least 95 % right overall', () => {
+  it('gets at least 95 % right in each language', () => {
     expect(cases.length).toBeGreaterThan(300);
-    expect(e.accuracy).toBeGreaterThanOrEqual(0.95);
+    for (const [lang, [right, total]] of Object.entries(perLanguage(e))) expect(right / total, lang).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('gets at least 90 % of long first messages right in each language (two or three sentences, greeting or context first)', () => {
+    const long = loadCases(path.join(import.meta.dirname, 'long-messages.yaml'));
+    expect(long.length).toBeGreaterThanOrEqual(200);
+    for (const [lang, [right, total]] of Object.entries(perLanguage(evaluate({ flows, understanding }, long)))) {
+      expect(total, lang).toBeGreaterThanOrEqual(100);
+      expect(right / total, lang).toBeGreaterThanOrEqual(0.9);
+    }
   });
 
   it('has at least 15 messages per topic and language, and gets at least 80 % of each topic right in both languages', () => {
@@ -52,8 +61,11 @@ describe('what the conversation does with free text', () => {
     expect(atCode.step).toBe('time');
     const at = play(fresh(), T0, { type: 'topic', flow: 'code_rejected' }).snapshot;
     const code = { ...at, step: 'code', subject: { user: 'alice' } };
-    for (const text of ['can I talk to a real person please?', 'this is useless, I want a human']) {
-      expect(play(code, T0, { type: 'text', text }).snapshot.flow).toBe('human');
+    // A person at any prompt hands over at once, with what is known (issue 19): the ticket goes now.
+    for (const text of ['can I talk to a real person please?', 'this is useless, I want a human', "I'd rather talk to a real person", 'kan jag få prata med en människa']) {
+      const r = play(code, T0, { type: 'text', text });
+      expect(r.effect, text).toMatchObject({ type: 'escalate' });
+      expect(r.text, text).not.toMatch(/6 digits/);
     }
   });
 
@@ -95,7 +107,8 @@ describe('what the conversation does with free text', () => {
     expect(formatMinutes(60, 'sv')).toBe('1 timme');
     expect(formatMinutes(125, 'sv')).toBe('2 timmar och 5 minuter');
     const at = play(fresh(), T0, { type: 'topic', flow: 'token_not_active' }, { type: 'text', text: 'bob' }).snapshot;
-    const r = play({ ...at, subject: { user: 'bob' } }, T0, {
+    // The topic checks the account first; here it stands at the token check.
+    const r = play({ ...at, step: 'token', subject: { user: 'bob' } }, T0, {
       type: 'checked',
       result: result('token', 'token.pending', 'warn', { state: 'pending', registeredAt: 'x', minutesSinceRegistration: 5, tryInMinutes: 10, overdueInMinutes: 25 }, 'en'),
     });
@@ -110,7 +123,9 @@ describe('what the conversation does with free text', () => {
   });
 });
 
-describe('tools for flow authors', () => {
+// Each of these starts the command in a process of its own, which trains the understanding: slow on
+// a busy machine, so they get more time than the default.
+describe('tools for flow authors', { timeout: 90_000 }, () => {
   it('understand --json prints one object a line with the contract\'s fields', async () => {
     const r = await runCli(['understand', '--json'], baseEnv({ DATA_DIR: tempDataDir() }), "I don't have an account\nhow do I submit a slurm job\n");
     const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);

@@ -2,7 +2,8 @@
 // A row that cannot be read is moved to a quarantine table, never deleted, and the person starts
 // afresh. Every save names the version it read: a turn that lost a race is told, not silently lost.
 import { HelpdeskError } from '../../errors.ts';
-import { Snapshot } from '../../engine/snapshot.ts';
+import type { Snapshot } from '../../engine/snapshot.ts';
+import { parseSnapshot } from '../../engine/migrate.ts';
 import type { ConversationLookup, ConversationStore, LoadOutcome, Outbox, SeenEvents } from '../../ports/store.ts';
 import type { Dialect, SqlDb } from './db.ts';
 import { Batcher } from './batcher.ts';
@@ -171,7 +172,7 @@ export class SqlStore implements ConversationStore, SeenEvents, ConversationLook
     if (!row) return { kind: 'none' };
     let reason: string;
     try {
-      const parsed = Snapshot.safeParse(fromJson(row.snapshot));
+      const parsed = parseSnapshot(fromJson(row.snapshot));
       if (parsed.success) return { kind: 'found', snapshot: parsed.data, version: Number(row.version) };
       reason = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     } catch (err) {
@@ -228,7 +229,7 @@ export class SqlStore implements ConversationStore, SeenEvents, ConversationLook
   async latestAbout(prefix: string, who: string): Promise<Snapshot | undefined> {
     const row = await this.db.get<{ snapshot: unknown }>(this.sql.bySubject, [`${prefix}%`, who]);
     if (!row) return undefined;
-    const parsed = Snapshot.safeParse(fromJson(row.snapshot));
+    const parsed = parseSnapshot(fromJson(row.snapshot));
     return parsed.success ? parsed.data : undefined;
   }
 

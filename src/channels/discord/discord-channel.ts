@@ -112,7 +112,8 @@ export function createDiscordChannel(helpdesk: ChannelContext): DiscordChannel {
   async function start2fa(i: ChatInputCommandInteraction): Promise<void> {
     await i.deferReply({ flags: MessageFlags.Ephemeral });
     const problem = i.options.getString('problem')?.trim();
-    const event: EngineEvent = problem ? { type: 'text', text: problem } : { type: 'start' };
+    // Greeted in the client's language only; what the person then types decides the conversation's.
+    const event: EngineEvent = problem ? { type: 'text', text: problem } : { type: 'start', lang: langOfLocale(i.locale) };
     if (!i.inGuild()) {
       // Already a DM with the bot: the conversation is right here.
       const [first, ...rest] = await turn(i.channelId, i.user.id, event);

@@ -8,6 +8,7 @@ import type { ChannelContext } from '../context.ts';
 import type { EngineEvent } from '../../engine/transition.ts';
 import { catalogues, render, type Lang } from '../../i18n/index.ts';
 import { langOfLocale, type ChannelKey } from '../../i18n/catalogue.ts';
+import { identifyLanguage } from '../../understanding/language.ts';
 import { parseIp, parseUsername } from '../../engine/input.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { escapeMrkdwn, renderBlocks, renderReport } from './blocks.ts';
@@ -256,10 +257,12 @@ export async function createSlackChannel(helpdesk: ChannelContext, options: Slac
     if (!user) return;
     const text = (event.text ?? '').replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ').trim();
     later(user, async () => {
+      // Answered in the mention's own language; the profile's when the mention does not say.
+      const lang = identifyLanguage(text).lang ?? (await profileOf(client, user)).lang;
       await client.chat.postMessage({
         channel: event.channel,
         thread_ts: event.thread_ts ?? event.ts,
-        text: `<@${user}> I'll help you in a direct message, so anything about your account stays between us.`,
+        text: `<@${user}> ${say(lang, 'dm_sent')}`,
       });
       const dm = await dmWith(client, user);
       await converse(client, context.teamId ?? 'T', dm, user, text ? { type: 'text', text } : { type: 'start' });

@@ -43,7 +43,7 @@ export async function runTerminalChat(o: TerminalChatOptions): Promise<void> {
   });
 
   const existing = await o.runner.peek(o.conversationId);
-  await send(existing && existing.status !== 'ended' && existing.transcript.length ? { type: 'resume' } : { type: 'start' });
+  await send(existing && existing.status !== 'ended' && existing.status !== 'handed' && existing.transcript.length ? { type: 'resume' } : { type: 'start' });
 
   const rl = createInterface({ input: o.input, ...(o.interactive ? { output: o.output } : {}), terminal: o.interactive, crlfDelay: Infinity });
   if (o.interactive) {

@@ -19,20 +19,8 @@ export interface SupportPrefill {
   ticket?: string;
 }
 
-/** "1wd" → "1 working day" in the person's language (singular for 1). */
-export function responseTime(setting: string, lang: Lang): string {
-  const m = /^(\d+)(h|d|wd)$/.exec(setting);
-  if (!m) return setting;
-  const n = Number(m[1]);
-  const t = catalogues[lang].web;
-  const plural = render(t[`unit_${m[2] as 'h' | 'd' | 'wd'}`], { n });
-  if (n !== 1) return plural;
-  const one: Record<Lang, Record<string, string>> = {
-    en: { h: '1 hour', d: '1 day', wd: '1 working day' },
-    sv: { h: '1 timme', d: '1 dag', wd: '1 arbetsdag' },
-  };
-  return one[lang][m[2] as string] ?? plural;
-}
+// How long support takes, in words: shared with the chat's hand-over line.
+export { responseTime } from '../../i18n/response-time.ts';
 
 export function supportPage(lang: Lang, centre: string, csrf: string, v: SupportPrefill, errors: string[] = [], response?: string): string {
   const t = catalogues[lang].web;

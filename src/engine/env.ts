@@ -1,0 +1,22 @@
+// What a turn is given besides the snapshot: the flows, the centre's words, the time, the readers.
+import type { Understanding } from '../ports/understanding.ts';
+import type { FlowSet } from './schema.ts';
+import type { Opens } from './intents.ts';
+import type { CentreWords } from './words.ts';
+
+export interface EngineEnv {
+  flows: FlowSet;
+  words: CentreWords;
+  now: number;
+  /** Key for the fingerprints of typed codes (so a reused code is noticed without keeping it). */
+  codeKey: string;
+  /**
+   * The channel cannot vouch for who this is (web, Discord): a typed username is only used after
+   * the person proves it through a link sent to the account's e-mail address.
+   */
+  requireProof?: boolean;
+  /** What free text means (trained from the flows' examples). */
+  understanding: Understanding;
+  /** Which intent opens which topic (`opens:` in flows/_intents.yaml); the shipped map when not given. */
+  opens?: Opens;
+}

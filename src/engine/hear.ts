@@ -1,0 +1,36 @@
+// Reads one message for facts and its language, with the understanding's extractors and language
+// identifier, and turns what they find into the engine's typed slots.
+import { extractSlots } from '../understanding/extract.ts';
+import type { Lang } from '../i18n/index.ts';
+import { identifyLanguage } from '../understanding/language.ts';
+import type { Extraction } from './slots.ts';
+
+export function hear(text: string, lang: Lang | undefined): Extraction {
+  const x = extractSlots(text, lang);
+  const t = x.deviceTime;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return {
+    ...(x.username ? { username: x.username } : {}),
+    ...(x.email ? { email: x.email } : {}),
+    codes: x.codes,
+    ...(t ? { deviceTime: `${pad(t.hours)}:${pad(t.minutes)}${t.seconds !== undefined ? `:${pad(t.seconds)}` : ''}` } : {}),
+    ...(x.platform ? { platform: x.platform } : {}),
+    ...(x.device ? { device: x.device } : {}),
+    ...(x.inSweden !== undefined ? { inSweden: x.inSweden } : {}),
+    ...(x.place ? { place: x.place.toLowerCase() } : {}),
+    ...(x.registeredMinutesAgo !== undefined ? { registeredMinutesAgo: x.registeredMinutesAgo } : {}),
+    ...(x.wantsHuman ? { wantsHuman: true } : {}),
+    ...(x.takeover ? { takeover: true } : {}),
+    ...(x.outOfScope ? { outOfScope: x.outOfScope } : {}),
+  };
+}
+
+export interface HeardLanguage {
+  lang?: Lang;
+  confidence: number;
+}
+
+/** The language of one message, by the understanding's own identifier (not the topic's confidence). */
+export function identify(text: string): HeardLanguage {
+  return identifyLanguage(text);
+}

@@ -1,0 +1,120 @@
+// A message cut into clauses for the extractors: folded (case, å/ä/ö, apostrophes away), split where
+// a negation's reach ends (sentence marks, commas, "but", "men", "utan", "just"), with typos of the
+// words the extractors look for mended. "Not" negates what follows it in its own clause only:
+// "not stolen, just lost" is lost; "nobody stole it" is not stolen.
+
+/** Lower case, no diacritics, no apostrophes; punctuation kept (it separates clauses). */
+export function foldKeepingPunctuation(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/['’`´]/g, '');
+}
+
+// "just now" / "alldeles nyss" are times, not a contrast: kept whole before "just" splits.
+const GLUED = [/\bjust now\b/g, 'justnow'] as const;
+const BOUNDARY = /[.!?;,:()\n\r]+|\s(?:but|however|though|although|whereas|instead|rather|just|only|men|utan|fast|bara|snarare|dock)\s/g;
+
+const NEGATORS = new Set(
+  'not no never nobody noone none neither nor dont doesnt didnt isnt wasnt arent werent havent hasnt hadnt cant cannot couldnt wont wouldnt shouldnt without inte ej ingen inget inga aldrig icke varken knappast'.split(' '),
+);
+
+/**
+ * Words the extractors look for, by which a typo ("stollen", "usrname", "anvandarnam") is mended.
+ * Only words of six letters or more: a shorter word is one letter from too many others.
+ */
+const KEYWORDS = [
+  'stolen', 'stulen', 'stulit', 'stulits', 'broken', 'smashed', 'cracked', 'shattered', 'deleted', 'removed',
+  'uninstalled', 'reinstalled', 'misplaced', 'iphone', 'android', 'samsung', 'smartphone', 'username',
+  'usernames', 'anvandarnamn', 'anvandarnamnet', 'password', 'losenord', 'losenordet', 'registered',
+  'registrerade', 'registrerat', 'registrerad', 'trasig', 'trasiga', 'tappat', 'tappade', 'telefon', 'telefonen',
+  'mobilen', 'sweden', 'sverige', 'avinstallerade', 'avinstallerat', 'raderade', 'raderat', 'person', 'manniska',
+  'support', 'minutes', 'minuter', 'timmar', 'flip', 'authenticator', 'someone', 'somebody', 'nobody', 'utomlands',
+  'abroad', 'klustret', 'cluster', 'account', 'installed', 'yesterday',
+].filter((w) => w.length >= 6);
+
+/** Words a mended typo must never become (real words one letter from a keyword). */
+const REAL_WORDS = new Set(['phone', 'phones', 'mobile', 'broker', 'stolen', 'taken', 'persons', 'personal', 'removes', 'minute', 'registers', 'accounts', 'supports', 'installer']);
+
+// SymSpell with distance 1: a keyword and a typo of it share the keyword itself or one of its
+// one-letter deletions; a hash lookup per deletion instead of an edit distance per keyword.
+const byDeletion = new Map<string, string>();
+for (const k of KEYWORDS) {
+  byDeletion.set(k, k);
+  for (let i = 0; i < k.length; i++) {
+    const d = k.slice(0, i) + k.slice(i + 1);
+    if (!byDeletion.has(d)) byDeletion.set(d, k);
+  }
+}
+const KEYWORD_SET = new Set(KEYWORDS);
+
+/** The keyword a word is a typo of (one letter added, dropped, changed or swapped), or the word. */
+export function mend(word: string): string {
+  if (word.length < 5 || KEYWORD_SET.has(word) || REAL_WORDS.has(word) || /\d/.test(word)) return word;
+  const direct = byDeletion.get(word);
+  if (direct && Math.abs(direct.length - word.length) <= 1) return direct;
+  for (let i = 0; i < word.length; i++) {
+    const k = byDeletion.get(word.slice(0, i) + word.slice(i + 1));
+    if (k && k.length <= word.length && k.length >= word.length - 1) return k;
+  }
+  return word;
+}
+
+/** The clauses of a message, each folded to single-spaced words with typos of keywords mended. */
+export function clausesOf(text: string): string[] {
+  const folded = ` ${foldKeepingPunctuation(text).replace(GLUED[0], GLUED[1])} `;
+  return folded
+    .split(BOUNDARY)
+    .map((c) =>
+      c
+        .replace(/[^\p{L}\p{N}@]+/gu, ' ')
+        .trim()
+        .split(' ')
+        .filter(Boolean)
+        .map(mend)
+        .join(' '),
+    )
+    .filter(Boolean);
+}
+
+/** Is the match at `index` of `clause` negated by one of the (up to) four words before it? */
+export function negatedAt(clause: string, index: number): boolean {
+  const before = clause.slice(0, index).trim().split(' ').slice(-4);
+  return before.some((w) => NEGATORS.has(w));
+}
+
+// The global copy of each pattern, made once: a RegExp compiled per message was a tenth of a turn.
+const globals = new WeakMap<RegExp, RegExp>();
+function globalOf(re: RegExp): RegExp {
+  let g = globals.get(re);
+  if (!g) globals.set(re, (g = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`)));
+  return g;
+}
+
+/** Every match of `re` in the clauses, with whether "not" stands just before it. */
+function* matches(clauses: readonly string[], re: RegExp): Generator<[RegExpExecArray, boolean]> {
+  const global = globalOf(re);
+  for (const c of clauses) {
+    global.lastIndex = 0;
+    for (let m = global.exec(c); m; m = global.exec(c)) {
+      yield [m, negatedAt(c, m.index)];
+      if (m[0].length === 0) global.lastIndex++;
+    }
+  }
+}
+
+/**
+ * The first match of `re` in any clause that is not negated, or undefined.
+ * `negatable: false` for patterns that carry their own negation ("no smartphone").
+ */
+export function findAffirmed(clauses: readonly string[], re: RegExp, negatable = true): RegExpExecArray | undefined {
+  for (const [m, negated] of matches(clauses, re)) if (!negatable || !negated) return m;
+  return undefined;
+}
+
+/** Does some clause hold `re` negated ("not stolen", "inte i sverige")? */
+export function findNegated(clauses: readonly string[], re: RegExp): boolean {
+  for (const [, negated] of matches(clauses, re)) if (negated) return true;
+  return false;
+}

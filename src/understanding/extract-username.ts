@@ -1,0 +1,112 @@
+// A username or e-mail address in free text, only where the message says it is one ("my username
+// is bob", "I'm bob on the cluster", "användarnamn: bob", "jag heter alice på klustret", "ssh
+// bob@rackham…"). A false username is worse than none: the word must look like a cluster username
+// (lower-case letters and digits, 2–32, at least one letter) and be no common word; codes were
+// taken out of the text before this sees it.
+import { foldKeepingPunctuation } from './clauses.ts';
+import { defaultLanguageSamples } from './language.ts';
+
+const NAME = '([a-z][a-z0-9]{1,31}|[0-9]{1,5}[a-z][a-z0-9]{0,30})';
+const CLUSTER = '(?:the cluster|cluster|klustret|rackham|bianca|snowy|pelle|dardel|uppmax|uppmaxs|naiss|the system|the login node|systemet)';
+
+/** Phrases that name a username, the name in group 1. Folded text: å → a, apostrophes gone. */
+const NAMED: readonly RegExp[] = [
+  new RegExp(`\\b(?:my )?(?:user ?name|user-name|user id|userid|uid|login name|login id|account name|anvandarnamn(?:et)?|anvandarid|inloggningsnamn(?:et)?|kontonamn(?:et)?)(?:\\s*[:=]\\s*|\\s+(?:is|was|ar|blir|heter|should be|ska vara)\\s+|\\s+(?=\\S+\\s*(?:$|[.,;!?)]))|\\s*["“”«])["“”«]?${NAME}\\b`, 'g'),
+  new RegExp(`\\b(?:im|i am|i m|as|jag ar|jag heter|heter|som)\\s+${NAME}\\s+(?:on|at|in|pa|hos|i)\\s+${CLUSTER}\\b`, 'g'),
+  new RegExp(`\\b(?:log(?:ging|ged)? ?in|sign(?:ing|ed)? in|ssh(?:ing)?|connect(?:ing)?|loggar in|loggade in|logga in)\\s+(?:as|som)\\s+${NAME}\\b`, 'g'),
+  new RegExp(`\\bssh\\s+(?:-\\S+\\s+)*${NAME}@[a-z0-9.-]+`, 'g'),
+  new RegExp(`\\b(?:my|mitt) (?:account|konto) (?:is|ar) (?:called |named )?["“”«]${NAME}["“”»]`, 'g'),
+];
+
+/**
+ * Weaker cues ("I'm alice.", "alice here", "jag är bob.", "user alice", "anv alice"): the name must
+ * be typed in lower case, end its phrase, and be no word the helpdesk's own texts use.
+ */
+const WEAK: readonly RegExp[] = [
+  new RegExp(`\\b(?:im|i am|jag ar|its|it is|det ar|this is|detta ar)\\s+${NAME}(?=\\s*(?:$|[.!?,;:)])|\\s+(?:and|och|here|har|but|men)\\b)`, 'g'),
+  new RegExp(`(?:^|[.!?,;:]\\s*)${NAME}\\s+(?:here|har)(?=\\s*(?:$|[.!?,;:]))`, 'g'),
+  new RegExp(`\\b(?:user|usr|anv|anvandare)\\s*:?\\s+${NAME}(?=\\s*(?:$|[.!?,;:)])|\\s+(?:and|och|here|har|but|men)\\b)`, 'g'),
+];
+
+let vocabulary: Set<string> | undefined;
+/** Every word of the flows and catalogues, both languages: a name is none of them. */
+function helpdeskWords(): Set<string> {
+  if (!vocabulary) {
+    vocabulary = new Set();
+    for (const s of defaultLanguageSamples()) for (const w of foldKeepingPunctuation(s.text).split(/[^a-z0-9]+/)) if (w) vocabulary.add(w);
+  }
+  return vocabulary;
+}
+
+// Words a person writes after "my username is" that are not a username ("my username is wrong").
+const NOT_NAMES = new Set(
+  `a an the my your our their his her its this that these those it me you we they he she i im is are was were be been am
+  not no never none nobody yes ok okay sure maybe also too still now then just only here there where when what which who why how
+  correct wrong right invalid valid unknown missing blocked locked disabled expired active inactive new old same different
+  fine good bad broken gone lost stolen deleted ok on off in at of for to from by with without and or but so if
+  user username name account login password code codes token app phone mobile email mail address something someone nothing
+  please thanks thank hi hello hey help sorry there correct probably definitely actually really already
+  jag du vi ni de han hon den det min mitt mina din ditt dina ar var blir inte ingen inget nej ja okej kanske ocksa fortfarande
+  nu sen bara har dar vad vilken vem varfor hur fel ratt ogiltigt ogiltig okand saknas last spart borta gammalt nytt samma
+  och eller men sa om med utan till fran pa i av for anvandarnamn namn konto losenord kod koden appen telefonen mobilen
+  isnt doesnt dont didnt cant wont works work working worked fails failed failing exists exist gets got does do did has have
+  had will would should could can may might must being seems stuck new working logged locked trying unable able
+  ny nya inloggad fast utelast ute hemma borta inne klar klara sjuk ledig trott arg glad ledsen forvirrad forsenad sen tidig
+  upptagen student doktorand forskare larare home out away back done ready fine sick busy late early online offline
+  confused sorry tired angry happy sad student researcher teacher postdoc phd admin member guest visitor abroad
+  me him them us yours mine
+  funkar fungerar finns gar gick heter kan ska skulle har hade
+  tack hej hejsan tjena hjalp forlat inloggning inloggningen ett en alltid aldrig typ liksom`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+const EMAIL = /(?<![\w.+-])([a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})(?![\w-])/;
+
+export function extractEmail(text: string): string | undefined {
+  const folded = foldKeepingPunctuation(text);
+  // user@host after ssh is a login, not an address.
+  const m = folded.match(EMAIL);
+  if (!m || new RegExp(`ssh\\s+(?:-\\S+\\s+)*${m[1]!.replace(/[.+]/g, '\\$&')}`).test(folded)) return undefined;
+  return m[1];
+}
+
+export function extractUsername(text: string): string | undefined {
+  const folded = foldKeepingPunctuation(text).replace(/\s+/g, ' ');
+  return named(folded) ?? weak(folded, text);
+}
+
+function weak(folded: string, text: string): string | undefined {
+  // The same folding without lower case, letter for letter: where a name was typed in capitals.
+  const cased = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/['’`´]/g, '').replace(/\s+/g, ' ');
+  const sameLength = cased.length === folded.length;
+  for (const re of WEAK) {
+    re.lastIndex = 0;
+    for (let m = re.exec(folded); m; m = re.exec(folded)) {
+      const name = m[1] as string;
+      const at = m.index + m[0].lastIndexOf(name);
+      if (!sameLength || cased.slice(at, at + name.length) !== name) continue;
+      if (!isUsernameLike(name) || helpdeskWords().has(name) || /(?:ing|ed|ly|ful|ous|ive|able|ish|ig|isk|lig|ade|at)$/.test(name)) continue;
+      return name;
+    }
+  }
+  return undefined;
+}
+
+function named(folded: string): string | undefined {
+  for (const re of NAMED) {
+    re.lastIndex = 0;
+    for (let m = re.exec(folded); m; m = re.exec(folded)) {
+      const name = m[1];
+      // "I'm stuck on rackham", "jag är ny på klustret": a state, not a name.
+      if (re === NAMED[1] && /(?:ing|ed|ly|ad|at|ig|isk)$/.test(name ?? '')) continue;
+      if (name && isUsernameLike(name)) return name;
+    }
+  }
+  return undefined;
+}
+
+/** Letters and digits, 2–32, a letter in it, and no common word in either language. */
+export function isUsernameLike(word: string): boolean {
+  return /^[a-z0-9]{2,32}$/.test(word) && /[a-z]/.test(word) && !NOT_NAMES.has(word) && !/^\d+(?:st|nd|rd|th|am|pm|min|h|s)$/.test(word);
+}

@@ -1,0 +1,70 @@
+// Facts a person gives in passing, read from every message at every step (issue 19): a username or
+// address, how many codes were typed (never the digits), the phone's clock, its kind and what
+// happened to it, where the person is, how long ago they registered, whether they want a person,
+// report a token they did not register, or ask for something the helpdesk does not do. Both
+// languages, typos, no å/ä/ö; "not" counts only in its own phrase. Precise before complete: a fact
+// not found is asked for, a wrong one is acted on.
+import { redactCodes } from '../engine/input.ts';
+import { clausesOf } from './clauses.ts';
+import { extractDevice, extractPlatform, type DeviceEvent, type Platform } from './extract-device.ts';
+import { extractPlace } from './extract-place.ts';
+import { extractOutOfScope, extractTakeover, extractWantsHuman, type OutOfScope } from './extract-requests.ts';
+import { extractDeviceTime, extractRegisteredMinutesAgo, type DeviceClock } from './extract-times.ts';
+import { extractEmail, extractUsername } from './extract-username.ts';
+
+export type { DeviceEvent, Platform, OutOfScope, DeviceClock };
+
+export interface ExtractedSlots {
+  username?: string;
+  email?: string;
+  /** How many 6–8 digit codes the text holds; the digits themselves are never returned. */
+  codes: number;
+  /** What the phone's clock shows, when the person says so. */
+  deviceTime?: DeviceClock;
+  platform?: Platform;
+  device?: DeviceEvent;
+  inSweden?: boolean;
+  /** The place as typed, in lower case ("oslo", "göteborg"), when it is one it knows. */
+  place?: string;
+  registeredMinutesAgo?: number;
+  wantsHuman?: boolean;
+  /** "A token was registered, it was not me." */
+  takeover?: boolean;
+  outOfScope?: OutOfScope;
+}
+
+const CODE_MARK = '[code]';
+const count = (text: string, mark: string) => text.split(mark).length - 1;
+
+/**
+ * Every fact `text` gives. `lang`, when known, settles words that differ between the languages
+ * ("dog" is a dog in English and "died" in Swedish); without it both are read.
+ */
+export function extractSlots(text: string, lang?: 'en' | 'sv'): ExtractedSlots {
+  // Codes first, and out of the text: no extractor ever sees their digits.
+  const redacted = redactCodes(text);
+  const codes = count(redacted, CODE_MARK) - count(text, CODE_MARK);
+  const clean = redacted.split(CODE_MARK).join(' ');
+  const clauses = clausesOf(lang === 'en' ? clean.replace(/\bdog\b/gi, 'hound') : clean);
+  const out: ExtractedSlots = { codes };
+  const email = extractEmail(clean);
+  if (email) out.email = email;
+  const username = extractUsername(clean);
+  if (username) out.username = username;
+  const deviceTime = extractDeviceTime(clean);
+  if (deviceTime) out.deviceTime = deviceTime;
+  const platform = extractPlatform(clauses);
+  if (platform) out.platform = platform;
+  const device = extractDevice(clauses);
+  if (device) out.device = device;
+  const { place, inSweden } = extractPlace(clauses, clean);
+  if (place) out.place = place;
+  if (inSweden !== undefined) out.inSweden = inSweden;
+  const minutes = extractRegisteredMinutesAgo(clauses, clean);
+  if (minutes !== undefined) out.registeredMinutesAgo = minutes;
+  if (extractWantsHuman(clauses)) out.wantsHuman = true;
+  if (extractTakeover(clauses)) out.takeover = true;
+  const outOfScope = extractOutOfScope(clauses);
+  if (outOfScope) out.outOfScope = outOfScope;
+  return out;
+}

@@ -1,0 +1,129 @@
+// Which language a message is written in, English or Swedish, decided apart from what it means
+// (issue 19: one language per conversation). A naive Bayes model over character 1–4-grams and
+// whole words of the folded text, trained from the flows' en/sv text and the catalogues, so it
+// knows Swedish written without å/ä/ö and the helpdesk's own words in both; å/ä/ö themselves
+// count for Swedish. A text that says too little ("ok", "2fa", "sms") has no language: undefined.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { catalogues } from '../i18n/index.ts';
+import type { Lang } from '../i18n/catalogue.ts';
+
+export interface LanguageGuess {
+  lang?: Lang;
+  /** 0 (no idea) … 1 (certain); `lang` is set only from MIN_CONFIDENCE up. */
+  confidence: number;
+}
+
+export interface LanguageSample {
+  lang: Lang;
+  text: string;
+}
+
+export interface LanguageIdentifier {
+  identify(text: string): LanguageGuess;
+}
+
+/** Below this a guess is no guess (chosen on test/understanding/messages.yaml; see the README). */
+export const MIN_CONFIDENCE = 0.9;
+/** A word says more than any one of its letter groups. */
+const WORD_WEIGHT = 3;
+const SMOOTHING = 0.5;
+const MAX_CHARS = 300;
+
+function fold(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/['’`´]/g, '')
+    .replace(/\{[^}]*\}/g, ' ')
+    .replace(/[^\p{L}\s]+/gu, ' ')
+    .trim();
+}
+
+/** Features of a text and how much each counts. Digits and punctuation say nothing of language. */
+function featuresOf(text: string, visit: (feature: string, weight: number) => void): void {
+  const swedishLetters = text.match(/[åäöÅÄÖ]/g)?.length ?? 0;
+  if (swedishLetters) visit('#aao', swedishLetters * WORD_WEIGHT);
+  for (const w of fold(text).split(/\s+/)) {
+    if (!w) continue;
+    visit(`w:${w}`, WORD_WEIGHT);
+    const padded = ` ${w} `;
+    for (let n = 1; n <= 4; n++) for (let i = 0; i + n <= padded.length; i++) if (n > 1 || padded[i] !== ' ') visit(padded.slice(i, i + n), 1);
+  }
+}
+
+export function createLanguageIdentifier(samples: readonly LanguageSample[]): LanguageIdentifier {
+  const counts: Record<Lang, Map<string, number>> = { en: new Map(), sv: new Map() };
+  const totals: Record<Lang, number> = { en: 0, sv: 0 };
+  for (const s of samples) {
+    const c = counts[s.lang];
+    featuresOf(s.text, (f, w) => {
+      c.set(f, (c.get(f) ?? 0) + w);
+      totals[s.lang] += w;
+    });
+  }
+  const vocabulary = new Set([...counts.en.keys(), ...counts.sv.keys()]).size;
+  // The log-likelihood ratio (sv over en) of each feature seen in training, computed once.
+  const ratio = new Map<string, number>();
+  const denomEn = totals.en + SMOOTHING * vocabulary;
+  const denomSv = totals.sv + SMOOTHING * vocabulary;
+  for (const f of new Set([...counts.en.keys(), ...counts.sv.keys()])) {
+    ratio.set(f, Math.log(((counts.sv.get(f) ?? 0) + SMOOTHING) / denomSv) - Math.log(((counts.en.get(f) ?? 0) + SMOOTHING) / denomEn));
+  }
+  return {
+    identify(text: string): LanguageGuess {
+      let llr = 0;
+      // The first few hundred characters say which language as well as the whole does.
+      featuresOf(text.slice(0, MAX_CHARS), (f, w) => {
+        const r = ratio.get(f);
+        if (r !== undefined) llr += (r * w) / WORD_WEIGHT;
+      });
+      // Naive Bayes' odds, as a confidence in the more likely language.
+      const confidence = Math.round(Math.abs(Math.tanh(llr / 2)) * 1000) / 1000;
+      if (confidence < MIN_CONFIDENCE) return { confidence };
+      return { lang: llr > 0 ? 'sv' : 'en', confidence };
+    },
+  };
+}
+
+/** Every en/sv text in a parsed flow file: objects with `en` and `sv` keys, at any depth. */
+function collect(node: unknown, out: LanguageSample[]): void {
+  if (Array.isArray(node)) {
+    for (const n of node) collect(n, out);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  const o = node as Record<string, unknown>;
+  for (const lang of ['en', 'sv'] as const) {
+    const v = o[lang];
+    if (typeof v === 'string') out.push({ lang, text: v });
+    else if (Array.isArray(v)) for (const t of v) if (typeof t === 'string') out.push({ lang, text: t });
+  }
+  for (const [k, v] of Object.entries(o)) if (k !== 'en' && k !== 'sv') collect(v, out);
+}
+
+function catalogueStrings(node: unknown, lang: Lang, out: LanguageSample[]): void {
+  if (typeof node === 'string') out.push({ lang, text: node });
+  else if (node && typeof node === 'object') for (const v of Object.values(node)) catalogueStrings(v, lang, out);
+}
+
+/** The samples the default identifier learns from: the shipped flows and both catalogues. */
+export function defaultLanguageSamples(flowsDir = path.join(import.meta.dirname, '../../flows')): LanguageSample[] {
+  const out: LanguageSample[] = [];
+  for (const file of readdirSync(flowsDir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+    collect(parse(readFileSync(path.join(flowsDir, file), 'utf8')), out);
+  }
+  catalogueStrings(catalogues.en, 'en', out);
+  catalogueStrings(catalogues.sv, 'sv', out);
+  return out;
+}
+
+let trained: LanguageIdentifier | undefined;
+
+/** The language of `text`, or no language when the text does not say (trained on first use). */
+export function identifyLanguage(text: string): LanguageGuess {
+  trained ??= createLanguageIdentifier(defaultLanguageSamples());
+  return trained.identify(text);
+}
