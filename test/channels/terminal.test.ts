@@ -66,7 +66,7 @@ describe('terminal chat in English', () => {
         ['3', /No smartphone\?[\s\S]*KeePassXC[\s\S]*Step 2 of 9[\s\S]*Open the two-factor setup page: http:\/\/127\.0\.0\.1:\d+\/enroll\//],
         ['1', /Step 3 of 9: you are sent to SUPR/],
         ['2', /need an account at UPPMAX[\s\S]*username/],
-        ['frank', /\[xx\] The account frank exists but is expired[\s\S]*Renew your project membership[\s\S]*Did that solve it\?/],
+        ['frank', /\[xx\] The account frank expired on 2026-06-30[\s\S]*Renew your project membership[\s\S]*Did that solve it\?/],
         ['yes', /Step 4 of 9: press the button "Prove My Identity to UPPMAX"/],
         ['1', /Step 5 of 9/],
         ['2', /'Add account'[\s\S]*Never send that key[\s\S]*Step 5 of 9/],
