@@ -279,9 +279,12 @@ export class Answers extends Steps {
   private afterHandover(text: string, meaning: Interpretation): void {
     this.log('u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
     const ticket = slotValue(this.s.slots, 'ticket') ?? '';
-    if (this.facts.wantsHuman || isWaitQuestion(text)) return this.say('handover_wait', { ticket });
+    const waits = meaning.action === 'answer' && meaning.intent === 'wait';
+    if (this.facts.wantsHuman || waits || isWaitQuestion(text)) return this.say('handover_wait', { ticket });
     if (meaning.action === 'menu') return this.menu('menu_prompt');
-    if (meaning.action === 'answer' && CLOSING_INTENTS.has(meaning.intent ?? '')) return this.say('handover_closing', { ticket });
+    // "ok", "thanks", "hej då" close; a longer message that merely sounds like a yes is more for the ticket.
+    const short = text.trim().split(/\s+/).length <= 3;
+    if (short && meaning.confidence >= 0.8 && meaning.action === 'answer' && CLOSING_INTENTS.has(meaning.intent ?? '')) return this.say('handover_closing', { ticket });
     if (isClosing(text)) return this.say('handover_closing', { ticket });
     if (this.factsDecide(text)) return;
     if (meaning.action === 'topic' && meaning.confidence >= 0.5) return this.startTopic(meaning.topic as string);
@@ -366,7 +369,7 @@ function isChannelIdentity(identity: string | undefined): boolean {
 // Short closings and questions about the wait, in both languages: after a hand-over these must not
 // open a topic (the classifier has no "wait" intent to learn them from yet).
 const CLOSING = /^(ok(ay|ej|ey)?|k|thanks?( you)?( so much)?|thx|ty|tack( så mycket| sa mycket)?|tackar|great|fine|bra|fint|perfekt|perfect|super|good|alright|cool)[\s!.,:)]*$/iu;
-const WAIT = /\b(how long|when will|when do|when can|how soon|wait(ing)?|hur l[aä]nge|n[aä]r (f[aå]r|svarar|h[oö]r|kommer|kan)|v[aä]nta(r)?)\b/iu;
+const WAIT = /\b(how long|when will|when do|when can|how soon|wait(ing)?|hur l[aä]nge|hur l[aå]ng tid|n[aä]r (f[aå]r|svarar|h[oö]r|kommer|kan)|v[aä]nta(r)?)\b/iu;
 
 export function isClosing(text: string): boolean {
   return CLOSING.test(text.trim());
