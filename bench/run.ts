@@ -559,6 +559,12 @@ if (process.argv.includes('--understanding')) {
   process.exit(0);
 }
 
+// `npm run bench -- --purge`: only the purge of 100 000 conversations (turn p99 during it next to without).
+if (process.argv.includes('--purge')) {
+  process.stdout.write(`${purgeLine(await purgeBench())}\n`);
+  process.exit(0);
+}
+
 // `npm run bench -- --replicas`: only the figures for several replicas (PostgreSQL and Redis).
 if (process.argv.includes('--replicas')) {
   process.stdout.write(`${replicasLine(await replicasBench({ flows, understanding, words }))}\n`);
