@@ -96,7 +96,7 @@ export class Answers extends Steps {
       if (code) this.s.heldCode = { c: sealCode(code, this.env.codeKey, this.s.id), t: this.env.now };
       // "I wrote down the first code and use it every time": said with the code, it is a noted one.
       const [noted] = this.env.understanding.rank(text, (l) => l === 'intent:first_code', 1);
-      if (noted && noted.score >= NOTED_CODE) setSlot(this.s.slots, 'codeNoted', true, this.source('extract'), this.env.now);
+      if (facts.codeNoted || (noted && noted.score >= NOTED_CODE)) setSlot(this.s.slots, 'codeNoted', true, this.source('extract'), this.env.now);
     }
     const user = facts.username ?? facts.email;
     const atUsername = this.s.status === 'active' && step?.kind === 'input' && step.input === 'username';
@@ -152,6 +152,12 @@ export class Answers extends Steps {
         this.answerInput(code, step);
         return true;
       }
+    }
+    // The phone's time, said at the code prompt: the clock is checked with it, not a code asked again.
+    if (step.input === 'code' && step.time_given && this.heard.includes('deviceTime') && this.facts.codes === 0 && !this.s.findings.some((f) => f.id === 'clock')) {
+      this.log('u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+      this.enter(step.time_given);
+      return true;
     }
     if (step.input === 'device_time' && this.facts.deviceTime && meaning.action !== 'answer') {
       this.answerInput(this.facts.deviceTime, step);

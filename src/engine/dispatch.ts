@@ -6,7 +6,7 @@ import type { Lang, SystemKey } from '../i18n/catalogue.ts';
 import type { Reply } from './replies.ts';
 import type { Effect, EngineEvent } from './events.ts';
 import type { Snapshot } from './snapshot.ts';
-import { setSlot } from './slots.ts';
+import { setSlot, slotValue } from './slots.ts';
 import { Answers } from './answers.ts';
 import type { EngineEnv } from './env.ts';
 
@@ -39,7 +39,9 @@ class Turn extends Answers {
       if (last) last.off = typeof result.data.offsetSteps === 'number' ? result.data.offsetSteps : null;
     }
     if (step?.kind !== 'check' || step.check !== result.id) return this.repeat();
-    const target = step.on[result.code] ?? step.on.else;
+    // A code that matches nothing, said to be one noted down earlier: the reuse explains the miss.
+    const noted = result.code === 'code.invalid' && step.noted && slotValue(this.s.slots, 'codeNoted');
+    const target = noted ? step.noted : (step.on[result.code] ?? step.on.else);
     this.enter(target ?? 'end');
   }
 

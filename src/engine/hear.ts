@@ -22,6 +22,7 @@ export function hear(text: string, lang: Lang | undefined): Extraction {
     ...(x.wantsHuman ? { wantsHuman: true } : {}),
     ...(x.takeover ? { takeover: true } : {}),
     ...(x.outOfScope ? { outOfScope: x.outOfScope } : {}),
+    ...(x.codeNoted ? { codeNoted: true } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
 import { parseDeviceTime } from '../checks/device-time.ts';
 import type { Lang } from '../i18n/index.ts';
 import type { Guess, Understanding } from '../ports/understanding.ts';
-import { normalise, normaliseKnown, parseCode, parseIp, parseUsername } from './input.ts';
+import { normalise, normaliseKnown, parseCode, parseIp, parseUsername, redactCodes } from './input.ts';
 import { messageTemplate } from './messages.ts';
 import { opensOf, parseOpening, type Opens } from './intents.ts';
 import type { ExtractedSlots } from '../understanding/extract.ts';
@@ -144,7 +144,9 @@ export function interpret(env: InterpretEnv, s: Snapshot, text: string): Interpr
   const opens = opensOf(env.flows, env.opens);
   const flow = s.flow ? env.flows.get(s.flow) : undefined;
   const step = flow && s.status === 'active' ? flow.steps[s.step ?? ''] : undefined;
-  const rank = (allowed: (label: string) => boolean) => env.understanding.rank(text, allowed, 6);
+  // A code's digits are noise to the classifier (they share n-grams with nothing); "[code]" says a code was typed.
+  const heard = redactCodes(text);
+  const rank = (allowed: (label: string) => boolean) => env.understanding.rank(heard, allowed, 6);
 
   if (step?.kind === 'input') {
     const parsed = parsesAs(step.input, text);

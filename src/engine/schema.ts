@@ -73,6 +73,11 @@ export const CheckStep = z.strictObject({
   check: z.enum(CHECK_IDS),
   say: MessageRef.optional(),
   on: z.record(z.string(), Target),
+  /**
+   * Where a code check that finds no match goes when the person said the code is one they noted
+   * down earlier: a code from days ago lies beyond any search window, so the check cannot say it.
+   */
+  noted: Target.optional(),
 });
 
 export const EscalateStep = z.strictObject({

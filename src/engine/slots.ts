@@ -51,6 +51,8 @@ export interface Extraction {
   wantsHuman?: boolean;
   takeover?: boolean;
   outOfScope?: OutOfScope;
+  /** The person says they reuse a code noted down earlier. */
+  codeNoted?: boolean;
 }
 
 type ValueSlot = Exclude<SlotName, 'codes'>;

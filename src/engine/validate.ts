@@ -20,7 +20,7 @@ export function stepTargets(step: Step): Array<[string, string]> {
     case 'ask':
       return Object.entries(step.choices).map(([id, c]) => [`choices.${id}`, typeof c === 'string' ? c : c.next]);
     case 'check':
-      return Object.entries(step.on).map(([code, t]) => [`on.${code}`, t]);
+      return [...Object.entries(step.on).map(([code, t]) => [`on.${code}`, t] as [string, string]), ...(step.noted ? ([['noted', step.noted]] as Array<[string, string]>) : [])];
     case 'watch':
       return [['next', step.next]];
     case 'escalate':

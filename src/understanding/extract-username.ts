@@ -16,6 +16,8 @@ const NAMED: readonly RegExp[] = [
   new RegExp(`\\b(?:log(?:ging|ged)? ?in|sign(?:ing|ed)? in|ssh(?:ing)?|connect(?:ing)?|loggar in|loggade in|logga in)\\s+(?:as|som)\\s+${NAME}\\b`, 'g'),
   new RegExp(`\\bssh\\s+(?:-\\S+\\s+)*${NAME}@[a-z0-9.-]+`, 'g'),
   new RegExp(`\\b(?:my|mitt) (?:account|konto) (?:is|ar) (?:called |named )?["“”«]${NAME}["“”»]`, 'g'),
+  // "My name on the cluster is dave", "mitt namn på klustret är alice": the cluster makes it a username.
+  new RegExp(`\\b(?:my|mitt) (?:name|namn) (?:on|at|in|pa|hos|i) ${CLUSTER} (?:is|ar)\\s+${NAME}\\b`, 'g'),
 ];
 
 /**
@@ -23,8 +25,10 @@ const NAMED: readonly RegExp[] = [
  * be typed in lower case, end its phrase, and be no word the helpdesk's own texts use.
  */
 const WEAK: readonly RegExp[] = [
-  new RegExp(`\\b(?:im|i am|jag ar|its|it is|det ar|this is|detta ar)\\s+${NAME}(?=\\s*(?:$|[.!?,;:)])|\\s+(?:and|och|here|har|but|men)\\b)`, 'g'),
+  new RegExp(`\\b(?:im|i am|jag ar|jag heter|its|it is|det ar|this is|detta ar)\\s+${NAME}(?=\\s*(?:$|[.!?,;:)])|\\s+(?:and|och|here|har|but|men)\\b)`, 'g'),
   new RegExp(`(?:^|[.!?,;:]\\s*)${NAME}\\s+(?:here|har)(?=\\s*(?:$|[.!?,;:]))`, 'g'),
+  // Swedish word order after a word of apology or surprise: "ah förlåt, alice heter jag".
+  new RegExp(`\\b${NAME}\\s+heter jag(?=\\s*(?:$|[.!?,;:]))`, 'g'),
   new RegExp(`\\b(?:user|usr|anv|anvandare)\\s*:?\\s+${NAME}(?=\\s*(?:$|[.!?,;:)])|\\s+(?:and|och|here|har|but|men)\\b)`, 'g'),
 ];
 

@@ -6,6 +6,7 @@
 // not found is asked for, a wrong one is acted on.
 import { redactCodes } from '../engine/input.ts';
 import { clausesOf } from './clauses.ts';
+import { extractCodeNoted } from './extract-code-source.ts';
 import { extractDevice, extractPlatform, type DeviceEvent, type Platform } from './extract-device.ts';
 import { extractPlace } from './extract-place.ts';
 import { extractOutOfScope, extractTakeover, extractWantsHuman, type OutOfScope } from './extract-requests.ts';
@@ -31,6 +32,8 @@ export interface ExtractedSlots {
   /** "A token was registered, it was not me." */
   takeover?: boolean;
   outOfScope?: OutOfScope;
+  /** "I wrote down the first code and use it every time": an old code reused. */
+  codeNoted?: boolean;
 }
 
 const CODE_MARK = '[code]';
@@ -66,5 +69,6 @@ export function extractSlots(text: string, lang?: 'en' | 'sv'): ExtractedSlots {
   if (extractTakeover(clauses)) out.takeover = true;
   const outOfScope = extractOutOfScope(clauses);
   if (outOfScope) out.outOfScope = outOfScope;
+  if (extractCodeNoted(clauses)) out.codeNoted = true;
   return out;
 }
