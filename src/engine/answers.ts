@@ -288,6 +288,8 @@ export class Answers extends Steps {
     const waits = meaning.action === 'answer' && meaning.intent === 'wait';
     if (this.facts.wantsHuman || waits || isWaitQuestion(text)) return this.say('handover_wait', { ticket });
     if (meaning.action === 'menu') return this.menu('menu_prompt');
+    // Nothing to add ("skip"): where the case stands, not an empty follow-up.
+    if (meaning.action === 'skip') return this.say('handover_wait', { ticket });
     // "ok", "thanks", "hej då" close; a longer message that merely sounds like a yes is more for the ticket.
     const short = text.trim().split(/\s+/).length <= 3;
     if (short && meaning.confidence >= 0.8 && meaning.action === 'answer' && CLOSING_INTENTS.has(meaning.intent ?? '')) return this.say('handover_closing', { ticket });
