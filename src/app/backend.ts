@@ -41,8 +41,7 @@ type Upstream = 'enrollment' | 'ldap' | 'privacyidea';
 export async function createBackends(config: Config, ctx: BackendContext): Promise<Backends> {
   const cleanups: Array<() => unknown> = [];
   const guards = new Map<Upstream, UpstreamGuard>();
-  const retries = config.ENROLLMENT_RETRIES;
-  const guard = async (name: Upstream, timeoutMs: number) => {
+  const guard: Guard = async (name: Upstream, timeoutMs: number) => {
     const existing = guards.get(name);
     if (existing) return existing;
     const g = new UpstreamGuard({
@@ -60,31 +59,8 @@ export async function createBackends(config: Config, ctx: BackendContext): Promi
     return g;
   };
   try {
-    let demo: DemoEnrollmentBackend | undefined;
-    let enrollment: HttpEnrollment | undefined;
-    if (config.ACCOUNTS_BACKEND === 'enrollment-api' || config.TOKENS_BACKEND === 'enrollment-api') {
-      let baseUrl = config.ENROLLMENT_API_URL;
-      let token = config.ENROLLMENT_API_TOKEN;
-      if (!baseUrl) {
-        const d = new DemoEnrollmentBackend({ clock: ctx.clock, activationMinutes: config.DEMO_ACTIVATION_MINUTES, centre: config.CENTRE_NAME });
-        baseUrl = await d.start();
-        token = d.token;
-        demo = d;
-        cleanups.push(() => d.stop());
-      }
-      enrollment = new HttpEnrollment({
-        baseUrl,
-        token: token ?? '',
-        // The client keeps its retries within the same budget.
-        guard: await guard('enrollment', config.ENROLLMENT_TIMEOUT_MS * (retries + 1) + 200 * 2 ** retries),
-        attemptTimeoutMs: config.ENROLLMENT_TIMEOUT_MS,
-        budgetMs: config.CHECK_TIMEOUT_MS - 100,
-        retries,
-        backoffMs: 100,
-        log: ctx.log,
-        observe: (route, ms, outcome) => ctx.metrics.observe('helpdesk_upstream_request_duration_seconds', { upstream: 'enrollment', route, outcome }, ms / 1000),
-      });
-    }
+    const { enrollment, demo } =
+      config.ACCOUNTS_BACKEND === 'enrollment-api' || config.TOKENS_BACKEND === 'enrollment-api' ? await enrollmentApi(config, ctx, guard, cleanups) : {};
 
     let ldap: LdapConnection | undefined;
     const ldapConnection = () => {
@@ -95,7 +71,7 @@ export async function createBackends(config: Config, ctx: BackendContext): Promi
         startTls: config.LDAP_STARTTLS,
         caFile: config.LDAP_CA_FILE,
         // Two searches for a token, one after the other, within the check's budget.
-        timeoutMs: Math.max(100, Math.min(config.ENROLLMENT_TIMEOUT_MS, Math.floor((config.CHECK_TIMEOUT_MS - 100) / 3))),
+        timeoutMs: thirdOfBudget(config),
       });
       const c = ldap;
       cleanups.push(() => c.close());
@@ -134,17 +110,7 @@ export async function createBackends(config: Config, ctx: BackendContext): Promi
         log: ctx.log,
       });
     } else if (config.TOKENS_BACKEND === 'privacyidea') {
-      const api = new PrivacyIdeaHttp({
-        baseUrl: config.PRIVACYIDEA_URL ?? '',
-        user: config.PRIVACYIDEA_USER,
-        password: config.PRIVACYIDEA_PASSWORD,
-        apiKey: config.PRIVACYIDEA_API_KEY,
-        caFile: config.PRIVACYIDEA_CA_FILE,
-        // POST /auth and two reads may share one check's budget.
-        timeoutMs: Math.max(100, Math.min(config.ENROLLMENT_TIMEOUT_MS, Math.floor((config.CHECK_TIMEOUT_MS - 100) / 3))),
-      });
-      cleanups.push(() => api.close());
-      tokens = new PrivacyIdeaTokens({ api, guard: await guard('privacyidea', config.CHECK_TIMEOUT_MS), realm: config.PRIVACYIDEA_REALM ?? '', verify: config.PRIVACYIDEA_VERIFY, log: ctx.log });
+      tokens = await privacyIdea(config, ctx, guard, cleanups);
     } else {
       tokens = enrollment as HttpEnrollment;
     }
@@ -168,4 +134,53 @@ export async function createBackends(config: Config, ctx: BackendContext): Promi
     for (const c of cleanups.reverse()) await c();
     throw err;
   }
+}
+
+type Guard = (name: Upstream, timeoutMs: number) => Promise<UpstreamGuard>;
+
+/** One request's share when three may share a check's budget (two searches, or POST /auth and two reads). */
+function thirdOfBudget(config: Config): number {
+  return Math.max(100, Math.min(config.ENROLLMENT_TIMEOUT_MS, Math.floor((config.CHECK_TIMEOUT_MS - 100) / 3)));
+}
+
+/** The Enrollment API, or the embedded demo serving it when no URL is configured. */
+async function enrollmentApi(config: Config, ctx: BackendContext, guard: Guard, cleanups: Array<() => unknown>): Promise<{ enrollment: HttpEnrollment; demo?: DemoEnrollmentBackend }> {
+  const retries = config.ENROLLMENT_RETRIES;
+  let baseUrl = config.ENROLLMENT_API_URL;
+  let token = config.ENROLLMENT_API_TOKEN;
+  let demo: DemoEnrollmentBackend | undefined;
+  if (!baseUrl) {
+    const d = new DemoEnrollmentBackend({ clock: ctx.clock, activationMinutes: config.DEMO_ACTIVATION_MINUTES, centre: config.CENTRE_NAME });
+    baseUrl = await d.start();
+    token = d.token;
+    demo = d;
+    cleanups.push(() => d.stop());
+  }
+  const enrollment = new HttpEnrollment({
+    baseUrl,
+    token: token ?? '',
+    // The client keeps its retries within the same budget.
+    guard: await guard('enrollment', config.ENROLLMENT_TIMEOUT_MS * (retries + 1) + 200 * 2 ** retries),
+    attemptTimeoutMs: config.ENROLLMENT_TIMEOUT_MS,
+    budgetMs: config.CHECK_TIMEOUT_MS - 100,
+    retries,
+    backoffMs: 100,
+    log: ctx.log,
+    observe: (route, ms, outcome) => ctx.metrics.observe('helpdesk_upstream_request_duration_seconds', { upstream: 'enrollment', route, outcome }, ms / 1000),
+  });
+  return { enrollment, ...(demo ? { demo } : {}) };
+}
+
+/** privacyIDEA's token list (and, with PRIVACYIDEA_VERIFY=otponly, its code check). */
+async function privacyIdea(config: Config, ctx: BackendContext, guard: Guard, cleanups: Array<() => unknown>): Promise<TokenRegistry> {
+  const api = new PrivacyIdeaHttp({
+    baseUrl: config.PRIVACYIDEA_URL ?? '',
+    user: config.PRIVACYIDEA_USER,
+    password: config.PRIVACYIDEA_PASSWORD,
+    apiKey: config.PRIVACYIDEA_API_KEY,
+    caFile: config.PRIVACYIDEA_CA_FILE,
+    timeoutMs: thirdOfBudget(config),
+  });
+  cleanups.push(() => api.close());
+  return new PrivacyIdeaTokens({ api, guard: await guard('privacyidea', config.CHECK_TIMEOUT_MS), realm: config.PRIVACYIDEA_REALM ?? '', verify: config.PRIVACYIDEA_VERIFY, log: ctx.log });
 }
