@@ -1,13 +1,23 @@
 // One pending proof-of-identity code per conversation, in SQLite beside the conversations. Only a
 // keyed hash of the code is kept; a few wrong tries burn it, so it cannot be guessed.
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { ProofConfirmation } from '../ports/identity.ts';
+import type { Mail } from '../ports/mailer.ts';
 import type { Clock } from '../ports/time.ts';
 import type { SqlDb } from './sql/db.ts';
 
 import { PROOF_ALPHABET, PROOF_LENGTH } from '../engine/input.ts';
 
 export const PROOF_MAX_TRIES = 5;
+
+/** A proof mail waiting in its code's row until the relay took it (see EmailProof). */
+export interface QueuedProofMail {
+  conversation: string;
+  hash: string;
+  dueAt: number;
+  attempts: number;
+  mail: Mail;
+}
 
 export function formatProofCode(code: string): string {
   return `${code.slice(0, 4)}-${code.slice(4)}`;
@@ -34,20 +44,78 @@ export class SqlProofCodes {
     for (let i = 0; i < PROOF_LENGTH; i++) code += PROOF_ALPHABET[randomInt(PROOF_ALPHABET.length)];
     await this.db.run(
       `INSERT INTO proof_codes (conversation, subject, hash, expires_at, tries) VALUES ($1, '', $2, $3, 0)
-       ON CONFLICT (conversation) DO UPDATE SET subject = excluded.subject, hash = excluded.hash, expires_at = excluded.expires_at, tries = 0, email = NULL`,
+       ON CONFLICT (conversation) DO UPDATE SET subject = excluded.subject, hash = excluded.hash, expires_at = excluded.expires_at, tries = 0, email = NULL,
+         mail = NULL, mail_due_at = NULL, mail_attempts = 0`,
       [conversationId, this.hash(conversationId, code).toString('base64url'), expiresAt],
     );
     return code;
   }
 
-  /** The code was mailed to `subject`'s address (only if it is still the conversation's current code). */
-  async bind(conversationId: string, code: string, subject: string, email: string): Promise<void> {
-    await this.db.run('UPDATE proof_codes SET subject = $1, email = $2 WHERE conversation = $3 AND hash = $4', [
+  /**
+   * The code goes to `subject`'s address (only if it is still the conversation's current code): the
+   * mail waits in the row, sealed (the code is never stored readable), until `mailSent`.
+   */
+  async bind(conversationId: string, code: string, subject: string, email: string, mail?: Mail): Promise<void> {
+    await this.db.run('UPDATE proof_codes SET subject = $1, email = $2, mail = $3, mail_due_at = $4 WHERE conversation = $5 AND hash = $6', [
       subject,
       email,
+      mail ? this.seal(mail) : null,
+      mail ? this.clock.now() : null,
       conversationId,
       this.hash(conversationId, code).toString('base64url'),
     ]);
+  }
+
+  /** Mails due now whose code still holds, oldest first. */
+  async dueMails(limit = 20): Promise<QueuedProofMail[]> {
+    const now = this.clock.now();
+    const rows = await this.db.all<{ conversation: string; hash: string; mail: string; mail_due_at: number; mail_attempts: number }>(
+      'SELECT conversation, hash, mail, mail_due_at, mail_attempts FROM proof_codes WHERE mail IS NOT NULL AND mail_due_at <= $1 AND expires_at > $1 ORDER BY mail_due_at LIMIT $2',
+      [now, limit],
+    );
+    return rows.map((r) => ({ conversation: r.conversation, hash: r.hash, dueAt: Number(r.mail_due_at), attempts: r.mail_attempts, mail: this.unseal(r.mail) }));
+  }
+
+  /** Takes the mail for `leaseMs` (true), unless another process took it since it was read (false). */
+  async claimMail(m: QueuedProofMail, leaseMs: number): Promise<boolean> {
+    const n = await this.db.run('UPDATE proof_codes SET mail_due_at = $1 WHERE conversation = $2 AND hash = $3 AND mail_due_at = $4 AND mail IS NOT NULL', [
+      this.clock.now() + leaseMs,
+      m.conversation,
+      m.hash,
+      m.dueAt,
+    ]);
+    return n === 1;
+  }
+
+  /** The relay took it: the sealed copy goes, the code stays for `confirm`. */
+  async mailSent(m: QueuedProofMail): Promise<void> {
+    await this.db.run('UPDATE proof_codes SET mail = NULL, mail_due_at = NULL WHERE conversation = $1 AND hash = $2', [m.conversation, m.hash]);
+  }
+
+  async mailFailed(m: QueuedProofMail, retryAt: number): Promise<void> {
+    await this.db.run('UPDATE proof_codes SET mail_due_at = $1, mail_attempts = mail_attempts + 1 WHERE conversation = $2 AND hash = $3 AND mail IS NOT NULL', [
+      retryAt,
+      m.conversation,
+      m.hash,
+    ]);
+  }
+
+  private sealKey(): Buffer {
+    return createHash('sha256').update(`proof-mail:${this.key}`).digest();
+  }
+
+  private seal(mail: Mail): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.sealKey(), iv);
+    const body = Buffer.concat([cipher.update(JSON.stringify(mail), 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+  }
+
+  private unseal(sealed: string): Mail {
+    const raw = Buffer.from(sealed, 'base64url');
+    const decipher = createDecipheriv('aes-256-gcm', this.sealKey(), raw.subarray(0, 12));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as Mail;
   }
 
   async confirm(conversationId: string, code: string): Promise<ProofConfirmation> {

@@ -54,6 +54,15 @@ const SQLITE: Migration[] = [
       'CREATE TABLE presence (conversation TEXT PRIMARY KEY, seen_at INTEGER NOT NULL)',
     ]),
   },
+  {
+    id: 3,
+    name: 'proof mails kept (sealed) in their code until the relay takes them',
+    apply: exec([
+      'ALTER TABLE proof_codes ADD COLUMN mail TEXT',
+      'ALTER TABLE proof_codes ADD COLUMN mail_due_at INTEGER',
+      'ALTER TABLE proof_codes ADD COLUMN mail_attempts INTEGER NOT NULL DEFAULT 0',
+    ]),
+  },
 ];
 
 const POSTGRES: Migration[] = [
@@ -85,6 +94,16 @@ const POSTGRES: Migration[] = [
       'CREATE TABLE presence (conversation TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)',
       // rate-limiter-flexible's table (made here, not by the library, so replicas starting at once do not race).
       'CREATE TABLE rate_limits (key VARCHAR(255) PRIMARY KEY, points INTEGER NOT NULL DEFAULT 0, expire BIGINT)',
+    ]),
+  },
+  {
+    id: 2,
+    name: 'proof mails kept (sealed) in their code until the relay takes them',
+    apply: exec([
+      'ALTER TABLE proof_codes ADD COLUMN mail TEXT',
+      'ALTER TABLE proof_codes ADD COLUMN mail_due_at BIGINT',
+      'ALTER TABLE proof_codes ADD COLUMN mail_attempts INTEGER NOT NULL DEFAULT 0',
+      'CREATE INDEX proof_mails_due ON proof_codes(mail_due_at) WHERE mail IS NOT NULL',
     ]),
   },
 ];
