@@ -40,6 +40,9 @@ export const PROOF_QUEUE_PAUSE_MS = 200;
  * the relay. A replica that dies mid-send leaves it to another after this (the relay may have it).
  */
 export const PROOF_MAIL_LEASE_MS = SMTP_REPLY_TIMEOUT_MS + 60_000;
+/** A lookup the directory did not answer is tried again after 5, 10, 20, 40 s (the code lasts minutes). */
+const LOOKUP_RETRIES = 4;
+const LOOKUP_RETRY_MS = 5000;
 /** How often waiting mails are looked for (a new one is sent at once; this finds the retries). */
 const PROOF_MAIL_POLL_MS = 5000;
 
@@ -138,26 +141,35 @@ export class EmailProof implements IdentityProof {
     void job.finally(() => this.pending.delete(job));
   }
 
-  /** The queued part: the lookup and the mail queued in the code's row, then a constant pause; the mail goes on outside the queue. */
-  private async deliver(req: ProofRequest, code: string, at: number): Promise<void> {
+  /**
+   * The queued part: the lookup and the mail queued in the code's row, then a constant pause; the mail
+   * goes on outside the queue. A directory that does not answer is asked again later, while the code
+   * holds (in this process: a replica that dies before the lookup leaves the person to ask again).
+   */
+  private async deliver(req: ProofRequest, code: string, at: number, attempt = 0): Promise<void> {
     const started = performance.now();
-    if (await this.prepare(req, code, at)) this.sendWaiting();
+    const outcome = await this.prepare(req, code, at);
+    if (outcome === 'queued') this.sendWaiting();
+    if (outcome === 'unavailable' && attempt < LOOKUP_RETRIES) {
+      const later = new Promise((r) => setTimeout(r, LOOKUP_RETRY_MS * 2 ** attempt).unref());
+      this.track(later.then(() => this.queue.schedule(() => this.deliver(req, code, at, attempt + 1))));
+    }
     const left = PROOF_QUEUE_PAUSE_MS - (performance.now() - started);
     if (left > 0) await new Promise((r) => setTimeout(r, Math.ceil(left)));
   }
 
-  /** Looks the name up and binds the code with its mail; whether there is a mail to send. */
-  private async prepare(req: ProofRequest, code: string, at: number): Promise<boolean> {
+  /** Looks the name up and binds the code with its mail. */
+  private async prepare(req: ProofRequest, code: string, at: number): Promise<'queued' | 'none' | 'unavailable'> {
     const found = await lookupAccount(this.o.deps, req.who);
     // What happens from here on is only in the log (at debug): no metric, no answer tells the asker.
     if (found.kind !== 'found' || !found.account.email) {
       this.o.log.debug('identity proof: no mail', { conversation: req.conversationId, why: found.kind });
-      return false;
+      return found.kind === 'unavailable' ? 'unavailable' : 'none';
     }
     const requester = `${found.account.username}|${req.origin ?? req.conversationId}`;
     if (!(await this.perAccountFrom.allow(requester)) || !(await this.perAccount.allow(found.account.username))) {
       this.o.log.warn('identity proof rate-limited for an account', { conversation: req.conversationId });
-      return false;
+      return 'none';
     }
     const m = catalogues[req.lang].mail;
     const where = m[`where_${req.channel}` as keyof typeof m] ?? m.where_other;
@@ -172,6 +184,6 @@ export class EmailProof implements IdentityProof {
     };
     const to = found.account.email;
     await this.o.codes.bind(req.conversationId, code, found.account.username, to, { to, subject: render(m.proof_subject, vars), text: render(m.proof_body, vars) });
-    return true;
+    return 'queued';
   }
 }

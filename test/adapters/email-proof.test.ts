@@ -37,7 +37,7 @@ afterEach(async () => {
   for (const s of stores.splice(0)) await s.close();
 });
 
-async function proof(mailer: StuckMailer) {
+async function proof(mailer: StuckMailer, deps = makeDeps()) {
   mailers.push(mailer);
   const store = await SqlStore.open(SqliteDb.open(tempDataDir()));
   stores.push(store);
@@ -45,7 +45,7 @@ async function proof(mailer: StuckMailer) {
   const log = recordingLogger();
   const metrics = new PrometheusMetrics().counter('helpdesk_identity_proofs_total', 'proofs', ['outcome']);
   return new EmailProof({
-    deps: makeDeps(),
+    deps,
     codes: new SqlProofCodes(store.db, 'key', clock),
     limits: new FlexibleRateLimits({ kind: 'memory' }, log),
     mailer,
@@ -90,6 +90,21 @@ describe('the proof limit per account', () => {
 });
 
 describe('the proof mail waits in the store until the relay takes it', () => {
+  it('a name the directory could not look up is looked up again, and the mail sent once', async () => {
+    const mailer = new StuckMailer();
+    const deps = makeDeps();
+    const directory = deps.accounts as unknown as { down: boolean };
+    directory.down = true;
+    const p = await proof(mailer, deps);
+    await ask(p, 'web:directory-down', 'alice', '10.0.0.9');
+    // The first lookup finds the directory down; it answers again before the next try.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(mailer.started).toHaveLength(0);
+    directory.down = false;
+    await p.idle();
+    expect(mailer.started.filter((m) => m.to === 'alice@example.org')).toHaveLength(1);
+  });
+
   it('a mail the relay refused is sent once it is back, by one of two replicas, once', async () => {
     const relay = await startSmtpServer();
     await relay.stop();
