@@ -40,9 +40,8 @@ export const PROOF_QUEUE_PAUSE_MS = 200;
  * the relay. A replica that dies mid-send leaves it to another after this (the relay may have it).
  */
 export const PROOF_MAIL_LEASE_MS = SMTP_REPLY_TIMEOUT_MS + 60_000;
-/** A lookup the directory did not answer is tried again after 5, 10, 20, 40 s (the code lasts minutes). */
-const LOOKUP_RETRIES = 4;
-const LOOKUP_RETRY_MS = 5000;
+/** A request not bound by the replica that took it this long after (dead, the directory silent) is any replica's. */
+export const PROOF_LOOKUP_GRACE_MS = 30_000;
 /** How often waiting mails are looked for (a new one is sent at once; this finds the retries). */
 const PROOF_MAIL_POLL_MS = 5000;
 
@@ -79,8 +78,9 @@ export class EmailProof implements IdentityProof {
     }
     this.o.metrics.count('helpdesk_identity_proofs_total', { outcome: 'requested' });
     const at = this.o.clock.now();
-    const code = await this.o.codes.create(req.conversationId, at + this.o.linkMinutes * 60_000);
-    this.track(this.queue.schedule(() => this.deliver(req, code, at)));
+    // The request is kept with the code: if this process has not bound it in a while, another takes it.
+    const { code, dueAt } = await this.o.codes.createFor(req.conversationId, at + this.o.linkMinutes * 60_000, req, at + PROOF_LOOKUP_GRACE_MS);
+    this.track(this.queue.schedule(() => this.deliver(req, code, at, dueAt)));
   }
 
   async confirm(conversationId: string, code: string): Promise<ProofConfirmation> {
@@ -109,7 +109,10 @@ export class EmailProof implements IdentityProof {
     const pass = this.o.codes
       .dueMails()
       .then(async (due) => {
-        for (const m of due) if (await this.o.codes.claimMail(m, PROOF_MAIL_LEASE_MS)) this.track(this.sendOne(m));
+        for (const m of due) {
+          const claimed = await this.o.codes.claimMail(m, PROOF_MAIL_LEASE_MS);
+          if (claimed !== undefined) this.track(this.sendOne(m, claimed));
+        }
       })
       .catch((err: unknown) => this.o.log.warn('proof mails could not be read; will retry', { code: 'store.unavailable', err }))
       .finally(() => {
@@ -122,12 +125,20 @@ export class EmailProof implements IdentityProof {
     this.track(pass);
   }
 
-  private async sendOne(m: QueuedProofMail): Promise<void> {
+  private async sendOne(m: QueuedProofMail, claimed: number): Promise<void> {
+    const retryAt = this.o.clock.now() + Math.min(60_000, 2000 * 2 ** Math.min(m.attempts, 5));
+    if (!('mail' in m.work)) {
+      // A request the replica that took it did not finish: looked up here, and its mail sent next.
+      const outcome = await this.prepare(m.work.request, m.work.code, m.work.at, claimed);
+      if (outcome === 'queued') this.sendWaiting();
+      else if (outcome === 'unavailable') await this.o.codes.mailFailed(m, retryAt);
+      else await this.o.codes.mailSent(m);
+      return;
+    }
     try {
-      await this.o.mailer.send(m.mail);
+      await this.o.mailer.send(m.work.mail);
     } catch (err) {
       // The relay did not take it: again soon (the code lasts minutes), while the code holds.
-      const retryAt = this.o.clock.now() + Math.min(60_000, 2000 * 2 ** Math.min(m.attempts, 5));
       this.o.log.warn('proof mail could not be sent; will retry', { code: 'upstream.unavailable', conversation: m.conversation, attempt: m.attempts + 1, err });
       await this.o.codes.mailFailed(m, retryAt);
       return;
@@ -143,23 +154,20 @@ export class EmailProof implements IdentityProof {
 
   /**
    * The queued part: the lookup and the mail queued in the code's row, then a constant pause; the mail
-   * goes on outside the queue. A directory that does not answer is asked again later, while the code
-   * holds (in this process: a replica that dies before the lookup leaves the person to ask again).
+   * goes on outside the queue. A directory that does not answer leaves the request in the row, where
+   * any replica's next look finds it after PROOF_LOOKUP_GRACE_MS and asks again while the code holds.
    */
-  private async deliver(req: ProofRequest, code: string, at: number, attempt = 0): Promise<void> {
+  private async deliver(req: ProofRequest, code: string, at: number, dueAt: number | null): Promise<void> {
     const started = performance.now();
-    const outcome = await this.prepare(req, code, at);
+    const outcome = await this.prepare(req, code, at, dueAt);
     if (outcome === 'queued') this.sendWaiting();
-    if (outcome === 'unavailable' && attempt < LOOKUP_RETRIES) {
-      const later = new Promise((r) => setTimeout(r, LOOKUP_RETRY_MS * 2 ** attempt).unref());
-      this.track(later.then(() => this.queue.schedule(() => this.deliver(req, code, at, attempt + 1))));
-    }
+    else if (outcome === 'none' && dueAt !== null) await this.o.codes.forget(req.conversationId, code, dueAt);
     const left = PROOF_QUEUE_PAUSE_MS - (performance.now() - started);
     if (left > 0) await new Promise((r) => setTimeout(r, Math.ceil(left)));
   }
 
-  /** Looks the name up and binds the code with its mail. */
-  private async prepare(req: ProofRequest, code: string, at: number): Promise<'queued' | 'none' | 'unavailable'> {
+  /** Looks the name up and binds the code with its mail, if the row (due at `dueAt`) is still this caller's. */
+  private async prepare(req: ProofRequest, code: string, at: number, dueAt: number | null): Promise<'queued' | 'none' | 'unavailable'> {
     const found = await lookupAccount(this.o.deps, req.who);
     // What happens from here on is only in the log (at debug): no metric, no answer tells the asker.
     if (found.kind !== 'found' || !found.account.email) {
@@ -183,7 +191,7 @@ export class EmailProof implements IdentityProof {
       support_email: this.o.supportEmail,
     };
     const to = found.account.email;
-    await this.o.codes.bind(req.conversationId, code, found.account.username, to, { to, subject: render(m.proof_subject, vars), text: render(m.proof_body, vars) });
-    return 'queued';
+    const mail = { to, subject: render(m.proof_subject, vars), text: render(m.proof_body, vars) };
+    return (await this.o.codes.bind(req.conversationId, code, found.account.username, to, mail, dueAt)) ? 'queued' : 'none';
   }
 }
