@@ -55,7 +55,20 @@ const SQLITE: Migration[] = [
     ]),
   },
   {
+    // The purge walks each kind by its age column from the oldest row: with an index no batch scans the table.
     id: 3,
+    name: 'indexes for the retention purge',
+    apply: exec([
+      'CREATE INDEX IF NOT EXISTS seen_events_at ON seen_events(at)',
+      'CREATE INDEX quarantine_at ON quarantine(at)',
+      'CREATE INDEX watches_created ON watches(created_at)',
+      'CREATE INDEX outbox_created ON outbox(created_at)',
+      'CREATE INDEX links_expires ON links(expires_at)',
+      'CREATE INDEX tickets_delivered ON tickets(delivered_at, reference) WHERE delivered_at IS NOT NULL',
+    ]),
+  },
+  {
+    id: 4,
     name: 'proof mails kept (sealed) in their code until the relay takes them',
     apply: exec([
       'ALTER TABLE proof_codes ADD COLUMN mail TEXT',
@@ -97,7 +110,19 @@ const POSTGRES: Migration[] = [
     ]),
   },
   {
+    // The purge walks each kind by its age column from the oldest row: with an index no batch scans the table.
     id: 2,
+    name: 'indexes for the retention purge',
+    apply: exec([
+      'CREATE INDEX quarantine_at ON quarantine(at)',
+      'CREATE INDEX watches_created ON watches(created_at)',
+      'CREATE INDEX outbox_created ON outbox(created_at)',
+      'CREATE INDEX links_expires ON links(expires_at)',
+      'CREATE INDEX tickets_delivered ON tickets(delivered_at, reference) WHERE delivered_at IS NOT NULL',
+    ]),
+  },
+  {
+    id: 3,
     name: 'proof mails kept (sealed) in their code until the relay takes them',
     apply: exec([
       'ALTER TABLE proof_codes ADD COLUMN mail TEXT',
