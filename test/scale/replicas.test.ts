@@ -74,7 +74,8 @@ async function startReplica(name: string): Promise<Replica> {
   await until(`${name} to serve`, async () => {
     if (!r.alive) throw new Error(`${name} exited: ${r.stderr}`);
     return fetch(`${url}/healthz`).then((res) => res.ok || undefined, () => undefined);
-  });
+    // Starting takes 10-45 s when the machine is shared and busy (load 15-18 measured).
+  }, 60_000);
   return r;
 }
 
