@@ -24,7 +24,7 @@ import type { MetricsServer } from './adapters/metrics-server.ts';
 // needs them, so `--help`, `flows check` and `understand` start at once.
 const helpdeskModule = () => import('./main.ts');
 const terminalModule = () => import('./channels/terminal/chat.ts');
-import { HelpdeskError } from './errors.ts';
+import { exitStatus, HelpdeskError } from './errors.ts';
 
 const USAGE = `Usage: 2fa-helpdesk <command>
 
@@ -59,7 +59,8 @@ const USAGE = `Usage: 2fa-helpdesk <command>
 
 Configuration comes from the environment; see .env.example.`;
 
-class UsageError extends Error {}
+/** Bad input on the command line: exit 2 with the one-line reason. */
+const usage = (message: string) => new HelpdeskError('input.invalid', message);
 
 /**
  * How long `serve` gives itself to stop cleanly after SIGTERM or SIGINT: the stated 4 s less what
@@ -76,7 +77,7 @@ function config(env: NodeJS.ProcessEnv, overrides: Record<string, string> = {}):
 
 function lang(value: string | undefined): Lang | undefined {
   if (value === undefined) return undefined;
-  if (!isLang(value)) throw new UsageError(`--lang must be en or sv (got "${value}")`);
+  if (!isLang(value)) throw usage(`--lang must be en or sv (got "${value}")`);
   return value;
 }
 
@@ -165,7 +166,7 @@ async function chat(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<num
   const { values } = parseArgs({ args, options: { lang: { type: 'string' }, user: { type: 'string' }, session: { type: 'string' } }, strict: true });
   const l = lang(values.lang);
   const user = values.user === undefined ? undefined : parseUsername(values.user);
-  if (values.user !== undefined && !user) throw new UsageError(`--user must be a username or an e-mail address (got "${values.user}")`);
+  if (values.user !== undefined && !user) throw usage(`--user must be a username or an e-mail address (got "${values.user}")`);
   // The terminal is for people: only real problems go to stderr unless LOG_LEVEL says otherwise.
   const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
   const [{ createHelpdesk }, { runTerminalChat }] = await Promise.all([helpdeskModule(), terminalModule()]);
@@ -206,16 +207,16 @@ async function diagnoseCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): 
   });
   // The time a person reads off their device is the time at the moment the command was given.
   const givenAt = Math.round(performance.timeOrigin);
-  if (!values.user) throw new UsageError('--user is required (a username or an e-mail address)');
+  if (!values.user) throw usage('--user is required (a username or an e-mail address)');
   const user = parseUsername(values.user);
-  if (!user) throw new UsageError(`--user must be a username or an e-mail address (got "${values.user}")`);
+  if (!user) throw usage(`--user must be a username or an e-mail address (got "${values.user}")`);
   const ip = values.ip === undefined ? undefined : parseIp(values.ip);
-  if (values.ip !== undefined && !ip) throw new UsageError(`--ip must be an IPv4 or IPv6 address (got "${values.ip}")`);
+  if (values.ip !== undefined && !ip) throw usage(`--ip must be an IPv4 or IPv6 address (got "${values.ip}")`);
   if (values['device-time'] !== undefined && !parseDeviceTime(values['device-time'])) {
-    throw new UsageError(`--device-time must be an ISO 8601 time such as 2026-11-27T14:32:05+01:00, or HH:MM:SS (got "${values['device-time']}")`);
+    throw usage(`--device-time must be an ISO 8601 time such as 2026-11-27T14:32:05+01:00, or HH:MM:SS (got "${values['device-time']}")`);
   }
-  if (values.for !== 'staff' && values.for !== 'user') throw new UsageError(`--for must be staff or user (got "${values.for}")`);
-  if (values.tz !== undefined && !isTimeZone(values.tz)) throw new UsageError(`--tz must be a time zone such as Europe/Stockholm or UTC (got "${values.tz}")`);
+  if (values.for !== 'staff' && values.for !== 'user') throw usage(`--for must be staff or user (got "${values.for}")`);
+  if (values.tz !== undefined && !isTimeZone(values.tz)) throw usage(`--tz must be a time zone such as Europe/Stockholm or UTC (got "${values.tz}")`);
   let deviceTime = values['device-time'];
   const parsedTime = deviceTime === undefined ? undefined : parseDeviceTime(deviceTime);
   if (values.tz && parsedTime?.kind === 'wall') {
@@ -223,7 +224,7 @@ async function diagnoseCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): 
     if (inZone.kind === 'instant') deviceTime = new Date(inZone.ms).toISOString();
   }
   const code = values.code === undefined ? undefined : parseCode(values.code);
-  if (values.code !== undefined && !code) throw new UsageError('--code must be 6 to 8 digits');
+  if (values.code !== undefined && !code) throw usage('--code must be 6 to 8 digits');
   const l = lang(values.lang) ?? 'en';
   const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
   const { createHelpdesk } = await helpdeskModule();
@@ -363,7 +364,7 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
       case 'diagnose':
         return await diagnoseCommand(rest, io, env);
       case 'discord': {
-        if (rest[0] !== 'register') throw new UsageError('usage: 2fa-helpdesk discord register');
+        if (rest[0] !== 'register') throw usage('usage: 2fa-helpdesk discord register');
         const { registerCommands } = await import('./channels/discord/commands.ts');
         const r = await registerCommands(config(env));
         io.out(`registered ${r.count} commands for ${r.scope}\n`);
@@ -372,7 +373,7 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
       case 'flows':
         if (rest[0] === 'check') return await flowsCheck(rest.slice(1), io, env);
         if (rest[0] === 'test') return await flowsTest(rest.slice(1), io, env);
-        throw new UsageError('usage: 2fa-helpdesk flows check [DIR] | flows test [FILE] | flows test --conversations [DIR]');
+        throw usage('usage: 2fa-helpdesk flows check [DIR] | flows test [FILE] | flows test --conversations [DIR]');
       case 'understand':
         return await understandCommand(rest, io, env);
       case 'watches':
@@ -389,15 +390,13 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         io.out(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}"; try 2fa-helpdesk --help`);
+        throw usage(`unknown command "${command}"; try 2fa-helpdesk --help`);
     }
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`2fa-helpdesk: ${(err as Error).message}\n`);
-      return 2;
-    }
-    if (err instanceof HelpdeskError && ['config.invalid', 'flow.invalid', 'store.unavailable'].includes(err.code)) {
-      for (const line of err.message.split('\n')) io.err(`2fa-helpdesk: ${line}\n`);
+    // node's parseArgs throws its own errors for an unknown option or a missing value: bad input too.
+    const bad = (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? new HelpdeskError('input.invalid', (err as Error).message) : err;
+    if (exitStatus(bad) === 2) {
+      for (const line of (bad as Error).message.split('\n')) io.err(`2fa-helpdesk: ${line}\n`);
       return 2;
     }
     io.err(`2fa-helpdesk: internal fault: ${(err as Error).message}\n`);

@@ -31,7 +31,8 @@ export interface HttpEnrollmentOptions {
   observe?: (route: string, ms: number, outcome: string) => void;
 }
 
-type Raw = { status: number; body: unknown } | { status: 'error'; detail: string };
+/** One HTTP answer, or why there is none (the same shape as every upstream call). */
+type Raw = Upstream<{ status: number; body: unknown }>;
 
 /** No answer of this API is anywhere near this size; a larger one is a fault, not something to buffer. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -103,7 +104,7 @@ export class HttpEnrollment implements EnrollmentPort {
       const text = await readCapped(res, MAX_BODY_BYTES);
       if (text === undefined) {
         this.o.observe?.(routeOf(path), performance.now() - started, 'too-large');
-        return { status: 'error', detail: `answer larger than ${MAX_BODY_BYTES} bytes` };
+        return { ok: false, reason: 'unavailable', detail: `answer larger than ${MAX_BODY_BYTES} bytes` };
       }
       let parsed: unknown;
       try {
@@ -112,10 +113,10 @@ export class HttpEnrollment implements EnrollmentPort {
         parsed = Symbol.for('unparseable');
       }
       this.o.observe?.(routeOf(path), performance.now() - started, outcomeOf(res.status));
-      return { status: res.status, body: parsed };
+      return { ok: true, value: { status: res.status, body: parsed } };
     } catch (err) {
       this.o.observe?.(routeOf(path), performance.now() - started, 'error');
-      return { status: 'error', detail: ['AbortError', 'TimeoutError'].includes((err as Error).name) ? 'timed out' : (err as Error).message };
+      return ['AbortError', 'TimeoutError'].includes((err as Error).name) ? { ok: false, reason: 'timeout', detail: 'timed out' } : { ok: false, reason: 'unavailable', detail: (err as Error).message };
     }
   }
 
@@ -134,7 +135,7 @@ export class HttpEnrollment implements EnrollmentPort {
           }
           const raw = await this.request('GET', path, signal, undefined, Math.min(this.o.attemptTimeoutMs, left));
           last = this.interpret(raw, schema, what);
-          const retryable = raw.status === 'error' || (typeof raw.status === 'number' && raw.status >= 500);
+          const retryable = !raw.ok || raw.value.status >= 500;
           if (!retryable) break;
         }
         return last;
@@ -144,11 +145,12 @@ export class HttpEnrollment implements EnrollmentPort {
   }
 
   private interpret<S extends z.ZodType>(raw: Raw, schema: S, what: string): Upstream<z.infer<S>> {
-    if (raw.status === 'error') return this.unavailable(what, raw.detail);
-    if (raw.status === 404) return { ok: false, reason: 'not-found', detail: `${what}: 404` };
-    if (raw.status === 501) return { ok: false, reason: 'unsupported', detail: `${what}: 501` };
-    if (raw.status !== 200) return this.unavailable(what, `HTTP ${raw.status}`);
-    const parsed = schema.safeParse(raw.body);
+    if (!raw.ok) return this.unavailable(what, raw.detail);
+    const { status, body } = raw.value;
+    if (status === 404) return { ok: false, reason: 'not-found', detail: `${what}: 404` };
+    if (status === 501) return { ok: false, reason: 'unsupported', detail: `${what}: 501` };
+    if (status !== 200) return this.unavailable(what, `HTTP ${status}`);
+    const parsed = schema.safeParse(body);
     if (!parsed.success) {
       return this.unavailable(what, `malformed answer: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'} ${i.message}`).slice(0, 3).join('; ')}`);
     }
@@ -156,7 +158,7 @@ export class HttpEnrollment implements EnrollmentPort {
   }
 
   private unavailable(what: string, detail: string): { ok: false; reason: 'unavailable'; detail: string } {
-    this.o.log.warn('enrollment API unavailable', { what, detail });
+    this.o.log.warn('enrollment API unavailable', { code: 'upstream.unavailable', what, detail });
     return { ok: false, reason: 'unavailable', detail: `${what}: ${detail}` };
   }
 

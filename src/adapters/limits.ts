@@ -9,6 +9,7 @@ import Bottleneck from 'bottleneck';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../ports/time.ts';
 import type { Logger } from '../ports/logger.ts';
+import { HelpdeskError } from '../errors.ts';
 
 export interface SharedGuard {
   redis: Redis;
@@ -30,10 +31,6 @@ export interface GuardOptions {
   cacheMax?: number;
   clock: Clock;
   shared?: SharedGuard;
-}
-
-export class TimeoutError extends Error {
-  readonly code = 'upstream.timeout';
 }
 
 export interface GuardStats {
@@ -215,7 +212,7 @@ export class UpstreamGuard {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
-        reject(new TimeoutError(`no answer within ${this.options.timeoutMs} ms`));
+        reject(new HelpdeskError('upstream.timeout', `no answer within ${this.options.timeoutMs} ms`));
       }, this.options.timeoutMs);
     });
     try {

@@ -280,7 +280,7 @@ export class ConversationRunner {
         codeOffsets: s.codes.slice(0, effect.check === 'code' ? -1 : undefined).map((c) => c.off),
       };
       const out = await this.deps.checks.run(effect.check, input);
-      this.deps.log.info('check', { conversation: s.id, check: effect.check, code: out.result.code });
+      this.deps.log.info('check', { conversation: s.id, check: effect.check, outcome: out.result.code });
       return { type: 'checked', result: out.result, ...(out.extra ? { extra: out.extra } : {}) };
     }
     const findings = findingResults(s);

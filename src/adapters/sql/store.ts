@@ -1,7 +1,7 @@
 // Conversations and the small shared state beside them, in SQLite or PostgreSQL through one SqlDb.
 // A row that cannot be read is moved to a quarantine table, never deleted, and the person starts
 // afresh. Every save names the version it read: a turn that lost a race is told, not silently lost.
-import { HelpdeskError } from '../../errors.ts';
+import { asHelpdeskError, HelpdeskError } from '../../errors.ts';
 import type { Snapshot } from '../../engine/snapshot.ts';
 import { parseSnapshot } from '../../engine/migrate.ts';
 import type { ConversationLookup, ConversationStore, LoadOutcome, Outbox, SeenEvents } from '../../ports/store.ts';
@@ -106,7 +106,7 @@ export class SqlStore implements ConversationStore, SeenEvents, ConversationLook
       rows = await this.db.all(SAVE_MANY, [sorted.map((i) => i.id), sorted.map((i) => i.json), sorted.map((i) => i.updatedAt), sorted.map((i) => i.version)]);
     } catch (err) {
       if (!retryAlone(err)) throw err;
-      return Promise.all(items.map((i) => this.saveOne(i).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
+      return Promise.all(items.map((i) => this.saveOne(i).catch((e: unknown) => asHelpdeskError(e, 'store.unavailable'))));
     }
     const saved = new Map(rows.map((r) => [r.id, Number(r.version)]));
     return items.map((i) => saved.get(i.id));

@@ -405,7 +405,7 @@ export async function createSlackChannel(helpdesk: ChannelContext, options: Slac
   });
 
   app.error(async (err) => {
-    log.error('slack listener failed', { code: (err as { code?: string }).code ?? 'slack.error', err });
+    log.error('slack listener failed', { code: 'slack.error', err });
   });
 
   return {
