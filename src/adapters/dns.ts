@@ -6,6 +6,7 @@ import { connect, isIP } from 'node:net';
 import dns2 from 'dns2';
 import type { DnsLookup, DnsPort } from '../ports/dns.ts';
 import type { Upstream } from '../ports/upstream.ts';
+import type { HostPort } from '../ports/net.ts';
 import { parseIpAddress, reverseName } from '../checks/ip.ts';
 import type { UpstreamGuard } from './limits.ts';
 import { HelpdeskError, isHelpdeskError } from '../errors.ts';
@@ -13,10 +14,7 @@ import { HelpdeskError, isHelpdeskError } from '../errors.ts';
 const { Packet } = dns2;
 type DnsPacket = InstanceType<typeof dns2.Packet>;
 
-export interface DnsServer {
-  host: string;
-  port: number;
-}
+export type DnsServer = HostPort;
 
 export interface Dns2ResolverOptions {
   servers: DnsServer[];
@@ -149,15 +147,4 @@ export function tcpQuery(server: DnsServer, name: string, type: 'A' | 'AAAA' | '
       fail(new HelpdeskError('upstream.unavailable', 'DNS over TCP: connection closed before a full answer'));
     });
   });
-}
-
-export function parseHostPort(spec: string, defaultPort: number): DnsServer | undefined {
-  const s = spec.trim();
-  const v6 = s.match(/^\[([^\]]+)\](?::(\d+))?$/);
-  if (v6?.[1]) return isIP(v6[1]) === 6 ? { host: v6[1], port: v6[2] ? Number(v6[2]) : defaultPort } : undefined;
-  if (isIP(s) === 6) return { host: s, port: defaultPort };
-  const m = s.match(/^([A-Za-z0-9.-]+)(?::(\d{1,5}))?$/);
-  if (!m?.[1]) return undefined;
-  const port = m[2] ? Number(m[2]) : defaultPort;
-  return port > 0 && port < 65536 ? { host: m[1], port } : undefined;
 }
