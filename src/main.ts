@@ -5,6 +5,7 @@ import type { Understanding } from './ports/understanding.ts';
 import type { ConversationRunner } from './engine/runner.ts';
 import type { CentreWords } from './engine/words.ts';
 import type { FlowSet } from './engine/schema.ts';
+import type { Snapshot } from './engine/snapshot.ts';
 import type { CheckRunner } from './checks/index.ts';
 import type { CheckDeps } from './checks/context.ts';
 import { diagnose, type DiagnoseRequest, type DiagnosticReport } from './checks/diagnose.ts';
@@ -58,7 +59,7 @@ export interface Helpdesk {
   replica: string;
   /** The store, as the ports channels may use. */
   seen: SeenEvents;
-  lookup: ConversationLookup;
+  lookup: ConversationLookup<Snapshot>;
   outbox: Outbox;
   /** Tickets not yet delivered to every sink (all replicas). */
   ticketsWaiting(): Promise<number>;

@@ -65,7 +65,7 @@ const connectionLost = (err: unknown) => /^(|08...|57P0.|E[A-Z]+)$/.test(String(
 /** SQLite hands back JSON as text, PostgreSQL (jsonb) as a value. */
 const fromJson = (raw: unknown): unknown => (typeof raw === 'string' ? JSON.parse(raw) : raw);
 
-export class SqlStore implements ConversationStore, SeenEvents, ConversationLookup, Outbox {
+export class SqlStore implements ConversationStore<Snapshot>, SeenEvents, ConversationLookup<Snapshot>, Outbox {
   private readonly sql;
   private readonly touched = new Map<string, number>();
   /** How far this process's purges have looked through conversations already (rows only move forward). */
@@ -167,7 +167,7 @@ export class SqlStore implements ConversationStore, SeenEvents, ConversationLook
     }
   }
 
-  async load(id: string): Promise<LoadOutcome> {
+  async load(id: string): Promise<LoadOutcome<Snapshot>> {
     const row = await this.read(id);
     if (!row) return { kind: 'none' };
     let reason: string;
