@@ -118,7 +118,7 @@ async function watchesCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): P
   const { values } = parseArgs({ args, options: { overdue: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } }, strict: true });
   const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
   const [{ openDatabase }, { SqlStore }, { SqlWatches }, { createLogger }] = await Promise.all([
-    import('./adapters/sql/db.ts'),
+    import('./adapters/sql/open.ts'),
     import('./adapters/sql/store.ts'),
     import('./adapters/sql-watches.ts'),
     import('./adapters/logger.ts'),

@@ -1,6 +1,7 @@
 // What a check answers, as plain data: its id, its status, one of its outcome codes (the diagnostic
 // report's contract, README "The diagnostic report"), a summary and its data. Tickets carry these
-// findings; the checks (src/checks/) produce them.
+// findings; the checks (src/checks/) produce them. A diagnostic report (`diagnose --json`) is a list of them.
+import type { Lang } from './lang.ts';
 
 export const CHECK_IDS = ['account', 'token', 'clock', 'code', 'network'] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
@@ -37,4 +38,23 @@ export interface CheckResult {
   code: CheckCode;
   summary: string;
   data: Record<string, unknown>;
+}
+
+/** `diagnose --json`, and what staff commands on a platform render. */
+export interface DiagnosticReport {
+  version: 1;
+  subject: { user: string; ip?: string };
+  generatedAt: string;
+  checks: CheckResult[];
+  advice: Array<{ code: string; text: string }>;
+}
+
+export interface DiagnoseRequest {
+  user: string;
+  ip?: string;
+  deviceTime?: string;
+  /** When the device showed `deviceTime` (host ms): for `diagnose`, the moment the command was given. */
+  deviceTimeAt?: number;
+  code?: string;
+  lang?: Lang;
 }
