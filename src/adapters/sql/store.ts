@@ -1,6 +1,7 @@
 // Conversations and the small shared state beside them, in SQLite or PostgreSQL through one SqlDb.
 // A row that cannot be read is moved to a quarantine table, never deleted, and the person starts
 // afresh. Every save names the version it read: a turn that lost a race is told, not silently lost.
+import { LRUCache } from 'lru-cache';
 import { asHelpdeskError, HelpdeskError } from '../../errors.ts';
 import type { Snapshot } from '../../engine/snapshot.ts';
 import { parseSnapshot } from '../../engine/migrate.ts';
@@ -67,7 +68,8 @@ const fromJson = (raw: unknown): unknown => (typeof raw === 'string' ? JSON.pars
 
 export class SqlStore implements ConversationStore<Snapshot>, SeenEvents, ConversationLookup<Snapshot>, Outbox {
   private readonly sql;
-  private readonly touched = new Map<string, number>();
+  /** When this process last wrote a conversation's presence (bounded: the oldest used goes first). */
+  private readonly touched = new LRUCache<string, number>({ max: 50_000 });
   /** How far this process's purges have looked through conversations already (rows only move forward). */
   private readonly purged: ScanMarks = {};
   /**
@@ -261,9 +263,7 @@ export class SqlStore implements ConversationStore<Snapshot>, SeenEvents, Conver
   async touch(conversationId: string, now: number): Promise<void> {
     const last = this.touched.get(conversationId);
     if (last !== undefined && now - last < PRESENCE_EVERY_MS) return;
-    this.touched.delete(conversationId);
     this.touched.set(conversationId, now);
-    if (this.touched.size > 50_000) this.touched.delete(this.touched.keys().next().value as string);
     await this.db.run('INSERT INTO presence (conversation, seen_at) VALUES ($1, $2) ON CONFLICT (conversation) DO UPDATE SET seen_at = excluded.seen_at', [conversationId, now]);
   }
 
