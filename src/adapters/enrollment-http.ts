@@ -11,6 +11,7 @@ import {
   type Upstream,
 } from '../ports/enrollment.ts';
 import type { Logger } from '../ports/logger.ts';
+import { DelegateBackoff, handleWhenResult, retry } from 'cockatiel';
 import { UpstreamGuard } from './limits.ts';
 
 export interface HttpEnrollmentOptions {
@@ -39,6 +40,11 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 /** An attempt with less time than this left is not started. */
 const MIN_ATTEMPT_MS = 50;
+
+/** One attempt's answer, and whether it is worth another (no answer, or a 5xx). */
+type Attempt<T> = { answer: Upstream<T>; again: boolean };
+
+const NOT_TRIED = { ok: false, reason: 'unavailable', detail: 'not tried' } as const;
 
 /** The body as text, or undefined (and the connection dropped) once it passes `limit` bytes. */
 async function readCapped(res: Response, limit: number): Promise<string | undefined> {
@@ -124,21 +130,23 @@ export class HttpEnrollment implements EnrollmentPort {
     return this.o.guard.run(
       `GET ${path}`,
       async (signal) => {
-        let last: Upstream<z.infer<S>> = { ok: false, reason: 'unavailable', detail: 'not tried' };
         const deadline = performance.now() + (this.o.budgetMs ?? Infinity);
-        for (let attempt = 0; attempt <= this.o.retries; attempt++) {
-          if (attempt > 0) await sleep(Math.min(this.o.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random()), deadline - performance.now()), signal);
+        // No answer or a 5xx is retried (cockatiel), with exponential backoff and jitter, and never
+        // past the time budget: a backoff ends at the deadline, and an attempt needs MIN_ATTEMPT_MS.
+        const policy = retry(
+          handleWhenResult((r) => (r as Attempt<z.infer<S>>).again),
+          { maxAttempts: this.o.retries, backoff: new DelegateBackoff((c) => Math.max(0, Math.min(this.o.backoffMs * 2 ** (c.attempt - 1) * (0.5 + Math.random()), deadline - performance.now()))) },
+        );
+        const last = await policy.execute(async ({ attempt, signal: s }): Promise<Attempt<z.infer<S>>> => {
           const left = deadline - performance.now();
-          if (signal.aborted || left < MIN_ATTEMPT_MS) {
-            if (attempt > 0) last = this.unavailable(what, `${attempt} attempt${attempt === 1 ? '' : 's'} used the time budget`);
-            break;
+          if (s.aborted || left < MIN_ATTEMPT_MS) {
+            const answer = attempt > 0 ? this.unavailable(what, `${attempt} attempt${attempt === 1 ? '' : 's'} used the time budget`) : NOT_TRIED;
+            return { answer, again: false };
           }
-          const raw = await this.request('GET', path, signal, undefined, Math.min(this.o.attemptTimeoutMs, left));
-          last = this.interpret(raw, schema, what);
-          const retryable = !raw.ok || raw.value.status >= 500;
-          if (!retryable) break;
-        }
-        return last;
+          const raw = await this.request('GET', path, s, undefined, Math.min(this.o.attemptTimeoutMs, left));
+          return { answer: this.interpret(raw, schema, what), again: !raw.ok || raw.value.status >= 500 };
+        }, signal);
+        return last.answer;
       },
       (r) => r.ok || r.reason === 'not-found',
     ).catch((err: Error) => this.unavailable(what, err.message));
@@ -185,14 +193,4 @@ export class HttpEnrollment implements EnrollmentPort {
       return this.unavailable('verify', (err as Error).message);
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
 }
