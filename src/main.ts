@@ -34,6 +34,7 @@ import { createLeadership, type LeaderRole } from './app/leadership.ts';
 import { createLog, createMetrics } from './app/observability.ts';
 import { createStore } from './app/store.ts';
 import { createTickets } from './app/tickets.ts';
+import { probeWritable } from './adapters/folder-probe.ts';
 
 export type { LeaderRole } from './app/leadership.ts';
 export { centreWords, DEFAULT_ENROLLMENT_PAGE } from './app/conversations.ts';
@@ -117,7 +118,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     const backends = await createBackends(config, { clock, log, metrics, redis });
     cleanups.push(() => backends.close());
     const { checks, deps, reference } = await createChecks(config, { backends, limits, clock, log, metrics, waitForNtp: options.waitForNtp === true }, cleanups);
-    const { mailer, mailDir, tickets, handover } = createTickets(config, { db, clock, log, metrics, mailer: options.mailer }, cleanups);
+    const { mailer, mailDir, tickets, handover, ownFiles } = createTickets(config, { db, clock, log, metrics, mailer: options.mailer }, cleanups);
     const conversations = await createConversations(
       config,
       { flows, understanding, db, store, limits, checks, deps, handover, mailer, clock, log, metrics, demoUrl: backends.demo?.url },
@@ -146,7 +147,8 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       lookup: store,
       outbox: store,
       ticketsWaiting: () => tickets.pendingCount(),
-      storeWritable: () => store.heartbeat(replica, Date.now()),
+      // The folders this replica writes its own files to count as its store (issue 23: a full DATA_DIR).
+      storeWritable: () => Promise.all([store.heartbeat(replica, Date.now()), probeWritable(ownFiles)]).then(() => undefined),
       tickets,
       handover,
       reference,

@@ -21,6 +21,8 @@ export interface TicketsPart {
   tickets: TicketQueue;
   /** The queue, counted in helpdesk_escalations_total. */
   handover: TicketSink;
+  /** The folders this replica writes its own files to (TICKET_DIR, the file mailbox). */
+  ownFiles: string[];
 }
 
 export interface TicketsContext {
@@ -60,5 +62,6 @@ export function createTickets(config: Config, ctx: TicketsContext, cleanups: Arr
       return r;
     },
   };
-  return { mailer, mailDir: mailer instanceof FileMailer ? mailDir : undefined, tickets, handover };
+  const ownFiles = [...(config.TICKET_DIR ? [config.TICKET_DIR] : []), ...(mailer instanceof FileMailer ? [mailer.dir] : [])];
+  return { mailer, mailDir: mailer instanceof FileMailer ? mailDir : undefined, tickets, handover, ownFiles };
 }
