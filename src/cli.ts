@@ -26,38 +26,7 @@ const helpdeskModule = () => import('./main.ts');
 const terminalModule = () => import('./channels/terminal/chat.ts');
 import { exitStatus, HelpdeskError } from './errors.ts';
 
-const USAGE = `Usage: 2fa-helpdesk <command>
-
-  serve                      the web support page (and a terminal chat when run in a terminal)
-  chat [--lang en|sv] [--user NAME] [--session ID]
-                             a conversation on stdin/stdout; works piped
-  diagnose --user NAME|EMAIL [--ip ADDR] [--device-time TIME [--tz ZONE]] [--code DIGITS]
-           [--json] [--lang en|sv] [--for staff|user]
-                             one diagnostic report, in a staff voice (--for user: the wording
-                             for the person, to paste into a reply). --device-time is what the
-                             person's device showed at the moment you gave the command (an ISO
-                             8601 time, or HH:MM:SS as read off the phone; with --tz the zone it
-                             is in, e.g. Europe/Stockholm, else any zone, to within 7.5 minutes)
-  flows check [DIR]          validate the flows (default: FLOWS_DIR or ./flows), and warn about thin
-                             or colliding examples
-  flows test [FILE]          how well free text is understood, on a file of labelled messages
-                             (default: test/understanding/messages.yaml): accuracy per label and
-                             language, and the confusions
-  flows test --conversations [DIR]
-                             run the conversation tests (default: test/conversations/*.yaml) through
-                             the real engine; prints each failed expectation with its transcript
-  watches [--overdue] [--json]
-                             open watches on pending tokens ("tell me when it is active"); with
-                             --overdue only those past TOKEN_OVERDUE_MINUTES (a ticket is open)
-  understand [--lang en|sv] [--at FLOW.STEP] [--json]
-                             one message a line on stdin: how each is understood (without --at, as
-                             the first message of a conversation)
-  discord register           register the Discord slash commands (npm run discord:register)
-  privacy export|forget --user NAME|EMAIL [--slack ID] [--discord ID]
-                             everything the bot holds about one person, as one JSON document; or
-                             erase it (tickets already in the centre's ticket system are listed)
-
-Configuration comes from the environment; see .env.example.`;
+// The usage of each command is beside it in COMMANDS (at the end of this file); USAGE is built from them.
 
 /** Bad input on the command line: exit 2 with the one-line reason. */
 const usage = (message: string) => new HelpdeskError('input.invalid', message);
@@ -353,45 +322,94 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
   return 0;
 }
 
+type Command = { usage: string; run: (args: string[], io: Io, env: NodeJS.ProcessEnv) => Promise<number> };
+
+async function flowsCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  if (args[0] === 'check') return flowsCheck(args.slice(1), io, env);
+  if (args[0] === 'test') return flowsTest(args.slice(1), io, env);
+  throw usage('usage: 2fa-helpdesk flows check [DIR] | flows test [FILE] | flows test --conversations [DIR]');
+}
+
+async function discordCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  if (args[0] !== 'register') throw usage('usage: 2fa-helpdesk discord register');
+  const { registerCommands } = await import('./channels/discord/commands.ts');
+  const r = await registerCommands(config(env));
+  io.out(`registered ${r.count} commands for ${r.scope}\n`);
+  return 0;
+}
+
+async function privacy(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  const [{ privacyCommand }, { createLogger }] = await Promise.all([import('./app/privacy.ts'), import('./adapters/logger.ts')]);
+  // The audit line is written whatever LOG_LEVEL says.
+  return privacyCommand(args, io, config(env), createLogger('info', (line) => io.err(line)));
+}
+
+/** The commands, in the order --help lists them: one table, the usage beside what runs. */
+const COMMANDS: Record<string, Command> = {
+  serve: { run: serve, usage: `  serve                      the web support page (and a terminal chat when run in a terminal)` },
+  chat: {
+    run: chat,
+    usage: `  chat [--lang en|sv] [--user NAME] [--session ID]
+                             a conversation on stdin/stdout; works piped`,
+  },
+  diagnose: {
+    run: diagnoseCommand,
+    usage: `  diagnose --user NAME|EMAIL [--ip ADDR] [--device-time TIME [--tz ZONE]] [--code DIGITS]
+           [--json] [--lang en|sv] [--for staff|user]
+                             one diagnostic report, in a staff voice (--for user: the wording
+                             for the person, to paste into a reply). --device-time is what the
+                             person's device showed at the moment you gave the command (an ISO
+                             8601 time, or HH:MM:SS as read off the phone; with --tz the zone it
+                             is in, e.g. Europe/Stockholm, else any zone, to within 7.5 minutes)`,
+  },
+  flows: {
+    run: flowsCommand,
+    usage: `  flows check [DIR]          validate the flows (default: FLOWS_DIR or ./flows), and warn about thin
+                             or colliding examples
+  flows test [FILE]          how well free text is understood, on a file of labelled messages
+                             (default: test/understanding/messages.yaml): accuracy per label and
+                             language, and the confusions
+  flows test --conversations [DIR]
+                             run the conversation tests (default: test/conversations/*.yaml) through
+                             the real engine; prints each failed expectation with its transcript`,
+  },
+  watches: {
+    run: watchesCommand,
+    usage: `  watches [--overdue] [--json]
+                             open watches on pending tokens ("tell me when it is active"); with
+                             --overdue only those past TOKEN_OVERDUE_MINUTES (a ticket is open)`,
+  },
+  understand: {
+    run: understandCommand,
+    usage: `  understand [--lang en|sv] [--at FLOW.STEP] [--json]
+                             one message a line on stdin: how each is understood (without --at, as
+                             the first message of a conversation)`,
+  },
+  discord: { run: discordCommand, usage: `  discord register           register the Discord slash commands (npm run discord:register)` },
+  privacy: {
+    run: privacy,
+    usage: `  privacy export|forget --user NAME|EMAIL [--slack ID] [--discord ID]
+                             everything the bot holds about one person, as one JSON document; or
+                             erase it (tickets already in the centre's ticket system are listed)`,
+  },
+};
+
+const USAGE = `Usage: 2fa-helpdesk <command>\n\n${Object.values(COMMANDS)
+  .map((c) => c.usage)
+  .join('\n')}\n\nConfiguration comes from the environment; see .env.example.`;
+
+const HELP = new Set(['help', '--help', '-h']);
+
 export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    switch (command) {
-      case 'serve':
-        return await serve(rest, io, env);
-      case 'chat':
-        return await chat(rest, io, env);
-      case 'diagnose':
-        return await diagnoseCommand(rest, io, env);
-      case 'discord': {
-        if (rest[0] !== 'register') throw usage('usage: 2fa-helpdesk discord register');
-        const { registerCommands } = await import('./channels/discord/commands.ts');
-        const r = await registerCommands(config(env));
-        io.out(`registered ${r.count} commands for ${r.scope}\n`);
-        return 0;
-      }
-      case 'flows':
-        if (rest[0] === 'check') return await flowsCheck(rest.slice(1), io, env);
-        if (rest[0] === 'test') return await flowsTest(rest.slice(1), io, env);
-        throw usage('usage: 2fa-helpdesk flows check [DIR] | flows test [FILE] | flows test --conversations [DIR]');
-      case 'understand':
-        return await understandCommand(rest, io, env);
-      case 'watches':
-        return await watchesCommand(rest, io, env);
-      case 'privacy': {
-        const [{ privacyCommand }, { createLogger }] = await Promise.all([import('./app/privacy.ts'), import('./adapters/logger.ts')]);
-        // The audit line is written whatever LOG_LEVEL says.
-        return await privacyCommand(rest, io, config(env), createLogger('info', (line) => io.err(line)));
-      }
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        io.out(`${USAGE}\n`);
-        return command === undefined ? 2 : 0;
-      default:
-        throw usage(`unknown command "${command}"; try 2fa-helpdesk --help`);
+    if (command === undefined || HELP.has(command)) {
+      io.out(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
     }
+    const found = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!found) throw usage(`unknown command "${command}"; try 2fa-helpdesk --help`);
+    return await found.run(rest, io, env);
   } catch (err) {
     // node's parseArgs throws its own errors for an unknown option or a missing value: bad input too.
     const bad = (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? new HelpdeskError('input.invalid', (err as Error).message) : err;
