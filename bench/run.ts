@@ -7,7 +7,7 @@
 //   A purge of 100 000 conversations (SQLite, PostgreSQL): turn p50/p99/max during it next to without,
 //   and what SQLite's secure_delete costs a turn (bench/purge.ts).
 // `npm run bench -- --json` prints the same figures as one JSON object.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateSecret } from 'otplib';
@@ -134,7 +134,40 @@ async function startupBench() {
     helpTsxMs: time(viaTsx(['--help'])),
     diagnoseCompiledMs: time([path.join(root, 'bin/2fa-helpdesk.js'), ...diagnoseArgs]),
     diagnoseTsxMs: time(viaTsx(diagnoseArgs)),
+    serveCompiledMs: await serveStartup(env),
   };
+}
+
+/**
+ * `serve` (compiled, Slack in HTTP mode configured, no platform reachable): from the spawn to the
+ * banner on stderr, median of 5; the CPU time the process used until then beside it.
+ */
+async function serveStartup(base: Record<string, string | undefined>): Promise<{ wallMs: number; cpuMs: number }> {
+  const { spawn } = await import('node:child_process');
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), '2fa-bench-serve-'));
+    const env = { ...base, DATA_DIR: dataDir, PORT: '0', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench', SLACK_API_URL: 'http://127.0.0.1:9/api/' };
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [path.join(root, 'bin/2fa-helpdesk.js'), 'serve'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      let err = '';
+      child.stderr.on('data', (c: Buffer) => {
+        err += c.toString();
+        if (err.includes('is serving')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+    });
+    walls.push(performance.now() - t0);
+    const cpu = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime + stime, in clock ticks (100 a second on Linux).
+    cpus.push((Number(cpu[11]) + Number(cpu[12])) * 10);
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  return { wallMs: round(quantile(walls, 0.5)), cpuMs: round(quantile(cpus, 0.5)) };
 }
 
 /**
@@ -565,6 +598,18 @@ if (process.argv.includes('--purge')) {
   process.exit(0);
 }
 
+// `npm run bench -- --startup`: only the start-up figures (--help, diagnose, serve).
+if (process.argv.includes('--startup')) {
+  process.stdout.write(`${JSON.stringify(await startupBench())}\n`);
+  process.exit(0);
+}
+
+// `npm run bench -- --slack`: only the Slack ack latencies against a bare Bolt app.
+if (process.argv.includes('--slack')) {
+  process.stdout.write(`${JSON.stringify(await slackBench())}\n`);
+  process.exit(0);
+}
+
 // `npm run bench -- --replicas`: only the figures for several replicas (PostgreSQL and Redis).
 if (process.argv.includes('--replicas')) {
   process.stdout.write(`${replicasLine(await replicasBench({ flows, understanding, words }))}\n`);
@@ -604,7 +649,7 @@ if (asJson) {
     `engine: ${engine.turnsPerSecond} turns/s on one core (goal 20000, ${figures.engine.turnsRatioToGoal}x)`,
     `snapshot: ${engine.snapshotBytes} bytes after a full conversation (goal < 2048, ${figures.engine.snapshotRatioToGoal}x of it)`,
     understandingLine(understandingFigures),
-    `start-up (median of 5, wall): --help ${startupFigures.helpCompiledMs} ms compiled vs ${startupFigures.helpTsxMs} ms through tsx (goal <= 300); diagnose on loopback ${startupFigures.diagnoseCompiledMs} ms compiled vs ${startupFigures.diagnoseTsxMs} ms through tsx (goal <= 800)`,
+    `start-up (median of 5, wall): --help ${startupFigures.helpCompiledMs} ms compiled vs ${startupFigures.helpTsxMs} ms through tsx (goal <= 300); diagnose on loopback ${startupFigures.diagnoseCompiledMs} ms compiled vs ${startupFigures.diagnoseTsxMs} ms through tsx (goal <= 800); serve to its banner ${startupFigures.serveCompiledMs.wallMs} ms (${startupFigures.serveCompiledMs.cpuMs} ms CPU)`,
     `watches: 10000, 1 % activating per minute, 20 simulated minutes, budget ${watchFigures.polled.budget} calls/min, interval 60 s: at most ${watchFigures.polled.maxCallsPerMinute} enrollment calls in a minute; activation to notice median ${watchFigures.polled.medianDelayS} s, p95 ${watchFigures.polled.p95DelayS} s (goal <= 65 s); with the hook median ${watchFigures.hook.medianDelayS} s, p95 ${watchFigures.hook.p95DelayS} s (goal < 2 s); ${watchFigures.polled.notices} and ${watchFigures.hook.notices} notices`,
     `diagnose: median ${upstream.diagnoseMedianMs} ms, p95 ${upstream.diagnoseP95Ms} ms (all upstreams on loopback)`,
     `burst: ${upstream.burst.diagnoses} diagnoses of ${upstream.burst.distinctUsers} users -> ${upstream.burst.enrollmentCalls} enrollment API calls (${upstream.burst.callsPerUser} per user, goal <= 2), ${upstream.burst.failed} failed, ${upstream.burst.totalMs} ms`,
