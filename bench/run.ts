@@ -32,10 +32,13 @@ import { startWebServer } from '../src/channels/web/server.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver } from '@slack/bolt';
-import { createSlackChannel } from '../src/channels/slack/slack-channel.ts';
+import { createSlackChannel } from '../src/channels/slack/channel.ts';
+import { slackSettings } from '../src/channels/slack/settings.ts';
+import { discordSettings } from '../src/channels/discord/settings.ts';
+import { channelContext } from '../src/app/channel-context.ts';
 import { startSlackApi } from '../test/peers/slack-api.ts';
 import { SIGNING_SECRET, eventBody, sign } from '../test/helpers/slack.ts';
-import { createDiscordChannel } from '../src/channels/discord/discord-channel.ts';
+import { createDiscordChannel } from '../src/channels/discord/channel.ts';
 import { APP_ID, startDiscord } from '../test/peers/discord.ts';
 import { benchUsers, replicasBench, replicasLine } from './replicas.ts';
 import { purgeBench, purgeLine } from './purge.ts';
@@ -148,7 +151,7 @@ async function serveStartup(base: Record<string, string | undefined>): Promise<{
   const cpus: number[] = [];
   for (let i = 0; i < 5; i++) {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), '2fa-bench-serve-'));
-    const env = { ...base, DATA_DIR: dataDir, PORT: '0', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench', SLACK_API_URL: 'http://127.0.0.1:9/api/' };
+    const env = { ...base, DATA_DIR: dataDir, PORT: '0', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench-signing-secret', SLACK_API_URL: 'http://127.0.0.1:9/api/' };
     const t0 = performance.now();
     const child = spawn(process.execPath, [path.join(root, 'bin/2fa-helpdesk.js'), 'serve'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
     await new Promise<void>((resolve, reject) => {
@@ -506,10 +509,10 @@ async function slackBench() {
     loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: api.apiUrl, DNS_SERVERS: '127.0.0.1:9' }),
     { log: silentLogger },
   );
-  const slack = await createSlackChannel(app);
+  const slack = await createSlackChannel(channelContext(app), slackSettings.parse(app.config));
   await slack.start();
   await slack.ready();
-  const web = await startWebServer(app, { slack: slack.requestListener! });
+  const web = await startWebServer(app, { routes: slack.routes ?? [] });
 
   // Warm both up, then measure them alternately so neither gets a quieter machine.
   await ackLatencies(bareUrl, 50);
@@ -555,7 +558,7 @@ async function discordBench() {
     loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', DNS_SERVERS: '127.0.0.1:9', DISCORD_TOKEN: 'bench-bot-token-0123456789', DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: discord.apiUrl }),
     { log: silentLogger },
   );
-  const channel = createDiscordChannel(app);
+  const channel = createDiscordChannel(channelContext(app), discordSettings.parse(app.config));
   await channel.start();
   await channel.ready();
   const ids: string[] = [];
