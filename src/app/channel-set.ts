@@ -62,14 +62,18 @@ export class ChannelSet {
         continue;
       }
       m.plugin.everyReplica?.(this.ctx, m.settings);
+      // Elected may be told twice (when the duty is added and when the election settles): one channel.
+      let creating: Promise<RunningChannel> | undefined;
       lead({
         elected: async () => {
-          m.running ??= await m.plugin.create(this.ctx, m.settings);
+          creating ??= Promise.resolve(m.plugin.create(this.ctx, m.settings));
+          m.running = await creating;
           await m.running.start();
         },
         deposed: async () => {
           const r = m.running;
           m.running = undefined;
+          creating = undefined;
           m.standbySince = this.ctx.clock.now();
           await r?.stop();
         },
