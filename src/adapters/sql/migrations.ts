@@ -67,6 +67,15 @@ const SQLITE: Migration[] = [
       'CREATE INDEX tickets_delivered ON tickets(delivered_at, reference) WHERE delivered_at IS NOT NULL',
     ]),
   },
+  {
+    id: 4,
+    name: 'proof mails kept (sealed) in their code until the relay takes them',
+    apply: exec([
+      'ALTER TABLE proof_codes ADD COLUMN mail TEXT',
+      'ALTER TABLE proof_codes ADD COLUMN mail_due_at INTEGER',
+      'ALTER TABLE proof_codes ADD COLUMN mail_attempts INTEGER NOT NULL DEFAULT 0',
+    ]),
+  },
 ];
 
 const POSTGRES: Migration[] = [
@@ -110,6 +119,16 @@ const POSTGRES: Migration[] = [
       'CREATE INDEX outbox_created ON outbox(created_at)',
       'CREATE INDEX links_expires ON links(expires_at)',
       'CREATE INDEX tickets_delivered ON tickets(delivered_at, reference) WHERE delivered_at IS NOT NULL',
+    ]),
+  },
+  {
+    id: 3,
+    name: 'proof mails kept (sealed) in their code until the relay takes them',
+    apply: exec([
+      'ALTER TABLE proof_codes ADD COLUMN mail TEXT',
+      'ALTER TABLE proof_codes ADD COLUMN mail_due_at BIGINT',
+      'ALTER TABLE proof_codes ADD COLUMN mail_attempts INTEGER NOT NULL DEFAULT 0',
+      'CREATE INDEX proof_mails_due ON proof_codes(mail_due_at) WHERE mail IS NOT NULL',
     ]),
   },
 ];
