@@ -39,6 +39,9 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 /** Codes only log lines carry: events and faults that are logged, not thrown. */
 export const EVENT_CODES = [
   'channel.down',
+  'channel.stop',
+  /** A Slack staff user group that could not be read (the staff check falls back to the id list). */
+  'channel.staff-group',
   'channel.delivery',
   'slack.error',
   'discord.error',

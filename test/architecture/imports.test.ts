@@ -8,6 +8,7 @@ import { BEING_MENDED, cycles, fileCycles, folderCycles, importsOf, isBeingMende
 const imports = importsOf(sourceFiles());
 const broken = violations(imports);
 const folderLoops = folderCycles(imports).map((c) => ({ from: 'cycle:', to: c.join('+') }));
+const fileLoops = fileCycles(imports).map((c) => ({ from: 'cycle:', to: c.join('+') }));
 
 describe('import rules', () => {
   it('every import keeps the rules (or is on the list being mended)', () => {
@@ -15,8 +16,8 @@ describe('import rules', () => {
     expect(fresh).toEqual([]);
   });
 
-  it('no two files import each other, directly or round a loop', () => {
-    expect(fileCycles(imports).map((c) => c.join(' → '))).toEqual([]);
+  it('no two files import each other, directly or round a loop (or the loop is on the list being mended)', () => {
+    expect(fileLoops.filter((c) => !isBeingMended(c)).map((c) => c.to)).toEqual([]);
   });
 
   it('no two folders import each other (or the loop is on the list being mended)', () => {
@@ -24,7 +25,7 @@ describe('import rules', () => {
   });
 
   it('the list being mended holds only what is still broken', () => {
-    const stale = BEING_MENDED.filter((m) => ![...broken, ...folderLoops].some((v) => v.from.startsWith(m.from) && v.to === m.to));
+    const stale = BEING_MENDED.filter((m) => ![...broken, ...folderLoops, ...fileLoops].some((v) => v.from.startsWith(m.from) && v.to === m.to));
     expect(stale.map((m) => `${m.from} → ${m.to} (${m.who}): mended, delete the entry`)).toEqual([]);
   });
 

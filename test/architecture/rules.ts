@@ -66,15 +66,15 @@ export const SDK_HOMES: Record<string, readonly string[]> = {
  * `to` a part, a package or `cycle:<part>+<part>` for a cycle between folders.
  */
 export const BEING_MENDED: ReadonlyArray<{ from: string; to: string; who: string }> = [
-  { from: 'src/channels/', to: 'engine', who: 'a20chat, a20web (issue 20: channels see ports only)' },
-  { from: 'src/channels/', to: 'checks', who: 'a20chat, a20web' },
-  { from: 'src/channels/', to: 'i18n', who: 'a20chat, a20web' },
-  { from: 'src/channels/', to: 'main', who: 'a20chat (channels/context.ts)' },
-  { from: 'src/channels/', to: 'config', who: 'a20chat (discord/commands.ts)' },
-  { from: 'src/channels/', to: 'understanding', who: 'a20chat, a20web' },
-  { from: 'src/channels/', to: 'bottleneck', who: 'a20chat (slack)' },
-  { from: 'src/channels/', to: 'qrcode', who: 'a20web' },
+  { from: 'src/channels/web/', to: 'engine', who: 'a20web (issue 20: channels see ports only)' },
+  { from: 'src/channels/web/', to: 'checks', who: 'a20web (client-ip.ts: parseIpAddress)' },
+  { from: 'src/channels/web/', to: 'i18n', who: 'a20web (pages, privacy page, server: ctx.words)' },
+  { from: 'src/channels/web/', to: 'main', who: 'a20web (web-context.ts: Pick<Helpdesk>)' },
+  { from: 'src/channels/web/', to: 'qrcode', who: 'a20web' },
+  { from: 'src/channels/slack/', to: 'bottleneck', who: "a20chat (turn-queue.ts: cockatiel's bulkhead)" },
+  { from: 'cycle:', to: 'app+channels+main', who: 'a20web (channels/web/web-context.ts imports main.ts, which app/ serve.ts completes into a loop)' },
   { from: 'cycle:', to: 'engine+understanding', who: 'c19 (understanding imports engine/schema, input, messages, interpret, snapshot; engine imports understanding/extract, language)' },
+  { from: 'cycle:', to: 'src/channels/context.ts+src/channels/contract.ts', who: 'a20chat (context.ts and contract.ts import each other)' },
 ];
 
 export interface Import {
