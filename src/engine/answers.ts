@@ -69,9 +69,11 @@ export class Answers extends Steps {
   /** One language per conversation: the first clear message decides it, only a clear switch changes it. */
   private hearLanguage(text: string): void {
     if (this.s.langFixed) return;
+    const words = text.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
+    // Once the language is heard, a message too short to switch it is not identified at all.
+    if (this.s.langHeard && words < LANG_SWITCH_WORDS) return;
     const { lang, confidence } = identify(text);
     if (!lang) return;
-    const words = text.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
     if (!this.s.langHeard) {
       if (confidence < LANG_FIRST) return;
       // One word decides only when it is a phrase the helpdesk knows ("hej", "tack"), not any word.
@@ -339,7 +341,8 @@ export class Answers extends Steps {
         return;
       case 'yes':
       case 'no':
-        // A yes or no with no question asked.
+      case 'still_broken':
+        // A yes or no (or "still not working") with no question asked.
         if (active) return this.repeat();
         return this.menu('menu_prompt');
       default:
