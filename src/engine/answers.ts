@@ -222,6 +222,12 @@ export class Answers extends Steps {
       this.startFlow(opening.flow, opening.step);
       return true;
     }
+    // Said now at a question of the very topic it opens ("only a flip phone" at "where are you in
+    // the setup?"): that topic's step for it, not the question again.
+    if (opening?.step && active && this.s.flow === opening.flow && this.s.step !== opening.step && this.heard.includes('device') && this.currentStep()?.kind === 'ask') {
+      this.enter(opening.step);
+      return true;
+    }
     return false;
   }
 
