@@ -183,8 +183,7 @@ export const en: Catalogue = {
     from_address: ', from the address {ip}',
   },
   channel: {
-    refusal_slack: 'Sorry, diagnostics are for the support team. If you need help with two-factor, send me a direct message or use {command}.',
-    refusal_discord: 'Sorry, diagnostics are for the support team. If you need help with two-factor, use /2fa.',
+    refusal: 'Sorry, diagnostics are for the support team. If you need help with two-factor, use {command} in {platform}.',
     home_title: '{centre} two-factor helpdesk',
     home_intro: 'What do you need help with? Pick a topic, or send me a direct message in your own words (English or Swedish). {command} works anywhere.',
     never_share: 'The helpdesk never asks for your password, your two-factor secret or the QR code. It may ask for a code that is already used up.',
@@ -340,7 +339,7 @@ export const en: Catalogue = {
     never: 'Never asked for and never stored: your password, your two-factor secret or its QR code. Login codes are not stored either: to notice a code typed twice, a fingerprint that cannot be turned back into the code is kept for a few minutes.',
     platforms_heading: 'Slack and Discord',
     platforms: 'If you use the helpdesk in Slack or Discord, those companies also handle your messages, under their own terms, outside the EU (in the USA). The web page and the terminal chat do not involve them.',
-    logs: 'The helpdesk’s logs hold no usernames, e-mail addresses, IP addresses, codes or Slack or Discord ids.',
+    logs: 'The helpdesk keeps no logs of its own: what it logs goes to the server’s system log, which is kept as long as the centre’s own rules say. It holds no usernames, e-mail addresses, IP addresses, codes or Slack or Discord ids.',
     rights_heading: 'Your rights',
     rights: 'You can get a copy of everything kept about you, or have it erased: write to {support_email}, or tell the helpdesk “delete my data”. You may also complain to the Swedish Authority for Privacy Protection (IMY).',
     controller: 'Responsible for this data: {centre}. Questions: {support_email}.',

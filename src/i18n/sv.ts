@@ -178,8 +178,7 @@ export const sv: Catalogue = {
     from_address: ', från adressen {ip}',
   },
   channel: {
-    refusal_slack: 'Tyvärr, diagnostiken är till för supporten. Behöver du hjälp med tvåfaktor, skicka ett direktmeddelande till mig eller använd {command}.',
-    refusal_discord: 'Tyvärr, diagnostiken är till för supporten. Behöver du hjälp med tvåfaktor, använd /2fa.',
+    refusal: 'Tyvärr, diagnostiken är till för supporten. Behöver du hjälp med tvåfaktor, använd {command} i {platform}.',
     home_title: '{centre}:s hjälp för tvåfaktor',
     home_intro: 'Vad behöver du hjälp med? Välj ett ämne, eller skicka ett direktmeddelande med egna ord (svenska eller engelska). {command} fungerar överallt.',
     never_share: 'Hjälpen ber aldrig om ditt lösenord, din tvåfaktorshemlighet eller QR-koden. Den kan be om en kod som redan är förbrukad.',
@@ -334,7 +333,7 @@ export const sv: Catalogue = {
     never: 'Frågas aldrig efter och sparas aldrig: ditt lösenord, din tvåfaktorshemlighet eller dess QR-kod. Inloggningskoder sparas inte heller: för att märka att samma kod skrivs två gånger sparas i några minuter ett fingeravtryck som inte kan göras om till koden.',
     platforms_heading: 'Slack och Discord',
     platforms: 'Om du använder supporten i Slack eller Discord hanterar även de företagen dina meddelanden, enligt sina egna villkor, utanför EU (i USA). Webbsidan och terminalchatten berör dem inte.',
-    logs: 'Supportens loggar innehåller inga användarnamn, e-postadresser, IP-adresser, koder eller Slack- och Discord-id:n.',
+    logs: 'Supporten sparar inga egna loggar: det den loggar hamnar i serverns systemlogg, som sparas så länge centrets egna regler säger. Där finns inga användarnamn, e-postadresser, IP-adresser, koder eller Slack- och Discord-id:n.',
     rights_heading: 'Dina rättigheter',
     rights: 'Du kan få en kopia av allt som sparas om dig, eller få det raderat: skriv till {support_email}, eller skriv ”radera mina uppgifter” till supporten. Du kan också klaga hos Integritetsskyddsmyndigheten (IMY).',
     controller: 'Ansvarig för uppgifterna: {centre}. Frågor: {support_email}.',
