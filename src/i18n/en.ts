@@ -50,6 +50,7 @@ export const en: Catalogue = {
     first_code_note:
       'The first code you saw when you set it up worked only then. A code is valid for about 30 seconds: always type the one your app shows at that moment.',
     welcome: 'You are welcome.',
+    closing_again: 'Take care.',
     clarify_choice: 'I am not sure I understood. {question} The closest answers:',
     out_of_scope:
       'I can only help with two-factor login. For other questions (jobs, storage, software), see {support_url}.',
@@ -182,8 +183,7 @@ export const en: Catalogue = {
     from_address: ', from the address {ip}',
   },
   channel: {
-    refusal_slack: 'Sorry, diagnostics are for the support team. If you need help with two-factor, send me a direct message or use {command}.',
-    refusal_discord: 'Sorry, diagnostics are for the support team. If you need help with two-factor, use /2fa.',
+    refusal: 'Sorry, diagnostics are for the support team. If you need help with two-factor, use {command} in {platform}.',
     home_title: '{centre} two-factor helpdesk',
     home_intro: 'What do you need help with? Pick a topic, or send me a direct message in your own words (English or Swedish). {command} works anywhere.',
     never_share: 'The helpdesk never asks for your password, your two-factor secret or the QR code. It may ask for a code that is already used up.',

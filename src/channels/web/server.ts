@@ -2,12 +2,13 @@
 // the identity-proof landing, the support form, health and metrics. One process, one port.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import type { ChannelContext } from '../context.ts';
+import type { WebContext as ChannelContext } from './web-context.ts';
+import type { ChannelRoute } from '../contract.ts';
 import type { Reply } from '../../engine/replies.ts';
 import { findingResults } from '../../engine/transcript.ts';
 import { isProven, type EngineEvent } from '../../engine/transition.ts';
@@ -15,13 +16,13 @@ import { isLang, type Lang, catalogues, render } from '../../i18n/index.ts';
 import { errorCode, HelpdeskError } from '../../errors.ts';
 import { clientAddress } from './client-ip.ts';
 import { redactCodes, stripControl } from '../../engine/input.ts';
-import { clockLinkUrl } from '../clock-link.ts';
+import { clockLinkUrl } from '../shared/clock-link.ts';
 import { escapeHtml as escape, HttpError, MAX_BODY_BYTES, readBody, readJson, send, sendJson, sendText } from './http.ts';
 import { Sessions, type WebSession } from './session.ts';
 import { sessionEpoch } from '../../engine/session-epoch.ts';
 import type { Snapshot } from '../../engine/snapshot.ts';
 import { privacyPage } from './privacy-page.ts';
-import { unhealthy, type Connection, type ConnectionStatus } from '../connection.ts';
+import { unhealthy, type Connection, type ConnectionStatus } from '../shared/connection.ts';
 import { badLinkPage, responseTime as responseTimeWords, supportPage, thanksPage } from './pages.ts';
 
 const STATIC = path.join(import.meta.dirname, 'static');
@@ -79,10 +80,10 @@ export const POLLS_HELD_PER_ADDRESS = 50;
 const PRESENCE_EVERY_MS = 60_000;
 
 export interface WebServerOptions {
-  /** Slack's Events API endpoint (HTTP mode), served on the same port at /slack/events. */
-  slack?: RequestListener;
-  /** The platform connections whose state /healthz reports. */
-  channels?: Record<string, { readonly status: ConnectionStatus }>;
+  /** Other channels' endpoints (Slack's Events API), served on the same port, matched before anything is parsed. */
+  routes?: ChannelRoute[];
+  /** The state of the other channels of this replica, by name, for /healthz (asked on each request). */
+  statuses?: () => Record<string, ConnectionStatus>;
 }
 
 /** What is read and dropped of a refused body before the connection closes, at most. */
@@ -107,6 +108,13 @@ function drainThenClose(req: IncomingMessage): void {
   req.once('end', () => clearTimeout(timer));
   req.once('error', stop);
   req.resume();
+}
+
+/** The channel route for a request: method and exact path, the query string aside. */
+function routeFor(routes: ChannelRoute[], req: IncomingMessage): ChannelRoute | undefined {
+  const q = req.url?.indexOf('?') ?? -1;
+  const path = q < 0 ? req.url : req.url?.slice(0, q);
+  return routes.find((r) => r.path === path && r.method === req.method);
 }
 
 export async function startWebServer(app: ChannelContext, options: WebServerOptions = {}): Promise<WebServer> {
@@ -173,7 +181,7 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
       }
       out.push(r);
       if (r.kind === 'prompt' && r.input === 'device_time') {
-        const url = await clockLinkUrl(app, conversationId);
+        const url = await clockLinkUrl({ links: app.links, clock: app.clock, site: { publicUrl: cfg.PUBLIC_URL, clockLinkMinutes: cfg.CLOCK_LINK_MINUTES } }, conversationId);
         out.push({ kind: 'clock', url, qr: await QRCode.toDataURL(url, { margin: 1, width: 200 }), local: loopbackUrl });
       }
     }
@@ -344,7 +352,7 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
   async function health(res: ServerResponse) {
     const now = Date.now();
     const channels: Record<string, ConnectionStatus> = { web: { state: 'up', since: started, attempts: 1 } };
-    for (const [name, c] of Object.entries(options.channels ?? {})) channels[name] = c.status;
+    Object.assign(channels, options.statuses?.());
     const failing = Object.entries(channels).filter(([, st]) => unhealthy(st, now, cfg.CHANNEL_GRACE_SECONDS * 1000)).map(([name]) => name);
     // A replica that cannot reach its store, or cannot write to it (a full or read-only disk), can
     // hold no conversation: the load balancer should skip it. A read alone would still answer.
@@ -473,8 +481,9 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // Slack's ack path first, before anything else is parsed.
-    if (options.slack && (req.url === '/slack/events' || req.url?.startsWith('/slack/events?'))) return void options.slack(req, res);
+    // Other channels' routes first (Slack's ack path), before anything else is parsed.
+    const route = options.routes?.length ? routeFor(options.routes, req) : undefined;
+    if (route) return void route.handle(req, res);
     const url = new URL(req.url ?? '/', 'http://local');
     const ip = clientAddress(req, cfg.TRUSTED_PROXIES);
     const lang: Lang = isLang(url.searchParams.get('lang')) ? (url.searchParams.get('lang') as Lang) : 'en';
