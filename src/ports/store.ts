@@ -1,6 +1,7 @@
 // Where conversations and the state shared between replicas are kept: conversations (with a
 // version, so two replicas never lose a turn), seen platform events, the web outbox of replies
 // that arrived out of band, and when a web page last asked for them.
+import type { ChatEvent } from './conversations.ts';
 import type { Purgeable } from './retention.ts';
 
 /** What the store needs to know of a conversation; the rest of the snapshot is the engine's. */
@@ -26,9 +27,38 @@ export interface ConversationStore<Snapshot extends StoredConversation = StoredC
   close(): Promise<void>;
 }
 
-/** Platform event ids (a Slack retry, a replayed hook): the first to record one wins, on any replica. */
+/**
+ * What a turn taken from a platform needs to be run by another replica: the platform has had its ack
+ * and will not send the event again. `to`: where the channel replies (ids only, never a secret).
+ */
+export interface InboxEvent {
+  /** Unknown until the turn when the channel opens the conversation then (a Slack mention's DM). */
+  conversationId?: string;
+  event: ChatEvent;
+  to: Record<string, string>;
+}
+
+export interface AcceptedEvent {
+  key: string;
+  payload: InboxEvent;
+}
+
+/**
+ * Platform event ids (a Slack retry, a replayed hook): the first to record one wins, on any replica.
+ * An event `accept`ed is also a durable inbox: kept with its seen mark until `done`, so when the
+ * replica that took it dies before the turn is saved, another `claim`s it and runs the turn.
+ */
 export interface SeenEvents {
   markSeen(key: string, now?: number): Promise<boolean>;
+  /** Records the event with its seen mark, in one row (its text redacted); false when seen before. */
+  accept(key: string, payload: InboxEvent, now?: number): Promise<boolean>;
+  /** The event's turn has been saved: nobody runs it again. */
+  done(key: string, now?: number): Promise<void>;
+  /**
+   * Events under `prefix` accepted over `olderThanMs` ago, not done, and not leased to another
+   * replica: leased to the caller for `leaseMs` (a claimer that dies lets them go when it runs out).
+   */
+  claim(prefix: string, olderThanMs: number, leaseMs: number, now?: number, limit?: number): Promise<AcceptedEvent[]>;
 }
 
 /** Staff look up the latest conversation about someone on their platform. */

@@ -79,7 +79,7 @@ describe.each(backends.map((make) => [make().name, make] as const))('store contr
   it('migrations apply once when two replicas start at the same moment', async () => {
     const [a, b, c] = await Promise.all([open(), open(), open()]);
     const rows = await a.db.all<{ id: number }>('SELECT id FROM schema_migrations ORDER BY id');
-    expect(rows.map((r) => Number(r.id))).toEqual(a.db.dialect === 'sqlite' ? [1, 2, 3, 4] : [1, 2, 3]);
+    expect(rows.map((r) => Number(r.id))).toEqual(a.db.dialect === 'sqlite' ? [1, 2, 3, 4, 5] : [1, 2, 3, 4]);
     // The keys made at start are the same for every replica (cookies signed by one are read by another).
     const keys = await Promise.all([a, b, c].map((s) => s.meta('k', () => Math.random().toString(36))));
     expect(new Set(keys).size).toBe(1);
@@ -222,6 +222,34 @@ describe.each(backends.map((make) => [make().name, make] as const))('store contr
     const wins = await Promise.all(ids.flatMap((id) => [a.markSeen(id), b.markSeen(id)]));
     expect(wins.filter(Boolean)).toHaveLength(500);
     for (let i = 0; i < ids.length; i++) expect(Number(wins[2 * i]) + Number(wins[2 * i + 1])).toBe(1);
+  });
+
+  it('the inbox: accepted once, kept (codes redacted) until done, claimed by one replica under a lease, again when it runs out', async () => {
+    const [a, b] = await Promise.all([open(), open()]);
+    const t0 = 1_000_000;
+    const ev = (n: number) => ({ conversationId: `slack:T:D${n}:U${n}`, event: { type: 'text' as const, text: `my code 123456 fails (${n})` }, to: { team: 'T', user: `U${n}`, channel: `D${n}` } });
+    expect(await a.accept('slack:InA', ev(0), t0)).toBe(true);
+    expect(await b.accept('slack:InA', ev(0), t0)).toBe(false);
+    expect(await a.markSeen('slack:InA', t0)).toBe(false);
+    for (let n = 1; n < 20; n++) await (n % 2 ? a : b).accept(`slack:In${n}`, ev(n), t0 + n);
+    await a.accept('discord:In0', { event: { type: 'start' }, to: { user: 'x' } }, t0);
+    await b.done('slack:In1', t0 + 100);
+    // Not yet older than asked: nothing.
+    expect(await a.claim('slack:', 60_000, 30_000, t0 + 1_000)).toEqual([]);
+    const later = t0 + 120_000;
+    const [ca, cb] = await Promise.all([a.claim('slack:', 60_000, 30_000, later, 10), b.claim('slack:', 60_000, 30_000, later, 10)]);
+    const keys = [...ca, ...cb].map((c) => c.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.sort()).toEqual(['slack:InA', ...Array.from({ length: 19 }, (_, i) => `slack:In${i + 1}`)].filter((k) => k !== 'slack:In1').sort());
+    const first = [...ca, ...cb].find((c) => c.key === 'slack:InA');
+    expect(first?.payload).toEqual({ ...ev(0), event: { type: 'text', text: 'my code [code] fails (0)' } });
+    // Leased: nobody gets them again until the lease runs out; then the ones still not done do.
+    expect(await b.claim('slack:', 60_000, 30_000, later + 29_000)).toEqual([]);
+    for (const k of keys.filter((k) => k !== 'slack:In2')) await a.done(k, later + 1);
+    expect((await b.claim('slack:', 60_000, 30_000, later + 30_000)).map((c) => c.key)).toEqual(['slack:In2']);
+    // Done forgets the text.
+    const row = await a.db.get<{ payload: string | null }>('SELECT payload FROM seen_events WHERE key = $1', ['slack:InA']);
+    expect(row?.payload).toBeNull();
   });
 
   it('the outbox hands a reply pushed on one replica to a poll on another, once, and tells it', async () => {

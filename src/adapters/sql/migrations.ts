@@ -76,6 +76,17 @@ const SQLITE: Migration[] = [
       'ALTER TABLE proof_codes ADD COLUMN mail_attempts INTEGER NOT NULL DEFAULT 0',
     ]),
   },
+  {
+    // Acked platform events kept with their seen mark until their turn is saved (see SeenEvents).
+    id: 5,
+    name: 'a durable inbox of acked platform events',
+    apply: exec([
+      'ALTER TABLE seen_events ADD COLUMN payload TEXT',
+      'ALTER TABLE seen_events ADD COLUMN done_at INTEGER',
+      'ALTER TABLE seen_events ADD COLUMN lease_until INTEGER',
+      'CREATE INDEX seen_events_open ON seen_events(at) WHERE payload IS NOT NULL AND done_at IS NULL',
+    ]),
+  },
 ];
 
 const POSTGRES: Migration[] = [
@@ -129,6 +140,17 @@ const POSTGRES: Migration[] = [
       'ALTER TABLE proof_codes ADD COLUMN mail_due_at BIGINT',
       'ALTER TABLE proof_codes ADD COLUMN mail_attempts INTEGER NOT NULL DEFAULT 0',
       'CREATE INDEX proof_mails_due ON proof_codes(mail_due_at) WHERE mail IS NOT NULL',
+    ]),
+  },
+  {
+    // Acked platform events kept with their seen mark until their turn is saved (see SeenEvents).
+    id: 4,
+    name: 'a durable inbox of acked platform events',
+    apply: exec([
+      'ALTER TABLE seen_events ADD COLUMN payload TEXT',
+      'ALTER TABLE seen_events ADD COLUMN done_at BIGINT',
+      'ALTER TABLE seen_events ADD COLUMN lease_until BIGINT',
+      'CREATE INDEX seen_events_open ON seen_events(at) WHERE payload IS NOT NULL AND done_at IS NULL',
     ]),
   },
 ];

@@ -5,20 +5,32 @@ import { LRUCache } from 'lru-cache';
 import { asHelpdeskError, HelpdeskError } from '../../errors.ts';
 import type { Snapshot } from '../../engine/snapshot.ts';
 import { parseSnapshot } from '../../engine/migrate.ts';
-import type { ConversationLookup, ConversationStore, LoadOutcome, Outbox, SeenEvents } from '../../ports/store.ts';
+import { redactCodes } from '../../engine/input.ts';
+import type { AcceptedEvent, ConversationLookup, ConversationStore, InboxEvent, LoadOutcome, Outbox, SeenEvents } from '../../ports/store.ts';
 import type { Dialect, SqlDb } from './db.ts';
 import { Batcher } from './batcher.ts';
 import { migrate } from './migrations.ts';
 import { purge, type ScanMarks } from './purge.ts';
 import type { PurgeCounts, RetentionPolicy } from '../../ports/retention.ts';
 
+/** Accepted, not done, old enough, and not leased to a claimer still within its lease. */
+function claimSql(lock: string): string {
+  return `UPDATE seen_events SET lease_until = $4 WHERE key IN (SELECT key FROM seen_events
+    WHERE key LIKE $1 AND payload IS NOT NULL AND done_at IS NULL AND at <= $2 AND (lease_until IS NULL OR lease_until <= $3)
+    ORDER BY at LIMIT $5 ${lock}) RETURNING key, payload`;
+}
+
 /** The statements whose SQL differs between the two databases (JSON, mostly). */
-const DIALECT: Record<Dialect, Record<'bySubject', string>> = {
+const DIALECT: Record<Dialect, Record<'bySubject' | 'claim', string>> = {
   sqlite: {
+    // One UPDATE takes SQLite's write lock: two claimers never get the same row.
+    claim: claimSql(''),
     bySubject: `SELECT snapshot FROM conversations WHERE id LIKE $1 AND (json_extract(snapshot, '$.subject.user') = $2 OR json_extract(snapshot, '$.subject.email') = $2)
       ORDER BY updated_at DESC LIMIT 1`,
   },
   postgres: {
+    // A row another replica is claiming is skipped, not waited for.
+    claim: claimSql('FOR UPDATE SKIP LOCKED'),
     bySubject: `SELECT snapshot FROM conversations WHERE id LIKE $1 AND (snapshot->'subject'->>'user' = $2 OR snapshot->'subject'->>'email' = $2)
       ORDER BY updated_at DESC LIMIT 1`,
   },
@@ -225,6 +237,23 @@ export class SqlStore implements ConversationStore<Snapshot>, SeenEvents, Conver
    */
   async markSeen(key: string, now = Date.now()): Promise<boolean> {
     return (await this.db.run('INSERT INTO seen_events (key, at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, now])) === 1;
+  }
+
+  async accept(key: string, payload: InboxEvent, now = Date.now()): Promise<boolean> {
+    // What a person typed is kept as a transcript keeps it: a code in it is not.
+    const event = payload.event.type === 'text' ? { ...payload.event, text: redactCodes(payload.event.text) } : payload.event;
+    const json = JSON.stringify({ ...payload, event });
+    return (await this.db.run('INSERT INTO seen_events (key, at, payload) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING', [key, now, json])) === 1;
+  }
+
+  /** The payload goes with the mark it no longer needs: the text is kept no longer than the turn's own. */
+  async done(key: string, now = Date.now()): Promise<void> {
+    await this.db.run('UPDATE seen_events SET done_at = $2, payload = NULL WHERE key = $1', [key, now]);
+  }
+
+  async claim(prefix: string, olderThanMs: number, leaseMs: number, now = Date.now(), limit = 50): Promise<AcceptedEvent[]> {
+    const rows = await this.db.all<{ key: string; payload: string }>(this.sql.claim, [`${prefix}%`, now - olderThanMs, now, now + leaseMs, limit]);
+    return rows.map((r) => ({ key: r.key, payload: JSON.parse(r.payload) as InboxEvent }));
   }
 
   /** The latest conversation on a channel (`prefix`, like "slack:") about a user, for staff. */

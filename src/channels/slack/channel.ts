@@ -8,7 +8,7 @@ import type { Logger } from '../../ports/logger.ts';
 import { Connection, waitUp } from '../shared/connection.ts';
 import { StaffCheck } from '../shared/staff.ts';
 import { renderBlocks } from './blocks.ts';
-import type { SlackDeps } from './deps.ts';
+import { resume as resumeTurn, type SlackDeps } from './deps.ts';
 import { guardRequests } from './middleware/request-guard.ts';
 import { registerChoices } from './listeners/choices.ts';
 import { registerCommand } from './listeners/command.ts';
@@ -26,7 +26,16 @@ export interface SlackChannel extends RunningChannel {
   /** auth.test and (Socket Mode) the WebSocket: retried with backoff; its state is in /healthz. */
   connection: Connection;
   ready(): Promise<void>;
+  /** Takes the inbox's acked events left unfinished by a replica that died; resolves to how many. */
+  resume(now?: number): Promise<number>;
 }
+
+/**
+ * An acked event not done this long after is taken to be lost with its replica (a live one's backlog
+ * was 30 s at worst in the soak, at load 15); it is then leased to one replica for as long again.
+ */
+const RESUME_AFTER_MS = 120_000;
+const RESUME_EVERY_MS = 30_000;
 
 export interface SlackChannelOptions {
   /** Who the bot is; asked of auth.test when not given. */
@@ -121,6 +130,13 @@ export async function createSlackChannel(ctx: ChannelContext, settings: SlackSet
   registerChoices(app, d);
   registerCommand(app, d);
   registerDiagnose(app, d);
+  const resume = async (now = ctx.clock.now()) => {
+    const left = await ctx.seen.claim('slack:', RESUME_AFTER_MS, RESUME_AFTER_MS, now);
+    for (const a of left) d.queue.later(a.payload.to.user ?? a.key, () => resumeTurn(d, app.client, a));
+    if (left.length) log.warn('slack: acked events resumed from the inbox', { count: left.length });
+    return left.length;
+  };
+  let resuming: NodeJS.Timeout | undefined;
   app.error(async (err) => {
     log.error('slack listener failed', { code: 'slack.error', err });
   });
@@ -135,10 +151,14 @@ export async function createSlackChannel(ctx: ChannelContext, settings: SlackSet
     /** Starts connecting in the background (auth.test, and Socket Mode's WebSocket), retried until Slack answers. */
     async start() {
       connection.start();
+      // Every replica looks; the lease gives each event to one.
+      resuming ??= setInterval(() => void resume().catch((err: unknown) => log.error('slack: the inbox could not be read', { code: 'slack.error', err })), RESUME_EVERY_MS).unref();
     },
+    resume,
     ready: () => waitUp(connection),
     /** Finishes the turns already acked (for up to 5 s), then takes no more. */
     async stop() {
+      clearInterval(resuming);
       await queue.stop();
       await connection.stop();
     },

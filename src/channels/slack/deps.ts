@@ -7,7 +7,8 @@ import type { ChatEvent } from '../../ports/conversations.ts';
 import type { StaffCheck } from '../shared/staff.ts';
 import type { Profiles } from './profiles.ts';
 import type { SlackSettings } from './settings.ts';
-import type { TurnQueue } from './turn-queue.ts';
+import type { Taken, TurnQueue } from './turn-queue.ts';
+import type { AcceptedEvent } from '../../ports/store.ts';
 import { escapeMrkdwn, renderBlocks } from './blocks.ts';
 import { clockLinkFor } from '../shared/clock-link.ts';
 import { HelpdeskError } from '../../errors.ts';
@@ -33,8 +34,12 @@ export async function dmWith(client: WebClient, user: string): Promise<string> {
   return r.channel.id;
 }
 
-/** One turn in a person's DM: one message per turn, updated in place while checks run. */
-export async function converse(d: SlackDeps, client: WebClient, team: string, channel: string, user: string, event: ChatEvent): Promise<void> {
+/**
+ * One turn in a person's DM: one message per turn, updated in place while checks run. `saved` is
+ * called once the turn is saved (the event leaves the inbox: a replica dying after it does not
+ * make another run the turn twice).
+ */
+export async function converse(d: SlackDeps, client: WebClient, team: string, channel: string, user: string, event: ChatEvent, saved?: () => Promise<void>): Promise<void> {
   const { email } = await d.profiles.of(client, user);
   const id = `slack:${team}:${channel}:${user}`;
   let progress: Promise<string | undefined> | undefined;
@@ -53,6 +58,7 @@ export async function converse(d: SlackDeps, client: WebClient, team: string, ch
       if (ts) await client.chat.update({ channel, ts, text: escapeMrkdwn(text) });
     },
   });
+  await saved?.();
   const rendered = renderBlocks(result.replies, await clockLinkFor(d.ctx, id, result.replies, result.conversation.lang));
   const ts = progress ? await progress.catch(() => undefined) : undefined;
   if (ts) await client.chat.update({ channel, ts, blocks: rendered.blocks, text: rendered.text });
@@ -63,4 +69,22 @@ export async function converse(d: SlackDeps, client: WebClient, team: string, ch
 export function eventIdOf(body: unknown): string | undefined {
   const id = (body as { event_id?: unknown }).event_id;
   return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * What another replica needs to run this event's turn (`to.channel`: the DM; none for a mention,
+ * whose DM is opened then). Undefined without an event id (nothing to key it by).
+ */
+export function taken(body: unknown, team: string, user: string, event: ChatEvent, channel?: string): Taken | undefined {
+  const eventId = eventIdOf(body);
+  if (!eventId) return undefined;
+  return { eventId, payload: { ...(channel ? { conversationId: `slack:${team}:${channel}:${user}` } : {}), event, to: { team, user, ...(channel ? { channel } : {}) } } };
+}
+
+/** Runs an accepted event another replica took but did not finish (its acked turn, its reply). */
+export async function resume(d: SlackDeps, client: WebClient, accepted: AcceptedEvent): Promise<void> {
+  const { team, user, channel } = accepted.payload.to;
+  if (!team || !user) return d.ctx.seen.done(accepted.key);
+  const dm = channel ?? (await dmWith(client, user));
+  await converse(d, client, team, dm, user, accepted.payload.event, () => d.ctx.seen.done(accepted.key));
 }

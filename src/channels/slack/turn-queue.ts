@@ -1,12 +1,20 @@
 // Slack has its ack before a listener runs; the turns themselves are queued with a little
 // concurrency, so a burst of events never keeps the next acks waiting for the event loop. A
 // listener only notes its work; queueing it (and the duplicate check, a database write) waits
-// until the acks in flight are sent. One person's turns run one after the other.
+// until the acks in flight are sent. One person's turns run one after the other. An event is
+// accepted into the store's inbox with its seen mark, so if this replica dies with a backlog,
+// another runs it (see channel.ts: resume); the job marks it done once its turn is saved.
 import Bottleneck from 'bottleneck';
 import type { Logger } from '../../ports/logger.ts';
-import type { SeenEvents } from '../../ports/store.ts';
+import type { InboxEvent, SeenEvents } from '../../ports/store.ts';
 
-type Job = () => Promise<void>;
+/** `saved`: to call once the turn is saved (the inbox then forgets the event). */
+type Job = (saved: () => Promise<void>) => Promise<void>;
+/** An event Slack gave an id (and will not send again once acked): kept in the inbox until done. */
+export interface Taken {
+  eventId: string;
+  payload: InboxEvent;
+}
 
 export class TurnQueue {
   private readonly work = new Bottleneck({ maxConcurrent: 4 });
@@ -15,7 +23,7 @@ export class TurnQueue {
   private acking = 0;
   private lastArrival = 0;
   private acked: Array<() => void> = [];
-  private noted: Array<{ key: string; job: Job; eventId?: string }> = [];
+  private noted: Array<{ key: string; job: Job; taken?: Taken }> = [];
   private stopping = false;
 
   constructor(
@@ -36,10 +44,10 @@ export class TurnQueue {
     };
   }
 
-  /** Notes a turn for person `key`; a retried delivery of event `eventId` already handled is dropped. */
-  later(key: string, job: Job, eventId?: string): void {
+  /** Notes a turn for person `key`; a retried delivery of an event already taken is dropped. */
+  later(key: string, job: Job, taken?: Taken): void {
     if (this.stopping) return;
-    this.noted.push({ key, job, ...(eventId ? { eventId } : {}) });
+    this.noted.push({ key, job, ...(taken ? { taken } : {}) });
     if (this.noted.length === 1) setImmediate(() => void this.quiet().then(() => this.queueNoted()));
   }
 
@@ -75,19 +83,22 @@ export class TurnQueue {
   private queueNoted(): void {
     const batch = this.noted;
     this.noted = [];
-    for (const { key, job, eventId } of batch) {
+    for (const { key, job, taken } of batch) {
       // The store remembers event ids across a restart and is shared by every replica, so a retry
       // (X-Slack-Retry-Num) sent to another replica is dropped there too.
       const previous = this.chains.get(key) ?? Promise.resolve();
       const next = previous
         .then(async () => {
-          if (eventId && !(await this.seen.markSeen(`slack:${eventId}`))) {
-            this.log.info('slack: duplicate event dropped', { event: eventId });
+          const inboxKey = taken ? `slack:${taken.eventId}` : undefined;
+          if (taken && inboxKey && !(await this.seen.accept(inboxKey, taken.payload))) {
+            this.log.info('slack: duplicate event dropped', { event: taken.eventId });
             return;
           }
           await this.work.schedule(async () => {
             await this.quiet();
-            await job();
+            await job(async () => {
+              if (inboxKey) await this.seen.done(inboxKey);
+            });
           });
         })
         .catch((err: unknown) => this.log.error('slack turn failed', { code: 'slack.error', key, err }));

@@ -1,29 +1,33 @@
 // A DM to the bot is a turn; a mention in a channel is answered in its thread and continued in a DM.
 import type { App } from '@slack/bolt';
-import { converse, dmWith, eventIdOf, say, type SlackDeps } from '../deps.ts';
+import { converse, dmWith, say, taken, type SlackDeps } from '../deps.ts';
 
 export function registerMessages(app: App, d: SlackDeps): void {
   app.event('message', async ({ event, client, context, body }) => {
     const e = event as { channel_type?: string; subtype?: string; bot_id?: string; user?: string; text?: string; channel: string; team?: string };
     if (e.channel_type !== 'im' || e.subtype || e.bot_id || !e.user) return;
     const user = e.user;
-    d.queue.later(user, () => converse(d, client, context.teamId ?? e.team ?? 'T', e.channel, user, { type: 'text', text: e.text ?? '' }), eventIdOf(body));
+    const team = context.teamId ?? e.team ?? 'T';
+    const said = { type: 'text' as const, text: e.text ?? '' };
+    d.queue.later(user, (saved) => converse(d, client, team, e.channel, user, said, saved), taken(body, team, user, said, e.channel));
   });
 
   app.event('app_mention', async ({ event, client, context, body }) => {
     const user = event.user;
     if (!user) return;
     const text = (event.text ?? '').replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ').trim();
+    const team = context.teamId ?? 'T';
+    const said = text ? { type: 'text' as const, text } : { type: 'start' as const };
     d.queue.later(
       user,
-      async () => {
+      async (saved) => {
         // Answered in the mention's own language; the profile's when the mention does not say.
         const lang = d.ctx.words.guessLang(text) ?? (await d.profiles.of(client, user)).lang;
         await client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts ?? event.ts, text: `<@${user}> ${say(d, lang, 'dm_sent')}` });
         const dm = await dmWith(client, user);
-        await converse(d, client, context.teamId ?? 'T', dm, user, text ? { type: 'text', text } : { type: 'start' });
+        await converse(d, client, team, dm, user, said, saved);
       },
-      eventIdOf(body),
+      taken(body, team, user, said),
     );
   });
 }
