@@ -10,12 +10,19 @@ import type { RunningChannel } from '../contract.ts';
 import { Connection } from '../shared/connection.ts';
 import { StaffCheck } from '../shared/staff.ts';
 import { clockLinkFor } from '../shared/clock-link.ts';
-import { say, sendAll, turn, type DiscordDeps } from './deps.ts';
+import { runTaken, say, sendAll, takeMessage, type DiscordDeps } from './deps.ts';
 import { choose } from './interactions/choice.ts';
 import { diagnoseButton, diagnoseCommand } from './interactions/diagnose.ts';
 import { start2fa } from './interactions/start.ts';
 import { renderMessages } from './render.ts';
 import type { DiscordSettings } from './settings.ts';
+
+/**
+ * A DM accepted and not done this long after was left by a deposed or dead leader (a live one's
+ * backlog was 30 s at worst in the soak); the leader then runs it, leased for as long again.
+ */
+const RESUME_AFTER_MS = 60_000;
+const RESUME_EVERY_MS = 30_000;
 
 export interface DiscordChannel extends RunningChannel {
   client: Client;
@@ -23,6 +30,8 @@ export interface DiscordChannel extends RunningChannel {
   connection: Connection;
   /** Resolves on the first successful connection. */
   ready(): Promise<void>;
+  /** Runs the inbox's DMs a deposed or dead leader accepted and did not finish; resolves to how many. */
+  resume(now?: number): Promise<number>;
 }
 
 function discordClient(settings: DiscordSettings): Client {
@@ -81,9 +90,7 @@ function listen(d: DiscordDeps): void {
     const inDm = message.channel.type === ChannelType.DM;
     const inOurThread = d.settings.conversation === 'thread' && message.channel.type === ChannelType.PrivateThread && message.channel.ownerId === client.user?.id;
     if (!inDm && !inOurThread) return;
-    turn(d, message.channelId, message.author.id, { type: 'text', text: message.content })
-      .then((payloads) => sendAll(d, message.channelId, payloads))
-      .catch((err: unknown) => log.error('discord message failed', { code: 'discord.error', err }));
+    takeMessage(d, message.id, message.channelId, message.author.id, { type: 'text', text: message.content }).catch((err: unknown) => log.error('discord message failed', { code: 'discord.error', err }));
   });
 }
 
@@ -106,6 +113,19 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
   const relayLogged = (conversationId: string) =>
     relay(conversationId).catch((err: unknown) => log.error('discord out-of-band delivery failed', { code: 'channel.delivery', conversation: conversationId, err }));
   let unsubscribe: (() => void) | undefined;
+  const resume = async (now = ctx.clock.now()) => {
+    if (!client.isReady()) return 0;
+    const left = await ctx.seen.claim('discord:', RESUME_AFTER_MS, RESUME_AFTER_MS, now);
+    for (const a of left) {
+      const { channel, user } = a.payload.to;
+      if (!channel || !user) continue;
+      await runTaken(d, { key: a.key, channelId: channel, userId: user, event: a.payload.event }).catch((err: unknown) =>
+        log.error('discord: an accepted message could not be finished', { code: 'discord.error', err }),
+      );
+    }
+    return left.length;
+  };
+  let resuming: NodeJS.Timeout | undefined;
 
   let firstReady!: () => void;
   const readyOnce = new Promise<void>((r) => (firstReady = r));
@@ -122,6 +142,7 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
         if (id.startsWith('discord:')) void relayLogged(id);
       });
       for (const id of await ctx.outbox.waiting('discord:')) void relayLogged(id);
+      resuming ??= setInterval(() => void resume().catch((err: unknown) => log.error('discord: the inbox could not be read', { code: 'discord.error', err })), RESUME_EVERY_MS).unref();
     },
     disconnect: () => client.destroy(),
   });
@@ -136,7 +157,10 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
       connection.start();
     },
     ready: () => readyOnce,
+    resume,
     async stop() {
+      clearInterval(resuming);
+      resuming = undefined;
       unsubscribe?.();
       await connection.stop();
     },

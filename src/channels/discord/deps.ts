@@ -22,10 +22,29 @@ export function say(d: DiscordDeps, locale: string | undefined, key: ChannelText
   return d.ctx.words.say(d.ctx.words.langOfLocale(locale), key, vars);
 }
 
-export async function turn(d: DiscordDeps, channelId: string, userId: string, event: ChatEvent): Promise<DiscordPayload[]> {
+/** `saved`: called once the turn is saved (an event taken from the inbox is then done). */
+export async function turn(d: DiscordDeps, channelId: string, userId: string, event: ChatEvent, saved?: () => Promise<void>): Promise<DiscordPayload[]> {
   const id = `discord:${channelId}:${userId}`;
   const result = await d.ctx.conversations.turn(id, event, { channel: 'discord', requireProof: true, origin: `discord:${userId}` });
+  await saved?.();
   return renderMessages(result.replies, await clockLinkFor(d.ctx, id, result.replies, result.conversation.lang));
+}
+
+/**
+ * A message the gateway handed this replica: accepted into the store's inbox before its turn, so a
+ * leader deposed meanwhile (its client destroyed) leaves it to the next leader instead of dropping it.
+ */
+export async function takeMessage(d: DiscordDeps, messageId: string, channelId: string, userId: string, event: ChatEvent): Promise<void> {
+  const key = `discord:${messageId}`;
+  if (!(await d.ctx.seen.accept(key, { conversationId: `discord:${channelId}:${userId}`, event, to: { channel: channelId, user: userId } }))) return;
+  if (!d.client.isReady()) return;
+  await runTaken(d, { key, channelId, userId, event });
+}
+
+/** The turn of an accepted message, marked done once saved, and its replies sent. */
+export async function runTaken(d: DiscordDeps, t: { key: string; channelId: string; userId: string; event: ChatEvent }): Promise<void> {
+  const payloads = await turn(d, t.channelId, t.userId, t.event, () => d.ctx.seen.done(t.key));
+  await sendAll(d, t.channelId, payloads);
 }
 
 export async function sendAll(d: DiscordDeps, channelId: string, payloads: DiscordPayload[]): Promise<void> {
