@@ -170,6 +170,21 @@ describe('Discord: the gateway', () => {
     await discord.waitFor((c) => sent(dm, /What do you need help with/)(c) && c.at > Date.now() - 5000);
   });
 
+  it('a DM a deposed leader accepted but did not run is finished once by the leader', async () => {
+    const CAROL = { id: '600000000000000004', username: 'carol' };
+    const dm = discord.dmMessage(CAROL, "my code doesn't work");
+    await discord.waitFor(sent(dm, /What is your UPPMAX username/));
+    // The gateway handed the next message to a leader deposed before its turn: accepted, not run.
+    const at = Date.now();
+    const to = { channel: dm, user: CAROL.id };
+    expect(await app.seen.accept('discord:lost-1', { conversationId: `discord:${dm}:${CAROL.id}`, event: { type: 'text', text: 'carol' }, to }, at)).toBe(true);
+    expect(await channel.resume(at + 1_000)).toBe(0);
+    expect(await channel.resume(at + 10 * 60_000)).toBe(1);
+    await discord.waitFor(sent(dm, /If an account exists for that name/));
+    expect(await channel.resume(at + 60 * 60_000)).toBe(0);
+    expect(discord.calls.filter(sent(dm, /If an account exists for that name/))).toHaveLength(1);
+  });
+
   it('npm run discord:register registers both commands', async () => {
     const r = await runCli(['discord', 'register'], baseEnv({ DATA_DIR: tempDataDir(), DISCORD_TOKEN: 'test-bot-token-0123456789', DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: discord.apiUrl, DISCORD_GUILD_ID: '200000000000000001' }));
     expect(r.stderr).toBe('');
