@@ -248,10 +248,11 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
   parseArgs({ args, options: {}, strict: true });
   const cfg = config(env);
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  const [{ createHelpdesk }, { runTerminalChat }, { startWebServer }, { startMetricsServer }, { createLogger }] = await Promise.all([
+  const [{ createHelpdesk }, { runTerminalChat }, { startWebServer }, { tokenActivatedRoutes }, { startMetricsServer }, { createLogger }] = await Promise.all([
     helpdeskModule(),
     terminalModule(),
     import('./channels/web/server.ts'),
+    import('./integrations/token-activated.ts'),
     import('./adapters/metrics-server.ts'),
     import('./adapters/logger.ts'),
   ]);
@@ -288,7 +289,11 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
   };
   let web: Awaited<ReturnType<typeof startWebServer>>;
   try {
-    web = await startWebServer(app, { ...(slack?.requestListener ? { slack: slack.requestListener } : {}), channels });
+    const routes = [
+      ...(slack?.requestListener ? [{ method: 'POST' as const, path: '/slack/events', handle: slack.requestListener }] : []),
+      ...tokenActivatedRoutes({ secret: cfg.HOOK_SECRET, clock: app.clock, seen: app.seen, wake: (user) => app.watcher.wake(user), log: app.log }),
+    ];
+    web = await startWebServer(app, { routes, statuses: () => Object.fromEntries(Object.entries(channels).map(([name, c]) => [name, c.status])) });
   } catch (err) {
     await slack?.stop();
     await discord?.stop();

@@ -111,7 +111,7 @@ describe('logs without personal data', () => {
       slack = await createSlackChannel(app);
       await slack.start();
       await slack.ready();
-      web = await startWebServer(app, { slack: slack.requestListener! });
+      web = await startWebServer(app, { routes: [{ method: 'POST', path: '/slack/events', handle: slack.requestListener! }] });
     });
     afterAll(async () => {
       await web?.close();

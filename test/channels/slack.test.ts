@@ -34,7 +34,7 @@ async function boot() {
   slack = await createSlackChannel(app);
   await slack.start();
   await slack.ready();
-  web = await startWebServer(app, { slack: slack.requestListener! });
+  web = await startWebServer(app, { routes: [{ method: 'POST', path: '/slack/events', handle: slack.requestListener! }] });
 }
 
 async function shutdown() {

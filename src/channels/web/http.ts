@@ -1,105 +1,90 @@
-// Small HTTP helpers for the web channel: bounded bodies, security headers, escaping.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// What every route of the web channel shares: the body limit, the security headers, escaping, and the
+// few ways a reply leaves (a refusal as JSON, a page, a line of text).
+import type { IncomingMessage } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyHelmetOptions } from '@fastify/helmet';
+import { isLang, type Lang } from '../../i18n/index.ts';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const SECURITY_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on our own form posts.
-  'referrer-policy': 'same-origin',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-  'content-security-policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+/**
+ * The page loads nothing from elsewhere and cannot be framed. `same-origin`, not `no-referrer`: with
+ * no-referrer browsers send "Origin: null" on our own form posts. HSTS is left to the TLS terminator,
+ * which knows whether every name under the host speaks https.
+ */
+export const SECURITY_HEADERS: FastifyHelmetOptions = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      formAction: ["'self'"],
+      baseUri: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+  referrerPolicy: { policy: 'same-origin' },
+  frameguard: { action: 'deny' },
+  crossOriginOpenerPolicy: { policy: 'same-origin' },
+  strictTransportSecurity: false,
 };
 
-export function send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
-  res.writeHead(status, {
-    'content-type': type,
-    'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store',
-    ...SECURITY_HEADERS,
-    ...headers,
-  });
-  res.end(body);
+/** An expected refusal (bad input, a limit, a cross-site post): a status and a line for the client. */
+export function refuse(reply: FastifyReply, status: number, error: string): FastifyReply {
+  return reply.code(status).send({ error });
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body), headers);
+export function sendHtml(reply: FastifyReply, status: number, html: string): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').send(html);
 }
 
-export function sendText(res: ServerResponse, status: number, text: string): void {
-  send(res, status, 'text/plain; charset=utf-8', text.endsWith('\n') ? text : `${text}\n`);
+export function sendText(reply: FastifyReply, status: number, text: string): FastifyReply {
+  return reply.code(status).type('text/plain; charset=utf-8').send(text.endsWith('\n') ? text : `${text}\n`);
 }
 
-/**
- * Reads a body of at most `limit` bytes; a larger one is refused with 413 before it is all read. The
- * request is left open (not destroyed, as leaving a for-await loop would), so the server can drain
- * the rest and the client reads the 413 rather than a reset connection.
- */
-export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new HttpError(413, `the body is larger than ${limit} bytes`);
-  return new Promise<string>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        req.pause();
-        reject(new HttpError(413, `the body is larger than ${limit} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    };
-    const onError = (err: Error) => {
-      cleanup();
-      reject(err);
-    };
-    const cleanup = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-    };
-    req.on('data', onData);
-    req.once('end', onEnd);
-    req.once('error', onError);
-  });
+/** The JSON API takes JSON only: a form or text post from another site is refused before it is read. */
+export function isJson(req: FastifyRequest): boolean {
+  return /^application\/json\b/i.test(req.headers['content-type'] ?? '');
 }
 
-export async function readJson(req: IncomingMessage): Promise<unknown> {
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'send application/json');
-  const text = await readBody(req);
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new HttpError(400, 'the body is not JSON');
-  }
+/** A query parameter as one string (the last, when repeated). */
+export function queryParam(req: FastifyRequest, name: string): string | undefined {
+  const v = (req.query as Record<string, string | string[] | undefined>)[name];
+  return Array.isArray(v) ? v[v.length - 1] : v;
+}
+
+export function langOf(req: FastifyRequest): Lang {
+  const l = queryParam(req, 'lang');
+  return isLang(l) ? l : 'en';
 }
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function parseCookies(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0) out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
-  }
-  return out;
+/** What is read and dropped of a refused body before the connection closes, at most. */
+const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
+const DRAIN_MAX_MS = 5000;
+
+/**
+ * Reads and drops what is left of a refused body (up to a cap), so the client reads the 413 instead
+ * of a connection reset while it is still sending; the connection closes after it.
+ */
+export function drainThenClose(req: IncomingMessage): void {
+  let drained = 0;
+  const stop = () => {
+    clearTimeout(timer);
+    req.destroy();
+  };
+  const timer = setTimeout(stop, DRAIN_MAX_MS).unref();
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_MAX_BYTES) stop();
+  });
+  req.once('end', () => clearTimeout(timer));
+  req.once('error', stop);
+  req.resume();
 }
