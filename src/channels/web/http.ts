@@ -1,8 +1,9 @@
 // What every route of the web channel shares: the body limit, the security headers, escaping, and the
 // few ways a reply leaves (a refusal as JSON, a page, a line of text).
-import type { IncomingMessage } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { FastifyHelmetOptions } from '@fastify/helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 import { isLang, type Lang } from '../../i18n/index.ts';
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -12,7 +13,7 @@ export const MAX_BODY_BYTES = 16 * 1024;
  * no-referrer browsers send "Origin: null" on our own form posts. HSTS is left to the TLS terminator,
  * which knows whether every name under the host speaks https.
  */
-export const SECURITY_HEADERS: FastifyHelmetOptions = {
+const SECURITY: HelmetOptions = {
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
@@ -31,6 +32,17 @@ export const SECURITY_HEADERS: FastifyHelmetOptions = {
   crossOriginOpenerPolicy: { policy: 'same-origin' },
   strictTransportSecurity: false,
 };
+
+/**
+ * Helmet's headers for that policy, computed once: they are the same for every response (no nonces),
+ * and Helmet run per request (@fastify/helmet) cost about 100 µs of CPU a request, as much as all
+ * of Fastify (bench/run.ts --web, README).
+ */
+export function securityHeaders(): Record<string, string> {
+  const res = new ServerResponse(new IncomingMessage(new Socket()));
+  helmet(SECURITY)(res.req, res, () => {});
+  return Object.fromEntries(Object.entries(res.getHeaders()).map(([k, v]) => [k, String(v)]));
+}
 
 /** An expected refusal (bad input, a limit, a cross-site post): a status and a line for the client. */
 export function refuse(reply: FastifyReply, status: number, error: string): FastifyReply {

@@ -1,17 +1,15 @@
 // The bot's one web port: the support page's chat, the phone clock check, the network check for
 // `curl`, the support form, the privacy notice and health — and whatever HTTP routes the other
 // channels and integrations bring (Slack's Events API, the centre's activation hook). Fastify
-// routes the page's requests; the brought routes are matched first and get the request unread,
+// routes the page's requests (cookies through the `cookie` package, headers from Helmet); the brought routes are matched first and get the request unread,
 // because they verify a signature over the raw body.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { ChannelContext } from '../context.ts';
 import type { ChannelRoute } from '../contract.ts';
 import { errorCode, HelpdeskError } from '../../errors.ts';
-import { drainThenClose, MAX_BODY_BYTES, refuse, SECURITY_HEADERS, sendText } from './http.ts';
+import { drainThenClose, MAX_BODY_BYTES, refuse, securityHeaders, sendText } from './http.ts';
 import { chatRoute } from './routes/chat.ts';
 import { clockRoutes } from './routes/clock.ts';
 import { healthRoute, type ChannelStatuses } from './routes/health.ts';
@@ -90,10 +88,10 @@ async function webApp(app: ChannelContext, options: WebServerOptions) {
     // The address comes from client-ip.ts, which believes only the configured proxies.
     trustProxy: false,
   });
-  await f.register(cookie);
-  await f.register(helmet, SECURITY_HEADERS);
-  f.addHook('onRequest', async (_req, reply) => {
-    reply.header('cache-control', 'no-store');
+  const headers = { ...securityHeaders(), 'cache-control': 'no-store' };
+  f.addHook('onRequest', (_req, reply, done) => {
+    reply.headers(headers);
+    done();
   });
   f.setErrorHandler((err: FastifyError, req, reply) => {
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

@@ -2,9 +2,10 @@
 // third party, and a form token derived from it. The cookie also names the conversation's session
 // epoch, which a proof of identity or a hand-over raises: the page that took part gets a new cookie,
 // and one planted or copied before (session fixation) no longer finds the conversation.
-// @fastify/cookie reads and writes the header; the value is signed here, because the signature
+// The `cookie` package reads and writes the header; the value is signed here, because the signature
 // covers the epoch and must stay valid for the cookies already handed out.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { parseCookie, stringifySetCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** `__Host-` only where it is valid (Secure, Path=/, no Domain): an https PUBLIC_URL. */
@@ -35,7 +36,7 @@ export class Sessions {
 
   /** The session of this request, or a new one with the cookie that sets it. */
   get(req: FastifyRequest): WebSession {
-    const raw = req.cookies[this.name];
+    const raw = req.headers.cookie ? parseCookie(req.headers.cookie)[this.name] : undefined;
     const m = raw && /^([A-Za-z0-9_-]{22})(?:\.(\d{1,6}))?\.([A-Za-z0-9_-]{22})$/.exec(raw);
     if (m?.[1] && m[3]) {
       const epoch = Number(m[2] ?? 0);
@@ -59,7 +60,7 @@ export class Sessions {
   /** Sends the cookie with this value (a new session's, or one at a new epoch). */
   set(reply: FastifyReply, value: string | undefined): void {
     if (value === undefined) return;
-    reply.setCookie(this.name, value, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: MAX_AGE_S, secure: this.secure });
+    reply.header('set-cookie', stringifySetCookie({ name: this.name, value, path: '/', httpOnly: true, sameSite: 'lax', maxAge: MAX_AGE_S, secure: this.secure }));
   }
 
   formToken(session: WebSession): string {
