@@ -1,21 +1,21 @@
 // The bot's one web port: the support page's chat, the phone clock check, the network check for
 // `curl`, the support form, the privacy notice and health — and whatever HTTP routes the other
-// channels and integrations bring (Slack's Events API, the centre's activation hook). Fastify
-// routes the page's requests (cookies through the `cookie` package, headers from Helmet); the brought routes are matched first and get the request unread,
-// because they verify a signature over the raw body.
+// channels and integrations bring (Slack's Events API, the centre's activation hook), which get the
+// request unread, because they verify a signature over the raw body. find-my-way routes; cookies go
+// through the `cookie` package and the security headers come from Helmet (README, "The web port").
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Router from 'find-my-way';
 import type { ChannelContext } from '../context.ts';
 import type { ChannelRoute } from '../contract.ts';
 import { errorCode, HelpdeskError } from '../../errors.ts';
-import { drainThenClose, MAX_BODY_BYTES, refuse, securityHeaders, sendText } from './http.ts';
+import { MAX_BODY_BYTES, sendJson, sendText, type Routes } from './http.ts';
 import { chatRoute } from './routes/chat.ts';
 import { clockRoutes } from './routes/clock.ts';
 import { healthRoute, type ChannelStatuses } from './routes/health.ts';
 import { networkRoute } from './routes/network.ts';
 import { pageRoutes } from './routes/page.ts';
-import { pollRoute } from './routes/poll.ts';
+import { pollRoute, type Polls } from './routes/poll.ts';
 import { privacyRoute } from './routes/privacy.ts';
 import { supportRoutes } from './routes/support.ts';
 import { createWebDeps } from './web-deps.ts';
@@ -38,110 +38,81 @@ export interface WebServerOptions {
   statuses?: ChannelStatuses;
 }
 
-const TOO_LARGE = `the body is larger than ${MAX_BODY_BYTES} bytes`;
-/** What a client is told for the framework's own refusals, in the words it was told before. */
-const REFUSALS: Record<string, string> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'send application/json',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'the body is not JSON',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'the body is not JSON',
-};
-
-/**
- * The node server under Fastify: the brought routes first, by method and exact path, before anything
- * is read; and a client that asks before sending a body too large is told 413 at once, not "100 Continue".
- */
-function hostServer(routes: readonly ChannelRoute[], onError: (err: unknown, req: IncomingMessage, res: ServerResponse) => void) {
-  const byKey = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));
-  return (fastify: (req: IncomingMessage, res: ServerResponse) => void): Server => {
-    const server = createServer((req, res) => {
-      const q = req.url?.indexOf('?') ?? -1;
-      const route = byKey.size ? byKey.get(`${req.method} ${q < 0 ? req.url : req.url?.slice(0, q)}`) : undefined;
-      if (!route) return fastify(req, res);
-      Promise.resolve()
-        .then(() => route.handle(req, res))
-        .catch((err: unknown) => onError(err, req, res));
-    });
-    server.on('checkContinue', (req, res) => {
-      if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-        const body = JSON.stringify({ error: TOO_LARGE });
-        res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
-        return;
-      }
-      res.writeContinue();
-      server.emit('request', req, res);
-    });
-    server.headersTimeout = 10_000;
-    server.requestTimeout = 30_000;
-    return server;
-  };
+/** The page's routes, and the brought ones beside them; anything else is 405 under /api/ and /support, else 404. */
+function routes(app: ChannelContext, options: WebServerOptions): { router: Routes; polls: Polls } {
+  const router: Routes = Router({
+    ignoreTrailingSlash: false,
+    defaultRoute(req, res) {
+      const p = (req.url ?? '/').split('?')[0] ?? '/';
+      if (p.startsWith('/api/') || p === '/support') return sendJson(res, 405, { error: 'method not allowed' });
+      sendText(res, 404, 'not found');
+    },
+  });
+  for (const r of options.routes ?? []) router.on(r.method, r.path, (req, res) => r.handle(req, res));
+  const d = createWebDeps(app);
+  pageRoutes(router, d);
+  chatRoute(router, d);
+  const polls = pollRoute(router, d);
+  clockRoutes(router, d);
+  supportRoutes(router, d);
+  privacyRoute(router, d);
+  networkRoute(router, d);
+  healthRoute(router, d, options.statuses ?? (() => ({})));
+  return { router, polls };
 }
 
-async function webApp(app: ChannelContext, options: WebServerOptions) {
-  const failed = (err: unknown, path: string | undefined) => app.log.error('web request failed', { code: errorCode(err), path: path?.split('?')[0], err });
-  const f: FastifyInstance = Fastify({
-    serverFactory: hostServer(options.routes ?? [], (err, req, res) => {
-      failed(err, req.url);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ error: 'internal error' }));
-    }),
-    bodyLimit: MAX_BODY_BYTES,
-    logger: false,
-    // The address comes from client-ip.ts, which believes only the configured proxies.
-    trustProxy: false,
+function listen(server: Server, app: ChannelContext): Promise<void> {
+  const cfg = app.config;
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL'
+          ? new HelpdeskError('config.invalid', `PORT: cannot listen on ${cfg.HOST}:${cfg.PORT} (${err.code}); choose another PORT or HOST`, { cause: err })
+          : err,
+      ),
+    );
+    server.listen(cfg.PORT, cfg.HOST, () => resolve());
   });
-  const headers = { ...securityHeaders(), 'cache-control': 'no-store' };
-  f.addHook('onRequest', (_req, reply, done) => {
-    reply.headers(headers);
-    done();
-  });
-  f.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      reply.header('connection', 'close');
-      drainThenClose(req.raw);
-      return refuse(reply, 413, TOO_LARGE);
-    }
-    const status = err.statusCode ?? 500;
-    if (status >= 400 && status < 500) return refuse(reply, status, REFUSALS[err.code] ?? err.message);
-    failed(err, req.url);
-    return refuse(reply, 500, 'internal error');
-  });
-  f.setNotFoundHandler(async (req, reply) => {
-    const p = req.url.split('?')[0] ?? '';
-    if (p.startsWith('/api/') || p === '/support') return refuse(reply, 405, 'method not allowed');
-    return sendText(reply, 404, 'not found');
-  });
-  const d = createWebDeps(app);
-  pageRoutes(f, d);
-  chatRoute(f, d);
-  const polls = pollRoute(f, d);
-  clockRoutes(f, d);
-  await f.register(async (scope) => supportRoutes(scope, d));
-  privacyRoute(f, d);
-  networkRoute(f, d);
-  healthRoute(f, d, options.statuses ?? (() => ({})));
-  return { f, polls };
 }
 
 export async function startWebServer(app: ChannelContext, options: WebServerOptions = {}): Promise<WebServer> {
-  const cfg = app.config;
-  const { f, polls } = await webApp(app, options);
+  const { router, polls } = routes(app, options);
+  const failed = (req: IncomingMessage, res: ServerResponse) => (err: unknown) => {
+    app.log.error('web request failed', { code: errorCode(err), path: req.url?.split('?')[0], err });
+    if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+  };
+  const server = createServer((req, res) => {
+    Promise.resolve()
+      .then(() => router.lookup(req, res))
+      .catch(failed(req, res));
+  });
+  // A client that asks before sending a body too large is told 413 at once, not "100 Continue".
+  server.on('checkContinue', (req, res) => {
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+      sendJson(res, 413, { error: `the body is larger than ${MAX_BODY_BYTES} bytes` }, { connection: 'close' });
+      return;
+    }
+    res.writeContinue();
+    server.emit('request', req, res);
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
   try {
-    await f.listen({ port: cfg.PORT, host: cfg.HOST });
+    await listen(server, app);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
     polls.close();
-    throw code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL'
-      ? new HelpdeskError('config.invalid', `PORT: cannot listen on ${cfg.HOST}:${cfg.PORT} (${code}); choose another PORT or HOST`, { cause: err })
-      : err;
+    throw err;
   }
-  const addr = f.server.address() as AddressInfo;
+  const addr = server.address() as AddressInfo;
   return {
-    server: f.server,
+    server,
     url: `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`,
     pollsHeld: () => polls.held(),
-    async close() {
-      polls.close();
-      f.server.closeAllConnections();
-      await f.close();
-    },
+    close: () =>
+      new Promise((resolve) => {
+        polls.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

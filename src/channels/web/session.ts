@@ -6,7 +6,7 @@
 // covers the epoch and must stay valid for the cookies already handed out.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { parseCookie, stringifySetCookie } from 'cookie';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 
 /** `__Host-` only where it is valid (Secure, Path=/, no Domain): an https PUBLIC_URL. */
 const COOKIE = 'hd_sid';
@@ -35,7 +35,7 @@ export class Sessions {
   }
 
   /** The session of this request, or a new one with the cookie that sets it. */
-  get(req: FastifyRequest): WebSession {
+  get(req: IncomingMessage): WebSession {
     const raw = req.headers.cookie ? parseCookie(req.headers.cookie)[this.name] : undefined;
     const m = raw && /^([A-Za-z0-9_-]{22})(?:\.(\d{1,6}))?\.([A-Za-z0-9_-]{22})$/.exec(raw);
     if (m?.[1] && m[3]) {
@@ -57,10 +57,10 @@ export class Sessions {
     return epoch ? `${id}.${epoch}.${this.sign(`${id}.${epoch}`, 'session')}` : `${id}.${this.sign(id, 'session')}`;
   }
 
-  /** Sends the cookie with this value (a new session's, or one at a new epoch). */
-  set(reply: FastifyReply, value: string | undefined): void {
-    if (value === undefined) return;
-    reply.header('set-cookie', stringifySetCookie({ name: this.name, value, path: '/', httpOnly: true, sameSite: 'lax', maxAge: MAX_AGE_S, secure: this.secure }));
+  /** The header that sets the cookie to this value (a new session's, or one at a new epoch); none for none. */
+  header(value: string | undefined): Record<string, string> {
+    if (value === undefined) return {};
+    return { 'set-cookie': stringifySetCookie({ name: this.name, value, path: '/', httpOnly: true, sameSite: 'lax', maxAge: MAX_AGE_S, secure: this.secure }) };
   }
 
   formToken(session: WebSession): string {

@@ -1,7 +1,7 @@
 // What the web channel's routes share: the session cookie and the conversation it names, the
 // client's address, the same-origin rule, the limits shared by every replica, and the rendering of
 // replies for the browser. Built once per server; each route file takes what it needs.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import type { ChannelContext } from '../context.ts';
 import type { Reply } from '../../engine/replies.ts';
 import type { EngineEvent } from '../../engine/transition.ts';
@@ -10,11 +10,12 @@ import type { Snapshot } from '../../engine/snapshot.ts';
 import type { Lang } from '../../i18n/index.ts';
 import { responseTime } from '../../i18n/response-time.ts';
 import { clientAddress } from './client-ip.ts';
-import { refuse } from './http.ts';
+import type { Refusal } from './http.ts';
 import { webReplies, type ToWeb } from './replies.ts';
 import { Sessions, type WebSession } from './session.ts';
 
 export interface SessionAndConversation {
+  ok: true;
   session: WebSession;
   snapshot?: Snapshot;
   stale?: true;
@@ -24,17 +25,17 @@ export interface WebDeps {
   app: ChannelContext;
   sessions: Sessions;
   toWeb: ToWeb;
-  ip(req: FastifyRequest): string;
-  /** False for a post from another site; the reply is then sent (403). */
-  sameOrigin(req: FastifyRequest, reply: FastifyReply): boolean;
-  /** The session and its conversation; undefined when the address may start no more (429 sent). */
-  sessionOf(req: FastifyRequest, reply: FastifyReply, ip: string): Promise<SessionAndConversation | undefined>;
+  ip(req: IncomingMessage): string;
+  sameOrigin(req: IncomingMessage): boolean;
+  /** The session and its conversation, or a refusal when the address may start no more (429). */
+  sessionOf(req: IncomingMessage, ip: string): Promise<SessionAndConversation | Refusal>;
   responseTime(lang: Lang): string;
   /** A turn that did not come from the chat page itself (a phone): its replies wait for the page. */
   outOfBand(conversationId: string, event: EngineEvent, ip: string): Promise<Reply[]>;
 }
 
 export const conversationOf = (sessionId: string) => `web:${sessionId}`;
+export const CROSS_SITE: Omit<Refusal, 'ok'> = { status: 403, error: 'cross-site request' };
 
 export function createWebDeps(app: ChannelContext): WebDeps {
   const cfg = app.config;
@@ -46,34 +47,29 @@ export function createWebDeps(app: ChannelContext): WebDeps {
     app,
     sessions,
     toWeb: webReplies(app),
-    ip: (req) => clientAddress(req.raw, cfg.TRUSTED_PROXIES),
-    sameOrigin(req, reply) {
+    ip: (req) => clientAddress(req, cfg.TRUSTED_PROXIES),
+    sameOrigin(req) {
       const origin = req.headers.origin;
-      // Same-origin GETs and non-browser clients send none; the JSON content type blocks simple cross-site posts.
+      if (!origin) return true; // same-origin GETs and non-browser clients send none; JSON content type blocks simple cross-site posts
       const host = req.headers.host;
-      if (!origin || origin === ownOrigin || (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`))) return true;
-      refuse(reply, 403, 'cross-site request');
-      return false;
+      return origin === ownOrigin || (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`));
     },
     /**
      * A cookie from before the conversation's last proof or hand-over (a planted one) finds nothing:
      * `stale`. A new session is a new conversation, so it counts against the address's limit on new
      * conversations, whichever request hands it out.
      */
-    async sessionOf(req, reply, ip) {
+    async sessionOf(req, ip) {
       let session = sessions.get(req);
       let stale: true | undefined;
       if (!session.setCookie) {
         const snapshot = await app.runner.peek(conversationOf(session.id));
-        if (!snapshot || sessionEpoch(snapshot) === session.epoch) return { session, ...(snapshot ? { snapshot } : {}) };
+        if (!snapshot || sessionEpoch(snapshot) === session.epoch) return { ok: true, session, ...(snapshot ? { snapshot } : {}) };
         session = sessions.fresh();
         stale = true;
       }
-      if (!(await newConversationsPerAddress.allow(ip))) {
-        refuse(reply, 429, 'too many new conversations from this address; try again in a few minutes');
-        return undefined;
-      }
-      return { session, ...(stale ? { stale } : {}) };
+      if (!(await newConversationsPerAddress.allow(ip))) return { ok: false, status: 429, error: 'too many new conversations from this address; try again in a few minutes' };
+      return { ok: true, session, ...(stale ? { stale } : {}) };
     },
     responseTime: (lang) => responseTime(cfg.SUPPORT_RESPONSE_TIME, lang),
     async outOfBand(conversationId, event, ip) {

@@ -2,13 +2,13 @@
 // time it measures against (/api/time), and the measurement it posts (/api/clock[/TOKEN]), which
 // becomes a turn of the linked conversation.
 import { readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import path from 'node:path';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { catalogues, render, type Lang } from '../../../i18n/index.ts';
-import { escapeHtml as escape, isJson, langOf, refuse, sendHtml } from '../http.ts';
+import { escapeHtml as escape, langOf, readJson, refuse, route, sendHtml, sendJson, type Request, type Routes } from '../http.ts';
 import { badLinkPage } from '../pages.ts';
-import type { WebDeps } from '../web-deps.ts';
+import { CROSS_SITE, type WebDeps } from '../web-deps.ts';
 
 const ClockBody = z.object({
   offsetMs: z.number().finite().min(-10 * 365 * 86400_000).max(10 * 365 * 86400_000),
@@ -18,13 +18,14 @@ const ClockBody = z.object({
 });
 
 const TOKEN = /^[^/]{1,80}$/;
+const BAD_LINK = { status: 404, error: 'this clock link is not valid any more' };
 
-export function clockRoutes(f: FastifyInstance, d: WebDeps): void {
+export function clockRoutes(r: Routes, d: WebDeps): void {
   const { app } = d;
   const clockPostsPerAddress = app.limits.limiter('web-clock-posts', 30, 10 * 60_000);
   const clockHtml = readFileSync(path.join(import.meta.dirname, '..', 'static', 'clock.html'), 'utf8');
 
-  function clockPage(reply: FastifyReply, lang: Lang, token: string) {
+  function clockPage(res: ServerResponse, lang: Lang, token: string) {
     const w = catalogues[lang].web;
     const html = clockHtml
       .replaceAll('{{lang}}', lang)
@@ -32,30 +33,30 @@ export function clockRoutes(f: FastifyInstance, d: WebDeps): void {
       .replaceAll('{{title}}', escape(w.clock_title))
       .replaceAll('{{measuring}}', escape(w.clock_measuring))
       .replaceAll('{{back}}', escape(w.clock_done));
-    return sendHtml(reply, 200, html);
+    sendHtml(res, 200, html);
   }
 
-  f.get('/api/time', async (_req, reply) => reply.send({ now: app.reference.now().ms }));
-  f.get('/clock', async (req, reply) => clockPage(reply, langOf(req), ''));
-  f.get<{ Params: { token: string } }>('/c/:token', async (req, reply) => {
-    const { token } = req.params;
-    const lang = langOf(req);
-    if (!TOKEN.test(token)) return sendHtml(reply, 404, badLinkPage(lang));
-    const link = await app.links.check(token, 'clock', false);
-    if (!link.ok) return sendHtml(reply, 404, badLinkPage(lang));
+  route(r, 'GET', '/api/time', ({ res }) => sendJson(res, 200, { now: app.reference.now().ms }));
+  route(r, 'GET', '/clock', ({ res, url }) => clockPage(res, langOf(url), ''));
+  route(r, 'GET', '/c/:token', async ({ res, url, params }) => {
+    const token = params.token ?? '';
+    const lang = langOf(url);
+    const link = TOKEN.test(token) ? await app.links.check(token, 'clock', false) : undefined;
+    if (!link?.ok) return sendHtml(res, 404, badLinkPage(lang));
     const conv = await app.runner.peek(link.link.conversationId);
-    return clockPage(reply, conv?.lang ?? lang, token);
+    clockPage(res, conv?.lang ?? lang, token);
   });
 
-  async function measured(req: FastifyRequest, reply: FastifyReply, token: string | undefined) {
-    const ip = d.ip(req);
-    if (!d.sameOrigin(req, reply)) return reply;
-    if (!isJson(req)) return refuse(reply, 415, 'send application/json');
-    const body = ClockBody.safeParse(req.body);
-    if (!body.success) return refuse(reply, 400, 'offsetMs and errorMs must be numbers');
-    if (!(await clockPostsPerAddress.allow(ip))) return refuse(reply, 429, 'too many clock measurements from this address; try again in a few minutes');
+  async function measured(q: Request, token: string | undefined) {
+    const ip = d.ip(q.req);
+    if (!d.sameOrigin(q.req)) return refuse(q, CROSS_SITE);
+    const json = await readJson(q.req);
+    if (!json.ok) return refuse(q, json);
+    const body = ClockBody.safeParse(json.value);
+    if (!body.success) return refuse(q, { status: 400, error: 'offsetMs and errorMs must be numbers' });
+    if (!(await clockPostsPerAddress.allow(ip))) return refuse(q, { status: 429, error: 'too many clock measurements from this address; try again in a few minutes' });
     const link = token === undefined ? undefined : await app.links.check(token, 'clock', false);
-    if (link && !link.ok) return refuse(reply, 404, 'this clock link is not valid any more');
+    if (link && !link.ok) return refuse(q, BAD_LINK);
     let lang: Lang = body.data.lang ?? 'en';
     const m = { offsetMs: body.data.offsetMs, errorMs: body.data.errorMs, atMs: app.clock.now() };
     if (link?.ok) {
@@ -66,7 +67,7 @@ export function clockRoutes(f: FastifyInstance, d: WebDeps): void {
     const { result } = await app.checks.run('clock', { lang, deviceMeasured: m });
     const advice = catalogues[lang].advice[result.code];
     const words = catalogues[lang].web;
-    return reply.send({
+    sendJson(q.res, 200, {
       code: result.code,
       summary: result.summary,
       offsetMs: Math.round(m.offsetMs),
@@ -75,6 +76,6 @@ export function clockRoutes(f: FastifyInstance, d: WebDeps): void {
       ...(advice ? { advice: render(advice, { ...app.words }) } : {}),
     });
   }
-  f.post('/api/clock', async (req, reply) => measured(req, reply, undefined));
-  f.post<{ Params: { token: string } }>('/api/clock/:token', async (req, reply) => (TOKEN.test(req.params.token) ? measured(req, reply, req.params.token) : refuse(reply, 404, 'this clock link is not valid any more')));
+  route(r, 'POST', '/api/clock', (q) => measured(q, undefined));
+  route(r, 'POST', '/api/clock/:token', (q) => (TOKEN.test(q.params.token ?? '') ? measured(q, q.params.token) : refuse(q, BAD_LINK)));
 }

@@ -1,17 +1,17 @@
 // GET /healthz: 200 while every configured channel is up (or down for less than the grace period)
 // and the store takes writes, else 503 with what is failing.
-import type { FastifyInstance } from 'fastify';
 import { errorCode } from '../../../errors.ts';
 import { unhealthy, type ConnectionStatus } from '../../connection.ts';
+import { route, sendJson, type Routes } from '../http.ts';
 import type { WebDeps } from '../web-deps.ts';
 
 /** The states of the other channels on this replica, asked on each request. */
 export type ChannelStatuses = () => Record<string, ConnectionStatus>;
 
-export function healthRoute(f: FastifyInstance, d: WebDeps, others: ChannelStatuses): void {
+export function healthRoute(r: Routes, d: WebDeps, others: ChannelStatuses): void {
   const { app } = d;
   const started = Date.now();
-  f.get('/healthz', async (_req, reply) => {
+  route(r, 'GET', '/healthz', async ({ res }) => {
     const now = Date.now();
     const channels: Record<string, ConnectionStatus> = { web: { state: 'up', since: started, attempts: 1 }, ...others() };
     const failing = Object.entries(channels).filter(([, st]) => unhealthy(st, now, app.config.CHANNEL_GRACE_SECONDS * 1000)).map(([name]) => name);
@@ -29,7 +29,7 @@ export function healthRoute(f: FastifyInstance, d: WebDeps, others: ChannelStatu
       ),
     ]);
     if (ticketsWaiting === null || !writable) failing.push('store');
-    return reply.code(failing.length ? 503 : 200).send({
+    sendJson(res, failing.length ? 503 : 200, {
       ok: failing.length === 0,
       ...(failing.length ? { failing } : {}),
       uptimeSeconds: Math.round((now - started) / 1000),

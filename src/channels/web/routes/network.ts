@@ -1,12 +1,11 @@
 // GET /ip: the network check for the asking computer, as plain lines for `curl`.
-import type { FastifyInstance } from 'fastify';
-import { langOf, sendText } from '../http.ts';
+import { langOf, route, sendText, type Routes } from '../http.ts';
 import type { WebDeps } from '../web-deps.ts';
 
-export function networkRoute(f: FastifyInstance, d: WebDeps): void {
-  f.get('/ip', async (req, reply) => {
+export function networkRoute(r: Routes, d: WebDeps): void {
+  route(r, 'GET', '/ip', async ({ req, res, url }) => {
     const ip = d.ip(req);
-    const { result } = await d.app.checks.run('network', { ip, lang: langOf(req) });
+    const { result } = await d.app.checks.run('network', { ip, lang: langOf(url) });
     const r = result.data;
     const lines = [
       `address: ${r.ip ?? ip}`,
@@ -16,6 +15,6 @@ export function networkRoute(f: FastifyInstance, d: WebDeps): void {
       `why: ${String(r.reason)}`,
       `verdict: ${result.summary} [${result.code}]`,
     ];
-    return sendText(reply, 200, lines.join('\n'));
+    sendText(res, 200, lines.join('\n'));
   });
 }

@@ -1,10 +1,9 @@
 // GET /api/chat/poll: a page asking for what arrived out of band (a phone's clock, a watch's notice),
 // held open until something comes or a while passes. Replies wait in the store's outbox, whichever
 // replica made them; a push wakes the page's poll on whichever replica holds it.
-import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { sessionEpoch } from '../../../engine/session-epoch.ts';
-import { queryParam } from '../http.ts';
+import { route, sendJson, type Routes } from '../http.ts';
 import { conversationOf, type WebDeps } from '../web-deps.ts';
 
 /** The longest a page's poll is held open waiting for a reply that arrives out of band. */
@@ -23,7 +22,7 @@ export interface Polls {
   close(): void;
 }
 
-export function pollRoute(f: FastifyInstance, d: WebDeps): Polls {
+export function pollRoute(r: Routes, d: WebDeps): Polls {
   const { app } = d;
   // When each conversation's page last polled: a page that stopped polling a while ago is closed.
   const lastTouched = new Map<string, number>();
@@ -89,27 +88,26 @@ export function pollRoute(f: FastifyInstance, d: WebDeps): Polls {
    * It never hands out a cookie. Only a page with a conversation of its session's epoch is recorded
    * as present or gets anything, or may hold a poll open, and one address only so many at once.
    */
-  f.get('/api/chat/poll', async (req, reply) => {
+  route(r, 'GET', '/api/chat/poll', async ({ req, res, url }) => {
     const ip = d.ip(req);
     const session = d.sessions.get(req);
     const id = conversationOf(session.id);
     const snapshot = session.setCookie ? undefined : await app.runner.peek(id);
-    if (!snapshot || sessionEpoch(snapshot) !== session.epoch) return reply.send({ replies: [] });
+    if (!snapshot || sessionEpoch(snapshot) !== session.epoch) return sendJson(res, 200, { replies: [] });
     await seen(id);
     const mine = heldByAddress.get(ip) ?? 0;
-    const asked = Math.min(POLL_WAIT_MAX_S, Math.max(0, Number(queryParam(req, 'wait')) || 0));
+    const asked = Math.min(POLL_WAIT_MAX_S, Math.max(0, Number(url.searchParams.get('wait')) || 0));
     const waitS = state.held >= POLLS_HELD_MAX || mine >= POLLS_HELD_PER_ADDRESS ? 0 : asked;
     heldByAddress.set(ip, mine + 1);
     let replies: unknown[];
     try {
-      replies = await collect(id, waitS, reply.raw);
+      replies = await collect(id, waitS, res);
     } finally {
       const left = (heldByAddress.get(ip) ?? 1) - 1;
       if (left > 0) heldByAddress.set(ip, left);
       else heldByAddress.delete(ip);
     }
-    if (reply.raw.destroyed) return reply.hijack();
-    return reply.send({ replies });
+    if (!res.destroyed) sendJson(res, 200, { replies });
   });
 
   return {
