@@ -72,19 +72,22 @@ async function verify(cluster: Cluster, ledger: Ledger, db: pg.Client) {
   const problems: string[] = [];
   for (const t of ledger.answered) if (!seen.get(t)) problems.push(`lost turn ${t}`);
   for (const [t, n] of seen) if (n > 1) problems.push(`doubled turn ${t} (${n}x)`);
+  // Every stored ticket has exactly one mail; the references the pages showed are among them.
   const ticketMails = (ref: string) => cluster.smtp.messages.filter((m) => m.messageId === `<${ref}@2fa-helpdesk>`).length;
-  for (const ref of ledger.tickets) {
-    const n = ticketMails(ref);
-    if (n !== 1) problems.push(`${n === 0 ? 'lost' : 'doubled'} ticket mail ${ref} (${n})`);
-  }
-  // A hand-over whose answer was lost may still have its ticket (support has it): only two for one conversation is a double.
-  const ticketRows = await db.query<{ body: string }>(`SELECT body FROM "${cluster.schema}".tickets`);
-  const perConversation = new Map<string, number>();
+  const ticketRows = await db.query<{ reference: string; body: string }>(`SELECT reference, body FROM "${cluster.schema}".tickets`);
+  const stored = new Set(ticketRows.rows.map((r) => r.reference));
+  for (const ref of ledger.tickets) if (!stored.has(ref)) problems.push(`lost ticket ${ref} (a page showed it, the store has none)`);
+  // A hand-over whose answer was lost may still have its ticket (support has it), and a message after
+  // the hand-over is a follow-up (relatesTo): only two tickets for one conversation and one case are a double.
+  const perCase = new Map<string, number>();
   for (const r of ticketRows.rows) {
-    const id = String((JSON.parse(r.body) as { conversationId?: unknown }).conversationId);
-    perConversation.set(id, (perConversation.get(id) ?? 0) + 1);
+    const n = ticketMails(r.reference);
+    if (n !== 1) problems.push(`${n === 0 ? 'lost' : 'doubled'} ticket mail ${r.reference} (${n})`);
+    const t = JSON.parse(r.body) as { conversationId?: unknown; relatesTo?: unknown };
+    const key = `${String(t.conversationId)}${t.relatesTo ? ` (follow-up to ${String(t.relatesTo)})` : ''}`;
+    perCase.set(key, (perCase.get(key) ?? 0) + 1);
   }
-  for (const [id, n] of perConversation) if (n > 1) problems.push(`doubled ticket for ${id} (${n})`);
+  for (const [key, n] of perCase) if (n > 1) problems.push(`doubled ticket for ${key} (${n})`);
   for (const user of ledger.proofMailsWanted) {
     const n = cluster.smtp.messages.filter((m) => JSON.stringify(m.to).includes(`${user}@`) && /\b[A-Z]{4}-[A-Z]{4}\b/.test(m.text ?? '')).length;
     if (n !== 1) problems.push(`${n === 0 ? 'lost' : 'doubled'} proof mail to ${user} (${n})`);

@@ -23,6 +23,7 @@ import type { PostgresDb } from './adapters/sql/postgres.ts';
 import { SqlStore } from './adapters/sql/store.ts';
 import { NtpReference } from './adapters/ntp-reference.ts';
 import { FileTicketDelivery } from './adapters/ticket-file.ts';
+import { probeWritable } from './adapters/folder-probe.ts';
 import { TicketQueue, type TicketDelivery } from './adapters/ticket-queue.ts';
 import { MailTicketDelivery, WebhookTicketDelivery } from './adapters/ticket-mail.ts';
 import { FileMailer, SmtpMailer } from './adapters/mailer.ts';
@@ -236,6 +237,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     if (config.SMTP_URL) deliveries.push(new MailTicketDelivery(mailer, config.TICKET_EMAIL_TO ?? config.SUPPORT_EMAIL, config.CENTRE_NAME));
     if (config.TICKET_WEBHOOK_URL) deliveries.push(new WebhookTicketDelivery(config.TICKET_WEBHOOK_URL));
     const tickets = new TicketQueue(db, deliveries, clock, log);
+    const ownFiles = [...(config.TICKET_DIR ? [config.TICKET_DIR] : []), ...(mailer instanceof FileMailer ? [mailer.dir] : [])];
     tickets.start();
     cleanups.push(() => tickets.stop());
     metrics.gauge('helpdesk_tickets_waiting', 'Tickets not yet delivered to every sink', () => tickets.pendingCount());
@@ -374,7 +376,8 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       lookup: store,
       outbox: store,
       ticketsWaiting: () => tickets.pendingCount(),
-      storeWritable: () => store.heartbeat(replica, Date.now()),
+      // The folders this replica writes its own files to count as its store (issue 23: a full DATA_DIR).
+      storeWritable: () => Promise.all([store.heartbeat(replica, Date.now()), probeWritable(ownFiles)]).then(() => undefined),
       tickets,
       handover: countedTickets,
       reference,

@@ -108,6 +108,8 @@ export class Cluster {
       PUBLIC_URL: r.url,
       METRICS_PORT: new URL(r.metricsUrl).port,
       DATA_DIR: r.dataDir,
+      // Tickets also as files (beside the mail), so a full DATA_DIR is something the replica writes to.
+      TICKET_DIR: path.join(r.dataDir, 'tickets'),
       REPLICA_NAME: r.name,
       LOG_LEVEL: 'warn',
       TYPING_DELAY_SECONDS: '0',

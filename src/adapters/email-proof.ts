@@ -1,6 +1,7 @@
 // Proof of identity by e-mail: a one-time code mailed to the address on the account, typed by the
-// person into the conversation that asked. The lookup and the mail run in a queue after the turn,
-// so an unknown name and a real one look the same to the asker, in words and in time.
+// person into the conversation that asked. The lookup runs in a queue after the turn, so an unknown
+// name and a real one look the same to the asker, in words and in time. The mail waits in its code's
+// row until the relay takes it: sent by one replica, tried again while the code holds, never twice.
 import Bottleneck from 'bottleneck';
 import { lookupAccount } from '../checks/account.ts';
 import type { CheckDeps } from '../checks/context.ts';
@@ -11,7 +12,8 @@ import type { Mailer } from '../ports/mailer.ts';
 import type { Clock } from '../ports/time.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { AttemptLimiter, RateLimits } from '../ports/limits.ts';
-import { formatProofCode, type SqlProofCodes } from './proof-codes.ts';
+import { formatProofCode, type QueuedProofMail, type SqlProofCodes } from './proof-codes.ts';
+import { SMTP_REPLY_TIMEOUT_MS } from './mailer.ts';
 
 export interface EmailProofOptions {
   deps: Pick<CheckDeps, 'accounts'>;
@@ -33,6 +35,16 @@ export interface EmailProofOptions {
  */
 export const PROOF_QUEUE_PAUSE_MS = 200;
 
+/**
+ * A mail being sent is not taken by another replica for this long: longer than a send can wait for
+ * the relay. A replica that dies mid-send leaves it to another after this (the relay may have it).
+ */
+export const PROOF_MAIL_LEASE_MS = SMTP_REPLY_TIMEOUT_MS + 60_000;
+/** A request not bound by the replica that took it this long after (dead, the directory silent) is any replica's. */
+export const PROOF_LOOKUP_GRACE_MS = 30_000;
+/** How often waiting mails are looked for (a new one is sent at once; this finds the retries). */
+const PROOF_MAIL_POLL_MS = 5000;
+
 export class EmailProof implements IdentityProof {
   // Per conversation, per origin, per account for each requester, and per account overall: a flood of
   // requests sends a handful of mails, and strangers asking for someone's name do not use up the
@@ -43,6 +55,9 @@ export class EmailProof implements IdentityProof {
   private readonly perOrigin: AttemptLimiter;
   private readonly queue = new Bottleneck({ maxConcurrent: 2 });
   private readonly pending = new Set<Promise<void>>();
+  private readonly poll: NodeJS.Timeout;
+  private sending = false;
+  private again = false;
 
   constructor(private readonly o: EmailProofOptions) {
     // In Redis or PostgreSQL when several replicas serve: the counts are for the whole deployment.
@@ -50,6 +65,8 @@ export class EmailProof implements IdentityProof {
     this.perAccountFrom = o.limits.limiter('proof-account-from', 3, 60 * 60_000);
     this.perAccount = o.limits.limiter('proof-account', 20, 60 * 60_000);
     this.perOrigin = o.limits.limiter('proof-origin', 10, 10 * 60_000);
+    this.poll = setInterval(() => this.sendWaiting(), PROOF_MAIL_POLL_MS);
+    this.poll.unref();
   }
 
   async sendProof(req: ProofRequest): Promise<void> {
@@ -61,12 +78,9 @@ export class EmailProof implements IdentityProof {
     }
     this.o.metrics.count('helpdesk_identity_proofs_total', { outcome: 'requested' });
     const at = this.o.clock.now();
-    const code = await this.o.codes.create(req.conversationId, at + this.o.linkMinutes * 60_000);
-    const job = this.queue
-      .schedule(() => this.deliver(req, code, at))
-      .catch((err: unknown) => this.o.log.error('proof mail job failed', { code: 'proof.fault', conversation: req.conversationId, err }));
-    this.pending.add(job);
-    void job.finally(() => this.pending.delete(job));
+    // The request is kept with the code: if this process has not bound it in a while, another takes it.
+    const { code, dueAt } = await this.o.codes.createFor(req.conversationId, at + this.o.linkMinutes * 60_000, req, at + PROOF_LOOKUP_GRACE_MS);
+    this.track(this.queue.schedule(() => this.deliver(req, code, at, dueAt)));
   }
 
   async confirm(conversationId: string, code: string): Promise<ProofConfirmation> {
@@ -81,36 +95,90 @@ export class EmailProof implements IdentityProof {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.poll);
     await this.queue.stop({ dropWaitingJobs: true }).catch(() => undefined);
   }
 
-  /** The queued part: the lookup, then a constant pause; the mail goes on outside the queue. */
-  private async deliver(req: ProofRequest, code: string, at: number): Promise<void> {
-    const started = performance.now();
-    const mail = await this.prepare(req, code, at);
-    if (mail) {
-      const sending = mail().catch((err: unknown) => this.o.log.error('proof mail job failed', { code: 'proof.fault', conversation: req.conversationId, err }));
-      this.pending.add(sending);
-      void sending.finally(() => this.pending.delete(sending));
+  /** Sends the mails due now (each on its own: one stuck at the relay holds up no other); one pass at a time. */
+  sendWaiting(): void {
+    if (this.sending) {
+      this.again = true;
+      return;
     }
+    this.sending = true;
+    const pass = this.o.codes
+      .dueMails()
+      .then(async (due) => {
+        for (const m of due) {
+          const claimed = await this.o.codes.claimMail(m, PROOF_MAIL_LEASE_MS);
+          if (claimed !== undefined) this.track(this.sendOne(m, claimed));
+        }
+      })
+      .catch((err: unknown) => this.o.log.warn('proof mails could not be read; will retry', { code: 'store.unavailable', err }))
+      .finally(() => {
+        this.sending = false;
+        if (this.again) {
+          this.again = false;
+          this.sendWaiting();
+        }
+      });
+    this.track(pass);
+  }
+
+  private async sendOne(m: QueuedProofMail, claimed: number): Promise<void> {
+    const retryAt = this.o.clock.now() + Math.min(60_000, 2000 * 2 ** Math.min(m.attempts, 5));
+    if (!('mail' in m.work)) {
+      // A request the replica that took it did not finish: looked up here, and its mail sent next.
+      const outcome = await this.prepare(m.work.request, m.work.code, m.work.at, claimed);
+      if (outcome === 'queued') this.sendWaiting();
+      else if (outcome === 'unavailable') await this.o.codes.mailFailed(m, retryAt);
+      else await this.o.codes.mailSent(m);
+      return;
+    }
+    try {
+      await this.o.mailer.send(m.work.mail);
+    } catch (err) {
+      // The relay did not take it: again soon (the code lasts minutes), while the code holds.
+      this.o.log.warn('proof mail could not be sent; will retry', { code: 'upstream.unavailable', conversation: m.conversation, attempt: m.attempts + 1, err });
+      await this.o.codes.mailFailed(m, retryAt);
+      return;
+    }
+    await this.o.codes.mailSent(m);
+  }
+
+  private track(p: Promise<void>): void {
+    const job = p.catch((err: unknown) => this.o.log.error('proof mail job failed', { code: 'proof.fault', err }));
+    this.pending.add(job);
+    void job.finally(() => this.pending.delete(job));
+  }
+
+  /**
+   * The queued part: the lookup and the mail queued in the code's row, then a constant pause; the mail
+   * goes on outside the queue. A directory that does not answer leaves the request in the row, where
+   * any replica's next look finds it after PROOF_LOOKUP_GRACE_MS and asks again while the code holds.
+   */
+  private async deliver(req: ProofRequest, code: string, at: number, dueAt: number | null): Promise<void> {
+    const started = performance.now();
+    const outcome = await this.prepare(req, code, at, dueAt);
+    if (outcome === 'queued') this.sendWaiting();
+    else if (outcome === 'none' && dueAt !== null) await this.o.codes.forget(req.conversationId, code, dueAt);
     const left = PROOF_QUEUE_PAUSE_MS - (performance.now() - started);
     if (left > 0) await new Promise((r) => setTimeout(r, Math.ceil(left)));
   }
 
-  /** Looks the name up and binds the code; the mail to send, if any. */
-  private async prepare(req: ProofRequest, code: string, at: number): Promise<(() => Promise<void>) | undefined> {
+  /** Looks the name up and binds the code with its mail, if the row (due at `dueAt`) is still this caller's. */
+  private async prepare(req: ProofRequest, code: string, at: number, dueAt: number | null): Promise<'queued' | 'none' | 'unavailable'> {
     const found = await lookupAccount(this.o.deps, req.who);
     // What happens from here on is only in the log (at debug): no metric, no answer tells the asker.
     if (found.kind !== 'found' || !found.account.email) {
       this.o.log.debug('identity proof: no mail', { conversation: req.conversationId, why: found.kind });
-      return;
+      return found.kind === 'unavailable' ? 'unavailable' : 'none';
     }
     const requester = `${found.account.username}|${req.origin ?? req.conversationId}`;
     if (!(await this.perAccountFrom.allow(requester)) || !(await this.perAccount.allow(found.account.username))) {
       this.o.log.warn('identity proof rate-limited for an account', { conversation: req.conversationId });
-      return;
+      return 'none';
     }
-    await this.o.codes.bind(req.conversationId, code, found.account.username, found.account.email);
     const m = catalogues[req.lang].mail;
     const where = m[`where_${req.channel}` as keyof typeof m] ?? m.where_other;
     const vars = {
@@ -123,12 +191,7 @@ export class EmailProof implements IdentityProof {
       support_email: this.o.supportEmail,
     };
     const to = found.account.email;
-    return async () => {
-      try {
-        await this.o.mailer.send({ to, subject: render(m.proof_subject, vars), text: render(m.proof_body, vars) });
-      } catch (err) {
-        this.o.log.error('proof mail could not be sent', { code: 'upstream.unavailable', conversation: req.conversationId, err });
-      }
-    };
+    const mail = { to, subject: render(m.proof_subject, vars), text: render(m.proof_body, vars) };
+    return (await this.o.codes.bind(req.conversationId, code, found.account.username, to, mail, dueAt)) ? 'queued' : 'none';
   }
 }

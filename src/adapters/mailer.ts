@@ -6,13 +6,26 @@ import nodemailer from 'nodemailer';
 import type { Mail, Mailer } from '../ports/mailer.ts';
 import type { Logger } from '../ports/logger.ts';
 
+/**
+ * How long a sender waits for the relay's answer once a command or the message is sent: RFC 5321
+ * 4.5.3.2.6's ten minutes for the end of DATA. A relay may have queued the mail before it stopped
+ * answering (RFC 1047): giving up sooner and sending again would deliver it twice.
+ */
+export const SMTP_REPLY_TIMEOUT_MS = 10 * 60_000;
+
 export class SmtpMailer implements Mailer {
   private readonly transport;
 
+  /**
+   * @param connectTimeoutMs connecting and the greeting: nothing is sent yet, so a relay that does
+   *   not answer in this time is given up at once and the mail tried again later
+   * @param replyTimeoutMs waiting for an answer once something is sent (see SMTP_REPLY_TIMEOUT_MS)
+   */
   constructor(
     url: string,
     private readonly from: string,
-    timeoutMs = 10_000,
+    connectTimeoutMs = 10_000,
+    replyTimeoutMs = SMTP_REPLY_TIMEOUT_MS,
   ) {
     const u = new URL(url);
     this.transport = nodemailer.createTransport({
@@ -22,9 +35,9 @@ export class SmtpMailer implements Mailer {
       ...(u.username ? { auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } } : {}),
       // A local relay without TLS is normal; STARTTLS is used whenever the server offers it.
       ignoreTLS: u.searchParams.get('tls') === 'off',
-      connectionTimeout: timeoutMs,
-      greetingTimeout: timeoutMs,
-      socketTimeout: timeoutMs,
+      connectionTimeout: connectTimeoutMs,
+      greetingTimeout: connectTimeoutMs,
+      socketTimeout: replyTimeoutMs,
     });
   }
 
@@ -41,7 +54,7 @@ export class FileMailer implements Mailer {
   private readonly transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
 
   constructor(
-    private readonly dir: string,
+    readonly dir: string,
     private readonly from: string,
     private readonly log: Logger,
   ) {}

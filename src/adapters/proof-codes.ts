@@ -1,7 +1,8 @@
 // One pending proof-of-identity code per conversation, in SQLite beside the conversations. Only a
 // keyed hash of the code is kept; a few wrong tries burn it, so it cannot be guessed.
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
-import type { ProofConfirmation } from '../ports/identity.ts';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import type { ProofConfirmation, ProofRequest } from '../ports/identity.ts';
+import type { Mail } from '../ports/mailer.ts';
 import type { Clock } from '../ports/time.ts';
 import type { SqlDb } from './sql/db.ts';
 
@@ -11,6 +12,18 @@ export const PROOF_MAX_TRIES = 5;
 
 export function formatProofCode(code: string): string {
   return `${code.slice(0, 4)}-${code.slice(4)}`;
+}
+
+/** What a code's row keeps until the mail is sent: the request (not yet looked up), then the mail. */
+export type ProofMailWork = { request: ProofRequest; code: string; at: number } | { mail: Mail };
+
+/** A proof mail (or the request for one) waiting in its code's row until the relay took it (see EmailProof). */
+export interface QueuedProofMail {
+  conversation: string;
+  hash: string;
+  dueAt: number;
+  attempts: number;
+  work: ProofMailWork;
 }
 
 export class SqlProofCodes {
@@ -29,25 +42,108 @@ export class SqlProofCodes {
    * the account it was mailed to, so a request for a name with no account behaves exactly the same.
    */
   async create(conversationId: string, expiresAt: number): Promise<string> {
+    return (await this.createFor(conversationId, expiresAt)).code;
+  }
+
+  /**
+   * `create`, keeping the request itself (sealed) due at `dueAt`: if this process does not bind it by
+   * then (it died, the directory did not answer), any replica's `dueMails` finds it. Resolves to the
+   * code and the due time `bind` must still find.
+   */
+  async createFor(conversationId: string, expiresAt: number, request?: ProofRequest, dueAt?: number): Promise<{ code: string; dueAt: number | null }> {
     await this.db.run('DELETE FROM proof_codes WHERE expires_at < $1', [this.clock.now()]);
     let code = '';
     for (let i = 0; i < PROOF_LENGTH; i++) code += PROOF_ALPHABET[randomInt(PROOF_ALPHABET.length)];
+    const due = request ? (dueAt ?? this.clock.now()) : null;
+    const work: ProofMailWork | undefined = request && { request, code, at: this.clock.now() };
     await this.db.run(
-      `INSERT INTO proof_codes (conversation, subject, hash, expires_at, tries) VALUES ($1, '', $2, $3, 0)
-       ON CONFLICT (conversation) DO UPDATE SET subject = excluded.subject, hash = excluded.hash, expires_at = excluded.expires_at, tries = 0, email = NULL`,
-      [conversationId, this.hash(conversationId, code).toString('base64url'), expiresAt],
+      `INSERT INTO proof_codes (conversation, subject, hash, expires_at, tries, mail, mail_due_at) VALUES ($1, '', $2, $3, 0, $4, $5)
+       ON CONFLICT (conversation) DO UPDATE SET subject = excluded.subject, hash = excluded.hash, expires_at = excluded.expires_at, tries = 0, email = NULL,
+         mail = excluded.mail, mail_due_at = excluded.mail_due_at, mail_attempts = 0`,
+      [conversationId, this.hash(conversationId, code).toString('base64url'), expiresAt, work ? this.seal(work) : null, due],
     );
-    return code;
+    return { code, dueAt: due };
   }
 
-  /** The code was mailed to `subject`'s address (only if it is still the conversation's current code). */
-  async bind(conversationId: string, code: string, subject: string, email: string): Promise<void> {
-    await this.db.run('UPDATE proof_codes SET subject = $1, email = $2 WHERE conversation = $3 AND hash = $4', [
+  /**
+   * The code goes to `subject`'s address (only if it is still the conversation's current code, and,
+   * given `dueAt`, nobody else took its request since): the mail waits in the row, sealed (the code is
+   * never stored readable), until `mailSent`. Resolves to whether the row was this caller's to bind.
+   */
+  async bind(conversationId: string, code: string, subject: string, email: string, mail?: Mail, dueAt?: number | null): Promise<boolean> {
+    const taken = dueAt == null ? '' : ' AND mail_due_at = $7';
+    const n = await this.db.run(`UPDATE proof_codes SET subject = $1, email = $2, mail = $3, mail_due_at = $4 WHERE conversation = $5 AND hash = $6${taken}`, [
       subject,
       email,
+      mail ? this.seal({ mail }) : null,
+      mail ? this.clock.now() : null,
       conversationId,
       this.hash(conversationId, code).toString('base64url'),
+      ...(dueAt == null ? [] : [dueAt]),
     ]);
+    return n === 1;
+  }
+
+  /** No mail for this request (no such account, a limit): the kept request goes, if still the caller's. */
+  async forget(conversationId: string, code: string, dueAt: number): Promise<void> {
+    await this.db.run('UPDATE proof_codes SET mail = NULL, mail_due_at = NULL WHERE conversation = $1 AND hash = $2 AND mail_due_at = $3', [
+      conversationId,
+      this.hash(conversationId, code).toString('base64url'),
+      dueAt,
+    ]);
+  }
+
+  /** Mails due now whose code still holds, oldest first. */
+  async dueMails(limit = 20): Promise<QueuedProofMail[]> {
+    const now = this.clock.now();
+    const rows = await this.db.all<{ conversation: string; hash: string; mail: string; mail_due_at: number; mail_attempts: number }>(
+      'SELECT conversation, hash, mail, mail_due_at, mail_attempts FROM proof_codes WHERE mail IS NOT NULL AND mail_due_at <= $1 AND expires_at > $1 ORDER BY mail_due_at LIMIT $2',
+      [now, limit],
+    );
+    return rows.map((r) => ({ conversation: r.conversation, hash: r.hash, dueAt: Number(r.mail_due_at), attempts: r.mail_attempts, work: this.unseal(r.mail) }));
+  }
+
+  /** Takes the mail for `leaseMs` (the new due time), unless another process took it since it was read (undefined). */
+  async claimMail(m: QueuedProofMail, leaseMs: number): Promise<number | undefined> {
+    const until = this.clock.now() + leaseMs;
+    const n = await this.db.run('UPDATE proof_codes SET mail_due_at = $1 WHERE conversation = $2 AND hash = $3 AND mail_due_at = $4 AND mail IS NOT NULL', [
+      until,
+      m.conversation,
+      m.hash,
+      m.dueAt,
+    ]);
+    return n === 1 ? until : undefined;
+  }
+
+  /** The relay took it (or there is nothing to send): the sealed copy goes, the code stays for `confirm`. */
+  async mailSent(m: QueuedProofMail): Promise<void> {
+    await this.db.run('UPDATE proof_codes SET mail = NULL, mail_due_at = NULL WHERE conversation = $1 AND hash = $2', [m.conversation, m.hash]);
+  }
+
+  async mailFailed(m: QueuedProofMail, retryAt: number): Promise<void> {
+    await this.db.run('UPDATE proof_codes SET mail_due_at = $1, mail_attempts = mail_attempts + 1 WHERE conversation = $2 AND hash = $3 AND mail IS NOT NULL', [
+      retryAt,
+      m.conversation,
+      m.hash,
+    ]);
+  }
+
+  private sealKey(): Buffer {
+    return createHash('sha256').update(`proof-mail:${this.key}`).digest();
+  }
+
+  private seal(work: ProofMailWork): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.sealKey(), iv);
+    const body = Buffer.concat([cipher.update(JSON.stringify(work), 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+  }
+
+  private unseal(sealed: string): ProofMailWork {
+    const raw = Buffer.from(sealed, 'base64url');
+    const decipher = createDecipheriv('aes-256-gcm', this.sealKey(), raw.subarray(0, 12));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as ProofMailWork;
   }
 
   async confirm(conversationId: string, code: string): Promise<ProofConfirmation> {

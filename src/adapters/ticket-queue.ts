@@ -14,6 +14,8 @@ export interface TicketDelivery {
 }
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+/** Tries at writing down that a sink took a ticket (about 5 s in all). */
+const RECORD_ATTEMPTS = 4;
 
 export function newReference(): string {
   let s = '';
@@ -125,7 +127,7 @@ export class TicketQueue implements TicketSink {
       for (const d of this.deliveries) {
         if (await this.db.get('SELECT 1 AS one FROM ticket_deliveries WHERE reference = $1 AND sink = $2', [row.reference, d.name])) continue;
         await d.deliver(row.reference, ticket);
-        await this.db.run('INSERT INTO ticket_deliveries (reference, sink, delivered_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [row.reference, d.name, this.clock.now()]);
+        await this.recordDelivery(row.reference, d.name);
       }
       await db.run('UPDATE tickets SET delivered_at = $1, attempts = attempts + 1, last_error = NULL WHERE reference = $2', [this.clock.now(), row.reference]);
       return true;
@@ -134,6 +136,25 @@ export class TicketQueue implements TicketSink {
       await db.run('UPDATE tickets SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE reference = $3', [this.clock.now() + backoff, (err as Error).message, row.reference]);
       this.log.warn('ticket delivery failed; will retry', { ticket: row.reference, attempt: row.attempts + 1, detail: (err as Error).message });
       return false;
+    }
+  }
+
+  /**
+   * The sink took the ticket: that must be written down, or it is sent again. The insert can be
+   * repeated (ON CONFLICT DO NOTHING), so a connection lost under it (a terminated backend) is
+   * tried again on another before the delivery counts as failed.
+   */
+  private async recordDelivery(reference: string, sink: string): Promise<void> {
+    const record = () => this.db.run('INSERT INTO ticket_deliveries (reference, sink, delivered_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [reference, sink, this.clock.now()]);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await record();
+        return;
+      } catch (err) {
+        if (attempt >= RECORD_ATTEMPTS) throw err;
+        this.log.warn('ticket delivery could not be recorded; trying again', { ticket: reference, sink, attempt, detail: (err as Error).message });
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
     }
   }
 

@@ -82,6 +82,7 @@ export async function exportPerson(deps: PrivacyDeps, given: Person): Promise<Re
     conversations: held.conversations.length,
     tickets: held.tickets.length,
     watches: held.watches.length,
+    mentions: held.mentions.length,
     files: files.length,
   });
   return { version: EXPORT_VERSION, generatedAt: new Date(deps.now?.() ?? Date.now()).toISOString(), person, ...held, files };

@@ -339,7 +339,7 @@ export const en: Catalogue = {
     never: 'Never asked for and never stored: your password, your two-factor secret or its QR code. Login codes are not stored either: to notice a code typed twice, a fingerprint that cannot be turned back into the code is kept for a few minutes.',
     platforms_heading: 'Slack and Discord',
     platforms: 'If you use the helpdesk in Slack or Discord, those companies also handle your messages, under their own terms, outside the EU (in the USA). The web page and the terminal chat do not involve them.',
-    logs: 'The helpdesk’s logs hold no usernames, e-mail addresses, IP addresses, codes or Slack or Discord ids.',
+    logs: 'The helpdesk keeps no logs of its own: what it logs goes to the server’s system log, which is kept as long as the centre’s own rules say. It holds no usernames, e-mail addresses, IP addresses, codes or Slack or Discord ids.',
     rights_heading: 'Your rights',
     rights: 'You can get a copy of everything kept about you, or have it erased: write to {support_email}, or tell the helpdesk “delete my data”. You may also complain to the Swedish Authority for Privacy Protection (IMY).',
     controller: 'Responsible for this data: {centre}. Questions: {support_email}.',

@@ -333,7 +333,7 @@ export const sv: Catalogue = {
     never: 'Frågas aldrig efter och sparas aldrig: ditt lösenord, din tvåfaktorshemlighet eller dess QR-kod. Inloggningskoder sparas inte heller: för att märka att samma kod skrivs två gånger sparas i några minuter ett fingeravtryck som inte kan göras om till koden.',
     platforms_heading: 'Slack och Discord',
     platforms: 'Om du använder supporten i Slack eller Discord hanterar även de företagen dina meddelanden, enligt sina egna villkor, utanför EU (i USA). Webbsidan och terminalchatten berör dem inte.',
-    logs: 'Supportens loggar innehåller inga användarnamn, e-postadresser, IP-adresser, koder eller Slack- och Discord-id:n.',
+    logs: 'Supporten sparar inga egna loggar: det den loggar hamnar i serverns systemlogg, som sparas så länge centrets egna regler säger. Där finns inga användarnamn, e-postadresser, IP-adresser, koder eller Slack- och Discord-id:n.',
     rights_heading: 'Dina rättigheter',
     rights: 'Du kan få en kopia av allt som sparas om dig, eller få det raderat: skriv till {support_email}, eller skriv ”radera mina uppgifter” till supporten. Du kan också klaga hos Integritetsskyddsmyndigheten (IMY).',
     controller: 'Ansvarig för uppgifterna: {centre}. Frågor: {support_email}.',

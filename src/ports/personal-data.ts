@@ -32,6 +32,17 @@ export interface PersonalData {
   proofs: Array<{ conversation: string; account: string; email: string | null; expiresAt: string }>;
   /** Replies waiting for a web page. */
   outbox: Array<{ conversation: string; createdAt: string; body: unknown }>;
+  /**
+   * Someone else's conversation or ticket whose free text names the person ("I'm alice on the
+   * cluster"): only those lines, as the rest is the other person's data (art. 15(4)).
+   */
+  mentions: Mention[];
+}
+
+export interface Mention {
+  conversation?: string;
+  ticket?: string;
+  lines: string[];
 }
 
 export interface ErasedCounts {
@@ -44,6 +55,8 @@ export interface ErasedCounts {
   outbox: number;
   presence: number;
   limits: number;
+  /** Lines of others' conversations and tickets in which the person's name or address was redacted. */
+  mentions: number;
 }
 
 export interface PersonalDataStore {

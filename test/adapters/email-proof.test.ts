@@ -1,9 +1,11 @@
 // The proof-mail queue and its limits as an attacker would use them (issue 18, item 2): timing one's
 // own mail behind requests for someone else's name, and asking for someone's name until the owner
 // gets no code. The real queue, the real proof-code table (SQLite) and the real limiter; the mailer
-// is a working fake of our own port that can hang on chosen addresses, like a stuck relay.
+// is a working fake of our own port that can hang on chosen addresses, like a stuck relay, or the
+// real SMTP mailer against a relay on loopback that is down, then back.
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmailProof } from '../../src/adapters/email-proof.ts';
+import { SmtpMailer } from '../../src/adapters/mailer.ts';
 import { SqlProofCodes } from '../../src/adapters/proof-codes.ts';
 import { FlexibleRateLimits } from '../../src/adapters/rate-limits.ts';
 import { PrometheusMetrics } from '../../src/adapters/metrics.ts';
@@ -12,6 +14,7 @@ import { SqlStore } from '../../src/adapters/sql/store.ts';
 import type { Mail, Mailer } from '../../src/ports/mailer.ts';
 import { makeDeps, recordingLogger } from '../helpers/fakes.ts';
 import { tempDataDir } from '../helpers/cli.ts';
+import { startSmtpServer } from '../peers/smtp-server.ts';
 
 class StuckMailer implements Mailer {
   readonly started: Mail[] = [];
@@ -34,15 +37,14 @@ afterEach(async () => {
   for (const s of stores.splice(0)) await s.close();
 });
 
-async function proof(mailer: StuckMailer) {
+async function proof(mailer: StuckMailer, deps = makeDeps(), clock = { now: () => Date.now() }) {
   mailers.push(mailer);
   const store = await SqlStore.open(SqliteDb.open(tempDataDir()));
   stores.push(store);
-  const clock = { now: () => Date.now() };
   const log = recordingLogger();
   const metrics = new PrometheusMetrics().counter('helpdesk_identity_proofs_total', 'proofs', ['outcome']);
   return new EmailProof({
-    deps: makeDeps(),
+    deps,
     codes: new SqlProofCodes(store.db, 'key', clock),
     limits: new FlexibleRateLimits({ kind: 'memory' }, log),
     mailer,
@@ -83,5 +85,75 @@ describe('the proof limit per account', () => {
     await ask(p, 'web:owner', 'alice', '198.51.100.7');
     await p.idle();
     expect(toAlice()).toBe(4);
+  });
+});
+
+describe('the proof mail waits in the store until the relay takes it', () => {
+  it('a name the directory could not look up is looked up again by any replica, and the mail sent once', async () => {
+    const mailer = new StuckMailer();
+    const deps = makeDeps();
+    const directory = deps.accounts as unknown as { down: boolean };
+    directory.down = true;
+    let skew = 0;
+    const p = await proof(mailer, deps, { now: () => Date.now() + skew });
+    await ask(p, 'web:directory-down', 'alice', '10.0.0.9');
+    await p.idle();
+    expect(mailer.started).toHaveLength(0);
+    // The request waits in the store; once the directory answers and the grace is over, it is taken up.
+    directory.down = false;
+    skew = 60_000;
+    p.sendWaiting();
+    await p.idle();
+    p.sendWaiting();
+    await p.idle();
+    expect(mailer.started.filter((m) => m.to === 'alice@example.org')).toHaveLength(1);
+  });
+
+  it('a mail the relay refused is sent once it is back, by one of two replicas, once', async () => {
+    const relay = await startSmtpServer();
+    await relay.stop();
+    const store = await SqlStore.open(SqliteDb.open(tempDataDir()));
+    stores.push(store);
+    let skew = 0;
+    const clock = { now: () => Date.now() + skew };
+    const replica = () => {
+      const log = recordingLogger();
+      return new EmailProof({
+        deps: makeDeps(),
+        codes: new SqlProofCodes(store.db, 'key', clock),
+        limits: new FlexibleRateLimits({ kind: 'memory' }, log),
+        mailer: new SmtpMailer(relay.url, 'helpdesk@example.org', 1000),
+        clock,
+        log,
+        metrics: new PrometheusMetrics().counter('helpdesk_identity_proofs_total', 'proofs', ['outcome']),
+        centre: 'UPPMAX',
+        supportEmail: 'support@example.org',
+        linkMinutes: 15,
+      });
+    };
+    const [a, b] = [replica(), replica()];
+    await ask(a, 'web:relay-down', 'alice', '10.0.0.9');
+    await a.idle();
+    await relay.start();
+    try {
+      // The retry is due a little later; both replicas look for it at the same moment.
+      skew = 60_000;
+      a.sendWaiting();
+      b.sendWaiting();
+      await Promise.all([a.idle(), b.idle()]);
+      a.sendWaiting();
+      b.sendWaiting();
+      await Promise.all([a.idle(), b.idle()]);
+      const proofs = relay.messages.filter((m) => JSON.stringify(m.to).includes('alice@example.org'));
+      expect(proofs).toHaveLength(1);
+      // The code in the mail proves the conversation; the row kept no readable copy of it.
+      const code = /\b[A-Z0-9]{4}-[A-Z0-9]{4}\b/.exec(proofs[0]?.text ?? '')?.[0] as string;
+      expect(await store.db.get('SELECT mail FROM proof_codes WHERE conversation = $1', ['web:relay-down'])).toEqual({ mail: null });
+      expect(await a.confirm('web:relay-down', code.replace('-', ''))).toMatchObject({ ok: true, user: 'alice' });
+    } finally {
+      await a.stop();
+      await b.stop();
+      await relay.stop();
+    }
   });
 });

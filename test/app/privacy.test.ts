@@ -50,6 +50,8 @@ async function populate(app: Helpdesk) {
   await turn(`terminal:${BOB.user}`, '8', { user: BOB.user, identity: 'terminal' }, 'terminal');
   await turn(`terminal:${BOB.user}`, `Locked out, I am at ${BOB.ip}`, { user: BOB.user, identity: 'terminal' }, 'terminal');
   await turn('web:bob-page', 'my code is not accepted', { ip: BOB.ip, user: BOB.user, email: BOB.email }, 'web');
+  // Carol names Alice in her own words: only that line is Alice's, and only her name is erased from it.
+  await turn('web:carol-page', `my colleague ${ALICE.user} has the same problem as me`, { ip: '192.0.2.44' }, 'web');
   await app.tickets.drain();
   return code;
 }
@@ -66,9 +68,16 @@ function expectExport(out: string, code: string) {
   expect(doc.tickets).toHaveLength(1);
   expect(doc.watches).toHaveLength(1);
   expect(doc.proofs).toEqual([expect.objectContaining({ account: ALICE.user, email: ALICE.email })]);
+  expect(doc.mentions).toEqual([{ conversation: 'web:carol-page', lines: [`my colleague ${ALICE.user} has the same problem as me`] }]);
   expect(out).not.toContain(code);
   expect(out).not.toMatch(/"hash"|"codes": \[\s*\{/);
   expect(out).not.toMatch(/bob/i);
+}
+
+/** Carol's conversation stays, her words too, without Alice's name. */
+async function expectCarolRedacted(app: Helpdesk) {
+  const carol = await app.store.load('web:carol-page');
+  expect(carol.kind === 'found' && carol.snapshot.transcript.filter(([, who]) => who === 'u').map(([, , line]) => line)).toEqual(['my colleague [erased] has the same problem as me']);
 }
 
 describe('privacy export and forget on SQLite', () => {
@@ -94,7 +103,7 @@ describe('privacy export and forget on SQLite', () => {
     const forgot = await cli(['privacy', 'forget', ...aliceArgs], env);
     expect(forgot.code).toBe(0);
     const report = JSON.parse(forgot.out) as { erased: Record<string, number>; deliveredElsewhere: unknown[]; compacted: boolean };
-    expect(report.erased).toMatchObject({ conversations: 4, tickets: 1, watches: 1, proofs: 1 });
+    expect(report.erased).toMatchObject({ conversations: 4, tickets: 1, watches: 1, proofs: 1, mentions: 1 });
     expect(report.erased.files).toBeGreaterThanOrEqual(2);
     expect(report.deliveredElsewhere).toEqual([]);
     expect(report.compacted).toBe(true);
@@ -109,6 +118,7 @@ describe('privacy export and forget on SQLite', () => {
     // Bob's data stays.
     expect((await app.store.load(`terminal:${BOB.user}`)).kind).toBe('found');
     expect((await app.store.load('web:bob-page')).kind).toBe('found');
+    await expectCarolRedacted(app);
     const tickets = readdirSync(path.join(dataDir, 'tickets'));
     expect(tickets).toHaveLength(1);
     expect(readFileSync(path.join(dataDir, 'tickets', tickets[0]!), 'utf8')).toContain(BOB.ip);
@@ -147,8 +157,9 @@ describe('privacy export and forget on PostgreSQL', () => {
       expect(await db.all('SELECT id FROM watches WHERE "user" LIKE $1 OR email LIKE $1 OR conversation LIKE $1', [like])).toEqual([]);
       expect(await db.all('SELECT conversation FROM proof_codes WHERE subject LIKE $1 OR email LIKE $1 OR conversation LIKE $1', [like])).toEqual([]);
     }
-    expect((await db.all('SELECT id FROM conversations ORDER BY id')).map((r) => (r as { id: string }).id)).toEqual([`terminal:${BOB.user}`, 'web:bob-page']);
+    expect((await db.all('SELECT id FROM conversations ORDER BY id')).map((r) => (r as { id: string }).id)).toEqual([`terminal:${BOB.user}`, 'web:bob-page', 'web:carol-page']);
     expect(await db.all('SELECT reference FROM tickets')).toHaveLength(1);
+    await expectCarolRedacted(app);
   });
 });
 

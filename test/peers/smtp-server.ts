@@ -9,9 +9,11 @@ export interface SmtpPeer {
   url: string;
   messages: ParsedMail[];
   up: boolean;
-  /** Messages matching are read but never answered (a relay that hangs mid-delivery); kept in `held`. */
+  /** Messages matching are read but not answered (a relay that hangs mid-delivery); kept in `held`. */
   hold?: (m: ParsedMail) => boolean;
   held: ParsedMail[];
+  /** The relay back: stops holding, delivers every held message and answers 250 to senders still waiting. */
+  release(): number;
   start(): Promise<void>;
   stop(): Promise<void>;
   waitFor(predicate: (m: ParsedMail) => boolean, timeoutMs?: number): Promise<ParsedMail>;
@@ -20,6 +22,7 @@ export interface SmtpPeer {
 export async function startSmtpServer(): Promise<SmtpPeer> {
   const port = await freePort();
   const messages: ParsedMail[] = [];
+  const answers: Array<{ mail: ParsedMail; accept: () => void }> = [];
   let server: SMTPServer | undefined;
   const peer: SmtpPeer = {
     port,
@@ -37,6 +40,9 @@ export async function startSmtpServer(): Promise<SmtpPeer> {
             .then((mail) => {
               if (peer.hold?.(mail)) {
                 peer.held.push(mail);
+                // Queued by the relay before it hung (RFC 1047's case): on release it is delivered and answered,
+                // so a sender that gave up meanwhile and sends again makes a second copy.
+                answers.push({ mail, accept: () => callback() });
                 return;
               }
               messages.push(mail);
@@ -47,6 +53,15 @@ export async function startSmtpServer(): Promise<SmtpPeer> {
       });
       await new Promise<void>((resolve) => server?.listen(port, '127.0.0.1', () => resolve()));
       peer.up = true;
+    },
+    release() {
+      peer.hold = undefined;
+      const waiting = answers.splice(0);
+      for (const { mail, accept } of waiting) {
+        messages.push(mail);
+        accept();
+      }
+      return waiting.length;
     },
     async stop() {
       const s = server;

@@ -74,7 +74,8 @@ async function startReplica(name: string): Promise<Replica> {
   await until(`${name} to serve`, async () => {
     if (!r.alive) throw new Error(`${name} exited: ${r.stderr}`);
     return fetch(`${url}/healthz`).then((res) => res.ok || undefined, () => undefined);
-  });
+    // Starting takes 10-45 s when the machine is shared and busy (load 15-18 measured).
+  }, 60_000);
   return r;
 }
 
@@ -171,7 +172,7 @@ afterAll(async () => {
 describe('three replicas on PostgreSQL and Redis', () => {
   it('lose no conversation, answer each Slack event once, deliver every ticket, hold the limits in total, and move Discord within 10 s', async () => {
     const migrations = await db.query(`SELECT id FROM "${iso.schema}".schema_migrations`);
-    expect(migrations.rows).toHaveLength(1);
+    expect(migrations.rows).toHaveLength(3);
 
     // One gateway session for the deployment, held by the leader.
     const leader = await until('one Discord session', async () => {

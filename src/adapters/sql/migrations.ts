@@ -54,6 +54,28 @@ const SQLITE: Migration[] = [
       'CREATE TABLE presence (conversation TEXT PRIMARY KEY, seen_at INTEGER NOT NULL)',
     ]),
   },
+  {
+    // The purge walks each kind by its age column from the oldest row: with an index no batch scans the table.
+    id: 3,
+    name: 'indexes for the retention purge',
+    apply: exec([
+      'CREATE INDEX IF NOT EXISTS seen_events_at ON seen_events(at)',
+      'CREATE INDEX quarantine_at ON quarantine(at)',
+      'CREATE INDEX watches_created ON watches(created_at)',
+      'CREATE INDEX outbox_created ON outbox(created_at)',
+      'CREATE INDEX links_expires ON links(expires_at)',
+      'CREATE INDEX tickets_delivered ON tickets(delivered_at, reference) WHERE delivered_at IS NOT NULL',
+    ]),
+  },
+  {
+    id: 4,
+    name: 'proof mails kept (sealed) in their code until the relay takes them',
+    apply: exec([
+      'ALTER TABLE proof_codes ADD COLUMN mail TEXT',
+      'ALTER TABLE proof_codes ADD COLUMN mail_due_at INTEGER',
+      'ALTER TABLE proof_codes ADD COLUMN mail_attempts INTEGER NOT NULL DEFAULT 0',
+    ]),
+  },
 ];
 
 const POSTGRES: Migration[] = [
@@ -85,6 +107,28 @@ const POSTGRES: Migration[] = [
       'CREATE TABLE presence (conversation TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)',
       // rate-limiter-flexible's table (made here, not by the library, so replicas starting at once do not race).
       'CREATE TABLE rate_limits (key VARCHAR(255) PRIMARY KEY, points INTEGER NOT NULL DEFAULT 0, expire BIGINT)',
+    ]),
+  },
+  {
+    // The purge walks each kind by its age column from the oldest row: with an index no batch scans the table.
+    id: 2,
+    name: 'indexes for the retention purge',
+    apply: exec([
+      'CREATE INDEX quarantine_at ON quarantine(at)',
+      'CREATE INDEX watches_created ON watches(created_at)',
+      'CREATE INDEX outbox_created ON outbox(created_at)',
+      'CREATE INDEX links_expires ON links(expires_at)',
+      'CREATE INDEX tickets_delivered ON tickets(delivered_at, reference) WHERE delivered_at IS NOT NULL',
+    ]),
+  },
+  {
+    id: 3,
+    name: 'proof mails kept (sealed) in their code until the relay takes them',
+    apply: exec([
+      'ALTER TABLE proof_codes ADD COLUMN mail TEXT',
+      'ALTER TABLE proof_codes ADD COLUMN mail_due_at BIGINT',
+      'ALTER TABLE proof_codes ADD COLUMN mail_attempts INTEGER NOT NULL DEFAULT 0',
+      'CREATE INDEX proof_mails_due ON proof_codes(mail_due_at) WHERE mail IS NOT NULL',
     ]),
   },
 ];

@@ -1,13 +1,27 @@
 // Everything the store holds about one person, found by their username, e-mail addresses and
 // platform ids: in their conversations (subject and conversation id), anywhere in a stored
 // conversation or ticket that names them, and in watches, links, proofs, the outbox and limits.
-import type { ErasedCounts, HeldTicket, PersonalData, PersonalDataStore, Person } from '../../ports/personal-data.ts';
+import type { ErasedCounts, HeldTicket, Mention, PersonalData, PersonalDataStore, Person } from '../../ports/personal-data.ts';
 import type { Dialect, SqlDb } from './db.ts';
 
 const SUBJECT: Record<Dialect, { user: string; email: string; text: string }> = {
   sqlite: { user: `json_extract(snapshot, '$.subject.user')`, email: `json_extract(snapshot, '$.subject.email')`, text: 'snapshot' },
   postgres: { user: `snapshot->'subject'->>'user'`, email: `snapshot->'subject'->>'email'`, text: 'snapshot::text' },
 };
+
+/** Case-insensitive LIKE: SQLite's LIKE already is (for ASCII), PostgreSQL's is not. */
+const ILIKE: Record<Dialect, string> = { sqlite: 'LIKE', postgres: 'ILIKE' };
+
+/** What a redacted name or address becomes in someone else's words (as a code becomes "[code]"). */
+export const ERASED = '[erased]';
+
+const regexEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The person's usernames and addresses as whole words in free text ("I'm alice." but not "malice"). */
+function wordsOf(p: Person): RegExp | undefined {
+  const words = [...p.users, ...p.emails].map(regexEscape);
+  return words.length ? new RegExp(`(?<![\\p{L}\\p{N}._@-])(?:${words.join('|')})(?![\\p{L}\\p{N}_@-]|\\.[\\p{L}\\p{N}])`, 'giu') : undefined;
+}
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
@@ -135,22 +149,80 @@ export class SqlPersonalData implements PersonalDataStore {
     const proofs = await this.rows<P>('proof_codes', p, ids, 'conversation, subject, email, expires_at', (r) => r.conversation);
     type O = { id: number; conversation: string; body: string; created_at: number };
     const outbox = await this.rows<O>('outbox', p, ids, 'id, conversation, body, created_at', (r) => String(r.id));
+    const tickets = await this.tickets(p, ids);
     return {
       // The keyed fingerprints of codes are not the person's data in any readable form; they are left out.
       conversations: [...convs.values()].map((s) => ({ ...(s as object), codes: undefined })),
       quarantined: await this.quarantined(p, ids),
-      tickets: await this.tickets(p, ids),
+      tickets,
       watches: watches.map((w) => ({ user: w.user, conversation: w.conversation, channel: w.channel, lang: w.lang, email: w.email, createdAt: iso(w.created_at), state: w.state, overdueTicket: w.overdue_ticket, notifiedAt: iso(w.notified_at) })),
       links: links.map((l) => ({ kind: l.kind, conversation: l.conversation, expiresAt: iso(l.expires_at)!, usedAt: iso(l.used_at) })),
       proofs: proofs.map((x) => ({ conversation: x.conversation, account: x.subject, email: x.email, expiresAt: iso(x.expires_at)! })),
       outbox: outbox.map((o) => ({ conversation: o.conversation, createdAt: iso(o.created_at)!, body: JSON.parse(o.body) as unknown })),
+      mentions: await this.mentions(p, { ids: new Set(ids), tickets: new Set(tickets.map((t) => t.reference)) }),
     };
+  }
+
+  /**
+   * Others' conversations (the person's words only: 'u' lines) and tickets whose free text names the
+   * person as a whole word; `known` are the conversations and tickets that are the person's own.
+   */
+  private async mentions(p: Person, known: { ids: Set<string>; tickets: Set<string> }): Promise<Mention[]> {
+    const words = wordsOf(p);
+    if (!words) return [];
+    const like = ILIKE[this.db.dialect];
+    const text = SUBJECT[this.db.dialect].text;
+    const hit = (line: string) => line.search(words) >= 0;
+    const out = new Map<string, Mention>();
+    for (const w of [...p.users, ...p.emails]) {
+      const pattern = `%${likeEscape(w)}%`;
+      for (const r of await this.db.all<{ id: string; snapshot: unknown }>(`SELECT id, snapshot FROM conversations WHERE ${text} ${like} $1 ESCAPE '\\'`, [pattern])) {
+        if (known.ids.has(r.id) || out.has(`c:${r.id}`)) continue;
+        const lines = ((fromJson(r.snapshot) as { transcript?: Array<[number, string, string]> }).transcript ?? []).filter(([, who, line]) => who === 'u' && hit(line)).map(([, , line]) => line);
+        if (lines.length) out.set(`c:${r.id}`, { conversation: r.id, lines });
+      }
+      for (const r of await this.db.all<{ reference: string; body: string }>(`SELECT reference, body FROM tickets WHERE body ${like} $1 ESCAPE '\\'`, [pattern])) {
+        if (known.tickets.has(r.reference) || out.has(`t:${r.reference}`)) continue;
+        const lines = ((JSON.parse(r.body) as { transcript?: unknown }).transcript as string[] | undefined ?? []).filter(hit);
+        if (lines.length) out.set(`t:${r.reference}`, { ticket: r.reference, lines });
+      }
+    }
+    return [...out.values()];
+  }
+
+  /** Redacts the person's name and address in the lines of `mentions`; how many lines changed. */
+  private async redact(tx: SqlDb, p: Person, mentions: Mention[]): Promise<number> {
+    const words = wordsOf(p);
+    if (!words) return 0;
+    let n = 0;
+    const clean = (line: string) => {
+      const out = line.replace(words, ERASED);
+      if (out !== line) n++;
+      return out;
+    };
+    for (const m of mentions) {
+      if (m.conversation) {
+        const row = await tx.get<{ snapshot: unknown; version: number }>('SELECT snapshot, version FROM conversations WHERE id = $1', [m.conversation]);
+        if (!row) continue;
+        const s = fromJson(row.snapshot) as { transcript: Array<[number, string, string]> };
+        s.transcript = s.transcript.map(([t, who, line]) => [t, who, who === 'u' ? clean(line) : line]);
+        // A new version: a turn that read the old one saves again from this one instead of bringing the name back.
+        await tx.run('UPDATE conversations SET snapshot = $1, version = version + 1 WHERE id = $2', [JSON.stringify(s), m.conversation]);
+      } else if (m.ticket) {
+        const row = await tx.get<{ body: string }>('SELECT body FROM tickets WHERE reference = $1', [m.ticket]);
+        if (!row) continue;
+        const body = JSON.parse(row.body) as { transcript?: string[] };
+        body.transcript = (body.transcript ?? []).map(clean);
+        await tx.run('UPDATE tickets SET body = $1 WHERE reference = $2', [JSON.stringify(body), m.ticket]);
+      }
+    }
+    return n;
   }
 
   async erase(p: Person): Promise<ErasedCounts> {
     const held = await this.find(p);
     const ids = (held.conversations as Array<{ id: string }>).map((c) => c.id);
-    const counts: ErasedCounts = { conversations: 0, quarantined: 0, tickets: 0, watches: 0, links: 0, proofs: 0, outbox: 0, presence: 0, limits: 0 };
+    const counts: ErasedCounts = { conversations: 0, quarantined: 0, tickets: 0, watches: 0, links: 0, proofs: 0, outbox: 0, presence: 0, limits: 0, mentions: 0 };
     const key: Record<string, keyof ErasedCounts> = { watches: 'watches', links: 'links', proof_codes: 'proofs', outbox: 'outbox', presence: 'presence' };
     await this.db.transaction(async (tx) => {
       for (const id of ids) counts.conversations += await tx.run('DELETE FROM conversations WHERE id = $1', [id]);
@@ -162,6 +234,7 @@ export class SqlPersonalData implements PersonalDataStore {
       for (const w of this.where(p, ids)) counts[key[w.table]!] += await tx.run(`DELETE FROM ${w.table} WHERE ${w.sql}`, [w.v]);
       // Shared limits on PostgreSQL are keyed by account or address ("code-checks:alice").
       if (tx.dialect === 'postgres') for (const x of [...p.users, ...p.emails]) counts.limits += await tx.run(`DELETE FROM rate_limits WHERE key LIKE $1 ESCAPE '\\'`, [`%:${likeEscape(x)}`]);
+      counts.mentions = await this.redact(tx, p, held.mentions);
     });
     return counts;
   }

@@ -11,6 +11,17 @@ const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * How long a statement may wait for a connection: the pool busy (every connection at work on a
+ * loaded machine) or the server refusing for a moment (restarting). No statement has been sent yet, so
+ * trying again repeats nothing; a turn waits this long before it is answered "could not save".
+ */
+export const CONNECT_DEADLINE_MS = 20_000;
+const CONNECT_PAUSE_MS = 250;
+
+/** A connection that failed this way is gone (terminated, the server away): the pool must not reuse it. */
+const connectionLost = (err: unknown) => !(err instanceof pg.DatabaseError) || /^(57|08)/.test(err.code ?? '');
+
 const statementName = (sql: string) => `hd_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
 
 export interface PostgresOptions {
@@ -60,24 +71,56 @@ export class PostgresDb implements SqlDb {
     return new PostgresDb(o);
   }
 
-  private query<T>(client: pg.Pool | pg.PoolClient, sql: string, params: unknown[]) {
+  private query<T>(client: pg.PoolClient, sql: string, params: unknown[]) {
     return client.query<T & pg.QueryResultRow>({ name: statementName(sql), text: sql, values: params });
   }
 
+  /** A pooled connection, waited for up to CONNECT_DEADLINE_MS (see there). */
+  private async connect(): Promise<pg.PoolClient> {
+    const deadline = Date.now() + CONNECT_DEADLINE_MS;
+    for (;;) {
+      try {
+        return await this.pool.connect();
+      } catch (err) {
+        if (this.closed || Date.now() + CONNECT_PAUSE_MS >= deadline) {
+          throw new HelpdeskError('store.unavailable', `no database connection within ${CONNECT_DEADLINE_MS / 1000} s: ${(err as Error).message}`, { cause: err });
+        }
+        await new Promise((r) => setTimeout(r, CONNECT_PAUSE_MS));
+      }
+    }
+  }
+
+  /** One statement outside a transaction, on a connection of the pool. */
+  private async once<T>(sql: string, params: unknown[]): Promise<pg.QueryResult<T & pg.QueryResultRow>> {
+    const client = await this.connect();
+    let lost: Error | undefined;
+    const dropped = (err: Error) => (lost = err);
+    client.on('error', dropped);
+    try {
+      return await this.query<T>(client, sql, params);
+    } catch (err) {
+      if (connectionLost(err)) lost ??= err as Error;
+      throw err;
+    } finally {
+      client.off('error', dropped);
+      client.release(lost);
+    }
+  }
+
   async all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return (await this.query<T>(this.pool, sql, params)).rows;
+    return (await this.once<T>(sql, params)).rows;
   }
 
   async get<T>(sql: string, params: unknown[] = []): Promise<T | undefined> {
-    return (await this.query<T>(this.pool, sql, params)).rows[0];
+    return (await this.once<T>(sql, params)).rows[0];
   }
 
   async run(sql: string, params: unknown[] = []): Promise<number> {
-    return (await this.query(this.pool, sql, params)).rowCount ?? 0;
+    return (await this.once(sql, params)).rowCount ?? 0;
   }
 
   async transaction<T>(work: (tx: SqlDb) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.connect();
     const tx: SqlDb = {
       dialect: 'postgres',
       all: async (sql, params = []) => (await this.query(client, sql, params)).rows as never,

@@ -1,0 +1,44 @@
+// The ticket queue when writing down a delivery fails once (a terminated backend under the insert,
+// as in the soak): the sink took the ticket, so it must not be sent again. Real SQLite store; the
+// database is wrapped to fail that one insert as a lost connection does.
+import { describe, expect, it } from 'vitest';
+import { SqliteDb, type SqlDb } from '../../src/adapters/sql/db.ts';
+import { SqlStore } from '../../src/adapters/sql/store.ts';
+import { TicketQueue, type TicketDelivery } from '../../src/adapters/ticket-queue.ts';
+import type { Ticket } from '../../src/ports/tickets.ts';
+import { tempDataDir } from '../helpers/cli.ts';
+import { recordingLogger } from '../helpers/fakes.ts';
+
+const ticket: Ticket = { conversationId: 'web:t', lang: 'en', subject: {}, transcript: ['u: help'], findings: [], urgent: false, createdAt: new Date(0).toISOString() };
+
+describe('a delivery the store could not write down at first', () => {
+  it('is written down on a second try, and the sink gets the ticket once', async () => {
+    const store = await SqlStore.open(SqliteDb.open(tempDataDir()));
+    let failNext = true;
+    const flaky: SqlDb = Object.create(store.db, {
+      run: {
+        value: async (sql: string, params?: unknown[]) => {
+          if (failNext && sql.startsWith('INSERT INTO ticket_deliveries')) {
+            failNext = false;
+            throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+          }
+          return store.db.run(sql, params);
+        },
+      },
+    }) as SqlDb;
+    const sent: string[] = [];
+    const sink: TicketDelivery = { name: 'mail', deliver: async (reference) => void sent.push(reference) };
+    const log = recordingLogger();
+    const queue = new TicketQueue(flaky, [sink], { now: () => Date.now() }, log);
+    try {
+      const { reference } = await queue.open(ticket);
+      await queue.drain();
+      await queue.drain();
+      expect(sent).toEqual([reference]);
+      expect((await queue.get(reference))?.deliveredAt).not.toBeNull();
+      expect(log.lines.some((l) => l.message === 'ticket delivery could not be recorded; trying again')).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+});
