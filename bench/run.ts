@@ -7,7 +7,7 @@
 //   A purge of 100 000 conversations (SQLite, PostgreSQL): turn p50/p99/max during it next to without,
 //   and what SQLite's secure_delete costs a turn (bench/purge.ts).
 // `npm run bench -- --json` prints the same figures as one JSON object.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateSecret } from 'otplib';
@@ -32,10 +32,13 @@ import { startWebServer } from '../src/channels/web/server.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver } from '@slack/bolt';
-import { createSlackChannel } from '../src/channels/slack/slack-channel.ts';
+import { createSlackChannel } from '../src/channels/slack/channel.ts';
+import { slackSettings } from '../src/channels/slack/settings.ts';
+import { discordSettings } from '../src/channels/discord/settings.ts';
+import { channelContext } from '../src/app/channel-context.ts';
 import { startSlackApi } from '../test/peers/slack-api.ts';
 import { SIGNING_SECRET, eventBody, sign } from '../test/helpers/slack.ts';
-import { createDiscordChannel } from '../src/channels/discord/discord-channel.ts';
+import { createDiscordChannel } from '../src/channels/discord/channel.ts';
 import { APP_ID, startDiscord } from '../test/peers/discord.ts';
 import { benchUsers, replicasBench, replicasLine } from './replicas.ts';
 import { purgeBench, purgeLine } from './purge.ts';
@@ -134,7 +137,40 @@ async function startupBench() {
     helpTsxMs: time(viaTsx(['--help'])),
     diagnoseCompiledMs: time([path.join(root, 'bin/2fa-helpdesk.js'), ...diagnoseArgs]),
     diagnoseTsxMs: time(viaTsx(diagnoseArgs)),
+    serveCompiledMs: await serveStartup(env),
   };
+}
+
+/**
+ * `serve` (compiled, Slack in HTTP mode configured, no platform reachable): from the spawn to the
+ * banner on stderr, median of 5; the CPU time the process used until then beside it.
+ */
+async function serveStartup(base: Record<string, string | undefined>): Promise<{ wallMs: number; cpuMs: number }> {
+  const { spawn } = await import('node:child_process');
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), '2fa-bench-serve-'));
+    const env = { ...base, DATA_DIR: dataDir, PORT: '0', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench-signing-secret', SLACK_API_URL: 'http://127.0.0.1:9/api/' };
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [path.join(root, 'bin/2fa-helpdesk.js'), 'serve'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      let err = '';
+      child.stderr.on('data', (c: Buffer) => {
+        err += c.toString();
+        if (err.includes('is serving')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+    });
+    walls.push(performance.now() - t0);
+    const cpu = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime + stime, in clock ticks (100 a second on Linux).
+    cpus.push((Number(cpu[11]) + Number(cpu[12])) * 10);
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  return { wallMs: round(quantile(walls, 0.5)), cpuMs: round(quantile(cpus, 0.5)) };
 }
 
 /**
@@ -481,10 +517,10 @@ async function slackBench() {
     loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: api.apiUrl, DNS_SERVERS: '127.0.0.1:9' }),
     { log: silentLogger },
   );
-  const slack = await createSlackChannel(app);
+  const slack = await createSlackChannel(channelContext(app), slackSettings.parse(app.config));
   await slack.start();
   await slack.ready();
-  const web = await startWebServer(app, { routes: [{ method: 'POST', path: '/slack/events', handle: slack.requestListener! }] });
+  const web = await startWebServer(app, { routes: slack.routes ?? [] });
 
   // Warm both up, then measure them alternately so neither gets a quieter machine.
   await ackLatencies(bareUrl, 50);
@@ -530,7 +566,7 @@ async function discordBench() {
     loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', DNS_SERVERS: '127.0.0.1:9', DISCORD_TOKEN: 'bench-bot-token-0123456789', DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: discord.apiUrl }),
     { log: silentLogger },
   );
-  const channel = createDiscordChannel(app);
+  const channel = createDiscordChannel(channelContext(app), discordSettings.parse(app.config));
   await channel.start();
   await channel.ready();
   const ids: string[] = [];
@@ -580,6 +616,18 @@ if (process.argv.includes('--purge')) {
   process.exit(0);
 }
 
+// `npm run bench -- --startup`: only the start-up figures (--help, diagnose, serve).
+if (process.argv.includes('--startup')) {
+  process.stdout.write(`${JSON.stringify(await startupBench())}\n`);
+  process.exit(0);
+}
+
+// `npm run bench -- --slack`: only the Slack ack latencies against a bare Bolt app.
+if (process.argv.includes('--slack')) {
+  process.stdout.write(`${JSON.stringify(await slackBench())}\n`);
+  process.exit(0);
+}
+
 // `npm run bench -- --replicas`: only the figures for several replicas (PostgreSQL and Redis).
 if (process.argv.includes('--replicas')) {
   process.stdout.write(`${replicasLine(await replicasBench({ flows, understanding, words }))}\n`);
@@ -619,7 +667,7 @@ if (asJson) {
     `engine: ${engine.turnsPerSecond} turns/s on one core (goal 20000, ${figures.engine.turnsRatioToGoal}x)`,
     `snapshot: ${engine.snapshotBytes} bytes after a full conversation (goal < 2048, ${figures.engine.snapshotRatioToGoal}x of it)`,
     understandingLine(understandingFigures),
-    `start-up (median of 5, wall): --help ${startupFigures.helpCompiledMs} ms compiled vs ${startupFigures.helpTsxMs} ms through tsx (goal <= 300); diagnose on loopback ${startupFigures.diagnoseCompiledMs} ms compiled vs ${startupFigures.diagnoseTsxMs} ms through tsx (goal <= 800)`,
+    `start-up (median of 5, wall): --help ${startupFigures.helpCompiledMs} ms compiled vs ${startupFigures.helpTsxMs} ms through tsx (goal <= 300); diagnose on loopback ${startupFigures.diagnoseCompiledMs} ms compiled vs ${startupFigures.diagnoseTsxMs} ms through tsx (goal <= 800); serve to its banner ${startupFigures.serveCompiledMs.wallMs} ms (${startupFigures.serveCompiledMs.cpuMs} ms CPU)`,
     `watches: 10000, 1 % activating per minute, 20 simulated minutes, budget ${watchFigures.polled.budget} calls/min, interval 60 s: at most ${watchFigures.polled.maxCallsPerMinute} enrollment calls in a minute; activation to notice median ${watchFigures.polled.medianDelayS} s, p95 ${watchFigures.polled.p95DelayS} s (goal <= 65 s); with the hook median ${watchFigures.hook.medianDelayS} s, p95 ${watchFigures.hook.p95DelayS} s (goal < 2 s); ${watchFigures.polled.notices} and ${watchFigures.hook.notices} notices`,
     `diagnose: median ${upstream.diagnoseMedianMs} ms, p95 ${upstream.diagnoseP95Ms} ms (all upstreams on loopback)`,
     `burst: ${upstream.burst.diagnoses} diagnoses of ${upstream.burst.distinctUsers} users -> ${upstream.burst.enrollmentCalls} enrollment API calls (${upstream.burst.callsPerUser} per user, goal <= 2), ${upstream.burst.failed} failed, ${upstream.burst.totalMs} ms`,

@@ -16,9 +16,6 @@ import { isTimeZone, parseDeviceTime, wallInZone } from './checks/device-time.ts
 import { formatStaffReport } from './checks/staff-report.ts';
 import { formatReport } from './checks/diagnose.ts';
 import { isLang, type Lang } from './i18n/index.ts';
-import type { SlackChannel } from './channels/slack/slack-channel.ts';
-import type { DiscordChannel } from './channels/discord/discord-channel.ts';
-import type { MetricsServer } from './adapters/metrics-server.ts';
 
 // The heavy parts (Bolt, discord.js, the web server, the store) load only for the command that
 // needs them, so `--help`, `flows check` and `understand` start at once.
@@ -60,12 +57,6 @@ const USAGE = `Usage: 2fa-helpdesk <command>
 Configuration comes from the environment; see .env.example.`;
 
 class UsageError extends Error {}
-
-/**
- * How long `serve` gives itself to stop cleanly after SIGTERM or SIGINT: the stated 4 s less what
- * leaving the process takes after it (a hung relay made the whole stop 4.2 s at 4000).
- */
-const STOP_DEADLINE_MS = 3500;
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
 const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
@@ -168,19 +159,20 @@ async function chat(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<num
   if (values.user !== undefined && !user) throw new UsageError(`--user must be a username or an e-mail address (got "${values.user}")`);
   // The terminal is for people: only real problems go to stderr unless LOG_LEVEL says otherwise.
   const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
-  const [{ createHelpdesk }, { runTerminalChat }] = await Promise.all([helpdeskModule(), terminalModule()]);
+  const [{ createHelpdesk }, { runTerminalChat }, { channelContext }] = await Promise.all([helpdeskModule(), terminalModule(), import('./app/channel-context.ts')]);
   const app = await createHelpdesk(cfg);
+  const ctx = channelContext(app);
   try {
     const who = values.session ?? user ?? os.userInfo().username;
     await runTerminalChat({
-      runner: app.runner,
+      conversations: ctx.conversations,
       input: process.stdin,
       output: process.stdout,
       conversationId: `terminal:${who}`,
       ...(l ? { lang: l } : {}),
       ...(user ? { user } : {}),
       interactive: Boolean(process.stdin.isTTY),
-      outOfBand: app.outOfBand,
+      delivery: ctx.delivery,
     });
     await app.tickets.drain();
   } finally {
@@ -246,115 +238,8 @@ async function diagnoseCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): 
 
 async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   parseArgs({ args, options: {}, strict: true });
-  const cfg = config(env);
-  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  const [{ createHelpdesk }, { runTerminalChat }, { startWebServer }, { tokenActivatedRoutes }, { startMetricsServer }, { createLogger }] = await Promise.all([
-    helpdeskModule(),
-    terminalModule(),
-    import('./channels/web/server.ts'),
-    import('./integrations/token-activated.ts'),
-    import('./adapters/metrics-server.ts'),
-    import('./adapters/logger.ts'),
-  ]);
-  // With a terminal chat on screen, the log goes quiet unless asked for.
-  const log = createLogger(interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL, undefined, cfg.DATABASE_URL ? { replica: replicaName(cfg) } : {}, { personalData: cfg.LOG_PERSONAL_DATA });
-  const { createSlackChannel } = cfg.SLACK_BOT_TOKEN ? await import('./channels/slack/slack-channel.ts') : { createSlackChannel: undefined };
-  const discordModule = cfg.DISCORD_TOKEN ? await import('./channels/discord/discord-channel.ts') : undefined;
-  const app = await createHelpdesk(cfg, { log });
-  // Platforms connect in the background and are retried until they answer; /healthz tells their state.
-  const slack: SlackChannel | undefined = createSlackChannel ? await createSlackChannel(app) : undefined;
-  await slack?.start();
-  // One gateway session for the deployment: the leader replica holds it, and another takes over
-  // when the leader dies. Every replica relays its out-of-band Discord replies through the store.
-  let discord: DiscordChannel | undefined;
-  const standby = { state: 'standby' as const, since: Date.now(), attempts: 0 };
-  if (discordModule) {
-    discordModule.registerDiscordRelay(app);
-    app.lead({
-      async elected() {
-        discord ??= discordModule.createDiscordChannel(app);
-        await discord.start();
-      },
-      async deposed() {
-        const d = discord;
-        discord = undefined;
-        standby.since = Date.now();
-        await d?.stop();
-      },
-    });
-  }
-  const channels = {
-    ...(slack ? { slack: slack.connection } : {}),
-    ...(discordModule ? { discord: { get status() { return discord?.connection.status ?? standby; } } } : {}),
-  };
-  let web: Awaited<ReturnType<typeof startWebServer>>;
-  try {
-    const routes = [
-      ...(slack?.requestListener ? [{ method: 'POST' as const, path: '/slack/events', handle: slack.requestListener }] : []),
-      ...tokenActivatedRoutes({ secret: cfg.HOOK_SECRET, clock: app.clock, seen: app.seen, wake: (user) => app.watcher.wake(user), log: app.log }),
-    ];
-    web = await startWebServer(app, { routes, statuses: () => Object.fromEntries(Object.entries(channels).map(([name, c]) => [name, c.status])) });
-  } catch (err) {
-    await slack?.stop();
-    await discord?.stop();
-    await app.close();
-    throw err;
-  }
-  const allChannels = (): Array<[Record<string, string>, number]> =>
-    [['web', true] as const, ...Object.entries(channels).map(([name, c]) => [name, c.status.state === 'up'] as const)].map(([channel, up]) => [{ channel }, up ? 1 : 0]);
-  // Discord's gateway is held by the leader only: the others say 0 (standby), so alert on the maximum.
-  app.metrics.gauges('helpdesk_channel_up', 'Whether a channel is connected on this replica (1) or not (0; Discord on a standby replica)', ['channel'], allChannels);
-  let metrics: MetricsServer | undefined;
-  if (cfg.METRICS_PORT !== undefined) {
-    try {
-      metrics = await startMetricsServer({ host: cfg.METRICS_HOST, port: cfg.METRICS_PORT, ...(cfg.METRICS_TOKEN ? { token: cfg.METRICS_TOKEN } : {}), render: () => app.metrics.render(), contentType: app.metrics.contentType });
-    } catch (err) {
-      await web.close();
-      await slack?.stop();
-      await discord?.stop();
-      await app.close();
-      throw err;
-    }
-  }
-  const banner = [
-    `2fa-helpdesk is serving the support page on ${web.url} (public URL ${cfg.PUBLIC_URL})`,
-    ...(metrics ? [`Metrics: ${metrics.url}/metrics${cfg.METRICS_TOKEN ? ' (bearer token)' : ''}`] : []),
-    ...(slack ? [`Slack: ${slack.mode === 'http' ? `Events API at ${cfg.PUBLIC_URL}/slack/events` : 'Socket Mode'} (connecting; state in /healthz)`] : []),
-    ...(discordModule ? ['Discord: the leader replica connects to the gateway (state in /healthz)'] : []),
-    ...(app.demo ? [`Demo enrollment backend on ${app.demo.url}; demo users: alice, bob, carol, dave, erin, frank (see README)`] : cfg.ENROLLMENT_API_URL ? [`Enrollment API: ${cfg.ENROLLMENT_API_URL}`] : []),
-    `Accounts from ${cfg.ACCOUNTS_BACKEND === 'ldap' ? `LDAP (${cfg.LDAP_URL})` : 'the Enrollment API'}; tokens from ${cfg.TOKENS_BACKEND === 'privacyidea' ? `privacyIDEA (${cfg.PRIVACYIDEA_URL})` : cfg.TOKENS_BACKEND === 'ldap-otp' ? `OpenLDAP's otp overlay (${cfg.LDAP_URL})` : 'the Enrollment API'}`,
-  ];
-  io.err(`${banner.join('\n')}\n`);
-  let stopping = false;
-  // A stop finishes what it can in a few seconds; whatever still hangs (a stalled relay, a platform
-  // that never answers) is abandoned, and the command's caller ends the process.
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    const all = (async () => {
-      await metrics?.close();
-      await web.close();
-      await slack?.stop();
-      await app.close();
-    })();
-    await Promise.race([all, new Promise((r) => setTimeout(r, STOP_DEADLINE_MS).unref())]);
-  };
-  if (interactive) {
-    io.out('Terminal chat (type "quit" to stop the helpdesk):\n\n');
-    await runTerminalChat({ runner: app.runner, input: process.stdin, output: process.stdout, conversationId: `terminal:${os.userInfo().username}`, interactive: true, outOfBand: app.outOfBand });
-    await stop();
-    return 0;
-  }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  // A second signal while stopping means now.
-  const now = () => process.exit(130);
-  process.once('SIGINT', now);
-  process.once('SIGTERM', now);
-  await stop();
-  return 0;
+  const { serve: run } = await import('./app/serve.ts');
+  return run(config(env), env, io, Boolean(process.stdin.isTTY && process.stdout.isTTY));
 }
 
 export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -369,8 +254,8 @@ export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEn
         return await diagnoseCommand(rest, io, env);
       case 'discord': {
         if (rest[0] !== 'register') throw new UsageError('usage: 2fa-helpdesk discord register');
-        const { registerCommands } = await import('./channels/discord/commands.ts');
-        const r = await registerCommands(config(env));
+        const [{ registerCommands }, { discordSettings }] = await Promise.all([import('./channels/discord/commands.ts'), import('./channels/discord/settings.ts')]);
+        const r = await registerCommands(discordSettings.parse(config(env)));
         io.out(`registered ${r.count} commands for ${r.scope}\n`);
         return 0;
       }

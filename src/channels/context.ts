@@ -1,27 +1,50 @@
-// What a channel may use: ports, not adapters. Swapping SQLite for PostgreSQL, or memory limits for
-// Redis, changes the wiring in main.ts and nothing here.
-import type { Helpdesk } from '../main.ts';
+// What a channel may use: ports, not adapters, not the engine or the checks. Swapping SQLite for
+// PostgreSQL, or memory limits for Redis, changes the wiring in src/app/ and nothing here.
+import type { Wording } from '../ports/catalogue.ts';
+import type { Conversations } from '../ports/conversations.ts';
+import type { Delivery } from '../ports/delivery.ts';
+import type { LinkStore } from '../ports/links.ts';
+import type { RateLimits } from '../ports/limits.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { InputParsers, StaffDesk } from '../ports/staff-desk.ts';
+import type { Outbox, SeenEvents } from '../ports/store.ts';
+import type { Clock } from '../ports/time.ts';
+import type { ChannelRoute } from './contract.ts';
+import type { ConnectionStatus } from './shared/connection.ts';
 
-export type ChannelContext = Pick<
-  Helpdesk,
-  | 'config'
-  | 'flows'
-  | 'words'
-  | 'runner'
-  | 'checks'
-  | 'clock'
-  | 'log'
-  | 'links'
-  | 'outOfBand'
-  | 'handover'
-  | 'reference'
-  | 'diagnose'
-  | 'secret'
-  | 'limits'
-  | 'seen'
-  | 'lookup'
-  | 'outbox'
-  | 'ticketsWaiting'
-  | 'storeWritable'
-  | 'watcher'
->;
+/** The deployment's own words a channel shows (never a secret). */
+export interface Site {
+  centre: string;
+  /** Where the bot is reached from outside, without a trailing slash (links to the phone clock check). */
+  publicUrl: string;
+  supportUrl: string;
+  /** How long a phone clock-check link stays valid. */
+  clockLinkMinutes: number;
+}
+
+/** The other channels, as the channel that serves HTTP (the web) sees them. */
+export interface ChannelPeers {
+  /** The routes every other running channel asked for (Slack's Events API, a webhook). */
+  routes(): ChannelRoute[];
+  /** The state of every channel of this replica, by name (`standby` where another replica holds it). */
+  statuses(): Record<string, ConnectionStatus>;
+}
+
+export interface ChannelContext {
+  conversations: Conversations;
+  staff: StaffDesk;
+  parse: InputParsers;
+  /** Where replies from outside a turn (a phone's clock, a watch notice) are delivered. */
+  delivery: Delivery;
+  /** Replies waiting in the store for whichever replica holds the conversation's connection. */
+  outbox: Outbox;
+  links: LinkStore;
+  limits: RateLimits;
+  /** Platform event ids already handled (a retried delivery), on any replica. */
+  seen: SeenEvents;
+  clock: Clock;
+  log: Logger;
+  words: Wording;
+  site: Site;
+  peers: ChannelPeers;
+}

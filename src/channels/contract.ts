@@ -5,7 +5,7 @@
 // outside the channel's folder names the channel.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import type { ConnectionStatus } from './connection.ts';
+import type { ConnectionStatus } from './shared/connection.ts';
 import type { ChannelContext } from './context.ts';
 
 export type { ChannelContext, ConnectionStatus };
@@ -23,7 +23,7 @@ export interface ChannelRoute {
 export interface RunningChannel {
   /** Connects in the background (retried until the platform answers); resolves once started. */
   start(): Promise<void>;
-  /** Disconnects; safe to call twice, and before `start` ended. */
+  /** Disconnects; safe to call twice, and before `start` ended. Finishes turns already taken. */
   stop(): Promise<void>;
   /** For /healthz and `helpdesk_channel_up`. */
   status(): ConnectionStatus;
@@ -31,12 +31,17 @@ export interface RunningChannel {
   routes?: ChannelRoute[];
   /** One or two lines for the start banner (where to reach the channel). */
   banner?: string[];
+  /** Settles when the channel ends the service by itself (the terminal chat's "quit"): `serve` then stops. */
+  done?: Promise<void>;
 }
 
 export interface ChannelPlugin<Settings = unknown> {
-  /** Lower case; the label of the channel in metrics, health and logs. */
+  /** Lower case; the label of the channel in metrics, health and logs, and its conversation ids' prefix. */
   name: string;
-  /** The environment keys this channel reads, validated at start with the rest of the configuration. */
+  /**
+   * The channel's slice of the configuration, parsed from the environment (with the values the main
+   * configuration has already validated): one problem a line, naming the key, stops the start.
+   */
   config: z.ZodType<Settings>;
   /** Whether this deployment runs the channel (e.g. a token is set). */
   enabled(settings: Settings): boolean;
@@ -45,5 +50,18 @@ export interface ChannelPlugin<Settings = unknown> {
    * gateway); the others report `standby`. Default `every`: each replica runs the channel.
    */
   replicas?: 'every' | 'leader';
+  /**
+   * Done on every replica, whether it leads or not (a leader-only channel registers here how replies
+   * made elsewhere reach it, e.g. through the store's outbox).
+   */
+  everyReplica?(ctx: ChannelContext, settings: Settings): void;
   create(ctx: ChannelContext, settings: Settings): RunningChannel | Promise<RunningChannel>;
+}
+
+/** The plugin as the registry holds it, whatever its settings' type (methods take them bivariantly). */
+export type AnyChannelPlugin = ChannelPlugin<unknown>;
+
+/** Defines a plugin, checking its settings' type against its own schema. */
+export function defineChannel<S>(plugin: ChannelPlugin<S>): ChannelPlugin<S> {
+  return plugin;
 }

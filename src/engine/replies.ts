@@ -1,18 +1,3 @@
-// Platform-neutral replies. Each channel renders them in its own idiom.
-import type { CheckStatus } from '../checks/catalogue.ts';
-import type { InputKind } from './schema.ts';
-
-export interface Choice {
-  id: string;
-  label: string;
-}
-
-export type Reply =
-  /** `topic`: the title of the topic just started, a heading rather than something the bot asks. */
-  | { kind: 'text'; text: string; notice?: boolean; topic?: boolean }
-  | { kind: 'choices'; prompt: string; choices: Choice[] }
-  | { kind: 'prompt'; text: string; input: InputKind }
-  | { kind: 'finding'; check: string; status: CheckStatus; code: string; text: string }
-  | { kind: 'link'; url: string; label: string }
-  | { kind: 'image'; format: 'qr'; data: string; alt: string }
-  | { kind: 'handover'; ticket: string | null; urgent: boolean; text: string };
+// Platform-neutral replies. Each channel renders them in its own idiom; the type is the port the
+// channels see (src/ports/conversations.ts), so the engine and the channels share one definition.
+export type { Choice, Reply } from '../ports/conversations.ts';

@@ -1,4 +1,5 @@
 // The shape of a message catalogue, and the one placeholder renderer every message goes through.
+import type { ChannelText } from '../ports/catalogue.ts';
 import type { CheckCode, CheckVariant } from '../checks/catalogue.ts';
 
 export const LANGS = ['en', 'sv'] as const;
@@ -131,24 +132,8 @@ export type StaffKey =
   | 'open_ticket'
   | 'heading';
 
-export type ChannelKey =
-  | 'refusal_slack'
-  | 'refusal_discord'
-  | 'home_title'
-  | 'home_intro'
-  | 'never_share'
-  | 'clock_button'
-  | 'one_moment'
-  | 'no_profile_email'
-  | 'not_an_ip'
-  | 'diagnose_usage'
-  | 'latest_conversation'
-  | 'no_conversation'
-  | 'ticket_opened'
-  | 'something_wrong'
-  | 'thread_opened'
-  | 'dm_sent'
-  | 'staff_ticket_note';
+/** The channel texts are named by the port channels see (src/ports/catalogue.ts). */
+export type ChannelKey = ChannelText;
 
 /** 'sv' for a Swedish locale (sv, sv-SE, sv_FI), else 'en'. */
 export function langOfLocale(locale: string | undefined | null): Lang {

@@ -182,8 +182,7 @@ export const en: Catalogue = {
     from_address: ', from the address {ip}',
   },
   channel: {
-    refusal_slack: 'Sorry, diagnostics are for the support team. If you need help with two-factor, send me a direct message or use {command}.',
-    refusal_discord: 'Sorry, diagnostics are for the support team. If you need help with two-factor, use /2fa.',
+    refusal: 'Sorry, diagnostics are for the support team. If you need help with two-factor, use {command} in {platform}.',
     home_title: '{centre} two-factor helpdesk',
     home_intro: 'What do you need help with? Pick a topic, or send me a direct message in your own words (English or Swedish). {command} works anywhere.',
     never_share: 'The helpdesk never asks for your password, your two-factor secret or the QR code. It may ask for a code that is already used up.',

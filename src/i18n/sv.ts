@@ -177,8 +177,7 @@ export const sv: Catalogue = {
     from_address: ', från adressen {ip}',
   },
   channel: {
-    refusal_slack: 'Tyvärr, diagnostiken är till för supporten. Behöver du hjälp med tvåfaktor, skicka ett direktmeddelande till mig eller använd {command}.',
-    refusal_discord: 'Tyvärr, diagnostiken är till för supporten. Behöver du hjälp med tvåfaktor, använd /2fa.',
+    refusal: 'Tyvärr, diagnostiken är till för supporten. Behöver du hjälp med tvåfaktor, använd {command} i {platform}.',
     home_title: '{centre}:s hjälp för tvåfaktor',
     home_intro: 'Vad behöver du hjälp med? Välj ett ämne, eller skicka ett direktmeddelande med egna ord (svenska eller engelska). {command} fungerar överallt.',
     never_share: 'Hjälpen ber aldrig om ditt lösenord, din tvåfaktorshemlighet eller QR-koden. Den kan be om en kod som redan är förbrukad.',

@@ -7,8 +7,12 @@ import { createLogger } from '../../src/adapters/logger.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
 import { startWebServer, type WebServer } from '../../src/channels/web/server.ts';
-import { createSlackChannel, type SlackChannel } from '../../src/channels/slack/slack-channel.ts';
-import { createDiscordChannel, registerDiscordRelay, type DiscordChannel } from '../../src/channels/discord/discord-channel.ts';
+import { createSlackChannel, type SlackChannel } from '../../src/channels/slack/channel.ts';
+import { slackSettings } from '../../src/channels/slack/settings.ts';
+import { createDiscordChannel, type DiscordChannel } from '../../src/channels/discord/channel.ts';
+import { registerDiscordRelay } from '../../src/channels/discord/relay.ts';
+import { discordSettings } from '../../src/channels/discord/settings.ts';
+import { channelContext } from '../../src/app/channel-context.ts';
 import { runTerminalChat } from '../../src/channels/terminal/chat.ts';
 import { ChatClient, startWebApp } from '../helpers/web.ts';
 import { tempDataDir } from '../helpers/cli.ts';
@@ -68,7 +72,7 @@ describe('logs without personal data', () => {
     const output = new PassThrough();
     let printed = '';
     output.on('data', (d: Buffer) => (printed += d.toString('utf8')));
-    const chat = runTerminalChat({ runner: app.runner, input, output, conversationId: 'terminal:alice', user: 'alice', interactive: false, outOfBand: app.outOfBand });
+    const chat = runTerminalChat({ conversations: channelContext(app).conversations, input, output, conversationId: 'terminal:alice', user: 'alice', interactive: false, delivery: app.outOfBand });
     const code = oathtoolCode(SECRETS.alice!, Date.now());
     for (const line of ["my code isn't accepted", code, 'talk to a person', 'I am alice, mail alice@example.org']) {
       input.write(`${line}\n`);
@@ -108,10 +112,10 @@ describe('logs without personal data', () => {
         loadConfig({ ...base, DATA_DIR: tempDataDir(), SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: api.apiUrl }),
         { log },
       );
-      slack = await createSlackChannel(app);
+      slack = await createSlackChannel(channelContext(app), slackSettings.parse(app.config));
       await slack.start();
       await slack.ready();
-      web = await startWebServer(app, { routes: [{ method: 'POST', path: '/slack/events', handle: slack.requestListener! }] });
+      web = await startWebServer(app, { routes: slack.routes ?? [] });
     });
     afterAll(async () => {
       await web?.close();
@@ -149,8 +153,8 @@ describe('logs without personal data', () => {
         loadConfig({ ...base, DATA_DIR: tempDataDir(), SMTP_URL: smtp.url, DISCORD_TOKEN: 'test-bot-token-0123456789', DISCORD_APPLICATION_ID: '100000000000000002', DISCORD_API_URL: discord.apiUrl }),
         { log },
       );
-      registerDiscordRelay(app);
-      channel = createDiscordChannel(app);
+      registerDiscordRelay(channelContext(app));
+      channel = createDiscordChannel(channelContext(app), discordSettings.parse(app.config));
       await channel.start();
       await channel.ready();
     }, 30_000);

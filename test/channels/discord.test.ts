@@ -1,7 +1,10 @@
 // The real discord.js client against a local Discord: REST API and gateway on loopback. The tests
 // drive it with gateway events and assert on the REST calls the bot makes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordChannel, registerDiscordRelay, type DiscordChannel } from '../../src/channels/discord/discord-channel.ts';
+import { createDiscordChannel, type DiscordChannel } from '../../src/channels/discord/channel.ts';
+import { registerDiscordRelay } from '../../src/channels/discord/relay.ts';
+import { discordSettings } from '../../src/channels/discord/settings.ts';
+import { channelContext } from '../../src/app/channel-context.ts';
 import { startWebServer, type WebServer } from '../../src/channels/web/server.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
@@ -35,8 +38,8 @@ beforeAll(async () => {
   });
   app = await createHelpdesk(config, { log: recordingLogger() });
   web = await startWebServer(app);
-  registerDiscordRelay(app);
-  channel = createDiscordChannel(app);
+  registerDiscordRelay(channelContext(app));
+  channel = createDiscordChannel(channelContext(app), discordSettings.parse(config));
   await channel.start();
   await channel.ready();
 }, 30_000);
@@ -184,7 +187,7 @@ describe('Discord: private threads', () => {
       loadConfig({ PORT: '0', DATA_DIR: tempDataDir(), DNS_SERVERS: '127.0.0.1:9', DISCORD_TOKEN: 'test-bot-token-0123456789', DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: peer.apiUrl, DISCORD_CONVERSATION: 'thread' }),
       { log: recordingLogger() },
     );
-    const threads = createDiscordChannel(threadApp);
+    const threads = createDiscordChannel(channelContext(threadApp), discordSettings.parse(threadApp.config));
     await threads.start();
     await threads.ready();
     try {

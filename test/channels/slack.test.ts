@@ -1,7 +1,9 @@
 // The real Bolt app (HTTP receiver, on the helpdesk's own port) with correctly signed requests, and
 // a local fake of the Slack Web API that records what the bot did.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSlackChannel, type SlackChannel } from '../../src/channels/slack/slack-channel.ts';
+import { createSlackChannel, type SlackChannel } from '../../src/channels/slack/channel.ts';
+import { slackSettings } from '../../src/channels/slack/settings.ts';
+import { channelContext } from '../../src/app/channel-context.ts';
 import { escapeMrkdwn } from '../../src/channels/slack/blocks.ts';
 import { startWebServer, type WebServer } from '../../src/channels/web/server.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -31,10 +33,10 @@ async function boot() {
     TYPING_DELAY_SECONDS: '0',
   });
   app = await createHelpdesk(config, { log: recordingLogger() });
-  slack = await createSlackChannel(app);
+  slack = await createSlackChannel(channelContext(app), slackSettings.parse(config));
   await slack.start();
   await slack.ready();
-  web = await startWebServer(app, { routes: [{ method: 'POST', path: '/slack/events', handle: slack.requestListener! }] });
+  web = await startWebServer(app, { routes: slack.routes ?? [] });
 }
 
 async function shutdown() {
@@ -277,9 +279,9 @@ describe('Slack: Socket Mode', () => {
   it('connects to a local WebSocket server, acks each envelope, and answers', async () => {
     const config = loadConfig({ PORT: '0', DATA_DIR: tempDataDir(), DNS_SERVERS: '127.0.0.1:9', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_API_URL: api.apiUrl });
     const socketApp = await createHelpdesk(config, { log: recordingLogger() });
-    const channel = await createSlackChannel(socketApp);
+    const channel = await createSlackChannel(channelContext(socketApp), slackSettings.parse(config));
     expect(channel.mode).toBe('socket');
-    expect(channel.requestListener).toBeUndefined();
+    expect(channel.routes).toBeUndefined();
     const connected = new Promise<void>((resolve) => {
       api.onSocket = () => resolve();
     });

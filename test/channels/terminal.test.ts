@@ -290,7 +290,9 @@ describe('terminal chat: a token watch', () => {
     const { loadConfig } = await import('../../src/config.ts');
     const { createHelpdesk } = await import('../../src/main.ts');
     const { runTerminalChat } = await import('../../src/channels/terminal/chat.ts');
+    const { channelContext } = await import('../../src/app/channel-context.ts');
     const app = await createHelpdesk(loadConfig({ DATA_DIR: tempDataDir(), LOG_LEVEL: 'silent', TYPING_DELAY_SECONDS: '0', DNS_SERVERS: '127.0.0.1:9' }), { watch: false });
+    const ctx = channelContext(app);
     const input = new PassThrough();
     const output = new PassThrough();
     let printed = '';
@@ -299,7 +301,7 @@ describe('terminal chat: a token watch', () => {
       for (let i = 0; i < 200 && !re.test(printed); i++) await new Promise((r) => setTimeout(r, 25));
       expect(printed).toMatch(re);
     };
-    const chat = runTerminalChat({ runner: app.runner, input, output, conversationId: 'terminal:watch-test', user: 'bob', interactive: false, outOfBand: app.outOfBand });
+    const chat = runTerminalChat({ conversations: ctx.conversations, input, output, conversationId: 'terminal:watch-test', user: 'bob', interactive: false, delivery: ctx.delivery });
     try {
       input.write('my new token does not work yet\n');
       await until(/Shall I tell you here when it is active\?/);

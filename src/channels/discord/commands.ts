@@ -1,6 +1,7 @@
 // The application commands, and their registration (`npm run discord:register`).
 import { REST, Routes, SlashCommandBuilder } from 'discord.js';
-import type { Config } from '../../config.ts';
+import { HelpdeskError } from '../../errors.ts';
+import type { DiscordSettings } from './settings.ts';
 
 export function commandDefinitions() {
   return [
@@ -20,12 +21,11 @@ export function commandDefinitions() {
 }
 
 /** Registers the commands for one server (DISCORD_GUILD_ID, at once) or globally. */
-export async function registerCommands(config: Config): Promise<{ count: number; scope: string }> {
-  if (!config.DISCORD_TOKEN || !config.DISCORD_APPLICATION_ID) throw new Error('DISCORD_TOKEN and DISCORD_APPLICATION_ID are needed to register commands');
-  const rest = new REST({ ...(config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {}), timeout: 15_000 }).setToken(config.DISCORD_TOKEN);
-  const route = config.DISCORD_GUILD_ID
-    ? Routes.applicationGuildCommands(config.DISCORD_APPLICATION_ID, config.DISCORD_GUILD_ID)
-    : Routes.applicationCommands(config.DISCORD_APPLICATION_ID);
+export async function registerCommands(settings: DiscordSettings): Promise<{ count: number; scope: string }> {
+  const { token, applicationId, apiUrl, guildId } = settings;
+  if (!token || !applicationId) throw new HelpdeskError('config.invalid', 'DISCORD_TOKEN and DISCORD_APPLICATION_ID are needed to register commands');
+  const rest = new REST({ ...(apiUrl ? { api: apiUrl } : {}), timeout: 15_000 }).setToken(token);
+  const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
   const result = (await rest.put(route, { body: commandDefinitions() })) as unknown[];
-  return { count: result.length, scope: config.DISCORD_GUILD_ID ? `server ${config.DISCORD_GUILD_ID}` : 'every server (global; may take up to an hour to appear)' };
+  return { count: result.length, scope: guildId ? `server ${guildId}` : 'every server (global; may take up to an hour to appear)' };
 }

@@ -2,11 +2,11 @@
 // links, findings as one compact block. Each message fits Discord's limits (2 000 characters,
 // five rows of five buttons).
 import { ButtonStyle, ComponentType, escapeMarkdown } from 'discord.js';
-import type { Reply } from '../../engine/replies.ts';
-import { httpUrl } from '../http-url.ts';
-import type { DiagnosticReport } from '../../checks/diagnose.ts';
-import { catalogues, render, type Lang } from '../../i18n/index.ts';
-import { staffActions, staffLines } from '../../checks/staff-report.ts';
+import type { Reply } from '../../ports/conversations.ts';
+import type { StaffReportView, StaffTarget } from '../../ports/staff-desk.ts';
+import { httpUrl } from '../shared/http-url.ts';
+import { encodeTarget } from '../shared/diagnostic.ts';
+import type { ClockLink } from '../shared/clock-link.ts';
 
 const MARK = { pass: '✅', warn: '⚠️', fail: '❌', unknown: '❔' } as const;
 const LIMIT = 1900;
@@ -34,7 +34,7 @@ function rows(buttons: Button[]): Row[] {
   return out;
 }
 
-export function renderMessages(replies: Reply[], extra: { clockUrl?: string; clockLabel?: string } = {}): DiscordPayload[] {
+export function renderMessages(replies: Reply[], extra: ClockLink = {}): DiscordPayload[] {
   const out: DiscordPayload[] = [];
   let lines: string[] = [];
   let buttons: Button[] = [];
@@ -57,7 +57,7 @@ export function renderMessages(replies: Reply[], extra: { clockUrl?: string; clo
         break;
       case 'prompt':
         lines.push(safeText(r.text));
-        if (r.input === 'device_time' && extra.clockUrl) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label: extra.clockLabel ?? catalogues.en.channel.clock_button, url: extra.clockUrl });
+        if (r.input === 'device_time' && extra.clockUrl && extra.clockLabel) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label: extra.clockLabel, url: extra.clockUrl });
         break;
       case 'finding':
         lines.push(`${MARK[r.status]} ${safeText(r.text)}`);
@@ -83,19 +83,17 @@ export function renderMessages(replies: Reply[], extra: { clockUrl?: string; clo
 }
 
 /** The staff report, in a staff voice, with what to do and buttons to act on it. */
-export function renderReport(report: DiagnosticReport, who: string, ip: string | undefined, lang: Lang, words: Record<string, string>): DiscordPayload {
-  const t = catalogues[lang].staff;
-  const lines = [`**${safeText(render(t.heading, { who: report.subject.user }))}**${report.subject.ip ? ` @ ${safeText(report.subject.ip)}` : ''} — ${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC`];
-  for (const { check, text } of staffLines(report, lang)) lines.push(`${MARK[check.status]} **${check.id}** ${safeText(text)} \`${check.code}\``);
-  const actions = staffActions(report, lang, words);
-  if (actions.length) lines.push('', t.next_steps, ...actions.map((a) => `• ${safeText(a)}`));
-  const key = Buffer.from(JSON.stringify({ u: who, ...(ip ? { ip } : {}) })).toString('base64url');
+export function renderReport(view: StaffReportView, target: StaffTarget): DiscordPayload {
+  const lines = [`**${safeText(view.heading)}**${view.ip ? ` @ ${safeText(view.ip)}` : ''} — ${view.generatedAt} UTC`];
+  for (const l of view.lines) lines.push(`${MARK[l.status]} **${l.check}** ${safeText(l.text)} \`${l.code}\``);
+  if (view.actions.length) lines.push('', view.nextSteps, ...view.actions.map((a) => `• ${safeText(a)}`));
+  const key = Buffer.from(encodeTarget(target)).toString('base64url');
   const id = (kind: string) => `diag:${kind}:${key}`.slice(0, 100);
   return {
     content: lines.join('\n').slice(0, LIMIT),
     components: rows([
-      { type: ComponentType.Button, style: ButtonStyle.Secondary, label: t.run_again, custom_id: id('rerun') },
-      { type: ComponentType.Button, style: ButtonStyle.Success, label: t.open_ticket, custom_id: id('ticket') },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, label: view.labels.runAgain, custom_id: id('rerun') },
+      { type: ComponentType.Button, style: ButtonStyle.Success, label: view.labels.openTicket, custom_id: id('ticket') },
     ]),
     allowedMentions: { parse: [] },
   };

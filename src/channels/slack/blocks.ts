@@ -1,11 +1,11 @@
 // Replies as Block Kit: buttons for choices, one compact block for findings, links spelled out.
 // Every text passes escapeMrkdwn, so nothing in it can ping a channel or forge a link.
 import type { types } from '@slack/bolt';
-import type { Reply } from '../../engine/replies.ts';
-import { httpUrl } from '../http-url.ts';
-import type { DiagnosticReport } from '../../checks/diagnose.ts';
-import { staffActions, staffLines } from '../../checks/staff-report.ts';
-import { catalogues, render, type Lang } from '../../i18n/index.ts';
+import type { Reply } from '../../ports/conversations.ts';
+import type { StaffReportView, StaffTarget } from '../../ports/staff-desk.ts';
+import { httpUrl } from '../shared/http-url.ts';
+import { encodeTarget } from '../shared/diagnostic.ts';
+import type { ClockLink } from '../shared/clock-link.ts';
 
 type KnownBlock = types.KnownBlock;
 
@@ -30,7 +30,7 @@ export interface Rendered {
   text: string;
 }
 
-export function renderBlocks(replies: Reply[], extra: { clockUrl?: string; clockLabel?: string } = {}): Rendered {
+export function renderBlocks(replies: Reply[], extra: ClockLink = {}): Rendered {
   const blocks: KnownBlock[] = [];
   const plain: string[] = [];
   let findings: string[] = [];
@@ -45,10 +45,10 @@ export function renderBlocks(replies: Reply[], extra: { clockUrl?: string; clock
       case 'prompt':
         blocks.push(section(r.text));
         plain.push(r.text);
-        if (r.kind === 'prompt' && r.input === 'device_time' && extra.clockUrl) {
+        if (r.kind === 'prompt' && r.input === 'device_time' && extra.clockUrl && extra.clockLabel) {
           blocks.push({
             type: 'actions',
-            elements: [{ type: 'button', action_id: 'clock-link', text: { type: 'plain_text', text: extra.clockLabel ?? "Check my phone's clock" }, url: extra.clockUrl }],
+            elements: [{ type: 'button', action_id: 'clock-link', text: { type: 'plain_text', text: extra.clockLabel }, url: extra.clockUrl }],
           });
         }
         break;
@@ -90,26 +90,23 @@ export function renderBlocks(replies: Reply[], extra: { clockUrl?: string; clock
 }
 
 /** The staff report, in a staff voice: one block of findings with the facts, what to do, and buttons. */
-export function renderReport(report: DiagnosticReport, target: string, ip: string | undefined, lang: Lang, words: Record<string, string>): Rendered {
-  const t = catalogues[lang].staff;
-  const heading = render(t.heading, { who: report.subject.user });
-  const head = `*${escapeMrkdwn(heading)}*${report.subject.ip ? ` @ ${escapeMrkdwn(report.subject.ip)}` : ''} — ${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC`;
-  const lines = staffLines(report, lang).map(({ check, text }) => `${MARK[check.status]} *${check.id}* ${escapeMrkdwn(text)} \`${check.code}\``);
-  const actions = staffActions(report, lang, words);
-  const value = JSON.stringify({ u: target, ...(ip ? { ip } : {}) });
+export function renderReport(view: StaffReportView, target: StaffTarget): Rendered {
+  const head = `*${escapeMrkdwn(view.heading)}*${view.ip ? ` @ ${escapeMrkdwn(view.ip)}` : ''} — ${view.generatedAt} UTC`;
+  const lines = view.lines.map((l) => `${MARK[l.status]} *${l.check}* ${escapeMrkdwn(l.text)} \`${l.code}\``);
+  const value = encodeTarget(target);
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: head } },
     { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 2900) } },
   ];
-  if (actions.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: [escapeMrkdwn(t.next_steps), ...actions.map((a) => `• ${escapeMrkdwn(a)}`)].join('\n').slice(0, 2900) }] });
+  if (view.actions.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: [escapeMrkdwn(view.nextSteps), ...view.actions.map((a) => `• ${escapeMrkdwn(a)}`)].join('\n').slice(0, 2900) }] });
   blocks.push({
     type: 'actions',
     block_id: 'diagnose',
     elements: [
-      { type: 'button', action_id: 'diag:rerun', value, text: { type: 'plain_text', text: t.run_again } },
-      { type: 'button', action_id: 'diag:transcript', value, text: { type: 'plain_text', text: t.show_transcript } },
-      { type: 'button', action_id: 'diag:ticket', value, style: 'primary', text: { type: 'plain_text', text: t.open_ticket } },
+      { type: 'button', action_id: 'diag:rerun', value, text: { type: 'plain_text', text: view.labels.runAgain } },
+      { type: 'button', action_id: 'diag:transcript', value, text: { type: 'plain_text', text: view.labels.showTranscript } },
+      { type: 'button', action_id: 'diag:ticket', value, style: 'primary', text: { type: 'plain_text', text: view.labels.openTicket } },
     ],
   });
-  return { blocks, text: escapeMrkdwn(heading) };
+  return { blocks, text: escapeMrkdwn(view.heading) };
 }

@@ -1,9 +1,9 @@
 // What the browser gets: the engine's replies, with QR codes drawn and clock links added.
 import QRCode from 'qrcode';
-import type { ChannelContext } from '../context.ts';
+import type { WebContext as ChannelContext } from './web-context.ts';
 import type { Reply } from '../../engine/replies.ts';
 import { catalogues, render, type Lang } from '../../i18n/index.ts';
-import { clockLinkUrl } from '../clock-link.ts';
+import { clockLinkUrl } from '../shared/clock-link.ts';
 
 /** `local`: the link points at this computer only (PUBLIC_URL is loopback), so no phone can open it. */
 export type WebReply = Reply | { kind: 'clock'; url: string; qr: string; local: boolean } | { kind: 'image'; format: 'qr'; data: string; alt: string; url: string; qr: string };
@@ -27,7 +27,7 @@ export function webReplies(app: ChannelContext): ToWeb {
       }
       out.push(r);
       if (r.kind === 'prompt' && r.input === 'device_time') {
-        const url = await clockLinkUrl(app, conversationId);
+        const url = await clockLinkUrl({ links: app.links, clock: app.clock, site: { publicUrl: app.config.PUBLIC_URL, clockLinkMinutes: app.config.CLOCK_LINK_MINUTES } }, conversationId);
         out.push({ kind: 'clock', url, qr: await QRCode.toDataURL(url, { margin: 1, width: 200 }), local: loopbackUrl });
       }
     }

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Router from 'find-my-way';
-import type { ChannelContext } from '../context.ts';
+import type { WebContext as ChannelContext } from './web-context.ts';
 import type { ChannelRoute } from '../contract.ts';
 import { errorCode, HelpdeskError } from '../../errors.ts';
 import { MAX_BODY_BYTES, sendJson, sendText, type Routes } from './http.ts';

@@ -2,7 +2,7 @@
 // client's address, the same-origin rule, the limits shared by every replica, and the rendering of
 // replies for the browser. Built once per server; each route file takes what it needs.
 import type { IncomingMessage } from 'node:http';
-import type { ChannelContext } from '../context.ts';
+import type { WebContext as ChannelContext } from './web-context.ts';
 import type { Reply } from '../../engine/replies.ts';
 import type { EngineEvent } from '../../engine/transition.ts';
 import { sessionEpoch } from '../../engine/session-epoch.ts';

@@ -1,7 +1,7 @@
 // GET /healthz: 200 while every configured channel is up (or down for less than the grace period)
 // and the store takes writes, else 503 with what is failing.
 import { errorCode } from '../../../errors.ts';
-import { unhealthy, type ConnectionStatus } from '../../connection.ts';
+import { unhealthy, type ConnectionStatus } from '../../shared/connection.ts';
 import { route, sendJson, type Routes } from '../http.ts';
 import type { WebDeps } from '../web-deps.ts';
 

@@ -1,7 +1,7 @@
 // Keeps a platform connection (the Discord gateway, Slack's Socket Mode) up: the first attempt runs in
 // the background, a failed one is retried with capped exponential backoff until the platform answers,
 // and the state is there for /healthz. Stopping aborts whatever it is waiting for.
-import type { Logger } from '../ports/logger.ts';
+import type { Logger } from '../../ports/logger.ts';
 
 /** `standby`: another replica holds this connection (the Discord gateway is held by the leader only). */
 export type ConnectionState = 'connecting' | 'up' | 'down' | 'stopped' | 'standby';

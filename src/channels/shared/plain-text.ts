@@ -1,5 +1,5 @@
-// Replies as terminal text: numbered choices, marked findings, links spelled out.
-import type { Choice, Reply } from '../../engine/replies.ts';
+// Replies as plain text (the terminal, the line chat): numbered choices, marked findings, links spelled out.
+import type { Choice, Reply } from '../../ports/conversations.ts';
 
 const MARK = { pass: '[ok]', warn: '[!!]', fail: '[xx]', unknown: '[??]' } as const;
 

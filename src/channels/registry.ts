@@ -1,0 +1,14 @@
+// Every chat channel `serve` can run, one line each. Adding a channel: a folder under src/channels/
+// whose index.ts exports a ChannelPlugin (see contract.ts), and its line here.
+import type { AnyChannelPlugin } from './contract.ts';
+import { slackChannel } from './slack/index.ts';
+import { discordChannel } from './discord/index.ts';
+import { terminalChannel } from './terminal/index.ts';
+import { linechatChannel } from './linechat/index.ts';
+
+export const CHANNELS: readonly AnyChannelPlugin[] = [
+  slackChannel,
+  discordChannel,
+  terminalChannel,
+  linechatChannel,
+];

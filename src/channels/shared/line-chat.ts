@@ -1,0 +1,64 @@
+// A conversation over lines of text: the terminal (stdin/stdout) and the line chat (TCP). Works
+// interactively and piped: a script can feed it lines and read the answers (each turn's output
+// ends with a blank line); a number picks from the choices on screen.
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { Lang } from '../../ports/catalogue.ts';
+import type { ChatEvent, Choice, Conversations } from '../../ports/conversations.ts';
+import type { Delivery } from '../../ports/delivery.ts';
+import { renderReplies } from './plain-text.ts';
+
+export interface LineChatOptions {
+  conversations: Conversations;
+  input: Readable;
+  output: Writable;
+  conversationId: string;
+  /** The channel's name (metrics, the proof mail's wording). */
+  channel: string;
+  lang?: Lang;
+  user?: string;
+  interactive: boolean;
+  /** Where notices from outside a turn (a watch firing) are routed: printed while the chat runs. */
+  delivery?: Delivery;
+}
+
+const QUIT = new Set(['quit', 'exit', 'bye', 'avsluta', 'hej da', 'hej då', '/quit']);
+
+export async function runLineChat(o: LineChatOptions): Promise<void> {
+  const write = (s: string) => o.output.write(s);
+  let onScreen: Choice[] | undefined;
+  const subject = o.user ? { user: o.user, identity: o.channel } : undefined;
+
+  const send = async (event: ChatEvent) => {
+    const result = await o.conversations.turn(o.conversationId, event, { ...(o.lang ? { lang: o.lang } : {}), ...(subject ? { subject } : {}), channel: o.channel });
+    const rendered = renderReplies(result.replies);
+    if (rendered.text) write(`${rendered.text}\n\n`);
+    if (rendered.choices) onScreen = rendered.choices;
+    else if (result.replies.some((r) => r.kind === 'prompt')) onScreen = undefined;
+  };
+
+  // A notice for this conversation (its token is active) is printed between turns while the chat runs.
+  o.delivery?.register(o.conversationId, async (_id, replies) => {
+    const rendered = renderReplies(replies);
+    if (rendered.text) write(`${rendered.text}\n\n`);
+  });
+
+  const existing = await o.conversations.peek(o.conversationId);
+  await send(existing && existing.status !== 'ended' && existing.status !== 'handed' && existing.transcript.length ? { type: 'resume' } : { type: 'start' });
+
+  const rl = createInterface({ input: o.input, ...(o.interactive ? { output: o.output } : {}), terminal: o.interactive, crlfDelay: Infinity });
+  if (o.interactive) {
+    rl.setPrompt('> ');
+    rl.prompt();
+  }
+  for await (const line of rl) {
+    const said = line.trim();
+    if (QUIT.has(said.toLowerCase())) break;
+    const n = Number(said);
+    // A number picks from the choices on screen, whatever the conversation's state.
+    const picked = onScreen && /^\d+$/.test(said) && n >= 1 && n <= onScreen.length ? onScreen[n - 1] : undefined;
+    await send(picked ? { type: 'choice', id: picked.id } : { type: 'text', text: line });
+    if (o.interactive) rl.prompt();
+  }
+  rl.close();
+}

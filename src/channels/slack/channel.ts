@@ -1,0 +1,146 @@
+// The helpdesk in Slack (@slack/bolt): DMs, mentions (answered in the thread, continued in a DM),
+// the App Home, the /2fa command, and /2fa-diagnose for staff. Everything about a person stays in
+// their DM or is ephemeral. Checks run after Slack has its ack. The listeners are in listeners/.
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
+import type { ChannelContext } from '../context.ts';
+import type { RunningChannel } from '../contract.ts';
+import type { Logger } from '../../ports/logger.ts';
+import { Connection, waitUp } from '../shared/connection.ts';
+import { StaffCheck } from '../shared/staff.ts';
+import { renderBlocks } from './blocks.ts';
+import type { SlackDeps } from './deps.ts';
+import { guardRequests } from './middleware/request-guard.ts';
+import { registerChoices } from './listeners/choices.ts';
+import { registerCommand } from './listeners/command.ts';
+import { registerDiagnose } from './listeners/diagnose.ts';
+import { registerHome } from './listeners/home.ts';
+import { registerMessages } from './listeners/messages.ts';
+import { Profiles } from './profiles.ts';
+import type { SlackSettings } from './settings.ts';
+import { TurnQueue } from './turn-queue.ts';
+import { clockLinkFor } from '../shared/clock-link.ts';
+
+export interface SlackChannel extends RunningChannel {
+  app: App;
+  mode: 'http' | 'socket';
+  /** auth.test and (Socket Mode) the WebSocket: retried with backoff; its state is in /healthz. */
+  connection: Connection;
+  ready(): Promise<void>;
+}
+
+export interface SlackChannelOptions {
+  /** Who the bot is; asked of auth.test when not given. */
+  botUserId?: string;
+  botId?: string;
+}
+
+function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.WARN;
+  return {
+    debug: () => {},
+    info: () => {},
+    warn: (...msg: unknown[]) => log.warn('slack', { detail: msg.map(String).join(' ') }),
+    error: (...msg: unknown[]) => log.error('slack', { code: 'slack.error', detail: msg.map(String).join(' ') }),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+/** The Bolt app on its receiver: Socket Mode with an app token, else HTTP (mounted at /slack/events). */
+function boltApp(settings: SlackSettings, log: Logger, options: SlackChannelOptions) {
+  const clientOptions = {
+    ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl.endsWith('/') ? settings.apiUrl : `${settings.apiUrl}/` } : {}),
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
+    timeout: 10_000,
+  };
+  const { botUserId, botId } = options;
+  // Without the bot's ids Bolt asks auth.test; deferred, so an unreachable Slack is retried by the
+  // connection instead of failing (or hanging) the start.
+  const deferred = !botUserId || !botId;
+  const logger = boltLogger(log);
+  const receiver: Receiver = settings.appToken
+    ? new SocketModeReceiver({ appToken: settings.appToken, logger, installerOptions: { clientOptions } })
+    : new HTTPReceiver({ signingSecret: settings.signingSecret ?? '', endpoints: '/slack/events', logger, processBeforeResponse: false });
+  const app = new App({
+    token: settings.botToken ?? '',
+    ...(botId ? { botId } : {}),
+    ...(botUserId ? { botUserId } : {}),
+    receiver,
+    logger,
+    clientOptions: deferred ? { ...clientOptions, retryConfig: { retries: 0 }, timeout: 5000 } : clientOptions,
+    deferInitialization: deferred,
+  });
+  return { app, receiver, deferred };
+}
+
+export async function createSlackChannel(ctx: ChannelContext, settings: SlackSettings, options: SlackChannelOptions = {}): Promise<SlackChannel> {
+  const log = ctx.log;
+  const { app, receiver, deferred } = boltApp(settings, log, options);
+  const socket = Boolean(settings.appToken);
+  let initialized = !deferred;
+  const connection = new Connection({
+    name: 'slack',
+    log,
+    attemptTimeoutMs: 20_000,
+    async connect() {
+      if (!initialized) {
+        await app.init();
+        initialized = true;
+      }
+      if (socket) await app.start();
+    },
+    disconnect: async () => {
+      if (socket) await app.stop().catch(() => undefined);
+    },
+  });
+  const staffGroup = settings.staffGroup;
+  const staff = new StaffCheck(
+    {
+      users: settings.staffUsers,
+      ...(staffGroup ? { group: async () => (await app.client.usergroups.users.list({ usergroup: staffGroup })).users ?? [] } : {}),
+    },
+    log,
+    ctx.clock,
+  );
+  const queue = new TurnQueue(ctx.seen, log);
+  const d: SlackDeps = { ctx, settings, queue, profiles: new Profiles(ctx.words, log), staff };
+
+  // A phone's clock measurement or an opened proof link continues the conversation in the DM.
+  ctx.delivery.register('slack:', async (conversationId, replies) => {
+    const [, , channel] = conversationId.split(':');
+    if (!channel) return;
+    const conversation = await ctx.conversations.peek(conversationId);
+    const rendered = renderBlocks(replies, await clockLinkFor(ctx, conversationId, replies, conversation?.lang ?? 'en'));
+    await app.client.chat.postMessage({ channel, blocks: rendered.blocks, text: rendered.text });
+  });
+  registerMessages(app, d);
+  registerHome(app, d);
+  registerChoices(app, d);
+  registerCommand(app, d);
+  registerDiagnose(app, d);
+  app.error(async (err) => {
+    log.error('slack listener failed', { code: (err as { code?: string }).code ?? 'slack.error', err });
+  });
+
+  return {
+    app,
+    mode: socket ? 'socket' : 'http',
+    ...(socket ? {} : { routes: [{ method: 'POST' as const, path: '/slack/events', handle: guardRequests(queue, (receiver as HTTPReceiver).requestListener) }] }),
+    connection,
+    status: () => connection.status,
+    banner: [`Slack: ${socket ? 'Socket Mode' : `Events API at ${ctx.site.publicUrl}/slack/events`} (connecting; state in /healthz)`],
+    /** Starts connecting in the background (auth.test, and Socket Mode's WebSocket), retried until Slack answers. */
+    async start() {
+      connection.start();
+    },
+    ready: () => waitUp(connection),
+    /** Finishes the turns already acked (for up to 5 s), then takes no more. */
+    async stop() {
+      await queue.stop();
+      await connection.stop();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// What every Slack listener shares: the channel's context and settings, the turn queue, the
+// profile cache, the staff check, and how a turn in a person's DM is run.
+import type { webApi } from '@slack/bolt';
+import type { ChannelContext } from '../context.ts';
+import type { ChannelText, Lang } from '../../ports/catalogue.ts';
+import type { ChatEvent } from '../../ports/conversations.ts';
+import type { StaffCheck } from '../shared/staff.ts';
+import type { Profiles } from './profiles.ts';
+import type { SlackSettings } from './settings.ts';
+import type { TurnQueue } from './turn-queue.ts';
+import { escapeMrkdwn, renderBlocks } from './blocks.ts';
+import { clockLinkFor } from '../shared/clock-link.ts';
+import { HelpdeskError } from '../../errors.ts';
+
+export type WebClient = InstanceType<typeof webApi.WebClient>;
+
+export interface SlackDeps {
+  ctx: ChannelContext;
+  settings: SlackSettings;
+  queue: TurnQueue;
+  profiles: Profiles;
+  staff: StaffCheck;
+}
+
+/** A channel text, escaped for mrkdwn, with the slash command filled in. */
+export function say(d: SlackDeps, lang: Lang, key: ChannelText, vars: Record<string, unknown> = {}): string {
+  return escapeMrkdwn(d.ctx.words.say(lang, key, { command: d.settings.command, ...vars }));
+}
+
+export async function dmWith(client: WebClient, user: string): Promise<string> {
+  const r = await client.conversations.open({ users: user });
+  if (!r.channel?.id) throw new HelpdeskError('upstream.malformed', 'slack: conversations.open gave no channel');
+  return r.channel.id;
+}
+
+/** One turn in a person's DM: one message per turn, updated in place while checks run. */
+export async function converse(d: SlackDeps, client: WebClient, team: string, channel: string, user: string, event: ChatEvent): Promise<void> {
+  const { email } = await d.profiles.of(client, user);
+  const id = `slack:${team}:${channel}:${user}`;
+  let progress: Promise<string | undefined> | undefined;
+  const result = await d.ctx.conversations.turn(id, event, {
+    channel: 'slack',
+    subject: email ? { user: email, email, identity: 'slack-email' } : {},
+    requireProof: !email,
+    origin: `slack:${user}`,
+    onProgress: async (text) => {
+      if (!progress) {
+        progress = client.chat.postMessage({ channel, text: escapeMrkdwn(text) }).then((r) => r.ts);
+        await progress;
+        return;
+      }
+      const ts = await progress;
+      if (ts) await client.chat.update({ channel, ts, text: escapeMrkdwn(text) });
+    },
+  });
+  const rendered = renderBlocks(result.replies, await clockLinkFor(d.ctx, id, result.replies, result.conversation.lang));
+  const ts = progress ? await progress.catch(() => undefined) : undefined;
+  if (ts) await client.chat.update({ channel, ts, blocks: rendered.blocks, text: rendered.text });
+  else await client.chat.postMessage({ channel, blocks: rendered.blocks, text: rendered.text });
+}
+
+/** The event id Slack gives an Events API delivery (the same on its retries). */
+export function eventIdOf(body: unknown): string | undefined {
+  const id = (body as { event_id?: unknown }).event_id;
+  return typeof id === 'string' ? id : undefined;
+}

@@ -1,0 +1,29 @@
+// A DM to the bot is a turn; a mention in a channel is answered in its thread and continued in a DM.
+import type { App } from '@slack/bolt';
+import { converse, dmWith, eventIdOf, say, type SlackDeps } from '../deps.ts';
+
+export function registerMessages(app: App, d: SlackDeps): void {
+  app.event('message', async ({ event, client, context, body }) => {
+    const e = event as { channel_type?: string; subtype?: string; bot_id?: string; user?: string; text?: string; channel: string; team?: string };
+    if (e.channel_type !== 'im' || e.subtype || e.bot_id || !e.user) return;
+    const user = e.user;
+    d.queue.later(user, () => converse(d, client, context.teamId ?? e.team ?? 'T', e.channel, user, { type: 'text', text: e.text ?? '' }), eventIdOf(body));
+  });
+
+  app.event('app_mention', async ({ event, client, context, body }) => {
+    const user = event.user;
+    if (!user) return;
+    const text = (event.text ?? '').replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ').trim();
+    d.queue.later(
+      user,
+      async () => {
+        // Answered in the mention's own language; the profile's when the mention does not say.
+        const lang = d.ctx.words.guessLang(text) ?? (await d.profiles.of(client, user)).lang;
+        await client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts ?? event.ts, text: `<@${user}> ${say(d, lang, 'dm_sent')}` });
+        const dm = await dmWith(client, user);
+        await converse(d, client, context.teamId ?? 'T', dm, user, text ? { type: 'text', text } : { type: 'start' });
+      },
+      eventIdOf(body),
+    );
+  });
+}

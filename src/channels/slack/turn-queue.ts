@@ -1,0 +1,100 @@
+// Slack has its ack before a listener runs; the turns themselves are queued with a little
+// concurrency, so a burst of events never keeps the next acks waiting for the event loop. A
+// listener only notes its work; queueing it (and the duplicate check, a database write) waits
+// until the acks in flight are sent. One person's turns run one after the other.
+import Bottleneck from 'bottleneck';
+import type { Logger } from '../../ports/logger.ts';
+import type { SeenEvents } from '../../ports/store.ts';
+
+type Job = () => Promise<void>;
+
+export class TurnQueue {
+  private readonly work = new Bottleneck({ maxConcurrent: 4 });
+  private readonly chains = new Map<string, Promise<void>>();
+  /** Requests from Slack still waiting for their ack: turns wait for them (a little), acks go first. */
+  private acking = 0;
+  private lastArrival = 0;
+  private acked: Array<() => void> = [];
+  private noted: Array<{ key: string; job: Job; eventId?: string }> = [];
+  private stopping = false;
+
+  constructor(
+    private readonly seen: SeenEvents,
+    private readonly log: Logger,
+  ) {}
+
+  /** A request from Slack arrived; call what this returns once its response is sent. */
+  arrived(): () => void {
+    this.acking++;
+    this.lastArrival = Date.now();
+    return () => {
+      this.acking--;
+      if (this.acking > 0) return;
+      const waiting = this.acked;
+      this.acked = [];
+      for (const w of waiting) w();
+    };
+  }
+
+  /** Notes a turn for person `key`; a retried delivery of event `eventId` already handled is dropped. */
+  later(key: string, job: Job, eventId?: string): void {
+    if (this.stopping) return;
+    this.noted.push({ key, job, ...(eventId ? { eventId } : {}) });
+    if (this.noted.length === 1) setImmediate(() => void this.quiet().then(() => this.queueNoted()));
+  }
+
+  /** Finishes the turns already acked (for up to 5 s), then takes no more. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.queueNoted();
+    await Promise.race([Promise.allSettled([...this.chains.values()]), new Promise((r) => setTimeout(r, 5_000).unref())]);
+    await this.work.stop({ dropWaitingJobs: true }).catch(() => undefined);
+  }
+
+  private acksSent(): Promise<void> {
+    if (this.acking === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 250);
+      this.acked.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Until no ack is pending and no request arrived for a few ms (at most half a second). */
+  private async quiet(): Promise<void> {
+    const until = Date.now() + 500;
+    while (Date.now() < until) {
+      await this.acksSent();
+      if (this.acking === 0 && Date.now() - this.lastArrival >= 5) return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  private queueNoted(): void {
+    const batch = this.noted;
+    this.noted = [];
+    for (const { key, job, eventId } of batch) {
+      // The store remembers event ids across a restart and is shared by every replica, so a retry
+      // (X-Slack-Retry-Num) sent to another replica is dropped there too.
+      const previous = this.chains.get(key) ?? Promise.resolve();
+      const next = previous
+        .then(async () => {
+          if (eventId && !(await this.seen.markSeen(`slack:${eventId}`))) {
+            this.log.info('slack: duplicate event dropped', { event: eventId });
+            return;
+          }
+          await this.work.schedule(async () => {
+            await this.quiet();
+            await job();
+          });
+        })
+        .catch((err: unknown) => this.log.error('slack turn failed', { code: 'slack.error', key, err }));
+      this.chains.set(key, next);
+      void next.then(() => {
+        if (this.chains.get(key) === next) this.chains.delete(key);
+      });
+    }
+  }
+}

@@ -1,0 +1,76 @@
+// Conversations as a channel sees them: it turns a platform event into a turn and renders the
+// platform-neutral replies in its own idiom. The engine runs the turn; a channel never sees how.
+import type { Lang } from './catalogue.ts';
+
+export interface Choice {
+  id: string;
+  label: string;
+}
+
+/** How a finding went (the check's status). */
+export type FindingStatus = 'pass' | 'warn' | 'fail' | 'unknown';
+
+/** What a prompt waits for; `device_time` asks for the phone's time (channels offer the clock link). */
+export type PromptInput = 'username' | 'code' | 'device_time' | 'ip' | 'text';
+
+export type Reply =
+  /** `topic`: the title of the topic just started, a heading rather than something the bot asks. */
+  | { kind: 'text'; text: string; notice?: boolean; topic?: boolean }
+  | { kind: 'choices'; prompt: string; choices: Choice[] }
+  | { kind: 'prompt'; text: string; input: PromptInput }
+  | { kind: 'finding'; check: string; status: FindingStatus; code: string; text: string }
+  | { kind: 'link'; url: string; label: string }
+  | { kind: 'image'; format: 'qr'; data: string; alt: string }
+  | { kind: 'handover'; ticket: string | null; urgent: boolean; text: string };
+
+/** What a person did on a platform. */
+export type ChatEvent =
+  /** `lang`: the client's language (Discord's locale): greeted in it alone; what they type still decides. */
+  | { type: 'start'; lang?: Lang }
+  | { type: 'resume' }
+  | { type: 'text'; text: string }
+  | { type: 'choice'; id: string }
+  | { type: 'topic'; flow: string };
+
+export interface ChatTurnOptions {
+  /** The language the channel knows the person uses; otherwise it is guessed from what they type. */
+  lang?: Lang;
+  /** Who the channel knows this is (a Slack profile's verified e-mail, `--user` in a terminal). */
+  subject?: { user?: string; email?: string; identity?: string };
+  /** The channel's name (metrics, the proof mail's wording). */
+  channel: string;
+  /** The channel cannot vouch for the person: account facts wait for a proof of identity. */
+  requireProof?: boolean;
+  /** Where the request came from (rate limits of identity proofs). */
+  origin?: string;
+  /** Told before each check runs, so a channel can show progress in place. */
+  onProgress?: (text: string) => void | Promise<void>;
+}
+
+/** What a channel may know of a stored conversation. */
+export interface ConversationView {
+  id: string;
+  lang: Lang;
+  status: string;
+  transcript: readonly unknown[];
+}
+
+export interface ChatTurn {
+  replies: Reply[];
+  conversation: ConversationView;
+}
+
+/** A topic a channel may offer as a button (Slack's App Home). */
+export interface Topic {
+  id: string;
+  title: Record<Lang, string>;
+}
+
+export interface Conversations {
+  /** One turn; turns of one conversation run one at a time, in arrival order. */
+  turn(id: string, event: ChatEvent, options: ChatTurnOptions): Promise<ChatTurn>;
+  /** The stored conversation, if there is one (no turn is run). */
+  peek(id: string): Promise<ConversationView | undefined>;
+  /** The topics a person can start, in menu order. */
+  topics(): Topic[];
+}

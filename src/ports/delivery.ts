@@ -1,0 +1,10 @@
+// Replies that do not answer a message on the conversation's own channel (a phone measuring its
+// clock, a watch notice): each channel says how to deliver to its conversations, by id prefix.
+import type { Reply } from './conversations.ts';
+
+export type Deliver = (conversationId: string, replies: Reply[]) => Promise<void>;
+
+export interface Delivery {
+  /** `tracksPresence`: the channel records when its page last asked (the web), so "away" can be told. */
+  register(prefix: string, deliver: Deliver, tracksPresence?: boolean): void;
+}
