@@ -21,42 +21,12 @@ import { isLang, type Lang } from './i18n/index.ts';
 // needs them, so `--help`, `flows check` and `understand` start at once.
 const helpdeskModule = () => import('./main.ts');
 const terminalModule = () => import('./channels/terminal/chat.ts');
-import { HelpdeskError } from './errors.ts';
+import { exitStatus, HelpdeskError } from './errors.ts';
 
-const USAGE = `Usage: 2fa-helpdesk <command>
+// The usage of each command is beside it in COMMANDS (at the end of this file); USAGE is built from them.
 
-  serve                      the web support page (and a terminal chat when run in a terminal)
-  chat [--lang en|sv] [--user NAME] [--session ID]
-                             a conversation on stdin/stdout; works piped
-  diagnose --user NAME|EMAIL [--ip ADDR] [--device-time TIME [--tz ZONE]] [--code DIGITS]
-           [--json] [--lang en|sv] [--for staff|user]
-                             one diagnostic report, in a staff voice (--for user: the wording
-                             for the person, to paste into a reply). --device-time is what the
-                             person's device showed at the moment you gave the command (an ISO
-                             8601 time, or HH:MM:SS as read off the phone; with --tz the zone it
-                             is in, e.g. Europe/Stockholm, else any zone, to within 7.5 minutes)
-  flows check [DIR]          validate the flows (default: FLOWS_DIR or ./flows), and warn about thin
-                             or colliding examples
-  flows test [FILE]          how well free text is understood, on a file of labelled messages
-                             (default: test/understanding/messages.yaml): accuracy per label and
-                             language, and the confusions
-  flows test --conversations [DIR]
-                             run the conversation tests (default: test/conversations/*.yaml) through
-                             the real engine; prints each failed expectation with its transcript
-  watches [--overdue] [--json]
-                             open watches on pending tokens ("tell me when it is active"); with
-                             --overdue only those past TOKEN_OVERDUE_MINUTES (a ticket is open)
-  understand [--lang en|sv] [--at FLOW.STEP] [--json]
-                             one message a line on stdin: how each is understood (without --at, as
-                             the first message of a conversation)
-  discord register           register the Discord slash commands (npm run discord:register)
-  privacy export|forget --user NAME|EMAIL [--slack ID] [--discord ID]
-                             everything the bot holds about one person, as one JSON document; or
-                             erase it (tickets already in the centre's ticket system are listed)
-
-Configuration comes from the environment; see .env.example.`;
-
-class UsageError extends Error {}
+/** Bad input on the command line: exit 2 with the one-line reason. */
+const usage = (message: string) => new HelpdeskError('input.invalid', message);
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
 const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
@@ -67,7 +37,7 @@ function config(env: NodeJS.ProcessEnv, overrides: Record<string, string> = {}):
 
 function lang(value: string | undefined): Lang | undefined {
   if (value === undefined) return undefined;
-  if (!isLang(value)) throw new UsageError(`--lang must be en or sv (got "${value}")`);
+  if (!isLang(value)) throw usage(`--lang must be en or sv (got "${value}")`);
   return value;
 }
 
@@ -108,7 +78,7 @@ async function watchesCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): P
   const { values } = parseArgs({ args, options: { overdue: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } }, strict: true });
   const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
   const [{ openDatabase }, { SqlStore }, { SqlWatches }, { createLogger }] = await Promise.all([
-    import('./adapters/sql/db.ts'),
+    import('./adapters/sql/open.ts'),
     import('./adapters/sql/store.ts'),
     import('./adapters/sql-watches.ts'),
     import('./adapters/logger.ts'),
@@ -156,7 +126,7 @@ async function chat(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<num
   const { values } = parseArgs({ args, options: { lang: { type: 'string' }, user: { type: 'string' }, session: { type: 'string' } }, strict: true });
   const l = lang(values.lang);
   const user = values.user === undefined ? undefined : parseUsername(values.user);
-  if (values.user !== undefined && !user) throw new UsageError(`--user must be a username or an e-mail address (got "${values.user}")`);
+  if (values.user !== undefined && !user) throw usage(`--user must be a username or an e-mail address (got "${values.user}")`);
   // The terminal is for people: only real problems go to stderr unless LOG_LEVEL says otherwise.
   const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
   const [{ createHelpdesk }, { runTerminalChat }, { channelContext }] = await Promise.all([helpdeskModule(), terminalModule(), import('./app/channel-context.ts')]);
@@ -198,16 +168,16 @@ async function diagnoseCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): 
   });
   // The time a person reads off their device is the time at the moment the command was given.
   const givenAt = Math.round(performance.timeOrigin);
-  if (!values.user) throw new UsageError('--user is required (a username or an e-mail address)');
+  if (!values.user) throw usage('--user is required (a username or an e-mail address)');
   const user = parseUsername(values.user);
-  if (!user) throw new UsageError(`--user must be a username or an e-mail address (got "${values.user}")`);
+  if (!user) throw usage(`--user must be a username or an e-mail address (got "${values.user}")`);
   const ip = values.ip === undefined ? undefined : parseIp(values.ip);
-  if (values.ip !== undefined && !ip) throw new UsageError(`--ip must be an IPv4 or IPv6 address (got "${values.ip}")`);
+  if (values.ip !== undefined && !ip) throw usage(`--ip must be an IPv4 or IPv6 address (got "${values.ip}")`);
   if (values['device-time'] !== undefined && !parseDeviceTime(values['device-time'])) {
-    throw new UsageError(`--device-time must be an ISO 8601 time such as 2026-11-27T14:32:05+01:00, or HH:MM:SS (got "${values['device-time']}")`);
+    throw usage(`--device-time must be an ISO 8601 time such as 2026-11-27T14:32:05+01:00, or HH:MM:SS (got "${values['device-time']}")`);
   }
-  if (values.for !== 'staff' && values.for !== 'user') throw new UsageError(`--for must be staff or user (got "${values.for}")`);
-  if (values.tz !== undefined && !isTimeZone(values.tz)) throw new UsageError(`--tz must be a time zone such as Europe/Stockholm or UTC (got "${values.tz}")`);
+  if (values.for !== 'staff' && values.for !== 'user') throw usage(`--for must be staff or user (got "${values.for}")`);
+  if (values.tz !== undefined && !isTimeZone(values.tz)) throw usage(`--tz must be a time zone such as Europe/Stockholm or UTC (got "${values.tz}")`);
   let deviceTime = values['device-time'];
   const parsedTime = deviceTime === undefined ? undefined : parseDeviceTime(deviceTime);
   if (values.tz && parsedTime?.kind === 'wall') {
@@ -215,7 +185,7 @@ async function diagnoseCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): 
     if (inZone.kind === 'instant') deviceTime = new Date(inZone.ms).toISOString();
   }
   const code = values.code === undefined ? undefined : parseCode(values.code);
-  if (values.code !== undefined && !code) throw new UsageError('--code must be 6 to 8 digits');
+  if (values.code !== undefined && !code) throw usage('--code must be 6 to 8 digits');
   const l = lang(values.lang) ?? 'en';
   const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
   const { createHelpdesk } = await helpdeskModule();
@@ -242,52 +212,99 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
   return run(config(env), env, io, Boolean(process.stdin.isTTY && process.stdout.isTTY));
 }
 
+type Command = { usage: string; run: (args: string[], io: Io, env: NodeJS.ProcessEnv) => Promise<number> };
+
+async function flowsCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  if (args[0] === 'check') return flowsCheck(args.slice(1), io, env);
+  if (args[0] === 'test') return flowsTest(args.slice(1), io, env);
+  throw usage('usage: 2fa-helpdesk flows check [DIR] | flows test [FILE] | flows test --conversations [DIR]');
+}
+
+async function discordCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  if (args[0] !== 'register') throw usage('usage: 2fa-helpdesk discord register');
+  const [{ registerCommands }, { discordSettings }] = await Promise.all([import('./channels/discord/commands.ts'), import('./channels/discord/settings.ts')]);
+  const r = await registerCommands(discordSettings.parse(config(env)));
+  io.out(`registered ${r.count} commands for ${r.scope}\n`);
+  return 0;
+}
+
+async function privacy(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  const [{ privacyCommand }, { createLogger }] = await Promise.all([import('./app/privacy.ts'), import('./adapters/logger.ts')]);
+  // The audit line is written whatever LOG_LEVEL says.
+  return privacyCommand(args, io, config(env), createLogger('info', (line) => io.err(line)));
+}
+
+/** The commands, in the order --help lists them: one table, the usage beside what runs. */
+const COMMANDS: Record<string, Command> = {
+  serve: { run: serve, usage: `  serve                      the web support page (and a terminal chat when run in a terminal)` },
+  chat: {
+    run: chat,
+    usage: `  chat [--lang en|sv] [--user NAME] [--session ID]
+                             a conversation on stdin/stdout; works piped`,
+  },
+  diagnose: {
+    run: diagnoseCommand,
+    usage: `  diagnose --user NAME|EMAIL [--ip ADDR] [--device-time TIME [--tz ZONE]] [--code DIGITS]
+           [--json] [--lang en|sv] [--for staff|user]
+                             one diagnostic report, in a staff voice (--for user: the wording
+                             for the person, to paste into a reply). --device-time is what the
+                             person's device showed at the moment you gave the command (an ISO
+                             8601 time, or HH:MM:SS as read off the phone; with --tz the zone it
+                             is in, e.g. Europe/Stockholm, else any zone, to within 7.5 minutes)`,
+  },
+  flows: {
+    run: flowsCommand,
+    usage: `  flows check [DIR]          validate the flows (default: FLOWS_DIR or ./flows), and warn about thin
+                             or colliding examples
+  flows test [FILE]          how well free text is understood, on a file of labelled messages
+                             (default: test/understanding/messages.yaml): accuracy per label and
+                             language, and the confusions
+  flows test --conversations [DIR]
+                             run the conversation tests (default: test/conversations/*.yaml) through
+                             the real engine; prints each failed expectation with its transcript`,
+  },
+  watches: {
+    run: watchesCommand,
+    usage: `  watches [--overdue] [--json]
+                             open watches on pending tokens ("tell me when it is active"); with
+                             --overdue only those past TOKEN_OVERDUE_MINUTES (a ticket is open)`,
+  },
+  understand: {
+    run: understandCommand,
+    usage: `  understand [--lang en|sv] [--at FLOW.STEP] [--json]
+                             one message a line on stdin: how each is understood (without --at, as
+                             the first message of a conversation)`,
+  },
+  discord: { run: discordCommand, usage: `  discord register           register the Discord slash commands (npm run discord:register)` },
+  privacy: {
+    run: privacy,
+    usage: `  privacy export|forget --user NAME|EMAIL [--slack ID] [--discord ID]
+                             everything the bot holds about one person, as one JSON document; or
+                             erase it (tickets already in the centre's ticket system are listed)`,
+  },
+};
+
+const USAGE = `Usage: 2fa-helpdesk <command>\n\n${Object.values(COMMANDS)
+  .map((c) => c.usage)
+  .join('\n')}\n\nConfiguration comes from the environment; see .env.example.`;
+
+const HELP = new Set(['help', '--help', '-h']);
+
 export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    switch (command) {
-      case 'serve':
-        return await serve(rest, io, env);
-      case 'chat':
-        return await chat(rest, io, env);
-      case 'diagnose':
-        return await diagnoseCommand(rest, io, env);
-      case 'discord': {
-        if (rest[0] !== 'register') throw new UsageError('usage: 2fa-helpdesk discord register');
-        const [{ registerCommands }, { discordSettings }] = await Promise.all([import('./channels/discord/commands.ts'), import('./channels/discord/settings.ts')]);
-        const r = await registerCommands(discordSettings.parse(config(env)));
-        io.out(`registered ${r.count} commands for ${r.scope}\n`);
-        return 0;
-      }
-      case 'flows':
-        if (rest[0] === 'check') return await flowsCheck(rest.slice(1), io, env);
-        if (rest[0] === 'test') return await flowsTest(rest.slice(1), io, env);
-        throw new UsageError('usage: 2fa-helpdesk flows check [DIR] | flows test [FILE] | flows test --conversations [DIR]');
-      case 'understand':
-        return await understandCommand(rest, io, env);
-      case 'watches':
-        return await watchesCommand(rest, io, env);
-      case 'privacy': {
-        const [{ privacyCommand }, { createLogger }] = await Promise.all([import('./app/privacy.ts'), import('./adapters/logger.ts')]);
-        // The audit line is written whatever LOG_LEVEL says.
-        return await privacyCommand(rest, io, config(env), createLogger('info', (line) => io.err(line)));
-      }
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        io.out(`${USAGE}\n`);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${command}"; try 2fa-helpdesk --help`);
+    if (command === undefined || HELP.has(command)) {
+      io.out(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
     }
+    const found = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!found) throw usage(`unknown command "${command}"; try 2fa-helpdesk --help`);
+    return await found.run(rest, io, env);
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`2fa-helpdesk: ${(err as Error).message}\n`);
-      return 2;
-    }
-    if (err instanceof HelpdeskError && ['config.invalid', 'flow.invalid', 'store.unavailable'].includes(err.code)) {
-      for (const line of err.message.split('\n')) io.err(`2fa-helpdesk: ${line}\n`);
+    // node's parseArgs throws its own errors for an unknown option or a missing value: bad input too.
+    const bad = (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? new HelpdeskError('input.invalid', (err as Error).message) : err;
+    if (exitStatus(bad) === 2) {
+      for (const line of (bad as Error).message.split('\n')) io.err(`2fa-helpdesk: ${line}\n`);
       return 2;
     }
     io.err(`2fa-helpdesk: internal fault: ${(err as Error).message}\n`);

@@ -3,7 +3,8 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { parseCidr, type Cidr } from './checks/ip.ts';
-import { parseHostPort, type DnsServer } from './adapters/dns.ts';
+import { isIP } from 'node:net';
+import type { HostPort } from './ports/net.ts';
 import { HelpdeskError } from './errors.ts';
 import { BackendsEnv, SECRET_KEYS, backendsProblems } from './config-backends.ts';
 
@@ -30,13 +31,25 @@ const duration = (def: string, min: string) => {
     .transform(ms);
 };
 
+/** `host`, `host:port`, `[v6]:port` or a bare IPv6 address; undefined when it is none of them. */
+export function parseHostPort(spec: string, defaultPort: number): HostPort | undefined {
+  const s = spec.trim();
+  const v6 = s.match(/^\[([^\]]+)\](?::(\d+))?$/);
+  if (v6?.[1]) return isIP(v6[1]) === 6 ? { host: v6[1], port: v6[2] ? Number(v6[2]) : defaultPort } : undefined;
+  if (isIP(s) === 6) return { host: s, port: defaultPort };
+  const m = s.match(/^([A-Za-z0-9.-]+)(?::(\d{1,5}))?$/);
+  if (!m?.[1]) return undefined;
+  const port = m[2] ? Number(m[2]) : defaultPort;
+  return port > 0 && port < 65536 ? { host: m[1], port } : undefined;
+}
+
 const hostPortList = (defaultPort: number) =>
   z
     .string()
     .optional()
     .transform((v, ctx) => {
-      if (!v) return [] as DnsServer[];
-      const out: DnsServer[] = [];
+      if (!v) return [] as HostPort[];
+      const out: HostPort[] = [];
       for (const part of v.split(',').filter((p) => p.trim())) {
         const hp = parseHostPort(part, defaultPort);
         if (!hp) {

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { generateSecret, generateSync, generateURI } from 'otplib';
 import QRCode from 'qrcode';
 import type { Clock } from '../ports/time.ts';
+import { HelpdeskError } from '../errors.ts';
 
 export interface DemoToken {
   id: string;
@@ -70,7 +71,7 @@ export class DemoEnrollmentBackend {
 
   get url(): string {
     const addr = this.server?.address() as AddressInfo | undefined;
-    if (!addr) throw new Error('demo backend not started');
+    if (!addr) throw new HelpdeskError('internal', 'the demo enrollment backend is not started');
     return `http://127.0.0.1:${addr.port}`;
   }
 
@@ -243,7 +244,7 @@ async function readText(req: IncomingMessage, limit = 16 * 1024): Promise<string
   const chunks: Buffer[] = [];
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new Error('body too large');
+    if (size > limit) throw new HelpdeskError('input.too-large', `the body is larger than ${limit} bytes`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

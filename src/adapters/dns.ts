@@ -4,17 +4,17 @@
 import { randomInt } from 'node:crypto';
 import { connect, isIP } from 'node:net';
 import dns2 from 'dns2';
-import type { DnsFailure, DnsLookup, DnsPort } from '../ports/dns.ts';
+import type { DnsLookup, DnsPort } from '../ports/dns.ts';
+import type { Upstream } from '../ports/upstream.ts';
+import type { HostPort } from '../ports/net.ts';
 import { parseIpAddress, reverseName } from '../checks/ip.ts';
 import type { UpstreamGuard } from './limits.ts';
+import { HelpdeskError, isHelpdeskError } from '../errors.ts';
 
 const { Packet } = dns2;
 type DnsPacket = InstanceType<typeof dns2.Packet>;
 
-export interface DnsServer {
-  host: string;
-  port: number;
-}
+export type DnsServer = HostPort;
 
 export interface Dns2ResolverOptions {
   servers: DnsServer[];
@@ -23,7 +23,7 @@ export interface Dns2ResolverOptions {
   guard: UpstreamGuard;
 }
 
-type Answer = { ok: true; packet: DnsPacket } | { ok: false; failure: DnsFailure; detail: string };
+type Answer = Upstream<DnsPacket>;
 
 const MAX_CNAME_HOPS = 8;
 
@@ -32,11 +32,11 @@ export class Dns2Resolver implements DnsPort {
 
   async reverse(ip: string): Promise<DnsLookup> {
     const parsed = parseIpAddress(ip);
-    if (!parsed) return { ok: false, failure: 'error', detail: `not an address: ${ip}` };
+    if (!parsed) return { ok: false, reason: 'unavailable', detail: `not an address: ${ip}` };
     const r = await this.cached(reverseName(parsed), 'PTR');
     if (!r.ok) return r;
-    const names = r.packet.answers.filter((a) => a.type === Packet.TYPE.PTR && a.domain).map((a) => a.domain as string);
-    return { ok: true, values: [...new Set(names)] };
+    const names = r.value.answers.filter((a) => a.type === Packet.TYPE.PTR && a.domain).map((a) => a.domain as string);
+    return { ok: true, value: [...new Set(names)] };
   }
 
   async forward(name: string, family: 4 | 6): Promise<DnsLookup> {
@@ -45,9 +45,9 @@ export class Dns2Resolver implements DnsPort {
     for (let hop = 0; hop <= MAX_CNAME_HOPS; hop++) {
       const r = await this.cached(current, type);
       if (!r.ok) return r;
-      const answers = r.packet.answers;
+      const answers = r.value.answers;
       const addresses = answers.filter((a) => a.type === Packet.TYPE[type] && a.address).map((a) => a.address as string);
-      if (addresses.length) return { ok: true, values: addresses };
+      if (addresses.length) return { ok: true, value: addresses };
       // Follow the chain to its end; a resolver may have given only the first link.
       const seen = new Set([current.toLowerCase()]);
       let next: string | undefined;
@@ -57,20 +57,20 @@ export class Dns2Resolver implements DnsPort {
         seen.add(next.toLowerCase());
         c = answers.find((a) => a.type === Packet.TYPE.CNAME && a.name.toLowerCase() === next?.toLowerCase());
       }
-      if (!next || next.toLowerCase() === current.toLowerCase()) return { ok: true, values: [] };
+      if (!next || next.toLowerCase() === current.toLowerCase()) return { ok: true, value: [] };
       current = next;
     }
-    return { ok: false, failure: 'error', detail: `CNAME chain longer than ${MAX_CNAME_HOPS}` };
+    return { ok: false, reason: 'unavailable', detail: `CNAME chain longer than ${MAX_CNAME_HOPS}` };
   }
 
   private cached(name: string, type: 'A' | 'AAAA' | 'PTR'): Promise<Answer> {
     return this.o.guard
-      .run(`${type} ${name.toLowerCase()}`, () => this.query(name, type), (a) => a.ok || a.failure === 'nxdomain')
-      .catch((err: Error) => ({ ok: false as const, failure: 'timeout' as const, detail: err.message }));
+      .run(`${type} ${name.toLowerCase()}`, () => this.query(name, type), (a) => a.ok || a.reason === 'not-found')
+      .catch((err: Error) => ({ ok: false as const, reason: 'timeout' as const, detail: err.message }));
   }
 
   private async query(name: string, type: 'A' | 'AAAA' | 'PTR'): Promise<Answer> {
-    let last: Answer = { ok: false, failure: 'error', detail: 'no DNS servers configured' };
+    let last: Answer = { ok: false, reason: 'unavailable', detail: 'no DNS servers configured' };
     for (const server of this.o.servers) {
       let packet: DnsPacket;
       try {
@@ -85,19 +85,19 @@ export class Dns2Resolver implements DnsPort {
         if (packet.header.tc) packet = await tcpQuery(server, name, type, this.o.tcpTimeoutMs);
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
-        last = { ok: false, failure: e.code === 'ETIMEDOUT' ? 'timeout' : 'error', detail: `${server.host}:${server.port}: ${e.message}` };
+        last = { ok: false, reason: e.code === 'ETIMEDOUT' || isHelpdeskError(e, 'upstream.timeout') ? 'timeout' : 'unavailable', detail: `${server.host}:${server.port}: ${e.message}` };
         continue;
       }
       switch (packet.header.rcode) {
         case 0:
-          return { ok: true, packet };
+          return { ok: true, value: packet };
         case 3:
-          return { ok: false, failure: 'nxdomain', detail: `${name}: no such name` };
+          return { ok: false, reason: 'not-found', detail: `${name}: no such name` };
         case 5:
-          last = { ok: false, failure: 'refused', detail: `${server.host}:${server.port} refused ${name}` };
+          last = { ok: false, reason: 'unavailable', detail: `${server.host}:${server.port} refused ${name}` };
           break;
         default:
-          last = { ok: false, failure: 'servfail', detail: `${server.host}:${server.port} rcode ${packet.header.rcode} for ${name}` };
+          last = { ok: false, reason: 'unavailable', detail: `${server.host}:${server.port} answered SERVFAIL (rcode ${packet.header.rcode}) for ${name}` };
       }
     }
     return last;
@@ -120,7 +120,7 @@ export function tcpQuery(server: DnsServer, name: string, type: 'A' | 'AAAA' | '
       socket.destroy();
       reject(err);
     };
-    const timer = setTimeout(() => fail(Object.assign(new Error(`DNS over TCP timed out after ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
+    const timer = setTimeout(() => fail(new HelpdeskError('upstream.timeout', `DNS over TCP timed out after ${timeoutMs} ms`)), timeoutMs);
     socket.on('connect', () => socket.write(frame));
     socket.on('error', (err) => {
       clearTimeout(timer);
@@ -135,7 +135,7 @@ export function tcpQuery(server: DnsServer, name: string, type: 'A' | 'AAAA' | '
         socket.destroy();
         try {
           const packet = Packet.parse(all.subarray(2, 2 + all.readUInt16BE(0)));
-          if (packet.header.id !== query.header.id) throw new Error('DNS over TCP: answer to another query');
+          if (packet.header.id !== query.header.id) throw new HelpdeskError('upstream.malformed', 'DNS over TCP: answer to another query');
           resolve(packet);
         } catch (err) {
           reject(err as Error);
@@ -144,18 +144,7 @@ export function tcpQuery(server: DnsServer, name: string, type: 'A' | 'AAAA' | '
     });
     socket.on('end', () => {
       clearTimeout(timer);
-      fail(new Error('DNS over TCP: connection closed before a full answer'));
+      fail(new HelpdeskError('upstream.unavailable', 'DNS over TCP: connection closed before a full answer'));
     });
   });
-}
-
-export function parseHostPort(spec: string, defaultPort: number): DnsServer | undefined {
-  const s = spec.trim();
-  const v6 = s.match(/^\[([^\]]+)\](?::(\d+))?$/);
-  if (v6?.[1]) return isIP(v6[1]) === 6 ? { host: v6[1], port: v6[2] ? Number(v6[2]) : defaultPort } : undefined;
-  if (isIP(s) === 6) return { host: s, port: defaultPort };
-  const m = s.match(/^([A-Za-z0-9.-]+)(?::(\d{1,5}))?$/);
-  if (!m?.[1]) return undefined;
-  const port = m[2] ? Number(m[2]) : defaultPort;
-  return port > 0 && port < 65536 ? { host: m[1], port } : undefined;
 }

@@ -11,6 +11,7 @@ import {
   type Upstream,
 } from '../ports/enrollment.ts';
 import type { Logger } from '../ports/logger.ts';
+import { DelegateBackoff, handleWhenResult, retry } from 'cockatiel';
 import { UpstreamGuard } from './limits.ts';
 
 export interface HttpEnrollmentOptions {
@@ -31,13 +32,19 @@ export interface HttpEnrollmentOptions {
   observe?: (route: string, ms: number, outcome: string) => void;
 }
 
-type Raw = { status: number; body: unknown } | { status: 'error'; detail: string };
+/** One HTTP answer, or why there is none (the same shape as every upstream call). */
+type Raw = Upstream<{ status: number; body: unknown }>;
 
 /** No answer of this API is anywhere near this size; a larger one is a fault, not something to buffer. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /** An attempt with less time than this left is not started. */
 const MIN_ATTEMPT_MS = 50;
+
+/** One attempt's answer, and whether it is worth another (no answer, or a 5xx). */
+type Attempt<T> = { answer: Upstream<T>; again: boolean };
+
+const NOT_TRIED = { ok: false, reason: 'unavailable', detail: 'not tried' } as const;
 
 /** The body as text, or undefined (and the connection dropped) once it passes `limit` bytes. */
 async function readCapped(res: Response, limit: number): Promise<string | undefined> {
@@ -103,7 +110,7 @@ export class HttpEnrollment implements EnrollmentPort {
       const text = await readCapped(res, MAX_BODY_BYTES);
       if (text === undefined) {
         this.o.observe?.(routeOf(path), performance.now() - started, 'too-large');
-        return { status: 'error', detail: `answer larger than ${MAX_BODY_BYTES} bytes` };
+        return { ok: false, reason: 'unavailable', detail: `answer larger than ${MAX_BODY_BYTES} bytes` };
       }
       let parsed: unknown;
       try {
@@ -112,10 +119,10 @@ export class HttpEnrollment implements EnrollmentPort {
         parsed = Symbol.for('unparseable');
       }
       this.o.observe?.(routeOf(path), performance.now() - started, outcomeOf(res.status));
-      return { status: res.status, body: parsed };
+      return { ok: true, value: { status: res.status, body: parsed } };
     } catch (err) {
       this.o.observe?.(routeOf(path), performance.now() - started, 'error');
-      return { status: 'error', detail: ['AbortError', 'TimeoutError'].includes((err as Error).name) ? 'timed out' : (err as Error).message };
+      return ['AbortError', 'TimeoutError'].includes((err as Error).name) ? { ok: false, reason: 'timeout', detail: 'timed out' } : { ok: false, reason: 'unavailable', detail: (err as Error).message };
     }
   }
 
@@ -123,32 +130,35 @@ export class HttpEnrollment implements EnrollmentPort {
     return this.o.guard.run(
       `GET ${path}`,
       async (signal) => {
-        let last: Upstream<z.infer<S>> = { ok: false, reason: 'unavailable', detail: 'not tried' };
         const deadline = performance.now() + (this.o.budgetMs ?? Infinity);
-        for (let attempt = 0; attempt <= this.o.retries; attempt++) {
-          if (attempt > 0) await sleep(Math.min(this.o.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random()), deadline - performance.now()), signal);
+        // No answer or a 5xx is retried (cockatiel), with exponential backoff and jitter, and never
+        // past the time budget: a backoff ends at the deadline, and an attempt needs MIN_ATTEMPT_MS.
+        const policy = retry(
+          handleWhenResult((r) => (r as Attempt<z.infer<S>>).again),
+          { maxAttempts: this.o.retries, backoff: new DelegateBackoff((c) => Math.max(0, Math.min(this.o.backoffMs * 2 ** (c.attempt - 1) * (0.5 + Math.random()), deadline - performance.now()))) },
+        );
+        const last = await policy.execute(async ({ attempt, signal: s }): Promise<Attempt<z.infer<S>>> => {
           const left = deadline - performance.now();
-          if (signal.aborted || left < MIN_ATTEMPT_MS) {
-            if (attempt > 0) last = this.unavailable(what, `${attempt} attempt${attempt === 1 ? '' : 's'} used the time budget`);
-            break;
+          if (s.aborted || left < MIN_ATTEMPT_MS) {
+            const answer = attempt > 0 ? this.unavailable(what, `${attempt} attempt${attempt === 1 ? '' : 's'} used the time budget`) : NOT_TRIED;
+            return { answer, again: false };
           }
-          const raw = await this.request('GET', path, signal, undefined, Math.min(this.o.attemptTimeoutMs, left));
-          last = this.interpret(raw, schema, what);
-          const retryable = raw.status === 'error' || (typeof raw.status === 'number' && raw.status >= 500);
-          if (!retryable) break;
-        }
-        return last;
+          const raw = await this.request('GET', path, s, undefined, Math.min(this.o.attemptTimeoutMs, left));
+          return { answer: this.interpret(raw, schema, what), again: !raw.ok || raw.value.status >= 500 };
+        }, signal);
+        return last.answer;
       },
       (r) => r.ok || r.reason === 'not-found',
     ).catch((err: Error) => this.unavailable(what, err.message));
   }
 
   private interpret<S extends z.ZodType>(raw: Raw, schema: S, what: string): Upstream<z.infer<S>> {
-    if (raw.status === 'error') return this.unavailable(what, raw.detail);
-    if (raw.status === 404) return { ok: false, reason: 'not-found', detail: `${what}: 404` };
-    if (raw.status === 501) return { ok: false, reason: 'unsupported', detail: `${what}: 501` };
-    if (raw.status !== 200) return this.unavailable(what, `HTTP ${raw.status}`);
-    const parsed = schema.safeParse(raw.body);
+    if (!raw.ok) return this.unavailable(what, raw.detail);
+    const { status, body } = raw.value;
+    if (status === 404) return { ok: false, reason: 'not-found', detail: `${what}: 404` };
+    if (status === 501) return { ok: false, reason: 'unsupported', detail: `${what}: 501` };
+    if (status !== 200) return this.unavailable(what, `HTTP ${status}`);
+    const parsed = schema.safeParse(body);
     if (!parsed.success) {
       return this.unavailable(what, `malformed answer: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'} ${i.message}`).slice(0, 3).join('; ')}`);
     }
@@ -156,7 +166,7 @@ export class HttpEnrollment implements EnrollmentPort {
   }
 
   private unavailable(what: string, detail: string): { ok: false; reason: 'unavailable'; detail: string } {
-    this.o.log.warn('enrollment API unavailable', { what, detail });
+    this.o.log.warn('enrollment API unavailable', { code: 'upstream.unavailable', what, detail });
     return { ok: false, reason: 'unavailable', detail: `${what}: ${detail}` };
   }
 
@@ -183,14 +193,4 @@ export class HttpEnrollment implements EnrollmentPort {
       return this.unavailable('verify', (err as Error).message);
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
 }

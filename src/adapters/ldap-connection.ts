@@ -4,6 +4,7 @@
 // logged, and an error about the bind names the DN, not the password.
 import { readFileSync } from 'node:fs';
 import { Client, type Entry, type SearchOptions } from 'ldapts';
+import { HelpdeskError, isHelpdeskError } from '../errors.ts';
 
 export interface LdapConnectionOptions {
   url: string;
@@ -38,7 +39,7 @@ export class LdapConnection {
       return client;
     } catch (err) {
       await client.unbind().catch(() => undefined);
-      throw new Error(describe(err, this.o.bindDn), { cause: undefined });
+      throw new HelpdeskError('upstream.unavailable', describe(err, this.o.bindDn));
     }
   }
 
@@ -64,7 +65,7 @@ export class LdapConnection {
         this.client = undefined;
         await client.unbind().catch(() => undefined);
       }
-      throw err instanceof Error && err.message.startsWith('LDAP ') ? err : new Error(describe(err, this.o.bindDn));
+      throw isHelpdeskError(err) ? err : new HelpdeskError('upstream.unavailable', describe(err, this.o.bindDn));
     }
   }
 

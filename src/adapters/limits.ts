@@ -9,6 +9,8 @@ import Bottleneck from 'bottleneck';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../ports/time.ts';
 import type { Logger } from '../ports/logger.ts';
+import { LRUCache } from 'lru-cache';
+import { HelpdeskError } from '../errors.ts';
 
 export interface SharedGuard {
   redis: Redis;
@@ -30,10 +32,6 @@ export interface GuardOptions {
   cacheMax?: number;
   clock: Clock;
   shared?: SharedGuard;
-}
-
-export class TimeoutError extends Error {
-  readonly code = 'upstream.timeout';
 }
 
 export interface GuardStats {
@@ -68,13 +66,15 @@ export class UpstreamGuard {
   private readonly local?: Bottleneck;
   private readonly connection?: Bottleneck.IORedisConnection;
   private readonly limiterClient?: Redis;
-  private readonly cache = new Map<string, { at: number; value: unknown }>();
+  /** Answers this process keeps (without Redis): bounded, least recently used out first, each for cacheTtlMs on the injected clock (read on every check: a test clock moves without real time passing). */
+  private readonly cache: LRUCache<string, { value: unknown }>;
   private readonly inflight = new Map<string, Promise<unknown>>();
   private readonly running = new Set<AbortController>();
   readonly stats: GuardStats = { calls: 0, cacheHits: 0, shared: 0 };
   private warnedAt = 0;
 
   constructor(private readonly options: GuardOptions) {
+    this.cache = new LRUCache({ max: options.cacheMax ?? 10_000, ttl: Math.max(1, options.cacheTtlMs), ttlResolution: 0, perf: { now: () => options.clock.now() } });
     const settings = { maxConcurrent: options.maxConcurrent, minTime: options.minTimeMs };
     const s = options.shared;
     if (s) {
@@ -98,7 +98,7 @@ export class UpstreamGuard {
     if (key === undefined) return this.schedule(call);
     // With Redis, Redis is the cache (so forgetting an answer reaches every replica); else this map.
     const hit = this.options.shared ? undefined : this.cache.get(key);
-    if (hit && this.options.clock.now() - hit.at < this.options.cacheTtlMs) {
+    if (hit) {
       this.stats.cacheHits++;
       return hit.value as T;
     }
@@ -215,7 +215,7 @@ export class UpstreamGuard {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
-        reject(new TimeoutError(`no answer within ${this.options.timeoutMs} ms`));
+        reject(new HelpdeskError('upstream.timeout', `no answer within ${this.options.timeoutMs} ms`));
       }, this.options.timeoutMs);
     });
     try {
@@ -227,17 +227,12 @@ export class UpstreamGuard {
   }
 
   private remember(key: string, value: unknown): void {
-    const max = this.options.cacheMax ?? 10_000;
-    if (this.cache.size >= max) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
-    this.cache.set(key, { at: this.options.clock.now(), value });
+    this.cache.set(key, { value });
   }
 
   /** Drops cached answers whose key matches (an answer known to be out of date), here and in Redis. */
   async forget(matches: (key: string) => boolean): Promise<void> {
-    for (const key of this.cache.keys()) if (matches(key)) this.cache.delete(key);
+    for (const key of [...this.cache.keys()]) if (matches(key)) this.cache.delete(key);
     const s = this.options.shared;
     if (!s) return;
     const head = `${s.prefix}${s.name}:cache:`;

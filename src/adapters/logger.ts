@@ -7,7 +7,7 @@
 // platform ids, codes and account names in URLs. LOG_PERSONAL_DATA=true turns both off, for debugging.
 import { createHmac, randomBytes } from 'node:crypto';
 import pino from 'pino';
-import type { Logger } from '../ports/logger.ts';
+import type { LogFields, Logger } from '../ports/logger.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -74,7 +74,7 @@ export function createLogger(level: LogLevel, write?: (line: string) => void, ba
     },
     write ? { write } : pino.destination({ fd: 2, sync: true }),
   );
-  const emit = (lvl: Exclude<LogLevel, 'silent'>) => (message: string, fields: Record<string, unknown> = {}) => {
+  const emit = (lvl: Exclude<LogLevel, 'silent'>) => (message: string, fields: LogFields = {}) => {
     if (!p.isLevelEnabled(lvl)) return;
     const safe: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(fields)) {

@@ -4,10 +4,10 @@
 import { NtpTimeSync } from 'ntp-time-sync';
 import type { Logger } from '../ports/logger.ts';
 import type { Clock, ReferenceReading, ReferenceTime } from '../ports/time.ts';
-import type { DnsServer } from './dns.ts';
+import type { HostPort } from '../ports/net.ts';
 
 export interface NtpReferenceOptions {
-  servers: DnsServer[];
+  servers: HostPort[];
   clock: Clock;
   log: Logger;
   intervalMs: number;

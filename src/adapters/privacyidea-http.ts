@@ -12,6 +12,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { HelpdeskError } from '../errors.ts';
 
 export const Envelope = z.object({
   result: z.union([
@@ -76,7 +77,7 @@ export class PrivacyIdeaHttp {
           let size = 0;
           res.on('data', (c: Buffer) => {
             size += c.length;
-            if (size > MAX_BODY_BYTES) req.destroy(new Error(`answer larger than ${MAX_BODY_BYTES} bytes`));
+            if (size > MAX_BODY_BYTES) req.destroy(new HelpdeskError('upstream.malformed', `answer larger than ${MAX_BODY_BYTES} bytes`));
             else chunks.push(c);
           });
           res.on('end', () => {
@@ -91,7 +92,7 @@ export class PrivacyIdeaHttp {
           res.on('error', reject);
         },
       );
-      req.on('error', (err: Error) => reject(['AbortError', 'TimeoutError'].includes(err.name) ? new Error('timed out') : new Error(err.message.split('\n')[0])));
+      req.on('error', (err: Error) => reject(['AbortError', 'TimeoutError'].includes(err.name) ? new HelpdeskError('upstream.timeout', 'timed out') : err instanceof HelpdeskError ? err : new HelpdeskError('upstream.unavailable', err.message.split('\n')[0] ?? '', { cause: err })));
       req.end(payload);
     });
   }
@@ -111,9 +112,9 @@ export class PrivacyIdeaHttp {
       const { status, json } = await this.raw('POST', '/auth', { username: this.o.user ?? '', password: this.o.password ?? '' }, undefined, signal);
       const a = this.interpret(status, json);
       // Never the password; the user name and privacyIDEA's code are enough to act on.
-      if (!a.ok) throw new Error(`privacyIDEA refused POST /auth for ${this.o.user} (${a.code ?? `HTTP ${a.status}`})`);
+      if (!a.ok) throw new HelpdeskError('upstream.unavailable', `privacyIDEA refused POST /auth for ${this.o.user} (${a.code ?? `HTTP ${a.status}`})`);
       const v = AuthValue.safeParse(a.value);
-      if (!v.success) throw new Error('privacyIDEA POST /auth: no token in the answer');
+      if (!v.success) throw new HelpdeskError('upstream.malformed', 'privacyIDEA POST /auth: no token in the answer');
       this.jwt = { token: v.data.token, expiresAt: jwtExpiry(v.data.token) ?? this.now() + 60 * 60_000 };
       return v.data.token;
     })().finally(() => (this.authenticating = undefined));

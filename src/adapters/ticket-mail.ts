@@ -3,6 +3,7 @@
 import type { Mailer } from '../ports/mailer.ts';
 import type { Ticket } from '../ports/tickets.ts';
 import type { TicketDelivery } from './ticket-queue.ts';
+import { HelpdeskError } from '../errors.ts';
 
 export function ticketText(reference: string, t: Ticket): string {
   const lines = [
@@ -63,6 +64,6 @@ export class WebhookTicketDelivery implements TicketDelivery {
       body: JSON.stringify({ reference, ...t }),
       signal: AbortSignal.timeout(this.timeoutMs),
     });
-    if (!res.ok) throw new Error(`webhook answered HTTP ${res.status}`);
+    if (!res.ok) throw new HelpdeskError('upstream.unavailable', `TICKET_WEBHOOK_URL answered HTTP ${res.status}`);
   }
 }

@@ -10,7 +10,8 @@ import type { Config } from '../config.ts';
 import { Person } from '../ports/personal-data.ts';
 import type { Logger } from '../ports/logger.ts';
 import { SqlPersonalData } from '../adapters/sql/personal-data.ts';
-import { openDatabase, SqliteDb, type SqlDb } from '../adapters/sql/db.ts';
+import { SqliteDb, type SqlDb } from '../adapters/sql/db.ts';
+import { openDatabase } from '../adapters/sql/open.ts';
 
 export const EXPORT_VERSION = 1;
 

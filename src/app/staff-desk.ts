@@ -11,6 +11,7 @@ import { catalogues, render, type Lang } from '../i18n/index.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { StaffDesk, StaffReportView, StaffTarget } from '../ports/staff-desk.ts';
 import type { ConversationLookup } from '../ports/store.ts';
+import type { Snapshot } from '../engine/snapshot.ts';
 import type { TicketSink } from '../ports/tickets.ts';
 import type { Clock } from '../ports/time.ts';
 
@@ -18,7 +19,7 @@ export interface StaffDeskDeps {
   checks: CheckRunner;
   words: CentreWords;
   runner: Pick<ConversationRunner, 'transcript'>;
-  lookup: ConversationLookup;
+  lookup: ConversationLookup<Snapshot>;
   handover: TicketSink;
   clock: Clock;
   log: Logger;

@@ -1,30 +1,17 @@
 // One diagnostic report: the checks that apply, run concurrently, plus advice for what failed.
 import { catalogues, render, type Lang } from '../i18n/index.ts';
-import type { CentreWords } from '../engine/words.ts';
 import { variantOf, type CheckId, type CheckResult } from './catalogue.ts';
 import type { CheckInput } from './context.ts';
 import type { CheckRunner } from './index.ts';
+import type { DiagnoseRequest, DiagnosticReport } from '../ports/checks.ts';
 import { shownChecks } from './staff-report.ts';
 
-export interface DiagnosticReport {
-  version: 1;
-  subject: { user: string; ip?: string };
-  generatedAt: string;
-  checks: CheckResult[];
-  advice: Array<{ code: string; text: string }>;
-}
+export type { DiagnoseRequest, DiagnosticReport } from '../ports/checks.ts';
 
-export interface DiagnoseRequest {
-  user: string;
-  ip?: string;
-  deviceTime?: string;
-  /** When the device showed `deviceTime` (host ms): for `diagnose`, the moment the command was given. */
-  deviceTimeAt?: number;
-  code?: string;
-  lang?: Lang;
-}
+/** The centre's own words the advice may name (the engine's CentreWords; a plain record here, so checks import no engine). */
+export type AdviceWords = Readonly<Record<string, string | undefined>>;
 
-export function adviceFor(checks: CheckResult[], lang: Lang, words: CentreWords): DiagnosticReport['advice'] {
+export function adviceFor(checks: CheckResult[], lang: Lang, words: AdviceWords): DiagnosticReport['advice'] {
   // No account: no token to advise about. Two outcomes with the same advice: said once.
   const missing = checks.some((c) => c.code === 'account.missing');
   const seen = new Set<string>();
@@ -39,7 +26,7 @@ export function adviceFor(checks: CheckResult[], lang: Lang, words: CentreWords)
     .filter((a) => !seen.has(a.text) && Boolean(seen.add(a.text)));
 }
 
-export async function diagnose(runner: CheckRunner, words: CentreWords, req: DiagnoseRequest, nowMs: number): Promise<DiagnosticReport> {
+export async function diagnose(runner: CheckRunner, words: AdviceWords, req: DiagnoseRequest, nowMs: number): Promise<DiagnosticReport> {
   const lang = req.lang ?? 'en';
   const input: CheckInput = {
     user: req.user,

@@ -33,10 +33,10 @@ export async function networkCheck(deps: CheckDeps, input: CheckInput): Promise<
   const exemptNetwork = deps.settings.exemptNetworks.find((c) => inCidr(ip, c));
 
   const reverse = await deps.dns.reverse(ip.text);
-  if (!reverse.ok && reverse.failure !== 'nxdomain') {
-    return out('network.dns-error', 'unknown', { twoFactorRequired: true, reason: `reverse DNS failed (${reverse.failure}); two-factor is assumed` });
+  if (!reverse.ok && reverse.reason !== 'not-found') {
+    return out('network.dns-error', 'unknown', { twoFactorRequired: true, reason: `reverse DNS failed (${reverse.reason}); two-factor is assumed` });
   }
-  const names = (reverse.ok ? reverse.values : []).map((n) => n.toLowerCase().replace(/\.$/, '')).slice(0, MAX_NAMES);
+  const names = (reverse.ok ? reverse.value : []).map((n) => n.toLowerCase().replace(/\.$/, '')).slice(0, MAX_NAMES);
   if (names.length === 0) {
     const inside = exemptNetwork ? ` (it is in the exempt network ${exemptNetwork.text}, but without working DNS that does not count)` : '';
     return out('network.no-ptr', 'warn', { twoFactorRequired: true, reason: `the address has no reverse DNS name${inside}` });
@@ -45,10 +45,10 @@ export async function networkCheck(deps: CheckDeps, input: CheckInput): Promise<
   const forwards: DnsLookup[] = await Promise.all(names.map((n) => deps.dns.forward(n, ip.family)));
   const confirmed = names.filter((_, i) => {
     const f = forwards[i];
-    return f?.ok === true && f.values.some((v) => sameAddress(ip, v));
+    return f?.ok === true && f.value.some((v) => sameAddress(ip, v));
   });
   if (confirmed.length === 0) {
-    const allFailed = forwards.every((f) => !f.ok && f.failure !== 'nxdomain');
+    const allFailed = forwards.every((f) => !f.ok && f.reason !== 'not-found');
     if (allFailed) return out('network.dns-error', 'unknown', { ptr: names, twoFactorRequired: true, reason: 'forward DNS failed for every name; two-factor is assumed' });
     return out('network.mismatch', 'warn', { ptr: names, twoFactorRequired: true, reason: 'no reverse DNS name resolves back to the address' });
   }

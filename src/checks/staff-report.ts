@@ -5,7 +5,7 @@
 import { catalogues, render, type Lang } from '../i18n/index.ts';
 import { formatMinutes } from '../i18n/catalogue.ts';
 import { variantOf, type CheckResult } from './catalogue.ts';
-import type { DiagnosticReport } from './diagnose.ts';
+import type { DiagnosticReport } from '../ports/checks.ts';
 
 const MARK = { pass: '✔', warn: '!', fail: '✘', unknown: '?' } as const;
 

@@ -16,11 +16,11 @@ const A: Record<string, string[]> = {
 export class FixtureDns implements DnsPort {
   async reverse(ip: string): Promise<DnsLookup> {
     const names = PTR[ip];
-    return names ? { ok: true, values: names } : { ok: false, failure: 'nxdomain', detail: `no PTR for ${ip}` };
+    return names ? { ok: true, value: names } : { ok: false, reason: 'not-found', detail: `no PTR for ${ip}` };
   }
 
   async forward(name: string, family: 4 | 6): Promise<DnsLookup> {
     const addrs = family === 4 ? A[name.replace(/\.$/, '')] : undefined;
-    return addrs ? { ok: true, values: addrs } : { ok: false, failure: 'nxdomain', detail: `no address for ${name}` };
+    return addrs ? { ok: true, value: addrs } : { ok: false, reason: 'not-found', detail: `no address for ${name}` };
   }
 }

@@ -27,7 +27,7 @@ export interface RunnerDeps {
   understanding: Understanding;
   words: CentreWords;
   checks: CheckRunner;
-  store: ConversationStore;
+  store: ConversationStore<Snapshot>;
   tickets: TicketSink;
   clock: Clock;
   codeKey: string;
@@ -165,7 +165,7 @@ export class ConversationRunner {
   private async open(id: string, now: number, options: TurnOptions): Promise<{ snapshot: Snapshot; version: number; notices: Reply[]; fresh: boolean }> {
     // A turn kept after a failed save goes on from there (it is saved with this one).
     const kept = this.unsaved.get(id);
-    const loaded: LoadOutcome = kept ? { kind: 'found', snapshot: structuredClone(kept.snapshot), version: kept.version } : await this.deps.store.load(id);
+    const loaded: LoadOutcome<Snapshot> = kept ? { kind: 'found', snapshot: structuredClone(kept.snapshot), version: kept.version } : await this.deps.store.load(id);
     const make = () => newSnapshot(id, now, { ...(options.lang ? { lang: options.lang } : {}), subject: { ...options.subject } });
     // A notice (a watch firing hours later) is said in the conversation as it stands, idle or not.
     const idle = (s: Snapshot) => !options.notice && now - s.updatedAt > this.deps.idleMs;
@@ -280,7 +280,7 @@ export class ConversationRunner {
         codeOffsets: s.codes.slice(0, effect.check === 'code' ? -1 : undefined).map((c) => c.off),
       };
       const out = await this.deps.checks.run(effect.check, input);
-      this.deps.log.info('check', { conversation: s.id, check: effect.check, code: out.result.code });
+      this.deps.log.info('check', { conversation: s.id, check: effect.check, outcome: out.result.code });
       return { type: 'checked', result: out.result, ...(out.extra ? { extra: out.extra } : {}) };
     }
     const findings = findingResults(s);

@@ -12,6 +12,7 @@ import { countCode, setSlot, slotValue } from './slots.ts';
 import { HELD_CODE_MS, unsealCode } from './held-code.ts';
 import { opensOf, parseOpening } from './intents.ts';
 import { Wording } from './wording.ts';
+import { HelpdeskError } from '../errors.ts';
 
 type InputStep = Extract<Step, { kind: 'input' }>;
 type AskStep = Extract<Step, { kind: 'ask' }>;
@@ -116,7 +117,7 @@ export class Steps extends Wording {
         }
       }
     }
-    throw new Error(`flow ${this.s.flow} does not stop for input`);
+    throw new HelpdeskError('engine.fault', `flow ${this.s.flow} does not stop for input`);
   }
 
   private sayStep(flow: Flow, step: Extract<Step, { kind: 'say' }>): void {

@@ -1,9 +1,9 @@
 // The shape of a message catalogue, and the one placeholder renderer every message goes through.
 import type { ChannelText } from '../ports/catalogue.ts';
-import type { CheckCode, CheckVariant } from '../checks/catalogue.ts';
+import type { CheckCode, CheckVariant } from '../ports/checks.ts';
+import { LANGS, type Lang } from '../ports/lang.ts';
 
-export const LANGS = ['en', 'sv'] as const;
-export type Lang = (typeof LANGS)[number];
+export { LANGS, type Lang };
 
 export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (LANGS as readonly string[]).includes(value);

@@ -6,10 +6,17 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { ChannelRoute } from '../channels/contract.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { SeenEvents } from '../ports/store.ts';
 import type { Clock } from '../ports/time.ts';
+
+/** An HTTP route the web port mounts as it is (the same shape as a channel's `ChannelRoute`). */
+export interface HookRoute {
+  method: 'POST';
+  path: string;
+  /** Gets the request unread: the signature covers the raw body. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
 
 export interface TokenActivatedDeps {
   /** HOOK_SECRET; without it the hook is not served (404). */
@@ -63,7 +70,7 @@ function parse(raw: string): unknown {
   }
 }
 
-export function tokenActivatedRoutes(d: TokenActivatedDeps): ChannelRoute[] {
+export function tokenActivatedRoutes(d: TokenActivatedDeps): HookRoute[] {
   const secret = d.secret;
   if (!secret) return [];
   return [

@@ -1,8 +1,8 @@
-// DNS as the network check needs it: names for an address, addresses for a name.
+// DNS as the network check needs it: names for an address, addresses for a name. "No such name"
+// is `not-found` (an answer); SERVFAIL, REFUSED and network errors are `unavailable`.
+import type { Upstream } from './upstream.ts';
 
-export type DnsFailure = 'nxdomain' | 'servfail' | 'refused' | 'timeout' | 'error';
-
-export type DnsLookup = { ok: true; values: string[] } | { ok: false; failure: DnsFailure; detail: string };
+export type DnsLookup = Upstream<string[]>;
 
 export interface DnsPort {
   /** PTR names of an address (empty when it has none). */

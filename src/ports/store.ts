@@ -1,18 +1,23 @@
 // Where conversations and the state shared between replicas are kept: conversations (with a
 // version, so two replicas never lose a turn), seen platform events, the web outbox of replies
 // that arrived out of band, and when a web page last asked for them.
-import type { Snapshot } from '../engine/snapshot.ts';
 import type { Purgeable } from './retention.ts';
 
-export type LoadOutcome =
+/** What the store needs to know of a conversation; the rest of the snapshot is the engine's. */
+export interface StoredConversation {
+  id: string;
+  updatedAt: number;
+}
+
+export type LoadOutcome<Snapshot extends StoredConversation = StoredConversation> =
   /** `version`: what `save` must be given back; another turn saving in between makes it conflict. */
   | { kind: 'found'; snapshot: Snapshot; version: number }
   | { kind: 'none' }
   /** The stored row could not be read; it has been set aside (never deleted) and a new one starts. */
   | { kind: 'quarantined'; reason: string };
 
-export interface ConversationStore extends Purgeable {
-  load(id: string): Promise<LoadOutcome>;
+export interface ConversationStore<Snapshot extends StoredConversation = StoredConversation> extends Purgeable {
+  load(id: string): Promise<LoadOutcome<Snapshot>>;
   /**
    * Saves over `version` (0: a conversation not stored yet) and resolves to the new version. Throws
    * a HelpdeskError 'store.conflict' when another turn saved first; the caller runs its turn again.
@@ -27,7 +32,7 @@ export interface SeenEvents {
 }
 
 /** Staff look up the latest conversation about someone on their platform. */
-export interface ConversationLookup {
+export interface ConversationLookup<Snapshot extends StoredConversation = StoredConversation> {
   latestAbout(prefix: string, who: string): Promise<Snapshot | undefined>;
 }
 

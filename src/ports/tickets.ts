@@ -1,5 +1,5 @@
 // The hand-over to people: a ticket with the transcript and the findings.
-import type { CheckResult } from '../checks/catalogue.ts';
+import type { CheckResult } from './checks.ts';
 
 export interface Ticket {
   conversationId: string;

@@ -1,7 +1,7 @@
 // How free text becomes meaning: a ranking of labels (topics, global intents, the choices of a
 // question) for a message. The engine stays pure by asking this port; a centre can plug in its own
 // (an LLM endpoint, say) behind the same interface.
-import type { Lang } from '../i18n/catalogue.ts';
+import type { Lang } from './lang.ts';
 
 /**
  * `topic:<flow>`, `intent:<name>` (human, menu, skip, dont_know, yes, no, none, …) or

@@ -1,5 +1,8 @@
-// What every call to a centre's back-end answers: a value, or why there is none. An upstream that
-// is down is an outcome (`unavailable`), never an exception.
-export type Upstream<T> =
-  | { ok: true; value: T }
-  | { ok: false; reason: 'not-found' | 'unsupported' | 'unavailable'; detail: string };
+// What every call to an upstream (a centre's back-end, DNS, NTP) answers: a value, or why there is
+// none. An upstream that is down is an outcome, never an exception: `not-found` is a definite answer
+// (no such account, no such name), `unavailable` and `timeout` mean the question is still open.
+export type UpstreamReason = 'not-found' | 'unsupported' | 'unavailable' | 'timeout';
+
+export type UpstreamFailure = { ok: false; reason: UpstreamReason; detail: string };
+
+export type Upstream<T> = { ok: true; value: T } | UpstreamFailure;

@@ -1,6 +1,6 @@
 // Durable watches on a pending token: "tell me here when it is active". They live in the store,
 // not in memory, so a restart loses none and sends nothing twice.
-import type { Lang } from '../i18n/catalogue.ts';
+import type { Lang } from './lang.ts';
 
 export type WatchState = 'open' | 'notified' | 'stopped' | 'expired';
 

@@ -2,7 +2,8 @@
 // and chronyd.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NtpReference } from '../../src/adapters/ntp-reference.ts';
-import { parseHostPort, type DnsServer } from '../../src/adapters/dns.ts';
+import { parseHostPort } from '../../src/config.ts';
+import type { HostPort } from '../../src/ports/net.ts';
 import { clockCheck } from '../../src/checks/clock.ts';
 import { systemClock } from '../../src/ports/time.ts';
 import { makeDeps, recordingLogger } from '../helpers/fakes.ts';
@@ -11,7 +12,7 @@ import { startChrony } from '../peers/chrony.ts';
 
 function reference(specs: string[], log = recordingLogger()) {
   return new NtpReference({
-    servers: specs.map((s) => parseHostPort(s, 123) as DnsServer),
+    servers: specs.map((s) => parseHostPort(s, 123) as HostPort),
     clock: systemClock,
     log,
     intervalMs: 60_000,

@@ -6,6 +6,7 @@ import type { CentreWords } from '../../src/engine/words.ts';
 import { transition, type EngineEnv, type EngineEvent } from '../../src/engine/transition.ts';
 import type { Snapshot } from '../../src/engine/snapshot.ts';
 import type { Reply } from '../../src/engine/replies.ts';
+import { replyText } from '../../src/conversation-tests/run.ts';
 
 export const { flows, intents } = loadFlowsOrThrow(path.join(import.meta.dirname, '../../flows'));
 export const understanding = trainUnderstanding(flows, intents);
@@ -39,15 +40,5 @@ export function play(s: Snapshot, now: number, ...events: EngineEvent[]) {
   return { snapshot, replies, effect, text: replies.map(replyText).join('\n') };
 }
 
-export function replyText(r: Reply): string {
-  switch (r.kind) {
-    case 'choices':
-      return [r.prompt, ...r.choices.map((c) => `- ${c.label}`)].join('\n');
-    case 'link':
-      return `${r.label}: ${r.url}`;
-    case 'image':
-      return r.alt;
-    default:
-      return r.text;
-  }
-}
+/** A reply as one text, the way conversation tests read it (one definition, in the harness). */
+export { replyText };

@@ -91,10 +91,10 @@ export class FakeDns implements DnsPort {
     public forwardTable: Record<string, DnsLookup> = {},
   ) {}
   async reverse(ip: string): Promise<DnsLookup> {
-    return this.ptr[ip] ?? { ok: false, failure: 'nxdomain', detail: 'none' };
+    return this.ptr[ip] ?? { ok: false, reason: 'not-found', detail: 'none' };
   }
   async forward(name: string): Promise<DnsLookup> {
-    return this.forwardTable[name] ?? { ok: false, failure: 'nxdomain', detail: 'none' };
+    return this.forwardTable[name] ?? { ok: false, reason: 'not-found', detail: 'none' };
   }
 }
 

@@ -8,7 +8,6 @@ import { accessSync, chmodSync, constants, existsSync, mkdirSync, statSync } fro
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { HelpdeskError } from '../../errors.ts';
-import type { Logger } from '../../ports/logger.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -252,15 +251,4 @@ export function redactUrl(url: string): string {
   } catch {
     return '(unparseable URL)';
   }
-}
-
-/** PostgreSQL when DATABASE_URL is set, else SQLite in DATA_DIR. */
-export async function openDatabase(
-  config: { DATABASE_URL?: string | undefined; DATABASE_SCHEMA: string; DATABASE_POOL_SIZE: number; DATA_DIR: string },
-  log: Logger,
-): Promise<SqlDb> {
-  if (!config.DATABASE_URL) return SqliteDb.open(config.DATA_DIR, (line) => log.warn(line, { code: 'store.permissions' }));
-  // pg is loaded only when it is used: the embedded path and one-shot commands start faster.
-  const { PostgresDb } = await import('./postgres.ts');
-  return PostgresDb.open({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolSize: config.DATABASE_POOL_SIZE, log });
 }

@@ -1,7 +1,8 @@
 // Conversations and the small shared state beside them, in SQLite or PostgreSQL through one SqlDb.
 // A row that cannot be read is moved to a quarantine table, never deleted, and the person starts
 // afresh. Every save names the version it read: a turn that lost a race is told, not silently lost.
-import { HelpdeskError } from '../../errors.ts';
+import { LRUCache } from 'lru-cache';
+import { asHelpdeskError, HelpdeskError } from '../../errors.ts';
 import type { Snapshot } from '../../engine/snapshot.ts';
 import { parseSnapshot } from '../../engine/migrate.ts';
 import type { ConversationLookup, ConversationStore, LoadOutcome, Outbox, SeenEvents } from '../../ports/store.ts';
@@ -65,9 +66,10 @@ const connectionLost = (err: unknown) => /^(|08...|57P0.|E[A-Z]+)$/.test(String(
 /** SQLite hands back JSON as text, PostgreSQL (jsonb) as a value. */
 const fromJson = (raw: unknown): unknown => (typeof raw === 'string' ? JSON.parse(raw) : raw);
 
-export class SqlStore implements ConversationStore, SeenEvents, ConversationLookup, Outbox {
+export class SqlStore implements ConversationStore<Snapshot>, SeenEvents, ConversationLookup<Snapshot>, Outbox {
   private readonly sql;
-  private readonly touched = new Map<string, number>();
+  /** When this process last wrote a conversation's presence (bounded: the oldest used goes first). */
+  private readonly touched = new LRUCache<string, number>({ max: 50_000 });
   /** How far this process's purges have looked through conversations already (rows only move forward). */
   private readonly purged: ScanMarks = {};
   /**
@@ -106,7 +108,7 @@ export class SqlStore implements ConversationStore, SeenEvents, ConversationLook
       rows = await this.db.all(SAVE_MANY, [sorted.map((i) => i.id), sorted.map((i) => i.json), sorted.map((i) => i.updatedAt), sorted.map((i) => i.version)]);
     } catch (err) {
       if (!retryAlone(err)) throw err;
-      return Promise.all(items.map((i) => this.saveOne(i).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
+      return Promise.all(items.map((i) => this.saveOne(i).catch((e: unknown) => asHelpdeskError(e, 'store.unavailable'))));
     }
     const saved = new Map(rows.map((r) => [r.id, Number(r.version)]));
     return items.map((i) => saved.get(i.id));
@@ -167,7 +169,7 @@ export class SqlStore implements ConversationStore, SeenEvents, ConversationLook
     }
   }
 
-  async load(id: string): Promise<LoadOutcome> {
+  async load(id: string): Promise<LoadOutcome<Snapshot>> {
     const row = await this.read(id);
     if (!row) return { kind: 'none' };
     let reason: string;
@@ -261,9 +263,7 @@ export class SqlStore implements ConversationStore, SeenEvents, ConversationLook
   async touch(conversationId: string, now: number): Promise<void> {
     const last = this.touched.get(conversationId);
     if (last !== undefined && now - last < PRESENCE_EVERY_MS) return;
-    this.touched.delete(conversationId);
     this.touched.set(conversationId, now);
-    if (this.touched.size > 50_000) this.touched.delete(this.touched.keys().next().value as string);
     await this.db.run('INSERT INTO presence (conversation, seen_at) VALUES ($1, $2) ON CONFLICT (conversation) DO UPDATE SET seen_at = excluded.seen_at', [conversationId, now]);
   }
 

@@ -43,7 +43,7 @@ function watchGateway(d: DiscordDeps, connection: Connection): void {
   client.on(Events.Error, (err) => log.error('discord client error', { code: 'discord.error', err }));
   client.on(Events.ShardError, (err, shard) => log.warn('discord gateway error; reconnecting', { shard, err }));
   client.on(Events.ShardDisconnect, (event, shard) => {
-    log.warn('discord gateway disconnected', { shard, code: event.code });
+    log.warn('discord gateway disconnected', { shard, closeCode: event.code });
     connection.report(false, `gateway closed (${event.code})`);
   });
   client.on(Events.ShardReconnecting, () => connection.report(false, 'reconnecting to the gateway'));

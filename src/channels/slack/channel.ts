@@ -122,7 +122,7 @@ export async function createSlackChannel(ctx: ChannelContext, settings: SlackSet
   registerCommand(app, d);
   registerDiagnose(app, d);
   app.error(async (err) => {
-    log.error('slack listener failed', { code: (err as { code?: string }).code ?? 'slack.error', err });
+    log.error('slack listener failed', { code: 'slack.error', err });
   });
 
   return {

@@ -1,0 +1,120 @@
+// The conversations, built from the conversation slice (FLOWS_DIR, CONVERSATION_IDLE_MINUTES,
+// PROOF_*, the centre's words): the flows and the understanding, the runner, the proof of identity,
+// signed links, watches, and the out-of-band delivery of replies to a conversation's own channel.
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { Mailer } from '../ports/mailer.ts';
+import type { RateLimits } from '../ports/limits.ts';
+import type { TicketSink } from '../ports/tickets.ts';
+import type { Clock } from '../ports/time.ts';
+import type { Understanding } from '../ports/understanding.ts';
+import type { CheckRunner } from '../checks/index.ts';
+import type { CheckDeps } from '../checks/context.ts';
+import { loadFlowsOrThrow } from '../engine/loader.ts';
+import { ConversationRunner } from '../engine/runner.ts';
+import { OutOfBand } from '../engine/out-of-band.ts';
+import type { CentreWords } from '../engine/words.ts';
+import type { FlowSet } from '../engine/schema.ts';
+import { lazyUnderstanding, trainUnderstanding } from '../understanding/train.ts';
+import type { SqlDb } from '../adapters/sql/db.ts';
+import type { SqlStore } from '../adapters/sql/store.ts';
+import type { PrometheusMetrics } from '../adapters/metrics.ts';
+import { SqlLinkStore } from '../adapters/link-store.ts';
+import { EmailProof } from '../adapters/email-proof.ts';
+import { SqlProofCodes } from '../adapters/proof-codes.ts';
+import { SqlWatches } from '../adapters/sql-watches.ts';
+
+export const DEFAULT_ENROLLMENT_PAGE = 'https://suprintegration.uppmax.uu.se/bootstrapotp/';
+
+export function centreWords(config: Config, demoUrl?: string): CentreWords {
+  return {
+    centre: config.CENTRE_NAME,
+    enrollment_url: config.ENROLLMENT_PAGE_URL ?? (demoUrl ? `${demoUrl}/enroll/` : DEFAULT_ENROLLMENT_PAGE),
+    identity_service: config.IDENTITY_SERVICE,
+    support_url: config.SUPPORT_URL,
+    support_email: config.SUPPORT_EMAIL,
+    time_check_url: config.TIME_CHECK_URL,
+    public_url: config.PUBLIC_URL,
+    privacy_url: config.PRIVACY_URL ?? `${config.PUBLIC_URL}/privacy`,
+    response_time: config.SUPPORT_RESPONSE_TIME,
+    password_help_url: config.PASSWORD_HELP_URL ?? `${config.PUBLIC_URL.replace(/\/$/, '')}/support`,
+    status_url: config.STATUS_URL ?? `${config.PUBLIC_URL.replace(/\/$/, '')}/support`,
+  };
+}
+
+/**
+ * Flows are loaded and the understanding trained at start-up (a conversation's first message must
+ * not wait), except for one-shot commands such as `diagnose`, which hold no conversation.
+ */
+export function loadUnderstanding(config: Config, conversations: boolean): { flows: FlowSet; understanding: Understanding } {
+  const { flows, intents } = conversations ? loadFlowsOrThrow(config.FLOWS_DIR) : { flows: new Map() as FlowSet, intents: {} };
+  return { flows, understanding: conversations ? trainUnderstanding(flows, intents) : lazyUnderstanding(() => trainUnderstanding(flows, intents)) };
+}
+
+export interface ConversationsContext {
+  flows: FlowSet;
+  understanding: Understanding;
+  db: SqlDb;
+  store: SqlStore;
+  limits: RateLimits;
+  checks: CheckRunner;
+  deps: CheckDeps;
+  handover: TicketSink;
+  mailer: Mailer;
+  clock: Clock;
+  log: Logger;
+  metrics: PrometheusMetrics;
+  demoUrl: string | undefined;
+}
+
+export interface ConversationsPart {
+  words: CentreWords;
+  runner: ConversationRunner;
+  /** Keyed material for the web channel's cookies and forms. */
+  secret: string;
+  links: SqlLinkStore;
+  identity: EmailProof;
+  watches: SqlWatches;
+  outOfBand: OutOfBand;
+}
+
+export async function createConversations(config: Config, ctx: ConversationsContext, cleanups: Array<() => unknown>): Promise<ConversationsPart> {
+  const { db, store, clock, log, metrics } = ctx;
+  // Keys every replica shares: made by the first, read by the rest.
+  const key = () => randomBytes(32).toString('base64url');
+  const secret = await store.meta('web-secret', key);
+  const identity = new EmailProof({
+    deps: ctx.deps,
+    limits: ctx.limits,
+    codes: new SqlProofCodes(db, await store.meta('proof-key', key), clock),
+    mailer: ctx.mailer,
+    clock,
+    log,
+    metrics,
+    centre: config.CENTRE_NAME,
+    supportEmail: config.SUPPORT_EMAIL,
+    linkMinutes: config.PROOF_LINK_MINUTES,
+  });
+  cleanups.push(() => identity.stop());
+  const words = centreWords(config, ctx.demoUrl);
+  const watches = new SqlWatches(db);
+  const runner = new ConversationRunner({
+    watches,
+    flows: ctx.flows,
+    understanding: ctx.understanding,
+    words,
+    checks: ctx.checks,
+    store,
+    tickets: ctx.handover,
+    clock,
+    codeKey: await store.meta('code-key', key),
+    idleMs: config.CONVERSATION_IDLE_MINUTES * 60_000,
+    log,
+    identity,
+    metrics,
+  });
+  const links = new SqlLinkStore(db, secret, clock);
+  const outOfBand = new OutOfBand(log, store, () => clock.now());
+  return { words, runner, secret, links, identity, watches, outOfBand };
+}

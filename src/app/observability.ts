@@ -1,0 +1,23 @@
+// The log and the metrics every other module writes to, built from the LOG_* slice; every metric
+// the helpdesk exports is declared here, so the list is in one place.
+import type { Config } from '../config.ts';
+import type { Logger } from '../ports/logger.ts';
+import { createLogger } from '../adapters/logger.ts';
+import { PrometheusMetrics } from '../adapters/metrics.ts';
+import { PURGED_METRIC } from './housekeeping.ts';
+
+export function createLog(config: Config, replica: string): Logger {
+  return createLogger(config.LOG_LEVEL, undefined, config.DATABASE_URL ? { replica } : {}, { personalData: config.LOG_PERSONAL_DATA });
+}
+
+/** The helpdesk's metrics; `processMetrics` off for one-shot commands. */
+export function createMetrics(config: Config, replica: string, processMetrics: boolean): PrometheusMetrics {
+  return new PrometheusMetrics({ ...(config.DATABASE_URL ? { replica } : {}), processMetrics })
+    .counter('helpdesk_conversations_started_total', 'Conversations started, by channel', ['channel'])
+    .counter('helpdesk_checks_total', 'Checks run, by check and outcome code', ['check', 'code'])
+    .counter('helpdesk_escalations_total', 'Hand-overs to people, by urgency', ['urgent'])
+    .counter('helpdesk_identity_proofs_total', 'Proof-of-identity requests, by outcome', ['outcome'])
+    .counter(PURGED_METRIC, 'Rows (and files) removed or stripped by the retention policy, by kind', ['kind'])
+    .histogram('helpdesk_upstream_request_duration_seconds', 'Enrollment API requests, by route and status', ['upstream', 'route', 'outcome'])
+    .counter('helpdesk_limiter_fallback_total', 'Limits counted in this process because the shared store (Redis, PostgreSQL) failed, by limiter', ['limiter']);
+}

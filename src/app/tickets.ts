@@ -1,0 +1,67 @@
+// Mail and the hand-over to people, built from the delivery slice (SMTP_URL, MAIL_FROM, TICKET_*):
+// the mailer, the ticket queue with its sinks (a folder, mail, a webhook), and the one hand-over
+// every channel uses (queued, counted).
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { Mailer } from '../ports/mailer.ts';
+import type { TicketSink } from '../ports/tickets.ts';
+import type { Clock } from '../ports/time.ts';
+import type { SqlDb } from '../adapters/sql/db.ts';
+import type { PrometheusMetrics } from '../adapters/metrics.ts';
+import { FileMailer, SmtpMailer } from '../adapters/mailer.ts';
+import { FileTicketDelivery } from '../adapters/ticket-file.ts';
+import { TicketQueue, type TicketDelivery } from '../adapters/ticket-queue.ts';
+import { MailTicketDelivery, WebhookTicketDelivery } from '../adapters/ticket-mail.ts';
+
+export interface TicketsPart {
+  mailer: Mailer;
+  /** The demo mailbox (no SMTP_URL): what housekeeping sweeps. */
+  mailDir: string | undefined;
+  tickets: TicketQueue;
+  /** The queue, counted in helpdesk_escalations_total. */
+  handover: TicketSink;
+  /** The folders this replica writes its own files to (TICKET_DIR, the file mailbox). */
+  ownFiles: string[];
+}
+
+export interface TicketsContext {
+  db: SqlDb;
+  clock: Clock;
+  log: Logger;
+  metrics: PrometheusMetrics;
+  /** Replaces the mailer (benchmarks). */
+  mailer?: Mailer | undefined;
+}
+
+export function createTickets(config: Config, ctx: TicketsContext, cleanups: Array<() => unknown>): TicketsPart {
+  const { clock, metrics } = ctx;
+  const mailDir = path.join(config.DATA_DIR, 'mail');
+  const mailer: Mailer = ctx.mailer ?? (config.SMTP_URL ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM) : new FileMailer(mailDir, config.MAIL_FROM, ctx.log));
+  if (mailer instanceof SmtpMailer) cleanups.push(() => mailer.close());
+  const deliveries: TicketDelivery[] = [];
+  if (config.TICKET_DIR) deliveries.push(new FileTicketDelivery(config.TICKET_DIR));
+  if (config.SMTP_URL) deliveries.push(new MailTicketDelivery(mailer, config.TICKET_EMAIL_TO ?? config.SUPPORT_EMAIL, config.CENTRE_NAME));
+  if (config.TICKET_WEBHOOK_URL) deliveries.push(new WebhookTicketDelivery(config.TICKET_WEBHOOK_URL));
+  const tickets = new TicketQueue(ctx.db, deliveries, clock, ctx.log);
+  tickets.start();
+  cleanups.push(() => tickets.stop());
+  metrics.gauge('helpdesk_tickets_waiting', 'Tickets not yet delivered to every sink', () => tickets.pendingCount());
+  metrics.gauge('helpdesk_oldest_ticket_waiting_seconds', 'Age of the oldest ticket not yet delivered to every sink (0 when none waits)', async () => {
+    const at = await tickets.oldestPendingAt();
+    return at === undefined ? 0 : Math.max(0, (clock.now() - at) / 1000);
+  });
+  // As /healthz decides it: the store answers within 2 s.
+  metrics.gauge('helpdesk_store_up', 'Whether the conversation store answers (1) or not (0)', () =>
+    Promise.race([tickets.pendingCount().then(() => 1), new Promise<number>((resolve) => setTimeout(() => resolve(0), 2000).unref())]).catch(() => 0),
+  );
+  const handover: TicketSink = {
+    async open(ticket) {
+      const r = await tickets.open(ticket);
+      metrics.count('helpdesk_escalations_total', { urgent: String(ticket.urgent) });
+      return r;
+    },
+  };
+  const ownFiles = [...(config.TICKET_DIR ? [config.TICKET_DIR] : []), ...(mailer instanceof FileMailer ? [mailer.dir] : [])];
+  return { mailer, mailDir: mailer instanceof FileMailer ? mailDir : undefined, tickets, handover, ownFiles };
+}

@@ -1,0 +1,60 @@
+// What a check answers, as plain data: its id, its status, one of its outcome codes (the diagnostic
+// report's contract, README "The diagnostic report"), a summary and its data. Tickets carry these
+// findings; the checks (src/checks/) produce them. A diagnostic report (`diagnose --json`) is a list of them.
+import type { Lang } from './lang.ts';
+
+export const CHECK_IDS = ['account', 'token', 'clock', 'code', 'network'] as const;
+export type CheckId = (typeof CHECK_IDS)[number];
+
+export const CHECK_CODES = {
+  account: ['account.found', 'account.missing', 'account.inactive', 'account.unavailable'],
+  token: ['token.active', 'token.pending', 'token.pending-overdue', 'token.none', 'token.disabled', 'token.locked', 'token.unavailable'],
+  clock: ['clock.ok', 'clock.drifting', 'clock.skewed', 'clock.unmeasured'],
+  code: ['code.valid', 'code.stale', 'code.ahead', 'code.invalid', 'code.unverifiable'],
+  network: [
+    'network.exempt',
+    'network.outside',
+    'network.no-ptr',
+    'network.mismatch',
+    'network.private',
+    'network.dns-error',
+  ],
+} as const satisfies Record<CheckId, readonly string[]>;
+
+export type CheckCode = (typeof CHECK_CODES)[CheckId][number];
+
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'unknown';
+
+/**
+ * Finer cases of one outcome that people are told differently (same code, so flows and reports do
+ * not change): an account locked by the password policy, one whose login shell says no, one expired.
+ */
+export const CHECK_VARIANTS = ['account.inactive-locked', 'account.inactive-nologin', 'account.inactive-expired'] as const;
+export type CheckVariant = (typeof CHECK_VARIANTS)[number];
+
+export interface CheckResult {
+  id: CheckId;
+  status: CheckStatus;
+  code: CheckCode;
+  summary: string;
+  data: Record<string, unknown>;
+}
+
+/** `diagnose --json`, and what staff commands on a platform render. */
+export interface DiagnosticReport {
+  version: 1;
+  subject: { user: string; ip?: string };
+  generatedAt: string;
+  checks: CheckResult[];
+  advice: Array<{ code: string; text: string }>;
+}
+
+export interface DiagnoseRequest {
+  user: string;
+  ip?: string;
+  deviceTime?: string;
+  /** When the device showed `deviceTime` (host ms): for `diagnose`, the moment the command was given. */
+  deviceTimeAt?: number;
+  code?: string;
+  lang?: Lang;
+}
