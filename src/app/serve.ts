@@ -78,6 +78,7 @@ export async function serve(cfg: Config, env: Record<string, string | undefined>
     throw err;
   }
   io.err(`${banner(cfg, app, web.url, metrics, channels).join('\n')}\n`);
+  await channels.start('foreground');
   await Promise.race([channels.done(), signalled()]);
   // A stop finishes what it can in a few seconds; whatever still hangs (a stalled relay, a platform
   // that never answers) is abandoned, and the command's caller ends the process.

@@ -5,7 +5,7 @@ import { cleanInput, parseProofCode, redactCodes, withoutSecrets } from './input
 import type { Choice } from './replies.ts';
 import { interpret, type Interpretation } from './interpret.ts';
 import { END, type Step } from './schema.ts';
-import { USER_TEXT_LIMIT } from './snapshot.ts';
+import { USER_TEXT_LIMIT, type Snapshot } from './snapshot.ts';
 import { fillSlots, setSlot, slotValue, type Extraction, type SlotName } from './slots.ts';
 import { codeInText, sealCode } from './held-code.ts';
 import { hear, identify } from './hear.ts';
@@ -69,9 +69,11 @@ export class Answers extends Steps {
   /** One language per conversation: the first clear message decides it, only a clear switch changes it. */
   private hearLanguage(text: string): void {
     if (this.s.langFixed) return;
+    const words = text.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
+    // Once the language is heard, a message too short to switch it is not identified at all.
+    if (this.s.langHeard && words < LANG_SWITCH_WORDS) return;
     const { lang, confidence } = identify(text);
     if (!lang) return;
-    const words = text.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
     if (!this.s.langHeard) {
       if (confidence < LANG_FIRST) return;
       // One word decides only when it is a phrase the helpdesk knows ("hej", "tack"), not any word.
@@ -220,6 +222,12 @@ export class Answers extends Steps {
       this.startFlow(opening.flow, opening.step);
       return true;
     }
+    // Said now at a question of the very topic it opens ("only a flip phone" at "where are you in
+    // the setup?"): that topic's step for it, not the question again.
+    if (opening?.step && active && this.s.flow === opening.flow && this.s.step !== opening.step && this.heard.includes('device') && this.currentStep()?.kind === 'ask') {
+      this.enter(opening.step);
+      return true;
+    }
     return false;
   }
 
@@ -292,13 +300,23 @@ export class Answers extends Steps {
     if (meaning.action === 'skip') return this.say('handover_wait', { ticket });
     // "ok", "thanks", "hej då" close; a longer message that merely sounds like a yes is more for the ticket.
     const short = text.trim().split(/\s+/).length <= 3;
-    if (short && meaning.confidence >= 0.8 && meaning.action === 'answer' && CLOSING_INTENTS.has(meaning.intent ?? '')) return this.say('handover_closing', { ticket });
-    if (isClosing(text)) return this.say('handover_closing', { ticket });
+    if (short && meaning.confidence >= 0.8 && meaning.action === 'answer' && CLOSING_INTENTS.has(meaning.intent ?? '')) return this.close('handover_closing', { ticket });
+    if (isClosing(text)) return this.close('handover_closing', { ticket });
     if (this.factsDecide(text)) return;
     if (meaning.action === 'topic' && meaning.confidence >= 0.5) return this.startTopic(meaning.topic as string);
     // Anything else is more about the same problem: added to the open ticket.
     this.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
     this.effect = { type: 'escalate', urgent: false, attach: ['transcript'], relatesTo: ticket };
+  }
+
+  /**
+   * A polite close, said once: "ok" then "thanks" gets the closing line, then a short "take care",
+   * then nothing more (the same line again says nothing new).
+   */
+  private close(key: SystemKey, extra: Record<string, unknown> = {}): void {
+    const said = lastBotLine(this.s.transcript);
+    if (said === 'sys:closing_again') return;
+    this.say(said === `sys:${key}` || said === 'sys:handover_closing' || said === 'sys:welcome' ? 'closing_again' : key, extra);
   }
 
   /** A global intent answered in place; the conversation stays where it was. */
@@ -332,14 +350,15 @@ export class Answers extends Steps {
         return;
       case 'thanks':
         // "Thanks" ends: nothing more is asked.
-        this.say('welcome');
+        this.close('welcome');
         this.s.status = 'ended';
         this.s.flow = null;
         this.s.step = null;
         return;
       case 'yes':
       case 'no':
-        // A yes or no with no question asked.
+      case 'still_broken':
+        // A yes or no (or "still not working") with no question asked.
         if (active) return this.repeat();
         return this.menu('menu_prompt');
       default:
@@ -359,13 +378,19 @@ export class Answers extends Steps {
     }
     if (this.s.status === 'active' && step?.kind === 'check') return this.enter(this.s.step ?? END);
     if (this.s.status === 'active') return this.repeat();
-    if (this.s.status === 'ended' && isClosing(text)) return this.say('welcome');
+    if (this.s.status === 'ended' && isClosing(text)) return this.close('welcome');
     if (meaning.intent === 'none' || (!meaning.intent && /\p{L}{3}/u.test(text))) {
       this.say('out_of_scope');
       return this.menu('menu_prompt');
     }
     this.menu(this.s.status === 'ended' ? 'ended_hint' : 'not_understood');
   }
+}
+
+/** What the bot said last (a catalogue key as `sys:key`), before this turn's message. */
+function lastBotLine(transcript: Snapshot['transcript']): string | undefined {
+  for (let i = transcript.length - 1; i >= 0; i--) if (transcript[i]![1] === 'b') return transcript[i]![2];
+  return undefined;
 }
 
 const words = (text: string) => text.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;

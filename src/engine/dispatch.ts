@@ -132,41 +132,33 @@ function cloneSnapshot(s: Snapshot): Snapshot {
   };
 }
 
+type Handlers = { [K in EngineEvent['type']]: (turn: Turn, event: Extract<EngineEvent, { type: K }>) => void };
+
+/** What each event does to a turn: one line an event. */
+const HANDLERS: Handlers = {
+  start: (t, e) => t.start(e.lang),
+  resume: (t) => {
+    t.say('welcome_back');
+    t.repeat();
+  },
+  repeat: (t) => t.repeat(),
+  text: (t, e) => t.onText(e.text),
+  choice: (t, e) => t.choose(e.id),
+  topic: (t, e) => t.startFlow(e.flow),
+  checked: (t, e) => t.onChecked(e.result, e.extra),
+  escalated: (t, e) => t.onEscalated(e.ticket, e.followUp ?? false),
+  'proof-sent': (t) => t.say('proof_sent'),
+  proven: (t, e) => t.onProven(e.user, e.how, e.email),
+  'proof-failed': (t, e) => t.onProofFailed(e.reason),
+  watched: (t, e) => t.onWatched(e.created),
+  unwatched: (t, e) => t.onUnwatched(e.count),
+  // A notice from the watcher: said once, wherever the conversation stands.
+  'watch-fired': (t, e) => t.say(e.what === 'active' ? 'watch_active' : 'watch_overdue', { ticket: e.ticket ?? '' }),
+  'device-clock': (t, e) => t.onDeviceClock(e.offsetMs, e.errorMs),
+};
+
 function apply(turn: Turn, event: EngineEvent): void {
-  switch (event.type) {
-    case 'start':
-      return turn.start(event.lang);
-    case 'resume':
-      turn.say('welcome_back');
-      return turn.repeat();
-    case 'repeat':
-      return turn.repeat();
-    case 'text':
-      return turn.onText(event.text);
-    case 'choice':
-      return turn.choose(event.id);
-    case 'topic':
-      return turn.startFlow(event.flow);
-    case 'checked':
-      return turn.onChecked(event.result, event.extra);
-    case 'escalated':
-      return turn.onEscalated(event.ticket, event.followUp ?? false);
-    case 'proof-sent':
-      return turn.say('proof_sent');
-    case 'proven':
-      return turn.onProven(event.user, event.how, event.email);
-    case 'proof-failed':
-      return turn.onProofFailed(event.reason);
-    case 'watched':
-      return turn.onWatched(event.created);
-    case 'unwatched':
-      return turn.onUnwatched(event.count);
-    case 'watch-fired':
-      // A notice from the watcher: said once, wherever the conversation stands.
-      return turn.say(event.what === 'active' ? 'watch_active' : 'watch_overdue', { ticket: event.ticket ?? '' });
-    case 'device-clock':
-      return turn.onDeviceClock(event.offsetMs, event.errorMs);
-  }
+  (HANDLERS[event.type] as (turn: Turn, event: EngineEvent) => void)(turn, event);
 }
 
 export function transition(env: EngineEnv, snapshot: Snapshot, event: EngineEvent): TransitionResult {

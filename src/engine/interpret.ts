@@ -42,6 +42,9 @@ export const THRESHOLDS = {
   margin: 0.04,
 };
 
+/** Intents that answer a question rather than ask for something: at a question, only its choices use them. */
+const ANSWER_LIKE = new Set(['intent:yes', 'intent:no', 'intent:thanks', 'intent:still_broken']);
+
 const kindOf = (label: string) => label.slice(0, label.indexOf(':'));
 const nameOf = (label: string) => label.slice(label.indexOf(':') + 1);
 
@@ -178,7 +181,8 @@ export function interpret(env: InterpretEnv, s: Snapshot, text: string): Interpr
       const choice = asChoice(best);
       const tie = second !== undefined && best.score - second.score < THRESHOLDS.margin && asChoice(second) !== choice && asChoice(second) !== undefined;
       if (choice && best.score >= THRESHOLDS.choice && !tie) return { ...result('choice', best), intent: choice, choice };
-      if (!choice && kindOf(best.label) === 'intent' && !['intent:yes', 'intent:no', 'intent:thanks'].includes(best.label) && best.score >= THRESHOLDS.intent) {
+      // "Still not working" where the question has no choice for it is no answer: asked again, never "no".
+      if (!choice && kindOf(best.label) === 'intent' && !ANSWER_LIKE.has(best.label) && best.score >= THRESHOLDS.intent) {
         return result(intentAction(nameOf(best.label)), best);
       }
       if (kindOf(best.label) === 'topic' && best.score >= THRESHOLDS.switchTopic) return result('topic', best);
@@ -205,7 +209,7 @@ export function interpret(env: InterpretEnv, s: Snapshot, text: string): Interpr
   if (!best) return result('unclear', undefined);
   // With no question asked, "still not working" is not the answer "no": a sentence that says more
   // ("signed up half an hour ago but still not working") is about its topic, when one is near.
-  if ((best.label === 'intent:no' || best.label === 'intent:yes') && text.split(/\s+/).length >= 5) {
+  if (ANSWER_LIKE.has(best.label) && best.label !== 'intent:thanks' && text.split(/\s+/).length >= 5) {
     const topic = guesses.find((g) => kindOf(g.label) === 'topic' && g.score >= THRESHOLDS.topic);
     if (topic) return result('topic', topic);
   }

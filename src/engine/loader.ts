@@ -5,7 +5,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { HelpdeskError } from '../errors.ts';
 import { FlowHeader, GLOBAL_INTENTS, IntentsFile, STEP_KINDS, type Flow, type FlowSet, type Intents, type Opens, type Step, type StepKind } from './schema.ts';
-import { registerOpens } from './intents.ts';
+import { parseOpening, registerOpens } from './intents.ts';
 import { formatProblem, type FlowProblem } from './problems.ts';
 import { validateGraph } from './validate.ts';
 
@@ -147,7 +147,8 @@ export function loadFlows(dir: string): LoadResult {
     }
     flows.set(result.flow.id, result.flow);
   }
-  problems.push(...validateGraph(flows, { entries: opens ? openingsOf(opens) : [] }));
+  const handover = parseOpening(opens?.human)?.flow;
+  problems.push(...validateGraph(flows, { entries: opens ? openingsOf(opens) : [], intentsFile: path.join(dir, '_intents.yaml'), ...(handover ? { handover } : {}) }));
   problems.push(...opensProblems(flows, opens, path.join(dir, '_intents.yaml')));
   if (opens) registerOpens(flows, opens);
   return { flows, intents, ...(opens ? { opens } : {}), problems };

@@ -3,11 +3,10 @@
 // every step, so a fact given early is never asked for again.
 import { z } from 'zod';
 
-export const DEVICE_STATES = ['lost', 'stolen', 'broken', 'new', 'app_deleted', 'no_smartphone'] as const;
-export type DeviceState = (typeof DEVICE_STATES)[number];
-export const PLATFORMS = ['android', 'ios', 'other'] as const;
-export const OUT_OF_SCOPE = ['password', 'jobs', 'cluster_down'] as const;
-export type OutOfScope = (typeof OUT_OF_SCOPE)[number];
+import { DEVICE_STATES, PLATFORMS, type DeviceState, type Facts, type OutOfScope } from '../ports/understanding.ts';
+
+export { DEVICE_STATES, OUT_OF_SCOPE, PLATFORMS } from '../ports/understanding.ts';
+export type { DeviceState, OutOfScope };
 
 /** `s`: the source, `t<turn>:<reader>` (t3:extract, t4:step, channel, check); `t`: when (ms). */
 const slot = <T extends z.ZodType>(value: T) => z.object({ v: value, s: z.string().max(24), t: z.number() });
@@ -37,23 +36,8 @@ export const Slots = z.object({
 export type Slots = z.infer<typeof Slots>;
 export type SlotName = keyof Slots;
 
-/** What an extractor found in one message (the understanding's `extractSlots`). */
-export interface Extraction {
-  username?: string;
-  email?: string;
-  codes: number;
-  deviceTime?: string;
-  platform?: (typeof PLATFORMS)[number];
-  device?: DeviceState;
-  inSweden?: boolean;
-  place?: string;
-  registeredMinutesAgo?: number;
-  wantsHuman?: boolean;
-  takeover?: boolean;
-  outOfScope?: OutOfScope;
-  /** The person says they reuse a code noted down earlier. */
-  codeNoted?: boolean;
-}
+/** What an extractor found in one message (the understanding's `extractSlots`), the phone's time as typed. */
+export type Extraction = Facts<string>;
 
 type ValueSlot = Exclude<SlotName, 'codes'>;
 type ValueOf<K extends ValueSlot> = NonNullable<Slots[K]>['v'];

@@ -8,8 +8,6 @@ import { messageTemplate } from './messages.ts';
 import { isKnownPlaceholder } from './words.ts';
 import type { FlowProblem } from './problems.ts';
 
-export const HANDOVER_FLOW = 'human';
-
 /** Every (key, target) pair a step can move to. */
 export function stepTargets(step: Step): Array<[string, string]> {
   switch (step.kind) {
@@ -162,13 +160,17 @@ function findLoops(flows: FlowSet): FlowProblem[] {
   return problems;
 }
 
-export function validateGraph(flows: FlowSet, options: { requireHandover?: boolean; entries?: readonly string[] } = {}): FlowProblem[] {
+/**
+ * `handover`: the hand-over flow, as `opens.human` of flows/_intents.yaml names it (no flow id is
+ * written in code); every conversation needs one unless `requireHandover` is false.
+ */
+export function validateGraph(flows: FlowSet, options: { requireHandover?: boolean; entries?: readonly string[]; handover?: string; intentsFile?: string } = {}): FlowProblem[] {
   const entriesOf = (flowId: string) => (options.entries ?? []).filter((e) => e.startsWith(`${flowId}/`)).map((e) => e.slice(flowId.length + 1));
   const problems = [...flows.values()].flatMap((f) => validateFlow(f, flows, entriesOf(f.id)));
   problems.push(...findLoops(flows));
-  if ((options.requireHandover ?? true) && flows.size && !flows.has(HANDOVER_FLOW)) {
+  if ((options.requireHandover ?? true) && flows.size && !options.handover) {
     const first = flows.values().next().value as Flow;
-    problems.push({ file: first.file, message: `no "${HANDOVER_FLOW}" flow: every conversation needs a way to a person` });
+    problems.push({ file: options.intentsFile ?? first.file, key: 'opens.human', message: 'no hand-over flow: opens.human must name the flow that hands over to a person (every conversation needs a way to one)' });
   }
   return problems;
 }

@@ -32,6 +32,20 @@ export function topicsOf(flows: FlowSet, lang: Lang): Choice[] {
   return cached[lang];
 }
 
+// The centre's words with their defaults, per language: the same for every turn of a process.
+const wordsCache = new WeakMap<EngineEnv['words'], Partial<Record<Lang, Record<string, unknown>>>>();
+
+function wordsOf(w: EngineEnv['words'], lang: Lang): Record<string, unknown> {
+  let byLang = wordsCache.get(w);
+  if (!byLang) wordsCache.set(w, (byLang = {}));
+  return (byLang[lang] ??= {
+    ...w,
+    password_help_url: w.password_help_url ?? `${w.public_url.replace(/\/$/, '')}/support`,
+    status_url: w.status_url ?? `${w.public_url.replace(/\/$/, '')}/support`,
+    response_time: responseTime(w.response_time ?? '1wd', lang),
+  });
+}
+
 export class Wording {
   readonly replies: Reply[] = [];
   effect?: Effect;
@@ -51,14 +65,7 @@ export class Wording {
   vars(extra?: Record<string, unknown>): Record<string, unknown> {
     const user = this.s.subject.user ?? '';
     if (!this.cachedVars || this.cachedVars.user !== user || this.cachedVars.findings !== this.s.findings || this.cachedVars.lang !== this.lang) {
-      const w = this.env.words;
-      const values: Record<string, unknown> = {
-        ...w,
-        password_help_url: w.password_help_url ?? `${w.public_url.replace(/\/$/, '')}/support`,
-        status_url: w.status_url ?? `${w.public_url.replace(/\/$/, '')}/support`,
-        response_time: responseTime(w.response_time ?? '1wd', this.lang),
-        user,
-      };
+      const values: Record<string, unknown> = { ...wordsOf(this.env.words, this.lang), user };
       for (const f of this.s.findings) for (const [k, val] of Object.entries(f.data)) values[`check.${f.id}.${k}`] = val;
       // Durations in words, in the conversation's language.
       for (const [name, field] of DURATIONS) {
@@ -67,7 +74,7 @@ export class Wording {
       }
       this.cachedVars = { user, findings: this.s.findings, lang: this.lang, values };
     }
-    return extra ? { ...this.cachedVars.values, ...extra } : this.cachedVars.values;
+    return extra && Object.keys(extra).length > 0 ? { ...this.cachedVars.values, ...extra } : this.cachedVars.values;
   }
 
   sys(key: SystemKey, extra: Record<string, unknown> = {}): string {

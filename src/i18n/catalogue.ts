@@ -192,6 +192,7 @@ export type SystemKey =
   | 'nothing_sent_note'
   | 'first_code_note'
   | 'welcome'
+  | 'closing_again'
   | 'clarify_choice'
   | 'out_of_scope'
   | 'proof_sent'

@@ -50,6 +50,7 @@ export const en: Catalogue = {
     first_code_note:
       'The first code you saw when you set it up worked only then. A code is valid for about 30 seconds: always type the one your app shows at that moment.',
     welcome: 'You are welcome.',
+    closing_again: 'Take care.',
     clarify_choice: 'I am not sure I understood. {question} The closest answers:',
     out_of_scope:
       'I can only help with two-factor login. For other questions (jobs, storage, software), see {support_url}.',

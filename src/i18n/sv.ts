@@ -52,6 +52,7 @@ export const sv: Catalogue = {
     first_code_note:
       'Den första koden du såg när du ställde in appen fungerade bara just då. En kod gäller i ungefär 30 sekunder: skriv alltid den som appen visar i stunden.',
     welcome: 'Varsågod.',
+    closing_again: 'Ha det bra.',
     clarify_choice: 'Jag är inte säker på att jag förstod. {question} De svar som ligger närmast:',
     out_of_scope:
       'Jag kan bara hjälpa till med tvåfaktorsinloggning. För andra frågor (jobb, lagring, program), se {support_url}.',

@@ -21,3 +21,38 @@ export interface Understanding {
   /** Labels that `allowed` accepts, best first, at most `limit` of them. */
   rank(text: string, allowed: (label: Label) => boolean, limit?: number): Guess[];
 }
+
+/** What happened to the phone, as a person says it. */
+export const DEVICE_STATES = ['lost', 'stolen', 'broken', 'new', 'app_deleted', 'no_smartphone'] as const;
+export type DeviceState = (typeof DEVICE_STATES)[number];
+export const PLATFORMS = ['android', 'ios', 'other'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+/** What the helpdesk does not do, asked for anyway. */
+export const OUT_OF_SCOPE = ['password', 'jobs', 'cluster_down'] as const;
+export type OutOfScope = (typeof OUT_OF_SCOPE)[number];
+
+/**
+ * The facts one message gives, whatever was asked (issue 19): read by the understanding's
+ * extractors, kept by the engine as typed slots. `Time` is how the phone's stated time is held
+ * (the extractor's clock reading; the engine's "14:32:05").
+ */
+export interface Facts<Time> {
+  username?: string;
+  email?: string;
+  /** How many 6–8 digit codes the text holds; the digits themselves are never returned. */
+  codes: number;
+  /** What the phone's clock shows, when the person says so. */
+  deviceTime?: Time;
+  platform?: Platform;
+  device?: DeviceState;
+  inSweden?: boolean;
+  /** The place as typed, in lower case ("oslo", "göteborg"), when it is one it knows. */
+  place?: string;
+  registeredMinutesAgo?: number;
+  wantsHuman?: boolean;
+  /** "A token was registered, it was not me." */
+  takeover?: boolean;
+  outOfScope?: OutOfScope;
+  /** "I wrote down the first code and use it every time": an old code reused. */
+  codeNoted?: boolean;
+}

@@ -1,9 +1,10 @@
 // What happened to the phone, and which kind of phone, from folded clauses (see clauses.ts): each
 // pattern counts only where no "not", "nobody", "inte", "ingen" stands just before it in its clause.
+import type { DeviceState, Platform } from '../ports/understanding.ts';
 import { findAffirmed } from './clauses.ts';
 
-export type DeviceEvent = 'lost' | 'stolen' | 'broken' | 'new' | 'app_deleted' | 'no_smartphone';
-export type Platform = 'android' | 'ios' | 'other';
+export type DeviceEvent = DeviceState;
+export type { Platform };
 
 const HANDSET = '(?:phone|mobile|cell ?phone|smartphone|iphone|android|screen|display|telefon(?:en)?|mobil(?:en)?|mobiltelefon(?:en)?|lur(?:en)?|skarm(?:en)?|den gamla|the old one)';
 const APP = '(?:(?:the |my |min |mitt )?(?:(?:google|microsoft|ms|aegis|2fas|duo) )?(?:authenticator|authentication|auth|2fa|totp|otp|google authenticator|microsoft authenticator|freeotp|authy)?\\s*app|(?:(?:google|microsoft|ms|aegis|2fas|duo) )?authenticator(?:n)?|autentiseringsapp(?:en)?|autentiserare(?:n)?|appen|app(?:en)?)';

@@ -1,9 +1,10 @@
 // What a message asks for besides its topic: a person ("I'd rather talk to a real person"), a
 // report that someone else registered a token ("a mail says a token was registered, it was NOT
 // me"), or something the helpdesk does not do (a password, the job queue, the cluster being down).
+import type { OutOfScope } from '../ports/understanding.ts';
 import { findAffirmed } from './clauses.ts';
 
-export type OutOfScope = 'password' | 'jobs' | 'cluster_down';
+export type { OutOfScope };
 
 const HUMAN = /\b(?:(?:talk|speak|chat|write) (?:to|with) (?:a |an |some |the )?(?:real |actual |live )?(?:person|human|someone|somebody|staff|support|agent|operator|people|admin|administrator)|(?:real|actual|live) (?:person|human|people)|human being|a human|(?:get|give|want|need|connect) me (?:to |with )?(?:a |an )?(?:real )?(?:person|human|someone|staff|support)|escalate|open a ticket|file a ticket|create a ticket|contact (?:the )?support|(?:prata|tala|snacka|chatta) med (?:en |nagon |ett )?(?:riktig |verklig )?(?:person|manniska|nagon|personal|support(?:en)?|handlaggare|admin)|(?:prata|tala|snacka|chatta) med (?:nagon|nan) (?:pa|fran|i) (?:support(?:en)?|helpdesk(?:en)?|uppmax|servicedesk(?:en)?)|riktig (?:person|manniska)|(?:en |nagon )?manniska|koppla (?:mig )?(?:till|vidare)|skapa ett arende|kontakta support(?:en)?)\b/;
 

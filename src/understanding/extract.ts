@@ -5,6 +5,7 @@
 // languages, typos, no å/ä/ö; "not" counts only in its own phrase. Precise before complete: a fact
 // not found is asked for, a wrong one is acted on.
 import { redactCodes } from '../engine/input.ts';
+import type { Facts } from '../ports/understanding.ts';
 import { clausesOf } from './clauses.ts';
 import { extractCodeNoted } from './extract-code-source.ts';
 import { extractDevice, extractPlatform, type DeviceEvent, type Platform } from './extract-device.ts';
@@ -15,26 +16,8 @@ import { extractEmail, extractUsername } from './extract-username.ts';
 
 export type { DeviceEvent, Platform, OutOfScope, DeviceClock };
 
-export interface ExtractedSlots {
-  username?: string;
-  email?: string;
-  /** How many 6–8 digit codes the text holds; the digits themselves are never returned. */
-  codes: number;
-  /** What the phone's clock shows, when the person says so. */
-  deviceTime?: DeviceClock;
-  platform?: Platform;
-  device?: DeviceEvent;
-  inSweden?: boolean;
-  /** The place as typed, in lower case ("oslo", "göteborg"), when it is one it knows. */
-  place?: string;
-  registeredMinutesAgo?: number;
-  wantsHuman?: boolean;
-  /** "A token was registered, it was not me." */
-  takeover?: boolean;
-  outOfScope?: OutOfScope;
-  /** "I wrote down the first code and use it every time": an old code reused. */
-  codeNoted?: boolean;
-}
+/** Every fact of a message, the phone's time as the extractor read it. */
+export type ExtractedSlots = Facts<DeviceClock>;
 
 const CODE_MARK = '[code]';
 const count = (text: string, mark: string) => text.split(mark).length - 1;

@@ -16,13 +16,23 @@ export function fold(text: string): string {
 /** Feature counts of a folded text. */
 export function features(folded: string): Map<string, number> {
   const out = new Map<string, number>();
-  const add = (f: string) => out.set(f, (out.get(f) ?? 0) + 1);
-  const words = folded.split(' ').filter(Boolean);
-  for (const w of words) {
-    add(`w:${w}`);
-    const padded = ` ${w} `;
-    for (let n = 2; n <= 4; n++) for (let i = 0; i + n <= padded.length; i++) add(padded.slice(i, i + n));
-  }
-  for (let i = 0; i + 1 < words.length; i++) add(`b:${words[i]} ${words[i + 1]}`);
+  eachFeature(folded, (f) => out.set(f, (out.get(f) ?? 0) + 1));
   return out;
+}
+
+/** Every feature of a folded text, as often as it occurs (a ranking counts them its own way). */
+export function eachFeature(folded: string, visit: (feature: string) => void): void {
+  const words = folded.split(' ');
+  for (const w of words) {
+    if (!w) continue;
+    visit(`w:${w}`);
+    const padded = ` ${w} `;
+    for (let n = 2; n <= 4; n++) for (let i = 0; i + n <= padded.length; i++) visit(padded.slice(i, i + n));
+  }
+  let previous = '';
+  for (const w of words) {
+    if (!w) continue;
+    if (previous) visit(`b:${previous} ${w}`);
+    previous = w;
+  }
 }

@@ -3,15 +3,9 @@
 // dependency-free, trained in milliseconds, and it explains itself (the nearest example).
 import type { Lang } from '../i18n/catalogue.ts';
 import type { Guess, Label, Understanding } from '../ports/understanding.ts';
-import { features, fold } from './features.ts';
+import { eachFeature, features, fold } from './features.ts';
 
 export interface Example {
-  label: Label;
-  lang: Lang;
-  text: string;
-}
-
-interface Stored {
   label: Label;
   lang: Lang;
   text: string;
@@ -20,45 +14,90 @@ interface Stored {
 const SECOND_WEIGHT = 0.25;
 
 export class NearestExamples implements Understanding {
-  private readonly idf = new Map<string, number>();
-  /** feature -> the examples that have it, and its weight in each (typed arrays: the hot loop). */
-  private readonly postings = new Map<string, { ids: Int32Array; weights: Float64Array }>();
-  private readonly stored: Stored[] = [];
+  /** feature -> its index into `idf` and the postings. */
+  private readonly featureIds = new Map<string, number>();
+  private idf = new Float64Array(0);
+  /** The weight a feature never seen in training gets in a message's norm. */
+  private readonly unseenIdf: number;
+  /**
+   * The examples that have each feature and its weight in each, one flat array (the hot loop):
+   * feature f's postings are at [offsets[f], offsets[f + 1]).
+   */
+  private offsets = new Int32Array(1);
+  private postIds: Uint16Array | Int32Array = new Int32Array(0);
+  private postWeights = new Float32Array(0);
+  private readonly langOfExample: Lang[] = [];
   private readonly exact = new Map<string, number[]>();
   /** Each example's label, as an index into `labels`. */
   private labelOf = new Int32Array(0);
   private readonly labels: Label[] = [];
   private readonly byPrefix = new Map<string, Label[]>();
+  // Buffers of one ranking, allocated once: a ranking allocates only its answer.
+  private dots = new Float64Array(0);
+  private first = new Float64Array(0);
+  private second = new Float64Array(0);
+  private bestExample = new Int32Array(0);
+  private ok = new Uint8Array(0);
+  /** A message's features by index: how often each occurs (zero between rankings), which occur, their weights. */
+  private queryCounts = new Float64Array(0);
+  private queryIds = new Int32Array(0);
+  private queryWeights = new Float64Array(0);
+  /**
+   * The folded text `dots` was computed for: the same message is ranked several times in a turn
+   * (its language, a noted code, its meaning), each time with other labels allowed.
+   */
+  private dotsOf: string | undefined;
 
   constructor(examples: readonly Example[]) {
     const vectors = examples.map((e) => features(fold(e.text)));
     const df = new Map<string, number>();
     for (const v of vectors) for (const f of v.keys()) df.set(f, (df.get(f) ?? 0) + 1);
     const n = vectors.length;
-    for (const [f, d] of df) this.idf.set(f, Math.log((n + 1) / (d + 1)) + 1);
-    const lists = new Map<string, Array<[number, number]>>();
+    this.unseenIdf = Math.log(n + 1) + 1;
+    this.idf = new Float64Array(df.size);
+    for (const [f, d] of df) this.idf[this.featureIds.set(f, this.featureIds.size).size - 1] = Math.log((n + 1) / (d + 1)) + 1;
+    const lists: Array<Array<[number, number]>> = Array.from({ length: df.size }, () => []);
     const labelIndex = new Map<Label, number>();
-    this.labelOf = new Int32Array(vectors.length);
+    this.labelOf = new Int32Array(n);
     vectors.forEach((v, i) => {
       const e = examples[i] as Example;
-      const weighted = this.weigh(v);
-      const index = this.stored.push({ label: e.label, lang: e.lang, text: e.text }) - 1;
+      this.langOfExample.push(e.lang);
       let li = labelIndex.get(e.label);
       if (li === undefined) labelIndex.set(e.label, (li = this.labels.push(e.label) - 1));
-      this.labelOf[index] = li;
-      for (const [f, w] of weighted) {
-        let list = lists.get(f);
-        if (!list) lists.set(f, (list = []));
-        list.push([index, w]);
-      }
+      this.labelOf[i] = li;
+      for (const [f, w] of this.weigh(v)) (lists[f] as Array<[number, number]>).push([i, w]);
       const key = fold(e.text);
-      this.exact.set(key, [...(this.exact.get(key) ?? []), index]);
+      this.exact.set(key, [...(this.exact.get(key) ?? []), i]);
     });
-    for (const [f, list] of lists) this.postings.set(f, { ids: Int32Array.from(list, (x) => x[0]), weights: Float64Array.from(list, (x) => x[1]) });
+    this.offsets = new Int32Array(lists.length + 1);
+    let total = 0;
+    lists.forEach((list, f) => {
+      this.offsets[f] = total;
+      total += list.length;
+    });
+    this.offsets[lists.length] = total;
+    // Two bytes an example id while they fit: the postings are what a ranking reads, and half the bytes is half the cache misses.
+    this.postIds = n <= 0xffff ? new Uint16Array(total) : new Int32Array(total);
+    this.postWeights = new Float32Array(total);
+    lists.forEach((list, f) => {
+      let at = this.offsets[f] as number;
+      for (const [id, w] of list) {
+        this.postIds[at] = id;
+        this.postWeights[at++] = w;
+      }
+    });
+    this.dots = new Float64Array(n);
+    this.queryCounts = new Float64Array(df.size);
+    this.queryIds = new Int32Array(df.size);
+    this.queryWeights = new Float64Array(df.size);
+    this.first = new Float64Array(this.labels.length);
+    this.second = new Float64Array(this.labels.length);
+    this.bestExample = new Int32Array(this.labels.length);
+    this.ok = new Uint8Array(this.labels.length);
   }
 
   get size(): number {
-    return this.stored.length;
+    return this.labelOf.length;
   }
 
   /** The labels it knows that start with `prefix` (computed once per prefix). */
@@ -68,20 +107,58 @@ export class NearestExamples implements Understanding {
     return found;
   }
 
-  /** Sublinear TF times IDF, L2-normalised. Features never seen in training are dropped. */
-  private weigh(counts: Map<string, number>): Map<string, number> {
-    const out = new Map<string, number>();
+  /** Sublinear TF times IDF, L2-normalised, by feature index. */
+  private weigh(counts: Map<string, number>): Map<number, number> {
+    const out = new Map<number, number>();
     let norm = 0;
     for (const [f, c] of counts) {
-      const idf = this.idf.get(f);
-      if (idf === undefined) continue;
-      const w = (1 + Math.log(c)) * idf;
-      out.set(f, w);
+      const id = this.featureIds.get(f) as number;
+      const w = (1 + Math.log(c)) * (this.idf[id] as number);
+      out.set(id, w);
       norm += w * w;
     }
     norm = Math.sqrt(norm) || 1;
     for (const [f, w] of out) out.set(f, w / norm);
     return out;
+  }
+
+  /** Each example's dot product with the message (`dots`), computed once per message. */
+  private score(folded: string): void {
+    if (this.dotsOf === folded) return;
+    const dots = this.dots;
+    dots.fill(0);
+    // Counted by feature index in a buffer kept zeroed between rankings (a map per message was a
+    // third of a ranking); features never seen in training count apart, for the norm only.
+    const { queryIds, queryCounts, featureIds } = this;
+    let known = 0;
+    let unseen: Map<string, number> | undefined;
+    eachFeature(folded, (f) => {
+      const id = featureIds.get(f);
+      if (id === undefined) {
+        unseen ??= new Map();
+        unseen.set(f, (unseen.get(f) ?? 0) + 1);
+      } else if (queryCounts[id]!++ === 0) queryIds[known++] = id;
+    });
+    // The query's own norm counts every feature, seen in training or not: unknown words lower the score.
+    let qnorm = 0;
+    for (const c of unseen?.values() ?? []) qnorm += ((1 + Math.log(c)) * this.unseenIdf) ** 2;
+    const { queryWeights: weights } = this;
+    for (let k = 0; k < known; k++) {
+      const id = queryIds[k] as number;
+      const w = (1 + Math.log(queryCounts[id] as number)) * (this.idf[id] as number);
+      queryCounts[id] = 0;
+      weights[k] = w;
+      qnorm += w * w;
+    }
+    qnorm = Math.sqrt(qnorm) || 1;
+    const { offsets, postIds, postWeights } = this;
+    for (let k = 0; k < known; k++) {
+      const id = queryIds[k] as number;
+      const scale = (weights[k] as number) / qnorm;
+      const end = offsets[id + 1] as number;
+      for (let j = offsets[id] as number; j < end; j++) dots[postIds[j] as number]! += scale * (postWeights[j] as number);
+    }
+    this.dotsOf = folded;
   }
 
   rank(text: string, allowed: (label: Label) => boolean, limit = 5): Guess[] {
@@ -90,41 +167,25 @@ export class NearestExamples implements Understanding {
     const best = new Map<Label, Guess>();
     // An example typed exactly is a certainty, whatever else it shares features with.
     for (const i of this.exact.get(folded) ?? []) {
-      const s = this.stored[i] as Stored;
-      if (allowed(s.label)) best.set(s.label, { label: s.label, score: 1, lang: s.lang });
+      const label = this.labels[this.labelOf[i] as number] as Label;
+      if (allowed(label)) best.set(label, { label, score: 1, lang: this.langOfExample[i] as Lang });
     }
-    const q = features(folded);
-    // The query's own norm counts every feature, seen in training or not: unknown words lower the score.
-    let qnorm = 0;
-    const qw = new Map<string, number>();
-    for (const [f, c] of q) {
-      const w = (1 + Math.log(c)) * (this.idf.get(f) ?? Math.log(this.stored.length + 1) + 1);
-      qnorm += w * w;
-      if (this.idf.has(f)) qw.set(f, w);
-    }
-    qnorm = Math.sqrt(qnorm) || 1;
-    const dots = new Float64Array(this.stored.length);
-    for (const [f, w] of qw) {
-      const p = this.postings.get(f);
-      if (!p) continue;
-      const scale = w / qnorm;
-      for (let j = 0; j < p.ids.length; j++) dots[p.ids[j] as number]! += scale * (p.weights[j] as number);
-    }
+    this.score(folded);
     // A label's score: its nearest example, plus a little for a second near one (several similar
     // examples are better evidence than one lucky match).
-    const ok = this.labels.map((l) => allowed(l));
-    const first = new Float64Array(this.labels.length);
-    const second = new Float64Array(this.labels.length);
-    const langOf: Lang[] = new Array(this.labels.length);
+    const { dots, first, second, bestExample, ok, labelOf } = this;
+    for (let li = 0; li < this.labels.length; li++) ok[li] = allowed(this.labels[li] as Label) ? 1 : 0;
+    first.fill(0);
+    second.fill(0);
     for (let i = 0; i < dots.length; i++) {
       const score = dots[i] as number;
       if (score <= 0) continue;
-      const li = this.labelOf[i] as number;
+      const li = labelOf[i] as number;
       if (!ok[li]) continue;
       if (score > (first[li] as number)) {
         second[li] = first[li] as number;
         first[li] = score;
-        langOf[li] = (this.stored[i] as Stored).lang;
+        bestExample[li] = i;
       } else if (score > (second[li] as number)) second[li] = score;
     }
     for (let li = 0; li < this.labels.length; li++) {
@@ -132,8 +193,9 @@ export class NearestExamples implements Understanding {
       const label = this.labels[li] as Label;
       const score = Math.min(1, first[li]! + SECOND_WEIGHT * second[li]!);
       const prev = best.get(label);
-      if (!prev || score > prev.score) best.set(label, { label, score, lang: langOf[li] as Lang });
+      if (!prev || score > prev.score) best.set(label, { label, score, lang: this.langOfExample[bestExample[li] as number] as Lang });
     }
     return [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);
   }
 }
+

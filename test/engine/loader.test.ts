@@ -37,7 +37,7 @@ describe('broken flows are reported with file, flow, step and key', () => {
     ['unknown-message', { flow: 'broken', step: 'first', key: 'say', message: /unknown message "no_such_message"/ }],
     ['code-not-to-check', { flow: 'broken', step: 'code', key: 'next', message: /straight to a code check/ }],
     ['unknown-flow', { flow: 'broken', step: 'jump', key: 'flow', message: /unknown flow "nowhere"/ }],
-    ['no-human', { message: /no "human" flow/ }],
+    ['no-human', { key: 'opens.human', message: /no hand-over flow/ }],
     ['duplicate-id', { flow: 'human', message: /already used/ }],
   ])('%s', (dir, expected) => {
     const { problems } = loadFlows(path.join(fixtures, dir));
