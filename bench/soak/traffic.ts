@@ -169,13 +169,19 @@ export async function watchSession(cluster: Cluster, ledger: Ledger, n: number):
   if (!watched || !/as soon as your token is active/.test(textOf(watched))) return fail(ledger, 'watch: not kept');
   const w = { cookie: b.cookie, xff: b.xff, notices: 0 };
   ledger.watches.set(user, w);
+  // The page stays open and polls, as a real one does, before and after the token is activated (a
+  // page that has not polled for minutes counts as closed, and the notice also goes by mail).
+  const deadline = Date.now() + 60_000;
+  const polling = (async () => {
+    while (Date.now() < deadline && w.notices === 0) {
+      w.notices += (await b.poll()).filter((r) => /Your token is active now/.test(String(r.text ?? ''))).length;
+      await sleep(500);
+    }
+  })();
+  await sleep(1500);
   cluster.demo.activate(user);
   for (let i = 0; i < 5 && (await hook(b.base(), user, `tok-${user}`)) !== 204; i++) await sleep(1000);
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && w.notices === 0) {
-    w.notices += (await b.poll()).filter((r) => /Your token is active now/.test(String(r.text ?? ''))).length;
-    await sleep(500);
-  }
+  await polling;
 }
 
 /** The last look at a watched page: notices that came late, or twice. */

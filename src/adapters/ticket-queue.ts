@@ -125,7 +125,9 @@ export class TicketQueue implements TicketSink {
       // The reference travels with it (Message-ID, Idempotency-Key), so a resend after a crash between
       // "sent" and "marked" is recognisably the same ticket.
       for (const d of this.deliveries) {
-        if (await this.db.get('SELECT 1 AS one FROM ticket_deliveries WHERE reference = $1 AND sink = $2', [row.reference, d.name])) continue;
+        // Asked on the connection that holds the ticket's lock: if that connection is gone (a terminated
+        // backend), the lock is too and another replica may be sending it; this fails, and nothing is sent.
+        if (await db.get('SELECT 1 AS one FROM ticket_deliveries WHERE reference = $1 AND sink = $2', [row.reference, d.name])) continue;
         await d.deliver(row.reference, ticket);
         await this.recordDelivery(row.reference, d.name);
       }

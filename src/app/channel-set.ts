@@ -81,9 +81,16 @@ export class ChannelSet {
     }
   }
 
-  /** Starts the channels run on each replica (platforms connect in the background and are retried). */
-  async start(): Promise<void> {
-    for (const m of this.members) if (m.plugin.replicas !== 'leader') await m.running?.start();
+  /**
+   * Starts the channels run on each replica (platforms connect in the background and are retried).
+   * `foreground`: only those that can end the service themselves (the terminal chat), which take
+   * the screen and so start after the banner; otherwise all the others.
+   */
+  async start(which: 'background' | 'foreground' = 'background'): Promise<void> {
+    for (const m of this.members) {
+      if (m.plugin.replicas === 'leader' || Boolean(m.running?.done) !== (which === 'foreground')) continue;
+      await m.running?.start();
+    }
   }
 
   statuses(): Record<string, ConnectionStatus> {

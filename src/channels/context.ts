@@ -9,8 +9,17 @@ import type { Logger } from '../ports/logger.ts';
 import type { InputParsers, StaffDesk } from '../ports/staff-desk.ts';
 import type { Outbox, SeenEvents } from '../ports/store.ts';
 import type { Clock } from '../ports/time.ts';
-import type { ChannelRoute } from './contract.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConnectionStatus } from './shared/connection.ts';
+
+/** An HTTP endpoint a channel serves on the bot's one web port (Slack's Events API, a webhook). */
+export interface ChannelRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** An exact path, e.g. `/slack/events`; a query string does not change the match. */
+  path: string;
+  /** Gets the request unread: the channel reads (and verifies) the raw body itself. */
+  handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
+}
 
 /** The deployment's own words a channel shows (never a secret). */
 export interface Site {

@@ -3,21 +3,12 @@
 // `ChannelPlugin`; `channels/registry.ts` lists the plugins, and `serve` loops over that list to
 // start them, ask their health, mount their HTTP routes, print the banner and stop them. Nothing
 // outside the channel's folder names the channel.
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { ConnectionStatus } from './shared/connection.ts';
-import type { ChannelContext } from './context.ts';
+import type { ChannelContext, ChannelRoute } from './context.ts';
 
-export type { ChannelContext, ConnectionStatus };
+export type { ChannelContext, ChannelRoute, ConnectionStatus };
 
-/** An HTTP endpoint a channel serves on the bot's one web port (Slack's Events API, a webhook). */
-export interface ChannelRoute {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** An exact path, e.g. `/slack/events`; a query string does not change the match. */
-  path: string;
-  /** Gets the request unread: the channel reads (and verifies) the raw body itself. */
-  handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
-}
 
 /** A channel that has been created from its configuration. */
 export interface RunningChannel {

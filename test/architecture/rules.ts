@@ -58,6 +58,10 @@ export const SDK_HOMES: Record<string, readonly string[]> = {
   '@slack/web-api': ['src/channels/slack/'],
   'discord.js': ['src/channels/discord/'],
   dns2: ['src/adapters/dns.ts'],
+  // The web port's plumbing (README, "The web port's plumbing").
+  'find-my-way': ['src/channels/web/'],
+  cookie: ['src/channels/web/'],
+  helmet: ['src/channels/web/'],
 };
 
 /**
@@ -74,7 +78,6 @@ export const BEING_MENDED: ReadonlyArray<{ from: string; to: string; who: string
   { from: 'src/channels/slack/', to: 'bottleneck', who: "a20chat (turn-queue.ts: cockatiel's bulkhead)" },
   { from: 'cycle:', to: 'app+channels+main', who: 'a20web (channels/web/web-context.ts imports main.ts, which app/ serve.ts completes into a loop)' },
   { from: 'cycle:', to: 'engine+understanding', who: 'c19 (understanding imports engine/schema, input, messages, interpret, snapshot; engine imports understanding/extract, language)' },
-  { from: 'cycle:', to: 'src/channels/context.ts+src/channels/contract.ts', who: 'a20chat (context.ts and contract.ts import each other)' },
 ];
 
 export interface Import {
