@@ -40,9 +40,10 @@ async function unwind(steps: Array<() => Promise<unknown>>): Promise<void> {
 export async function serve(cfg: Config, env: Record<string, string | undefined>, io: ServeIo, interactive: boolean): Promise<number> {
   const choice = chooseChannels(CHANNELS, env, cfg);
   if (!choice.ok) throw new HelpdeskError('config.invalid', choice.errors.join('\n'));
-  const [{ createHelpdesk }, { startWebServer }, { startMetricsServer }, { createLogger }] = await Promise.all([
+  const [{ createHelpdesk }, { startWebServer }, { tokenActivatedRoutes }, { startMetricsServer }, { createLogger }] = await Promise.all([
     import('../main.ts'),
     import('../channels/web/server.ts'),
+    import('../integrations/token-activated.ts'),
     import('../adapters/metrics-server.ts'),
     import('../adapters/logger.ts'),
   ]);
@@ -58,7 +59,9 @@ export async function serve(cfg: Config, env: Record<string, string | undefined>
   try {
     await channels.create((duty) => app.lead(duty));
     await channels.start();
-    web = await startWebServer(app, { routes: channels.routes(), statuses: () => channels.statuses() });
+    // The centre's activation hook (only with HOOK_SECRET) is served on the same port as the channels' routes.
+    const hook = tokenActivatedRoutes({ secret: cfg.HOOK_SECRET, clock: app.clock, seen: app.seen, wake: (user) => app.watcher.wake(user), log: app.log });
+    web = await startWebServer(app, { routes: [...channels.routes(), ...hook], statuses: () => channels.statuses() });
     const w = web;
     undo.push(() => w.close());
     // A leader-only channel says 0 on a standby replica (its state is `standby`): alert on the maximum.

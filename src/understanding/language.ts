@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { catalogues } from '../i18n/index.ts';
 import type { Lang } from '../i18n/catalogue.ts';
+import { FeatureHash, FeatureIds } from './features.ts';
 
 export interface LanguageGuess {
   lang?: Lang;
@@ -42,43 +43,68 @@ function fold(text: string): string {
     .trim();
 }
 
-/** Features of a text and how much each counts. Digits and punctuation say nothing of language. */
-function featuresOf(text: string, visit: (feature: string, weight: number) => void): void {
+const WORD_TAG = 0x77;
+const SWEDISH_LETTERS = '#aao';
+
+/**
+ * Features of a text (as their two hashes: see features.ts) and how much each counts. Digits and
+ * punctuation say nothing of language. The hashes are computed where the letters lie, no substring.
+ */
+function featuresOf(text: string, hash: FeatureHash, visit: (h1: number, h2: number, weight: number) => void): void {
   const swedishLetters = text.match(/[åäöÅÄÖ]/g)?.length ?? 0;
-  if (swedishLetters) visit('#aao', swedishLetters * WORD_WEIGHT);
-  for (const w of fold(text).split(/\s+/)) {
-    if (!w) continue;
-    visit(`w:${w}`, WORD_WEIGHT);
-    const padded = ` ${w} `;
-    for (let n = 1; n <= 4; n++) for (let i = 0; i + n <= padded.length; i++) if (n > 1 || padded[i] !== ' ') visit(padded.slice(i, i + n), 1);
+  if (swedishLetters) {
+    hash.of(0, SWEDISH_LETTERS, 0, SWEDISH_LETTERS.length);
+    visit(hash.h1, hash.h2, swedishLetters * WORD_WEIGHT);
+  }
+  const folded = fold(text);
+  if (!folded) return;
+  // Words one space apart, a space either side: a word's padded form is padded[start - 1, stop + 1).
+  const padded = ` ${folded.replace(/\s+/g, ' ')} `;
+  const end = padded.length - 1;
+  for (let start = 1; start < end; ) {
+    const stop = padded.indexOf(' ', start);
+    hash.of(WORD_TAG, padded, start, stop);
+    visit(hash.h1, hash.h2, WORD_WEIGHT);
+    for (let n = 1; n <= 4; n++) {
+      for (let i = start - 1; i + n <= stop + 1; i++) {
+        if (n > 1 || padded.charCodeAt(i) !== 0x20) {
+          hash.of(0, padded, i, i + n);
+          visit(hash.h1, hash.h2, 1);
+        }
+      }
+    }
+    start = stop + 1;
   }
 }
 
 export function createLanguageIdentifier(samples: readonly LanguageSample[]): LanguageIdentifier {
-  const counts: Record<Lang, Map<string, number>> = { en: new Map(), sv: new Map() };
+  const ids = new FeatureIds();
+  const hash = new FeatureHash();
+  const counts: Record<Lang, number[]> = { en: [], sv: [] };
   const totals: Record<Lang, number> = { en: 0, sv: 0 };
   for (const s of samples) {
     const c = counts[s.lang];
-    featuresOf(s.text, (f, w) => {
-      c.set(f, (c.get(f) ?? 0) + w);
+    featuresOf(s.text, hash, (h1, h2, w) => {
+      const id = ids.add(h1, h2);
+      c[id] = (c[id] ?? 0) + w;
       totals[s.lang] += w;
     });
   }
-  const vocabulary = new Set([...counts.en.keys(), ...counts.sv.keys()]).size;
-  // The log-likelihood ratio (sv over en) of each feature seen in training, computed once.
-  const ratio = new Map<string, number>();
+  const vocabulary = ids.size;
+  // The log-likelihood ratio (sv over en) of each feature seen in training, computed once, by feature id.
+  const ratio = new Float64Array(vocabulary);
   const denomEn = totals.en + SMOOTHING * vocabulary;
   const denomSv = totals.sv + SMOOTHING * vocabulary;
-  for (const f of new Set([...counts.en.keys(), ...counts.sv.keys()])) {
-    ratio.set(f, Math.log(((counts.sv.get(f) ?? 0) + SMOOTHING) / denomSv) - Math.log(((counts.en.get(f) ?? 0) + SMOOTHING) / denomEn));
+  for (let f = 0; f < vocabulary; f++) {
+    ratio[f] = Math.log(((counts.sv[f] ?? 0) + SMOOTHING) / denomSv) - Math.log(((counts.en[f] ?? 0) + SMOOTHING) / denomEn);
   }
   return {
     identify(text: string): LanguageGuess {
       let llr = 0;
       // The first few hundred characters say which language as well as the whole does.
-      featuresOf(text.slice(0, MAX_CHARS), (f, w) => {
-        const r = ratio.get(f);
-        if (r !== undefined) llr += (r * w) / WORD_WEIGHT;
+      featuresOf(text.slice(0, MAX_CHARS), hash, (h1, h2, w) => {
+        const id = ids.get(h1, h2);
+        if (id >= 0) llr += ((ratio[id] as number) * w) / WORD_WEIGHT;
       });
       // Naive Bayes' odds, as a confidence in the more likely language.
       const confidence = Math.round(Math.abs(Math.tanh(llr / 2)) * 1000) / 1000;

@@ -3,7 +3,7 @@
 // dependency-free, trained in milliseconds, and it explains itself (the nearest example).
 import type { Lang } from '../i18n/catalogue.ts';
 import type { Guess, Label, Understanding } from '../ports/understanding.ts';
-import { eachFeature, features, fold } from './features.ts';
+import { FeatureHash, FeatureIds, eachFeatureHash, fold } from './features.ts';
 
 export interface Example {
   label: Label;
@@ -14,8 +14,9 @@ export interface Example {
 const SECOND_WEIGHT = 0.25;
 
 export class NearestExamples implements Understanding {
-  /** feature -> its index into `idf` and the postings. */
-  private readonly featureIds = new Map<string, number>();
+  /** feature (its two hashes) -> its index into `idf` and the postings. */
+  private readonly featureIds = new FeatureIds();
+  private readonly hash = new FeatureHash();
   private idf = new Float64Array(0);
   /** The weight a feature never seen in training gets in a message's norm. */
   private readonly unseenIdf: number;
@@ -47,16 +48,28 @@ export class NearestExamples implements Understanding {
    * (its language, a noted code, its meaning), each time with other labels allowed.
    */
   private dotsOf: string | undefined;
+  /** The last text folded and its folded form: a turn ranks the same text several times. */
+  private foldedOf: string | undefined;
+  private lastFolded = '';
+  /** Features of a message never seen in training (key: both hashes), counted for its norm. */
+  private readonly unseen = new Map<number, number>();
 
   constructor(examples: readonly Example[]) {
-    const vectors = examples.map((e) => features(fold(e.text)));
-    const df = new Map<string, number>();
-    for (const v of vectors) for (const f of v.keys()) df.set(f, (df.get(f) ?? 0) + 1);
+    // Each example's feature counts by feature id (ids in first-seen order), and in how many examples each feature occurs.
+    const vectors = examples.map((e) => {
+      const counts = new Map<number, number>();
+      eachFeatureHash(` ${fold(e.text)} `, (h1, h2) => {
+        const id = this.featureIds.add(h1, h2);
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      });
+      return counts;
+    });
+    const df = new Int32Array(this.featureIds.size);
+    for (const v of vectors) for (const f of v.keys()) df[f]!++;
     const n = vectors.length;
     this.unseenIdf = Math.log(n + 1) + 1;
-    this.idf = new Float64Array(df.size);
-    for (const [f, d] of df) this.idf[this.featureIds.set(f, this.featureIds.size).size - 1] = Math.log((n + 1) / (d + 1)) + 1;
-    const lists: Array<Array<[number, number]>> = Array.from({ length: df.size }, () => []);
+    this.idf = Float64Array.from(df, (d) => Math.log((n + 1) / (d + 1)) + 1);
+    const lists: Array<Array<[number, number]>> = Array.from({ length: df.length }, () => []);
     const labelIndex = new Map<Label, number>();
     this.labelOf = new Int32Array(n);
     vectors.forEach((v, i) => {
@@ -87,9 +100,9 @@ export class NearestExamples implements Understanding {
       }
     });
     this.dots = new Float64Array(n);
-    this.queryCounts = new Float64Array(df.size);
-    this.queryIds = new Int32Array(df.size);
-    this.queryWeights = new Float64Array(df.size);
+    this.queryCounts = new Float64Array(df.length);
+    this.queryIds = new Int32Array(df.length);
+    this.queryWeights = new Float64Array(df.length);
     this.first = new Float64Array(this.labels.length);
     this.second = new Float64Array(this.labels.length);
     this.bestExample = new Int32Array(this.labels.length);
@@ -108,11 +121,10 @@ export class NearestExamples implements Understanding {
   }
 
   /** Sublinear TF times IDF, L2-normalised, by feature index. */
-  private weigh(counts: Map<string, number>): Map<number, number> {
+  private weigh(counts: Map<number, number>): Map<number, number> {
     const out = new Map<number, number>();
     let norm = 0;
-    for (const [f, c] of counts) {
-      const id = this.featureIds.get(f) as number;
+    for (const [id, c] of counts) {
       const w = (1 + Math.log(c)) * (this.idf[id] as number);
       out.set(id, w);
       norm += w * w;
@@ -129,19 +141,23 @@ export class NearestExamples implements Understanding {
     dots.fill(0);
     // Counted by feature index in a buffer kept zeroed between rankings (a map per message was a
     // third of a ranking); features never seen in training count apart, for the norm only.
-    const { queryIds, queryCounts, featureIds } = this;
+    const { queryIds, queryCounts, featureIds, unseen } = this;
     let known = 0;
-    let unseen: Map<string, number> | undefined;
-    eachFeature(folded, (f) => {
-      const id = featureIds.get(f);
-      if (id === undefined) {
-        unseen ??= new Map();
-        unseen.set(f, (unseen.get(f) ?? 0) + 1);
-      } else if (queryCounts[id]!++ === 0) queryIds[known++] = id;
-    });
+    unseen.clear();
+    eachFeatureHash(
+      ` ${folded} `,
+      (h1, h2) => {
+        const id = featureIds.get(h1, h2);
+        if (id < 0) {
+          const key = (h1 >>> 0) * 0x200000 + (h2 & 0x1fffff);
+          unseen.set(key, (unseen.get(key) ?? 0) + 1);
+        } else if (queryCounts[id]!++ === 0) queryIds[known++] = id;
+      },
+      this.hash,
+    );
     // The query's own norm counts every feature, seen in training or not: unknown words lower the score.
     let qnorm = 0;
-    for (const c of unseen?.values() ?? []) qnorm += ((1 + Math.log(c)) * this.unseenIdf) ** 2;
+    for (const c of unseen.values()) qnorm += ((1 + Math.log(c)) * this.unseenIdf) ** 2;
     const { queryWeights: weights } = this;
     for (let k = 0; k < known; k++) {
       const id = queryIds[k] as number;
@@ -162,7 +178,11 @@ export class NearestExamples implements Understanding {
   }
 
   rank(text: string, allowed: (label: Label) => boolean, limit = 5): Guess[] {
-    const folded = fold(text);
+    if (this.foldedOf !== text) {
+      this.lastFolded = fold(text);
+      this.foldedOf = text;
+    }
+    const folded = this.lastFolded;
     if (!folded) return [];
     const best = new Map<Label, Guess>();
     // An example typed exactly is a certainty, whatever else it shares features with.

@@ -58,6 +58,10 @@ export const SDK_HOMES: Record<string, readonly string[]> = {
   '@slack/web-api': ['src/channels/slack/'],
   'discord.js': ['src/channels/discord/'],
   dns2: ['src/adapters/dns.ts'],
+  // The web port's plumbing (README, "The web port's plumbing").
+  'find-my-way': ['src/channels/web/'],
+  cookie: ['src/channels/web/'],
+  helmet: ['src/channels/web/'],
 };
 
 /**

@@ -2,6 +2,7 @@
 import { loadConfig } from '../../src/config.ts';
 import { createHelpdesk, type Helpdesk, type HelpdeskOptions } from '../../src/main.ts';
 import { startWebServer, type WebServer } from '../../src/channels/web/server.ts';
+import { tokenActivatedRoutes } from '../../src/integrations/token-activated.ts';
 import { recordingLogger, type RecordingLogger } from './fakes.ts';
 import { tempDataDir } from './cli.ts';
 
@@ -17,7 +18,9 @@ export async function startWebApp(env: Record<string, string>, options: Helpdesk
   const log = recordingLogger();
   const config = loadConfig({ PORT: '0', DATA_DIR: tempDataDir(), TYPING_DELAY_SECONDS: '0', DNS_TIMEOUT_MS: '300', NEW_CONVERSATIONS_PER_ADDRESS: '10000', ...env });
   const app = await createHelpdesk(config, { log, ...options });
-  const web = await startWebServer(app);
+  // The activation hook is mounted as `serve` mounts it (only when HOOK_SECRET is set).
+  const hook = tokenActivatedRoutes({ secret: config.HOOK_SECRET, clock: app.clock, seen: app.seen, wake: (user) => app.watcher.wake(user), log: app.log });
+  const web = await startWebServer(app, { routes: hook });
   return {
     app,
     web,

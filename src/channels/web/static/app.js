@@ -25,6 +25,13 @@
     for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = WORDS[lang][el.dataset.i18nPlaceholder];
   }
 
+  // The server's rule for what a code is (src/engine/input.ts, CODE_RUN): 6 to 8 decimal digits of
+  // any script, alone or with a space, dot, dash or en dash between them, not part of a longer run;
+  // an IPv4 address is not a code.
+  const CODE_RUN = /(?<!\p{Nd}(?:\s?[.\-\u2013]\s?|\s)?)\p{Nd}(?:(?:\s?[.\-\u2013]\s?|\s)?\p{Nd}){5,7}(?!(?:\s?[.\-\u2013]\s?|\s)?\p{Nd})/gu;
+  const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+  const hideCodes = (text) => text.replace(CODE_RUN, (m) => (IPV4.test(m) ? m : '••••••'));
+
   function bubble(cls) {
     const div = document.createElement('div');
     div.className = `msg ${cls || ''}`.trim();
@@ -237,7 +244,7 @@
     if (!text.trim() || busy) return;
     input.value = '';
     // A code stays off the screen once sent, like a password field.
-    bubble('me').textContent = awaiting === 'code' && /^[\d\s-]{6,10}$/.test(text.trim()) ? '••••••' : text;
+    bubble('me').textContent = awaiting === 'code' ? hideCodes(text) : text;
     reveal();
     send({ type: 'text', text });
   });
