@@ -179,7 +179,9 @@ export function interpret(env: InterpretEnv, s: Snapshot, text: string): Interpr
     const [best, second] = guesses;
     if (best) {
       const choice = asChoice(best);
-      const tie = second !== undefined && best.score - second.score < THRESHOLDS.margin && asChoice(second) !== choice && asChoice(second) !== undefined;
+      // A phrase typed exactly as an example ("no thanks" is an example of no) is no tie with a near
+      // one ("thanks" stands for yes here).
+      const tie = best.score < 0.999 && second !== undefined && best.score - second.score < THRESHOLDS.margin && asChoice(second) !== choice && asChoice(second) !== undefined;
       if (choice && best.score >= THRESHOLDS.choice && !tie) return { ...result('choice', best), intent: choice, choice };
       // "Still not working" where the question has no choice for it is no answer: asked again, never "no".
       if (!choice && kindOf(best.label) === 'intent' && !ANSWER_LIKE.has(best.label) && best.score >= THRESHOLDS.intent) {
