@@ -26,7 +26,7 @@ describe('import rules', () => {
 
   it('the list being mended holds only what is still broken', () => {
     const stale = BEING_MENDED.filter((m) => ![...broken, ...folderLoops, ...fileLoops].some((v) => v.from.startsWith(m.from) && v.to === m.to));
-    expect(stale.map((m) => `${m.from} → ${m.to} (${m.who}): mended, delete the entry`)).toEqual([]);
+    expect(stale.map((m) => `${m.from} → ${m.to} (${m.why}): mended, delete the entry`)).toEqual([]);
   });
 
   it('finds what it is for: a broken rule and a loop in a made-up graph', () => {

@@ -69,15 +69,15 @@ export const SDK_HOMES: Record<string, readonly string[]> = {
  * that no longer matches anything does (delete it when you mend it). `from` is a path prefix,
  * `to` a part, a package or `cycle:<part>+<part>` for a cycle between folders.
  */
-export const BEING_MENDED: ReadonlyArray<{ from: string; to: string; who: string }> = [
-  { from: 'src/channels/web/', to: 'engine', who: 'a20web (issue 20: channels see ports only)' },
-  { from: 'src/channels/web/', to: 'checks', who: 'a20web (client-ip.ts: parseIpAddress)' },
-  { from: 'src/channels/web/', to: 'i18n', who: 'a20web (pages, privacy page, server: ctx.words)' },
-  { from: 'src/channels/web/', to: 'main', who: 'a20web (web-context.ts: Pick<Helpdesk>)' },
-  { from: 'src/channels/web/', to: 'qrcode', who: 'a20web' },
-  { from: 'src/channels/slack/', to: 'bottleneck', who: "a20chat (turn-queue.ts: cockatiel's bulkhead)" },
-  { from: 'cycle:', to: 'app+channels+main', who: 'a20web (channels/web/web-context.ts imports main.ts, which app/ serve.ts completes into a loop)' },
-  { from: 'cycle:', to: 'engine+understanding', who: 'c19 (understanding imports engine/schema, input, messages, interpret, snapshot; engine imports understanding/extract, language)' },
+export const BEING_MENDED: ReadonlyArray<{ from: string; to: string; why: string }> = [
+  { from: 'src/channels/web/', to: 'engine', why: 'the web channel still reads the runner, checks and outbox through web-context.ts (it becomes a registry plugin on ports only next)' },
+  { from: 'src/channels/web/', to: 'checks', why: 'client-ip.ts parses addresses with checks/ip.ts' },
+  { from: 'src/channels/web/', to: 'i18n', why: 'pages, the privacy page and the server render from i18n directly' },
+  { from: 'src/channels/web/', to: 'main', why: 'web-context.ts is a Pick<Helpdesk>' },
+  { from: 'src/channels/web/', to: 'qrcode', why: 'the QR code of the clock link is drawn in the web folder' },
+  { from: 'src/channels/slack/', to: 'bottleneck', why: "turn-queue.ts orders a person's turns with bottleneck (cockatiel's bulkhead is the candidate)" },
+  { from: 'cycle:', to: 'app+channels+main', why: 'channels/web/web-context.ts imports main.ts, which app/serve.ts completes into a loop' },
+  { from: 'cycle:', to: 'engine+understanding', why: 'understanding imports engine/schema, input, messages, interpret, snapshot; engine imports understanding/extract, language' },
 ];
 
 export interface Import {

@@ -1,4 +1,4 @@
-// What the web channel uses until it is a plugin on the ports-only ChannelContext (a20web's move):
+// What the web channel uses until it is a plugin on the ports-only ChannelContext (the next step of issue 20):
 // the helpdesk's parts as before. Only the web channel imports this.
 import type { Helpdesk } from '../../main.ts';
 
