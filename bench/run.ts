@@ -606,46 +606,31 @@ async function discordBench() {
   return { interactions: 200, deferMedianMs: quantile(latencies, 0.5), deferP99Ms: quantile(latencies, 0.99), deferMaxMs: Math.max(...latencies) };
 }
 
-// `npm run bench -- --backends`: only the surge against each back-end (demo, slapd, privacyIDEA contract server).
-if (process.argv.includes('--backends')) {
-  process.stdout.write(`${backendsLines(await backendsBench()).join('\n')}\n`);
+// `npm run bench -- --<part>` runs one part only; `-- --help` lists them. One table, so a new part
+// is one line here.
+const PARTS: Record<string, { what: string; run: () => Promise<string> | string }> = {
+  '--backends': { what: 'the surge against each back-end (demo, slapd, privacyIDEA contract server)', run: async () => backendsLines(await backendsBench()).join('\n') },
+  '--web': { what: "the web chat's requests/s and CPU per request (and the browser clock measurement)", run: async () => { const w = await webBench(); return asJson ? JSON.stringify(w) : webLine(w); } },
+  '--understanding': { what: 'free-text turns per CPU second, classification latency, training, accuracy, snapshot size', run: () => (asJson ? JSON.stringify(understandingBench()) : understandingLine(understandingBench())) },
+  '--purge': { what: 'a purge of 100 000 conversations on SQLite and PostgreSQL: turn p50/p99/max during it next to without', run: async () => purgeLine(await purgeBench()) },
+  '--startup': { what: 'start-up: --help, diagnose, serve to its banner (wall and CPU)', run: async () => JSON.stringify(await startupBench()) },
+  '--slack': { what: "Slack ack latencies against a bare Bolt app", run: async () => JSON.stringify(await slackBench()) },
+  '--replicas': { what: 'several replicas on PostgreSQL and Redis: turns/s per store, round trips per turn, pgbench, the surge, cross-replica replies', run: async () => replicasLine(await replicasBench({ flows, understanding, words })) },
+};
+const flags = process.argv.slice(2);
+if (flags.includes('--help')) {
+  const width = Math.max(...Object.keys(PARTS).map((k) => k.length));
+  process.stdout.write(`npm run bench [-- --json] [-- <part>]: every figure, or one part:\n${Object.entries(PARTS).map(([k, p]) => `  ${k.padEnd(width)}  ${p.what}`).join('\n')}\n`);
   process.exit(0);
 }
-
-// `npm run bench -- --web`: only the web chat's figures (and the browser clock measurement).
-if (process.argv.includes('--web')) {
-  const w = await webBench();
-  process.stdout.write(`${asJson ? JSON.stringify(w) : webLine(w)}\n`);
-  process.exit(0);
+const unknown = flags.filter((f) => f !== '--json' && !(f in PARTS));
+if (unknown.length) {
+  process.stderr.write(`npm run bench: unknown option ${unknown.join(', ')} (npm run bench -- --help lists them)\n`);
+  process.exit(2);
 }
-
-// `npm run bench -- --understanding`: only the understanding's figures.
-if (process.argv.includes('--understanding')) {
-  process.stdout.write(`${asJson ? JSON.stringify(understandingBench()) : understandingLine(understandingBench())}\n`);
-  process.exit(0);
-}
-
-// `npm run bench -- --purge`: only the purge of 100 000 conversations (turn p99 during it next to without).
-if (process.argv.includes('--purge')) {
-  process.stdout.write(`${purgeLine(await purgeBench())}\n`);
-  process.exit(0);
-}
-
-// `npm run bench -- --startup`: only the start-up figures (--help, diagnose, serve).
-if (process.argv.includes('--startup')) {
-  process.stdout.write(`${JSON.stringify(await startupBench())}\n`);
-  process.exit(0);
-}
-
-// `npm run bench -- --slack`: only the Slack ack latencies against a bare Bolt app.
-if (process.argv.includes('--slack')) {
-  process.stdout.write(`${JSON.stringify(await slackBench())}\n`);
-  process.exit(0);
-}
-
-// `npm run bench -- --replicas`: only the figures for several replicas (PostgreSQL and Redis).
-if (process.argv.includes('--replicas')) {
-  process.stdout.write(`${replicasLine(await replicasBench({ flows, understanding, words }))}\n`);
+const part = flags.find((f) => f in PARTS);
+if (part) {
+  process.stdout.write(`${await (PARTS[part] as { run: () => Promise<string> | string }).run()}\n`);
   process.exit(0);
 }
 
