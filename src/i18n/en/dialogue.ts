@@ -1,0 +1,94 @@
+// What the bot says in a conversation, and the lines every flow shares. (English)
+import { type Catalogue } from '../catalogue.ts';
+
+export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
+  system: {
+    greeting: "Hi! I'm the {centre} two-factor helpdesk. Tell me what's wrong in a few words, or pick a topic. (What I keep about you, and for how long: {privacy_url})",
+    taking_username: "I'll look up {user}. (Not you? Just tell me your username.)",
+    username_corrected: "Thanks, I'll look up {user} instead.",
+    code_not_username:
+      'That looks like a code from your app, not a username: I will use it when we get to the code. First, what is your username (or the e-mail address on your account)?',
+    handover_wait:
+      'Your case is with the {centre} support team (reference {ticket}). They usually answer by e-mail within {response_time}. Anything you add here goes to the same case.',
+    handover_closing: 'You are welcome. The support team will answer by e-mail (reference {ticket}).',
+    followup_added: 'I have added that to your case {ticket}, so the support team sees it with the rest.',
+    out_of_scope_password:
+      'I only help with the two-factor login, not passwords. To set or reset your {centre} password, go to {password_help_url}.',
+    out_of_scope_jobs:
+      'I only help with the two-factor login. For questions about jobs and the queue, ask the {centre} support team at {support_url}.',
+    out_of_scope_cluster_down:
+      'I only help with the two-factor login. Whether {centre} is down or under maintenance is shown at {status_url}.',
+    menu_prompt: 'What do you need help with?',
+    not_understood: "I'm not sure what you mean. Pick one of these topics:",
+    pick_one: 'That button belongs to an earlier question. Here is where we are now:',
+    same_code_again:
+      'That is the same code you typed before, so it cannot work now: the code changes every 30 seconds, and a code from the setup never works again.',
+    watch_started:
+      'Good: I will tell you here as soon as your token is active, for up to 24 hours. Type "stop" if you no longer want that.',
+    watch_already: 'I am already watching your token, and will tell you here when it is active.',
+    watch_stopped: 'I have stopped watching your token: you will get nothing more about it from me.',
+    watch_none: 'I was not watching anything for you.',
+    watch_active: 'Your token is active now. Log in with the code your app shows at that moment.',
+    watch_overdue:
+      'Your token has been waiting longer than it should, so I have handed it to the support team (reference {ticket}). I will still tell you here when it becomes active.',
+    nothing_to_skip: 'There is nothing to skip here.',
+    ip_help:
+      'On the computer you log in from, open {public_url}/ip in a browser, or run: curl {public_url}/ip. It shows the address and whether two-factor is needed from there. Then type the address here, or "skip".',
+    username_help:
+      'Your {centre} username is in the mail you got when the account was made, and in {identity_service} under your accounts. The e-mail address on your account works too. Or type "skip".',
+    code_help:
+      'Open your authenticator app and find the {centre} entry: the code is the 6 digits under it, and it changes every 30 seconds. Or type "skip".',
+    time_help:
+      'Look at the clock on your phone\'s lock screen or in its settings, and type it with seconds, like 14:32:05. Or type "skip".',
+    text_help: 'A sentence or two in your own words is enough: what you tried and what happened.',
+    pick_help: 'Pick the one that fits best; if none does, choose "Talk to a person".',
+    nothing_sent_note:
+      'Nothing is sent to you, by SMS or by mail: your authenticator app makes the codes itself, a new one every 30 seconds.',
+    first_code_note:
+      'The first code you saw when you set it up worked only then. A code is valid for about 30 seconds: always type the one your app shows at that moment.',
+    welcome: 'You are welcome.',
+    closing_again: 'Take care.',
+    clarify_choice: 'I am not sure I understood. {question} The closest answers:',
+    out_of_scope:
+      'I can only help with two-factor login. For other questions (jobs, storage, software), see {support_url}.',
+    empty_input: 'I got an empty message. Type a few words, or the number of a choice.',
+    too_long: 'That message was very long, so I only read the first {limit} characters.',
+    unprintable: "I couldn't read that message: it has no readable text. Please type it again.",
+    secret_warning:
+      'Careful: that looks like a two-factor secret or setup link. Never share it with anyone, not even support. I have not stored it. If you shared it somewhere else, register a new token.',
+    apology:
+      'Sorry, something went wrong on my side. You can type "human" to reach the support team, or use the support form: {support_url}',
+    expired: 'Your previous conversation was idle for a long time, so we are starting over.',
+    not_saved: 'I could not store this conversation just now (the helpdesk is short of space or its database is not answering). I have kept it here and will store it with your next message; if that fails too, use the support form: {support_url}',
+    welcome_back: 'Welcome back! We were in the middle of this:',
+    ended: 'Anything else? Type "menu" to start over, or "human" to reach a person.',
+    ended_hint: 'This conversation is finished. Type "menu" to start a new one.',
+    escalated:
+      'I have handed this over to the {centre} support team, with our conversation and what I found. Your reference is {ticket}. They answer by e-mail, usually within {response_time}; you can also write to {support_email} and quote the reference.',
+    escalated_urgent:
+      'I have marked this as URGENT for the {centre} support team, with our conversation and what I found. Your reference is {ticket}. They answer by e-mail as soon as they can, at the latest within {response_time}.',
+    escalation_failed:
+      'I could not file a ticket just now. Please use the support form at {support_url} or write to {support_email}.',
+    bad_code_format: 'A code is the 6 digits your app shows right now (spaces are fine). Please type it again.',
+    // The question follows with the example and "skip": this only says what went wrong.
+    bad_time_format: 'I could not read a time in that. Just the time, please.',
+    bad_ip: 'That is not an IP address. Type an address like 192.0.2.10 or 2001:db8::1, or "skip".',
+    bad_username: 'A username is letters, digits, dots, dashes or underscores (or an e-mail address). Please try again.',
+    checking: 'Checking {what}…',
+    findings: 'What I found:',
+    proof_sent:
+      'To keep accounts private, I only talk about an account to its owner. If an account exists for that name, a mail with a confirmation code (like KXTR-PMWB) is on its way to the address on the account. Type the code here when it arrives. You can also type "skip" to go on with the general checks.',
+    proof_wrong: 'That is not the code from the mail. Check it and type it again, or type "skip" to go on without it.',
+    proof_expired: 'That code has expired. Type your username again and I will send a new one.',
+    proof_locked: 'That was too many wrong codes, so the code no longer works. Type your username again for a new one, or "skip".',
+    proven: 'Thanks, you are verified as {user}.',
+  },
+  shared: {
+    yes: 'Yes',
+    no: 'No',
+    did_it_help: 'Did that solve it?',
+    back_to_menu: 'Something else',
+    talk_to_human: 'Talk to a person',
+    skip: 'Skip',
+  },
+};

@@ -1,0 +1,94 @@
+// What the bot says in a conversation, and the lines every flow shares. (Swedish)
+import { type Catalogue } from '../catalogue.ts';
+
+export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
+  system: {
+    taking_username: 'Jag tittar på {user}. (Inte du? Skriv bara ditt användarnamn.)',
+    username_corrected: 'Tack, då tittar jag på {user} i stället.',
+    code_not_username:
+      'Det där ser ut som en kod från appen, inte ett användarnamn: jag använder den när vi kommer till koden. Vad är först ditt användarnamn (eller e-postadressen på ditt konto)?',
+    handover_wait:
+      'Ditt ärende ligger hos {centre}:s support (referens {ticket}). De brukar svara via e-post inom {response_time}. Det du skriver här hamnar i samma ärende.',
+    handover_closing: 'Varsågod. Supporten svarar via e-post (referens {ticket}).',
+    followup_added: 'Jag har lagt till det i ditt ärende {ticket}, så att supporten ser det tillsammans med resten.',
+    out_of_scope_password:
+      'Jag hjälper bara till med tvåfaktorsinloggningen, inte med lösenord. För att välja eller återställa ditt lösenord hos {centre}, gå till {password_help_url}.',
+    out_of_scope_jobs:
+      'Jag hjälper bara till med tvåfaktorsinloggningen. Frågor om jobb och kön ställer du till {centre}:s support på {support_url}.',
+    out_of_scope_cluster_down:
+      'Jag hjälper bara till med tvåfaktorsinloggningen. Om {centre} ligger nere eller har underhåll ser du på {status_url}.',
+    greeting:
+      'Hej! Jag är {centre}:s hjälp för tvåfaktorsinloggning. Beskriv problemet med några ord, eller välj ett ämne. (Vad jag sparar om dig, och hur länge: {privacy_url})',
+    menu_prompt: 'Vad behöver du hjälp med?',
+    not_understood: 'Jag förstår inte riktigt. Välj ett av de här ämnena:',
+    pick_one: 'Den knappen hör till en tidigare fråga. Så här långt har vi kommit:',
+    same_code_again:
+      'Det är samma kod som du skrev förut, så den kan inte fungera nu: koden byts var 30:e sekund, och en kod från installationen fungerar aldrig igen.',
+    watch_started:
+      'Bra: jag säger till här så fort din token är aktiv, i upp till ett dygn. Skriv "sluta" om du inte längre vill det.',
+    watch_already: 'Jag bevakar redan din token och säger till här när den är aktiv.',
+    watch_stopped: 'Jag har slutat bevaka din token: du får inget mer om den från mig.',
+    watch_none: 'Jag bevakade inget åt dig.',
+    watch_active: 'Din token är aktiv nu. Logga in med koden som appen visar just då.',
+    watch_overdue:
+      'Din token har väntat längre än den borde, så jag har lämnat över den till supporten (referens {ticket}). Jag säger ändå till här när den blir aktiv.',
+    nothing_to_skip: 'Det finns inget att hoppa över här.',
+    ip_help:
+      'Öppna {public_url}/ip i en webbläsare på datorn du loggar in från, eller kör: curl {public_url}/ip. Där syns adressen och om tvåfaktor behövs därifrån. Skriv sedan adressen här, eller "hoppa över".',
+    username_help:
+      'Ditt användarnamn hos {centre} står i mejlet du fick när kontot skapades, och i {identity_service} under dina konton. E-postadressen på kontot fungerar också. Eller skriv "hoppa över".',
+    code_help:
+      'Öppna autentiseringsappen och leta upp {centre}: koden är de 6 siffrorna under, och den byts var 30:e sekund. Eller skriv "hoppa över".',
+    time_help:
+      'Titta på klockan på telefonens låsskärm eller i inställningarna, och skriv den med sekunder, som 14:32:05. Eller skriv "hoppa över".',
+    text_help: 'Ett par meningar med egna ord räcker: vad du försökte och vad som hände.',
+    pick_help: 'Välj det som passar bäst; om inget gör det, välj "Prata med en person".',
+    nothing_sent_note:
+      'Inget skickas till dig, varken via sms eller mejl: autentiseringsappen skapar koderna själv, en ny var 30:e sekund.',
+    first_code_note:
+      'Den första koden du såg när du ställde in appen fungerade bara just då. En kod gäller i ungefär 30 sekunder: skriv alltid den som appen visar i stunden.',
+    welcome: 'Varsågod.',
+    closing_again: 'Ha det bra.',
+    clarify_choice: 'Jag är inte säker på att jag förstod. {question} De svar som ligger närmast:',
+    out_of_scope:
+      'Jag kan bara hjälpa till med tvåfaktorsinloggning. För andra frågor (jobb, lagring, program), se {support_url}.',
+    empty_input: 'Jag fick ett tomt meddelande. Skriv några ord, eller siffran för ett alternativ.',
+    too_long: 'Meddelandet var väldigt långt, så jag läste bara de första {limit} tecknen.',
+    unprintable: 'Jag kunde inte läsa meddelandet: det innehåller ingen läsbar text. Skriv det igen.',
+    secret_warning:
+      'Se upp: det där ser ut som en tvåfaktorshemlighet eller en registreringslänk. Dela den aldrig med någon, inte ens supporten. Jag har inte sparat den. Har du delat den någon annanstans: registrera en ny token.',
+    apology:
+      'Förlåt, något gick fel hos mig. Skriv "människa" för att nå supporten, eller använd supportformuläret: {support_url}',
+    expired: 'Ditt förra samtal har legat orört länge, så vi börjar om.',
+    not_saved: 'Jag kunde inte spara samtalet just nu (helpdesken har ont om utrymme eller så svarar inte databasen). Jag har kvar det här och sparar det med ditt nästa meddelande; går inte det heller, använd supportformuläret: {support_url}',
+    welcome_back: 'Välkommen tillbaka! Vi var mitt i det här:',
+    ended: 'Något mer? Skriv "meny" för att börja om, eller "människa" för att nå en person.',
+    ended_hint: 'Det här samtalet är avslutat. Skriv "meny" för att börja ett nytt.',
+    escalated:
+      'Jag har lämnat över ärendet till {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. De svarar via e-post, oftast inom {response_time}; du kan också skriva till {support_email} och ange referensen.',
+    escalated_urgent:
+      'Jag har markerat ärendet som BRÅDSKANDE för {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. De svarar via e-post så snart de kan, senast inom {response_time}.',
+    escalation_failed:
+      'Jag kunde inte skapa ett ärende just nu. Använd supportformuläret på {support_url} eller skriv till {support_email}.',
+    bad_code_format: 'En kod är de 6 siffror som appen visar just nu (mellanslag går bra). Skriv den igen.',
+    bad_time_format: 'Jag kunde inte läsa någon tid i det där. Skriv bara tiden.',
+    bad_ip: 'Det är ingen IP-adress. Skriv en adress som 192.0.2.10 eller 2001:db8::1, eller "hoppa över".',
+    bad_username: 'Ett användarnamn består av bokstäver, siffror, punkter, bindestreck eller understreck (eller en e-postadress). Försök igen.',
+    checking: 'Kontrollerar {what}…',
+    findings: 'Det här hittade jag:',
+    proof_sent:
+      'För att skydda kontona pratar jag bara om ett konto med dess ägare. Om det finns ett konto med det namnet är ett mejl med en bekräftelsekod (som KXTR-PMWB) på väg till adressen på kontot. Skriv koden här när den kommer. Du kan också skriva "hoppa över" för att gå vidare med de allmänna kontrollerna.',
+    proof_wrong: 'Det är inte koden från mejlet. Kontrollera den och skriv den igen, eller skriv "hoppa över" för att fortsätta utan den.',
+    proof_expired: 'Koden har gått ut. Skriv ditt användarnamn igen så skickar jag en ny.',
+    proof_locked: 'Det blev för många felaktiga koder, så koden fungerar inte längre. Skriv ditt användarnamn igen för att få en ny, eller "hoppa över".',
+    proven: 'Tack, du är verifierad som {user}.',
+  },
+  shared: {
+    yes: 'Ja',
+    no: 'Nej',
+    did_it_help: 'Löste det problemet?',
+    back_to_menu: 'Något annat',
+    talk_to_human: 'Prata med en person',
+    skip: 'Hoppa över',
+  },
+};
