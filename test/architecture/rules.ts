@@ -32,7 +32,7 @@ export const MAY_IMPORT: Record<Part, readonly Part[]> = {
   ports: ['errors'],
   config: ['ports', 'errors', 'checks'],
   i18n: ['ports', 'errors'],
-  understanding: ['engine', 'ports', 'i18n', 'errors'],
+  understanding: ['ports', 'i18n', 'errors'],
   engine: ['understanding', 'checks', 'ports', 'i18n', 'errors'],
   checks: ['ports', 'i18n', 'errors'],
   privacy: ['checks', 'ports', 'errors'],
@@ -77,7 +77,6 @@ export const BEING_MENDED: ReadonlyArray<{ from: string; to: string; why: string
   { from: 'src/channels/web/', to: 'qrcode', why: 'the QR code of the clock link is drawn in the web folder' },
   { from: 'src/channels/slack/', to: 'bottleneck', why: "turn-queue.ts orders a person's turns with bottleneck (cockatiel's bulkhead is the candidate)" },
   { from: 'cycle:', to: 'app+channels+main', why: 'channels/web/web-context.ts imports main.ts, which app/serve.ts completes into a loop' },
-  { from: 'cycle:', to: 'engine+understanding', why: 'understanding imports engine/schema, input, messages, interpret, snapshot; engine imports understanding/extract, language' },
 ];
 
 export interface Import {
