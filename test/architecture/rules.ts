@@ -75,7 +75,6 @@ export const BEING_MENDED: ReadonlyArray<{ from: string; to: string; why: string
   { from: 'src/channels/web/', to: 'i18n', why: 'pages, the privacy page and the server render from i18n directly' },
   { from: 'src/channels/web/', to: 'main', why: 'web-context.ts is a Pick<Helpdesk>' },
   { from: 'src/channels/web/', to: 'qrcode', why: 'the QR code of the clock link is drawn in the web folder' },
-  { from: 'src/channels/slack/', to: 'bottleneck', why: "turn-queue.ts orders a person's turns with bottleneck (cockatiel's bulkhead is the candidate)" },
   { from: 'cycle:', to: 'app+channels+main', why: 'channels/web/web-context.ts imports main.ts, which app/serve.ts completes into a loop' },
 ];
 
