@@ -17,7 +17,7 @@ import type { Understanding } from '../src/ports/understanding.ts';
 import type { CentreWords } from '../src/engine/words.ts';
 import { silentLogger } from '../src/ports/logger.ts';
 import { systemClock } from '../src/ports/time.ts';
-import { startWebServer } from '../src/channels/web/server.ts';
+import { startWebFor } from '../test/helpers/web.ts';
 import { DATABASE_URL, isolated } from '../test/helpers/shared-services.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -208,8 +208,8 @@ export async function replicasBench(env: { flows: FlowSet; understanding: Unders
 
     // 3. A clock measurement posted to replica B, the page long-polling replica A.
     const [a, b] = [three[0]!, three[1]!];
-    const webA = await startWebServer(a);
-    const webB = await startWebServer(b);
+    const webA = await startWebFor(a);
+    const webB = await startWebFor(b);
     const crossings: number[] = [];
     for (let i = 0; i < 30; i++) {
       let cookie = '';
