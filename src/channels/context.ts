@@ -7,8 +7,10 @@ import type { LinkStore } from '../ports/links.ts';
 import type { RateLimits } from '../ports/limits.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { InputParsers, StaffDesk } from '../ports/staff-desk.ts';
-import type { Outbox, SeenEvents } from '../ports/store.ts';
-import type { Clock } from '../ports/time.ts';
+import type { Outbox, SeenEvents, StoreHealth } from '../ports/store.ts';
+import type { SelfChecks } from '../ports/checks.ts';
+import type { SupportForms } from '../ports/support.ts';
+import type { Clock, ReferenceTime } from '../ports/time.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConnectionStatus } from './shared/connection.ts';
 
@@ -52,6 +54,16 @@ export interface ChannelContext {
   /** Platform event ids already handled (a retried delivery), on any replica. */
   seen: SeenEvents;
   clock: Clock;
+  /** NTP-corrected time, which a phone's clock is measured against. */
+  reference: ReferenceTime;
+  /** The network and clock checks a person runs on their own device (the web's /ip, a phone's clock). */
+  checks: SelfChecks;
+  /** The support form's ticket, with the person's conversation attached. */
+  support: SupportForms;
+  /** Whether this replica's store takes writes (for /healthz). */
+  health: StoreHealth;
+  /** This deployment's key for what a channel signs (the web page's session cookie and form token). */
+  secret: string;
   log: Logger;
   words: Wording;
   site: Site;
