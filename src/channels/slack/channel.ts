@@ -71,6 +71,8 @@ function boltApp(settings: SlackSettings, log: Logger, options: SlackChannelOpti
   // connection instead of failing (or hanging) the start.
   const deferred = !botUserId || !botId;
   const logger = boltLogger(log);
+  // processBeforeResponse: the HTTP answer (the ack) goes once the listeners return, so an event is
+  // in the inbox before Slack has its ack; listeners only accept and queue, the work runs after.
   const receiver: Receiver = settings.appToken
     ? new SocketModeReceiver({ appToken: settings.appToken, logger, installerOptions: { clientOptions } })
     : new HTTPReceiver({ signingSecret: settings.signingSecret ?? '', endpoints: '/slack/events', logger, processBeforeResponse: true });
