@@ -40,6 +40,7 @@ export function channelContext(app: Helpdesk, peers: ChannelPeers = NO_PEERS): C
     links: app.links,
     limits: app.limits,
     seen: app.seen,
+    shared: app.shared,
     clock: app.clock,
     log: app.log,
     words,

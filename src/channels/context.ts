@@ -7,7 +7,7 @@ import type { LinkStore } from '../ports/links.ts';
 import type { RateLimits } from '../ports/limits.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { InputParsers, StaffDesk } from '../ports/staff-desk.ts';
-import type { Outbox, SeenEvents } from '../ports/store.ts';
+import type { Outbox, SeenEvents, SharedValues } from '../ports/store.ts';
 import type { Clock } from '../ports/time.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConnectionStatus } from './shared/connection.ts';
@@ -51,6 +51,8 @@ export interface ChannelContext {
   limits: RateLimits;
   /** Platform event ids already handled (a retried delivery), on any replica. */
   seen: SeenEvents;
+  /** Values one replica hands the next (the Discord gateway session a new leader resumes). */
+  shared: SharedValues;
   clock: Clock;
   log: Logger;
   words: Wording;

@@ -34,11 +34,17 @@ export async function turn(d: DiscordDeps, channelId: string, userId: string, ev
  * A message the gateway handed this replica: accepted into the store's inbox before its turn, so a
  * leader deposed meanwhile (its client destroyed) leaves it to the next leader instead of dropping it.
  */
-export async function takeMessage(d: DiscordDeps, messageId: string, channelId: string, userId: string, event: ChatEvent): Promise<void> {
+export async function takeMessage(d: DiscordDeps, messageId: string, channelId: string, userId: string, event: ChatEvent, accepted?: () => void): Promise<void> {
   const key = `discord:${messageId}`;
-  if (!(await d.ctx.seen.accept(key, { conversationId: `discord:${channelId}:${userId}`, event, to: { channel: channelId, user: userId } }))) return;
-  if (!d.client.isReady()) return;
+  const fresh = await acceptMessage(d, key, channelId, userId, event);
+  accepted?.();
+  if (!fresh || !d.client.isReady()) return;
   await runTaken(d, { key, channelId, userId, event });
+}
+
+/** Into the inbox; false when it was there already (taken by this leader, an earlier one or a resume). */
+export function acceptMessage(d: Pick<DiscordDeps, 'ctx'>, key: string, channelId: string, userId: string, event: ChatEvent): Promise<boolean> {
+  return d.ctx.seen.accept(key, { conversationId: `discord:${channelId}:${userId}`, event, to: { channel: channelId, user: userId } });
 }
 
 /** The turn of an accepted message, marked done once saved, and its replies sent. */
