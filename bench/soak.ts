@@ -17,6 +17,7 @@ if (!(minutes > 0)) {
   process.exit(2);
 }
 const durationMs = minutes * 60_000;
+const startedAt = Date.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The start of the traffic (reset once the replicas serve): faults and beats are timed from it. */
 let t0 = Date.now();
@@ -107,6 +108,8 @@ async function connections(db: pg.Client): Promise<Record<string, number>> {
 async function main(): Promise<number> {
   say(`starting: 3 replicas, ${minutes} min, faults at ${SCHEDULE.map(([at]) => `${Math.round(at * minutes * 60)} s`).join(', ')}`);
   const cluster = await Cluster.start(Math.ceil((minutes * 60) / 15) + 5);
+  // A soak that hangs (in CI, say) ends on its own, cleaned up, well after a normal run would have.
+  const watchdog = setTimeout(() => process.kill(process.pid, 'SIGTERM'), durationMs + 240_000).unref();
   const db = new pg.Client({ connectionString: DATABASE_URL });
   await db.connect();
   const ledger = newLedger();
@@ -121,7 +124,8 @@ async function main(): Promise<number> {
     });
   }
   try {
-    say(`replicas serving (logs in ${cluster.logDir}); traffic starts`);
+    await cluster.discordUp();
+    say(`replicas serving, the Discord gateway held (start-up ${((Date.now() - startedAt) / 1000).toFixed(1)} s; logs in ${cluster.logDir}); traffic starts`);
     t0 = Date.now();
     const until = t0 + durationMs;
     const rssStart: Record<string, number | undefined> = {};
@@ -148,6 +152,7 @@ async function main(): Promise<number> {
     const lines = [
       `turns answered: ${turns} in ${trafficSeconds.toFixed(0)} s = ${(turns / trafficSeconds).toFixed(1)} typed turns/s (web, Slack, Discord); web+Slack latency p50 ${quantile(ledger.latenciesMs, 0.5).toFixed(0)} ms, p99 ${quantile(ledger.latenciesMs, 0.99).toFixed(0)} ms over ${ledger.latenciesMs.length} requests`,
       `unanswered (sent during a fault, no answer): ${ledger.unanswered.size}, of which stored once: ${unansweredStored}; failures by cause: ${JSON.stringify(Object.fromEntries(ledger.failures))}`,
+      `Discord: ${ledger.discordWhileNobodyHeld} DMs sent while no replica held the gateway; gateway sessions identified ${cluster.discord.identifies}, resumed ${cluster.discord.resumes}, resumes refused ${cluster.discord.invalidResumes}`,
       `hand-over tickets: ${ledger.tickets.size}; watches kept: ${ledger.watches.size} (notices ${[...ledger.watches.values()].reduce((a, w) => a + w.notices, 0)} on the page); proof mails asked: ${ledger.proofMailsWanted.size}; diagnose runs: ${ledger.diagnose.ok} ok, ${ledger.diagnose.failed} failed`,
       `memory (RSS, MB) after warm-up -> end: ${cluster.replicas
         .map((r) => {
@@ -159,11 +164,13 @@ async function main(): Promise<number> {
       `PostgreSQL connections at the end, per replica (pool size ${POOL_SIZE}, + the LISTEN and leader connections): ${JSON.stringify(conns)}; outbox rows left: ${outbox.rows[0]?.n}`,
       problems.length ? `LOST OR DOUBLED (${problems.length}):\n  ${problems.join('\n  ')}` : 'lost or doubled turns, tickets, mails, notices: 0',
     ];
+    lines.push(`wall time: ${((Date.now() - startedAt) / 1000).toFixed(0)} s (start-up, traffic, settling, checks)`);
     process.stdout.write(`${lines.join('\n')}\n`);
     const overPool = Object.values(conns).filter((n) => n > POOL_SIZE + 2);
     if (overPool.length) process.stdout.write(`connections above the pool size: ${overPool.join(', ')}\n`);
     return problems.length || overPool.length ? 1 : 0;
   } finally {
+    clearTimeout(watchdog);
     await cluster.stop().catch(() => undefined);
     await db.query(`DROP SCHEMA IF EXISTS "${cluster.schema}" CASCADE`).catch(() => undefined);
     await db.end();
