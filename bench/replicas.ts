@@ -17,10 +17,10 @@ import type { Understanding } from '../src/ports/understanding.ts';
 import type { CentreWords } from '../src/engine/words.ts';
 import { silentLogger } from '../src/ports/logger.ts';
 import { systemClock } from '../src/ports/time.ts';
-import { startWebServer } from '../src/channels/web/server.ts';
+import { startWebFor } from '../test/helpers/web.ts';
 import { DATABASE_URL, isolated } from '../test/helpers/shared-services.ts';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,7 +91,31 @@ export function pgbenchSimpleUpdate(url: string, seconds = 10): number | undefin
   }
 }
 
-async function turnsPerSecond(db: SqlDb, env: { flows: FlowSet; understanding: Understanding; words: CentreWords }, seconds: number) {
+/** user + system CPU of a process, in ms, from /proc (Linux); 0 when it cannot be read (gone, not Linux). */
+function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/**
+ * The server processes (backends) of a PostgresDb's pool, as they connect: their CPU is the server's
+ * share of a turn (the machine is shared, so wall time would measure the neighbours too).
+ */
+function watchBackends(db: SqlDb): Set<number> {
+  const pids = new Set<number>();
+  if (db instanceof PostgresDb) db.pool.on('connect', (client) => pids.add((client as unknown as { processID: number }).processID));
+  return pids;
+}
+
+let runs = 0;
+
+export async function turnsPerSecond(db: SqlDb, env: { flows: FlowSet; understanding: Understanding; words: CentreWords }, seconds: number) {
+  const backends = watchBackends(db);
   const store = await SqlStore.open(db);
   const runner = new ConversationRunner({
     ...env,
@@ -104,16 +128,21 @@ async function turnsPerSecond(db: SqlDb, env: { flows: FlowSet; understanding: U
     log: silentLogger,
   });
   const texts = ["my code doesn't work", '123456', '654321', 'skip', 'menu'];
+  const run = ++runs;
   let turns = 0;
   let n = 0;
   const tripsBefore = roundTrips;
+  const serverCpu = () => [...backends].reduce((sum, pid) => sum + processCpuMs(pid), 0);
+  // Backends that connected for the migrations count from here (a backend connecting later starts near 0).
+  const serverBefore = serverCpu();
+  const nodeBefore = process.cpuUsage();
   const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
   // 16 people at once, each a conversation of their own.
   await Promise.all(
     Array.from({ length: 16 }, async () => {
       while (performance.now() < deadline) {
-        const id = `web:bench-${n++}`;
+        const id = `web:bench-${run}-${n++}`;
         await runner.turn(id, { type: 'start' }, { subject: { user: 'alice' } });
         for (const text of texts) await runner.turn(id, { type: 'text', text });
         turns += texts.length + 1;
@@ -121,16 +150,26 @@ async function turnsPerSecond(db: SqlDb, env: { flows: FlowSet; understanding: U
     }),
   );
   const rate = turns / ((performance.now() - started) / 1000);
+  const node = process.cpuUsage(nodeBefore);
+  const server = serverCpu() - serverBefore;
   const trips = roundTrips - tripsBefore;
   await store.close();
-  return { turnsPerSecond: Math.round(rate), roundTripsPerTurn: round(trips / turns) };
+  return {
+    turnsPerSecond: Math.round(rate),
+    roundTripsPerTurn: round(trips / turns),
+    nodeCpuMsPerTurn: round((node.user + node.system) / 1000 / turns, 3),
+    serverCpuMsPerTurn: round(server / turns, 3),
+  };
 }
 
 export async function replicasBench(env: { flows: FlowSet; understanding: Understanding; words: CentreWords }) {
   const iso = isolated();
   try {
     // 1. Turns per second through the runner, SQLite next to PostgreSQL.
-    // Alternately, twice each, so neither store gets the quieter machine; the better of each.
+    // A second of SQLite first so both stores run on a warmed-up engine; then alternately, twice each,
+    // so neither store gets the quieter machine; the better of each.
+    const loadBefore = os.loadavg()[0]!;
+    await turnsPerSecond(SqliteDb.open(tmp()), env, 1);
     const sqliteRuns = [];
     const postgresRuns = [];
     for (let i = 0; i < 2; i++) {
@@ -138,8 +177,9 @@ export async function replicasBench(env: { flows: FlowSet; understanding: Unders
       postgresRuns.push(await turnsPerSecond(await PostgresDb.open({ url: DATABASE_URL, schema: iso.schema, log: silentLogger }), env, 3));
     }
     const best = <T extends { turnsPerSecond: number }>(runs: T[]) => runs.reduce((a, b) => (b.turnsPerSecond > a.turnsPerSecond ? b : a));
-    const sqlite = best(sqliteRuns).turnsPerSecond;
-    const { turnsPerSecond: postgres, roundTripsPerTurn } = best(postgresRuns);
+    const sqlite = best(sqliteRuns);
+    const postgres = best(postgresRuns);
+    const loadAverage = round(Math.max(loadBefore, os.loadavg()[0]!), 1);
     const pgbench = pgbenchSimpleUpdate(DATABASE_URL);
 
     // 2. The surge, spread over three replicas sharing Redis (cache, in-flight calls, limiter).
@@ -168,8 +208,8 @@ export async function replicasBench(env: { flows: FlowSet; understanding: Unders
 
     // 3. A clock measurement posted to replica B, the page long-polling replica A.
     const [a, b] = [three[0]!, three[1]!];
-    const webA = await startWebServer(a);
-    const webB = await startWebServer(b);
+    const webA = await startWebFor(a);
+    const webB = await startWebFor(b);
     const crossings: number[] = [];
     for (let i = 0; i < 30; i++) {
       let cookie = '';
@@ -192,7 +232,21 @@ export async function replicasBench(env: { flows: FlowSet; understanding: Unders
     for (const h of three) await h.close();
     await demo.stop();
     return {
-      engineTurnsPerSecond: { sqlite, postgres, ratio: round(postgres / sqlite), postgresRoundTripsPerTurn: roundTripsPerTurn, pgbenchSimpleUpdateTps: pgbench ?? null },
+      engineTurnsPerSecond: {
+        sqlite: sqlite.turnsPerSecond,
+        postgres: postgres.turnsPerSecond,
+        ratio: round(postgres.turnsPerSecond / sqlite.turnsPerSecond),
+        postgresRoundTripsPerTurn: postgres.roundTripsPerTurn,
+        // CPU per turn: this process's, and (PostgreSQL) its server backends'. On a machine whose cores
+        // the server shares, turns per CPU millisecond is what the two stores can do when it is busy.
+        sqliteCpuMsPerTurn: sqlite.nodeCpuMsPerTurn,
+        postgresNodeCpuMsPerTurn: postgres.nodeCpuMsPerTurn,
+        postgresServerCpuMsPerTurn: postgres.serverCpuMsPerTurn,
+        cpuRatio: round(sqlite.nodeCpuMsPerTurn / (postgres.nodeCpuMsPerTurn + postgres.serverCpuMsPerTurn)),
+        loadAverage,
+        cores: os.availableParallelism(),
+        pgbenchSimpleUpdateTps: pgbench ?? null,
+      },
       surge: { diagnoses: 1000, distinctUsers: 100, replicas: 3, enrollmentCalls: surgeCalls, callsPerUser: round(surgeCalls / 100), totalMs: Math.round(surgeMs) },
       crossReplicaReply: { samples: crossings.length, medianMs: round(quantile(crossings, 0.5)), p95Ms: round(quantile(crossings, 0.95)) },
     };
@@ -201,9 +255,17 @@ export async function replicasBench(env: { flows: FlowSet; understanding: Unders
   }
 }
 
+const engineLine = (e: Awaited<ReturnType<typeof replicasBench>>['engineTurnsPerSecond']) =>
+  [
+    `replicas: engine through the runner with the store, 16 conversations at once (load average ${e.loadAverage} on ${e.cores} cores):`,
+    `SQLite ${e.sqlite} turns/s, PostgreSQL ${e.postgres} turns/s (PostgreSQL/SQLite ${e.ratio}x, goal >= 0.5) at ${e.postgresRoundTripsPerTurn} round trips per turn;`,
+    `CPU per turn: SQLite ${e.sqliteCpuMsPerTurn} ms, PostgreSQL ${round(e.postgresNodeCpuMsPerTurn + e.postgresServerCpuMsPerTurn, 3)} ms (${e.postgresNodeCpuMsPerTurn} node + ${e.postgresServerCpuMsPerTurn} server; PostgreSQL/SQLite by CPU ${e.cpuRatio}x);`,
+    `yardstick: pgbench simple-update (-N -c 16 -j 2 -T 10) ${e.pgbenchSimpleUpdateTps ?? 'not installed'} transactions/s on the same server`,
+  ].join(' ');
+
 export const replicasLine = (r: Awaited<ReturnType<typeof replicasBench>>) =>
   [
-    `replicas: engine through the runner with the store, 16 conversations at once: SQLite ${r.engineTurnsPerSecond.sqlite} turns/s, PostgreSQL ${r.engineTurnsPerSecond.postgres} turns/s (PostgreSQL/SQLite ${r.engineTurnsPerSecond.ratio}x, goal >= 0.5) at ${r.engineTurnsPerSecond.postgresRoundTripsPerTurn} round trips per turn; yardstick: pgbench simple-update (-N -c 16 -j 2 -T 10) ${r.engineTurnsPerSecond.pgbenchSimpleUpdateTps ?? 'not installed'} transactions/s on the same server`,
+    engineLine(r.engineTurnsPerSecond),
     `replicas: ${r.surge.diagnoses} diagnoses of ${r.surge.distinctUsers} users over ${r.surge.replicas} replicas sharing Redis -> ${r.surge.enrollmentCalls} enrollment API calls (${r.surge.callsPerUser} per user, goal <= 2), ${r.surge.totalMs} ms`,
     `replicas: a clock measurement on replica B reaches the page long-polling replica A in median ${r.crossReplicaReply.medianMs} ms, p95 ${r.crossReplicaReply.p95Ms} ms (${r.crossReplicaReply.samples} samples, PostgreSQL NOTIFY)`,
   ].join('\n');

@@ -12,8 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateSecret } from 'otplib';
 import { loadFlowsOrThrow } from '../src/engine/loader.ts';
-import { trainUnderstanding } from '../src/understanding/train.ts';
-import { evaluate, loadCases, perLanguage, snapshotAt } from '../src/understanding/evaluate.ts';
+import { trainUnderstanding } from '../src/engine/training.ts';
+import { evaluate, loadCases, perLanguage, snapshotAt } from '../src/engine/evaluate.ts';
 import { extractSlots } from '../src/understanding/extract.ts';
 import { identifyLanguage } from '../src/understanding/language.ts';
 import { interpret } from '../src/engine/interpret.ts';
@@ -28,7 +28,7 @@ import { systemClock } from '../src/ports/time.ts';
 import { startDnsServer, standardZone } from '../test/peers/dns-server.ts';
 import { startNtpServer } from '../test/peers/ntp-server.ts';
 import autocannon from 'autocannon';
-import { startWebServer } from '../src/channels/web/server.ts';
+import { startWebFor } from '../test/helpers/web.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver } from '@slack/bolt';
@@ -426,7 +426,7 @@ async function webBench() {
   const ntp = await startNtpServer(skewMs);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), '2fa-bench-web-'));
   const app = await createHelpdesk(loadConfig({ PORT: '0', DATA_DIR: dataDir, NTP_SERVERS: ntp.spec, LOG_LEVEL: 'silent', NEW_CONVERSATIONS_PER_ADDRESS: '10000000' }), { log: silentLogger, waitForNtp: true });
-  const web = await startWebServer(app);
+  const web = await startWebFor(app);
   // Every request is a new visitor (no cookie): the greeting turn, stored in SQLite. The CPU time is
   // the process's (server and autocannon share it): steadier than req/s on a busy machine.
   const cpu = process.cpuUsage();
@@ -473,7 +473,7 @@ async function proofBench() {
     loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', SMTP_URL: `smtp://127.0.0.1:${relayPort}?tls=off`, TRUSTED_PROXIES: '127.0.0.1', NEW_CONVERSATIONS_PER_ADDRESS: '10000000', DNS_SERVERS: '127.0.0.1:9' }),
     { log: silentLogger },
   );
-  const web = await startWebServer(app);
+  const web = await startWebFor(app);
   const turn = async (name: string, i: number) => {
     const headers = { 'content-type': 'application/json', 'x-forwarded-for': `192.0.2.${i % 250}` };
     const first = await fetch(`${web.url}/api/chat`, { method: 'POST', headers, body: JSON.stringify({ event: { type: 'choice', id: 'code_rejected' } }) });
@@ -535,7 +535,7 @@ async function slackBench() {
   const slack = await createSlackChannel(channelContext(app), slackSettings.parse(app.config));
   await slack.start();
   await slack.ready();
-  const web = await startWebServer(app, { routes: slack.routes ?? [] });
+  const web = await startWebFor(app, slack.routes ?? []);
 
   // Warm both up, then measure them alternately so neither gets a quieter machine.
   await ackLatencies(bareUrl, 50);

@@ -1,40 +1,68 @@
 // The context every channel gets, built from the helpdesk: its ports, and nothing of how they are
 // made. The only place that knows both the channels' view and the engine's.
 import type { ChannelContext, ChannelPeers } from '../channels/context.ts';
-import type { Helpdesk } from '../main.ts';
-import { parseIp, parseUsername } from '../engine/input.ts';
+import type { Helpdesk } from './helpdesk.ts';
+import { parseIp, parseUsername, redactCodes, stripControl } from '../engine/input.ts';
+import { sessionEpoch } from '../engine/session-epoch.ts';
+import type { Snapshot } from '../engine/snapshot.ts';
 import { catalogues, render } from '../i18n/index.ts';
-import { langOfLocale } from '../i18n/catalogue.ts';
+import { formatMinutes, langOfLocale } from '../i18n/catalogue.ts';
+import { responseTime } from '../i18n/response-time.ts';
 import { identifyLanguage } from '../understanding/language.ts';
 import type { Wording } from '../ports/catalogue.ts';
-import type { Conversations } from '../ports/conversations.ts';
+import type { CheckCode } from '../ports/checks.ts';
+import type { ConversationView, Conversations } from '../ports/conversations.ts';
 import { createStaffDesk } from './staff-desk.ts';
+import { createSupportForms } from './support-form.ts';
 
 /** Peers for a channel run on its own (tests, `chat`): no other channel, no route. */
 export const NO_PEERS: ChannelPeers = { routes: () => [], statuses: () => ({}) };
 
-export function channelContext(app: Helpdesk, peers: ChannelPeers = NO_PEERS): ChannelContext {
-  const words: Wording = {
-    say: (lang, key, vars = {}) => render(catalogues[lang].channel[key], { ...app.words, ...vars }),
+/** Every text rendered with the centre's words (`centre`, `support_url`, …) under the values given. */
+function wording(app: Pick<Helpdesk, 'words'>): Wording {
+  const fill = (template: string, vars: Record<string, unknown> = {}) => render(template, { ...app.words, ...vars });
+  return {
+    say: (lang, key, vars) => fill(catalogues[lang].channel[key], vars),
     langOfLocale,
     guessLang: (text) => identifyLanguage(text).lang,
+    web: (lang, key, vars) => fill(catalogues[lang].web[key], vars),
+    privacy: (lang, key, vars) => fill(catalogues[lang].privacy[key], vars),
+    advice(lang, code) {
+      const text = catalogues[lang].advice[code as CheckCode];
+      return text === undefined ? undefined : fill(text);
+    },
+    pageWords: (lang) => catalogues[lang].page,
+    duration: formatMinutes,
+    responseTime,
   };
+}
+
+/** What a channel may know of a stored conversation (not the snapshot itself). */
+const view = (s: Snapshot): ConversationView => ({ id: s.id, lang: s.lang, status: s.status, transcript: s.transcript, epoch: sessionEpoch(s) });
+
+function conversationsOf(app: Pick<Helpdesk, 'flows' | 'runner'>): Conversations {
   const topics = [...app.flows.values()]
     .filter((f) => f.topic)
     .sort((a, b) => a.order - b.order)
     .map((f) => ({ id: f.id, title: f.title }));
-  const conversations: Conversations = {
+  return {
     async turn(id, event, options) {
       const r = await app.runner.turn(id, event, options);
-      return { replies: r.replies, conversation: r.snapshot };
+      return { replies: r.replies, conversation: view(r.snapshot) };
     },
-    peek: (id) => app.runner.peek(id),
+    peek: async (id) => {
+      const s = await app.runner.peek(id);
+      return s && view(s);
+    },
     topics: () => topics,
   };
+}
+
+export function channelContext(app: Helpdesk, peers: ChannelPeers = NO_PEERS): ChannelContext {
   return {
-    conversations,
+    conversations: conversationsOf(app),
     staff: createStaffDesk({ checks: app.checks, words: app.words, runner: app.runner, lookup: app.lookup, handover: app.handover, clock: app.clock, log: app.log }),
-    parse: { username: parseUsername, ip: parseIp },
+    parse: { username: parseUsername, ip: parseIp, plainText: stripControl, redactCodes },
     delivery: app.outOfBand,
     outbox: app.outbox,
     links: app.links,
@@ -42,8 +70,16 @@ export function channelContext(app: Helpdesk, peers: ChannelPeers = NO_PEERS): C
     seen: app.seen,
     shared: app.shared,
     clock: app.clock,
+    reference: app.reference,
+    checks: {
+      network: async (ip, lang) => (await app.checks.run('network', { ip, lang })).result,
+      clock: async (deviceMeasured, lang) => (await app.checks.run('clock', { lang, deviceMeasured })).result,
+    },
+    support: createSupportForms({ runner: app.runner, handover: app.handover, clock: app.clock }),
+    health: { ticketsWaiting: () => app.ticketsWaiting(), writable: () => app.storeWritable() },
+    secret: app.secret,
     log: app.log,
-    words,
+    words: wording(app),
     site: { centre: app.config.CENTRE_NAME, publicUrl: app.config.PUBLIC_URL, supportUrl: app.config.SUPPORT_URL, clockLinkMinutes: app.config.CLOCK_LINK_MINUTES },
     peers,
   };

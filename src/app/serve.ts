@@ -1,12 +1,13 @@
 // `serve`: the web support page and every chat channel this deployment configures, on one port, in
 // one process. The channels come from the registry (src/channels/registry.ts) and are started,
-// asked for their state, mounted and stopped the same way; nothing here names one.
+// asked for their state, mounted and stopped the same way; nothing here names one. The web channel
+// serves the HTTP port; the others' routes and the centre's activation hook reach it through peers.
 import { replicaName, type Config } from '../config.ts';
 import { HelpdeskError } from '../errors.ts';
 import { CHANNELS } from '../channels/registry.ts';
 import { channelContext } from './channel-context.ts';
 import { ChannelSet, chooseChannels } from './channel-set.ts';
-import type { Helpdesk } from '../main.ts';
+import type { Helpdesk } from './helpdesk.ts';
 import type { ChannelPeers } from '../channels/context.ts';
 import type { MetricsServer } from '../adapters/metrics-server.ts';
 
@@ -20,13 +21,15 @@ export interface ServeIo {
   err: (s: string) => void;
 }
 
-/** The lines `serve` starts with: where each part is reached, and where accounts and tokens come from. */
-function banner(cfg: Config, app: Helpdesk, webUrl: string, metrics: MetricsServer | undefined, channels: ChannelSet): string[] {
+/**
+ * The lines `serve` starts with: where each channel is reached (the web page's first), metrics, and
+ * where accounts and tokens come from.
+ */
+function banner(cfg: Config, app: Helpdesk, metrics: MetricsServer | undefined, channels: ChannelSet): string[] {
   const tokens = cfg.TOKENS_BACKEND === 'privacyidea' ? `privacyIDEA (${cfg.PRIVACYIDEA_URL})` : cfg.TOKENS_BACKEND === 'ldap-otp' ? `OpenLDAP's otp overlay (${cfg.LDAP_URL})` : 'the Enrollment API';
   return [
-    `2fa-helpdesk is serving the support page on ${webUrl} (public URL ${cfg.PUBLIC_URL})`,
-    ...(metrics ? [`Metrics: ${metrics.url}/metrics${cfg.METRICS_TOKEN ? ' (bearer token)' : ''}`] : []),
     ...channels.banner(),
+    ...(metrics ? [`Metrics: ${metrics.url}/metrics${cfg.METRICS_TOKEN ? ' (bearer token)' : ''}`] : []),
     ...(app.demo ? [`Demo enrollment backend on ${app.demo.url}; demo users: alice, bob, carol, dave, erin, frank (see README)`] : cfg.ENROLLMENT_API_URL ? [`Enrollment API: ${cfg.ENROLLMENT_API_URL}`] : []),
     `Accounts from ${cfg.ACCOUNTS_BACKEND === 'ldap' ? `LDAP (${cfg.LDAP_URL})` : 'the Enrollment API'}; tokens from ${tokens}`,
   ];
@@ -40,9 +43,8 @@ async function unwind(steps: Array<() => Promise<unknown>>): Promise<void> {
 export async function serve(cfg: Config, env: Record<string, string | undefined>, io: ServeIo, interactive: boolean): Promise<number> {
   const choice = chooseChannels(CHANNELS, env, cfg);
   if (!choice.ok) throw new HelpdeskError('config.invalid', choice.errors.join('\n'));
-  const [{ createHelpdesk }, { startWebServer }, { tokenActivatedRoutes }, { startMetricsServer }, { createLogger }] = await Promise.all([
-    import('../main.ts'),
-    import('../channels/web/server.ts'),
+  const [{ createHelpdesk }, { tokenActivatedRoutes }, { startMetricsServer }, { createLogger }] = await Promise.all([
+    import('./helpdesk.ts'),
     import('../integrations/token-activated.ts'),
     import('../adapters/metrics-server.ts'),
     import('../adapters/logger.ts'),
@@ -51,22 +53,19 @@ export async function serve(cfg: Config, env: Record<string, string | undefined>
   const log = createLogger(interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL, undefined, cfg.DATABASE_URL ? { replica: replicaName(cfg) } : {}, { personalData: cfg.LOG_PERSONAL_DATA });
   const app = await createHelpdesk(cfg, { log });
   const undo: Array<() => Promise<unknown>> = [() => app.close()];
-  const peers: ChannelPeers = { routes: () => channels.routes(), statuses: () => channels.statuses() };
+  // The centre's activation hook (only with HOOK_SECRET) is served on the same port as the channels' routes.
+  const hook = tokenActivatedRoutes({ secret: cfg.HOOK_SECRET, clock: app.clock, seen: app.seen, wake: (user) => app.watcher.wake(user), log: app.log });
+  const peers: ChannelPeers = { routes: () => [...channels.routes(), ...hook], statuses: () => channels.statuses() };
   const channels = new ChannelSet(choice.chosen, channelContext(app, peers), app.log);
   undo.push(() => channels.stop());
-  let web: Awaited<ReturnType<typeof startWebServer>> | undefined;
   let metrics: MetricsServer | undefined;
   try {
     await channels.create((duty) => app.lead(duty));
+    // The web channel, first in the registry, listens first: a port in use stops the start before any platform connects.
     await channels.start();
-    // The centre's activation hook (only with HOOK_SECRET) is served on the same port as the channels' routes.
-    const hook = tokenActivatedRoutes({ secret: cfg.HOOK_SECRET, clock: app.clock, seen: app.seen, wake: (user) => app.watcher.wake(user), log: app.log });
-    web = await startWebServer(app, { routes: [...channels.routes(), ...hook], statuses: () => channels.statuses() });
-    const w = web;
-    undo.push(() => w.close());
     // A leader-only channel says 0 on a standby replica (its state is `standby`): alert on the maximum.
     app.metrics.gauges('helpdesk_channel_up', 'Whether a channel is connected on this replica (1) or not (0; Discord on a standby replica)', ['channel'], () =>
-      [['web', true] as const, ...Object.entries(channels.statuses()).map(([name, st]) => [name, st.state === 'up'] as const)].map(([channel, up]) => [{ channel }, up ? 1 : 0]),
+      Object.entries(channels.statuses()).map(([channel, st]) => [{ channel }, st.state === 'up' ? 1 : 0]),
     );
     if (cfg.METRICS_PORT !== undefined) {
       metrics = await startMetricsServer({ host: cfg.METRICS_HOST, port: cfg.METRICS_PORT, ...(cfg.METRICS_TOKEN ? { token: cfg.METRICS_TOKEN } : {}), render: () => app.metrics.render(), contentType: app.metrics.contentType });
@@ -77,7 +76,7 @@ export async function serve(cfg: Config, env: Record<string, string | undefined>
     await unwind(undo);
     throw err;
   }
-  io.err(`${banner(cfg, app, web.url, metrics, channels).join('\n')}\n`);
+  io.err(`${banner(cfg, app, metrics, channels).join('\n')}\n`);
   await channels.start('foreground');
   await Promise.race([channels.done(), signalled()]);
   // A stop finishes what it can in a few seconds; whatever still hangs (a stalled relay, a platform

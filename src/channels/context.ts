@@ -7,8 +7,10 @@ import type { LinkStore } from '../ports/links.ts';
 import type { RateLimits } from '../ports/limits.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { InputParsers, StaffDesk } from '../ports/staff-desk.ts';
-import type { Outbox, SeenEvents, SharedValues } from '../ports/store.ts';
-import type { Clock } from '../ports/time.ts';
+import type { Outbox, SeenEvents, SharedValues, StoreHealth } from '../ports/store.ts';
+import type { SelfChecks } from '../ports/checks.ts';
+import type { SupportForms } from '../ports/support.ts';
+import type { Clock, ReferenceTime } from '../ports/time.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConnectionStatus } from './shared/connection.ts';
 
@@ -54,6 +56,16 @@ export interface ChannelContext {
   /** Values one replica hands the next (the Discord gateway session a new leader resumes). */
   shared: SharedValues;
   clock: Clock;
+  /** NTP-corrected time, which a phone's clock is measured against. */
+  reference: ReferenceTime;
+  /** The network and clock checks a person runs on their own device (the web's /ip, a phone's clock). */
+  checks: SelfChecks;
+  /** The support form's ticket, with the person's conversation attached. */
+  support: SupportForms;
+  /** Whether this replica's store takes writes (for /healthz). */
+  health: StoreHealth;
+  /** This deployment's key for what a channel signs (the web page's session cookie and form token). */
+  secret: string;
   log: Logger;
   words: Wording;
   site: Site;

@@ -1,8 +1,8 @@
 // The contract every chat channel keeps (Slack, Discord, the web page, the terminal, and whatever a
 // centre adds: Teams, Matrix, Mattermost). A channel is one folder whose index.ts exports a
 // `ChannelPlugin`; `channels/registry.ts` lists the plugins, and `serve` loops over that list to
-// start them, ask their health, mount their HTTP routes, print the banner and stop them. Nothing
-// outside the channel's folder names the channel.
+// start them, ask their health, mount their HTTP routes (the web channel serves them, from
+// ctx.peers), print the banner and stop them. Nothing outside the channel's folder names the channel.
 import type { z } from 'zod';
 import type { ConnectionStatus } from './shared/connection.ts';
 import type { ChannelContext, ChannelRoute } from './context.ts';

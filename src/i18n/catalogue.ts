@@ -1,5 +1,5 @@
 // The shape of a message catalogue, and the one placeholder renderer every message goes through.
-import type { ChannelText } from '../ports/catalogue.ts';
+import type { ChannelText, PrivacyText, WebText } from '../ports/catalogue.ts';
 import type { CheckCode, CheckVariant } from '../ports/checks.ts';
 import { LANGS, type Lang } from '../ports/lang.ts';
 
@@ -38,33 +38,6 @@ export interface Catalogue {
   privacy: Record<PrivacyKey, string>;
 }
 
-export type PrivacyKey =
-  | 'title'
-  | 'intro'
-  | 'kept_heading'
-  | 'col_what'
-  | 'col_why'
-  | 'col_how_long'
-  | 'conversations_what'
-  | 'conversations_why'
-  | 'conversations_how_long'
-  | 'silent_what'
-  | 'silent_how_long'
-  | 'addresses_what'
-  | 'addresses_why'
-  | 'addresses_how_long'
-  | 'tickets_what'
-  | 'tickets_why'
-  | 'tickets_how_long'
-  | 'watches_what'
-  | 'watches_why'
-  | 'never'
-  | 'platforms_heading'
-  | 'platforms'
-  | 'logs'
-  | 'rights_heading'
-  | 'rights'
-  | 'controller';
 
 export type PageKey =
   | 'title'
@@ -83,33 +56,6 @@ export type PageKey =
   | 'measureHere'
   | 'local';
 
-export type WebKey =
-  | 'network_note'
-  | 'support_title'
-  | 'support_intro'
-  | 'name'
-  | 'email'
-  | 'username'
-  | 'what'
-  | 'attached_conversation'
-  | 'attached_findings'
-  | 'existing_ticket'
-  | 'response_time'
-  | 'submit'
-  | 'thanks'
-  | 'reference'
-  | 'back_to_chat'
-  | 'bad_link'
-  | 'form_expired'
-  | 'check_field'
-  | 'clock_title'
-  | 'clock_measuring'
-  | 'clock_done'
-  | 'clock_measured_ntp'
-  | 'clock_measured_host'
-  | 'unit_h'
-  | 'unit_d'
-  | 'unit_wd';
 
 export type StaffKey =
   | CheckCode
@@ -132,8 +78,10 @@ export type StaffKey =
   | 'open_ticket'
   | 'heading';
 
-/** The channel texts are named by the port channels see (src/ports/catalogue.ts). */
+/** The channel texts, the web pages' and the privacy notice's are named by the port channels see (src/ports/catalogue.ts). */
 export type ChannelKey = ChannelText;
+export type WebKey = WebText;
+export type PrivacyKey = PrivacyText;
 
 /** 'sv' for a Swedish locale (sv, sv-SE, sv_FI), else 'en'. */
 export function langOfLocale(locale: string | undefined | null): Lang {

@@ -1,9 +1,10 @@
-// The Swedish catalogue, one file per part (src/i18n/sv/): every sentence a person reads.
+// The Swedish catalogue, one file per part (src/i18n/sv/): every sentence a person reads. The
+// findings are in src/i18n/findings.ts, both languages side by side.
 import type { Catalogue } from './catalogue.ts';
 import { dialogue } from './sv/dialogue.ts';
-import { findings } from './sv/findings.ts';
+import { findingsIn } from './findings.ts';
 import { messages } from './sv/messages.ts';
 import { staff } from './sv/staff.ts';
 import { pages } from './sv/pages.ts';
 
-export const sv: Catalogue = { ...dialogue, ...findings, ...messages, ...staff, ...pages };
+export const sv: Catalogue = { ...dialogue, ...findingsIn('sv'), ...messages, ...staff, ...pages };

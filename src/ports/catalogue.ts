@@ -22,6 +22,64 @@ export type ChannelText =
   | 'dm_sent'
   | 'staff_ticket_note';
 
+/** The texts of the web pages the server renders (support form, thanks, clock check, bad link). */
+export type WebText =
+  | 'network_note'
+  | 'support_title'
+  | 'support_intro'
+  | 'name'
+  | 'email'
+  | 'username'
+  | 'what'
+  | 'attached_conversation'
+  | 'attached_findings'
+  | 'existing_ticket'
+  | 'response_time'
+  | 'submit'
+  | 'thanks'
+  | 'reference'
+  | 'back_to_chat'
+  | 'bad_link'
+  | 'form_expired'
+  | 'check_field'
+  | 'clock_title'
+  | 'clock_measuring'
+  | 'clock_done'
+  | 'clock_measured_ntp'
+  | 'clock_measured_host'
+  | 'unit_h'
+  | 'unit_d'
+  | 'unit_wd';
+
+/** The texts of the privacy notice (/privacy). */
+export type PrivacyText =
+  | 'title'
+  | 'intro'
+  | 'kept_heading'
+  | 'col_what'
+  | 'col_why'
+  | 'col_how_long'
+  | 'conversations_what'
+  | 'conversations_why'
+  | 'conversations_how_long'
+  | 'silent_what'
+  | 'silent_how_long'
+  | 'addresses_what'
+  | 'addresses_why'
+  | 'addresses_how_long'
+  | 'tickets_what'
+  | 'tickets_why'
+  | 'tickets_how_long'
+  | 'watches_what'
+  | 'watches_why'
+  | 'never'
+  | 'platforms_heading'
+  | 'platforms'
+  | 'logs'
+  | 'rights_heading'
+  | 'rights'
+  | 'controller';
+
 export interface Wording {
   /** The text `key` in `lang`, with the centre's words (`centre`, `support_url`, …) and `vars` filled in. */
   say(lang: Lang, key: ChannelText, vars?: Record<string, unknown>): string;
@@ -29,4 +87,16 @@ export interface Wording {
   langOfLocale(locale: string | undefined | null): Lang;
   /** The language a message is written in, when it says enough to tell. */
   guessLang(text: string): Lang | undefined;
+  /** A text of the web pages, rendered like `say`. */
+  web(lang: Lang, key: WebText, vars?: Record<string, unknown>): string;
+  /** A text of the privacy notice, rendered like `say`. */
+  privacy(lang: Lang, key: PrivacyText, vars?: Record<string, unknown>): string;
+  /** What to do about a check's outcome (`clock.skewed`), rendered like `say`; undefined when there is no advice. */
+  advice(lang: Lang, code: string): string | undefined;
+  /** The chat page's own words (buttons, labels), unrendered: the page's script shows them. */
+  pageWords(lang: Lang): Readonly<Record<string, string>>;
+  /** Minutes in the words people use: "2 hours 5 minutes", "2 timmar och 5 minuter". */
+  duration(minutes: number, lang: Lang): string;
+  /** A response-time setting (`1wd`, `4h`) in words: "1 working day". */
+  responseTime(setting: string, lang: Lang): string;
 }

@@ -58,3 +58,21 @@ export interface DiagnoseRequest {
   code?: string;
   lang?: Lang;
 }
+
+/** A phone's clock measured against the server's: the offset (device minus reference) and its error. */
+export interface DeviceClockMeasurement {
+  offsetMs: number;
+  errorMs: number;
+  /** When it was measured (host ms). */
+  atMs: number;
+}
+
+/**
+ * The checks a person runs on their own computer or phone from a channel, outside a conversation's
+ * turn: the network check for the asking address (the web's `/ip` for `curl`) and the clock check
+ * of a phone's measurement.
+ */
+export interface SelfChecks {
+  network(ip: string, lang: Lang): Promise<CheckResult>;
+  clock(measured: DeviceClockMeasurement, lang: Lang): Promise<CheckResult>;
+}

@@ -28,15 +28,19 @@ export type ChatEvent =
   /** `lang`: the client's language (Discord's locale): greeted in it alone; what they type still decides. */
   | { type: 'start'; lang?: Lang }
   | { type: 'resume' }
+  /** Show again what the conversation waits for (after a language switch, say), without a greeting. */
+  | { type: 'repeat' }
   | { type: 'text'; text: string }
   | { type: 'choice'; id: string }
-  | { type: 'topic'; flow: string };
+  | { type: 'topic'; flow: string }
+  /** A phone measured its clock against the server's (the web's clock link): offset and error in ms. */
+  | { type: 'device-clock'; offsetMs: number; errorMs: number };
 
 export interface ChatTurnOptions {
   /** The language the channel knows the person uses; otherwise it is guessed from what they type. */
   lang?: Lang;
   /** Who the channel knows this is (a Slack profile's verified e-mail, `--user` in a terminal). */
-  subject?: { user?: string; email?: string; identity?: string };
+  subject?: { user?: string; email?: string; identity?: string; ip?: string };
   /** The channel's name (metrics, the proof mail's wording). */
   channel: string;
   /** The channel cannot vouch for the person: account facts wait for a proof of identity. */
@@ -53,6 +57,12 @@ export interface ConversationView {
   lang: Lang;
   status: string;
   transcript: readonly unknown[];
+  /**
+   * Raised by a turn in which the person proved who they are or was handed over: a channel that
+   * keeps the conversation in a cookie (the web page) binds the cookie to it, so a cookie planted
+   * before that moment no longer finds the conversation.
+   */
+  epoch: number;
 }
 
 export interface ChatTurn {

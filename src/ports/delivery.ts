@@ -7,4 +7,6 @@ export type Deliver = (conversationId: string, replies: Reply[]) => Promise<void
 export interface Delivery {
   /** `tracksPresence`: the channel records when its page last asked (the web), so "away" can be told. */
   register(prefix: string, deliver: Deliver, tracksPresence?: boolean): void;
+  /** Delivers through the conversation's own channel (whichever registered its prefix); false when none did. */
+  deliver(conversationId: string, replies: Reply[]): Promise<boolean>;
 }

@@ -90,3 +90,11 @@ export interface Outbox {
   touch(conversationId: string, now: number): Promise<void>;
   lastSeen(conversationId: string): Promise<number | undefined>;
 }
+
+/** Whether this replica can hold conversations (for health): its store takes writes, its ticket queue answers. */
+export interface StoreHealth {
+  /** Tickets not yet delivered to every sink (all replicas). */
+  ticketsWaiting(): Promise<number>;
+  /** Writes this replica's heartbeat; rejects when the store (or a folder it writes its files to) takes no writes. */
+  writable(): Promise<void>;
+}

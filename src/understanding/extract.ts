@@ -4,7 +4,7 @@
 // report a token they did not register, or ask for something the helpdesk does not do. Both
 // languages, typos, no å/ä/ö; "not" counts only in its own phrase. Precise before complete: a fact
 // not found is asked for, a wrong one is acted on.
-import { redactCodes } from '../engine/input.ts';
+import { redactCodes } from './codes.ts';
 import type { Facts } from '../ports/understanding.ts';
 import { clausesOf } from './clauses.ts';
 import { extractCodeNoted } from './extract-code-source.ts';

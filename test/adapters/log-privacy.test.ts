@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/adapters/logger.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
-import { startWebServer, type WebServer } from '../../src/channels/web/server.ts';
+import type { WebServer } from '../../src/channels/web/server.ts';
 import { createSlackChannel, type SlackChannel } from '../../src/channels/slack/channel.ts';
 import { slackSettings } from '../../src/channels/slack/settings.ts';
 import { createDiscordChannel, type DiscordChannel } from '../../src/channels/discord/channel.ts';
@@ -14,7 +14,7 @@ import { registerDiscordRelay } from '../../src/channels/discord/relay.ts';
 import { discordSettings } from '../../src/channels/discord/settings.ts';
 import { channelContext } from '../../src/app/channel-context.ts';
 import { runTerminalChat } from '../../src/channels/terminal/chat.ts';
-import { ChatClient, startWebApp } from '../helpers/web.ts';
+import { ChatClient, startWebApp, startWebFor } from '../helpers/web.ts';
 import { tempDataDir } from '../helpers/cli.ts';
 import { SIGNING_SECRET, postEvent } from '../helpers/slack.ts';
 import { startSlackApi, type SlackApiPeer } from '../peers/slack-api.ts';
@@ -115,7 +115,7 @@ describe('logs without personal data', () => {
       slack = await createSlackChannel(channelContext(app), slackSettings.parse(app.config));
       await slack.start();
       await slack.ready();
-      web = await startWebServer(app, { routes: slack.routes ?? [] });
+      web = await startWebFor(app, slack.routes ?? []);
     });
     afterAll(async () => {
       await web?.close();

@@ -5,7 +5,8 @@ import { createDiscordChannel, type DiscordChannel } from '../../src/channels/di
 import { registerDiscordRelay } from '../../src/channels/discord/relay.ts';
 import { discordSettings } from '../../src/channels/discord/settings.ts';
 import { channelContext } from '../../src/app/channel-context.ts';
-import { startWebServer, type WebServer } from '../../src/channels/web/server.ts';
+import type { WebServer } from '../../src/channels/web/server.ts';
+import { startWebFor } from '../helpers/web.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
@@ -37,7 +38,7 @@ beforeAll(async () => {
     DISCORD_STAFF_ROLE: STAFF_ROLE,
   });
   app = await createHelpdesk(config, { log: recordingLogger() });
-  web = await startWebServer(app);
+  web = await startWebFor(app);
   registerDiscordRelay(channelContext(app));
   channel = createDiscordChannel(channelContext(app), discordSettings.parse(config));
   await channel.start();

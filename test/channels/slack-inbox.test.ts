@@ -11,7 +11,7 @@ import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
 import { tempDataDir } from '../helpers/cli.ts';
 import { postEvent, SIGNING_SECRET } from '../helpers/slack.ts';
-import { startWebServer } from '../../src/channels/web/server.ts';
+import { startWebFor } from '../helpers/web.ts';
 import { isolated } from '../helpers/shared-services.ts';
 import { startSlackApi, type SlackApiPeer, type SlackCall } from '../peers/slack-api.ts';
 
@@ -84,7 +84,7 @@ it('an event accepted by a replica that died before its turn is answered once by
 
 it('an event is in the inbox before Slack has its ack: a replica killed right after the ack loses nothing', async () => {
   const { app, slack } = await replica();
-  const web = await startWebServer(app, { routes: slack.routes ?? [] });
+  const web = await startWebFor(app, slack.routes ?? []);
   try {
     // Another request still arriving (its body half sent), as in a burst: turns wait for the acks in
     // flight, which kept an acked event out of the inbox for up to half a second.

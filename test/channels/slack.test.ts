@@ -5,7 +5,8 @@ import { createSlackChannel, type SlackChannel } from '../../src/channels/slack/
 import { slackSettings } from '../../src/channels/slack/settings.ts';
 import { channelContext } from '../../src/app/channel-context.ts';
 import { escapeMrkdwn } from '../../src/channels/slack/blocks.ts';
-import { startWebServer, type WebServer } from '../../src/channels/web/server.ts';
+import type { WebServer } from '../../src/channels/web/server.ts';
+import { startWebFor } from '../helpers/web.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
 import { SECRETS, recordingLogger } from '../helpers/fakes.ts';
@@ -36,7 +37,7 @@ async function boot() {
   slack = await createSlackChannel(channelContext(app), slackSettings.parse(config));
   await slack.start();
   await slack.ready();
-  web = await startWebServer(app, { routes: slack.routes ?? [] });
+  web = await startWebFor(app, slack.routes ?? []);
 }
 
 async function shutdown() {

@@ -2,6 +2,9 @@
 import { loadConfig } from '../../src/config.ts';
 import { createHelpdesk, type Helpdesk, type HelpdeskOptions } from '../../src/main.ts';
 import { startWebServer, type WebServer } from '../../src/channels/web/server.ts';
+import { webSettings } from '../../src/channels/web/settings.ts';
+import type { ChannelRoute } from '../../src/channels/context.ts';
+import { channelContext } from '../../src/app/channel-context.ts';
 import { tokenActivatedRoutes } from '../../src/integrations/token-activated.ts';
 import { recordingLogger, type RecordingLogger } from './fakes.ts';
 import { tempDataDir } from './cli.ts';
@@ -20,7 +23,7 @@ export async function startWebApp(env: Record<string, string>, options: Helpdesk
   const app = await createHelpdesk(config, { log, ...options });
   // The activation hook is mounted as `serve` mounts it (only when HOOK_SECRET is set).
   const hook = tokenActivatedRoutes({ secret: config.HOOK_SECRET, clock: app.clock, seen: app.seen, wake: (user) => app.watcher.wake(user), log: app.log });
-  const web = await startWebServer(app, { routes: hook });
+  const web = await startWebFor(app, hook);
   return {
     app,
     web,
@@ -31,6 +34,11 @@ export async function startWebApp(env: Record<string, string>, options: Helpdesk
       await app.close();
     },
   };
+}
+
+/** The web channel on the helpdesk's channel context, as `serve` runs it, with other channels' routes mounted. */
+export function startWebFor(app: Helpdesk, routes: readonly ChannelRoute[] = []): Promise<WebServer> {
+  return startWebServer(channelContext(app, { routes: () => [...routes], statuses: () => ({}) }), webSettings.parse(app.config));
 }
 
 /** A tiny cookie-keeping client for the JSON chat API. */

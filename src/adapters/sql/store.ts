@@ -59,12 +59,14 @@ interface SaveItem {
  * order, so two replicas' batches cannot deadlock each other.
  */
 const LOAD_MANY = 'SELECT id, snapshot, version FROM conversations WHERE id = ANY($1::text[])';
-const SAVE_MANY = `WITH v AS MATERIALIZED (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[]) AS v(id, snapshot, updated_at, version)),
+const SAVE_MANY = `WITH v AS MATERIALIZED (SELECT v.id, s.snapshot, v.updated_at, v.version
+    FROM unnest($1::text[], $3::bigint[], $4::int[]) WITH ORDINALITY AS v(id, updated_at, version, n)
+    JOIN jsonb_array_elements($2::jsonb) WITH ORDINALITY AS s(snapshot, n) ON s.n = v.n),
   locked AS MATERIALIZED (SELECT c.id FROM conversations c WHERE c.id IN (SELECT id FROM v WHERE version > 0) ORDER BY c.id FOR UPDATE),
-  upd AS (UPDATE conversations c SET snapshot = v.snapshot::jsonb, updated_at = v.updated_at, version = c.version + 1
+  upd AS (UPDATE conversations c SET snapshot = v.snapshot, updated_at = v.updated_at, version = c.version + 1
     FROM v WHERE c.id = v.id AND v.version > 0 AND c.version = v.version AND c.id IN (SELECT id FROM locked) RETURNING c.id, c.version),
   ins AS (INSERT INTO conversations (id, snapshot, updated_at, version)
-    SELECT id, snapshot::jsonb, updated_at, 1 FROM v WHERE version = 0 ORDER BY id ON CONFLICT (id) DO NOTHING RETURNING id, version)
+    SELECT id, snapshot, updated_at, 1 FROM v WHERE version = 0 ORDER BY id ON CONFLICT (id) DO NOTHING RETURNING id, version)
   SELECT id, version FROM upd UNION ALL SELECT id, version FROM ins`;
 /**
  * A batch the server refused for what one row holds (bad data, a deadlock, a limit) surely did not
@@ -97,7 +99,7 @@ export class SqlStore implements ConversationStore<Snapshot>, SeenEvents, Conver
     this.sql = DIALECT[db.dialect];
     if (db.dialect === 'postgres') {
       this.loads = new Batcher((ids) => this.loadMany(ids));
-      this.saves = new Batcher((items) => this.saveMany(items), 2, 100, (item) => item.id);
+      this.saves = new Batcher((items) => this.saveMany(items), 1, 100, (item) => item.id);
     }
   }
 
@@ -117,7 +119,9 @@ export class SqlStore implements ConversationStore<Snapshot>, SeenEvents, Conver
     const sorted = [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     let rows: Array<{ id: string; version: number }>;
     try {
-      rows = await this.db.all(SAVE_MANY, [sorted.map((i) => i.id), sorted.map((i) => i.json), sorted.map((i) => i.updatedAt), sorted.map((i) => i.version)]);
+      // The snapshots as one JSON array, not a text[]: the driver would escape every quote in them.
+      const snapshots = `[${sorted.map((i) => i.json).join(',')}]`;
+      rows = await this.db.all(SAVE_MANY, [sorted.map((i) => i.id), snapshots, sorted.map((i) => i.updatedAt), sorted.map((i) => i.version)]);
     } catch (err) {
       if (!retryAlone(err)) throw err;
       return Promise.all(items.map((i) => this.saveOne(i).catch((e: unknown) => asHelpdeskError(e, 'store.unavailable'))));

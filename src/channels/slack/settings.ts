@@ -1,28 +1,18 @@
-// The Slack channel's slice of the configuration. The keys' rules (a bot token starts with xoxb-,
-// the signing secret or an app token goes with it) are checked with the rest of the environment in
-// src/config.ts, which names each bad key; this slice reads what passed.
+// The Slack channel's slice of the configuration (read as src/channels/shared/settings.ts says). The
+// keys' rules (a bot token starts with xoxb-, the signing secret or an app token goes with it) are
+// checked in src/config.ts.
 import { z } from 'zod';
+import { settingsSlice } from '../shared/settings.ts';
 
-export const slackSettings = z
-  .object({
-    SLACK_BOT_TOKEN: z.string().optional(),
-    SLACK_SIGNING_SECRET: z.string().optional(),
-    SLACK_APP_TOKEN: z.string().optional(),
-    SLACK_API_URL: z.string().optional(),
-    SLACK_COMMAND: z.string().default('/2fa'),
-    SLACK_DIAGNOSE_COMMAND: z.string().default('/2fa-diagnose'),
-    SLACK_STAFF_USERS: z.array(z.string()).default([]),
-    SLACK_STAFF_GROUP: z.string().optional(),
-  })
-  .transform((s) => ({
-    botToken: s.SLACK_BOT_TOKEN,
-    signingSecret: s.SLACK_SIGNING_SECRET,
-    /** Set: Socket Mode (an outgoing WebSocket); unset: HTTP mode, Events API at /slack/events. */
-    appToken: s.SLACK_APP_TOKEN,
-    apiUrl: s.SLACK_API_URL,
-    command: s.SLACK_COMMAND,
-    diagnoseCommand: s.SLACK_DIAGNOSE_COMMAND,
-    staffUsers: s.SLACK_STAFF_USERS,
-    staffGroup: s.SLACK_STAFF_GROUP,
-  }));
+export const slackSettings = settingsSlice({
+  botToken: ['SLACK_BOT_TOKEN', z.string().optional()],
+  signingSecret: ['SLACK_SIGNING_SECRET', z.string().optional()],
+  /** Set: Socket Mode (an outgoing WebSocket); unset: HTTP mode, Events API at /slack/events. */
+  appToken: ['SLACK_APP_TOKEN', z.string().optional()],
+  apiUrl: ['SLACK_API_URL', z.string().optional()],
+  command: ['SLACK_COMMAND', z.string().default('/2fa')],
+  diagnoseCommand: ['SLACK_DIAGNOSE_COMMAND', z.string().default('/2fa-diagnose')],
+  staffUsers: ['SLACK_STAFF_USERS', z.array(z.string()).default([])],
+  staffGroup: ['SLACK_STAFF_GROUP', z.string().optional()],
+});
 export type SlackSettings = z.infer<typeof slackSettings>;

@@ -5,7 +5,9 @@
 // before Slack has its ack (`accept`, one insert; Slack allows 3 s), so if this replica dies with
 // a backlog, or between the ack and the turn, another runs it (see channel.ts: resume); the job
 // marks it done once its turn is saved.
-import Bottleneck from 'bottleneck';
+// The cap on turns at once is cockatiel's bulkhead, the project's one policy library (bottleneck,
+// a rate limiter, stays with the upstream calls it was chosen for: src/adapters/limits.ts).
+import { bulkhead } from 'cockatiel';
 import { asHelpdeskError } from '../../errors.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { InboxEvent, SeenEvents } from '../../ports/store.ts';
@@ -19,7 +21,8 @@ export interface Taken {
 }
 
 export class TurnQueue {
-  private readonly work = new Bottleneck({ maxConcurrent: 4 });
+  /** Four turns at once; the rest wait their turn (an unbounded queue: Slack has acked them all). */
+  private readonly work = bulkhead(4, Infinity);
   private readonly chains = new Map<string, Promise<void>>();
   /** Requests from Slack still waiting for their ack: turns wait for them (a little), acks go first. */
   private acking = 0;
@@ -27,6 +30,8 @@ export class TurnQueue {
   private acked: Array<() => void> = [];
   private noted: Array<{ key: string; job: Job; inboxKey?: string }> = [];
   private stopping = false;
+  /** Stopped: a turn still waiting for a slot is not run (it stays in the inbox for another replica). */
+  private closed = false;
 
   constructor(
     private readonly seen: SeenEvents,
@@ -73,7 +78,7 @@ export class TurnQueue {
     this.stopping = true;
     this.queueNoted();
     await Promise.race([Promise.allSettled([...this.chains.values()]), new Promise((r) => setTimeout(r, 5_000).unref())]);
-    await this.work.stop({ dropWaitingJobs: true }).catch(() => undefined);
+    this.closed = true;
   }
 
   private acksSent(): Promise<void> {
@@ -104,7 +109,8 @@ export class TurnQueue {
       const previous = this.chains.get(key) ?? Promise.resolve();
       const next = previous
         .then(async () => {
-          await this.work.schedule(async () => {
+          await this.work.execute(async () => {
+            if (this.closed) return;
             await this.quiet();
             await job(async () => {
               if (inboxKey) await this.seen.done(inboxKey);

@@ -1,12 +1,43 @@
 // The address a request really came from. X-Forwarded-For is believed only when the connection
 // comes from a configured trusted proxy, and then read from the right, past the trusted hops.
+// node's BlockList does the network matching; the WHATWG URL parser writes an IPv6 address in its
+// one short form (RFC 5952), so one client is one rate-limit key however its address was written.
 import type { IncomingMessage } from 'node:http';
-import { inCidr, parseIpAddress, type Cidr } from '../../checks/ip.ts';
+import { BlockList, isIP } from 'node:net';
+import type { WebSettings } from './settings.ts';
 
-export function clientAddress(req: IncomingMessage, trusted: readonly Cidr[]): string {
-  const peer = parseIpAddress(req.socket.remoteAddress ?? '');
+interface Address {
+  text: string;
+  family: 'ipv4' | 'ipv6';
+}
+
+/** One form of an address (an IPv4-mapped IPv6 address becomes IPv4); undefined for anything else. */
+export function canonicalAddress(input: string): Address | undefined {
+  const raw = input.trim().replace(/^\[|\]$/g, '');
+  const family = isIP(raw);
+  if (family === 4) return { text: raw.split('.').map(Number).join('.'), family: 'ipv4' };
+  if (family !== 6) return undefined;
+  const text = new URL(`http://[${raw.replace(/%.*$/, '')}]/`).hostname.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(text);
+  if (!mapped) return { text, family: 'ipv6' };
+  const [hi, lo] = [parseInt(mapped[1] ?? '0', 16), parseInt(mapped[2] ?? '0', 16)];
+  return { text: `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, family: 'ipv4' };
+}
+
+/** The trusted proxies as a BlockList (an IPv4 network written IPv4-mapped is added as IPv4). */
+export function trustedList(proxies: WebSettings['trustedProxies']): BlockList {
+  const list = new BlockList();
+  for (const p of proxies) {
+    const base = canonicalAddress(p.text.split('/')[0] ?? '');
+    if (base) list.addSubnet(base.text, p.bits, p.family === 4 ? 'ipv4' : 'ipv6');
+  }
+  return list;
+}
+
+export function clientAddress(req: IncomingMessage, trusted: BlockList): string {
+  const peer = canonicalAddress(req.socket.remoteAddress ?? '');
   if (!peer) return req.socket.remoteAddress ?? '';
-  const isTrusted = (ip: ReturnType<typeof parseIpAddress>) => ip !== undefined && trusted.some((c) => inCidr(ip, c));
+  const isTrusted = (a: Address) => trusted.check(a.text, a.family);
   if (!isTrusted(peer)) return peer.text;
   const header = req.headers['x-forwarded-for'];
   const hops = (Array.isArray(header) ? header.join(',') : header ?? '')
@@ -14,7 +45,7 @@ export function clientAddress(req: IncomingMessage, trusted: readonly Cidr[]): s
     .map((h) => h.trim())
     .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = parseIpAddress(hops[i] ?? '');
+    const hop = canonicalAddress(hops[i] ?? '');
     if (!hop) return peer.text; // a malformed hop: trust nothing further left
     if (!isTrusted(hop)) return hop.text;
   }

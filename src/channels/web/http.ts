@@ -4,7 +4,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import type Router from 'find-my-way';
 import helmet, { type HelmetOptions } from 'helmet';
-import { isLang, type Lang } from '../../i18n/index.ts';
+import { LANGS, type Lang } from '../../ports/lang.ts';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -145,7 +145,7 @@ export async function readJson(req: IncomingMessage): Promise<Body<unknown>> {
 
 export function langOf(url: URL): Lang {
   const l = url.searchParams.get('lang');
-  return isLang(l) ? l : 'en';
+  return (LANGS as readonly (string | null)[]).includes(l) ? (l as Lang) : 'en';
 }
 
 export function escapeHtml(s: string): string {

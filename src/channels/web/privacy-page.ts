@@ -2,8 +2,7 @@
 // so what it promises is what housekeeping does. Every word comes from the catalogues.
 import { escapeHtml as e } from './http.ts';
 import { layout } from './pages.ts';
-import { catalogues, render, type Lang } from '../../i18n/index.ts';
-import { formatMinutes } from '../../i18n/catalogue.ts';
+import type { Lang, Wording } from '../../ports/catalogue.ts';
 
 export interface PrivacyFacts {
   centre: string;
@@ -15,34 +14,34 @@ export interface PrivacyFacts {
   tickets: number;
 }
 
-export function privacyPage(lang: Lang, f: PrivacyFacts): string {
-  const t = catalogues[lang].privacy;
+export function privacyPage(wording: Wording, lang: Lang, f: PrivacyFacts): string {
   const words = { centre: f.centre, support_email: f.supportEmail };
-  const time = (ms: number) => formatMinutes(ms / 60_000, lang);
+  const t = (key: Parameters<Wording['privacy']>[1], vars: Record<string, unknown> = words) => wording.privacy(lang, key, vars);
+  const time = (ms: number) => wording.duration(ms / 60_000, lang);
   const row = (what: string, why: string, howLong: string) => `<tr><td>${e(what)}</td><td>${e(why)}</td><td>${e(howLong)}</td></tr>`;
   const other = lang === 'en' ? 'sv' : 'en';
   return layout(
     lang,
-    render(t.title, words),
-    `<p class="lang-switch"><a href="/privacy?lang=${other}" lang="${other}" hreflang="${other}">${e(render(catalogues[other].privacy.title, words))}</a></p>
-<h1>${e(render(t.title, words))}</h1>
-<p>${e(t.intro)}</p>
-<h2>${e(t.kept_heading)}</h2>
-<div class="table-scroll" tabindex="0" role="region" aria-label="${e(t.kept_heading)}"><table class="retention">
-<thead><tr><th scope="col">${e(t.col_what)}</th><th scope="col">${e(t.col_why)}</th><th scope="col">${e(t.col_how_long)}</th></tr></thead>
+    t('title'),
+    `<p class="lang-switch"><a href="/privacy?lang=${other}" lang="${other}" hreflang="${other}">${e(wording.privacy(other, 'title', words))}</a></p>
+<h1>${e(t('title'))}</h1>
+<p>${e(t('intro'))}</p>
+<h2>${e(t('kept_heading'))}</h2>
+<div class="table-scroll" tabindex="0" role="region" aria-label="${e(t('kept_heading'))}"><table class="retention">
+<thead><tr><th scope="col">${e(t('col_what'))}</th><th scope="col">${e(t('col_why'))}</th><th scope="col">${e(t('col_how_long'))}</th></tr></thead>
 <tbody>
-${row(t.conversations_what, t.conversations_why, render(t.conversations_how_long, { time: time(f.conversations) }))}
-${row(t.silent_what, '', render(t.silent_how_long, { time: time(f.silentConversations) }))}
-${row(t.addresses_what, t.addresses_why, render(t.addresses_how_long, { time: time(f.addresses) }))}
-${row(t.tickets_what, t.tickets_why, render(t.tickets_how_long, { time: time(f.tickets) }))}
-${row(t.watches_what, t.watches_why, render(t.conversations_how_long, { time: time(f.conversations) }))}
+${row(t('conversations_what'), t('conversations_why'), t('conversations_how_long', { ...words, time: time(f.conversations) }))}
+${row(t('silent_what'), '', t('silent_how_long', { ...words, time: time(f.silentConversations) }))}
+${row(t('addresses_what'), t('addresses_why'), t('addresses_how_long', { ...words, time: time(f.addresses) }))}
+${row(t('tickets_what'), t('tickets_why'), t('tickets_how_long', { ...words, time: time(f.tickets) }))}
+${row(t('watches_what'), t('watches_why'), t('conversations_how_long', { ...words, time: time(f.conversations) }))}
 </tbody></table></div>
-<p>${e(t.never)}</p>
-<p>${e(t.logs)}</p>
-<h2>${e(t.platforms_heading)}</h2>
-<p>${e(t.platforms)}</p>
-<h2>${e(t.rights_heading)}</h2>
-<p>${e(render(t.rights, words))}</p>
-<p>${e(render(t.controller, words))}</p>`,
+<p>${e(t('never'))}</p>
+<p>${e(t('logs'))}</p>
+<h2>${e(t('platforms_heading'))}</h2>
+<p>${e(t('platforms'))}</p>
+<h2>${e(t('rights_heading'))}</h2>
+<p>${e(t('rights'))}</p>
+<p>${e(t('controller'))}</p>`,
   );
 }

@@ -1,23 +1,25 @@
 // The bot's one web port: the support page's chat, the phone clock check, the network check for
 // `curl`, the support form, the privacy notice and health — and whatever HTTP routes the other
 // channels and integrations bring (Slack's Events API, the centre's activation hook), which get the
-// request unread, because they verify a signature over the raw body. find-my-way routes; cookies go
-// through the `cookie` package and the security headers come from Helmet (README, "The web port").
+// request unread, because they verify a signature over the raw body (ctx.peers.routes(), read when
+// the server starts). find-my-way routes; cookies go through the `cookie` package and the security
+// headers come from Helmet (README, "The web port").
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Router from 'find-my-way';
-import type { WebContext as ChannelContext } from './web-context.ts';
-import type { ChannelRoute } from '../contract.ts';
+import type { ChannelContext, RunningChannel } from '../contract.ts';
+import type { ConnectionStatus } from '../shared/connection.ts';
 import { errorCode, HelpdeskError } from '../../errors.ts';
 import { MAX_BODY_BYTES, sendJson, sendText, type Routes } from './http.ts';
 import { chatRoute } from './routes/chat.ts';
 import { clockRoutes } from './routes/clock.ts';
-import { healthRoute, type ChannelStatuses } from './routes/health.ts';
+import { healthRoute } from './routes/health.ts';
 import { networkRoute } from './routes/network.ts';
 import { pageRoutes } from './routes/page.ts';
 import { pollRoute, type Polls } from './routes/poll.ts';
 import { privacyRoute } from './routes/privacy.ts';
 import { supportRoutes } from './routes/support.ts';
+import type { WebSettings } from './settings.ts';
 import { createWebDeps } from './web-deps.ts';
 
 export { POLLS_HELD_PER_ADDRESS } from './routes/poll.ts';
@@ -29,17 +31,15 @@ export interface WebServer {
   close(): Promise<void>;
   /** Polls held open right now on this process. */
   pollsHeld(): number;
+  /** Up from when it listens, for /healthz and `helpdesk_channel_up`. */
+  status(): ConnectionStatus;
 }
 
-export interface WebServerOptions {
-  /** Routes of other channels and integrations, served on this port (e.g. POST /slack/events). */
-  routes?: readonly ChannelRoute[];
-  /** The other channels' states, for /healthz. */
-  statuses?: ChannelStatuses;
-}
-
-/** The page's routes, and the brought ones beside them; anything else is 405 under /api/ and /support, else 404. */
-function routes(app: ChannelContext, options: WebServerOptions): { router: Routes; polls: Polls } {
+/**
+ * The page's routes, and the other channels' and integrations' beside them (ctx.peers); anything
+ * else is 405 under /api/ and /support, else 404.
+ */
+function routes(ctx: ChannelContext, settings: WebSettings, own: () => ConnectionStatus): { router: Routes; polls: Polls } {
   const router: Routes = Router({
     ignoreTrailingSlash: false,
     defaultRoute(req, res) {
@@ -48,8 +48,8 @@ function routes(app: ChannelContext, options: WebServerOptions): { router: Route
       sendText(res, 404, 'not found');
     },
   });
-  for (const r of options.routes ?? []) router.on(r.method, r.path, (req, res) => r.handle(req, res));
-  const d = createWebDeps(app);
+  for (const r of ctx.peers.routes()) router.on(r.method, r.path, (req, res) => r.handle(req, res));
+  const d = createWebDeps(ctx, settings);
   pageRoutes(router, d);
   chatRoute(router, d);
   const polls = pollRoute(router, d);
@@ -57,28 +57,31 @@ function routes(app: ChannelContext, options: WebServerOptions): { router: Route
   supportRoutes(router, d);
   privacyRoute(router, d);
   networkRoute(router, d);
-  healthRoute(router, d, options.statuses ?? (() => ({})));
+  healthRoute(router, d, own);
   return { router, polls };
 }
 
-function listen(server: Server, app: ChannelContext): Promise<void> {
-  const cfg = app.config;
+function listen(server: Server, settings: WebSettings): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL'
-          ? new HelpdeskError('config.invalid', `PORT: cannot listen on ${cfg.HOST}:${cfg.PORT} (${err.code}); choose another PORT or HOST`, { cause: err })
+          ? new HelpdeskError('config.invalid', `PORT: cannot listen on ${settings.host}:${settings.port} (${err.code}); choose another PORT or HOST`, { cause: err })
           : err,
       ),
     );
-    server.listen(cfg.PORT, cfg.HOST, () => resolve());
+    server.listen(settings.port, settings.host, () => resolve());
   });
 }
 
-export async function startWebServer(app: ChannelContext, options: WebServerOptions = {}): Promise<WebServer> {
-  const { router, polls } = routes(app, options);
+/** Starts the web port: every route mounted, listening on HOST:PORT (a port in use is a config error naming PORT). */
+export async function startWebServer(ctx: ChannelContext, settings: WebSettings): Promise<WebServer> {
+  const started = Date.now();
+  let closed = false;
+  const status = (): ConnectionStatus => ({ state: closed ? 'stopped' : 'up', since: started, attempts: 1 });
+  const { router, polls } = routes(ctx, settings, status);
   const failed = (req: IncomingMessage, res: ServerResponse) => (err: unknown) => {
-    app.log.error('web request failed', { code: errorCode(err), path: req.url?.split('?')[0], err });
+    ctx.log.error('web request failed', { code: errorCode(err), path: req.url?.split('?')[0], err });
     if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
   };
   const server = createServer((req, res) => {
@@ -98,7 +101,7 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   try {
-    await listen(server, app);
+    await listen(server, settings);
   } catch (err) {
     polls.close();
     throw err;
@@ -108,11 +111,35 @@ export async function startWebServer(app: ChannelContext, options: WebServerOpti
     server,
     url: `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`,
     pollsHeld: () => polls.held(),
+    status,
     close: () =>
       new Promise((resolve) => {
+        closed = true;
         polls.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** The web channel as `serve` runs it: the server starts (and mounts the peers' routes) with the others. */
+export function createWebChannel(ctx: ChannelContext, settings: WebSettings): RunningChannel {
+  let web: WebServer | undefined;
+  let starting: Promise<WebServer> | undefined;
+  const since = ctx.clock.now();
+  return {
+    async start() {
+      starting ??= startWebServer(ctx, settings);
+      web = await starting;
+    },
+    async stop() {
+      const w = web ?? (await starting?.catch(() => undefined));
+      web = undefined;
+      await w?.close();
+    },
+    status: () => web?.status() ?? { state: 'connecting', since, attempts: 0 },
+    get banner() {
+      return web ? [`2fa-helpdesk is serving the support page on ${web.url} (public URL ${settings.publicUrl})`] : [];
+    },
   };
 }

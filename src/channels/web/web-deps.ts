@@ -2,27 +2,25 @@
 // client's address, the same-origin rule, the limits shared by every replica, and the rendering of
 // replies for the browser. Built once per server; each route file takes what it needs.
 import type { IncomingMessage } from 'node:http';
-import type { WebContext as ChannelContext } from './web-context.ts';
-import type { Reply } from '../../engine/replies.ts';
-import type { EngineEvent } from '../../engine/transition.ts';
-import { sessionEpoch } from '../../engine/session-epoch.ts';
-import type { Snapshot } from '../../engine/snapshot.ts';
-import type { Lang } from '../../i18n/index.ts';
-import { responseTime } from '../../i18n/response-time.ts';
-import { clientAddress } from './client-ip.ts';
+import type { ChannelContext } from '../context.ts';
+import type { Lang } from '../../ports/catalogue.ts';
+import type { ChatEvent, ConversationView, Reply } from '../../ports/conversations.ts';
+import { clientAddress, trustedList } from './client-ip.ts';
 import type { Refusal } from './http.ts';
 import { webReplies, type ToWeb } from './replies.ts';
 import { Sessions, type WebSession } from './session.ts';
+import type { WebSettings } from './settings.ts';
 
 export interface SessionAndConversation {
   ok: true;
   session: WebSession;
-  snapshot?: Snapshot;
+  conversation?: ConversationView;
   stale?: true;
 }
 
 export interface WebDeps {
-  app: ChannelContext;
+  ctx: ChannelContext;
+  settings: WebSettings;
   sessions: Sessions;
   toWeb: ToWeb;
   ip(req: IncomingMessage): string;
@@ -31,23 +29,24 @@ export interface WebDeps {
   sessionOf(req: IncomingMessage, ip: string): Promise<SessionAndConversation | Refusal>;
   responseTime(lang: Lang): string;
   /** A turn that did not come from the chat page itself (a phone): its replies wait for the page. */
-  outOfBand(conversationId: string, event: EngineEvent, ip: string): Promise<Reply[]>;
+  outOfBand(conversationId: string, event: ChatEvent, ip: string): Promise<Reply[]>;
 }
 
 export const conversationOf = (sessionId: string) => `web:${sessionId}`;
 export const CROSS_SITE: Omit<Refusal, 'ok'> = { status: 403, error: 'cross-site request' };
 
-export function createWebDeps(app: ChannelContext): WebDeps {
-  const cfg = app.config;
-  const sessions = new Sessions(app.secret, cfg.PUBLIC_URL.startsWith('https:'));
+export function createWebDeps(ctx: ChannelContext, settings: WebSettings): WebDeps {
+  const sessions = new Sessions(ctx.secret, settings.publicUrl.startsWith('https:'));
   // Shared by every replica (Redis or PostgreSQL) when there are several.
-  const newConversationsPerAddress = app.limits.limiter('web-new-conversations', cfg.NEW_CONVERSATIONS_PER_ADDRESS, 10 * 60_000);
-  const ownOrigin = new URL(cfg.PUBLIC_URL).origin;
+  const newConversationsPerAddress = ctx.limits.limiter('web-new-conversations', settings.newConversationsPerAddress, 10 * 60_000);
+  const ownOrigin = new URL(settings.publicUrl).origin;
+  const trusted = trustedList(settings.trustedProxies);
   return {
-    app,
+    ctx,
+    settings,
     sessions,
-    toWeb: webReplies(app),
-    ip: (req) => clientAddress(req, cfg.TRUSTED_PROXIES),
+    toWeb: webReplies(ctx),
+    ip: (req) => clientAddress(req, trusted),
     sameOrigin(req) {
       const origin = req.headers.origin;
       if (!origin) return true; // same-origin GETs and non-browser clients send none; JSON content type blocks simple cross-site posts
@@ -63,19 +62,19 @@ export function createWebDeps(app: ChannelContext): WebDeps {
       let session = sessions.get(req);
       let stale: true | undefined;
       if (!session.setCookie) {
-        const snapshot = await app.runner.peek(conversationOf(session.id));
-        if (!snapshot || sessionEpoch(snapshot) === session.epoch) return { ok: true, session, ...(snapshot ? { snapshot } : {}) };
+        const conversation = await ctx.conversations.peek(conversationOf(session.id));
+        if (!conversation || conversation.epoch === session.epoch) return { ok: true, session, ...(conversation ? { conversation } : {}) };
         session = sessions.fresh();
         stale = true;
       }
       if (!(await newConversationsPerAddress.allow(ip))) return { ok: false, status: 429, error: 'too many new conversations from this address; try again in a few minutes' };
       return { ok: true, session, ...(stale ? { stale } : {}) };
     },
-    responseTime: (lang) => responseTime(cfg.SUPPORT_RESPONSE_TIME, lang),
+    responseTime: (lang) => ctx.words.responseTime(settings.supportResponseTime, lang),
     async outOfBand(conversationId, event, ip) {
       // The phone's address is not the person's login address: only the chat's own turns set the subject.
-      const r = await app.runner.turn(conversationId, event, { channel: 'link', requireProof: true, origin: ip });
-      await app.outOfBand.deliver(conversationId, r.replies);
+      const r = await ctx.conversations.turn(conversationId, event, { channel: 'link', requireProof: true, origin: ip });
+      await ctx.delivery.deliver(conversationId, r.replies);
       return r.replies;
     },
   };

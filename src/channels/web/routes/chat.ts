@@ -1,7 +1,5 @@
 // POST /api/chat: one turn of the page's conversation. A request without a session starts one.
 import { z } from 'zod';
-import type { EngineEvent } from '../../../engine/transition.ts';
-import { sessionEpoch } from '../../../engine/session-epoch.ts';
 import { readJson, refuse, route, sendJson, type Routes } from '../http.ts';
 import { conversationOf, CROSS_SITE, type WebDeps } from '../web-deps.ts';
 
@@ -17,8 +15,8 @@ const ChatBody = z.object({
 });
 
 export function chatRoute(r: Routes, d: WebDeps): void {
-  const { app } = d;
-  const turnsPerSession = app.limits.limiter('web-turns', 60, 60_000);
+  const { ctx } = d;
+  const turnsPerSession = ctx.limits.limiter('web-turns', 60, 60_000);
   route(r, 'POST', '/api/chat', async (q) => {
     const ip = d.ip(q.req);
     if (!d.sameOrigin(q.req)) return refuse(q, CROSS_SITE);
@@ -32,7 +30,7 @@ export function chatRoute(r: Routes, d: WebDeps): void {
     const { session } = current;
     if (!(await turnsPerSession.allow(session.id))) return refuse(q, { status: 429, error: 'too many messages; wait a minute' });
     const id = conversationOf(session.id);
-    const result = await app.runner.turn(id, body.data.event as EngineEvent, {
+    const result = await ctx.conversations.turn(id, body.data.event, {
       channel: 'web',
       requireProof: true,
       subject: { ip },
@@ -40,11 +38,11 @@ export function chatRoute(r: Routes, d: WebDeps): void {
       ...(body.data.lang ? { lang: body.data.lang } : {}),
     });
     // Anything that arrived out of band before this turn comes first.
-    const pending = await app.outbox.take(id);
-    const replies = [...pending, ...(await d.toWeb(id, result.replies, result.snapshot.lang))];
+    const pending = await ctx.outbox.take(id);
+    const { conversation } = result;
+    const replies = [...pending, ...(await d.toWeb(id, result.replies, conversation.lang))];
     // Proved or handed over in this turn: this page gets the session's new cookie, any copy is dead.
-    const epoch = sessionEpoch(result.snapshot);
-    const cookie = d.sessions.header(epoch !== session.epoch ? d.sessions.value(session.id, epoch) : session.setCookie);
-    sendJson(q.res, 200, { replies, conversation: { status: result.snapshot.status, lang: result.snapshot.lang } }, cookie);
+    const cookie = d.sessions.header(conversation.epoch !== session.epoch ? d.sessions.value(session.id, conversation.epoch) : session.setCookie);
+    sendJson(q.res, 200, { replies, conversation: { status: conversation.status, lang: conversation.lang } }, cookie);
   });
 }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { z } from 'zod';
-import { catalogues, render, type Lang } from '../../../i18n/index.ts';
+import type { Lang } from '../../../ports/catalogue.ts';
 import { escapeHtml as escape, langOf, readJson, refuse, route, sendHtml, sendJson, type Request, type Routes } from '../http.ts';
 import { badLinkPage } from '../pages.ts';
 import { CROSS_SITE, type WebDeps } from '../web-deps.ts';
@@ -21,29 +21,29 @@ const TOKEN = /^[^/]{1,80}$/;
 const BAD_LINK = { status: 404, error: 'this clock link is not valid any more' };
 
 export function clockRoutes(r: Routes, d: WebDeps): void {
-  const { app } = d;
-  const clockPostsPerAddress = app.limits.limiter('web-clock-posts', 30, 10 * 60_000);
+  const { ctx } = d;
+  const clockPostsPerAddress = ctx.limits.limiter('web-clock-posts', 30, 10 * 60_000);
   const clockHtml = readFileSync(path.join(import.meta.dirname, '..', 'static', 'clock.html'), 'utf8');
 
   function clockPage(res: ServerResponse, lang: Lang, token: string) {
-    const w = catalogues[lang].web;
+    const w = (key: 'clock_title' | 'clock_measuring' | 'clock_done') => escape(ctx.words.web(lang, key));
     const html = clockHtml
       .replaceAll('{{lang}}', lang)
       .replaceAll('{{token}}', escape(token))
-      .replaceAll('{{title}}', escape(w.clock_title))
-      .replaceAll('{{measuring}}', escape(w.clock_measuring))
-      .replaceAll('{{back}}', escape(w.clock_done));
+      .replaceAll('{{title}}', w('clock_title'))
+      .replaceAll('{{measuring}}', w('clock_measuring'))
+      .replaceAll('{{back}}', w('clock_done'));
     sendHtml(res, 200, html);
   }
 
-  route(r, 'GET', '/api/time', ({ res }) => sendJson(res, 200, { now: app.reference.now().ms }));
+  route(r, 'GET', '/api/time', ({ res }) => sendJson(res, 200, { now: ctx.reference.now().ms }));
   route(r, 'GET', '/clock', ({ res, url }) => clockPage(res, langOf(url), ''));
   route(r, 'GET', '/c/:token', async ({ res, url, params }) => {
     const token = params.token ?? '';
     const lang = langOf(url);
-    const link = TOKEN.test(token) ? await app.links.check(token, 'clock', false) : undefined;
-    if (!link?.ok) return sendHtml(res, 404, badLinkPage(lang));
-    const conv = await app.runner.peek(link.link.conversationId);
+    const link = TOKEN.test(token) ? await ctx.links.check(token, 'clock', false) : undefined;
+    if (!link?.ok) return sendHtml(res, 404, badLinkPage(ctx.words, lang));
+    const conv = await ctx.conversations.peek(link.link.conversationId);
     clockPage(res, conv?.lang ?? lang, token);
   });
 
@@ -55,25 +55,24 @@ export function clockRoutes(r: Routes, d: WebDeps): void {
     const body = ClockBody.safeParse(json.value);
     if (!body.success) return refuse(q, { status: 400, error: 'offsetMs and errorMs must be numbers' });
     if (!(await clockPostsPerAddress.allow(ip))) return refuse(q, { status: 429, error: 'too many clock measurements from this address; try again in a few minutes' });
-    const link = token === undefined ? undefined : await app.links.check(token, 'clock', false);
+    const link = token === undefined ? undefined : await ctx.links.check(token, 'clock', false);
     if (link && !link.ok) return refuse(q, BAD_LINK);
     let lang: Lang = body.data.lang ?? 'en';
-    const m = { offsetMs: body.data.offsetMs, errorMs: body.data.errorMs, atMs: app.clock.now() };
+    const m = { offsetMs: body.data.offsetMs, errorMs: body.data.errorMs, atMs: ctx.clock.now() };
     if (link?.ok) {
-      const conv = await app.runner.peek(link.link.conversationId);
+      const conv = await ctx.conversations.peek(link.link.conversationId);
       if (conv) lang = conv.lang;
       await d.outOfBand(link.link.conversationId, { type: 'device-clock', offsetMs: m.offsetMs, errorMs: m.errorMs }, ip);
     }
-    const { result } = await app.checks.run('clock', { lang, deviceMeasured: m });
-    const advice = catalogues[lang].advice[result.code];
-    const words = catalogues[lang].web;
+    const result = await ctx.checks.clock(m, lang);
+    const advice = ctx.words.advice(lang, result.code);
     sendJson(q.res, 200, {
       code: result.code,
       summary: result.summary,
       offsetMs: Math.round(m.offsetMs),
       errorMs: Math.round(m.errorMs),
-      measured: render(result.data.reference === 'ntp' ? words.clock_measured_ntp : words.clock_measured_host, { error: Math.ceil(m.errorMs) }),
-      ...(advice ? { advice: render(advice, { ...app.words }) } : {}),
+      measured: ctx.words.web(lang, result.data.reference === 'ntp' ? 'clock_measured_ntp' : 'clock_measured_host', { error: Math.ceil(m.errorMs) }),
+      ...(advice ? { advice } : {}),
     });
   }
   route(r, 'POST', '/api/clock', (q) => measured(q, undefined));

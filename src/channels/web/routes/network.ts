@@ -5,7 +5,7 @@ import type { WebDeps } from '../web-deps.ts';
 export function networkRoute(r: Routes, d: WebDeps): void {
   route(r, 'GET', '/ip', async ({ req, res, url }) => {
     const ip = d.ip(req);
-    const { result } = await d.app.checks.run('network', { ip, lang: langOf(url) });
+    const result = await d.ctx.checks.network(ip, langOf(url));
     const r = result.data;
     const lines = [
       `address: ${r.ip ?? ip}`,

@@ -1,7 +1,6 @@
 // The chat page and its assets, read once at start. The page's words travel as JSON inside it.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { catalogues } from '../../../i18n/index.ts';
 import { escapeHtml, route, send, sendHtml, type Routes } from '../http.ts';
 import type { WebDeps } from '../web-deps.ts';
 
@@ -16,8 +15,8 @@ export function pageRoutes(r: Routes, d: WebDeps): void {
   ];
   for (const [url, type, body] of assets) route(r, 'GET', url, ({ res }) => send(res, 200, type, body, { 'cache-control': 'public, max-age=300' }));
   // `<` is escaped so no text can close the script block the words travel in.
-  const pageWords = JSON.stringify({ en: catalogues.en.page, sv: catalogues.sv.page }).replace(/</g, '\\u003c');
-  const indexHtml = read('index.html').replaceAll('{{centre}}', escapeHtml(d.app.config.CENTRE_NAME)).replace('{{words}}', () => pageWords);
+  const pageWords = JSON.stringify({ en: d.ctx.words.pageWords('en'), sv: d.ctx.words.pageWords('sv') }).replace(/</g, '\\u003c');
+  const indexHtml = read('index.html').replaceAll('{{centre}}', escapeHtml(d.ctx.site.centre)).replace('{{words}}', () => pageWords);
   route(r, 'GET', '/', ({ res }) => sendHtml(res, 200, indexHtml));
   route(r, 'GET', '/favicon.ico', ({ res }) => send(res, 204, 'image/x-icon', ''));
 }

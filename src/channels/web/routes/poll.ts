@@ -2,7 +2,6 @@
 // held open until something comes or a while passes. Replies wait in the store's outbox, whichever
 // replica made them; a push wakes the page's poll on whichever replica holds it.
 import type { ServerResponse } from 'node:http';
-import { sessionEpoch } from '../../../engine/session-epoch.ts';
 import { route, sendJson, type Routes } from '../http.ts';
 import { conversationOf, type WebDeps } from '../web-deps.ts';
 
@@ -23,22 +22,22 @@ export interface Polls {
 }
 
 export function pollRoute(r: Routes, d: WebDeps): Polls {
-  const { app } = d;
+  const { ctx } = d;
   // When each conversation's page last polled: a page that stopped polling a while ago is closed.
   const lastTouched = new Map<string, number>();
   const seen = async (id: string) => {
-    const now = app.clock.now();
+    const now = ctx.clock.now();
     const last = lastTouched.get(id);
     if (last !== undefined && now - last < PRESENCE_EVERY_MS && now >= last) return;
     if (lastTouched.size >= 100_000) lastTouched.clear();
     lastTouched.set(id, now);
-    await app.outbox.touch(id, now);
+    await ctx.outbox.touch(id, now);
   };
   const heldByAddress = new Map<string, number>();
-  app.outOfBand.register('web:', async (conversationId, replies) => app.outbox.push(conversationId, await d.toWeb(conversationId, replies), app.clock.now()), true);
+  ctx.delivery.register('web:', async (conversationId, replies) => ctx.outbox.push(conversationId, await d.toWeb(conversationId, replies), ctx.clock.now()), true);
   const waiters = new Map<string, Set<(superseded?: boolean) => void>>();
   const state = { held: 0, closing: false };
-  const unsubscribe = app.outbox.onPush((conversationId) => {
+  const unsubscribe = ctx.outbox.onPush((conversationId) => {
     for (const wake of waiters.get(conversationId) ?? []) wake();
   });
 
@@ -72,10 +71,10 @@ export function pollRoute(r: Routes, d: WebDeps): Polls {
     let superseded = false;
     for (;;) {
       if (res.destroyed) return [];
-      const items = await app.outbox.take(id);
+      const items = await ctx.outbox.take(id);
       if (items.length) {
         // The page went away while they were taken: they wait for its next poll.
-        if (res.destroyed) await app.outbox.push(id, items, app.clock.now());
+        if (res.destroyed) await ctx.outbox.push(id, items, ctx.clock.now());
         return items;
       }
       const left = deadline - Date.now();
@@ -92,8 +91,8 @@ export function pollRoute(r: Routes, d: WebDeps): Polls {
     const ip = d.ip(req);
     const session = d.sessions.get(req);
     const id = conversationOf(session.id);
-    const snapshot = session.setCookie ? undefined : await app.runner.peek(id);
-    if (!snapshot || sessionEpoch(snapshot) !== session.epoch) return sendJson(res, 200, { replies: [] });
+    const conversation = session.setCookie ? undefined : await ctx.conversations.peek(id);
+    if (!conversation || conversation.epoch !== session.epoch) return sendJson(res, 200, { replies: [] });
     await seen(id);
     const mine = heldByAddress.get(ip) ?? 0;
     const asked = Math.min(POLL_WAIT_MAX_S, Math.max(0, Number(url.searchParams.get('wait')) || 0));

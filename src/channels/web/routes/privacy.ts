@@ -5,16 +5,9 @@ import { privacyPage } from '../privacy-page.ts';
 import type { WebDeps } from '../web-deps.ts';
 
 export function privacyRoute(r: Routes, d: WebDeps): void {
-  const c = d.app.config;
+  const s = d.settings;
   route(r, 'GET', '/privacy', ({ res, url }) => {
-    if (c.PRIVACY_URL) return void res.writeHead(302, { location: c.PRIVACY_URL }).end();
-    sendHtml(res, 200, privacyPage(langOf(url), {
-      centre: c.CENTRE_NAME,
-      supportEmail: c.SUPPORT_EMAIL,
-      conversations: c.RETENTION_CONVERSATIONS,
-      silentConversations: c.RETENTION_SILENT_CONVERSATIONS,
-      addresses: c.RETENTION_ADDRESSES,
-      tickets: c.RETENTION_TICKETS,
-    }));
+    if (s.privacyUrl) return void res.writeHead(302, { location: s.privacyUrl }).end();
+    sendHtml(res, 200, privacyPage(d.ctx.words, langOf(url), { centre: d.ctx.site.centre, supportEmail: s.supportEmail, ...s.retention }));
   });
 }

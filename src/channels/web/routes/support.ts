@@ -2,49 +2,43 @@
 // what the person has proved is filled in; a form that fails its checks comes back with what was typed.
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { redactCodes, stripControl } from '../../../engine/input.ts';
-import { findingResults } from '../../../engine/transcript.ts';
-import { isProven } from '../../../engine/transition.ts';
-import { catalogues, render, type Lang } from '../../../i18n/index.ts';
+import type { InputParsers } from '../../../ports/staff-desk.ts';
+import type { Lang, WebText } from '../../../ports/catalogue.ts';
 import { langOf, readBody, refuse, route, sendHtml, type Routes } from '../http.ts';
 import { supportPage, thanksPage } from '../pages.ts';
 import type { WebSession } from '../session.ts';
 import { conversationOf, CROSS_SITE, type WebDeps } from '../web-deps.ts';
 
-// Terminal escapes and bidi overrides never reach a ticket mail or file; codes are blanked out.
-const formText = (max: number) => z.string().transform((v) => stripControl(v).trim()).pipe(z.string().min(1).max(max));
-const SupportBody = z.object({
-  csrf: z.string().max(100),
-  name: formText(200),
-  email: z.email().max(254),
-  username: z.string().trim().max(64).regex(/^[A-Za-z0-9._@-]*$/),
-  what: formText(4000).transform(redactCodes),
-});
+/** Terminal escapes and bidi overrides never reach a ticket mail or file; codes are blanked out. */
+function supportBody(parse: InputParsers) {
+  const formText = (max: number) => z.string().transform((v) => parse.plainText(v).trim()).pipe(z.string().min(1).max(max));
+  return z.object({
+    csrf: z.string().max(100),
+    name: formText(200),
+    email: z.email().max(254),
+    username: z.string().trim().max(64).regex(/^[A-Za-z0-9._@-]*$/),
+    what: formText(4000).transform((v) => parse.redactCodes(v)),
+  });
+}
+
+const FIELDS: readonly string[] = ['name', 'email', 'username', 'what'] satisfies WebText[];
 
 export function supportRoutes(r: Routes, d: WebDeps): void {
-  const { app } = d;
-  const cfg = app.config;
-  const formsPerAddress = app.limits.limiter('web-forms', 5, 10 * 60_000);
+  const { ctx } = d;
+  const centre = ctx.site.centre;
+  const SupportBody = supportBody(ctx.parse);
+  const formsPerAddress = ctx.limits.limiter('web-forms', 5, 10 * 60_000);
   route(r, 'GET', '/support', async (q) => {
     const lang = langOf(q.url);
     const current = await d.sessionOf(q.req, d.ip(q.req));
     if (!current.ok) return refuse(q, current);
-    const { session, snapshot: snap } = current;
-    const proven = isProven(snap?.subject.identity);
-    const prefill = {
-      name: '',
-      email: proven ? snap?.subject.email ?? '' : '',
-      username: proven ? snap?.subject.user ?? '' : '',
-      what: snap?.note ?? '',
-      messages: snap?.transcript.length ?? 0,
-      findings: snap?.findings.length ?? 0,
-      ...(snap?.slots.ticket ? { ticket: snap.slots.ticket.v } : {}),
-    };
-    sendHtml(q.res, 200, supportPage(lang, cfg.CENTRE_NAME, d.sessions.formToken(session), prefill, [], d.responseTime(lang)), d.sessions.header(session.setCookie));
+    const { session } = current;
+    const prefill = { name: '', ...(await ctx.support.prefill(conversationOf(session.id))) };
+    sendHtml(q.res, 200, supportPage(ctx.words, lang, centre, d.sessions.formToken(session), prefill, [], d.responseTime(lang)), d.sessions.header(session.setCookie));
   });
 
   function again(res: ServerResponse, lang: Lang, session: WebSession, fields: Record<string, string>, errors: string[]) {
-    const html = supportPage(lang, cfg.CENTRE_NAME, d.sessions.formToken(session), {
+    const html = supportPage(ctx.words, lang, centre, d.sessions.formToken(session), {
       name: (fields.name ?? '').slice(0, 200),
       email: (fields.email ?? '').slice(0, 254),
       username: (fields.username ?? '').slice(0, 64),
@@ -64,28 +58,17 @@ export function supportRoutes(r: Routes, d: WebDeps): void {
     const fields = Object.fromEntries(new URLSearchParams(body.value));
     const current = await d.sessionOf(q.req, ip);
     if (!current.ok) return refuse(q, current);
-    const { session, snapshot: snap } = current;
+    const { session } = current;
     const parsed = SupportBody.safeParse({ username: '', ...fields });
     const csrf = d.sessions.checkFormToken(session, fields.csrf);
     if (!parsed.success || !csrf) {
-      const words = catalogues[lang].web;
-      const label = (field: string) => (['name', 'email', 'username', 'what'].includes(field) ? words[field as 'name'] : field);
-      const errors = !csrf ? [words.form_expired] : (parsed.error?.issues ?? []).map((i) => render(words.check_field, { field: label(String(i.path[0])) }));
+      const label = (field: string) => (FIELDS.includes(field) ? ctx.words.web(lang, field as WebText) : field);
+      const errors = !csrf ? [ctx.words.web(lang, 'form_expired')] : (parsed.error?.issues ?? []).map((i) => ctx.words.web(lang, 'check_field', { field: label(String(i.path[0])) }));
       return again(q.res, lang, session, fields, errors);
     }
     if (!(await formsPerAddress.allow(ip))) return refuse(q, { status: 429, error: 'too many forms from this address; try again later or write to the support address' });
     const form = parsed.data;
-    const { reference } = await app.handover.open({
-      conversationId: snap?.id ?? conversationOf(session.id),
-      urgent: false,
-      lang,
-      ...(snap?.slots.ticket ? { relatesTo: snap.slots.ticket.v } : {}),
-      subject: { ...(form.username ? { user: form.username } : {}), email: form.email, ip, identity: snap?.subject.identity === 'email' && snap.subject.user === form.username ? 'email' : 'claimed' },
-      note: `${form.name}: ${form.what}`,
-      transcript: snap ? app.runner.transcript(snap, 'en') : [],
-      findings: snap ? findingResults(snap) : [],
-      createdAt: new Date(app.clock.now()).toISOString(),
-    });
-    sendHtml(q.res, 200, thanksPage(lang, reference, d.responseTime(lang)));
+    const reference = await ctx.support.open({ conversationId: conversationOf(session.id), lang, name: form.name, email: form.email, username: form.username, what: form.what, ip });
+    sendHtml(q.res, 200, thanksPage(ctx.words, lang, reference, d.responseTime(lang)));
   });
 }

@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { decideByFacts, interpret, type InterpretEnv, type Interpretation } from '../engine/interpret.ts';
-import { extractSlots } from './extract.ts';
-import { newSnapshot, type Snapshot } from '../engine/snapshot.ts';
-import { Examples } from '../engine/schema.ts';
+import { decideByFacts, interpret, type InterpretEnv, type Interpretation } from './interpret.ts';
+import { extractSlots } from '../understanding/extract.ts';
+import { newSnapshot, type Snapshot } from './snapshot.ts';
+import { Examples } from './schema.ts';
 import { LANGS, type Lang } from '../i18n/catalogue.ts';
 import { HelpdeskError } from '../errors.ts';
 

@@ -1,0 +1,175 @@
+// The composition root: the helpdesk is built part by part (src/app/*), each part from its own
+// config slice, and handed to the channels as their context (channel-context.ts). Everything else
+// sees ports. src/main.ts is its entry for the command line, the tests and the benchmarks.
+import { replicaName, type Config } from '../config.ts';
+import type { Understanding } from '../ports/understanding.ts';
+import type { ConversationRunner } from '../engine/runner.ts';
+import type { CentreWords } from '../engine/words.ts';
+import type { FlowSet } from '../engine/schema.ts';
+import type { Snapshot } from '../engine/snapshot.ts';
+import type { CheckRunner } from '../checks/index.ts';
+import type { CheckDeps } from '../checks/context.ts';
+import { diagnose, type DiagnoseRequest, type DiagnosticReport } from '../checks/diagnose.ts';
+import type { DemoEnrollmentBackend } from '../adapters/demo-enrollment.ts';
+import type { UpstreamGuard } from '../adapters/limits.ts';
+import type { Leadership } from '../adapters/leader.ts';
+import type { SqlStore } from '../adapters/sql/store.ts';
+import type { NtpReference } from '../adapters/ntp-reference.ts';
+import type { TicketQueue } from '../adapters/ticket-queue.ts';
+import type { EmailProof } from '../adapters/email-proof.ts';
+import type { PrometheusMetrics } from '../adapters/metrics.ts';
+import type { TokenWatcher } from '../watch/token-watcher.ts';
+import type { OutOfBand } from '../engine/out-of-band.ts';
+import type { WatchStore } from '../ports/watches.ts';
+import type { Mailer } from '../ports/mailer.ts';
+import type { LinkStore } from '../ports/links.ts';
+import type { TicketSink } from '../ports/tickets.ts';
+import type { RateLimits } from '../ports/limits.ts';
+import type { ConversationLookup, Outbox, SeenEvents, SharedValues } from '../ports/store.ts';
+import type { Logger } from '../ports/logger.ts';
+import { systemClock, type Clock } from '../ports/time.ts';
+import { createBackends, type Backends } from './backend.ts';
+import { createChecks } from './checks.ts';
+import { createConversations, loadUnderstanding } from './conversations.ts';
+import { createLeadership, type LeaderRole } from './leadership.ts';
+import { createLog, createMetrics } from './observability.ts';
+import { createStore } from './store.ts';
+import { createTickets } from './tickets.ts';
+import { probeWritable } from '../adapters/folder-probe.ts';
+
+export type { LeaderRole } from './leadership.ts';
+export { centreWords, DEFAULT_ENROLLMENT_PAGE } from './conversations.ts';
+
+export interface Helpdesk {
+  config: Config;
+  flows: FlowSet;
+  understanding: Understanding;
+  words: CentreWords;
+  runner: ConversationRunner;
+  checks: CheckRunner;
+  deps: CheckDeps;
+  clock: Clock;
+  /** Conversations, seen events, the web outbox: SQLite in DATA_DIR, or PostgreSQL (DATABASE_URL). */
+  store: SqlStore;
+  /** Per-key limits: in this process, or shared in Redis or PostgreSQL. */
+  limits: RateLimits;
+  /** Which replica does what must happen once (the Discord gateway, the watcher, sweeps). */
+  leadership: Leadership;
+  /** Adds a leader's duty: started now if this replica leads, else when it is elected. */
+  lead(role: LeaderRole): void;
+  /** This process's name in logs and metrics. */
+  replica: string;
+  /** The store, as the ports channels may use. */
+  seen: SeenEvents;
+  /** Values one replica hands the next (the Discord session a new leader resumes). */
+  shared: SharedValues;
+  lookup: ConversationLookup<Snapshot>;
+  outbox: Outbox;
+  /** Tickets not yet delivered to every sink (all replicas). */
+  ticketsWaiting(): Promise<number>;
+  /** Writes this replica's heartbeat row to the store; rejects when the store takes no writes. */
+  storeWritable(): Promise<void>;
+  tickets: TicketQueue;
+  /** The one hand-over every channel uses (queued, counted). */
+  handover: TicketSink;
+  reference: NtpReference;
+  demo?: DemoEnrollmentBackend;
+  /** The guard of the Enrollment API (or, without it, of the first back-end in use): tests forget its answers. */
+  enrollmentGuard: UpstreamGuard;
+  /** Where accounts and tokens come from, and the guard in front of each upstream. */
+  backends: Backends;
+  log: Logger;
+  metrics: PrometheusMetrics;
+  links: LinkStore;
+  mailer: Mailer;
+  identity: EmailProof;
+  /** Keyed material for the web channel's cookies and forms. */
+  secret: string;
+  /** How replies to a phone's or a mail link's turn reach the conversation's own channel. */
+  outOfBand: OutOfBand;
+  /** "Tell me when my token is active": the store of watches and the watcher that keeps them. */
+  watches: WatchStore;
+  watcher: TokenWatcher;
+  diagnose(req: DiagnoseRequest): Promise<DiagnosticReport>;
+  close(): Promise<void>;
+}
+
+export interface HelpdeskOptions {
+  log?: Logger;
+  clock?: Clock;
+  /** Wait for the first NTP answer before returning (diagnose does; serve samples in the background). */
+  waitForNtp?: boolean;
+  /** Replace the mailer (tests use a real SMTP server instead through SMTP_URL; this is for benchmarks). */
+  mailer?: Mailer;
+  /** false for one-shot commands that hold no conversation: the understanding is trained only if used. */
+  conversations?: boolean;
+  /** false: the token watcher does not run on a timer (one-shot commands; tests that tick it), and no leader is elected. */
+  watch?: boolean;
+}
+
+export async function createHelpdesk(config: Config, options: HelpdeskOptions = {}): Promise<Helpdesk> {
+  const clock = options.clock ?? systemClock;
+  const replica = replicaName(config);
+  const log = options.log ?? createLog(config, replica);
+  const metrics = createMetrics(config, replica, options.watch !== false);
+  const { flows, understanding } = loadUnderstanding(config, options.conversations !== false);
+  // Each part pushes how to close what it opened; a part that fails closes the ones before it.
+  const cleanups: Array<() => unknown> = [];
+  try {
+    const { db, store, pg, redis, limits } = await createStore(config, log, metrics, cleanups);
+    // Accounts and tokens: the Enrollment API (or the demo), LDAP, privacyIDEA.
+    const backends = await createBackends(config, { clock, log, metrics, redis });
+    cleanups.push(() => backends.close());
+    const { checks, deps, reference } = await createChecks(config, { backends, limits, clock, log, metrics, waitForNtp: options.waitForNtp === true }, cleanups);
+    const { mailer, mailDir, tickets, handover, ownFiles } = createTickets(config, { db, clock, log, metrics, mailer: options.mailer }, cleanups);
+    const conversations = await createConversations(
+      config,
+      { flows, understanding, db, store, limits, checks, deps, handover, mailer, clock, log, metrics, demoUrl: backends.demo?.url },
+      cleanups,
+    );
+    const { runner, words, watches, outOfBand } = conversations;
+    const { leadership, watcher, lead } = await createLeadership(
+      config,
+      { db, pg, store, watches, checks, handover, runner, outOfBand, mailer, mailDir, forget: (user) => backends.forget(user), clock, log, metrics, watch: options.watch !== false },
+      cleanups,
+    );
+    return {
+      ...conversations,
+      config,
+      flows,
+      understanding,
+      checks,
+      deps,
+      clock,
+      store,
+      limits,
+      leadership,
+      lead,
+      replica,
+      seen: store,
+      shared: { get: (key) => store.readShared(key), set: (key, value) => store.writeShared(key, value) },
+      lookup: store,
+      outbox: store,
+      ticketsWaiting: () => tickets.pendingCount(),
+      // The folders this replica writes its own files to count as its store (issue 23: a full DATA_DIR).
+      storeWritable: () => Promise.all([store.heartbeat(replica, Date.now()), probeWritable(ownFiles)]).then(() => undefined),
+      tickets,
+      handover,
+      reference,
+      ...(backends.demo ? { demo: backends.demo } : {}),
+      enrollmentGuard: backends.guards.get('enrollment') ?? [...backends.guards.values()][0]!,
+      backends,
+      log,
+      metrics,
+      mailer,
+      watcher,
+      diagnose: (req) => diagnose(checks, words, req, clock.now()),
+      async close() {
+        for (const c of cleanups.reverse()) await c();
+      },
+    };
+  } catch (err) {
+    for (const c of cleanups.reverse()) await c();
+    throw err;
+  }
+}
