@@ -100,6 +100,14 @@ async function verify(cluster: Cluster, ledger: Ledger, db: pg.Client) {
   return { problems, unansweredStored: [...ledger.unanswered].filter((t) => seen.get(t) === 1).length };
 }
 
+async function unsettled(db: pg.Client, schema: string): Promise<{ tickets: number; inbox: number }> {
+  const r = await db.query<{ tickets: string; inbox: string }>(
+    `SELECT (SELECT count(*) FROM "${schema}".tickets WHERE delivered_at IS NULL) AS tickets,
+            (SELECT count(*) FROM "${schema}".seen_events WHERE payload IS NOT NULL AND done_at IS NULL) AS inbox`,
+  );
+  return { tickets: Number(r.rows[0]?.tickets), inbox: Number(r.rows[0]?.inbox) };
+}
+
 async function connections(db: pg.Client): Promise<Record<string, number>> {
   const r = await db.query<{ app: string; n: string }>("SELECT application_name AS app, count(*) AS n FROM pg_stat_activity WHERE application_name LIKE 'soak-%' GROUP BY 1 ORDER BY 1");
   return Object.fromEntries(r.rows.map((x) => [x.app, Number(x.n)]));
@@ -108,8 +116,9 @@ async function connections(db: pg.Client): Promise<Record<string, number>> {
 async function main(): Promise<number> {
   say(`starting: 3 replicas, ${minutes} min, faults at ${SCHEDULE.map(([at]) => `${Math.round(at * minutes * 60)} s`).join(', ')}`);
   const cluster = await Cluster.start(Math.ceil((minutes * 60) / 15) + 5);
-  // A soak that hangs (in CI, say) ends on its own, cleaned up, well after a normal run would have.
-  const watchdog = setTimeout(() => process.kill(process.pid, 'SIGTERM'), durationMs + 240_000).unref();
+  // A soak that hangs (in CI, say) ends on its own, cleaned up, well after a normal run would have
+  // (its settling waits 150 s at most).
+  const watchdog = setTimeout(() => process.kill(process.pid, 'SIGTERM'), durationMs + 300_000).unref();
   const db = new pg.Client({ connectionString: DATABASE_URL });
   await db.connect();
   const ledger = newLedger();
@@ -135,13 +144,17 @@ async function main(): Promise<number> {
     });
     await Promise.all([traffic(cluster, ledger, until), faults(cluster, until), warm]);
     const trafficSeconds = (Date.now() - t0) / 1000;
-    say('traffic stopped; waiting for tickets, mails and notices to settle');
-    const settle = Date.now() + 90_000;
+    say('traffic stopped; waiting for tickets, mails and notices to settle, and the inbox to empty');
+    // An event a killed replica or a deposed leader accepted is run by another once it is 2 minutes
+    // (Slack) or 1 minute (Discord) old, looked for every 30 s: a kill late in the run needs that long.
+    const settle = Date.now() + 150_000;
+    let waiting = { tickets: 0, inbox: 0 };
     while (Date.now() < settle) {
-      const waiting = await db.query<{ n: string }>(`SELECT count(*) AS n FROM "${cluster.schema}".tickets WHERE delivered_at IS NULL`);
-      if (Number(waiting.rows[0]?.n) === 0) break;
+      waiting = await unsettled(db, cluster.schema);
+      if (waiting.tickets === 0 && waiting.inbox === 0) break;
       await sleep(1000);
     }
+    say(`settled: tickets undelivered ${waiting.tickets}, inbox events not done ${waiting.inbox}`);
     await sleep(3000);
     await finalPoll(cluster, ledger);
     const rssEnd = Object.fromEntries(cluster.replicas.map((r) => [r.name, cluster.rssMb(r)]));
