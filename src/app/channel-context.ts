@@ -48,7 +48,7 @@ function conversationsOf(app: Pick<Helpdesk, 'flows' | 'runner'>): Conversations
   return {
     async turn(id, event, options) {
       const r = await app.runner.turn(id, event, options);
-      return { replies: r.replies, conversation: view(r.snapshot) };
+      return { replies: r.replies, conversation: view(r.snapshot), saved: r.saved };
     },
     peek: async (id) => {
       const s = await app.runner.peek(id);

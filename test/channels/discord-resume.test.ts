@@ -105,3 +105,28 @@ it('a stored session Discord no longer has is refused (op 9), and the next leade
   await until('answered', () => repliesIn(dm) === 1);
   expect(await typedTimes(dm, erin.id, 'note after a refused resume')).toBe(1);
 }, 60_000);
+
+it('a DM answered but not stored (a backend terminated under its save) stays in the inbox, and the leader runs it again, once', async () => {
+  const frank = { id: '620000000000000004', username: 'frank' };
+  for (const l of leaders.splice(0)) await l.stop();
+  const ctx = channelContext(app);
+  const real = ctx.conversations;
+  let failing = true;
+  // The first turn is answered with the apology and not stored, as the runner does when its store fails.
+  ctx.conversations = {
+    ...real,
+    turn: async (id, event, options) => (failing ? { replies: [{ kind: 'text', text: 'Sorry, something went wrong.' }], conversation: { id, lang: 'en' } as never, saved: false } : real.turn(id, event, options)),
+  };
+  const channel = createDiscordChannel(ctx, discordSettings.parse(config));
+  leaders.push(channel);
+  await channel.start();
+  await channel.ready();
+  const dm = discord.dmMessage(frank, 'note not stored at first');
+  await until('the apology sent', () => repliesIn(dm) === 1);
+  expect(await typedTimes(dm, frank.id, 'note not stored at first')).toBe(0);
+  failing = false;
+  // Not done: the leader's next look (after a minute) finds it and runs it; after that, nothing is left.
+  expect(await channel.resume(Date.now() + 61_000)).toBe(1);
+  expect(await typedTimes(dm, frank.id, 'note not stored at first')).toBe(1);
+  expect(await channel.resume(Date.now() + 10 * 60_000)).toBe(0);
+}, 60_000);

@@ -164,7 +164,7 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
     for (const a of left) {
       const { channel, user } = a.payload.to;
       if (!channel || !user) continue;
-      await runTaken(d, { key: a.key, channelId: channel, userId: user, event: a.payload.event }).catch((err: unknown) =>
+      await runTaken(d, { key: a.key, channelId: channel, userId: user, event: a.payload.event, retried: true }).catch((err: unknown) =>
         log.error('discord: an accepted message could not be finished', { code: 'discord.error', err }),
       );
     }

@@ -12,8 +12,11 @@ import { asHelpdeskError } from '../../errors.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { InboxEvent, SeenEvents } from '../../ports/store.ts';
 
-/** `saved`: to call once the turn is saved (the inbox then forgets the event). */
-type Job = (saved: () => Promise<void>) => Promise<void>;
+/**
+ * `saved`: to call once the turn has run, with whether it is in the store; only then does the inbox
+ * forget the event (a turn answered but not stored stays for another replica's try, see channel.ts).
+ */
+type Job = (saved: (stored: boolean) => Promise<void>) => Promise<void>;
 /** An event Slack gave an id (and will not send again once acked): kept in the inbox until done. */
 export interface Taken {
   eventId: string;
@@ -112,8 +115,8 @@ export class TurnQueue {
           await this.work.execute(async () => {
             if (this.closed) return;
             await this.quiet();
-            await job(async () => {
-              if (inboxKey) await this.seen.done(inboxKey);
+            await job(async (stored) => {
+              if (inboxKey && stored) await this.seen.done(inboxKey);
             });
           });
         })
