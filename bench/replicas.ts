@@ -13,6 +13,8 @@ import { ConversationRunner } from '../src/engine/runner.ts';
 import { result } from '../src/checks/context.ts';
 import type { CheckRunner } from '../src/checks/index.ts';
 import type { FlowSet } from '../src/engine/schema.ts';
+import type { EngineEvent } from '../src/engine/events.ts';
+import type { ChatEvent } from '../src/ports/conversations.ts';
 import type { Understanding } from '../src/ports/understanding.ts';
 import type { CentreWords } from '../src/engine/words.ts';
 import { silentLogger } from '../src/ports/logger.ts';
@@ -114,7 +116,11 @@ function watchBackends(db: SqlDb): Set<number> {
 
 let runs = 0;
 
-export async function turnsPerSecond(db: SqlDb, env: { flows: FlowSet; understanding: Understanding; words: CentreWords }, seconds: number) {
+/**
+ * Turns per second through the runner, 16 conversations at once. `inbox`: each turn as a Slack or
+ * Discord turn runs, its event accepted into the store's inbox first and marked done after the save.
+ */
+export async function turnsPerSecond(db: SqlDb, env: { flows: FlowSet; understanding: Understanding; words: CentreWords }, seconds: number, inbox = false) {
   const backends = watchBackends(db);
   const store = await SqlStore.open(db);
   const runner = new ConversationRunner({
@@ -143,9 +149,14 @@ export async function turnsPerSecond(db: SqlDb, env: { flows: FlowSet; understan
     Array.from({ length: 16 }, async () => {
       while (performance.now() < deadline) {
         const id = `web:bench-${run}-${n++}`;
-        await runner.turn(id, { type: 'start' }, { subject: { user: 'alice' } });
-        for (const text of texts) await runner.turn(id, { type: 'text', text });
-        turns += texts.length + 1;
+        const events: Array<EngineEvent & ChatEvent> = [{ type: 'start' }, ...texts.map((text) => ({ type: 'text' as const, text }))];
+        for (const [i, event] of events.entries()) {
+          const key = `slack:${id}-${i}`;
+          if (inbox && !(await store.accept(key, { conversationId: id, event, to: { channel: 'D1', user: 'U1' } }))) throw new Error(`${key} accepted twice`);
+          await runner.turn(id, event, i === 0 ? { subject: { user: 'alice' } } : {});
+          if (inbox) await store.done(key);
+        }
+        turns += events.length;
       }
     }),
   );
@@ -176,9 +187,17 @@ export async function replicasBench(env: { flows: FlowSet; understanding: Unders
       sqliteRuns.push(await turnsPerSecond(SqliteDb.open(tmp()), env, 3));
       postgresRuns.push(await turnsPerSecond(await PostgresDb.open({ url: DATABASE_URL, schema: iso.schema, log: silentLogger }), env, 3));
     }
+    // The same as Slack and Discord turns run: the event accepted into the inbox first, marked done after.
+    const sqliteInbox = [];
+    const postgresInbox = [];
+    for (let i = 0; i < 2; i++) {
+      sqliteInbox.push(await turnsPerSecond(SqliteDb.open(tmp()), env, 2, true));
+      postgresInbox.push(await turnsPerSecond(await PostgresDb.open({ url: DATABASE_URL, schema: iso.schema, log: silentLogger }), env, 2, true));
+    }
     const best = <T extends { turnsPerSecond: number }>(runs: T[]) => runs.reduce((a, b) => (b.turnsPerSecond > a.turnsPerSecond ? b : a));
     const sqlite = best(sqliteRuns);
     const postgres = best(postgresRuns);
+    const inbox = { sqlite: best(sqliteInbox), postgres: best(postgresInbox) };
     const loadAverage = round(Math.max(loadBefore, os.loadavg()[0]!), 1);
     const pgbench = pgbenchSimpleUpdate(DATABASE_URL);
 
@@ -247,6 +266,15 @@ export async function replicasBench(env: { flows: FlowSet; understanding: Unders
         cores: os.availableParallelism(),
         pgbenchSimpleUpdateTps: pgbench ?? null,
       },
+      inboxTurnsPerSecond: {
+        sqlite: inbox.sqlite.turnsPerSecond,
+        postgres: inbox.postgres.turnsPerSecond,
+        ratio: round(inbox.postgres.turnsPerSecond / inbox.sqlite.turnsPerSecond),
+        postgresRoundTripsPerTurn: inbox.postgres.roundTripsPerTurn,
+        sqliteCpuMsPerTurn: inbox.sqlite.nodeCpuMsPerTurn,
+        postgresNodeCpuMsPerTurn: inbox.postgres.nodeCpuMsPerTurn,
+        postgresServerCpuMsPerTurn: inbox.postgres.serverCpuMsPerTurn,
+      },
       surge: { diagnoses: 1000, distinctUsers: 100, replicas: 3, enrollmentCalls: surgeCalls, callsPerUser: round(surgeCalls / 100), totalMs: Math.round(surgeMs) },
       crossReplicaReply: { samples: crossings.length, medianMs: round(quantile(crossings, 0.5)), p95Ms: round(quantile(crossings, 0.95)) },
     };
@@ -266,6 +294,7 @@ const engineLine = (e: Awaited<ReturnType<typeof replicasBench>>['engineTurnsPer
 export const replicasLine = (r: Awaited<ReturnType<typeof replicasBench>>) =>
   [
     engineLine(r.engineTurnsPerSecond),
+    `replicas: the same as Slack and Discord turns (each event accepted into the inbox first, marked done after): SQLite ${r.inboxTurnsPerSecond.sqlite} turns/s, PostgreSQL ${r.inboxTurnsPerSecond.postgres} turns/s (${r.inboxTurnsPerSecond.ratio}x) at ${r.inboxTurnsPerSecond.postgresRoundTripsPerTurn} round trips per turn; CPU per turn: SQLite ${r.inboxTurnsPerSecond.sqliteCpuMsPerTurn} ms, PostgreSQL ${r.inboxTurnsPerSecond.postgresNodeCpuMsPerTurn} node + ${r.inboxTurnsPerSecond.postgresServerCpuMsPerTurn} server`,
     `replicas: ${r.surge.diagnoses} diagnoses of ${r.surge.distinctUsers} users over ${r.surge.replicas} replicas sharing Redis -> ${r.surge.enrollmentCalls} enrollment API calls (${r.surge.callsPerUser} per user, goal <= 2), ${r.surge.totalMs} ms`,
     `replicas: a clock measurement on replica B reaches the page long-polling replica A in median ${r.crossReplicaReply.medianMs} ms, p95 ${r.crossReplicaReply.p95Ms} ms (${r.crossReplicaReply.samples} samples, PostgreSQL NOTIFY)`,
   ].join('\n');

@@ -1,150 +1,91 @@
-// DNS for the network check, with dns2: UDP with a timeout, and a TCP fallback of our own for
-// truncated answers (dns2's TCP client has no timeout). Several servers are tried in turn; a
-// definite "no such name" is an answer, not a reason to ask the next server.
-import { randomInt } from 'node:crypto';
-import { connect, isIP } from 'node:net';
-import dns2 from 'dns2';
+// DNS for the network check through node's own resolver (c-ares): UDP with a timeout, and TCP when
+// an answer comes back truncated (c-ares retries over TCP itself, with the same timeout). One
+// resolver per server, asked in turn: node's resolver hands back SERVFAIL and REFUSED as they are,
+// and trying the next server is ours to do; a definite "no such name" is an answer, not a reason to
+// ask the next server. (Until issue 20 this was dns2 over UDP with a TCP fallback of our own: see
+// the README, "Libraries for the plumbing".)
+import { Resolver } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import type { DnsLookup, DnsPort } from '../ports/dns.ts';
-import type { Upstream } from '../ports/upstream.ts';
 import type { HostPort } from '../ports/net.ts';
 import { parseIpAddress, reverseName } from '../checks/ip.ts';
 import type { UpstreamGuard } from './limits.ts';
-import { HelpdeskError, isHelpdeskError } from '../errors.ts';
 
-const { Packet } = dns2;
-type DnsPacket = InstanceType<typeof dns2.Packet>;
-
-export type DnsServer = HostPort;
-
-export interface Dns2ResolverOptions {
-  servers: DnsServer[];
-  udpTimeoutMs: number;
-  tcpTimeoutMs: number;
+export interface DnsResolverOptions {
+  servers: HostPort[];
+  /** For one server's answer, over UDP and, for a truncated one, over TCP. */
+  timeoutMs: number;
   guard: UpstreamGuard;
 }
 
-type Answer = Upstream<DnsPacket>;
+/**
+ * A lookup's answer; `alias`: the answer held records but no address. c-ares then answers an empty
+ * list (a name with no records at all is ENODATA), and drops the CNAME: it is asked for apart.
+ */
+type Answer = { ok: true; value: string[]; alias?: true } | Exclude<DnsLookup, { ok: true }>;
+type Ask = (resolver: Resolver) => Promise<string[]>;
 
 const MAX_CNAME_HOPS = 8;
 
-export class Dns2Resolver implements DnsPort {
-  constructor(private readonly o: Dns2ResolverOptions) {}
+export class DnsResolver implements DnsPort {
+  private readonly resolvers: Array<{ server: string; resolver: Resolver }>;
+
+  constructor(private readonly o: DnsResolverOptions) {
+    this.resolvers = o.servers.map((s) => {
+      const server = isIP(s.host) === 6 ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`;
+      const resolver = new Resolver({ timeout: o.timeoutMs, tries: 1 });
+      resolver.setServers([server]);
+      return { server, resolver };
+    });
+  }
 
   async reverse(ip: string): Promise<DnsLookup> {
     const parsed = parseIpAddress(ip);
     if (!parsed) return { ok: false, reason: 'unavailable', detail: `not an address: ${ip}` };
-    const r = await this.cached(reverseName(parsed), 'PTR');
-    if (!r.ok) return r;
-    const names = r.value.answers.filter((a) => a.type === Packet.TYPE.PTR && a.domain).map((a) => a.domain as string);
-    return { ok: true, value: [...new Set(names)] };
+    const name = reverseName(parsed);
+    const r = await this.cached(`PTR ${name}`, (x) => x.resolvePtr(name));
+    return r.ok ? { ok: true, value: [...new Set(r.value)] } : r;
   }
 
   async forward(name: string, family: 4 | 6): Promise<DnsLookup> {
-    const type = family === 4 ? 'A' : 'AAAA';
+    const seen = new Set<string>();
     let current = name;
     for (let hop = 0; hop <= MAX_CNAME_HOPS; hop++) {
-      const r = await this.cached(current, type);
+      const key = current.toLowerCase();
+      const asked = current;
+      const r = await this.cached(`${family === 4 ? 'A' : 'AAAA'} ${key}`, (x) => (family === 4 ? x.resolve4(asked) : x.resolve6(asked)));
       if (!r.ok) return r;
-      const answers = r.value.answers;
-      const addresses = answers.filter((a) => a.type === Packet.TYPE[type] && a.address).map((a) => a.address as string);
-      if (addresses.length) return { ok: true, value: addresses };
-      // Follow the chain to its end; a resolver may have given only the first link.
-      const seen = new Set([current.toLowerCase()]);
-      let next: string | undefined;
-      for (let c = answers.find((a) => a.type === Packet.TYPE.CNAME && a.name.toLowerCase() === current.toLowerCase()); c?.domain; ) {
-        next = c.domain;
-        if (seen.has(next.toLowerCase())) break;
-        seen.add(next.toLowerCase());
-        c = answers.find((a) => a.type === Packet.TYPE.CNAME && a.name.toLowerCase() === next?.toLowerCase());
-      }
-      if (!next || next.toLowerCase() === current.toLowerCase()) return { ok: true, value: [] };
+      if (r.value.length || !r.alias) return { ok: true, value: r.value };
+      // An alias whose chain the server gave only the first link of: follow it to its end.
+      seen.add(key);
+      const link = await this.cached(`CNAME ${key}`, (x) => x.resolveCname(asked));
+      const next = link.ok ? link.value[0] : undefined;
+      if (!next || seen.has(next.toLowerCase())) return { ok: true, value: [] };
       current = next;
     }
     return { ok: false, reason: 'unavailable', detail: `CNAME chain longer than ${MAX_CNAME_HOPS}` };
   }
 
-  private cached(name: string, type: 'A' | 'AAAA' | 'PTR'): Promise<Answer> {
+  private cached(key: string, ask: Ask): Promise<Answer> {
     return this.o.guard
-      .run(`${type} ${name.toLowerCase()}`, () => this.query(name, type), (a) => a.ok || a.reason === 'not-found')
+      .run(key, () => this.query(key, ask), (a) => a.ok || a.reason === 'not-found')
       .catch((err: Error) => ({ ok: false as const, reason: 'timeout' as const, detail: err.message }));
   }
 
-  private async query(name: string, type: 'A' | 'AAAA' | 'PTR'): Promise<Answer> {
+  private async query(key: string, ask: Ask): Promise<Answer> {
     let last: Answer = { ok: false, reason: 'unavailable', detail: 'no DNS servers configured' };
-    for (const server of this.o.servers) {
-      let packet: DnsPacket;
+    for (const { server, resolver } of this.resolvers) {
       try {
-        const udp = dns2.UDPClient({
-          dns: server.host,
-          port: server.port,
-          timeout: this.o.udpTimeoutMs,
-          retryOverTCP: false,
-          socketType: isIP(server.host) === 6 ? 'udp6' : 'udp4',
-        } as Parameters<typeof dns2.UDPClient>[0]);
-        packet = await udp(name, type);
-        if (packet.header.tc) packet = await tcpQuery(server, name, type, this.o.tcpTimeoutMs);
+        const value = await ask(resolver);
+        return value.length ? { ok: true, value } : { ok: true, value, alias: true };
       } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        last = { ok: false, reason: e.code === 'ETIMEDOUT' || isHelpdeskError(e, 'upstream.timeout') ? 'timeout' : 'unavailable', detail: `${server.host}:${server.port}: ${e.message}` };
-        continue;
-      }
-      switch (packet.header.rcode) {
-        case 0:
-          return { ok: true, value: packet };
-        case 3:
-          return { ok: false, reason: 'not-found', detail: `${name}: no such name` };
-        case 5:
-          last = { ok: false, reason: 'unavailable', detail: `${server.host}:${server.port} refused ${name}` };
-          break;
-        default:
-          last = { ok: false, reason: 'unavailable', detail: `${server.host}:${server.port} answered SERVFAIL (rcode ${packet.header.rcode}) for ${name}` };
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENODATA') return { ok: true, value: [] };
+        if (code === 'ENOTFOUND') return { ok: false, reason: 'not-found', detail: `${key}: no such name` };
+        // ETIMEOUT, ESERVFAIL, EREFUSED, ECONNREFUSED, a bad answer: the next server may do better.
+        last = { ok: false, reason: code === 'ETIMEOUT' ? 'timeout' : 'unavailable', detail: `${server}: ${code ?? (err as Error).message} for ${key}` };
       }
     }
     return last;
   }
-}
-
-/** One query over TCP (RFC 1035 4.2.2: two-byte length prefix), bounded by its own timeout. */
-export function tcpQuery(server: DnsServer, name: string, type: 'A' | 'AAAA' | 'PTR', timeoutMs: number): Promise<DnsPacket> {
-  const query = new Packet();
-  query.header.id = randomInt(0x10000);
-  query.header.rd = 1;
-  query.questions.push({ name, type: Packet.TYPE[type], class: Packet.CLASS.IN } as DnsPacket['questions'][number]);
-  const body = query.toBuffer();
-  const frame = Buffer.concat([Buffer.from([body.length >> 8, body.length & 0xff]), body]);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: server.host, port: server.port });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const fail = (err: Error & { code?: string }) => {
-      socket.destroy();
-      reject(err);
-    };
-    const timer = setTimeout(() => fail(new HelpdeskError('upstream.timeout', `DNS over TCP timed out after ${timeoutMs} ms`)), timeoutMs);
-    socket.on('connect', () => socket.write(frame));
-    socket.on('error', (err) => {
-      clearTimeout(timer);
-      fail(err);
-    });
-    socket.on('data', (chunk) => {
-      chunks.push(chunk);
-      size += chunk.length;
-      const all = Buffer.concat(chunks, size);
-      if (all.length >= 2 && all.length >= 2 + all.readUInt16BE(0)) {
-        clearTimeout(timer);
-        socket.destroy();
-        try {
-          const packet = Packet.parse(all.subarray(2, 2 + all.readUInt16BE(0)));
-          if (packet.header.id !== query.header.id) throw new HelpdeskError('upstream.malformed', 'DNS over TCP: answer to another query');
-          resolve(packet);
-        } catch (err) {
-          reject(err as Error);
-        }
-      }
-    });
-    socket.on('end', () => {
-      clearTimeout(timer);
-      fail(new HelpdeskError('upstream.unavailable', 'DNS over TCP: connection closed before a full answer'));
-    });
-  });
 }

@@ -10,7 +10,7 @@ import type { RateLimits } from '../ports/limits.ts';
 import type { Clock } from '../ports/time.ts';
 import { createCheckRunner, type CheckRunner } from '../checks/index.ts';
 import type { CheckDeps, CheckSettings } from '../checks/context.ts';
-import { Dns2Resolver } from '../adapters/dns.ts';
+import { DnsResolver } from '../adapters/dns.ts';
 import { UpstreamGuard } from '../adapters/limits.ts';
 import { NtpReference } from '../adapters/ntp-reference.ts';
 import type { Backends } from './backend.ts';
@@ -56,10 +56,9 @@ export async function createChecks(config: Config, ctx: ChecksContext, cleanups:
   const { clock, log } = ctx;
   const dnsGuard = new UpstreamGuard({ maxConcurrent: 64, minTimeMs: 0, timeoutMs: config.DNS_TIMEOUT_MS * 3, cacheTtlMs: 30_000, clock });
   cleanups.push(() => dnsGuard.stop());
-  const dns = new Dns2Resolver({
+  const dns = new DnsResolver({
     servers: config.DNS_SERVERS.length ? config.DNS_SERVERS : systemDnsServers(),
-    udpTimeoutMs: config.DNS_TIMEOUT_MS,
-    tcpTimeoutMs: config.DNS_TIMEOUT_MS,
+    timeoutMs: config.DNS_TIMEOUT_MS,
     guard: dnsGuard,
   });
   const reference = new NtpReference({

@@ -1,5 +1,6 @@
 // One store contract, run against both databases: SQLite in a DATA_DIR (the embedded default) and
 // the local PostgreSQL (several replicas). "Two replicas" are two connections to the same store.
+import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteDb, type SqlDb } from '../../src/adapters/sql/db.ts';
 import { PostgresDb } from '../../src/adapters/sql/postgres.ts';
@@ -250,6 +251,25 @@ describe.each(backends.map((make) => [make().name, make] as const))('store contr
     // Done forgets the text.
     const row = await a.db.get<{ payload: string | null }>('SELECT payload FROM seen_events WHERE key = $1', ['slack:InA']);
     expect(row?.payload).toBeNull();
+  });
+
+  it('40 events accepted and done at once on two replicas (batched on PostgreSQL): each accepted by one, a refused one fails alone', async () => {
+    const [a, b] = await Promise.all([open(), open()]);
+    const t0 = 2_000_000;
+    const ev = (n: number) => ({ conversationId: `slack:T:D${n}:U${n}`, event: { type: 'text' as const, text: `event ${n}` }, to: { team: 'T', user: `U${n}`, channel: `D${n}` } });
+    const keys = Array.from({ length: 40 }, (_, n) => `slack:Many${n}`);
+    // Every event reaches both replicas at once (a retried delivery), and the first twice on a.
+    const accepted = await Promise.all([...keys.map((k, n) => a.accept(k, ev(n), t0)), ...[...keys].reverse().map((k, n) => b.accept(k, ev(39 - n), t0)), a.accept(keys[0]!, ev(0), t0)]);
+    for (const [n] of keys.entries()) expect([accepted[n], accepted[79 - n], n === 0 && accepted[80]].filter(Boolean)).toHaveLength(1);
+    // A key longer than PostgreSQL's index can hold is refused (SQLite takes it); the others beside it are not.
+    const huge = `slack:ManyHuge${randomBytes(6000).toString('hex')}`;
+    const more = await Promise.allSettled([...keys.map((k, n) => a.accept(`${k}b`, ev(n), t0)), a.accept(huge, ev(99), t0)]);
+    expect(more.map((o) => (o.status === 'fulfilled' ? o.value : 'refused'))).toEqual([...keys.map(() => true), a.db.dialect === 'sqlite' ? true : 'refused']);
+    await Promise.all(keys.map((k, n) => (n % 2 ? a : b).done(k, t0 + 1)));
+    const rows = await a.db.all<{ done_at: number | null; payload: string | null }>("SELECT done_at, payload FROM seen_events WHERE key LIKE 'slack:Many%' AND key NOT LIKE '%b' AND key NOT LIKE 'slack:ManyHuge%' ORDER BY key");
+    expect(rows.map((r) => [Number(r.done_at), r.payload])).toEqual(keys.map(() => [t0 + 1, null]));
+    const waiting = (await a.claim('slack:Many', 0, 30_000, t0 + 120_000, 100)).map((c) => c.key).sort();
+    expect(waiting).toEqual([...keys.map((k) => `${k}b`), ...(a.db.dialect === 'sqlite' ? [huge] : [])].sort());
   });
 
   it('the outbox hands a reply pushed on one replica to a poll on another, once, and tells it', async () => {

@@ -1,7 +1,7 @@
-// The network check end to end through dns2 (the adapter) against real DNS servers on loopback:
-// a dns2 server with a zone that produces every outcome, and dnsmasq.
+// The network check end to end through the DNS adapter (node's resolver) against real DNS servers
+// on loopback: a dns2 server with a zone that produces every outcome, and dnsmasq.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dns2Resolver } from '../../src/adapters/dns.ts';
+import { DnsResolver } from '../../src/adapters/dns.ts';
 import { UpstreamGuard } from '../../src/adapters/limits.ts';
 import { networkCheck } from '../../src/checks/network.ts';
 import { parseCidr, type Cidr } from '../../src/checks/ip.ts';
@@ -12,10 +12,9 @@ import { startDnsmasq, type DnsmasqPeer } from '../peers/dnsmasq.ts';
 
 function resolver(spec: string, timeoutMs = 400) {
   const [host, port] = spec.split(':');
-  return new Dns2Resolver({
+  return new DnsResolver({
     servers: [{ host: host as string, port: Number(port) }],
-    udpTimeoutMs: timeoutMs,
-    tcpTimeoutMs: timeoutMs,
+    timeoutMs,
     guard: new UpstreamGuard({ maxConcurrent: 16, minTimeMs: 0, timeoutMs: timeoutMs * 4, cacheTtlMs: 0, clock: systemClock }),
   });
 }
@@ -114,14 +113,31 @@ describe('network check against a dns2 server', () => {
 
   it('tries the next server when the first does not answer', async () => {
     const dead = resolver('127.0.0.1:9', 200);
-    const both = new Dns2Resolver({
+    const both = new DnsResolver({
       servers: [{ host: '127.0.0.1', port: 9 }, { host: dns.host, port: dns.port }],
-      udpTimeoutMs: 300,
-      tcpTimeoutMs: 300,
+      timeoutMs: 300,
       guard: new UpstreamGuard({ maxConcurrent: 4, minTimeMs: 0, timeoutMs: 3000, cacheTtlMs: 0, clock: systemClock }),
     });
     expect((await networkCheck(makeDeps({ dns: dead }), { ip: '192.0.2.10', lang: 'en' })).result.code).toBe('network.dns-error');
     expect((await networkCheck(makeDeps({ dns: both }), { ip: '192.0.2.10', lang: 'en' })).result.code).toBe('network.exempt');
+  });
+
+  it('asks the next server after SERVFAIL or REFUSED, and not after "no such name"', async () => {
+    const second = await startDnsServer({ ptr: { '50.2.0.192.in-addr.arpa': ['host.example.se'], '60.2.0.192.in-addr.arpa': ['host.example.se'], '1.1.1.198.in-addr.arpa': ['found.example.se'] } });
+    try {
+      const both = new DnsResolver({
+        servers: [{ host: dns.host, port: dns.port }, { host: second.host, port: second.port }],
+        timeoutMs: 300,
+        guard: new UpstreamGuard({ maxConcurrent: 4, minTimeMs: 0, timeoutMs: 3000, cacheTtlMs: 0, clock: systemClock }),
+      });
+      expect(await both.reverse('192.0.2.50')).toEqual({ ok: true, value: ['host.example.se'] });
+      expect(await both.reverse('192.0.2.60')).toEqual({ ok: true, value: ['host.example.se'] });
+      // The first server says 1.1.1.198.in-addr.arpa does not exist: that is the answer.
+      expect(await both.reverse('198.1.1.1')).toMatchObject({ ok: false, reason: 'not-found' });
+      expect(second.queries.map((q) => q.name)).toEqual(['50.2.0.192.in-addr.arpa', '60.2.0.192.in-addr.arpa']);
+    } finally {
+      await second.close();
+    }
   });
 
   it('says it in Swedish too', async () => {

@@ -69,6 +69,22 @@ const SAVE_MANY = `WITH v AS MATERIALIZED (SELECT v.id, s.snapshot, v.updated_at
     SELECT id, snapshot, updated_at, 1 FROM v WHERE version = 0 ORDER BY id ON CONFLICT (id) DO NOTHING RETURNING id, version)
   SELECT id, version FROM upd UNION ALL SELECT id, version FROM ins`;
 /**
+ * PostgreSQL: the inbox marks of concurrent Slack and Discord turns, one statement a batch each (keys
+ * in order, as two replicas may hold the same key: a retried event). An accept tells which keys were new.
+ */
+const ACCEPT_MANY = `INSERT INTO seen_events (key, at, payload) SELECT key, at, payload FROM unnest($1::text[], $2::bigint[], $3::text[]) AS v(key, at, payload)
+  ORDER BY key ON CONFLICT (key) DO NOTHING RETURNING key`;
+const DONE_MANY = `WITH locked AS MATERIALIZED (SELECT key FROM seen_events WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE)
+  UPDATE seen_events s SET done_at = v.at, payload = NULL FROM unnest($1::text[], $2::bigint[]) AS v(key, at)
+  WHERE s.key = v.key AND s.key IN (SELECT key FROM locked) RETURNING s.key`;
+interface Mark {
+  key: string;
+  at: number;
+  /** accept: the event as JSON. */
+  payload?: string;
+}
+
+/**
  * A batch the server refused for what one row holds (bad data, a deadlock, a limit) surely did not
  * commit, so its saves are tried one by one and only the bad one fails. A lost connection may have
  * committed: those saves fail as unavailable, as a single save would (never tried twice).
@@ -94,12 +110,16 @@ export class SqlStore implements ConversationStore<Snapshot>, SeenEvents, Conver
   /** PostgreSQL only: concurrent turns share a round trip (SQLite answers in-process, without one). */
   private readonly loads?: Batcher<string, Row | undefined>;
   private readonly saves?: Batcher<SaveItem, number | undefined>;
+  private readonly accepts?: Batcher<Mark, boolean>;
+  private readonly dones?: Batcher<Mark, boolean>;
 
   private constructor(readonly db: SqlDb) {
     this.sql = DIALECT[db.dialect];
     if (db.dialect === 'postgres') {
       this.loads = new Batcher((ids) => this.loadMany(ids));
       this.saves = new Batcher((items) => this.saveMany(items), 1, 100, (item) => item.id);
+      this.accepts = new Batcher((marks) => this.marks(marks, ACCEPT_MANY, (m) => this.acceptOne(m)), 1, 100, (m) => m.key);
+      this.dones = new Batcher((marks) => this.marks(marks, DONE_MANY, (m) => this.doneOne(m)), 1, 100, (m) => m.key);
     }
   }
 
@@ -255,13 +275,41 @@ export class SqlStore implements ConversationStore<Snapshot>, SeenEvents, Conver
   async accept(key: string, payload: InboxEvent, now = Date.now()): Promise<boolean> {
     // What a person typed is kept as a transcript keeps it: a code in it is not.
     const event = payload.event.type === 'text' ? { ...payload.event, text: redactCodes(payload.event.text) } : payload.event;
-    const json = JSON.stringify({ ...payload, event });
-    return (await this.db.run('INSERT INTO seen_events (key, at, payload) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING', [key, now, json])) === 1;
+    const mark = { key, at: now, payload: JSON.stringify({ ...payload, event }) };
+    return this.accepts ? this.accepts.add(mark) : this.acceptOne(mark);
+  }
+
+  private async acceptOne(m: Mark): Promise<boolean> {
+    return (await this.db.run('INSERT INTO seen_events (key, at, payload) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING', [m.key, m.at, m.payload])) === 1;
   }
 
   /** The payload goes with the mark it no longer needs: the text is kept no longer than the turn's own. */
   async done(key: string, now = Date.now()): Promise<void> {
-    await this.db.run('UPDATE seen_events SET done_at = $2, payload = NULL WHERE key = $1', [key, now]);
+    const mark = { key, at: now };
+    await (this.dones ? this.dones.add(mark) : this.doneOne(mark));
+  }
+
+  private async doneOne(m: Mark): Promise<boolean> {
+    return (await this.db.run('UPDATE seen_events SET done_at = $2, payload = NULL WHERE key = $1', [m.key, m.at])) === 1;
+  }
+
+  /**
+   * PostgreSQL: a batch of inbox marks as one statement, resolving to whether each one changed its row
+   * (ACCEPT_MANY: the key was new). Refused for what one row holds, they are tried one by one, as saves are.
+   */
+  private async marks(marks: Mark[], sql: string, alone: (m: Mark) => Promise<boolean>): Promise<Array<boolean | Error>> {
+    if (marks.length === 1) return [await alone(marks[0] as Mark)];
+    const sorted = [...marks].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const params = [sorted.map((m) => m.key), sorted.map((m) => m.at), ...(sql === ACCEPT_MANY ? [sorted.map((m) => m.payload)] : [])];
+    let rows: Array<{ key: string }>;
+    try {
+      rows = await this.db.all<{ key: string }>(sql, params);
+    } catch (err) {
+      if (!retryAlone(err)) throw err;
+      return Promise.all(marks.map((m) => alone(m).catch((e: unknown) => asHelpdeskError(e, 'store.unavailable'))));
+    }
+    const fresh = new Set(rows.map((r) => r.key));
+    return marks.map((m) => fresh.has(m.key));
   }
 
   async claim(prefix: string, olderThanMs: number, leaseMs: number, now = Date.now(), limit = 50): Promise<AcceptedEvent[]> {
