@@ -17,6 +17,7 @@ if (!(minutes > 0)) {
   process.exit(2);
 }
 const durationMs = minutes * 60_000;
+const startedAt = Date.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The start of the traffic (reset once the replicas serve): faults and beats are timed from it. */
 let t0 = Date.now();
@@ -99,6 +100,14 @@ async function verify(cluster: Cluster, ledger: Ledger, db: pg.Client) {
   return { problems, unansweredStored: [...ledger.unanswered].filter((t) => seen.get(t) === 1).length };
 }
 
+async function unsettled(db: pg.Client, schema: string): Promise<{ tickets: number; inbox: number }> {
+  const r = await db.query<{ tickets: string; inbox: string }>(
+    `SELECT (SELECT count(*) FROM "${schema}".tickets WHERE delivered_at IS NULL) AS tickets,
+            (SELECT count(*) FROM "${schema}".seen_events WHERE payload IS NOT NULL AND done_at IS NULL) AS inbox`,
+  );
+  return { tickets: Number(r.rows[0]?.tickets), inbox: Number(r.rows[0]?.inbox) };
+}
+
 async function connections(db: pg.Client): Promise<Record<string, number>> {
   const r = await db.query<{ app: string; n: string }>("SELECT application_name AS app, count(*) AS n FROM pg_stat_activity WHERE application_name LIKE 'soak-%' GROUP BY 1 ORDER BY 1");
   return Object.fromEntries(r.rows.map((x) => [x.app, Number(x.n)]));
@@ -107,6 +116,9 @@ async function connections(db: pg.Client): Promise<Record<string, number>> {
 async function main(): Promise<number> {
   say(`starting: 3 replicas, ${minutes} min, faults at ${SCHEDULE.map(([at]) => `${Math.round(at * minutes * 60)} s`).join(', ')}`);
   const cluster = await Cluster.start(Math.ceil((minutes * 60) / 15) + 5);
+  // A soak that hangs (in CI, say) ends on its own, cleaned up, well after a normal run would have
+  // (its settling waits 150 s at most).
+  const watchdog = setTimeout(() => process.kill(process.pid, 'SIGTERM'), durationMs + 300_000).unref();
   const db = new pg.Client({ connectionString: DATABASE_URL });
   await db.connect();
   const ledger = newLedger();
@@ -121,7 +133,8 @@ async function main(): Promise<number> {
     });
   }
   try {
-    say(`replicas serving (logs in ${cluster.logDir}); traffic starts`);
+    await cluster.discordUp();
+    say(`replicas serving, the Discord gateway held (start-up ${((Date.now() - startedAt) / 1000).toFixed(1)} s; logs in ${cluster.logDir}); traffic starts`);
     t0 = Date.now();
     const until = t0 + durationMs;
     const rssStart: Record<string, number | undefined> = {};
@@ -131,13 +144,17 @@ async function main(): Promise<number> {
     });
     await Promise.all([traffic(cluster, ledger, until), faults(cluster, until), warm]);
     const trafficSeconds = (Date.now() - t0) / 1000;
-    say('traffic stopped; waiting for tickets, mails and notices to settle');
-    const settle = Date.now() + 90_000;
+    say('traffic stopped; waiting for tickets, mails and notices to settle, and the inbox to empty');
+    // An event a killed replica or a deposed leader accepted is run by another once it is 2 minutes
+    // (Slack) or 1 minute (Discord) old, looked for every 30 s: a kill late in the run needs that long.
+    const settle = Date.now() + 150_000;
+    let waiting = { tickets: 0, inbox: 0 };
     while (Date.now() < settle) {
-      const waiting = await db.query<{ n: string }>(`SELECT count(*) AS n FROM "${cluster.schema}".tickets WHERE delivered_at IS NULL`);
-      if (Number(waiting.rows[0]?.n) === 0) break;
+      waiting = await unsettled(db, cluster.schema);
+      if (waiting.tickets === 0 && waiting.inbox === 0) break;
       await sleep(1000);
     }
+    say(`settled: tickets undelivered ${waiting.tickets}, inbox events not done ${waiting.inbox}`);
     await sleep(3000);
     await finalPoll(cluster, ledger);
     const rssEnd = Object.fromEntries(cluster.replicas.map((r) => [r.name, cluster.rssMb(r)]));
@@ -148,6 +165,7 @@ async function main(): Promise<number> {
     const lines = [
       `turns answered: ${turns} in ${trafficSeconds.toFixed(0)} s = ${(turns / trafficSeconds).toFixed(1)} typed turns/s (web, Slack, Discord); web+Slack latency p50 ${quantile(ledger.latenciesMs, 0.5).toFixed(0)} ms, p99 ${quantile(ledger.latenciesMs, 0.99).toFixed(0)} ms over ${ledger.latenciesMs.length} requests`,
       `unanswered (sent during a fault, no answer): ${ledger.unanswered.size}, of which stored once: ${unansweredStored}; failures by cause: ${JSON.stringify(Object.fromEntries(ledger.failures))}`,
+      `Discord: ${ledger.discordWhileNobodyHeld} DMs sent while no replica held the gateway; gateway sessions identified ${cluster.discord.identifies}, resumed ${cluster.discord.resumes}, resumes refused ${cluster.discord.invalidResumes}`,
       `hand-over tickets: ${ledger.tickets.size}; watches kept: ${ledger.watches.size} (notices ${[...ledger.watches.values()].reduce((a, w) => a + w.notices, 0)} on the page); proof mails asked: ${ledger.proofMailsWanted.size}; diagnose runs: ${ledger.diagnose.ok} ok, ${ledger.diagnose.failed} failed`,
       `memory (RSS, MB) after warm-up -> end: ${cluster.replicas
         .map((r) => {
@@ -159,11 +177,13 @@ async function main(): Promise<number> {
       `PostgreSQL connections at the end, per replica (pool size ${POOL_SIZE}, + the LISTEN and leader connections): ${JSON.stringify(conns)}; outbox rows left: ${outbox.rows[0]?.n}`,
       problems.length ? `LOST OR DOUBLED (${problems.length}):\n  ${problems.join('\n  ')}` : 'lost or doubled turns, tickets, mails, notices: 0',
     ];
+    lines.push(`wall time: ${((Date.now() - startedAt) / 1000).toFixed(0)} s (start-up, traffic, settling, checks)`);
     process.stdout.write(`${lines.join('\n')}\n`);
     const overPool = Object.values(conns).filter((n) => n > POOL_SIZE + 2);
     if (overPool.length) process.stdout.write(`connections above the pool size: ${overPool.join(', ')}\n`);
     return problems.length || overPool.length ? 1 : 0;
   } finally {
+    clearTimeout(watchdog);
     await cluster.stop().catch(() => undefined);
     await db.query(`DROP SCHEMA IF EXISTS "${cluster.schema}" CASCADE`).catch(() => undefined);
     await db.end();

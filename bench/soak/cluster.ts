@@ -10,7 +10,7 @@ import { generateSecret } from 'otplib';
 import { DemoEnrollmentBackend, type DemoUser } from '../../src/adapters/demo-enrollment.ts';
 import { systemClock } from '../../src/ports/time.ts';
 import { SIGNING_SECRET } from '../../test/helpers/slack.ts';
-import { DATABASE_URL } from '../../test/helpers/shared-services.ts';
+import { DATABASE_URL, REDIS_URL } from '../../test/helpers/shared-services.ts';
 import { freePort } from '../../test/peers/ports.ts';
 import { startSmtpServer, type SmtpPeer } from '../../test/peers/smtp-server.ts';
 import { startSlackApi, type SlackApiPeer } from '../../test/peers/slack-api.ts';
@@ -45,6 +45,11 @@ export function soakUsers(n: number): DemoUser[] {
 export class Cluster {
   replicas: Replica[] = [];
   redisPort = 0;
+  /**
+   * A redis-server of the soak's own (so the Redis fault disturbs nobody); without the binary the
+   * replicas use the tests' Redis under a prefix of their own, and the Redis fault is skipped.
+   */
+  readonly ownRedis = ['redis-server', 'redis-cli'].every((bin) => spawnSync(bin, ['--version'], { stdio: 'ignore' }).status === 0);
   private redis?: ChildProcess;
   readonly schema = `soak_${process.pid}`;
   readonly logDir = mkdtempSync(path.join(os.tmpdir(), '2fa-soak-logs-'));
@@ -75,6 +80,15 @@ export class Cluster {
     return c;
   }
 
+  /** Until a replica holds the Discord gateway (traffic starts then, so every DM has a session to wait in). */
+  async discordUp(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.discord.open === 0) {
+      if (Date.now() > deadline) throw new Error(`no replica connected to the Discord gateway in ${timeoutMs / 1000} s`);
+      await sleep(100);
+    }
+  }
+
   /** A 4 MB tmpfs for replica r2's DATA_DIR (root only; otherwise a plain folder, and the disk fault is skipped). */
   private mountTmpfs(): string | undefined {
     if (process.getuid?.() !== 0) return undefined;
@@ -83,6 +97,7 @@ export class Cluster {
   }
 
   async startRedis(): Promise<void> {
+    if (!this.ownRedis) return;
     this.redis = spawn('redis-server', ['--port', String(this.redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
       if (spawnSync('redis-cli', ['-p', String(this.redisPort), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG') return;
@@ -119,8 +134,8 @@ export class Cluster {
       DATABASE_URL: `${DATABASE_URL}?application_name=soak-${r.name}`,
       DATABASE_SCHEMA: this.schema,
       DATABASE_POOL_SIZE: String(POOL_SIZE),
-      REDIS_URL: `redis://127.0.0.1:${this.redisPort}/0`,
-      REDIS_PREFIX: 'soak:',
+      REDIS_URL: this.ownRedis ? `redis://127.0.0.1:${this.redisPort}/0` : REDIS_URL,
+      REDIS_PREFIX: `${this.schema}:`,
       ENROLLMENT_API_URL: this.demo.url,
       ENROLLMENT_API_TOKEN: 'demo-token',
       SMTP_URL: this.smtp.url,

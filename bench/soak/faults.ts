@@ -29,6 +29,10 @@ export const terminateBackends: Fault = {
 export const restartRedis: Fault = {
   name: 'Redis killed, back after 5 s',
   async run(cluster, say) {
+    if (!cluster.ownRedis) {
+      say('skipped: no redis-server binary here, so the replicas share the tests\' Redis, which the soak does not restart');
+      return;
+    }
     await cluster.stopRedis();
     await sleep(5000);
     await cluster.startRedis();
@@ -68,7 +72,7 @@ export const fillDisk: Fault = {
   name: "one replica's DATA_DIR (a 4 MB tmpfs) full for 20 s",
   async run(cluster, say) {
     if (!cluster.tmpfs) {
-      say('skipped: not root, no tmpfs to fill');
+      say('skipped: no tmpfs (mounting one needs root), so no disk to fill');
       return;
     }
     const filler = path.join(cluster.tmpfs, 'filler');

@@ -10,7 +10,7 @@ import { HOOK_SECRET, type Cluster } from './cluster.ts';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface Ledger {
-  /** Typed tokens whose turn was answered (HTTP 200, a Slack ack, a Discord message on an open gateway). */
+  /** Typed tokens whose turn was answered (HTTP 200, a Slack ack, a Discord message the gateway took for a session). */
   answered: Set<string>;
   /** Typed tokens sent without an answer (a replica killed mid-turn, a 503): may be stored once, never twice. */
   unanswered: Set<string>;
@@ -21,6 +21,8 @@ export interface Ledger {
   watches: Map<string, { cookie: string; xff: string; notices: number }>;
   proofMailsWanted: Set<string>;
   diagnose: { ok: number; failed: number };
+  /** Discord DMs sent while no replica held the gateway (kept for the session, replayed on resume). */
+  discordWhileNobodyHeld: number;
 }
 
 export const newLedger = (): Ledger => ({
@@ -32,6 +34,7 @@ export const newLedger = (): Ledger => ({
   watches: new Map(),
   proofMailsWanted: new Set(),
   diagnose: { ok: 0, failed: 0 },
+  discordWhileNobodyHeld: 0,
 });
 
 const fail = (l: Ledger, why: string): void => {
@@ -124,13 +127,19 @@ export async function slackEvent(cluster: Cluster, ledger: Ledger, n: number): P
   }
 }
 
-/** A Discord DM through the gateway, sent only while a replica holds it (a message with no session is Discord's to keep). */
+/**
+ * A Discord DM through the gateway, whether or not a replica holds it right now: Discord keeps what
+ * it dispatches to a session whose connection dropped, and a new leader resumes that session (the
+ * end counts it lost only if its turn was never stored). With no session at all (none ever opened,
+ * or ended), Discord delivers it to nobody: counted apart, as the bot could not have had it.
+ */
 export function discordMessage(cluster: Cluster, ledger: Ledger, n: number): void {
   const token = `soak-d-${n}`;
-  if (cluster.discord.open !== 1) {
-    fail(ledger, 'discord: no gateway session');
+  if (cluster.discord.sessions === 0) {
+    fail(ledger, 'discord: no gateway session at all');
     return;
   }
+  if (cluster.discord.open === 0) ledger.discordWhileNobodyHeld++;
   const user = { id: String(610000000000000000n + BigInt(n % 50)), username: `d${n % 50}` };
   cluster.discord.dmMessage(user, `note ${token}`, cluster.discord.dmChannelOf(user.id));
   ledger.answered.add(token);

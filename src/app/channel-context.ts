@@ -48,7 +48,7 @@ function conversationsOf(app: Pick<Helpdesk, 'flows' | 'runner'>): Conversations
   return {
     async turn(id, event, options) {
       const r = await app.runner.turn(id, event, options);
-      return { replies: r.replies, conversation: view(r.snapshot) };
+      return { replies: r.replies, conversation: view(r.snapshot), saved: r.saved };
     },
     peek: async (id) => {
       const s = await app.runner.peek(id);
@@ -68,6 +68,7 @@ export function channelContext(app: Helpdesk, peers: ChannelPeers = NO_PEERS): C
     links: app.links,
     limits: app.limits,
     seen: app.seen,
+    shared: app.shared,
     clock: app.clock,
     reference: app.reference,
     checks: {

@@ -25,7 +25,7 @@ import type { Mailer } from '../ports/mailer.ts';
 import type { LinkStore } from '../ports/links.ts';
 import type { TicketSink } from '../ports/tickets.ts';
 import type { RateLimits } from '../ports/limits.ts';
-import type { ConversationLookup, Outbox, SeenEvents } from '../ports/store.ts';
+import type { ConversationLookup, Outbox, SeenEvents, SharedValues } from '../ports/store.ts';
 import type { Logger } from '../ports/logger.ts';
 import { systemClock, type Clock } from '../ports/time.ts';
 import { createBackends, type Backends } from './backend.ts';
@@ -61,6 +61,8 @@ export interface Helpdesk {
   replica: string;
   /** The store, as the ports channels may use. */
   seen: SeenEvents;
+  /** Values one replica hands the next (the Discord session a new leader resumes). */
+  shared: SharedValues;
   lookup: ConversationLookup<Snapshot>;
   outbox: Outbox;
   /** Tickets not yet delivered to every sink (all replicas). */
@@ -145,6 +147,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       lead,
       replica,
       seen: store,
+      shared: { get: (key) => store.readShared(key), set: (key, value) => store.writeShared(key, value) },
       lookup: store,
       outbox: store,
       ticketsWaiting: () => tickets.pendingCount(),

@@ -7,7 +7,7 @@ import type { LinkStore } from '../ports/links.ts';
 import type { RateLimits } from '../ports/limits.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { InputParsers, StaffDesk } from '../ports/staff-desk.ts';
-import type { Outbox, SeenEvents, StoreHealth } from '../ports/store.ts';
+import type { Outbox, SeenEvents, SharedValues, StoreHealth } from '../ports/store.ts';
 import type { SelfChecks } from '../ports/checks.ts';
 import type { SupportForms } from '../ports/support.ts';
 import type { Clock, ReferenceTime } from '../ports/time.ts';
@@ -53,6 +53,8 @@ export interface ChannelContext {
   limits: RateLimits;
   /** Platform event ids already handled (a retried delivery), on any replica. */
   seen: SeenEvents;
+  /** Values one replica hands the next (the Discord gateway session a new leader resumes). */
+  shared: SharedValues;
   clock: Clock;
   /** NTP-corrected time, which a phone's clock is measured against. */
   reference: ReferenceTime;

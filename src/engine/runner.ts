@@ -61,6 +61,12 @@ export interface TurnResult {
   snapshot: Snapshot;
   /** Set when the conversation was new, had expired, or could not be read. */
   fresh: boolean;
+  /**
+   * False when the person was answered but the turn is not in the store: it failed (the apology),
+   * or its save did (kept in this process). An event from a platform's inbox then stays there for
+   * another try instead of being marked done.
+   */
+  saved: boolean;
 }
 
 const MAX_EFFECTS_PER_TURN = 20;
@@ -132,7 +138,7 @@ export class ConversationRunner {
           await new Promise((r) => setTimeout(r, Math.random() * 5 * Math.min(attempt + 1, 10)));
           continue;
         }
-        return { replies: [...notices, ...replies], snapshot: after, fresh };
+        return { replies: [...notices, ...replies], snapshot: after, fresh, saved: true };
       }
     } catch (err) {
       this.deps.log.error('turn failed', { code: errorCode(err), conversation: id, err });
@@ -150,7 +156,7 @@ export class ConversationRunner {
         },
       ];
       if (err instanceof HelpdeskError && err.code === 'store.unavailable') throw err;
-      return { replies: apology, snapshot: snapshot ?? newSnapshot(id, now, { lang }), fresh: false };
+      return { replies: apology, snapshot: snapshot ?? newSnapshot(id, now, { lang }), fresh: false, saved: false };
     }
   }
 
@@ -159,7 +165,7 @@ export class ConversationRunner {
     if (this.unsaved.size >= MAX_UNSAVED && !this.unsaved.has(after.id)) this.unsaved.delete(this.unsaved.keys().next().value as string);
     this.unsaved.set(after.id, { snapshot: after, version });
     const line: Reply = { kind: 'text', text: render(catalogues[after.lang].system.not_saved, { ...this.deps.words }) };
-    return { replies: [...replies, line], snapshot: after, fresh };
+    return { replies: [...replies, line], snapshot: after, fresh, saved: false };
   }
 
   private async open(id: string, now: number, options: TurnOptions): Promise<{ snapshot: Snapshot; version: number; notices: Reply[]; fresh: boolean }> {

@@ -68,6 +68,8 @@ export interface ConversationView {
 export interface ChatTurn {
   replies: Reply[];
   conversation: ConversationView;
+  /** False when the person was answered but the turn is not in the store (it failed, or its save did). */
+  saved: boolean;
 }
 
 /** A topic a channel may offer as a button (Slack's App Home). */

@@ -61,6 +61,15 @@ export interface SeenEvents {
   claim(prefix: string, olderThanMs: number, leaseMs: number, now?: number, limit?: number): Promise<AcceptedEvent[]>;
 }
 
+/**
+ * Small values one replica hands the next (the Discord gateway session a new leader resumes): the
+ * last write wins, on any replica, and outlives the writer.
+ */
+export interface SharedValues {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+}
+
 /** Staff look up the latest conversation about someone on their platform. */
 export interface ConversationLookup<Snapshot extends StoredConversation = StoredConversation> {
   latestAbout(prefix: string, who: string): Promise<Snapshot | undefined>;

@@ -57,6 +57,8 @@ export const SDK_HOMES: Record<string, readonly string[]> = {
   '@slack/bolt': ['src/channels/slack/'],
   '@slack/web-api': ['src/channels/slack/'],
   'discord.js': ['src/channels/discord/'],
+  // discord.js's own WebSocket library: the one resume a new leader makes of the previous session.
+  ws: ['src/channels/discord/session.ts'],
   // The tests' DNS server (test/peers/dns-server.ts); should src/ speak to dns2 again, only the DNS adapter may.
   dns2: ['src/adapters/dns.ts'],
   // The web port's plumbing (README, "The web port's plumbing").

@@ -1,6 +1,7 @@
 // Slack does not send an acked event again: an event accepted into the store's inbox by a replica
 // that died before its turn (accepted, never run, the replica stopped) is answered by another
 // replica, once, through the fake Slack Web API. Two replicas on the local PostgreSQL.
+import { request } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSlackChannel, type SlackChannel } from '../../src/channels/slack/channel.ts';
 import { slackSettings } from '../../src/channels/slack/settings.ts';
@@ -9,7 +10,8 @@ import { loadConfig } from '../../src/config.ts';
 import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
 import { tempDataDir } from '../helpers/cli.ts';
-import { SIGNING_SECRET } from '../helpers/slack.ts';
+import { postEvent, SIGNING_SECRET } from '../helpers/slack.ts';
+import { startWebFor } from '../helpers/web.ts';
 import { isolated } from '../helpers/shared-services.ts';
 import { startSlackApi, type SlackApiPeer, type SlackCall } from '../peers/slack-api.ts';
 
@@ -77,5 +79,38 @@ it('an event accepted by a replica that died before its turn is answered once by
   } finally {
     await live.slack.stop();
     await live.app.close();
+  }
+});
+
+it('an event is in the inbox before Slack has its ack: a replica killed right after the ack loses nothing', async () => {
+  const { app, slack } = await replica();
+  const web = await startWebFor(app, slack.routes ?? []);
+  try {
+    // Another request still arriving (its body half sent), as in a burst: turns wait for the acks in
+    // flight, which kept an acked event out of the inbox for up to half a second.
+    const slow = request(`${web.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '1000' } });
+    slow.on('error', () => undefined);
+    slow.write('{"type":');
+    await new Promise((r) => setTimeout(r, 100));
+    const before = api.calls.length;
+    const event = { type: 'message', channel_type: 'im', channel: 'DACKED', user: 'UALICE', text: 'note acked-1', ts: `${Date.now() / 1000}` };
+    const res = await postEvent(web.url, event, { eventId: 'EvAcked1' });
+    expect(res.status).toBe(200);
+    // Read the moment the ack arrived: the row is there (accepting it again is refused), whether or
+    // not its turn has run yet; before, it was written up to half a second after the ack.
+    expect(await app.seen.accept('slack:EvAcked1', { event: { type: 'text', text: 'x' }, to: {} })).toBe(false);
+    slow.destroy();
+    // And the turn still runs, once.
+    await api.waitFor((c) => api.calls.indexOf(c) >= before && c.args.channel === 'DACKED' && c.method === 'chat.postMessage', 15_000);
+    const stored = async () => {
+      const saved = await app.store.load('slack:T1:DACKED:UALICE');
+      return saved.kind === 'found' ? saved.snapshot.transcript.filter((l) => JSON.stringify(l).includes('note acked-1')).length : 0;
+    };
+    for (let i = 0; i < 150 && (await stored()) === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await stored()).toBe(1);
+  } finally {
+    await web.close();
+    await slack.stop();
+    await app.close();
   }
 });

@@ -2,6 +2,14 @@
 // talks to. GET /gateway/bot points at ws://127.0.0.1; the gateway says HELLO, answers IDENTIFY
 // with READY and GUILD_CREATE, acks heartbeats, supports RESUME after an op 7 RECONNECT, and
 // records every REST call the bot makes.
+//
+// Sessions as Discord keeps them (https://discord.com/developers/docs/events/gateway#resuming and
+// #disconnecting): each IDENTIFY starts a session with its own sequence; every dispatch goes to every
+// live session, numbered in it, and is kept for it. A connection closed with 1000 or 1001 ends its
+// session; closed any other way (a crash, 4200, a dropped TCP) the session stays resumable for
+// `resumableMs`, and what is dispatched meanwhile waits in it. RESUME (op 6) with its session_id and
+// the last seq received replays every later event, then RESUMED; an unknown or ended session gets
+// INVALID_SESSION (op 9, d: false). Resuming a session another connection holds closes that one.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -28,10 +36,14 @@ export interface DiscordPeer {
   apiUrl: string;
   calls: RestCall[];
   connections: number;
-  /** Gateway sessions open right now. */
+  /** Gateway connections holding a session right now. */
   readonly open: number;
+  /** Sessions that get dispatches: connected, or closed resumably and not yet expired. */
+  readonly sessions: number;
   identifies: number;
   resumes: number;
+  /** RESUMEs refused (op 9) because the session was unknown or had ended. */
+  invalidResumes: number;
   /** Sent time (ms) of each INTERACTION_CREATE, by interaction id. */
   dispatchedAt: Map<string, number>;
   ready: Promise<void>;
@@ -82,11 +94,32 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   }
 }
 
-export async function startDiscord(options: { port?: number } = {}): Promise<DiscordPeer> {
-  let seq = 0;
+interface Session {
+  id: string;
+  seq: number;
+  /** Everything dispatched to the session (the last 1 000), for a RESUME to replay. */
+  kept: Array<{ s: number; t: string; d: unknown }>;
+  socket?: WebSocket;
+  /** When its connection closed resumably; undefined while connected. */
+  closedAt?: number;
+}
+
+export async function startDiscord(options: { port?: number; resumableMs?: number } = {}): Promise<DiscordPeer> {
+  const resumableMs = options.resumableMs ?? 120_000;
+  let sessionCount = 0;
+  /** The connection that identified or resumed last (op 7 RECONNECT goes to it). */
   let socket: WebSocket | undefined;
-  const sockets = new Set<WebSocket>();
-  const missed: Array<{ s: number; t: string; d: unknown }> = [];
+  const sessions = new Map<string, Session>();
+  const live = () => {
+    for (const [id, x] of sessions) if (x.closedAt !== undefined && Date.now() - x.closedAt > resumableMs) sessions.delete(id);
+    return [...sessions.values()];
+  };
+  const send = (x: Session, t: string, d: unknown) => {
+    const s = ++x.seq;
+    x.kept.push({ s, t, d });
+    if (x.kept.length > 1000) x.kept.shift();
+    if (x.socket?.readyState === x.socket?.OPEN) x.socket?.send(JSON.stringify({ op: 0, t, s, d }));
+  };
   let resolveReady!: () => void;
   const dmChannels = new Map<string, string>();
   const peer: DiscordPeer = {
@@ -94,17 +127,18 @@ export async function startDiscord(options: { port?: number } = {}): Promise<Dis
     calls: [],
     connections: 0,
     get open() {
-      return sockets.size;
+      return live().filter((x) => x.socket).length;
+    },
+    get sessions() {
+      return live().length;
     },
     identifies: 0,
     resumes: 0,
+    invalidResumes: 0,
     dispatchedAt: new Map(),
     ready: new Promise<void>((r) => (resolveReady = r)),
     dispatch(t, d) {
-      const s = ++seq;
-      missed.push({ s, t, d });
-      if (missed.length > 500) missed.shift();
-      if (socket?.readyState === socket?.OPEN) socket?.send(JSON.stringify({ op: 0, t, s, d }));
+      for (const x of live()) send(x, t, d);
     },
     reconnect() {
       socket?.send(JSON.stringify({ op: 7, d: null }));
@@ -165,7 +199,7 @@ export async function startDiscord(options: { port?: number } = {}): Promise<Dis
       }
     },
     close: async () => {
-      socket?.terminate();
+      for (const c of wss.clients) c.terminate();
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -222,26 +256,34 @@ export async function startDiscord(options: { port?: number } = {}): Promise<Dis
 
   function onConnection(ws: WebSocket) {
     peer.connections++;
-    socket = ws;
-    sockets.add(ws);
-    ws.on('close', () => sockets.delete(ws));
+    let mine: Session | undefined;
+    ws.on('close', (code) => {
+      if (!mine || mine.socket !== ws) return;
+      mine.socket = undefined;
+      // 1000 and 1001 end the session; any other close leaves it to be resumed.
+      if (code === 1000 || code === 1001) sessions.delete(mine.id);
+      else mine.closedAt = Date.now();
+    });
     ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 30_000 } }));
     ws.on('message', (raw) => {
       const msg = JSON.parse(String(raw)) as { op: number; d: Record<string, unknown> | null };
       if (msg.op === 1) ws.send(JSON.stringify({ op: 11 }));
       if (msg.op === 2) {
         peer.identifies++;
+        mine = { id: `session-${++sessionCount}`, seq: 0, kept: [], socket: ws };
+        sessions.set(mine.id, mine);
+        socket = ws;
         const ready = {
           v: 10,
           user: { id: BOT_ID, username: 'helpdesk', discriminator: '0', avatar: null, bot: true, global_name: null, flags: 0 },
           guilds: [{ id: GUILD_ID, unavailable: true }],
-          session_id: 'session-1',
+          session_id: mine.id,
           resume_gateway_url: wsUrl,
           application: { id: APP_ID, flags: 0 },
           shard: [0, 1],
         };
-        peer.dispatch('READY', ready);
-        peer.dispatch('GUILD_CREATE', {
+        send(mine, 'READY', ready);
+        send(mine, 'GUILD_CREATE', {
           id: GUILD_ID,
           name: 'Computing centre',
           icon: null,
@@ -287,10 +329,21 @@ export async function startDiscord(options: { port?: number } = {}): Promise<Dis
         resolveReady();
       }
       if (msg.op === 6) {
+        const found = live().find((x) => x.id === msg.d?.session_id);
+        if (!found) {
+          peer.invalidResumes++;
+          ws.send(JSON.stringify({ op: 9, d: false }));
+          return;
+        }
         peer.resumes++;
+        const held = found.socket;
+        Object.assign(found, { socket: ws, closedAt: undefined });
+        mine = found;
+        socket = ws;
+        if (held && held !== ws) held.close(4000, 'session resumed elsewhere');
         const from = Number(msg.d?.seq ?? 0);
-        for (const e of missed.filter((x) => x.s > from)) ws.send(JSON.stringify({ op: 0, t: e.t, s: e.s, d: e.d }));
-        ws.send(JSON.stringify({ op: 0, t: 'RESUMED', s: ++seq, d: {} }));
+        for (const e of found.kept.filter((x) => x.s > from)) ws.send(JSON.stringify({ op: 0, t: e.t, s: e.s, d: e.d }));
+        ws.send(JSON.stringify({ op: 0, t: 'RESUMED', s: ++found.seq, d: {} }));
       }
     });
   }

@@ -247,6 +247,15 @@ export class SqlStore implements ConversationStore<Snapshot>, SeenEvents, Conver
     return (await this.db.get<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key]))!.value;
   }
 
+  /** A value replicas hand each other (SharedValues), kept in `meta` under `shared:`. */
+  async readShared(key: string): Promise<string | undefined> {
+    return (await this.db.get<{ value: string }>('SELECT value FROM meta WHERE key = $1', [`shared:${key}`]))?.value;
+  }
+
+  async writeShared(key: string, value: string): Promise<void> {
+    await this.db.run('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [`shared:${key}`, value]);
+  }
+
   /**
    * Writes this replica's heartbeat row: a small real write, which fails on a full or read-only disk
    * (or a database that takes no writes) where a read would still answer. For /healthz.

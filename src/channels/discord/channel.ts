@@ -5,16 +5,17 @@
 // in interactions/.
 import { ChannelType, Client, Events, GatewayIntentBits, Partials, type Interaction, type Message } from 'discord.js';
 import type { ChannelContext } from '../context.ts';
-import type { Reply } from '../../ports/conversations.ts';
+import type { ChatEvent, Reply } from '../../ports/conversations.ts';
 import type { RunningChannel } from '../contract.ts';
 import { Connection } from '../shared/connection.ts';
 import { StaffCheck } from '../shared/staff.ts';
 import { clockLinkFor } from '../shared/clock-link.ts';
-import { runTaken, say, sendAll, takeMessage, type DiscordDeps } from './deps.ts';
+import { acceptMessage, runTaken, say, sendAll, takeMessage, type DiscordDeps } from './deps.ts';
 import { choose } from './interactions/choice.ts';
 import { diagnoseButton, diagnoseCommand } from './interactions/diagnose.ts';
 import { start2fa } from './interactions/start.ts';
 import { renderMessages } from './render.ts';
+import { drainSession, SessionKeeper, storedSession, type Dispatch, type Drain, type RawMessage } from './session.ts';
 import type { DiscordSettings } from './settings.ts';
 
 /**
@@ -64,8 +65,11 @@ function watchGateway(d: DiscordDeps, connection: Connection): void {
   client.on(Events.Warn, (message) => log.warn('discord', { detail: message }));
 }
 
-/** Commands and buttons; whatever one throws is logged, and the person told something went wrong. */
-function listen(d: DiscordDeps): void {
+/**
+ * Commands and buttons; whatever one throws is logged, and the person told something went wrong.
+ * `keeper` learns when a message is in the inbox (a resume of this session need not replay it).
+ */
+function listen(d: DiscordDeps, keeper: SessionKeeper): void {
   const { client } = d;
   const log = d.ctx.log;
   client.on(Events.InteractionCreate, (interaction: Interaction) => {
@@ -89,9 +93,48 @@ function listen(d: DiscordDeps): void {
     if (message.author.bot) return;
     const inDm = message.channel.type === ChannelType.DM;
     const inOurThread = d.settings.conversation === 'thread' && message.channel.type === ChannelType.PrivateThread && message.channel.ownerId === client.user?.id;
-    if (!inDm && !inOurThread) return;
-    takeMessage(d, message.id, message.channelId, message.author.id, { type: 'text', text: message.content }).catch((err: unknown) => log.error('discord message failed', { code: 'discord.error', err }));
+    if (!inDm && !inOurThread) return keeper.settled(message.id);
+    takeMessage(d, message.id, message.channelId, message.author.id, { type: 'text', text: message.content }, () => keeper.settled(message.id)).catch((err: unknown) =>
+      log.error('discord message failed', { code: 'discord.error', err }),
+    );
   });
+}
+
+/**
+ * Before this leader identifies: the previous leader's session (from the store) resumed, and every
+ * message it missed accepted into the inbox. `finish`, once this leader's own session is ready: takes
+ * what came meanwhile, ends the old session (it throws if a message could not be taken; the old
+ * session then stays resumable and stored, and the attempt is retried), writes the new session for
+ * the next leader, and runs the messages taken.
+ */
+async function takeOver(d: DiscordDeps, keeper: SessionKeeper): Promise<{ finish(): Promise<void> }> {
+  const { ctx, settings } = d;
+  const session = await storedSession(ctx.shared);
+  const taken: Array<{ key: string; channelId: string; userId: string; event: ChatEvent }> = [];
+  const take = async (m: RawMessage) => {
+    // A DM only: whether a thread message is in one of the bot's threads needs the channel cache.
+    if (m.guild_id || !m.author) return;
+    const t = { key: `discord:${m.id}`, channelId: m.channel_id, userId: m.author.id, event: { type: 'text' as const, text: m.content ?? '' } };
+    if (await acceptMessage(d, t.key, t.channelId, t.userId, t.event)) taken.push(t);
+  };
+  const drain: Drain | undefined = session && settings.token ? await drainSession({ session, token: settings.token, take, log: ctx.log }) : undefined;
+  if (drain) ctx.log.info('discord: the previous session resumed', { outcome: drain.outcome, replayed: drain.replayed });
+  return {
+    async finish() {
+      if (drain && !(await drain.end())) throw new Error('discord: a message of the previous session could not be taken');
+      await keeper.write();
+      keeper.start();
+      for (const t of taken.splice(0)) await runTaken(d, t).catch((err: unknown) => ctx.log.error('discord: a resumed message could not be run', { code: 'discord.error', err }));
+    },
+  };
+}
+
+/** Closed with a code Discord keeps the session for (not 1000), so the next leader can resume it. */
+async function closeResumably(client: Client): Promise<void> {
+  // discord.js closes with 1000 (the session ends); its @discordjs/ws manager takes the code.
+  const inner = (client.ws as unknown as { _ws?: { destroy(o: { code: number; reason: string }): Promise<void> } })._ws;
+  await inner?.destroy({ code: 4200, reason: 'the session is handed to the next leader' }).catch(() => undefined);
+  await client.destroy();
 }
 
 export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSettings): DiscordChannel {
@@ -99,6 +142,8 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
   const client = discordClient(settings);
   const staff = new StaffCheck({ roles: settings.staffRole ? [settings.staffRole] : [] }, log, ctx.clock);
   const d: DiscordDeps = { ctx, settings, client, staff };
+  const keeper = new SessionKeeper(ctx.shared, log);
+  client.on('raw', (p: Dispatch) => keeper.dispatched(p));
 
   // A phone's clock measurement or a watch notice continues the conversation where it is: taken
   // from the outbox (see relay.ts) once the gateway is up, and as each one arrives.
@@ -119,7 +164,7 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
     for (const a of left) {
       const { channel, user } = a.payload.to;
       if (!channel || !user) continue;
-      await runTaken(d, { key: a.key, channelId: channel, userId: user, event: a.payload.event }).catch((err: unknown) =>
+      await runTaken(d, { key: a.key, channelId: channel, userId: user, event: a.payload.event, retried: true }).catch((err: unknown) =>
         log.error('discord: an accepted message could not be finished', { code: 'discord.error', err }),
       );
     }
@@ -134,9 +179,11 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
     log,
     attemptTimeoutMs: 30_000,
     async connect() {
+      const previous = await takeOver(d, keeper);
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(settings.token);
       await ready;
+      await previous.finish();
       firstReady();
       unsubscribe ??= ctx.outbox.onPush((id) => {
         if (id.startsWith('discord:')) void relayLogged(id);
@@ -144,10 +191,13 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
       for (const id of await ctx.outbox.waiting('discord:')) void relayLogged(id);
       resuming ??= setInterval(() => void resume().catch((err: unknown) => log.error('discord: the inbox could not be read', { code: 'discord.error', err })), RESUME_EVERY_MS).unref();
     },
-    disconnect: () => client.destroy(),
+    disconnect: async () => {
+      keeper.stop();
+      await closeResumably(client);
+    },
   });
   watchGateway(d, connection);
-  listen(d);
+  listen(d, keeper);
 
   return {
     client,

@@ -22,11 +22,11 @@ export function say(d: DiscordDeps, locale: string | undefined, key: ChannelText
   return d.ctx.words.say(d.ctx.words.langOfLocale(locale), key, vars);
 }
 
-/** `saved`: called once the turn is saved (an event taken from the inbox is then done). */
-export async function turn(d: DiscordDeps, channelId: string, userId: string, event: ChatEvent, saved?: () => Promise<void>): Promise<DiscordPayload[]> {
+/** `saved`: called once the turn has run, with whether it is in the store (an event taken from the inbox is then done). */
+export async function turn(d: DiscordDeps, channelId: string, userId: string, event: ChatEvent, saved?: (stored: boolean) => Promise<void>): Promise<DiscordPayload[]> {
   const id = `discord:${channelId}:${userId}`;
   const result = await d.ctx.conversations.turn(id, event, { channel: 'discord', requireProof: true, origin: `discord:${userId}` });
-  await saved?.();
+  await saved?.(result.saved);
   return renderMessages(result.replies, await clockLinkFor(d.ctx, id, result.replies, result.conversation.lang));
 }
 
@@ -34,16 +34,26 @@ export async function turn(d: DiscordDeps, channelId: string, userId: string, ev
  * A message the gateway handed this replica: accepted into the store's inbox before its turn, so a
  * leader deposed meanwhile (its client destroyed) leaves it to the next leader instead of dropping it.
  */
-export async function takeMessage(d: DiscordDeps, messageId: string, channelId: string, userId: string, event: ChatEvent): Promise<void> {
+export async function takeMessage(d: DiscordDeps, messageId: string, channelId: string, userId: string, event: ChatEvent, accepted?: () => void): Promise<void> {
   const key = `discord:${messageId}`;
-  if (!(await d.ctx.seen.accept(key, { conversationId: `discord:${channelId}:${userId}`, event, to: { channel: channelId, user: userId } }))) return;
-  if (!d.client.isReady()) return;
+  const fresh = await acceptMessage(d, key, channelId, userId, event);
+  accepted?.();
+  if (!fresh || !d.client.isReady()) return;
   await runTaken(d, { key, channelId, userId, event });
 }
 
-/** The turn of an accepted message, marked done once saved, and its replies sent. */
-export async function runTaken(d: DiscordDeps, t: { key: string; channelId: string; userId: string; event: ChatEvent }): Promise<void> {
-  const payloads = await turn(d, t.channelId, t.userId, t.event, () => d.ctx.seen.done(t.key));
+/** Into the inbox; false when it was there already (taken by this leader, an earlier one or a resume). */
+export function acceptMessage(d: Pick<DiscordDeps, 'ctx'>, key: string, channelId: string, userId: string, event: ChatEvent): Promise<boolean> {
+  return d.ctx.seen.accept(key, { conversationId: `discord:${channelId}:${userId}`, event, to: { channel: channelId, user: userId } });
+}
+
+/**
+ * The turn of an accepted message, marked done once saved, and its replies sent. A turn answered but
+ * not stored (it failed, or its save did: a backend terminated under it) stays in the inbox for the
+ * leader's next look, once: `retried` (a claimed event) is marked done however it went.
+ */
+export async function runTaken(d: DiscordDeps, t: { key: string; channelId: string; userId: string; event: ChatEvent; retried?: boolean }): Promise<void> {
+  const payloads = await turn(d, t.channelId, t.userId, t.event, (stored) => (stored || t.retried ? d.ctx.seen.done(t.key) : Promise.resolve()));
   await sendAll(d, t.channelId, payloads);
 }
 

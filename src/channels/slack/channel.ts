@@ -3,6 +3,7 @@
 // their DM or is ephemeral. Checks run after Slack has its ack. The listeners are in listeners/.
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
 import type { ChannelContext } from '../context.ts';
+import { isHelpdeskError } from '../../errors.ts';
 import type { RunningChannel } from '../contract.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { Connection, waitUp } from '../shared/connection.ts';
@@ -70,9 +71,11 @@ function boltApp(settings: SlackSettings, log: Logger, options: SlackChannelOpti
   // connection instead of failing (or hanging) the start.
   const deferred = !botUserId || !botId;
   const logger = boltLogger(log);
+  // processBeforeResponse: the HTTP answer (the ack) goes once the listeners return, so an event is
+  // in the inbox before Slack has its ack; listeners only accept and queue, the work runs after.
   const receiver: Receiver = settings.appToken
     ? new SocketModeReceiver({ appToken: settings.appToken, logger, installerOptions: { clientOptions } })
-    : new HTTPReceiver({ signingSecret: settings.signingSecret ?? '', endpoints: '/slack/events', logger, processBeforeResponse: false });
+    : new HTTPReceiver({ signingSecret: settings.signingSecret ?? '', endpoints: '/slack/events', logger, processBeforeResponse: true });
   const app = new App({
     token: settings.botToken ?? '',
     ...(botId ? { botId } : {}),
@@ -139,6 +142,8 @@ export async function createSlackChannel(ctx: ChannelContext, settings: SlackSet
   let resuming: NodeJS.Timeout | undefined;
   app.error(async (err) => {
     log.error('slack listener failed', { code: 'slack.error', err });
+    // An event the inbox could not take is not acked (500): Slack sends it again.
+    if (isHelpdeskError(err, 'store.unavailable')) throw err;
   });
 
   return {

@@ -36,10 +36,10 @@ export async function dmWith(client: WebClient, user: string): Promise<string> {
 
 /**
  * One turn in a person's DM: one message per turn, updated in place while checks run. `saved` is
- * called once the turn is saved (the event leaves the inbox: a replica dying after it does not
- * make another run the turn twice).
+ * called once the turn has run, with whether it is in the store (the event then leaves the inbox: a
+ * replica dying after it does not make another run the turn twice).
  */
-export async function converse(d: SlackDeps, client: WebClient, team: string, channel: string, user: string, event: ChatEvent, saved?: () => Promise<void>): Promise<void> {
+export async function converse(d: SlackDeps, client: WebClient, team: string, channel: string, user: string, event: ChatEvent, saved?: (stored: boolean) => Promise<void>): Promise<void> {
   const { email } = await d.profiles.of(client, user);
   const id = `slack:${team}:${channel}:${user}`;
   let progress: Promise<string | undefined> | undefined;
@@ -58,7 +58,7 @@ export async function converse(d: SlackDeps, client: WebClient, team: string, ch
       if (ts) await client.chat.update({ channel, ts, text: escapeMrkdwn(text) });
     },
   });
-  await saved?.();
+  await saved?.(result.saved);
   const rendered = renderBlocks(result.replies, await clockLinkFor(d.ctx, id, result.replies, result.conversation.lang));
   const ts = progress ? await progress.catch(() => undefined) : undefined;
   if (ts) await client.chat.update({ channel, ts, blocks: rendered.blocks, text: rendered.text });
@@ -86,5 +86,6 @@ export async function resume(d: SlackDeps, client: WebClient, accepted: Accepted
   const { team, user, channel } = accepted.payload.to;
   if (!team || !user) return d.ctx.seen.done(accepted.key);
   const dm = channel ?? (await dmWith(client, user));
+  // A second try: done however it went (a turn that keeps failing is not tried every two minutes).
   await converse(d, client, team, dm, user, accepted.payload.event, () => d.ctx.seen.done(accepted.key));
 }

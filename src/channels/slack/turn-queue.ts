@@ -1,17 +1,22 @@
 // Slack has its ack before a listener runs; the turns themselves are queued with a little
 // concurrency, so a burst of events never keeps the next acks waiting for the event loop. A
-// listener only notes its work; queueing it (and the duplicate check, a database write) waits
-// until the acks in flight are sent. One person's turns run one after the other. An event is
-// accepted into the store's inbox with its seen mark, so if this replica dies with a backlog,
-// another runs it (see channel.ts: resume); the job marks it done once its turn is saved.
+// listener only notes its work; queueing it waits until the acks in flight are sent. One person's
+// turns run one after the other. An event is accepted into the store's inbox with its seen mark
+// before Slack has its ack (`accept`, one insert; Slack allows 3 s), so if this replica dies with
+// a backlog, or between the ack and the turn, another runs it (see channel.ts: resume); the job
+// marks it done once its turn is saved.
 // The cap on turns at once is cockatiel's bulkhead, the project's one policy library (bottleneck,
 // a rate limiter, stays with the upstream calls it was chosen for: src/adapters/limits.ts).
 import { bulkhead } from 'cockatiel';
+import { asHelpdeskError } from '../../errors.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { InboxEvent, SeenEvents } from '../../ports/store.ts';
 
-/** `saved`: to call once the turn is saved (the inbox then forgets the event). */
-type Job = (saved: () => Promise<void>) => Promise<void>;
+/**
+ * `saved`: to call once the turn has run, with whether it is in the store; only then does the inbox
+ * forget the event (a turn answered but not stored stays for another replica's try, see channel.ts).
+ */
+type Job = (saved: (stored: boolean) => Promise<void>) => Promise<void>;
 /** An event Slack gave an id (and will not send again once acked): kept in the inbox until done. */
 export interface Taken {
   eventId: string;
@@ -26,7 +31,7 @@ export class TurnQueue {
   private acking = 0;
   private lastArrival = 0;
   private acked: Array<() => void> = [];
-  private noted: Array<{ key: string; job: Job; taken?: Taken }> = [];
+  private noted: Array<{ key: string; job: Job; inboxKey?: string }> = [];
   private stopping = false;
   /** Stopped: a turn still waiting for a slot is not run (it stays in the inbox for another replica). */
   private closed = false;
@@ -49,10 +54,25 @@ export class TurnQueue {
     };
   }
 
-  /** Notes a turn for person `key`; a retried delivery of an event already taken is dropped. */
+  /**
+   * Records the event in the inbox before its ack goes out; false when any replica took it before (a
+   * retried delivery: dropped). The store failing rejects with 'store.unavailable', and the request
+   * is answered 500, so Slack sends the event again instead of having it acked and lost.
+   */
+  async accept(taken: Taken): Promise<boolean> {
+    // The store remembers event ids across a restart and is shared by every replica, so a retry
+    // (X-Slack-Retry-Num) sent to another replica is dropped there too.
+    const fresh = await this.seen.accept(inboxKeyOf(taken), taken.payload).catch((err: unknown) => {
+      throw asHelpdeskError(err, 'store.unavailable', `slack: event ${taken.eventId} could not be accepted`);
+    });
+    if (!fresh) this.log.info('slack: duplicate event dropped', { event: taken.eventId });
+    return fresh;
+  }
+
+  /** Notes a turn for person `key`; `taken`: an event `accept`ed, marked done once its turn is saved. */
   later(key: string, job: Job, taken?: Taken): void {
     if (this.stopping) return;
-    this.noted.push({ key, job, ...(taken ? { taken } : {}) });
+    this.noted.push({ key, job, ...(taken ? { inboxKey: inboxKeyOf(taken) } : {}) });
     if (this.noted.length === 1) setImmediate(() => void this.quiet().then(() => this.queueNoted()));
   }
 
@@ -88,22 +108,15 @@ export class TurnQueue {
   private queueNoted(): void {
     const batch = this.noted;
     this.noted = [];
-    for (const { key, job, taken } of batch) {
-      // The store remembers event ids across a restart and is shared by every replica, so a retry
-      // (X-Slack-Retry-Num) sent to another replica is dropped there too.
+    for (const { key, job, inboxKey } of batch) {
       const previous = this.chains.get(key) ?? Promise.resolve();
       const next = previous
         .then(async () => {
-          const inboxKey = taken ? `slack:${taken.eventId}` : undefined;
-          if (taken && inboxKey && !(await this.seen.accept(inboxKey, taken.payload))) {
-            this.log.info('slack: duplicate event dropped', { event: taken.eventId });
-            return;
-          }
           await this.work.execute(async () => {
             if (this.closed) return;
             await this.quiet();
-            await job(async () => {
-              if (inboxKey) await this.seen.done(inboxKey);
+            await job(async (stored) => {
+              if (inboxKey && stored) await this.seen.done(inboxKey);
             });
           });
         })
@@ -115,3 +128,5 @@ export class TurnQueue {
     }
   }
 }
+
+const inboxKeyOf = (taken: Taken) => `slack:${taken.eventId}`;

@@ -32,41 +32,47 @@ const refusal = (d: SlackDeps, lang: Lang) => say(d, lang, 'refusal', { platform
 export function registerDiagnose(app: App, d: SlackDeps): void {
   app.command(d.settings.diagnoseCommand, async ({ ack, command, client, respond }) => {
     await ack({ response_type: 'ephemeral', text: d.ctx.words.say('en', 'one_moment') });
-    const { lang } = await d.profiles.of(client, command.user_id);
-    if (!(await d.staff.isStaff(command.user_id))) {
-      await respond({ response_type: 'ephemeral', replace_original: true, text: refusal(d, lang) });
-      return;
-    }
-    const t = await target(d, client, command.text, lang);
-    if (typeof t === 'string') {
-      await respond({ response_type: 'ephemeral', replace_original: true, text: t });
-      return;
-    }
-    const rendered = await report(d, t, lang);
-    await respond({ response_type: 'ephemeral', replace_original: true, blocks: rendered.blocks, text: rendered.text });
+    // The request is answered when this listener returns (the inbox is written before an ack, see
+    // channel.ts): the report runs after it, in the turn queue.
+    d.queue.later(`diag:${command.user_id}`, async () => {
+      const { lang } = await d.profiles.of(client, command.user_id);
+      if (!(await d.staff.isStaff(command.user_id))) {
+        await respond({ response_type: 'ephemeral', replace_original: true, text: refusal(d, lang) });
+        return;
+      }
+      const t = await target(d, client, command.text, lang);
+      if (typeof t === 'string') {
+        await respond({ response_type: 'ephemeral', replace_original: true, text: t });
+        return;
+      }
+      const rendered = await report(d, t, lang);
+      await respond({ response_type: 'ephemeral', replace_original: true, blocks: rendered.blocks, text: rendered.text });
+    });
   });
 
   app.action(/^diag:/, async ({ ack, body, action, client, respond }) => {
     await ack();
     const user = (body as { user: { id: string } }).user.id;
-    const { lang } = await d.profiles.of(client, user);
-    if (!(await d.staff.isStaff(user))) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: refusal(d, lang) });
-      return;
-    }
-    const t = decodeTarget(d.ctx.parse, (action as { value?: string }).value ?? '{}');
-    if (!t) return;
-    const kind = (action as { action_id: string }).action_id;
-    if (kind === 'diag:rerun') {
-      const rendered = await report(d, t, lang);
-      await respond({ response_type: 'ephemeral', replace_original: true, blocks: rendered.blocks, text: rendered.text });
-    } else if (kind === 'diag:transcript') {
-      const lines = await d.ctx.staff.latestTranscript('slack', t.who);
-      const text = lines.length ? `${say(d, lang, 'latest_conversation', { who: t.who })}\n\`\`\`${escapeMrkdwn(lines.join('\n').slice(-2800))}\`\`\`` : say(d, lang, 'no_conversation', { who: t.who });
-      await respond({ response_type: 'ephemeral', replace_original: false, text });
-    } else if (kind === 'diag:ticket') {
-      const reference = await d.ctx.staff.openTicket({ ...t, platform: 'slack', label: 'Slack', staffId: user });
-      await respond({ response_type: 'ephemeral', replace_original: false, text: say(d, lang, 'ticket_opened', { reference, who: t.who }) });
-    }
+    d.queue.later(`diag:${user}`, async () => {
+      const { lang } = await d.profiles.of(client, user);
+      if (!(await d.staff.isStaff(user))) {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: refusal(d, lang) });
+        return;
+      }
+      const t = decodeTarget(d.ctx.parse, (action as { value?: string }).value ?? '{}');
+      if (!t) return;
+      const kind = (action as { action_id: string }).action_id;
+      if (kind === 'diag:rerun') {
+        const rendered = await report(d, t, lang);
+        await respond({ response_type: 'ephemeral', replace_original: true, blocks: rendered.blocks, text: rendered.text });
+      } else if (kind === 'diag:transcript') {
+        const lines = await d.ctx.staff.latestTranscript('slack', t.who);
+        const text = lines.length ? `${say(d, lang, 'latest_conversation', { who: t.who })}\n\`\`\`${escapeMrkdwn(lines.join('\n').slice(-2800))}\`\`\`` : say(d, lang, 'no_conversation', { who: t.who });
+        await respond({ response_type: 'ephemeral', replace_original: false, text });
+      } else if (kind === 'diag:ticket') {
+        const reference = await d.ctx.staff.openTicket({ ...t, platform: 'slack', label: 'Slack', staffId: user });
+        await respond({ response_type: 'ephemeral', replace_original: false, text: say(d, lang, 'ticket_opened', { reference, who: t.who }) });
+      }
+    });
   });
 }

@@ -9,7 +9,9 @@ export function registerMessages(app: App, d: SlackDeps): void {
     const user = e.user;
     const team = context.teamId ?? e.team ?? 'T';
     const said = { type: 'text' as const, text: e.text ?? '' };
-    d.queue.later(user, (saved) => converse(d, client, team, e.channel, user, said, saved), taken(body, team, user, said, e.channel));
+    const t = taken(body, team, user, said, e.channel);
+    if (t && !(await d.queue.accept(t))) return;
+    d.queue.later(user, (saved) => converse(d, client, team, e.channel, user, said, saved), t);
   });
 
   app.event('app_mention', async ({ event, client, context, body }) => {
@@ -18,6 +20,8 @@ export function registerMessages(app: App, d: SlackDeps): void {
     const text = (event.text ?? '').replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ').trim();
     const team = context.teamId ?? 'T';
     const said = text ? { type: 'text' as const, text } : { type: 'start' as const };
+    const t = taken(body, team, user, said);
+    if (t && !(await d.queue.accept(t))) return;
     d.queue.later(
       user,
       async (saved) => {
@@ -27,7 +31,7 @@ export function registerMessages(app: App, d: SlackDeps): void {
         const dm = await dmWith(client, user);
         await converse(d, client, team, dm, user, said, saved);
       },
-      taken(body, team, user, said),
+      t,
     );
   });
 }
