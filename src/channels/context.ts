@@ -64,8 +64,12 @@ export interface ChannelContext {
   support: SupportForms;
   /** Whether this replica's store takes writes (for /healthz). */
   health: StoreHealth;
-  /** This deployment's key for what a channel signs (the web page's session cookie and form token). */
-  secret: string;
+  /**
+   * For a channel whose plugin `signs` (the web page's session cookie and form token): a key derived
+   * for that channel alone from the deployment's secret, which itself keys the clock and proof
+   * links and so reaches no channel. Other channels get none.
+   */
+  signingKey?: string;
   log: Logger;
   words: Wording;
   site: Site;

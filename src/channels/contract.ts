@@ -36,6 +36,8 @@ export interface ChannelPlugin<Settings = unknown> {
   config: z.ZodType<Settings>;
   /** Whether this deployment runs the channel (e.g. a token is set). */
   enabled(settings: Settings): boolean;
+  /** Whether the channel signs what it hands out (the web's session cookie): it then gets `ctx.signingKey`. */
+  signs?: true;
   /**
    * `leader`: one connection for the whole deployment, held by the leader replica (the Discord
    * gateway); the others report `standby`. Default `every`: each replica runs the channel.
