@@ -175,6 +175,17 @@ describe('web chat API', () => {
     }
   });
 
+  it('a trusted IPv6 network trusts no IPv4 peer (node matches IPv4 against IPv6 rules as ::ffff:)', async () => {
+    const v6only = await startWebApp({ DNS_SERVERS: dns.spec, TRUSTED_PROXIES: '::/64' });
+    try {
+      // 2001:db8::10 is outside ::/64 and exempt in the zone: believed, it would waive two-factor.
+      const spoofed = await (await fetch(`${v6only.url}/ip`, { headers: { 'x-forwarded-for': '2001:db8::10' } })).text();
+      expect(spoofed).toMatch(/address: 127\.0\.0\.1[\s\S]*two-factor required: yes/);
+    } finally {
+      await v6only.close();
+    }
+  });
+
   it('/ip prints a plain-text verdict for curl users', async () => {
     const res = await fetch(`${w.url}/ip`, { headers: { 'x-forwarded-for': '192.0.2.40' } });
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
