@@ -35,7 +35,7 @@ export interface Site {
 
 /** The other channels, as the channel that serves HTTP (the web) sees them. */
 export interface ChannelPeers {
-  /** The routes every other running channel asked for (Slack's Events API, a webhook). */
+  /** The routes every other channel created so far asked for (Slack's Events API, a webhook); read once, when the web port starts. */
   routes(): ChannelRoute[];
   /** The state of every channel of this replica, by name (`standby` where another replica holds it). */
   statuses(): Record<string, ConnectionStatus>;
