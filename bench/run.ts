@@ -615,7 +615,7 @@ const PARTS: Record<string, { what: string; run: () => Promise<string> | string 
   '--purge': { what: 'a purge of 100 000 conversations on SQLite and PostgreSQL: turn p50/p99/max during it next to without', run: async () => purgeLine(await purgeBench()) },
   '--startup': { what: 'start-up: --help, diagnose, serve to its banner (wall and CPU)', run: async () => JSON.stringify(await startupBench()) },
   '--slack': { what: "Slack ack latencies against a bare Bolt app", run: async () => JSON.stringify(await slackBench()) },
-  '--replicas': { what: 'several replicas on PostgreSQL and Redis: turns/s per store, round trips per turn, pgbench, the surge, cross-replica replies', run: async () => replicasLine(await replicasBench({ flows, understanding, words })) },
+  '--replicas': { what: 'several replicas on PostgreSQL and Redis: turns/s per store (plain and with the inbox), round trips and CPU per turn (bot and server), pgbench, the surge, cross-replica replies', run: async () => replicasLine(await replicasBench({ flows, understanding, words })) },
 };
 const flags = process.argv.slice(2);
 if (flags.includes('--help')) {
