@@ -115,14 +115,12 @@ function watchBackends(db: SqlDb): Set<number> {
 }
 
 let runs = 0;
-type Turns = Awaited<ReturnType<typeof turnsPerSecond>>;
 
 /**
- * Turns per second through the runner, 16 conversations at once. `as`: 'slack', each turn as a Slack or
- * Discord turn runs, its event accepted into the store's inbox first and marked done after the save;
- * 'web', as a web chat turn runs, the conversation's outbox taken after it.
+ * Turns per second through the runner, 16 conversations at once. `inbox`: each turn as a Slack or
+ * Discord turn runs, its event accepted into the store's inbox first and marked done after the save.
  */
-export async function turnsPerSecond(db: SqlDb, env: { flows: FlowSet; understanding: Understanding; words: CentreWords }, seconds: number, as: 'engine' | 'slack' | 'web' = 'engine') {
+export async function turnsPerSecond(db: SqlDb, env: { flows: FlowSet; understanding: Understanding; words: CentreWords }, seconds: number, inbox = false) {
   const backends = watchBackends(db);
   const store = await SqlStore.open(db);
   const runner = new ConversationRunner({
@@ -154,10 +152,9 @@ export async function turnsPerSecond(db: SqlDb, env: { flows: FlowSet; understan
         const events: Array<EngineEvent & ChatEvent> = [{ type: 'start' }, ...texts.map((text) => ({ type: 'text' as const, text }))];
         for (const [i, event] of events.entries()) {
           const key = `slack:${id}-${i}`;
-          if (as === 'slack' && !(await store.accept(key, { conversationId: id, event, to: { channel: 'D1', user: 'U1' } }))) throw new Error(`${key} accepted twice`);
+          if (inbox && !(await store.accept(key, { conversationId: id, event, to: { channel: 'D1', user: 'U1' } }))) throw new Error(`${key} accepted twice`);
           await runner.turn(id, event, i === 0 ? { subject: { user: 'alice' } } : {});
-          if (as === 'slack') await store.done(key);
-          if (as === 'web') await store.take(id);
+          if (inbox) await store.done(key);
         }
         turns += events.length;
       }
@@ -190,30 +187,17 @@ export async function replicasBench(env: { flows: FlowSet; understanding: Unders
       sqliteRuns.push(await turnsPerSecond(SqliteDb.open(tmp()), env, 3));
       postgresRuns.push(await turnsPerSecond(await PostgresDb.open({ url: DATABASE_URL, schema: iso.schema, log: silentLogger }), env, 3));
     }
-    // The same as Slack and Discord turns run (the event accepted into the inbox first, marked done
-    // after), and as web turns run (the conversation's outbox taken after).
-    const kinds = { slack: { sqlite: [] as Turns[], postgres: [] as Turns[] }, web: { sqlite: [] as Turns[], postgres: [] as Turns[] } };
+    // The same as Slack and Discord turns run: the event accepted into the inbox first, marked done after.
+    const sqliteInbox = [];
+    const postgresInbox = [];
     for (let i = 0; i < 2; i++) {
-      for (const as of ['slack', 'web'] as const) {
-        kinds[as].sqlite.push(await turnsPerSecond(SqliteDb.open(tmp()), env, 2, as));
-        kinds[as].postgres.push(await turnsPerSecond(await PostgresDb.open({ url: DATABASE_URL, schema: iso.schema, log: silentLogger }), env, 2, as));
-      }
+      sqliteInbox.push(await turnsPerSecond(SqliteDb.open(tmp()), env, 2, true));
+      postgresInbox.push(await turnsPerSecond(await PostgresDb.open({ url: DATABASE_URL, schema: iso.schema, log: silentLogger }), env, 2, true));
     }
     const best = <T extends { turnsPerSecond: number }>(runs: T[]) => runs.reduce((a, b) => (b.turnsPerSecond > a.turnsPerSecond ? b : a));
     const sqlite = best(sqliteRuns);
     const postgres = best(postgresRuns);
-    const side = (runs: { sqlite: Turns[]; postgres: Turns[] }) => {
-      const [l, p] = [best(runs.sqlite), best(runs.postgres)];
-      return {
-        sqlite: l.turnsPerSecond,
-        postgres: p.turnsPerSecond,
-        ratio: round(p.turnsPerSecond / l.turnsPerSecond),
-        postgresRoundTripsPerTurn: p.roundTripsPerTurn,
-        sqliteCpuMsPerTurn: l.nodeCpuMsPerTurn,
-        postgresNodeCpuMsPerTurn: p.nodeCpuMsPerTurn,
-        postgresServerCpuMsPerTurn: p.serverCpuMsPerTurn,
-      };
-    };
+    const inbox = { sqlite: best(sqliteInbox), postgres: best(postgresInbox) };
     const loadAverage = round(Math.max(loadBefore, os.loadavg()[0]!), 1);
     const pgbench = pgbenchSimpleUpdate(DATABASE_URL);
 
@@ -282,8 +266,15 @@ export async function replicasBench(env: { flows: FlowSet; understanding: Unders
         cores: os.availableParallelism(),
         pgbenchSimpleUpdateTps: pgbench ?? null,
       },
-      slackTurnsPerSecond: side(kinds.slack),
-      webTurnsPerSecond: side(kinds.web),
+      inboxTurnsPerSecond: {
+        sqlite: inbox.sqlite.turnsPerSecond,
+        postgres: inbox.postgres.turnsPerSecond,
+        ratio: round(inbox.postgres.turnsPerSecond / inbox.sqlite.turnsPerSecond),
+        postgresRoundTripsPerTurn: inbox.postgres.roundTripsPerTurn,
+        sqliteCpuMsPerTurn: inbox.sqlite.nodeCpuMsPerTurn,
+        postgresNodeCpuMsPerTurn: inbox.postgres.nodeCpuMsPerTurn,
+        postgresServerCpuMsPerTurn: inbox.postgres.serverCpuMsPerTurn,
+      },
       surge: { diagnoses: 1000, distinctUsers: 100, replicas: 3, enrollmentCalls: surgeCalls, callsPerUser: round(surgeCalls / 100), totalMs: Math.round(surgeMs) },
       crossReplicaReply: { samples: crossings.length, medianMs: round(quantile(crossings, 0.5)), p95Ms: round(quantile(crossings, 0.95)) },
     };
@@ -300,14 +291,10 @@ const engineLine = (e: Awaited<ReturnType<typeof replicasBench>>['engineTurnsPer
     `yardstick: pgbench simple-update (-N -c 16 -j 2 -T 10) ${e.pgbenchSimpleUpdateTps ?? 'not installed'} transactions/s on the same server`,
   ].join(' ');
 
-const sideLine = (what: string, t: Awaited<ReturnType<typeof replicasBench>>['webTurnsPerSecond']) =>
-  `replicas: the same ${what}: SQLite ${t.sqlite} turns/s, PostgreSQL ${t.postgres} turns/s (${t.ratio}x) at ${t.postgresRoundTripsPerTurn} round trips per turn; CPU per turn: SQLite ${t.sqliteCpuMsPerTurn} ms, PostgreSQL ${t.postgresNodeCpuMsPerTurn} node + ${t.postgresServerCpuMsPerTurn} server`;
-
 export const replicasLine = (r: Awaited<ReturnType<typeof replicasBench>>) =>
   [
     engineLine(r.engineTurnsPerSecond),
-    sideLine('as Slack and Discord turns (each event accepted into the inbox first, marked done after)', r.slackTurnsPerSecond),
-    sideLine("as web turns (the conversation's outbox taken after each)", r.webTurnsPerSecond),
+    `replicas: the same as Slack and Discord turns (each event accepted into the inbox first, marked done after): SQLite ${r.inboxTurnsPerSecond.sqlite} turns/s, PostgreSQL ${r.inboxTurnsPerSecond.postgres} turns/s (${r.inboxTurnsPerSecond.ratio}x) at ${r.inboxTurnsPerSecond.postgresRoundTripsPerTurn} round trips per turn; CPU per turn: SQLite ${r.inboxTurnsPerSecond.sqliteCpuMsPerTurn} ms, PostgreSQL ${r.inboxTurnsPerSecond.postgresNodeCpuMsPerTurn} node + ${r.inboxTurnsPerSecond.postgresServerCpuMsPerTurn} server`,
     `replicas: ${r.surge.diagnoses} diagnoses of ${r.surge.distinctUsers} users over ${r.surge.replicas} replicas sharing Redis -> ${r.surge.enrollmentCalls} enrollment API calls (${r.surge.callsPerUser} per user, goal <= 2), ${r.surge.totalMs} ms`,
     `replicas: a clock measurement on replica B reaches the page long-polling replica A in median ${r.crossReplicaReply.medianMs} ms, p95 ${r.crossReplicaReply.p95Ms} ms (${r.crossReplicaReply.samples} samples, PostgreSQL NOTIFY)`,
   ].join('\n');

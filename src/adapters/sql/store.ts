@@ -77,12 +77,6 @@ const ACCEPT_MANY = `INSERT INTO seen_events (key, at, payload) SELECT key, at, 
 const DONE_MANY = `WITH locked AS MATERIALIZED (SELECT key FROM seen_events WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE)
   UPDATE seen_events s SET done_at = v.at, payload = NULL FROM unnest($1::text[], $2::bigint[]) AS v(key, at)
   WHERE s.key = v.key AND s.key IN (SELECT key FROM locked) RETURNING s.key`;
-/**
- * PostgreSQL: the outbox takes of concurrent web turns (nearly always finding nothing), one statement a
- * batch. The rows are locked in id order first: two replicas taking the same conversation cannot deadlock.
- */
-const TAKE_MANY = `WITH locked AS MATERIALIZED (SELECT id FROM outbox WHERE conversation = ANY($1::text[]) ORDER BY id FOR UPDATE)
-  DELETE FROM outbox WHERE id IN (SELECT id FROM locked) RETURNING conversation, id, body`;
 interface Mark {
   key: string;
   at: number;
@@ -118,7 +112,6 @@ export class SqlStore implements ConversationStore<Snapshot>, SeenEvents, Conver
   private readonly saves?: Batcher<SaveItem, number | undefined>;
   private readonly accepts?: Batcher<Mark, boolean>;
   private readonly dones?: Batcher<Mark, boolean>;
-  private readonly takes?: Batcher<string, unknown[]>;
 
   private constructor(readonly db: SqlDb) {
     this.sql = DIALECT[db.dialect];
@@ -127,7 +120,6 @@ export class SqlStore implements ConversationStore<Snapshot>, SeenEvents, Conver
       this.saves = new Batcher((items) => this.saveMany(items), 1, 100, (item) => item.id);
       this.accepts = new Batcher((marks) => this.marks(marks, ACCEPT_MANY, (m) => this.acceptOne(m)), 1, 100, (m) => m.key);
       this.dones = new Batcher((marks) => this.marks(marks, DONE_MANY, (m) => this.doneOne(m)), 1, 100, (m) => m.key);
-      this.takes = new Batcher((ids) => this.takeMany(ids), 1, 100, (id) => id);
     }
   }
 
@@ -346,27 +338,8 @@ export class SqlStore implements ConversationStore<Snapshot>, SeenEvents, Conver
 
   async take(conversationId: string): Promise<unknown[]> {
     if (this.waitingHere && !this.waitingHere.delete(conversationId)) return [];
-    return this.takes ? this.takes.add(conversationId) : this.takeOne(conversationId);
-  }
-
-  private async takeOne(conversationId: string): Promise<unknown[]> {
     const rows = await this.db.all<{ id: number; body: string }>('DELETE FROM outbox WHERE conversation = $1 RETURNING id, body', [conversationId]);
     return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => JSON.parse(r.body) as unknown);
-  }
-
-  /** PostgreSQL: the takes of a batch as one statement (TAKE_MANY); a refused one is tried one by one. */
-  private async takeMany(ids: string[]): Promise<Array<unknown[] | Error>> {
-    if (ids.length === 1) return [await this.takeOne(ids[0] as string)];
-    let rows: Array<{ conversation: string; id: number; body: string }>;
-    try {
-      rows = await this.db.all(TAKE_MANY, [ids]);
-    } catch (err) {
-      if (!retryAlone(err)) throw err;
-      return Promise.all(ids.map((id) => this.takeOne(id).catch((e: unknown) => asHelpdeskError(e, 'store.unavailable'))));
-    }
-    const byConversation = new Map<string, Array<{ id: number; body: string }>>();
-    for (const r of rows) byConversation.set(r.conversation, [...(byConversation.get(r.conversation) ?? []), r]);
-    return ids.map((id) => (byConversation.get(id) ?? []).sort((a, b) => Number(a.id) - Number(b.id)).map((r) => JSON.parse(r.body) as unknown));
   }
 
   async waiting(prefix: string): Promise<string[]> {
