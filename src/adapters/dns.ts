@@ -1,21 +1,29 @@
-// DNS for the network check through node's own resolver (c-ares): UDP with a timeout, and TCP when
-// an answer comes back truncated (c-ares retries over TCP itself, with the same timeout). One
-// resolver per server, asked in turn: node's resolver hands back SERVFAIL and REFUSED as they are,
-// and trying the next server is ours to do; a definite "no such name" is an answer, not a reason to
-// ask the next server. (Until issue 20 this was dns2 over UDP with a TCP fallback of our own: see
-// the README, "Libraries for the plumbing".)
-import { Resolver } from 'node:dns/promises';
+// DNS for the network check through node's own resolver (c-ares): UDP, and TCP when an answer
+// comes back truncated (c-ares retries over TCP itself). Servers are asked in turn: node's resolver
+// hands back SERVFAIL and REFUSED as they are, and trying the next server is ours to do; a definite
+// "no such name" is an answer, not a reason to ask the next server. The deadline per server is ours
+// too: c-ares checks its timeouts on a timer that ticks every min(timeout, 1 s), so a silent server
+// would cost up to a second more than DNS_TIMEOUT_MS. (Until issue 20 this was dns2 over UDP with a
+// TCP fallback of our own: see the README, "Libraries for the plumbing".)
+import { Resolver, lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { DnsLookup, DnsPort } from '../ports/dns.ts';
 import type { HostPort } from '../ports/net.ts';
+import { systemClock, type Clock } from '../ports/time.ts';
 import { parseIpAddress, reverseName } from '../checks/ip.ts';
 import type { UpstreamGuard } from './limits.ts';
 
 export interface DnsResolverOptions {
+  /** Addresses or names (DNS_SERVERS is host[:port]); c-ares itself takes addresses only. */
   servers: HostPort[];
   /** For one server's answer, over UDP and, for a truncated one, over TCP. */
   timeoutMs: number;
   guard: UpstreamGuard;
+  clock?: Clock;
+  /** How long a server's name, once looked up, is trusted; a failure looks it up again sooner. */
+  serverNameTtlMs?: number;
+  /** The addresses of a server's name: node's dns.lookup (hosts file, then the system's DNS). */
+  lookupServer?: (name: string) => Promise<string[]>;
 }
 
 /**
@@ -26,17 +34,57 @@ type Answer = { ok: true; value: string[]; alias?: true } | Exclude<DnsLookup, {
 type Ask = (resolver: Resolver) => Promise<string[]>;
 
 const MAX_CNAME_HOPS = 8;
+const SERVER_NAME_TTL_MS = 5 * 60_000;
+
+const systemLookup = async (name: string) => (await lookup(name, { all: true })).map((a) => a.address);
+const serverAddress = (host: string, port: number) => (isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`);
+
+/** One configured server: its address, or its name's addresses, looked up when needed and kept a while. */
+class DnsServer {
+  private known?: { addresses: string[]; until: number };
+
+  constructor(
+    private readonly spec: HostPort,
+    private readonly o: Required<Pick<DnsResolverOptions, 'clock' | 'serverNameTtlMs' | 'lookupServer'>>,
+  ) {}
+
+  get name(): string {
+    return serverAddress(this.spec.host, this.spec.port);
+  }
+
+  /** Addresses to ask (`host:port` as c-ares takes them); an Error when the name cannot be found. */
+  async addresses(): Promise<string[] | Error> {
+    if (isIP(this.spec.host)) return [this.name];
+    if (this.known && this.known.until > this.o.clock.now()) return this.known.addresses;
+    try {
+      const ips = await this.o.lookupServer(this.spec.host);
+      if (!ips.length) return new Error('no address');
+      const addresses = ips.map((ip) => serverAddress(ip, this.spec.port));
+      this.known = { addresses, until: this.o.clock.now() + this.o.serverNameTtlMs };
+      return addresses;
+    } catch (err) {
+      return err as Error;
+    }
+  }
+
+  /** The server did not answer: its name may point elsewhere by now. */
+  failed(): void {
+    this.known = undefined;
+  }
+}
 
 export class DnsResolver implements DnsPort {
-  private readonly resolvers: Array<{ server: string; resolver: Resolver }>;
+  private readonly servers: DnsServer[];
+  /** Resolvers with no lookup in flight, by server address: reused, as making one costs CPU. */
+  private readonly idle = new Map<string, Resolver[]>();
 
   constructor(private readonly o: DnsResolverOptions) {
-    this.resolvers = o.servers.map((s) => {
-      const server = isIP(s.host) === 6 ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`;
-      const resolver = new Resolver({ timeout: o.timeoutMs, tries: 1 });
-      resolver.setServers([server]);
-      return { server, resolver };
-    });
+    const names = {
+      clock: o.clock ?? systemClock,
+      serverNameTtlMs: o.serverNameTtlMs ?? SERVER_NAME_TTL_MS,
+      lookupServer: o.lookupServer ?? systemLookup,
+    };
+    this.servers = o.servers.map((s) => new DnsServer(s, names));
   }
 
   async reverse(ip: string): Promise<DnsLookup> {
@@ -74,18 +122,51 @@ export class DnsResolver implements DnsPort {
 
   private async query(key: string, ask: Ask): Promise<Answer> {
     let last: Answer = { ok: false, reason: 'unavailable', detail: 'no DNS servers configured' };
-    for (const { server, resolver } of this.resolvers) {
-      try {
-        const value = await ask(resolver);
-        return value.length ? { ok: true, value } : { ok: true, value, alias: true };
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENODATA') return { ok: true, value: [] };
-        if (code === 'ENOTFOUND') return { ok: false, reason: 'not-found', detail: `${key}: no such name` };
-        // ETIMEOUT, ESERVFAIL, EREFUSED, ECONNREFUSED, a bad answer: the next server may do better.
-        last = { ok: false, reason: code === 'ETIMEOUT' ? 'timeout' : 'unavailable', detail: `${server}: ${code ?? (err as Error).message} for ${key}` };
+    for (const server of this.servers) {
+      const addresses = await server.addresses();
+      if (addresses instanceof Error) {
+        last = { ok: false, reason: 'unavailable', detail: `DNS server ${server.name} unknown: ${(addresses as NodeJS.ErrnoException).code ?? addresses.message}` };
+        continue;
+      }
+      for (const address of addresses) {
+        const answer = await this.askOne(address, key, ask);
+        if (answer.ok || answer.reason === 'not-found') return answer;
+        server.failed();
+        last = answer;
       }
     }
     return last;
+  }
+
+  /**
+   * One server, one lookup, under our own deadline: a resolver no other lookup is using at the
+   * time, so that cancelling it at the deadline ends this lookup and no other.
+   */
+  private async askOne(address: string, key: string, ask: Ask): Promise<Answer> {
+    const resolver = this.idle.get(address)?.pop() ?? this.newResolver(address);
+    const deadline = setTimeout(() => resolver.cancel(), this.o.timeoutMs);
+    try {
+      const value = await ask(resolver);
+      return value.length ? { ok: true, value } : { ok: true, value, alias: true };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENODATA') return { ok: true, value: [] };
+      if (code === 'ENOTFOUND') return { ok: false, reason: 'not-found', detail: `${key}: no such name` };
+      // ETIMEOUT, ECANCELLED (our deadline), ESERVFAIL, EREFUSED, ECONNREFUSED, a bad answer: the
+      // next server may do better.
+      const timedOut = code === 'ETIMEOUT' || code === 'ECANCELLED';
+      return { ok: false, reason: timedOut ? 'timeout' : 'unavailable', detail: `${address}: ${timedOut ? 'no answer' : code ?? (err as Error).message} for ${key}` };
+    } finally {
+      clearTimeout(deadline);
+      const idle = this.idle.get(address);
+      if (idle) idle.push(resolver);
+      else this.idle.set(address, [resolver]);
+    }
+  }
+
+  private newResolver(address: string): Resolver {
+    const resolver = new Resolver({ timeout: this.o.timeoutMs, tries: 1 });
+    resolver.setServers([address]);
+    return resolver;
   }
 }

@@ -1,5 +1,6 @@
 // The context every channel gets, built from the helpdesk: its ports, and nothing of how they are
 // made. The only place that knows both the channels' view and the engine's.
+import { createHmac } from 'node:crypto';
 import type { ChannelContext, ChannelPeers } from '../channels/context.ts';
 import type { Helpdesk } from './helpdesk.ts';
 import { parseIp, parseUsername, redactCodes, stripControl } from '../engine/input.ts';
@@ -58,7 +59,11 @@ function conversationsOf(app: Pick<Helpdesk, 'flows' | 'runner'>): Conversations
   };
 }
 
-export function channelContext(app: Helpdesk, peers: ChannelPeers = NO_PEERS): ChannelContext {
+/** A channel's own signing key: what it signs cannot pass for a link, nor for another channel's. */
+const channelKey = (secret: string, channel: string) => createHmac('sha256', secret).update(`channel:${channel}`).digest('base64url');
+
+/** `signer`: the name of a channel that signs (its plugin says `signs`), which gets a key of its own. */
+export function channelContext(app: Helpdesk, peers: ChannelPeers = NO_PEERS, signer?: string): ChannelContext {
   return {
     conversations: conversationsOf(app),
     staff: createStaffDesk({ checks: app.checks, words: app.words, runner: app.runner, lookup: app.lookup, handover: app.handover, clock: app.clock, log: app.log }),
@@ -77,7 +82,7 @@ export function channelContext(app: Helpdesk, peers: ChannelPeers = NO_PEERS): C
     },
     support: createSupportForms({ runner: app.runner, handover: app.handover, clock: app.clock }),
     health: { ticketsWaiting: () => app.ticketsWaiting(), writable: () => app.storeWritable() },
-    secret: app.secret,
+    ...(signer ? { signingKey: channelKey(app.secret, signer) } : {}),
     log: app.log,
     words: wording(app),
     site: { centre: app.config.CENTRE_NAME, publicUrl: app.config.PUBLIC_URL, supportUrl: app.config.SUPPORT_URL, clockLinkMinutes: app.config.CLOCK_LINK_MINUTES },

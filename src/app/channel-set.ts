@@ -14,6 +14,8 @@ export interface LeaderDuty {
 interface Member {
   plugin: AnyChannelPlugin;
   settings: unknown;
+  /** What this channel may use (a key of its own when it signs). */
+  ctx: ChannelContext;
   running?: RunningChannel;
   /** For a leader-only channel not held here: since when. */
   standbySince: number;
@@ -45,10 +47,13 @@ export class ChannelSet {
 
   constructor(
     chosen: Array<{ plugin: AnyChannelPlugin; settings: unknown }>,
-    private readonly ctx: ChannelContext,
+    contextOf: (plugin: AnyChannelPlugin) => ChannelContext,
     private readonly log: Logger,
   ) {
-    this.members = chosen.map((c) => ({ ...c, standbySince: ctx.clock.now() }));
+    this.members = chosen.map((c) => {
+      const ctx = contextOf(c.plugin);
+      return { ...c, ctx, standbySince: ctx.clock.now() };
+    });
   }
 
   /**
@@ -58,15 +63,15 @@ export class ChannelSet {
   async create(lead: (duty: LeaderDuty) => void): Promise<void> {
     for (const m of this.members) {
       if (m.plugin.replicas !== 'leader') {
-        m.running = await m.plugin.create(this.ctx, m.settings);
+        m.running = await m.plugin.create(m.ctx, m.settings);
         continue;
       }
-      m.plugin.everyReplica?.(this.ctx, m.settings);
+      m.plugin.everyReplica?.(m.ctx, m.settings);
       // Elected may be told twice (when the duty is added and when the election settles): one channel.
       let creating: Promise<RunningChannel> | undefined;
       lead({
         elected: async () => {
-          creating ??= Promise.resolve(m.plugin.create(this.ctx, m.settings));
+          creating ??= Promise.resolve(m.plugin.create(m.ctx, m.settings));
           m.running = await creating;
           await m.running.start();
         },
@@ -74,7 +79,7 @@ export class ChannelSet {
           const r = m.running;
           m.running = undefined;
           creating = undefined;
-          m.standbySince = this.ctx.clock.now();
+          m.standbySince = m.ctx.clock.now();
           await r?.stop();
         },
       });

@@ -60,6 +60,7 @@ export async function createChecks(config: Config, ctx: ChecksContext, cleanups:
     servers: config.DNS_SERVERS.length ? config.DNS_SERVERS : systemDnsServers(),
     timeoutMs: config.DNS_TIMEOUT_MS,
     guard: dnsGuard,
+    clock,
   });
   const reference = new NtpReference({
     servers: config.NTP_SERVERS,

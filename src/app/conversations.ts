@@ -26,9 +26,9 @@ import { EmailProof } from '../adapters/email-proof.ts';
 import { SqlProofCodes } from '../adapters/proof-codes.ts';
 import { SqlWatches } from '../adapters/sql-watches.ts';
 
-export const DEFAULT_ENROLLMENT_PAGE = 'https://suprintegration.uppmax.uu.se/bootstrapotp/';
+const DEFAULT_ENROLLMENT_PAGE = 'https://suprintegration.uppmax.uu.se/bootstrapotp/';
 
-export function centreWords(config: Config, demoUrl?: string): CentreWords {
+function centreWords(config: Config, demoUrl?: string): CentreWords {
   return {
     centre: config.CENTRE_NAME,
     enrollment_url: config.ENROLLMENT_PAGE_URL ?? (demoUrl ? `${demoUrl}/enroll/` : DEFAULT_ENROLLMENT_PAGE),

@@ -38,7 +38,6 @@ import { createTickets } from './tickets.ts';
 import { probeWritable } from '../adapters/folder-probe.ts';
 
 export type { LeaderRole } from './leadership.ts';
-export { centreWords, DEFAULT_ENROLLMENT_PAGE } from './conversations.ts';
 
 export interface Helpdesk {
   config: Config;

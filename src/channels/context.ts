@@ -6,7 +6,8 @@ import type { Delivery } from '../ports/delivery.ts';
 import type { LinkStore } from '../ports/links.ts';
 import type { RateLimits } from '../ports/limits.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { InputParsers, StaffDesk } from '../ports/staff-desk.ts';
+import type { InputParsers } from '../ports/input.ts';
+import type { StaffDesk } from '../ports/staff-desk.ts';
 import type { Outbox, SeenEvents, SharedValues, StoreHealth } from '../ports/store.ts';
 import type { SelfChecks } from '../ports/checks.ts';
 import type { SupportForms } from '../ports/support.ts';
@@ -35,7 +36,7 @@ export interface Site {
 
 /** The other channels, as the channel that serves HTTP (the web) sees them. */
 export interface ChannelPeers {
-  /** The routes every other running channel asked for (Slack's Events API, a webhook). */
+  /** The routes every other channel created so far asked for (Slack's Events API, a webhook); read once, when the web port starts. */
   routes(): ChannelRoute[];
   /** The state of every channel of this replica, by name (`standby` where another replica holds it). */
   statuses(): Record<string, ConnectionStatus>;
@@ -64,8 +65,12 @@ export interface ChannelContext {
   support: SupportForms;
   /** Whether this replica's store takes writes (for /healthz). */
   health: StoreHealth;
-  /** This deployment's key for what a channel signs (the web page's session cookie and form token). */
-  secret: string;
+  /**
+   * For a channel whose plugin `signs` (the web page's session cookie and form token): a key derived
+   * for that channel alone from the deployment's secret, which itself keys the clock and proof
+   * links and so reaches no channel. Other channels get none.
+   */
+  signingKey?: string;
   log: Logger;
   words: Wording;
   site: Site;

@@ -2,7 +2,7 @@
 // centre adds: Teams, Matrix, Mattermost). A channel is one folder whose index.ts exports a
 // `ChannelPlugin`; `channels/registry.ts` lists the plugins, and `serve` loops over that list to
 // start them, ask their health, mount their HTTP routes (the web channel serves them, from
-// ctx.peers), print the banner and stop them. Nothing outside the channel's folder names the channel.
+// ctx.peers, read when it starts), print the banner and stop them. Nothing outside the channel's folder names the channel.
 import type { z } from 'zod';
 import type { ConnectionStatus } from './shared/connection.ts';
 import type { ChannelContext, ChannelRoute } from './context.ts';
@@ -18,7 +18,11 @@ export interface RunningChannel {
   stop(): Promise<void>;
   /** For /healthz and `helpdesk_channel_up`. */
   status(): ConnectionStatus;
-  /** HTTP routes to mount on the web port while the channel runs. */
+  /**
+   * HTTP routes for the web port, which mounts them once, when it starts (after every channel run on
+   * each replica was created). A leader-only channel is created later, on election: its routes
+   * would never be mounted, so such a channel brings none.
+   */
   routes?: ChannelRoute[];
   /** One or two lines for the start banner (where to reach the channel). */
   banner?: string[];
@@ -36,6 +40,8 @@ export interface ChannelPlugin<Settings = unknown> {
   config: z.ZodType<Settings>;
   /** Whether this deployment runs the channel (e.g. a token is set). */
   enabled(settings: Settings): boolean;
+  /** Whether the channel signs what it hands out (the web's session cookie): it then gets `ctx.signingKey`. */
+  signs?: true;
   /**
    * `leader`: one connection for the whole deployment, held by the leader replica (the Discord
    * gateway); the others report `standby`. Default `every`: each replica runs the channel.

@@ -35,14 +35,3 @@ export interface StaffDesk {
    */
   openTicket(o: StaffTarget & { platform: string; label: string; staffId: string }): Promise<string>;
 }
-
-/** Parsers for what people type where a channel asks for a name or an address. */
-export interface InputParsers {
-  /** A username or an e-mail address, normalised; undefined when it is neither. */
-  username(raw: string): string | undefined;
-  ip(raw: string): string | undefined;
-  /** Control characters (terminal escapes, bidi overrides) out; line breaks and tabs stay. */
-  plainText(raw: string): string;
-  /** Free text with every code-like digit run replaced (a form's text bound for a ticket). */
-  redactCodes(text: string): string;
-}

@@ -1,7 +1,9 @@
 // The web session as an attacker would try it (issue 18, items 2 and 3): a cookie planted before the
 // proof (session fixation), cookies handed out by GET /support to walk around the limit on new
 // conversations, polls held open with them, and a presence row written by every poll.
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channelContext } from '../../src/app/channel-context.ts';
 import { ChatClient, startWebApp, type WebApp } from '../helpers/web.ts';
 import { FakeClock } from '../helpers/fakes.ts';
 import { startSmtpServer, type SmtpPeer } from '../peers/smtp-server.ts';
@@ -83,6 +85,23 @@ describe('session fixation', () => {
     } finally {
       await https.close();
     }
+  });
+});
+
+describe('the key the page signs with', () => {
+  // The store's secret keys the clock and proof links; the page signs with a key derived for it.
+  it('a cookie signed with the store\'s secret is refused, and a channel that signs nothing gets no key', async () => {
+    const id = 'Zq81xSessionIdOfTwenty'.slice(0, 22);
+    const forged = `hd_sid=${id}.${createHmac('sha256', w.app.secret).update(`session:${id}`).digest('base64url').slice(0, 22)}`;
+    const page = await supportPage(w.url, forged);
+    expect(page.setCookie).toMatch(/^hd_sid=/);
+    expect(page.setCookie).not.toContain(id);
+    const genuine = (await supportPage(w.url)).setCookie.split(';')[0] as string;
+    expect((await supportPage(w.url, genuine)).setCookie).toBe('');
+    const ctx = channelContext(w.app);
+    expect(Object.values(ctx)).not.toContain(w.app.secret);
+    expect(ctx.signingKey).toBeUndefined();
+    expect(Object.values(channelContext(w.app, undefined, 'web'))).not.toContain(w.app.secret);
   });
 });
 

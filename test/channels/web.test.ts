@@ -6,6 +6,9 @@ import { startSmtpServer, type SmtpPeer } from '../peers/smtp-server.ts';
 import { startDnsServer, standardZone, type DnsPeer } from '../peers/dns-server.ts';
 import { startHttpServer, json, type HttpPeer } from '../peers/http-server.ts';
 import { startMetricsServer } from '../../src/adapters/metrics-server.ts';
+import { channelContext, NO_PEERS } from '../../src/app/channel-context.ts';
+import { webChannel } from '../../src/channels/web/index.ts';
+import { webSettings } from '../../src/channels/web/settings.ts';
 
 let smtp: SmtpPeer;
 let dns: DnsPeer;
@@ -175,11 +178,40 @@ describe('web chat API', () => {
     }
   });
 
+  it('a trusted IPv6 network trusts no IPv4 peer (node matches IPv4 against IPv6 rules as ::ffff:)', async () => {
+    const v6only = await startWebApp({ DNS_SERVERS: dns.spec, TRUSTED_PROXIES: '::/64' });
+    try {
+      // 2001:db8::10 is outside ::/64 and exempt in the zone: believed, it would waive two-factor.
+      const spoofed = await (await fetch(`${v6only.url}/ip`, { headers: { 'x-forwarded-for': '2001:db8::10' } })).text();
+      expect(spoofed).toMatch(/address: 127\.0\.0\.1[\s\S]*two-factor required: yes/);
+    } finally {
+      await v6only.close();
+    }
+  });
+
   it('/ip prints a plain-text verdict for curl users', async () => {
     const res = await fetch(`${w.url}/ip`, { headers: { 'x-forwarded-for': '192.0.2.40' } });
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     const text = await res.text();
     expect(text).toMatch(/^address: 192\.0\.2\.40\nnames: liar\.example\.se\nconfirmed name: \(none\)\ntwo-factor required: yes\nwhy: .+\nverdict: .+\[network\.mismatch\]\n$/);
+  });
+
+  it('the web channel stopped and started again listens again', async () => {
+    const channel = await webChannel.create(channelContext(w.app, NO_PEERS, webChannel.name), webSettings.parse(w.app.config));
+    const urlOf = () => /on (http:\/\/\S+)/.exec(channel.banner?.[0] ?? '')?.[1] as string;
+    try {
+      await channel.start();
+      const first = urlOf();
+      expect((await fetch(`${first}/healthz`)).status).toBe(200);
+      await channel.stop();
+      expect(channel.status().state).not.toBe('up');
+      await channel.start();
+      expect(channel.status().state).toBe('up');
+      const again = urlOf();
+      expect((await fetch(`${again}/healthz`)).status).toBe(200);
+    } finally {
+      await channel.stop();
+    }
   });
 
   it('a replica that has lost its store says so in /healthz (503), so a load balancer skips it', async () => {

@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createHelpdesk, type Helpdesk, type HelpdeskOptions } from '../../src/main.ts';
 import { startWebServer, type WebServer } from '../../src/channels/web/server.ts';
 import { webSettings } from '../../src/channels/web/settings.ts';
+import { webChannel } from '../../src/channels/web/index.ts';
 import type { ChannelRoute } from '../../src/channels/context.ts';
 import { channelContext } from '../../src/app/channel-context.ts';
 import { tokenActivatedRoutes } from '../../src/integrations/token-activated.ts';
@@ -38,7 +39,7 @@ export async function startWebApp(env: Record<string, string>, options: Helpdesk
 
 /** The web channel on the helpdesk's channel context, as `serve` runs it, with other channels' routes mounted. */
 export function startWebFor(app: Helpdesk, routes: readonly ChannelRoute[] = []): Promise<WebServer> {
-  return startWebServer(channelContext(app, { routes: () => [...routes], statuses: () => ({}) }), webSettings.parse(app.config));
+  return startWebServer(channelContext(app, { routes: () => [...routes], statuses: () => ({}) }, webChannel.name), webSettings.parse(app.config));
 }
 
 /** A tiny cookie-keeping client for the JSON chat API. */

@@ -1,6 +1,7 @@
 // The diagnostic request staff make on a chat platform: `who [ip]` as typed after the command, and
 // the same target carried in a report's buttons (so "run again" and "open a ticket" need no state).
-import type { InputParsers, StaffTarget } from '../../ports/staff-desk.ts';
+import type { InputParsers } from '../../ports/input.ts';
+import type { StaffTarget } from '../../ports/staff-desk.ts';
 
 export type ParsedTarget = { ok: true; target: StaffTarget } | { ok: false; problem: 'usage' | 'ip'; what?: string };
 

@@ -35,10 +35,14 @@ export class TurnQueue {
   private stopping = false;
   /** Stopped: a turn still waiting for a slot is not run (it stays in the inbox for another replica). */
   private closed = false;
+  /** Turns queued and not yet begun, and how many of them are in the inbox. */
+  private waiting = { turns: 0, inInbox: 0 };
 
   constructor(
     private readonly seen: SeenEvents,
     private readonly log: Logger,
+    /** How long `stop` lets the turns already acked finish. */
+    private readonly stopGraceMs = 5_000,
   ) {}
 
   /** A request from Slack arrived; call what this returns once its response is sent. */
@@ -76,12 +80,14 @@ export class TurnQueue {
     if (this.noted.length === 1) setImmediate(() => void this.quiet().then(() => this.queueNoted()));
   }
 
-  /** Finishes the turns already acked (for up to 5 s), then takes no more. */
+  /** Finishes the turns already acked (for up to 5 s), then takes no more; says how many it left. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.queueNoted();
-    await Promise.race([Promise.allSettled([...this.chains.values()]), new Promise((r) => setTimeout(r, 5_000).unref())]);
+    await Promise.race([Promise.allSettled([...this.chains.values()]), new Promise((r) => setTimeout(r, this.stopGraceMs).unref())]);
     this.closed = true;
+    const { turns, inInbox } = this.waiting;
+    if (turns) this.log.info('slack: stopped with turns not run; those in the inbox are left to another replica', { turns, inInbox });
   }
 
   private acksSent(): Promise<void> {
@@ -110,10 +116,14 @@ export class TurnQueue {
     this.noted = [];
     for (const { key, job, inboxKey } of batch) {
       const previous = this.chains.get(key) ?? Promise.resolve();
+      this.waiting.turns++;
+      if (inboxKey) this.waiting.inInbox++;
       const next = previous
         .then(async () => {
           await this.work.execute(async () => {
             if (this.closed) return;
+            this.waiting.turns--;
+            if (inboxKey) this.waiting.inInbox--;
             await this.quiet();
             await job(async (stored) => {
               if (inboxKey && stored) await this.seen.done(inboxKey);

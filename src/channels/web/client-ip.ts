@@ -24,20 +24,25 @@ export function canonicalAddress(input: string): Address | undefined {
   return { text: `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, family: 'ipv4' };
 }
 
-/** The trusted proxies as a BlockList (an IPv4 network written IPv4-mapped is added as IPv4). */
-export function trustedList(proxies: WebSettings['trustedProxies']): BlockList {
-  const list = new BlockList();
+/**
+ * The trusted proxies, one BlockList a family: a BlockList matches an IPv4 address against its IPv6
+ * rules too (as ::ffff:a.b.c.d), so TRUSTED_PROXIES=::/64 in one list would trust every IPv4 peer.
+ */
+export type TrustedProxies = Record<Address['family'], BlockList>;
+
+export function trustedList(proxies: WebSettings['trustedProxies']): TrustedProxies {
+  const lists: TrustedProxies = { ipv4: new BlockList(), ipv6: new BlockList() };
   for (const p of proxies) {
     const base = canonicalAddress(p.text.split('/')[0] ?? '');
-    if (base) list.addSubnet(base.text, p.bits, p.family === 4 ? 'ipv4' : 'ipv6');
+    if (base) lists[base.family].addSubnet(base.text, p.bits, base.family);
   }
-  return list;
+  return lists;
 }
 
-export function clientAddress(req: IncomingMessage, trusted: BlockList): string {
+export function clientAddress(req: IncomingMessage, trusted: TrustedProxies): string {
   const peer = canonicalAddress(req.socket.remoteAddress ?? '');
   if (!peer) return req.socket.remoteAddress ?? '';
-  const isTrusted = (a: Address) => trusted.check(a.text, a.family);
+  const isTrusted = (a: Address) => trusted[a.family].check(a.text, a.family);
   if (!isTrusted(peer)) return peer.text;
   const header = req.headers['x-forwarded-for'];
   const hops = (Array.isArray(header) ? header.join(',') : header ?? '')

@@ -8,6 +8,7 @@ export const webChannel = defineChannel({
   name: 'web',
   config: webSettings,
   enabled: () => true,
+  signs: true,
   // The HTTP router and Helmet load only when `serve` runs, so other commands start at once.
   create: async (ctx, settings) => (await import('./server.ts')).createWebChannel(ctx, settings),
 });

@@ -2,7 +2,7 @@
 // word comes from the catalogues.
 import { escapeHtml as e } from './http.ts';
 import type { Lang, WebText, Wording } from '../../ports/catalogue.ts';
-import type { SupportPrefill as ConversationPrefill } from '../../ports/support.ts';
+import type { SupportPrefill } from '../../ports/support.ts';
 
 export const layout = (lang: Lang, title: string, body: string) => `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -10,14 +10,14 @@ export const layout = (lang: Lang, title: string, body: string) => `<!doctype ht
 <body class="page"><main><div class="card">${body}</div></main></body></html>`;
 
 /** What the form shows: the conversation's prefill (a ticket it already has adds to it) and a name. */
-export interface SupportPrefill extends ConversationPrefill {
+export interface SupportFormValues extends SupportPrefill {
   name: string;
 }
 
 /** The web pages' texts in one language, rendered with the centre's words. */
 const textsOf = (words: Wording, lang: Lang) => (key: WebText, vars?: Record<string, unknown>) => words.web(lang, key, vars);
 
-export function supportPage(words: Wording, lang: Lang, centre: string, csrf: string, v: SupportPrefill, errors: string[] = [], response?: string): string {
+export function supportPage(words: Wording, lang: Lang, centre: string, csrf: string, v: SupportFormValues, errors: string[] = [], response?: string): string {
   const t = textsOf(words, lang);
   const attached = v.findings > 0 ? t('attached_findings', { messages: v.messages, findings: v.findings }) : v.messages > 0 ? t('attached_conversation', { messages: v.messages }) : '';
   return layout(

@@ -135,6 +135,8 @@ export function createWebChannel(ctx: ChannelContext, settings: WebSettings): Ru
     async stop() {
       const w = web ?? (await starting?.catch(() => undefined));
       web = undefined;
+      // A later start listens again (and one that failed to listen may be tried again).
+      starting = undefined;
       await w?.close();
     },
     status: () => web?.status() ?? { state: 'connecting', since, attempts: 0 },

@@ -36,7 +36,8 @@ export const conversationOf = (sessionId: string) => `web:${sessionId}`;
 export const CROSS_SITE: Omit<Refusal, 'ok'> = { status: 403, error: 'cross-site request' };
 
 export function createWebDeps(ctx: ChannelContext, settings: WebSettings): WebDeps {
-  const sessions = new Sessions(ctx.secret, settings.publicUrl.startsWith('https:'));
+  if (!ctx.signingKey) throw new Error('the web channel signs its session cookie: its context needs a signing key');
+  const sessions = new Sessions(ctx.signingKey, settings.publicUrl.startsWith('https:'));
   // Shared by every replica (Redis or PostgreSQL) when there are several.
   const newConversationsPerAddress = ctx.limits.limiter('web-new-conversations', settings.newConversationsPerAddress, 10 * 60_000);
   const ownOrigin = new URL(settings.publicUrl).origin;

@@ -1,11 +1,16 @@
-// GET /healthz: 200 while every configured channel is up (or down for less than the grace period)
-// and the store takes writes, else 503 with what is failing.
+// GET /healthz: 200 while no channel has been connecting or down for longer than the grace period
+// (up, stopped and standby, a leader-only channel held by another replica, are all fine) and the
+// store takes writes, else 503 with what is failing.
 import { errorCode } from '../../../errors.ts';
 import { unhealthy, type ConnectionStatus } from '../../shared/connection.ts';
 import { route, sendJson, type Routes } from '../http.ts';
 import type { WebDeps } from '../web-deps.ts';
 
-/** The web channel's own state, since the server started; the other channels' come from ctx.peers. */
+/**
+ * `own`: this server's state (up since it listens), the `web` entry when ctx.peers reports no web
+ * channel (the server run alone, as in tests); under `serve` the peers' statuses hold every channel,
+ * the web one too, and theirs wins. `uptimeSeconds` is this server's.
+ */
 export function healthRoute(r: Routes, d: WebDeps, own: () => ConnectionStatus): void {
   const { ctx } = d;
   route(r, 'GET', '/healthz', async ({ res }) => {

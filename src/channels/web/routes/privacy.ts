@@ -8,6 +8,7 @@ export function privacyRoute(r: Routes, d: WebDeps): void {
   const s = d.settings;
   route(r, 'GET', '/privacy', ({ res, url }) => {
     if (s.privacyUrl) return void res.writeHead(302, { location: s.privacyUrl }).end();
-    sendHtml(res, 200, privacyPage(d.ctx.words, langOf(url), { centre: d.ctx.site.centre, supportEmail: s.supportEmail, ...s.retention }));
+    const retention = { conversations: s.retainConversations, silentConversations: s.retainSilentConversations, addresses: s.retainAddresses, tickets: s.retainTickets };
+    sendHtml(res, 200, privacyPage(d.ctx.words, langOf(url), { centre: d.ctx.site.centre, supportEmail: s.supportEmail, ...retention }));
   });
 }

@@ -2,7 +2,7 @@
 // what the person has proved is filled in; a form that fails its checks comes back with what was typed.
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { InputParsers } from '../../../ports/staff-desk.ts';
+import type { InputParsers } from '../../../ports/input.ts';
 import type { Lang, WebText } from '../../../ports/catalogue.ts';
 import { langOf, readBody, refuse, route, sendHtml, type Routes } from '../http.ts';
 import { supportPage, thanksPage } from '../pages.ts';
