@@ -143,8 +143,7 @@ export class PrivacyIdeaTokens implements TokenRegistry {
         const page = after.ok ? TokenPage.safeParse(after.value) : undefined;
         const shift = page?.success ? num(page.data.tokens[0]?.info.timeShift) : undefined;
         const period = token.periodSeconds ?? 30;
-        // timeShift = start of the matched step minus the server's now: within (−period, 0] when in step.
-        const offsetSteps = shift === undefined ? 0 : Math.round((shift + period / 2) / period) || 0;
+        const offsetSteps = shift === undefined ? 0 : stepsOfTimeShift(shift, period);
         return { ok: true, value: { matched: true, offsetSteps, tokenId: token.id, consumed: true } };
       });
     } catch (err) {
@@ -154,4 +153,14 @@ export class PrivacyIdeaTokens implements TokenRegistry {
       await this.o.guard.forget((key) => key === `tokens:${username}`);
     }
   }
+}
+
+/**
+ * The device's offset in steps from privacyIDEA's timeShift (the start of the matched step minus the
+ * server's now): (−period, 0] is this step, (−2·period, −period] one behind, (0, period] one ahead.
+ * At a step's first second the shift is a whole multiple (−60 two behind, 0 this step), which
+ * rounding put one step off.
+ */
+export function stepsOfTimeShift(shift: number, period: number): number {
+  return -Math.floor(-shift / period) || 0;
 }

@@ -6,7 +6,7 @@ import { generateSync } from 'otplib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, API_KEY, creationDate, lastAuth, startPrivacyIdea, type PrivacyIdeaPeer } from '../peers/privacyidea.ts';
 import { PrivacyIdeaHttp } from '../../src/adapters/privacyidea-http.ts';
-import { PrivacyIdeaTokens } from '../../src/adapters/privacyidea-tokens.ts';
+import { PrivacyIdeaTokens, stepsOfTimeShift } from '../../src/adapters/privacyidea-tokens.ts';
 import { UpstreamGuard } from '../../src/adapters/limits.ts';
 import { tokenCheck } from '../../src/checks/token.ts';
 import { codeCheck } from '../../src/checks/code.ts';
@@ -165,6 +165,18 @@ describe('privacyIDEA authorization', () => {
 });
 
 describe('checking a code', () => {
+  // privacyIDEA's timeShift is the matched step's start minus its now, in whole seconds in the
+  // contract server; at a step's first second it is a whole multiple of the period. Rounding read a
+  // current code there as one step ahead ("your clock runs fast"), and a code two steps behind as one.
+  it('reads the offset from timeShift at a step boundary as in the middle of a step', () => {
+    const at = (shift: number) => stepsOfTimeShift(shift, 30);
+    expect([0, -1, -29].map(at)).toEqual([0, 0, 0]);
+    expect([-30, -59].map(at)).toEqual([-1, -1]);
+    expect([-60, -89].map(at)).toEqual([-2, -2]);
+    expect([1, 30].map(at)).toEqual([1, 1]);
+    expect([31, 60].map(at)).toEqual([2, 2]);
+  });
+
   beforeEach(() => seed());
 
   it('is off by default: code.unverifiable, and privacyIDEA is not asked', async () => {
