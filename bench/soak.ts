@@ -56,6 +56,11 @@ async function faults(cluster: Cluster, until: number): Promise<void> {
     if (when > until) break;
     await sleep(Math.max(0, when - Date.now()));
     say(`fault: ${fault.name}`);
+    const missing = fault.missing?.(cluster);
+    if (missing) {
+      say(`  skipped: ${missing}`);
+      continue;
+    }
     await fault.run(cluster, (line) => say(`  ${line}`)).catch((err: unknown) => say(`  the fault itself failed: ${(err as Error).message}`));
   }
 }

@@ -12,6 +12,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface Fault {
   name: string;
+  /** Why this machine cannot have the fault (it is then skipped, saying so); undefined when it can. */
+  missing?(cluster: Cluster): string | undefined;
   run(cluster: Cluster, say: (line: string) => void): Promise<void>;
 }
 
@@ -28,11 +30,8 @@ export const terminateBackends: Fault = {
 
 export const restartRedis: Fault = {
   name: 'Redis killed, back after 5 s',
+  missing: (cluster) => (cluster.ownRedis ? undefined : "no redis-server binary here, so the replicas share the tests' Redis, which the soak does not restart"),
   async run(cluster, say) {
-    if (!cluster.ownRedis) {
-      say('skipped: no redis-server binary here, so the replicas share the tests\' Redis, which the soak does not restart');
-      return;
-    }
     await cluster.stopRedis();
     await sleep(5000);
     await cluster.startRedis();
@@ -70,14 +69,12 @@ export const killReplica: Fault = {
 
 export const fillDisk: Fault = {
   name: "one replica's DATA_DIR (a 4 MB tmpfs) full for 20 s",
+  missing: (cluster) => (cluster.tmpfs ? undefined : 'no tmpfs (mounting one needs root), so no disk to fill'),
   async run(cluster, say) {
-    if (!cluster.tmpfs) {
-      say('skipped: no tmpfs (mounting one needs root), so no disk to fill');
-      return;
-    }
-    const filler = path.join(cluster.tmpfs, 'filler');
+    const tmpfs = cluster.tmpfs as string;
+    const filler = path.join(tmpfs, 'filler');
     spawnSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=64k'], { stdio: 'ignore' });
-    const df = spawnSync('df', ['--output=avail', cluster.tmpfs], { encoding: 'utf8' }).stdout.split('\n')[1]?.trim();
+    const df = spawnSync('df', ['--output=avail', tmpfs], { encoding: 'utf8' }).stdout.split('\n')[1]?.trim();
     const r2 = cluster.replicas[2]!;
     const health = () => fetch(`${r2.url}/healthz`).then(async (x) => `${x.status} ${JSON.stringify(((await x.json()) as { failing?: string[] }).failing ?? [])}`, (e: Error) => e.message);
     const full = await health();

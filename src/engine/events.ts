@@ -1,17 +1,11 @@
 // What can happen to a conversation (events) and what a transition asks the runner to do (effects):
 // plain data, so a turn can be replayed and the runner stays the only place with I/O.
 import type { CheckId, CheckResult } from '../checks/catalogue.ts';
-import type { Lang } from '../i18n/index.ts';
+import type { ChatEvent } from '../ports/conversations.ts';
 
 export type EngineEvent =
-  /** `lang`: the client's language (Discord's locale): greeted in it alone; what they type still decides. */
-  | { type: 'start'; lang?: Lang }
-  | { type: 'resume' }
-  /** Show again what the conversation waits for (after a language switch, say), without a greeting. */
-  | { type: 'repeat' }
-  | { type: 'text'; text: string }
-  | { type: 'choice'; id: string }
-  | { type: 'topic'; flow: string }
+  /** What a person did on a platform (start, text, a choice, a topic, a phone's clock). */
+  | ChatEvent
   | { type: 'checked'; result: CheckResult; extra?: CheckResult[] }
   | { type: 'escalated'; ticket: string | null; followUp?: boolean }
   /** A proof-of-identity link was sent (or, for an unknown name, silently not: the answer is the same). */
@@ -20,8 +14,6 @@ export type EngineEvent =
   | { type: 'proven'; user: string; how: string; email?: string }
   /** The code typed was not the one mailed (or it expired, or too many wrong tries burnt it). */
   | { type: 'proof-failed'; reason: 'wrong' | 'expired' | 'none' | 'locked' }
-  /** The phone's clock, measured by the browser against the server's reference time. */
-  | { type: 'device-clock'; offsetMs: number; errorMs: number }
   /** A watch was kept (`created`: new, else one was already there). */
   | { type: 'watched'; created: boolean }
   /** The person's watches were ended (`count` of them). */

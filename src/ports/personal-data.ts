@@ -45,19 +45,12 @@ export interface Mention {
   lines: string[];
 }
 
-export interface ErasedCounts {
-  conversations: number;
-  quarantined: number;
-  tickets: number;
-  watches: number;
-  links: number;
-  proofs: number;
-  outbox: number;
-  presence: number;
-  limits: number;
-  /** Lines of others' conversations and tickets in which the person's name or address was redacted. */
-  mentions: number;
-}
+/**
+ * What an erasure counts, by kind; `mentions` are lines of others' conversations and tickets in which
+ * the person's name or address was redacted.
+ */
+export const ERASED_KINDS = ['conversations', 'quarantined', 'tickets', 'watches', 'links', 'proofs', 'outbox', 'presence', 'limits', 'mentions'] as const;
+export type ErasedCounts = Record<(typeof ERASED_KINDS)[number], number>;
 
 export interface PersonalDataStore {
   /** The person as given, widened by what their own conversations say (a username's e-mail and back). */

@@ -16,13 +16,11 @@ export interface SupportPrefill {
   ticket?: string;
 }
 
-export interface SupportRequest {
+/** The form as sent: the fields the prefill offered (as the person left them), and their name. */
+export interface SupportRequest extends Pick<SupportPrefill, 'email' | 'username' | 'what'> {
   conversationId: string;
   lang: Lang;
   name: string;
-  email: string;
-  username: string;
-  what: string;
   /** The address the form came from. */
   ip: string;
 }
