@@ -12,6 +12,7 @@ import type { Mailer } from '../ports/mailer.ts';
 import type { Clock } from '../ports/time.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { AttemptLimiter, RateLimits } from '../ports/limits.ts';
+import { delayAfter } from './backoff.ts';
 import { formatProofCode, type QueuedProofMail, type SqlProofCodes } from './proof-codes.ts';
 import { SMTP_REPLY_TIMEOUT_MS } from './mailer.ts';
 
@@ -126,7 +127,8 @@ export class EmailProof implements IdentityProof {
   }
 
   private async sendOne(m: QueuedProofMail, claimed: number): Promise<void> {
-    const retryAt = this.o.clock.now() + Math.min(60_000, 2000 * 2 ** Math.min(m.attempts, 5));
+    // 2 s, 4 s … doubling up to a minute.
+    const retryAt = this.o.clock.now() + delayAfter(m.attempts, 2000, 60_000);
     if (!('mail' in m.work)) {
       // A request the replica that took it did not finish: looked up here, and its mail sent next.
       const outcome = await this.prepare(m.work.request, m.work.code, m.work.at, claimed);

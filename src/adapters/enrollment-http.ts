@@ -13,6 +13,7 @@ import {
 import type { Logger } from '../ports/logger.ts';
 import { DelegateBackoff, handleWhenResult, retry } from 'cockatiel';
 import { UpstreamGuard } from './limits.ts';
+import { delayAfter } from './backoff.ts';
 
 export interface HttpEnrollmentOptions {
   baseUrl: string;
@@ -135,7 +136,7 @@ export class HttpEnrollment implements EnrollmentPort {
         // past the time budget: a backoff ends at the deadline, and an attempt needs MIN_ATTEMPT_MS.
         const policy = retry(
           handleWhenResult((r) => (r as Attempt<z.infer<S>>).again),
-          { maxAttempts: this.o.retries, backoff: new DelegateBackoff((c) => Math.max(0, Math.min(this.o.backoffMs * 2 ** (c.attempt - 1) * (0.5 + Math.random()), deadline - performance.now()))) },
+          { maxAttempts: this.o.retries, backoff: new DelegateBackoff((c) => Math.max(0, Math.min(delayAfter(c.attempt - 1, this.o.backoffMs, Infinity) * (0.5 + Math.random()), deadline - performance.now()))) },
         );
         const last = await policy.execute(async ({ attempt, signal: s }): Promise<Attempt<z.infer<S>>> => {
           const left = deadline - performance.now();

@@ -2,9 +2,11 @@
 // and delivered when it returns; the person gets a reference at once. Delivery is retried with
 // backoff and marked done only after the sink accepted it.
 import { randomInt } from 'node:crypto';
+import { handleAll, IterableBackoff, retry } from 'cockatiel';
 import type { Logger } from '../ports/logger.ts';
 import type { Ticket, TicketSink } from '../ports/tickets.ts';
 import type { Clock } from '../ports/time.ts';
+import { delayAfter } from './backoff.ts';
 import type { SqlDb } from './sql/db.ts';
 
 /** Where tickets end up: an inbox, a mailbox, a webhook. */
@@ -14,8 +16,8 @@ export interface TicketDelivery {
 }
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-/** Tries at writing down that a sink took a ticket (about 5 s in all). */
-const RECORD_ATTEMPTS = 4;
+/** Waits between tries at writing down that a sink took a ticket (four tries, 3 s of waiting in all). */
+const RECORD_WAITS_MS = [500, 1000, 1500];
 
 export function newReference(): string {
   let s = '';
@@ -134,7 +136,8 @@ export class TicketQueue implements TicketSink {
       await db.run('UPDATE tickets SET delivered_at = $1, attempts = attempts + 1, last_error = NULL WHERE reference = $2', [this.clock.now(), row.reference]);
       return true;
     } catch (err) {
-      const backoff = Math.min(this.maxBackoffMs, 1000 * 2 ** Math.min(row.attempts, 12));
+      // 1 s, 2 s, 4 s … doubling up to maxBackoffMs (5 min).
+      const backoff = delayAfter(row.attempts, 1000, this.maxBackoffMs);
       await db.run('UPDATE tickets SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE reference = $3', [this.clock.now() + backoff, (err as Error).message, row.reference]);
       this.log.warn('ticket delivery failed; will retry', { ticket: row.reference, attempt: row.attempts + 1, detail: (err as Error).message });
       return false;
@@ -148,16 +151,12 @@ export class TicketQueue implements TicketSink {
    */
   private async recordDelivery(reference: string, sink: string): Promise<void> {
     const record = () => this.db.run('INSERT INTO ticket_deliveries (reference, sink, delivered_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [reference, sink, this.clock.now()]);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await record();
-        return;
-      } catch (err) {
-        if (attempt >= RECORD_ATTEMPTS) throw err;
-        this.log.warn('ticket delivery could not be recorded; trying again', { ticket: reference, sink, attempt, detail: (err as Error).message });
-        await new Promise((r) => setTimeout(r, 500 * attempt));
-      }
-    }
+    const policy = retry(handleAll, { maxAttempts: RECORD_WAITS_MS.length, backoff: new IterableBackoff(RECORD_WAITS_MS) });
+    policy.onRetry((e) => {
+      const detail = 'error' in e ? e.error.message : String(e.value);
+      this.log.warn('ticket delivery could not be recorded; trying again', { ticket: reference, sink, attempt: e.attempt, detail });
+    });
+    await policy.execute(record);
   }
 
   start(intervalMs = 5000): void {

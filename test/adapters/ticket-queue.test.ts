@@ -42,3 +42,31 @@ describe('a delivery the store could not write down at first', () => {
     }
   });
 });
+
+describe('a sink that keeps refusing', () => {
+  it('is tried again after 1 s, 2 s, 4 s … doubling, and never later than the 5 min cap', async () => {
+    const store = await SqlStore.open(SqliteDb.open(tempDataDir()));
+    let now = 1_000_000;
+    const sink: TicketDelivery = {
+      name: 'mail',
+      deliver: async () => {
+        throw new Error('relay down');
+      },
+    };
+    const queue = new TicketQueue(store.db, [sink], { now: () => now }, recordingLogger());
+    try {
+      const { reference } = await queue.open(ticket);
+      const waits: number[] = [];
+      for (let i = 0; i < 11; i++) {
+        await queue.drain();
+        const row = await store.db.get<{ next_attempt_at: number }>('SELECT next_attempt_at FROM tickets WHERE reference = $1', [reference]);
+        waits.push(Number(row!.next_attempt_at) - now);
+        now = Number(row!.next_attempt_at);
+      }
+      expect(waits).toEqual([1000, 2000, 4000, 8000, 16_000, 32_000, 64_000, 128_000, 256_000, 300_000, 300_000]);
+      expect((await queue.get(reference))?.attempts).toBe(11);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 // Keeps a platform connection (the Discord gateway, Slack's Socket Mode) up: the first attempt runs in
 // the background, a failed one is retried with capped exponential backoff until the platform answers,
 // and the state is there for /healthz. Stopping aborts whatever it is waiting for.
+import { ExponentialBackoff, noJitterGenerator, type GeneratorFn, type IBackoff } from 'cockatiel';
 import type { Logger } from '../../ports/logger.ts';
 
 /** `standby`: another replica holds this connection (the Discord gateway is held by the leader only). */
@@ -28,6 +29,12 @@ export interface ConnectionOptions {
   /** An attempt that has not connected by then counts as failed. */
   attemptTimeoutMs?: number;
 }
+
+/** Doubling up to the cap, each wait spread ±20 % so replicas that lost the platform together do not return in step. */
+const spread: GeneratorFn<number> = (attempts, options) => {
+  const [delay, next] = noJitterGenerator(attempts, options);
+  return [delay * (0.8 + Math.random() * 0.4), next];
+};
 
 export class Connection {
   private current: ConnectionStatus;
@@ -64,7 +71,9 @@ export class Connection {
   }
 
   private async run(): Promise<void> {
-    let delay = this.o.minDelayMs ?? 1000;
+    // The schedule is cockatiel's; the wait is ours, because cockatiel 3.2's retry() sleeps without
+    // looking at its AbortSignal, and a stop must not sit out a minute of backoff.
+    let backoff: IBackoff<unknown> = new ExponentialBackoff({ generator: spread, initialDelay: this.o.minDelayMs ?? 1000, maxDelay: this.o.maxDelayMs ?? 60_000 }).next();
     while (!this.stopped) {
       this.current.attempts++;
       try {
@@ -77,10 +86,10 @@ export class Connection {
         if (this.stopped) return;
         const message = (err as Error).message;
         this.set('down', message);
-        this.o.log.warn(`${this.o.name} could not connect; retrying`, { code: 'channel.down', err, retryInMs: Math.round(delay) });
+        this.o.log.warn(`${this.o.name} could not connect; retrying`, { code: 'channel.down', err, retryInMs: Math.round(backoff.duration) });
         await this.o.disconnect().catch(() => undefined);
-        await this.sleep(delay * (0.8 + Math.random() * 0.4));
-        delay = Math.min(delay * 2, this.o.maxDelayMs ?? 60_000);
+        await this.sleep(backoff.duration);
+        backoff = backoff.next(undefined);
       }
     }
   }
