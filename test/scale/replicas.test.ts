@@ -1,8 +1,8 @@
 // Three `serve` replicas on loopback sharing the local PostgreSQL (a schema of this test's own) and
 // Redis (a key prefix of its own), with the enrollment API, SMTP, Slack's Web API and Discord's
 // gateway as real peers. Web conversations go round-robin (every turn to another replica), Slack
-// retries go to another replica than the first delivery, and the Discord leader is killed with
-// SIGKILL in the middle, while it is delivering a ticket.
+// retries go to another replica than the first delivery, and in the middle the replica delivering
+// a ticket (its relay hung) and the Discord leader are killed with SIGKILL (one process or two).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
@@ -44,6 +44,21 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
   }
 }
 
+function withApplicationName(url: string, name: string): string {
+  const u = new URL(url);
+  u.searchParams.set('application_name', name);
+  return u.toString();
+}
+
+/** The replica whose open transaction holds the ticket's row (FOR UPDATE: the ticket is being sent). */
+async function sender(reference: string): Promise<Replica | undefined> {
+  const r = await db.query<{ app: string }>(
+    `SELECT a.application_name AS app FROM "${iso.schema}".tickets t JOIN pg_stat_activity a ON a.backend_xid = t.xmax WHERE t.reference = $1`,
+    [reference],
+  );
+  return replicas.find((x) => `scale-${x.name}` === r.rows[0]?.app);
+}
+
 async function startReplica(name: string): Promise<Replica> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -51,6 +66,8 @@ async function startReplica(name: string): Promise<Replica> {
     ...iso.env,
     PORT: String(port),
     PUBLIC_URL: url,
+    // Each replica's connections carry its name, so the test can ask PostgreSQL who holds a ticket.
+    DATABASE_URL: withApplicationName(iso.env.DATABASE_URL as string, `scale-${name}`),
     DATA_DIR: tempDataDir(),
     REPLICA_NAME: name,
     LOG_LEVEL: 'warn',
@@ -214,7 +231,7 @@ describe('three replicas on PostgreSQL and Redis', () => {
     expect(Date.now() - sentAt).toBeLessThan(5000);
     expect(crossed.replies.some((r) => r.kind === 'finding' && r.check === 'clock' && r.code === 'clock.skewed')).toBe(true);
 
-    // A ticket filed on the leader, whose relay hangs mid-delivery; then the leader is killed.
+    // A ticket filed on the leader, whose relay hangs mid-delivery; then its sender and the leader are killed.
     smtp.hold = (m) => /HOLD-THIS-ONE/.test(m.text ?? '');
     const held = new Browser();
     // (A person asked for at any prompt hands over at once: the description goes through the human topic.)
@@ -222,12 +239,23 @@ describe('three replicas on PostgreSQL and Redis', () => {
     await held.turn(leader.url, { type: 'text', text: 'skip' });
     const heldTicket = /HD-[A-Z0-9]{6}/.exec(textOf(await held.turn(leader.url, { type: 'text', text: 'HOLD-THIS-ONE please' }))!)?.[0] as string;
     await until('the relay to be holding the ticket', () => smtp.held.length === 1 || undefined);
+    // Any replica's queue may have picked the ticket up (each looks every 5 s), not only the
+    // leader's: PostgreSQL says which one is sending it.
+    const sending = await until('the replica sending the held ticket', () => sender(heldTicket));
+    const heldBy = sending === leader ? 'the leader' : 'a follower';
     const identifiesBefore = discord.identifies;
     // Hold nothing more before the kill: the mail held stays held, unanswered, and dies with its
     // replica. Were the hold still set when a survivor picked the ticket up (at once, once the dead
     // replica's lock went with its connection), the survivor's copy would be held too and, waiting
     // RFC 5321's ten minutes, stall every ticket behind it.
     smtp.hold = undefined;
+    if (sending !== leader) {
+      // The sender dies mid-delivery, and comes back as a new process, so that two replicas are left
+      // once the leader is killed below.
+      sending.child.kill('SIGKILL');
+      await until('the sender to die', () => !sending.alive || undefined);
+      replicas[replicas.indexOf(sending)] = await startReplica(sending.name);
+    }
     leader.child.kill('SIGKILL');
     const killedAt = Date.now();
     await until('the leader to die', () => !leader.alive || undefined);
@@ -279,11 +307,11 @@ describe('three replicas on PostgreSQL and Redis', () => {
     // Every ticket delivered; the one held when its replica died too (its Message-ID is its reference).
     const tickets = [...all.map((c) => c.ticket).filter((t): t is string => Boolean(t)), heldTicket];
     expect(tickets).toHaveLength(61);
-    await until(
-      'every ticket at the relay',
-      () => tickets.every((t) => smtp.messages.some((m) => m.messageId === `<${t}@2fa-helpdesk>`)) || undefined,
-      30_000,
-    );
+    const missing = () => tickets.filter((t) => !smtp.messages.some((m) => m.messageId === `<${t}@2fa-helpdesk>`));
+    await until('every ticket at the relay', () => missing().length === 0 || undefined, 30_000).catch(async (err: Error) => {
+      const rows = await db.query(`SELECT reference, attempts, delivered_at, next_attempt_at, last_error FROM "${iso.schema}".tickets WHERE reference = ANY($1)`, [missing()]);
+      throw new Error(`${err.message}: ${JSON.stringify(rows.rows)} (the one held when its replica died: ${heldTicket})`);
+    });
     const ticketMails = smtp.messages.filter((m) => /@2fa-helpdesk>$/.test(m.messageId ?? ''));
     expect(new Set(ticketMails.map((m) => m.messageId)).size).toBe(61);
 
@@ -320,6 +348,6 @@ describe('three replicas on PostgreSQL and Redis', () => {
     await sleep(1500);
     expect(smtp.messages.filter((m) => JSON.stringify(m.to).includes('bob@example.org'))).toHaveLength(3);
 
-    console.log(`[scale] 3 replicas, 300 web conversations, Discord failover ${failoverMs} ms, clock reply crossed replicas`);
+    console.log(`[scale] 3 replicas, 300 web conversations, Discord failover ${failoverMs} ms, the held ticket was being sent by ${heldBy}, clock reply crossed replicas`);
   }, 180_000);
 });
