@@ -147,6 +147,7 @@ async function main(): Promise<number> {
       for (const r of cluster.replicas) rssStart[r.name] = cluster.rssMb(r);
       say(`memory after warm-up: ${JSON.stringify(rssStart)} MB`);
     });
+    const series = warm.then(() => memorySeries(cluster, until));
     await Promise.all([traffic(cluster, ledger, until), faults(cluster, until), warm]);
     const trafficSeconds = (Date.now() - t0) / 1000;
     say('traffic stopped; waiting for tickets, mails and notices to settle, and the inbox to empty');
@@ -179,6 +180,7 @@ async function main(): Promise<number> {
           return `${r.name} ${a ?? '?'} -> ${b ?? '?'}${change}${r.restarts ? ` restarted ${r.restarts}x: the end is a new process` : ''}`;
         })
         .join(', ')}`,
+      `memory by role (RSS, MB, every 30 s from warm-up to the end of traffic; L: holding the Discord gateway, *: a new process since the sample before): ${await series}`,
       `PostgreSQL connections at the end, per replica (pool size ${POOL_SIZE}, + the LISTEN and leader connections): ${JSON.stringify(conns)}; outbox rows left: ${outbox.rows[0]?.n}`,
       problems.length ? `LOST OR DOUBLED (${problems.length}):\n  ${problems.join('\n  ')}` : 'lost or doubled turns, tickets, mails, notices: 0',
     ];
@@ -193,6 +195,34 @@ async function main(): Promise<number> {
     await db.query(`DROP SCHEMA IF EXISTS "${cluster.schema}" CASCADE`).catch(() => undefined);
     await db.end();
   }
+}
+
+/**
+ * Each replica's resident memory every 30 s and whether it held the Discord gateway then: a
+ * replica that takes the gateway grows by discord.js's client and caches, and keeps that memory
+ * after handing it on, which a start-against-end figure cannot tell from a leak.
+ */
+async function memorySeries(cluster: Cluster, until: number): Promise<string> {
+  const samples = new Map<string, string[]>(cluster.replicas.map((r) => [r.name, []]));
+  const pids = new Map<string, number | undefined>();
+  try {
+    while (Date.now() < until) {
+      for (const r of cluster.replicas) {
+        const health = await fetch(`${r.url}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
+          (x) => x.json() as Promise<{ channels?: Record<string, { state: string }> }>,
+          () => undefined,
+        );
+        const pid = r.child?.pid;
+        const fresh = pids.has(r.name) && pids.get(r.name) !== pid ? '*' : '';
+        pids.set(r.name, pid);
+        samples.get(r.name)?.push(`${fresh}${cluster.rssMb(r) ?? '?'}${health?.channels?.discord?.state === 'up' ? 'L' : ''}`);
+      }
+      await sleep(Math.min(30_000, Math.max(0, until - Date.now())));
+    }
+  } catch (err) {
+    return `not sampled (${(err as Error).message})`;
+  }
+  return [...samples].map(([name, values]) => `${name} ${values.join(' ')}`).join('; ');
 }
 
 main().then(
