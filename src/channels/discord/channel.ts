@@ -4,6 +4,7 @@
 // interaction is deferred at once; gateway errors are logged, never fatal. The interactions are
 // in interactions/.
 import { ChannelType, Client, Events, GatewayIntentBits, Partials, type Interaction, type Message } from 'discord.js';
+import { HelpdeskError } from '../../errors.ts';
 import type { ChannelContext } from '../context.ts';
 import type { ChatEvent, Reply } from '../../ports/conversations.ts';
 import type { RunningChannel } from '../contract.ts';
@@ -121,7 +122,7 @@ async function takeOver(d: DiscordDeps, keeper: SessionKeeper): Promise<{ finish
   if (drain) ctx.log.info('discord: the previous session resumed', { outcome: drain.outcome, replayed: drain.replayed });
   return {
     async finish() {
-      if (drain && !(await drain.end())) throw new Error('discord: a message of the previous session could not be taken');
+      if (drain && !(await drain.end())) throw new HelpdeskError('store.unavailable', 'discord: a message of the previous session could not be taken');
       await keeper.write();
       keeper.start();
       for (const t of taken.splice(0)) await runTaken(d, t).catch((err: unknown) => ctx.log.error('discord: a resumed message could not be run', { code: 'discord.error', err }));

@@ -90,7 +90,7 @@ export class SessionKeeper {
   }
 
   start(everyMs = 1000): void {
-    this.timer ??= setInterval(() => void this.write().catch((err: unknown) => this.log.warn('discord: the gateway session could not be written', { err })), everyMs).unref();
+    this.timer ??= setInterval(() => void this.write().catch((err: unknown) => this.log.warn('discord: the gateway session could not be written', { code: 'store.unavailable', err })), everyMs).unref();
   }
 
   stop(): void {
@@ -99,9 +99,16 @@ export class SessionKeeper {
   }
 }
 
+/** The session the last leader wrote; undefined when none or when what is stored is not one (nothing to resume). */
 export async function storedSession(shared: SharedValues): Promise<StoredSession | undefined> {
   const json = await shared.get(SESSION_KEY);
-  return json ? (JSON.parse(json) as StoredSession) : undefined;
+  if (!json) return undefined;
+  try {
+    const s = JSON.parse(json) as Partial<StoredSession>;
+    return typeof s.sessionId === 'string' && typeof s.resumeUrl === 'string' && typeof s.seq === 'number' ? (s as StoredSession) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface Drain {
@@ -143,7 +150,15 @@ export function drainSession(o: { session: StoredSession; token: string; take: (
     };
     const timer = setTimeout(() => finish('failed'), o.timeoutMs ?? 15_000);
     ws.on('message', (raw) => {
-      const p = JSON.parse(String(raw)) as { op: number; d: unknown } & Dispatch;
+      let p: { op: number; d: unknown } & Dispatch;
+      try {
+        p = JSON.parse(String(raw)) as typeof p;
+      } catch (err) {
+        // Not a gateway frame: the resume is given up (the new session starts as it would without one).
+        o.log.warn('discord: the previous session sent what is not JSON', { code: 'upstream.malformed', err });
+        finish('failed');
+        return;
+      }
       if (p.op === 10) {
         heartbeat = setInterval(() => send(1, seq), (p.d as { heartbeat_interval: number }).heartbeat_interval).unref();
         send(6, { token: o.token, session_id: o.session.sessionId, seq: o.session.seq });

@@ -2,6 +2,7 @@
 // client's address, the same-origin rule, the limits shared by every replica, and the rendering of
 // replies for the browser. Built once per server; each route file takes what it needs.
 import type { IncomingMessage } from 'node:http';
+import { HelpdeskError } from '../../errors.ts';
 import type { ChannelContext } from '../context.ts';
 import type { Lang } from '../../ports/catalogue.ts';
 import type { ChatEvent, ConversationView, Reply } from '../../ports/conversations.ts';
@@ -36,7 +37,7 @@ export const conversationOf = (sessionId: string) => `web:${sessionId}`;
 export const CROSS_SITE: Omit<Refusal, 'ok'> = { status: 403, error: 'cross-site request' };
 
 export function createWebDeps(ctx: ChannelContext, settings: WebSettings): WebDeps {
-  if (!ctx.signingKey) throw new Error('the web channel signs its session cookie: its context needs a signing key');
+  if (!ctx.signingKey) throw new HelpdeskError('internal', 'the web channel signs its session cookie: its context needs a signing key (its plugin says signs: true)');
   const sessions = new Sessions(ctx.signingKey, settings.publicUrl.startsWith('https:'));
   // Shared by every replica (Redis or PostgreSQL) when there are several.
   const newConversationsPerAddress = ctx.limits.limiter('web-new-conversations', settings.newConversationsPerAddress, 10 * 60_000);
