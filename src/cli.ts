@@ -5,11 +5,12 @@ import { parseArgs } from 'node:util';
 import { loadConfig, replicaName, type Config } from './config.ts';
 import { createInterface } from 'node:readline';
 import { loadFlows, loadFlowsOrThrow } from './engine/loader.ts';
-import { interpret } from './engine/interpret.ts';
+import { knowledgeOf } from './engine/knowledge.ts';
+import { factIn } from './understanding/fact-rules.ts';
 import { cleanInput } from './engine/input.ts';
 import { trainUnderstanding } from './engine/training.ts';
 import { exampleWarnings } from './engine/example-warnings.ts';
-import { LABELLED_FILES, evaluate, formatEvaluation, loadCases, snapshotAt } from './engine/evaluate.ts';
+import { LABELLED_FILES, evaluate, formatEvaluation, loadCases, snapshotAt, understandAt } from './engine/evaluate.ts';
 import { formatProblem } from './engine/problems.ts';
 import { parseIp, parseUsername, parseCode } from './engine/input.ts';
 import { isTimeZone, parseDeviceTime, wallInZone } from './checks/device-time.ts';
@@ -43,7 +44,7 @@ function lang(value: string | undefined): Lang | undefined {
 
 async function flowsCheck(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const dir = args[0] ?? env.FLOWS_DIR ?? './flows';
-  const { flows, intents, problems } = loadFlows(dir);
+  const { flows, intents, knowledge, facts, problems } = loadFlows(dir);
   if (problems.length) {
     for (const p of problems) io.err(`${formatProblem(p)}\n`);
     io.err(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${dir}\n`);
@@ -51,6 +52,8 @@ async function flowsCheck(args: string[], io: Io, env: NodeJS.ProcessEnv): Promi
   }
   for (const w of exampleWarnings(flows, intents)) io.err(`warning: ${w}\n`);
   io.out(`${flows.size} flows in ${dir} are valid: ${[...flows.keys()].join(', ')}\n`);
+  if (knowledge.size) io.out(`${knowledge.size} knowledge entries are valid: ${[...knowledge.keys()].join(', ')}\n`);
+  if (facts.size) io.out(`${facts.size} facts written as rules are valid: ${[...facts.keys()].join(', ')}\n`);
   return 0;
 }
 
@@ -112,12 +115,17 @@ async function understandCommand(args: string[], io: Io, env: NodeJS.ProcessEnv)
   const ienv = { flows, understanding: trainUnderstanding(flows, intents) };
   const at = snapshotAt(ienv, values.at);
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  const takeover = knowledgeOf(flows).facts.get('takeover');
   for await (const line of lines) {
     const text = cleanInput(line).text;
     if (!text) continue;
-    const m = interpret(ienv, at, text);
-    const row = { text, lang: fixed ?? m.lang ?? 'en', topic: m.topic, intent: m.intent, confidence: m.confidence, action: m.action, choice: m.choice };
-    io.out(values.json ? `${JSON.stringify(row)}\n` : `${m.action.padEnd(8)} ${String(m.intent ?? '-').padEnd(18)} ${m.confidence.toFixed(2)}  ${text}\n`);
+    // As the conversation decides it: the facts, the meaning, then the knowledge base.
+    const m = understandAt(ienv, at, text);
+    const knowledge = m.intent?.startsWith('knowledge:') ? m.intent.slice('knowledge:'.length) : null;
+    // Which rule of flows/facts/takeover.yaml heard a takeover, and by which phrases.
+    const heard = takeover ? factIn(takeover, text) : undefined;
+    const row = { text, lang: fixed ?? m.lang ?? 'en', topic: m.topic, intent: m.intent, confidence: m.confidence, action: m.action, choice: m.choice, knowledge, takeover: heard ?? null };
+    io.out(values.json ? `${JSON.stringify(row)}\n` : `${m.action.padEnd(8)} ${String(m.intent ?? '-').padEnd(18)} ${m.confidence.toFixed(2)}  ${heard ? '[takeover] ' : ''}${text}\n`);
   }
   return 0;
 }
@@ -273,7 +281,8 @@ const COMMANDS: Record<string, Command> = {
     run: understandCommand,
     usage: `  understand [--lang en|sv] [--at FLOW.STEP] [--json]
                              one message a line on stdin: how each is understood (without --at, as
-                             the first message of a conversation)`,
+                             the first message of a conversation), which knowledge entry answers it
+                             (intent knowledge:<id>, or unknown), and which rule heard a takeover`,
   },
   discord: { run: discordCommand, usage: `  discord register           register the Discord slash commands (npm run discord:register)` },
   privacy: {

@@ -87,7 +87,7 @@ export class Answers extends Steps {
 
   /** Every message is read for facts, whatever was asked; a code typed early is held for its check. */
   private takeFacts(text: string): void {
-    const facts = hear(text, this.s.langHeard || this.s.langFixed ? this.lang : undefined);
+    const facts = hear(text, this.s.langHeard || this.s.langFixed ? this.lang : undefined, this.env.flows);
     this.facts = facts;
     const step = this.currentStep();
     const atCode = this.s.status === 'active' && step?.kind === 'input' && step.input === 'code';

@@ -4,9 +4,12 @@ import { extractSlots } from '../understanding/extract.ts';
 import type { Lang } from '../i18n/index.ts';
 import { identifyLanguage } from '../understanding/language.ts';
 import type { Extraction } from './slots.ts';
+import type { FlowSet } from './schema.ts';
+import { factReadersOf } from './knowledge.ts';
 
-export function hear(text: string, lang: Lang | undefined): Extraction {
-  const x = extractSlots(text, lang);
+/** The facts of one message; `flows` brings the facts written as rules in its folder (a takeover). */
+export function hear(text: string, lang: Lang | undefined, flows?: FlowSet): Extraction {
+  const x = extractSlots(text, lang, flows ? factReadersOf(flows) : {});
   const t = x.deviceTime;
   const pad = (n: number) => String(n).padStart(2, '0');
   return {
