@@ -26,7 +26,7 @@ const loaded = loadFlows(path.join(ROOT, 'flows'));
 const SETTINGS = [...new Set([...ENV_KEYS, ...CHANNELS.flatMap((c) => keysOf(c.config as z.ZodType))])].sort();
 const COUNTS: Record<string, number> = {
   flows: loaded.flows.size,
-  topics: loaded.flows.size,
+  topics: [...loaded.flows.values()].filter((f) => f.topic).length,
   'global intents': Object.keys(loaded.intents).length,
   settings: SETTINGS.length,
 };
