@@ -70,6 +70,17 @@ describe('the documentation', () => {
     expect(example).toEqual(SETTINGS);
   });
 
+  it("the layout in docs/architecture.md names every folder of src/ and every port", () => {
+    const architecture = read('docs/architecture.md');
+    const layout = architecture.slice(architecture.indexOf('## Layout'), architecture.indexOf('## ', architecture.indexOf('## Layout') + 3));
+    const folders = readdirSync(path.join(ROOT, 'src'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `src/${e.name}/`);
+    const ports = readdirSync(path.join(ROOT, 'src/ports')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
+    expect(folders.filter((f) => !layout.includes(f))).toEqual([]);
+    // The ports' entry: from its line to the next entry's.
+    const entry = (layout.split(/\n(?=\S)/).find((l) => l.startsWith('src/ports/')) ?? '').replace(/\s+/g, ' ');
+    expect(ports.filter((p) => !new RegExp(`[ (,]${p}[ ,)]|${p}$`).test(entry))).toEqual([]);
+  });
+
   it('links only to files and headings inside the repository', () => {
     const broken: string[] = [];
     for (const file of DOCS) {
