@@ -41,6 +41,7 @@ function centreWords(config: Config, demoUrl?: string): CentreWords {
     response_time: config.SUPPORT_RESPONSE_TIME,
     password_help_url: config.PASSWORD_HELP_URL ?? `${config.PUBLIC_URL.replace(/\/$/, '')}/support`,
     status_url: config.STATUS_URL ?? `${config.PUBLIC_URL.replace(/\/$/, '')}/support`,
+    setup_guide_url: config.SETUP_GUIDE_URL ?? config.SUPPORT_URL,
   };
 }
 

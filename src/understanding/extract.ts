@@ -12,7 +12,7 @@ import { extractDevice, extractPlatform, type DeviceEvent, type Platform } from 
 import { extractPlace } from './extract-place.ts';
 import { extractOutOfScope, extractWantsHuman, type OutOfScope } from './extract-requests.ts';
 import { matchFact, type CompiledFact } from './fact-rules.ts';
-import { phraseClauses } from './phrases.ts';
+import { phraseClauses } from './phrase-patterns.ts';
 import { extractDeviceTime, extractRegisteredMinutesAgo, type DeviceClock } from './extract-times.ts';
 import { extractEmail, extractUsername } from './extract-username.ts';
 

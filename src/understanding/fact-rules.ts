@@ -3,7 +3,7 @@
 // denial beside an event"), and which term unmakes it ("…yet"). The phrases are what people write,
 // so a flow author adds one without touching code; `flows check` compiles every one.
 import { z } from 'zod';
-import { compilePhrases, findPhrase, phraseClauses, type PhraseSet } from './phrases.ts';
+import { compilePhrases, findPhrase, phraseClauses, type PhraseSet } from './phrase-patterns.ts';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 

@@ -6,7 +6,7 @@ import type { Lang } from '../i18n/catalogue.ts';
 import type { CompiledFact } from './fact-rules.ts';
 import { matchFact } from './fact-rules.ts';
 import { NearestExamples, type Example } from './nearest-examples.ts';
-import { phraseClauses } from './phrases.ts';
+import { phraseClauses } from './phrase-patterns.ts';
 
 export interface KnowledgeQuestions {
   id: string;

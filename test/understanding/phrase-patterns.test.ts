@@ -1,7 +1,7 @@
 // Phrases written in data: the marks of their small language, contractions, clause anchors and a
 // "not" before a phrase that negation voids; a phrase that cannot be compiled says why.
 import { describe, expect, it } from 'vitest';
-import { compilePhrase, compilePhrases, findPhrase, phraseClauses } from '../../src/understanding/phrases.ts';
+import { compilePhrase, compilePhrases, findPhrase, phraseClauses } from '../../src/understanding/phrase-patterns.ts';
 import { compileFact, FactRulesFile, factIn } from '../../src/understanding/fact-rules.ts';
 
 const hit = (phrase: string, text: string) => phraseClauses(text).some((c) => compilePhrase(phrase).test(c));
