@@ -1,4 +1,4 @@
-// Trains the understanding from labelled texts (the engine reads them from the flow files: see
+// Trains the understanding from labelled texts (read from the flow files: see
 // training.ts). Labels are `topic:…`, `intent:…` or `choice:…`.
 import { NearestExamples, type Example } from './nearest-examples.ts';
 import { LinearModel } from './linear-model.ts';
