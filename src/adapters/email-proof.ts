@@ -80,7 +80,8 @@ export class EmailProof implements IdentityProof {
     this.o.metrics.count('helpdesk_identity_proofs_total', { outcome: 'requested' });
     const at = this.o.clock.now();
     // The request is kept with the code: if this process has not bound it in a while, another takes it.
-    const { code, dueAt } = await this.o.codes.createFor(req.conversationId, at + this.o.linkMinutes * 60_000, req, at + PROOF_LOOKUP_GRACE_MS);
+    const { code, dueAt, again } = await this.o.codes.createFor(req.conversationId, at + this.o.linkMinutes * 60_000, req, at + PROOF_LOOKUP_GRACE_MS);
+    if (again) return;
     this.track(this.queue.schedule(() => this.deliver(req, code, at, dueAt)));
   }
 

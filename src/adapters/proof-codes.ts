@@ -50,19 +50,22 @@ export class SqlProofCodes {
    * then (it died, the directory did not answer), any replica's `dueMails` finds it. Resolves to the
    * code and the due time `bind` must still find.
    */
-  async createFor(conversationId: string, expiresAt: number, request?: ProofRequest, dueAt?: number): Promise<{ code: string; dueAt: number | null }> {
+  async createFor(conversationId: string, expiresAt: number, request?: ProofRequest, dueAt?: number): Promise<{ code: string; dueAt: number | null; again?: true }> {
     await this.db.run('DELETE FROM proof_codes WHERE expires_at < $1', [this.clock.now()]);
     let code = '';
     for (let i = 0; i < PROOF_LENGTH; i++) code += PROOF_ALPHABET[randomInt(PROOF_ALPHABET.length)];
     const due = request ? (dueAt ?? this.clock.now()) : null;
     const work: ProofMailWork | undefined = request && { request, code, at: this.clock.now() };
-    await this.db.run(
-      `INSERT INTO proof_codes (conversation, subject, hash, expires_at, tries, mail, mail_due_at) VALUES ($1, '', $2, $3, 0, $4, $5)
+    // A request with the key of the code there now (the same turn, run again after its replica died)
+    // leaves that code and its mail as they are: `again`, and nothing new is sent.
+    const n = await this.db.run(
+      `INSERT INTO proof_codes (conversation, subject, hash, expires_at, tries, mail, mail_due_at, request_key) VALUES ($1, '', $2, $3, 0, $4, $5, $6)
        ON CONFLICT (conversation) DO UPDATE SET subject = excluded.subject, hash = excluded.hash, expires_at = excluded.expires_at, tries = 0, email = NULL,
-         mail = excluded.mail, mail_due_at = excluded.mail_due_at, mail_attempts = 0`,
-      [conversationId, this.hash(conversationId, code).toString('base64url'), expiresAt, work ? this.seal(work) : null, due],
+         mail = excluded.mail, mail_due_at = excluded.mail_due_at, mail_attempts = 0, request_key = excluded.request_key
+       WHERE excluded.request_key IS NULL OR proof_codes.request_key IS NULL OR proof_codes.request_key <> excluded.request_key`,
+      [conversationId, this.hash(conversationId, code).toString('base64url'), expiresAt, work ? this.seal(work) : null, due, request?.key ?? null],
     );
-    return { code, dueAt: due };
+    return n === 0 ? { code, dueAt: due, again: true } : { code, dueAt: due };
   }
 
   /**

@@ -24,6 +24,7 @@ import type { PrometheusMetrics } from '../adapters/metrics.ts';
 import { SqlLinkStore } from '../adapters/link-store.ts';
 import { EmailProof } from '../adapters/email-proof.ts';
 import { SqlProofCodes } from '../adapters/proof-codes.ts';
+import { SqlEffectJournal } from '../adapters/sql/effects.ts';
 import { SqlWatches } from '../adapters/sql-watches.ts';
 
 const DEFAULT_ENROLLMENT_PAGE = 'https://suprintegration.uppmax.uu.se/bootstrapotp/';
@@ -114,6 +115,7 @@ export async function createConversations(config: Config, ctx: ConversationsCont
     log,
     identity,
     metrics,
+    effects: new SqlEffectJournal(db),
   });
   const links = new SqlLinkStore(db, secret, clock);
   const outOfBand = new OutOfBand(log, store, () => clock.now());
