@@ -1,6 +1,7 @@
 // Every hand-over is first written to the store, so a ticket filed while the sink is down is kept
 // and delivered when it returns; the person gets a reference at once. Delivery is retried with
 // backoff and marked done only after the sink accepted it.
+import { describeError } from '../errors.ts';
 import { randomInt } from 'node:crypto';
 import { handleAll, IterableBackoff, retry } from 'cockatiel';
 import type { Logger } from '../ports/logger.ts';
@@ -148,8 +149,8 @@ export class TicketQueue implements TicketSink {
     } catch (err) {
       // 1 s, 2 s, 4 s … doubling up to maxBackoffMs (5 min).
       const backoff = delayAfter(row.attempts, 1000, this.maxBackoffMs);
-      await db.run('UPDATE tickets SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE reference = $3', [this.clock.now() + backoff, (err as Error).message, row.reference]);
-      this.log.warn('ticket delivery failed; will retry', { ticket: row.reference, attempt: row.attempts + 1, detail: (err as Error).message });
+      await db.run('UPDATE tickets SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE reference = $3', [this.clock.now() + backoff, describeError(err), row.reference]);
+      this.log.warn('ticket delivery failed; will retry', { ticket: row.reference, attempt: row.attempts + 1, detail: describeError(err) });
       return false;
     }
   }
