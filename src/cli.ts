@@ -4,15 +4,15 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig, replicaName, type Config } from './config.ts';
 import { createInterface } from 'node:readline';
-import { loadFlows, loadFlowsOrThrow } from './engine/loader.ts';
-import { knowledgeOf } from './engine/knowledge.ts';
-import { factIn } from './understanding/fact-rules.ts';
-import { cleanInput } from './engine/input.ts';
-import { trainUnderstanding } from './engine/training.ts';
-import { exampleWarnings } from './engine/example-warnings.ts';
-import { LABELLED_FILES, evaluate, formatEvaluation, loadCases, snapshotAt, understandAt } from './engine/evaluate.ts';
-import { formatProblem } from './engine/problems.ts';
-import { parseIp, parseUsername, parseCode } from './engine/input.ts';
+import { loadFlows, loadFlowsOrThrow } from './flows/loader.ts';
+import { cleanInput } from './understanding/input.ts';
+import { trainUnderstanding } from './understanding/training.ts';
+import { exampleWarnings } from './understanding/example-warnings.ts';
+import { LABELLED_FILES, evaluate, formatEvaluation, loadCases, positionAt, understandAt } from './understanding/evaluate.ts';
+import { factIn, factRuleProblems, factRulesOf } from './understanding/fact-rules.ts';
+import { knowledgeProblems } from './understanding/knowledge-match.ts';
+import { formatProblem } from './flows/problems.ts';
+import { parseIp, parseUsername, parseCode } from './understanding/input.ts';
 import { isTimeZone, parseDeviceTime, wallInZone } from './checks/device-time.ts';
 import { formatStaffReport } from './checks/staff-report.ts';
 import { formatReport } from './checks/diagnose.ts';
@@ -44,7 +44,10 @@ function lang(value: string | undefined): Lang | undefined {
 
 async function flowsCheck(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const dir = args[0] ?? env.FLOWS_DIR ?? './flows';
-  const { flows, intents, knowledge, facts, problems } = loadFlows(dir);
+  const loaded = loadFlows(dir);
+  const { flows, intents, knowledge, facts } = loaded;
+  // The phrases of the fact rules and the knowledge base's questions are the understanding's to check.
+  const problems = [...loaded.problems, ...(loaded.problems.length ? [] : [...factRuleProblems(flows), ...knowledgeProblems(flows)])];
   if (problems.length) {
     for (const p of problems) io.err(`${formatProblem(p)}\n`);
     io.err(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${dir}\n`);
@@ -113,9 +116,9 @@ async function understandCommand(args: string[], io: Io, env: NodeJS.ProcessEnv)
   const fixed = lang(values.lang);
   const { flows, intents } = loadFlowsOrThrow(env.FLOWS_DIR ?? './flows');
   const ienv = { flows, understanding: trainUnderstanding(flows, intents) };
-  const at = snapshotAt(ienv, values.at);
+  const at = positionAt(ienv, values.at);
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-  const takeover = knowledgeOf(flows).facts.get('takeover');
+  const takeover = factRulesOf(flows).get('takeover');
   for await (const line of lines) {
     const text = cleanInput(line).text;
     if (!text) continue;

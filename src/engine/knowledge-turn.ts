@@ -1,14 +1,15 @@
 // A question answered from the knowledge base, wherever it is asked: the answer and where it comes
 // from, then the conversation goes on where it was ("Back to where we were:" and the question again).
-// At the start it offers the topic the question belongs to; a question nothing answers gets "I don't
-// know that" and the way to a person, never a made-up answer.
-import { redactCodes } from './input.ts';
-import type { Interpretation } from './interpret.ts';
-import { consultKnowledge } from './knowledge-consult.ts';
+// At the start it goes on into the topic the question belongs to when the message was about that
+// topic too, and otherwise offers it first; a question nothing answers gets "I don't know that" and
+// the way to a person, never a made-up answer.
+import { redactCodes } from '../understanding/input.ts';
+import type { Interpretation } from '../understanding/interpret.ts';
+import { consultKnowledge } from '../understanding/knowledge-consult.ts';
 import { render } from '../i18n/index.ts';
 import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { log, say, sys, topics, vars } from './say.ts';
-import { HUMAN_CHOICE, MENU_CHOICE } from './walk.ts';
+import { HUMAN_CHOICE, MENU_CHOICE, startFlow } from './walk.ts';
 import { resumeAfterInterruption } from './interrupt.ts';
 import { catalogues } from '../i18n/index.ts';
 import type { Turn } from './turn.ts';
@@ -30,7 +31,9 @@ export function answerFromKnowledge(t: Turn, text: string, meaning: Interpretati
   if (typeof url === 'string') t.replies.push({ kind: 'link', url, label: sys(t, 'knowledge_source') });
   log(t, 'b', `kb:${entry.id}`);
   return resumeAfterInterruption(t, () => {
-    // At the start: the topic the question belongs to first, then the others.
+    // The message was about the entry's own topic too ("do I need 2FA from home?"): on into it.
+    if (meaning.action === 'topic' && meaning.topic === entry.topic) return startFlow(t, entry.topic);
+    // Else the topic the question belongs to first, then the others.
     const all = topics(t);
     const own = all.filter((c) => c.id === entry.topic);
     offer(t, 'knowledge_offer', [...own, ...all.filter((c) => c.id !== entry.topic)]);

@@ -3,8 +3,8 @@
 // It goes to `opens.takeover`: the account asked for when unknown, then an urgent ticket naming it.
 // A ticket already open about something else stays as it is: the takeover gets its own, urgent
 // one. Said again once support has it as urgent, it is added to that ticket, still urgent.
-import { opensOf, parseOpening } from './intents.ts';
-import { redactCodes } from './input.ts';
+import { opensOf, parseOpening } from '../flows/intents.ts';
+import { redactCodes } from '../understanding/input.ts';
 import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { slotValue } from './slots.ts';
 import { log, say } from './say.ts';

@@ -2,41 +2,14 @@
 // list of phrases in both languages, and rules that say which terms together make the fact ("a
 // denial beside an event"), and which term unmakes it ("…yet"). The phrases are what people write,
 // so a flow author adds one without touching code; `flows check` compiles every one.
-import { z } from 'zod';
+import { knowledgeOf } from '../flows/knowledge.ts';
+import type { FactRulesFile, RuleFact } from '../flows/fact-files.ts';
+import type { FlowProblem } from '../flows/problems.ts';
+import type { FlowSet } from '../flows/schema.ts';
+import { HelpdeskError } from '../errors.ts';
 import { compilePhrases, findPhrase, phraseClauses, type PhraseSet } from './phrase-patterns.ts';
 
-const NAME = /^[a-z][a-z0-9_]*$/;
-
-/**
- * The facts that may be written as rules: someone else acting on the account; a message that asks
- * something; a message that reports something not working (a question's answer cannot fix that);
- * a message about two-factor at all.
- */
-export const RULE_FACTS = ['takeover', 'question', 'problem_report', 'about_two_factor'] as const;
-export type RuleFact = (typeof RULE_FACTS)[number];
-
-const Term = z.strictObject({
-  /** A "not" just before the phrase voids it ("I did not get a mail"); default: the phrase carries its own negation. */
-  negatable: z.boolean().default(false),
-  en: z.array(z.string().trim().min(1)).default([]),
-  sv: z.array(z.string().trim().min(1)).default([]),
-});
-
-export const FactRulesFile = z.strictObject({
-  fact: z.enum(RULE_FACTS),
-  terms: z.record(z.string().regex(NAME, 'a term name in snake_case'), Term),
-  rules: z
-    .array(
-      z.strictObject({
-        /** Every one of these terms is in the message, anywhere in it. */
-        all: z.array(z.string().regex(NAME)).min(1),
-        /** …and none of these. */
-        unless: z.array(z.string().regex(NAME)).default([]),
-      }),
-    )
-    .min(1),
-});
-export type FactRulesFile = z.infer<typeof FactRulesFile>;
+export type { RuleFact };
 
 export interface CompiledFact {
   fact: RuleFact;
@@ -105,4 +78,32 @@ export function matchFact(fact: CompiledFact, clauses: readonly string[]): FactM
 /** Convenience for a whole message. */
 export function factIn(fact: CompiledFact, text: string): FactMatch | undefined {
   return matchFact(fact, phraseClauses(text));
+}
+
+const compiled = new WeakMap<FlowSet, { facts: Map<RuleFact, CompiledFact>; problems: FlowProblem[] }>();
+
+function compileAll(flows: FlowSet): { facts: Map<RuleFact, CompiledFact>; problems: FlowProblem[] } {
+  let c = compiled.get(flows);
+  if (!c) {
+    c = { facts: new Map(), problems: [] };
+    for (const [name, file] of knowledgeOf(flows).facts) {
+      const { fact, problems } = compileFact(file);
+      c.problems.push(...problems.map((p) => ({ file: file.file, key: p.key, message: p.message })));
+      if (fact) c.facts.set(name, fact);
+    }
+    compiled.set(flows, c);
+  }
+  return c;
+}
+
+/** What the fact files of a flow folder hold that cannot be compiled (`flows check` prints them). */
+export function factRuleProblems(flows: FlowSet): FlowProblem[] {
+  return compileAll(flows).problems;
+}
+
+/** The compiled facts of a flow set's folder; a phrase that cannot be compiled stops them all. */
+export function factRulesOf(flows: FlowSet): ReadonlyMap<RuleFact, CompiledFact> {
+  const c = compileAll(flows);
+  if (c.problems.length) throw new HelpdeskError('flow.invalid', `invalid fact rules:\n${c.problems.map((p) => `${p.file}, key ${p.key}: ${p.message}`).join('\n')}`);
+  return c.facts;
 }

@@ -3,9 +3,13 @@
 // "my code is not accepted" is the code topic's, where the checks find out why). A question near no
 // entry is `unknown`: the bot says it does not know, and never makes an answer up.
 import type { Lang } from '../i18n/catalogue.ts';
-import type { CompiledFact } from './fact-rules.ts';
-import { matchFact } from './fact-rules.ts';
+import { LANGS } from '../i18n/catalogue.ts';
+import { knowledgeOf } from '../flows/knowledge.ts';
+import type { FlowProblem } from '../flows/problems.ts';
+import type { FlowSet } from '../flows/schema.ts';
+import { factRulesOf, matchFact, type CompiledFact } from './fact-rules.ts';
 import { NearestExamples, type Example } from './nearest-examples.ts';
+import { fold } from './normalise.ts';
 import { phraseClauses } from './phrase-patterns.ts';
 
 export interface KnowledgeQuestions {
@@ -73,4 +77,37 @@ export class KnowledgeMatcher {
     if (shape.question) return hit('unknown');
     return undefined;
   }
+}
+
+const matchers = new WeakMap<FlowSet, KnowledgeMatcher>();
+
+/** The matcher of a flow set's knowledge base, trained the first time it is asked; none without a base. */
+export function knowledgeMatcherOf(flows: FlowSet): KnowledgeMatcher | undefined {
+  const { knowledge } = knowledgeOf(flows);
+  if (knowledge.size === 0) return undefined;
+  let m = matchers.get(flows);
+  if (!m) {
+    const rules = factRulesOf(flows);
+    const question = rules.get('question');
+    const problemReport = rules.get('problem_report');
+    matchers.set(flows, (m = new KnowledgeMatcher([...knowledge.values()], { ...(question ? { question } : {}), ...(problemReport ? { problemReport } : {}) })));
+  }
+  return m;
+}
+
+/** One question under two entries: the matcher could give either answer (`flows check` prints it). */
+export function knowledgeProblems(flows: FlowSet): FlowProblem[] {
+  const problems: FlowProblem[] = [];
+  const askedIn = new Map<string, string>();
+  for (const entry of knowledgeOf(flows).knowledge.values()) {
+    for (const lang of LANGS) {
+      for (const q of entry.questions[lang]) {
+        const key = fold(q);
+        const other = askedIn.get(key);
+        if (other && other !== entry.id) problems.push({ file: entry.file, key: `questions.${lang}`, message: `"${q}" is also a question of ${other}` });
+        askedIn.set(key, entry.id);
+      }
+    }
+  }
+  return problems;
 }

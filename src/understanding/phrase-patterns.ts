@@ -3,7 +3,8 @@
 // with these marks: `(a|b c)` one of, `(a|b)?` optional, `...` up to three words between, a word
 // ending in `*` any ending ("registrer*"), and `^` / `$` for the start and end of a clause ("I did
 // not." is a whole clause). Matching is whole words only.
-import { foldKeepingPunctuation, mend, negatedAt } from './clauses.ts';
+import { mend, negatedAt } from './clauses.ts';
+import { foldKeepingPunctuation } from './normalise.ts';
 
 // Contractions written out, so one phrase ("did not") covers "didn't", "didnt" and "did not".
 const CONTRACTIONS: Record<string, string> = {

@@ -2,7 +2,8 @@
 // "not" before a phrase that negation voids; a phrase that cannot be compiled says why.
 import { describe, expect, it } from 'vitest';
 import { compilePhrase, compilePhrases, findPhrase, phraseClauses } from '../../src/understanding/phrase-patterns.ts';
-import { compileFact, FactRulesFile, factIn } from '../../src/understanding/fact-rules.ts';
+import { compileFact, factIn } from '../../src/understanding/fact-rules.ts';
+import { FactRulesFile } from '../../src/flows/fact-files.ts';
 
 const hit = (phrase: string, text: string) => phraseClauses(text).some((c) => compilePhrase(phrase).test(c));
 

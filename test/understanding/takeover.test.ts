@@ -4,9 +4,9 @@
 // `flows test` prints its own, so a change to the phrases shows what it did.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decideByFacts } from '../../src/engine/interpret.ts';
-import { factReadersOf } from '../../src/engine/knowledge.ts';
-import { loadCases, snapshotAt, type Case } from '../../src/engine/evaluate.ts';
+import { decideByFacts } from '../../src/understanding/interpret.ts';
+import { factReadersOf } from '../../src/understanding/hear.ts';
+import { loadCases, positionAt, type Case } from '../../src/understanding/evaluate.ts';
 import { extractSlots } from '../../src/understanding/extract.ts';
 import { flows, understanding } from '../helpers/engine.ts';
 
@@ -49,7 +49,7 @@ describe('a token, mail or login the person did not make', () => {
     const env = { flows, understanding };
     for (const c of measure('takeover.yaml').reports) {
       for (const at of [undefined, 'code_rejected.code', 'nothing_received.which']) {
-        const s = snapshotAt(env, at);
+        const s = positionAt(env, at);
         expect(decideByFacts(env, s, extractSlots(c.text, undefined, readers))?.topic, `${at ?? 'start'}: ${c.text}`).toBe('lost_device');
       }
     }

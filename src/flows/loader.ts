@@ -9,7 +9,7 @@ import { parseOpening, registerOpens } from './intents.ts';
 import { formatProblem, type FlowProblem } from './problems.ts';
 import { validateGraph } from './validate.ts';
 import { loadKnowledge, registerKnowledge, type KnowledgeBase } from './knowledge.ts';
-import { loadFactRules, type FactRules } from './fact-rules-loader.ts';
+import { loadFactFiles, type FactFiles } from './fact-files.ts';
 
 const MAX_FLOW_FILE_BYTES = 256 * 1024;
 
@@ -21,8 +21,8 @@ export interface LoadResult {
   opens?: Opens;
   /** Questions answered from the centre's page (`knowledge/`, one entry a file). */
   knowledge: KnowledgeBase;
-  /** Facts read by rules written in data (`facts/`, one fact a file). */
-  facts: FactRules;
+  /** Facts read by rules written in data (`facts/`, one fact a file), as read. */
+  facts: FactFiles;
   problems: FlowProblem[];
 }
 
@@ -158,7 +158,7 @@ export function loadFlows(dir: string): LoadResult {
   problems.push(...opensProblems(flows, opens, path.join(dir, '_intents.yaml')));
   if (opens) registerOpens(flows, opens);
   const { knowledge, problems: knowledgeProblems } = loadKnowledge(path.join(dir, 'knowledge'), flows);
-  const { facts, problems: factProblems } = loadFactRules(path.join(dir, 'facts'));
+  const { facts, problems: factProblems } = loadFactFiles(path.join(dir, 'facts'));
   problems.push(...knowledgeProblems, ...factProblems);
   registerKnowledge(flows, { knowledge, facts });
   return { flows, intents, ...(opens ? { opens } : {}), knowledge, facts, problems };

@@ -6,10 +6,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { LANGS, placeholdersOf } from '../i18n/index.ts';
-import { fold } from '../understanding/features.ts';
-import { KnowledgeMatcher } from '../understanding/knowledge-match.ts';
-import type { FactReaders } from '../understanding/extract.ts';
-import type { FactRules } from './fact-rules-loader.ts';
+import type { FactFiles } from './fact-files.ts';
 import { Examples, Text, type FlowSet } from './schema.ts';
 import { isKnownPlaceholder } from './words.ts';
 import type { FlowProblem } from './problems.ts';
@@ -58,7 +55,6 @@ function entryProblems(file: string, e: KnowledgeEntry, flows: FlowSet): FlowPro
 export function loadKnowledge(dir: string, flows: FlowSet): { knowledge: KnowledgeBase; problems: FlowProblem[] } {
   const knowledge = new Map<string, KnowledgeEntry>();
   const problems: FlowProblem[] = [];
-  const askedIn = new Map<string, string>();
   for (const { file } of yamlFilesIn(dir)) {
     const { data, problems: own } = readYamlFile(file, KnowledgeEntryFile);
     problems.push(...own);
@@ -66,15 +62,6 @@ export function loadKnowledge(dir: string, flows: FlowSet): { knowledge: Knowled
     const entry: KnowledgeEntry = { ...data, file };
     problems.push(...entryProblems(file, entry, flows));
     if (knowledge.has(entry.id)) problems.push({ file, key: 'id', message: `entry id already used in ${knowledge.get(entry.id)?.file}` });
-    // One question under two entries: the matcher could give either answer.
-    for (const lang of LANGS) {
-      for (const q of entry.questions[lang]) {
-        const key = fold(q);
-        const other = askedIn.get(key);
-        if (other && other !== entry.id) problems.push({ file, key: `questions.${lang}`, message: `"${q}" is also a question of ${other}` });
-        askedIn.set(key, entry.id);
-      }
-    }
     knowledge.set(entry.id, entry);
   }
   return { knowledge, problems };
@@ -82,34 +69,18 @@ export function loadKnowledge(dir: string, flows: FlowSet): { knowledge: Knowled
 
 export interface KnowledgeData {
   knowledge: KnowledgeBase;
-  /** The facts written as rules (flows/facts/): takeover, question, problem report, about two-factor. */
-  facts: FactRules;
+  /** The facts written as rules (flows/facts/), as read: takeover, question, problem report, about two-factor. */
+  facts: FactFiles;
 }
 
 const EMPTY: KnowledgeData = { knowledge: new Map(), facts: new Map() };
-const registry = new WeakMap<FlowSet, KnowledgeData & { matcher?: KnowledgeMatcher }>();
+const registry = new WeakMap<FlowSet, KnowledgeData>();
 
 /** A flow set loaded from a folder carries its knowledge base and fact rules, as it carries `opens`. */
 export function registerKnowledge(flows: FlowSet, data: KnowledgeData): void {
-  registry.set(flows, { ...data });
+  registry.set(flows, data);
 }
 
 export function knowledgeOf(flows: FlowSet): KnowledgeData {
   return registry.get(flows) ?? EMPTY;
-}
-
-/** The matcher of a flow set's knowledge base, trained the first time it is asked. */
-export function knowledgeMatcherOf(flows: FlowSet): KnowledgeMatcher | undefined {
-  const data = registry.get(flows);
-  if (!data || data.knowledge.size === 0) return undefined;
-  return (data.matcher ??= new KnowledgeMatcher([...data.knowledge.values()], {
-    ...(data.facts.get('question') ? { question: data.facts.get('question') } : {}),
-    ...(data.facts.get('problem_report') ? { problemReport: data.facts.get('problem_report') } : {}),
-  }));
-}
-
-/** The extractors' readers from a flow set's fact rules (the takeover). */
-export function factReadersOf(flows: FlowSet): FactReaders {
-  const takeover = knowledgeOf(flows).facts.get('takeover');
-  return takeover ? { takeover } : {};
 }

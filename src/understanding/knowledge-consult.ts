@@ -4,11 +4,11 @@
 // that"). Facts decide first (a person, a takeover), a prompt's own answer and a choice typed as
 // such stay theirs, and a topic that knows the message better keeps it. Pure: the turn acts on it,
 // `understand` and `flows test` print and measure it.
-import { factIn } from '../understanding/fact-rules.ts';
-import type { Interpretation } from './interpret.ts';
-import { knowledgeMatcherOf, knowledgeOf, type KnowledgeEntry } from './knowledge.ts';
-import type { FlowSet } from './schema.ts';
-import type { Snapshot } from './snapshot.ts';
+import { factIn, factRulesOf } from './fact-rules.ts';
+import type { Interpretation, Position } from './interpret.ts';
+import { knowledgeMatcherOf } from './knowledge-match.ts';
+import { knowledgeOf, type KnowledgeEntry } from '../flows/knowledge.ts';
+import type { FlowSet } from '../flows/schema.ts';
 
 /** How much nearer than the other meaning an entry must be, unless that meaning is the entry's own topic. */
 export const KNOWLEDGE_MARGIN = 0.1;
@@ -16,7 +16,7 @@ export const KNOWLEDGE_MARGIN = 0.1;
 export type Consulted = { kind: 'answer'; entry: KnowledgeEntry; score: number } | { kind: 'unknown' };
 
 /** What the message meant otherwise leaves room for an answer from the base. */
-function open(s: Snapshot, flows: FlowSet, meaning: Interpretation): boolean {
+function open(s: Position, flows: FlowSet, meaning: Interpretation): boolean {
   const step = s.status === 'active' && s.flow ? flows.get(s.flow)?.steps[s.step ?? ''] : undefined;
   // A note for support takes whatever is typed; a prompt's parsed answer and a literal choice are answers.
   if (step?.kind === 'input' && (step.input === 'text' || (meaning.action === 'answer' && meaning.intent === null && meaning.confidence > 0))) return false;
@@ -28,7 +28,7 @@ function open(s: Snapshot, flows: FlowSet, meaning: Interpretation): boolean {
  * The base's answer to `text`, or undefined when the message is not one for it. `meaning` is what
  * the message means otherwise (the facts' decision, or the interpretation).
  */
-export function consultKnowledge(flows: FlowSet, s: Snapshot, text: string, meaning: Interpretation): Consulted | undefined {
+export function consultKnowledge(flows: FlowSet, s: Position, text: string, meaning: Interpretation): Consulted | undefined {
   const matcher = knowledgeMatcherOf(flows);
   if (!matcher || !open(s, flows, meaning)) return undefined;
   const hit = matcher.match(text);
@@ -41,7 +41,7 @@ export function consultKnowledge(flows: FlowSet, s: Snapshot, text: string, mean
     return unread || ownTopic || hit.score >= meaning.confidence + KNOWLEDGE_MARGIN ? { kind: 'answer', entry, score: hit.score } : undefined;
   }
   // Nothing else understood it, and it is about two-factor: say so, rather than guess.
-  const about = knowledgeOf(flows).facts.get('about_two_factor');
+  const about = factRulesOf(flows).get('about_two_factor');
   const unread = meaning.action === 'unclear' || (meaning.action === 'answer' && meaning.intent === null && meaning.confidence === 0);
   return unread && about && factIn(about, text) ? { kind: 'unknown' } : undefined;
 }
