@@ -87,6 +87,13 @@ const SQLITE: Migration[] = [
       'CREATE INDEX seen_events_open ON seen_events(at) WHERE payload IS NOT NULL AND done_at IS NULL',
     ]),
   },
+  {
+    // A ticket system's own id of a ticket (RT's number, Zammad's id): follow-ups go to it, its status is
+    // read back. The mail sink, once named smtp, is mail (as HANDOVER_SINK names it).
+    id: 6,
+    name: 'the ticket systems\' own ids of the tickets they took',
+    apply: exec(['ALTER TABLE ticket_deliveries ADD COLUMN external_id TEXT', "UPDATE ticket_deliveries SET sink = 'mail' WHERE sink = 'smtp'"]),
+  },
 ];
 
 const POSTGRES: Migration[] = [
@@ -152,6 +159,13 @@ const POSTGRES: Migration[] = [
       'ALTER TABLE seen_events ADD COLUMN lease_until BIGINT',
       'CREATE INDEX seen_events_open ON seen_events(at) WHERE payload IS NOT NULL AND done_at IS NULL',
     ]),
+  },
+  {
+    // A ticket system's own id of a ticket (RT's number, Zammad's id): follow-ups go to it, its status is
+    // read back. The mail sink, once named smtp, is mail (as HANDOVER_SINK names it).
+    id: 5,
+    name: 'the ticket systems\' own ids of the tickets they took',
+    apply: exec(['ALTER TABLE ticket_deliveries ADD COLUMN external_id TEXT', "UPDATE ticket_deliveries SET sink = 'mail' WHERE sink = 'smtp'"]),
   },
 ];
 
