@@ -223,23 +223,50 @@ function shownValue(key: string, value: string | undefined): string | undefined 
   return value;
 }
 
+/** Every setting whose value is a URL. */
+export const URL_KEYS: readonly string[] = Object.keys(Env.shape).filter((k) => k.endsWith('_URL'));
+
+/**
+ * URLs whose library takes its credentials from the URL (pg, ioredis, nodemailer): a password there
+ * is accepted and never printed. Every other URL has its own credential setting (a token, a bind
+ * password) or none, and `user:password@` in it would be printed with the URL (a start-up banner, a
+ * library's error text), so it is refused.
+ */
+export const URL_KEYS_WITH_CREDENTIALS: ReadonlySet<string> = new Set(['DATABASE_URL', 'REDIS_URL', 'SMTP_URL']);
+
+function hasCredentials(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return u.username !== '' || u.password !== '';
+  } catch {
+    return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(value);
+  }
+}
+
+/** A line for each URL setting that carries credentials it must not: the key, never the value. */
+function credentialProblems(env: Record<string, string>): string[] {
+  return URL_KEYS.filter((k) => !URL_KEYS_WITH_CREDENTIALS.has(k) && env[k] !== undefined && hasCredentials(env[k]))
+    .map((k) => `${k}: expected a URL without user:password@ (put credentials in their own setting, never in a URL that is printed)`);
+}
+
 /** Parses the environment; every problem is one line naming the key and what was expected. */
 export function parseConfig(env: Record<string, string | undefined>): { ok: true; config: Config } | { ok: false; errors: string[] } {
   // An empty value means "not set", as in most .env tooling.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== '')) as Record<string, string>;
+  const refused = credentialProblems(cleaned);
   const parsed = Env.safeParse(cleaned);
   if (!parsed.success) {
     return {
       ok: false,
-      errors: parsed.error.issues.map((i) => {
+      errors: [...refused, ...parsed.error.issues.map((i) => {
         const key = String(i.path[0] ?? '(environment)');
         const got = shownValue(key, cleaned[key]);
         return `${key}: expected ${i.message.replace(/^Invalid input: /, '')}${got !== undefined ? ` (got "${got.slice(0, 60)}")` : ''}`;
-      }),
+      })],
     };
   }
   const c = parsed.data;
-  const errors: string[] = [];
+  const errors: string[] = [...refused];
   if (c.ENROLLMENT_API_URL && !c.ENROLLMENT_API_TOKEN) errors.push('ENROLLMENT_API_TOKEN: expected a token when ENROLLMENT_API_URL is set');
   if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
     errors.push('SLACK_SIGNING_SECRET: expected the signing secret (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) with SLACK_BOT_TOKEN');

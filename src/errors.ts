@@ -79,7 +79,8 @@ export class HelpdeskError extends Error {
   readonly say: SayKey | undefined;
 
   constructor(code: ErrorCode, message: string, options: HelpdeskErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // An error's text reaches logs, stderr and staff in chat: a URL in it never carries its credentials.
+    super(withoutCredentials(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'HelpdeskError';
     this.code = code;
     this.say = options.say;
@@ -99,9 +100,20 @@ export function errorCode(err: unknown): LogCode {
   return typeof code === 'string' && KNOWN.has(code) ? (code as LogCode) : 'internal';
 }
 
-/** The operator message of anything thrown. */
+/** The operator message of anything thrown, without credentials a URL in it carried. */
 export function describeError(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return withoutCredentials(err instanceof Error ? err.message : String(err));
+}
+
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]*@/gi;
+
+/**
+ * Text with the `user:password@` of every URL in it replaced ("http://***@host/"): a library's
+ * message often repeats the URL it was given ("Request cannot be constructed from a URL that
+ * includes credentials: …").
+ */
+export function withoutCredentials(text: string): string {
+  return text.replace(URL_CREDENTIALS, '$1***@');
 }
 
 /** Wraps anything thrown as a HelpdeskError with `code`, keeping a HelpdeskError as it is. */

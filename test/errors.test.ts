@@ -1,6 +1,7 @@
 // One way to fail: the code of anything thrown, and what a boundary answers for it.
 import { describe, expect, it } from 'vitest';
-import { asHelpdeskError, errorCode, ERROR_CODES, exitStatus, HelpdeskError, httpStatus, isHelpdeskError, LOG_CODES } from '../src/errors.ts';
+import { asHelpdeskError, describeError, errorCode, ERROR_CODES, exitStatus, HelpdeskError, httpStatus, isHelpdeskError, LOG_CODES } from '../src/errors.ts';
+import { createLogger } from '../src/adapters/logger.ts';
 
 describe('errors', () => {
   it('gives the code of a HelpdeskError, a known code carried by another error, else internal', () => {
@@ -42,5 +43,21 @@ describe('errors', () => {
     const e = new HelpdeskError('request.limited', 'turnsPerSession: 30 a minute from one session', { say: 'web_too_many' });
     expect(e.say).toBe('web_too_many');
     expect(e.message).toContain('turnsPerSession');
+  });
+
+  it('never repeats the credentials of a URL: not in an error, a wrapped library error, nor a log line (personal data on or off)', async () => {
+    const url = 'http://api:Pa55w0rdZq@127.0.0.1:9/v1/';
+    const fetched = await fetch(`${url}accounts/alice`).then(() => undefined, (e: unknown) => e);
+    expect(String((fetched as Error).message)).toContain('Pa55w0rdZq');
+    expect(describeError(fetched)).not.toContain('Pa55w0rdZq');
+    expect(describeError(fetched)).toContain('http://***@127.0.0.1:9/');
+    expect(asHelpdeskError(fetched, 'upstream.unavailable').message).not.toContain('Pa55w0rdZq');
+    expect(new HelpdeskError('config.invalid', `cannot reach ${url}`).message).toBe('cannot reach http://***@127.0.0.1:9/v1/');
+    for (const personalData of [false, true]) {
+      let out = '';
+      const log = createLogger('info', (line) => (out += line), {}, { personalData });
+      log.warn(`upstream ${url} failed`, { detail: `GET ${url}`, err: fetched as Error, user: url });
+      expect(out).not.toContain('Pa55w0rdZq');
+    }
   });
 });

@@ -1,6 +1,7 @@
 // The Enrollment API v1 client. Every answer is validated; a timeout, a 5xx or an answer of the
 // wrong shape becomes `unavailable` (logged with the reason), never an exception. GETs are retried
 // with backoff and cached briefly; a code verification is never retried, shared or cached.
+import { describeError } from '../errors.ts';
 import type { z } from 'zod';
 import {
   Account,
@@ -40,6 +41,8 @@ type Raw = Upstream<{ status: number; body: unknown }>;
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /** An attempt with less time than this left is not started. */
+/** What an answer that is not JSON parses to. */
+const BAD_JSON = Symbol('bad JSON');
 const MIN_ATTEMPT_MS = 50;
 
 /** One attempt's answer, and whether it is worth another (no answer, or a 5xx). */
@@ -117,13 +120,13 @@ export class HttpEnrollment implements EnrollmentPort {
       try {
         parsed = text ? JSON.parse(text) : undefined;
       } catch {
-        parsed = Symbol.for('unparseable');
+        parsed = BAD_JSON;
       }
       this.o.observe?.(routeOf(path), performance.now() - started, outcomeOf(res.status));
       return { ok: true, value: { status: res.status, body: parsed } };
     } catch (err) {
       this.o.observe?.(routeOf(path), performance.now() - started, 'error');
-      return ['AbortError', 'TimeoutError'].includes((err as Error).name) ? { ok: false, reason: 'timeout', detail: 'timed out' } : { ok: false, reason: 'unavailable', detail: (err as Error).message };
+      return ['AbortError', 'TimeoutError'].includes((err as Error).name) ? { ok: false, reason: 'timeout', detail: 'timed out' } : { ok: false, reason: 'unavailable', detail: describeError(err) };
     }
   }
 
@@ -150,7 +153,7 @@ export class HttpEnrollment implements EnrollmentPort {
         return last.answer;
       },
       (r) => r.ok || r.reason === 'not-found',
-    ).catch((err: Error) => this.unavailable(what, err.message));
+    ).catch((err: unknown) => this.unavailable(what, describeError(err)));
   }
 
   private interpret<S extends z.ZodType>(raw: Raw, schema: S, what: string): Upstream<z.infer<S>> {
@@ -159,15 +162,17 @@ export class HttpEnrollment implements EnrollmentPort {
     if (status === 404) return { ok: false, reason: 'not-found', detail: `${what}: 404` };
     if (status === 501) return { ok: false, reason: 'unsupported', detail: `${what}: 501` };
     if (status !== 200) return this.unavailable(what, `HTTP ${status}`);
+    if (body === BAD_JSON) return this.unavailable(what, `bad JSON (HTTP ${status})`, 'upstream.malformed');
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
-      return this.unavailable(what, `malformed answer: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'} ${i.message}`).slice(0, 3).join('; ')}`);
+      return this.unavailable(what, `malformed answer: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'} ${i.message}`).slice(0, 3).join('; ')}`, 'upstream.malformed');
     }
     return { ok: true, value: parsed.data };
   }
 
-  private unavailable(what: string, detail: string): { ok: false; reason: 'unavailable'; detail: string } {
-    this.o.log.warn('enrollment API unavailable', { code: 'upstream.unavailable', what, detail });
+  /** Down, refused or timed out; or (`upstream.malformed`) an answer that is bad JSON or of the wrong shape. */
+  private unavailable(what: string, detail: string, code: 'upstream.unavailable' | 'upstream.malformed' = 'upstream.unavailable'): { ok: false; reason: 'unavailable'; detail: string } {
+    this.o.log.warn(code === 'upstream.malformed' ? 'enrollment API answered bad JSON' : 'enrollment API unavailable', { code, what, detail });
     return { ok: false, reason: 'unavailable', detail: `${what}: ${detail}` };
   }
 
@@ -191,7 +196,7 @@ export class HttpEnrollment implements EnrollmentPort {
       const raw = await this.o.guard.run(undefined, (signal) => this.request('POST', path, signal, { code, maxSkewSteps }));
       return this.interpret(raw, VerifyAnswer, 'verify');
     } catch (err) {
-      return this.unavailable('verify', (err as Error).message);
+      return this.unavailable('verify', describeError(err));
     }
   }
 }

@@ -3,6 +3,7 @@
 // shadowExpire (days since 1970) → expired; a password policy's lock (pwdAccountLockedTime) →
 // locked; a login shell in LDAP_NOLOGIN_SHELLS → suspended. Every search passes the guard (limiter,
 // timeout, cache, single-flight); a directory that does not answer is `unavailable`.
+import { describeError } from '../errors.ts';
 import { Filter, type Entry } from 'ldapts';
 import type { Account, AccountDirectory } from '../ports/account-directory.ts';
 import type { Upstream } from '../ports/upstream.ts';
@@ -58,12 +59,17 @@ export class LdapAccounts implements AccountDirectory {
             const entries = await this.o.connection.search(this.o.baseDn, { scope: 'sub', filter, attributes: this.wanted, sizeLimit });
             return { ok: true, value: entries };
           } catch (err) {
-            return this.unavailable((err as Error).message);
+            return this.unavailable(describeError(err));
           }
         },
         (r) => r.ok,
       )
-      .catch((err: Error) => this.unavailable(err.message));
+      .catch((err: unknown) => this.unavailable(describeError(err)));
+  }
+
+  /** An attribute the directory gave in a form it should not have (read as absent): said, with its name only. */
+  private malformed(attribute: string): void {
+    this.o.log.warn('LDAP entry has an attribute that cannot be read', { code: 'upstream.malformed', detail: attribute });
   }
 
   private unavailable(detail: string): { ok: false; reason: 'unavailable'; detail: string } {
@@ -75,12 +81,15 @@ export class LdapAccounts implements AccountDirectory {
     const a = this.o.attributes;
     const username = first(entry, a.username);
     if (!username) return undefined;
-    const days = Number(first(entry, a.expire));
+    const expireRaw = first(entry, a.expire);
+    const days = Number(expireRaw);
+    if (expireRaw !== undefined && !/^-?\d+$/.test(expireRaw)) this.malformed(a.expire);
     // shadowExpire -1 (or absent) means "never"; 0 and up are days since 1970.
     const expiresMs = Number.isInteger(days) && days >= 0 ? days * DAY_MS : undefined;
     const lockedRaw = first(entry, a.locked);
     // ppolicy's "000001010000Z" means locked for good (until an administrator unlocks it).
     const lockedAt = lockedRaw === '000001010000Z' ? null : generalizedTime(lockedRaw);
+    if (lockedRaw && lockedRaw !== '000001010000Z' && !lockedAt) this.malformed(a.locked);
     const shell = first(entry, a.shell);
     const base = { username, email: first(entry, a.email) ?? '', expiresAt: expiresMs === undefined ? null : new Date(expiresMs).toISOString() };
     if (lockedRaw) return { ...base, status: 'locked', lockedAt: lockedAt ?? null, inactiveReason: 'password-policy' };

@@ -5,6 +5,7 @@
 // should not be able to: see the README). The overlay checks codes only inside a bind, which uses
 // the code up, so this registry says it cannot verify codes (`code.unverifiable`). The person's entry
 // comes from the account directory's search (LdapAccounts.entriesFor), which also reads oathTOTPToken.
+import { describeError } from '../errors.ts';
 import type { Entry } from 'ldapts';
 import type { Token, TokenRegistry, VerifyAnswer } from '../ports/token-registry.ts';
 import type { Upstream } from '../ports/upstream.ts';
@@ -56,6 +57,10 @@ export class LdapOtpTokens implements TokenRegistry {
     // 2.5 reads the drift from the parameters and writes it to the token; the token's is the newer.
     const drift = int(first(token, 'oathTOTPTimeStepDrift')) ?? int(params && first(params, 'oathTOTPTimeStepDrift'));
     const lastStep = int(first(token, 'oathTOTPLastTimeStep'));
+    for (const [name, entry] of [['oathTOTPLastTimeStep', token], ['oathFailureCount', token], ['oathTOTPTimeStepPeriod', params]] as const) {
+      const raw = entry && first(entry, name);
+      if (raw !== undefined && int(raw) === undefined) this.o.log.warn('LDAP token entry has an attribute that cannot be read', { code: 'upstream.malformed', detail: name });
+    }
     const registeredAt = generalizedTime(first(token, 'oathSecretTime')) ?? generalizedTime(first(token, 'createTimestamp')) ?? new Date(0).toISOString();
     const limit = int(params && first(params, 'oathThrottleLimit'));
     const fails = int(first(token, 'oathFailureCount')) ?? 0;
@@ -92,8 +97,8 @@ export class LdapOtpTokens implements TokenRegistry {
     const tokenDn = first(user, 'oathTOTPToken');
     if (!tokenDn) return { ok: true, value: [] };
     return this.o.guard
-      .run(`tokens:${username}`, () => this.lookup(tokenDn).catch((err: Error) => this.unavailable(err.message)), (r) => r.ok)
-      .catch((err: Error) => this.unavailable(err.message));
+      .run(`tokens:${username}`, () => this.lookup(tokenDn).catch((err: unknown) => this.unavailable(describeError(err))), (r) => r.ok)
+      .catch((err: unknown) => this.unavailable(describeError(err)));
   }
 
   async verifyCode(): Promise<Upstream<VerifyAnswer>> {

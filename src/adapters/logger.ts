@@ -8,6 +8,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import pino from 'pino';
 import type { LogFields, Logger } from '../ports/logger.ts';
+import { withoutCredentials } from '../errors.ts';
+import { redactCodes } from '../engine/input.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -30,21 +32,20 @@ const SCRUBS: Array<[RegExp, string]> = [
   [/\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|(?:\b[0-9a-f]{1,4}|)(?::[0-9a-f]{1,4})*::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*\b)?/gi, '[ip]'],
   [/\b[UWBT](?=[A-Z0-9]*\d)[A-Z0-9]{8,}\b/g, '[slack-id]'],
   [/\b\d{15,22}\b/g, '[discord-id]'],
-  [/\b\d{6,8}\b/g, '[code]'],
 ];
 
-/** Free text without what could name a person. */
+/** Free text without what could name a person; codes by the one rule for codes. */
 export function scrub(text: string): string {
-  let out = text;
+  let out = withoutCredentials(text);
   for (const [re, by] of SCRUBS) out = out.replace(re, by);
-  return out;
+  return redactCodes(out);
 }
 
-function scrubDeep(v: unknown, depth = 0): unknown {
-  if (typeof v === 'string') return scrub(v);
+function mapDeep(v: unknown, f: (s: string) => string, depth = 0): unknown {
+  if (typeof v === 'string') return f(v);
   if (depth > 3 || v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map((x) => scrubDeep(x, depth + 1));
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrubDeep(x, depth + 1)]));
+  if (Array.isArray(v)) return v.map((x) => mapDeep(x, f, depth + 1));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapDeep(x, f, depth + 1)]));
 }
 
 export function createLogger(level: LogLevel, write?: (line: string) => void, base: Record<string, string> = {}, options: LoggerOptions = {}): Logger {
@@ -79,9 +80,10 @@ export function createLogger(level: LogLevel, write?: (line: string) => void, ba
     const safe: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(fields)) {
       const value = v instanceof Error ? { message: v.message, ...('code' in v ? { code: v.code } : {}) } : v;
-      safe[k] = options.personalData || PERSONAL_FIELDS.includes(k) ? value : scrubDeep(value);
+      // Credentials in a URL are never logged, personal data or not.
+      safe[k] = mapDeep(value, options.personalData || PERSONAL_FIELDS.includes(k) ? withoutCredentials : scrub);
     }
-    p[lvl](safe, options.personalData ? message : scrub(message));
+    p[lvl](safe, options.personalData ? withoutCredentials(message) : scrub(message));
   };
   const logger = { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
   if (options.personalData) {

@@ -25,7 +25,11 @@ export const Envelope = z.object({
 
 const AuthValue = z.object({ token: z.string().min(10) });
 
-export type PiAnswer = { ok: true; value: unknown; detail: unknown } | { ok: false; status: number; code: number | null; message: string };
+/** `malformed`: the answer was bad JSON or not privacyIDEA's envelope (a proxy's page, a truncated body). */
+export type PiAnswer = { ok: true; value: unknown; detail: unknown } | { ok: false; status: number; code: number | null; message: string; malformed?: true };
+
+/** What an answer that is not JSON parses to. */
+const BAD_JSON = Symbol('bad JSON');
 
 export interface PrivacyIdeaHttpOptions {
   baseUrl: string;
@@ -85,7 +89,7 @@ export class PrivacyIdeaHttp {
             try {
               json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
             } catch {
-              json = undefined;
+              json = BAD_JSON;
             }
             resolve({ status: res.statusCode ?? 0, json });
           });
@@ -98,8 +102,9 @@ export class PrivacyIdeaHttp {
   }
 
   private interpret(status: number, json: unknown): PiAnswer {
+    if (json === BAD_JSON) return { ok: false, status, code: null, message: `bad JSON (HTTP ${status})`, malformed: true };
     const parsed = Envelope.safeParse(json);
-    if (!parsed.success) return { ok: false, status, code: null, message: `HTTP ${status}, not privacyIDEA's JSON` };
+    if (!parsed.success) return { ok: false, status, code: null, message: `JSON that is not privacyIDEA's answer (HTTP ${status})`, malformed: true };
     const r = parsed.data.result;
     return r.status ? { ok: true, value: r.value, detail: parsed.data.detail } : { ok: false, status, code: r.error.code, message: r.error.message.slice(0, 200) };
   }
@@ -112,6 +117,7 @@ export class PrivacyIdeaHttp {
       const { status, json } = await this.raw('POST', '/auth', { username: this.o.user ?? '', password: this.o.password ?? '' }, undefined, signal);
       const a = this.interpret(status, json);
       // Never the password; the user name and privacyIDEA's code are enough to act on.
+      if (!a.ok && a.malformed) throw new HelpdeskError('upstream.malformed', `privacyIDEA POST /auth: ${a.message}`);
       if (!a.ok) throw new HelpdeskError('upstream.unavailable', `privacyIDEA refused POST /auth for ${this.o.user} (${a.code ?? `HTTP ${a.status}`})`);
       const v = AuthValue.safeParse(a.value);
       if (!v.success) throw new HelpdeskError('upstream.malformed', 'privacyIDEA POST /auth: no token in the answer');

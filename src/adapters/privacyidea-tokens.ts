@@ -9,6 +9,7 @@
 // Codes are checked only with PRIVACYIDEA_VERIFY=otponly: POST /validate/check with serial, pass and
 // otponly=1 (api/validate.py; a miss raises no fail counter, a match uses the code up). Never
 // /token/resync or any call that changes a token.
+import { describeError, isHelpdeskError } from '../errors.ts';
 import { z } from 'zod';
 import type { Token, TokenRegistry, VerifyAnswer } from '../ports/token-registry.ts';
 import type { Upstream } from '../ports/upstream.ts';
@@ -91,12 +92,23 @@ export class PrivacyIdeaTokens implements TokenRegistry {
   constructor(private readonly o: PrivacyIdeaTokensOptions) {}
 
   private fault(what: string, a: Extract<PiAnswer, { ok: false }>): { ok: false; reason: 'unavailable'; detail: string } {
+    if (a.malformed) return this.malformed(`${what}: ${a.message}`);
     return this.unavailable(`${what}: ${a.code !== null ? `privacyIDEA error ${a.code}` : a.message}`);
   }
 
-  private unavailable(detail: string): { ok: false; reason: 'unavailable'; detail: string } {
-    this.o.log.warn('privacyIDEA unavailable', { code: 'upstream.unavailable', detail });
+  /** Down, refused or timed out; or (`upstream.malformed`) an answer that is bad JSON or of the wrong shape. */
+  private unavailable(detail: string, code: 'upstream.unavailable' | 'upstream.malformed' = 'upstream.unavailable'): { ok: false; reason: 'unavailable'; detail: string } {
+    this.o.log.warn(code === 'upstream.malformed' ? 'privacyIDEA answered bad JSON' : 'privacyIDEA unavailable', { code, detail });
     return { ok: false, reason: 'unavailable', detail: `tokens: ${detail}` };
+  }
+
+  private malformed(detail: string) {
+    return this.unavailable(detail, 'upstream.malformed');
+  }
+
+  /** A thrown error: a HelpdeskError keeps its code (a malformed POST /auth is bad JSON, not a refusal). */
+  private thrown(err: unknown) {
+    return isHelpdeskError(err, 'upstream.malformed') ? this.malformed(describeError(err)) : this.unavailable(describeError(err));
   }
 
   private async lookup(username: string, signal: AbortSignal): Promise<Upstream<Token[]>> {
@@ -105,20 +117,20 @@ export class PrivacyIdeaTokens implements TokenRegistry {
     // 904: privacyIDEA's UserError, "user does not exist" (lib/error.py).
     if (!a.ok) return a.code === 904 ? { ok: false, reason: 'not-found', detail: 'tokens: no such user' } : this.fault('GET /token/', a);
     const page = TokenPage.safeParse(a.value);
-    if (!page.success) return this.unavailable(`GET /token/: unexpected answer (${page.error.issues[0]?.path.join('.') ?? ''})`);
+    if (!page.success) return this.malformed(`GET /token/: unexpected answer (${page.error.issues[0]?.path.join('.') ?? ''})`);
     const tokens = page.data.tokens.filter((t) => t.tokentype.toLowerCase() === 'totp').map(toToken);
     if (tokens.length) return { ok: true, value: tokens };
     const u = await this.o.api.call('GET', `/user/?${new URLSearchParams({ username, realm: this.o.realm })}`, undefined, signal);
     if (!u.ok) return u.code === 904 ? { ok: false, reason: 'not-found', detail: 'tokens: no such user' } : this.fault('GET /user/', u);
     const users = UserList.safeParse(u.value);
-    if (!users.success) return this.unavailable('GET /user/: unexpected answer');
+    if (!users.success) return this.malformed('GET /user/: unexpected answer');
     return users.data.length ? { ok: true, value: [] } : { ok: false, reason: 'not-found', detail: 'tokens: no such user' };
   }
 
   listTokens(username: string): Promise<Upstream<Token[]>> {
     return this.o.guard
-      .run(`tokens:${username}`, (signal) => this.lookup(username, signal).catch((err: Error) => this.unavailable(err.message)), (r) => r.ok || r.reason === 'not-found')
-      .catch((err: Error) => this.unavailable(err.message));
+      .run(`tokens:${username}`, (signal) => this.lookup(username, signal).catch((err: unknown) => this.thrown(err)), (r) => r.ok || r.reason === 'not-found')
+      .catch((err: unknown) => this.thrown(err));
   }
 
   /**
@@ -147,7 +159,7 @@ export class PrivacyIdeaTokens implements TokenRegistry {
         return { ok: true, value: { matched: true, offsetSteps, tokenId: token.id, consumed: true } };
       });
     } catch (err) {
-      return this.unavailable((err as Error).message);
+      return this.thrown(err);
     } finally {
       // The token's last use and drift just changed: the next listing asks again.
       await this.o.guard.forget((key) => key === `tokens:${username}`);

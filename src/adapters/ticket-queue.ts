@@ -5,7 +5,7 @@
 // there and the ticket's status can be read back.
 import { randomInt } from 'node:crypto';
 import { handleAll, IterableBackoff, retry } from 'cockatiel';
-import { errorCode, HelpdeskError } from '../errors.ts';
+import { describeError, errorCode, HelpdeskError } from '../errors.ts';
 import type { Logger } from '../ports/logger.ts';
 import { noMetrics, type Metrics } from '../ports/metrics.ts';
 import type { Ticket, TicketSink, TicketStatus, TicketStatusReader } from '../ports/tickets.ts';
@@ -164,9 +164,9 @@ export class TicketQueue implements TicketSink, TicketStatusReader {
           waiting = true;
           continue;
         }
-        failures.push(`${d.name}: ${(err as Error).message}`);
+        failures.push(`${d.name}: ${describeError(err)}`);
         this.metrics.count('helpdesk_ticket_deliveries_total', { sink: d.name, outcome: 'failed' });
-        this.log.warn('ticket delivery failed; will retry', { code: 'ticket.sink-failed', sink: d.name, ticket: row.reference, attempt: row.attempts + 1, detail: (err as Error).message });
+        this.log.warn('ticket delivery failed; will retry', { code: 'ticket.sink-failed', sink: d.name, ticket: row.reference, attempt: row.attempts + 1, detail: describeError(err) });
       }
     }
     if (!failures.length && !waiting) {
@@ -210,7 +210,7 @@ export class TicketQueue implements TicketSink, TicketStatusReader {
         const got = await d.status(row.external_id);
         if (got) return { reference: root, sink: d.name, ...got };
       } catch (err) {
-        this.log.warn('ticket status could not be read', { code: 'ticket.sink-failed', sink: d.name, ticket: root, detail: (err as Error).message });
+        this.log.warn('ticket status could not be read', { code: 'ticket.sink-failed', sink: d.name, ticket: root, detail: describeError(err) });
       }
     }
     return undefined;

@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import type { ChannelContext, ChannelPeers } from '../channels/context.ts';
 import type { Helpdesk } from './helpdesk.ts';
 import { parseIp, parseUsername, redactCodes, stripControl } from '../engine/input.ts';
+import { oneLine } from './support-form.ts';
 import { sessionEpoch } from '../engine/session-epoch.ts';
 import type { Snapshot } from '../engine/snapshot.ts';
 import { catalogues, render } from '../i18n/index.ts';
@@ -67,7 +68,7 @@ export function channelContext(app: Helpdesk, peers: ChannelPeers = NO_PEERS, si
   return {
     conversations: conversationsOf(app),
     staff: createStaffDesk({ checks: app.checks, words: app.words, runner: app.runner, lookup: app.lookup, handover: app.handover, clock: app.clock, log: app.log }),
-    parse: { username: parseUsername, ip: parseIp, plainText: stripControl, redactCodes },
+    parse: { username: parseUsername, ip: parseIp, plainText: stripControl, oneLine, redactCodes },
     delivery: app.outOfBand,
     outbox: app.outbox,
     links: app.links,

@@ -3,7 +3,7 @@
 // asked for their state, mounted and stopped the same way; nothing here names one. The web channel
 // serves the HTTP port; the others' routes and the centre's activation hook reach it through peers.
 import { replicaName, type Config } from '../config.ts';
-import { HelpdeskError } from '../errors.ts';
+import { HelpdeskError, withoutCredentials } from '../errors.ts';
 import { CHANNELS } from '../channels/registry.ts';
 import { channelContext } from './channel-context.ts';
 import { ChannelSet, chooseChannels } from './channel-set.ts';
@@ -30,7 +30,7 @@ function banner(cfg: Config, app: Helpdesk, metrics: MetricsServer | undefined, 
   return [
     ...channels.banner(),
     ...(metrics ? [`Metrics: ${metrics.url}/metrics${cfg.METRICS_TOKEN ? ' (bearer token)' : ''}`] : []),
-    ...(app.demo ? [`Demo enrollment backend on ${app.demo.url}; demo users: alice, bob, carol, dave, erin, frank (see README)`] : cfg.ENROLLMENT_API_URL ? [`Enrollment API: ${cfg.ENROLLMENT_API_URL}`] : []),
+    ...(app.demo ? [`Demo enrollment backend on ${app.demo.url}; demo users: alice, bob, carol, dave, erin, frank (see README)`] : cfg.ENROLLMENT_API_URL ? [`Enrollment API: ${withoutCredentials(cfg.ENROLLMENT_API_URL)}`] : []),
     `Accounts from ${cfg.ACCOUNTS_BACKEND === 'ldap' ? `LDAP (${cfg.LDAP_URL})` : 'the Enrollment API'}; tokens from ${tokens}`,
   ];
 }

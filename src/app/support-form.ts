@@ -3,6 +3,7 @@
 // conversation's transcript and findings attached.
 import { findingResults } from '../engine/transcript.ts';
 import { isProven } from '../engine/transition.ts';
+import { redactCodes, stripControl } from '../engine/input.ts';
 import type { ConversationRunner } from '../engine/runner.ts';
 import type { SupportForms } from '../ports/support.ts';
 import type { TicketSink } from '../ports/tickets.ts';
@@ -12,6 +13,11 @@ export interface SupportFormDeps {
   runner: Pick<ConversationRunner, 'peek' | 'transcript'>;
   handover: TicketSink;
   clock: Clock;
+}
+
+/** A one-line field: what would start a new line in a ticket or a mail header (CR, LF, NEL, U+2028) is a space. */
+export function oneLine(raw: string): string {
+  return stripControl(raw.replace(/[\r\n\t\v\f\u0085\u2028\u2029]+/g, ' ')).replace(/ {2,}/g, ' ').trim();
 }
 
 export function createSupportForms(d: SupportFormDeps): SupportForms {
@@ -42,7 +48,8 @@ export function createSupportForms(d: SupportFormDeps): SupportForms {
           // Proved by mail in the chat, and the same name typed in the form: the ticket says so.
           identity: snap?.subject.identity === 'email' && snap.subject.user === form.username ? 'email' : 'claimed',
         },
-        note: `${form.name}: ${form.what}`,
+        // Whatever channel filled the form in, the name stays on its line and no code reaches the ticket.
+        note: `${redactCodes(oneLine(form.name))}: ${redactCodes(form.what)}`,
         transcript: snap ? d.runner.transcript(snap, 'en') : [],
         findings: snap ? findingResults(snap) : [],
         createdAt: new Date(d.clock.now()).toISOString(),

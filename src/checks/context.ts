@@ -6,6 +6,7 @@ import type { AccountDirectory } from '../ports/account-directory.ts';
 import type { TokenRegistry } from '../ports/token-registry.ts';
 import type { Clock, ReferenceTime } from '../ports/time.ts';
 import { catalogues } from '../i18n/index.ts';
+import { withoutCredentials } from '../errors.ts';
 import type { CheckCode, CheckId, CheckResult, CheckStatus } from './catalogue.ts';
 import type { Cidr } from './ip.ts';
 
@@ -70,5 +71,7 @@ export interface CheckOutput {
 }
 
 export function result(id: CheckId, code: CheckCode, status: CheckStatus, data: Record<string, unknown>, lang: Lang): CheckResult {
-  return { id, status, code, summary: catalogues[lang].summary[code](data), data };
+  // A reason is often an upstream library's error text, which may repeat a URL with its credentials.
+  const safe = typeof data.reason === 'string' ? { ...data, reason: withoutCredentials(data.reason) } : data;
+  return { id, status, code, summary: catalogues[lang].summary[code](safe), data: safe };
 }

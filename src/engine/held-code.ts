@@ -25,10 +25,5 @@ export function unsealCode(sealed: string, codeKey: string, conversation: string
   }
 }
 
-// A run of 6 to 8 digits, alone or in two groups ("847361", "847 361", "8473-6123").
-const CODE_IN_TEXT = /(?<![\d:.])(?:\d{6,8}|\d{3,4}[ -]\d{3,4})(?![\d:.]*\d)/;
-
-/** The first code-like digit run in free text, digits only. */
-export function codeInText(text: string): string | undefined {
-  return CODE_IN_TEXT.exec(text)?.[0].replace(/[ -]/g, '');
-}
+// A code in free text is found by the one rule for codes (understanding/codes.ts).
+export { codeInText } from '../understanding/codes.ts';

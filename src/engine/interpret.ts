@@ -227,7 +227,7 @@ export function interpret(env: InterpretEnv, s: Snapshot, text: string): Interpr
 
 /**
  * What the facts of a message decide before its meaning does, in the engine's order (see
- * answers.ts, factsDecide): a person; a token someone else registered; out of scope at the menu;
+ * message.ts, factsDecide): a person; a token someone else registered; out of scope at the menu;
  * what happened to the phone. `flows test` applies it to first messages so its figures are the
  * conversation's, not the classifier's alone.
  */

@@ -17,7 +17,7 @@ import type { Understanding } from '../ports/understanding.ts';
 import type { WatchStore } from '../ports/watches.ts';
 import { newSnapshot, type Snapshot, type Subject } from './snapshot.ts';
 import { findingResults, renderTranscript } from './transcript.ts';
-import { HUMAN_CHOICE, MENU_CHOICE, isProven, transition, type EngineEvent, type Effect } from './transition.ts';
+import { HUMAN_CHOICE, MENU_CHOICE, isProven, transition, type CheckRequest, type ConfirmProofRequest, type EngineEvent, type Effect, type EscalateRequest, type ProofRequest } from './transition.ts';
 import type { CentreWords } from './words.ts';
 import { EffectLedger } from './effect-ledger.ts';
 import { raiseSessionEpoch } from './session-epoch.ts';
@@ -229,85 +229,122 @@ export class ConversationRunner {
     return { replies, snapshot };
   }
 
+  /**
+   * Does what a turn asked, by the effect's kind: one handler each (PERFORMERS below). A kind with no
+   * handler does not compile; one that arrives anyway (a snapshot from a newer build) is a fault.
+   */
   private async perform(s: Snapshot, effect: Effect, options: TurnOptions): Promise<EngineEvent> {
-    if (effect.type === 'send-proof') {
-      if (!this.deps.identity) throw new HelpdeskError('engine.fault', 'this channel needs a proof of identity, but none is configured');
-      await this.deps.identity.sendProof({
-        conversationId: s.id,
-        who: effect.who,
-        lang: s.lang,
-        channel: channelOf(s.id, options),
-        ...(options.origin ? { origin: options.origin } : {}),
-      });
-      return { type: 'proof-sent' };
-    }
-    if (effect.type === 'confirm-proof') {
-      if (!this.deps.identity) throw new HelpdeskError('engine.fault', 'this channel needs a proof of identity, but none is configured');
-      const r = await this.deps.identity.confirm(s.id, effect.code);
-      return r.ok ? { type: 'proven', user: r.user, how: 'email', ...(r.email ? { email: r.email } : {}) } : { type: 'proof-failed', reason: r.reason };
-    }
-    if (effect.type === 'watch') {
-      // A watch step follows a token check that found the token pending, so the person is known (and
-      // proven where that is needed); anything else is a flow or wiring fault, not something to paper over.
-      if (!this.deps.watches) throw new HelpdeskError('engine.fault', 'a flow keeps a token watch, but no watch store is configured');
-      if (!s.subject.user) throw new HelpdeskError('engine.fault', `flow ${s.flow} keeps a token watch before it knows whose token`);
-      const { created } = await this.deps.watches.add(
-        {
-          user: s.subject.user,
-          conversationId: s.id,
-          channel: channelOf(s.id, options),
-          lang: s.lang,
-          ...(isProven(s.subject.identity) && s.subject.email ? { email: s.subject.email } : {}),
-        },
-        this.deps.clock.now(),
-      );
-      this.deps.log.info('token watch', { conversation: s.id, created });
-      return { type: 'watched', created };
-    }
-    if (effect.type === 'unwatch') {
-      return { type: 'unwatched', count: (await this.deps.watches?.stop(s.id, this.deps.clock.now())) ?? 0 };
-    }
-    if (effect.type === 'check') {
-      if (options.onProgress) {
-        const c = catalogues[s.lang];
-        await Promise.resolve(options.onProgress(render(c.system.checking, { what: c.checkTitle[effect.check].toLowerCase() }))).catch((err: unknown) =>
-          this.deps.log.warn('progress update failed', { conversation: s.id, err }),
-        );
-      }
-      const input: CheckInput = {
-        lang: s.lang,
-        ...(s.subject.user ? { user: s.subject.user } : {}),
-        ...(s.subject.ip ? { ip: s.subject.ip } : {}),
-        ...(s.slots.deviceTime ? { deviceTime: { text: s.slots.deviceTime.v, receivedAtMs: s.slots.deviceTime.t, typed: true } } : {}),
-        ...(s.measured ? { deviceMeasured: { offsetMs: s.measured.offsetMs, errorMs: s.measured.errorMs, atMs: s.measured.at } } : {}),
-        ...(effect.code ? { code: effect.code } : {}),
-        ...(effect.reusedAfterSeconds !== undefined ? { reusedAfterSeconds: effect.reusedAfterSeconds } : {}),
-        // The code just typed is the last entry and has no offset yet.
-        codeOffsets: s.codes.slice(0, effect.check === 'code' ? -1 : undefined).map((c) => c.off),
-      };
-      const out = await this.deps.checks.run(effect.check, input);
-      this.deps.log.info('check', { conversation: s.id, check: effect.check, outcome: out.result.code });
-      return { type: 'checked', result: out.result, ...(out.extra ? { extra: out.extra } : {}) };
-    }
-    const findings = findingResults(s);
-    try {
-      const { reference } = await this.deps.tickets.open({
-        conversationId: s.id,
-        urgent: effect.urgent,
-        lang: s.lang,
-        subject: s.subject,
-        ...(s.note ? { note: s.note } : {}),
-        ...(effect.relatesTo ? { relatesTo: effect.relatesTo } : {}),
-        transcript: effect.attach.includes('transcript') ? renderTranscript(this.deps.flows, this.deps.words, s, 'en') : [],
-        findings: effect.attach.includes('checks') ? findings : [],
-        createdAt: new Date(this.deps.clock.now()).toISOString(),
-      });
-      this.deps.log.info(effect.relatesTo ? 'follow-up filed' : 'escalated', { conversation: s.id, ticket: reference, urgent: effect.urgent });
-      // A follow-up is part of the ticket already open: the person keeps that reference.
-      return { type: 'escalated', ticket: effect.relatesTo ?? reference, ...(effect.relatesTo ? { followUp: true } : {}) };
-    } catch (err) {
-      this.deps.log.error('ticket could not be filed', { code: errorCode(err), conversation: s.id, err });
-      return { type: 'escalated', ticket: null };
-    }
+    const handler = Object.hasOwn(PERFORMERS, effect.type) ? (PERFORMERS[effect.type] as Performer<Effect>) : undefined;
+    if (!handler) throw new HelpdeskError('engine.fault', `no handler for the effect "${(effect as { type: unknown }).type}"`);
+    return handler({ deps: this.deps, s, options }, effect);
   }
 }
+
+/** What an effect's handler is given: the runner's ports, the conversation as the turn left it, the turn's options. */
+interface PerformContext {
+  deps: RunnerDeps;
+  s: Snapshot;
+  options: TurnOptions;
+}
+
+type Performer<E extends Effect> = (c: PerformContext, effect: E) => Promise<EngineEvent>;
+
+function identityOf(deps: RunnerDeps): IdentityProof {
+  if (!deps.identity) throw new HelpdeskError('engine.fault', 'this channel needs a proof of identity, but none is configured');
+  return deps.identity;
+}
+
+async function sendProof({ deps, s, options }: PerformContext, effect: ProofRequest): Promise<EngineEvent> {
+  await identityOf(deps).sendProof({
+    conversationId: s.id,
+    who: effect.who,
+    lang: s.lang,
+    channel: channelOf(s.id, options),
+    ...(options.origin ? { origin: options.origin } : {}),
+  });
+  return { type: 'proof-sent' };
+}
+
+async function confirmProof({ deps, s }: PerformContext, effect: ConfirmProofRequest): Promise<EngineEvent> {
+  const r = await identityOf(deps).confirm(s.id, effect.code);
+  return r.ok ? { type: 'proven', user: r.user, how: 'email', ...(r.email ? { email: r.email } : {}) } : { type: 'proof-failed', reason: r.reason };
+}
+
+async function watch({ deps, s, options }: PerformContext): Promise<EngineEvent> {
+  // A watch step follows a token check that found the token pending, so the person is known (and
+  // proven where that is needed); anything else is a flow or wiring fault, not something to paper over.
+  if (!deps.watches) throw new HelpdeskError('engine.fault', 'a flow keeps a token watch, but no watch store is configured');
+  if (!s.subject.user) throw new HelpdeskError('engine.fault', `flow ${s.flow} keeps a token watch before it knows whose token`);
+  const { created } = await deps.watches.add(
+    {
+      user: s.subject.user,
+      conversationId: s.id,
+      channel: channelOf(s.id, options),
+      lang: s.lang,
+      ...(isProven(s.subject.identity) && s.subject.email ? { email: s.subject.email } : {}),
+    },
+    deps.clock.now(),
+  );
+  deps.log.info('token watch', { conversation: s.id, created });
+  return { type: 'watched', created };
+}
+
+async function unwatch({ deps, s }: PerformContext): Promise<EngineEvent> {
+  return { type: 'unwatched', count: (await deps.watches?.stop(s.id, deps.clock.now())) ?? 0 };
+}
+
+async function check({ deps, s, options }: PerformContext, effect: CheckRequest): Promise<EngineEvent> {
+  if (options.onProgress) {
+    const c = catalogues[s.lang];
+    await Promise.resolve(options.onProgress(render(c.system.checking, { what: c.checkTitle[effect.check].toLowerCase() }))).catch((err: unknown) =>
+      deps.log.warn('progress update failed', { conversation: s.id, err }),
+    );
+  }
+  const input: CheckInput = {
+    lang: s.lang,
+    ...(s.subject.user ? { user: s.subject.user } : {}),
+    ...(s.subject.ip ? { ip: s.subject.ip } : {}),
+    ...(s.slots.deviceTime ? { deviceTime: { text: s.slots.deviceTime.v, receivedAtMs: s.slots.deviceTime.t, typed: true } } : {}),
+    ...(s.measured ? { deviceMeasured: { offsetMs: s.measured.offsetMs, errorMs: s.measured.errorMs, atMs: s.measured.at } } : {}),
+    ...(effect.code ? { code: effect.code } : {}),
+    ...(effect.reusedAfterSeconds !== undefined ? { reusedAfterSeconds: effect.reusedAfterSeconds } : {}),
+    // The code just typed is the last entry and has no offset yet.
+    codeOffsets: s.codes.slice(0, effect.check === 'code' ? -1 : undefined).map((c) => c.off),
+  };
+  const out = await deps.checks.run(effect.check, input);
+  deps.log.info('check', { conversation: s.id, check: effect.check, outcome: out.result.code });
+  return { type: 'checked', result: out.result, ...(out.extra ? { extra: out.extra } : {}) };
+}
+
+async function escalate({ deps, s }: PerformContext, effect: EscalateRequest): Promise<EngineEvent> {
+  const findings = findingResults(s);
+  try {
+    const { reference } = await deps.tickets.open({
+      conversationId: s.id,
+      urgent: effect.urgent,
+      lang: s.lang,
+      subject: s.subject,
+      ...(s.note ? { note: s.note } : {}),
+      ...(effect.relatesTo ? { relatesTo: effect.relatesTo } : {}),
+      transcript: effect.attach.includes('transcript') ? renderTranscript(deps.flows, deps.words, s, 'en') : [],
+      findings: effect.attach.includes('checks') ? findings : [],
+      createdAt: new Date(deps.clock.now()).toISOString(),
+    });
+    deps.log.info(effect.relatesTo ? 'follow-up filed' : 'escalated', { conversation: s.id, ticket: reference, urgent: effect.urgent });
+    // A follow-up is part of the ticket already open: the person keeps that reference.
+    return { type: 'escalated', ticket: effect.relatesTo ?? reference, ...(effect.relatesTo ? { followUp: true } : {}) };
+  } catch (err) {
+    deps.log.error('ticket could not be filed', { code: errorCode(err), conversation: s.id, err });
+    return { type: 'escalated', ticket: null };
+  }
+}
+
+/** One handler per kind of effect: a kind added to `Effect` without one here is a type error. */
+const PERFORMERS: { [K in Effect['type']]: Performer<Extract<Effect, { type: K }>> } = {
+  'send-proof': sendProof,
+  'confirm-proof': confirmProof,
+  watch,
+  unwatch,
+  check,
+  escalate,
+};

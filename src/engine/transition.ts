@@ -1,7 +1,177 @@
-// The engine's entry point, kept for its importers: the work is split by job into dispatch.ts
-// (events), steps.ts (walking a flow), answers.ts (reading a message), intents.ts (which intent
-// opens which topic, from flows/_intents.yaml) and wording.ts (what is said, in which language).
-export { transition, CODE_FINGERPRINT_MS, type TransitionResult } from './dispatch.ts';
-export { HUMAN_CHOICE, MENU_CHOICE, isProven } from './steps.ts';
+// The pure heart of the bot: (snapshot, event) -> (snapshot, replies, effect). No I/O, no clock of
+// its own (`env.now`), so every conversation can be replayed in a test without waiting. This file
+// routes events through a table of handlers; walk.ts walks flows, message.ts reads messages,
+// say.ts says things, all of them plain functions over the turn's state (turn.ts).
+import type { CheckResult } from '../checks/catalogue.ts';
+import type { Lang, SystemKey } from '../i18n/catalogue.ts';
+import type { Reply } from './replies.ts';
+import type { Effect, EngineEvent } from './events.ts';
+import type { Snapshot } from './snapshot.ts';
+import { setSlot, slotValue } from './slots.ts';
+import { onText } from './message.ts';
+import { choose, currentStep, enter, repeat, source, startFlow } from './walk.ts';
+import { greet, log, menu, say, sys } from './say.ts';
+import { newTurn, type Turn } from './turn.ts';
+import type { EngineEnv } from './env.ts';
+
+export interface TransitionResult {
+  snapshot: Snapshot;
+  replies: Reply[];
+  effect?: Effect;
+}
+
+/**
+ * How long the fingerprint of a typed code is kept: long enough to notice the same code typed again
+ * in this conversation; a code from days ago is recognised by its time offset instead.
+ */
+export const CODE_FINGERPRINT_MS = 10 * 60_000;
+
+function onChecked(t: Turn, result: CheckResult, extra: CheckResult[] = []): void {
+  const step = currentStep(t);
+  for (const r of [result, ...extra]) {
+    t.s.findings = t.s.findings.filter((f) => f.id !== r.id);
+    t.s.findings.push({ id: r.id, status: r.status, code: r.code, data: r.data, at: t.env.now });
+    t.replies.push({ kind: 'finding', check: r.id, status: r.status, code: r.code, text: r.summary });
+    log(t, 'b', `chk:${r.code}`);
+  }
+  if (result.id === 'account' && typeof result.data.username === 'string' && result.code !== 'account.missing') {
+    t.s.subject.user = result.data.username;
+  }
+  if (result.id === 'code') {
+    const last = t.s.codes.at(-1);
+    if (last) last.off = typeof result.data.offsetSteps === 'number' ? result.data.offsetSteps : null;
+  }
+  if (step?.kind !== 'check' || step.check !== result.id) return repeat(t);
+  // A code that matches nothing, said to be one noted down earlier: the reuse explains the miss.
+  const noted = result.code === 'code.invalid' && step.noted && slotValue(t.s.slots, 'codeNoted');
+  const target = noted ? step.noted : (step.on[result.code] ?? step.on.else);
+  enter(t, target ?? 'end');
+}
+
+function onProven(t: Turn, user: string, how: string, email?: string): void {
+  t.s.subject.user = user;
+  t.s.subject.identity = how;
+  if (email) t.s.subject.email = email;
+  setSlot(t.s.slots, 'proven', how.slice(0, 24), source(t, 'proof'), t.env.now);
+  delete t.s.proofFor;
+  say(t, 'proven', { user });
+  const step = currentStep(t);
+  if (t.s.status === 'active' && step?.kind === 'input' && step.input === 'username') return enter(t, step.next);
+  repeat(t);
+}
+
+function onProofFailed(t: Turn, reason: 'wrong' | 'expired' | 'none' | 'locked'): void {
+  // 'none' reads as 'wrong': no reply may tell whether a code was ever mailed.
+  if (reason === 'expired' || reason === 'locked') delete t.s.proofFor;
+  say(t, reason === 'expired' ? 'proof_expired' : reason === 'locked' ? 'proof_locked' : 'proof_wrong');
+  repeat(t);
+}
+
+function onWatched(t: Turn, created: boolean): void {
+  say(t, created ? 'watch_started' : 'watch_already');
+  const step = currentStep(t);
+  if (t.s.status === 'active' && step?.kind === 'watch') return enter(t, step.next);
+}
+
+function onUnwatched(t: Turn, count: number): void {
+  say(t, count ? 'watch_stopped' : 'watch_none');
+  if (t.s.status === 'active') repeat(t);
+}
+
+function onDeviceClock(t: Turn, offsetMs: number, errorMs: number): void {
+  t.s.measured = { offsetMs: Math.round(offsetMs), errorMs: Math.round(errorMs), at: t.env.now };
+  log(t, 'u', '[clock measured by the phone]');
+  const step = currentStep(t);
+  if (t.s.status === 'active' && step?.kind === 'input' && step.input === 'device_time') return enter(t, step.next);
+  // Not asked for right now: kept for the next clock check, and the person is told where we are.
+  repeat(t);
+}
+
+function onEscalated(t: Turn, ticket: string | null, followUp: boolean): void {
+  if (followUp && ticket) {
+    say(t, 'followup_added', { ticket });
+    t.s.status = 'handed';
+    return;
+  }
+  const step = currentStep(t);
+  const urgent = step?.kind === 'escalate' && step.urgent;
+  const key: SystemKey = ticket ? (urgent ? 'escalated_urgent' : 'escalated') : 'escalation_failed';
+  t.replies.push({ kind: 'handover', ticket, urgent, text: sys(t, key, { ticket }) });
+  log(t, 'b', `sys:${key}${ticket ? `:${ticket}` : ''}`);
+  // The topic stays what it was (the ticket is about it); nothing more is asked in it.
+  t.s.step = null;
+  // The hand-over is a state: later text is about this ticket (a follow-up), the wait, or a close.
+  if (ticket) {
+    setSlot(t.s.slots, 'ticket', ticket.slice(0, 40), source(t, 'handover'), t.env.now);
+    t.s.status = 'handed';
+  } else {
+    t.s.status = 'ended';
+    t.s.flow = null;
+  }
+}
+
+/** The start of a conversation: the greeting and the topics; in the client's language when given. */
+function start(t: Turn, lang?: Lang): void {
+  if (lang && !t.s.langFixed && !t.s.langHeard) {
+    t.s.lang = lang;
+    say(t, 'greeting');
+    return menu(t, 'menu_prompt');
+  }
+  greet(t);
+  menu(t, 'menu_prompt');
+}
+
+/** Copies what a turn may change; findings and transcript entries are replaced, never edited. */
+function cloneSnapshot(s: Snapshot): Snapshot {
+  return {
+    ...s,
+    subject: { ...s.subject },
+    slots: { ...s.slots },
+    tries: { ...s.tries },
+    findings: [...s.findings],
+    codes: s.codes.map((c) => ({ ...c })),
+    transcript: [...s.transcript],
+  };
+}
+
+type Handlers = { [K in EngineEvent['type']]: (turn: Turn, event: Extract<EngineEvent, { type: K }>) => void };
+
+/** What each event does to a turn: one line an event. */
+const HANDLERS: Handlers = {
+  start: (t, e) => start(t, e.lang),
+  resume: (t) => {
+    say(t, 'welcome_back');
+    repeat(t);
+  },
+  repeat: (t) => repeat(t),
+  text: (t, e) => onText(t, e.text),
+  choice: (t, e) => choose(t, e.id),
+  topic: (t, e) => startFlow(t, e.flow),
+  checked: (t, e) => onChecked(t, e.result, e.extra),
+  escalated: (t, e) => onEscalated(t, e.ticket, e.followUp ?? false),
+  'proof-sent': (t) => say(t, 'proof_sent'),
+  proven: (t, e) => onProven(t, e.user, e.how, e.email),
+  'proof-failed': (t, e) => onProofFailed(t, e.reason),
+  watched: (t, e) => onWatched(t, e.created),
+  unwatched: (t, e) => onUnwatched(t, e.count),
+  // A notice from the watcher: said once, wherever the conversation stands.
+  'watch-fired': (t, e) => say(t, e.what === 'active' ? 'watch_active' : 'watch_overdue', { ticket: e.ticket ?? '' }),
+  'device-clock': (t, e) => onDeviceClock(t, e.offsetMs, e.errorMs),
+};
+
+function apply(turn: Turn, event: EngineEvent): void {
+  (HANDLERS[event.type] as (turn: Turn, event: EngineEvent) => void)(turn, event);
+}
+
+export function transition(env: EngineEnv, snapshot: Snapshot, event: EngineEvent): TransitionResult {
+  const s = cloneSnapshot(snapshot);
+  const turn = newTurn(env, s);
+  apply(turn, event);
+  s.updatedAt = env.now;
+  if (s.codes.some((c) => env.now - c.at > CODE_FINGERPRINT_MS)) s.codes = s.codes.filter((c) => env.now - c.at <= CODE_FINGERPRINT_MS);
+  return { snapshot: s, replies: turn.replies, ...(turn.effect ? { effect: turn.effect } : {}) };
+}
+
+export { HUMAN_CHOICE, MENU_CHOICE, isProven } from './walk.ts';
 export type { EngineEnv } from './env.ts';
 export type { CheckRequest, ConfirmProofRequest, Effect, EngineEvent, EscalateRequest, ProofRequest, WatchRequest } from './events.ts';

@@ -9,6 +9,8 @@ export interface InputParsers {
   ip(raw: string): string | undefined;
   /** Control characters (terminal escapes, bidi overrides) out; line breaks and tabs stay. */
   plainText(raw: string): string;
+  /** A one-line field (a name, a subject, an address): control characters out, and line breaks and tabs become one space. */
+  oneLine(raw: string): string;
   /** Free text with every code-like digit run replaced (a form's text bound for a ticket). */
   redactCodes(text: string): string;
 }

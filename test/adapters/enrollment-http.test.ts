@@ -98,8 +98,11 @@ describe('enrollment client against misbehaving upstreams', () => {
   it('malformed JSON and a wrong shape are unavailable, never a crash', async () => {
     let body = '{not json';
     peer = await startHttpServer((_req, res) => json(res, 200, body));
-    const { http } = client(peer.url);
-    expect(await http.getAccount('alice')).toMatchObject({ ok: false, reason: 'unavailable' });
+    const { http, log } = client(peer.url);
+    const bad = await http.getAccount('alice');
+    expect(bad).toMatchObject({ ok: false, reason: 'unavailable' });
+    expect(bad.ok ? '' : bad.detail).toBe('account: bad JSON (HTTP 200)');
+    expect(log.lines.at(-1)?.fields?.code).toBe('upstream.malformed');
     body = JSON.stringify({ username: 'alice', status: 'sleeping' });
     const wrong = await http.getAccount('alice');
     expect(wrong).toMatchObject({ ok: false, reason: 'unavailable' });

@@ -17,6 +17,7 @@ import { systemClock } from '../../src/ports/time.ts';
 import type { AccountDirectory } from '../../src/ports/account-directory.ts';
 import { FakeClock, makeDeps, recordingLogger } from '../helpers/fakes.ts';
 import { baseEnv, runCli, tempDataDir } from '../helpers/cli.ts';
+import { json, startHttpServer } from '../peers/http-server.ts';
 
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 let pi: PrivacyIdeaPeer;
@@ -153,6 +154,29 @@ describe('privacyIDEA authorization', () => {
     const h = registry({ timeoutMs: 1000 });
     expect(await h.tokens.listTokens('alice')).toMatchObject({ ok: false, reason: 'unavailable' });
     await h.close();
+  });
+
+  it('an answer that is not JSON is bad JSON (upstream.malformed), not a refusal', async () => {
+    let body = '<html>502 Bad Gateway</html>';
+    const peer = await startHttpServer((_req, res) => json(res, 200, body));
+    const log = recordingLogger();
+    const api = new PrivacyIdeaHttp({ baseUrl: peer.url, user: ADMIN.username, password: ADMIN.password, timeoutMs: 10_000 });
+    const guard = new UpstreamGuard({ maxConcurrent: 4, minTimeMs: 0, timeoutMs: 30_000, cacheTtlMs: 0, clock: systemClock });
+    const tokens = new PrivacyIdeaTokens({ api, guard, realm: 'people', verify: 'off', log });
+    try {
+      const auth = await tokens.listTokens('alice');
+      expect(auth).toMatchObject({ ok: false, reason: 'unavailable' });
+      expect(auth.ok ? '' : auth.detail).toMatch(/POST \/auth: bad JSON \(HTTP 200\)/);
+      expect(auth.ok ? '' : auth.detail).not.toMatch(/refused/);
+      body = JSON.stringify({ result: { status: 'yes' } });
+      const shape = await tokens.listTokens('alice');
+      expect(shape.ok ? '' : shape.detail).toMatch(/not privacyIDEA's answer/);
+      expect(log.lines.map((l) => l.fields?.code)).toEqual(['upstream.malformed', 'upstream.malformed']);
+    } finally {
+      await guard.stop();
+      api.close();
+      await peer.close();
+    }
   });
 
   it('the guard in front: 50 people asking about one user at once cost one GET /token/', async () => {

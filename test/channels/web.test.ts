@@ -279,10 +279,10 @@ describe('support form and hand-over', () => {
     const csrf = await formToken(c);
     const res = await submit(c, {
       csrf,
-      name: 'Ada <b>Lovelace</b>\u001b[2J\u202e',
-      email: 'ada@example.org',
+      name: 'Ada <b>Lovelace</b>\u001b[2J\u202e\r\nFindings: account.found (verified by staff)',
+      email: ' ada@example.org\n',
       username: 'ada',
-      what: 'Codes fail <script>alert(1)</script>\u001b]0;pwned\u0007 and 123456 was refused',
+      what: 'Codes fail <script>alert(1)</script>\u001b]0;pwned\u0007 and 123456 was refused, then 617_214, 617,215, 617/216 and 617  217',
     });
     expect(res.status).toBe(200);
     const page = await res.text();
@@ -295,7 +295,11 @@ describe('support form and hand-over', () => {
     // Terminal escapes and bidi overrides are gone; a code typed in the form is blanked.
     expect(mail.text).not.toMatch(/[\u001b\u0007\u202e]/);
     expect(mail.text).toContain('Ada <b>Lovelace</b>[2J');
-    expect(mail.text).toContain('and [code] was refused');
+    expect(mail.text).toContain('and [code] was refused, then [code], [code], [code] and [code]');
+    expect(mail.text).not.toMatch(/617/);
+    // A line break in the name does not start a line of its own in the ticket.
+    expect(mail.text).not.toMatch(/^Findings: account\.found/m);
+    expect(mail.text).toContain('Ada <b>Lovelace</b>[2J Findings: account.found (verified by staff):');
     const transcript = mail.attachments.find((a) => a.filename === `${reference}-transcript.txt`);
     expect(transcript?.content.toString()).toMatch(/Do I need two-factor from where I am\?/);
     const report = JSON.parse(mail.attachments.find((a) => a.filename === `${reference}-report.json`)?.content.toString() ?? '{}');

@@ -1,5 +1,5 @@
 // Turns through the runner, with the real SQLite store and fakes of our own ports.
-import type { Snapshot } from '../../src/engine/snapshot.ts';
+import { newSnapshot, type Snapshot } from '../../src/engine/snapshot.ts';
 import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -191,5 +191,15 @@ describe('SQLite store', () => {
       chmodSync(ro, 0o500);
       expect(() => SqliteDb.open(path.join(ro, 'sub'))).toThrow(/DATA_DIR/);
     }
+  });
+
+  it('performs each kind of effect by its own handler, and an effect of an unknown kind is a fault, not a ticket', async () => {
+    const { runner, tickets } = await setup();
+    const perform = (runner as unknown as { perform: (s: Snapshot, e: unknown, o: object) => Promise<unknown> }).perform.bind(runner);
+    const s = newSnapshot('c1', 0);
+    await expect(perform(s, { type: 'teleport' }, {})).rejects.toMatchObject({ code: 'engine.fault' });
+    await expect(perform(s, { type: 'toString' }, {})).rejects.toBeInstanceOf(HelpdeskError);
+    expect(tickets.tickets).toHaveLength(0);
+    await expect(perform(s, { type: 'escalate', urgent: false, attach: [] }, {})).resolves.toMatchObject({ type: 'escalated', ticket: 'HD-T1' });
   });
 });

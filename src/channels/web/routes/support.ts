@@ -9,15 +9,19 @@ import { supportPage, thanksPage } from '../pages.ts';
 import type { WebSession } from '../session.ts';
 import { conversationOf, CROSS_SITE, type WebDeps } from '../web-deps.ts';
 
-/** Terminal escapes and bidi overrides never reach a ticket mail or file; codes are blanked out. */
+/**
+ * Terminal escapes and bidi overrides never reach a ticket mail or file; a one-line field keeps no
+ * line break (a name cannot forge a line staff read as the bot's); codes are blanked out everywhere.
+ */
 function supportBody(parse: InputParsers) {
-  const formText = (max: number) => z.string().transform((v) => parse.plainText(v).trim()).pipe(z.string().min(1).max(max));
+  const formText = (max: number) => z.string().transform((v) => parse.redactCodes(parse.plainText(v).trim())).pipe(z.string().min(1).max(max));
+  const lineText = (max: number) => z.string().transform((v) => parse.redactCodes(parse.oneLine(v))).pipe(z.string().min(1).max(max));
   return z.object({
     csrf: z.string().max(100),
-    name: formText(200),
-    email: z.email().max(254),
+    name: lineText(200),
+    email: z.string().transform((v) => parse.oneLine(v)).pipe(z.email().max(254)),
     username: z.string().trim().max(64).regex(/^[A-Za-z0-9._@-]*$/),
-    what: formText(4000).transform((v) => parse.redactCodes(v)),
+    what: formText(4000),
   });
 }
 

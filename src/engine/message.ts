@@ -1,0 +1,418 @@
+// A message from the person: its language and facts first (every message, at every step), then what
+// it means where the conversation stands: an answer, a choice, a new topic, a person, or unclear.
+import type { SystemKey } from '../i18n/catalogue.ts';
+import { cleanInput, parseProofCode, redactCodes, withoutSecrets } from './input.ts';
+import type { Choice } from './replies.ts';
+import { interpret, type Interpretation } from './interpret.ts';
+import { END, type Step } from './schema.ts';
+import { USER_TEXT_LIMIT, type Snapshot } from './snapshot.ts';
+import { fillSlots, setSlot, slotValue, type Extraction } from './slots.ts';
+import { codeInText, sealCode } from './held-code.ts';
+import { hear, identify } from './hear.ts';
+import { opensOf, parseOpening } from './intents.ts';
+import { answerInput, answerUsername, choicesOf, choose, currentStep, enter, handoverFlow, repeat, source, startFlow } from './walk.ts';
+import { currentFlow, line, log, menu, say, sys } from './say.ts';
+import type { Turn } from './turn.ts';
+
+/** Below this, a language guess does not decide; a switch needs more, and a few words at least. */
+const LANG_FIRST = 0.6;
+const LANG_SWITCH = 0.85;
+const LANG_SWITCH_WORDS = 4;
+/** How sure "this code is one I noted down" must be, said in the message that holds the code. */
+const NOTED_CODE = 0.9;
+
+const OUT_OF_SCOPE_LINE: Record<NonNullable<Extraction['outOfScope']>, SystemKey> = {
+  password: 'out_of_scope_password',
+  jobs: 'out_of_scope_jobs',
+  cluster_down: 'out_of_scope_cluster_down',
+};
+
+/** Words that only close: said after a hand-over or at rest, they end the conversation politely. */
+const CLOSING_INTENTS = new Set(['thanks', 'yes', 'no', 'hello']);
+
+export function onText(t: Turn, raw: string): void {
+  const input = cleanInput(raw);
+  if (input.tooLong) say(t, 'too_long', { limit: 2000 }, true);
+  let text = input.text;
+  t.s.turns = (t.s.turns ?? 0) + 1;
+  hearLanguage(t, text);
+  if (input.secret) {
+    // Warned, never stored; whatever else the message said is still understood.
+    log(t, 'u', '[removed: looked like a secret]');
+    say(t, 'secret_warning', {}, true);
+    text = withoutSecrets(text);
+    if (!text) return repeat(t);
+  }
+  if (input.unprintable) {
+    log(t, 'u', '[unreadable]');
+    return say(t, 'unprintable');
+  }
+  if (!text) return say(t, 'empty_input');
+  const proofCode = t.s.proofFor !== undefined ? parseProofCode(text) : undefined;
+  if (proofCode) {
+    log(t, 'u', '[confirmation code]');
+    t.effect = { type: 'confirm-proof', code: proofCode };
+    return;
+  }
+  takeFacts(t, text);
+  const meaning = interpret(t.env, t.s, text);
+  if (t.s.status === 'handed') return afterHandover(t, text, meaning);
+  if (promptAnswered(t, text, meaning)) return;
+  log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  if (factsDecide(t, text)) return;
+  act(t, meaning, text);
+}
+
+/** One language per conversation: the first clear message decides it, only a clear switch changes it. */
+function hearLanguage(t: Turn, text: string): void {
+  if (t.s.langFixed) return;
+  const words = text.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
+  // Once the language is heard, a message too short to switch it is not identified at all.
+  if (t.s.langHeard && words < LANG_SWITCH_WORDS) return;
+  const { lang, confidence } = identify(text);
+  if (!lang) return;
+  if (!t.s.langHeard) {
+    if (confidence < LANG_FIRST) return;
+    // One word decides only when it is a phrase the helpdesk knows ("hej", "tack"), not any word.
+    if (words < 2 && !t.env.understanding.rank(text, () => true, 3).some((g) => g.lang === lang && g.score >= 0.99)) return;
+    t.s.lang = lang;
+    t.s.langHeard = true;
+    return;
+  }
+  if (lang !== t.s.lang && confidence >= LANG_SWITCH && words >= LANG_SWITCH_WORDS) t.s.lang = lang;
+}
+
+/** Every message is read for facts, whatever was asked; a code typed early is held for its check. */
+function takeFacts(t: Turn, text: string): void {
+  const facts = hear(text, t.s.langHeard || t.s.langFixed ? t.s.lang : undefined);
+  t.facts = facts;
+  const step = currentStep(t);
+  const atCode = t.s.status === 'active' && step?.kind === 'input' && step.input === 'code';
+  // A code at its own prompt is the answer, counted there; anywhere else it is held for later.
+  t.heard = fillSlots(t.s.slots, { ...facts, codes: atCode ? 0 : facts.codes }, source(t, 'extract'), t.env.now);
+  if (!atCode && facts.codes > 0) {
+    const code = codeInText(text);
+    if (code) t.s.heldCode = { c: sealCode(code, t.env.codeKey, t.s.id), t: t.env.now };
+    // "I wrote down the first code and use it every time": said with the code, it is a noted one.
+    const [noted] = t.env.understanding.rank(text, (l) => l === 'intent:first_code', 1);
+    if (facts.codeNoted || (noted && noted.score >= NOTED_CODE)) setSlot(t.s.slots, 'codeNoted', true, source(t, 'extract'), t.env.now);
+  }
+  const user = facts.username ?? facts.email;
+  const atUsername = t.s.status === 'active' && step?.kind === 'input' && step.input === 'username';
+  if (user && !atUsername && !t.env.requireProof) takeUser(t, user);
+}
+
+/** A username given in passing is used; a different one from before is a correction. */
+function takeUser(t: Turn, user: string): void {
+  const before = t.s.subject.user;
+  if (before === user || isChannelIdentity(t.s.subject.identity)) return;
+  t.s.subject.user = user;
+  if (user.includes('@')) t.s.subject.email = user;
+  t.s.subject.identity = 'claimed';
+  if (before) {
+    // What was found about the other account does not hold for this one.
+    t.s.findings = t.s.findings.filter((f) => f.id !== 'account' && f.id !== 'token' && f.id !== 'code');
+    say(t, 'username_corrected', { user });
+    const flow = currentFlow(t);
+    if (t.s.status === 'active' && flow) {
+      t.s.tries = {};
+      enter(t, flow.start);
+      t.corrected = true;
+    }
+  }
+}
+
+/** The answer to the prompt shown, read from the message (a username in a sentence, a code, a time). */
+function promptAnswered(t: Turn, text: string, meaning: Interpretation): boolean {
+  if (t.corrected) return true;
+  const step = currentStep(t);
+  if (t.s.status !== 'active' || step?.kind !== 'input') return false;
+  // "A person", at any prompt, is a hand-over; at the description prompt it is the description.
+  if (t.facts.wantsHuman && step.input !== 'text') return false;
+  if (step.input === 'username') {
+    const given = t.facts.username ?? t.facts.email;
+    if (given) {
+      answerUsername(t, text, step, given);
+      return true;
+    }
+    if (t.facts.codes > 0) {
+      // A code where a username was asked: never taken as a name, never echoed; kept for its check.
+      log(t, 'u', '[code]');
+      say(t, 'code_not_username');
+      repeat(t);
+      return true;
+    }
+  }
+  if (step.input === 'code' && t.facts.codes > 0 && meaning.action !== 'answer') {
+    const code = codeInText(text);
+    if (code) {
+      answerInput(t, code, step);
+      return true;
+    }
+  }
+  // The phone's time, said at the code prompt: the clock is checked with it, not a code asked again.
+  if (step.input === 'code' && step.time_given && t.heard.includes('deviceTime') && t.facts.codes === 0 && !t.s.findings.some((f) => f.id === 'clock')) {
+    log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+    enter(t, step.time_given);
+    return true;
+  }
+  if (step.input === 'device_time' && t.facts.deviceTime && meaning.action !== 'answer') {
+    answerInput(t, t.facts.deviceTime, step);
+    return true;
+  }
+  // "OK, I'll wait then, thanks": an end, not a wrong answer.
+  if (step.input !== 'text' && isThanks(text) && meaning.action !== 'handover') {
+    log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+    answerIntent(t, 'thanks', step);
+    return true;
+  }
+  // In the hand-over topic, words about the problem where a username was asked are the description.
+  if (step.input === 'username' && t.s.flow === handoverFlow(t) && meaning.action !== 'skip' && words(text) >= 4) {
+    log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+    t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+    t.s.tries._note = t.s.turns ?? 0;
+    enter(t, step.skip ?? step.next);
+    return true;
+  }
+  if (step.input === 'text' || (meaning.action === 'answer' && meaning.intent === null)) {
+    answerInput(t, text, step);
+    return true;
+  }
+  return false;
+}
+
+/** Facts that decide what happens whatever the classifier thinks: a person, a takeover, out of scope, the phone. */
+function factsDecide(t: Turn, text: string): boolean {
+  const opens = opensOf(t.env.flows, t.env.opens);
+  if (t.facts.wantsHuman) {
+    handOver(t, text);
+    return true;
+  }
+  const takeover = parseOpening(opens.takeover);
+  if (t.facts.takeover && takeover && t.s.flow !== takeover.flow) {
+    startFlow(t, takeover.flow, takeover.step);
+    return true;
+  }
+  const active = t.s.status === 'active';
+  if (t.facts.outOfScope && !active) {
+    say(t, OUT_OF_SCOPE_LINE[t.facts.outOfScope]);
+    menu(t, 'menu_prompt');
+    return true;
+  }
+  const clock = parseOpening(opens.device_time);
+  // In a topic, at a question that is not about it: a first message's topic walks there itself.
+  if (clock?.step && active && t.heard.includes('deviceTime') && !t.s.findings.some((f) => f.id === 'clock')) {
+    if (t.s.flow === clock.flow) {
+      enter(t, clock.step);
+      return true;
+    }
+    if (currentStep(t)?.kind === 'ask') {
+      startFlow(t, clock.flow, clock.step);
+      return true;
+    }
+  }
+  const device = t.facts.device;
+  const opening = device ? parseOpening(opens.device[device]) : undefined;
+  if (opening && (!active || (t.s.flow !== opening.flow && currentStep(t)?.kind !== 'input'))) {
+    startFlow(t, opening.flow, opening.step);
+    return true;
+  }
+  // Said now at a question of the very topic it opens ("only a flip phone" at "where are you in
+  // the setup?"): that topic's step for it, not the question again.
+  if (opening?.step && active && t.s.flow === opening.flow && t.s.step !== opening.step && t.heard.includes('device') && currentStep(t)?.kind === 'ask') {
+    enter(t, opening.step);
+    return true;
+  }
+  return false;
+}
+
+/** A person, now, with what is known: in a topic the ticket goes at once; from the menu, the hand-over topic. */
+export function handOver(t: Turn, text: string): void {
+  const human = handoverFlow(t);
+  if (t.s.status === 'active' && currentFlow(t)) {
+    t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+    t.s.step = null;
+    const open = slotValue(t.s.slots, 'ticket');
+    t.effect = { type: 'escalate', urgent: false, attach: ['transcript', 'checks'], ...(open ? { relatesTo: open } : {}) };
+    return;
+  }
+  if (!human) return menu(t, 'menu_prompt');
+  startFlow(t, human);
+}
+
+function act(t: Turn, meaning: Interpretation, text: string): void {
+  const step = currentStep(t);
+  if (isThanks(text) && thanksEnds(t, meaning, step)) return answerIntent(t, 'thanks', step);
+  switch (meaning.action) {
+    case 'choice':
+      return choose(t, meaning.choice as string, false);
+    case 'topic':
+      return startTopic(t, meaning.topic as string);
+    case 'handover':
+      return handOver(t, text);
+    case 'menu':
+      return menu(t, 'menu_prompt');
+    case 'skip':
+      if (t.s.status === 'active' && step?.kind === 'input' && step.skip) return enter(t, step.skip);
+      say(t, 'nothing_to_skip');
+      return repeat(t);
+    case 'answer':
+      return answerIntent(t, meaning.intent ?? '', step);
+    case 'unclear':
+      return unclear(t, meaning, step, text);
+  }
+}
+
+/**
+ * "OK, thanks" ends, unless it picks a choice: a yes that closes the question ("Did that solve
+ * it?"), not a yes that starts something new ("Do you want to set it up now?").
+ */
+function thanksEnds(t: Turn, meaning: Interpretation, step: Step | undefined): boolean {
+  if (meaning.action === 'handover' || meaning.action === 'skip') return false;
+  if (meaning.action !== 'choice') return true;
+  if (step?.kind !== 'ask' || !meaning.choice) return false;
+  const c = step.choices[meaning.choice];
+  const isYes = meaning.choice === 'yes' || (c !== undefined && typeof c !== 'string' && c.intent === 'yes');
+  return isYes && (typeof c === 'string' ? c : c?.next) !== END;
+}
+
+/** A topic, started where what the person said already answers its first question. */
+export function startTopic(t: Turn, flowId: string): void {
+  const opens = opensOf(t.env.flows, t.env.opens);
+  const device = slotValue(t.s.slots, 'device');
+  const at = device ? parseOpening(opens.device[device]) : undefined;
+  startFlow(t, flowId, at?.flow === flowId ? at.step : undefined);
+}
+
+/** After a ticket: the wait, a polite close, a follow-up to the same ticket, or a clearly new problem. */
+function afterHandover(t: Turn, text: string, meaning: Interpretation): void {
+  log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  const ticket = slotValue(t.s.slots, 'ticket') ?? '';
+  const waits = meaning.action === 'answer' && meaning.intent === 'wait';
+  if (t.facts.wantsHuman || waits || isWaitQuestion(text)) return say(t, 'handover_wait', { ticket });
+  if (meaning.action === 'menu') return menu(t, 'menu_prompt');
+  // Nothing to add ("skip"): where the case stands, not an empty follow-up.
+  if (meaning.action === 'skip') return say(t, 'handover_wait', { ticket });
+  // "ok", "thanks", "hej då" close; a longer message that merely sounds like a yes is more for the ticket.
+  const short = text.trim().split(/\s+/).length <= 3;
+  if (short && meaning.confidence >= 0.8 && meaning.action === 'answer' && CLOSING_INTENTS.has(meaning.intent ?? '')) return close(t, 'handover_closing', { ticket });
+  if (isClosing(text)) return close(t, 'handover_closing', { ticket });
+  if (factsDecide(t, text)) return;
+  if (meaning.action === 'topic' && meaning.confidence >= 0.5) return startTopic(t, meaning.topic as string);
+  // Anything else is more about the same problem: added to the open ticket.
+  t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+  t.effect = { type: 'escalate', urgent: false, attach: ['transcript'], relatesTo: ticket };
+}
+
+/**
+ * A polite close, said once: "ok" then "thanks" gets the closing line, then a short "take care",
+ * then nothing more (the same line again says nothing new).
+ */
+function close(t: Turn, key: SystemKey, extra: Record<string, unknown> = {}): void {
+  const said = lastBotLine(t.s.transcript);
+  if (said === 'sys:closing_again') return;
+  say(t, said === `sys:${key}` || said === 'sys:handover_closing' || said === 'sys:welcome' ? 'closing_again' : key, extra);
+}
+
+/** A global intent answered in place; the conversation stays where it was. */
+export function answerIntent(t: Turn, intent: string, step: Step | undefined): void {
+  const active = t.s.status === 'active';
+  const opens = opensOf(t.env.flows, t.env.opens);
+  switch (intent) {
+    case 'dont_know': {
+      const key: SystemKey =
+        step?.kind === 'input'
+          ? ({ ip: 'ip_help', username: 'username_help', code: 'code_help', device_time: 'time_help', text: 'text_help' } as const)[step.input]
+          : 'pick_help';
+      say(t, key);
+      return active ? repeat(t) : menu(t, 'menu_prompt');
+    }
+    case 'nothing_sent': {
+      const topic = parseOpening(opens.intents.nothing_sent);
+      if (!active && topic) return startFlow(t, topic.flow, topic.step);
+      say(t, 'nothing_sent_note');
+      return repeat(t);
+    }
+    case 'first_code': {
+      say(t, 'first_code_note');
+      const topic = parseOpening(opens.intents.first_code);
+      return active || !topic ? repeat(t) : startFlow(t, topic.flow, topic.step);
+    }
+    case 'hello':
+      return active ? repeat(t) : menu(t, 'menu_prompt');
+    case 'stop':
+      t.effect = { type: 'unwatch' };
+      return;
+    case 'thanks':
+      // "Thanks" ends: nothing more is asked.
+      close(t, 'welcome');
+      t.s.status = 'ended';
+      t.s.flow = null;
+      t.s.step = null;
+      return;
+    case 'yes':
+    case 'no':
+    case 'still_broken':
+      // A yes or no (or "still not working") with no question asked.
+      if (active) return repeat(t);
+      return menu(t, 'menu_prompt');
+    default:
+      return repeat(t);
+  }
+}
+
+/** Not sure: say so, and offer the closest choices (or the topics) as buttons; never just "pick one". */
+export function unclear(t: Turn, meaning: Interpretation, step: Step | undefined, text: string): void {
+  const flow = currentFlow(t);
+  if (t.s.status === 'active' && flow && step?.kind === 'ask') {
+    const all = choicesOf(t, flow, step);
+    const closest = meaning.closest.map((id) => all.find((c) => c.id === id)).filter((c): c is Choice => c !== undefined);
+    t.replies.push({ kind: 'choices', prompt: sys(t, 'clarify_choice', { question: line(t, flow, step.ask) }), choices: closest.length >= 2 ? closest : all });
+    log(t, 'b', 'sys:clarify_choice');
+    return;
+  }
+  if (t.s.status === 'active' && step?.kind === 'check') return enter(t, t.s.step ?? END);
+  if (t.s.status === 'active') return repeat(t);
+  if (t.s.status === 'ended' && isClosing(text)) return close(t, 'welcome');
+  if (meaning.intent === 'none' || (!meaning.intent && /\p{L}{3}/u.test(text))) {
+    say(t, 'out_of_scope');
+    return menu(t, 'menu_prompt');
+  }
+  menu(t, t.s.status === 'ended' ? 'ended_hint' : 'not_understood');
+}
+
+/** What the bot said last (a catalogue key as `sys:key`), before this turn's message. */
+function lastBotLine(transcript: Snapshot['transcript']): string | undefined {
+  for (let i = transcript.length - 1; i >= 0; i--) if (transcript[i]![1] === 'b') return transcript[i]![2];
+  return undefined;
+}
+
+const words = (text: string) => text.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
+
+function isChannelIdentity(identity: string | undefined): boolean {
+  return identity !== undefined && identity !== 'claimed';
+}
+
+// Short closings and questions about the wait, in both languages: after a hand-over these must not
+// open a topic (the classifier has no "wait" intent to learn them from yet).
+const CLOSING = /^(ok(ay|ej|ey)?|k|thanks?( you)?( so much)?|thx|ty|tack( så mycket| sa mycket)?|tackar|great|fine|bra|fint|perfekt|perfect|super|good|alright|cool)[\s!.,:)]*$/iu;
+const WAIT = /\b(how long|when will|when do|when can|how soon|wait(ing)?|hur l[aä]nge|hur l[aå]ng tid|n[aä]r (f[aå]r|svarar|h[oö]r|kommer|kan)|v[aä]nta(r)?)\b/iu;
+
+export function isClosing(text: string): boolean {
+  return CLOSING.test(text.trim());
+}
+
+const THANKS = /\b(thanks?|thank you|thx|tack(ar|sa)?|tusen tack)\b/iu;
+
+// "It works now" / "nu funkar det": solved, unless it says it does not.
+const SOLVED = /\b(works now|it works|that worked|worked now|it worked|nu (gick|funkar|fungerar) det|det (funkar|fungerar|gick) nu|nu gick det|löst|solved)\b/iu;
+const NEGATED = /\b(not|n't|no longer|inte|ej|aldrig|never)\b|n't/iu;
+
+export function isThanks(text: string): boolean {
+  return THANKS.test(text) || (SOLVED.test(text) && !NEGATED.test(text));
+}
+
+export function isWaitQuestion(text: string): boolean {
+  return WAIT.test(text);
+}
+

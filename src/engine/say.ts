@@ -1,0 +1,111 @@
+// What a turn says and in which words: placeholders, the catalogues, the menu, the transcript log.
+// Every sentence comes from the catalogues or a flow, in the conversation's one language.
+import { catalogues, render, type Lang } from '../i18n/index.ts';
+import { formatMinutes, type SystemKey } from '../i18n/catalogue.ts';
+import { responseTime } from '../i18n/response-time.ts';
+import { redactCodes } from './input.ts';
+import { messageTemplate } from './messages.ts';
+import type { Choice } from './replies.ts';
+import type { Flow, FlowSet, MessageRef } from './schema.ts';
+import { TRANSCRIPT_LIMIT } from './snapshot.ts';
+import type { EngineEnv } from './env.ts';
+import type { Turn } from './turn.ts';
+
+const DURATIONS: Array<[string, string]> = [
+  ['check.token.since', 'check.token.minutesSinceRegistration'],
+  ['check.token.tryIn', 'check.token.tryInMinutes'],
+  ['check.token.overdueIn', 'check.token.overdueInMinutes'],
+];
+
+const topicCache = new WeakMap<FlowSet, Record<Lang, Choice[]>>();
+
+export function topicsOf(flows: FlowSet, lang: Lang): Choice[] {
+  let cached = topicCache.get(flows);
+  if (!cached) {
+    const sorted = [...flows.values()].filter((f) => f.topic).sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
+    cached = {
+      en: sorted.map((f) => ({ id: f.id, label: f.title.en })),
+      sv: sorted.map((f) => ({ id: f.id, label: f.title.sv })),
+    };
+    topicCache.set(flows, cached);
+  }
+  return cached[lang];
+}
+
+// The centre's words with their defaults, per language: the same for every turn of a process.
+const wordsCache = new WeakMap<EngineEnv['words'], Partial<Record<Lang, Record<string, unknown>>>>();
+
+function wordsOf(w: EngineEnv['words'], lang: Lang): Record<string, unknown> {
+  let byLang = wordsCache.get(w);
+  if (!byLang) wordsCache.set(w, (byLang = {}));
+  return (byLang[lang] ??= {
+    ...w,
+    password_help_url: w.password_help_url ?? `${w.public_url.replace(/\/$/, '')}/support`,
+    status_url: w.status_url ?? `${w.public_url.replace(/\/$/, '')}/support`,
+    response_time: responseTime(w.response_time ?? '1wd', lang),
+  });
+}
+
+/** Placeholder values; rebuilt only when the person, the findings or the language change. */
+export function vars(t: Turn, extra?: Record<string, unknown>): Record<string, unknown> {
+  const user = t.s.subject.user ?? '';
+  if (!t.cachedVars || t.cachedVars.user !== user || t.cachedVars.findings !== t.s.findings || t.cachedVars.lang !== t.s.lang) {
+    const values: Record<string, unknown> = { ...wordsOf(t.env.words, t.s.lang), user };
+    for (const f of t.s.findings) for (const [k, val] of Object.entries(f.data)) values[`check.${f.id}.${k}`] = val;
+    // Durations in words, in the conversation's language.
+    for (const [name, field] of DURATIONS) {
+      const v = values[field];
+      if (typeof v === 'number') values[name] = formatMinutes(v, t.s.lang);
+    }
+    t.cachedVars = { user, findings: t.s.findings, lang: t.s.lang, values };
+  }
+  return extra && Object.keys(extra).length > 0 ? { ...t.cachedVars.values, ...extra } : t.cachedVars.values;
+}
+
+export function sys(t: Turn, key: SystemKey, extra: Record<string, unknown> = {}): string {
+  return render(catalogues[t.s.lang].system[key], vars(t, extra));
+}
+
+/** The first greeting: in the person's language when the channel knows it, else in both. */
+export function greet(t: Turn): void {
+  if (t.s.langFixed) return say(t, 'greeting');
+  const other: Lang = t.s.lang === 'en' ? 'sv' : 'en';
+  t.replies.push({ kind: 'text', text: `${sys(t, 'greeting')}\n${render(catalogues[other].system.greeting, vars(t))}` });
+  log(t, 'b', 'sys:greeting');
+}
+
+export function log(t: Turn, who: 'u' | 'b', text: string): void {
+  const lines = t.s.transcript;
+  // What a person writes may hold a code, typed anywhere: it never reaches a transcript or a ticket.
+  lines.push([Math.round((t.env.now - t.s.startedAt) / 1000), who, who === 'u' ? redactCodes(text) : text]);
+  if (lines.length > TRANSCRIPT_LIMIT) lines.splice(0, lines.length - TRANSCRIPT_LIMIT);
+}
+
+export function say(t: Turn, key: SystemKey, extra: Record<string, unknown> = {}, notice = false): void {
+  const text = sys(t, key, extra);
+  // The same sentence twice in a row says nothing new.
+  const last = t.replies.at(-1);
+  if (last?.kind === 'text' && last.text === text) return;
+  t.replies.push({ kind: 'text', text, ...(notice ? { notice } : {}) });
+  log(t, 'b', `sys:${key}`);
+}
+
+export function currentFlow(t: Turn): Flow | undefined {
+  return t.s.flow ? t.env.flows.get(t.s.flow) : undefined;
+}
+
+export function line(t: Turn, flow: Flow, ref: MessageRef): string {
+  return render(messageTemplate(flow, ref, t.s.lang) ?? String(ref), vars(t));
+}
+
+export function topics(t: Turn): Choice[] {
+  return topicsOf(t.env.flows, t.s.lang);
+}
+
+export function menu(t: Turn, promptKey: SystemKey): void {
+  t.s.status = 'menu';
+  t.s.flow = null;
+  t.s.step = null;
+  t.replies.push({ kind: 'choices', prompt: sys(t, promptKey), choices: topics(t) });
+  log(t, 'b', `sys:${promptKey}`);
+}
