@@ -208,6 +208,9 @@ const Env = z.object({
 
 type Env = z.infer<typeof Env>;
 
+/** Every key the environment schema reads (docs/configuration.md lists each one). */
+export const ENV_KEYS: readonly string[] = Object.keys(Env.shape);
+
 export type Config = Readonly<Env & { PUBLIC_URL: string; TICKET_DIR: string | undefined; HANDOVER_SINKS: readonly SinkName[] }>;
 
 /** A key whose value is a secret: an error line names the key and the rule, never the value. */
