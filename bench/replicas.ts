@@ -1,4 +1,4 @@
-// Figures for several replicas on the local PostgreSQL and Redis (issue 14):
+// Figures for several replicas on the local PostgreSQL and Redis:
 //   engine turns per second through the runner with the PostgreSQL store, next to SQLite;
 //   enrollment API calls for 1 000 diagnoses of 100 users spread over three replicas;
 //   the time for a reply made on one replica to reach a page polling another.

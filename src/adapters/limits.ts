@@ -43,7 +43,7 @@ export interface GuardStats {
 /**
  * Bottleneck's Redis scripts report a vanished limiter (FLUSHDB, eviction) as SETTINGS_KEY_NOT_FOUND
  * and recreate it, but Redis 7 prefixes script errors with "ERR " and bottleneck 2.19.5 compares
- * the message exactly, so every later call failed (upstream issues #205, #212, #219). The prefix is
+ * the message exactly, so every later call failed (https://github.com/SGrondin/bottleneck/issues/205, /212 and /219). The prefix is
  * taken off in this connection's callbacks, and bottleneck's own recovery runs.
  */
 function redisConnection(client: Redis): Bottleneck.IORedisConnection {

@@ -152,7 +152,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       lookup: store,
       outbox: store,
       ticketsWaiting: () => tickets.pendingCount(),
-      // The folders this replica writes its own files to count as its store (issue 23: a full DATA_DIR).
+      // The folders this replica writes its own files to count as its store (a full DATA_DIR fails /healthz).
       storeWritable: () => Promise.all([store.heartbeat(replica, Date.now()), probeWritable(ownFiles)]).then(() => undefined),
       tickets,
       handover,

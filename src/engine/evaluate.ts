@@ -17,7 +17,7 @@ const LabelledFile = z.array(
   }),
 );
 
-/** What `flows test` measures by default: short messages, and long first messages (issue 19). */
+/** What `flows test` measures by default: short messages, and long first messages. */
 export const LABELLED_FILES = ['test/understanding/messages.yaml', 'test/understanding/long-messages.yaml'];
 
 export interface Case {

@@ -26,7 +26,7 @@ export interface Interpretation {
   closest: string[];
 }
 
-/** How sure is sure enough. Measured on test/understanding/messages.yaml (see the README). */
+/** How sure is sure enough. Measured on test/understanding/messages.yaml (see docs/understanding.md). */
 export const THRESHOLDS = {
   /** A first message's topic. */
   topic: 0.3,

@@ -62,7 +62,7 @@ export const SDK_HOMES: Record<string, readonly string[]> = {
   ws: ['src/channels/discord/session.ts'],
   // The tests' DNS server (test/peers/dns-server.ts); should src/ speak to dns2 again, only the DNS adapter may.
   dns2: ['src/adapters/dns.ts'],
-  // The web port's plumbing (README, "The web port's plumbing").
+  // The web port's plumbing (docs/architecture.md, "Libraries, and why").
   'find-my-way': ['src/channels/web/'],
   cookie: ['src/channels/web/'],
   helmet: ['src/channels/web/'],
