@@ -26,7 +26,7 @@ const loaded = loadFlows(path.join(ROOT, 'flows'));
 const SETTINGS = [...new Set([...ENV_KEYS, ...CHANNELS.flatMap((c) => keysOf(c.config as z.ZodType))])].sort();
 const COUNTS: Record<string, number> = {
   flows: loaded.flows.size,
-  topics: loaded.flows.size,
+  topics: [...loaded.flows.values()].filter((f) => f.topic).length,
   'global intents': Object.keys(loaded.intents).length,
   settings: SETTINGS.length,
 };
@@ -68,6 +68,17 @@ describe('the documentation', () => {
     expect(rows).toEqual(SETTINGS);
     const example = [...read('.env.example').matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1] as string).sort();
     expect(example).toEqual(SETTINGS);
+  });
+
+  it("the layout in docs/architecture.md names every folder of src/ and every port", () => {
+    const architecture = read('docs/architecture.md');
+    const layout = architecture.slice(architecture.indexOf('## Layout'), architecture.indexOf('## ', architecture.indexOf('## Layout') + 3));
+    const folders = readdirSync(path.join(ROOT, 'src'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `src/${e.name}/`);
+    const ports = readdirSync(path.join(ROOT, 'src/ports')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
+    expect(folders.filter((f) => !layout.includes(f))).toEqual([]);
+    // The ports' entry: from its line to the next entry's.
+    const entry = (layout.split(/\n(?=\S)/).find((l) => l.startsWith('src/ports/')) ?? '').replace(/\s+/g, ' ');
+    expect(ports.filter((p) => !new RegExp(`[ (,]${p}[ ,)]|${p}$`).test(entry))).toEqual([]);
   });
 
   it('links only to files and headings inside the repository', () => {
