@@ -75,7 +75,7 @@ export async function startRt(): Promise<RtPeer> {
     child = spawn(RT_SERVER, ['--port', String(port)], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (d) => (output += d));
     child.stderr?.on('data', (d) => (output += d));
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 90_000;
     for (;;) {
       const ok = await fetch(`${url}/REST/2.0/queues/all`, { headers: { authorization: auth }, signal: AbortSignal.timeout(2000) }).then(
         (r) => r.ok,
