@@ -59,6 +59,10 @@ export const EVENT_CODES = [
   'ticket.sink-failed',
   /** A ticket system refused the person as requestor: the ticket was filed without, and says so. */
   'ticket.requestor-refused',
+  /** Redis stopped answering within its deadline (or cannot be reached): limits, cache and limiter run in this process. */
+  'redis.fallback',
+  /** Redis answers again: what fell back to this process is shared again. */
+  'redis.recovered',
 ] as const;
 
 /** Every code a log line may carry. */

@@ -14,6 +14,7 @@ import type { DemoEnrollmentBackend } from '../adapters/demo-enrollment.ts';
 import type { UpstreamGuard } from '../adapters/limits.ts';
 import type { Leadership } from '../adapters/leader.ts';
 import type { SqlStore } from '../adapters/sql/store.ts';
+import type { SharedRedis } from '../adapters/redis.ts';
 import type { NtpReference } from '../adapters/ntp-reference.ts';
 import type { TicketQueue } from '../adapters/ticket-queue.ts';
 import type { EmailProof } from '../adapters/email-proof.ts';
@@ -52,6 +53,8 @@ export interface Helpdesk {
   store: SqlStore;
   /** Per-key limits: in this process, or shared in Redis or PostgreSQL. */
   limits: RateLimits;
+  /** Redis (REDIS_URL): the client, and whether it answers now or this replica has fallen back to itself. */
+  redis?: SharedRedis;
   /** Which replica does what must happen once (the Discord gateway, the watcher, sweeps). */
   leadership: Leadership;
   /** Adds a leader's duty: started now if this replica leads, else when it is elected. */
@@ -118,6 +121,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
   const cleanups: Array<() => unknown> = [];
   try {
     const { db, store, pg, redis, limits } = await createStore(config, log, metrics, cleanups);
+    if (redis) metrics.gauge('helpdesk_redis_up', 'Whether Redis answers within REDIS_COMMAND_TIMEOUT_MS (1) or this replica limits and caches in this process (0)', () => (redis.answering ? 1 : 0));
     // Accounts and tokens: the Enrollment API (or the demo), LDAP, privacyIDEA.
     const backends = await createBackends(config, { clock, log, metrics, redis });
     cleanups.push(() => backends.close());
@@ -144,6 +148,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       clock,
       store,
       limits,
+      ...(redis ? { redis } : {}),
       leadership,
       lead,
       replica,
