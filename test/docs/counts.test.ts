@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { CHANNELS } from '../../src/channels/registry.ts';
 import { ENV_KEYS } from '../../src/config.ts';
-import { loadFlows } from '../../src/engine/loader.ts';
+import { loadFlows } from '../../src/flows/loader.ts';
 
 const ROOT = path.join(import.meta.dirname, '../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
