@@ -88,9 +88,23 @@ const SQLITE: Migration[] = [
     ]),
   },
   {
+    // A turn's effects, for the replica that runs it again (see SqlEffectJournal), and the keys the sinks honour.
+    id: 6,
+    name: 'the effect journal',
+    apply: exec([
+      'CREATE TABLE effect_turns (conversation TEXT NOT NULL, version INTEGER NOT NULL, turn TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (conversation, version))',
+      'CREATE INDEX effect_turns_at ON effect_turns(at)',
+      'CREATE TABLE effects (turn TEXT NOT NULL, effect TEXT NOT NULL, answer TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (turn, effect))',
+      'CREATE INDEX effects_at ON effects(at)',
+      'ALTER TABLE tickets ADD COLUMN effect_key TEXT',
+      'CREATE UNIQUE INDEX tickets_effect ON tickets(effect_key)',
+      'ALTER TABLE proof_codes ADD COLUMN request_key TEXT',
+    ]),
+  },
+  {
     // A ticket system's own id of a ticket (RT's number, Zammad's id): follow-ups go to it, its status is
     // read back. The mail sink, once named smtp, is mail (as HANDOVER_SINK names it).
-    id: 6,
+    id: 7,
     name: 'the ticket systems\' own ids of the tickets they took',
     apply: exec(['ALTER TABLE ticket_deliveries ADD COLUMN external_id TEXT', "UPDATE ticket_deliveries SET sink = 'mail' WHERE sink = 'smtp'"]),
   },
@@ -161,9 +175,23 @@ const POSTGRES: Migration[] = [
     ]),
   },
   {
+    // A turn's effects, for the replica that runs it again (see SqlEffectJournal), and the keys the sinks honour.
+    id: 5,
+    name: 'the effect journal',
+    apply: exec([
+      'CREATE TABLE effect_turns (conversation TEXT NOT NULL, version INTEGER NOT NULL, turn TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (conversation, version))',
+      'CREATE INDEX effect_turns_at ON effect_turns(at)',
+      'CREATE TABLE effects (turn TEXT NOT NULL, effect TEXT NOT NULL, answer TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (turn, effect))',
+      'CREATE INDEX effects_at ON effects(at)',
+      'ALTER TABLE tickets ADD COLUMN effect_key TEXT',
+      'CREATE UNIQUE INDEX tickets_effect ON tickets(effect_key)',
+      'ALTER TABLE proof_codes ADD COLUMN request_key TEXT',
+    ]),
+  },
+  {
     // A ticket system's own id of a ticket (RT's number, Zammad's id): follow-ups go to it, its status is
     // read back. The mail sink, once named smtp, is mail (as HANDOVER_SINK names it).
-    id: 5,
+    id: 6,
     name: 'the ticket systems\' own ids of the tickets they took',
     apply: exec(['ALTER TABLE ticket_deliveries ADD COLUMN external_id TEXT', "UPDATE ticket_deliveries SET sink = 'mail' WHERE sink = 'smtp'"]),
   },
