@@ -11,12 +11,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateSecret } from 'otplib';
-import { loadFlowsOrThrow } from '../src/engine/loader.ts';
-import { trainUnderstanding } from '../src/engine/training.ts';
-import { evaluate, loadCases, perLanguage, snapshotAt } from '../src/engine/evaluate.ts';
+import { loadFlowsOrThrow } from '../src/flows/loader.ts';
+import { trainUnderstanding } from '../src/understanding/training.ts';
+import { evaluate, loadCases, perLanguage, positionAt } from '../src/understanding/evaluate.ts';
 import { extractSlots } from '../src/understanding/extract.ts';
 import { identifyLanguage } from '../src/understanding/language.ts';
-import { interpret } from '../src/engine/interpret.ts';
+import { interpret } from '../src/understanding/interpret.ts';
 import { newSnapshot, type Snapshot } from '../src/engine/snapshot.ts';
 import { transition, type EngineEvent } from '../src/engine/transition.ts';
 import { result } from '../src/checks/context.ts';
@@ -274,7 +274,7 @@ function understandingBench() {
     }
     return best;
   };
-  const classify = (c: (typeof cases)[number]) => void interpret(ienv, snapshotAt(ienv, c.at), c.text);
+  const classify = (c: (typeof cases)[number]) => void interpret(ienv, positionAt(ienv, c.at), c.text);
   const times = fastest(cases, classify);
   const longTimes = fastest(long, classify);
   // Reading a message for facts and its language, as the engine does on every message.

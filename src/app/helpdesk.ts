@@ -4,8 +4,8 @@
 import { replicaName, type Config } from '../config.ts';
 import type { Understanding } from '../ports/understanding.ts';
 import type { ConversationRunner } from '../engine/runner.ts';
-import type { CentreWords } from '../engine/words.ts';
-import type { FlowSet } from '../engine/schema.ts';
+import type { CentreWords } from '../flows/words.ts';
+import type { FlowSet } from '../flows/schema.ts';
 import type { Snapshot } from '../engine/snapshot.ts';
 import type { CheckRunner } from '../checks/index.ts';
 import type { CheckDeps } from '../checks/context.ts';

@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { catalogues } from '../i18n/index.ts';
 import type { Lang } from '../i18n/catalogue.ts';
 import { FeatureHash, FeatureIds } from './features.ts';
+import { foldLetters } from './normalise.ts';
 
 export interface LanguageGuess {
   lang?: Lang;
@@ -32,16 +33,8 @@ const WORD_WEIGHT = 3;
 const SMOOTHING = 0.5;
 const MAX_CHARS = 300;
 
-function fold(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/['’`´]/g, '')
-    .replace(/\{[^}]*\}/g, ' ')
-    .replace(/[^\p{L}\s]+/gu, ' ')
-    .trim();
-}
+/** A text's letters, folded; a template's placeholders ({centre}) are not words anyone types. */
+const fold = (text: string) => foldLetters(text.replace(/\{[^}]*\}/g, ' '));
 
 const WORD_TAG = 0x77;
 const SWEDISH_LETTERS = '#aao';

@@ -4,7 +4,8 @@
 // stochastic gradient descent, in tens of milliseconds.
 import type { Lang } from '../i18n/catalogue.ts';
 import type { Guess, Label, Understanding } from '../ports/understanding.ts';
-import { features, fold } from './features.ts';
+import { features } from './features.ts';
+import { fold } from './normalise.ts';
 import type { Example } from './nearest-examples.ts';
 
 const EPOCHS = 12;

@@ -1,15 +1,17 @@
 // A loaded copy of the shipped flows and the centre's default words, for engine tests.
 import path from 'node:path';
-import { loadFlowsOrThrow } from '../../src/engine/loader.ts';
-import { trainUnderstanding } from '../../src/engine/training.ts';
-import type { CentreWords } from '../../src/engine/words.ts';
+import { loadFlowsOrThrow } from '../../src/flows/loader.ts';
+import { trainUnderstanding } from '../../src/understanding/training.ts';
+import { lazyUnderstanding } from '../../src/understanding/train.ts';
+import type { CentreWords } from '../../src/flows/words.ts';
 import { transition, type EngineEnv, type EngineEvent } from '../../src/engine/transition.ts';
 import type { Snapshot } from '../../src/engine/snapshot.ts';
 import type { Reply } from '../../src/engine/replies.ts';
 import { replyText } from '../../src/conversation-tests/run.ts';
 
 export const { flows, intents } = loadFlowsOrThrow(path.join(import.meta.dirname, '../../flows'));
-export const understanding = trainUnderstanding(flows, intents);
+/** Trained when first asked: a process that never ranks text (a replica held at its save) starts without it. */
+export const understanding = lazyUnderstanding(() => trainUnderstanding(flows, intents));
 
 export const words: CentreWords = {
   centre: 'UPPMAX',

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newSnapshot } from '../../src/engine/snapshot.ts';
 import { result } from '../../src/checks/context.ts';
-import { evaluate, loadCases, perLanguage } from '../../src/engine/evaluate.ts';
+import { evaluate, loadCases, perLanguage } from '../../src/understanding/evaluate.ts';
 import { formatMinutes } from '../../src/i18n/catalogue.ts';
 import { baseEnv, runCli, tempDataDir } from '../helpers/cli.ts';
 import { flows, play, understanding } from '../helpers/engine.ts';
