@@ -12,7 +12,7 @@ import { fillSlots, setSlot, slotValue, type Extraction } from './slots.ts';
 import { codeInText, sealCode } from './held-code.ts';
 import { hear, identify } from '../understanding/hear.ts';
 import { opensOf, parseOpening } from '../flows/intents.ts';
-import { answerInput, answerUsername, choicesOf, choose, currentStep, enter, handoverFlow, repeat, source, startFlow } from './walk.ts';
+import { answerInput, answerUsername, choicesOf, codeAtQuestion, choose, currentStep, enter, handoverFlow, repeat, source, startFlow } from './walk.ts';
 import { currentFlow, line, log, menu, say, sys } from './say.ts';
 import type { Turn } from './turn.ts';
 import { takeoverDecides } from './takeover-turn.ts';
@@ -64,11 +64,24 @@ export function onText(t: Turn, raw: string): void {
   if (takeoverDecides(t, text)) return;
   if (t.s.status === 'handed') return afterHandover(t, text, meaning);
   // A question for the knowledge base, at any prompt: answered, then back to the prompt.
-  if (!promptFactGiven(t) && !isThanks(text) && answerFromKnowledge(t, text, meaning)) return;
-  if (promptAnswered(t, text, meaning)) return;
+  if (!promptFactGiven(t) && !isThanks(text) && answerFromKnowledge(t, text, meaning)) return factsNow(t);
+  if (promptAnswered(t, text, meaning)) return factsNow(t);
   log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
   if (factsDecide(t, text)) return;
   act(t, meaning, text);
+  factsNow(t);
+}
+
+/**
+ * A username said in passing while a question that waits for the account's facts is open: that
+ * question is held back until the account and token are looked up (they may lead elsewhere).
+ */
+function factsNow(t: Turn): void {
+  if (t.effect || t.s.status !== 'active' || !(t.heard.includes('username') || t.heard.includes('email'))) return;
+  const step = currentStep(t);
+  if (step?.kind !== 'ask' || !step.facts || !t.s.step) return;
+  if (t.replies.at(-1)?.kind === 'choices') t.replies.pop();
+  enter(t, t.s.step);
 }
 
 /** One language per conversation: the first clear message decides it, only a clear switch changes it. */
@@ -134,6 +147,14 @@ function takeUser(t: Turn, user: string): void {
 function promptAnswered(t: Turn, text: string, meaning: Interpretation): boolean {
   if (t.corrected) return true;
   const step = currentStep(t);
+  // A code typed where "noted down, or on the screen?" was asked: the one on the screen, checked.
+  if (t.s.status === 'active' && step?.kind === 'ask' && step.code_given && t.facts.codes > 0 && !t.facts.wantsHuman) {
+    const code = codeInText(text);
+    if (code) {
+      codeAtQuestion(t, code, step.code_given);
+      return true;
+    }
+  }
   if (t.s.status !== 'active' || step?.kind !== 'input') return false;
   // "A person", at any prompt, is a hand-over; at the description prompt it is the description.
   if (t.facts.wantsHuman && step.input !== 'text') return false;

@@ -315,6 +315,7 @@ async function check({ deps, s, options }: PerformContext, effect: CheckRequest)
     ...(s.measured ? { deviceMeasured: { offsetMs: s.measured.offsetMs, errorMs: s.measured.errorMs, atMs: s.measured.at } } : {}),
     ...(effect.code ? { code: effect.code } : {}),
     ...(effect.reusedAfterSeconds !== undefined ? { reusedAfterSeconds: effect.reusedAfterSeconds } : {}),
+    ...(s.slots.codeShown?.v ? { codeShown: true } : {}),
     // The code just typed is the last entry and has no offset yet.
     codeOffsets: s.codes.slice(0, effect.check === 'code' ? -1 : undefined).map((c) => c.off),
   };

@@ -31,6 +31,13 @@ export function renderTranscript(flows: FlowSet, words: CentreWords, s: Snapshot
       // An answer from the knowledge base, in the language asked for.
       const entry = knowledgeOf(flows).knowledge.get(text.slice(3));
       said = entry ? render(entry.answer[lang], vars) : text;
+    } else if (text.startsWith('facts:')) {
+      // Why the facts led elsewhere: the line of the question's `facts:` for that outcome.
+      const [flowId, stepId, code] = text.slice(6).split('/');
+      const flow = flows.get(flowId ?? '');
+      const step = flow?.steps[stepId ?? ''];
+      const ref = step?.kind === 'ask' || step?.kind === 'say' ? step.facts?.[code ?? '']?.say : undefined;
+      said = flow && ref ? render(messageTemplate(flow, ref, lang) ?? '', vars) : '';
     } else if (text.startsWith('flow:')) {
       said = `— ${flows.get(text.slice(5))?.title[lang] ?? text.slice(5)} —`;
     } else {

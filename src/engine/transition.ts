@@ -10,7 +10,7 @@ import type { Snapshot } from './snapshot.ts';
 import { setSlot, slotValue } from './slots.ts';
 import { onText } from './message.ts';
 import { choose, currentStep, enter, repeat, source, startFlow } from './walk.ts';
-import { greet, log, menu, say, sys } from './say.ts';
+import { currentFlow, greet, log, menu, say, sys } from './say.ts';
 import { newTurn, type Turn } from './turn.ts';
 import type { EngineEnv } from './env.ts';
 
@@ -29,8 +29,11 @@ export const CODE_FINGERPRINT_MS = 10 * 60_000;
 function onChecked(t: Turn, result: CheckResult, extra: CheckResult[] = []): void {
   const step = currentStep(t);
   for (const r of [result, ...extra]) {
+    // Found a moment ago by another check in this turn (a clock from two codes): not said twice.
+    const said = t.s.findings.some((f) => f.id === r.id && f.code === r.code && t.env.now - f.at < 10_000 && f.data.offsetSeconds === r.data.offsetSeconds);
     t.s.findings = t.s.findings.filter((f) => f.id !== r.id);
     t.s.findings.push({ id: r.id, status: r.status, code: r.code, data: r.data, at: t.env.now });
+    if (said) continue;
     t.replies.push({ kind: 'finding', check: r.id, status: r.status, code: r.code, text: r.summary });
     log(t, 'b', `chk:${r.code}`);
   }
@@ -40,6 +43,12 @@ function onChecked(t: Turn, result: CheckResult, extra: CheckResult[] = []): voi
   if (result.id === 'code') {
     const last = t.s.codes.at(-1);
     if (last) last.off = typeof result.data.offsetSteps === 'number' ? result.data.offsetSteps : null;
+  }
+  // The facts a question waited for are in: the question again, where they may lead elsewhere.
+  if (t.s.lead !== undefined) {
+    const waiting = t.s.lead;
+    delete t.s.lead;
+    if (t.s.status === 'active' && currentFlow(t)?.steps[waiting]) return enter(t, waiting);
   }
   if (step?.kind !== 'check' || step.check !== result.id) return repeat(t);
   // A code that matches nothing, said to be one noted down earlier: the reuse explains the miss.
@@ -57,6 +66,8 @@ function onProven(t: Turn, user: string, how: string, email?: string): void {
   say(t, 'proven', { user });
   const step = currentStep(t);
   if (t.s.status === 'active' && step?.kind === 'input' && step.input === 'username') return enter(t, step.next);
+  // Proven now: a question that waits for the account's facts looks them up first.
+  if (t.s.status === 'active' && step?.kind === 'ask' && step.facts && t.s.step) return enter(t, t.s.step);
   repeat(t);
 }
 

@@ -14,9 +14,9 @@ export function stepTargets(step: Step): Array<[string, string]> {
     case 'say':
       return [['next', step.next]];
     case 'input':
-      return [['next', step.next], ...(step.skip ? ([['skip', step.skip]] as Array<[string, string]>) : []), ...(step.exhausted ? ([['exhausted', step.exhausted]] as Array<[string, string]>) : []), ...(step.outside ? ([['outside', step.outside]] as Array<[string, string]>) : []), ...(step.time_given ? ([['time_given', step.time_given]] as Array<[string, string]>) : [])];
+      return [['next', step.next], ...(step.skip ? ([['skip', step.skip]] as Array<[string, string]>) : []), ...(step.exhausted ? ([['exhausted', step.exhausted]] as Array<[string, string]>) : []), ...(step.outside ? ([['outside', step.outside]] as Array<[string, string]>) : []), ...(step.time_given ? ([['time_given', step.time_given]] as Array<[string, string]>) : []), ...(step.same_code ? ([['same_code', step.same_code]] as Array<[string, string]>) : [])];
     case 'ask':
-      return Object.entries(step.choices).map(([id, c]) => [`choices.${id}`, typeof c === 'string' ? c : c.next]);
+      return [...Object.entries(step.choices).map(([id, c]) => [`choices.${id}`, typeof c === 'string' ? c : c.next] as [string, string]), ...(step.code_given ? ([['code_given', step.code_given]] as Array<[string, string]>) : [])];
     case 'check':
       return [...Object.entries(step.on).map(([code, t]) => [`on.${code}`, t] as [string, string]), ...(step.noted ? ([['noted', step.noted]] as Array<[string, string]>) : [])];
     case 'watch':
@@ -35,10 +35,12 @@ function stepMessages(step: Step): Array<[string, MessageRef]> {
         out.push([Array.isArray(step.say) ? `say.${i}` : 'say', m]),
       );
       if (step.link) out.push(['link.label', step.link.label]);
+      for (const [code, lead] of Object.entries(step.facts ?? {})) out.push([`facts.${code}.say`, lead.say]);
       break;
     case 'ask':
       out.push(['ask', step.ask]);
       for (const [id, c] of Object.entries(step.choices)) out.push([`choices.${id}`, typeof c === 'string' ? id : c.label]);
+      for (const [code, lead] of Object.entries(step.facts ?? {})) out.push([`facts.${code}.say`, lead.say]);
       break;
     case 'input':
       out.push(['prompt', step.prompt]);
@@ -103,6 +105,20 @@ function validateFlow(flow: Flow, flows: FlowSet, entries: readonly string[] = [
       if (next && !(next.kind === 'check' && next.check === 'code')) {
         at(stepId, 'next', 'an input of a code must go straight to a code check (codes are never kept)');
       }
+    }
+    if (step.kind === 'ask' || step.kind === 'say') {
+      for (const [code, lead] of Object.entries(step.facts ?? {})) {
+        const check = code.startsWith('account.') ? 'account' : 'token';
+        if (!(CHECK_CODES[check] as readonly string[]).includes(code)) at(stepId, `facts.${code}`, `"${code}" is not an outcome of the ${check} check`);
+        const [flowId, target] = lead.go.split('/');
+        const to = flows.get(flowId ?? '');
+        if (!to) at(stepId, `facts.${code}.go`, `unknown flow "${flowId}"`);
+        else if (target && !to.steps[target]) at(stepId, `facts.${code}.go`, `flow ${flowId} has no step "${target}"`);
+      }
+    }
+    if (step.kind === 'ask' && step.code_given) {
+      const next = flow.steps[step.code_given];
+      if (next && !(next.kind === 'check' && next.check === 'code')) at(stepId, 'code_given', 'a code typed at a question must go straight to a code check (codes are never kept)');
     }
     if (step.kind === 'flow' && !flows.has(step.flow)) at(stepId, 'flow', `unknown flow "${step.flow}"`);
   }

@@ -22,7 +22,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     not_understood: "I'm not sure what you mean. Pick one of these topics:",
     pick_one: 'That button belongs to an earlier question. Here is where we are now:',
     same_code_again:
-      'That is the same code you typed before, so it cannot work now: the code changes every 30 seconds, and a code from the setup never works again.',
+      'That is the same code you typed before, so it cannot work now: the code changes every 30 seconds. Type the one your app shows right now.',
     watch_started:
       'Good: I will tell you here as soon as your token is active, for up to 24 hours. Type "stop" if you no longer want that.',
     watch_already: 'I am already watching your token, and will tell you here when it is active.',
@@ -98,5 +98,12 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     back_to_menu: 'Something else',
     talk_to_human: 'Talk to a person',
     skip: 'Skip',
+    // Said when the account's facts choose another topic than the words did: why, in one line.
+    facts_no_account: 'You have no account yet, so two-factor cannot be set up: the account comes first.',
+    facts_inactive: 'Your account is not active, so two-factor cannot be set up on it until it is.',
+    facts_no_token: "You have no token yet, so let's set one up from the start.",
+    facts_disabled: "Your old token is disabled, so let's set up a new one from the start.",
+    facts_pending: 'Your token is already registered and waiting to be activated, so there is nothing more to set up.',
+    facts_active: "You have an account and an active token, so what fails is the code: let's look at it.",
   },
 };
