@@ -18,6 +18,8 @@ import type { CentreWords } from '../flows/words.ts';
 import type { FlowSet } from '../flows/schema.ts';
 import { lazyUnderstanding } from '../understanding/train.ts';
 import { trainUnderstanding } from '../understanding/training.ts';
+import { factRulesOf } from '../understanding/fact-rules.ts';
+import { knowledgeMatcherOf } from '../understanding/knowledge-match.ts';
 import type { SqlDb } from '../adapters/sql/db.ts';
 import type { SqlStore } from '../adapters/sql/store.ts';
 import type { PrometheusMetrics } from '../adapters/metrics.ts';
@@ -53,6 +55,12 @@ function centreWords(config: Config, demoUrl?: string): CentreWords {
  */
 export function loadUnderstanding(config: Config, conversations: boolean): { flows: FlowSet; understanding: Understanding } {
   const { flows, intents } = conversations ? loadFlowsOrThrow(config.FLOWS_DIR) : { flows: new Map() as FlowSet, intents: {} };
+  // The fact rules' phrases and the knowledge base's matcher too: a phrase that cannot be compiled
+  // stops the start (flow.invalid), as a broken flow does.
+  if (conversations) {
+    factRulesOf(flows);
+    knowledgeMatcherOf(flows);
+  }
   return { flows, understanding: conversations ? trainUnderstanding(flows, intents) : lazyUnderstanding(() => trainUnderstanding(flows, intents)) };
 }
 
