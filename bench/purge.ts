@@ -1,4 +1,4 @@
-// Retention figures (issue 22): a purge of 100 000 conversations past their window, on SQLite and on
+// Retention figures: a purge of 100 000 conversations past their window, on SQLite and on
 // PostgreSQL, while turns (a conversation's load and save, as the runner does them) go on; turn p50,
 // p99 and max during the purge next to without one. On a busy machine a turn's time is mostly the
 // machine's, so the purge's own share is measured too: the longest batch (a PostgreSQL transaction,

@@ -1,4 +1,4 @@
-// Figures for several replicas on the local PostgreSQL and Redis (issue 14):
+// Figures for several replicas on the local PostgreSQL and Redis:
 //   engine turns per second through the runner with the PostgreSQL store, next to SQLite;
 //   enrollment API calls for 1 000 diagnoses of 100 users spread over three replicas;
 //   the time for a reply made on one replica to reach a page polling another.
@@ -12,11 +12,11 @@ import { SqlStore } from '../src/adapters/sql/store.ts';
 import { ConversationRunner } from '../src/engine/runner.ts';
 import { result } from '../src/checks/context.ts';
 import type { CheckRunner } from '../src/checks/index.ts';
-import type { FlowSet } from '../src/engine/schema.ts';
+import type { FlowSet } from '../src/flows/schema.ts';
 import type { EngineEvent } from '../src/engine/events.ts';
 import type { ChatEvent } from '../src/ports/conversations.ts';
 import type { Understanding } from '../src/ports/understanding.ts';
-import type { CentreWords } from '../src/engine/words.ts';
+import type { CentreWords } from '../src/flows/words.ts';
 import { silentLogger } from '../src/ports/logger.ts';
 import { systemClock } from '../src/ports/time.ts';
 import { startWebFor } from '../test/helpers/web.ts';

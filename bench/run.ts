@@ -1,4 +1,4 @@
-// `npm run bench`: the figures the issues ask for, printed as numbers and ratios (never asserted).
+// `npm run bench`: the project's figures, printed as numbers and ratios (never asserted).
 //   engine turns per second on one core, and the stored size of a conversation snapshot;
 //   diagnose latency with every upstream on loopback; enrollment API calls for 1 000 concurrent
 //   diagnoses of 100 users; the clock check's error against a known injected skew.
@@ -11,12 +11,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateSecret } from 'otplib';
-import { loadFlowsOrThrow } from '../src/engine/loader.ts';
-import { trainUnderstanding } from '../src/engine/training.ts';
-import { evaluate, loadCases, perLanguage, snapshotAt } from '../src/engine/evaluate.ts';
+import { loadFlowsOrThrow } from '../src/flows/loader.ts';
+import { trainUnderstanding } from '../src/understanding/training.ts';
+import { evaluate, loadCases, perLanguage, positionAt } from '../src/understanding/evaluate.ts';
 import { extractSlots } from '../src/understanding/extract.ts';
 import { identifyLanguage } from '../src/understanding/language.ts';
-import { interpret } from '../src/engine/interpret.ts';
+import { interpret } from '../src/understanding/interpret.ts';
 import { newSnapshot, type Snapshot } from '../src/engine/snapshot.ts';
 import { transition, type EngineEvent } from '../src/engine/transition.ts';
 import { result } from '../src/checks/context.ts';
@@ -128,7 +128,7 @@ function engineBench() {
 /**
  * How long the command takes to start, as staff run it: `--help`, and `diagnose` against loopback
  * upstreams (the embedded demo backend, no NTP), compiled (dist/, what the bin runs) next to the
- * TypeScript sources through tsx (how every command ran before).
+ * TypeScript sources through tsx (what the command does when dist/ is older than src/).
  */
 async function startupBench() {
   const { spawnSync } = await import('node:child_process');
@@ -274,7 +274,7 @@ function understandingBench() {
     }
     return best;
   };
-  const classify = (c: (typeof cases)[number]) => void interpret(ienv, snapshotAt(ienv, c.at), c.text);
+  const classify = (c: (typeof cases)[number]) => void interpret(ienv, positionAt(ienv, c.at), c.text);
   const times = fastest(cases, classify);
   const longTimes = fastest(long, classify);
   // Reading a message for facts and its language, as the engine does on every message.
@@ -283,7 +283,7 @@ function understandingBench() {
     identifyLanguage(c.text);
   });
   // Engine turns in which every event is a free-text message (a first message at the menu): the
-  // short ones (as measured before issue 19), and the long ones apart.
+  // short ones, and the long ones apart.
   const turnsPerSecond = (texts: string[]) => {
     let turns = 0;
     return perCpuSecond(() => {
@@ -329,15 +329,6 @@ function scriptSnapshotBytes(): number {
   return Buffer.byteLength(JSON.stringify(snapshot));
 }
 
-/**
- * Before issue 19 (the nearest examples alone, no extractors, no language identifier): today's code
- * at 15d957a measured on this machine on 2026-11-28 with the same CPU-time method, alternating with
- * the new code under the same load (README, "Understanding what people type").
- */
-/** At the end of issue 19's first session (README, "Understanding what people type"), same method. */
-const UNDERSTANDING_LAST_SESSION = { freeTextTurnsPerSecond: 3015 };
-const UNDERSTANDING_BEFORE = { shortEn: 96.7, shortSv: 96.6, longEn: 71.5, longSv: 68.5, trainingMs: 250, classifyP99Ms: 0.16, longP99Ms: 0.28, freeTextTurnsPerSecond: 4570, longTurnsPerSecond: 2600 };
-
 function engineLines(e: ReturnType<typeof engineBench>): string {
   return [
     `engine: ${e.turnsPerSecond} turns per CPU second, after a warm-up (goal 20000, ${round(e.turnsPerSecond / 20000)}x)`,
@@ -346,13 +337,12 @@ function engineLines(e: ReturnType<typeof engineBench>): string {
 }
 
 function understandingLine(u: ReturnType<typeof understandingBench>): string {
-  const b = UNDERSTANDING_BEFORE;
   return [
-    `understanding: ${u.examples} examples trained in ${u.firstTrainingMs} ms (wall) at start-up (median ${u.trainingMedianMs} ms CPU; before ${b.trainingMs}; goal <= 1500), language identifier ${u.languageTrainingMs} ms (wall) on first use`,
-    `  classification (fastest of 20 runs per message) p50 ${u.classifyP50Ms} ms, p99 ${u.classifyP99Ms} ms (before ${b.classifyP99Ms}; goal p99 <= 2); long messages p50 ${u.classifyLongP50Ms} ms, p99 ${u.classifyLongP99Ms} ms (before ${b.longP99Ms}); facts + language p99 ${u.readP99Ms} ms`,
-    `  ${u.freeTextTurnsPerSecond} free-text turns per CPU second (before issue 19 ${b.freeTextTurnsPerSecond}, after its first session ${UNDERSTANDING_LAST_SESSION.freeTextTurnsPerSecond}; goal >= 5000, ${round(u.freeTextTurnsPerSecond / 5000)}x); long first messages ${u.longTurnsPerSecond} (before ${b.longTurnsPerSecond})`,
+    `understanding: ${u.examples} examples trained in ${u.firstTrainingMs} ms (wall) at start-up (median ${u.trainingMedianMs} ms CPU; goal <= 1500), language identifier ${u.languageTrainingMs} ms (wall) on first use`,
+    `  classification (fastest of 20 runs per message) p50 ${u.classifyP50Ms} ms, p99 ${u.classifyP99Ms} ms (goal p99 <= 2); long messages p50 ${u.classifyLongP50Ms} ms, p99 ${u.classifyLongP99Ms} ms; facts + language p99 ${u.readP99Ms} ms`,
+    `  ${u.freeTextTurnsPerSecond} free-text turns per CPU second (goal >= 5000, ${round(u.freeTextTurnsPerSecond / 5000)}x); long first messages ${u.longTurnsPerSecond}`,
     `  snapshot after the scripted conversation: ${u.snapshotBytes} bytes (goal < 2048)`,
-    `  right: short en ${u.shortEn} % / sv ${u.shortSv} % of ${u.testMessages} (before ${b.shortEn} / ${b.shortSv}; goal >= 95), long en ${u.longEn} % / sv ${u.longSv} % of ${u.longMessages} (before ${b.longEn} / ${b.longSv}; goal >= 90)`,
+    `  right: short en ${u.shortEn} % / sv ${u.shortSv} % of ${u.testMessages} (goal >= 95), long en ${u.longEn} % / sv ${u.longSv} % of ${u.longMessages} (goal >= 90)`,
   ].join('\n');
 }
 

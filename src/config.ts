@@ -185,6 +185,10 @@ const Env = z.object({
   DATABASE_POOL_SIZE: int(1, 200, 10),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// URL, like redis://cache:6379/0' }).optional(),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'letters, digits and _ : . - (up to 64)').default('2fa-helpdesk:'),
+  // The longest one Redis command may take, and a connection to open, before this replica falls
+  // back to limits and cache in this process (until Redis answers again).
+  REDIS_COMMAND_TIMEOUT_MS: int(20, 60000, 250),
+  REDIS_CONNECT_TIMEOUT_MS: int(100, 60000, 2000),
   // The name this replica gives in logs and metrics (defaults to the host name and process id).
   REPLICA_NAME: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits and _ . - (up to 64)').optional(),
 
@@ -204,6 +208,9 @@ const Env = z.object({
 });
 
 type Env = z.infer<typeof Env>;
+
+/** Every key the environment schema reads (docs/configuration.md lists each one). */
+export const ENV_KEYS: readonly string[] = Object.keys(Env.shape);
 
 export type Config = Readonly<Env & { PUBLIC_URL: string; TICKET_DIR: string | undefined }>;
 

@@ -53,6 +53,10 @@ export const EVENT_CODES = [
   'privacy.export',
   'privacy.forget',
   'log.personal-data',
+  /** Redis stopped answering within its deadline (or cannot be reached): limits, cache and limiter run in this process. */
+  'redis.fallback',
+  /** Redis answers again: what fell back to this process is shared again. */
+  'redis.recovered',
 ] as const;
 
 /** Every code a log line may carry. */

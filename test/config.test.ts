@@ -1,4 +1,4 @@
-// Configuration errors name the key and the rule, and never repeat a secret (issue 18, item 7):
+// Configuration errors name the key and the rule, and never repeat a secret:
 // a wrong HOOK_SECRET, a token, or a URL with a password in it is not printed back into a log.
 import { describe, expect, it } from 'vitest';
 import { parseConfig, URL_KEYS, URL_KEYS_WITH_CREDENTIALS } from '../src/config.ts';

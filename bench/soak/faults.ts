@@ -50,7 +50,7 @@ export const hangSmtp: Fault = {
   },
 };
 
-/** The replica that does not hold the Discord gateway (see README: the leader's failover is tested apart). */
+/** The replica that does not hold the Discord gateway (the leader's failover is test/scale/replicas.test.ts's). */
 export const killReplica: Fault = {
   name: 'a replica SIGKILLed, restarted after 5 s',
   async run(cluster, say) {

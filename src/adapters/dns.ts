@@ -3,8 +3,8 @@
 // hands back SERVFAIL and REFUSED as they are, and trying the next server is ours to do; a definite
 // "no such name" is an answer, not a reason to ask the next server. The deadline per server is ours
 // too: c-ares checks its timeouts on a timer that ticks every min(timeout, 1 s), so a silent server
-// would cost up to a second more than DNS_TIMEOUT_MS. (Until issue 20 this was dns2 over UDP with a
-// TCP fallback of our own: see the README, "Libraries for the plumbing".)
+// would cost up to a second more than DNS_TIMEOUT_MS. Why node's resolver: docs/architecture.md,
+// "Libraries, and why".
 import { Resolver, lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { DnsLookup, DnsPort } from '../ports/dns.ts';

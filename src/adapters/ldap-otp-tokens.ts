@@ -2,7 +2,7 @@
 // (oathTOTPToken) at a token entry of class oathTOTPToken, which points (oathTOTPParams) at its
 // parameters. The bot reads when a token was made, the last time step a code was accepted in
 // (oathTOTPLastTimeStep), the drift the overlay learned and the period; never oathSecret (the bind
-// should not be able to: see the README). The overlay checks codes only inside a bind, which uses
+// should not be able to: see docs/back-ends.md). The overlay checks codes only inside a bind, which uses
 // the code up, so this registry says it cannot verify codes (`code.unverifiable`). The person's entry
 // comes from the account directory's search (LdapAccounts.entriesFor), which also reads oathTOTPToken.
 import { describeError } from '../errors.ts';

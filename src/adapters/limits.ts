@@ -4,9 +4,11 @@
 //
 // With Redis (REDIS_URL) the limiter is clustered, so ENROLLMENT_MAX_CONCURRENT and the spacing hold
 // across every replica, and the cache and "a call for this is already in flight" are shared too.
-// Redis trouble never fails a call: without Redis the guard works as a single process does.
+// Redis trouble never fails a call: without Redis, or while Redis does not answer within its
+// deadline, the guard works as a single process does, and goes back to Redis when it answers.
 import Bottleneck from 'bottleneck';
 import type { Redis } from 'ioredis';
+import type { SharedRedis } from './redis.ts';
 import type { Clock } from '../ports/time.ts';
 import type { Logger } from '../ports/logger.ts';
 import { LRUCache } from 'lru-cache';
@@ -18,7 +20,7 @@ export function sharedKeyHead(prefix: string, name: string, kind: 'cache' | 'loc
 }
 
 export interface SharedGuard {
-  redis: Redis;
+  redis: SharedRedis;
   /** Key prefix for this deployment (tests take one each). */
   prefix: string;
   /** This guard's name among the deployment's limiters. */
@@ -48,7 +50,7 @@ export interface GuardStats {
 /**
  * Bottleneck's Redis scripts report a vanished limiter (FLUSHDB, eviction) as SETTINGS_KEY_NOT_FOUND
  * and recreate it, but Redis 7 prefixes script errors with "ERR " and bottleneck 2.19.5 compares
- * the message exactly, so every later call failed (upstream issues #205, #212, #219). The prefix is
+ * the message exactly, so every later call failed (https://github.com/SGrondin/bottleneck/issues/205, /212 and /219). The prefix is
  * taken off in this connection's callbacks, and bottleneck's own recovery runs.
  */
 function redisConnection(client: Redis): Bottleneck.IORedisConnection {
@@ -83,12 +85,13 @@ export class UpstreamGuard {
     const settings = { maxConcurrent: options.maxConcurrent, minTime: options.minTimeMs };
     const s = options.shared;
     if (s) {
-      // A connection of its own (bottleneck subscribes on a duplicate of it), connecting at once.
-      this.limiterClient = s.redis.duplicate({ lazyConnect: false, enableOfflineQueue: true });
+      // A connection of its own (bottleneck subscribes on a duplicate of it), connecting at once, with
+      // the same command deadline; a deadline missed on it makes every user of Redis fall back.
+      this.limiterClient = s.redis.client.duplicate({ lazyConnect: false, enableOfflineQueue: false });
       this.connection = redisConnection(this.limiterClient);
-      this.connection.on('error', (err: Error) => this.warnRedis('upstream limiter lost Redis', err));
+      this.connection.on('error', (err: Error) => this.redisFailed('upstream limiter lost Redis', err));
       this.limiter = new Bottleneck({ ...settings, id: `${s.prefix}${s.name}`, datastore: 'ioredis', connection: this.connection, clearDatastore: false, heartbeatInterval: 1000 });
-      this.limiter.on('error', (err: Error) => this.warnRedis('upstream limiter error', err));
+      this.limiter.on('error', (err: Error) => this.redisFailed('upstream limiter error', err));
       this.local = new Bottleneck(settings);
     } else {
       this.limiter = new Bottleneck(settings);
@@ -101,8 +104,10 @@ export class UpstreamGuard {
    */
   async run<T>(key: string | undefined, call: (signal: AbortSignal) => Promise<T>, keep: (value: T) => boolean = () => true): Promise<T> {
     if (key === undefined) return this.schedule(call);
-    // With Redis, Redis is the cache (so forgetting an answer reaches every replica); else this map.
-    const hit = this.options.shared ? undefined : this.cache.get(key);
+    // With Redis, Redis is the cache (so forgetting an answer reaches every replica); else (and
+    // while Redis does not answer) this map.
+    const shared = this.options.shared?.redis.answering === true;
+    const hit = shared ? undefined : this.cache.get(key);
     if (hit) {
       this.stats.cacheHits++;
       return hit.value as T;
@@ -113,7 +118,7 @@ export class UpstreamGuard {
       return flying as Promise<T>;
     }
     const p =
-      this.options.shared && this.options.cacheTtlMs > 0
+      shared && this.options.cacheTtlMs > 0
         ? this.sharedCall(key, call, keep)
         : this.schedule(call).then((value) => {
             if (this.options.cacheTtlMs > 0 && keep(value)) this.remember(key, value);
@@ -133,8 +138,10 @@ export class UpstreamGuard {
     const s = this.options.shared!;
     const cacheKey = `${sharedKeyHead(s.prefix, s.name, 'cache')}${key}`;
     const lockKey = `${sharedKeyHead(s.prefix, s.name, 'lock')}${key}`;
+    // Each command within Redis's deadline, none at all while it does not answer.
+    const redis = <R>(command: (c: Redis) => Promise<R>) => s.redis.use(command);
     const cached = async (): Promise<{ value: T } | undefined> => {
-      const raw = await s.redis.get(cacheKey);
+      const raw = await redis((c) => c.get(cacheKey));
       return raw === null ? undefined : { value: JSON.parse(raw) as T };
     };
     try {
@@ -144,7 +151,7 @@ export class UpstreamGuard {
         return first.value;
       }
       const deadline = Date.now() + this.options.timeoutMs;
-      while ((await s.redis.set(lockKey, '1', 'PX', this.options.timeoutMs, 'NX')) !== 'OK') {
+      while ((await redis((c) => c.set(lockKey, '1', 'PX', this.options.timeoutMs, 'NX'))) !== 'OK') {
         if (Date.now() > deadline) return await this.schedule(call);
         await sleep(15);
         const later = await cached();
@@ -156,52 +163,58 @@ export class UpstreamGuard {
       // The lock is ours; the replica that held it before may have just cached the answer.
       const meanwhile = await cached();
       if (meanwhile) {
-        await s.redis.del(lockKey);
+        await redis((c) => c.del(lockKey));
         this.stats.shared++;
         return meanwhile.value;
       }
     } catch (err) {
+      // Redis did not answer: this call, and the next while it does not, is cached in this process.
       this.warnRedis('shared upstream cache unavailable', err);
-      return this.schedule(call);
+      const value = await this.schedule(call);
+      if (keep(value)) this.remember(key, value);
+      return value;
     }
     try {
       const value = await this.schedule(call);
-      if (keep(value)) await s.redis.set(cacheKey, JSON.stringify(value), 'PX', this.options.cacheTtlMs).catch(() => undefined);
+      if (keep(value)) await redis((c) => c.set(cacheKey, JSON.stringify(value), 'PX', this.options.cacheTtlMs)).catch(() => undefined);
       return value;
     } finally {
-      await s.redis.del(lockKey).catch(() => undefined);
+      await redis((c) => c.del(lockKey)).catch(() => undefined);
     }
   }
 
   /**
-   * The clustered limiter, or this process's own when Redis cannot be reached: at once when its
-   * connection is down, and for a call already waiting in the clustered queue when the connection
-   * goes (that queue would wait for Redis). A call runs once either way.
+   * The clustered limiter, or this process's own when Redis cannot be reached or does not answer:
+   * at once while it is so, and for a call already waiting in the clustered queue when it becomes
+   * so (that queue would wait for Redis). A call runs once either way.
    */
   private async schedule<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
     if (!this.local) return this.limiter.schedule(() => this.timed(call));
-    if (this.limiterClient?.status !== 'ready') {
+    if (!this.clustered()) {
       this.options.shared?.onFallback?.();
       return this.local.schedule(() => this.timed(call));
     }
     let started = false;
     let abandoned = false;
     let watch: NodeJS.Timeout | undefined;
-    const clustered = this.limiter.schedule(async () => {
+    // A slot taken in Redis by a call this process gave up on (its command reached Redis after its
+    // deadline) is freed by Redis when the call would have timed out anyway.
+    const clustered = this.limiter.schedule({ expiration: this.options.timeoutMs + 1000 }, async () => {
       if (abandoned) return undefined as T;
       started = true;
       return this.timed(call);
     });
     const redisLost = new Promise<undefined>((resolve) => {
       watch = setInterval(() => {
-        if (!started && this.limiterClient?.status !== 'ready') resolve(undefined);
-      }, 100);
+        if (!started && !this.clustered()) resolve(undefined);
+      }, 50);
     });
     try {
       const first = await Promise.race([clustered.then((value) => ({ value })), redisLost]);
       if (first) return first.value;
     } catch (err) {
       if (started) throw err;
+      this.options.shared?.redis.failed(err);
     } finally {
       clearInterval(watch);
     }
@@ -244,14 +257,25 @@ export class UpstreamGuard {
     try {
       let cursor = '0';
       do {
-        const [next, keys] = await s.redis.scan(cursor, 'MATCH', `${head.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 1000);
+        const [next, keys] = await s.redis.use((c) => c.scan(cursor, 'MATCH', `${head.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 1000));
         cursor = next;
         const gone = keys.filter((k) => matches(k.slice(head.length)));
-        if (gone.length) await s.redis.del(...gone);
+        if (gone.length) await s.redis.use((c) => c.del(...gone));
       } while (cursor !== '0');
     } catch (err) {
       this.warnRedis('shared upstream cache unavailable', err);
     }
+  }
+
+  /** Whether the clustered limiter can be used now: Redis answers and this limiter's own connection is up. */
+  private clustered(): boolean {
+    return this.options.shared?.redis.answering === true && this.limiterClient?.status === 'ready';
+  }
+
+  /** A failure of the clustered limiter: said (once a minute), and a Redis that did not answer is fallen back from. */
+  private redisFailed(message: string, err: Error): void {
+    this.options.shared?.redis.failed(err);
+    this.warnRedis(message, err);
   }
 
   /** Redis trouble is said once a minute, not once a call. */

@@ -9,7 +9,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import pino from 'pino';
 import type { LogFields, Logger } from '../ports/logger.ts';
 import { withoutCredentials } from '../errors.ts';
-import { redactCodes } from '../engine/input.ts';
+import { redactCodes } from '../understanding/input.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 

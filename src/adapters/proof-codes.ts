@@ -6,7 +6,7 @@ import type { Mail } from '../ports/mailer.ts';
 import type { Clock } from '../ports/time.ts';
 import type { SqlDb } from './sql/db.ts';
 
-import { PROOF_ALPHABET, PROOF_LENGTH } from '../engine/input.ts';
+import { PROOF_ALPHABET, PROOF_LENGTH } from '../engine/proof-code.ts';
 
 export const PROOF_MAX_TRIES = 5;
 

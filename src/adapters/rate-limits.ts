@@ -1,14 +1,15 @@
 // Per-key limits with rate-limiter-flexible: in memory for one process (the embedded default), in
 // Redis when REDIS_URL is set, else in PostgreSQL when DATABASE_URL is set, so several replicas
 // share one count. A shared store that stops answering falls back at once to a count in this
-// process (the library's insurance limiter) rather than failing or hanging the turn.
+// process rather than failing or hanging the turn: Redis within its command deadline, and not at
+// all while it is known not to answer (SharedRedis); PostgreSQL through the library's insurance limiter.
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Redis } from 'ioredis';
+import type { SharedRedis } from './redis.ts';
 import type pg from 'pg';
 import type { Logger } from '../ports/logger.ts';
 import type { AttemptLimiter, RateLimits } from '../ports/limits.ts';
 
-export type LimitsBackend = { kind: 'memory' } | { kind: 'redis'; client: Redis; prefix: string } | { kind: 'postgres'; pool: pg.Pool; schema: string };
+export type LimitsBackend = { kind: 'memory' } | { kind: 'redis'; redis: SharedRedis; prefix: string } | { kind: 'postgres'; pool: pg.Pool; schema: string };
 
 export class FlexibleRateLimits implements RateLimits {
   /** @param onFallback told each time a limit is counted in this process because the shared store failed */
@@ -30,9 +31,10 @@ export class FlexibleRateLimits implements RateLimits {
       }
     }
     const memory = b.kind === 'memory' ? new RateLimiterMemory({ keyPrefix: name, points, duration }) : new Insurance({ keyPrefix: name, points, duration });
+    // Redis's failures are caught here rather than by an insurance limiter, so that SharedRedis hears of them.
     const limiter: RateLimiterAbstract =
       b.kind === 'redis'
-        ? new RateLimiterRedis({ storeClient: b.client, keyPrefix: `${b.prefix}rl:${name}`, points, duration, rejectIfRedisNotReady: true, insuranceLimiter: memory })
+        ? new RateLimiterRedis({ storeClient: b.redis.client, keyPrefix: `${b.prefix}rl:${name}`, points, duration, rejectIfRedisNotReady: true })
         : b.kind === 'postgres'
           ? new RateLimiterPostgres({
               storeClient: b.pool,
@@ -49,7 +51,14 @@ export class FlexibleRateLimits implements RateLimits {
     return {
       allow: async (key) => {
         try {
-          await limiter.consume(key);
+          if (b.kind !== 'redis') await limiter.consume(key);
+          else if (!b.redis.answering) await memory.consume(key);
+          else
+            await limiter.consume(key).catch((err: unknown) => {
+              if (err instanceof RateLimiterRes) throw err;
+              b.redis.failed(err);
+              return memory.consume(key);
+            });
           return true;
         } catch (err) {
           if (err instanceof RateLimiterRes) return false;

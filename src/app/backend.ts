@@ -1,7 +1,7 @@
 // Where accounts and tokens come from (ACCOUNTS_BACKEND, TOKENS_BACKEND), built from the back-ends'
 // config slice. Each upstream service gets one UpstreamGuard (limiter, timeout, cache, single-flight,
 // shared through Redis when configured), so every adapter sits behind the same protection.
-import type { Redis } from 'ioredis';
+import type { SharedRedis } from '../adapters/redis.ts';
 import type { Config } from '../config.ts';
 import type { AccountDirectory } from '../ports/account-directory.ts';
 import type { TokenRegistry } from '../ports/token-registry.ts';
@@ -22,7 +22,7 @@ export interface BackendContext {
   clock: Clock;
   log: Logger;
   metrics: Pick<Metrics, 'observe' | 'count'>;
-  redis?: Redis | undefined;
+  redis?: SharedRedis | undefined;
 }
 
 export interface Backends {

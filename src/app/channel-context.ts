@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import type { ChannelContext, ChannelPeers } from '../channels/context.ts';
 import type { Helpdesk } from './helpdesk.ts';
-import { parseIp, parseUsername, redactCodes, stripControl } from '../engine/input.ts';
+import { parseIp, parseUsername, redactCodes, stripControl } from '../understanding/input.ts';
 import { oneLine } from './support-form.ts';
 import { sessionEpoch } from '../engine/session-epoch.ts';
 import type { Snapshot } from '../engine/snapshot.ts';

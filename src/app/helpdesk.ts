@@ -4,8 +4,8 @@
 import { replicaName, type Config } from '../config.ts';
 import type { Understanding } from '../ports/understanding.ts';
 import type { ConversationRunner } from '../engine/runner.ts';
-import type { CentreWords } from '../engine/words.ts';
-import type { FlowSet } from '../engine/schema.ts';
+import type { CentreWords } from '../flows/words.ts';
+import type { FlowSet } from '../flows/schema.ts';
 import type { Snapshot } from '../engine/snapshot.ts';
 import type { CheckRunner } from '../checks/index.ts';
 import type { CheckDeps } from '../checks/context.ts';
@@ -14,6 +14,7 @@ import type { DemoEnrollmentBackend } from '../adapters/demo-enrollment.ts';
 import type { UpstreamGuard } from '../adapters/limits.ts';
 import type { Leadership } from '../adapters/leader.ts';
 import type { SqlStore } from '../adapters/sql/store.ts';
+import type { SharedRedis } from '../adapters/redis.ts';
 import type { NtpReference } from '../adapters/ntp-reference.ts';
 import type { TicketQueue } from '../adapters/ticket-queue.ts';
 import type { EmailProof } from '../adapters/email-proof.ts';
@@ -52,6 +53,8 @@ export interface Helpdesk {
   store: SqlStore;
   /** Per-key limits: in this process, or shared in Redis or PostgreSQL. */
   limits: RateLimits;
+  /** Redis (REDIS_URL): the client, and whether it answers now or this replica has fallen back to itself. */
+  redis?: SharedRedis;
   /** Which replica does what must happen once (the Discord gateway, the watcher, sweeps). */
   leadership: Leadership;
   /** Adds a leader's duty: started now if this replica leads, else when it is elected. */
@@ -116,6 +119,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
   const cleanups: Array<() => unknown> = [];
   try {
     const { db, store, pg, redis, limits } = await createStore(config, log, metrics, cleanups);
+    if (redis) metrics.gauge('helpdesk_redis_up', 'Whether Redis answers within REDIS_COMMAND_TIMEOUT_MS (1) or this replica limits and caches in this process (0)', () => (redis.answering ? 1 : 0));
     // Accounts and tokens: the Enrollment API (or the demo), LDAP, privacyIDEA.
     const backends = await createBackends(config, { clock, log, metrics, redis });
     cleanups.push(() => backends.close());
@@ -142,6 +146,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       clock,
       store,
       limits,
+      ...(redis ? { redis } : {}),
       leadership,
       lead,
       replica,
@@ -150,7 +155,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       lookup: store,
       outbox: store,
       ticketsWaiting: () => tickets.pendingCount(),
-      // The folders this replica writes its own files to count as its store (issue 23: a full DATA_DIR).
+      // The folders this replica writes its own files to count as its store (a full DATA_DIR fails /healthz).
       storeWritable: () => Promise.all([store.heartbeat(replica, Date.now()), probeWritable(ownFiles)]).then(() => undefined),
       tickets,
       handover,

@@ -19,5 +19,6 @@ export function createMetrics(config: Config, replica: string, processMetrics: b
     .counter('helpdesk_identity_proofs_total', 'Proof-of-identity requests, by outcome', ['outcome'])
     .counter(PURGED_METRIC, 'Rows (and files) removed or stripped by the retention policy, by kind', ['kind'])
     .histogram('helpdesk_upstream_request_duration_seconds', 'Enrollment API requests, by route and status', ['upstream', 'route', 'outcome'])
-    .counter('helpdesk_limiter_fallback_total', 'Limits counted in this process because the shared store (Redis, PostgreSQL) failed, by limiter', ['limiter']);
+    .counter('helpdesk_limiter_fallback_total', 'Limits counted in this process because the shared store (Redis, PostgreSQL) failed, by limiter', ['limiter'])
+    .counter('helpdesk_redis_fallbacks_total', 'Times this replica fell back to limiting and caching in this process because Redis did not answer within REDIS_COMMAND_TIMEOUT_MS or could not be reached', []);
 }

@@ -293,9 +293,12 @@ export async function privacyCommand(args: string[], io: PrivacyIo, config: Conf
   }
   const { SqlStore } = await import('../adapters/sql/store.ts');
   const store = await SqlStore.open(await openDatabase(config, audit));
-  const redis = config.REDIS_URL ? await (await import('../adapters/redis.ts')).openRedis(config.REDIS_URL, audit) : undefined;
+  const shared = config.REDIS_URL
+    ? await (await import('../adapters/redis.ts')).openRedis(config.REDIS_URL, audit, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, connectTimeoutMs: config.REDIS_CONNECT_TIMEOUT_MS })
+    : undefined;
   try {
-    const deps = { config, db: store.db, redis, audit };
+    // The client itself: an erasure that cannot reach Redis fails and says so, it does not fall back.
+    const deps = { config, db: store.db, redis: shared?.client, audit };
     if (parsed.command === 'export') {
       io.out(`${JSON.stringify(await exportPerson(deps, parsed.person), null, 2)}\n`);
       return 0;
@@ -309,7 +312,7 @@ export async function privacyCommand(args: string[], io: PrivacyIo, config: Conf
     io.out(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
   } finally {
-    await redis?.quit().catch(() => redis.disconnect());
+    await shared?.close();
     await store.close();
   }
 }

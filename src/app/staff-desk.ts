@@ -6,7 +6,7 @@ import type { DiagnosticReport } from '../checks/diagnose.ts';
 import { staffActions, staffLines } from '../checks/staff-report.ts';
 import type { CheckRunner } from '../checks/index.ts';
 import type { ConversationRunner } from '../engine/runner.ts';
-import type { CentreWords } from '../engine/words.ts';
+import type { CentreWords } from '../flows/words.ts';
 import { catalogues, render, type Lang } from '../i18n/index.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { StaffDesk, StaffReportView, StaffTarget } from '../ports/staff-desk.ts';

@@ -1,7 +1,7 @@
 // The conversation store and the shared limits, built from the store slice (DATA_DIR or
 // DATABASE_URL, REDIS_URL): SQLite embedded, PostgreSQL for replicas; limits in this process, in
 // Redis or in PostgreSQL. pg and ioredis are loaded only when configured.
-import type { Redis } from 'ioredis';
+import type { SharedRedis } from '../adapters/redis.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Metrics } from '../ports/metrics.ts';
@@ -16,7 +16,8 @@ export interface StorePart {
   store: SqlStore;
   /** The PostgreSQL database when DATABASE_URL is set (notifications, leader election). */
   pg: PostgresDb | undefined;
-  redis: Redis | undefined;
+  /** Redis when REDIS_URL is set: the client, and whether it answers now. */
+  redis: SharedRedis | undefined;
   limits: FlexibleRateLimits;
 }
 
@@ -26,11 +27,21 @@ export async function createStore(config: Config, log: Logger, metrics: Pick<Met
   cleanups.push(() => db.close());
   const store = await SqlStore.open(db);
   const pg = db.dialect === 'postgres' ? (db as PostgresDb) : undefined;
-  const redis = config.REDIS_URL ? await (await import('../adapters/redis.ts')).openRedis(config.REDIS_URL, log) : undefined;
-  if (redis) cleanups.push(() => redis.quit().catch(() => redis.disconnect()));
+  const redis = config.REDIS_URL
+    ? await (
+        await import('../adapters/redis.ts')
+      ).openRedis(config.REDIS_URL, log, {
+        commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+        connectTimeoutMs: config.REDIS_CONNECT_TIMEOUT_MS,
+        onState: (state) => {
+          if (state === 'fallen-back') metrics.count('helpdesk_redis_fallbacks_total');
+        },
+      })
+    : undefined;
+  if (redis) cleanups.push(() => redis.close());
   const limits = new FlexibleRateLimits(
     redis
-      ? { kind: 'redis', client: redis, prefix: config.REDIS_PREFIX }
+      ? { kind: 'redis', redis, prefix: config.REDIS_PREFIX }
       : pg
         ? { kind: 'postgres', pool: pg.pool, schema: config.DATABASE_SCHEMA }
         : { kind: 'memory' },

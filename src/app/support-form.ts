@@ -3,7 +3,7 @@
 // conversation's transcript and findings attached.
 import { findingResults } from '../engine/transcript.ts';
 import { isProven } from '../engine/transition.ts';
-import { redactCodes, stripControl } from '../engine/input.ts';
+import { redactCodes, stripControl } from '../understanding/input.ts';
 import type { ConversationRunner } from '../engine/runner.ts';
 import type { SupportForms } from '../ports/support.ts';
 import type { TicketSink } from '../ports/tickets.ts';

@@ -1,4 +1,4 @@
-// The agreed format of a conversation test (test/conversations/*.yaml; README "Conversation tests"):
+// The format of a conversation test (test/conversations/*.yaml; docs/flows.md, "Conversation tests"):
 // what the person types, turn by turn, and what must hold after each of the bot's replies.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

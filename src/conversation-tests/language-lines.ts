@@ -1,7 +1,7 @@
 // Which language a line of the bot's is in, by the catalogue or flow message it was made from: a
 // Swedish conversation must hold no line that exists only in English (and the other way round).
 import { catalogues, type Lang } from '../i18n/index.ts';
-import type { FlowSet } from '../engine/schema.ts';
+import type { FlowSet } from '../flows/schema.ts';
 
 interface Template {
   lang: Lang;

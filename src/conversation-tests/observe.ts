@@ -1,7 +1,7 @@
 // What a conversation test can see after a turn: where the conversation stands (topic, what is
 // asked, slots, findings, tickets), read from the stored snapshot and the tickets filed.
 import type { Snapshot } from '../engine/snapshot.ts';
-import type { FlowSet } from '../engine/schema.ts';
+import type { FlowSet } from '../flows/schema.ts';
 import type { Ticket } from '../ports/tickets.ts';
 import type { Asked } from './format.ts';
 

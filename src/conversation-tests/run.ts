@@ -1,9 +1,9 @@
 // Runs one conversation test through the real engine and reports every expectation that failed,
 // with the transcript, so a flow author sees what the bot said where it went wrong.
 import type { Reply } from '../engine/replies.ts';
-import type { FlowSet } from '../engine/schema.ts';
+import type { FlowSet } from '../flows/schema.ts';
 import type { Snapshot } from '../engine/snapshot.ts';
-import type { CentreWords } from '../engine/words.ts';
+import type { CentreWords } from '../flows/words.ts';
 import type { Understanding } from '../ports/understanding.ts';
 import { durationMs, type ConversationTest, type Expect } from './format.ts';
 import { Harness } from './harness.ts';

@@ -1,8 +1,8 @@
 // Runs every conversation test in a folder (`flows test --conversations`): each file through the
 // real engine on the shipped or given flows, and a report of what failed, with its transcript.
-import { loadFlowsOrThrow } from '../engine/loader.ts';
-import { trainUnderstanding } from '../engine/training.ts';
-import type { CentreWords } from '../engine/words.ts';
+import { loadFlowsOrThrow } from '../flows/loader.ts';
+import { trainUnderstanding } from '../understanding/training.ts';
+import type { CentreWords } from '../flows/words.ts';
 import { conversationFiles, loadConversationTest } from './format.ts';
 import { conversationWorld, runConversationTest, type ConversationWorld, type TestOutcome } from './run.ts';
 

@@ -1,8 +1,8 @@
 // What a turn is given besides the snapshot: the flows, the centre's words, the time, the readers.
 import type { Understanding } from '../ports/understanding.ts';
-import type { FlowSet } from './schema.ts';
-import type { Opens } from './intents.ts';
-import type { CentreWords } from './words.ts';
+import type { FlowSet } from '../flows/schema.ts';
+import type { Opens } from '../flows/intents.ts';
+import type { CentreWords } from '../flows/words.ts';
 
 export interface EngineEnv {
   flows: FlowSet;

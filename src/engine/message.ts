@@ -1,15 +1,17 @@
 // A message from the person: its language and facts first (every message, at every step), then what
 // it means where the conversation stands: an answer, a choice, a new topic, a person, or unclear.
 import type { SystemKey } from '../i18n/catalogue.ts';
-import { cleanInput, parseProofCode, redactCodes, withoutSecrets } from './input.ts';
+import { cleanInput, redactCodes, withoutSecrets } from '../understanding/input.ts';
+import { parseProofCode } from './proof-code.ts';
+import { isClosing, isThanks, isWaitQuestion } from '../understanding/phrases.ts';
 import type { Choice } from './replies.ts';
-import { interpret, type Interpretation } from './interpret.ts';
-import { END, type Step } from './schema.ts';
+import { interpret, type Interpretation } from '../understanding/interpret.ts';
+import { END, type Step } from '../flows/schema.ts';
 import { USER_TEXT_LIMIT, type Snapshot } from './snapshot.ts';
 import { fillSlots, setSlot, slotValue, type Extraction } from './slots.ts';
 import { codeInText, sealCode } from './held-code.ts';
-import { hear, identify } from './hear.ts';
-import { opensOf, parseOpening } from './intents.ts';
+import { hear, identify } from '../understanding/hear.ts';
+import { opensOf, parseOpening } from '../flows/intents.ts';
 import { answerInput, answerUsername, choicesOf, choose, currentStep, enter, handoverFlow, repeat, source, startFlow } from './walk.ts';
 import { currentFlow, line, log, menu, say, sys } from './say.ts';
 import type { Turn } from './turn.ts';
@@ -392,27 +394,3 @@ const words = (text: string) => text.split(/\s+/).filter((w) => /\p{L}{2}/u.test
 function isChannelIdentity(identity: string | undefined): boolean {
   return identity !== undefined && identity !== 'claimed';
 }
-
-// Short closings and questions about the wait, in both languages: after a hand-over these must not
-// open a topic (the classifier has no "wait" intent to learn them from yet).
-const CLOSING = /^(ok(ay|ej|ey)?|k|thanks?( you)?( so much)?|thx|ty|tack( så mycket| sa mycket)?|tackar|great|fine|bra|fint|perfekt|perfect|super|good|alright|cool)[\s!.,:)]*$/iu;
-const WAIT = /\b(how long|when will|when do|when can|how soon|wait(ing)?|hur l[aä]nge|hur l[aå]ng tid|n[aä]r (f[aå]r|svarar|h[oö]r|kommer|kan)|v[aä]nta(r)?)\b/iu;
-
-export function isClosing(text: string): boolean {
-  return CLOSING.test(text.trim());
-}
-
-const THANKS = /\b(thanks?|thank you|thx|tack(ar|sa)?|tusen tack)\b/iu;
-
-// "It works now" / "nu funkar det": solved, unless it says it does not.
-const SOLVED = /\b(works now|it works|that worked|worked now|it worked|nu (gick|funkar|fungerar) det|det (funkar|fungerar|gick) nu|nu gick det|löst|solved)\b/iu;
-const NEGATED = /\b(not|n't|no longer|inte|ej|aldrig|never)\b|n't/iu;
-
-export function isThanks(text: string): boolean {
-  return THANKS.test(text) || (SOLVED.test(text) && !NEGATED.test(text));
-}
-
-export function isWaitQuestion(text: string): boolean {
-  return WAIT.test(text);
-}
-

@@ -12,13 +12,13 @@ import type { Logger } from '../ports/logger.ts';
 import type { IdentityProof } from '../ports/identity.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { Reply } from './replies.ts';
-import type { FlowSet } from './schema.ts';
+import type { FlowSet } from '../flows/schema.ts';
 import type { Understanding } from '../ports/understanding.ts';
 import type { WatchStore } from '../ports/watches.ts';
 import { newSnapshot, type Snapshot, type Subject } from './snapshot.ts';
 import { findingResults, renderTranscript } from './transcript.ts';
 import { HUMAN_CHOICE, MENU_CHOICE, isProven, transition, type CheckRequest, type ConfirmProofRequest, type EngineEvent, type Effect, type EscalateRequest, type ProofRequest } from './transition.ts';
-import type { CentreWords } from './words.ts';
+import type { CentreWords } from '../flows/words.ts';
 import { EffectLedger } from './effect-ledger.ts';
 import { raiseSessionEpoch } from './session-epoch.ts';
 

@@ -3,10 +3,10 @@
 import { catalogues, render, type Lang } from '../i18n/index.ts';
 import { formatMinutes, type SystemKey } from '../i18n/catalogue.ts';
 import { responseTime } from '../i18n/response-time.ts';
-import { redactCodes } from './input.ts';
-import { messageTemplate } from './messages.ts';
+import { redactCodes } from '../understanding/input.ts';
+import { messageTemplate } from '../flows/messages.ts';
 import type { Choice } from './replies.ts';
-import type { Flow, FlowSet, MessageRef } from './schema.ts';
+import type { Flow, FlowSet, MessageRef } from '../flows/schema.ts';
 import { TRANSCRIPT_LIMIT } from './snapshot.ts';
 import type { EngineEnv } from './env.ts';
 import type { Turn } from './turn.ts';

@@ -2,10 +2,10 @@
 import { catalogues, render, type Lang } from '../i18n/index.ts';
 import type { SystemKey } from '../i18n/catalogue.ts';
 import type { CheckCode, CheckResult } from '../checks/catalogue.ts';
-import { messageTemplate } from './messages.ts';
-import type { FlowSet, MessageRef } from './schema.ts';
+import { messageTemplate } from '../flows/messages.ts';
+import type { FlowSet, MessageRef } from '../flows/schema.ts';
 import type { Snapshot } from './snapshot.ts';
-import type { CentreWords } from './words.ts';
+import type { CentreWords } from '../flows/words.ts';
 
 function stamp(seconds: number): string {
   const m = Math.floor(seconds / 60);

@@ -3,14 +3,14 @@
 import { createHmac } from 'node:crypto';
 import { parseDeviceTime } from '../checks/device-time.ts';
 import { render } from '../i18n/index.ts';
-import { parseCode, parseIp, parseUsername, redactCodes } from './input.ts';
+import { parseCode, parseIp, parseUsername, redactCodes } from '../understanding/input.ts';
 import type { Choice } from './replies.ts';
 import type { CheckRequest } from './events.ts';
-import { END, type Flow, type Step } from './schema.ts';
+import { END, type Flow, type Step } from '../flows/schema.ts';
 import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { countCode, setSlot, slotValue } from './slots.ts';
 import { HELD_CODE_MS, unsealCode } from './held-code.ts';
-import { opensOf, parseOpening } from './intents.ts';
+import { opensOf, parseOpening } from '../flows/intents.ts';
 import { currentFlow, line, log, menu, say, sys, vars } from './say.ts';
 import type { Turn } from './turn.ts';
 import { HelpdeskError } from '../errors.ts';

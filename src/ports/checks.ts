@@ -1,5 +1,5 @@
 // What a check answers, as plain data: its id, its status, one of its outcome codes (the diagnostic
-// report's contract, README "The diagnostic report"), a summary and its data. Tickets carry these
+// report's contract, docs/diagnostic-report.md), a summary and its data. Tickets carry these
 // findings; the checks (src/checks/) produce them. A diagnostic report (`diagnose --json`) is a list of them.
 import type { Lang } from './lang.ts';
 

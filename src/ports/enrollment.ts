@@ -1,4 +1,4 @@
-// The centre's enrollment API (v1, see ARCHITECTURE.md). The schemas are the contract: every
+// The centre's enrollment API (v1; the contract is docs/enrollment-api.yaml). The schemas are the contract: every
 // answer that enters the bot passes one of them. It serves both the account directory and the
 // token registry, whose schemas it shares.
 import { z } from 'zod';

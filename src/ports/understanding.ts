@@ -32,7 +32,7 @@ export const OUT_OF_SCOPE = ['password', 'jobs', 'cluster_down'] as const;
 export type OutOfScope = (typeof OUT_OF_SCOPE)[number];
 
 /**
- * The facts one message gives, whatever was asked (issue 19): read by the understanding's
+ * The facts one message gives, whatever was asked: read by the understanding's
  * extractors, kept by the engine as typed slots. `Time` is how the phone's stated time is held
  * (the extractor's clock reading; the engine's "14:32:05").
  */

@@ -1,7 +1,7 @@
 // The understanding the helpdesk runs: nearest examples for a short message and for the choices of
 // a question (measured best there), the linear model for a long first message or a long message
 // at a prompt, whose greeting and context it weighs against the sentence with the problem
-// (measured: see the README, "Understanding what people type").
+// (measured: see docs/understanding.md and docs/benchmarks.md).
 import type { Guess, Label, Understanding } from '../ports/understanding.ts';
 import type { LinearModel } from './linear-model.ts';
 import type { NearestExamples } from './nearest-examples.ts';

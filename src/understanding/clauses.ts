@@ -3,14 +3,7 @@
 // words the extractors look for mended. "Not" negates what follows it in its own clause only:
 // "not stolen, just lost" is lost; "nobody stole it" is not stolen.
 
-/** Lower case, no diacritics, no apostrophes; punctuation kept (it separates clauses). */
-export function foldKeepingPunctuation(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/['’`´]/g, '');
-}
+import { foldKeepingPunctuation } from './normalise.ts';
 
 // "just now" / "alldeles nyss" are times, not a contrast: kept whole before "just" splits.
 const GLUED = [/\bjust now\b/g, 'justnow'] as const;

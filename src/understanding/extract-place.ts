@@ -2,6 +2,7 @@
 // / "utomlands" / "hemma i Sverige". Only places in this list are recognised (a guess at a city is
 // worse than asking); "not in Sweden" / "inte i Sverige" says outside.
 import { findAffirmed, findNegated } from './clauses.ts';
+import { foldKeepingPunctuation } from './normalise.ts';
 
 /** Folded place name -> [its usual name, in Sweden?]. */
 const PLACES = new Map<string, [string, boolean]>();
@@ -9,7 +10,7 @@ const add = (inSweden: boolean, names: string) => {
   for (const entry of names.split(',')) {
     const [written, ...aliases] = entry.split('|').map((s) => s.trim());
     if (!written) continue;
-    for (const a of [written, ...aliases]) PLACES.set(a.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, ''), [written, inSweden]);
+    for (const a of [written, ...aliases]) PLACES.set(foldKeepingPunctuation(a), [written, inSweden]);
   }
 };
 add(
@@ -41,7 +42,7 @@ const HAS_ABROAD_WORD = /\b(?:abroad|overseas|outside|out of the country|utomlan
 /** The words of `text` that fold to `key`, as typed (lower case, å/ä/ö kept). */
 function asTyped(text: string, key: string): string {
   const words = text.toLowerCase().normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? [];
-  const folded = words.map((w) => w.normalize('NFKD').replace(/[\u0300-\u036f]/g, ''));
+  const folded = words.map((w) => foldKeepingPunctuation(w));
   const n = key.split(' ').length;
   for (let i = 0; i + n <= words.length; i++) if (folded.slice(i, i + n).join(' ') === key) return words.slice(i, i + n).join(' ');
   return key;

@@ -1,7 +1,8 @@
 // Two times a person may give in passing: what their phone's clock shows ("my phone says 14:32",
 // "klockan i mobilen är 14.32.05"), and how long ago they registered their token ("signed up half
 // an hour ago", "registrerade för tio minuter sedan", "yesterday").
-import { findAffirmed, foldKeepingPunctuation } from './clauses.ts';
+import { findAffirmed } from './clauses.ts';
+import { foldKeepingPunctuation } from './normalise.ts';
 
 export interface DeviceClock {
   hours: number;

@@ -3,7 +3,7 @@
 // bob@rackham…"). A false username is worse than none: the word must look like a cluster username
 // (lower-case letters and digits, 2–32, at least one letter) and be no common word; codes were
 // taken out of the text before this sees it.
-import { foldKeepingPunctuation } from './clauses.ts';
+import { foldKeepingPunctuation } from './normalise.ts';
 import { defaultLanguageSamples } from './language.ts';
 
 const NAME = '([a-z][a-z0-9]{1,31}|[0-9]{1,5}[a-z][a-z0-9]{0,30})';
@@ -82,7 +82,7 @@ export function extractUsername(text: string): string | undefined {
 
 function weak(folded: string, text: string): string | undefined {
   // The same folding without lower case, letter for letter: where a name was typed in capitals.
-  const cased = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/['’`´]/g, '').replace(/\s+/g, ' ');
+  const cased = foldKeepingPunctuation(text, true).replace(/\s+/g, ' ');
   const sameLength = cased.length === folded.length;
   for (const re of WEAK) {
     re.lastIndex = 0;

@@ -1,4 +1,4 @@
-// Facts a person gives in passing, read from every message at every step (issue 19): a username or
+// Facts a person gives in passing, read from every message at every step: a username or
 // address, how many codes were typed (never the digits), the phone's clock, its kind and what
 // happened to it, where the person is, how long ago they registered, whether they want a person,
 // report a token they did not register, or ask for something the helpdesk does not do. Both

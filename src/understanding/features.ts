@@ -2,17 +2,6 @@
 // punctuation away) and its features, character 2- to 4-grams and whole words. Character n-grams
 // make "acount", "konot" and "koden" near their correct forms without a dictionary.
 
-/** Lower case, no diacritics (å → a), no apostrophes ("don't" → "dont"), other punctuation to spaces. */
-export function fold(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/['’`´]/g, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
-
 /** Feature counts of a folded text. */
 export function features(folded: string): Map<string, number> {
   const out = new Map<string, number>();

@@ -1,5 +1,5 @@
 // Which language a message is written in, English or Swedish, decided apart from what it means
-// (issue 19: one language per conversation). A naive Bayes model over character 1–4-grams and
+// (one language per conversation). A naive Bayes model over character 1–4-grams and
 // whole words of the folded text, trained from the flows' en/sv text and the catalogues, so it
 // knows Swedish written without å/ä/ö and the helpdesk's own words in both; å/ä/ö themselves
 // count for Swedish. A text that says too little ("ok", "2fa", "sms") has no language: undefined.
@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { catalogues } from '../i18n/index.ts';
 import type { Lang } from '../i18n/catalogue.ts';
 import { FeatureHash, FeatureIds } from './features.ts';
+import { foldLetters } from './normalise.ts';
 
 export interface LanguageGuess {
   lang?: Lang;
@@ -25,23 +26,15 @@ export interface LanguageIdentifier {
   identify(text: string): LanguageGuess;
 }
 
-/** Below this a guess is no guess (chosen on test/understanding/messages.yaml; see the README). */
+/** Below this a guess is no guess (chosen on test/understanding/messages.yaml; see docs/understanding.md). */
 export const MIN_CONFIDENCE = 0.9;
 /** A word says more than any one of its letter groups. */
 const WORD_WEIGHT = 3;
 const SMOOTHING = 0.5;
 const MAX_CHARS = 300;
 
-function fold(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/['’`´]/g, '')
-    .replace(/\{[^}]*\}/g, ' ')
-    .replace(/[^\p{L}\s]+/gu, ' ')
-    .trim();
-}
+/** A text's letters, folded; a template's placeholders ({centre}) are not words anyone types. */
+const fold = (text: string) => foldLetters(text.replace(/\{[^}]*\}/g, ' '));
 
 const WORD_TAG = 0x77;
 const SWEDISH_LETTERS = '#aao';

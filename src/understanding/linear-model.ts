@@ -1,10 +1,11 @@
 // A linear classifier (multinomial logistic regression) over the same features as the nearest
 // examples: it adds up the evidence of every sentence, which suits a long message better than one
-// nearest example does (measured: see the README). Trained at start-up by a few passes of
+// nearest example does (measured: see docs/understanding.md). Trained at start-up by a few passes of
 // stochastic gradient descent, in tens of milliseconds.
 import type { Lang } from '../i18n/catalogue.ts';
 import type { Guess, Label, Understanding } from '../ports/understanding.ts';
-import { features, fold } from './features.ts';
+import { features } from './features.ts';
+import { fold } from './normalise.ts';
 import type { Example } from './nearest-examples.ts';
 
 const EPOCHS = 12;

@@ -3,7 +3,8 @@
 // dependency-free, trained in milliseconds, and it explains itself (the nearest example).
 import type { Lang } from '../i18n/catalogue.ts';
 import type { Guess, Label, Understanding } from '../ports/understanding.ts';
-import { FeatureHash, FeatureIds, eachFeatureHash, fold } from './features.ts';
+import { FeatureHash, FeatureIds, eachFeatureHash } from './features.ts';
+import { fold } from './normalise.ts';
 
 export interface Example {
   label: Label;

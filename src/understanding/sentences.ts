@@ -26,7 +26,7 @@ export function isLong(text: string): boolean {
   return sentences.length >= 2 || (sentences[0] ?? '').split(/\s+/).length >= LONG_WORDS;
 }
 
-/** Words from which one sentence counts as long (chosen on the labelled files; see the README). */
+/** Words from which one sentence counts as long (chosen on the labelled files; see docs/understanding.md). */
 export const LONG_WORDS = 14;
 
 /**

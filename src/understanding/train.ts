@@ -1,5 +1,5 @@
-// Trains the understanding from labelled texts (the engine reads them from the flow files: see
-// engine/training.ts). Labels are `topic:…`, `intent:…` or `choice:…`.
+// Trains the understanding from labelled texts (read from the flow files: see
+// training.ts). Labels are `topic:…`, `intent:…` or `choice:…`.
 import { NearestExamples, type Example } from './nearest-examples.ts';
 import { LinearModel } from './linear-model.ts';
 import { ByLength } from './by-length.ts';

@@ -1,4 +1,4 @@
-// The proof-mail queue and its limits as an attacker would use them (issue 18, item 2): timing one's
+// The proof-mail queue and its limits as an attacker would use them: timing one's
 // own mail behind requests for someone else's name, and asking for someone's name until the owner
 // gets no code. The real queue, the real proof-code table (SQLite) and the real limiter; the mailer
 // is a working fake of our own port that can hang on chosen addresses, like a stuck relay, or the

@@ -1,6 +1,6 @@
 // The LDAP back-ends against Debian's slapd on loopback (ppolicy and otp overlays, users seeded with
-// ldapadd): every seeded user through the real `diagnose` command, RFC 4515 escaping, the ACLs the
-// README asks for, LDAPS and StartTLS with a CA file, a directory that goes away and comes back, and
+// ldapadd): every seeded user through the real `diagnose` command, RFC 4515 escaping, the ACLs
+// docs/back-ends.md asks for, LDAPS and StartTLS with a CA file, a directory that goes away and comes back, and
 // the bind password nowhere in what the bot says or logs.
 import { Client } from 'ldapts';
 import { generateSync } from 'otplib';

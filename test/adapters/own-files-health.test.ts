@@ -1,6 +1,6 @@
 // A replica on PostgreSQL writes its own files to DATA_DIR too (here tickets, TICKET_DIR; the demo's
-// mailbox without SMTP): when that disk is full, /healthz must say so although the database answers
-// (issue 23). DATA_DIR is a small tmpfs mounted for this test (the tests run as root), filled on purpose.
+// mailbox without SMTP): when that disk is full, /healthz must say so although the database answers.
+// DATA_DIR is a small tmpfs mounted for this test (the tests run as root), filled on purpose.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -1,14 +1,12 @@
 // Limits and the upstream guard shared between replicas through the local Redis and PostgreSQL:
 // "replicas" here are separate clients, as separate processes would have.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../peers/ports.ts';
-import { Redis } from 'ioredis';
+import { startRedis } from '../peers/redis-server.ts';
 import { PostgresDb } from '../../src/adapters/sql/postgres.ts';
 import { SqlStore } from '../../src/adapters/sql/store.ts';
 import { FlexibleRateLimits } from '../../src/adapters/rate-limits.ts';
 import { UpstreamGuard } from '../../src/adapters/limits.ts';
-import { openRedis } from '../../src/adapters/redis.ts';
+import { openRedis, type SharedRedis } from '../../src/adapters/redis.ts';
 import { systemClock } from '../../src/ports/time.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
 import { DATABASE_URL, REDIS_URL, isolated } from '../helpers/shared-services.ts';
@@ -20,15 +18,17 @@ afterAll(async () => {
   await iso.drop();
 });
 
-async function redisClient(): Promise<Redis> {
-  const r = await openRedis(REDIS_URL, recordingLogger());
-  closers.push(() => r.quit().catch(() => undefined));
+const DEADLINES = { commandTimeoutMs: 250, connectTimeoutMs: 2000 };
+
+async function redisClient(url = REDIS_URL, log = recordingLogger()): Promise<SharedRedis> {
+  const r = await openRedis(url, log, DEADLINES);
+  closers.push(() => r.close());
   return r;
 }
 
 describe('per-key limits across replicas', () => {
   it('in Redis, 3 replicas × 5 attempts at a limit of 5 allow 5 in total', async () => {
-    const limiters = await Promise.all([0, 1, 2].map(async () => new FlexibleRateLimits({ kind: 'redis', client: await redisClient(), prefix: iso.prefix }, recordingLogger()).limiter('code-checks', 5, 60_000)));
+    const limiters = await Promise.all([0, 1, 2].map(async () => new FlexibleRateLimits({ kind: 'redis', redis: await redisClient(), prefix: iso.prefix }, recordingLogger()).limiter('code-checks', 5, 60_000)));
     const results = await Promise.all(limiters.flatMap((l) => Array.from({ length: 5 }, () => l.allow('alice'))));
     expect(results.filter(Boolean)).toHaveLength(5);
     expect(await limiters[0]!.allow('bob')).toBe(true);
@@ -49,9 +49,9 @@ describe('per-key limits across replicas', () => {
 
   it('with Redis gone, a limit still answers at once, counted in this process', async () => {
     // A client whose server has gone away (a port nobody listens on after it connected is the same to ioredis).
-    const client = await redisClient();
-    const limiter = new FlexibleRateLimits({ kind: 'redis', client, prefix: iso.prefix }, recordingLogger()).limiter('down', 2, 60_000);
-    client.disconnect();
+    const redis = await redisClient();
+    const limiter = new FlexibleRateLimits({ kind: 'redis', redis, prefix: iso.prefix }, recordingLogger()).limiter('down', 2, 60_000);
+    redis.client.disconnect();
     const started = Date.now();
     const results = [await limiter.allow('k'), await limiter.allow('k'), await limiter.allow('k')];
     expect(Date.now() - started).toBeLessThan(1000);
@@ -89,7 +89,7 @@ describe('the upstream guard on Redis', () => {
     await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).run(undefined, call)));
     expect(most).toBe(2);
     // As after FLUSHDB or eviction: every key of this deployment's limiter is gone.
-    const admin = await redisClient();
+    const admin = (await redisClient()).client;
     const keys = await admin.keys(`b_${iso.prefix}*`);
     expect(keys.length).toBeGreaterThan(0);
     await admin.del(...keys);
@@ -123,32 +123,76 @@ describe('the upstream guard on Redis', () => {
   });
 
   it('keeps answering while Redis restarts: calls go through this process, then back to Redis', async () => {
-    const port = await freePort();
-    const start = () => spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    let server: ChildProcess = start();
-    closers.push(() => server.kill('SIGKILL'));
-    const url = `redis://127.0.0.1:${port}`;
-    let client: Redis | undefined;
-    for (let i = 0; i < 50 && !client; i++) client = await openRedis(url, recordingLogger()).catch(async () => void (await new Promise((r) => setTimeout(r, 100))));
-    closers.push(() => client!.disconnect());
-    const g = new UpstreamGuard({ maxConcurrent: 2, minTimeMs: 0, timeoutMs: 2000, cacheTtlMs: 1000, clock: systemClock, shared: { redis: client!, prefix: iso.prefix, name: 'restart', log } });
+    const server = await startRedis();
+    closers.push(() => server.stop());
+    const redis = await redisClient(server.url);
+    const g = new UpstreamGuard({ maxConcurrent: 2, minTimeMs: 0, timeoutMs: 2000, cacheTtlMs: 1000, clock: systemClock, shared: { redis, prefix: iso.prefix, name: 'restart', log } });
     closers.push(() => g.stop());
     await g.ready();
     expect(await g.run('/v1/accounts/a', async () => 'up')).toBe('up');
-    server.kill('SIGKILL');
-    await new Promise((r) => server.once('exit', r));
-    const started = Date.now();
+    await server.kill();
     const during = await Promise.all(Array.from({ length: 4 }, (_, i) => g.run(`/v1/accounts/d${i}`, async () => `down${i}`)));
     expect(during).toEqual(['down0', 'down1', 'down2', 'down3']);
-    expect(Date.now() - started).toBeLessThan(1500);
-    server = start();
-    const back = await (async () => {
-      for (let i = 0; i < 100; i++) {
-        if (client!.status === 'ready') return g.run('/v1/accounts/b', async () => 'back');
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      return 'never reconnected';
-    })();
-    expect(back).toBe('back');
+    expect(redis.state()).toBe('fallen-back');
+    await server.start();
+    await expect.poll(() => redis.state(), { timeout: 15_000 }).toBe('up');
+    expect(await g.run('/v1/accounts/b', async () => 'back')).toBe('back');
+    // Back in Redis: the answer is in the shared cache.
+    expect(await redis.client.get(`${iso.prefix}restart:cache:/v1/accounts/b`)).toBe('"back"');
+  });
+});
+
+describe('a Redis that accepts connections and stops answering (SIGSTOP)', () => {
+  it('limits and the upstream guard answer from this process, the replica says so once, and uses Redis again when it answers', async () => {
+    const server = await startRedis();
+    closers.push(() => server.stop());
+    const log = recordingLogger();
+    const states: string[] = [];
+    const redis = await openRedis(server.url, log, { ...DEADLINES, onState: (s) => states.push(s) });
+    closers.push(() => redis.close());
+    const fallbacks: string[] = [];
+    const limiter = new FlexibleRateLimits({ kind: 'redis', redis, prefix: iso.prefix }, log, (name) => fallbacks.push(name)).limiter('hang', 3, 60_000);
+    const g = new UpstreamGuard({ maxConcurrent: 4, minTimeMs: 0, timeoutMs: 2000, cacheTtlMs: 5000, clock: systemClock, shared: { redis, prefix: iso.prefix, name: 'hang', log } });
+    closers.push(() => g.stop());
+    await g.ready();
+    expect(await limiter.allow('k')).toBe(true);
+    expect(await g.run('/v1/accounts/before', async () => 'before')).toBe('before');
+
+    server.hang();
+    let upstreamCalls = 0;
+    const during = await Promise.all([
+      ...Array.from({ length: 8 }, (_, i) => g.run(`/v1/accounts/h${i % 4}`, async () => `hung${i % 4}-${++upstreamCalls}`)),
+      ...Array.from({ length: 4 }, () => limiter.allow('k')),
+      g.run(undefined, async () => 'unkeyed'),
+    ]);
+    // Every call answered: each account asked upstream once (this process's cache and single-flight),
+    // and the limit still holds, counted here (3 points, 1 already used, 4 more asked: 2 allowed).
+    expect(during.slice(0, 8).map((v) => String(v).replace(/-\d+$/, ''))).toEqual(['hung0', 'hung1', 'hung2', 'hung3', 'hung0', 'hung1', 'hung2', 'hung3']);
+    expect(upstreamCalls).toBe(4);
+    expect(during.slice(8, 12).filter(Boolean).length).toBeLessThanOrEqual(3);
+    expect(during[12]).toBe('unkeyed');
+    expect(redis.state()).toBe('fallen-back');
+    expect(fallbacks.length).toBeGreaterThan(0);
+    // Once more while hung: nothing is sent to Redis now, the answer comes from this process.
+    expect(await g.run('/v1/accounts/h0', async () => 'again')).toMatch(/^hung0/);
+    expect(log.lines.filter((l) => l.fields?.code === 'redis.fallback')).toHaveLength(1);
+    expect(states).toEqual(['fallen-back']);
+
+    server.resume();
+    await expect.poll(() => redis.state(), { timeout: 10_000 }).toBe('up');
+    expect(states).toEqual(['fallen-back', 'up']);
+    expect(log.lines.filter((l) => l.fields?.code === 'redis.recovered')).toHaveLength(1);
+    expect(await g.run('/v1/accounts/after', async () => 'after')).toBe('after');
+    expect(await redis.client.get(`${iso.prefix}hang:cache:/v1/accounts/after`)).toBe('"after"');
+    expect(await limiter.allow('fresh')).toBe(true);
+    expect(await redis.client.exists(`${iso.prefix}rl:hang:fresh`)).toBe(1);
+  });
+
+  it('a Redis hung at start stops the start, as one that refuses connections does', async () => {
+    const server = await startRedis();
+    closers.push(() => server.stop());
+    server.hang();
+    await expect(openRedis(server.url, recordingLogger(), DEADLINES)).rejects.toMatchObject({ code: 'config.invalid' });
+    server.resume();
   });
 });

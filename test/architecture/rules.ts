@@ -11,6 +11,7 @@ export const PARTS = [
   'ports',
   'config',
   'i18n',
+  'flows',
   'understanding',
   'engine',
   'checks',
@@ -32,26 +33,28 @@ export const MAY_IMPORT: Record<Part, readonly Part[]> = {
   ports: ['errors'],
   config: ['ports', 'errors', 'checks'],
   i18n: ['ports', 'errors'],
-  understanding: ['ports', 'i18n', 'errors'],
-  engine: ['understanding', 'checks', 'ports', 'i18n', 'errors'],
+  // The flow files' shape, loading and graph rules, and the centre's words their messages use.
+  flows: ['checks', 'ports', 'i18n', 'errors'],
+  understanding: ['flows', 'checks', 'ports', 'i18n', 'errors'],
+  engine: ['understanding', 'flows', 'checks', 'ports', 'i18n', 'errors'],
   checks: ['ports', 'i18n', 'errors'],
   privacy: ['checks', 'ports', 'errors'],
-  adapters: ['checks', 'engine', 'privacy', 'i18n', 'ports', 'errors'],
-  watch: ['checks', 'engine', 'ports', 'i18n', 'errors'],
+  adapters: ['checks', 'engine', 'flows', 'understanding', 'privacy', 'i18n', 'ports', 'errors'],
+  watch: ['checks', 'engine', 'flows', 'ports', 'i18n', 'errors'],
   integrations: ['ports', 'errors'],
   channels: ['ports', 'errors'],
-  'conversation-tests': ['engine', 'understanding', 'checks', 'adapters', 'i18n', 'ports', 'config', 'errors'],
-  app: ['config', 'adapters', 'engine', 'understanding', 'checks', 'watch', 'privacy', 'integrations', 'channels', 'i18n', 'ports', 'errors'],
+  'conversation-tests': ['engine', 'flows', 'understanding', 'checks', 'adapters', 'i18n', 'ports', 'config', 'errors'],
+  app: ['config', 'adapters', 'engine', 'flows', 'understanding', 'checks', 'watch', 'privacy', 'integrations', 'channels', 'i18n', 'ports', 'errors'],
   // main.ts re-exports the helpdesk from app/ and nothing else.
   main: ['app'],
-  cli: ['main', 'app', 'config', 'adapters', 'engine', 'understanding', 'checks', 'channels', 'conversation-tests', 'i18n', 'ports', 'errors'],
+  cli: ['main', 'app', 'config', 'adapters', 'engine', 'flows', 'understanding', 'checks', 'channels', 'conversation-tests', 'i18n', 'ports', 'errors'],
 };
 
 /** Libraries for plumbing that any part but the ports may use; ports use zod only. */
 export const UTILITY_LIBRARIES = ['zod', 'yaml', 'lru-cache', 'cockatiel'];
 
 /** Parts that speak to no SDK: only node's own modules and the utility libraries. */
-export const NO_SDK: readonly Part[] = ['errors', 'ports', 'config', 'i18n', 'understanding', 'engine', 'checks', 'privacy', 'watch'];
+export const NO_SDK: readonly Part[] = ['errors', 'ports', 'config', 'i18n', 'flows', 'understanding', 'engine', 'checks', 'privacy', 'watch'];
 
 /** An SDK and where it may be imported (a path prefix under src/). */
 export const SDK_HOMES: Record<string, readonly string[]> = {
@@ -62,7 +65,7 @@ export const SDK_HOMES: Record<string, readonly string[]> = {
   ws: ['src/channels/discord/session.ts'],
   // The tests' DNS server (test/peers/dns-server.ts); should src/ speak to dns2 again, only the DNS adapter may.
   dns2: ['src/adapters/dns.ts'],
-  // The web port's plumbing (README, "The web port's plumbing").
+  // The web port's plumbing (docs/architecture.md, "Libraries, and why").
   'find-my-way': ['src/channels/web/'],
   cookie: ['src/channels/web/'],
   helmet: ['src/channels/web/'],

@@ -1,4 +1,4 @@
-// A leader change with DMs sent while no replica holds the gateway (issue 23): the real discord.js
+// A leader change with DMs sent while no replica holds the gateway: the real discord.js
 // client against the local gateway, which keeps a session resumable and replays on RESUME as Discord
 // does (https://discord.com/developers/docs/events/gateway#resuming). Two leaders in turn on one
 // store, as two replicas would be.

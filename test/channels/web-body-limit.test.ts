@@ -1,4 +1,4 @@
-// A body too large is refused with 413, and the client reads that 413 (issue 18, item 7): the rest
+// A body too large is refused with 413, and the client reads that 413: the rest
 // of the body is drained up to a cap before the connection closes, instead of a reset while the
 // client is still sending; a client that asks first ("Expect: 100-continue") is told 413 at once.
 import { request } from 'node:http';

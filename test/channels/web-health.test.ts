@@ -1,4 +1,4 @@
-// /healthz tells the truth about the store (issue 18, item 4): it writes this replica's heartbeat
+// /healthz tells the truth about the store: it writes this replica's heartbeat
 // row, so a full disk is reported as `store` failing while reads still answer. DATA_DIR is a small
 // tmpfs mounted for this test (the tests run as root; unmounted afterwards), filled up on purpose.
 import { execFileSync } from 'node:child_process';

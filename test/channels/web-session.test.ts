@@ -1,4 +1,4 @@
-// The web session as an attacker would try it (issue 18, items 2 and 3): a cookie planted before the
+// The web session as an attacker would try it: a cookie planted before the
 // proof (session fixation), cookies handed out by GET /support to walk around the limit on new
 // conversations, polls held open with them, and a presence row written by every poll.
 import { createHmac } from 'node:crypto';

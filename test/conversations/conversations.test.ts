@@ -1,5 +1,5 @@
 // Every conversation test (test/conversations/*.yaml) as a test of its own, through the real engine,
-// understanding and checks with the embedded demo backend and a simulated clock (README,
+// understanding and checks with the embedded demo backend and a simulated clock (docs/flows.md,
 // "Conversation tests"). A failure prints each expectation that did not hold, with the transcript.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
-// One digit rule for codes (issue 18, item 5): what the parser reads as a code is what redaction
+// One digit rule for codes: what the parser reads as a code is what redaction
 // cuts out of transcripts and tickets, in any script and with any of the separators people type.
 import { describe, expect, it } from 'vitest';
-import { asciiDigits, parseCode, redactCodes } from '../../src/engine/input.ts';
+import { asciiDigits, parseCode, redactCodes } from '../../src/understanding/input.ts';
 import { newSnapshot } from '../../src/engine/snapshot.ts';
 import { play } from '../helpers/engine.ts';
 

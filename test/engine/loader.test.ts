@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadFlows } from '../../src/engine/loader.ts';
-import { formatProblem } from '../../src/engine/problems.ts';
+import { loadFlows } from '../../src/flows/loader.ts';
+import { formatProblem } from '../../src/flows/problems.ts';
 import { CHECK_CODES } from '../../src/checks/catalogue.ts';
 
 const fixtures = path.join(import.meta.dirname, '../fixtures/broken-flows');

@@ -1,7 +1,7 @@
 // Two runners (two replicas) on one PostgreSQL, racing on one conversation: a turn with a side
 // effect on one, the phone's clock measurement (which the web page sends by itself) on the other.
 // The turn with the effect is made to lose the save race every time, so it always runs again on the
-// other's state; its effects must happen once and stay done (issue 18, item 1).
+// other's state; its effects must happen once and stay done.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresDb } from '../../src/adapters/sql/postgres.ts';
 import { SqlStore } from '../../src/adapters/sql/store.ts';

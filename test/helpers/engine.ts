@@ -1,8 +1,8 @@
 // A loaded copy of the shipped flows and the centre's default words, for engine tests.
 import path from 'node:path';
-import { loadFlowsOrThrow } from '../../src/engine/loader.ts';
-import { trainUnderstanding } from '../../src/engine/training.ts';
-import type { CentreWords } from '../../src/engine/words.ts';
+import { loadFlowsOrThrow } from '../../src/flows/loader.ts';
+import { trainUnderstanding } from '../../src/understanding/training.ts';
+import type { CentreWords } from '../../src/flows/words.ts';
 import { transition, type EngineEnv, type EngineEvent } from '../../src/engine/transition.ts';
 import type { Snapshot } from '../../src/engine/snapshot.ts';
 import type { Reply } from '../../src/engine/replies.ts';

@@ -1,6 +1,6 @@
 // OpenLDAP's slapd (Debian slapd 2.5) on loopback for a test: an mdb database in a temporary folder,
 // the core/cosine/inetorgperson/nis schemas, the ppolicy and otp overlays (their schemas are built
-// into the modules in 2.5), seeded with ldapadd. ACLs as the README asks of a real directory: the
+// into the modules in 2.5), seeded with ldapadd. ACLs as docs/back-ends.md asks of a real directory: the
 // bot's service account reads people, never userPassword or oathSecret.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';

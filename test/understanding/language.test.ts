@@ -2,7 +2,7 @@
 // English words in it, and measured on the labelled messages it was not trained on.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCases } from '../../src/engine/evaluate.ts';
+import { loadCases } from '../../src/understanding/evaluate.ts';
 import { createLanguageIdentifier, identifyLanguage } from '../../src/understanding/language.ts';
 
 describe('identifyLanguage', () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newSnapshot } from '../../src/engine/snapshot.ts';
 import { result } from '../../src/checks/context.ts';
-import { evaluate, loadCases, perLanguage } from '../../src/engine/evaluate.ts';
+import { evaluate, loadCases, perLanguage } from '../../src/understanding/evaluate.ts';
 import { formatMinutes } from '../../src/i18n/catalogue.ts';
 import { baseEnv, runCli, tempDataDir } from '../helpers/cli.ts';
 import { flows, play, understanding } from '../helpers/engine.ts';
@@ -61,7 +61,7 @@ describe('what the conversation does with free text', () => {
     expect(atCode.step).toBe('time');
     const at = play(fresh(), T0, { type: 'topic', flow: 'code_rejected' }).snapshot;
     const code = { ...at, step: 'code', subject: { user: 'alice' } };
-    // A person at any prompt hands over at once, with what is known (issue 19): the ticket goes now.
+    // A person at any prompt hands over at once, with what is known: the ticket goes now.
     for (const text of ['can I talk to a real person please?', 'this is useless, I want a human', "I'd rather talk to a real person", 'kan jag få prata med en människa']) {
       const r = play(code, T0, { type: 'text', text });
       expect(r.effect, text).toMatchObject({ type: 'escalate' });

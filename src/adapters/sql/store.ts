@@ -5,7 +5,7 @@ import { LRUCache } from 'lru-cache';
 import { asHelpdeskError, HelpdeskError } from '../../errors.ts';
 import type { Snapshot } from '../../engine/snapshot.ts';
 import { parseSnapshot } from '../../engine/migrate.ts';
-import { redactCodes } from '../../engine/input.ts';
+import { redactCodes } from '../../understanding/input.ts';
 import type { AcceptedEvent, ConversationLookup, ConversationStore, InboxEvent, LoadOutcome, Outbox, SeenEvents } from '../../ports/store.ts';
 import type { Dialect, SqlDb } from './db.ts';
 import { Batcher } from './batcher.ts';

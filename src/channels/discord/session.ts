@@ -1,4 +1,4 @@
-// The gateway session one leader hands the next (issue 23: DMs lost at a leader change). Discord
+// The gateway session one leader hands the next, so no DM is lost at a leader change. Discord
 // keeps a session resumable after its connection drops (closed with any code but 1000 or 1001) and,
 // on RESUME with the session id and the last sequence number, replays every event dispatched since
 // (https://discord.com/developers/docs/events/gateway#resuming). So the leader writes its session

@@ -49,7 +49,7 @@ const SECURITY: HelmetOptions = {
 
 /**
  * Helmet's headers for that policy, computed once: they are the same for every response (no nonces),
- * and Helmet run per request cost about 100 µs of CPU a request (README, "The web port").
+ * and Helmet run per request cost about 100 µs of CPU a request (docs/architecture.md, "Libraries, and why").
  */
 function securityHeaders(): Record<string, string> {
   const res = new ServerResponse(new IncomingMessage(new Socket()));

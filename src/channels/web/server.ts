@@ -3,7 +3,7 @@
 // channels and integrations bring (Slack's Events API, the centre's activation hook), which get the
 // request unread, because they verify a signature over the raw body (ctx.peers.routes(), read when
 // the server starts). find-my-way routes; cookies go through the `cookie` package and the security
-// headers come from Helmet (README, "The web port").
+// headers come from Helmet (docs/architecture.md, "Libraries, and why").
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Router from 'find-my-way';

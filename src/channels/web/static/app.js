@@ -25,7 +25,7 @@
     for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = WORDS[lang][el.dataset.i18nPlaceholder];
   }
 
-  // The server's rule for what a code is (src/engine/input.ts, CODE_RUN): 6 to 8 decimal digits of
+  // The server's rule for what a code is (src/understanding/codes.ts, CODE_RUN): 6 to 8 decimal digits of
   // any script, alone or with a space, dot, dash or en dash between them, not part of a longer run;
   // an IPv4 address is not a code.
   const CODE_RUN = /(?<!\p{Nd}(?:\s?[.\-\u2013]\s?|\s)?)\p{Nd}(?:(?:\s?[.\-\u2013]\s?|\s)?\p{Nd}){5,7}(?!(?:\s?[.\-\u2013]\s?|\s)?\p{Nd})/gu;

@@ -1,9 +1,9 @@
 // What `flows check` warns a flow author about: topics with too few examples to be understood
 // reliably, and the same example under two labels (the understanding cannot tell them apart).
 import { LANGS } from '../i18n/catalogue.ts';
-import type { FlowSet, Intents } from './schema.ts';
-import { opensOf, parseOpening } from './intents.ts';
-import { fold } from '../understanding/features.ts';
+import type { FlowSet, Intents } from '../flows/schema.ts';
+import { opensOf, parseOpening } from '../flows/intents.ts';
+import { fold } from './normalise.ts';
 import { trainingExamples } from './training.ts';
 
 /** Fewer examples than this per topic and language are too few (measured: accuracy drops below 90 %). */

@@ -49,32 +49,9 @@ export function cleanInput(raw: string): CleanInput {
   return { text: stripped, tooLong, unprintable, secret: looksLikeSecret(stripped) };
 }
 
-/** Lower case, accents folded, punctuation to spaces: for matching words, never for display. */
-export function normalise(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
-
-const known = new Map<string, string>();
-
-/** `normalise` for the bot's own words (labels, keywords), which repeat: computed once each. */
-export function normaliseKnown(text: string): string {
-  let n = known.get(text);
-  if (n === undefined) {
-    if (known.size > 10_000) known.clear();
-    n = normalise(text);
-    known.set(text, n);
-  }
-  return n;
-}
-
 // What a code is, and cutting codes out of text, is the understanding's rule (the extractor counts
 // codes without seeing their digits); the engine reads and redacts codes with the same rule.
-export { asciiDigits, parseCode, redactCodes } from '../understanding/codes.ts';
+export { asciiDigits, parseCode, redactCodes } from './codes.ts';
 
 export function parseIp(text: string): string | undefined {
   const t = text.trim().replace(/^\[|\]$/g, '');
@@ -86,15 +63,4 @@ export function parseUsername(text: string): string | undefined {
   if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(t)) return t.toLowerCase();
   if (/^[^\s@<>]{1,64}@[^\s@<>]{1,190}\.[^\s@<>]{2,}$/.test(t)) return t.toLowerCase();
   return undefined;
-}
-
-/** Proof-of-identity codes: consonants only, so never a word, a TOTP code or a username by accident. */
-export const PROOF_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
-export const PROOF_LENGTH = 8;
-const PROOF_CODE = new RegExp(`^[${PROOF_ALPHABET}]{${PROOF_LENGTH}}$`);
-
-/** `KXTR-PMWB`, `kxtrpmwb`, `kxtr pmwb` → `KXTRPMWB`; anything else is not a proof code. */
-export function parseProofCode(text: string): string | undefined {
-  const t = text.trim().replace(/[\s-]/g, '').toUpperCase();
-  return PROOF_CODE.test(t) ? t : undefined;
 }

@@ -4,12 +4,19 @@
 import { parseDeviceTime } from '../checks/device-time.ts';
 import type { Lang } from '../i18n/index.ts';
 import type { Guess, Understanding } from '../ports/understanding.ts';
-import { normalise, normaliseKnown, parseCode, parseIp, parseUsername, redactCodes } from './input.ts';
-import { messageTemplate } from './messages.ts';
-import { opensOf, parseOpening, type Opens } from './intents.ts';
-import type { ExtractedSlots } from '../understanding/extract.ts';
-import type { Flow, FlowSet, InputKind, Step } from './schema.ts';
-import type { Snapshot } from './snapshot.ts';
+import { parseCode, parseIp, parseUsername, redactCodes } from './input.ts';
+import { fold, foldKnown } from './normalise.ts';
+import { messageTemplate } from '../flows/messages.ts';
+import { opensOf, parseOpening, type Opens } from '../flows/intents.ts';
+import type { ExtractedSlots } from './extract.ts';
+import type { Flow, FlowSet, InputKind, Step } from '../flows/schema.ts';
+
+/** Where a conversation stands, as far as what a message means goes (a snapshot is one). */
+export interface Position {
+  status: 'menu' | 'active' | 'ended' | 'handed';
+  flow: string | null;
+  step: string | null;
+}
 
 export type Action = 'topic' | 'choice' | 'answer' | 'handover' | 'menu' | 'skip' | 'unclear';
 
@@ -26,7 +33,7 @@ export interface Interpretation {
   closest: string[];
 }
 
-/** How sure is sure enough. Measured on test/understanding/messages.yaml (see the README). */
+/** How sure is sure enough. Measured on test/understanding/messages.yaml (see docs/understanding.md). */
 export const THRESHOLDS = {
   /** A first message's topic. */
   topic: 0.3,
@@ -129,21 +136,21 @@ export function choiceForIntent(step: Extract<Step, { kind: 'ask' }>, intent: st
 
 /** A choice given by its number or its exact label, in either language. */
 function literalChoice(flow: Flow, step: Extract<Step, { kind: 'ask' }>, text: string): string | undefined {
-  const said = normalise(text);
+  const said = fold(text);
   const ids = choiceIds(step);
   const n = Number(said);
   if (Number.isInteger(n) && n >= 1 && n <= ids.length) return ids[n - 1];
   for (const [id, c] of Object.entries(step.choices)) {
-    if (said === normaliseKnown(id.replace(/_/g, ' '))) return id;
+    if (said === foldKnown(id.replace(/_/g, ' '))) return id;
     for (const lang of ['en', 'sv'] as const) {
       const label = messageTemplate(flow, typeof c === 'string' ? id : c.label, lang);
-      if (label && said === normaliseKnown(label)) return id;
+      if (label && said === foldKnown(label)) return id;
     }
   }
   return undefined;
 }
 
-export function interpret(env: InterpretEnv, s: Snapshot, text: string): Interpretation {
+export function interpret(env: InterpretEnv, s: Position, text: string): Interpretation {
   const opens = opensOf(env.flows, env.opens);
   const flow = s.flow ? env.flows.get(s.flow) : undefined;
   const step = flow && s.status === 'active' ? flow.steps[s.step ?? ''] : undefined;
@@ -197,9 +204,9 @@ export function interpret(env: InterpretEnv, s: Snapshot, text: string): Interpr
   // At the menu the topics are the choices: by number or by their title.
   if (s.status === 'menu') {
     const topics = [...env.flows.values()].filter((f) => f.topic).sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
-    const said = normalise(text);
+    const said = fold(text);
     const n = Number(said);
-    const picked = Number.isInteger(n) && n >= 1 && n <= topics.length ? topics[n - 1] : topics.find((f) => said === normaliseKnown(f.title.en) || said === normaliseKnown(f.title.sv));
+    const picked = Number.isInteger(n) && n >= 1 && n <= topics.length ? topics[n - 1] : topics.find((f) => said === foldKnown(f.title.en) || said === foldKnown(f.title.sv));
     if (picked) return { ...result('topic', undefined, { confidence: 1 }), intent: picked.id, topic: picked.id };
   }
   // At the menu, after the end, or while a check runs: a topic or a global intent. A bare code
@@ -231,7 +238,7 @@ export function interpret(env: InterpretEnv, s: Snapshot, text: string): Interpr
  * what happened to the phone. `flows test` applies it to first messages so its figures are the
  * conversation's, not the classifier's alone.
  */
-export function decideByFacts(env: InterpretEnv, s: Snapshot, facts: ExtractedSlots): Interpretation | undefined {
+export function decideByFacts(env: InterpretEnv, s: Position, facts: ExtractedSlots): Interpretation | undefined {
   const opens = opensOf(env.flows, env.opens);
   const fact = (action: Action, name: string | null, topic: string | null = null): Interpretation => ({ ...result(action, undefined, { confidence: 1 }), intent: name, topic });
   const step = s.status === 'active' && s.flow ? env.flows.get(s.flow)?.steps[s.step ?? ''] : undefined;

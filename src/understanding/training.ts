@@ -3,10 +3,10 @@
 // engine's; the understanding sees labelled texts only.
 import type { Lang } from '../i18n/catalogue.ts';
 import { LANGS } from '../i18n/catalogue.ts';
-import { messageTemplate } from './messages.ts';
-import type { FlowSet, Intents } from './schema.ts';
-import { trainOn, type Example } from '../understanding/train.ts';
-import type { ByLength } from '../understanding/by-length.ts';
+import { messageTemplate } from '../flows/messages.ts';
+import type { FlowSet, Intents } from '../flows/schema.ts';
+import { trainOn, type Example } from './train.ts';
+import type { ByLength } from './by-length.ts';
 
 export const topicLabel = (flow: string) => `topic:${flow}`;
 export const intentLabel = (name: string) => `intent:${name}`;

@@ -1,9 +1,12 @@
 // Reads one message for facts and its language, with the understanding's extractors and language
 // identifier, and turns what they find into the engine's typed slots.
-import { extractSlots } from '../understanding/extract.ts';
+import { extractSlots } from './extract.ts';
 import type { Lang } from '../i18n/index.ts';
-import { identifyLanguage } from '../understanding/language.ts';
-import type { Extraction } from './slots.ts';
+import { identifyLanguage } from './language.ts';
+import type { Facts } from '../ports/understanding.ts';
+
+/** The facts of a message, the phone's time as the engine keeps it ("14:32:05"). */
+export type Extraction = Facts<string>;
 
 export function hear(text: string, lang: Lang | undefined): Extraction {
   const x = extractSlots(text, lang);

@@ -3,10 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { decideByFacts, interpret, type InterpretEnv, type Interpretation } from './interpret.ts';
-import { extractSlots } from '../understanding/extract.ts';
-import { newSnapshot, type Snapshot } from './snapshot.ts';
-import { Examples } from './schema.ts';
+import { decideByFacts, interpret, type InterpretEnv, type Interpretation, type Position } from './interpret.ts';
+import { extractSlots } from './extract.ts';
+import { Examples } from '../flows/schema.ts';
 import { LANGS, type Lang } from '../i18n/catalogue.ts';
 import { HelpdeskError } from '../errors.ts';
 
@@ -17,7 +16,7 @@ const LabelledFile = z.array(
   }),
 );
 
-/** What `flows test` measures by default: short messages, and long first messages (issue 19). */
+/** What `flows test` measures by default: short messages, and long first messages. */
 export const LABELLED_FILES = ['test/understanding/messages.yaml', 'test/understanding/long-messages.yaml'];
 
 export interface Case {
@@ -59,13 +58,12 @@ export function labelOf(m: Interpretation): string {
   }
 }
 
-/** A conversation standing at `at` (FLOW.STEP), or a new one. */
-export function snapshotAt(env: InterpretEnv, at: string | undefined): Snapshot {
-  const s = newSnapshot('understand:1', 0);
-  if (!at) return s;
+/** A conversation standing at `at` (FLOW.STEP), or at the menu. */
+export function positionAt(env: InterpretEnv, at: string | undefined): Position {
+  if (!at) return { status: 'menu', flow: null, step: null };
   const [flow = '', step = ''] = at.split('.');
   if (!env.flows.get(flow)?.steps[step]) throw new HelpdeskError('config.invalid', `--at ${at}: no step "${step}" in a flow "${flow}"`);
-  return { ...s, status: 'active', flow, step };
+  return { status: 'active', flow, step };
 }
 
 export function loadCases(file: string): Case[] {
@@ -94,7 +92,7 @@ export function evaluate(env: InterpretEnv, cases: Case[]): Evaluation {
   const misses: Outcome[] = [];
   let correct = 0;
   for (const c of cases) {
-    const at = snapshotAt(env, c.at);
+    const at = positionAt(env, c.at);
     // As the conversation does: the facts said first (a person, a takeover, the phone), then the meaning.
     const meaning = decideByFacts(env, at, extractSlots(c.text)) ?? interpret(env, at, c.text);
     const got = labelOf(meaning);

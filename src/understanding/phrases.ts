@@ -1,0 +1,61 @@
+// The phrase families of phrases.yaml: what a message says by its words alone (a close, a question
+// about the wait, thanks, "it works now"), in both languages, as data. Each family is one regular
+// expression over the folded message, built once.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { HelpdeskError } from '../errors.ts';
+import { fold } from './normalise.ts';
+
+const Family = z.strictObject({
+  match: z.enum(['whole', 'contains']),
+  en: z.array(z.string().trim().min(1)),
+  sv: z.array(z.string().trim().min(1)),
+});
+const PhraseFile = z.record(z.string().regex(/^[a-z][a-z_]*$/), Family);
+export type PhraseFile = z.infer<typeof PhraseFile>;
+
+export const PHRASES_FILE = path.join(import.meta.dirname, 'phrases.yaml');
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const BEFORE = '(?<![\\p{L}\\p{N}])';
+const AFTER = '(?![\\p{L}\\p{N}])';
+
+/** Does `text` say a phrase of this family? */
+export type PhraseTest = (text: string) => boolean;
+
+function compile(family: z.infer<typeof Family>): PhraseTest {
+  const all = [...family.en, ...family.sv];
+  const folded = all.filter((p) => !p.startsWith('=')).map((p) => escape(fold(p)));
+  const written = all.filter((p) => p.startsWith('=')).map((p) => escape(p.slice(1).toLowerCase()));
+  const body = `(?:${folded.join('|')})`;
+  const onFolded = folded.length ? new RegExp(family.match === 'whole' ? `^${body}$` : `${BEFORE}${body}${AFTER}`, 'u') : undefined;
+  const onWritten = written.length ? new RegExp(family.match === 'whole' ? `^(?:${written.join('|')})$` : `${BEFORE}(?:${written.join('|')})${AFTER}`, 'u') : undefined;
+  return (text) => (onFolded?.test(fold(text)) ?? false) || (onWritten?.test(text.trim().toLowerCase()) ?? false);
+}
+
+export function parsePhrases(raw: unknown, file = PHRASES_FILE): Record<string, PhraseTest> {
+  const parsed = PhraseFile.safeParse(raw);
+  if (!parsed.success) throw new HelpdeskError('config.invalid', `${file}: ${z.prettifyError(parsed.error).split('\n').slice(0, 2).join(' ')}`);
+  return Object.fromEntries(Object.entries(parsed.data).map(([name, f]) => [name, compile(f)]));
+}
+
+let shipped: Record<string, PhraseTest> | undefined;
+
+/** A family of the shipped phrases.yaml; a name it does not hold is a fault of the code, not of a message. */
+export function phrase(name: string): PhraseTest {
+  shipped ??= parsePhrases(parse(readFileSync(PHRASES_FILE, 'utf8')));
+  const test = shipped[name];
+  if (!test) throw new HelpdeskError('engine.fault', `${PHRASES_FILE} has no phrase family "${name}"`);
+  return test;
+}
+
+/** A message that only closes: "ok", "thanks", "tack så mycket". */
+export const isClosing: PhraseTest = (text) => phrase('closing')(text);
+
+/** Thanks, or "it works now" that does not say it does not. */
+export const isThanks: PhraseTest = (text) => phrase('thanks')(text) || (phrase('solved')(text) && !phrase('negated')(text));
+
+/** A question about the wait: "how long", "när får jag svar". */
+export const isWaitQuestion: PhraseTest = (text) => phrase('wait_question')(text);
