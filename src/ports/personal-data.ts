@@ -51,7 +51,7 @@ export interface Mention {
  * (conversations, tickets, queued events and replies) in which the person's name, addresses and
  * ids were replaced by `[erased]`.
  */
-export const ERASED_KINDS = ['conversations', 'quarantined', 'tickets', 'watches', 'links', 'proofs', 'outbox', 'presence', 'events', 'limits', 'mentions'] as const;
+export const ERASED_KINDS = ['conversations', 'quarantined', 'tickets', 'watches', 'links', 'proofs', 'outbox', 'presence', 'events', 'effects', 'limits', 'mentions'] as const;
 export type ErasedCounts = Record<(typeof ERASED_KINDS)[number], number>;
 
 /** What an erasure will do, worked out before anything is changed (and shown by a dry run). */

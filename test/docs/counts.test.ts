@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { CHANNELS } from '../../src/channels/registry.ts';
 import { ENV_KEYS } from '../../src/config.ts';
 import { loadFlows } from '../../src/flows/loader.ts';
+import { filesUnder, isText, SCANNED } from '../helpers/repo-files.ts';
 
 const ROOT = path.join(import.meta.dirname, '../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
@@ -99,5 +100,13 @@ describe('the documentation', () => {
       expect(text, file).not.toMatch(/\.\.\/shared|\/work\/|ARCHITECTURE\.md/);
     }
     expect(broken).toEqual([]);
+  });
+
+  it('nothing in the repository points at files outside it', () => {
+    const self = path.relative(ROOT, import.meta.filename);
+    const outside = SCANNED.flatMap(filesUnder)
+      .filter((f) => f !== self && isText(f))
+      .filter((f) => /\.\.\/shared\/(?:ARCHITECTURE|STYLE|domain)|\/work\/|ARCHITECTURE\.md/.test(readFileSync(path.join(ROOT, f), 'utf8')));
+    expect(outside).toEqual([]);
   });
 });

@@ -20,6 +20,15 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
 const fromJson = (raw: unknown): unknown => (typeof raw === 'string' ? JSON.parse(raw) : raw);
 const uniq = (xs: string[]) => [...new Set(xs)];
+
+/** Stored JSON text without the person (its shape kept), or plain text when it is not JSON. */
+function redactText(who: Who, text: string): string {
+  try {
+    return JSON.stringify(redactDeep(who, JSON.parse(text) as unknown));
+  } catch {
+    return who.redact(text);
+  }
+}
 const lower = (xs: string[]) => xs.map((x) => x.toLowerCase());
 
 /** An identity shown by a proof (a Slack profile, a mailed code, the terminal's account), not only typed. */
@@ -228,10 +237,15 @@ export class SqlPersonalData implements PersonalDataStore {
 
   async erase(plan: ErasurePlan): Promise<ErasedCounts> {
     const who = new Who(plan.person);
-    const counts: ErasedCounts = { conversations: 0, quarantined: 0, tickets: 0, watches: 0, links: 0, proofs: 0, outbox: 0, presence: 0, events: 0, limits: 0, mentions: 0 };
+    const counts: ErasedCounts = { conversations: 0, quarantined: 0, tickets: 0, watches: 0, links: 0, proofs: 0, outbox: 0, presence: 0, events: 0, effects: 0, limits: 0, mentions: 0 };
     await this.db.transaction(async (tx) => {
       const small = await this.smallRows(tx, plan, who);
-      for (const id of plan.conversations) counts.conversations += await tx.run('DELETE FROM conversations WHERE id = $1', [id]);
+      for (const id of plan.conversations) {
+        counts.conversations += await tx.run('DELETE FROM conversations WHERE id = $1', [id]);
+        // What their turns' effects answered (a proven account and address, a ticket reference).
+        counts.effects += await tx.run('DELETE FROM effects WHERE turn IN (SELECT turn FROM effect_turns WHERE conversation = $1)', [id]);
+        await tx.run('DELETE FROM effect_turns WHERE conversation = $1', [id]);
+      }
       for (const reference of plan.tickets) {
         await tx.run('DELETE FROM ticket_deliveries WHERE reference = $1', [reference]);
         counts.tickets += await tx.run('DELETE FROM tickets WHERE reference = $1', [reference]);
@@ -259,6 +273,11 @@ export class SqlPersonalData implements PersonalDataStore {
       n += await tx.run('UPDATE conversations SET snapshot = $1, version = version + 1 WHERE id = $2', [JSON.stringify(redactConversation(who, fromJson(row.snapshot))), id]);
       for (const o of await tx.all<{ id: number; body: string }>('SELECT id, body FROM outbox WHERE conversation = $1', [id])) {
         if (who.named(o.body)) await tx.run('UPDATE outbox SET body = $1 WHERE id = $2', [JSON.stringify(redactDeep(who, JSON.parse(o.body))), o.id]);
+      }
+      // What a turn's effects answered there (the person's proof on a shared page) keeps its shape, without them.
+      const answers = await tx.all<{ turn: string; effect: string; answer: string }>('SELECT turn, effect, answer FROM effects WHERE turn IN (SELECT turn FROM effect_turns WHERE conversation = $1)', [id]);
+      for (const e of answers.filter((a) => who.named(a.answer))) {
+        await tx.run('UPDATE effects SET answer = $1 WHERE turn = $2 AND effect = $3', [redactText(who, e.answer), e.turn, e.effect]);
       }
     }
     for (const reference of plan.redacted.tickets) {
