@@ -102,6 +102,20 @@ describe('the documentation', () => {
     expect(broken).toEqual([]);
   });
 
+  it('every file or folder of the repository it names in backticks exists', () => {
+    // Made by the tests (and ignored by git): named, never committed.
+    const generated = new Set(['test/artifacts/']);
+    const missing: string[] = [];
+    for (const file of DOCS) {
+      for (const m of read(file).matchAll(/`((?:src|test|bench|deploy|flows|bin|slack|docs)\/[^`\s]*)`/g)) {
+        const named = m[1] as string;
+        if (/[*<{]/.test(named) || generated.has(named)) continue;
+        if (!existsSync(path.join(ROOT, named))) missing.push(`${file}: ${named}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('nothing in the repository points at files outside it', () => {
     const self = path.relative(ROOT, import.meta.filename);
     const outside = SCANNED.flatMap(filesUnder)
