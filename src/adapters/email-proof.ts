@@ -14,7 +14,6 @@ import type { Metrics } from '../ports/metrics.ts';
 import type { AttemptLimiter, RateLimits } from '../ports/limits.ts';
 import { delayAfter } from './backoff.ts';
 import { formatProofCode, type QueuedProofMail, type SqlProofCodes } from './proof-codes.ts';
-import { SMTP_REPLY_TIMEOUT_MS } from './mailer.ts';
 
 export interface EmailProofOptions {
   deps: Pick<CheckDeps, 'accounts'>;
@@ -37,14 +36,28 @@ export interface EmailProofOptions {
 export const PROOF_QUEUE_PAUSE_MS = 200;
 
 /**
- * A mail being sent is not taken by another replica for this long: longer than a send can wait for
- * the relay. A replica that dies mid-send leaves it to another after this (the relay may have it).
+ * How long a proof mail's send waits for a silent relay before it gives up (and tries again while the
+ * code holds). The code lives minutes: RFC 5321's ten minutes, right for a ticket, would outlast it.
  */
-export const PROOF_MAIL_LEASE_MS = SMTP_REPLY_TIMEOUT_MS + 60_000;
+export const PROOF_SMTP_REPLY_TIMEOUT_MS = 60_000;
+/**
+ * A mail being sent is not taken by another replica for this long, nor past its code's expiry: longer
+ * than a send can take (connecting and the greeting, 10 s each, then the relay silent at most
+ * PROOF_SMTP_REPLY_TIMEOUT_MS), shorter than the code it carries. A replica that dies mid-send leaves
+ * it to another after this (the relay may have it); one that stops hands it back at once.
+ */
+export const PROOF_MAIL_LEASE_MS = 2 * 60_000;
 /** A request not bound by the replica that took it this long after (dead, the directory silent) is any replica's. */
 export const PROOF_LOOKUP_GRACE_MS = 30_000;
 /** How often waiting mails are looked for (a new one is sent at once; this finds the retries). */
 const PROOF_MAIL_POLL_MS = 5000;
+
+/** A proof row this replica holds until `dueAt` (see SqlProofCodes.handBack). */
+interface HeldProof {
+  conversation: string;
+  hash: string;
+  dueAt: number;
+}
 
 export class EmailProof implements IdentityProof {
   // Per conversation, per origin, per account for each requester, and per account overall: a flood of
@@ -59,6 +72,9 @@ export class EmailProof implements IdentityProof {
   private readonly poll: NodeJS.Timeout;
   private sending = false;
   private again = false;
+  /** Rows this replica holds (a request it is looking up, a mail it is sending), handed back when it stops. */
+  private readonly held = new Map<string, HeldProof>();
+  private stopped = false;
 
   constructor(private readonly o: EmailProofOptions) {
     // In Redis or PostgreSQL when several replicas serve: the counts are for the whole deployment.
@@ -80,8 +96,10 @@ export class EmailProof implements IdentityProof {
     this.o.metrics.count('helpdesk_identity_proofs_total', { outcome: 'requested' });
     const at = this.o.clock.now();
     // The request is kept with the code: if this process has not bound it in a while, another takes it.
-    const { code, dueAt } = await this.o.codes.createFor(req.conversationId, at + this.o.linkMinutes * 60_000, req, at + PROOF_LOOKUP_GRACE_MS);
-    this.track(this.queue.schedule(() => this.deliver(req, code, at, dueAt)));
+    const { code, dueAt, hash, again } = await this.o.codes.createFor(req.conversationId, at + this.o.linkMinutes * 60_000, req, at + PROOF_LOOKUP_GRACE_MS);
+    if (again || dueAt === null) return;
+    const held = this.hold({ conversation: req.conversationId, hash, dueAt });
+    this.track(this.queue.schedule(() => this.deliver(req, code, at, dueAt)).finally(held));
   }
 
   async confirm(conversationId: string, code: string): Promise<ProofConfirmation> {
@@ -95,13 +113,38 @@ export class EmailProof implements IdentityProof {
     while (this.pending.size) await Promise.allSettled([...this.pending]);
   }
 
+  /**
+   * Stops taking work and hands back what this replica holds: requests not yet looked up and mails
+   * still at the relay (a hung one, say) are due again at once for another replica, instead of
+   * waiting out their lease. A relay that took a mail and never said so may then get it twice.
+   */
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.poll);
+    // What is held now: a request whose lookup then finds the directory silent is due again at once too.
+    const held = [...this.held.values()];
+    this.held.clear();
     await this.queue.stop({ dropWaitingJobs: true }).catch(() => undefined);
+    if (held.length) {
+      const n = await this.o.codes.handBack(held).catch((err: unknown) => {
+        this.o.log.warn('proof mails could not be handed back; another replica takes them when their lease ends', { code: 'store.unavailable', err });
+        return 0;
+      });
+      this.o.log.info('proof mails handed back', { count: n });
+    }
+  }
+
+  private hold(row: HeldProof): () => void {
+    const key = `${row.conversation}\n${row.hash}`;
+    this.held.set(key, row);
+    return () => {
+      if (this.held.get(key) === row) this.held.delete(key);
+    };
   }
 
   /** Sends the mails due now (each on its own: one stuck at the relay holds up no other); one pass at a time. */
   sendWaiting(): void {
+    if (this.stopped) return;
     if (this.sending) {
       this.again = true;
       return;
@@ -111,8 +154,11 @@ export class EmailProof implements IdentityProof {
       .dueMails()
       .then(async (due) => {
         for (const m of due) {
-          const claimed = await this.o.codes.claimMail(m, PROOF_MAIL_LEASE_MS);
-          if (claimed !== undefined) this.track(this.sendOne(m, claimed));
+          if (this.stopped) break;
+          const claimed = await this.o.codes.claimMail(m, Math.min(PROOF_MAIL_LEASE_MS, m.expiresAt - this.o.clock.now()));
+          if (claimed === undefined) continue;
+          const held = this.hold({ conversation: m.conversation, hash: m.hash, dueAt: claimed });
+          this.track(this.sendOne(m, claimed).finally(held));
         }
       })
       .catch((err: unknown) => this.o.log.warn('proof mails could not be read; will retry', { code: 'store.unavailable', err }))

@@ -22,9 +22,9 @@ export class SmtpMailer implements Mailer {
    * @param replyTimeoutMs waiting for an answer once something is sent (see SMTP_REPLY_TIMEOUT_MS)
    */
   constructor(
-    url: string,
+    private readonly url: string,
     private readonly from: string,
-    connectTimeoutMs = 10_000,
+    private readonly connectTimeoutMs = 10_000,
     replyTimeoutMs = SMTP_REPLY_TIMEOUT_MS,
   ) {
     const u = new URL(url);
@@ -43,6 +43,11 @@ export class SmtpMailer implements Mailer {
 
   async send(mail: Mail): Promise<void> {
     await this.transport.sendMail({ from: this.from, ...mail });
+  }
+
+  /** The same relay, for mail that is worthless after a while (a proof code): a silent relay is given up sooner. */
+  withReplyTimeout(replyTimeoutMs: number): SmtpMailer {
+    return new SmtpMailer(this.url, this.from, this.connectTimeoutMs, replyTimeoutMs);
   }
 
   close(): void {

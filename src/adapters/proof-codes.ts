@@ -22,6 +22,8 @@ export interface QueuedProofMail {
   conversation: string;
   hash: string;
   dueAt: number;
+  /** When the code expires: no mail of it is sent after. */
+  expiresAt: number;
   attempts: number;
   work: ProofMailWork;
 }
@@ -50,19 +52,23 @@ export class SqlProofCodes {
    * then (it died, the directory did not answer), any replica's `dueMails` finds it. Resolves to the
    * code and the due time `bind` must still find.
    */
-  async createFor(conversationId: string, expiresAt: number, request?: ProofRequest, dueAt?: number): Promise<{ code: string; dueAt: number | null }> {
+  async createFor(conversationId: string, expiresAt: number, request?: ProofRequest, dueAt?: number): Promise<{ code: string; hash: string; dueAt: number | null; again?: true }> {
     await this.db.run('DELETE FROM proof_codes WHERE expires_at < $1', [this.clock.now()]);
     let code = '';
     for (let i = 0; i < PROOF_LENGTH; i++) code += PROOF_ALPHABET[randomInt(PROOF_ALPHABET.length)];
     const due = request ? (dueAt ?? this.clock.now()) : null;
     const work: ProofMailWork | undefined = request && { request, code, at: this.clock.now() };
-    await this.db.run(
-      `INSERT INTO proof_codes (conversation, subject, hash, expires_at, tries, mail, mail_due_at) VALUES ($1, '', $2, $3, 0, $4, $5)
+    const hash = this.hash(conversationId, code).toString('base64url');
+    // A request with the key of the code there now (the same turn, run again after its replica died)
+    // leaves that code and its mail as they are: `again`, and nothing new is sent.
+    const n = await this.db.run(
+      `INSERT INTO proof_codes (conversation, subject, hash, expires_at, tries, mail, mail_due_at, request_key) VALUES ($1, '', $2, $3, 0, $4, $5, $6)
        ON CONFLICT (conversation) DO UPDATE SET subject = excluded.subject, hash = excluded.hash, expires_at = excluded.expires_at, tries = 0, email = NULL,
-         mail = excluded.mail, mail_due_at = excluded.mail_due_at, mail_attempts = 0`,
-      [conversationId, this.hash(conversationId, code).toString('base64url'), expiresAt, work ? this.seal(work) : null, due],
+         mail = excluded.mail, mail_due_at = excluded.mail_due_at, mail_attempts = 0, request_key = excluded.request_key
+       WHERE excluded.request_key IS NULL OR proof_codes.request_key IS NULL OR proof_codes.request_key <> excluded.request_key`,
+      [conversationId, hash, expiresAt, work ? this.seal(work) : null, due, request?.key ?? null],
     );
-    return { code, dueAt: due };
+    return n === 0 ? { code, hash, dueAt: due, again: true } : { code, hash, dueAt: due };
   }
 
   /**
@@ -96,11 +102,18 @@ export class SqlProofCodes {
   /** Mails due now whose code still holds, oldest first. */
   async dueMails(limit = 20): Promise<QueuedProofMail[]> {
     const now = this.clock.now();
-    const rows = await this.db.all<{ conversation: string; hash: string; mail: string; mail_due_at: number; mail_attempts: number }>(
-      'SELECT conversation, hash, mail, mail_due_at, mail_attempts FROM proof_codes WHERE mail IS NOT NULL AND mail_due_at <= $1 AND expires_at > $1 ORDER BY mail_due_at LIMIT $2',
+    const rows = await this.db.all<{ conversation: string; hash: string; mail: string; mail_due_at: number; expires_at: number; mail_attempts: number }>(
+      'SELECT conversation, hash, mail, mail_due_at, expires_at, mail_attempts FROM proof_codes WHERE mail IS NOT NULL AND mail_due_at <= $1 AND expires_at > $1 ORDER BY mail_due_at LIMIT $2',
       [now, limit],
     );
-    return rows.map((r) => ({ conversation: r.conversation, hash: r.hash, dueAt: Number(r.mail_due_at), attempts: r.mail_attempts, work: this.unseal(r.mail) }));
+    return rows.map((r) => ({
+      conversation: r.conversation,
+      hash: r.hash,
+      dueAt: Number(r.mail_due_at),
+      expiresAt: Number(r.expires_at),
+      attempts: r.mail_attempts,
+      work: this.unseal(r.mail),
+    }));
   }
 
   /** Takes the mail for `leaseMs` (the new due time), unless another process took it since it was read (undefined). */
@@ -113,6 +126,23 @@ export class SqlProofCodes {
       m.dueAt,
     ]);
     return n === 1 ? until : undefined;
+  }
+
+  /**
+   * Rows a stopping process held (until `dueAt`) are due again now, each only if nobody took it since:
+   * another replica sends the mail at once instead of waiting out the lease. Resolves to how many.
+   */
+  async handBack(held: Array<{ conversation: string; hash: string; dueAt: number }>): Promise<number> {
+    let n = 0;
+    for (const h of held) {
+      n += await this.db.run('UPDATE proof_codes SET mail_due_at = $1 WHERE conversation = $2 AND hash = $3 AND mail_due_at = $4 AND mail IS NOT NULL', [
+        this.clock.now(),
+        h.conversation,
+        h.hash,
+        h.dueAt,
+      ]);
+    }
+    return n;
   }
 
   /** The relay took it (or there is nothing to send): the sealed copy goes, the code stays for `confirm`. */

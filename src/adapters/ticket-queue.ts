@@ -54,9 +54,19 @@ export class TicketQueue implements TicketSink {
     private readonly maxBackoffMs = 5 * 60_000,
   ) {}
 
-  async open(ticket: Ticket): Promise<{ reference: string }> {
+  async open(ticket: Ticket, options: { key?: string } = {}): Promise<{ reference: string }> {
     const reference = newReference();
-    await this.db.run('INSERT INTO tickets (reference, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $3)', [reference, JSON.stringify(ticket), this.clock.now()]);
+    // A key seen before (the same turn, run again after its replica died) is the ticket filed then.
+    const added = await this.db.run('INSERT INTO tickets (reference, body, created_at, next_attempt_at, effect_key) VALUES ($1, $2, $3, $3, $4) ON CONFLICT (effect_key) DO NOTHING', [
+      reference,
+      JSON.stringify(ticket),
+      this.clock.now(),
+      options.key ?? null,
+    ]);
+    if (added === 0 && options.key) {
+      const first = await this.db.get<{ reference: string }>('SELECT reference FROM tickets WHERE effect_key = $1', [options.key]);
+      if (first) return { reference: first.reference };
+    }
     void this.drain();
     return { reference };
   }

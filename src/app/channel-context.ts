@@ -14,6 +14,7 @@ import { identifyLanguage } from '../understanding/language.ts';
 import type { Wording } from '../ports/catalogue.ts';
 import type { CheckCode } from '../ports/checks.ts';
 import type { ConversationView, Conversations } from '../ports/conversations.ts';
+import type { StoreHealth } from '../ports/store.ts';
 import { createStaffDesk } from './staff-desk.ts';
 import { createSupportForms } from './support-form.ts';
 
@@ -60,6 +61,11 @@ function conversationsOf(app: Pick<Helpdesk, 'flows' | 'runner'>): Conversations
   };
 }
 
+/** Whether this replica can hold conversations, for the probes (the web port's and the metrics listener's). */
+export function storeHealth(app: Pick<Helpdesk, 'ticketsWaiting' | 'storeWritable' | 'redis'>): StoreHealth {
+  return { ticketsWaiting: () => app.ticketsWaiting(), writable: () => app.storeWritable(), redis: () => app.redis?.state() ?? 'off' };
+}
+
 /** A channel's own signing key: what it signs cannot pass for a link, nor for another channel's. */
 const channelKey = (secret: string, channel: string) => createHmac('sha256', secret).update(`channel:${channel}`).digest('base64url');
 
@@ -82,7 +88,7 @@ export function channelContext(app: Helpdesk, peers: ChannelPeers = NO_PEERS, si
       clock: async (deviceMeasured, lang) => (await app.checks.run('clock', { lang, deviceMeasured })).result,
     },
     support: createSupportForms({ runner: app.runner, handover: app.handover, clock: app.clock }),
-    health: { ticketsWaiting: () => app.ticketsWaiting(), writable: () => app.storeWritable() },
+    health: storeHealth(app),
     ...(signer ? { signingKey: channelKey(app.secret, signer) } : {}),
     log: app.log,
     words: wording(app),

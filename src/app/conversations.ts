@@ -21,8 +21,10 @@ import type { SqlDb } from '../adapters/sql/db.ts';
 import type { SqlStore } from '../adapters/sql/store.ts';
 import type { PrometheusMetrics } from '../adapters/metrics.ts';
 import { SqlLinkStore } from '../adapters/link-store.ts';
-import { EmailProof } from '../adapters/email-proof.ts';
+import { EmailProof, PROOF_SMTP_REPLY_TIMEOUT_MS } from '../adapters/email-proof.ts';
+import { SmtpMailer } from '../adapters/mailer.ts';
 import { SqlProofCodes } from '../adapters/proof-codes.ts';
+import { SqlEffectJournal } from '../adapters/sql/effects.ts';
 import { SqlWatches } from '../adapters/sql-watches.ts';
 
 const DEFAULT_ENROLLMENT_PAGE = 'https://suprintegration.uppmax.uu.se/bootstrapotp/';
@@ -84,11 +86,14 @@ export async function createConversations(config: Config, ctx: ConversationsCont
   // Keys every replica shares: made by the first, read by the rest.
   const key = () => randomBytes(32).toString('base64url');
   const secret = await store.meta('web-secret', key);
+  // A proof code lives minutes: its mail gives a silent relay one minute, not a ticket's ten.
+  const proofMailer = ctx.mailer instanceof SmtpMailer ? ctx.mailer.withReplyTimeout(PROOF_SMTP_REPLY_TIMEOUT_MS) : ctx.mailer;
+  if (proofMailer instanceof SmtpMailer) cleanups.push(() => proofMailer.close());
   const identity = new EmailProof({
     deps: ctx.deps,
     limits: ctx.limits,
     codes: new SqlProofCodes(db, await store.meta('proof-key', key), clock),
-    mailer: ctx.mailer,
+    mailer: proofMailer,
     clock,
     log,
     metrics,
@@ -113,6 +118,7 @@ export async function createConversations(config: Config, ctx: ConversationsCont
     log,
     identity,
     metrics,
+    effects: new SqlEffectJournal(db),
   });
   const links = new SqlLinkStore(db, secret, clock);
   const outOfBand = new OutOfBand(log, store, () => clock.now());

@@ -5,7 +5,8 @@
 import { replicaName, type Config } from '../config.ts';
 import { HelpdeskError, withoutCredentials } from '../errors.ts';
 import { CHANNELS } from '../channels/registry.ts';
-import { channelContext } from './channel-context.ts';
+import { channelContext, storeHealth } from './channel-context.ts';
+import { isProbePath, probe } from '../channels/shared/probes.ts';
 import { ChannelSet, chooseChannels } from './channel-set.ts';
 import type { Helpdesk } from './helpdesk.ts';
 import type { ChannelPeers } from '../channels/context.ts';
@@ -68,7 +69,16 @@ export async function serve(cfg: Config, env: Record<string, string | undefined>
       Object.entries(channels.statuses()).map(([channel, st]) => [{ channel }, st.state === 'up' ? 1 : 0]),
     );
     if (cfg.METRICS_PORT !== undefined) {
-      metrics = await startMetricsServer({ host: cfg.METRICS_HOST, port: cfg.METRICS_PORT, ...(cfg.METRICS_TOKEN ? { token: cfg.METRICS_TOKEN } : {}), render: () => app.metrics.render(), contentType: app.metrics.contentType });
+      const health = storeHealth(app);
+      const probeInput = () => ({ channels: channels.statuses(), health, graceMs: cfg.CHANNEL_GRACE_SECONDS * 1000, log: app.log, reference: () => app.reference.now().reference });
+      metrics = await startMetricsServer({
+        host: cfg.METRICS_HOST,
+        port: cfg.METRICS_PORT,
+        ...(cfg.METRICS_TOKEN ? { token: cfg.METRICS_TOKEN } : {}),
+        render: () => app.metrics.render(),
+        contentType: app.metrics.contentType,
+        probe: (path) => (isProbePath(path) ? () => probe(path, probeInput()) : undefined),
+      });
       const m = metrics;
       undo.push(() => m.close());
     }

@@ -56,8 +56,8 @@ export function createTickets(config: Config, ctx: TicketsContext, cleanups: Arr
     Promise.race([tickets.pendingCount().then(() => 1), new Promise<number>((resolve) => setTimeout(() => resolve(0), 2000).unref())]).catch(() => 0),
   );
   const handover: TicketSink = {
-    async open(ticket) {
-      const r = await tickets.open(ticket);
+    async open(ticket, options) {
+      const r = await tickets.open(ticket, options);
       metrics.count('helpdesk_escalations_total', { urgent: String(ticket.urgent) });
       return r;
     },

@@ -58,5 +58,10 @@ export async function clockCheck(deps: CheckDeps, input: CheckInput): Promise<Ch
   if (agreed !== undefined) {
     return { result: classifyClock(agreed * 30, 15, ref.reference, 'codes', deps.settings, input.lang) };
   }
+  // One old code, said to be the one the app shows now: the phone's clock lags by the code's age.
+  const shown = input.codeShown ? (input.codeOffsets ?? []).filter((o): o is number => o !== null).at(-1) : undefined;
+  if (shown !== undefined && Math.abs(shown) > deps.settings.codeValidSteps) {
+    return { result: classifyClock(shown * 30, 15, ref.reference, 'code-age', deps.settings, input.lang) };
+  }
   return { result: result('clock', 'clock.unmeasured', 'unknown', unmeasured, input.lang) };
 }

@@ -22,6 +22,8 @@ export interface CheckInput {
   reusedAfterSeconds?: number;
   /** Offsets (in steps) of the codes checked earlier in this conversation, oldest first. */
   codeOffsets?: Array<number | null>;
+  /** The person says the last old code was the one on their screen: its age alone measures the clock. */
+  codeShown?: boolean;
 }
 
 export interface CheckSettings {

@@ -10,7 +10,7 @@ import { USER_TEXT_LIMIT, type Snapshot } from './snapshot.ts';
 import { fillSlots, setSlot, slotValue, type Extraction } from './slots.ts';
 import { codeInText, sealCode } from './held-code.ts';
 import { opensOf, parseOpening } from '../flows/intents.ts';
-import { answerInput, answerUsername, choicesOf, choose, currentStep, enter, handoverFlow, repeat, source, startFlow } from './walk.ts';
+import { answerInput, answerUsername, choicesOf, codeAtQuestion, choose, currentStep, enter, handoverFlow, repeat, source, startFlow } from './walk.ts';
 import { currentFlow, line, log, menu, say, sys } from './say.ts';
 import type { Turn } from './turn.ts';
 
@@ -126,6 +126,14 @@ function takeUser(t: Turn, user: string): void {
 function promptAnswered(t: Turn, text: string, meaning: Meaning): boolean {
   if (t.corrected) return true;
   const step = currentStep(t);
+  // A code typed where "noted down, or on the screen?" was asked: the one on the screen, checked.
+  if (t.s.status === 'active' && step?.kind === 'ask' && step.code_given && t.facts.codes > 0 && !t.facts.wantsHuman) {
+    const code = codeInText(text);
+    if (code) {
+      codeAtQuestion(t, code, step.code_given);
+      return true;
+    }
+  }
   if (t.s.status !== 'active' || step?.kind !== 'input') return false;
   // "A person", at any prompt, is a hand-over; at the description prompt it is the description.
   if (t.facts.wantsHuman && step.input !== 'text') return false;

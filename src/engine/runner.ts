@@ -15,6 +15,7 @@ import type { Reply } from './replies.ts';
 import type { FlowSet } from '../flows/schema.ts';
 import type { Understanding } from '../ports/understanding.ts';
 import type { WatchStore } from '../ports/watches.ts';
+import type { EffectJournal } from '../ports/effects.ts';
 import { newSnapshot, type Snapshot, type Subject } from './snapshot.ts';
 import { findingResults, renderTranscript } from './transcript.ts';
 import { HUMAN_CHOICE, MENU_CHOICE, isProven, transition, type CheckRequest, type ConfirmProofRequest, type EngineEvent, type Effect, type EscalateRequest, type ProofRequest } from './transition.ts';
@@ -38,6 +39,8 @@ export interface RunnerDeps {
   /** Sends proof-of-identity links, for channels that cannot vouch for the person. */
   identity?: IdentityProof;
   metrics?: Metrics;
+  /** The turn's effects written down in the store, so a re-run on another replica (this one killed) finds them. */
+  effects?: EffectJournal;
 }
 
 export interface TurnOptions {
@@ -121,10 +124,11 @@ export class ConversationRunner {
       // Optimistic: a turn of this conversation that another replica saved in the meantime makes
       // this save conflict, and the turn runs again on what that one left (nothing is lost). Its
       // side effects are remembered for the whole turn, so the re-run neither repeats nor undoes them.
-      const done = new EffectLedger();
+      const done = new EffectLedger(this.deps.effects && { journal: this.deps.effects, conversationId: id, now });
       for (let attempt = 0; ; attempt++) {
         const { snapshot: loaded, version, notices, fresh } = await this.open(id, now, options);
         snapshot = loaded;
+        done.rewind(version);
         const { replies, snapshot: after } = await this.run(loaded, fresh && (event.type === 'resume' || event.type === 'repeat') ? { type: 'start' } : event, options, done);
         try {
           await this.deps.store.save(after, version);
@@ -199,7 +203,6 @@ export class ConversationRunner {
 
   private async run(start: Snapshot, first: EngineEvent, options: TurnOptions, done: EffectLedger): Promise<{ replies: Reply[]; snapshot: Snapshot }> {
     const replies: Reply[] = [];
-    done.rewind();
     let snapshot = start;
     let event: EngineEvent | undefined = first;
     // Proved or handed over in this turn: a session planted before it must not find it after.
@@ -221,7 +224,7 @@ export class ConversationRunner {
       replies.push(...r.replies);
       const effect = r.effect;
       const at = snapshot;
-      event = effect ? await done.once(effect, () => this.perform(at, effect, options)) : undefined;
+      event = effect ? await done.once(effect, (key) => this.perform(at, effect, options, key)) : undefined;
       if (event?.type === 'proven' || event?.type === 'escalated') renew = true;
     }
     if (event) throw new HelpdeskError('engine.fault', `conversation ${start.id} asked for more than ${MAX_EFFECTS_PER_TURN} checks in one turn`);
@@ -232,11 +235,12 @@ export class ConversationRunner {
   /**
    * Does what a turn asked, by the effect's kind: one handler each (PERFORMERS below). A kind with no
    * handler does not compile; one that arrives anyway (a snapshot from a newer build) is a fault.
+   * `key`: the idempotency key the sink is handed (a ticket, a proof mail), when the turn is journaled.
    */
-  private async perform(s: Snapshot, effect: Effect, options: TurnOptions): Promise<EngineEvent> {
+  private async perform(s: Snapshot, effect: Effect, options: TurnOptions, key?: string): Promise<EngineEvent> {
     const handler = Object.hasOwn(PERFORMERS, effect.type) ? (PERFORMERS[effect.type] as Performer<Effect>) : undefined;
     if (!handler) throw new HelpdeskError('engine.fault', `no handler for the effect "${(effect as { type: unknown }).type}"`);
-    return handler({ deps: this.deps, s, options }, effect);
+    return handler({ deps: this.deps, s, options, ...(key ? { key } : {}) }, effect);
   }
 }
 
@@ -245,6 +249,8 @@ interface PerformContext {
   deps: RunnerDeps;
   s: Snapshot;
   options: TurnOptions;
+  /** The sink's idempotency key: the same turn run again (its replica killed) does not do it twice. */
+  key?: string;
 }
 
 type Performer<E extends Effect> = (c: PerformContext, effect: E) => Promise<EngineEvent>;
@@ -254,13 +260,14 @@ function identityOf(deps: RunnerDeps): IdentityProof {
   return deps.identity;
 }
 
-async function sendProof({ deps, s, options }: PerformContext, effect: ProofRequest): Promise<EngineEvent> {
+async function sendProof({ deps, s, options, key }: PerformContext, effect: ProofRequest): Promise<EngineEvent> {
   await identityOf(deps).sendProof({
     conversationId: s.id,
     who: effect.who,
     lang: s.lang,
     channel: channelOf(s.id, options),
     ...(options.origin ? { origin: options.origin } : {}),
+    ...(key ? { key } : {}),
   });
   return { type: 'proof-sent' };
 }
@@ -308,6 +315,7 @@ async function check({ deps, s, options }: PerformContext, effect: CheckRequest)
     ...(s.measured ? { deviceMeasured: { offsetMs: s.measured.offsetMs, errorMs: s.measured.errorMs, atMs: s.measured.at } } : {}),
     ...(effect.code ? { code: effect.code } : {}),
     ...(effect.reusedAfterSeconds !== undefined ? { reusedAfterSeconds: effect.reusedAfterSeconds } : {}),
+    ...(s.slots.codeShown?.v ? { codeShown: true } : {}),
     // The code just typed is the last entry and has no offset yet.
     codeOffsets: s.codes.slice(0, effect.check === 'code' ? -1 : undefined).map((c) => c.off),
   };
@@ -316,7 +324,7 @@ async function check({ deps, s, options }: PerformContext, effect: CheckRequest)
   return { type: 'checked', result: out.result, ...(out.extra ? { extra: out.extra } : {}) };
 }
 
-async function escalate({ deps, s }: PerformContext, effect: EscalateRequest): Promise<EngineEvent> {
+async function escalate({ deps, s, key }: PerformContext, effect: EscalateRequest): Promise<EngineEvent> {
   const findings = findingResults(s);
   try {
     const { reference } = await deps.tickets.open({
@@ -329,7 +337,7 @@ async function escalate({ deps, s }: PerformContext, effect: EscalateRequest): P
       transcript: effect.attach.includes('transcript') ? renderTranscript(deps.flows, deps.words, s, 'en') : [],
       findings: effect.attach.includes('checks') ? findings : [],
       createdAt: new Date(deps.clock.now()).toISOString(),
-    });
+    }, key ? { key } : {});
     deps.log.info(effect.relatesTo ? 'follow-up filed' : 'escalated', { conversation: s.id, ticket: reference, urgent: effect.urgent });
     // A follow-up is part of the ticket already open: the person keeps that reference.
     return { type: 'escalated', ticket: effect.relatesTo ?? reference, ...(effect.relatesTo ? { followUp: true } : {}) };

@@ -95,7 +95,7 @@ export function currentFlow(t: Turn): Flow | undefined {
 }
 
 export function line(t: Turn, flow: Flow, ref: MessageRef): string {
-  return render(messageTemplate(flow, ref, t.s.lang) ?? String(ref), vars(t));
+  return render(messageTemplate(flow, ref, t.s.lang, t.s.slots.platform?.v) ?? String(ref), vars(t));
 }
 
 export function topics(t: Turn): Choice[] {

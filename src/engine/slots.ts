@@ -28,6 +28,8 @@ export const Slots = z.object({
   takeover: slot(z.boolean()).optional(),
   /** The person said the code they type is one they noted down (the first code of the setup). */
   codeNoted: slot(z.boolean()).optional(),
+  /** The person said (or showed, by typing it again) that the old code is the one on their screen now. */
+  codeShown: slot(z.boolean()).optional(),
   /** How the person's identity was proven (a channel's word or a mailed code). */
   proven: slot(z.string().max(24)).optional(),
   /** The ticket opened for this conversation: later text is a follow-up to it. */

@@ -29,8 +29,11 @@ export const CODE_FINGERPRINT_MS = 10 * 60_000;
 function onChecked(t: Turn, result: CheckResult, extra: CheckResult[] = []): void {
   const step = currentStep(t);
   for (const r of [result, ...extra]) {
+    // Found a moment ago by another check in this turn (a clock from two codes): not said twice.
+    const said = t.s.findings.some((f) => f.id === r.id && f.code === r.code && t.env.now - f.at < 10_000 && f.data.offsetSeconds === r.data.offsetSeconds);
     t.s.findings = t.s.findings.filter((f) => f.id !== r.id);
     t.s.findings.push({ id: r.id, status: r.status, code: r.code, data: r.data, at: t.env.now });
+    if (said) continue;
     t.replies.push({ kind: 'finding', check: r.id, status: r.status, code: r.code, text: r.summary });
     log(t, 'b', `chk:${r.code}`);
   }

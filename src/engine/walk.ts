@@ -7,7 +7,7 @@ import { parseCode, parseIp, parseUsername, redactCodes } from '../understanding
 import type { Choice } from './replies.ts';
 import type { CheckRequest } from './events.ts';
 import { END, type Flow, type Step } from '../flows/schema.ts';
-import { USER_TEXT_LIMIT } from './snapshot.ts';
+import { USER_TEXT_LIMIT, type Snapshot } from './snapshot.ts';
 import { countCode, setSlot, slotValue } from './slots.ts';
 import { HELD_CODE_MS, unsealCode } from './held-code.ts';
 import { opensOf, parseOpening } from '../flows/intents.ts';
@@ -134,7 +134,7 @@ function sayStep(t: Turn, flow: Flow, step: Extract<Step, { kind: 'say' }>): voi
 
 /** A question answered by what the person already said (what happened to the phone). */
 function slotChoice(t: Turn, step: AskStep): string | undefined {
-  const device = step.slot === 'device' ? slotValue(t.s.slots, 'device') : step.slot === 'code_source' && slotValue(t.s.slots, 'codeNoted') ? 'noted' : undefined;
+  const device = step.slot === 'device' ? slotValue(t.s.slots, 'device') : step.slot === 'code_source' ? codeSource(t) : undefined;
   if (!device) return undefined;
   for (const [id, c] of Object.entries(step.choices)) {
     if (typeof c !== 'string' && c.means?.includes(device)) {
@@ -143,6 +143,12 @@ function slotChoice(t: Turn, step: AskStep): string | undefined {
     }
   }
   return undefined;
+}
+
+/** Where the person said the old code came from: noted down earlier, or the screen right now. */
+function codeSource(t: Turn): string | undefined {
+  if (slotValue(t.s.slots, 'codeNoted')) return 'noted';
+  return slotValue(t.s.slots, 'codeShown') ? 'on_screen' : undefined;
 }
 
 /** The answer to a prompt, when the person or the channel already gave it; 'wait' for a proof. */
@@ -202,11 +208,45 @@ function capped(t: Turn, flow: Flow, stepId: string, step: InputStep): Known | u
 
 /** Notes a typed code by its keyed fingerprint; false when the same code was typed before. */
 export function fingerprint(t: Turn, code: string): boolean {
+  return typedBefore(t, code) === undefined;
+}
+
+/** Notes a typed code by its keyed fingerprint; when the same code was typed before, that earlier entry. */
+function typedBefore(t: Turn, code: string): Snapshot['codes'][number] | undefined {
   const h = createHmac('sha256', t.env.codeKey).update(`${t.s.id}:${code}`).digest('base64url').slice(0, 16);
-  if (t.s.codes.some((c) => c.h === h)) return false;
+  const before = t.s.codes.find((c) => c.h === h);
+  if (before) return before;
   t.s.codes.push({ h, at: t.env.now, off: null });
   if (t.s.codes.length > 10) t.s.codes.shift();
-  return true;
+  return undefined;
+}
+
+/**
+ * The same old code typed again soon after: an app shows one code for 30 seconds, so it is the code
+ * on the screen, and a clock this far behind is what makes the app show an old one.
+ */
+function shownAgain(t: Turn, before: Snapshot['codes'][number]): boolean {
+  return before.off !== null && before.off <= -SLOW_CLOCK_STEPS && t.env.now - before.at <= SHOWN_AGAIN_MS;
+}
+
+/** Steps behind from which an old code typed as the current one means a slow clock (60 s). */
+const SLOW_CLOCK_STEPS = 2;
+/** How soon the same code typed again is still the one the app shows (its 30 s, and typing). */
+const SHOWN_AGAIN_MS = 90_000;
+
+/** A code typed in place of an answer ("noted down, or on the screen?"): the one on the screen now, checked. */
+export function codeAtQuestion(t: Turn, code: string, target: string): void {
+  delete t.s.heldCode;
+  log(t, 'u', '[code]');
+  setSlot(t.s.slots, 'codeShown', true, source(t, 'extract'), t.env.now);
+  const before = typedBefore(t, code);
+  if (!before) return enter(t, target, { code });
+  const step = currentStep(t);
+  // The same code again is the one the app still shows: the clock step the question leads to.
+  const shown = step?.kind === 'ask' ? Object.values(step.choices).find((c) => typeof c !== 'string' && c.means?.includes('on_screen')) : undefined;
+  if (shown && typeof shown !== 'string' && shownAgain(t, before)) return enter(t, shown.next);
+  say(t, 'same_code_again');
+  repeat(t);
 }
 
 export function choicesOf(t: Turn, flow: Flow, step: AskStep): Choice[] {
@@ -243,6 +283,8 @@ export function choose(t: Turn, id: string, logIt = true): void {
     return repeat(t);
   }
   if (logIt) log(t, 'u', `choice:${id}`);
+  // "The one on the screen": the old code's age measures the clock.
+  if (step.slot === 'code_source' && typeof choice !== 'string' && choice.means?.includes('on_screen')) setSlot(t.s.slots, 'codeShown', true, source(t, 'step'), t.env.now);
   enter(t, typeof choice === 'string' ? choice : choice.next);
 }
 
@@ -293,7 +335,13 @@ function answerCode(t: Turn, text: string, step: InputStep): void {
   }
   log(t, 'u', '[code]');
   countCode(t.s.slots, t.env.now);
-  if (!fingerprint(t, code)) {
+  const before = typedBefore(t, code);
+  if (before) {
+    // The same old code again, at once: the app still shows it, so the clock lags by its age.
+    if (step.same_code && shownAgain(t, before)) {
+      setSlot(t.s.slots, 'codeShown', true, source(t, 'step'), t.env.now);
+      return enter(t, step.same_code);
+    }
     // The same code again: no need to ask the API; it cannot have become right. Explained at once.
     say(t, 'same_code_again');
     return repeat(t);

@@ -51,6 +51,8 @@ export const AskStep = z.strictObject({
           means: z.array(z.string().regex(ID)).optional(),
         })]))
     .refine((c) => Object.keys(c).length >= 1, 'at least one choice'),
+  /** Where a code typed in place of an answer goes (a `check: code` step): at "noted down, or on the screen?" it is the one on the screen. */
+  code_given: Target.optional(),
 });
 
 export const InputStep = z
@@ -66,6 +68,11 @@ export const InputStep = z
     outside: Target.optional(),
     /** Where to go instead of asking when the person already said what their phone's clock shows. */
     time_given: Target.optional(),
+    /**
+     * Where the same old code typed again within a minute goes: the app is still showing it, so it is
+     * the one on the screen and the phone's clock lags by the code's age.
+     */
+    same_code: Target.optional(),
   })
   .refine((s) => (s.tries === undefined) === (s.exhausted === undefined), 'tries and exhausted go together');
 

@@ -14,9 +14,9 @@ export function stepTargets(step: Step): Array<[string, string]> {
     case 'say':
       return [['next', step.next]];
     case 'input':
-      return [['next', step.next], ...(step.skip ? ([['skip', step.skip]] as Array<[string, string]>) : []), ...(step.exhausted ? ([['exhausted', step.exhausted]] as Array<[string, string]>) : []), ...(step.outside ? ([['outside', step.outside]] as Array<[string, string]>) : []), ...(step.time_given ? ([['time_given', step.time_given]] as Array<[string, string]>) : [])];
+      return [['next', step.next], ...(step.skip ? ([['skip', step.skip]] as Array<[string, string]>) : []), ...(step.exhausted ? ([['exhausted', step.exhausted]] as Array<[string, string]>) : []), ...(step.outside ? ([['outside', step.outside]] as Array<[string, string]>) : []), ...(step.time_given ? ([['time_given', step.time_given]] as Array<[string, string]>) : []), ...(step.same_code ? ([['same_code', step.same_code]] as Array<[string, string]>) : [])];
     case 'ask':
-      return Object.entries(step.choices).map(([id, c]) => [`choices.${id}`, typeof c === 'string' ? c : c.next]);
+      return [...Object.entries(step.choices).map(([id, c]) => [`choices.${id}`, typeof c === 'string' ? c : c.next] as [string, string]), ...(step.code_given ? ([['code_given', step.code_given]] as Array<[string, string]>) : [])];
     case 'check':
       return [...Object.entries(step.on).map(([code, t]) => [`on.${code}`, t] as [string, string]), ...(step.noted ? ([['noted', step.noted]] as Array<[string, string]>) : [])];
     case 'watch':
@@ -103,6 +103,10 @@ function validateFlow(flow: Flow, flows: FlowSet, entries: readonly string[] = [
       if (next && !(next.kind === 'check' && next.check === 'code')) {
         at(stepId, 'next', 'an input of a code must go straight to a code check (codes are never kept)');
       }
+    }
+    if (step.kind === 'ask' && step.code_given) {
+      const next = flow.steps[step.code_given];
+      if (next && !(next.kind === 'check' && next.check === 'code')) at(stepId, 'code_given', 'a code typed at a question must go straight to a code check (codes are never kept)');
     }
     if (step.kind === 'flow' && !flows.has(step.flow)) at(stepId, 'flow', `unknown flow "${step.flow}"`);
   }

@@ -9,6 +9,9 @@ export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
 }
 
+/** Phones with advice of their own (the `platform` slot's android and ios). */
+export type PhonePlatform = 'android' | 'ios';
+
 /** Data a summary or advice text may use. */
 export type SummaryData = Record<string, unknown>;
 
@@ -20,6 +23,8 @@ export interface Catalogue {
   summary: Record<CheckCode, (d: SummaryData) => string>;
   /** Advice per outcome; a variant (account.inactive-locked) is said instead of its outcome's when it applies. */
   advice: Partial<Record<CheckCode | CheckVariant, string>>;
+  /** Advice for the person's kind of phone, said in place of `advice` when the phone is known. */
+  platformAdvice: Record<PhonePlatform, Partial<Record<CheckCode, string>>>;
   statusLabel: Record<'pass' | 'warn' | 'fail' | 'unknown', string>;
   checkTitle: Record<'account' | 'token' | 'clock' | 'code' | 'network', string>;
   /** E-mail the bot sends to a person (the proof-of-identity code). */

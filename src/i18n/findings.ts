@@ -2,7 +2,7 @@
 // and its advice, in English and in Swedish, so a translator reads one beside the other and a
 // missing translation is a type error (and a test's failure). The labels of the report follow.
 import type { CheckCode, CheckVariant } from '../ports/checks.ts';
-import { formatMinutes, type Catalogue, type Lang, type SummaryData } from './catalogue.ts';
+import { formatMinutes, type Catalogue, type Lang, type PhonePlatform, type SummaryData } from './catalogue.ts';
 
 type InBoth<T> = Record<Lang, T>;
 type Summary = (d: SummaryData) => string;
@@ -240,6 +240,33 @@ export const ADVICE: Partial<Record<CheckCode | CheckVariant, InBoth<string>>> =
   },
 };
 
+/**
+ * Advice for one kind of phone, said in place of the general advice when the person said which
+ * phone they have (the `platform` slot): the same settings as the general text, only theirs.
+ */
+export const PLATFORM_ADVICE: Record<PhonePlatform, Partial<Record<CheckCode, InBoth<string>>>> = {
+  android: {
+    'clock.skewed': {
+      en: 'On your Android phone: Settings > System > Date & time > turn on "Set time automatically". In Google Authenticator you can also use Settings > "Time correction for codes" > "Sync now".',
+      sv: 'I din Android-telefon: Inställningar > System > Datum och tid > slå på "Ställ in tid automatiskt". I Google Authenticator kan du också välja Inställningar > "Tidskorrigering för koder" > "Synkronisera nu".',
+    },
+    'clock.drifting': {
+      en: 'On your Android phone: Settings > System > Date & time > turn on "Set time automatically", so the drift does not grow until codes fail.',
+      sv: 'I din Android-telefon: Inställningar > System > Datum och tid > slå på "Ställ in tid automatiskt", så att felet inte växer tills koderna slutar fungera.',
+    },
+  },
+  ios: {
+    'clock.skewed': {
+      en: 'On your iPhone: Settings > General > Date & Time > turn on "Set Automatically".',
+      sv: 'I din iPhone: Inställningar > Allmänt > Datum och tid > slå på "Ställ in automatiskt".',
+    },
+    'clock.drifting': {
+      en: 'On your iPhone: Settings > General > Date & Time > turn on "Set Automatically", so the drift does not grow until codes fail.',
+      sv: 'I din iPhone: Inställningar > Allmänt > Datum och tid > slå på "Ställ in automatiskt", så att felet inte växer tills koderna slutar fungera.',
+    },
+  },
+};
+
 export const STATUS_LABELS: Record<keyof Catalogue['statusLabel'], InBoth<string>> = {
   pass: { en: 'OK', sv: 'OK' },
   warn: { en: 'WARN', sv: 'VARNING' },
@@ -263,6 +290,12 @@ function column<K extends string, T>(table: Partial<Record<K, InBoth<T>>>, lang:
 }
 
 /** The findings' part of one language's catalogue. */
-export function findingsIn(lang: Lang): Pick<Catalogue, 'summary' | 'advice' | 'statusLabel' | 'checkTitle'> {
-  return { summary: column(SUMMARIES, lang), advice: column(ADVICE, lang), statusLabel: column(STATUS_LABELS, lang), checkTitle: column(CHECK_TITLES, lang) };
+export function findingsIn(lang: Lang): Pick<Catalogue, 'summary' | 'advice' | 'platformAdvice' | 'statusLabel' | 'checkTitle'> {
+  return {
+    summary: column(SUMMARIES, lang),
+    advice: column(ADVICE, lang),
+    platformAdvice: { android: column(PLATFORM_ADVICE.android, lang), ios: column(PLATFORM_ADVICE.ios, lang) },
+    statusLabel: column(STATUS_LABELS, lang),
+    checkTitle: column(CHECK_TITLES, lang),
+  };
 }

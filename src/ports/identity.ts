@@ -12,6 +12,8 @@ export interface ProofRequest {
   origin?: string;
   /** The channel the conversation is on (web, discord, …), named in the mail. */
   channel: string;
+  /** The same key again (a turn run again after its replica died) sends no second mail while the code holds. */
+  key?: string;
 }
 
 export type ProofConfirmation =

@@ -35,6 +35,7 @@ export const PURGE_KINDS = [
   'events',
   'links',
   'proofs',
+  'effects',
   'rate-limits',
 ] as const;
 export type PurgeKind = (typeof PURGE_KINDS)[number];

@@ -97,4 +97,9 @@ export interface StoreHealth {
   ticketsWaiting(): Promise<number>;
   /** Writes this replica's heartbeat; rejects when the store (or a folder it writes its files to) takes no writes. */
   writable(): Promise<void>;
+  /**
+   * Redis, where replicas share limits and the upstream cache: `up` while it answers within its
+   * deadline, `fallen-back` while this replica does that work itself, `off` without it.
+   */
+  redis?(): 'up' | 'fallen-back' | 'off';
 }

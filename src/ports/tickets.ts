@@ -15,6 +15,10 @@ export interface Ticket {
 }
 
 export interface TicketSink {
-  /** Files the ticket (or queues it for delivery) and returns the reference the person is given. */
-  open(ticket: Ticket): Promise<{ reference: string }>;
+  /**
+   * Files the ticket (or queues it for delivery) and returns the reference the person is given.
+   * `key`: the same key again (a turn run again after its replica died) files nothing new and
+   * returns the first ticket's reference.
+   */
+  open(ticket: Ticket, options?: { key?: string }): Promise<{ reference: string }>;
 }

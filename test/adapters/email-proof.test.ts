@@ -4,7 +4,7 @@
 // is a working fake of our own port that can hang on chosen addresses, like a stuck relay, or the
 // real SMTP mailer against a relay on loopback that is down, then back.
 import { afterEach, describe, expect, it } from 'vitest';
-import { EmailProof } from '../../src/adapters/email-proof.ts';
+import { EmailProof, PROOF_MAIL_LEASE_MS } from '../../src/adapters/email-proof.ts';
 import { SmtpMailer } from '../../src/adapters/mailer.ts';
 import { SqlProofCodes } from '../../src/adapters/proof-codes.ts';
 import { FlexibleRateLimits } from '../../src/adapters/rate-limits.ts';
@@ -155,5 +155,93 @@ describe('the proof mail waits in the store until the relay takes it', () => {
       await b.stop();
       await relay.stop();
     }
+  });
+});
+
+describe('a proof mail at a hung relay', () => {
+  /** Two replicas on one store, each with its own mailer. */
+  async function pair(linkMinutes: number, mailers: [Mailer, Mailer]) {
+    const store = await SqlStore.open(SqliteDb.open(tempDataDir()));
+    stores.push(store);
+    const clock = { now: () => Date.now() };
+    const replica = (mailer: Mailer) => {
+      const log = recordingLogger();
+      return new EmailProof({
+        deps: makeDeps(),
+        codes: new SqlProofCodes(store.db, 'key', clock),
+        limits: new FlexibleRateLimits({ kind: 'memory' }, log),
+        mailer,
+        clock,
+        log,
+        metrics: new PrometheusMetrics().counter('helpdesk_identity_proofs_total', 'proofs', ['outcome']),
+        centre: 'UPPMAX',
+        supportEmail: 'support@example.org',
+        linkMinutes,
+      });
+    };
+    const row = (conversation: string) =>
+      store.db.get<{ mail_due_at: number | null; expires_at: number }>('SELECT mail_due_at, expires_at FROM proof_codes WHERE conversation = $1', [conversation]);
+    return { a: replica(mailers[0]), b: replica(mailers[1]), row };
+  }
+
+  it.each([15, 1])('is leased for less than its code lives (%i minutes), and a stopping replica hands it back to another at once', async (minutes) => {
+    const stuck = new StuckMailer(['alice@example.org']);
+    const free = new StuckMailer();
+    mailers.push(stuck, free);
+    const { a, b, row } = await pair(minutes, [stuck, free]);
+    await ask(a, 'web:hung', 'alice', '10.0.0.9');
+    await expect.poll(() => stuck.started.length, { timeout: 5000 }).toBe(1);
+    const leased = (await row('web:hung'))!;
+    expect(Number(leased.mail_due_at) - Date.now()).toBeLessThanOrEqual(PROOF_MAIL_LEASE_MS);
+    expect(Number(leased.mail_due_at)).toBeLessThanOrEqual(Number(leased.expires_at));
+    expect(PROOF_MAIL_LEASE_MS).toBeLessThan(minutes === 15 ? 15 * 60_000 : Infinity);
+    // The other replica does not take a leased mail …
+    b.sendWaiting();
+    await b.idle();
+    expect(free.started).toHaveLength(0);
+    // … until the one at the hung relay stops and hands it back.
+    await a.stop();
+    expect(Number((await row('web:hung'))!.mail_due_at)).toBeLessThanOrEqual(Date.now());
+    b.sendWaiting();
+    await b.idle();
+    expect(free.started.map((m) => m.to)).toEqual(['alice@example.org']);
+    expect(free.started[0]?.text).toBe(stuck.started[0]?.text);
+    await b.stop();
+  });
+
+  it('requests a stopping replica held (its directory silent) are due again at once for another, not after the grace', async () => {
+    const directoryDown = makeDeps();
+    (directoryDown.accounts as unknown as { down: boolean }).down = true;
+    const free = new StuckMailer();
+    mailers.push(free);
+    const store = await SqlStore.open(SqliteDb.open(tempDataDir()));
+    stores.push(store);
+    const clock = { now: () => Date.now() };
+    const make = (deps: ReturnType<typeof makeDeps>) => {
+      const log = recordingLogger();
+      return new EmailProof({
+        deps,
+        codes: new SqlProofCodes(store.db, 'key', clock),
+        limits: new FlexibleRateLimits({ kind: 'memory' }, log),
+        mailer: free,
+        clock,
+        log,
+        metrics: new PrometheusMetrics().counter('helpdesk_identity_proofs_total', 'proofs', ['outcome']),
+        centre: 'UPPMAX',
+        supportEmail: 'support@example.org',
+        linkMinutes: 15,
+      });
+    };
+    const a = make(directoryDown);
+    await ask(a, 'web:first', 'bob', '10.0.0.9');
+    await ask(a, 'web:dropped', 'alice', '10.0.0.9');
+    await a.stop();
+    const b = make(makeDeps());
+    b.sendWaiting();
+    await b.idle();
+    b.sendWaiting();
+    await b.idle();
+    expect(free.started.map((m) => m.to).sort()).toEqual(['alice@example.org', 'bob@example.org']);
+    await b.stop();
   });
 });

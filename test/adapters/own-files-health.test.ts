@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolated } from '../helpers/shared-services.ts';
-import { startWebApp, type WebApp } from '../helpers/web.ts';
+import { probeDetail, startWebApp, type WebApp } from '../helpers/web.ts';
 
 const iso = isolated();
 let mountPoint = '';
@@ -28,10 +28,7 @@ afterAll(async () => {
   }
 });
 
-const health = async (url: string) => {
-  const res = await fetch(`${url}/healthz`);
-  return { status: res.status, body: (await res.json()) as { ok: boolean; failing?: string[] } };
-};
+const health = (url: string) => probeDetail(url);
 
 describe('health of a PostgreSQL replica whose own files have no room', () => {
   it('reports the store failing while the ticket folder is full, and healthy again once there is room', async () => {

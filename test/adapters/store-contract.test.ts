@@ -8,6 +8,7 @@ import { SqlStore } from '../../src/adapters/sql/store.ts';
 import { SqlWatches } from '../../src/adapters/sql-watches.ts';
 import { SqlProofCodes } from '../../src/adapters/proof-codes.ts';
 import { TicketQueue, type TicketDelivery } from '../../src/adapters/ticket-queue.ts';
+import { EFFECT_TURN_KEEP_MS, SqlEffectJournal } from '../../src/adapters/sql/effects.ts';
 import { newSnapshot } from '../../src/engine/snapshot.ts';
 import { CODE_FINGERPRINT_MS } from '../../src/engine/transition.ts';
 import { HelpdeskError } from '../../src/errors.ts';
@@ -80,7 +81,7 @@ describe.each(backends.map((make) => [make().name, make] as const))('store contr
   it('migrations apply once when two replicas start at the same moment', async () => {
     const [a, b, c] = await Promise.all([open(), open(), open()]);
     const rows = await a.db.all<{ id: number }>('SELECT id FROM schema_migrations ORDER BY id');
-    expect(rows.map((r) => Number(r.id))).toEqual(a.db.dialect === 'sqlite' ? [1, 2, 3, 4, 5] : [1, 2, 3, 4]);
+    expect(rows.map((r) => Number(r.id))).toEqual(a.db.dialect === 'sqlite' ? [1, 2, 3, 4, 5, 6] : [1, 2, 3, 4, 5]);
     // The keys made at start are the same for every replica (cookies signed by one are read by another).
     const keys = await Promise.all([a, b, c].map((s) => s.meta('k', () => Math.random().toString(36))));
     expect(new Set(keys).size).toBe(1);
@@ -345,6 +346,50 @@ describe.each(backends.map((make) => [make().name, make] as const))('store contr
     for (let i = 0; i < 5; i++) tries.push(await (i % 2 ? ca : cb).confirm('web:proof', 'BBBBBBBB'));
     expect(tries.map((t) => (t.ok ? 'ok' : t.reason))).toEqual(['wrong', 'wrong', 'wrong', 'wrong', 'locked']);
     expect((await ca.confirm('web:proof', again)).ok).toBe(false);
+  });
+
+  it('the effect journal: one turn per stored version on every replica, the first answer kept, and keys the ticket queue and proof codes honour', async () => {
+    const [a, b] = await Promise.all([open(), open()]);
+    const [ja, jb] = [new SqlEffectJournal(a.db), new SqlEffectJournal(b.db)];
+    const now = Date.now();
+    const turns = await Promise.all([ja.turn('web:j', 3, now), jb.turn('web:j', 3, now + 1), ja.turn('web:j', 3, now + 2)]);
+    expect(new Set(turns).size).toBe(1);
+    const turn = turns[0] as string;
+    expect(await ja.turn('web:j', 4, now)).not.toBe(turn);
+    // Long after, the same version is a new turn (a conversation begun again).
+    expect(await jb.turn('web:j', 3, now + EFFECT_TURN_KEEP_MS + 10)).not.toBe(turn);
+    const effect = '1:{"type":"escalate","urgent":false,"attach":["transcript"]}';
+    const first = await ja.recall(turns[0] as string, effect);
+    expect(first.answer).toBeUndefined();
+    expect((await jb.recall(turn, effect)).key).toBe(first.key);
+    expect((await jb.recall(turn, `2:${effect.slice(2)}`)).key).not.toBe(first.key);
+    await ja.record(turn, effect, { type: 'escalated', ticket: 'HD-AAAAAA' }, now);
+    await jb.record(turn, effect, { type: 'escalated', ticket: 'HD-BBBBBB' }, now);
+    expect((await jb.recall(turn, effect)).answer).toEqual({ type: 'escalated', ticket: 'HD-AAAAAA' });
+    // The typed name behind an effect is not kept, only a hash of it.
+    const stored = await a.db.all<{ effect: string }>('SELECT effect FROM effects WHERE turn = $1', [turn]);
+    expect(stored.map((r) => r.effect).join()).not.toContain('escalate');
+
+    const clock = { now: () => Date.now() };
+    const [qa, qb] = [new TicketQueue(a.db, [], clock, recordingLogger()), new TicketQueue(b.db, [], clock, recordingLogger())];
+    const filed = await Promise.all([qa.open(ticket(1), { key: first.key }), qb.open(ticket(1), { key: first.key })]);
+    expect(filed[0].reference).toBe(filed[1].reference);
+    expect((await qa.open(ticket(1))).reference).not.toBe(filed[0].reference);
+    await Promise.all([qa.drain(), qb.drain()]);
+    await qa.drain();
+    expect(await qa.pendingCount()).toBe(0);
+
+    const [ca, cb] = [new SqlProofCodes(a.db, 'key', clock), new SqlProofCodes(b.db, 'key', clock)];
+    const request = { conversationId: 'web:j', who: 'bob', lang: 'en' as const, channel: 'web', key: first.key };
+    const made = await ca.createFor('web:j', Date.now() + MINUTE, request);
+    expect(made.again).toBeUndefined();
+    const again = await cb.createFor('web:j', Date.now() + MINUTE, request);
+    expect(again.again).toBe(true);
+    expect(await ca.dueMails()).toHaveLength(1);
+    // The code mailed first still works; another request (no key, or another key) replaces it.
+    await ca.bind('web:j', made.code, 'bob', 'bob@example.org');
+    expect((await cb.createFor('web:j', Date.now() + MINUTE, { ...request, key: 'other' })).again).toBeUndefined();
+    expect((await ca.confirm('web:j', made.code)).ok).toBe(false);
   });
 
   it('two replicas draining the ticket queue deliver each ticket to each sink once', async () => {

@@ -7,6 +7,7 @@ import { connect, type Socket } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, baseEnv, runCli, tempDataDir } from '../helpers/cli.ts';
+import { PROBE_TOKEN, probeDetail } from '../helpers/web.ts';
 import { freePort } from '../peers/ports.ts';
 
 let child: ChildProcess;
@@ -18,7 +19,7 @@ let stderr = '';
 beforeAll(async () => {
   dataDir = tempDataDir();
   port = await freePort();
-  child = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env: baseEnv({ PORT: '0', DATA_DIR: dataDir, LINECHAT_PORT: String(port) }), stdio: ['ignore', 'ignore', 'pipe'] });
+  child = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env: baseEnv({ PORT: '0', DATA_DIR: dataDir, LINECHAT_PORT: String(port), METRICS_TOKEN: PROBE_TOKEN }), stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr?.on('data', (d) => (stderr += d));
   webUrl = await new Promise<string>((resolve, reject) => {
     const t = setInterval(() => {
@@ -102,7 +103,7 @@ describe('line chat over TCP', () => {
   }, 60_000);
 
   it('/healthz reports the line chat as a channel of this replica', async () => {
-    const body = (await (await fetch(`${webUrl}/healthz`)).json()) as { channels: Record<string, { state: string }> };
+    const { body } = await probeDetail(webUrl);
     expect(body.channels.linechat?.state).toBe('up');
   });
 

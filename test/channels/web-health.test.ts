@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebApp, type WebApp } from '../helpers/web.ts';
+import { probeDetail, startWebApp, type WebApp } from '../helpers/web.ts';
 
 const asRoot = process.getuid?.() === 0;
 let mountPoint = '';
@@ -27,10 +27,7 @@ afterAll(async () => {
   }
 });
 
-const health = async (url: string) => {
-  const res = await fetch(`${url}/healthz`);
-  return { status: res.status, body: (await res.json()) as { ok: boolean; failing?: string[] } };
-};
+const health = (url: string) => probeDetail(url);
 
 describe('health on a full disk', () => {
   it('reports the store failing while the disk is full, and healthy again once there is room', async () => {

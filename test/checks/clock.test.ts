@@ -74,6 +74,17 @@ describe('clock check', () => {
     expect(agreed.data.offsetSeconds).toBe(90);
   });
 
+  it('measures the clock by one old code the person says is the one on the screen', async () => {
+    const deps = makeDeps();
+    expect((await clockCheck(deps, { lang: 'en', codeOffsets: [-4] })).result.code).toBe('clock.unmeasured');
+    const shown = (await clockCheck(deps, { lang: 'en', codeOffsets: [null, -4], codeShown: true })).result;
+    expect(shown.code).toBe('clock.skewed');
+    expect(shown.data.offsetSeconds).toBe(-120);
+    expect(shown.data.source).toBe('code-age');
+    // A code within the valid window says nothing about the clock.
+    expect((await clockCheck(deps, { lang: 'en', codeOffsets: [-1], codeShown: true })).result.code).toBe('clock.unmeasured');
+  });
+
   it('reads times in the forms people type', () => {
     expect(parseDeviceTime('14:32:05')).toEqual({ kind: 'wall', secondsOfDay: 14 * 3600 + 32 * 60 + 5, precision: 1 });
     expect(parseDeviceTime('14.32.05')).toMatchObject({ kind: 'wall' });

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, baseEnv, tempDataDir } from '../helpers/cli.ts';
+import { PROBE_TOKEN, probeDetail } from '../helpers/web.ts';
 import { APP_ID, startDiscord } from '../peers/discord.ts';
 import { freePort } from '../peers/ports.ts';
 import { startSlackApi, type SlackApiPeer } from '../peers/slack-api.ts';
@@ -17,7 +18,7 @@ interface Served {
 }
 
 async function serve(env: Record<string, string>): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env: baseEnv({ PORT: '0', DATA_DIR: tempDataDir(), LOG_LEVEL: 'warn', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env: baseEnv({ PORT: '0', DATA_DIR: tempDataDir(), LOG_LEVEL: 'warn', METRICS_TOKEN: PROBE_TOKEN, ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -49,10 +50,8 @@ async function terminate(s: Served): Promise<number | null> {
   return r;
 }
 
-async function health(url: string): Promise<{ status: number; body: { ok: boolean; failing?: string[]; channels: Record<string, { state: string; error?: string }> } }> {
-  const res = await fetch(`${url}/healthz`);
-  return { status: res.status, body: (await res.json()) as never };
-}
+/** /healthz with its detail (the bearer of METRICS_TOKEN). */
+const health = (url: string) => probeDetail<{ ok: boolean; failing?: string[]; degraded?: string[]; channels: Record<string, { state: string; error?: string }> }>(url);
 
 const DISCORD = { DISCORD_TOKEN: 'test-bot-token-0123456789', DISCORD_APPLICATION_ID: APP_ID };
 
@@ -65,6 +64,11 @@ describe('serve stops on SIGTERM in every state', () => {
     await expect.poll(async () => (await health(s.url)).status, { timeout: 10_000 }).toBe(503);
     const down = (await health(s.url)).body;
     expect(down.failing).toEqual(['discord']);
+    // A platform that cannot be reached never fails liveness, and leaves the replica ready (degraded).
+    expect((await fetch(`${s.url}/livez`)).status).toBe(200);
+    expect(await probeDetail(s.url, '/readyz')).toMatchObject({ status: 200, body: { ok: true, degraded: ['discord'] } });
+    // The public answer is the status alone.
+    expect(await (await fetch(`${s.url}/healthz`)).json()).toEqual({ ok: false });
     // The reason stays in the log: the public port says nothing about addresses or errors.
     expect(down.channels.discord?.error).toBeUndefined();
     expect(await terminate(s)).toBe(0);

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { CHANNELS } from '../../src/channels/registry.ts';
 import { ENV_KEYS } from '../../src/config.ts';
 import { loadFlows } from '../../src/flows/loader.ts';
+import { filesUnder, isText, SCANNED } from '../helpers/repo-files.ts';
 
 const ROOT = path.join(import.meta.dirname, '../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
@@ -99,5 +100,27 @@ describe('the documentation', () => {
       expect(text, file).not.toMatch(/\.\.\/shared|\/work\/|ARCHITECTURE\.md/);
     }
     expect(broken).toEqual([]);
+  });
+
+  it('every file or folder of the repository it names in backticks exists', () => {
+    // Made by the tests (and ignored by git): named, never committed.
+    const generated = new Set(['test/artifacts/']);
+    const missing: string[] = [];
+    for (const file of DOCS) {
+      for (const m of read(file).matchAll(/`((?:src|test|bench|deploy|flows|bin|slack|docs)\/[^`\s]*)`/g)) {
+        const named = m[1] as string;
+        if (/[*<{]/.test(named) || generated.has(named)) continue;
+        if (!existsSync(path.join(ROOT, named))) missing.push(`${file}: ${named}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('nothing in the repository points at files outside it', () => {
+    const self = path.relative(ROOT, import.meta.filename);
+    const outside = SCANNED.flatMap(filesUnder)
+      .filter((f) => f !== self && isText(f))
+      .filter((f) => /\.\.\/shared\/(?:ARCHITECTURE|STYLE|domain)|\/work\/|ARCHITECTURE\.md/.test(readFileSync(path.join(ROOT, f), 'utf8')));
+    expect(outside).toEqual([]);
   });
 });

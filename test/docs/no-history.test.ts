@@ -1,15 +1,14 @@
 // The repository describes the product as it is: the README, docs/, the sources, the tests (their
 // file names and their text), the benchmarks and the deployment files name no issue, wave or work
 // session, and no decision by when it was made. That history is CHANGELOG.md's.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { filesUnder, isText, ROOT, SCANNED } from '../helpers/repo-files.ts';
 
-const ROOT = path.join(import.meta.dirname, '../..');
 const SELF = path.relative(ROOT, import.meta.filename);
-const SCANNED = ['README.md', '.env.example', 'docs', 'src', 'test', 'bench', 'deploy', 'bin', 'flows', 'slack', '.ci'];
-const TEXT = /\.(ts|js|mjs|json|ya?ml|md|html|css|txt|service|conf|sh)$|^(run|Dockerfile|\.env\.example)$/;
-const SKIPPED = new Set(['artifacts', 'node_modules']);
+/** The changelog is where the history goes. */
+const HISTORY_KEPT = 'CHANGELOG.md';
 
 /** What development history looks like in prose, comments, names and output. */
 const HISTORY: Array<[string, RegExp]> = [
@@ -23,18 +22,7 @@ const HISTORY: Array<[string, RegExp]> = [
 /** A file named after the work that added it rather than what it holds. */
 const HISTORY_NAME = /^(?:e|issue|wave|w)\d+[-_.]/i;
 
-function files(rel: string): string[] {
-  const full = path.join(ROOT, rel);
-  let entries;
-  try {
-    entries = readdirSync(full, { withFileTypes: true });
-  } catch {
-    return [rel];
-  }
-  return entries.filter((e) => !SKIPPED.has(e.name)).flatMap((e) => (e.isDirectory() ? files(path.join(rel, e.name)) : [path.join(rel, e.name)]));
-}
-
-const ALL = SCANNED.flatMap(files);
+const ALL = SCANNED.flatMap(filesUnder).filter((f) => f !== HISTORY_KEPT);
 
 describe('no development history in the repository', () => {
   it('no file is named after an issue or a wave', () => {
@@ -44,7 +32,7 @@ describe('no development history in the repository', () => {
   it('no text names an issue, a wave, a work session or when a decision was made', () => {
     const found: string[] = [];
     for (const file of ALL) {
-      if (file === SELF || !TEXT.test(path.basename(file))) continue;
+      if (file === SELF || !isText(file)) continue;
       const lines = readFileSync(path.join(ROOT, file), 'utf8').split('\n');
       lines.forEach((line, i) => {
         for (const [what, re] of HISTORY) if (re.test(line)) found.push(`${file}:${i + 1}: ${what}: ${line.trim().slice(0, 120)}`);

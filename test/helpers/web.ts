@@ -10,6 +10,18 @@ import { tokenActivatedRoutes } from '../../src/integrations/token-activated.ts'
 import { recordingLogger, type RecordingLogger } from './fakes.ts';
 import { tempDataDir } from './cli.ts';
 
+/** METRICS_TOKEN in the tests: a request bearing it gets the probes' detail on the public port. */
+export const PROBE_TOKEN = 'probe-detail-token-0123456789';
+
+/** A probe (/healthz unless told) with its detail, as an operator bearing METRICS_TOKEN sees it. */
+export async function probeDetail<T = { ok: boolean; failing?: string[]; degraded?: string[]; redis?: string; channels: Record<string, { state: string }> }>(
+  url: string,
+  path = '/healthz',
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${PROBE_TOKEN}` } });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
 export interface WebApp {
   app: Helpdesk;
   web: WebServer;
@@ -20,7 +32,7 @@ export interface WebApp {
 
 export async function startWebApp(env: Record<string, string>, options: HelpdeskOptions = {}): Promise<WebApp> {
   const log = recordingLogger();
-  const config = loadConfig({ PORT: '0', DATA_DIR: tempDataDir(), TYPING_DELAY_SECONDS: '0', DNS_TIMEOUT_MS: '300', NEW_CONVERSATIONS_PER_ADDRESS: '10000', ...env });
+  const config = loadConfig({ PORT: '0', DATA_DIR: tempDataDir(), TYPING_DELAY_SECONDS: '0', DNS_TIMEOUT_MS: '300', NEW_CONVERSATIONS_PER_ADDRESS: '10000', METRICS_TOKEN: PROBE_TOKEN, ...env });
   const app = await createHelpdesk(config, { log, ...options });
   // The activation hook is mounted as `serve` mounts it (only when HOOK_SECRET is set).
   const hook = tokenActivatedRoutes({ secret: config.HOOK_SECRET, clock: app.clock, seen: app.seen, wake: (user) => app.watcher.wake(user), log: app.log });

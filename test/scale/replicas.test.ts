@@ -9,6 +9,7 @@ import pg from 'pg';
 import { DemoEnrollmentBackend } from '../../src/adapters/demo-enrollment.ts';
 import { systemClock } from '../../src/ports/time.ts';
 import { BIN, ROOT, baseEnv, tempDataDir } from '../helpers/cli.ts';
+import { PROBE_TOKEN, probeDetail } from '../helpers/web.ts';
 import { SIGNING_SECRET, postEvent } from '../helpers/slack.ts';
 import { DATABASE_URL, isolated, type Isolated } from '../helpers/shared-services.ts';
 import { freePort } from '../peers/ports.ts';
@@ -83,6 +84,7 @@ async function startReplica(name: string): Promise<Replica> {
     DISCORD_API_URL: discord.apiUrl,
     CODE_CHECKS_PER_MINUTE: '5',
     NEW_CONVERSATIONS_PER_ADDRESS: '1000000',
+    METRICS_TOKEN: PROBE_TOKEN,
   });
   const child = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   const r: Replica = { name, url, child, alive: true, stderr: '' };
@@ -99,7 +101,7 @@ async function startReplica(name: string): Promise<Replica> {
 const live = () => replicas.filter((r) => r.alive);
 
 async function health(r: Replica): Promise<{ channels: Record<string, { state: string }> } | undefined> {
-  return fetch(`${r.url}/healthz`).then((res) => res.json() as Promise<{ channels: Record<string, { state: string }> }>, () => undefined);
+  return probeDetail(r.url).then((res) => res.body, () => undefined);
 }
 
 /** A browser's cookie jar, talking to whichever replica it is sent to (as behind a load balancer). */

@@ -87,6 +87,20 @@ const SQLITE: Migration[] = [
       'CREATE INDEX seen_events_open ON seen_events(at) WHERE payload IS NOT NULL AND done_at IS NULL',
     ]),
   },
+  {
+    // A turn's effects, for the replica that runs it again (see SqlEffectJournal), and the keys the sinks honour.
+    id: 6,
+    name: 'the effect journal',
+    apply: exec([
+      'CREATE TABLE effect_turns (conversation TEXT NOT NULL, version INTEGER NOT NULL, turn TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (conversation, version))',
+      'CREATE INDEX effect_turns_at ON effect_turns(at)',
+      'CREATE TABLE effects (turn TEXT NOT NULL, effect TEXT NOT NULL, answer TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (turn, effect))',
+      'CREATE INDEX effects_at ON effects(at)',
+      'ALTER TABLE tickets ADD COLUMN effect_key TEXT',
+      'CREATE UNIQUE INDEX tickets_effect ON tickets(effect_key)',
+      'ALTER TABLE proof_codes ADD COLUMN request_key TEXT',
+    ]),
+  },
 ];
 
 const POSTGRES: Migration[] = [
@@ -151,6 +165,20 @@ const POSTGRES: Migration[] = [
       'ALTER TABLE seen_events ADD COLUMN done_at BIGINT',
       'ALTER TABLE seen_events ADD COLUMN lease_until BIGINT',
       'CREATE INDEX seen_events_open ON seen_events(at) WHERE payload IS NOT NULL AND done_at IS NULL',
+    ]),
+  },
+  {
+    // A turn's effects, for the replica that runs it again (see SqlEffectJournal), and the keys the sinks honour.
+    id: 5,
+    name: 'the effect journal',
+    apply: exec([
+      'CREATE TABLE effect_turns (conversation TEXT NOT NULL, version INTEGER NOT NULL, turn TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (conversation, version))',
+      'CREATE INDEX effect_turns_at ON effect_turns(at)',
+      'CREATE TABLE effects (turn TEXT NOT NULL, effect TEXT NOT NULL, answer TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (turn, effect))',
+      'CREATE INDEX effects_at ON effects(at)',
+      'ALTER TABLE tickets ADD COLUMN effect_key TEXT',
+      'CREATE UNIQUE INDEX tickets_effect ON tickets(effect_key)',
+      'ALTER TABLE proof_codes ADD COLUMN request_key TEXT',
     ]),
   },
 ];

@@ -226,6 +226,11 @@ export class SqlPersonalData implements PersonalDataStore {
     const key: Record<string, keyof ErasedCounts> = { watches: 'watches', links: 'links', proof_codes: 'proofs', outbox: 'outbox', presence: 'presence' };
     await this.db.transaction(async (tx) => {
       for (const id of ids) counts.conversations += await tx.run('DELETE FROM conversations WHERE id = $1', [id]);
+      // What their turns' effects answered (a proven account and address, a ticket reference).
+      for (const id of ids) {
+        await tx.run('DELETE FROM effects WHERE turn IN (SELECT turn FROM effect_turns WHERE conversation = $1)', [id]);
+        await tx.run('DELETE FROM effect_turns WHERE conversation = $1', [id]);
+      }
       for (const q of held.quarantined) counts.quarantined += await tx.run('DELETE FROM quarantine WHERE id = $1 AND at = $2', [q.id, Date.parse(q.at)]);
       for (const t of held.tickets) {
         await tx.run('DELETE FROM ticket_deliveries WHERE reference = $1', [t.reference]);

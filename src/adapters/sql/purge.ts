@@ -5,6 +5,7 @@
 import { PURGE_KINDS, type PurgeCounts, type PurgeKind, type RetentionPolicy } from '../../ports/retention.ts';
 import { holdsAddress, minimiseAddresses, truncateAddressesInText } from '../../privacy/minimise.ts';
 import type { Dialect, SqlDb } from './db.ts';
+import { EFFECT_TURN_KEEP_MS } from './effects.ts';
 
 /** Rows per batch: in `npm run bench` one costs at most ~12 ms of CPU (SQLite, or the PostgreSQL server). */
 export const PURGE_BATCH = 200;
@@ -229,6 +230,7 @@ export async function purge(db: SqlDb, policy: RetentionPolicy, now: number, mar
   // An expired link still says "expired" (not "unknown") for as long as an unanswered reply is kept.
   add('links', await deleteOld(db, 'links', 'expires_at', now - policy.outbox));
   add('proofs', await deleteOld(db, 'proof_codes', 'expires_at', now));
+  add('effects', (await deleteOld(db, 'effects', 'at', now - EFFECT_TURN_KEEP_MS)) + (await deleteOld(db, 'effect_turns', 'at', now - EFFECT_TURN_KEEP_MS)));
   if (d === 'postgres') add('rate-limits', await deleteOld(db, 'rate_limits', 'expire', now - 3600_000));
   return counts;
 }

@@ -23,6 +23,8 @@ export const webSettings = settingsSlice({
   supportResponseTime: ['SUPPORT_RESPONSE_TIME', z.string()],
   /** A channel down for less than this still counts as healthy. */
   channelGraceMs: ['CHANNEL_GRACE_SECONDS', whole.transform((seconds) => seconds * 1000)],
+  /** A request bearing it gets the detail of /livez, /readyz and /healthz (else the status alone). */
+  detailToken: ['METRICS_TOKEN', z.string().optional()],
   /** A centre's own privacy notice: /privacy sends people there. */
   privacyUrl: ['PRIVACY_URL', z.string().optional()],
   supportEmail: ['SUPPORT_EMAIL', z.string()],

@@ -22,7 +22,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     not_understood: "I'm not sure what you mean. Pick one of these topics:",
     pick_one: 'That button belongs to an earlier question. Here is where we are now:',
     same_code_again:
-      'That is the same code you typed before, so it cannot work now: the code changes every 30 seconds, and a code from the setup never works again.',
+      'That is the same code you typed before, so it cannot work now: the code changes every 30 seconds. Type the one your app shows right now.',
     watch_started:
       'Good: I will tell you here as soon as your token is active, for up to 24 hours. Type "stop" if you no longer want that.',
     watch_already: 'I am already watching your token, and will tell you here when it is active.',

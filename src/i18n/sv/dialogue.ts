@@ -23,7 +23,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     not_understood: 'Jag förstår inte riktigt. Välj ett av de här ämnena:',
     pick_one: 'Den knappen hör till en tidigare fråga. Så här långt har vi kommit:',
     same_code_again:
-      'Det är samma kod som du skrev förut, så den kan inte fungera nu: koden byts var 30:e sekund, och en kod från installationen fungerar aldrig igen.',
+      'Det är samma kod som du skrev förut, så den kan inte fungera nu: koden byts var 30:e sekund. Skriv den som appen visar just nu.',
     watch_started:
       'Bra: jag säger till här så fort din token är aktiv, i upp till ett dygn. Skriv "sluta" om du inte längre vill det.',
     watch_already: 'Jag bevakar redan din token och säger till här när den är aktiv.',

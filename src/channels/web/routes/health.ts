@@ -1,44 +1,40 @@
-// GET /healthz: 200 while no channel has been connecting or down for longer than the grace period
-// (up, stopped and standby, a leader-only channel held by another replica, are all fine) and the
-// store takes writes, else 503 with what is failing.
-import { errorCode } from '../../../errors.ts';
-import { unhealthy, type ConnectionStatus } from '../../shared/connection.ts';
+// GET /livez, /readyz and /healthz (what each means: ../../shared/probes.ts). The public port answers
+// the status alone; the detail (channel states, the ticket queue, Redis) goes to a request bearing
+// METRICS_TOKEN, and is always on the metrics listener.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { ConnectionStatus } from '../../shared/connection.ts';
+import { PROBE_PATHS, probe } from '../../shared/probes.ts';
 import { route, sendJson, type Routes } from '../http.ts';
 import type { WebDeps } from '../web-deps.ts';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Whether the request bears the metrics token (none configured: nobody does). */
+function bearsToken(req: IncomingMessage, token: string | undefined): boolean {
+  if (!token) return false;
+  const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  return given !== undefined && timingSafeEqual(digest(given), digest(token));
+}
 
 /**
  * `own`: this server's state (up since it listens), the `web` entry when ctx.peers reports no web
  * channel (the server run alone, as in tests); under `serve` the peers' statuses hold every channel,
- * the web one too, and theirs wins. `uptimeSeconds` is this server's.
+ * the web one too, and theirs wins.
  */
 export function healthRoute(r: Routes, d: WebDeps, own: () => ConnectionStatus): void {
   const { ctx } = d;
-  route(r, 'GET', '/healthz', async ({ res }) => {
-    const now = Date.now();
-    const channels: Record<string, ConnectionStatus> = { web: own(), ...ctx.peers.statuses() };
-    const failing = Object.entries(channels).filter(([, st]) => unhealthy(st, now, d.settings.channelGraceMs)).map(([name]) => name);
-    // A replica that cannot reach its store, or cannot write to it (a full or read-only disk), can
-    // hold no conversation: the load balancer should skip it. A read alone would still answer.
-    const within = <T>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
-    const [ticketsWaiting, writable] = await Promise.all([
-      within(ctx.health.ticketsWaiting()).catch(() => null),
-      within(ctx.health.writable()).then(
-        () => true,
-        (err: unknown) => {
-          ctx.log.warn('store write probe failed', { code: errorCode(err), err });
-          return false;
-        },
-      ),
-    ]);
-    if (ticketsWaiting === null || !writable) failing.push('store');
-    sendJson(res, failing.length ? 503 : 200, {
-      ok: failing.length === 0,
-      ...(failing.length ? { failing } : {}),
-      uptimeSeconds: Math.round((now - own().since) / 1000),
-      // States only: why a platform is down (addresses, error texts) is in the log, not on the public port.
-      channels: Object.fromEntries(Object.entries(channels).map(([name, st]) => [name, { state: st.state, sinceSeconds: Math.round((now - st.since) / 1000) }])),
-      reference: ctx.reference.now().reference,
-      ticketsWaiting,
+  for (const path of PROBE_PATHS) {
+    route(r, 'GET', path, async ({ req, res }) => {
+      const answer = await probe(path, {
+        channels: { web: own(), ...ctx.peers.statuses() },
+        health: ctx.health,
+        graceMs: d.settings.channelGraceMs,
+        log: ctx.log,
+        reference: () => ctx.reference.now().reference,
+      });
+      const detail = bearsToken(req, d.settings.detailToken);
+      sendJson(res, answer.status, detail ? answer.detail : { ok: answer.detail.ok }, { 'cache-control': 'no-store' });
     });
-  });
+  }
 }
