@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { CHANNELS } from '../../src/channels/registry.ts';
+import { main } from '../../src/cli.ts';
 import { ENV_KEYS } from '../../src/config.ts';
 import { loadFlows } from '../../src/flows/loader.ts';
 import { filesUnder, isText, SCANNED } from '../helpers/repo-files.ts';
@@ -62,6 +63,26 @@ describe('the documentation', () => {
     }
     // The README and the subject files say how many there are.
     for (const what of ['flows', 'settings', 'global intents', 'topics']) expect(stated.some((s) => s.endsWith(what)), what).toBe(true);
+  });
+
+  it("the README's table of commands has every command of --help, with its options", async () => {
+    let help = '';
+    expect(await main(['--help'], { out: (t) => (help += t), err: () => undefined }, {})).toBe(0);
+    // Each command's usage line: the command and its options, as --help prints them.
+    const usages: string[] = [];
+    for (const line of help.split('\n')) {
+      const head = (text: string) => text.trim().split(/ {2,}/)[0] as string;
+      if (/^ {2}[a-z]/.test(line)) usages.push(head(line));
+      else if (/^ +\[/.test(line) && usages.length) usages.push(`${usages.pop() as string} ${head(line)}`);
+    }
+    const readme = read('README.md').replace(/\\\|/g, '|');
+    const rows = [...readme.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1] as string);
+    for (const usage of usages) {
+      const command = usage.split(' [')[0]?.split(' --')[0] as string;
+      expect(rows.some((r) => r.startsWith(command)), `README has no row for "${command}"`).toBe(true);
+      for (const option of usage.match(/--[a-z-]+/g) ?? []) expect(rows.filter((r) => r.startsWith(command)).join(' '), `README: ${command} ${option}`).toContain(option);
+    }
+    expect(usages.length).toBeGreaterThanOrEqual(8);
   });
 
   it('lists every setting in docs/configuration.md, and no setting that is gone', () => {
