@@ -16,7 +16,6 @@ import { ConversationRunner } from '../engine/runner.ts';
 import { OutOfBand } from '../engine/out-of-band.ts';
 import type { CentreWords } from '../flows/words.ts';
 import type { FlowSet } from '../flows/schema.ts';
-import { lazyUnderstanding } from '../understanding/train.ts';
 import { trainUnderstanding } from '../understanding/training.ts';
 import { factRulesOf } from '../understanding/fact-rules.ts';
 import { knowledgeMatcherOf } from '../understanding/knowledge-match.ts';
@@ -61,7 +60,7 @@ export function loadUnderstanding(config: Config, conversations: boolean): { flo
     factRulesOf(flows);
     knowledgeMatcherOf(flows);
   }
-  return { flows, understanding: conversations ? trainUnderstanding(flows, intents) : lazyUnderstanding(() => trainUnderstanding(flows, intents)) };
+  return { flows, understanding: trainUnderstanding(flows, intents, !conversations) };
 }
 
 export interface ConversationsContext {

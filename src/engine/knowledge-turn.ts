@@ -4,8 +4,8 @@
 // topic too, and otherwise offers it first; a question nothing answers gets "I don't know that" and
 // the way to a person, never a made-up answer.
 import { redactCodes } from '../understanding/input.ts';
-import type { Interpretation } from '../understanding/interpret.ts';
-import { consultKnowledge } from '../understanding/knowledge-consult.ts';
+import type { Meaning } from '../ports/understanding.ts';
+import { knowledgeOf } from '../flows/knowledge.ts';
 import { render } from '../i18n/index.ts';
 import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { log, say, sys, topics, vars } from './say.ts';
@@ -15,17 +15,18 @@ import { catalogues } from '../i18n/index.ts';
 import type { Turn } from './turn.ts';
 
 /** Answers `text` from the base when it is a question for it; false leaves the message to the turn. */
-export function answerFromKnowledge(t: Turn, text: string, meaning: Interpretation, logIt = true): boolean {
+export function answerFromKnowledge(t: Turn, text: string, meaning: Meaning, logIt = true): boolean {
   // What the facts decide comes first: a person, a takeover, the phone, out of scope.
   if (t.facts.wantsHuman || t.facts.takeover || t.facts.device || t.facts.outOfScope) return false;
-  const consulted = consultKnowledge(t.env.flows, t.s, text, meaning);
-  if (!consulted) return false;
+  const consulted = t.env.understanding.knowledge?.(text, t.s, meaning);
+  const entry = consulted?.kind === 'answer' ? knowledgeOf(t.env.flows).knowledge.get(consulted.entry) : undefined;
+  if (!consulted || (consulted.kind === 'answer' && !entry)) return false;
   if (logIt) log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
   if (consulted.kind === 'unknown') {
     say(t, 'knowledge_unknown');
     return resumeAfterInterruption(t, () => offer(t, 'knowledge_unknown_offer', [{ id: HUMAN_CHOICE, label: sharedLabel(t, 'talk_to_human') }, { id: MENU_CHOICE, label: sharedLabel(t, 'back_to_menu') }]));
   }
-  const { entry } = consulted;
+  if (!entry) return false;
   t.replies.push({ kind: 'text', text: render(entry.answer[t.s.lang], vars(t)) });
   const url = vars(t)[entry.source];
   if (typeof url === 'string') t.replies.push({ kind: 'link', url, label: sys(t, 'knowledge_source') });
