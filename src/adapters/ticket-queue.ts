@@ -62,9 +62,16 @@ interface DueRow {
 
 const DUE = 'SELECT reference, body, attempts, next_attempt_at FROM tickets WHERE delivered_at IS NULL AND next_attempt_at <= $1 ORDER BY created_at';
 
+/** A delivery given up because the queue is stopping: the ticket is handed back, not counted as failed. */
+class HandedBack extends Error {}
+
 export class TicketQueue implements TicketSink, TicketStatusReader {
   private timer?: NodeJS.Timeout;
   private draining?: Promise<number>;
+  private stopping = false;
+  /** Settles (rejecting with HandedBack) when the queue stops: deliveries still at a sink stop waiting for it. */
+  private readonly stopped: Promise<never>;
+  private stop_!: () => void;
 
   constructor(
     private readonly db: SqlDb,
@@ -73,7 +80,10 @@ export class TicketQueue implements TicketSink, TicketStatusReader {
     private readonly log: Logger,
     private readonly maxBackoffMs = 5 * 60_000,
     private readonly metrics: Metrics = noMetrics,
-  ) {}
+  ) {
+    this.stopped = new Promise<never>((_, reject) => (this.stop_ = () => reject(new HandedBack('the ticket queue is stopping'))));
+    this.stopped.catch(() => undefined);
+  }
 
   async open(ticket: Ticket, options: { key?: string } = {}): Promise<{ reference: string }> {
     const reference = newReference();
@@ -112,6 +122,7 @@ export class TicketQueue implements TicketSink, TicketStatusReader {
 
   /** Delivers what is due; concurrent callers share one pass. Resolves to how many were delivered. */
   drain(): Promise<number> {
+    if (this.stopping) return Promise.resolve(0);
     this.draining ??= this.pass()
       .catch((err: unknown) => {
         // The store itself failed (closing, disk): the tickets stay queued for the next pass.
@@ -130,6 +141,7 @@ export class TicketQueue implements TicketSink, TicketStatusReader {
       // Each ticket is claimed for a minute before it is sent, so a second process on the same
       // DATA_DIR (a one-shot command beside `serve`) never sends it too.
       for (const row of await this.db.all<DueRow>(`${DUE} LIMIT 50`, [this.clock.now()])) {
+        if (this.stopping) break;
         const claimed = await this.db.run('UPDATE tickets SET next_attempt_at = $1 WHERE reference = $2 AND next_attempt_at = $3 AND delivered_at IS NULL', [
           this.clock.now() + 60_000,
           row.reference,
@@ -141,7 +153,7 @@ export class TicketQueue implements TicketSink, TicketStatusReader {
     }
     // Several replicas: each ticket is locked by the one delivering it, for as long as it takes. A
     // replica that dies mid-delivery lets go with its connection, and another picks the ticket up.
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 50 && !this.stopping; i++) {
       const outcome = await this.db.transaction(async (tx) => {
         const row = await tx.get<DueRow>(`${DUE} LIMIT 1 FOR UPDATE SKIP LOCKED`, [this.clock.now()]);
         return row ? this.deliverOne(tx, row) : undefined;
@@ -160,16 +172,21 @@ export class TicketQueue implements TicketSink, TicketStatusReader {
     // "sent" and "written down" is recognisably the same ticket.
     const failures: string[] = [];
     let waiting = false;
+    let handedBack = false;
     for (const d of this.deliveries) {
       try {
         // Asked on the connection that holds the ticket's lock: if that connection is gone (a terminated
         // backend), the lock is too and another replica may be sending it; this fails, and nothing is sent.
         if (await db.get('SELECT 1 AS one FROM ticket_deliveries WHERE reference = $1 AND sink = $2', [row.reference, d.name])) continue;
         const ctx = await this.contextFor(db, ticket, d.name);
-        const took = await d.deliver(row.reference, ticket, ctx);
+        const took = await Promise.race([d.deliver(row.reference, ticket, ctx), this.stopped]);
         await this.recordDelivery(row.reference, d.name, took?.externalId ?? null);
         this.metrics.count('helpdesk_ticket_deliveries_total', { sink: d.name, outcome: 'delivered' });
       } catch (err) {
+        if (err instanceof HandedBack) {
+          handedBack = true;
+          break;
+        }
         if (errorCode(err) === 'ticket.parent-pending') {
           waiting = true;
           continue;
@@ -178,6 +195,14 @@ export class TicketQueue implements TicketSink, TicketStatusReader {
         this.metrics.count('helpdesk_ticket_deliveries_total', { sink: d.name, outcome: 'failed' });
         this.log.warn('ticket delivery failed; will retry', { code: 'ticket.sink-failed', sink: d.name, ticket: row.reference, attempt: row.attempts + 1, detail: describeError(err) });
       }
+    }
+    if (handedBack) {
+      // Due again as it was, for another replica: on PostgreSQL the lock goes when this transaction
+      // ends; on SQLite the minute's claim is undone (a sink that took it after all gets it twice,
+      // with the same reference).
+      if (db.dialect === 'sqlite') await db.run('UPDATE tickets SET next_attempt_at = $1 WHERE reference = $2 AND delivered_at IS NULL', [row.next_attempt_at, row.reference]);
+      this.log.info('ticket handed back at stop', { ticket: row.reference });
+      return false;
     }
     if (!failures.length && !waiting) {
       await db.run('UPDATE tickets SET delivered_at = $1, attempts = attempts + 1, last_error = NULL WHERE reference = $2', [this.clock.now(), row.reference]);
@@ -247,7 +272,14 @@ export class TicketQueue implements TicketSink, TicketStatusReader {
     this.timer.unref();
   }
 
-  stop(): void {
+  /**
+   * Stops delivering and hands back the tickets being delivered (a sink that hangs, say): they are due
+   * again at once for another replica instead of after a relay's ten-minute silence or the claim.
+   */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.stopping = true;
+    this.stop_();
+    await this.draining;
   }
 }
