@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import type { HostPort } from './ports/net.ts';
 import { HelpdeskError } from './errors.ts';
 import { BackendsEnv, SECRET_KEYS, backendsProblems } from './config-backends.ts';
+import { HANDOVER_SECRET_KEYS, HandoverEnv, handoverProblems, handoverSinks, type SinkName } from './config-handover.ts';
 
 const int = (min: number, max: number, def: number) =>
   z.coerce
@@ -205,6 +206,8 @@ const Env = z.object({
   LOG_PERSONAL_DATA: z.enum(['true', 'false'], { error: 'true or false' }).default('false').transform((v) => v === 'true'),
   // Where accounts and tokens come from, and each back-end's settings (config-backends.ts).
   ...BackendsEnv,
+  // Where hand-overs go (HANDOVER_SINK) and each ticket system's settings (config-handover.ts).
+  ...HandoverEnv,
 });
 
 type Env = z.infer<typeof Env>;
@@ -212,7 +215,7 @@ type Env = z.infer<typeof Env>;
 /** Every key the environment schema reads (docs/configuration.md lists each one). */
 export const ENV_KEYS: readonly string[] = Object.keys(Env.shape);
 
-export type Config = Readonly<Env & { PUBLIC_URL: string; TICKET_DIR: string | undefined }>;
+export type Config = Readonly<Env & { PUBLIC_URL: string; TICKET_DIR: string | undefined; HANDOVER_SINKS: readonly SinkName[] }>;
 
 /** A key whose value is a secret: an error line names the key and the rule, never the value. */
 export const SECRET_KEY = /(SECRET|TOKEN|PASSWORD|PASS|KEY)$/;
@@ -222,7 +225,7 @@ export const SECRET_KEY = /(SECRET|TOKEN|PASSWORD|PASS|KEY)$/;
  * credentials (a URL with user:password@, which a wrong one often still has).
  */
 function shownValue(key: string, value: string | undefined): string | undefined {
-  if (value === undefined || SECRET_KEY.test(key) || SECRET_KEYS.has(key)) return undefined;
+  if (value === undefined || SECRET_KEY.test(key) || SECRET_KEYS.has(key) || (HANDOVER_SECRET_KEYS as readonly string[]).includes(key)) return undefined;
   if (value.includes('@') && (/_URL$/.test(key) || /:\/\//.test(value))) return undefined;
   return value;
 }
@@ -280,15 +283,17 @@ export function parseConfig(env: Record<string, string | undefined>): { ok: true
   if (c.CLOCK_SKEWED_SECONDS < c.CLOCK_DRIFTING_SECONDS) errors.push('CLOCK_SKEWED_SECONDS: expected at least CLOCK_DRIFTING_SECONDS');
   if (c.TOKEN_OVERDUE_MINUTES < c.TOKEN_PENDING_MINUTES) errors.push('TOKEN_OVERDUE_MINUTES: expected at least TOKEN_PENDING_MINUTES');
   if (c.REDIS_URL && !c.DATABASE_URL) errors.push('DATABASE_URL: expected with REDIS_URL (Redis shares limits between replicas; the conversations need PostgreSQL)');
-  errors.push(...backendsProblems(c));
+  errors.push(...backendsProblems(c), ...handoverProblems(c));
   if (errors.length) return { ok: false, errors };
+  // Without another sink, tickets land as files, so the demo and a first install lose none.
+  const sinks = handoverSinks(c);
   return {
     ok: true,
     config: Object.freeze({
       ...c,
       PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT || 3000}`).replace(/\/$/, ''),
-      // Without another sink, tickets land as files, so the demo and a first install lose none.
-      TICKET_DIR: c.TICKET_DIR ?? (c.SMTP_URL || c.TICKET_WEBHOOK_URL ? undefined : `${c.DATA_DIR}/tickets`),
+      HANDOVER_SINKS: sinks,
+      TICKET_DIR: c.TICKET_DIR ?? (sinks.includes('file') ? `${c.DATA_DIR}/tickets` : undefined),
     }),
   };
 }

@@ -31,6 +31,8 @@ export const ERROR_CODES = [
   'upstream.unavailable',
   'upstream.malformed',
   'upstream.timeout',
+  /** A follow-up whose ticket a sink has not filed yet: it waits in the outbox for that one. */
+  'ticket.parent-pending',
   /** A bug: something that cannot happen did. Anything thrown that is not a HelpdeskError is logged with it. */
   'internal',
 ] as const;
@@ -53,6 +55,10 @@ export const EVENT_CODES = [
   'privacy.export',
   'privacy.forget',
   'log.personal-data',
+  /** A ticket system (RT, Zammad, the relay, the webhook) refused or did not answer: the ticket waits in the outbox. */
+  'ticket.sink-failed',
+  /** A ticket system refused the person as requestor: the ticket was filed without, and says so. */
+  'ticket.requestor-refused',
   /** Redis stopped answering within its deadline (or cannot be reached): limits, cache and limiter run in this process. */
   'redis.fallback',
   /** Redis answers again: what fell back to this process is shared again. */

@@ -24,7 +24,7 @@ import type { OutOfBand } from '../engine/out-of-band.ts';
 import type { WatchStore } from '../ports/watches.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { LinkStore } from '../ports/links.ts';
-import type { TicketSink } from '../ports/tickets.ts';
+import type { TicketSink, TicketStatusReader } from '../ports/tickets.ts';
 import type { RateLimits } from '../ports/limits.ts';
 import type { ConversationLookup, Outbox, SeenEvents, SharedValues } from '../ports/store.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -74,6 +74,8 @@ export interface Helpdesk {
   tickets: TicketQueue;
   /** The one hand-over every channel uses (queued, counted). */
   handover: TicketSink;
+  /** "Any news?": where a ticket stands, from the sink that can tell (RT, Zammad). */
+  ticketStatus: TicketStatusReader;
   reference: NtpReference;
   demo?: DemoEnrollmentBackend;
   /** The guard of the Enrollment API (or, without it, of the first back-end in use): tests forget its answers. */
@@ -124,7 +126,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     const backends = await createBackends(config, { clock, log, metrics, redis });
     cleanups.push(() => backends.close());
     const { checks, deps, reference } = await createChecks(config, { backends, limits, clock, log, metrics, waitForNtp: options.waitForNtp === true }, cleanups);
-    const { mailer, mailDir, tickets, handover, ownFiles } = createTickets(config, { db, clock, log, metrics, mailer: options.mailer }, cleanups);
+    const { mailer, mailDir, tickets, handover, ticketStatus, ownFiles } = createTickets(config, { db, clock, log, metrics, mailer: options.mailer }, cleanups);
     const conversations = await createConversations(
       config,
       { flows, understanding, db, store, limits, checks, deps, handover, mailer, clock, log, metrics, demoUrl: backends.demo?.url },
@@ -133,7 +135,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     const { runner, words, watches, outOfBand } = conversations;
     const { leadership, watcher, lead } = await createLeadership(
       config,
-      { db, pg, store, watches, checks, handover, runner, outOfBand, mailer, mailDir, forget: (user) => backends.forget(user), clock, log, metrics, watch: options.watch !== false },
+      { db, pg, store, watches, checks, handover, runner, outOfBand, mailer, mailDir, forget: (user) => backends.forget({ users: [user], emails: [] }), clock, log, metrics, watch: options.watch !== false },
       cleanups,
     );
     return {
@@ -159,6 +161,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       storeWritable: () => Promise.all([store.heartbeat(replica, Date.now()), probeWritable(ownFiles)]).then(() => undefined),
       tickets,
       handover,
+      ticketStatus,
       reference,
       ...(backends.demo ? { demo: backends.demo } : {}),
       enrollmentGuard: backends.guards.get('enrollment') ?? [...backends.guards.values()][0]!,

@@ -16,6 +16,7 @@ export function createMetrics(config: Config, replica: string, processMetrics: b
     .counter('helpdesk_conversations_started_total', 'Conversations started, by channel', ['channel'])
     .counter('helpdesk_checks_total', 'Checks run, by check and outcome code', ['check', 'code'])
     .counter('helpdesk_escalations_total', 'Hand-overs to people, by urgency', ['urgent'])
+    .counter('helpdesk_ticket_deliveries_total', 'Tickets and follow-ups offered to a sink, by sink and outcome (delivered, failed)', ['sink', 'outcome'])
     .counter('helpdesk_identity_proofs_total', 'Proof-of-identity requests, by outcome', ['outcome'])
     .counter(PURGED_METRIC, 'Rows (and files) removed or stripped by the retention policy, by kind', ['kind'])
     .histogram('helpdesk_upstream_request_duration_seconds', 'Enrollment API requests, by route and status', ['upstream', 'route', 'outcome'])

@@ -1,11 +1,12 @@
-// Mail and the hand-over to people, built from the delivery slice (SMTP_URL, MAIL_FROM, TICKET_*):
-// the mailer, the ticket queue with its sinks (a folder, mail, a webhook), and the one hand-over
-// every channel uses (queued, counted).
+// Mail and the hand-over to people, built from the delivery slice (SMTP_URL, MAIL_FROM, TICKET_*,
+// HANDOVER_SINK, RT_*, ZAMMAD_*): the mailer, the ticket queue with its sinks (a folder, mail, a
+// webhook, Request Tracker, Zammad), and the one hand-over every channel uses (queued, counted).
 import path from 'node:path';
+import { HelpdeskError } from '../errors.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Mailer } from '../ports/mailer.ts';
-import type { TicketSink } from '../ports/tickets.ts';
+import type { TicketSink, TicketStatusReader } from '../ports/tickets.ts';
 import type { Clock } from '../ports/time.ts';
 import type { SqlDb } from '../adapters/sql/db.ts';
 import type { PrometheusMetrics } from '../adapters/metrics.ts';
@@ -13,6 +14,9 @@ import { FileMailer, SmtpMailer } from '../adapters/mailer.ts';
 import { FileTicketDelivery } from '../adapters/ticket-file.ts';
 import { TicketQueue, type TicketDelivery } from '../adapters/ticket-queue.ts';
 import { MailTicketDelivery, WebhookTicketDelivery } from '../adapters/ticket-mail.ts';
+import { RtTicketDelivery } from '../adapters/ticket-rt.ts';
+import { ZammadTicketDelivery } from '../adapters/ticket-zammad.ts';
+import type { SinkName } from '../config-handover.ts';
 
 export interface TicketsPart {
   mailer: Mailer;
@@ -21,6 +25,8 @@ export interface TicketsPart {
   tickets: TicketQueue;
   /** The queue, counted in helpdesk_escalations_total. */
   handover: TicketSink;
+  /** "Any news?": the ticket's status from the sink that can tell (RT, Zammad). */
+  ticketStatus: TicketStatusReader;
   /** The folders this replica writes its own files to (TICKET_DIR, the file mailbox). */
   ownFiles: string[];
 }
@@ -39,11 +45,8 @@ export function createTickets(config: Config, ctx: TicketsContext, cleanups: Arr
   const mailDir = path.join(config.DATA_DIR, 'mail');
   const mailer: Mailer = ctx.mailer ?? (config.SMTP_URL ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM) : new FileMailer(mailDir, config.MAIL_FROM, ctx.log));
   if (mailer instanceof SmtpMailer) cleanups.push(() => mailer.close());
-  const deliveries: TicketDelivery[] = [];
-  if (config.TICKET_DIR) deliveries.push(new FileTicketDelivery(config.TICKET_DIR));
-  if (config.SMTP_URL) deliveries.push(new MailTicketDelivery(mailer, config.TICKET_EMAIL_TO ?? config.SUPPORT_EMAIL, config.CENTRE_NAME));
-  if (config.TICKET_WEBHOOK_URL) deliveries.push(new WebhookTicketDelivery(config.TICKET_WEBHOOK_URL));
-  const tickets = new TicketQueue(ctx.db, deliveries, clock, ctx.log);
+  const deliveries = config.HANDOVER_SINKS.map((name) => createDelivery(name, config, mailer, ctx.log));
+  const tickets = new TicketQueue(ctx.db, deliveries, clock, ctx.log, undefined, metrics);
   tickets.start();
   cleanups.push(() => tickets.stop());
   metrics.gauge('helpdesk_tickets_waiting', 'Tickets not yet delivered to every sink', () => tickets.pendingCount());
@@ -63,5 +66,41 @@ export function createTickets(config: Config, ctx: TicketsContext, cleanups: Arr
     },
   };
   const ownFiles = [...(config.TICKET_DIR ? [config.TICKET_DIR] : []), ...(mailer instanceof FileMailer ? [mailer.dir] : [])];
-  return { mailer, mailDir: mailer instanceof FileMailer ? mailDir : undefined, tickets, handover, ownFiles };
+  return { mailer, mailDir: mailer instanceof FileMailer ? mailDir : undefined, tickets, handover, ticketStatus: tickets, ownFiles };
+}
+
+/** One sink as HANDOVER_SINK names it; the config's rules (config-handover.ts) made sure its settings are there. */
+function createDelivery(name: SinkName, config: Config, mailer: Mailer, log: Logger): TicketDelivery {
+  const missing = (key: string): never => {
+    throw new HelpdeskError('config.invalid', `${key}: expected with HANDOVER_SINK=${name}`);
+  };
+  switch (name) {
+    case 'file':
+      return new FileTicketDelivery(config.TICKET_DIR ?? missing('TICKET_DIR'));
+    case 'mail':
+      return new MailTicketDelivery(mailer, { to: config.TICKET_EMAIL_TO ?? config.SUPPORT_EMAIL, centre: config.CENTRE_NAME, subjectTag: config.TICKET_MAIL_SUBJECT_TAG });
+    case 'webhook':
+      return new WebhookTicketDelivery(config.TICKET_WEBHOOK_URL ?? missing('TICKET_WEBHOOK_URL'));
+    case 'rt':
+      return new RtTicketDelivery(
+        {
+          url: config.RT_URL ?? missing('RT_URL'),
+          queue: config.RT_QUEUE,
+          auth: config.RT_TOKEN ? { token: config.RT_TOKEN } : { user: config.RT_USER ?? missing('RT_USER'), password: config.RT_PASSWORD ?? missing('RT_PASSWORD') },
+          priority: config.RT_PRIORITY,
+          urgentPriority: config.RT_URGENT_PRIORITY,
+          followUp: config.RT_FOLLOW_UP,
+          centre: config.CENTRE_NAME,
+        },
+        log,
+      );
+    case 'zammad':
+      return new ZammadTicketDelivery({
+        url: config.ZAMMAD_URL ?? missing('ZAMMAD_URL'),
+        token: config.ZAMMAD_TOKEN ?? missing('ZAMMAD_TOKEN'),
+        group: config.ZAMMAD_GROUP,
+        anonymousCustomer: config.ZAMMAD_ANONYMOUS_CUSTOMER,
+        centre: config.CENTRE_NAME,
+      });
+  }
 }

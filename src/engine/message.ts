@@ -59,10 +59,23 @@ export function onText(t: Turn, raw: string): void {
   takeFacts(t, text);
   const meaning = interpret(t.env, t.s, text);
   if (t.s.status === 'handed') return afterHandover(t, text, meaning);
-  if (promptAnswered(t, text, meaning)) return;
+  if (promptAnswered(t, text, meaning)) return factsNow(t);
   log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
   if (factsDecide(t, text)) return;
   act(t, meaning, text);
+  factsNow(t);
+}
+
+/**
+ * A username said in passing while a question that waits for the account's facts is open: that
+ * question is held back until the account and token are looked up (they may lead elsewhere).
+ */
+function factsNow(t: Turn): void {
+  if (t.effect || t.s.status !== 'active' || !(t.heard.includes('username') || t.heard.includes('email'))) return;
+  const step = currentStep(t);
+  if (step?.kind !== 'ask' || !step.facts || !t.s.step) return;
+  if (t.replies.at(-1)?.kind === 'choices') t.replies.pop();
+  enter(t, t.s.step);
 }
 
 /** One language per conversation: the first clear message decides it, only a clear switch changes it. */

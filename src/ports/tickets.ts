@@ -22,3 +22,25 @@ export interface TicketSink {
    */
   open(ticket: Ticket, options?: { key?: string }): Promise<{ reference: string }>;
 }
+
+/** Where a ticket stands in the ticket system, in words every system can be mapped to. */
+export type TicketState = 'new' | 'open' | 'waiting' | 'resolved' | 'closed';
+
+export interface TicketStatus {
+  /** The reference the person was given. */
+  reference: string;
+  state: TicketState;
+  /** The sink that answered (rt, zammad). */
+  sink: string;
+  /** When the ticket system last changed the ticket (ISO 8601), when it says. */
+  updatedAt?: string;
+}
+
+/**
+ * "Any news?": where the person's ticket stands, read back from a ticket system that can tell.
+ * Resolves to undefined when no configured sink can (mail, file, webhook), the ticket has not reached
+ * one yet, or the system does not answer; the person is then told what the reference is for.
+ */
+export interface TicketStatusReader {
+  status(reference: string): Promise<TicketStatus | undefined>;
+}

@@ -8,6 +8,8 @@ import { TicketQueue, type TicketDelivery } from '../../src/adapters/ticket-queu
 import type { Ticket } from '../../src/ports/tickets.ts';
 import { tempDataDir } from '../helpers/cli.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
+import { PostgresDb } from '../../src/adapters/sql/postgres.ts';
+import { DATABASE_URL, isolated } from '../helpers/shared-services.ts';
 
 const ticket: Ticket = { conversationId: 'web:t', lang: 'en', subject: {}, transcript: ['u: help'], findings: [], urgent: false, createdAt: new Date(0).toISOString() };
 
@@ -67,6 +69,38 @@ describe('a sink that keeps refusing', () => {
       expect((await queue.get(reference))?.attempts).toBe(11);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe.each(['SQLite', 'PostgreSQL'])('a replica stopping while its sink hangs (%s)', (name) => {
+  it('hands the ticket back: another replica delivers it at once, and the stop does not wait for the sink', async () => {
+    const iso = isolated();
+    const dir = tempDataDir();
+    const open = async () => SqlStore.open(name === 'SQLite' ? SqliteDb.open(dir) : await PostgresDb.open({ url: DATABASE_URL, schema: iso.schema, log: recordingLogger() }));
+    const [a, b] = [await open(), await open()];
+    const hung: string[] = [];
+    const delivered: string[] = [];
+    const hanging: TicketDelivery = { name: 'mail', deliver: (reference) => (hung.push(reference), new Promise(() => {})) };
+    const working: TicketDelivery = { name: 'mail', deliver: async (reference) => void delivered.push(reference) };
+    const clock = { now: () => Date.now() };
+    const qa = new TicketQueue(a.db, [hanging], clock, recordingLogger());
+    const qb = new TicketQueue(b.db, [working], clock, recordingLogger());
+    try {
+      const { reference } = await qa.open(ticket);
+      await expect.poll(() => hung, { timeout: 10_000 }).toEqual([reference]);
+      // While A holds it, B does not take it.
+      await qb.drain();
+      expect(delivered).toEqual([]);
+      await qa.stop();
+      await qb.drain();
+      expect(delivered).toEqual([reference]);
+      expect((await qb.get(reference))?.attempts).toBe(1);
+    } finally {
+      await qb.stop();
+      await a.close();
+      await b.close();
+      await iso.drop();
     }
   });
 });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { CHANNELS } from '../../src/channels/registry.ts';
+import { main } from '../../src/cli.ts';
 import { ENV_KEYS } from '../../src/config.ts';
 import { loadFlows } from '../../src/flows/loader.ts';
 import { filesUnder, isText, SCANNED } from '../helpers/repo-files.ts';
@@ -64,6 +65,26 @@ describe('the documentation', () => {
     for (const what of ['flows', 'settings', 'global intents', 'topics']) expect(stated.some((s) => s.endsWith(what)), what).toBe(true);
   });
 
+  it("the README's table of commands has every command of --help, with its options", async () => {
+    let help = '';
+    expect(await main(['--help'], { out: (t) => (help += t), err: () => undefined }, {})).toBe(0);
+    // Each command's usage line: the command and its options, as --help prints them.
+    const usages: string[] = [];
+    for (const line of help.split('\n')) {
+      const head = (text: string) => text.trim().split(/ {2,}/)[0] as string;
+      if (/^ {2}[a-z]/.test(line)) usages.push(head(line));
+      else if (/^ +\[/.test(line) && usages.length) usages.push(`${usages.pop() as string} ${head(line)}`);
+    }
+    const readme = read('README.md').replace(/\\\|/g, '|');
+    const rows = [...readme.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1] as string);
+    for (const usage of usages) {
+      const command = usage.split(' [')[0]?.split(' --')[0] as string;
+      expect(rows.some((r) => r.startsWith(command)), `README has no row for "${command}"`).toBe(true);
+      for (const option of usage.match(/--[a-z-]+/g) ?? []) expect(rows.filter((r) => r.startsWith(command)).join(' '), `README: ${command} ${option}`).toContain(option);
+    }
+    expect(usages.length).toBeGreaterThanOrEqual(8);
+  });
+
   it('lists every setting in docs/configuration.md, and no setting that is gone', () => {
     const rows = [...read('docs/configuration.md').matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((m) => m[1] as string).sort();
     expect(rows).toEqual(SETTINGS);
@@ -100,6 +121,20 @@ describe('the documentation', () => {
       expect(text, file).not.toMatch(/\.\.\/shared|\/work\/|ARCHITECTURE\.md/);
     }
     expect(broken).toEqual([]);
+  });
+
+  it('every file or folder of the repository it names in backticks exists', () => {
+    // Made by the tests (and ignored by git): named, never committed.
+    const generated = new Set(['test/artifacts/']);
+    const missing: string[] = [];
+    for (const file of DOCS) {
+      for (const m of read(file).matchAll(/`((?:src|test|bench|deploy|flows|bin|slack|docs)\/[^`\s]*)`/g)) {
+        const named = m[1] as string;
+        if (/[*<{]/.test(named) || generated.has(named)) continue;
+        if (!existsSync(path.join(ROOT, named))) missing.push(`${file}: ${named}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it('nothing in the repository points at files outside it', () => {

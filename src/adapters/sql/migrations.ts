@@ -101,6 +101,13 @@ const SQLITE: Migration[] = [
       'ALTER TABLE proof_codes ADD COLUMN request_key TEXT',
     ]),
   },
+  {
+    // A ticket system's own id of a ticket (RT's number, Zammad's id): follow-ups go to it, its status is
+    // read back. The mail sink, once named smtp, is mail (as HANDOVER_SINK names it).
+    id: 7,
+    name: 'the ticket systems\' own ids of the tickets they took',
+    apply: exec(['ALTER TABLE ticket_deliveries ADD COLUMN external_id TEXT', "UPDATE ticket_deliveries SET sink = 'mail' WHERE sink = 'smtp'"]),
+  },
 ];
 
 const POSTGRES: Migration[] = [
@@ -180,6 +187,13 @@ const POSTGRES: Migration[] = [
       'CREATE UNIQUE INDEX tickets_effect ON tickets(effect_key)',
       'ALTER TABLE proof_codes ADD COLUMN request_key TEXT',
     ]),
+  },
+  {
+    // A ticket system's own id of a ticket (RT's number, Zammad's id): follow-ups go to it, its status is
+    // read back. The mail sink, once named smtp, is mail (as HANDOVER_SINK names it).
+    id: 6,
+    name: 'the ticket systems\' own ids of the tickets they took',
+    apply: exec(['ALTER TABLE ticket_deliveries ADD COLUMN external_id TEXT', "UPDATE ticket_deliveries SET sink = 'mail' WHERE sink = 'smtp'"]),
   },
 ];
 
