@@ -45,6 +45,7 @@ import { benchUsers, replicasBench, replicasLine } from './replicas.ts';
 import { purgeBench, purgeLine } from './purge.ts';
 import { backendsBench, backendsLines } from './backends.ts';
 import { redisHangBench, redisHangLine } from './redis-hang.ts';
+import { handoverBench, handoverLines } from './handover.ts';
 
 const asJson = process.argv.includes('--json');
 const root = path.join(import.meta.dirname, '..');
@@ -619,6 +620,7 @@ const PARTS: Record<string, { what: string; run: () => Promise<string> | string 
   '--startup': { what: 'start-up: --help, diagnose, serve to its banner (wall and CPU)', run: async () => JSON.stringify(await startupBench()) },
   '--slack': { what: "Slack ack latencies against a bare Bolt app", run: async () => JSON.stringify(await slackBench()) },
   '--redis-hang': { what: 'a replica under web traffic while Redis hangs 60 s (SIGSTOP): turns answered and failed, p50/p99, and the stop time with Redis hung and turns in flight', run: async () => { const f = await redisHangBench(); return asJson ? JSON.stringify(f) : redisHangLine(f); } },
+  '--handover': { what: "hand-over to Request Tracker: the person's last message to the ticket in RT (p50/p95); RT down for 60 s: lost and doubled tickets", run: async () => { const h = await handoverBench(); return asJson ? JSON.stringify(h) : handoverLines(h).join('\n'); } },
   '--replicas': { what: 'several replicas on PostgreSQL and Redis: turns/s per store (plain and with the inbox), round trips and CPU per turn (bot and server), pgbench, the surge, cross-replica replies', run: async () => replicasLine(await replicasBench({ flows, understanding, words })) },
 };
 const flags = process.argv.slice(2);
