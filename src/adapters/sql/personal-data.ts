@@ -115,6 +115,7 @@ export class SqlPersonalData implements PersonalDataStore {
       ...ids.map((id) => ({ table: 'proof_codes', sql: 'conversation = $1', v: id })),
       ...lower.users.map((u) => ({ table: 'proof_codes', sql: 'lower(subject) = $1', v: u })),
       ...lower.emails.map((e) => ({ table: 'proof_codes', sql: 'lower(email) = $1', v: e })),
+      ...lower.users.map((u) => ({ table: 'proof_trust', sql: 'account = $1', v: u })),
       ...ids.map((id) => ({ table: 'outbox', sql: 'conversation = $1', v: id })),
       ...ids.map((id) => ({ table: 'presence', sql: 'conversation = $1', v: id })),
     ];
@@ -223,7 +224,7 @@ export class SqlPersonalData implements PersonalDataStore {
     const held = await this.find(p);
     const ids = (held.conversations as Array<{ id: string }>).map((c) => c.id);
     const counts: ErasedCounts = { conversations: 0, quarantined: 0, tickets: 0, watches: 0, links: 0, proofs: 0, outbox: 0, presence: 0, limits: 0, mentions: 0 };
-    const key: Record<string, keyof ErasedCounts> = { watches: 'watches', links: 'links', proof_codes: 'proofs', outbox: 'outbox', presence: 'presence' };
+    const key: Record<string, keyof ErasedCounts> = { watches: 'watches', links: 'links', proof_codes: 'proofs', proof_trust: 'proofs', outbox: 'outbox', presence: 'presence' };
     await this.db.transaction(async (tx) => {
       for (const id of ids) counts.conversations += await tx.run('DELETE FROM conversations WHERE id = $1', [id]);
       // What their turns' effects answered (a proven account and address, a ticket reference).
