@@ -43,6 +43,7 @@ import { APP_ID, startDiscord } from '../test/peers/discord.ts';
 import { benchUsers, replicasBench, replicasLine } from './replicas.ts';
 import { purgeBench, purgeLine } from './purge.ts';
 import { backendsBench, backendsLines } from './backends.ts';
+import { handoverBench, handoverLines } from './handover.ts';
 
 const asJson = process.argv.includes('--json');
 const root = path.join(import.meta.dirname, '..');
@@ -616,6 +617,7 @@ const PARTS: Record<string, { what: string; run: () => Promise<string> | string 
   '--purge': { what: 'a purge of 100 000 conversations on SQLite and PostgreSQL: turn p50/p99/max during it next to without', run: async () => purgeLine(await purgeBench()) },
   '--startup': { what: 'start-up: --help, diagnose, serve to its banner (wall and CPU)', run: async () => JSON.stringify(await startupBench()) },
   '--slack': { what: "Slack ack latencies against a bare Bolt app", run: async () => JSON.stringify(await slackBench()) },
+  '--handover': { what: "hand-over to Request Tracker: the person's last message to the ticket in RT (p50/p95); RT down for 60 s: lost and doubled tickets", run: async () => { const h = await handoverBench(); return asJson ? JSON.stringify(h) : handoverLines(h).join('\n'); } },
   '--replicas': { what: 'several replicas on PostgreSQL and Redis: turns/s per store (plain and with the inbox), round trips and CPU per turn (bot and server), pgbench, the surge, cross-replica replies', run: async () => replicasLine(await replicasBench({ flows, understanding, words })) },
 };
 const flags = process.argv.slice(2);

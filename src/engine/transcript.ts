@@ -26,6 +26,13 @@ export function renderTranscript(flows: FlowSet, words: CentreWords, s: Snapshot
       const code = text.slice(4) as CheckCode;
       const finding = s.findings.find((f) => f.code === code);
       said = `[${code}] ${finding ? c.summary[code]?.(finding.data) ?? '' : ''}`.trim();
+    } else if (text.startsWith('facts:')) {
+      // Why the facts led elsewhere: the line of the question's `facts:` for that outcome.
+      const [flowId, stepId, code] = text.slice(6).split('/');
+      const flow = flows.get(flowId ?? '');
+      const step = flow?.steps[stepId ?? ''];
+      const ref = step?.kind === 'ask' || step?.kind === 'say' ? step.facts?.[code ?? '']?.say : undefined;
+      said = flow && ref ? render(messageTemplate(flow, ref, lang) ?? '', vars) : '';
     } else if (text.startsWith('flow:')) {
       said = `— ${flows.get(text.slice(5))?.title[lang] ?? text.slice(5)} —`;
     } else {

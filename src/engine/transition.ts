@@ -10,7 +10,7 @@ import type { Snapshot } from './snapshot.ts';
 import { setSlot, slotValue } from './slots.ts';
 import { onText } from './message.ts';
 import { choose, currentStep, enter, repeat, source, startFlow } from './walk.ts';
-import { greet, log, menu, say, sys } from './say.ts';
+import { currentFlow, greet, log, menu, say, sys } from './say.ts';
 import { newTurn, type Turn } from './turn.ts';
 import type { EngineEnv } from './env.ts';
 
@@ -44,6 +44,12 @@ function onChecked(t: Turn, result: CheckResult, extra: CheckResult[] = []): voi
     const last = t.s.codes.at(-1);
     if (last) last.off = typeof result.data.offsetSteps === 'number' ? result.data.offsetSteps : null;
   }
+  // The facts a question waited for are in: the question again, where they may lead elsewhere.
+  if (t.s.lead !== undefined) {
+    const waiting = t.s.lead;
+    delete t.s.lead;
+    if (t.s.status === 'active' && currentFlow(t)?.steps[waiting]) return enter(t, waiting);
+  }
   if (step?.kind !== 'check' || step.check !== result.id) return repeat(t);
   // A code that matches nothing, said to be one noted down earlier: the reuse explains the miss.
   const noted = result.code === 'code.invalid' && step.noted && slotValue(t.s.slots, 'codeNoted');
@@ -60,6 +66,8 @@ function onProven(t: Turn, user: string, how: string, email?: string): void {
   say(t, 'proven', { user });
   const step = currentStep(t);
   if (t.s.status === 'active' && step?.kind === 'input' && step.input === 'username') return enter(t, step.next);
+  // Proven now: a question that waits for the account's facts looks them up first.
+  if (t.s.status === 'active' && step?.kind === 'ask' && step.facts && t.s.step) return enter(t, t.s.step);
   repeat(t);
 }
 

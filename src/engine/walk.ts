@@ -12,6 +12,7 @@ import { countCode, setSlot, slotValue } from './slots.ts';
 import { HELD_CODE_MS, unsealCode } from './held-code.ts';
 import { opensOf, parseOpening } from '../flows/intents.ts';
 import { currentFlow, line, log, menu, say, sys, vars } from './say.ts';
+import { leadByFacts } from './facts-lead.ts';
 import type { Turn } from './turn.ts';
 import { HelpdeskError } from '../errors.ts';
 
@@ -66,6 +67,7 @@ export function enter(t: Turn, stepId: string, request: Partial<CheckRequest> = 
     const ref = `${flow.id}/${stepId}`;
     switch (step.kind) {
       case 'say':
+        if (followFacts(t, flow, stepId, step)) return;
         sayStep(t, flow, step);
         log(t, 'b', ref);
         stepId = step.next;
@@ -76,6 +78,7 @@ export function enter(t: Turn, stepId: string, request: Partial<CheckRequest> = 
           stepId = known;
           continue;
         }
+        if (followFacts(t, flow, stepId, step)) return;
         t.replies.push({ kind: 'choices', prompt: line(t, flow, step.ask), choices: choicesOf(t, flow, step) });
         log(t, 'b', ref);
         return;
@@ -118,6 +121,33 @@ export function enter(t: Turn, stepId: string, request: Partial<CheckRequest> = 
     }
   }
   throw new HelpdeskError('engine.fault', `flow ${t.s.flow} does not stop for input`);
+}
+
+/**
+ * The account's facts before the question (facts-lead.ts): looked up first, or, when they choose
+ * another topic than the words did, the person is told why in one line and taken there.
+ */
+function followFacts(t: Turn, flow: Flow, stepId: string, step: AskStep | Extract<Step, { kind: 'say' }>): boolean {
+  const lead = leadByFacts(t, step.facts);
+  if (!lead) return false;
+  if (lead.kind === 'check') {
+    t.s.lead = stepId;
+    t.effect = { type: 'check', check: lead.check };
+    return true;
+  }
+  t.replies.push({ kind: 'text', text: line(t, flow, step.facts![lead.code]!.say) });
+  log(t, 'b', `facts:${flow.id}/${stepId}/${lead.code}`);
+  const [flowId, target] = lead.go.split('/') as [string, string | undefined];
+  const to = t.env.flows.get(flowId);
+  if (!to) return false;
+  if (to.id !== flow.id) {
+    t.s.flow = to.id;
+    t.s.tries = {};
+    t.replies.push({ kind: 'text', text: to.title[t.s.lang], topic: true });
+    log(t, 'b', `flow:${to.id}`);
+  }
+  enter(t, target ?? to.start);
+  return true;
 }
 
 function sayStep(t: Turn, flow: Flow, step: Extract<Step, { kind: 'say' }>): void {

@@ -148,7 +148,8 @@ export function loadFlows(dir: string): LoadResult {
     flows.set(result.flow.id, result.flow);
   }
   const handover = parseOpening(opens?.human)?.flow;
-  problems.push(...validateGraph(flows, { entries: opens ? openingsOf(opens) : [], intentsFile: path.join(dir, '_intents.yaml'), ...(handover ? { handover } : {}) }));
+  const entries = [...(opens ? openingsOf(opens) : []), ...factsTargets(flows)];
+  problems.push(...validateGraph(flows, { entries, intentsFile: path.join(dir, '_intents.yaml'), ...(handover ? { handover } : {}) }));
   problems.push(...opensProblems(flows, opens, path.join(dir, '_intents.yaml')));
   if (opens) registerOpens(flows, opens);
   return { flows, intents, ...(opens ? { opens } : {}), problems };
@@ -166,6 +167,15 @@ export function loadFlowsOrThrow(dir: string): { flows: FlowSet; intents: Intent
 /** Every `flow/step` that `opens:` starts a topic at. */
 function openingsOf(opens: Opens): string[] {
   return [...Object.values(opens.intents), ...Object.values(opens.device), opens.takeover ?? '', opens.human ?? '', opens.device_time ?? ''].filter((t) => t.includes('/'));
+}
+
+/** Every `flow/step` a question's facts lead to (an entry into that flow, like an opening). */
+function factsTargets(flows: FlowSet): string[] {
+  const out: string[] = [];
+  for (const flow of flows.values()) {
+    for (const step of Object.values(flow.steps)) if (step.kind === 'ask' || step.kind === 'say') for (const lead of Object.values(step.facts ?? {})) if (lead.go.includes('/')) out.push(lead.go);
+  }
+  return out;
 }
 
 /** Every opening names a flow that exists, and a step of it. */

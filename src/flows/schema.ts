@@ -29,11 +29,25 @@ const StepId = z.string().regex(ID, 'a step id in snake_case');
 export const INPUT_KINDS = ['username', 'code', 'device_time', 'ip', 'text'] as const;
 export type InputKind = (typeof INPUT_KINDS)[number];
 
+/** A flow id, or `flow/step` to start a topic at a later step (the answer to its question is known). */
+const Opening = z.string().regex(/^[a-z][a-z0-9_]*(\/[a-z][a-z0-9_]*)?$/, 'a flow id, or flow/step');
+
+/**
+ * Before a question is asked, the account's facts (when the username is known): an outcome of the
+ * account or token check listed here goes elsewhere, with one line saying why.
+ */
+export const FactsLead = z.record(
+  z.string().regex(/^(account|token)\.[a-z-]+$/, 'an outcome of the account or token check'),
+  z.strictObject({ go: Opening, say: MessageRef }),
+);
+export type FactsLead = z.infer<typeof FactsLead>;
+
 export const SayStep = z.strictObject({
   say: z.union([MessageRef, z.array(MessageRef).min(1)]),
   link: z.strictObject({ url: z.string().min(1), label: MessageRef }).optional(),
   qr: z.string().min(1).optional(),
   next: Target,
+  facts: FactsLead.optional(),
 });
 
 export const AskStep = z.strictObject({
@@ -53,6 +67,7 @@ export const AskStep = z.strictObject({
     .refine((c) => Object.keys(c).length >= 1, 'at least one choice'),
   /** Where a code typed in place of an answer goes (a `check: code` step): at "noted down, or on the screen?" it is the one on the screen. */
   code_given: Target.optional(),
+  facts: FactsLead.optional(),
 });
 
 export const InputStep = z
@@ -152,8 +167,6 @@ export const GLOBAL_INTENTS = ['human', 'menu', 'skip', 'dont_know', 'yes', 'no'
 export type GlobalIntent = (typeof GLOBAL_INTENTS)[number];
 
 /** `flows/_intents.yaml`: examples for the global intents, understood at every prompt. */
-/** A flow id, or `flow/step` to start a topic at a later step (the answer to its question is known). */
-const Opening = z.string().regex(/^[a-z][a-z0-9_]*(\/[a-z][a-z0-9_]*)?$/, 'a flow id, or flow/step');
 
 /** Which intent or fact opens which topic, so no flow id is written in the engine's code. */
 export const OpensMap = z.strictObject({

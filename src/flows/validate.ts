@@ -35,10 +35,12 @@ function stepMessages(step: Step): Array<[string, MessageRef]> {
         out.push([Array.isArray(step.say) ? `say.${i}` : 'say', m]),
       );
       if (step.link) out.push(['link.label', step.link.label]);
+      for (const [code, lead] of Object.entries(step.facts ?? {})) out.push([`facts.${code}.say`, lead.say]);
       break;
     case 'ask':
       out.push(['ask', step.ask]);
       for (const [id, c] of Object.entries(step.choices)) out.push([`choices.${id}`, typeof c === 'string' ? id : c.label]);
+      for (const [code, lead] of Object.entries(step.facts ?? {})) out.push([`facts.${code}.say`, lead.say]);
       break;
     case 'input':
       out.push(['prompt', step.prompt]);
@@ -102,6 +104,16 @@ function validateFlow(flow: Flow, flows: FlowSet, entries: readonly string[] = [
       const next = flow.steps[step.next];
       if (next && !(next.kind === 'check' && next.check === 'code')) {
         at(stepId, 'next', 'an input of a code must go straight to a code check (codes are never kept)');
+      }
+    }
+    if (step.kind === 'ask' || step.kind === 'say') {
+      for (const [code, lead] of Object.entries(step.facts ?? {})) {
+        const check = code.startsWith('account.') ? 'account' : 'token';
+        if (!(CHECK_CODES[check] as readonly string[]).includes(code)) at(stepId, `facts.${code}`, `"${code}" is not an outcome of the ${check} check`);
+        const [flowId, target] = lead.go.split('/');
+        const to = flows.get(flowId ?? '');
+        if (!to) at(stepId, `facts.${code}.go`, `unknown flow "${flowId}"`);
+        else if (target && !to.steps[target]) at(stepId, `facts.${code}.go`, `flow ${flowId} has no step "${target}"`);
       }
     }
     if (step.kind === 'ask' && step.code_given) {

@@ -90,5 +90,12 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     back_to_menu: 'Something else',
     talk_to_human: 'Talk to a person',
     skip: 'Skip',
+    // Said when the account's facts choose another topic than the words did: why, in one line.
+    facts_no_account: 'You have no account yet, so two-factor cannot be set up: the account comes first.',
+    facts_inactive: 'Your account is not active, so two-factor cannot be set up on it until it is.',
+    facts_no_token: "You have no token yet, so let's set one up from the start.",
+    facts_disabled: "Your old token is disabled, so let's set up a new one from the start.",
+    facts_pending: 'Your token is already registered and waiting to be activated, so there is nothing more to set up.',
+    facts_active: "You have an account and an active token, so what fails is the code: let's look at it.",
   },
 };

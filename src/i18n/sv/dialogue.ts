@@ -90,5 +90,12 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     back_to_menu: 'Något annat',
     talk_to_human: 'Prata med en person',
     skip: 'Hoppa över',
+    // Sägs när kontots fakta väljer ett annat ämne än orden gjorde: varför, på en rad.
+    facts_no_account: 'Du har inget konto ännu, så tvåfaktor kan inte ställas in: kontot kommer först.',
+    facts_inactive: 'Ditt konto är inte aktivt, så tvåfaktor kan inte ställas in förrän det är det.',
+    facts_no_token: 'Du har ingen token ännu, så vi ställer in en från början.',
+    facts_disabled: 'Din gamla token är avstängd, så vi ställer in en ny från början.',
+    facts_pending: 'Din token är redan registrerad och väntar på aktivering, så det finns inget mer att ställa in.',
+    facts_active: 'Du har ett konto och en aktiv token, så det som inte fungerar är koden: vi tittar på den.',
   },
 };
