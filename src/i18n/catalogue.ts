@@ -153,6 +153,7 @@ export type SystemKey =
   | 'knowledge_unknown'
   | 'knowledge_unknown_offer'
   | 'takeover_again'
+  | 'takeover_heading'
   | 'welcome'
   | 'closing_again'
   | 'clarify_choice'
