@@ -101,6 +101,8 @@ export type SystemKey =
   | 'username_corrected'
   | 'code_not_username'
   | 'handover_wait'
+  | 'handover_solved'
+  | 'handover_cancelled'
   | 'handover_closing'
   | 'followup_added'
   | 'out_of_scope_password'
