@@ -230,8 +230,18 @@ async function discordCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): P
 
 async function privacy(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const [{ privacyCommand }, { createLogger }] = await Promise.all([import('./app/privacy.ts'), import('./adapters/logger.ts')]);
+  // On a terminal forget asks before it erases (the question on stderr; stdout stays the JSON report).
+  const confirm =
+    io === stdio && process.stdin.isTTY
+      ? async (question: string) => {
+          const rl = createInterface({ input: process.stdin, output: process.stderr });
+          const answer = await new Promise<string>((resolve) => rl.question(question, resolve));
+          rl.close();
+          return /^(y|yes|j|ja)$/i.test(answer.trim());
+        }
+      : undefined;
   // The audit line is written whatever LOG_LEVEL says.
-  return privacyCommand(args, io, config(env), createLogger('info', (line) => io.err(line)));
+  return privacyCommand(args, { ...io, ...(confirm ? { confirm } : {}) }, config(env), createLogger('info', (line) => io.err(line)));
 }
 
 /** The commands, in the order --help lists them: one table, the usage beside what runs. */
@@ -278,9 +288,11 @@ const COMMANDS: Record<string, Command> = {
   discord: { run: discordCommand, usage: `  discord register           register the Discord slash commands (npm run discord:register)` },
   privacy: {
     run: privacy,
-    usage: `  privacy export|forget --user NAME|EMAIL [--slack ID] [--discord ID]
+    usage: `  privacy export|forget --user NAME|EMAIL [--slack ID] [--discord ID] [--dry-run] [--yes]
                              everything the bot holds about one person, as one JSON document; or
-                             erase it (tickets already in the centre's ticket system are listed)`,
+                             erase it: --dry-run lists what would go, a terminal is asked first,
+                             without one --yes is needed (tickets already in the centre's ticket
+                             system are listed)`,
   },
 };
 

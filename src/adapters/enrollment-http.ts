@@ -1,6 +1,8 @@
 // The Enrollment API v1 client. Every answer is validated; a timeout, a 5xx or an answer of the
 // wrong shape becomes `unavailable` (logged with the reason), never an exception. GETs are retried
 // with backoff and cached briefly; a code verification is never retried, shared or cached.
+import type { CacheSubject } from '../ports/upstream.ts';
+import { oneOf } from './cache-keys.ts';
 import { describeError } from '../errors.ts';
 import type { z } from 'zod';
 import {
@@ -91,6 +93,20 @@ function routeOf(path: string): string {
 }
 
 export class HttpEnrollment implements EnrollmentPort {
+  /** Is a cached answer (its guard key) about these accounts or addresses: exactly theirs, bob's and not bobby's? */
+  static ownsCacheKey(key: string, who: CacheSubject): boolean {
+    const m = /^GET \/v1\/accounts(?:\/([^/?]+)(?:\/[^?]*)?|\?email=([^&]*))$/.exec(key);
+    if (!m) return false;
+    const decoded = (x: string) => {
+      try {
+        return decodeURIComponent(x);
+      } catch {
+        return x;
+      }
+    };
+    return m[1] !== undefined ? oneOf(decoded(m[1]), who.users) : oneOf(decoded(m[2] ?? ''), who.emails);
+  }
+
   constructor(private readonly o: HttpEnrollmentOptions) {}
 
   private url(path: string): string {

@@ -6,7 +6,8 @@
 import { describeError } from '../errors.ts';
 import { Filter, type Entry } from 'ldapts';
 import type { Account, AccountDirectory } from '../ports/account-directory.ts';
-import type { Upstream } from '../ports/upstream.ts';
+import type { Upstream, CacheSubject } from '../ports/upstream.ts';
+import { oneOf } from './cache-keys.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Clock } from '../ports/time.ts';
 import type { UpstreamGuard } from './limits.ts';
@@ -42,6 +43,13 @@ export function fillFilter(template: string, name: string, value: string): strin
 }
 
 export class LdapAccounts implements AccountDirectory {
+  /** Is a cached search (its guard key) about these accounts or addresses? */
+  static ownsCacheKey(key: string, who: CacheSubject): boolean {
+    const [kind, ...rest] = key.split(':');
+    const value = rest.join(':');
+    return (kind === 'account' && oneOf(value, who.users)) || (kind === 'email' && oneOf(value, who.emails));
+  }
+
   constructor(private readonly o: LdapAccountsOptions) {}
 
   private get wanted(): string[] {

@@ -8,7 +8,8 @@
 import { describeError } from '../errors.ts';
 import type { Entry } from 'ldapts';
 import type { Token, TokenRegistry, VerifyAnswer } from '../ports/token-registry.ts';
-import type { Upstream } from '../ports/upstream.ts';
+import type { Upstream, CacheSubject } from '../ports/upstream.ts';
+import { oneOf } from './cache-keys.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { UpstreamGuard } from './limits.ts';
 import { first, generalizedTime, type LdapConnection } from './ldap-connection.ts';
@@ -30,6 +31,11 @@ const int = (v: string | undefined): number | undefined => (v !== undefined && /
 const PARAMS_TTL_MS = 5 * 60_000;
 
 export class LdapOtpTokens implements TokenRegistry {
+  /** Is a cached token listing (its guard key) about these accounts? */
+  static ownsCacheKey(key: string, who: CacheSubject): boolean {
+    return key.startsWith('tokens:') && oneOf(key.slice('tokens:'.length), who.users);
+  }
+
   private readonly params = new Map<string, { at: number; entry: Entry | undefined }>();
 
   constructor(private readonly o: LdapOtpTokensOptions) {}

@@ -14,6 +14,11 @@ import type { Logger } from '../ports/logger.ts';
 import { LRUCache } from 'lru-cache';
 import { HelpdeskError } from '../errors.ts';
 
+/** Where a guard keeps an answer (`cache`) or a call in flight (`lock`) in Redis: this head, then the call's key. */
+export function sharedKeyHead(prefix: string, name: string, kind: 'cache' | 'lock'): string {
+  return `${prefix}${name}:${kind}:`;
+}
+
 export interface SharedGuard {
   redis: SharedRedis;
   /** Key prefix for this deployment (tests take one each). */
@@ -131,8 +136,8 @@ export class UpstreamGuard {
    */
   private async sharedCall<T>(key: string, call: (signal: AbortSignal) => Promise<T>, keep: (value: T) => boolean): Promise<T> {
     const s = this.options.shared!;
-    const cacheKey = `${s.prefix}${s.name}:cache:${key}`;
-    const lockKey = `${s.prefix}${s.name}:lock:${key}`;
+    const cacheKey = `${sharedKeyHead(s.prefix, s.name, 'cache')}${key}`;
+    const lockKey = `${sharedKeyHead(s.prefix, s.name, 'lock')}${key}`;
     // Each command within Redis's deadline, none at all while it does not answer.
     const redis = <R>(command: (c: Redis) => Promise<R>) => s.redis.use(command);
     const cached = async (): Promise<{ value: T } | undefined> => {
@@ -248,7 +253,7 @@ export class UpstreamGuard {
     for (const key of [...this.cache.keys()]) if (matches(key)) this.cache.delete(key);
     const s = this.options.shared;
     if (!s) return;
-    const head = `${s.prefix}${s.name}:cache:`;
+    const head = sharedKeyHead(s.prefix, s.name, 'cache');
     try {
       let cursor = '0';
       do {

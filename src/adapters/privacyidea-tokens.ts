@@ -12,7 +12,8 @@
 import { describeError, isHelpdeskError } from '../errors.ts';
 import { z } from 'zod';
 import type { Token, TokenRegistry, VerifyAnswer } from '../ports/token-registry.ts';
-import type { Upstream } from '../ports/upstream.ts';
+import type { Upstream, CacheSubject } from '../ports/upstream.ts';
+import { oneOf } from './cache-keys.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { UpstreamGuard } from './limits.ts';
 import type { PiAnswer, PrivacyIdeaHttp } from './privacyidea-http.ts';
@@ -89,6 +90,11 @@ export function toToken(t: PiToken): Token {
 }
 
 export class PrivacyIdeaTokens implements TokenRegistry {
+  /** Is a cached token listing (its guard key) about these accounts? */
+  static ownsCacheKey(key: string, who: CacheSubject): boolean {
+    return key.startsWith('tokens:') && oneOf(key.slice('tokens:'.length), who.users);
+  }
+
   constructor(private readonly o: PrivacyIdeaTokensOptions) {}
 
   private fault(what: string, a: Extract<PiAnswer, { ok: false }>): { ok: false; reason: 'unavailable'; detail: string } {

@@ -8,6 +8,7 @@ import type { TokenRegistry } from '../ports/token-registry.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { Clock } from '../ports/time.ts';
+import type { CacheSubject } from '../ports/upstream.ts';
 import { DemoEnrollmentBackend } from '../adapters/demo-enrollment.ts';
 import { HttpEnrollment } from '../adapters/enrollment-http.ts';
 import { UpstreamGuard } from '../adapters/limits.ts';
@@ -31,19 +32,88 @@ export interface Backends {
   guards: Map<'enrollment' | 'ldap' | 'privacyidea', UpstreamGuard>;
   /** The embedded demo, when the Enrollment API is in use and ENROLLMENT_API_URL is unset. */
   demo?: DemoEnrollmentBackend;
-  /** Drops every cached answer about one account (a hook said they are out of date). */
-  forget(user: string): Promise<void>;
+  /** Drops every cached answer about these accounts and addresses (a hook said they are out of date; an erasure). */
+  forget(who: CacheSubject): Promise<void>;
   close(): Promise<void>;
 }
 
 type Upstream = 'enrollment' | 'ldap' | 'privacyidea';
 
+/**
+ * One back-end: the upstream service (and so the guard) it runs under, how it tells its cached
+ * answers about one person from others' (its own cache keys), and how it is built from the parts
+ * it shares with others (one LDAP connection, one Enrollment API client).
+ */
+interface BackendKind<T> {
+  upstream: Upstream;
+  ownsCacheKey(key: string, who: CacheSubject): boolean;
+  create(parts: BackendParts): Promise<T>;
+}
+
+/** ACCOUNTS_BACKEND: where accounts come from. */
+export const ACCOUNT_BACKENDS: Record<Config['ACCOUNTS_BACKEND'], BackendKind<AccountDirectory>> = {
+  'enrollment-api': { upstream: 'enrollment', ownsCacheKey: HttpEnrollment.ownsCacheKey, create: async (p) => (await p.enrollment()).client },
+  ldap: { upstream: 'ldap', ownsCacheKey: LdapAccounts.ownsCacheKey, create: (p) => p.people() },
+};
+
+/** TOKENS_BACKEND: where tokens come from. */
+export const TOKEN_BACKENDS: Record<Config['TOKENS_BACKEND'], BackendKind<TokenRegistry>> = {
+  'enrollment-api': { upstream: 'enrollment', ownsCacheKey: HttpEnrollment.ownsCacheKey, create: async (p) => (await p.enrollment()).client },
+  privacyidea: { upstream: 'privacyidea', ownsCacheKey: PrivacyIdeaTokens.ownsCacheKey, create: (p) => privacyIdea(p) },
+  'ldap-otp': {
+    upstream: 'ldap',
+    ownsCacheKey: (key, who) => LdapOtpTokens.ownsCacheKey(key, who) || LdapAccounts.ownsCacheKey(key, who),
+    create: async (p) => new LdapOtpTokens({ connection: p.ldapConnection(), guard: await p.guard('ldap', p.config.CHECK_TIMEOUT_MS), people: await p.people(), log: p.ctx.log }),
+  },
+};
+
+/** The back-ends a configuration uses, with the guard each runs under. */
+export function backendsInUse(config: Pick<Config, 'ACCOUNTS_BACKEND' | 'TOKENS_BACKEND'>): Array<Pick<BackendKind<unknown>, 'upstream' | 'ownsCacheKey'>> {
+  return [ACCOUNT_BACKENDS[config.ACCOUNTS_BACKEND], TOKEN_BACKENDS[config.TOKENS_BACKEND]];
+}
+
 export async function createBackends(config: Config, ctx: BackendContext): Promise<Backends> {
-  const cleanups: Array<() => unknown> = [];
-  const guards = new Map<Upstream, UpstreamGuard>();
-  const guard: Guard = async (name: Upstream, timeoutMs: number) => {
-    const existing = guards.get(name);
+  const parts = new BackendParts(config, ctx);
+  try {
+    const accounts = await ACCOUNT_BACKENDS[config.ACCOUNTS_BACKEND].create(parts);
+    const tokens = await TOKEN_BACKENDS[config.TOKENS_BACKEND].create(parts);
+    const kinds = backendsInUse(config);
+    const demo = parts.demo;
+    return {
+      accounts,
+      tokens,
+      guards: parts.guards,
+      ...(demo ? { demo } : {}),
+      async forget(who) {
+        // Each back-end knows its own keys: exactly this person's entries (bob's, not bobby's).
+        for (const kind of kinds) await parts.guards.get(kind.upstream)?.forget((key) => kind.ownsCacheKey(key, who));
+      },
+      close: () => parts.close(),
+    };
+  } catch (err) {
+    await parts.close();
+    throw err;
+  }
+}
+
+/** What back-ends share, each built once when the first asks: the guards, the LDAP connection and people search, the Enrollment API client. */
+class BackendParts {
+  readonly guards = new Map<Upstream, UpstreamGuard>();
+  demo: DemoEnrollmentBackend | undefined;
+  private readonly cleanups: Array<() => unknown> = [];
+  private ldap: LdapConnection | undefined;
+  private peopleSearch: Promise<LdapAccounts> | undefined;
+  private enrollmentClient: Promise<{ client: HttpEnrollment }> | undefined;
+
+  constructor(
+    readonly config: Config,
+    readonly ctx: BackendContext,
+  ) {}
+
+  readonly guard: Guard = async (name, timeoutMs) => {
+    const existing = this.guards.get(name);
     if (existing) return existing;
+    const { config, ctx } = this;
     const g = new UpstreamGuard({
       maxConcurrent: config.ENROLLMENT_MAX_CONCURRENT,
       minTimeMs: config.ENROLLMENT_MIN_TIME_MS,
@@ -53,36 +123,36 @@ export async function createBackends(config: Config, ctx: BackendContext): Promi
       clock: ctx.clock,
       ...(ctx.redis ? { shared: { redis: ctx.redis, prefix: config.REDIS_PREFIX, name, log: ctx.log, onFallback: () => ctx.metrics.count('helpdesk_limiter_fallback_total', { limiter: `${name}-calls` }) } } : {}),
     });
-    cleanups.push(() => g.stop());
+    this.cleanups.push(() => g.stop());
+    this.guards.set(name, g);
     await g.ready();
-    guards.set(name, g);
     return g;
   };
-  try {
-    const { enrollment, demo } =
-      config.ACCOUNTS_BACKEND === 'enrollment-api' || config.TOKENS_BACKEND === 'enrollment-api' ? await enrollmentApi(config, ctx, guard, cleanups) : {};
 
-    let ldap: LdapConnection | undefined;
-    const ldapConnection = () => {
-      ldap ??= new LdapConnection({
-        url: config.LDAP_URL ?? '',
-        bindDn: config.LDAP_BIND_DN,
-        bindPassword: config.LDAP_BIND_PASSWORD,
-        startTls: config.LDAP_STARTTLS,
-        caFile: config.LDAP_CA_FILE,
-        // Two searches for a token, one after the other, within the check's budget.
-        timeoutMs: thirdOfBudget(config),
-      });
-      const c = ldap;
-      cleanups.push(() => c.close());
-      return c;
-    };
+  ldapConnection(): LdapConnection {
+    if (this.ldap) return this.ldap;
+    const config = this.config;
+    const c = new LdapConnection({
+      url: config.LDAP_URL ?? '',
+      bindDn: config.LDAP_BIND_DN,
+      bindPassword: config.LDAP_BIND_PASSWORD,
+      startTls: config.LDAP_STARTTLS,
+      caFile: config.LDAP_CA_FILE,
+      // Two searches for a token, one after the other, within the check's budget.
+      timeoutMs: thirdOfBudget(config),
+    });
+    this.ldap = c;
+    this.cleanups.push(() => c.close());
+    return c;
+  }
 
-    // The LDAP people search, also the otp overlay's way to a person's token entry.
-    const people = async () =>
+  /** The LDAP people search, also the otp overlay's way to a person's token entry. */
+  people(): Promise<LdapAccounts> {
+    const { config, ctx } = this;
+    this.peopleSearch ??= (async () =>
       new LdapAccounts({
-        connection: ldapConnection(),
-        guard: await guard('ldap', config.CHECK_TIMEOUT_MS),
+        connection: this.ldapConnection(),
+        guard: await this.guard('ldap', config.CHECK_TIMEOUT_MS),
         baseDn: config.LDAP_BASE_DN ?? '',
         userFilter: config.LDAP_USER_FILTER,
         emailFilter: config.LDAP_EMAIL_FILTER,
@@ -97,42 +167,26 @@ export async function createBackends(config: Config, ctx: BackendContext): Promi
         clock: ctx.clock,
         log: ctx.log,
         ...(config.TOKENS_BACKEND === 'ldap-otp' ? { extraAttributes: ['oathTOTPToken'] } : {}),
-      });
-    const ldapPeople = config.ACCOUNTS_BACKEND === 'ldap' || config.TOKENS_BACKEND === 'ldap-otp' ? await people() : undefined;
-    const accounts: AccountDirectory = config.ACCOUNTS_BACKEND === 'ldap' && ldapPeople ? ldapPeople : (enrollment as HttpEnrollment);
+      }))();
+    return this.peopleSearch;
+  }
 
-    let tokens: TokenRegistry;
-    if (config.TOKENS_BACKEND === 'ldap-otp') {
-      tokens = new LdapOtpTokens({
-        connection: ldap ?? ldapConnection(),
-        guard: await guard('ldap', config.CHECK_TIMEOUT_MS),
-        people: ldapPeople as LdapAccounts,
-        log: ctx.log,
-      });
-    } else if (config.TOKENS_BACKEND === 'privacyidea') {
-      tokens = await privacyIdea(config, ctx, guard, cleanups);
-    } else {
-      tokens = enrollment as HttpEnrollment;
-    }
+  /** The Enrollment API client (accounts and tokens may share it), or the embedded demo serving it. */
+  enrollment(): Promise<{ client: HttpEnrollment }> {
+    this.enrollmentClient ??= enrollmentApi(this.config, this.ctx, this.guard, this.cleanups).then(({ enrollment, demo }) => {
+      this.demo = demo;
+      return { client: enrollment };
+    });
+    return this.enrollmentClient;
+  }
 
-    return {
-      accounts,
-      tokens,
-      guards,
-      ...(demo ? { demo } : {}),
-      async forget(user) {
-        // Exactly this account's entries (bob's, not bobby's): the Enrollment API's paths, the others' keys.
-        const path = `/v1/accounts/${encodeURIComponent(user)}`;
-        const mine = (key: string) => key.endsWith(path) || key.includes(`${path}/`) || key === `account:${user}` || key === `tokens:${user}`;
-        for (const g of guards.values()) await g.forget(mine);
-      },
-      async close() {
-        for (const c of cleanups.reverse()) await c();
-      },
-    };
-  } catch (err) {
-    for (const c of cleanups.reverse()) await c();
-    throw err;
+  addCleanup(c: () => unknown): void {
+    this.cleanups.push(c);
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.cleanups.reverse()) await c();
+    this.cleanups.length = 0;
   }
 }
 
@@ -172,15 +226,11 @@ async function enrollmentApi(config: Config, ctx: BackendContext, guard: Guard, 
 }
 
 /** privacyIDEA's token list (and, with PRIVACYIDEA_VERIFY=otponly, its code check). */
-async function privacyIdea(config: Config, ctx: BackendContext, guard: Guard, cleanups: Array<() => unknown>): Promise<TokenRegistry> {
-  const api = new PrivacyIdeaHttp({
-    baseUrl: config.PRIVACYIDEA_URL ?? '',
-    user: config.PRIVACYIDEA_USER,
-    password: config.PRIVACYIDEA_PASSWORD,
-    apiKey: config.PRIVACYIDEA_API_KEY,
-    caFile: config.PRIVACYIDEA_CA_FILE,
-    timeoutMs: thirdOfBudget(config),
-  });
-  cleanups.push(() => api.close());
-  return new PrivacyIdeaTokens({ api, guard: await guard('privacyidea', config.CHECK_TIMEOUT_MS), realm: config.PRIVACYIDEA_REALM ?? '', verify: config.PRIVACYIDEA_VERIFY, log: ctx.log });
+async function privacyIdea(parts: BackendParts): Promise<TokenRegistry> {
+  const { config, ctx } = parts;
+  // An admin's name and password (a JWT from POST /auth), or a long-lived API key.
+  const credentials = { user: config.PRIVACYIDEA_USER, password: config.PRIVACYIDEA_PASSWORD, apiKey: config.PRIVACYIDEA_API_KEY };
+  const api = new PrivacyIdeaHttp({ baseUrl: config.PRIVACYIDEA_URL ?? '', caFile: config.PRIVACYIDEA_CA_FILE, timeoutMs: thirdOfBudget(config), ...credentials });
+  parts.addCleanup(() => api.close());
+  return new PrivacyIdeaTokens({ api, guard: await parts.guard('privacyidea', config.CHECK_TIMEOUT_MS), realm: config.PRIVACYIDEA_REALM ?? '', verify: config.PRIVACYIDEA_VERIFY, log: ctx.log });
 }

@@ -16,7 +16,6 @@ import { ConversationRunner } from '../engine/runner.ts';
 import { OutOfBand } from '../engine/out-of-band.ts';
 import type { CentreWords } from '../flows/words.ts';
 import type { FlowSet } from '../flows/schema.ts';
-import { lazyUnderstanding } from '../understanding/train.ts';
 import { trainUnderstanding } from '../understanding/training.ts';
 import type { SqlDb } from '../adapters/sql/db.ts';
 import type { SqlStore } from '../adapters/sql/store.ts';
@@ -52,7 +51,7 @@ function centreWords(config: Config, demoUrl?: string): CentreWords {
  */
 export function loadUnderstanding(config: Config, conversations: boolean): { flows: FlowSet; understanding: Understanding } {
   const { flows, intents } = conversations ? loadFlowsOrThrow(config.FLOWS_DIR) : { flows: new Map() as FlowSet, intents: {} };
-  return { flows, understanding: conversations ? trainUnderstanding(flows, intents) : lazyUnderstanding(() => trainUnderstanding(flows, intents)) };
+  return { flows, understanding: trainUnderstanding(flows, intents, !conversations) };
 }
 
 export interface ConversationsContext {

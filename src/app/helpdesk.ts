@@ -135,7 +135,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     const { runner, words, watches, outOfBand } = conversations;
     const { leadership, watcher, lead } = await createLeadership(
       config,
-      { db, pg, store, watches, checks, handover, runner, outOfBand, mailer, mailDir, forget: (user) => backends.forget(user), clock, log, metrics, watch: options.watch !== false },
+      { db, pg, store, watches, checks, handover, runner, outOfBand, mailer, mailDir, forget: (user) => backends.forget({ users: [user], emails: [] }), clock, log, metrics, watch: options.watch !== false },
       cleanups,
     );
     return {

@@ -3,14 +3,12 @@
 import type { SystemKey } from '../i18n/catalogue.ts';
 import { cleanInput, redactCodes, withoutSecrets } from '../understanding/input.ts';
 import { parseProofCode } from './proof-code.ts';
-import { isCancel, isClosing, isSolved, isThanks, isWaitQuestion, saysThanks } from '../understanding/phrases.ts';
 import type { Choice } from './replies.ts';
-import { interpret, type Interpretation } from '../understanding/interpret.ts';
+import type { Meaning } from '../ports/understanding.ts';
 import { END, type Step } from '../flows/schema.ts';
 import { USER_TEXT_LIMIT, type Snapshot } from './snapshot.ts';
 import { fillSlots, setSlot, slotValue, type Extraction } from './slots.ts';
 import { codeInText, sealCode } from './held-code.ts';
-import { hear, identify } from '../understanding/hear.ts';
 import { opensOf, parseOpening } from '../flows/intents.ts';
 import { answerInput, answerUsername, choicesOf, codeAtQuestion, choose, currentStep, enter, fingerprint, handoverFlow, repeat, source, startFlow } from './walk.ts';
 import { currentFlow, line, log, menu, say, sys } from './say.ts';
@@ -61,7 +59,7 @@ export function onText(t: Turn, raw: string): void {
     return;
   }
   takeFacts(t, text);
-  const meaning = interpret(t.env, t.s, text);
+  const meaning = t.env.understanding.meaning(text, t.s);
   if (t.s.status === 'handed') return afterHandover(t, text, meaning);
   if (promptAnswered(t, text, meaning)) return factsNow(t);
   log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
@@ -88,7 +86,7 @@ function hearLanguage(t: Turn, text: string): void {
   const words = text.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
   // Once the language is heard, a message too short to switch it is not identified at all.
   if (t.s.langHeard && words < LANG_SWITCH_WORDS) return;
-  const { lang, confidence } = identify(text);
+  const { lang, confidence } = t.env.understanding.language(text);
   if (!lang) return;
   if (!t.s.langHeard) {
     if (confidence < LANG_FIRST) return;
@@ -103,7 +101,7 @@ function hearLanguage(t: Turn, text: string): void {
 
 /** Every message is read for facts, whatever was asked; a code typed early is held for its check. */
 function takeFacts(t: Turn, text: string): void {
-  const facts = hear(text, t.s.langHeard || t.s.langFixed ? t.s.lang : undefined);
+  const facts = t.env.understanding.facts(text, t.s.langHeard || t.s.langFixed ? t.s.lang : undefined);
   t.facts = facts;
   const step = currentStep(t);
   const atCode = t.s.status === 'active' && step?.kind === 'input' && step.input === 'code';
@@ -142,7 +140,7 @@ function takeUser(t: Turn, user: string): void {
 }
 
 /** The answer to the prompt shown, read from the message (a username in a sentence, a code, a time). */
-function promptAnswered(t: Turn, text: string, meaning: Interpretation): boolean {
+function promptAnswered(t: Turn, text: string, meaning: Meaning): boolean {
   if (t.corrected) return true;
   const step = currentStep(t);
   // A code typed where "noted down, or on the screen?" was asked: the one on the screen, checked.
@@ -155,7 +153,7 @@ function promptAnswered(t: Turn, text: string, meaning: Interpretation): boolean
   }
   if (t.s.status !== 'active' || step?.kind !== 'input') return false;
   // "Actually no" while the hand-over is being prepared: nothing is filed.
-  if (t.s.flow === handoverFlow(t) && isCancel(text) && words(text) <= CANCEL_WORDS) {
+  if (t.s.flow === handoverFlow(t) && t.env.understanding.says('cancel', text) && words(text) <= CANCEL_WORDS) {
     log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
     delete t.s.note;
     say(t, 'handover_cancelled');
@@ -196,7 +194,7 @@ function promptAnswered(t: Turn, text: string, meaning: Interpretation): boolean
     return true;
   }
   // "OK, I'll wait then, thanks": an end, not a wrong answer.
-  if (step.input !== 'text' && isThanks(text) && meaning.action !== 'handover') {
+  if (step.input !== 'text' && t.env.understanding.says('thanks', text) && meaning.action !== 'handover') {
     log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
     answerIntent(t, 'thanks', step);
     return true;
@@ -275,9 +273,9 @@ export function handOver(t: Turn, text: string): void {
   startFlow(t, human);
 }
 
-function act(t: Turn, meaning: Interpretation, text: string): void {
+function act(t: Turn, meaning: Meaning, text: string): void {
   const step = currentStep(t);
-  if (isThanks(text) && thanksEnds(t, meaning, step)) return answerIntent(t, 'thanks', step);
+  if (t.env.understanding.says('thanks', text) && thanksEnds(t, meaning, step)) return answerIntent(t, 'thanks', step);
   switch (meaning.action) {
     case 'choice':
       return choose(t, meaning.choice as string, false);
@@ -302,7 +300,7 @@ function act(t: Turn, meaning: Interpretation, text: string): void {
  * "OK, thanks" ends, unless it picks a choice: a yes that closes the question ("Did that solve
  * it?"), not a yes that starts something new ("Do you want to set it up now?").
  */
-function thanksEnds(t: Turn, meaning: Interpretation, step: Step | undefined): boolean {
+function thanksEnds(t: Turn, meaning: Meaning, step: Step | undefined): boolean {
   if (meaning.action === 'handover' || meaning.action === 'skip') return false;
   if (meaning.action !== 'choice') return true;
   if (step?.kind !== 'ask' || !meaning.choice) return false;
@@ -320,26 +318,26 @@ export function startTopic(t: Turn, flowId: string): void {
 }
 
 /** After a ticket: the wait, a polite close, a follow-up to the same ticket, or a clearly new problem. */
-function afterHandover(t: Turn, text: string, meaning: Interpretation): void {
+function afterHandover(t: Turn, text: string, meaning: Meaning): void {
   log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
   const ticket = slotValue(t.s.slots, 'ticket') ?? '';
   // "It works now": marked solved by the person on the same ticket, so staff know; then the end.
-  if (isSolved(text)) {
+  if (t.env.understanding.says('solved', text)) {
     t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
     t.effect = { type: 'escalate', urgent: false, attach: ['transcript'], relatesTo: ticket, solved: true };
     return;
   }
   const waits = meaning.action === 'answer' && meaning.intent === 'wait';
-  if (t.facts.wantsHuman || waits || isWaitQuestion(text)) return say(t, 'handover_wait', { ticket });
+  if (t.facts.wantsHuman || waits || t.env.understanding.says('wait_question', text)) return say(t, 'handover_wait', { ticket });
   if (meaning.action === 'menu') return menu(t, 'menu_prompt');
   // Nothing to add ("skip"): where the case stands, not an empty follow-up.
   if (meaning.action === 'skip') return say(t, 'handover_wait', { ticket });
   // "ok", "thanks", "hej då" close; a longer message that merely sounds like a yes is more for the ticket.
   const short = text.trim().split(/\s+/).length <= 3;
   if (short && meaning.confidence >= 0.8 && meaning.action === 'answer' && CLOSING_INTENTS.has(meaning.intent ?? '')) return close(t, 'handover_closing', { ticket });
-  if (isClosing(text)) return close(t, 'handover_closing', { ticket });
+  if (t.env.understanding.says('closing', text)) return close(t, 'handover_closing', { ticket });
   // "Thanks again": a close, not news for staff.
-  if (saysThanks(text) && words(text) <= THANKS_ONLY_WORDS) return close(t, 'handover_closing', { ticket });
+  if (t.env.understanding.says('thanks_word', text) && words(text) <= THANKS_ONLY_WORDS) return close(t, 'handover_closing', { ticket });
   if (factsDecide(t, text)) return;
   t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
   // Still broken, with a code typed now: checked first, and added to the ticket with what it found.
@@ -417,7 +415,7 @@ export function answerIntent(t: Turn, intent: string, step: Step | undefined): v
 }
 
 /** Not sure: say so, and offer the closest choices (or the topics) as buttons; never just "pick one". */
-export function unclear(t: Turn, meaning: Interpretation, step: Step | undefined, text: string): void {
+export function unclear(t: Turn, meaning: Meaning, step: Step | undefined, text: string): void {
   const flow = currentFlow(t);
   if (t.s.status === 'active' && flow && step?.kind === 'ask') {
     const all = choicesOf(t, flow, step);
@@ -428,7 +426,7 @@ export function unclear(t: Turn, meaning: Interpretation, step: Step | undefined
   }
   if (t.s.status === 'active' && step?.kind === 'check') return enter(t, t.s.step ?? END);
   if (t.s.status === 'active') return repeat(t);
-  if (t.s.status === 'ended' && isClosing(text)) return close(t, 'welcome');
+  if (t.s.status === 'ended' && t.env.understanding.says('closing', text)) return close(t, 'welcome');
   if (meaning.intent === 'none' || (!meaning.intent && /\p{L}{3}/u.test(text))) {
     say(t, 'out_of_scope');
     return menu(t, 'menu_prompt');

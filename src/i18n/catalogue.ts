@@ -59,6 +59,9 @@ export type PageKey =
   | 'thisDevice'
   | 'reference'
   | 'measureHere'
+  | 'handedOver'
+  | 'copy'
+  | 'copied'
   | 'local';
 
 

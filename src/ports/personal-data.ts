@@ -42,19 +42,36 @@ export interface PersonalData {
 export interface Mention {
   conversation?: string;
   ticket?: string;
+  /** The strings of that record that name the person (a line, a note, a subject field). */
   lines: string[];
 }
 
 /**
- * What an erasure counts, by kind; `mentions` are lines of others' conversations and tickets in which
- * the person's name or address was redacted.
+ * What an erasure counts, by kind. Deleted: the person's own rows. `mentions`: others' records
+ * (conversations, tickets, queued events and replies) in which the person's name, addresses and
+ * ids were replaced by `[erased]`.
  */
-export const ERASED_KINDS = ['conversations', 'quarantined', 'tickets', 'watches', 'links', 'proofs', 'outbox', 'presence', 'limits', 'mentions'] as const;
+export const ERASED_KINDS = ['conversations', 'quarantined', 'tickets', 'watches', 'links', 'proofs', 'outbox', 'presence', 'events', 'effects', 'limits', 'mentions'] as const;
 export type ErasedCounts = Record<(typeof ERASED_KINDS)[number], number>;
+
+/** What an erasure will do, worked out before anything is changed (and shown by a dry run). */
+export interface ErasurePlan {
+  person: Person;
+  /** The person's own conversations and tickets: deleted whole. */
+  conversations: string[];
+  tickets: string[];
+  /** Others' conversations and tickets that identify or name the person: kept, the person redacted. */
+  redacted: { conversations: string[]; tickets: string[] };
+  /** Addresses the person's own conversations came from (per-address limits are keyed by them). */
+  addresses: string[];
+  /** Rows of the small tables that are the person's, by table. */
+  rows: { watches: number; links: number; proofs: number; outbox: number; presence: number; events: number; quarantined: number; limits: number };
+}
 
 export interface PersonalDataStore {
   /** The person as given, widened by what their own conversations say (a username's e-mail and back). */
   widen(person: Person): Promise<Person>;
   find(person: Person): Promise<PersonalData>;
-  erase(person: Person): Promise<ErasedCounts>;
+  plan(person: Person): Promise<ErasurePlan>;
+  erase(plan: ErasurePlan): Promise<ErasedCounts>;
 }

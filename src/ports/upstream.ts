@@ -5,4 +5,10 @@ export type UpstreamReason = 'not-found' | 'unsupported' | 'unavailable' | 'time
 
 export type UpstreamFailure = { ok: false; reason: UpstreamReason; detail: string };
 
+/** The accounts and addresses of one person, whose cached answers a back-end can tell apart. */
+export interface CacheSubject {
+  users: string[];
+  emails: string[];
+}
+
 export type Upstream<T> = { ok: true; value: T } | UpstreamFailure;

@@ -1,32 +1,20 @@
 // `privacy export` then `privacy forget` for a person with a conversation on every channel, a ticket,
 // a watch, a proof code and a mail: the export holds it all (no codes), and after forget nothing in
 // DATA_DIR names them — not a row, not a byte in the database, its WAL or free pages. Others' data stays.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
-import { main } from '../../src/cli.ts';
 import { SqlProofCodes } from '../../src/adapters/proof-codes.ts';
-import { tempDataDir } from '../helpers/cli.ts';
+import { cliInProcess, filesUnder, tempDataDir } from '../helpers/cli.ts';
 import { DATABASE_URL, isolated } from '../helpers/shared-services.ts';
 
 const ALICE = { user: 'alice', email: 'alice.andersson@example.org', slack: 'U0ALICE77', discord: '222333444555666777', ip: '203.0.113.77' };
 const BOB = { user: 'bob', email: 'bob.berg@example.org', ip: '198.51.100.23' };
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = path.join(dir, name);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
 
-async function cli(args: string[], env: Record<string, string>) {
-  let out = '';
-  let err = '';
-  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s) }, { ...env, PATH: process.env.PATH ?? '' });
-  return { code, out, err };
-}
+const cli = cliInProcess;
 
 /** Alice on every channel with a ticket, a watch, a proof code and a mail; Bob with a conversation and a ticket. */
 async function populate(app: Helpdesk) {
@@ -100,7 +88,7 @@ describe('privacy export and forget on SQLite', () => {
     const before = filesUnder(dataDir).filter((f) => needles.some((n) => readFileSync(f).includes(n)));
     expect(before.length).toBeGreaterThan(2);
 
-    const forgot = await cli(['privacy', 'forget', ...aliceArgs], env);
+    const forgot = await cli(['privacy', 'forget', ...aliceArgs, '--yes'], env);
     expect(forgot.code).toBe(0);
     const report = JSON.parse(forgot.out) as { erased: Record<string, number>; deliveredElsewhere: unknown[]; compacted: boolean };
     expect(report.erased).toMatchObject({ conversations: 4, tickets: 1, watches: 1, proofs: 1, mentions: 1 });
@@ -148,7 +136,7 @@ describe('privacy export and forget on PostgreSQL', () => {
     const exported = await cli(['privacy', 'export', ...aliceArgs], env);
     expect(exported.code).toBe(0);
     expectExport(exported.out, code);
-    expect((await cli(['privacy', 'forget', ...aliceArgs], env)).code).toBe(0);
+    expect((await cli(['privacy', 'forget', ...aliceArgs, '--yes'], env)).code).toBe(0);
     const db = app.store.db;
     for (const n of [ALICE.user, ALICE.email, ALICE.slack, ALICE.discord, ALICE.ip]) {
       const like = `%${n}%`;

@@ -1,11 +1,28 @@
 // Runs the real `2fa-helpdesk` command as a child process: one-shot, or a chat fed line by line.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 export const BIN = path.join(import.meta.dirname, '../../bin/2fa-helpdesk.js');
 export const ROOT = path.join(import.meta.dirname, '../..');
+
+/** Every file under `dir`, in its folders too (a test greps them for what must be gone). */
+export function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = path.join(dir, name);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+/** The command run in this process (`main` from src/cli.ts), its output collected. */
+export async function cliInProcess(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
+  const { main } = await import('../../src/cli.ts');
+  let out = '';
+  let err = '';
+  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s) }, { ...env, PATH: process.env.PATH ?? '' });
+  return { code, out, err };
+}
 
 export function tempDataDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), '2fa-data-'));
