@@ -13,6 +13,8 @@ import { opensOf, parseOpening } from '../flows/intents.ts';
 import { answerInput, answerUsername, choicesOf, codeAtQuestion, choose, currentStep, enter, handoverFlow, repeat, source, startFlow } from './walk.ts';
 import { currentFlow, line, log, menu, say, sys } from './say.ts';
 import type { Turn } from './turn.ts';
+import { takeoverDecides } from './takeover-turn.ts';
+import { answerFromKnowledge } from './knowledge-turn.ts';
 
 /** Below this, a language guess does not decide; a switch needs more, and a few words at least. */
 const LANG_FIRST = 0.6;
@@ -56,7 +58,11 @@ export function onText(t: Turn, raw: string): void {
   }
   takeFacts(t, text);
   const meaning = t.env.understanding.meaning(text, t.s);
+  // Someone else on the account wins over everything, a hand-over included.
+  if (takeoverDecides(t, text)) return;
   if (t.s.status === 'handed') return afterHandover(t, text, meaning);
+  // A question for the knowledge base, at any prompt: answered, then back to the prompt.
+  if (!promptFactGiven(t) && !t.env.understanding.says('thanks', text) && answerFromKnowledge(t, text, meaning)) return factsNow(t);
   if (promptAnswered(t, text, meaning)) return factsNow(t);
   log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
   if (factsDecide(t, text)) return;
@@ -202,16 +208,20 @@ function promptAnswered(t: Turn, text: string, meaning: Meaning): boolean {
   return false;
 }
 
+/** The message gives what the prompt asks for (a username in a sentence, a code, the phone's time): it is the answer. */
+function promptFactGiven(t: Turn): boolean {
+  const step = currentStep(t);
+  if (t.s.status !== 'active' || step?.kind !== 'input') return false;
+  if (step.input === 'username') return Boolean(t.facts.username ?? t.facts.email) || t.facts.codes > 0;
+  if (step.input === 'code') return t.facts.codes > 0 || t.heard.includes('deviceTime');
+  return step.input === 'device_time' && t.facts.deviceTime !== undefined;
+}
+
 /** Facts that decide what happens whatever the classifier thinks: a person, a takeover, out of scope, the phone. */
 function factsDecide(t: Turn, text: string): boolean {
   const opens = opensOf(t.env.flows, t.env.opens);
   if (t.facts.wantsHuman) {
     handOver(t, text);
-    return true;
-  }
-  const takeover = parseOpening(opens.takeover);
-  if (t.facts.takeover && takeover && t.s.flow !== takeover.flow) {
-    startFlow(t, takeover.flow, takeover.step);
     return true;
   }
   const active = t.s.status === 'active';
@@ -320,6 +330,8 @@ function afterHandover(t: Turn, text: string, meaning: Meaning): void {
   if (t.env.understanding.says('closing', text)) return close(t, 'handover_closing', { ticket });
   if (factsDecide(t, text)) return;
   if (meaning.action === 'topic' && meaning.confidence >= 0.5) return startTopic(t, meaning.topic as string);
+  // A question the knowledge base answers, rather than more for the ticket.
+  if (!t.env.understanding.says('thanks', text) && answerFromKnowledge(t, text, meaning, false)) return;
   // Anything else is more about the same problem: added to the open ticket.
   t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
   t.effect = { type: 'escalate', urgent: false, attach: ['transcript'], relatesTo: ticket };

@@ -57,6 +57,12 @@ export interface HeardLanguage {
 export type Saying = 'closing' | 'thanks' | 'wait_question';
 
 /**
+ * What the knowledge base makes of a message: the entry (of the flows' `knowledge/`) that answers
+ * it, or `unknown`, a question about two-factor that nothing answers.
+ */
+export type KnowledgeHit = { kind: 'answer'; entry: string; score: number } | { kind: 'unknown' };
+
+/**
  * Everything the engine asks about one message, in one place: its language, its facts, what it
  * means where the conversation stands, what it says by its words alone, and the ranking beneath.
  */
@@ -66,6 +72,8 @@ export interface Understanding extends Ranker {
   facts(text: string, lang?: Lang): Facts<string>;
   meaning(text: string, at: Position): Meaning;
   says(saying: Saying, text: string): boolean;
+  /** Whether the knowledge base answers the message, given what it means otherwise (absent: no base). */
+  knowledge?(text: string, at: Position, meaning: Meaning): KnowledgeHit | undefined;
 }
 
 /** What happened to the phone, as a person says it. */

@@ -46,6 +46,14 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
       'Nothing is sent to you, by SMS or by mail: your authenticator app makes the codes itself, a new one every 30 seconds.',
     first_code_note:
       'The first code you saw when you set it up worked only then. A code is valid for about 30 seconds: always type the one your app shows at that moment.',
+    knowledge_source: 'Where this comes from: {centre}',
+    knowledge_resume: 'Back to where we were:',
+    knowledge_offer: 'Would you like help with this too, or with something else?',
+    knowledge_unknown:
+      "I don't know that, and I would rather not guess. {centre}'s page on two-factor may answer it: {setup_guide_url}. Or a person at support can: type \"a person\".",
+    knowledge_unknown_offer: 'Shall I pass the question to a person, or is there something else?',
+    takeover_again:
+      'Support already has this as urgent (reference {ticket}). Until they answer, change your {identity_service} password and your {centre} password.',
     welcome: 'You are welcome.',
     closing_again: 'Take care.',
     clarify_choice: 'I am not sure I understood. {question} The closest answers:',

@@ -47,6 +47,14 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
       'Inget skickas till dig, varken via sms eller mejl: autentiseringsappen skapar koderna själv, en ny var 30:e sekund.',
     first_code_note:
       'Den första koden du såg när du ställde in appen fungerade bara just då. En kod gäller i ungefär 30 sekunder: skriv alltid den som appen visar i stunden.',
+    knowledge_source: 'Källa: {centre}',
+    knowledge_resume: 'Då fortsätter vi där vi var:',
+    knowledge_offer: 'Vill du ha hjälp med det här också, eller med något annat?',
+    knowledge_unknown:
+      'Det vet jag inte, och jag vill inte gissa. Sidan om tvåfaktor hos {centre} kanske tar upp det: {setup_guide_url}. Annars kan någon på supporten svara: skriv "en person".',
+    knowledge_unknown_offer: 'Ska jag skicka frågan vidare till en person, eller gäller det något annat?',
+    takeover_again:
+      'Supporten har redan det här som brådskande (ärende {ticket}). Byt ditt lösenord i {identity_service} och ditt lösenord hos {centre} medan du väntar på svar.',
     welcome: 'Varsågod.',
     closing_again: 'Ha det bra.',
     clarify_choice: 'Jag är inte säker på att jag förstod. {question} De svar som ligger närmast:',
