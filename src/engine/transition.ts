@@ -9,7 +9,7 @@ import type { Effect, EngineEvent } from './events.ts';
 import type { Snapshot } from './snapshot.ts';
 import { setSlot, slotValue } from './slots.ts';
 import { onText } from './message.ts';
-import { choose, currentStep, enter, repeat, source, startFlow } from './walk.ts';
+import { choose, currentStep, enter, isProven, repeat, source, startFlow } from './walk.ts';
 import { currentFlow, greet, log, menu, say, sys } from './say.ts';
 import { newTurn, type Turn } from './turn.ts';
 import type { EngineEnv } from './env.ts';
@@ -120,7 +120,9 @@ function onEscalated(t: Turn, ticket: string | null, followUp: boolean, solved: 
   }
   const step = currentStep(t);
   const urgent = step?.kind === 'escalate' && step.urgent;
-  const key: SystemKey = ticket ? (urgent ? 'escalated_urgent' : 'escalated') : 'escalation_failed';
+  // "They answer by e-mail" only when there is a proved address to answer to.
+  const reachable = isProven(t.s.subject.identity) && Boolean(t.s.subject.email);
+  const key: SystemKey = ticket ? `${urgent ? 'escalated_urgent' : 'escalated'}${reachable ? '' : '_no_address'}` : 'escalation_failed';
   t.replies.push({ kind: 'handover', ticket, urgent, text: sys(t, key, { ticket }) });
   log(t, 'b', `sys:${key}${ticket ? `:${ticket}` : ''}`);
   // The topic stays what it was (the ticket is about it); nothing more is asked in it.

@@ -126,6 +126,8 @@ export type SystemKey =
   | 'ended_hint'
   | 'escalated'
   | 'escalated_urgent'
+  | 'escalated_no_address'
+  | 'escalated_urgent_no_address'
   | 'escalation_failed'
   | 'bad_code_format'
   | 'bad_time_format'

@@ -79,6 +79,10 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
       'Jag har lämnat över ärendet till {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. De svarar via e-post, oftast inom {response_time}; du kan också skriva till {support_email} och ange referensen.',
     escalated_urgent:
       'Jag har markerat ärendet som BRÅDSKANDE för {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. De svarar via e-post så snart de kan, senast inom {response_time}.',
+    escalated_no_address:
+      'Jag har lämnat över ärendet till {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. Jag har ingen bekräftad e-postadress till dig, så de kan inte skriva till dig: mejla {support_email} från din egen adress och ange referensen, så svarar de dig där, oftast inom {response_time}.',
+    escalated_urgent_no_address:
+      'Jag har markerat ärendet som BRÅDSKANDE för {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. Jag har ingen bekräftad e-postadress till dig, så de kan inte skriva till dig: mejla {support_email} och ange referensen, så svarar de så snart de kan.',
     escalation_failed:
       'Jag kunde inte skapa ett ärende just nu. Använd supportformuläret på {support_url} eller skriv till {support_email}.',
     bad_code_format: 'En kod är de 6 siffror som appen visar just nu (mellanslag går bra). Skriv den igen.',
