@@ -44,6 +44,12 @@ function onChecked(t: Turn, result: CheckResult, extra: CheckResult[] = []): voi
     const last = t.s.codes.at(-1);
     if (last) last.off = typeof result.data.offsetSteps === 'number' ? result.data.offsetSteps : null;
   }
+  // After a hand-over, a code typed now was checked: what it found goes to the same ticket.
+  if (t.s.status === 'handed') {
+    const open = slotValue(t.s.slots, 'ticket');
+    if (open) t.effect = { type: 'escalate', urgent: false, attach: ['transcript', 'checks'], relatesTo: open };
+    return;
+  }
   // The facts a question waited for are in: the question again, where they may lead elsewhere.
   if (t.s.lead !== undefined) {
     const waiting = t.s.lead;
@@ -98,7 +104,15 @@ function onDeviceClock(t: Turn, offsetMs: number, errorMs: number): void {
   repeat(t);
 }
 
-function onEscalated(t: Turn, ticket: string | null, followUp: boolean): void {
+function onEscalated(t: Turn, ticket: string | null, followUp: boolean, solved: boolean): void {
+  if (followUp && ticket && solved) {
+    // Solved by the person: staff are told on the same ticket, and nothing more is asked.
+    say(t, 'handover_solved', { ticket });
+    t.s.status = 'ended';
+    t.s.flow = null;
+    t.s.step = null;
+    return;
+  }
   if (followUp && ticket) {
     say(t, 'followup_added', { ticket });
     t.s.status = 'handed';
@@ -161,7 +175,7 @@ const HANDLERS: Handlers = {
   choice: (t, e) => choose(t, e.id),
   topic: (t, e) => startFlow(t, e.flow),
   checked: (t, e) => onChecked(t, e.result, e.extra),
-  escalated: (t, e) => onEscalated(t, e.ticket, e.followUp ?? false),
+  escalated: (t, e) => onEscalated(t, e.ticket, e.followUp ?? false, e.solved ?? false),
   'proof-sent': (t) => say(t, 'proof_sent'),
   proven: (t, e) => onProven(t, e.user, e.how, e.email),
   'proof-failed': (t, e) => onProofFailed(t, e.reason),

@@ -53,8 +53,11 @@ export interface HeardLanguage {
   confidence: number;
 }
 
-/** What a message says by its words alone, whatever the topic. */
-export type Saying = 'closing' | 'thanks' | 'wait_question';
+/**
+ * What a message says by its words alone, whatever the topic: a close, thanks (or "it works now"),
+ * a question about the wait, "it works now" on its own, the word thanks, taking something back.
+ */
+export type Saying = 'closing' | 'thanks' | 'wait_question' | 'solved' | 'thanks_word' | 'cancel';
 
 /**
  * What the knowledge base makes of a message: the entry (of the flows' `knowledge/`) that answers

@@ -8,9 +8,16 @@ import type { FlowSet, Opens } from '../flows/schema.ts';
 import { hear, type Extraction } from './hear.ts';
 import { identifyLanguage } from './language.ts';
 import { interpret } from './interpret.ts';
-import { isClosing, isThanks, isWaitQuestion, type PhraseTest } from './phrases.ts';
+import { isCancel, isClosing, isSolved, isThanks, isWaitQuestion, saysThanks, type PhraseTest } from './phrases.ts';
 
-const SAYINGS: Record<Saying, PhraseTest> = { closing: isClosing, thanks: isThanks, wait_question: isWaitQuestion };
+const SAYINGS: Record<Saying, PhraseTest> = {
+  closing: isClosing,
+  thanks: isThanks,
+  wait_question: isWaitQuestion,
+  solved: isSolved,
+  thanks_word: saysThanks,
+  cancel: isCancel,
+};
 
 export class MessageReader implements Understanding {
   constructor(

@@ -11,6 +11,9 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     handover_wait:
       'Your case is with the {centre} support team (reference {ticket}). They usually answer by e-mail within {response_time}. Anything you add here goes to the same case.',
     handover_closing: 'You are welcome. The support team will answer by e-mail (reference {ticket}).',
+    handover_solved:
+      "Great, I'm glad it works now! I have told the support team on your case {ticket} that it is solved, so they can close it.",
+    handover_cancelled: 'OK, I have not sent anything to the support team.',
     followup_added: 'I have added that to your case {ticket}, so the support team sees it with the rest.',
     out_of_scope_password:
       'I only help with the two-factor login, not passwords. To set or reset your {centre} password, go to {password_help_url}.',
@@ -52,6 +55,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     knowledge_unknown:
       "I don't know that, and I would rather not guess. {centre}'s page on two-factor may answer it: {setup_guide_url}. Or a person at support can: type \"a person\".",
     knowledge_unknown_offer: 'Shall I pass the question to a person, or is there something else?',
+    takeover_heading: 'Someone else on my account',
     takeover_again:
       'Support already has this as urgent (reference {ticket}). Until they answer, change your {identity_service} password and your {centre} password.',
     welcome: 'You are welcome.',

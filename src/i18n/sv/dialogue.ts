@@ -10,6 +10,9 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     handover_wait:
       'Ditt ärende ligger hos {centre}:s support (referens {ticket}). De brukar svara via e-post inom {response_time}. Det du skriver här hamnar i samma ärende.',
     handover_closing: 'Varsågod. Supporten svarar via e-post (referens {ticket}).',
+    handover_solved:
+      'Vad bra att det fungerar nu! Jag har meddelat supporten i ditt ärende {ticket} att det är löst, så att de kan stänga det.',
+    handover_cancelled: 'Okej, jag har inte skickat något till supporten.',
     followup_added: 'Jag har lagt till det i ditt ärende {ticket}, så att supporten ser det tillsammans med resten.',
     out_of_scope_password:
       'Jag hjälper bara till med tvåfaktorsinloggningen, inte med lösenord. För att välja eller återställa ditt lösenord hos {centre}, gå till {password_help_url}.',
@@ -53,6 +56,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     knowledge_unknown:
       'Det vet jag inte, och jag vill inte gissa. Sidan om tvåfaktor hos {centre} kanske tar upp det: {setup_guide_url}. Annars kan någon på supporten svara: skriv "en person".',
     knowledge_unknown_offer: 'Ska jag skicka frågan vidare till en person, eller gäller det något annat?',
+    takeover_heading: 'Någon annan på mitt konto',
     takeover_again:
       'Supporten har redan det här som brådskande (ärende {ticket}). Byt ditt lösenord i {identity_service} och ditt lösenord hos {centre} medan du väntar på svar.',
     welcome: 'Varsågod.',
