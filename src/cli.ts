@@ -5,11 +5,12 @@ import { parseArgs } from 'node:util';
 import { loadConfig, replicaName, type Config } from './config.ts';
 import { createInterface } from 'node:readline';
 import { loadFlows, loadFlowsOrThrow } from './flows/loader.ts';
-import { interpret } from './understanding/interpret.ts';
 import { cleanInput } from './understanding/input.ts';
 import { trainUnderstanding } from './understanding/training.ts';
 import { exampleWarnings } from './understanding/example-warnings.ts';
-import { LABELLED_FILES, evaluate, formatEvaluation, loadCases, positionAt } from './understanding/evaluate.ts';
+import { LABELLED_FILES, evaluate, formatEvaluation, loadCases, positionAt, understandAt } from './understanding/evaluate.ts';
+import { factIn, factRuleProblems, factRulesOf } from './understanding/fact-rules.ts';
+import { knowledgeProblems } from './understanding/knowledge-match.ts';
 import { formatProblem } from './flows/problems.ts';
 import { parseIp, parseUsername, parseCode } from './understanding/input.ts';
 import { isTimeZone, parseDeviceTime, wallInZone } from './checks/device-time.ts';
@@ -43,7 +44,10 @@ function lang(value: string | undefined): Lang | undefined {
 
 async function flowsCheck(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const dir = args[0] ?? env.FLOWS_DIR ?? './flows';
-  const { flows, intents, problems } = loadFlows(dir);
+  const loaded = loadFlows(dir);
+  const { flows, intents, knowledge, facts } = loaded;
+  // The phrases of the fact rules and the knowledge base's questions are the understanding's to check.
+  const problems = [...loaded.problems, ...(loaded.problems.length ? [] : [...factRuleProblems(flows), ...knowledgeProblems(flows)])];
   if (problems.length) {
     for (const p of problems) io.err(`${formatProblem(p)}\n`);
     io.err(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${dir}\n`);
@@ -51,6 +55,8 @@ async function flowsCheck(args: string[], io: Io, env: NodeJS.ProcessEnv): Promi
   }
   for (const w of exampleWarnings(flows, intents)) io.err(`warning: ${w}\n`);
   io.out(`${flows.size} flows in ${dir} are valid: ${[...flows.keys()].join(', ')}\n`);
+  if (knowledge.size) io.out(`${knowledge.size} knowledge entries are valid: ${[...knowledge.keys()].join(', ')}\n`);
+  if (facts.size) io.out(`${facts.size} facts written as rules are valid: ${[...facts.keys()].join(', ')}\n`);
   return 0;
 }
 
@@ -112,12 +118,17 @@ async function understandCommand(args: string[], io: Io, env: NodeJS.ProcessEnv)
   const ienv = { flows, understanding: trainUnderstanding(flows, intents) };
   const at = positionAt(ienv, values.at);
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  const takeover = factRulesOf(flows).get('takeover');
   for await (const line of lines) {
     const text = cleanInput(line).text;
     if (!text) continue;
-    const m = interpret(ienv, at, text);
-    const row = { text, lang: fixed ?? m.lang ?? 'en', topic: m.topic, intent: m.intent, confidence: m.confidence, action: m.action, choice: m.choice };
-    io.out(values.json ? `${JSON.stringify(row)}\n` : `${m.action.padEnd(8)} ${String(m.intent ?? '-').padEnd(18)} ${m.confidence.toFixed(2)}  ${text}\n`);
+    // As the conversation decides it: the facts, the meaning, then the knowledge base.
+    const m = understandAt(ienv, at, text);
+    const knowledge = m.intent?.startsWith('knowledge:') ? m.intent.slice('knowledge:'.length) : null;
+    // Which rule of flows/facts/takeover.yaml heard a takeover, and by which phrases.
+    const heard = takeover ? factIn(takeover, text) : undefined;
+    const row = { text, lang: fixed ?? m.lang ?? 'en', topic: m.topic, intent: m.intent, confidence: m.confidence, action: m.action, choice: m.choice, knowledge, takeover: heard ?? null };
+    io.out(values.json ? `${JSON.stringify(row)}\n` : `${m.action.padEnd(8)} ${String(m.intent ?? '-').padEnd(18)} ${m.confidence.toFixed(2)}  ${heard ? '[takeover] ' : ''}${text}\n`);
   }
   return 0;
 }
@@ -283,7 +294,8 @@ const COMMANDS: Record<string, Command> = {
     run: understandCommand,
     usage: `  understand [--lang en|sv] [--at FLOW.STEP] [--json]
                              one message a line on stdin: how each is understood (without --at, as
-                             the first message of a conversation)`,
+                             the first message of a conversation), which knowledge entry answers it
+                             (intent knowledge:<id>, or unknown), and which rule heard a takeover`,
   },
   discord: { run: discordCommand, usage: `  discord register           register the Discord slash commands (npm run discord:register)` },
   privacy: {

@@ -15,7 +15,7 @@ export interface EngineEnv {
    * the person proves it through a link sent to the account's e-mail address.
    */
   requireProof?: boolean;
-  /** What free text means (trained from the flows' examples). */
+  /** What a message says: its language, its facts, its meaning where the conversation stands (the one port the engine asks). */
   understanding: Understanding;
   /** Which intent opens which topic (`opens:` in flows/_intents.yaml); the shipped map when not given. */
   opens?: Opens;

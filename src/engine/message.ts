@@ -3,23 +3,27 @@
 import type { SystemKey } from '../i18n/catalogue.ts';
 import { cleanInput, redactCodes, withoutSecrets } from '../understanding/input.ts';
 import { parseProofCode } from './proof-code.ts';
-import { isClosing, isThanks, isWaitQuestion } from '../understanding/phrases.ts';
 import type { Choice } from './replies.ts';
-import { interpret, type Interpretation } from '../understanding/interpret.ts';
+import type { Meaning } from '../ports/understanding.ts';
 import { END, type Step } from '../flows/schema.ts';
 import { USER_TEXT_LIMIT, type Snapshot } from './snapshot.ts';
 import { fillSlots, setSlot, slotValue, type Extraction } from './slots.ts';
 import { codeInText, sealCode } from './held-code.ts';
-import { hear, identify } from '../understanding/hear.ts';
 import { opensOf, parseOpening } from '../flows/intents.ts';
-import { answerInput, answerUsername, choicesOf, codeAtQuestion, choose, currentStep, enter, handoverFlow, repeat, source, startFlow } from './walk.ts';
+import { answerInput, answerUsername, choicesOf, codeAtQuestion, choose, currentStep, enter, fingerprint, handoverFlow, repeat, source, startFlow } from './walk.ts';
 import { currentFlow, line, log, menu, say, sys } from './say.ts';
 import type { Turn } from './turn.ts';
+import { takeoverDecides } from './takeover-turn.ts';
+import { answerFromKnowledge } from './knowledge-turn.ts';
 
 /** Below this, a language guess does not decide; a switch needs more, and a few words at least. */
 const LANG_FIRST = 0.6;
 const LANG_SWITCH = 0.85;
 const LANG_SWITCH_WORDS = 4;
+/** "Thanks" with at most this many words is a thanks, not news for the ticket ("thanks again, bye"). */
+const THANKS_ONLY_WORDS = 5;
+/** "Actually no" with at most this many words takes back a hand-over not yet filed. */
+const CANCEL_WORDS = 6;
 /** How sure "this code is one I noted down" must be, said in the message that holds the code. */
 const NOTED_CODE = 0.9;
 
@@ -57,8 +61,12 @@ export function onText(t: Turn, raw: string): void {
     return;
   }
   takeFacts(t, text);
-  const meaning = interpret(t.env, t.s, text);
+  const meaning = t.env.understanding.meaning(text, t.s);
+  // Someone else on the account wins over everything, a hand-over included.
+  if (takeoverDecides(t, text)) return;
   if (t.s.status === 'handed') return afterHandover(t, text, meaning);
+  // A question for the knowledge base, at any prompt: answered, then back to the prompt.
+  if (!promptFactGiven(t) && !t.env.understanding.says('thanks', text) && answerFromKnowledge(t, text, meaning)) return factsNow(t);
   if (promptAnswered(t, text, meaning)) return factsNow(t);
   log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
   if (factsDecide(t, text)) return;
@@ -84,7 +92,7 @@ function hearLanguage(t: Turn, text: string): void {
   const words = text.split(/\s+/).filter((w) => /\p{L}{2}/u.test(w)).length;
   // Once the language is heard, a message too short to switch it is not identified at all.
   if (t.s.langHeard && words < LANG_SWITCH_WORDS) return;
-  const { lang, confidence } = identify(text);
+  const { lang, confidence } = t.env.understanding.language(text);
   if (!lang) return;
   if (!t.s.langHeard) {
     if (confidence < LANG_FIRST) return;
@@ -99,7 +107,7 @@ function hearLanguage(t: Turn, text: string): void {
 
 /** Every message is read for facts, whatever was asked; a code typed early is held for its check. */
 function takeFacts(t: Turn, text: string): void {
-  const facts = hear(text, t.s.langHeard || t.s.langFixed ? t.s.lang : undefined);
+  const facts = t.env.understanding.facts(text, t.s.langHeard || t.s.langFixed ? t.s.lang : undefined);
   t.facts = facts;
   const step = currentStep(t);
   const atCode = t.s.status === 'active' && step?.kind === 'input' && step.input === 'code';
@@ -138,7 +146,7 @@ function takeUser(t: Turn, user: string): void {
 }
 
 /** The answer to the prompt shown, read from the message (a username in a sentence, a code, a time). */
-function promptAnswered(t: Turn, text: string, meaning: Interpretation): boolean {
+function promptAnswered(t: Turn, text: string, meaning: Meaning): boolean {
   if (t.corrected) return true;
   const step = currentStep(t);
   // A code typed where "noted down, or on the screen?" was asked: the one on the screen, checked.
@@ -150,6 +158,14 @@ function promptAnswered(t: Turn, text: string, meaning: Interpretation): boolean
     }
   }
   if (t.s.status !== 'active' || step?.kind !== 'input') return false;
+  // "Actually no" while the hand-over is being prepared: nothing is filed.
+  if (t.s.flow === handoverFlow(t) && t.env.understanding.says('cancel', text) && words(text) <= CANCEL_WORDS) {
+    log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+    delete t.s.note;
+    say(t, 'handover_cancelled');
+    menu(t, 'menu_prompt');
+    return true;
+  }
   // "A person", at any prompt, is a hand-over; at the description prompt it is the description.
   if (t.facts.wantsHuman && step.input !== 'text') return false;
   if (step.input === 'username') {
@@ -184,7 +200,7 @@ function promptAnswered(t: Turn, text: string, meaning: Interpretation): boolean
     return true;
   }
   // "OK, I'll wait then, thanks": an end, not a wrong answer.
-  if (step.input !== 'text' && isThanks(text) && meaning.action !== 'handover') {
+  if (step.input !== 'text' && t.env.understanding.says('thanks', text) && meaning.action !== 'handover') {
     log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
     answerIntent(t, 'thanks', step);
     return true;
@@ -204,16 +220,20 @@ function promptAnswered(t: Turn, text: string, meaning: Interpretation): boolean
   return false;
 }
 
+/** The message gives what the prompt asks for (a username in a sentence, a code, the phone's time): it is the answer. */
+function promptFactGiven(t: Turn): boolean {
+  const step = currentStep(t);
+  if (t.s.status !== 'active' || step?.kind !== 'input') return false;
+  if (step.input === 'username') return Boolean(t.facts.username ?? t.facts.email) || t.facts.codes > 0;
+  if (step.input === 'code') return t.facts.codes > 0 || t.heard.includes('deviceTime');
+  return step.input === 'device_time' && t.facts.deviceTime !== undefined;
+}
+
 /** Facts that decide what happens whatever the classifier thinks: a person, a takeover, out of scope, the phone. */
 function factsDecide(t: Turn, text: string): boolean {
   const opens = opensOf(t.env.flows, t.env.opens);
   if (t.facts.wantsHuman) {
     handOver(t, text);
-    return true;
-  }
-  const takeover = parseOpening(opens.takeover);
-  if (t.facts.takeover && takeover && t.s.flow !== takeover.flow) {
-    startFlow(t, takeover.flow, takeover.step);
     return true;
   }
   const active = t.s.status === 'active';
@@ -263,9 +283,9 @@ export function handOver(t: Turn, text: string): void {
   startFlow(t, human);
 }
 
-function act(t: Turn, meaning: Interpretation, text: string): void {
+function act(t: Turn, meaning: Meaning, text: string): void {
   const step = currentStep(t);
-  if (isThanks(text) && thanksEnds(t, meaning, step)) return answerIntent(t, 'thanks', step);
+  if (t.env.understanding.says('thanks', text) && thanksEnds(t, meaning, step)) return answerIntent(t, 'thanks', step);
   switch (meaning.action) {
     case 'choice':
       return choose(t, meaning.choice as string, false);
@@ -290,7 +310,7 @@ function act(t: Turn, meaning: Interpretation, text: string): void {
  * "OK, thanks" ends, unless it picks a choice: a yes that closes the question ("Did that solve
  * it?"), not a yes that starts something new ("Do you want to set it up now?").
  */
-function thanksEnds(t: Turn, meaning: Interpretation, step: Step | undefined): boolean {
+function thanksEnds(t: Turn, meaning: Meaning, step: Step | undefined): boolean {
   if (meaning.action === 'handover' || meaning.action === 'skip') return false;
   if (meaning.action !== 'choice') return true;
   if (step?.kind !== 'ask' || !meaning.choice) return false;
@@ -308,20 +328,42 @@ export function startTopic(t: Turn, flowId: string): void {
 }
 
 /** After a ticket: the wait, a polite close, a follow-up to the same ticket, or a clearly new problem. */
-function afterHandover(t: Turn, text: string, meaning: Interpretation): void {
+function afterHandover(t: Turn, text: string, meaning: Meaning): void {
   log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
   const ticket = slotValue(t.s.slots, 'ticket') ?? '';
+  // "It works now": marked solved by the person on the same ticket, so staff know; then the end.
+  if (t.env.understanding.says('solved', text)) {
+    t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+    t.effect = { type: 'escalate', urgent: false, attach: ['transcript'], relatesTo: ticket, solved: true };
+    return;
+  }
   const waits = meaning.action === 'answer' && meaning.intent === 'wait';
-  if (t.facts.wantsHuman || waits || isWaitQuestion(text)) return say(t, 'handover_wait', { ticket });
+  if (t.facts.wantsHuman || waits || t.env.understanding.says('wait_question', text)) return say(t, 'handover_wait', { ticket });
   if (meaning.action === 'menu') return menu(t, 'menu_prompt');
   // Nothing to add ("skip"): where the case stands, not an empty follow-up.
   if (meaning.action === 'skip') return say(t, 'handover_wait', { ticket });
   // "ok", "thanks", "hej då" close; a longer message that merely sounds like a yes is more for the ticket.
   const short = text.trim().split(/\s+/).length <= 3;
   if (short && meaning.confidence >= 0.8 && meaning.action === 'answer' && CLOSING_INTENTS.has(meaning.intent ?? '')) return close(t, 'handover_closing', { ticket });
-  if (isClosing(text)) return close(t, 'handover_closing', { ticket });
+  if (t.env.understanding.says('closing', text)) return close(t, 'handover_closing', { ticket });
+  // "Thanks again": a close, not news for staff.
+  if (t.env.understanding.says('thanks_word', text) && words(text) <= THANKS_ONLY_WORDS) return close(t, 'handover_closing', { ticket });
   if (factsDecide(t, text)) return;
-  if (meaning.action === 'topic' && meaning.confidence >= 0.5) return startTopic(t, meaning.topic as string);
+  // Still broken, with a code typed now: checked first, and added to the ticket with what it found.
+  const code = t.facts.codes > 0 && t.s.subject.user ? codeInText(text) : undefined;
+  if (code) {
+    delete t.s.heldCode;
+    t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+    if (fingerprint(t, code)) {
+      t.effect = { type: 'check', check: 'code', code };
+      return;
+    }
+    say(t, 'same_code_again');
+  } else {
+    if (meaning.action === 'topic' && meaning.confidence >= 0.5) return startTopic(t, meaning.topic as string);
+    // A question the knowledge base answers, rather than more for the ticket.
+    if (!t.env.understanding.says('thanks', text) && answerFromKnowledge(t, text, meaning, false)) return;
+  }
   // Anything else is more about the same problem: added to the open ticket.
   t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
   t.effect = { type: 'escalate', urgent: false, attach: ['transcript'], relatesTo: ticket };
@@ -385,7 +427,7 @@ export function answerIntent(t: Turn, intent: string, step: Step | undefined): v
 }
 
 /** Not sure: say so, and offer the closest choices (or the topics) as buttons; never just "pick one". */
-export function unclear(t: Turn, meaning: Interpretation, step: Step | undefined, text: string): void {
+export function unclear(t: Turn, meaning: Meaning, step: Step | undefined, text: string): void {
   const flow = currentFlow(t);
   if (t.s.status === 'active' && flow && step?.kind === 'ask') {
     const all = choicesOf(t, flow, step);
@@ -396,7 +438,7 @@ export function unclear(t: Turn, meaning: Interpretation, step: Step | undefined
   }
   if (t.s.status === 'active' && step?.kind === 'check') return enter(t, t.s.step ?? END);
   if (t.s.status === 'active') return repeat(t);
-  if (t.s.status === 'ended' && isClosing(text)) return close(t, 'welcome');
+  if (t.s.status === 'ended' && t.env.understanding.says('closing', text)) return close(t, 'welcome');
   if (meaning.intent === 'none' || (!meaning.intent && /\p{L}{3}/u.test(text))) {
     say(t, 'out_of_scope');
     return menu(t, 'menu_prompt');

@@ -59,6 +59,9 @@ export type PageKey =
   | 'thisDevice'
   | 'reference'
   | 'measureHere'
+  | 'handedOver'
+  | 'copy'
+  | 'copied'
   | 'local';
 
 
@@ -93,7 +96,7 @@ export function langOfLocale(locale: string | undefined | null): Lang {
   return locale && /^sv\b|^sv[-_]/i.test(locale) ? 'sv' : 'en';
 }
 
-export type MailKey = 'proof_subject' | 'proof_body' | 'active_subject' | 'active_body' | 'where_web' | 'where_discord' | 'where_slack' | 'where_terminal' | 'where_other' | 'from_address';
+export type MailKey = 'proof_subject' | 'proof_body' | 'held_back_subject' | 'held_back_body' | 'active_subject' | 'active_body' | 'where_web' | 'where_discord' | 'where_slack' | 'where_terminal' | 'where_other' | 'from_address';
 
 export type SystemKey =
   | 'not_saved'
@@ -101,6 +104,8 @@ export type SystemKey =
   | 'username_corrected'
   | 'code_not_username'
   | 'handover_wait'
+  | 'handover_solved'
+  | 'handover_cancelled'
   | 'handover_closing'
   | 'followup_added'
   | 'out_of_scope_password'
@@ -121,6 +126,8 @@ export type SystemKey =
   | 'ended_hint'
   | 'escalated'
   | 'escalated_urgent'
+  | 'escalated_no_address'
+  | 'escalated_urgent_no_address'
   | 'escalation_failed'
   | 'bad_code_format'
   | 'bad_time_format'
@@ -144,6 +151,13 @@ export type SystemKey =
   | 'pick_help'
   | 'nothing_sent_note'
   | 'first_code_note'
+  | 'knowledge_source'
+  | 'knowledge_resume'
+  | 'knowledge_offer'
+  | 'knowledge_unknown'
+  | 'knowledge_unknown_offer'
+  | 'takeover_again'
+  | 'takeover_heading'
   | 'welcome'
   | 'closing_again'
   | 'clarify_choice'

@@ -17,9 +17,66 @@ export interface Guess {
   lang: Lang;
 }
 
-export interface Understanding {
+/** Ranks labels for a text: what a classifier (nearest examples, a linear model, an LLM) answers. */
+export interface Ranker {
   /** Labels that `allowed` accepts, best first, at most `limit` of them. */
   rank(text: string, allowed: (label: Label) => boolean, limit?: number): Guess[];
+}
+
+/** Where a conversation stands, as far as what a message means goes (a conversation's snapshot is one). */
+export interface Position {
+  status: 'menu' | 'active' | 'ended' | 'handed';
+  flow: string | null;
+  step: string | null;
+}
+
+export type Action = 'topic' | 'choice' | 'answer' | 'handover' | 'menu' | 'skip' | 'unclear';
+
+/** What a message means where the conversation stands. */
+export interface Meaning {
+  action: Action;
+  /** The label's name: a flow id, a global intent, or a choice id; null when unclear with nothing near. */
+  intent: string | null;
+  topic: string | null;
+  choice: string | null;
+  confidence: number;
+  /** The language of what was matched, when the match says so. */
+  lang: Lang | null;
+  /** For `unclear` at a question: the closest choices, best first. */
+  closest: string[];
+}
+
+export interface HeardLanguage {
+  /** Set only when the message says enough to tell. */
+  lang?: Lang;
+  /** 0 (no idea) … 1 (certain). */
+  confidence: number;
+}
+
+/**
+ * What a message says by its words alone, whatever the topic: a close, thanks (or "it works now"),
+ * a question about the wait, "it works now" on its own, the word thanks, taking something back.
+ */
+export type Saying = 'closing' | 'thanks' | 'wait_question' | 'solved' | 'thanks_word' | 'cancel';
+
+/**
+ * What the knowledge base makes of a message: the entry (of the flows' `knowledge/`) that answers
+ * it, or `unknown`, a question about two-factor that nothing answers.
+ */
+export type KnowledgeHit = { kind: 'answer'; entry: string; score: number } | { kind: 'unknown' };
+
+/**
+ * Everything the engine asks about one message, in one place: its language, its facts, what it
+ * means where the conversation stands, what it says by its words alone, and the ranking beneath.
+ */
+export interface Understanding extends Ranker {
+  language(text: string): HeardLanguage;
+  /** The facts of a message; `lang`, when known, settles words that differ between the languages. */
+  facts(text: string, lang?: Lang): Facts<string>;
+  meaning(text: string, at: Position): Meaning;
+  says(saying: Saying, text: string): boolean;
+  /** Whether the knowledge base answers the message, given what it means otherwise (absent: no base). */
+  knowledge?(text: string, at: Position, meaning: Meaning): KnowledgeHit | undefined;
 }
 
 /** What happened to the phone, as a person says it. */

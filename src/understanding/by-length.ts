@@ -2,7 +2,7 @@
 // a question (measured best there), the linear model for a long first message or a long message
 // at a prompt, whose greeting and context it weighs against the sentence with the problem
 // (measured: see docs/understanding.md and docs/benchmarks.md).
-import type { Guess, Label, Understanding } from '../ports/understanding.ts';
+import type { Guess, Label, Ranker } from '../ports/understanding.ts';
 import type { LinearModel } from './linear-model.ts';
 import type { NearestExamples } from './nearest-examples.ts';
 import { isLong, sentencesOf } from './sentences.ts';
@@ -10,7 +10,7 @@ import { isLong, sentencesOf } from './sentences.ts';
 /** Labels that frame a message (a greeting, a yes) rather than say what it is about. */
 const FRAMING = new Set(['intent:hello', 'intent:thanks', 'intent:yes', 'intent:no', 'intent:dont_know', 'intent:skip', 'intent:menu']);
 
-export class ByLength implements Understanding {
+export class ByLength implements Ranker {
   constructor(
     private readonly near: NearestExamples,
     private readonly linear: LinearModel,

@@ -3,7 +3,7 @@
 // unclear. Pure: the engine acts on it, and `2fa-helpdesk understand` prints it.
 import { parseDeviceTime } from '../checks/device-time.ts';
 import type { Lang } from '../i18n/index.ts';
-import type { Guess, Understanding } from '../ports/understanding.ts';
+import type { Action, Guess, Meaning, Position, Ranker } from '../ports/understanding.ts';
 import { parseCode, parseIp, parseUsername, redactCodes } from './input.ts';
 import { fold, foldKnown } from './normalise.ts';
 import { messageTemplate } from '../flows/messages.ts';
@@ -11,27 +11,9 @@ import { opensOf, parseOpening, type Opens } from '../flows/intents.ts';
 import type { ExtractedSlots } from './extract.ts';
 import type { Flow, FlowSet, InputKind, Step } from '../flows/schema.ts';
 
-/** Where a conversation stands, as far as what a message means goes (a snapshot is one). */
-export interface Position {
-  status: 'menu' | 'active' | 'ended' | 'handed';
-  flow: string | null;
-  step: string | null;
-}
+export type { Action, Position };
 
-export type Action = 'topic' | 'choice' | 'answer' | 'handover' | 'menu' | 'skip' | 'unclear';
-
-export interface Interpretation {
-  action: Action;
-  /** The label's name: a flow id, a global intent, or a choice id; null when unclear with nothing near. */
-  intent: string | null;
-  topic: string | null;
-  choice: string | null;
-  confidence: number;
-  /** The language of what was matched, when the match says so. */
-  lang: Lang | null;
-  /** For `unclear` at a question: the closest choices, best first. */
-  closest: string[];
-}
+export type Interpretation = Meaning;
 
 /** How sure is sure enough. Measured on test/understanding/messages.yaml (see docs/understanding.md). */
 export const THRESHOLDS = {
@@ -73,7 +55,7 @@ export function parsesAs(kind: InputKind, text: string): boolean {
 
 export interface InterpretEnv {
   flows: FlowSet;
-  understanding: Understanding;
+  understanding: Ranker;
   /** Which intent opens which topic; by default the `opens:` of the loaded flows/_intents.yaml. */
   opens?: Opens;
 }

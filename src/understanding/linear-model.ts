@@ -3,7 +3,7 @@
 // nearest example does (measured: see docs/understanding.md). Trained at start-up by a few passes of
 // stochastic gradient descent, in tens of milliseconds.
 import type { Lang } from '../i18n/catalogue.ts';
-import type { Guess, Label, Understanding } from '../ports/understanding.ts';
+import type { Guess, Label, Ranker } from '../ports/understanding.ts';
 import { features } from './features.ts';
 import { fold } from './normalise.ts';
 import type { Example } from './nearest-examples.ts';
@@ -12,7 +12,7 @@ const EPOCHS = 12;
 const RATE = 0.5;
 const L2 = 1e-5;
 
-export class LinearModel implements Understanding {
+export class LinearModel implements Ranker {
   private readonly index = new Map<string, number>();
   private readonly idf: number[] = [];
   private readonly labels: Label[] = [];

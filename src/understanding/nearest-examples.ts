@@ -2,7 +2,7 @@
 // message scores each label by its cosine similarity to that label's nearest example. Small,
 // dependency-free, trained in milliseconds, and it explains itself (the nearest example).
 import type { Lang } from '../i18n/catalogue.ts';
-import type { Guess, Label, Understanding } from '../ports/understanding.ts';
+import type { Guess, Label, Ranker } from '../ports/understanding.ts';
 import { FeatureHash, FeatureIds, eachFeatureHash } from './features.ts';
 import { fold } from './normalise.ts';
 
@@ -14,7 +14,7 @@ export interface Example {
 
 const SECOND_WEIGHT = 0.25;
 
-export class NearestExamples implements Understanding {
+export class NearestExamples implements Ranker {
   /** feature (its two hashes) -> its index into `idf` and the postings. */
   private readonly featureIds = new FeatureIds();
   private readonly hash = new FeatureHash();

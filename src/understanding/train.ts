@@ -3,7 +3,7 @@
 import { NearestExamples, type Example } from './nearest-examples.ts';
 import { LinearModel } from './linear-model.ts';
 import { ByLength } from './by-length.ts';
-import type { Understanding } from '../ports/understanding.ts';
+import type { Ranker } from '../ports/understanding.ts';
 
 export type { Example };
 
@@ -13,8 +13,8 @@ export function trainOn(examples: Example[]): ByLength {
   return new ByLength(new NearestExamples(examples), new LinearModel(firstLevel));
 }
 
-/** An understanding trained the first time it is asked (for commands that rarely or never need it). */
-export function lazyUnderstanding(train: () => Understanding): Understanding {
-  let trained: Understanding | undefined;
+/** A ranker trained the first time it is asked (for commands that rarely or never need it). */
+export function lazyRanker(train: () => Ranker): Ranker {
+  let trained: Ranker | undefined;
   return { rank: (text, allowed, limit) => (trained ??= train()).rank(text, allowed, limit) };
 }

@@ -5,8 +5,8 @@ import type { Lang } from '../i18n/catalogue.ts';
 import { LANGS } from '../i18n/catalogue.ts';
 import { messageTemplate } from '../flows/messages.ts';
 import type { FlowSet, Intents } from '../flows/schema.ts';
-import { trainOn, type Example } from './train.ts';
-import type { ByLength } from './by-length.ts';
+import { lazyRanker, trainOn, type Example } from './train.ts';
+import { MessageReader } from './reader.ts';
 
 export const topicLabel = (flow: string) => `topic:${flow}`;
 export const intentLabel = (name: string) => `intent:${name}`;
@@ -39,6 +39,8 @@ export function trainingExamples(flows: FlowSet, intents: Intents): Example[] {
   return out;
 }
 
-export function trainUnderstanding(flows: FlowSet, intents: Intents): ByLength {
-  return trainOn(trainingExamples(flows, intents));
+/** The understanding of these flows; `lazy`: trained the first time a message is ranked. */
+export function trainUnderstanding(flows: FlowSet, intents: Intents, lazy = false): MessageReader {
+  const train = () => trainOn(trainingExamples(flows, intents));
+  return new MessageReader(lazy ? lazyRanker(train) : train(), flows);
 }

@@ -2,7 +2,6 @@
 import path from 'node:path';
 import { loadFlowsOrThrow } from '../../src/flows/loader.ts';
 import { trainUnderstanding } from '../../src/understanding/training.ts';
-import { lazyUnderstanding } from '../../src/understanding/train.ts';
 import type { CentreWords } from '../../src/flows/words.ts';
 import { transition, type EngineEnv, type EngineEvent } from '../../src/engine/transition.ts';
 import type { Snapshot } from '../../src/engine/snapshot.ts';
@@ -11,7 +10,7 @@ import { replyText } from '../../src/conversation-tests/run.ts';
 
 export const { flows, intents } = loadFlowsOrThrow(path.join(import.meta.dirname, '../../flows'));
 /** Trained when first asked: a process that never ranks text (a replica held at its save) starts without it. */
-export const understanding = lazyUnderstanding(() => trainUnderstanding(flows, intents));
+export const understanding = trainUnderstanding(flows, intents, true);
 
 export const words: CentreWords = {
   centre: 'UPPMAX',

@@ -1,0 +1,59 @@
+// The Understanding the engine asks about every message: its language (language.ts), its facts
+// (hear.ts, the extractors), its meaning where the conversation stands (interpret.ts, over a ranker
+// trained from the flows) and what it says by its words alone (phrases.yaml). One object, one port.
+import type { Lang } from '../i18n/index.ts';
+import type { Guess, KnowledgeHit, Label, Meaning, Position, Ranker, Saying, Understanding } from '../ports/understanding.ts';
+import { consultKnowledge } from './knowledge-consult.ts';
+import type { FlowSet, Opens } from '../flows/schema.ts';
+import { hear, type Extraction } from './hear.ts';
+import { identifyLanguage } from './language.ts';
+import { interpret } from './interpret.ts';
+import { isCancel, isClosing, isSolved, isThanks, isWaitQuestion, saysThanks, type PhraseTest } from './phrases.ts';
+
+const SAYINGS: Record<Saying, PhraseTest> = {
+  closing: isClosing,
+  thanks: isThanks,
+  wait_question: isWaitQuestion,
+  solved: isSolved,
+  thanks_word: saysThanks,
+  cancel: isCancel,
+};
+
+export class MessageReader implements Understanding {
+  constructor(
+    private readonly ranker: Ranker,
+    private readonly flows: FlowSet,
+    private readonly opens?: Opens,
+  ) {}
+
+  /** How many examples the ranker learnt from, when it says. */
+  get size(): number | undefined {
+    return (this.ranker as { size?: number }).size;
+  }
+
+  rank(text: string, allowed: (label: Label) => boolean, limit?: number): Guess[] {
+    return this.ranker.rank(text, allowed, limit);
+  }
+
+  language(text: string) {
+    return identifyLanguage(text);
+  }
+
+  facts(text: string, lang?: Lang): Extraction {
+    return hear(text, lang, this.flows);
+  }
+
+  knowledge(text: string, at: Position, meaning: Meaning): KnowledgeHit | undefined {
+    const c = consultKnowledge(this.flows, at, text, meaning);
+    if (!c) return undefined;
+    return c.kind === 'answer' ? { kind: 'answer', entry: c.entry.id, score: c.score } : c;
+  }
+
+  meaning(text: string, at: Position): Meaning {
+    return interpret({ flows: this.flows, understanding: this.ranker, ...(this.opens ? { opens: this.opens } : {}) }, at, text);
+  }
+
+  says(saying: Saying, text: string): boolean {
+    return SAYINGS[saying](text);
+  }
+}
