@@ -7,7 +7,7 @@ import { opensOf, parseOpening } from '../flows/intents.ts';
 import { redactCodes } from '../understanding/input.ts';
 import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { slotValue } from './slots.ts';
-import { log, say } from './say.ts';
+import { log, say, sys } from './say.ts';
 import { startFlow } from './walk.ts';
 import type { Turn } from './turn.ts';
 
@@ -37,6 +37,10 @@ export function takeoverDecides(t: Turn, text: string): boolean {
   }
   // A ticket open about something else is not urgent: the takeover gets its own, urgent one.
   delete t.s.slots.ticket;
+  const before = t.replies.length;
   startFlow(t, opening.flow, opening.step);
+  // Its heading says what this is, not the title of the topic it borrows steps from ("I lost my phone").
+  const heading = t.replies.findIndex((r, i) => i >= before && r.kind === 'text' && r.topic);
+  if (heading >= 0) t.replies[heading] = { kind: 'text', text: sys(t, 'takeover_heading'), topic: true };
   return true;
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { knowledgeOf, loadKnowledge } from '../../src/flows/knowledge.ts';
+import { knowledgeOf, loadKnowledge, registerKnowledge } from '../../src/flows/knowledge.ts';
 import { knowledgeMatcherOf, knowledgeProblems } from '../../src/understanding/knowledge-match.ts';
 import { factRuleProblems } from '../../src/understanding/fact-rules.ts';
 import { flows } from '../helpers/engine.ts';
@@ -49,6 +49,16 @@ describe('a broken entry', () => {
       expect.arrayContaining([expect.stringMatching(/^id: the id must be the file's name/), expect.stringMatching(/^topic: no topic "no_such_topic"/), expect.stringMatching(/^questions\.sv: at least 5/)]),
     );
     expect(of('unsourced.yaml')).toEqual([expect.stringMatching(/^source: /)]);
+  });
+});
+
+describe('one question under two entries', () => {
+  it('is a problem: the matcher could give either answer', () => {
+    const base = knowledgeOf(flows);
+    const which = base.knowledge.get('which_app')!;
+    const copy = new Map(flows);
+    registerKnowledge(copy, { ...base, knowledge: new Map([...base.knowledge, ['twin', { ...which, id: 'twin', file: 'twin.yaml', questions: { en: ['Which app should I use?'], sv: [] } }]]) });
+    expect(knowledgeProblems(copy)).toEqual([expect.objectContaining({ file: 'twin.yaml', key: 'questions.en', message: expect.stringMatching(/is also a question of which_app/) })]);
   });
 });
 

@@ -56,6 +56,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     knowledge_unknown:
       "I don't know that, and I would rather not guess. {centre}'s page on two-factor may answer it: {setup_guide_url}. Or a person at support can: type \"a person\".",
     knowledge_unknown_offer: 'Shall I pass the question to a person, or is there something else?',
+    takeover_heading: 'Someone else on my account',
     takeover_again:
       'Support already has this as urgent (reference {ticket}). Until they answer, change your {identity_service} password and your {centre} password.',
     welcome: 'You are welcome.',

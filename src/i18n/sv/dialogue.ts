@@ -57,6 +57,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     knowledge_unknown:
       'Det vet jag inte, och jag vill inte gissa. Sidan om tvåfaktor hos {centre} kanske tar upp det: {setup_guide_url}. Annars kan någon på supporten svara: skriv "en person".',
     knowledge_unknown_offer: 'Ska jag skicka frågan vidare till en person, eller gäller det något annat?',
+    takeover_heading: 'Någon annan på mitt konto',
     takeover_again:
       'Supporten har redan det här som brådskande (ärende {ticket}). Byt ditt lösenord i {identity_service} och ditt lösenord hos {centre} medan du väntar på svar.',
     welcome: 'Varsågod.',
