@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, replicaName, type Config } from './config.ts';
 import { createInterface } from 'node:readline';
 import { loadFlows, loadFlowsOrThrow } from './flows/loader.ts';
-import { interpret } from './understanding/interpret.ts';
+import { understandAsChat } from './engine/understand.ts';
 import { cleanInput } from './understanding/input.ts';
 import { trainUnderstanding } from './understanding/training.ts';
 import { exampleWarnings } from './understanding/example-warnings.ts';
@@ -105,19 +105,23 @@ async function watchesCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): P
   }
 }
 
+/** Placeholders in what `understand` runs through: nothing of them is printed. */
+const UNDERSTAND_WORDS = { centre: 'the centre', enrollment_url: '', identity_service: '', support_url: '', support_email: '', time_check_url: '', privacy_url: '', public_url: 'http://localhost' };
+
 async function understandCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({ args, options: { lang: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
   const fixed = lang(values.lang);
   const { flows, intents } = loadFlowsOrThrow(env.FLOWS_DIR ?? './flows');
-  const ienv = { flows, understanding: trainUnderstanding(flows, intents) };
-  const at = positionAt(ienv, values.at);
+  const understanding = trainUnderstanding(flows, intents);
+  const at = positionAt({ flows, understanding }, values.at);
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     const text = cleanInput(line).text;
     if (!text) continue;
-    const m = interpret(ienv, at, text);
-    const row = { text, lang: fixed ?? m.lang ?? 'en', topic: m.topic, intent: m.intent, confidence: m.confidence, action: m.action, choice: m.choice };
-    io.out(values.json ? `${JSON.stringify(row)}\n` : `${m.action.padEnd(8)} ${String(m.intent ?? '-').padEnd(18)} ${m.confidence.toFixed(2)}  ${text}\n`);
+    // The chat's own turn: the language, meaning and next step are what a conversation there would get.
+    const u = understandAsChat({ flows, understanding, words: UNDERSTAND_WORDS, now: Date.now(), codeKey: 'understand' }, at, text, fixed);
+    const row = { text, lang: u.lang, topic: u.topic, intent: u.intent, confidence: u.confidence, action: u.action, choice: u.choice, then: u.then };
+    io.out(values.json ? `${JSON.stringify(row)}\n` : `${u.action.padEnd(8)} ${String(u.intent ?? '-').padEnd(18)} ${u.confidence.toFixed(2)}  ${u.lang}  ${text}\n`);
   }
   return 0;
 }

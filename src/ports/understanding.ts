@@ -54,7 +54,7 @@ export interface HeardLanguage {
 }
 
 /** What a message says by its words alone, whatever the topic. */
-export type Saying = 'closing' | 'thanks' | 'wait_question';
+export type Saying = 'closing' | 'thanks' | 'wait_question' | 'cancel' | 'repeat' | 'chitchat' | 'done' | 'polite_answer';
 
 /**
  * Everything the engine asks about one message, in one place: its language, its facts, what it

@@ -7,9 +7,18 @@ import type { FlowSet, Opens } from '../flows/schema.ts';
 import { hear, type Extraction } from './hear.ts';
 import { identifyLanguage } from './language.ts';
 import { interpret } from './interpret.ts';
-import { isClosing, isThanks, isWaitQuestion, type PhraseTest } from './phrases.ts';
+import { isClosing, isThanks, isWaitQuestion, phrase, type PhraseTest } from './phrases.ts';
 
-const SAYINGS: Record<Saying, PhraseTest> = { closing: isClosing, thanks: isThanks, wait_question: isWaitQuestion };
+const SAYINGS: Record<Saying, PhraseTest> = {
+  closing: isClosing,
+  thanks: isThanks,
+  wait_question: isWaitQuestion,
+  cancel: (text) => phrase('cancel')(text),
+  repeat: (text) => phrase('repeat')(text),
+  chitchat: (text) => phrase('chitchat')(text),
+  done: (text) => phrase('done')(text),
+  polite_answer: (text) => phrase('polite_answer')(text),
+};
 
 export class MessageReader implements Understanding {
   constructor(

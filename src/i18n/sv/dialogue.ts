@@ -48,6 +48,11 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     first_code_note:
       'Den första koden du såg när du ställde in appen fungerade bara just då. En kod gäller i ungefär 30 sekunder: skriv alltid den som appen visar i stunden.',
     welcome: 'Varsågod.',
+    repair_cancelled: 'Okej, jag släpper det. Inget har skickats. Skriv igen när du vill ta upp det.',
+    repair_nothing_to_cancel: 'Det pågår inget att avbryta.',
+    repair_resume: 'Tillbaka till där vi var:',
+    repair_chitchat: 'Jag är {centre}-helpdeskens assistent, ett program: jag kan kontrollera ditt konto, din token, telefonens klocka och koder, och lämna över dig till supporten.',
+    repair_done: 'Bra. Skriv igen om något annat dyker upp.',
     closing_again: 'Ha det bra.',
     clarify_choice: 'Jag är inte säker på att jag förstod. {question} De svar som ligger närmast:',
     out_of_scope:
