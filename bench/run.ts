@@ -6,6 +6,7 @@
 //   how fast a reply crosses replicas (bench/replicas.ts; `-- --replicas` runs only those).
 //   A purge of 100 000 conversations (SQLite, PostgreSQL): turn p50/p99/max during it next to without,
 //   and what SQLite's secure_delete costs a turn (bench/purge.ts).
+//   A replica under web traffic while Redis hangs for 60 s, and its stop then (bench/redis-hang.ts).
 // `npm run bench -- --json` prints the same figures as one JSON object.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -43,6 +44,8 @@ import { APP_ID, startDiscord } from '../test/peers/discord.ts';
 import { benchUsers, replicasBench, replicasLine } from './replicas.ts';
 import { purgeBench, purgeLine } from './purge.ts';
 import { backendsBench, backendsLines } from './backends.ts';
+import { redisHangBench, redisHangLine } from './redis-hang.ts';
+import { handoverBench, handoverLines } from './handover.ts';
 
 const asJson = process.argv.includes('--json');
 const root = path.join(import.meta.dirname, '..');
@@ -616,6 +619,8 @@ const PARTS: Record<string, { what: string; run: () => Promise<string> | string 
   '--purge': { what: 'a purge of 100 000 conversations on SQLite and PostgreSQL: turn p50/p99/max during it next to without', run: async () => purgeLine(await purgeBench()) },
   '--startup': { what: 'start-up: --help, diagnose, serve to its banner (wall and CPU)', run: async () => JSON.stringify(await startupBench()) },
   '--slack': { what: "Slack ack latencies against a bare Bolt app", run: async () => JSON.stringify(await slackBench()) },
+  '--redis-hang': { what: 'a replica under web traffic while Redis hangs 60 s (SIGSTOP): turns answered and failed, p50/p99, and the stop time with Redis hung and turns in flight', run: async () => { const f = await redisHangBench(); return asJson ? JSON.stringify(f) : redisHangLine(f); } },
+  '--handover': { what: "hand-over to Request Tracker: the person's last message to the ticket in RT (p50/p95); RT down for 60 s: lost and doubled tickets", run: async () => { const h = await handoverBench(); return asJson ? JSON.stringify(h) : handoverLines(h).join('\n'); } },
   '--replicas': { what: 'several replicas on PostgreSQL and Redis: turns/s per store (plain and with the inbox), round trips and CPU per turn (bot and server), pgbench, the surge, cross-replica replies', run: async () => replicasLine(await replicasBench({ flows, understanding, words })) },
 };
 const flags = process.argv.slice(2);
@@ -647,6 +652,7 @@ const discordFigures = await discordBench();
 const replicaFigures = await replicasBench({ flows, understanding, words });
 const purgeFigures = await purgeBench();
 const backendFigures = await backendsBench();
+const redisHangFigures = await redisHangBench();
 const figures = {
   engine: { ...engine, goalTurnsPerSecond: 20000, turnsRatioToGoal: round(engine.turnsPerSecond / 20000), goalSnapshotBytes: 2048, snapshotRatioToGoal: round(engine.snapshotBytes / 2048) },
   understanding: understandingFigures,
@@ -660,6 +666,7 @@ const figures = {
   replicas: replicaFigures,
   purge: purgeFigures,
   backends: backendFigures,
+  redisHang: redisHangFigures,
 };
 if (asJson) {
   process.stdout.write(`${JSON.stringify(figures)}\n`);
@@ -679,6 +686,7 @@ if (asJson) {
     replicasLine(replicaFigures),
     purgeLine(purgeFigures),
     ...backendsLines(backendFigures),
+    redisHangLine(redisHangFigures),
     `browser clock measurement (8 round trips, NTP reference): max error ${webFigures.clockMeasurementMaxErrorMs} ms; ${webFigures.clockMeasurements.map((e) => `${e.injectedMs / 1000} s -> ${e.measuredMs} ms (±${e.boundMs})`).join(', ')}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

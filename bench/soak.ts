@@ -208,10 +208,7 @@ async function memorySeries(cluster: Cluster, until: number): Promise<string> {
   try {
     while (Date.now() < until) {
       for (const r of cluster.replicas) {
-        const health = await fetch(`${r.url}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
-          (x) => x.json() as Promise<{ channels?: Record<string, { state: string }> }>,
-          () => undefined,
-        );
+        const health = (await cluster.probe(r))?.body;
         const pid = r.child?.pid;
         const fresh = pids.has(r.name) && pids.get(r.name) !== pid ? '*' : '';
         pids.set(r.name, pid);

@@ -10,6 +10,8 @@ import { cleanInput } from './understanding/input.ts';
 import { trainUnderstanding } from './understanding/training.ts';
 import { exampleWarnings } from './understanding/example-warnings.ts';
 import { LABELLED_FILES, evaluate, formatEvaluation, loadCases, positionAt } from './understanding/evaluate.ts';
+import { factIn, factRuleProblems, factRulesOf } from './understanding/fact-rules.ts';
+import { knowledgeProblems } from './understanding/knowledge-match.ts';
 import { formatProblem } from './flows/problems.ts';
 import { parseIp, parseUsername, parseCode } from './understanding/input.ts';
 import { isTimeZone, parseDeviceTime, wallInZone } from './checks/device-time.ts';
@@ -43,7 +45,10 @@ function lang(value: string | undefined): Lang | undefined {
 
 async function flowsCheck(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const dir = args[0] ?? env.FLOWS_DIR ?? './flows';
-  const { flows, intents, problems } = loadFlows(dir);
+  const loaded = loadFlows(dir);
+  const { flows, intents, knowledge, facts } = loaded;
+  // The phrases of the fact rules and the knowledge base's questions are the understanding's to check.
+  const problems = [...loaded.problems, ...(loaded.problems.length ? [] : [...factRuleProblems(flows), ...knowledgeProblems(flows)])];
   if (problems.length) {
     for (const p of problems) io.err(`${formatProblem(p)}\n`);
     io.err(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${dir}\n`);
@@ -51,6 +56,8 @@ async function flowsCheck(args: string[], io: Io, env: NodeJS.ProcessEnv): Promi
   }
   for (const w of exampleWarnings(flows, intents)) io.err(`warning: ${w}\n`);
   io.out(`${flows.size} flows in ${dir} are valid: ${[...flows.keys()].join(', ')}\n`);
+  if (knowledge.size) io.out(`${knowledge.size} knowledge entries are valid: ${[...knowledge.keys()].join(', ')}\n`);
+  if (facts.size) io.out(`${facts.size} facts written as rules are valid: ${[...facts.keys()].join(', ')}\n`);
   return 0;
 }
 
@@ -115,13 +122,16 @@ async function understandCommand(args: string[], io: Io, env: NodeJS.ProcessEnv)
   const understanding = trainUnderstanding(flows, intents);
   const at = positionAt({ flows, understanding }, values.at);
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  const takeover = factRulesOf(flows).get('takeover');
   for await (const line of lines) {
     const text = cleanInput(line).text;
     if (!text) continue;
     // The chat's own turn: the language, meaning and next step are what a conversation there would get.
     const u = understandAsChat({ flows, understanding, words: UNDERSTAND_WORDS, now: Date.now(), codeKey: 'understand' }, at, text, fixed);
-    const row = { text, lang: u.lang, topic: u.topic, intent: u.intent, confidence: u.confidence, action: u.action, choice: u.choice, then: u.then };
-    io.out(values.json ? `${JSON.stringify(row)}\n` : `${u.action.padEnd(8)} ${String(u.intent ?? '-').padEnd(18)} ${u.confidence.toFixed(2)}  ${u.lang}  ${text}\n`);
+    // Which rule of flows/facts/takeover.yaml heard a takeover, and by which phrases.
+    const heard = takeover ? factIn(takeover, text) : undefined;
+    const row = { text, lang: u.lang, topic: u.topic, intent: u.intent, confidence: u.confidence, action: u.action, choice: u.choice, knowledge: u.knowledge, takeover: heard ?? null, then: u.then };
+    io.out(values.json ? `${JSON.stringify(row)}\n` : `${u.action.padEnd(8)} ${String(u.intent ?? '-').padEnd(18)} ${u.confidence.toFixed(2)}  ${u.lang}  ${heard ? '[takeover] ' : ''}${text}\n`);
   }
   return 0;
 }
@@ -287,7 +297,8 @@ const COMMANDS: Record<string, Command> = {
     run: understandCommand,
     usage: `  understand [--lang en|sv] [--at FLOW.STEP] [--json]
                              one message a line on stdin: how each is understood (without --at, as
-                             the first message of a conversation)`,
+                             the first message of a conversation), which knowledge entry answers it
+                             (intent knowledge:<id>, or unknown), and which rule heard a takeover`,
   },
   discord: { run: discordCommand, usage: `  discord register           register the Discord slash commands (npm run discord:register)` },
   privacy: {

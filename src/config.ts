@@ -130,6 +130,8 @@ const Env = z.object({
   // Unset: the helpdesk's own support form ({PUBLIC_URL}/support).
   PASSWORD_HELP_URL: url('PASSWORD_HELP_URL').optional(),
   STATUS_URL: url('STATUS_URL').optional(),
+  // The centre's page on setting up two-factor, which the knowledge base's answers cite. Unset: SUPPORT_URL.
+  SETUP_GUIDE_URL: url('SETUP_GUIDE_URL').optional(),
   TICKET_DIR: z.string().min(1).optional(),
   TICKET_EMAIL_TO: z.email({ error: 'an e-mail address' }).optional(),
   TICKET_WEBHOOK_URL: url('TICKET_WEBHOOK_URL').optional(),

@@ -41,7 +41,7 @@ describe('credentials in a URL setting', () => {
 
   it('every URL setting is covered below (a new one joins the list by its name)', () => {
     expect([...URL_KEYS].sort()).toEqual(
-      ['DATABASE_URL', 'DISCORD_API_URL', 'ENROLLMENT_API_URL', 'ENROLLMENT_PAGE_URL', 'LDAP_URL', 'PASSWORD_HELP_URL', 'PRIVACYIDEA_URL', 'PRIVACY_URL', 'PUBLIC_URL', 'REDIS_URL', 'RT_URL', 'SLACK_API_URL', 'SMTP_URL', 'STATUS_URL', 'SUPPORT_URL', 'TICKET_WEBHOOK_URL', 'TIME_CHECK_URL', 'ZAMMAD_URL'].sort(),
+      ['DATABASE_URL', 'DISCORD_API_URL', 'ENROLLMENT_API_URL', 'ENROLLMENT_PAGE_URL', 'LDAP_URL', 'PASSWORD_HELP_URL', 'PRIVACYIDEA_URL', 'PRIVACY_URL', 'PUBLIC_URL', 'REDIS_URL', 'RT_URL', 'SETUP_GUIDE_URL', 'SLACK_API_URL', 'SMTP_URL', 'STATUS_URL', 'SUPPORT_URL', 'TICKET_WEBHOOK_URL', 'TIME_CHECK_URL', 'ZAMMAD_URL'].sort(),
     );
   });
 

@@ -22,6 +22,15 @@ export const POOL_SIZE = 4;
 export const HOOK_SECRET = 'soak-hook-secret-0123456789abcdef';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** What a probe's detail says (see docs/operations.md, "Health"). */
+export interface ProbeBody {
+  ok?: boolean;
+  failing?: string[];
+  degraded?: string[];
+  redis?: string;
+  channels?: Record<string, { state: string }>;
+}
+
 export interface Replica {
   name: string;
   url: string;
@@ -114,6 +123,11 @@ export class Cluster {
     await exited;
   }
 
+  /** SIGSTOP or SIGCONT to the soak's Redis: stopped, it keeps every connection open and answers nothing. */
+  signalRedis(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    if (this.redis && this.redis.exitCode === null) this.redis.kill(signal);
+  }
+
   env(r: Replica): NodeJS.ProcessEnv {
     const port = new URL(r.url).port;
     return {
@@ -166,6 +180,12 @@ export class Cluster {
       if (Date.now() > deadline) throw new Error(`${r.name} did not start in 120 s`);
       await sleep(200);
     }
+  }
+
+  /** A probe with its detail (channel states, what is failing or degraded), from the replica's metrics listener. */
+  async probe(r: Replica, path: '/livez' | '/readyz' | '/healthz' = '/healthz'): Promise<{ status: number; body: ProbeBody } | undefined> {
+    const res = await fetch(r.metricsUrl.replace(/\/metrics$/, path), { signal: AbortSignal.timeout(3000) }).catch(() => undefined);
+    return res && { status: res.status, body: (await res.json().catch(() => ({}))) as ProbeBody };
   }
 
   alive(): Replica[] {

@@ -1,6 +1,7 @@
 // The soak's faults, each done to the real thing: PostgreSQL backends terminated, the private Redis
-// killed and started again, the SMTP relay hanging (reads, never answers) then back, a replica
-// SIGKILLed and restarted, and one replica's DATA_DIR (a tmpfs) filled to the last byte then freed.
+// killed and started again or hung (SIGSTOP) and let go, the SMTP relay hanging (reads, never
+// answers) then back, a replica SIGKILLed and restarted, and one replica's DATA_DIR (a tmpfs) filled
+// to the last byte then freed.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -39,6 +40,30 @@ export const restartRedis: Fault = {
   },
 };
 
+export const hangRedis: Fault = {
+  name: 'Redis hangs for 15 s (SIGSTOP: connections stay open, nothing is answered), then answers again',
+  missing: (cluster) => (cluster.ownRedis ? undefined : "no redis-server binary here, so the replicas share the tests' Redis, which the soak does not stop"),
+  async run(cluster, say) {
+    cluster.signalRedis('SIGSTOP');
+    try {
+      await sleep(3000);
+      const ready = await Promise.all(cluster.alive().map(async (r) => `${r.name} ${(await cluster.probe(r, '/readyz'))?.body.redis ?? 'no answer'}`));
+      say(`/readyz's redis after 3 s: ${ready.join(', ')}`);
+      await sleep(12_000);
+    } finally {
+      cluster.signalRedis('SIGCONT');
+    }
+    const deadline = Date.now() + 15_000;
+    let states: string[] = [];
+    while (Date.now() < deadline) {
+      states = await Promise.all(cluster.alive().map(async (r) => (await cluster.probe(r, '/readyz'))?.body.redis ?? 'no answer'));
+      if (states.every((s) => s === 'up')) break;
+      await sleep(250);
+    }
+    say(`redis answering again; /readyz's redis: ${states.join(', ')}`);
+  },
+};
+
 export const hangSmtp: Fault = {
   name: 'SMTP relay hangs for 20 s (reads each mail, does not answer), then delivers them and answers again',
   async run(cluster, say) {
@@ -54,10 +79,8 @@ export const hangSmtp: Fault = {
 export const killReplica: Fault = {
   name: 'a replica SIGKILLed, restarted after 5 s',
   async run(cluster, say) {
-    const healths = await Promise.all(
-      cluster.alive().map(async (r) => [r, await fetch(`${r.url}/healthz`).then((x) => x.json() as Promise<{ channels: Record<string, { state: string }> }>, () => undefined)] as const),
-    );
-    const victim = (healths.find(([, h]) => h?.channels.discord?.state !== 'up') ?? healths[0]!)[0];
+    const healths = await Promise.all(cluster.alive().map(async (r) => [r, (await cluster.probe(r))?.body] as const));
+    const victim = (healths.find(([, h]) => h?.channels?.discord?.state !== 'up') ?? healths[0]!)[0];
     victim.child?.kill('SIGKILL');
     say(`killed ${victim.name}`);
     await sleep(5000);
@@ -76,7 +99,10 @@ export const fillDisk: Fault = {
     spawnSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=64k'], { stdio: 'ignore' });
     const df = spawnSync('df', ['--output=avail', tmpfs], { encoding: 'utf8' }).stdout.split('\n')[1]?.trim();
     const r2 = cluster.replicas[2]!;
-    const health = () => fetch(`${r2.url}/healthz`).then(async (x) => `${x.status} ${JSON.stringify(((await x.json()) as { failing?: string[] }).failing ?? [])}`, (e: Error) => e.message);
+    const health = async () => {
+      const h = await cluster.probe(r2);
+      return h ? `${h.status} ${JSON.stringify(h.body.failing ?? [])}` : 'no answer';
+    };
     const full = await health();
     await sleep(20_000);
     rmSync(filler, { force: true });
@@ -90,6 +116,7 @@ export const SCHEDULE: Array<[number, Fault]> = [
   [0.2, restartRedis],
   [0.3, hangSmtp],
   [0.45, killReplica],
+  [0.53, hangRedis],
   [0.6, fillDisk],
   [0.72, terminateBackends],
   [0.8, restartRedis],

@@ -52,6 +52,16 @@ export const PROOF_LOOKUP_GRACE_MS = 30_000;
 /** How often waiting mails are looked for (a new one is sent at once; this finds the retries). */
 const PROOF_MAIL_POLL_MS = 5000;
 
+/**
+ * Proof mails to one account's owner. A place (an address, a Slack or Discord identity) the account
+ * has been proven from in the last 30 days is the owner's own: those places share `owner` an hour.
+ * Every other place is a stranger's, whoever it is: all of them together get `strangers` an hour and
+ * `strangersPerDay` a day, so however many addresses ask, the owner gets at most that many mails
+ * they did not ask for, and still gets a code when asking from one of their own places. Any one
+ * place gets `perPlace` an hour.
+ */
+export const PROOF_BUDGET = { perPlace: 3, owner: 20, strangers: 5, strangersPerDay: 10 } as const;
+
 /** A proof row this replica holds until `dueAt` (see SqlProofCodes.handBack). */
 interface HeldProof {
   conversation: string;
@@ -60,13 +70,15 @@ interface HeldProof {
 }
 
 export class EmailProof implements IdentityProof {
-  // Per conversation, per origin, per account for each requester, and per account overall: a flood of
+  // Per conversation and per origin before the lookup; then per account (PROOF_BUDGET): a flood of
   // requests sends a handful of mails, and strangers asking for someone's name do not use up the
-  // owner's share (the owner asks from their own chat and address).
+  // owner's share.
   private readonly perConversation: AttemptLimiter;
-  private readonly perAccountFrom: AttemptLimiter;
-  private readonly perAccount: AttemptLimiter;
   private readonly perOrigin: AttemptLimiter;
+  private readonly perPlace: AttemptLimiter;
+  private readonly owner: AttemptLimiter;
+  private readonly strangers: AttemptLimiter;
+  private readonly strangersPerDay: AttemptLimiter;
   private readonly queue = new Bottleneck({ maxConcurrent: 2 });
   private readonly pending = new Set<Promise<void>>();
   private readonly poll: NodeJS.Timeout;
@@ -79,9 +91,11 @@ export class EmailProof implements IdentityProof {
   constructor(private readonly o: EmailProofOptions) {
     // In Redis or PostgreSQL when several replicas serve: the counts are for the whole deployment.
     this.perConversation = o.limits.limiter('proof-conversation', 3, 10 * 60_000);
-    this.perAccountFrom = o.limits.limiter('proof-account-from', 3, 60 * 60_000);
-    this.perAccount = o.limits.limiter('proof-account', 20, 60 * 60_000);
     this.perOrigin = o.limits.limiter('proof-origin', 10, 10 * 60_000);
+    this.perPlace = o.limits.limiter('proof-account-from', PROOF_BUDGET.perPlace, 60 * 60_000);
+    this.owner = o.limits.limiter('proof-account', PROOF_BUDGET.owner, 60 * 60_000);
+    this.strangers = o.limits.limiter('proof-account-strangers', PROOF_BUDGET.strangers, 60 * 60_000);
+    this.strangersPerDay = o.limits.limiter('proof-account-strangers-day', PROOF_BUDGET.strangersPerDay, 24 * 3600_000);
     this.poll = setInterval(() => this.sendWaiting(), PROOF_MAIL_POLL_MS);
     this.poll.unref();
   }
@@ -222,8 +236,8 @@ export class EmailProof implements IdentityProof {
       this.o.log.debug('identity proof: no mail', { conversation: req.conversationId, why: found.kind });
       return found.kind === 'unavailable' ? 'unavailable' : 'none';
     }
-    const requester = `${found.account.username}|${req.origin ?? req.conversationId}`;
-    if (!(await this.perAccountFrom.allow(requester)) || !(await this.perAccount.allow(found.account.username))) {
+    const requester = this.o.codes.requesterOf(req.origin ?? req.conversationId);
+    if (!(await this.allowed(found.account.username, requester))) {
       this.o.log.warn('identity proof rate-limited for an account', { conversation: req.conversationId });
       return 'none';
     }
@@ -240,6 +254,14 @@ export class EmailProof implements IdentityProof {
     };
     const to = found.account.email;
     const mail = { to, subject: render(m.proof_subject, vars), text: render(m.proof_body, vars) };
-    return (await this.o.codes.bind(req.conversationId, code, found.account.username, to, mail, dueAt)) ? 'queued' : 'none';
+    return (await this.o.codes.bind(req.conversationId, code, found.account.username, to, mail, dueAt, requester)) ? 'queued' : 'none';
+  }
+
+  /** The account's budget (PROOF_BUDGET): the owner's own places draw on theirs, every other place on the strangers'. */
+  private async allowed(account: string, requester: string): Promise<boolean> {
+    const user = account.toLowerCase();
+    if (!(await this.perPlace.allow(`${user}|${requester}`))) return false;
+    if (await this.o.codes.trusted(user, requester)) return this.owner.allow(user);
+    return (await this.strangers.allow(user)) && (await this.strangersPerDay.allow(user));
   }
 }

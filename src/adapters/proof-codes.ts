@@ -9,6 +9,8 @@ import type { SqlDb } from './sql/db.ts';
 import { PROOF_ALPHABET, PROOF_LENGTH } from '../engine/proof-code.ts';
 
 export const PROOF_MAX_TRIES = 5;
+/** A place (an address, a Slack or Discord identity) an account was proven from stays the owner's this long. */
+export const PROOF_TRUST_MS = 30 * 24 * 3600_000;
 
 export function formatProofCode(code: string): string {
   return `${code.slice(0, 4)}-${code.slice(4)}`;
@@ -76,18 +78,32 @@ export class SqlProofCodes {
    * given `dueAt`, nobody else took its request since): the mail waits in the row, sealed (the code is
    * never stored readable), until `mailSent`. Resolves to whether the row was this caller's to bind.
    */
-  async bind(conversationId: string, code: string, subject: string, email: string, mail?: Mail, dueAt?: number | null): Promise<boolean> {
-    const taken = dueAt == null ? '' : ' AND mail_due_at = $7';
-    const n = await this.db.run(`UPDATE proof_codes SET subject = $1, email = $2, mail = $3, mail_due_at = $4 WHERE conversation = $5 AND hash = $6${taken}`, [
+  async bind(conversationId: string, code: string, subject: string, email: string, mail?: Mail, dueAt?: number | null, requester?: string): Promise<boolean> {
+    const taken = dueAt == null ? '' : ' AND mail_due_at = $8';
+    const n = await this.db.run(`UPDATE proof_codes SET subject = $1, email = $2, mail = $3, mail_due_at = $4, requester = $7 WHERE conversation = $5 AND hash = $6${taken}`, [
       subject,
       email,
       mail ? this.seal({ mail }) : null,
       mail ? this.clock.now() : null,
       conversationId,
       this.hash(conversationId, code).toString('base64url'),
+      requester ?? null,
       ...(dueAt == null ? [] : [dueAt]),
     ]);
     return n === 1;
+  }
+
+  /**
+   * Who asks, as kept: a keyed hash of the place (an address, `discord:<id>`, `slack:<id>`, else the
+   * conversation), so neither the store nor the shared limits hold the address itself.
+   */
+  requesterOf(place: string): string {
+    return createHmac('sha256', this.key).update(`requester:${place}`).digest('base64url').slice(0, 32);
+  }
+
+  /** Whether `account` has been proven from `requester` (a code typed there) within PROOF_TRUST_MS. */
+  async trusted(account: string, requester: string): Promise<boolean> {
+    return !!(await this.db.get('SELECT 1 AS one FROM proof_trust WHERE account = $1 AND requester = $2 AND until > $3', [account.toLowerCase(), requester, this.clock.now()]));
   }
 
   /** No mail for this request (no such account, a limit): the kept request goes, if still the caller's. */
@@ -177,8 +193,8 @@ export class SqlProofCodes {
   }
 
   async confirm(conversationId: string, code: string): Promise<ProofConfirmation> {
-    const row = await this.db.get<{ subject: string; hash: string; expires_at: number; tries: number; email: string | null }>(
-      'SELECT subject, hash, expires_at, tries, email FROM proof_codes WHERE conversation = $1',
+    const row = await this.db.get<{ subject: string; hash: string; expires_at: number; tries: number; email: string | null; requester: string | null }>(
+      'SELECT subject, hash, expires_at, tries, email, requester FROM proof_codes WHERE conversation = $1',
       [conversationId],
     );
     if (!row) return { ok: false, reason: 'none' };
@@ -190,7 +206,16 @@ export class SqlProofCodes {
     const want = Buffer.from(row.hash, 'base64url');
     if (row.subject && timingSafeEqual(want, this.hash(conversationId, code))) {
       // Used once: of two replicas confirming at once, only the one that removes it wins.
-      return (await remove()) === 1 ? { ok: true, user: row.subject, ...(row.email ? { email: row.email } : {}) } : { ok: false, reason: 'none' };
+      if ((await remove()) !== 1) return { ok: false, reason: 'none' };
+      // The place the code was asked from is now one of the owner's own.
+      if (row.requester) {
+        await this.db.run('INSERT INTO proof_trust (account, requester, until) VALUES ($1, $2, $3) ON CONFLICT (account, requester) DO UPDATE SET until = excluded.until', [
+          row.subject.toLowerCase(),
+          row.requester,
+          this.clock.now() + PROOF_TRUST_MS,
+        ]);
+      }
+      return { ok: true, user: row.subject, ...(row.email ? { email: row.email } : {}) };
     }
     // Counted in the database, so tries on several replicas add up.
     const tried = await this.db.get<{ tries: number }>('UPDATE proof_codes SET tries = tries + 1 WHERE conversation = $1 AND hash = $2 RETURNING tries', [

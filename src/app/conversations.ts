@@ -17,6 +17,8 @@ import { OutOfBand } from '../engine/out-of-band.ts';
 import type { CentreWords } from '../flows/words.ts';
 import type { FlowSet } from '../flows/schema.ts';
 import { trainUnderstanding } from '../understanding/training.ts';
+import { factRulesOf } from '../understanding/fact-rules.ts';
+import { knowledgeMatcherOf } from '../understanding/knowledge-match.ts';
 import type { SqlDb } from '../adapters/sql/db.ts';
 import type { SqlStore } from '../adapters/sql/store.ts';
 import type { PrometheusMetrics } from '../adapters/metrics.ts';
@@ -42,6 +44,7 @@ function centreWords(config: Config, demoUrl?: string): CentreWords {
     response_time: config.SUPPORT_RESPONSE_TIME,
     password_help_url: config.PASSWORD_HELP_URL ?? `${config.PUBLIC_URL.replace(/\/$/, '')}/support`,
     status_url: config.STATUS_URL ?? `${config.PUBLIC_URL.replace(/\/$/, '')}/support`,
+    setup_guide_url: config.SETUP_GUIDE_URL ?? config.SUPPORT_URL,
   };
 }
 
@@ -51,6 +54,12 @@ function centreWords(config: Config, demoUrl?: string): CentreWords {
  */
 export function loadUnderstanding(config: Config, conversations: boolean): { flows: FlowSet; understanding: Understanding } {
   const { flows, intents } = conversations ? loadFlowsOrThrow(config.FLOWS_DIR) : { flows: new Map() as FlowSet, intents: {} };
+  // The fact rules' phrases and the knowledge base's matcher too: a phrase that cannot be compiled
+  // stops the start (flow.invalid), as a broken flow does.
+  if (conversations) {
+    factRulesOf(flows);
+    knowledgeMatcherOf(flows);
+  }
   return { flows, understanding: trainUnderstanding(flows, intents, !conversations) };
 }
 

@@ -104,7 +104,9 @@ function invariants(world: ConversationWorld, test: ConversationTest, seen: Seen
   if (before && asked === 'location' && (before.subject.ip || before.slots.inSweden?.v === false)) out.push('asks where the person is, already given');
   const filed = handovers(harness.tickets.filed);
   if (filed.length - ticketsBefore > 1) out.push(`${filed.length - ticketsBefore} tickets in one turn`);
-  if (before?.status === 'handed' && filed.length > ticketsBefore && after.flow === before.flow) out.push('a second ticket for the same hand-over (a follow-up should add to the open one)');
+  // An urgent ticket after one that was not (a takeover said after a hand-over) is a new matter.
+  const escalated = filed.length > ticketsBefore && filed.at(-1)?.urgent === true && filed[ticketsBefore - 1]?.urgent === false;
+  if (before?.status === 'handed' && filed.length > ticketsBefore && after.flow === before.flow && !escalated) out.push('a second ticket for the same hand-over (a follow-up should add to the open one)');
   return out;
 }
 

@@ -7,7 +7,7 @@ export type EngineEvent =
   /** What a person did on a platform (start, text, a choice, a topic, a phone's clock). */
   | ChatEvent
   | { type: 'checked'; result: CheckResult; extra?: CheckResult[] }
-  | { type: 'escalated'; ticket: string | null; followUp?: boolean }
+  | { type: 'escalated'; ticket: string | null; followUp?: boolean; solved?: boolean }
   /** A proof-of-identity link was sent (or, for an unknown name, silently not: the answer is the same). */
   | { type: 'proof-sent' }
   /** The person typed the code mailed to the account: they are `user`. */
@@ -36,6 +36,8 @@ export interface EscalateRequest {
   attach: Array<'transcript' | 'checks'>;
   /** More from the person after a hand-over: filed as a follow-up to this ticket, not a new one. */
   relatesTo?: string;
+  /** The follow-up says the problem is solved: the ticket is marked so for staff. */
+  solved?: boolean;
 }
 
 export interface ProofRequest {

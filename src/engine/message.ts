@@ -10,15 +10,21 @@ import { USER_TEXT_LIMIT, type Snapshot } from './snapshot.ts';
 import { fillSlots, setSlot, slotValue, type Extraction } from './slots.ts';
 import { codeInText, sealCode } from './held-code.ts';
 import { opensOf, parseOpening } from '../flows/intents.ts';
-import { answerInput, answerUsername, choicesOf, codeAtQuestion, choose, currentStep, enter, handoverFlow, repeat, source, startFlow } from './walk.ts';
+import { answerInput, answerUsername, choicesOf, codeAtQuestion, choose, currentStep, enter, fingerprint, handoverFlow, repeat, source, startFlow } from './walk.ts';
 import { currentFlow, line, log, menu, say, sys } from './say.ts';
 import type { Turn } from './turn.ts';
 import { repaired } from './repair.ts';
+import { takeoverDecides } from './takeover-turn.ts';
+import { answerFromKnowledge } from './knowledge-turn.ts';
 
 /** Below this, a language guess does not decide; a switch needs more, and a few words at least. */
 const LANG_FIRST = 0.6;
 const LANG_SWITCH = 0.85;
 const LANG_SWITCH_WORDS = 4;
+/** "Thanks" with at most this many words is a thanks, not news for the ticket ("thanks again, bye"). */
+const THANKS_ONLY_WORDS = 5;
+/** "Actually no" with at most this many words takes back a hand-over not yet filed. */
+const CANCEL_WORDS = 6;
 /** How sure "this code is one I noted down" must be, said in the message that holds the code. */
 const NOTED_CODE = 0.9;
 
@@ -58,8 +64,12 @@ export function onText(t: Turn, raw: string): void {
   takeFacts(t, text);
   const meaning = t.env.understanding.meaning(text, t.s);
   t.meaning = meaning;
+  // Someone else on the account wins over everything, a hand-over included.
+  if (takeoverDecides(t, text)) return;
   if (t.s.status === 'handed') return afterHandover(t, text, meaning);
   if (repaired(t, text)) return;
+  // A question for the knowledge base, at any prompt: answered, then back to the prompt.
+  if (!promptFactGiven(t) && !t.env.understanding.says('thanks', text) && answerFromKnowledge(t, text, meaning)) return factsNow(t);
   if (promptAnswered(t, text, meaning)) return factsNow(t);
   log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
   if (factsDecide(t, text)) return;
@@ -151,6 +161,14 @@ function promptAnswered(t: Turn, text: string, meaning: Meaning): boolean {
     }
   }
   if (t.s.status !== 'active' || step?.kind !== 'input') return false;
+  // "Actually no" while the hand-over is being prepared: nothing is filed.
+  if (t.s.flow === handoverFlow(t) && t.env.understanding.says('cancel', text) && words(text) <= CANCEL_WORDS) {
+    log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+    delete t.s.note;
+    say(t, 'handover_cancelled');
+    menu(t, 'menu_prompt');
+    return true;
+  }
   // "A person", at any prompt, is a hand-over; at the description prompt it is the description.
   if (t.facts.wantsHuman && step.input !== 'text') return false;
   if (step.input === 'username') {
@@ -206,16 +224,20 @@ function promptAnswered(t: Turn, text: string, meaning: Meaning): boolean {
   return false;
 }
 
+/** The message gives what the prompt asks for (a username in a sentence, a code, the phone's time): it is the answer. */
+function promptFactGiven(t: Turn): boolean {
+  const step = currentStep(t);
+  if (t.s.status !== 'active' || step?.kind !== 'input') return false;
+  if (step.input === 'username') return Boolean(t.facts.username ?? t.facts.email) || t.facts.codes > 0;
+  if (step.input === 'code') return t.facts.codes > 0 || t.heard.includes('deviceTime');
+  return step.input === 'device_time' && t.facts.deviceTime !== undefined;
+}
+
 /** Facts that decide what happens whatever the classifier thinks: a person, a takeover, out of scope, the phone. */
 function factsDecide(t: Turn, text: string): boolean {
   const opens = opensOf(t.env.flows, t.env.opens);
   if (t.facts.wantsHuman) {
     handOver(t, text);
-    return true;
-  }
-  const takeover = parseOpening(opens.takeover);
-  if (t.facts.takeover && takeover && t.s.flow !== takeover.flow) {
-    startFlow(t, takeover.flow, takeover.step);
     return true;
   }
   const active = t.s.status === 'active';
@@ -315,6 +337,12 @@ export function startTopic(t: Turn, flowId: string): void {
 function afterHandover(t: Turn, text: string, meaning: Meaning): void {
   log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
   const ticket = slotValue(t.s.slots, 'ticket') ?? '';
+  // "It works now": marked solved by the person on the same ticket, so staff know; then the end.
+  if (t.env.understanding.says('solved', text)) {
+    t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+    t.effect = { type: 'escalate', urgent: false, attach: ['transcript'], relatesTo: ticket, solved: true };
+    return;
+  }
   const waits = meaning.action === 'answer' && meaning.intent === 'wait';
   if (t.facts.wantsHuman || waits || t.env.understanding.says('wait_question', text)) return say(t, 'handover_wait', { ticket });
   if (meaning.action === 'menu') return menu(t, 'menu_prompt');
@@ -324,8 +352,24 @@ function afterHandover(t: Turn, text: string, meaning: Meaning): void {
   const short = text.trim().split(/\s+/).length <= 3;
   if (short && meaning.confidence >= 0.8 && meaning.action === 'answer' && CLOSING_INTENTS.has(meaning.intent ?? '')) return close(t, 'handover_closing', { ticket });
   if (t.env.understanding.says('closing', text)) return close(t, 'handover_closing', { ticket });
+  // "Thanks again": a close, not news for staff.
+  if (t.env.understanding.says('thanks_word', text) && words(text) <= THANKS_ONLY_WORDS) return close(t, 'handover_closing', { ticket });
   if (factsDecide(t, text)) return;
-  if (meaning.action === 'topic' && meaning.confidence >= 0.5) return startTopic(t, meaning.topic as string);
+  // Still broken, with a code typed now: checked first, and added to the ticket with what it found.
+  const code = t.facts.codes > 0 && t.s.subject.user ? codeInText(text) : undefined;
+  if (code) {
+    delete t.s.heldCode;
+    t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+    if (fingerprint(t, code)) {
+      t.effect = { type: 'check', check: 'code', code };
+      return;
+    }
+    say(t, 'same_code_again');
+  } else {
+    if (meaning.action === 'topic' && meaning.confidence >= 0.5) return startTopic(t, meaning.topic as string);
+    // A question the knowledge base answers, rather than more for the ticket.
+    if (!t.env.understanding.says('thanks', text) && answerFromKnowledge(t, text, meaning, false)) return;
+  }
   // Anything else is more about the same problem: added to the open ticket.
   t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
   t.effect = { type: 'escalate', urgent: false, attach: ['transcript'], relatesTo: ticket };

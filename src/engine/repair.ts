@@ -6,7 +6,7 @@ import type { Saying } from '../ports/understanding.ts';
 import { redactCodes } from '../understanding/input.ts';
 import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { log, menu, say } from './say.ts';
-import { currentStep, repeat } from './walk.ts';
+import { currentStep, handoverFlow, repeat } from './walk.ts';
 import type { Turn } from './turn.ts';
 
 export interface RepairPattern {
@@ -41,6 +41,12 @@ export function interrupt(t: Turn, answer: (t: Turn) => void, atRest: (t: Turn) 
 /** The topic is dropped: nothing more is asked, nothing is filed. */
 function cancel(t: Turn): void {
   if (t.s.status !== 'active') return say(t, 'repair_nothing_to_cancel');
+  if (t.s.flow === handoverFlow(t)) {
+    // The hand-over being prepared: the person is told nothing went to support, and sees the topics.
+    delete t.s.note;
+    say(t, 'handover_cancelled');
+    return menu(t, 'menu_prompt');
+  }
   t.s.status = 'ended';
   t.s.step = null;
   say(t, 'repair_cancelled');

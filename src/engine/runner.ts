@@ -334,13 +334,14 @@ async function escalate({ deps, s, key }: PerformContext, effect: EscalateReques
       subject: s.subject,
       ...(s.note ? { note: s.note } : {}),
       ...(effect.relatesTo ? { relatesTo: effect.relatesTo } : {}),
+      ...(effect.relatesTo && effect.solved ? { solved: true } : {}),
       transcript: effect.attach.includes('transcript') ? renderTranscript(deps.flows, deps.words, s, 'en') : [],
       findings: effect.attach.includes('checks') ? findings : [],
       createdAt: new Date(deps.clock.now()).toISOString(),
     }, key ? { key } : {});
     deps.log.info(effect.relatesTo ? 'follow-up filed' : 'escalated', { conversation: s.id, ticket: reference, urgent: effect.urgent });
     // A follow-up is part of the ticket already open: the person keeps that reference.
-    return { type: 'escalated', ticket: effect.relatesTo ?? reference, ...(effect.relatesTo ? { followUp: true } : {}) };
+    return { type: 'escalated', ticket: effect.relatesTo ?? reference, ...(effect.relatesTo ? { followUp: true, ...(effect.solved ? { solved: true } : {}) } : {}) };
   } catch (err) {
     deps.log.error('ticket could not be filed', { code: errorCode(err), conversation: s.id, err });
     return { type: 'escalated', ticket: null };

@@ -42,6 +42,7 @@ function wordsOf(w: EngineEnv['words'], lang: Lang): Record<string, unknown> {
     ...w,
     password_help_url: w.password_help_url ?? `${w.public_url.replace(/\/$/, '')}/support`,
     status_url: w.status_url ?? `${w.public_url.replace(/\/$/, '')}/support`,
+    setup_guide_url: w.setup_guide_url ?? w.support_url,
     response_time: responseTime(w.response_time ?? '1wd', lang),
   });
 }

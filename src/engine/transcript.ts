@@ -3,6 +3,7 @@ import { catalogues, render, type Lang } from '../i18n/index.ts';
 import type { SystemKey } from '../i18n/catalogue.ts';
 import type { CheckCode, CheckResult } from '../checks/catalogue.ts';
 import { messageTemplate } from '../flows/messages.ts';
+import { knowledgeOf } from '../flows/knowledge.ts';
 import type { FlowSet, MessageRef } from '../flows/schema.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { CentreWords } from '../flows/words.ts';
@@ -26,6 +27,10 @@ export function renderTranscript(flows: FlowSet, words: CentreWords, s: Snapshot
       const code = text.slice(4) as CheckCode;
       const finding = s.findings.find((f) => f.code === code);
       said = `[${code}] ${finding ? c.summary[code]?.(finding.data) ?? '' : ''}`.trim();
+    } else if (text.startsWith('kb:')) {
+      // An answer from the knowledge base, in the language asked for.
+      const entry = knowledgeOf(flows).knowledge.get(text.slice(3));
+      said = entry ? render(entry.answer[lang], vars) : text;
     } else if (text.startsWith('facts:')) {
       // Why the facts led elsewhere: the line of the question's `facts:` for that outcome.
       const [flowId, stepId, code] = text.slice(6).split('/');

@@ -11,7 +11,7 @@ import type { Meaning } from '../ports/understanding.ts';
 import type { Extraction } from './slots.ts';
 import { setSlot, slotValue } from './slots.ts';
 import { onText } from './message.ts';
-import { choose, currentStep, enter, repeat, source, startFlow } from './walk.ts';
+import { choose, currentStep, enter, isProven, repeat, source, startFlow } from './walk.ts';
 import { currentFlow, greet, log, menu, say, sys } from './say.ts';
 import { newTurn, type Turn } from './turn.ts';
 import type { EngineEnv } from './env.ts';
@@ -47,6 +47,12 @@ function onChecked(t: Turn, result: CheckResult, extra: CheckResult[] = []): voi
   if (result.id === 'code') {
     const last = t.s.codes.at(-1);
     if (last) last.off = typeof result.data.offsetSteps === 'number' ? result.data.offsetSteps : null;
+  }
+  // After a hand-over, a code typed now was checked: what it found goes to the same ticket.
+  if (t.s.status === 'handed') {
+    const open = slotValue(t.s.slots, 'ticket');
+    if (open) t.effect = { type: 'escalate', urgent: false, attach: ['transcript', 'checks'], relatesTo: open };
+    return;
   }
   // The facts a question waited for are in: the question again, where they may lead elsewhere.
   if (t.s.lead !== undefined) {
@@ -102,7 +108,15 @@ function onDeviceClock(t: Turn, offsetMs: number, errorMs: number): void {
   repeat(t);
 }
 
-function onEscalated(t: Turn, ticket: string | null, followUp: boolean): void {
+function onEscalated(t: Turn, ticket: string | null, followUp: boolean, solved: boolean): void {
+  if (followUp && ticket && solved) {
+    // Solved by the person: staff are told on the same ticket, and nothing more is asked.
+    say(t, 'handover_solved', { ticket });
+    t.s.status = 'ended';
+    t.s.flow = null;
+    t.s.step = null;
+    return;
+  }
   if (followUp && ticket) {
     say(t, 'followup_added', { ticket });
     t.s.status = 'handed';
@@ -110,7 +124,9 @@ function onEscalated(t: Turn, ticket: string | null, followUp: boolean): void {
   }
   const step = currentStep(t);
   const urgent = step?.kind === 'escalate' && step.urgent;
-  const key: SystemKey = ticket ? (urgent ? 'escalated_urgent' : 'escalated') : 'escalation_failed';
+  // "They answer by e-mail" only when there is a proved address to answer to.
+  const reachable = isProven(t.s.subject.identity) && Boolean(t.s.subject.email);
+  const key: SystemKey = ticket ? `${urgent ? 'escalated_urgent' : 'escalated'}${reachable ? '' : '_no_address'}` : 'escalation_failed';
   t.replies.push({ kind: 'handover', ticket, urgent, text: sys(t, key, { ticket }) });
   log(t, 'b', `sys:${key}${ticket ? `:${ticket}` : ''}`);
   // The topic stays what it was (the ticket is about it); nothing more is asked in it.
@@ -163,7 +179,7 @@ const HANDLERS: Handlers = {
   choice: (t, e) => choose(t, e.id),
   topic: (t, e) => startFlow(t, e.flow),
   checked: (t, e) => onChecked(t, e.result, e.extra),
-  escalated: (t, e) => onEscalated(t, e.ticket, e.followUp ?? false),
+  escalated: (t, e) => onEscalated(t, e.ticket, e.followUp ?? false, e.solved ?? false),
   'proof-sent': (t) => say(t, 'proof_sent'),
   proven: (t, e) => onProven(t, e.user, e.how, e.email),
   'proof-failed': (t, e) => onProofFailed(t, e.reason),

@@ -15,6 +15,8 @@ export interface Understood {
   topic: string | null;
   choice: string | null;
   confidence: number;
+  /** The knowledge-base entry the chat answered with, if it did. */
+  knowledge: string | null;
   /** Where the conversation stands after the message, and what it asked for (a check, a ticket, …). */
   then: { status: string; flow: string | null; step: string | null; effect: string | null };
 }
@@ -23,11 +25,17 @@ export function understandAsChat(env: EngineEnv, at: Position, text: string, lan
   const s = { ...newSnapshot('understand:1', env.now, lang ? { lang } : {}), ...at, ...(lang ? { langFixed: true } : {}) };
   const r = transition(env, s, { type: 'text', text });
   const m = r.understood?.meaning;
+  // Answered from the knowledge base: the transcript names the entry
+  // (`kb:<entry>`), or says nothing answers it (`unknown`).
+  const said = r.snapshot.transcript.filter(([, who]) => who === 'b').map(([, , line]) => line);
+  const kb = said.find((line) => line.startsWith('kb:'));
+  const knowledge = kb ? kb.slice(3) : said.includes('sys:knowledge_unknown') ? 'unknown' : null;
   return {
     text,
     lang: r.snapshot.lang,
-    action: m?.action ?? 'unclear',
-    intent: m?.intent ?? null,
+    knowledge,
+    action: knowledge ? 'answer' : (m?.action ?? 'unclear'),
+    intent: knowledge ? `knowledge:${knowledge}` : (m?.intent ?? null),
     topic: m?.topic ?? null,
     choice: m?.choice ?? null,
     confidence: m?.confidence ?? 0,

@@ -8,6 +8,8 @@ import { FlowHeader, GLOBAL_INTENTS, IntentsFile, STEP_KINDS, type Flow, type Fl
 import { parseOpening, registerOpens } from './intents.ts';
 import { formatProblem, type FlowProblem } from './problems.ts';
 import { validateGraph } from './validate.ts';
+import { loadKnowledge, registerKnowledge, type KnowledgeBase } from './knowledge.ts';
+import { loadFactFiles, type FactFiles } from './fact-files.ts';
 
 const MAX_FLOW_FILE_BYTES = 256 * 1024;
 
@@ -17,6 +19,10 @@ export interface LoadResult {
   intents: Intents;
   /** Which intent or fact opens which topic (`opens:` in `_intents.yaml`). */
   opens?: Opens;
+  /** Questions answered from the centre's page (`knowledge/`, one entry a file). */
+  knowledge: KnowledgeBase;
+  /** Facts read by rules written in data (`facts/`, one fact a file), as read. */
+  facts: FactFiles;
   problems: FlowProblem[];
 }
 
@@ -120,7 +126,7 @@ export function loadFlows(dir: string): LoadResult {
       .filter((n) => /\.ya?ml$/.test(n))
       .sort();
   } catch (err) {
-    return { flows, intents, problems: [{ file: dir, message: `cannot read the flow folder (${(err as Error).message})` }] };
+    return { flows, intents, knowledge: new Map(), facts: new Map(), problems: [{ file: dir, message: `cannot read the flow folder (${(err as Error).message})` }] };
   }
   if (names.filter((n) => !n.startsWith('_')).length === 0) problems.push({ file: dir, message: 'no flow files (*.yaml) in this folder' });
   if (!names.some((n) => /^_intents\.ya?ml$/.test(n))) problems.push({ file: path.join(dir, '_intents.yaml'), message: 'no intents file: the global intents (human, menu, skip, …) need their examples' });
@@ -152,7 +158,11 @@ export function loadFlows(dir: string): LoadResult {
   problems.push(...validateGraph(flows, { entries, intentsFile: path.join(dir, '_intents.yaml'), ...(handover ? { handover } : {}) }));
   problems.push(...opensProblems(flows, opens, path.join(dir, '_intents.yaml')));
   if (opens) registerOpens(flows, opens);
-  return { flows, intents, ...(opens ? { opens } : {}), problems };
+  const { knowledge, problems: knowledgeProblems } = loadKnowledge(path.join(dir, 'knowledge'), flows);
+  const { facts, problems: factProblems } = loadFactFiles(path.join(dir, 'facts'));
+  problems.push(...knowledgeProblems, ...factProblems);
+  registerKnowledge(flows, { knowledge, facts });
+  return { flows, intents, ...(opens ? { opens } : {}), knowledge, facts, problems };
 }
 
 /** Loads and validates, or throws one error listing every problem (start-up uses this). */

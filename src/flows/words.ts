@@ -17,12 +17,13 @@ export type CentreWord = (typeof CENTRE_WORDS)[number];
 /**
  * Words with a default: how long support takes to answer (SUPPORT_RESPONSE_TIME, like "1wd"), and
  * where questions the helpdesk does not answer go (PASSWORD_HELP_URL, STATUS_URL; the support form
- * when not set).
+ * when not set), and the centre's page on setting up two-factor that the knowledge base cites
+ * (SETUP_GUIDE_URL; SUPPORT_URL when not set).
  */
-export const OPTIONAL_WORDS = ['response_time', 'password_help_url', 'status_url'] as const;
+export const OPTIONAL_WORDS = ['response_time', 'password_help_url', 'status_url', 'setup_guide_url'] as const;
 export type CentreWords = Record<CentreWord, string> & Partial<Record<(typeof OPTIONAL_WORDS)[number], string>>;
 
-const CONVERSATION_WORDS = ['user', 'ticket', 'title', 'limit', 'what', 'response_time', 'password_help_url', 'status_url', 'place'];
+const CONVERSATION_WORDS = ['user', 'ticket', 'title', 'limit', 'what', 'response_time', 'password_help_url', 'status_url', 'setup_guide_url', 'place'];
 
 /**
  * Check data that only some outcomes carry (a pending token's timing), and durations in words that

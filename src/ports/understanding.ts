@@ -53,8 +53,18 @@ export interface HeardLanguage {
   confidence: number;
 }
 
-/** What a message says by its words alone, whatever the topic. */
-export type Saying = 'closing' | 'thanks' | 'wait_question' | 'cancel' | 'repeat' | 'chitchat' | 'done' | 'polite_answer';
+/**
+ * What a message says by its words alone, whatever the topic: a close, thanks (or "it works now"),
+ * a question about the wait, "it works now" on its own, the word thanks, taking something back;
+ * the conversation repair patterns' families (docs/flows.md, "Conversation repair").
+ */
+export type Saying = 'closing' | 'thanks' | 'wait_question' | 'solved' | 'thanks_word' | 'cancel' | 'repeat' | 'chitchat' | 'done' | 'polite_answer';
+
+/**
+ * What the knowledge base makes of a message: the entry (of the flows' `knowledge/`) that answers
+ * it, or `unknown`, a question about two-factor that nothing answers.
+ */
+export type KnowledgeHit = { kind: 'answer'; entry: string; score: number } | { kind: 'unknown' };
 
 /**
  * Everything the engine asks about one message, in one place: its language, its facts, what it
@@ -66,6 +76,8 @@ export interface Understanding extends Ranker {
   facts(text: string, lang?: Lang): Facts<string>;
   meaning(text: string, at: Position): Meaning;
   says(saying: Saying, text: string): boolean;
+  /** Whether the knowledge base answers the message, given what it means otherwise (absent: no base). */
+  knowledge?(text: string, at: Position, meaning: Meaning): KnowledgeHit | undefined;
 }
 
 /** What happened to the phone, as a person says it. */

@@ -10,7 +10,9 @@ import { clausesOf } from './clauses.ts';
 import { extractCodeNoted } from './extract-code-source.ts';
 import { extractDevice, extractPlatform, type DeviceEvent, type Platform } from './extract-device.ts';
 import { extractPlace } from './extract-place.ts';
-import { extractOutOfScope, extractTakeover, extractWantsHuman, type OutOfScope } from './extract-requests.ts';
+import { extractOutOfScope, extractWantsHuman, type OutOfScope } from './extract-requests.ts';
+import { matchFact, type CompiledFact } from './fact-rules.ts';
+import { phraseClauses } from './phrase-patterns.ts';
 import { extractDeviceTime, extractRegisteredMinutesAgo, type DeviceClock } from './extract-times.ts';
 import { extractEmail, extractUsername } from './extract-username.ts';
 
@@ -22,11 +24,17 @@ export type ExtractedSlots = Facts<DeviceClock>;
 const CODE_MARK = '[code]';
 const count = (text: string, mark: string) => text.split(mark).length - 1;
 
+/** Facts written as rules in data (flows/facts/), read beside the extractors. */
+export interface FactReaders {
+  /** "A token was registered and it was not me": someone else may have the account. */
+  takeover?: CompiledFact;
+}
+
 /**
  * Every fact `text` gives. `lang`, when known, settles words that differ between the languages
  * ("dog" is a dog in English and "died" in Swedish); without it both are read.
  */
-export function extractSlots(text: string, lang?: 'en' | 'sv'): ExtractedSlots {
+export function extractSlots(text: string, lang?: 'en' | 'sv', readers: FactReaders = {}): ExtractedSlots {
   // Codes first, and out of the text: no extractor ever sees their digits.
   const redacted = redactCodes(text);
   const codes = count(redacted, CODE_MARK) - count(text, CODE_MARK);
@@ -49,7 +57,7 @@ export function extractSlots(text: string, lang?: 'en' | 'sv'): ExtractedSlots {
   const minutes = extractRegisteredMinutesAgo(clauses, clean);
   if (minutes !== undefined) out.registeredMinutesAgo = minutes;
   if (extractWantsHuman(clauses)) out.wantsHuman = true;
-  if (extractTakeover(clauses)) out.takeover = true;
+  if (readers.takeover && matchFact(readers.takeover, phraseClauses(clean))) out.takeover = true;
   const outOfScope = extractOutOfScope(clauses);
   if (outOfScope) out.outOfScope = outOfScope;
   if (extractCodeNoted(clauses)) out.codeNoted = true;

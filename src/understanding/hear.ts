@@ -4,12 +4,22 @@ import { extractSlots } from './extract.ts';
 import type { Lang } from '../i18n/index.ts';
 import { identifyLanguage } from './language.ts';
 import type { Facts } from '../ports/understanding.ts';
+import type { FlowSet } from '../flows/schema.ts';
+import type { FactReaders } from './extract.ts';
+import { factRulesOf } from './fact-rules.ts';
+
+/** The extractors' readers from a flow set's fact rules (the takeover). */
+export function factReadersOf(flows: FlowSet): FactReaders {
+  const takeover = factRulesOf(flows).get('takeover');
+  return takeover ? { takeover } : {};
+}
 
 /** The facts of a message, the phone's time as the engine keeps it ("14:32:05"). */
 export type Extraction = Facts<string>;
 
-export function hear(text: string, lang: Lang | undefined): Extraction {
-  const x = extractSlots(text, lang);
+/** The facts of one message; `flows` brings the facts written as rules in its folder (a takeover). */
+export function hear(text: string, lang: Lang | undefined, flows?: FlowSet): Extraction {
+  const x = extractSlots(text, lang, flows ? factReadersOf(flows) : {});
   const t = x.deviceTime;
   const pad = (n: number) => String(n).padStart(2, '0');
   return {

@@ -76,5 +76,14 @@ export const isClosing: PhraseTest = (text) => phrase('closing')(text);
 /** Thanks, or "it works now" that does not say it does not. */
 export const isThanks: PhraseTest = (text) => phrase('thanks')(text) || (phrase('solved')(text) && !phrase('negated')(text));
 
+/** "It works now", not said to be otherwise. */
+export const isSolved: PhraseTest = (text) => phrase('solved')(text) && !phrase('negated')(text);
+
+/** Thanks said on its own terms ("thanks again"), whatever else the words are. */
+export const saysThanks: PhraseTest = (text) => phrase('thanks')(text);
+
+/** Taking back what was about to happen: "actually no", "never mind", "glöm det". */
+export const isCancel: PhraseTest = (text) => phrase('cancel')(text);
+
 /** A question about the wait: "how long", "när får jag svar". */
 export const isWaitQuestion: PhraseTest = (text) => phrase('wait_question')(text);

@@ -2,18 +2,21 @@
 // (hear.ts, the extractors), its meaning where the conversation stands (interpret.ts, over a ranker
 // trained from the flows) and what it says by its words alone (phrases.yaml). One object, one port.
 import type { Lang } from '../i18n/index.ts';
-import type { Guess, Label, Meaning, Position, Ranker, Saying, Understanding } from '../ports/understanding.ts';
+import type { Guess, KnowledgeHit, Label, Meaning, Position, Ranker, Saying, Understanding } from '../ports/understanding.ts';
+import { consultKnowledge } from './knowledge-consult.ts';
 import type { FlowSet, Opens } from '../flows/schema.ts';
 import { hear, type Extraction } from './hear.ts';
 import { identifyLanguage } from './language.ts';
 import { interpret } from './interpret.ts';
-import { isClosing, isThanks, isWaitQuestion, phrase, type PhraseTest } from './phrases.ts';
+import { isCancel, isClosing, isSolved, isThanks, isWaitQuestion, phrase, saysThanks, type PhraseTest } from './phrases.ts';
 
 const SAYINGS: Record<Saying, PhraseTest> = {
   closing: isClosing,
   thanks: isThanks,
   wait_question: isWaitQuestion,
-  cancel: (text) => phrase('cancel')(text),
+  solved: isSolved,
+  thanks_word: saysThanks,
+  cancel: isCancel,
   repeat: (text) => phrase('repeat')(text),
   chitchat: (text) => phrase('chitchat')(text),
   done: (text) => phrase('done')(text),
@@ -41,7 +44,13 @@ export class MessageReader implements Understanding {
   }
 
   facts(text: string, lang?: Lang): Extraction {
-    return hear(text, lang);
+    return hear(text, lang, this.flows);
+  }
+
+  knowledge(text: string, at: Position, meaning: Meaning): KnowledgeHit | undefined {
+    const c = consultKnowledge(this.flows, at, text, meaning);
+    if (!c) return undefined;
+    return c.kind === 'answer' ? { kind: 'answer', entry: c.entry.id, score: c.score } : c;
   }
 
   meaning(text: string, at: Position): Meaning {

@@ -4,7 +4,7 @@
 // is a working fake of our own port that can hang on chosen addresses, like a stuck relay, or the
 // real SMTP mailer against a relay on loopback that is down, then back.
 import { afterEach, describe, expect, it } from 'vitest';
-import { EmailProof, PROOF_MAIL_LEASE_MS } from '../../src/adapters/email-proof.ts';
+import { EmailProof, PROOF_BUDGET, PROOF_MAIL_LEASE_MS } from '../../src/adapters/email-proof.ts';
 import { SmtpMailer } from '../../src/adapters/mailer.ts';
 import { SqlProofCodes } from '../../src/adapters/proof-codes.ts';
 import { FlexibleRateLimits } from '../../src/adapters/rate-limits.ts';
@@ -85,6 +85,38 @@ describe('the proof limit per account', () => {
     await ask(p, 'web:owner', 'alice', '198.51.100.7');
     await p.idle();
     expect(toAlice()).toBe(4);
+  });
+});
+
+describe("the owner's budget is the owner's", () => {
+  it.each([
+    ['the address they proved from before', '198.51.100.7'],
+    ['their Discord identity', 'discord:4242'],
+  ])("12 addresses asking 3 times each: the owner gets at most the strangers' budget, and still a code from %s (%s)", async (_what, ownPlace) => {
+    const mailer = new StuckMailer();
+    const p = await proof(mailer);
+    const toAlice = () => mailer.started.filter((m) => m.to === 'alice@example.org');
+    const codeOf = (m: Mail | undefined) => (/\b([A-Z0-9]{4})-([A-Z0-9]{4})\b/.exec(m?.text ?? '') ?? []).slice(1).join('');
+    // The owner once proved the account from their own place (typed the mailed code there).
+    await ask(p, 'web:owner-before', 'alice', ownPlace);
+    await p.idle();
+    expect(await p.confirm('web:owner-before', codeOf(toAlice().at(-1)))).toMatchObject({ ok: true, user: 'alice' });
+    const before = toAlice().length;
+    for (let i = 0; i < 12; i++) for (let j = 0; j < 3; j++) await ask(p, `web:stranger-${i}-${j}`, 'alice', `203.0.113.${i}`);
+    await p.idle();
+    // The owner's first request, from a place not yet theirs, was drawn from the strangers' budget too.
+    expect(toAlice().length - before).toBe(PROOF_BUDGET.strangers - 1);
+    // The owner, from their own place, still gets a code, and it works.
+    await ask(p, 'web:owner-now', 'alice', ownPlace);
+    await p.idle();
+    expect(toAlice().length - before).toBe(PROOF_BUDGET.strangers);
+    expect(await p.confirm('web:owner-now', codeOf(toAlice().at(-1)))).toMatchObject({ ok: true, user: 'alice' });
+    // From a place never used before, the owner is a stranger too: nothing more this hour.
+    await ask(p, 'web:owner-elsewhere', 'alice', '192.0.2.200');
+    await p.idle();
+    expect(toAlice().length - before).toBe(PROOF_BUDGET.strangers);
+    // The store keeps the places only as keyed hashes.
+    expect(JSON.stringify(await stores.at(-1)!.db.all('SELECT requester FROM proof_trust'))).not.toContain(ownPlace);
   });
 });
 

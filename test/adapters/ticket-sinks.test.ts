@@ -1,11 +1,13 @@
 // Where hand-overs go: HANDOVER_SINK (several at once, zod-checked with the settings each needs), the
 // mail sink's headers as a ticket system's mail gateway reads them (Reply-To only to a proved address,
 // the subject tag, In-Reply-To and References on a follow-up; a real SMTP server on loopback), and the
-// outbox: each sink gets each ticket and follow-up once, one failing sink keeps none of the others
-// waiting, and a follow-up waits for its ticket in that sink.
+// outbox on SQLite and on PostgreSQL, with two replicas draining at once: each sink gets each ticket
+// and follow-up once, one failing sink keeps none of the others waiting, and a follow-up waits for its
+// ticket in that sink.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmtpMailer } from '../../src/adapters/mailer.ts';
 import { SqliteDb } from '../../src/adapters/sql/db.ts';
+import { PostgresDb } from '../../src/adapters/sql/postgres.ts';
 import { SqlStore } from '../../src/adapters/sql/store.ts';
 import { MailTicketDelivery } from '../../src/adapters/ticket-mail.ts';
 import { TicketQueue, type DeliveryContext, type TicketDelivery } from '../../src/adapters/ticket-queue.ts';
@@ -13,6 +15,7 @@ import { parseConfig } from '../../src/config.ts';
 import type { Ticket } from '../../src/ports/tickets.ts';
 import { tempDataDir } from '../helpers/cli.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
+import { DATABASE_URL, isolated } from '../helpers/shared-services.ts';
 import { startSmtpServer, type SmtpPeer } from '../peers/smtp-server.ts';
 
 const ticket = (over: Partial<Ticket> = {}): Ticket => ({
@@ -92,9 +95,20 @@ describe('the mail sink', () => {
   });
 });
 
-describe('the outbox with several sinks', () => {
+const stores = [
+  { name: 'SQLite', open: async () => ({ store: await SqlStore.open(SqliteDb.open(tempDataDir())), drop: async () => {} }) },
+  {
+    name: 'PostgreSQL',
+    open: async () => {
+      const iso = isolated();
+      return { store: await SqlStore.open(await PostgresDb.open({ url: DATABASE_URL, schema: iso.schema, log: recordingLogger() })), drop: () => iso.drop() };
+    },
+  },
+];
+
+describe.each(stores)('the outbox with several sinks ($name)', ({ open }) => {
   it('gives each sink each ticket and follow-up once; one sink down keeps the others from nothing, and a follow-up waits for its ticket there', async () => {
-    const store = await SqlStore.open(SqliteDb.open(tempDataDir()));
+    const { store, drop } = await open();
     let now = 1_000_000;
     const got: Record<string, Array<[string, DeliveryContext]>> = { a: [], b: [] };
     let bDown = true;
@@ -106,21 +120,25 @@ describe('the outbox with several sinks', () => {
         return { externalId: `${name}-${reference}` };
       },
     });
+    // Two replicas on the same store, draining at the same moments.
     const queue = new TicketQueue(store.db, [sink('a'), sink('b')], { now: () => now }, recordingLogger());
+    const other = new TicketQueue(store.db, [sink('a'), sink('b')], { now: () => now }, recordingLogger());
+    const drainBoth = () => Promise.all([queue.drain(), other.drain()]);
     try {
       const first = await queue.open(ticket());
-      await queue.drain();
+      await drainBoth();
       const follow = await queue.open(ticket({ relatesTo: first.reference }));
       now += 500;
-      await queue.drain();
+      await drainBoth();
       // a has both; b had neither; the follow-up waits in b for its ticket.
       expect(got.a!.map(([r]) => r)).toEqual([first.reference, follow.reference]);
       expect(got.a![1]![1]).toEqual({ parent: { reference: first.reference, externalId: `a-${first.reference}` } });
       expect(got.b).toEqual([]);
       bDown = false;
       now += 10 * 60_000;
-      await queue.drain();
-      await queue.drain();
+      await drainBoth();
+      now += 10 * 60_000;
+      await drainBoth();
       expect(got.a).toHaveLength(2);
       expect(got.b!.map(([r]) => r)).toEqual([first.reference, follow.reference]);
       expect(got.b![1]![1]).toEqual({ parent: { reference: first.reference, externalId: `b-${first.reference}` } });
@@ -128,6 +146,7 @@ describe('the outbox with several sinks', () => {
       expect(await queue.pendingCount()).toBe(0);
     } finally {
       await store.close();
+      await drop();
     }
   });
 });

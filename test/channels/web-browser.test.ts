@@ -137,4 +137,30 @@ describe('the support page in Chromium', () => {
     expect(external).toEqual([]);
     await page.context().close();
   });
+
+  it('shows a hand-over as its own card: the reference one unbreakable chip that can be copied, on a narrow phone', async () => {
+    const page = await openChat({ width: 320, height: 700 });
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await type(page, 'I want to talk to a person');
+    await page.getByText('what is your UPPMAX username').waitFor();
+    await type(page, 'skip');
+    await page.getByText('Describe in a sentence or two').waitFor();
+    await type(page, 'My phone was replaced and nothing works');
+    const card = page.locator('.msg.handover');
+    await card.waitFor();
+    expect(await card.locator('.handover-title').textContent()).toBe('With the support team');
+    const chip = card.locator('.ref-chip');
+    expect(await chip.count()).toBe(1);
+    const reference = (await chip.textContent()) as string;
+    expect(reference).toMatch(/^HD-[A-Z0-9]{6}$/);
+    expect(await card.getAttribute('data-ticket')).toBe(reference);
+    // One line: as tall as one line of its own text, whatever the width of the card.
+    const { height, lineHeight } = await chip.evaluate((el) => ({ height: el.getBoundingClientRect().height, lineHeight: parseFloat(getComputedStyle(el).lineHeight) || 24 }));
+    expect(height).toBeLessThan(lineHeight * 1.6);
+    await card.getByRole('button', { name: `Copy ${reference}` }).click();
+    await card.getByRole('button', { name: 'Copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(reference);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'handover-phone.png'), fullPage: true });
+    await page.context().close();
+  });
 });

@@ -203,6 +203,9 @@ describe('flows check', () => {
     const r = await runCli(['flows', 'check'], env());
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/9 flows in \.\/flows are valid/);
+    // The knowledge base and the facts written as rules are checked with them.
+    expect(r.stdout).toMatch(/\d+ knowledge entries are valid: .*which_app/);
+    expect(r.stdout).toMatch(/facts written as rules are valid: .*takeover/);
   });
 
   it('names the file, flow, step and key of each problem, and the bot refuses to start on them', async () => {

@@ -201,7 +201,7 @@ describe('checks and codes', () => {
     let s = play(fresh(), T0, { type: 'topic', flow: 'nothing_received' }).snapshot;
     // A takeover ticket names the account: it is asked for first.
     const asked = transition(env(T0), s, { type: 'choice', id: 'not_me' });
-    expect(asked.replies.map(replyText).join('\n')).toMatch(/block that token at once: what is your UPPMAX username/);
+    expect(asked.replies.map(replyText).join('\n')).toMatch(/act on your account at once: what is your UPPMAX username/);
     const r = transition(env(T0), asked.snapshot, { type: 'text', text: 'alice' });
     expect(r.effect).toEqual({ type: 'escalate', urgent: true, attach: ['transcript', 'checks'] });
     expect(r.snapshot.subject.user).toBe('alice');

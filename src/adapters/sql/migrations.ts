@@ -108,6 +108,17 @@ const SQLITE: Migration[] = [
     name: 'the ticket systems\' own ids of the tickets they took',
     apply: exec(['ALTER TABLE ticket_deliveries ADD COLUMN external_id TEXT', "UPDATE ticket_deliveries SET sink = 'mail' WHERE sink = 'smtp'"]),
   },
+  {
+    // Who asked for a proof mail (a keyed hash), and where an account's owner has proven it from: the
+    // owner's own places have a budget strangers cannot spend (see EmailProof).
+    id: 8,
+    name: 'the places an account was proven from',
+    apply: exec([
+      'ALTER TABLE proof_codes ADD COLUMN requester TEXT',
+      'CREATE TABLE proof_trust (account TEXT NOT NULL, requester TEXT NOT NULL, until INTEGER NOT NULL, PRIMARY KEY (account, requester))',
+      'CREATE INDEX proof_trust_until ON proof_trust(until)',
+    ]),
+  },
 ];
 
 const POSTGRES: Migration[] = [
@@ -194,6 +205,17 @@ const POSTGRES: Migration[] = [
     id: 6,
     name: 'the ticket systems\' own ids of the tickets they took',
     apply: exec(['ALTER TABLE ticket_deliveries ADD COLUMN external_id TEXT', "UPDATE ticket_deliveries SET sink = 'mail' WHERE sink = 'smtp'"]),
+  },
+  {
+    // Who asked for a proof mail (a keyed hash), and where an account's owner has proven it from: the
+    // owner's own places have a budget strangers cannot spend (see EmailProof).
+    id: 7,
+    name: 'the places an account was proven from',
+    apply: exec([
+      'ALTER TABLE proof_codes ADD COLUMN requester TEXT',
+      'CREATE TABLE proof_trust (account TEXT NOT NULL, requester TEXT NOT NULL, until BIGINT NOT NULL, PRIMARY KEY (account, requester))',
+      'CREATE INDEX proof_trust_until ON proof_trust(until)',
+    ]),
   },
 ];
 

@@ -252,6 +252,8 @@ export class SqlPersonalData implements PersonalDataStore {
       }
       for (const w of small.watches) counts.watches += await tx.run('DELETE FROM watches WHERE id = $1', [w.id]);
       for (const x of small.proofs) counts.proofs += await tx.run('DELETE FROM proof_codes WHERE conversation = $1', [x.conversation]);
+      // The places their account was proven from (keyed hashes, by account name).
+      for (const u of plan.person.users) counts.proofs += await tx.run('DELETE FROM proof_trust WHERE account = $1', [u.toLowerCase()]);
       for (const l of small.links) counts.links += await tx.run('DELETE FROM links WHERE id = $1', [l.id]);
       for (const o of small.outbox) counts.outbox += await tx.run('DELETE FROM outbox WHERE id = $1', [o.id]);
       for (const x of small.presence) counts.presence += await tx.run('DELETE FROM presence WHERE conversation = $1', [x.conversation]);

@@ -229,7 +229,7 @@ export async function purge(db: SqlDb, policy: RetentionPolicy, now: number, mar
   add('events', await deleteOld(db, 'seen_events', 'at', now - policy.events));
   // An expired link still says "expired" (not "unknown") for as long as an unanswered reply is kept.
   add('links', await deleteOld(db, 'links', 'expires_at', now - policy.outbox));
-  add('proofs', await deleteOld(db, 'proof_codes', 'expires_at', now));
+  add('proofs', (await deleteOld(db, 'proof_codes', 'expires_at', now)) + (await deleteOld(db, 'proof_trust', 'until', now)));
   add('effects', (await deleteOld(db, 'effects', 'at', now - EFFECT_TURN_KEEP_MS)) + (await deleteOld(db, 'effect_turns', 'at', now - EFFECT_TURN_KEEP_MS)));
   if (d === 'postgres') add('rate-limits', await deleteOld(db, 'rate_limits', 'expire', now - 3600_000));
   return counts;

@@ -11,6 +11,9 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     handover_wait:
       'Your case is with the {centre} support team (reference {ticket}). They usually answer by e-mail within {response_time}. Anything you add here goes to the same case.',
     handover_closing: 'You are welcome. The support team will answer by e-mail (reference {ticket}).',
+    handover_solved:
+      "Great, I'm glad it works now! I have told the support team on your case {ticket} that it is solved, so they can close it.",
+    handover_cancelled: 'OK, I have not sent anything to the support team.',
     followup_added: 'I have added that to your case {ticket}, so the support team sees it with the rest.',
     out_of_scope_password:
       'I only help with the two-factor login, not passwords. To set or reset your {centre} password, go to {password_help_url}.',
@@ -46,6 +49,15 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
       'Nothing is sent to you, by SMS or by mail: your authenticator app makes the codes itself, a new one every 30 seconds.',
     first_code_note:
       'The first code you saw when you set it up worked only then. A code is valid for about 30 seconds: always type the one your app shows at that moment.',
+    knowledge_source: 'Where this comes from: {centre}',
+    knowledge_resume: 'Back to where we were:',
+    knowledge_offer: 'Would you like help with this too, or with something else?',
+    knowledge_unknown:
+      "I don't know that, and I would rather not guess. {centre}'s page on two-factor may answer it: {setup_guide_url}. Or a person at support can: type \"a person\".",
+    knowledge_unknown_offer: 'Shall I pass the question to a person, or is there something else?',
+    takeover_heading: 'Someone else on my account',
+    takeover_again:
+      'Support already has this as urgent (reference {ticket}). Until they answer, change your {identity_service} password and your {centre} password.',
     welcome: 'You are welcome.',
     repair_cancelled: 'OK, I have dropped that. Nothing was sent. Write again whenever you want to pick it up.',
     repair_nothing_to_cancel: 'There is nothing going on to stop.',
@@ -72,6 +84,10 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
       'I have handed this over to the {centre} support team, with our conversation and what I found. Your reference is {ticket}. They answer by e-mail, usually within {response_time}; you can also write to {support_email} and quote the reference.',
     escalated_urgent:
       'I have marked this as URGENT for the {centre} support team, with our conversation and what I found. Your reference is {ticket}. They answer by e-mail as soon as they can, at the latest within {response_time}.',
+    escalated_no_address:
+      'I have handed this over to the {centre} support team, with our conversation and what I found. Your reference is {ticket}. I have no confirmed e-mail address of yours, so they cannot write to you: write to {support_email} from your own address and quote the reference, and they answer you there, usually within {response_time}.',
+    escalated_urgent_no_address:
+      'I have marked this as URGENT for the {centre} support team, with our conversation and what I found. Your reference is {ticket}. I have no confirmed e-mail address of yours, so they cannot write to you: write to {support_email} and quote the reference, and they answer as soon as they can.',
     escalation_failed:
       'I could not file a ticket just now. Please use the support form at {support_url} or write to {support_email}.',
     bad_code_format: 'A code is the 6 digits your app shows right now (spaces are fine). Please type it again.',

@@ -10,6 +10,9 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     handover_wait:
       'Ditt ärende ligger hos {centre}:s support (referens {ticket}). De brukar svara via e-post inom {response_time}. Det du skriver här hamnar i samma ärende.',
     handover_closing: 'Varsågod. Supporten svarar via e-post (referens {ticket}).',
+    handover_solved:
+      'Vad bra att det fungerar nu! Jag har meddelat supporten i ditt ärende {ticket} att det är löst, så att de kan stänga det.',
+    handover_cancelled: 'Okej, jag har inte skickat något till supporten.',
     followup_added: 'Jag har lagt till det i ditt ärende {ticket}, så att supporten ser det tillsammans med resten.',
     out_of_scope_password:
       'Jag hjälper bara till med tvåfaktorsinloggningen, inte med lösenord. För att välja eller återställa ditt lösenord hos {centre}, gå till {password_help_url}.',
@@ -47,6 +50,15 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
       'Inget skickas till dig, varken via sms eller mejl: autentiseringsappen skapar koderna själv, en ny var 30:e sekund.',
     first_code_note:
       'Den första koden du såg när du ställde in appen fungerade bara just då. En kod gäller i ungefär 30 sekunder: skriv alltid den som appen visar i stunden.',
+    knowledge_source: 'Källa: {centre}',
+    knowledge_resume: 'Då fortsätter vi där vi var:',
+    knowledge_offer: 'Vill du ha hjälp med det här också, eller med något annat?',
+    knowledge_unknown:
+      'Det vet jag inte, och jag vill inte gissa. Sidan om tvåfaktor hos {centre} kanske tar upp det: {setup_guide_url}. Annars kan någon på supporten svara: skriv "en person".',
+    knowledge_unknown_offer: 'Ska jag skicka frågan vidare till en person, eller gäller det något annat?',
+    takeover_heading: 'Någon annan på mitt konto',
+    takeover_again:
+      'Supporten har redan det här som brådskande (ärende {ticket}). Byt ditt lösenord i {identity_service} och ditt lösenord hos {centre} medan du väntar på svar.',
     welcome: 'Varsågod.',
     repair_cancelled: 'Okej, jag släpper det. Inget har skickats. Skriv igen när du vill ta upp det.',
     repair_nothing_to_cancel: 'Det pågår inget att avbryta.',
@@ -73,6 +85,10 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
       'Jag har lämnat över ärendet till {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. De svarar via e-post, oftast inom {response_time}; du kan också skriva till {support_email} och ange referensen.',
     escalated_urgent:
       'Jag har markerat ärendet som BRÅDSKANDE för {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. De svarar via e-post så snart de kan, senast inom {response_time}.',
+    escalated_no_address:
+      'Jag har lämnat över ärendet till {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. Jag har ingen bekräftad e-postadress till dig, så de kan inte skriva till dig: mejla {support_email} från din egen adress och ange referensen, så svarar de dig där, oftast inom {response_time}.',
+    escalated_urgent_no_address:
+      'Jag har markerat ärendet som BRÅDSKANDE för {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. Jag har ingen bekräftad e-postadress till dig, så de kan inte skriva till dig: mejla {support_email} och ange referensen, så svarar de så snart de kan.',
     escalation_failed:
       'Jag kunde inte skapa ett ärende just nu. Använd supportformuläret på {support_url} eller skriv till {support_email}.',
     bad_code_format: 'En kod är de 6 siffror som appen visar just nu (mellanslag går bra). Skriv den igen.',

@@ -169,12 +169,42 @@
         break;
       }
       case 'handover': {
-        const div = bubble('handover');
-        div.textContent = reply.text;
+        // A card of its own: what happened, the reference as one chip that never breaks and can be
+        // copied, and what happens next (the sentence says when to expect an answer).
+        const div = bubble(`handover${reply.urgent ? ' urgent' : ''}`);
         div.dataset.ticket = reply.ticket || '';
+        const title = document.createElement('div');
+        title.className = 'handover-title';
+        title.textContent = WORDS[lang].handedOver;
+        const p = document.createElement('p');
+        const parts = reply.ticket ? reply.text.split(reply.ticket) : [reply.text];
+        parts.forEach((part, i) => {
+          if (i) p.append(refChip(reply.ticket));
+          p.append(part);
+        });
+        div.append(title, p);
+        if (reply.ticket) div.append(copyButton(reply.ticket));
         break;
       }
     }
+  }
+
+  function refChip(ticket) {
+    const chip = document.createElement('span');
+    chip.className = 'ref-chip';
+    chip.textContent = ticket;
+    return chip;
+  }
+
+  function copyButton(ticket) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'btn copy-ref';
+    b.textContent = `${WORDS[lang].copy} ${ticket}`;
+    b.addEventListener('click', () => {
+      navigator.clipboard?.writeText(ticket).then(() => (b.textContent = WORDS[lang].copied), () => {});
+    });
+    return b;
   }
 
   async function send(event) {

@@ -1,0 +1,46 @@
+// A token, mail or login the person did not make (the takeover fact, flows/facts/takeover.yaml)
+// wins over everything else a message could mean: at any prompt, in any topic, after a hand-over.
+// It goes to `opens.takeover`: the account asked for when unknown, then an urgent ticket naming it.
+// A ticket already open about something else stays as it is: the takeover gets its own, urgent
+// one. Said again once support has it as urgent, it is added to that ticket, still urgent.
+import { opensOf, parseOpening } from '../flows/intents.ts';
+import { redactCodes } from '../understanding/input.ts';
+import { USER_TEXT_LIMIT } from './snapshot.ts';
+import { slotValue } from './slots.ts';
+import { log, say, sys } from './say.ts';
+import { startFlow } from './walk.ts';
+import type { Turn } from './turn.ts';
+
+/** Has this conversation already handed something over as urgent (its transcript says so)? */
+function urgentAlready(t: Turn): boolean {
+  return t.s.transcript.some(([, who, ref]) => {
+    if (who !== 'b' || !ref.includes('/')) return false;
+    const [flow, step] = ref.split('/');
+    const s = t.env.flows.get(flow ?? '')?.steps[step ?? ''];
+    return s?.kind === 'escalate' && s.urgent;
+  });
+}
+
+export function takeoverDecides(t: Turn, text: string): boolean {
+  if (!t.facts.takeover) return false;
+  const opening = parseOpening(opensOf(t.env.flows, t.env.opens).takeover);
+  if (!opening) return false;
+  // At the takeover's own question (the account), the message answers it there.
+  if (t.s.status === 'active' && t.s.flow === opening.flow && t.s.step === opening.step) return false;
+  log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  const ticket = slotValue(t.s.slots, 'ticket');
+  if (ticket && urgentAlready(t)) {
+    say(t, 'takeover_again', { ticket });
+    t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+    t.effect = { type: 'escalate', urgent: true, attach: ['transcript'], relatesTo: ticket };
+    return true;
+  }
+  // A ticket open about something else is not urgent: the takeover gets its own, urgent one.
+  delete t.s.slots.ticket;
+  const before = t.replies.length;
+  startFlow(t, opening.flow, opening.step);
+  // Its heading says what this is, not the title of the topic it borrows steps from ("I lost my phone").
+  const heading = t.replies.findIndex((r, i) => i >= before && r.kind === 'text' && r.topic);
+  if (heading >= 0) t.replies[heading] = { kind: 'text', text: sys(t, 'takeover_heading'), topic: true };
+  return true;
+}

@@ -1,0 +1,86 @@
+// The knowledge base: questions about two-factor answered from the centre's own page, one entry a
+// file in flows/knowledge/ (its id is its file name). Each has what people ask, in both languages;
+// the answer in both; the topic it belongs to (offered after the answer at the start of a
+// conversation); and its source, a link the deployment configures. Checked at load like a flow:
+// shape, known placeholders, a known topic, and no address written into the text.
+import path from 'node:path';
+import { z } from 'zod';
+import { LANGS, placeholdersOf } from '../i18n/index.ts';
+import type { FactFiles } from './fact-files.ts';
+import { Examples, Text, type FlowSet } from './schema.ts';
+import { isKnownPlaceholder } from './words.ts';
+import type { FlowProblem } from './problems.ts';
+import { readYamlFile, yamlFilesIn } from './yaml-file.ts';
+
+/** The centre's addresses an answer may cite: each one a setting of the deployment. */
+export const SOURCE_WORDS = ['setup_guide_url', 'support_url', 'enrollment_url', 'time_check_url', 'privacy_url'] as const;
+
+/** Questions per language an entry needs at least: fewer and the matcher guesses. */
+export const MIN_QUESTIONS = 5;
+
+export const KnowledgeEntryFile = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'an entry id in snake_case'),
+  /** The topic (flow id) this question belongs to: offered after the answer at the start. */
+  topic: z.string().regex(/^[a-z][a-z0-9_]*$/, 'a flow id').optional(),
+  /** Which configured address the answer comes from. */
+  source: z.enum(SOURCE_WORDS),
+  questions: Examples,
+  answer: Text,
+});
+
+export interface KnowledgeEntry extends z.infer<typeof KnowledgeEntryFile> {
+  file: string;
+}
+
+/** Entries by id, in file order. */
+export type KnowledgeBase = ReadonlyMap<string, KnowledgeEntry>;
+
+const URL_IN_TEXT = /\bhttps?:\/\/|\bwww\.[a-z0-9-]+\.[a-z]/i;
+
+function entryProblems(file: string, e: KnowledgeEntry, flows: FlowSet): FlowProblem[] {
+  const problems: FlowProblem[] = [];
+  const at = (key: string, message: string) => problems.push({ file, key, message });
+  if (path.basename(file).replace(/\.ya?ml$/, '') !== e.id) at('id', `the id must be the file's name (${path.basename(file)})`);
+  if (e.topic && !flows.get(e.topic)?.topic) at('topic', `no topic "${e.topic}" among the flows`);
+  for (const lang of LANGS) {
+    if (e.questions[lang].length < MIN_QUESTIONS) at(`questions.${lang}`, `at least ${MIN_QUESTIONS} questions in ${lang} (what people type)`);
+    const text = e.answer[lang];
+    for (const name of placeholdersOf(text)) if (!isKnownPlaceholder(name)) at(`answer.${lang}`, `unknown placeholder {${name}}`);
+    if (URL_IN_TEXT.test(text)) at(`answer.${lang}`, 'an address in the text: cite a configured one as a placeholder, like {support_url}');
+  }
+  return problems;
+}
+
+/** Loads every entry in `dir` (absent: no knowledge base). Never throws: every problem is returned. */
+export function loadKnowledge(dir: string, flows: FlowSet): { knowledge: KnowledgeBase; problems: FlowProblem[] } {
+  const knowledge = new Map<string, KnowledgeEntry>();
+  const problems: FlowProblem[] = [];
+  for (const { file } of yamlFilesIn(dir)) {
+    const { data, problems: own } = readYamlFile(file, KnowledgeEntryFile);
+    problems.push(...own);
+    if (!data) continue;
+    const entry: KnowledgeEntry = { ...data, file };
+    problems.push(...entryProblems(file, entry, flows));
+    if (knowledge.has(entry.id)) problems.push({ file, key: 'id', message: `entry id already used in ${knowledge.get(entry.id)?.file}` });
+    knowledge.set(entry.id, entry);
+  }
+  return { knowledge, problems };
+}
+
+export interface KnowledgeData {
+  knowledge: KnowledgeBase;
+  /** The facts written as rules (flows/facts/), as read: takeover, question, problem report, about two-factor. */
+  facts: FactFiles;
+}
+
+const EMPTY: KnowledgeData = { knowledge: new Map(), facts: new Map() };
+const registry = new WeakMap<FlowSet, KnowledgeData>();
+
+/** A flow set loaded from a folder carries its knowledge base and fact rules, as it carries `opens`. */
+export function registerKnowledge(flows: FlowSet, data: KnowledgeData): void {
+  registry.set(flows, data);
+}
+
+export function knowledgeOf(flows: FlowSet): KnowledgeData {
+  return registry.get(flows) ?? EMPTY;
+}

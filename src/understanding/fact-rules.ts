@@ -1,0 +1,109 @@
+// A fact read from a message by rules written in data (flows/facts/<fact>.yaml): named terms, each a
+// list of phrases in both languages, and rules that say which terms together make the fact ("a
+// denial beside an event"), and which term unmakes it ("…yet"). The phrases are what people write,
+// so a flow author adds one without touching code; `flows check` compiles every one.
+import { knowledgeOf } from '../flows/knowledge.ts';
+import type { FactRulesFile, RuleFact } from '../flows/fact-files.ts';
+import type { FlowProblem } from '../flows/problems.ts';
+import type { FlowSet } from '../flows/schema.ts';
+import { HelpdeskError } from '../errors.ts';
+import { compilePhrases, findPhrase, phraseClauses, type PhraseSet } from './phrase-patterns.ts';
+
+export type { RuleFact };
+
+export interface CompiledFact {
+  fact: RuleFact;
+  terms: Map<string, PhraseSet>;
+  rules: Array<{ all: string[]; unless: string[] }>;
+}
+
+/** A problem in a fact file, at a key ("terms.denial.en.3"). */
+export interface FactRuleProblem {
+  key: string;
+  message: string;
+}
+
+/** Compiles a parsed file; every bad phrase and unknown term is a problem, none is thrown. */
+export function compileFact(file: FactRulesFile): { fact?: CompiledFact; problems: FactRuleProblem[] } {
+  const problems: FactRuleProblem[] = [];
+  const terms = new Map<string, PhraseSet>();
+  for (const [name, term] of Object.entries(file.terms)) {
+    const phrases: string[] = [];
+    for (const lang of ['en', 'sv'] as const) {
+      term[lang].forEach((p, i) => {
+        try {
+          compilePhrases([p], false);
+          phrases.push(p);
+        } catch (err) {
+          problems.push({ key: `terms.${name}.${lang}.${i}`, message: (err as Error).message });
+        }
+      });
+    }
+    if (!term.en.length || !term.sv.length) problems.push({ key: `terms.${name}`, message: 'a term needs phrases in both languages (en and sv)' });
+    terms.set(name, compilePhrases(phrases, term.negatable));
+  }
+  file.rules.forEach((r, i) => {
+    for (const t of [...r.all, ...r.unless]) if (!terms.has(t)) problems.push({ key: `rules.${i}`, message: `no term "${t}" in terms` });
+  });
+  for (const name of terms.keys()) {
+    if (!file.rules.some((r) => r.all.includes(name) || r.unless.includes(name))) problems.push({ key: `terms.${name}`, message: 'no rule uses this term' });
+  }
+  return problems.length ? { problems } : { fact: { fact: file.fact, terms, rules: file.rules.map((r) => ({ all: r.all, unless: r.unless })) }, problems };
+}
+
+export interface FactMatch {
+  /** The rule that made it (its index in the file). */
+  rule: number;
+  /** Which phrase of each term was found. */
+  found: Record<string, string>;
+}
+
+/** The first rule the message satisfies, or undefined. `clauses` are `phraseClauses(text)`. */
+export function matchFact(fact: CompiledFact, clauses: readonly string[]): FactMatch | undefined {
+  const cache = new Map<string, string | undefined>();
+  const find = (term: string) => {
+    if (!cache.has(term)) cache.set(term, findPhrase(clauses, fact.terms.get(term) as PhraseSet));
+    return cache.get(term);
+  };
+  for (let i = 0; i < fact.rules.length; i++) {
+    const rule = fact.rules[i] as CompiledFact['rules'][number];
+    const found: Record<string, string> = {};
+    if (!rule.all.every((t) => (found[t] = find(t) as string) !== undefined)) continue;
+    if (rule.unless.some((t) => find(t) !== undefined)) continue;
+    return { rule: i, found };
+  }
+  return undefined;
+}
+
+/** Convenience for a whole message. */
+export function factIn(fact: CompiledFact, text: string): FactMatch | undefined {
+  return matchFact(fact, phraseClauses(text));
+}
+
+const compiled = new WeakMap<FlowSet, { facts: Map<RuleFact, CompiledFact>; problems: FlowProblem[] }>();
+
+function compileAll(flows: FlowSet): { facts: Map<RuleFact, CompiledFact>; problems: FlowProblem[] } {
+  let c = compiled.get(flows);
+  if (!c) {
+    c = { facts: new Map(), problems: [] };
+    for (const [name, file] of knowledgeOf(flows).facts) {
+      const { fact, problems } = compileFact(file);
+      c.problems.push(...problems.map((p) => ({ file: file.file, key: p.key, message: p.message })));
+      if (fact) c.facts.set(name, fact);
+    }
+    compiled.set(flows, c);
+  }
+  return c;
+}
+
+/** What the fact files of a flow folder hold that cannot be compiled (`flows check` prints them). */
+export function factRuleProblems(flows: FlowSet): FlowProblem[] {
+  return compileAll(flows).problems;
+}
+
+/** The compiled facts of a flow set's folder; a phrase that cannot be compiled stops them all. */
+export function factRulesOf(flows: FlowSet): ReadonlyMap<RuleFact, CompiledFact> {
+  const c = compileAll(flows);
+  if (c.problems.length) throw new HelpdeskError('flow.invalid', `invalid fact rules:\n${c.problems.map((p) => `${p.file}, key ${p.key}: ${p.message}`).join('\n')}`);
+  return c.facts;
+}

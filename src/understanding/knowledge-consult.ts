@@ -1,0 +1,54 @@
+// Whether the knowledge base answers a message, given what the message means where the
+// conversation stands: a question an entry answers ("which app should I use?"), or a question about
+// two-factor that neither an entry nor a topic answers ("can I use a passkey?": "I don't know
+// that"). Facts decide first (a person, a takeover), a prompt's own answer and a choice typed as
+// such stay theirs, and a topic that knows the message better keeps it. Pure: the turn acts on it,
+// `understand` and `flows test` print and measure it.
+import { factIn, factRulesOf } from './fact-rules.ts';
+import type { Interpretation, Position } from './interpret.ts';
+import { knowledgeMatcherOf } from './knowledge-match.ts';
+import { knowledgeOf, type KnowledgeEntry } from '../flows/knowledge.ts';
+import type { FlowSet } from '../flows/schema.ts';
+
+/** How much nearer than the other meaning an entry must be, unless that meaning is the entry's own topic. */
+export const KNOWLEDGE_MARGIN = 0.1;
+
+export type Consulted = { kind: 'answer'; entry: KnowledgeEntry; score: number } | { kind: 'unknown' };
+
+/** What the message meant otherwise leaves room for an answer from the base. */
+function open(s: Position, flows: FlowSet, meaning: Interpretation): boolean {
+  const step = s.status === 'active' && s.flow ? flows.get(s.flow)?.steps[s.step ?? ''] : undefined;
+  // A note for support takes whatever is typed; a prompt's parsed answer and a literal choice are answers.
+  if (step?.kind === 'input' && (step.input === 'text' || (meaning.action === 'answer' && meaning.intent === null && meaning.confidence > 0))) return false;
+  if (meaning.action === 'choice' && meaning.confidence >= 0.999) return false;
+  return meaning.action !== 'handover' && meaning.action !== 'menu' && meaning.action !== 'skip';
+}
+
+/**
+ * The base's answer to `text`, or undefined when the message is not one for it. `meaning` is what
+ * the message means otherwise (the facts' decision, or the interpretation).
+ */
+export function consultKnowledge(flows: FlowSet, s: Position, text: string, meaning: Interpretation): Consulted | undefined {
+  const matcher = knowledgeMatcherOf(flows);
+  if (!matcher || !open(s, flows, meaning)) return undefined;
+  const hit = matcher.match(text);
+  if (!hit) return undefined;
+  if (hit.kind === 'answer') {
+    const entry = knowledgeOf(flows).knowledge.get(hit.id ?? '');
+    if (!entry) return undefined;
+    const ownTopic = meaning.action === 'topic' && meaning.topic !== null && meaning.topic === entry.topic;
+    const unread = meaning.action === 'unclear' || (meaning.action === 'answer' && meaning.intent === null);
+    return unread || ownTopic || hit.score >= meaning.confidence + KNOWLEDGE_MARGIN ? { kind: 'answer', entry, score: hit.score } : undefined;
+  }
+  // Nothing else understood it, and it is about two-factor: say so, rather than guess.
+  const about = factRulesOf(flows).get('about_two_factor');
+  const unread = meaning.action === 'unclear' || (meaning.action === 'answer' && meaning.intent === null && meaning.confidence === 0);
+  return unread && about && factIn(about, text) ? { kind: 'unknown' } : undefined;
+}
+
+/** The interpretation as `understand` prints it and `flows test` labels it: `knowledge:<id>` or `unknown`. */
+export function withKnowledge(meaning: Interpretation, consulted: Consulted | undefined): Interpretation {
+  if (!consulted) return meaning;
+  if (consulted.kind === 'unknown') return { ...meaning, action: 'answer', intent: 'unknown', topic: null, choice: null };
+  return { ...meaning, action: 'answer', intent: `knowledge:${consulted.entry.id}`, topic: consulted.entry.topic ?? null, choice: null, confidence: consulted.score };
+}

@@ -1,0 +1,113 @@
+// Which knowledge-base entry a message asks, if any: nearest examples over the entries' questions,
+// taken only for a question that is not a problem report ("which app should I use?" is answered;
+// "my code is not accepted" is the code topic's, where the checks find out why). A question near no
+// entry is `unknown`: the bot says it does not know, and never makes an answer up.
+import type { Lang } from '../i18n/catalogue.ts';
+import { LANGS } from '../i18n/catalogue.ts';
+import { knowledgeOf } from '../flows/knowledge.ts';
+import type { FlowProblem } from '../flows/problems.ts';
+import type { FlowSet } from '../flows/schema.ts';
+import { factRulesOf, matchFact, type CompiledFact } from './fact-rules.ts';
+import { NearestExamples, type Example } from './nearest-examples.ts';
+import { fold } from './normalise.ts';
+import { phraseClauses } from './phrase-patterns.ts';
+
+export interface KnowledgeQuestions {
+  id: string;
+  questions: Record<Lang, readonly string[]>;
+}
+
+/** How near an entry's questions a message must be (measured on test/understanding/knowledge.yaml). */
+export const KNOWLEDGE_THRESHOLDS = {
+  /** A question (by its words or a question mark) about an entry. */
+  question: 0.5,
+  /** A message not put as a question: only one very near an entry's own words ("which app"). */
+  statement: 0.8,
+};
+
+export interface KnowledgeHit {
+  /**
+   * `answer`: the entry answers it; `unknown`: a question no entry answers (whether a topic does is
+   * for the conversation to say: see the engine's knowledge.ts).
+   */
+  kind: 'answer' | 'unknown';
+  /** The nearest entry (for `unknown`, the nearest there is, if any: it does not answer). */
+  id: string | null;
+  score: number;
+  lang: Lang | null;
+}
+
+export interface KnowledgeCues {
+  question?: CompiledFact;
+  problemReport?: CompiledFact;
+}
+
+/** What a message is, as the knowledge base sees it. */
+export interface MessageShape {
+  question: boolean;
+  report: boolean;
+}
+
+export function shapeOf(text: string, cues: KnowledgeCues): MessageShape {
+  const clauses = phraseClauses(text);
+  const report = cues.problemReport ? matchFact(cues.problemReport, clauses) !== undefined : false;
+  const question = /\?/.test(text) || (cues.question ? matchFact(cues.question, clauses) !== undefined : false);
+  return { question, report };
+}
+
+export class KnowledgeMatcher {
+  private readonly near: NearestExamples;
+
+  constructor(
+    entries: readonly KnowledgeQuestions[],
+    private readonly cues: KnowledgeCues,
+  ) {
+    const examples: Example[] = [];
+    for (const e of entries) for (const lang of ['en', 'sv'] as const) for (const text of e.questions[lang]) examples.push({ label: `knowledge:${e.id}`, lang, text });
+    this.near = new NearestExamples(examples);
+  }
+
+  /** The entry `text` asks for, a question none answers, or undefined (not a question for the base). */
+  match(text: string): KnowledgeHit | undefined {
+    const shape = shapeOf(text, this.cues);
+    if (shape.report) return undefined;
+    const [best] = this.near.rank(text, () => true, 1);
+    const hit = (kind: KnowledgeHit['kind']): KnowledgeHit => ({ kind, id: best ? best.label.slice('knowledge:'.length) : null, score: best ? Math.round(best.score * 1000) / 1000 : 0, lang: best?.lang ?? null });
+    if (best && best.score >= (shape.question ? KNOWLEDGE_THRESHOLDS.question : KNOWLEDGE_THRESHOLDS.statement)) return hit('answer');
+    if (shape.question) return hit('unknown');
+    return undefined;
+  }
+}
+
+const matchers = new WeakMap<FlowSet, KnowledgeMatcher>();
+
+/** The matcher of a flow set's knowledge base, trained the first time it is asked; none without a base. */
+export function knowledgeMatcherOf(flows: FlowSet): KnowledgeMatcher | undefined {
+  const { knowledge } = knowledgeOf(flows);
+  if (knowledge.size === 0) return undefined;
+  let m = matchers.get(flows);
+  if (!m) {
+    const rules = factRulesOf(flows);
+    const question = rules.get('question');
+    const problemReport = rules.get('problem_report');
+    matchers.set(flows, (m = new KnowledgeMatcher([...knowledge.values()], { ...(question ? { question } : {}), ...(problemReport ? { problemReport } : {}) })));
+  }
+  return m;
+}
+
+/** One question under two entries: the matcher could give either answer (`flows check` prints it). */
+export function knowledgeProblems(flows: FlowSet): FlowProblem[] {
+  const problems: FlowProblem[] = [];
+  const askedIn = new Map<string, string>();
+  for (const entry of knowledgeOf(flows).knowledge.values()) {
+    for (const lang of LANGS) {
+      for (const q of entry.questions[lang]) {
+        const key = fold(q);
+        const other = askedIn.get(key);
+        if (other && other !== entry.id) problems.push({ file: entry.file, key: `questions.${lang}`, message: `"${q}" is also a question of ${other}` });
+        askedIn.set(key, entry.id);
+      }
+    }
+  }
+  return problems;
+}
