@@ -15,6 +15,8 @@ const PEERS = [
   { command: 'chromium', packages: ['chromium', 'fonts-dejavu-core'] },
   // promtool checks deploy/prometheus-alerts.yml and the dashboard's queries (19 MB download).
   { command: 'promtool', packages: ['prometheus'] },
+  // docker-compose 1.29 parses deploy/compose.yaml without a daemon (`config`; about 35 s to install).
+  { command: 'docker-compose', packages: ['docker-compose'] },
   // OpenLDAP (the LDAP back-ends' tests start their own slapd; an ordinary user's PATH lacks /usr/sbin).
   { command: 'slapd', packages: ['slapd'], path: '/usr/sbin/slapd' },
   { command: 'ldapadd', packages: ['ldap-utils'] },

@@ -79,6 +79,8 @@ export class EmailProof implements IdentityProof {
   private readonly owner: AttemptLimiter;
   private readonly strangers: AttemptLimiter;
   private readonly strangersPerDay: AttemptLimiter;
+  /** The owner is told once a day that strangers' requests are held back. */
+  private readonly ownerTold: AttemptLimiter;
   private readonly queue = new Bottleneck({ maxConcurrent: 2 });
   private readonly pending = new Set<Promise<void>>();
   private readonly poll: NodeJS.Timeout;
@@ -96,6 +98,7 @@ export class EmailProof implements IdentityProof {
     this.owner = o.limits.limiter('proof-account', PROOF_BUDGET.owner, 60 * 60_000);
     this.strangers = o.limits.limiter('proof-account-strangers', PROOF_BUDGET.strangers, 60 * 60_000);
     this.strangersPerDay = o.limits.limiter('proof-account-strangers-day', PROOF_BUDGET.strangersPerDay, 24 * 3600_000);
+    this.ownerTold = o.limits.limiter('proof-owner-told', 1, 24 * 3600_000);
     this.poll = setInterval(() => this.sendWaiting(), PROOF_MAIL_POLL_MS);
     this.poll.unref();
   }
@@ -237,31 +240,48 @@ export class EmailProof implements IdentityProof {
       return found.kind === 'unavailable' ? 'unavailable' : 'none';
     }
     const requester = this.o.codes.requesterOf(req.origin ?? req.conversationId);
-    if (!(await this.allowed(found.account.username, requester))) {
+    const verdict = await this.allowed(found.account.username, requester);
+    if (verdict !== 'ok') {
       this.o.log.warn('identity proof rate-limited for an account', { conversation: req.conversationId });
+      if (verdict === 'strangers') await this.tellOwnerOnce(found.account.username, found.account.email, req, at);
       return 'none';
     }
     const m = catalogues[req.lang].mail;
-    const where = m[`where_${req.channel}` as keyof typeof m] ?? m.where_other;
-    const vars = {
-      centre: this.o.centre,
-      code: formatProofCode(code),
-      minutes: this.o.linkMinutes,
-      where,
-      when: new Date(at).toISOString().slice(0, 16).replace('T', ' '),
-      from: req.channel === 'web' && req.origin ? render(m.from_address, { ip: req.origin }) : '',
-      support_email: this.o.supportEmail,
-    };
+    const vars = { ...this.requestWords(req, at), code: formatProofCode(code), minutes: this.o.linkMinutes };
     const to = found.account.email;
     const mail = { to, subject: render(m.proof_subject, vars), text: render(m.proof_body, vars) };
     return (await this.o.codes.bind(req.conversationId, code, found.account.username, to, mail, dueAt, requester)) ? 'queued' : 'none';
   }
 
-  /** The account's budget (PROOF_BUDGET): the owner's own places draw on theirs, every other place on the strangers'. */
-  private async allowed(account: string, requester: string): Promise<boolean> {
+  /**
+   * The account's budget (PROOF_BUDGET): the owner's own places draw on theirs, every other place on
+   * the strangers'. Which budget refused, if one did.
+   */
+  private async allowed(account: string, requester: string): Promise<'ok' | 'place' | 'owner' | 'strangers'> {
     const user = account.toLowerCase();
-    if (!(await this.perPlace.allow(`${user}|${requester}`))) return false;
-    if (await this.o.codes.trusted(user, requester)) return this.owner.allow(user);
-    return (await this.strangers.allow(user)) && (await this.strangersPerDay.allow(user));
+    if (!(await this.perPlace.allow(`${user}|${requester}`))) return 'place';
+    if (await this.o.codes.trusted(user, requester)) return (await this.owner.allow(user)) ? 'ok' : 'owner';
+    return (await this.strangers.allow(user)) && (await this.strangersPerDay.allow(user)) ? 'ok' : 'strangers';
+  }
+
+  /** What a mail says of the request: where and when it was made, from which address (web), whom to ask. */
+  private requestWords(req: ProofRequest, at: number) {
+    const m = catalogues[req.lang].mail;
+    return {
+      centre: this.o.centre,
+      where: m[`where_${req.channel}` as keyof typeof m] ?? m.where_other,
+      when: new Date(at).toISOString().slice(0, 16).replace('T', ' '),
+      from: req.channel === 'web' && req.origin ? render(m.from_address, { ip: req.origin }) : '',
+      support_email: this.o.supportEmail,
+    };
+  }
+
+  /** The strangers' budget is spent: the owner is told so, once a day, in a mail with no code. */
+  private async tellOwnerOnce(account: string, to: string, req: ProofRequest, at: number): Promise<void> {
+    if (!(await this.ownerTold.allow(account.toLowerCase()))) return;
+    const m = catalogues[req.lang].mail;
+    const vars = this.requestWords(req, at);
+    this.o.log.warn('proof mails for an account held back; its owner is told', { conversation: req.conversationId });
+    this.track(this.o.mailer.send({ to, subject: render(m.held_back_subject, vars), text: render(m.held_back_body, vars) }));
   }
 }

@@ -12,6 +12,7 @@ import { PrometheusMetrics } from '../../src/adapters/metrics.ts';
 import { SqliteDb } from '../../src/adapters/sql/db.ts';
 import { SqlStore } from '../../src/adapters/sql/store.ts';
 import type { Mail, Mailer } from '../../src/ports/mailer.ts';
+import { catalogues, render } from '../../src/i18n/index.ts';
 import { makeDeps, recordingLogger } from '../helpers/fakes.ts';
 import { tempDataDir } from '../helpers/cli.ts';
 import { startSmtpServer } from '../peers/smtp-server.ts';
@@ -95,7 +96,9 @@ describe("the owner's budget is the owner's", () => {
   ])("12 addresses asking 3 times each: the owner gets at most the strangers' budget, and still a code from %s (%s)", async (_what, ownPlace) => {
     const mailer = new StuckMailer();
     const p = await proof(mailer);
-    const toAlice = () => mailer.started.filter((m) => m.to === 'alice@example.org');
+    const subject = (key: 'proof_subject' | 'held_back_subject') => render(catalogues.en.mail[key], { centre: 'UPPMAX' });
+    const toAlice = () => mailer.started.filter((m) => m.to === 'alice@example.org' && m.subject === subject('proof_subject'));
+    const heldBack = () => mailer.started.filter((m) => m.to === 'alice@example.org' && m.subject === subject('held_back_subject'));
     const codeOf = (m: Mail | undefined) => (/\b([A-Z0-9]{4})-([A-Z0-9]{4})\b/.exec(m?.text ?? '') ?? []).slice(1).join('');
     // The owner once proved the account from their own place (typed the mailed code there).
     await ask(p, 'web:owner-before', 'alice', ownPlace);
@@ -106,6 +109,9 @@ describe("the owner's budget is the owner's", () => {
     await p.idle();
     // The owner's first request, from a place not yet theirs, was drawn from the strangers' budget too.
     expect(toAlice().length - before).toBe(PROOF_BUDGET.strangers - 1);
+    // The owner is told, once, that strangers' requests are held back (a mail with no code).
+    expect(heldBack()).toHaveLength(1);
+    expect(codeOf(heldBack()[0])).toBe('');
     // The owner, from their own place, still gets a code, and it works.
     await ask(p, 'web:owner-now', 'alice', ownPlace);
     await p.idle();
@@ -115,6 +121,7 @@ describe("the owner's budget is the owner's", () => {
     await ask(p, 'web:owner-elsewhere', 'alice', '192.0.2.200');
     await p.idle();
     expect(toAlice().length - before).toBe(PROOF_BUDGET.strangers);
+    expect(heldBack()).toHaveLength(1);
     // The store keeps the places only as keyed hashes.
     expect(JSON.stringify(await stores.at(-1)!.db.all('SELECT requester FROM proof_trust'))).not.toContain(ownPlace);
   });

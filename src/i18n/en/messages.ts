@@ -6,6 +6,9 @@ export const messages: Pick<Catalogue, 'mail' | 'channel'> = {
     proof_subject: '{centre}: your confirmation code',
     proof_body:
       'Someone asked the {centre} two-factor helpdesk about this account {where}, on {when} UTC{from}.\n\nIf that was you, type this code into that same conversation to continue:\n\n    {code}\n\nIt works once, for {minutes} minutes. Type it only into the chat you started yourself; support will never ask you for it.\n\nIf this was not you, ignore this mail and tell support at {support_email}. Nothing about your account has been shown to anyone.\n',
+    held_back_subject: '{centre}: confirmation codes for your account held back',
+    held_back_body:
+      'The {centre} two-factor helpdesk has been asked for confirmation codes for this account more often than it sends them, from places where the account has not been confirmed before (the latest {where}, on {when} UTC{from}).\n\nUntil tomorrow no more codes are mailed for such requests. Where you have typed one of our codes before, you get codes as usual. If you asked from somewhere new yourself, write to support at {support_email}.\n\nIf this was not you, you need do nothing: nothing about your account has been shown to anyone. This is the only mail about it today.\n',
     active_subject: '{centre}: your two-factor token is active',
     active_body:
       'Your new two-factor token for {centre} is active now: log in, and when asked, type the code your app shows at that moment.\n\nYou asked the helpdesk to tell you; this is the only mail about it.\n',

@@ -6,6 +6,9 @@ export const messages: Pick<Catalogue, 'mail' | 'channel'> = {
     proof_subject: '{centre}: din bekräftelsekod',
     proof_body:
       'Någon har frågat {centre}:s tvåfaktorshjälp om det här kontot {where}, {when} UTC{from}.\n\nOm det var du: skriv den här koden i samma samtal för att fortsätta:\n\n    {code}\n\nKoden fungerar en gång, i {minutes} minuter. Skriv den bara i chatten som du själv har startat; supporten kommer aldrig att be dig om den.\n\nOm det inte var du kan du bortse från mejlet och meddela supporten på {support_email}. Ingenting om ditt konto har visats för någon.\n',
+    held_back_subject: '{centre}: bekräftelsekoder till ditt konto hålls inne',
+    held_back_body:
+      'Tvåfaktorhjälpen på {centre} har blivit ombedd att skicka bekräftelsekoder för det här kontot oftare än den skickar dem, från ställen där kontot inte har bekräftats tidigare (senast {where}, {when} UTC{from}).\n\nFram till i morgon skickas inga fler koder för sådana förfrågningar. Där du har skrivit in en av våra koder tidigare får du koder som vanligt. Om det var du som frågade från ett nytt ställe, skriv till supporten på {support_email}.\n\nOm det inte var du behöver du inte göra något: ingen har fått se något om ditt konto. Det här är det enda mejlet om saken i dag.\n',
     active_subject: '{centre}: din tvåfaktorstoken är aktiv',
     active_body:
       'Din nya tvåfaktorstoken hos {centre} är aktiv nu: logga in, och skriv koden som appen visar just då när du blir tillfrågad.\n\nDu bad hjälpen att säga till; det här är det enda mejlet om saken.\n',
