@@ -365,6 +365,13 @@ function afterHandover(t: Turn, text: string, meaning: Meaning): void {
       return;
     }
     say(t, 'same_code_again');
+  } else if (meaning.action === 'answer' && meaning.intent === 'still_broken' && t.s.subject.user) {
+    // "Still not working" without a code: the token is looked at again (it may have changed), the
+    // finding goes to the ticket, and a code typed next would be checked too.
+    t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+    say(t, 'followup_code_hint');
+    t.effect = { type: 'check', check: 'token' };
+    return;
   } else {
     if (meaning.action === 'topic' && meaning.confidence >= 0.5) return startTopic(t, meaning.topic as string);
     // A question the knowledge base answers, rather than more for the ticket.

@@ -105,6 +105,7 @@ export type SystemKey =
   | 'code_not_username'
   | 'handover_wait'
   | 'handover_solved'
+  | 'followup_code_hint'
   | 'handover_cancelled'
   | 'handover_closing'
   | 'followup_added'

@@ -79,7 +79,7 @@ describe('Discord: people', () => {
 
     discord.interaction('button', { user: ALICE, dm: true, channelId: dm, customId: 'choice:not_me' });
     // A takeover ticket names the account: asked for first (here skipped).
-    await discord.waitFor(sent(dm, /block that token at once/));
+    await discord.waitFor(sent(dm, /act on your account at once/));
     discord.dmMessage(ALICE, 'skip', dm);
     const handover = await discord.waitFor(sent(dm, /URGENT[\s\S]*HD-[A-Z0-9]{6}/));
     const reference = /HD-[A-Z0-9]{6}/.exec(content(handover))?.[0] as string;

@@ -143,7 +143,7 @@ describe('terminal chat in English', () => {
 
   it('nothing received: a token the person did not register goes to staff as urgent', async () => {
     // The account is asked for first, so the urgent ticket names it.
-    const { dataDir } = await walk([], [['4', /Which fits you best/], ['3', /block that token at once/], ['alice', /someone else has access[\s\S]*URGENT[\s\S]*HD-/]]);
+    const { dataDir } = await walk([], [['4', /Which fits you best/], ['3', /act on your account at once/], ['alice', /someone else has your account details[\s\S]*URGENT[\s\S]*HD-/]]);
     expect(tickets(dataDir)[0]).toMatchObject({ urgent: true, subject: { user: 'alice' } });
   });
 
@@ -234,7 +234,7 @@ describe('terminal chat in Swedish', () => {
   });
 
   it('jag har inte fått något: a token I did not register is urgent', async () => {
-    const { dataDir } = await walk(['--lang', 'sv'], [['4', /Inget skickas till dig/], ['3', /spärra den token direkt/], ['alice', /BRÅDSKANDE[\s\S]*HD-/]]);
+    const { dataDir } = await walk(['--lang', 'sv'], [['4', /Inget skickas till dig/], ['3', /agera på ditt konto direkt/], ['alice', /BRÅDSKANDE[\s\S]*HD-/]]);
     expect(tickets(dataDir)[0]).toMatchObject({ urgent: true, lang: 'sv', subject: { user: 'alice' } });
   });
 

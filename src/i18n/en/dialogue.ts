@@ -13,6 +13,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     handover_closing: 'You are welcome. The support team will answer by e-mail (reference {ticket}).',
     handover_solved:
       "Great, I'm glad it works now! I have told the support team on your case {ticket} that it is solved, so they can close it.",
+    followup_code_hint: 'I will look at your token again and add what I find to your case. If you type the code your app shows right now, I will check that too.',
     handover_cancelled: 'OK, I have not sent anything to the support team.',
     followup_added: 'I have added that to your case {ticket}, so the support team sees it with the rest.',
     out_of_scope_password:

@@ -12,6 +12,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     handover_closing: 'Varsågod. Supporten svarar via e-post (referens {ticket}).',
     handover_solved:
       'Vad bra att det fungerar nu! Jag har meddelat supporten i ditt ärende {ticket} att det är löst, så att de kan stänga det.',
+    followup_code_hint: 'Jag tittar på din token igen och lägger till det jag hittar i ditt ärende. Skriver du koden som appen visar just nu kontrollerar jag den också.',
     handover_cancelled: 'Okej, jag har inte skickat något till supporten.',
     followup_added: 'Jag har lagt till det i ditt ärende {ticket}, så att supporten ser det tillsammans med resten.',
     out_of_scope_password:
