@@ -1,14 +1,16 @@
-// The `2fa-helpdesk` command: serve, chat, diagnose, flows check. Exit codes: 0 done, 1 internal
-// fault, 2 bad input or configuration (one line per problem on stderr).
+// The `2fa-helpdesk` command: serve, chat, diagnose, flows check. Exit codes: 0 done, 1 a check that
+// failed (a conversation test, flows test --min) or an internal fault, 2 bad input or configuration
+// (one line per problem on stderr).
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig, replicaName, type Config } from './config.ts';
 import { createInterface } from 'node:readline';
 import { loadFlows, loadFlowsOrThrow } from './flows/loader.ts';
+import { understandAsChat } from './engine/understand.ts';
 import { cleanInput } from './understanding/input.ts';
 import { trainUnderstanding } from './understanding/training.ts';
 import { exampleWarnings } from './understanding/example-warnings.ts';
-import { LABELLED_FILES, evaluate, formatEvaluation, loadCases, positionAt, understandAt } from './understanding/evaluate.ts';
+import { LABELLED_FILES, evaluate, formatEvaluation, loadCases, positionAt } from './understanding/evaluate.ts';
 import { factIn, factRuleProblems, factRulesOf } from './understanding/fact-rules.ts';
 import { knowledgeProblems } from './understanding/knowledge-match.ts';
 import { formatProblem } from './flows/problems.ts';
@@ -71,13 +73,25 @@ async function conversationsTest(args: string[], io: Io, env: NodeJS.ProcessEnv)
   return failed.length ? 1 : 0;
 }
 
+/** `--min PERCENT`: the accuracy a file of labelled messages must reach, or the command exits 1. */
+function minimum(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) > 100) throw usage(`--min must be a percentage from 0 to 100 (got "${value}")`);
+  return Number(value);
+}
+
 async function flowsTest(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
-  if (args[0] === '--conversations') return conversationsTest(args.slice(1), io, env);
-  const files = args.length ? args : LABELLED_FILES;
+  const { values, positionals } = parseArgs({ args, options: { conversations: { type: 'boolean', default: false }, min: { type: 'string' } }, allowPositionals: true, strict: true });
+  if (values.conversations) return conversationsTest(positionals, io, env);
+  const min = minimum(values.min);
+  const files = positionals.length ? positionals : LABELLED_FILES;
   const { flows, intents } = loadFlowsOrThrow(env.FLOWS_DIR ?? './flows');
   const understanding = trainUnderstanding(flows, intents);
-  io.out(files.map((file) => formatEvaluation(evaluate({ flows, understanding }, loadCases(file)), file)).join('\n\n') + '\n');
-  return 0;
+  const results = files.map((file) => ({ file, e: evaluate({ flows, understanding }, loadCases(file)) }));
+  io.out(results.map((r) => formatEvaluation(r.e, r.file)).join('\n\n') + '\n');
+  const under = min === undefined ? [] : results.filter((r) => r.e.accuracy * 100 < min);
+  for (const r of under) io.err(`${r.file}: ${Math.round(r.e.accuracy * 1000) / 10}% understood, under --min ${min}%\n`);
+  return under.length ? 1 : 0;
 }
 
 async function watchesCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
@@ -111,24 +125,26 @@ async function watchesCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): P
   }
 }
 
+/** Placeholders in what `understand` runs through: nothing of them is printed. */
+const UNDERSTAND_WORDS = { centre: 'the centre', enrollment_url: '', identity_service: '', support_url: '', support_email: '', time_check_url: '', privacy_url: '', public_url: 'http://localhost' };
+
 async function understandCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({ args, options: { lang: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
   const fixed = lang(values.lang);
   const { flows, intents } = loadFlowsOrThrow(env.FLOWS_DIR ?? './flows');
-  const ienv = { flows, understanding: trainUnderstanding(flows, intents) };
-  const at = positionAt(ienv, values.at);
+  const understanding = trainUnderstanding(flows, intents);
+  const at = positionAt({ flows, understanding }, values.at);
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   const takeover = factRulesOf(flows).get('takeover');
   for await (const line of lines) {
     const text = cleanInput(line).text;
     if (!text) continue;
-    // As the conversation decides it: the facts, the meaning, then the knowledge base.
-    const m = understandAt(ienv, at, text);
-    const knowledge = m.intent?.startsWith('knowledge:') ? m.intent.slice('knowledge:'.length) : null;
+    // The chat's own turn: the language, meaning and next step are what a conversation there would get.
+    const u = understandAsChat({ flows, understanding, words: UNDERSTAND_WORDS, now: Date.now(), codeKey: 'understand' }, at, text, fixed);
     // Which rule of flows/facts/takeover.yaml heard a takeover, and by which phrases.
     const heard = takeover ? factIn(takeover, text) : undefined;
-    const row = { text, lang: fixed ?? m.lang ?? 'en', topic: m.topic, intent: m.intent, confidence: m.confidence, action: m.action, choice: m.choice, knowledge, takeover: heard ?? null };
-    io.out(values.json ? `${JSON.stringify(row)}\n` : `${m.action.padEnd(8)} ${String(m.intent ?? '-').padEnd(18)} ${m.confidence.toFixed(2)}  ${heard ? '[takeover] ' : ''}${text}\n`);
+    const row = { text, lang: u.lang, topic: u.topic, intent: u.intent, confidence: u.confidence, action: u.action, choice: u.choice, knowledge: u.knowledge, takeover: heard ?? null, then: u.then };
+    io.out(values.json ? `${JSON.stringify(row)}\n` : `${u.action.padEnd(8)} ${String(u.intent ?? '-').padEnd(18)} ${u.confidence.toFixed(2)}  ${u.lang}  ${heard ? '[takeover] ' : ''}${text}\n`);
   }
   return 0;
 }
@@ -223,12 +239,12 @@ async function serve(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<nu
   return run(config(env), env, io, Boolean(process.stdin.isTTY && process.stdout.isTTY));
 }
 
-type Command = { usage: string; run: (args: string[], io: Io, env: NodeJS.ProcessEnv) => Promise<number> };
+type Command = { usage: string; example: string; run: (args: string[], io: Io, env: NodeJS.ProcessEnv) => Promise<number> };
 
 async function flowsCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   if (args[0] === 'check') return flowsCheck(args.slice(1), io, env);
   if (args[0] === 'test') return flowsTest(args.slice(1), io, env);
-  throw usage('usage: 2fa-helpdesk flows check [DIR] | flows test [FILE] | flows test --conversations [DIR]');
+  throw usage('usage: 2fa-helpdesk flows check [DIR] | flows test [FILE...] [--min PERCENT] | flows test --conversations [DIR]; see 2fa-helpdesk flows --help');
 }
 
 async function discordCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
@@ -257,14 +273,16 @@ async function privacy(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<
 
 /** The commands, in the order --help lists them: one table, the usage beside what runs. */
 const COMMANDS: Record<string, Command> = {
-  serve: { run: serve, usage: `  serve                      the web support page (and a terminal chat when run in a terminal)` },
+  serve: { run: serve, example: 'LOG_LEVEL=info 2fa-helpdesk serve', usage: `  serve                      the web support page (and a terminal chat when run in a terminal)` },
   chat: {
     run: chat,
+    example: "echo 'my code is rejected' | 2fa-helpdesk chat --lang en --user alice",
     usage: `  chat [--lang en|sv] [--user NAME] [--session ID]
                              a conversation on stdin/stdout; works piped`,
   },
   diagnose: {
     run: diagnoseCommand,
+    example: '2fa-helpdesk diagnose --user alice --device-time 14:32:05 --tz Europe/Stockholm',
     usage: `  diagnose --user NAME|EMAIL [--ip ADDR] [--device-time TIME [--tz ZONE]] [--code DIGITS]
            [--json] [--lang en|sv] [--for staff|user]
                              one diagnostic report, in a staff voice (--for user: the wording
@@ -275,31 +293,37 @@ const COMMANDS: Record<string, Command> = {
   },
   flows: {
     run: flowsCommand,
+    example: '2fa-helpdesk flows test test/understanding/messages.yaml --min 95',
     usage: `  flows check [DIR]          validate the flows (default: FLOWS_DIR or ./flows), and warn about thin
                              or colliding examples
-  flows test [FILE]          how well free text is understood, on a file of labelled messages
+  flows test [FILE...] [--min PERCENT]
+                             how well free text is understood, on files of labelled messages
                              (default: test/understanding/messages.yaml): accuracy per label and
-                             language, and the confusions
+                             language, and the confusions; with --min, exit 1 when a file's
+                             accuracy is under PERCENT
   flows test --conversations [DIR]
                              run the conversation tests (default: test/conversations/*.yaml) through
                              the real engine; prints each failed expectation with its transcript`,
   },
   watches: {
     run: watchesCommand,
+    example: '2fa-helpdesk watches --overdue --json',
     usage: `  watches [--overdue] [--json]
                              open watches on pending tokens ("tell me when it is active"); with
                              --overdue only those past TOKEN_OVERDUE_MINUTES (a ticket is open)`,
   },
   understand: {
     run: understandCommand,
+    example: "echo 'the code does not work' | 2fa-helpdesk understand --json",
     usage: `  understand [--lang en|sv] [--at FLOW.STEP] [--json]
                              one message a line on stdin: how each is understood (without --at, as
                              the first message of a conversation), which knowledge entry answers it
                              (intent knowledge:<id>, or unknown), and which rule heard a takeover`,
   },
-  discord: { run: discordCommand, usage: `  discord register           register the Discord slash commands (npm run discord:register)` },
+  discord: { run: discordCommand, example: '2fa-helpdesk discord register', usage: `  discord register           register the Discord slash commands (npm run discord:register)` },
   privacy: {
     run: privacy,
+    example: '2fa-helpdesk privacy export --user alice@example.org',
     usage: `  privacy export|forget --user NAME|EMAIL [--slack ID] [--discord ID] [--dry-run] [--yes]
                              everything the bot holds about one person, as one JSON document; or
                              erase it: --dry-run lists what would go, a terminal is asked first,
@@ -308,25 +332,59 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
+const EXIT_CODES = 'Exit status: 0 done, 1 a check failed (a conversation test, --min) or an internal fault, 2 bad input or configuration.';
+
 const USAGE = `Usage: 2fa-helpdesk <command>\n\n${Object.values(COMMANDS)
   .map((c) => c.usage)
-  .join('\n')}\n\nConfiguration comes from the environment; see .env.example.`;
+  .join('\n')}\n\nConfiguration comes from the environment; see .env.example. 2fa-helpdesk COMMAND --help: one command, with an example.\n${EXIT_CODES}`;
 
 const HELP = new Set(['help', '--help', '-h']);
 
+/** One command's help: its usage, an example, and the exit codes. */
+const commandHelp = (c: Command) => `Usage: 2fa-helpdesk\n${c.usage}\n\nExample:\n  ${c.example}\n\n${EXIT_CODES}\n`;
+
+/** The option a mistyped one most likely meant, among those the command's usage names. */
+export function nearestOption(typed: string, usageText: string): string | undefined {
+  const options = [...new Set(usageText.match(/--[a-z][a-z-]*/g) ?? [])];
+  const distance = (a: string, b: string) => {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row = next;
+    }
+    return row[b.length]!;
+  };
+  const scored = options.map((o) => ({ o, d: o.startsWith(typed) ? 0 : distance(typed, o) })).sort((x, y) => x.d - y.d);
+  return scored[0] && scored[0].d <= Math.max(2, Math.floor(typed.length / 3)) ? scored[0].o : undefined;
+}
+
+/** node's parseArgs errors as bad input, an unknown option with the nearest known one. */
+function argsError(err: unknown, command: Command | undefined): unknown {
+  const code = (err as { code?: string }).code;
+  if (!code?.startsWith('ERR_PARSE_ARGS')) return err;
+  const typed = /'(--?[^']+)'/.exec((err as Error).message)?.[1];
+  const near = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && typed && command ? nearestOption(typed, command.usage) : undefined;
+  const message = near ? `unknown option '${typed}'; did you mean ${near}? (2fa-helpdesk ${Object.keys(COMMANDS).find((k) => COMMANDS[k] === command)} --help)` : (err as Error).message;
+  return new HelpdeskError('input.invalid', message);
+}
+
 export async function main(argv: string[], io: Io = stdio, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...rest] = argv;
+  const found = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   try {
     if (command === undefined || HELP.has(command)) {
       io.out(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
     }
-    const found = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (!found) throw usage(`unknown command "${command}"; try 2fa-helpdesk --help`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.out(commandHelp(found));
+      return 0;
+    }
     return await found.run(rest, io, env);
   } catch (err) {
-    // node's parseArgs throws its own errors for an unknown option or a missing value: bad input too.
-    const bad = (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? new HelpdeskError('input.invalid', (err as Error).message) : err;
+    const bad = argsError(err, found);
     if (exitStatus(bad) === 2) {
       for (const line of (bad as Error).message.split('\n')) io.err(`2fa-helpdesk: ${line}\n`);
       return 2;
