@@ -6,10 +6,11 @@ import { parseArgs } from 'node:util';
 import { loadConfig, replicaName, type Config } from './config.ts';
 import { createInterface } from 'node:readline';
 import { loadFlows, loadFlowsOrThrow } from './flows/loader.ts';
+import { understandAsChat } from './engine/understand.ts';
 import { cleanInput } from './understanding/input.ts';
 import { trainUnderstanding } from './understanding/training.ts';
 import { exampleWarnings } from './understanding/example-warnings.ts';
-import { LABELLED_FILES, evaluate, formatEvaluation, loadCases, positionAt, understandAt } from './understanding/evaluate.ts';
+import { LABELLED_FILES, evaluate, formatEvaluation, loadCases, positionAt } from './understanding/evaluate.ts';
 import { factIn, factRuleProblems, factRulesOf } from './understanding/fact-rules.ts';
 import { knowledgeProblems } from './understanding/knowledge-match.ts';
 import { formatProblem } from './flows/problems.ts';
@@ -124,24 +125,26 @@ async function watchesCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): P
   }
 }
 
+/** Placeholders in what `understand` runs through: nothing of them is printed. */
+const UNDERSTAND_WORDS = { centre: 'the centre', enrollment_url: '', identity_service: '', support_url: '', support_email: '', time_check_url: '', privacy_url: '', public_url: 'http://localhost' };
+
 async function understandCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({ args, options: { lang: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
   const fixed = lang(values.lang);
   const { flows, intents } = loadFlowsOrThrow(env.FLOWS_DIR ?? './flows');
-  const ienv = { flows, understanding: trainUnderstanding(flows, intents) };
-  const at = positionAt(ienv, values.at);
+  const understanding = trainUnderstanding(flows, intents);
+  const at = positionAt({ flows, understanding }, values.at);
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   const takeover = factRulesOf(flows).get('takeover');
   for await (const line of lines) {
     const text = cleanInput(line).text;
     if (!text) continue;
-    // As the conversation decides it: the facts, the meaning, then the knowledge base.
-    const m = understandAt(ienv, at, text);
-    const knowledge = m.intent?.startsWith('knowledge:') ? m.intent.slice('knowledge:'.length) : null;
+    // The chat's own turn: the language, meaning and next step are what a conversation there would get.
+    const u = understandAsChat({ flows, understanding, words: UNDERSTAND_WORDS, now: Date.now(), codeKey: 'understand' }, at, text, fixed);
     // Which rule of flows/facts/takeover.yaml heard a takeover, and by which phrases.
     const heard = takeover ? factIn(takeover, text) : undefined;
-    const row = { text, lang: fixed ?? m.lang ?? 'en', topic: m.topic, intent: m.intent, confidence: m.confidence, action: m.action, choice: m.choice, knowledge, takeover: heard ?? null };
-    io.out(values.json ? `${JSON.stringify(row)}\n` : `${m.action.padEnd(8)} ${String(m.intent ?? '-').padEnd(18)} ${m.confidence.toFixed(2)}  ${heard ? '[takeover] ' : ''}${text}\n`);
+    const row = { text, lang: u.lang, topic: u.topic, intent: u.intent, confidence: u.confidence, action: u.action, choice: u.choice, knowledge: u.knowledge, takeover: heard ?? null, then: u.then };
+    io.out(values.json ? `${JSON.stringify(row)}\n` : `${u.action.padEnd(8)} ${String(u.intent ?? '-').padEnd(18)} ${u.confidence.toFixed(2)}  ${u.lang}  ${heard ? '[takeover] ' : ''}${text}\n`);
   }
   return 0;
 }

@@ -13,6 +13,7 @@ import { opensOf, parseOpening } from '../flows/intents.ts';
 import { answerInput, answerUsername, choicesOf, codeAtQuestion, choose, currentStep, enter, fingerprint, handoverFlow, repeat, source, startFlow } from './walk.ts';
 import { currentFlow, line, log, menu, say, sys } from './say.ts';
 import type { Turn } from './turn.ts';
+import { repaired } from './repair.ts';
 import { takeoverDecides } from './takeover-turn.ts';
 import { answerFromKnowledge } from './knowledge-turn.ts';
 
@@ -62,9 +63,11 @@ export function onText(t: Turn, raw: string): void {
   }
   takeFacts(t, text);
   const meaning = t.env.understanding.meaning(text, t.s);
+  t.meaning = meaning;
   // Someone else on the account wins over everything, a hand-over included.
   if (takeoverDecides(t, text)) return;
   if (t.s.status === 'handed') return afterHandover(t, text, meaning);
+  if (repaired(t, text)) return;
   // A question for the knowledge base, at any prompt: answered, then back to the prompt.
   if (!promptFactGiven(t) && !t.env.understanding.says('thanks', text) && answerFromKnowledge(t, text, meaning)) return factsNow(t);
   if (promptAnswered(t, text, meaning)) return factsNow(t);
@@ -182,7 +185,8 @@ function promptAnswered(t: Turn, text: string, meaning: Meaning): boolean {
       return true;
     }
   }
-  if (step.input === 'code' && t.facts.codes > 0 && meaning.action !== 'answer') {
+  // A code inside a sentence ("code: 739966", "koden är 016902") is the answer, unless the sentence is about it ("I noted it down").
+  if (step.input === 'code' && t.facts.codes > 0 && (meaning.action !== 'answer' || meaning.intent === null)) {
     const code = codeInText(text);
     if (code) {
       answerInput(t, code, step);
@@ -285,7 +289,7 @@ export function handOver(t: Turn, text: string): void {
 
 function act(t: Turn, meaning: Meaning, text: string): void {
   const step = currentStep(t);
-  if (t.env.understanding.says('thanks', text) && thanksEnds(t, meaning, step)) return answerIntent(t, 'thanks', step);
+  if (t.env.understanding.says('thanks', text) && thanksEnds(t, meaning, step, text)) return answerIntent(t, 'thanks', step);
   switch (meaning.action) {
     case 'choice':
       return choose(t, meaning.choice as string, false);
@@ -307,12 +311,14 @@ function act(t: Turn, meaning: Meaning, text: string): void {
 }
 
 /**
- * "OK, thanks" ends, unless it picks a choice: a yes that closes the question ("Did that solve
- * it?"), not a yes that starts something new ("Do you want to set it up now?").
+ * "OK, thanks" ends, unless it picks a choice: politeness composed with an answer ("yes thanks",
+ * "ja tack", "no thank you") is the answer. Thanks alone that stands for a yes closes the question
+ * ("Did that solve it?"), but does not start something new ("Do you want to set it up now?").
  */
-function thanksEnds(t: Turn, meaning: Meaning, step: Step | undefined): boolean {
+function thanksEnds(t: Turn, meaning: Meaning, step: Step | undefined, text: string): boolean {
   if (meaning.action === 'handover' || meaning.action === 'skip') return false;
   if (meaning.action !== 'choice') return true;
+  if (t.env.understanding.says('polite_answer', text)) return false;
   if (step?.kind !== 'ask' || !meaning.choice) return false;
   const c = step.choices[meaning.choice];
   const isYes = meaning.choice === 'yes' || (c !== undefined && typeof c !== 'string' && c.intent === 'yes');

@@ -7,6 +7,8 @@ import type { Lang, SystemKey } from '../i18n/catalogue.ts';
 import type { Reply } from './replies.ts';
 import type { Effect, EngineEvent } from './events.ts';
 import type { Snapshot } from './snapshot.ts';
+import type { Meaning } from '../ports/understanding.ts';
+import type { Extraction } from './slots.ts';
 import { setSlot, slotValue } from './slots.ts';
 import { onText } from './message.ts';
 import { choose, currentStep, enter, isProven, repeat, source, startFlow } from './walk.ts';
@@ -18,6 +20,8 @@ export interface TransitionResult {
   snapshot: Snapshot;
   replies: Reply[];
   effect?: Effect;
+  /** For a message: what it meant and the facts it gave (as `understand` reports them). */
+  understood?: { meaning: Meaning; facts: Extraction };
 }
 
 /**
@@ -196,7 +200,7 @@ export function transition(env: EngineEnv, snapshot: Snapshot, event: EngineEven
   apply(turn, event);
   s.updatedAt = env.now;
   if (s.codes.some((c) => env.now - c.at > CODE_FINGERPRINT_MS)) s.codes = s.codes.filter((c) => env.now - c.at <= CODE_FINGERPRINT_MS);
-  return { snapshot: s, replies: turn.replies, ...(turn.effect ? { effect: turn.effect } : {}) };
+  return { snapshot: s, replies: turn.replies, ...(turn.effect ? { effect: turn.effect } : {}), ...(turn.meaning ? { understood: { meaning: turn.meaning, facts: turn.facts } } : {}) };
 }
 
 export { HUMAN_CHOICE, MENU_CHOICE, isProven } from './walk.ts';

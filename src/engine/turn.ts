@@ -2,6 +2,7 @@
 // is given (env), and what it produces (the replies, at most one effect). Every step of a turn is a
 // plain function over this value (say.ts, walk.ts, message.ts, transition.ts).
 import type { Lang } from '../i18n/index.ts';
+import type { Meaning } from '../ports/understanding.ts';
 import type { Reply } from './replies.ts';
 import type { Effect } from './events.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -18,6 +19,8 @@ export interface Turn {
   heard: SlotName[];
   /** The facts of this turn's message. */
   facts: Extraction;
+  /** What this turn's message meant where the conversation stood (what `understand` reports). */
+  meaning?: Meaning;
   /** A username correction restarted the topic in this turn: the message is handled. */
   corrected: boolean;
   /** Placeholder values, kept while the person, the findings and the language stay the same. */

@@ -167,7 +167,12 @@ export type SystemKey =
   | 'proof_wrong'
   | 'proof_expired'
   | 'proof_locked'
-  | 'proven';
+  | 'proven'
+  | 'repair_cancelled'
+  | 'repair_nothing_to_cancel'
+  | 'repair_resume'
+  | 'repair_chitchat'
+  | 'repair_done';
 
 const PLACEHOLDER = /\{([a-zA-Z_][\w.]*)\}/g;
 

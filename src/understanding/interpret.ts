@@ -2,7 +2,6 @@
 // question asked, a global intent (a person, start over, skip, don't know, …), another topic, or
 // unclear. Pure: the engine acts on it, and `2fa-helpdesk understand` prints it.
 import { parseDeviceTime } from '../checks/device-time.ts';
-import type { Lang } from '../i18n/index.ts';
 import type { Action, Guess, Meaning, Position, Ranker } from '../ports/understanding.ts';
 import { parseCode, parseIp, parseUsername, redactCodes } from './input.ts';
 import { fold, foldKnown } from './normalise.ts';

@@ -9,7 +9,7 @@ import { HelpdeskError } from '../errors.ts';
 import { fold } from './normalise.ts';
 
 const Family = z.strictObject({
-  match: z.enum(['whole', 'contains']),
+  match: z.enum(['whole', 'only', 'contains']),
   en: z.array(z.string().trim().min(1)),
   sv: z.array(z.string().trim().min(1)),
 });
@@ -30,15 +30,34 @@ function compile(family: z.infer<typeof Family>): PhraseTest {
   const folded = all.filter((p) => !p.startsWith('=')).map((p) => escape(fold(p)));
   const written = all.filter((p) => p.startsWith('=')).map((p) => escape(p.slice(1).toLowerCase()));
   const body = `(?:${folded.join('|')})`;
-  const onFolded = folded.length ? new RegExp(family.match === 'whole' ? `^${body}$` : `${BEFORE}${body}${AFTER}`, 'u') : undefined;
+  const shape = { whole: `^${body}$`, only: `^${body}(?: ${body})*$`, contains: `${BEFORE}${body}${AFTER}` }[family.match];
+  const onFolded = folded.length ? new RegExp(shape, 'u') : undefined;
   const onWritten = written.length ? new RegExp(family.match === 'whole' ? `^(?:${written.join('|')})$` : `${BEFORE}(?:${written.join('|')})${AFTER}`, 'u') : undefined;
   return (text) => (onFolded?.test(fold(text)) ?? false) || (onWritten?.test(text.trim().toLowerCase()) ?? false);
+}
+
+/** The phrases of a family as one expression that finds them anywhere in a folded text (for cutting them out). */
+function anywhere(family: z.infer<typeof Family>): RegExp {
+  const folded = [...family.en, ...family.sv].filter((p) => !p.startsWith('=')).map((p) => escape(fold(p)));
+  return new RegExp(`${BEFORE}(?:${folded.join('|')})${AFTER}`, 'gu');
 }
 
 export function parsePhrases(raw: unknown, file = PHRASES_FILE): Record<string, PhraseTest> {
   const parsed = PhraseFile.safeParse(raw);
   if (!parsed.success) throw new HelpdeskError('config.invalid', `${file}: ${z.prettifyError(parsed.error).split('\n').slice(0, 2).join(' ')}`);
-  return Object.fromEntries(Object.entries(parsed.data).map(([name, f]) => [name, compile(f)]));
+  const tests: Record<string, PhraseTest> = Object.fromEntries(Object.entries(parsed.data).map(([name, f]) => [name, compile(f)]));
+  const { politeness, answer_word: answer } = parsed.data;
+  if (politeness && answer) {
+    // An answer with politeness around it: the politeness cut out, a yes or a no is all that is left.
+    const polite = anywhere(politeness);
+    const isAnswer = compile(answer);
+    tests.polite_answer = (text) => {
+      const folded = fold(text);
+      const rest = folded.replace(polite, ' ').replace(/\s+/g, ' ').trim();
+      return rest !== folded && rest.length > 0 && isAnswer(rest);
+    };
+  }
+  return tests;
 }
 
 let shipped: Record<string, PhraseTest> | undefined;

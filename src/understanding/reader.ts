@@ -8,7 +8,7 @@ import type { FlowSet, Opens } from '../flows/schema.ts';
 import { hear, type Extraction } from './hear.ts';
 import { identifyLanguage } from './language.ts';
 import { interpret } from './interpret.ts';
-import { isCancel, isClosing, isSolved, isThanks, isWaitQuestion, saysThanks, type PhraseTest } from './phrases.ts';
+import { isCancel, isClosing, isSolved, isThanks, isWaitQuestion, phrase, saysThanks, type PhraseTest } from './phrases.ts';
 
 const SAYINGS: Record<Saying, PhraseTest> = {
   closing: isClosing,
@@ -17,6 +17,10 @@ const SAYINGS: Record<Saying, PhraseTest> = {
   solved: isSolved,
   thanks_word: saysThanks,
   cancel: isCancel,
+  repeat: (text) => phrase('repeat')(text),
+  chitchat: (text) => phrase('chitchat')(text),
+  done: (text) => phrase('done')(text),
+  polite_answer: (text) => phrase('polite_answer')(text),
 };
 
 export class MessageReader implements Understanding {

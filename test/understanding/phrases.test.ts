@@ -32,3 +32,27 @@ describe('phrase families', () => {
     expect(() => parsePhrases({ closing: { match: 'sometimes', en: [], sv: [] } })).toThrow(expect.objectContaining({ code: 'config.invalid' }));
   });
 });
+
+describe('conversation repair phrases', () => {
+  it('hears politeness composed with an answer, and not thanks alone or a close', async () => {
+    const { phrase } = await import('../../src/understanding/phrases.ts');
+    const polite = phrase('polite_answer');
+    for (const t of ['yes thanks', 'Ja tack!', 'no thank you', 'nej tack', 'yes please']) expect(polite(t), t).toBe(true);
+    for (const t of ['thanks', 'ok thanks', 'yes', 'Good to know, thanks!', 'toppen, tack']) expect(polite(t), t).toBe(false);
+  });
+
+  it('hears a cancellation, a request to repeat, chitchat and completion in both languages', async () => {
+    const { phrase } = await import('../../src/understanding/phrases.ts');
+    expect(phrase('cancel')("never mind, I'll do it tomorrow")).toBe(true);
+    expect(phrase('cancel')('strunt i det')).toBe(true);
+    expect(phrase('cancel')('glöm det')).toBe(true);
+    expect(phrase('cancel')('I do not mind waiting')).toBe(false);
+    expect(phrase('repeat')('say that again?')).toBe(true);
+    expect(phrase('repeat')('vad sa du')).toBe(true);
+    expect(phrase('repeat')('again my code fails')).toBe(false);
+    expect(phrase('chitchat')('är du en robot?')).toBe(true);
+    expect(phrase('done')("that's all")).toBe(true);
+    expect(phrase('done')('det var allt')).toBe(true);
+    expect(phrase('done')('that is all I get, an error')).toBe(false);
+  });
+});

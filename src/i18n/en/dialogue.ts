@@ -60,6 +60,11 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     takeover_again:
       'Support already has this as urgent (reference {ticket}). Until they answer, change your {identity_service} password and your {centre} password.',
     welcome: 'You are welcome.',
+    repair_cancelled: 'OK, I have dropped that. Nothing was sent. Write again whenever you want to pick it up.',
+    repair_nothing_to_cancel: 'There is nothing going on to stop.',
+    repair_resume: 'Back to where we were:',
+    repair_chitchat: "I'm the {centre} helpdesk's assistant, a program: I can check your account, token, phone clock and codes, and hand you over to the support team.",
+    repair_done: 'Good. Write again if anything else comes up.',
     closing_again: 'Take care.',
     clarify_choice: 'I am not sure I understood. {question} The closest answers:',
     out_of_scope:

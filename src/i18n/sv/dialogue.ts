@@ -61,6 +61,11 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     takeover_again:
       'Supporten har redan det här som brådskande (ärende {ticket}). Byt ditt lösenord i {identity_service} och ditt lösenord hos {centre} medan du väntar på svar.',
     welcome: 'Varsågod.',
+    repair_cancelled: 'Okej, jag släpper det. Inget har skickats. Skriv igen när du vill ta upp det.',
+    repair_nothing_to_cancel: 'Det pågår inget att avbryta.',
+    repair_resume: 'Tillbaka till där vi var:',
+    repair_chitchat: 'Jag är {centre}-helpdeskens assistent, ett program: jag kan kontrollera ditt konto, din token, telefonens klocka och koder, och lämna över dig till supporten.',
+    repair_done: 'Bra. Skriv igen om något annat dyker upp.',
     closing_again: 'Ha det bra.',
     clarify_choice: 'Jag är inte säker på att jag förstod. {question} De svar som ligger närmast:',
     out_of_scope:

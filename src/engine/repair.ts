@@ -1,0 +1,80 @@
+// Conversation repair: what a person says about the conversation itself rather than the problem
+// ("never mind", "say that again", "are you a bot?", "that's all"). Each is a named pattern: the phrase
+// family that hears it (src/understanding/phrases.yaml, English and Swedish), when it applies, and
+// what it does, with its words in the catalogues (repair_*). docs/flows.md has the table.
+import type { Saying } from '../ports/understanding.ts';
+import { redactCodes } from '../understanding/input.ts';
+import { USER_TEXT_LIMIT } from './snapshot.ts';
+import { log, menu, say } from './say.ts';
+import { currentStep, handoverFlow, repeat } from './walk.ts';
+import type { Turn } from './turn.ts';
+
+export interface RepairPattern {
+  name: string;
+  /** The phrase family that hears it. */
+  saying: Saying;
+  /** When it applies besides being heard (a message that also gives facts is about those). */
+  applies: (t: Turn, text: string) => boolean;
+  act: (t: Turn) => void;
+}
+
+/** A short message with no facts in it: it speaks about the conversation, nothing more. */
+const MAX_WORDS = 10;
+const onlyAboutTheConversation = (t: Turn, text: string) =>
+  text.split(/\s+/).length <= MAX_WORDS && t.facts.codes === 0 && !t.facts.username && !t.facts.email && !t.facts.deviceTime && !t.facts.wantsHuman && !t.facts.takeover;
+
+/**
+ * The interruption hook: something answered in the middle of a topic, then back to what the
+ * conversation was waiting for, saying so ("Back to where we were:" and the question again). At the
+ * menu or after a topic ended there is nothing to go back to: `atRest` says what comes next (the
+ * topics, by default); after a hand-over nothing more is said.
+ */
+export function interrupt(t: Turn, answer: (t: Turn) => void, atRest: (t: Turn) => void = (x) => menu(x, 'menu_prompt')): void {
+  answer(t);
+  const step = currentStep(t);
+  if (t.s.status === 'active' && (step?.kind === 'ask' || step?.kind === 'input')) {
+    say(t, 'repair_resume');
+    repeat(t);
+  } else if (t.s.status !== 'handed') atRest(t);
+}
+
+/** The topic is dropped: nothing more is asked, nothing is filed. */
+function cancel(t: Turn): void {
+  if (t.s.status !== 'active') return say(t, 'repair_nothing_to_cancel');
+  if (t.s.flow === handoverFlow(t)) {
+    // The hand-over being prepared: the person is told nothing went to support, and sees the topics.
+    delete t.s.note;
+    say(t, 'handover_cancelled');
+    return menu(t, 'menu_prompt');
+  }
+  t.s.status = 'ended';
+  t.s.step = null;
+  say(t, 'repair_cancelled');
+}
+
+function done(t: Turn): void {
+  say(t, 'repair_done');
+  t.s.status = 'ended';
+  t.s.flow = null;
+  t.s.step = null;
+}
+
+/** In the order they are tried. */
+export const REPAIRS: readonly RepairPattern[] = [
+  { name: 'cancellation', saying: 'cancel', applies: onlyAboutTheConversation, act: cancel },
+  { name: 'repeat', saying: 'repeat', applies: () => true, act: (t) => (t.s.status === 'active' ? repeat(t) : menu(t, 'menu_prompt')) },
+  { name: 'chitchat', saying: 'chitchat', applies: onlyAboutTheConversation, act: (t) => interrupt(t, (x) => say(x, 'repair_chitchat')) },
+  { name: 'completion', saying: 'done', applies: onlyAboutTheConversation, act: done },
+];
+
+/** A repair pattern, when the message is one: done here, and the message needs nothing else. */
+export function repaired(t: Turn, text: string): boolean {
+  if (t.s.status === 'handed') return false;
+  for (const p of REPAIRS) {
+    if (!t.env.understanding.says(p.saying, text) || !p.applies(t, text)) continue;
+    log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+    p.act(t);
+    return true;
+  }
+  return false;
+}
