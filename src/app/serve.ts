@@ -26,10 +26,11 @@ export interface ServeIo {
  * The lines `serve` starts with: where each channel is reached (the web page's first), metrics, and
  * where accounts and tokens come from.
  */
-function banner(cfg: Config, app: Helpdesk, metrics: MetricsServer | undefined, channels: ChannelSet): string[] {
+function banner(cfg: Config, app: Helpdesk, metrics: MetricsServer | undefined, channels: ChannelSet, interactive: boolean): string[] {
   const tokens = cfg.TOKENS_BACKEND === 'privacyidea' ? `privacyIDEA (${cfg.PRIVACYIDEA_URL})` : cfg.TOKENS_BACKEND === 'ldap-otp' ? `OpenLDAP's otp overlay (${cfg.LDAP_URL})` : 'the Enrollment API';
   return [
     ...channels.banner(),
+    ...(interactive ? [] : ['Terminal chat: off, stdin and stdout are not both a terminal (2fa-helpdesk chat works piped)']),
     ...(metrics ? [`Metrics: ${metrics.url}/metrics${cfg.METRICS_TOKEN ? ' (bearer token)' : ''}`] : []),
     ...(app.demo ? [`Demo enrollment backend on ${app.demo.url}; demo users: alice, bob, carol, dave, erin, frank (see README)`] : cfg.ENROLLMENT_API_URL ? [`Enrollment API: ${withoutCredentials(cfg.ENROLLMENT_API_URL)}`] : []),
     `Accounts from ${cfg.ACCOUNTS_BACKEND === 'ldap' ? `LDAP (${cfg.LDAP_URL})` : 'the Enrollment API'}; tokens from ${tokens}`,
@@ -86,7 +87,7 @@ export async function serve(cfg: Config, env: Record<string, string | undefined>
     await unwind(undo);
     throw err;
   }
-  io.err(`${banner(cfg, app, metrics, channels).join('\n')}\n`);
+  io.err(`${banner(cfg, app, metrics, channels, interactive).join('\n')}\n`);
   await channels.start('foreground');
   await Promise.race([channels.done(), signalled()]);
   // A stop finishes what it can in a few seconds; whatever still hangs (a stalled relay, a platform

@@ -56,6 +56,13 @@ const health = (url: string) => probeDetail<{ ok: boolean; failing?: string[]; d
 const DISCORD = { DISCORD_TOKEN: 'test-bot-token-0123456789', DISCORD_APPLICATION_ID: APP_ID };
 
 describe('serve stops on SIGTERM in every state', () => {
+  it('piped, says the terminal chat is off and why, and serves the page', async () => {
+    const s = await serve({});
+    await expect.poll(() => s.stderr()).toContain('Terminal chat: off, stdin and stdout are not both a terminal');
+    expect((await fetch(`${s.url}/`)).status).toBe(200);
+    expect(await terminate(s)).toBe(0);
+  });
+
   it('with Discord unreachable: serves the page, reports Discord down (503 after the grace period), and stops', async () => {
     const dead = await freePort();
     const s = await serve({ ...DISCORD, DISCORD_API_URL: `http://127.0.0.1:${dead}/api`, CHANNEL_GRACE_SECONDS: '1' });
