@@ -134,3 +134,13 @@ describe('deploy/2fa-helpdesk.service', () => {
     expect(JSON.parse(read('package.json')).scripts.prepare).toBe('npm run build');
   });
 });
+
+describe('package.json allowScripts', () => {
+  it('reviews every dependency with an install script, so npm install prints no notice about them', () => {
+    const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, { hasInstallScript?: boolean }> };
+    const withScripts = Object.entries(lock.packages).filter(([, p]) => p.hasInstallScript).map(([k]) => k.slice(k.lastIndexOf('node_modules/') + 'node_modules/'.length));
+    expect(withScripts).toContain('better-sqlite3');
+    const allowed = (JSON.parse(read('package.json')) as { allowScripts?: Record<string, boolean> }).allowScripts ?? {};
+    for (const name of withScripts) expect(typeof allowed[name], name).toBe('boolean');
+  });
+});
