@@ -72,7 +72,9 @@ export async function startRt(): Promise<RtPeer> {
   let output = '';
 
   const start = async () => {
-    child = spawn(RT_SERVER, ['--port', String(port)], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child && child.exitCode === null && child.signalCode === null) return;
+    // Its own process group: rt-server forks workers that outlive a SIGTERM to the parent alone.
+    child = spawn(RT_SERVER, ['--port', String(port)], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child.stdout?.on('data', (d) => (output += d));
     child.stderr?.on('data', (d) => (output += d));
     const deadline = Date.now() + 90_000;
@@ -91,7 +93,11 @@ export async function startRt(): Promise<RtPeer> {
       const c = child;
       if (!c || c.exitCode !== null) return resolve();
       c.once('exit', () => resolve());
-      c.kill('SIGTERM');
+      try {
+        process.kill(-(c.pid as number), 'SIGKILL');
+      } catch {
+        c.kill('SIGKILL');
+      }
     });
   await start();
   return {
