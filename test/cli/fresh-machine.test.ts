@@ -9,7 +9,7 @@ import { ROOT } from '../helpers/cli.ts';
 
 describe('the test peers on a fresh machine', () => {
   it('an ordinary user without them gets one line: what is missing, and the install command', () => {
-    // A PATH with a shell and nothing else: none of dnsmasq, chronyd, oathtool, chromium, promtool, ldapadd.
+    // A PATH with a shell and nothing else: none of dnsmasq, chronyd, oathtool, chromium, promtool, docker-compose, ldapadd.
     const bin = mkdtempSync(path.join(os.tmpdir(), '2fa-path-'));
     symlinkSync('/bin/sh', path.join(bin, 'sh'));
     const asRoot = process.getuid?.() === 0;
@@ -31,7 +31,8 @@ describe('the test peers on a fresh machine', () => {
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     // slapd lives in /usr/sbin, found there even off the PATH; ldapadd is not.
-    expect(lines[0]).toMatch(/^npm test: missing dnsmasq, chronyd, oathtool, chromium, promtool(, slapd)?, ldapadd; install with: sudo apt-get update && sudo apt-get install -y --no-install-recommends dnsmasq-base chrony oathtool chromium fonts-dejavu-core prometheus( slapd)? ldap-utils$/);
+    // slapd and rt-server are found by their paths where they are installed.
+    expect(lines[0]).toMatch(/^npm test: missing dnsmasq, chronyd, oathtool, chromium, promtool, docker-compose(, slapd)?, ldapadd(, rt-server)?; install with: sudo apt-get update && sudo apt-get install -y --no-install-recommends dnsmasq-base chrony oathtool chromium fonts-dejavu-core prometheus docker-compose( slapd)? ldap-utils( request-tracker5 rt5-db-sqlite rt5-standalone)?$/);
   });
 
   it('with every peer present it says nothing and lets the tests run', () => {
