@@ -153,6 +153,8 @@ const Env = z.object({
     .transform((v) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean))
     .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)), 'Slack user ids separated by commas, like U012ABC,U034DEF'),
   SLACK_STAFF_GROUP: z.string().regex(/^S[A-Z0-9]{2,}$/, 'a Slack user group id, like S0614TZR7').optional(),
+  SLACK_STAFF_CHANNEL: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'a Slack channel id, like C0614TZR7 (the channel\'s details show it)').optional(),
+  STAFF_LANG: z.enum(['en', 'sv']).default('en'),
 
   DISCORD_TOKEN: z.string().min(20, 'the bot token from the Developer Portal (Bot page)').optional(),
   DISCORD_APPLICATION_ID: z.string().regex(/^\d{15,22}$/, 'the application id (a number) from the Developer Portal').optional(),

@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   'upstream.timeout',
   /** A follow-up whose ticket a sink has not filed yet: it waits in the outbox for that one. */
   'ticket.parent-pending',
+  /** A sink a channel brings (the staff channel) that this process has not started yet: its tickets wait. */
+  'ticket.sink-unready',
   /** A bug: something that cannot happen did. Anything thrown that is not a HelpdeskError is logged with it. */
   'internal',
 ] as const;

@@ -8,32 +8,19 @@ import { handleAll, IterableBackoff, retry } from 'cockatiel';
 import { describeError, errorCode, HelpdeskError } from '../errors.ts';
 import type { Logger } from '../ports/logger.ts';
 import { noMetrics, type Metrics } from '../ports/metrics.ts';
-import type { Ticket, TicketSink, TicketStatus, TicketStatusReader } from '../ports/tickets.ts';
+import type { Ticket, TicketDelivery, TicketSink, TicketStatus, TicketStatusReader, DeliveryContext } from '../ports/tickets.ts';
 import type { Clock } from '../ports/time.ts';
 import { delayAfter } from './backoff.ts';
 import type { SqlDb } from './sql/db.ts';
 
-/** What a sink knows of the ticket a follow-up belongs to. */
-export interface DeliveryContext {
-  /** The ticket this one follows up, with this sink's own id of it (null: the sink keeps none, or never got it). */
-  parent?: { reference: string; externalId: string | null };
-}
+export type { Delivered, DeliveryContext, TicketDelivery } from '../ports/tickets.ts';
 
-/** What a sink answers when it took a ticket: its own id of it, when it has one. */
-export interface Delivered {
-  externalId?: string;
-}
-
-/** Where tickets end up: a folder, a mailbox, a webhook, a ticket system. */
-export interface TicketDelivery {
-  readonly name: string;
-  /**
-   * Files the ticket, or adds a follow-up to the one in ctx.parent. Must be safe to repeat with the
-   * same reference: a replica that dies between "sent" and "written down" leaves it to another.
-   */
-  deliver(reference: string, ticket: Ticket, ctx: DeliveryContext): Promise<Delivered | void>;
-  /** Where the ticket with this sink's id stands; only sinks that can tell have it. */
-  status?(externalId: string): Promise<Pick<TicketStatus, 'state' | 'updatedAt'> | undefined>;
+/** The place of a sink a channel attaches when it starts: its tickets wait, without counting as failed. */
+export function awaitingSink(name: string): TicketDelivery {
+  return {
+    name,
+    deliver: () => Promise.reject(new HelpdeskError('ticket.sink-unready', `the ${name} sink has not started in this process`)),
+  };
 }
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -83,6 +70,16 @@ export class TicketQueue implements TicketSink, TicketStatusReader {
   ) {
     this.stopped = new Promise<never>((_, reject) => (this.stop_ = () => reject(new HandedBack('the ticket queue is stopping'))));
     this.stopped.catch(() => undefined);
+  }
+
+  /**
+   * Puts a sink a channel brings (the staff channel, which needs the channel's client) in the place
+   * its name holds: until then that sink's tickets wait (`awaitingSink`), the other sinks get them.
+   */
+  attach(delivery: TicketDelivery): void {
+    const at = this.deliveries.findIndex((d) => d.name === delivery.name);
+    if (at < 0) throw new HelpdeskError('config.invalid', `no ticket sink named ${delivery.name} is configured`);
+    this.deliveries[at] = delivery;
   }
 
   async open(ticket: Ticket, options: { key?: string } = {}): Promise<{ reference: string }> {
@@ -187,7 +184,7 @@ export class TicketQueue implements TicketSink, TicketStatusReader {
           handedBack = true;
           break;
         }
-        if (errorCode(err) === 'ticket.parent-pending') {
+        if (errorCode(err) === 'ticket.parent-pending' || errorCode(err) === 'ticket.sink-unready') {
           waiting = true;
           continue;
         }

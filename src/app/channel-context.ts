@@ -17,6 +17,8 @@ import type { ConversationView, Conversations } from '../ports/conversations.ts'
 import type { StoreHealth } from '../ports/store.ts';
 import { createStaffDesk } from './staff-desk.ts';
 import { createSupportForms } from './support-form.ts';
+import { quietWhileOwned, staffChannelPorts, type StaffChannelDeps } from './staff-channel.ts';
+import type { StaffChannelPorts } from '../channels/context.ts';
 
 /** Peers for a channel run on its own (tests, `chat`): no other channel, no route. */
 export const NO_PEERS: ChannelPeers = { routes: () => [], statuses: () => ({}) };
@@ -43,22 +45,20 @@ function wording(app: Pick<Helpdesk, 'words'>): Wording {
 /** What a channel may know of a stored conversation (not the snapshot itself). */
 const view = (s: Snapshot): ConversationView => ({ id: s.id, lang: s.lang, status: s.status, transcript: s.transcript, epoch: sessionEpoch(s) });
 
-function conversationsOf(app: Pick<Helpdesk, 'flows' | 'runner'>): Conversations {
+function conversationsOf(app: Pick<Helpdesk, 'flows' | 'runner'>, staff?: { deps: StaffChannelDeps; ports: StaffChannelPorts }): Conversations {
   const topics = [...app.flows.values()]
     .filter((f) => f.topic)
     .sort((a, b) => a.order - b.order)
     .map((f) => ({ id: f.id, title: f.title }));
-  return {
-    async turn(id, event, options) {
-      const r = await app.runner.turn(id, event, options);
-      return { replies: r.replies, conversation: view(r.snapshot), saved: r.saved };
-    },
-    peek: async (id) => {
-      const s = await app.runner.peek(id);
-      return s && view(s);
-    },
-    topics: () => topics,
+  const peek = async (id: string) => {
+    const s = await app.runner.peek(id);
+    return s && view(s);
   };
+  const turn: Conversations['turn'] = async (id, event, options) => {
+    const r = await app.runner.turn(id, event, options);
+    return { replies: r.replies, conversation: view(r.snapshot), saved: r.saved };
+  };
+  return { turn: staff ? quietWhileOwned(staff.deps, staff.ports, turn, peek) : turn, peek, topics: () => topics };
 }
 
 /** Whether this replica can hold conversations, for the probes (the web port's and the metrics listener's). */
@@ -71,8 +71,11 @@ const channelKey = (secret: string, channel: string) => createHmac('sha256', sec
 
 /** `signer`: the name of a channel that signs (its plugin says `signs`), which gets a key of its own. */
 export function channelContext(app: Helpdesk, peers: ChannelPeers = NO_PEERS, signer?: string): ChannelContext {
+  const staffDeps: StaffChannelDeps = { threads: app.staffThreads, tickets: app.tickets, handover: app.handover, runner: app.runner, words: app.words, clock: app.clock, log: app.log };
+  const staffChannel = staffChannelPorts(staffDeps);
   return {
-    conversations: conversationsOf(app),
+    conversations: conversationsOf(app, { deps: staffDeps, ports: staffChannel }),
+    staffChannel,
     staff: createStaffDesk({ checks: app.checks, words: app.words, runner: app.runner, lookup: app.lookup, handover: app.handover, clock: app.clock, log: app.log }),
     parse: { username: parseUsername, ip: parseIp, plainText: stripControl, oneLine, redactCodes },
     delivery: app.outOfBand,

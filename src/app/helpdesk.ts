@@ -37,6 +37,8 @@ import { createLog, createMetrics } from './observability.ts';
 import { createStore } from './store.ts';
 import { createTickets } from './tickets.ts';
 import { probeWritable } from '../adapters/folder-probe.ts';
+import { SqlStaffThreads } from '../adapters/sql/staff-threads.ts';
+import type { StaffThreads } from '../ports/staff-threads.ts';
 
 export type { LeaderRole } from './leadership.ts';
 
@@ -76,6 +78,8 @@ export interface Helpdesk {
   handover: TicketSink;
   /** "Any news?": where a ticket stands, from the sink that can tell (RT, Zammad). */
   ticketStatus: TicketStatusReader;
+  /** The hand-over cards in a staff channel: their conversations, owners, and whether closed. */
+  staffThreads: StaffThreads;
   reference: NtpReference;
   demo?: DemoEnrollmentBackend;
   /** The guard of the Enrollment API (or, without it, of the first back-end in use): tests forget its answers. */
@@ -162,6 +166,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       tickets,
       handover,
       ticketStatus,
+      staffThreads: new SqlStaffThreads(db),
       reference,
       ...(backends.demo ? { demo: backends.demo } : {}),
       enrollmentGuard: backends.guards.get('enrollment') ?? [...backends.guards.values()][0]!,

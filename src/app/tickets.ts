@@ -12,7 +12,8 @@ import type { SqlDb } from '../adapters/sql/db.ts';
 import type { PrometheusMetrics } from '../adapters/metrics.ts';
 import { FileMailer, SmtpMailer } from '../adapters/mailer.ts';
 import { FileTicketDelivery } from '../adapters/ticket-file.ts';
-import { TicketQueue, type TicketDelivery } from '../adapters/ticket-queue.ts';
+import { TicketQueue, awaitingSink, type TicketDelivery } from '../adapters/ticket-queue.ts';
+import { SLACK_STAFF_SINK } from '../channels/slack/staff-sink-name.ts';
 import { MailTicketDelivery, WebhookTicketDelivery } from '../adapters/ticket-mail.ts';
 import { RtTicketDelivery } from '../adapters/ticket-rt.ts';
 import { ZammadTicketDelivery } from '../adapters/ticket-zammad.ts';
@@ -46,6 +47,8 @@ export function createTickets(config: Config, ctx: TicketsContext, cleanups: Arr
   const mailer: Mailer = ctx.mailer ?? (config.SMTP_URL ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM) : new FileMailer(mailDir, config.MAIL_FROM, ctx.log));
   if (mailer instanceof SmtpMailer) cleanups.push(() => mailer.close());
   const deliveries = config.HANDOVER_SINKS.map((name) => createDelivery(name, config, mailer, ctx.log));
+  // A staff channel is a sink too (each hand-over posted once as a card): the channel attaches it when it starts.
+  if (config.SLACK_STAFF_CHANNEL) deliveries.push(awaitingSink(SLACK_STAFF_SINK));
   const tickets = new TicketQueue(ctx.db, deliveries, clock, ctx.log, undefined, metrics);
   tickets.start();
   cleanups.push(() => tickets.stop());

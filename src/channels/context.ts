@@ -8,6 +8,8 @@ import type { RateLimits } from '../ports/limits.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { InputParsers } from '../ports/input.ts';
 import type { StaffDesk } from '../ports/staff-desk.ts';
+import type { StaffThread, StaffThreads } from '../ports/staff-threads.ts';
+import type { TicketDelivery } from '../ports/tickets.ts';
 import type { Outbox, SeenEvents, SharedValues, StoreHealth } from '../ports/store.ts';
 import type { SelfChecks } from '../ports/checks.ts';
 import type { SupportForms } from '../ports/support.ts';
@@ -42,9 +44,22 @@ export interface ChannelPeers {
   statuses(): Record<string, ConnectionStatus>;
 }
 
+/** A staff channel's side of the hand-over (Slack's): its cards, and the tickets they stand for. */
+export interface StaffChannelPorts {
+  threads: StaffThreads;
+  /** Puts the channel's card poster into the ticket queue, in the place its sink name holds. */
+  attach(delivery: TicketDelivery): void;
+  /**
+   * Adds lines to the thread's ticket: a follow-up through every sink (the staff thread's included).
+   * `key`: the same key again (a platform event run a second time) files nothing new.
+   */
+  followUp(thread: StaffThread, o: { lines: string[]; note?: string; key?: string }): Promise<void>;
+}
+
 export interface ChannelContext {
   conversations: Conversations;
   staff: StaffDesk;
+  staffChannel: StaffChannelPorts;
   parse: InputParsers;
   /** Where replies from outside a turn (a phone's clock, a watch notice) are delivered. */
   delivery: Delivery;

@@ -20,7 +20,33 @@ export type ChannelText =
   | 'something_wrong'
   | 'thread_opened'
   | 'dm_sent'
-  | 'staff_ticket_note';
+  | 'staff_ticket_note'
+  /** The staff channel: what the person is told of a staff member, and the card and notes staff read. */
+  | 'staff_reply'
+  | 'staff_owns'
+  | 'staff_closed'
+  | 'card_title'
+  | 'card_urgent'
+  | 'card_who_proven'
+  | 'card_who_unproven'
+  | 'card_who_unknown'
+  | 'card_where'
+  | 'card_findings'
+  | 'card_no_findings'
+  | 'card_last_lines'
+  | 'card_owner'
+  | 'card_unowned'
+  | 'card_closed'
+  | 'card_claim'
+  | 'card_diagnose'
+  | 'card_close'
+  | 'staff_owned_by'
+  | 'staff_to_ticket_closed'
+  | 'staff_to_ticket_away'
+  | 'staff_closed_note'
+  | 'staff_reply_note'
+  | 'staff_no_account'
+  | 'staff_followup';
 
 /** The texts of the web pages the server renders (support form, thanks, clock check, bad link). */
 export type WebText =

@@ -15,7 +15,8 @@ export type PromptInput = 'username' | 'code' | 'device_time' | 'ip' | 'text';
 
 export type Reply =
   /** `topic`: the title of the topic just started, a heading rather than something the bot asks. */
-  | { kind: 'text'; text: string; notice?: boolean; topic?: boolean }
+  /** `staff`: written by a person of the support team (the staff channel), not by the bot. */
+  | { kind: 'text'; text: string; notice?: boolean; topic?: boolean; staff?: boolean }
   | { kind: 'choices'; prompt: string; choices: Choice[] }
   | { kind: 'prompt'; text: string; input: PromptInput }
   | { kind: 'finding'; check: string; status: FindingStatus; code: string; text: string }
@@ -49,6 +50,8 @@ export interface ChatTurnOptions {
   origin?: string;
   /** Told before each check runs, so a channel can show progress in place. */
   onProgress?: (text: string) => void | Promise<void>;
+  /** The platform's id of the event (a Slack event id): what the turn files is filed once however often it runs. */
+  key?: string;
 }
 
 /** What a channel may know of a stored conversation. */

@@ -9,4 +9,6 @@ export interface Delivery {
   register(prefix: string, deliver: Deliver, tracksPresence?: boolean): void;
   /** Delivers through the conversation's own channel (whichever registered its prefix); false when none did. */
   deliver(conversationId: string, replies: Reply[]): Promise<boolean>;
+  /** Whether the person has left the conversation's channel a while (only a channel that tracks presence, the web page, can say yes). */
+  isAway(conversationId: string): Promise<boolean>;
 }

@@ -46,3 +46,27 @@ export interface TicketStatus {
 export interface TicketStatusReader {
   status(reference: string): Promise<TicketStatus | undefined>;
 }
+
+/** What a sink knows of the ticket a follow-up belongs to. */
+export interface DeliveryContext {
+  /** The ticket this one follows up, with this sink's own id of it (null: the sink keeps none, or never got it). */
+  parent?: { reference: string; externalId: string | null };
+}
+
+/** What a sink answers when it took a ticket: its own id of it, when it has one. */
+export interface Delivered {
+  externalId?: string;
+}
+
+/** Where tickets end up: a folder, a mailbox, a webhook, a ticket system. */
+export interface TicketDelivery {
+  readonly name: string;
+  /**
+   * Files the ticket, or adds a follow-up to the one in ctx.parent. Must be safe to repeat with the
+   * same reference: a replica that dies between "sent" and "written down" leaves it to another.
+   */
+  deliver(reference: string, ticket: Ticket, ctx: DeliveryContext): Promise<Delivered | void>;
+  /** Where the ticket with this sink's id stands; only sinks that can tell have it. */
+  status?(externalId: string): Promise<Pick<TicketStatus, 'state' | 'updatedAt'> | undefined>;
+}
+

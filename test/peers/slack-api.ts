@@ -10,7 +10,20 @@ export interface SlackCall {
   at: number;
 }
 
+/** A message as the fake keeps it, for conversations.history and conversations.replies. */
+export interface SlackMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text?: unknown;
+  blocks?: unknown;
+  metadata?: unknown;
+  user?: string;
+}
+
 export interface SlackApiPeer {
+  /** Every message the bot posted (and updated in place), by channel. */
+  messages: SlackMessage[];
   url: string;
   apiUrl: string;
   calls: SlackCall[];
@@ -35,7 +48,7 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   const out: Record<string, unknown> = {};
   for (const [k, v] of new URLSearchParams(text)) {
     try {
-      out[k] = ['blocks', 'view', 'attachments'].includes(k) ? JSON.parse(v) : v;
+      out[k] = ['blocks', 'view', 'attachments', 'metadata'].includes(k) ? JSON.parse(v) : v;
     } catch {
       out[k] = v;
     }
@@ -44,10 +57,12 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 }
 
 export async function startSlackApi(): Promise<SlackApiPeer> {
-  let ts = 1_700_000_000;
+  // Message ts are seconds since 1970, as Slack's are (a search by `oldest` depends on it).
+  let ts = Math.floor(Date.now() / 1000);
   const peer: SlackApiPeer = {
     url: '',
     apiUrl: '',
+    messages: [],
     calls: [],
     responses: [],
     delayMs: 0,
@@ -92,10 +107,31 @@ export async function startSlackApi(): Promise<SlackApiPeer> {
       }
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(args.users)}` } };
-      case 'chat.postMessage':
-        return { ok: true, channel: args.channel, ts: String(++ts), message: { text: args.text } };
-      case 'chat.update':
+      case 'chat.postMessage': {
+        const m: SlackMessage = { channel: String(args.channel), ts: `${++ts}.000100`, text: args.text, blocks: args.blocks, metadata: args.metadata, user: 'UBOT' };
+        if (args.thread_ts) m.thread_ts = String(args.thread_ts);
+        peer.messages.push(m);
+        return { ok: true, channel: args.channel, ts: m.ts, message: { text: args.text } };
+      }
+      case 'chat.update': {
+        const m = peer.messages.find((x) => x.channel === args.channel && x.ts === args.ts);
+        if (m) Object.assign(m, { text: args.text, ...(args.blocks ? { blocks: args.blocks } : {}) });
         return { ok: true, channel: args.channel, ts: args.ts };
+      }
+      case 'conversations.history': {
+        // Newest first, top-level messages only; `latest`/`oldest` bound the ts (inclusive when asked).
+        const inclusive = args.inclusive === true || args.inclusive === 'true';
+        const within = (m: SlackMessage) =>
+          (args.latest === undefined || (inclusive ? Number(m.ts) <= Number(args.latest) : Number(m.ts) < Number(args.latest))) &&
+          (args.oldest === undefined || (inclusive ? Number(m.ts) >= Number(args.oldest) : Number(m.ts) > Number(args.oldest)));
+        const found = peer.messages.filter((m) => m.channel === args.channel && (!m.thread_ts || m.thread_ts === m.ts) && within(m)).reverse();
+        return { ok: true, messages: found.slice(0, Number(args.limit ?? 100)), has_more: false };
+      }
+      case 'conversations.replies': {
+        const parent = peer.messages.filter((m) => m.channel === args.channel && m.ts === args.ts);
+        const replies = peer.messages.filter((m) => m.channel === args.channel && m.thread_ts === args.ts);
+        return { ok: true, messages: [...parent, ...replies], has_more: false };
+      }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: String(++ts) };
       case 'views.publish':

@@ -119,6 +119,19 @@ const SQLITE: Migration[] = [
       'CREATE INDEX proof_trust_until ON proof_trust(until)',
     ]),
   },
+  {
+    // The hand-over cards in a staff channel (Slack, Discord): the conversation each belongs to, who
+    // owns it, whether it is closed.
+    id: 9,
+    name: 'the staff channel\'s threads',
+    apply: exec([
+      `CREATE TABLE staff_threads (reference TEXT PRIMARY KEY, conversation TEXT NOT NULL, lang TEXT NOT NULL, place TEXT NOT NULL, thread TEXT NOT NULL,
+        owner TEXT, quiet_at INTEGER, closed_at INTEGER, created_at INTEGER NOT NULL)`,
+      'CREATE INDEX staff_threads_conversation ON staff_threads(conversation)',
+      'CREATE INDEX staff_threads_thread ON staff_threads(place, thread)',
+      'CREATE INDEX staff_threads_created ON staff_threads(created_at)',
+    ]),
+  },
 ];
 
 const POSTGRES: Migration[] = [
@@ -215,6 +228,19 @@ const POSTGRES: Migration[] = [
       'ALTER TABLE proof_codes ADD COLUMN requester TEXT',
       'CREATE TABLE proof_trust (account TEXT NOT NULL, requester TEXT NOT NULL, until BIGINT NOT NULL, PRIMARY KEY (account, requester))',
       'CREATE INDEX proof_trust_until ON proof_trust(until)',
+    ]),
+  },
+  {
+    // The hand-over cards in a staff channel (Slack, Discord): the conversation each belongs to, who
+    // owns it, whether it is closed.
+    id: 8,
+    name: 'the staff channel\'s threads',
+    apply: exec([
+      `CREATE TABLE staff_threads (reference TEXT PRIMARY KEY, conversation TEXT NOT NULL, lang TEXT NOT NULL, place TEXT NOT NULL, thread TEXT NOT NULL,
+        owner TEXT, quiet_at BIGINT, closed_at BIGINT, created_at BIGINT NOT NULL)`,
+      'CREATE INDEX staff_threads_conversation ON staff_threads(conversation)',
+      'CREATE INDEX staff_threads_thread ON staff_threads(place, thread)',
+      'CREATE INDEX staff_threads_created ON staff_threads(created_at)',
     ]),
   },
 ];

@@ -245,6 +245,7 @@ export class SqlPersonalData implements PersonalDataStore {
         // What their turns' effects answered (a proven account and address, a ticket reference).
         counts.effects += await tx.run('DELETE FROM effects WHERE turn IN (SELECT turn FROM effect_turns WHERE conversation = $1)', [id]);
         await tx.run('DELETE FROM effect_turns WHERE conversation = $1', [id]);
+        await tx.run('DELETE FROM staff_threads WHERE conversation = $1', [id]);
       }
       for (const reference of plan.tickets) {
         await tx.run('DELETE FROM ticket_deliveries WHERE reference = $1', [reference]);

@@ -224,6 +224,8 @@ export async function purge(db: SqlDb, policy: RetentionPolicy, now: number, mar
   add('addresses', await scan('addresses', policy.addresses, (cutoff, from) => stripConversationAddresses(db, cutoff, from)));
   add('addresses', await scan('ticket-addresses', policy.addresses, (cutoff, from) => stripTicketAddresses(db, cutoff, from)));
   add('tickets', await purgeTickets(db, now - policy.tickets));
+  // A staff channel's card is kept as long as its ticket (its rows are not counted apart).
+  await deleteOld(db, 'staff_threads', 'created_at', now - policy.tickets);
   add('outbox', await deleteOld(db, 'outbox', 'created_at', now - policy.outbox));
   add('presence', await deleteOld(db, 'presence', 'seen_at', now - policy.outbox));
   add('events', await deleteOld(db, 'seen_events', 'at', now - policy.events));

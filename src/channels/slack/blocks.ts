@@ -4,6 +4,7 @@ import type { types } from '@slack/bolt';
 import type { Reply } from '../../ports/conversations.ts';
 import type { StaffReportView, StaffTarget } from '../../ports/staff-desk.ts';
 import { httpUrl } from '../shared/http-url.ts';
+import { splitText } from '../shared/split-text.ts';
 import { encodeTarget } from '../shared/diagnostic.ts';
 import type { ClockLink } from '../shared/clock-link.ts';
 
@@ -20,8 +21,9 @@ export function escapeMrkdwn(text: string): string {
     .replace(/@(channel|here|everyone)\b/gi, '@\u200b$1');
 }
 
-function section(text: string): KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(text).slice(0, 2900) } };
+/** A section holds 3000 characters: a longer text (a staff member's reply) is split over several, not cut. */
+export function sections(text: string): KnownBlock[] {
+  return splitText(escapeMrkdwn(text), 2900).map((piece) => ({ type: 'section', text: { type: 'mrkdwn', text: piece } }));
 }
 
 
@@ -35,7 +37,7 @@ export function renderBlocks(replies: Reply[], extra: ClockLink = {}): Rendered 
   const plain: string[] = [];
   let findings: string[] = [];
   const flush = () => {
-    if (findings.length) blocks.push(section(findings.join('\n')));
+    if (findings.length) blocks.push(...sections(findings.join('\n')));
     findings = [];
   };
   for (const r of replies) {
@@ -43,7 +45,7 @@ export function renderBlocks(replies: Reply[], extra: ClockLink = {}): Rendered 
     switch (r.kind) {
       case 'text':
       case 'prompt':
-        blocks.push(section(r.text));
+        blocks.push(...sections(r.text));
         plain.push(r.text);
         if (r.kind === 'prompt' && r.input === 'device_time' && extra.clockUrl && extra.clockLabel) {
           blocks.push({
@@ -58,7 +60,7 @@ export function renderBlocks(replies: Reply[], extra: ClockLink = {}): Rendered 
         plain.push(r.text);
         break;
       case 'choices':
-        blocks.push(section(r.prompt));
+        blocks.push(...sections(r.prompt));
         blocks.push({
           type: 'actions',
           block_id: 'choices',
@@ -75,12 +77,12 @@ export function renderBlocks(replies: Reply[], extra: ClockLink = {}): Rendered 
       case 'image': {
         const url = httpUrl(r.kind === 'link' ? r.url : r.data);
         const label = r.kind === 'link' ? r.label : r.alt;
-        blocks.push(url ? { type: 'section', text: { type: 'mrkdwn', text: `<${url}|${escapeMrkdwn(label).replace(/\|/g, '¦')}>` } } : section(label));
+        blocks.push(url ? { type: 'section', text: { type: 'mrkdwn', text: `<${url}|${escapeMrkdwn(label).replace(/\|/g, '¦')}>` } } : sections(label)[0]!);
         plain.push(label);
         break;
       }
       case 'handover':
-        blocks.push(section(r.text));
+        blocks.push(...sections(r.text));
         plain.push(r.text);
         break;
     }

@@ -16,6 +16,8 @@ import { registerCommand } from './listeners/command.ts';
 import { registerDiagnose } from './listeners/diagnose.ts';
 import { registerHome } from './listeners/home.ts';
 import { registerMessages } from './listeners/messages.ts';
+import { onStaffReply, registerStaff, STAFF_INBOX } from './listeners/staff.ts';
+import { slackStaffSink } from './staff-sink.ts';
 import { Profiles } from './profiles.ts';
 import type { SlackSettings } from './settings.ts';
 import { TurnQueue } from './turn-queue.ts';
@@ -133,11 +135,18 @@ export async function createSlackChannel(ctx: ChannelContext, settings: SlackSet
   registerChoices(app, d);
   registerCommand(app, d);
   registerDiagnose(app, d);
+  if (settings.staffChannel) {
+    registerStaff(app, d, settings.staffChannel);
+    ctx.staffChannel.attach(slackStaffSink(ctx, app.client, settings.staffChannel, settings.staffLang));
+  }
   const resume = async (now = ctx.clock.now()) => {
     const left = await ctx.seen.claim('slack:', RESUME_AFTER_MS, RESUME_AFTER_MS, now);
     for (const a of left) d.queue.later(a.payload.to.user ?? a.key, () => resumeTurn(d, app.client, a));
-    if (left.length) log.warn('slack: acked events resumed from the inbox', { count: left.length });
-    return left.length;
+    // Staff replies in the staff channel's threads, accepted and not relayed.
+    const replies = settings.staffChannel ? await ctx.seen.claim(STAFF_INBOX, RESUME_AFTER_MS, RESUME_AFTER_MS, now) : [];
+    for (const a of replies) d.queue.later(`staff:${a.payload.to.thread ?? a.key}`, () => onStaffReply(d, app.client, a));
+    if (left.length + replies.length) log.warn('slack: acked events resumed from the inbox', { count: left.length + replies.length });
+    return left.length + replies.length;
   };
   let resuming: NodeJS.Timeout | undefined;
   app.error(async (err) => {

@@ -39,12 +39,13 @@ export async function dmWith(client: WebClient, user: string): Promise<string> {
  * called once the turn has run, with whether it is in the store (the event then leaves the inbox: a
  * replica dying after it does not make another run the turn twice).
  */
-export async function converse(d: SlackDeps, client: WebClient, team: string, channel: string, user: string, event: ChatEvent, saved?: (stored: boolean) => Promise<void>): Promise<void> {
+export async function converse(d: SlackDeps, client: WebClient, team: string, channel: string, user: string, event: ChatEvent, saved?: (stored: boolean) => Promise<void>, key?: string): Promise<void> {
   const { email } = await d.profiles.of(client, user);
   const id = `slack:${team}:${channel}:${user}`;
   let progress: Promise<string | undefined> | undefined;
   const result = await d.ctx.conversations.turn(id, event, {
     channel: 'slack',
+    ...(key ? { key } : {}),
     subject: email ? { user: email, email, identity: 'slack-email' } : {},
     requireProof: !email,
     origin: `slack:${user}`,
@@ -59,6 +60,7 @@ export async function converse(d: SlackDeps, client: WebClient, team: string, ch
     },
   });
   await saved?.(result.saved);
+  if (!result.replies.length) return;
   const rendered = renderBlocks(result.replies, await clockLinkFor(d.ctx, id, result.replies, result.conversation.lang));
   const ts = progress ? await progress.catch(() => undefined) : undefined;
   if (ts) await client.chat.update({ channel, ts, blocks: rendered.blocks, text: rendered.text });
@@ -87,5 +89,5 @@ export async function resume(d: SlackDeps, client: WebClient, accepted: Accepted
   if (!team || !user) return d.ctx.seen.done(accepted.key);
   const dm = channel ?? (await dmWith(client, user));
   // A second try: done however it went (a turn that keeps failing is not tried every two minutes).
-  await converse(d, client, team, dm, user, accepted.payload.event, () => d.ctx.seen.done(accepted.key));
+  await converse(d, client, team, dm, user, accepted.payload.event, () => d.ctx.seen.done(accepted.key), accepted.key);
 }

@@ -14,5 +14,9 @@ export const slackSettings = settingsSlice({
   diagnoseCommand: ['SLACK_DIAGNOSE_COMMAND', z.string().default('/2fa-diagnose')],
   staffUsers: ['SLACK_STAFF_USERS', z.array(z.string()).default([])],
   staffGroup: ['SLACK_STAFF_GROUP', z.string().optional()],
+  /** Where each hand-over is posted as a card staff answer the person from (unset: no staff channel). */
+  staffChannel: ['SLACK_STAFF_CHANNEL', z.string().optional()],
+  /** The language of the staff channel's cards and notes. */
+  staffLang: ['STAFF_LANG', z.enum(['en', 'sv']).default('en')],
 });
 export type SlackSettings = z.infer<typeof slackSettings>;

@@ -11,7 +11,7 @@ export function registerMessages(app: App, d: SlackDeps): void {
     const said = { type: 'text' as const, text: e.text ?? '' };
     const t = taken(body, team, user, said, e.channel);
     if (t && !(await d.queue.accept(t))) return;
-    d.queue.later(user, (saved) => converse(d, client, team, e.channel, user, said, saved), t);
+    d.queue.later(user, (saved) => converse(d, client, team, e.channel, user, said, saved, t && `slack:${t.eventId}`), t);
   });
 
   app.event('app_mention', async ({ event, client, context, body }) => {

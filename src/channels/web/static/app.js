@@ -78,6 +78,16 @@
           log.append(h);
           break;
         }
+        if (reply.staff) {
+          // Written by a person of the support team: their own bubble, the first line saying who.
+          const div = bubble('staff');
+          const [from, ...rest] = reply.text.split('\n');
+          const who = document.createElement('strong');
+          who.className = 'staff-from';
+          who.textContent = from;
+          div.append(who, document.createTextNode(`\n${rest.join('\n')}`));
+          break;
+        }
         bubble(reply.notice ? 'notice' : '').textContent = reply.text;
         if (reply.kind === 'prompt') awaiting = reply.input;
         break;

@@ -1,0 +1,57 @@
+// What a staff channel does with its threads, whatever the platform: a staff member's reply reaches
+// the person in their own chat (or, when they are gone, the ticket), one staff member owns a
+// conversation, and a close tells the person once. The platform's side (buttons, cards) is its own.
+import type { ChannelContext } from '../context.ts';
+import type { Lang } from '../../ports/catalogue.ts';
+import type { StaffThread } from '../../ports/staff-threads.ts';
+
+export type StaffReplyOutcome =
+  /** `claimed`: this reply made its writer the owner (the card shows it now). */
+  | { kind: 'delivered'; claimed: boolean }
+  /** Another staff member owns the conversation: nothing was sent. */
+  | { kind: 'owned'; owner: string }
+  /** The conversation is closed or the person has left the chat: the reply went to the ticket. */
+  | { kind: 'ticket'; why: 'closed' | 'away' }
+  /** The same platform event again (its first run was cut short after sending): nothing was sent. */
+  | { kind: 'repeat' };
+
+export interface StaffMember {
+  /** The platform's user id (what ownership records). */
+  id: string;
+  /** How tickets and notes name them (a mention, a name). */
+  label: string;
+}
+
+/**
+ * Sends a staff member's reply to the person. `key`: the platform's event id, so a reply run twice
+ * (its replica died after sending) is not sent twice: it is marked before it goes, and a replica
+ * killed between the mark and the send loses that one reply rather than repeating it.
+ */
+export async function relayStaffReply(ctx: ChannelContext, thread: StaffThread, staff: StaffMember, text: string, key: string, staffLang: Lang): Promise<StaffReplyOutcome> {
+  const toTicket = async (why: 'closed' | 'away'): Promise<StaffReplyOutcome> => {
+    await ctx.staffChannel.followUp(thread, { note: ctx.words.say(staffLang, 'staff_reply_note', { staff: staff.label }), lines: [text], key: `staff-reply:${key}` });
+    return { kind: 'ticket', why };
+  };
+  if (thread.closedAt !== undefined) return toTicket('closed');
+  const claim = await ctx.staffChannel.threads.claim(thread.reference, staff.id);
+  if (claim && !claim.mine) return { kind: 'owned', owner: claim.owner };
+  if (await ctx.delivery.isAway(thread.conversationId)) return toTicket('away');
+  if (!(await ctx.seen.markSeen(`staff-reply:${key}`, ctx.clock.now()))) return { kind: 'repeat' };
+  const reply = { kind: 'text' as const, text: `${ctx.words.say(thread.lang, 'staff_reply')}\n${text}`, staff: true };
+  if (!(await ctx.delivery.deliver(thread.conversationId, [reply]))) return toTicket('away');
+  ctx.log.info('staff reply delivered', { conversation: thread.conversationId, ticket: thread.reference });
+  return { kind: 'delivered', claimed: thread.owner === undefined };
+}
+
+/** Closes the conversation's thread: the person is told once, and the ticket says who closed it. False when it was closed already. */
+export async function closeStaffThread(ctx: ChannelContext, thread: StaffThread, staff: StaffMember, staffLang: Lang): Promise<boolean> {
+  if (!(await ctx.staffChannel.threads.close(thread.reference, ctx.clock.now()))) return false;
+  await ctx.delivery.deliver(thread.conversationId, [{ kind: 'text', text: ctx.words.say(thread.lang, 'staff_closed', { reference: thread.reference }) }]);
+  await ctx.staffChannel.followUp(thread, { note: ctx.words.say(staffLang, 'staff_closed_note', { staff: staff.label }), lines: [], key: `staff-close:${thread.reference}` });
+  return true;
+}
+
+/** Whether the ticket's person proved who they are (a mail code, a platform's verified profile), and how. */
+export function provenBy(identity: string | undefined): string | undefined {
+  return identity !== undefined && identity !== 'claimed' ? identity : undefined;
+}

@@ -1,0 +1,202 @@
+// The staff channel against the real Bolt receiver (signed requests on the helpdesk's own port) and
+// the local fake of the Slack Web API: a hand-over becomes one card; staff claim it, answer the
+// person in its thread, see the person's answers there, and close it.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSlackChannel, type SlackChannel } from '../../src/channels/slack/channel.ts';
+import { slackSettings } from '../../src/channels/slack/settings.ts';
+import { slackStaffSink } from '../../src/channels/slack/staff-sink.ts';
+import { channelContext } from '../../src/app/channel-context.ts';
+import type { WebServer } from '../../src/channels/web/server.ts';
+import { startWebFor } from '../helpers/web.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
+import type { Ticket } from '../../src/ports/tickets.ts';
+import { recordingLogger } from '../helpers/fakes.ts';
+import { tempDataDir } from '../helpers/cli.ts';
+import { SIGNING_SECRET, postAction, postEvent } from '../helpers/slack.ts';
+import { startSlackApi, type SlackApiPeer, type SlackCall } from '../peers/slack-api.ts';
+
+let api: SlackApiPeer;
+let dataDir: string;
+let app: Helpdesk;
+let slack: SlackChannel;
+let web: WebServer;
+
+beforeAll(async () => {
+  api = await startSlackApi();
+  api.users = {
+    UALICE: { name: 'alice', email: 'alice@example.org' },
+    USTAFF: { name: 'staff', email: 'staff@example.org' },
+    UOTHER: { name: 'other', email: 'other@example.org' },
+  };
+  dataDir = tempDataDir();
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: dataDir,
+    DNS_SERVERS: '127.0.0.1:9',
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: api.apiUrl,
+    SLACK_STAFF_USERS: 'USTAFF,UOTHER',
+    SLACK_STAFF_CHANNEL: 'CSTAFF',
+    TYPING_DELAY_SECONDS: '0',
+  });
+  app = await createHelpdesk(config, { log: recordingLogger() });
+  slack = await createSlackChannel(channelContext(app), slackSettings.parse(config));
+  await slack.start();
+  await slack.ready();
+  web = await startWebFor(app, slack.routes ?? []);
+});
+afterAll(async () => {
+  await web.close();
+  await slack.stop();
+  await app.close();
+  await api.close();
+});
+
+const textOf = (c: SlackCall) => JSON.stringify(c.args.blocks ?? c.args.text ?? '');
+const dm = (user: string, text: string) => ({ type: 'message', channel_type: 'im', channel: `D${user}`, user, text, ts: `${Date.now() / 1000}` });
+const inThread = (user: string, thread: string, text: string) => ({ type: 'message', channel: 'CSTAFF', channel_type: 'channel', user, text, ts: `${Date.now() / 1000 + 1}`, thread_ts: thread });
+const posts = (channel: string, match: RegExp) => api.callsOf('chat.postMessage').filter((c) => c.args.channel === channel && match.test(textOf(c)));
+const waitPost = (channel: string, match: RegExp) => api.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === channel && match.test(textOf(c)));
+const button = (user: string, actionId: string, value: string, ts: string) =>
+  postAction(web.url, {
+    user: { id: user },
+    channel: { id: 'CSTAFF' },
+    container: { type: 'message', message_ts: ts },
+    message: { ts },
+    response_url: `${api.url}/respond/${user}-${actionId}-${Date.now()}`,
+    actions: [{ type: 'button', action_id: actionId, value, block_id: 'staff', action_ts: '1' }],
+  });
+/** Waits until `check` holds (a delivery that goes through the outbox takes a moment). */
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+  if (!check()) throw new Error(`never happened: ${what}`);
+}
+
+describe('Slack staff channel', () => {
+  let reference = '';
+  let card: SlackCall;
+  let cardTs = '';
+
+  it('a hand-over is posted once, as one card with who, the findings, the last lines and the buttons', async () => {
+    await postEvent(web.url, dm('UALICE', 'I want to talk to a person'));
+    await waitPost('DUALICE', /.+/);
+    await postEvent(web.url, dm('UALICE', 'my codes have been rejected since yesterday and I have tried everything'));
+    const handover = await api.waitFor((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.args.channel === 'DUALICE' && /HD-[A-Z0-9]{6}/.test(textOf(c)));
+    reference = /HD-[A-Z0-9]{6}/.exec(textOf(handover))![0];
+    card = await waitPost('CSTAFF', new RegExp(`Hand-over ${reference}`));
+    cardTs = String(api.messages.find((m) => m.channel === 'CSTAFF' && !m.thread_ts)!.ts);
+    const text = textOf(card);
+    expect(text).toContain('alice@example.org (proved: slack-email)');
+    expect(text).toContain('Chat: slack');
+    expect(text).toContain('Last lines:');
+    expect(text).toContain('codes have been rejected since yesterday');
+    const actions = (card.args.blocks as Array<{ type: string; elements?: Array<{ action_id: string }> }>).find((b) => b.type === 'actions');
+    expect(actions?.elements?.map((e) => e.action_id)).toEqual(['staff:claim', 'staff:diagnose', 'staff:close']);
+    expect(card.args.metadata).toEqual({ event_type: 'helpdesk_ticket', event_payload: { reference } });
+    // The queue goes on draining; the card stays one.
+    await app.tickets.drain();
+    expect(posts('CSTAFF', new RegExp(`Hand-over ${reference}`))).toHaveLength(1);
+  });
+
+  it('claim: the card shows the owner; a second claim is told who owns it', async () => {
+    await button('USTAFF', 'staff:claim', reference, cardTs);
+    await api.waitFor((c) => c.method === 'chat.update' && c.args.channel === 'CSTAFF' && c.args.ts === cardTs && /<@USTAFF>/.test(textOf(c)));
+    await button('UOTHER', 'staff:claim', reference, cardTs);
+    const told = await api.waitForResponse((r) => r.path.includes('UOTHER-staff:claim'));
+    expect(JSON.stringify(told.body)).toContain('<@USTAFF> owns this conversation');
+  });
+
+  it('diagnose again posts the staff report in the thread', async () => {
+    const value = JSON.stringify({ r: reference, t: JSON.stringify({ u: 'alice' }) });
+    await button('USTAFF', 'staff:diagnose', value, cardTs);
+    const report = await api.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'CSTAFF' && c.args.thread_ts === cardTs && /alice/.test(textOf(c)) && /diag:rerun/.test(textOf(c)));
+    expect(textOf(report)).toMatch(/token/i);
+  });
+
+  it("the owner's reply reaches the person's DM, marked as the support team's, once; a long one is split, not cut", async () => {
+    const long = Array.from({ length: 120 }, (_, i) => `Step ${i + 1}: open the app and look at the time it shows for this account.`).join(' ');
+    const eventId = `EvStaff${Date.now()}`;
+    await postEvent(web.url, inThread('USTAFF', cardTs, long), { eventId });
+    const got = await waitPost('DUALICE', /From the support team \(a person, not the bot\)/);
+    const sections = (got.args.blocks as Array<{ text?: { text: string } }>).map((b) => b.text?.text ?? '');
+    expect(sections.length).toBeGreaterThan(2);
+    for (const s of sections) expect(s.length).toBeLessThanOrEqual(3000);
+    expect(sections.join(' ').replace(/\s+/g, ' ')).toContain(long.slice(-200));
+    expect(sections.join(' ')).toContain('Step 120:');
+    // Slack sends the same event again (a retry): it is not delivered twice.
+    await postEvent(web.url, inThread('USTAFF', cardTs, long), { eventId, retryNum: 1 });
+    await postEvent(web.url, inThread('USTAFF', cardTs, 'Could you try a code now?'));
+    await waitPost('DUALICE', /Could you try a code now/);
+    expect(posts('DUALICE', /Step 120/)).toHaveLength(1);
+  });
+
+  it("another staff member's reply is not sent; they are told who owns it", async () => {
+    await postEvent(web.url, inThread('UOTHER', cardTs, 'I can take this one'));
+    const told = await api.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'UOTHER');
+    expect(String(told.args.text)).toContain('<@USTAFF> owns this conversation');
+    expect(posts('DUALICE', /I can take this one/)).toHaveLength(0);
+  });
+
+  it("the person's answers go to the thread and the ticket; the bot stays quiet and says so once", async () => {
+    await postEvent(web.url, dm('UALICE', 'ok I tried and it says invalid code'));
+    await api.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'CSTAFF' && c.args.thread_ts === cardTs && /it says invalid code/.test(textOf(c)));
+    const quiet = await waitPost('DUALICE', /A person from the support team is answering you here now/);
+    expect(quiet).toBeDefined();
+    await postEvent(web.url, dm('UALICE', 'my phone shows 10:42'));
+    await api.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'CSTAFF' && c.args.thread_ts === cardTs && /my phone shows 10:42/.test(textOf(c)));
+    expect(posts('DUALICE', /A person from the support team is answering/)).toHaveLength(1);
+    // Nothing else from the bot while the staff member owns the conversation.
+    expect(posts('DUALICE', /my phone shows|Did that solve it|code it shows/)).toHaveLength(0);
+    const file = path.join(dataDir, 'tickets', `${reference}.json`);
+    await until(() => /my phone shows 10:42/.test(readFileSync(file, 'utf8')), 'the follow-up in the ticket file');
+    const ticket = JSON.parse(readFileSync(file, 'utf8')) as { followUps: Array<{ transcript?: string[] }> };
+    expect(JSON.stringify(ticket.followUps)).toContain('person: ok I tried and it says invalid code');
+  });
+
+  it('close: the card says who closed it and loses its buttons; the person is told once', async () => {
+    await button('USTAFF', 'staff:close', reference, cardTs);
+    const closed = await api.waitFor((c) => c.method === 'chat.update' && c.args.ts === cardTs && /Closed by <@USTAFF>/.test(textOf(c)));
+    expect((closed.args.blocks as Array<{ type: string }>).some((b) => b.type === 'actions')).toBe(false);
+    await waitPost('DUALICE', new RegExp(`closed this conversation \\(${reference}\\)`));
+    await button('USTAFF', 'staff:close', reference, cardTs);
+    await app.tickets.drain();
+    expect(posts('DUALICE', /closed this conversation/)).toHaveLength(1);
+  });
+
+  it('a reply after the close goes to the ticket, and the staff member is told so', async () => {
+    await postEvent(web.url, inThread('USTAFF', cardTs, 'One more thing: restart the app.'));
+    const told = await api.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'USTAFF' && /closed/.test(String(c.args.text)));
+    expect(String(told.args.text)).toContain(`added to ticket ${reference}`);
+    expect(posts('DUALICE', /restart the app/)).toHaveLength(0);
+    const file = path.join(dataDir, 'tickets', `${reference}.json`);
+    await until(() => /restart the app/.test(readFileSync(file, 'utf8')), 'the reply in the ticket file');
+  });
+
+  it('the person talks to the bot again once the conversation is closed', async () => {
+    const before = api.callsOf('chat.postMessage').filter((c) => c.args.channel === 'DUALICE').length;
+    await postEvent(web.url, dm('UALICE', 'thanks'));
+    await until(() => api.calls.filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.args.channel === 'DUALICE').length > before, 'the bot answering');
+    expect(posts('CSTAFF', /person: thanks/)).toHaveLength(0);
+  });
+});
+
+describe('Slack staff channel: a card sent again after a replica died', () => {
+  it('finds the card it posted before (by the reference in its metadata) and posts nothing twice', async () => {
+    const sink = slackStaffSink(channelContext(app), slack.app.client, 'CSTAFF', 'en');
+    const t: Ticket = { conversationId: 'web:x', urgent: true, lang: 'sv', subject: {}, transcript: ['person: help'], findings: [], createdAt: new Date().toISOString() };
+    const first = await sink.deliver('HD-AGAIN2', t, {});
+    const second = await sink.deliver('HD-AGAIN2', t, {});
+    expect(second).toEqual(first);
+    expect(posts('CSTAFF', /Hand-over HD-AGAIN2/)).toHaveLength(1);
+    expect(textOf(posts('CSTAFF', /Hand-over HD-AGAIN2/)[0]!)).toContain('Who: not known');
+    const f: Ticket = { ...t, relatesTo: 'HD-AGAIN2', transcript: ['person: still there?'] };
+    const parent = { parent: { reference: 'HD-AGAIN2', externalId: first!.externalId! } };
+    await sink.deliver('HD-FOLLOW', f, parent);
+    await sink.deliver('HD-FOLLOW', f, parent);
+    expect(posts('CSTAFF', /still there\?/)).toHaveLength(1);
+  });
+});
