@@ -10,6 +10,7 @@ import type { ChatEvent, Reply } from '../../ports/conversations.ts';
 import type { RunningChannel } from '../contract.ts';
 import { Connection } from '../shared/connection.ts';
 import { StaffCheck } from '../shared/staff.ts';
+import { Inbox } from '../shared/inbox.ts';
 import { clockLinkFor } from '../shared/clock-link.ts';
 import { acceptMessage, runTaken, say, sendAll, takeMessage, type DiscordDeps } from './deps.ts';
 import { choose } from './interactions/choice.ts';
@@ -18,13 +19,6 @@ import { start2fa } from './interactions/start.ts';
 import { renderMessages } from './render.ts';
 import { drainSession, SessionKeeper, storedSession, type Dispatch, type Drain, type RawMessage } from './session.ts';
 import type { DiscordSettings } from './settings.ts';
-
-/**
- * A DM accepted and not done this long after was left by a deposed or dead leader (a live one's
- * backlog was 30 s at worst in the soak); the leader then runs it, leased for as long again.
- */
-const RESUME_AFTER_MS = 60_000;
-const RESUME_EVERY_MS = 30_000;
 
 /** The handler of each slash command `npm run discord:register` registers (commands.ts), by name. */
 export const COMMAND_HANDLERS: Readonly<Record<string, (d: DiscordDeps, i: ChatInputCommandInteraction) => Promise<void>>> = {
@@ -120,8 +114,8 @@ async function takeOver(d: DiscordDeps, keeper: SessionKeeper): Promise<{ finish
   const take = async (m: RawMessage) => {
     // A DM only: whether a thread message is in one of the bot's threads needs the channel cache.
     if (m.guild_id || !m.author) return;
-    const t = { key: `discord:${m.id}`, channelId: m.channel_id, userId: m.author.id, event: { type: 'text' as const, text: m.content ?? '' } };
-    if (await acceptMessage(d, t.key, t.channelId, t.userId, t.event)) taken.push(t);
+    const t = { key: d.inbox.key(m.id), channelId: m.channel_id, userId: m.author.id, event: { type: 'text' as const, text: m.content ?? '' } };
+    if (await acceptMessage(d, m.id, t.channelId, t.userId, t.event)) taken.push(t);
   };
   const drain: Drain | undefined = session && settings.token ? await drainSession({ session, token: settings.token, take, log: ctx.log }) : undefined;
   if (drain) ctx.log.info('discord: the previous session resumed', { outcome: drain.outcome, replayed: drain.replayed });
@@ -147,7 +141,8 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
   const log = ctx.log;
   const client = discordClient(settings);
   const staff = new StaffCheck({ roles: settings.staffRole ? [settings.staffRole] : [] }, log, ctx.clock);
-  const d: DiscordDeps = { ctx, settings, client, staff };
+  const inbox = new Inbox(ctx.seen, 'discord', log, ctx.clock);
+  const d: DiscordDeps = { ctx, settings, client, staff, inbox };
   const keeper = new SessionKeeper(ctx.shared, log);
   client.on('raw', (p: Dispatch) => keeper.dispatched(p));
 
@@ -166,7 +161,7 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
   let unsubscribe: (() => void) | undefined;
   const resume = async (now = ctx.clock.now()) => {
     if (!client.isReady()) return 0;
-    const left = await ctx.seen.claim('discord:', RESUME_AFTER_MS, RESUME_AFTER_MS, now);
+    const left = await inbox.claim(now);
     for (const a of left) {
       const { channel, user } = a.payload.to;
       if (!channel || !user) continue;
@@ -176,7 +171,6 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
     }
     return left.length;
   };
-  let resuming: NodeJS.Timeout | undefined;
 
   let firstReady!: () => void;
   const readyOnce = new Promise<void>((r) => (firstReady = r));
@@ -195,7 +189,7 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
         if (id.startsWith('discord:')) void relayLogged(id);
       });
       for (const id of await ctx.outbox.waiting('discord:')) void relayLogged(id);
-      resuming ??= setInterval(() => void resume().catch((err: unknown) => log.error('discord: the inbox could not be read', { code: 'discord.error', err })), RESUME_EVERY_MS).unref();
+      inbox.watch(resume);
     },
     disconnect: async () => {
       keeper.stop();
@@ -215,8 +209,7 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
     ready: () => readyOnce,
     resume,
     async stop() {
-      clearInterval(resuming);
-      resuming = undefined;
+      inbox.stop();
       unsubscribe?.();
       await connection.stop();
     },
