@@ -153,7 +153,6 @@ export type SystemKey =
   | 'nothing_sent_note'
   | 'first_code_note'
   | 'knowledge_source'
-  | 'knowledge_resume'
   | 'knowledge_offer'
   | 'knowledge_unknown'
   | 'knowledge_unknown_offer'
@@ -170,7 +169,7 @@ export type SystemKey =
   | 'proven'
   | 'repair_cancelled'
   | 'repair_nothing_to_cancel'
-  | 'repair_resume'
+  | 'resume'
   | 'repair_chitchat'
   | 'repair_done';
 

@@ -3,7 +3,7 @@
 // gives no verified e-mail, so account facts follow the e-mail proof of the web page. Every
 // interaction is deferred at once; gateway errors are logged, never fatal. The interactions are
 // in interactions/.
-import { ChannelType, Client, Events, GatewayIntentBits, Partials, type Interaction, type Message } from 'discord.js';
+import { ChannelType, Client, Events, GatewayIntentBits, Partials, type ChatInputCommandInteraction, type Interaction, type Message } from 'discord.js';
 import { HelpdeskError } from '../../errors.ts';
 import type { ChannelContext } from '../context.ts';
 import type { ChatEvent, Reply } from '../../ports/conversations.ts';
@@ -19,6 +19,12 @@ import { start2fa } from './interactions/start.ts';
 import { renderMessages } from './render.ts';
 import { drainSession, SessionKeeper, storedSession, type Dispatch, type Drain, type RawMessage } from './session.ts';
 import type { DiscordSettings } from './settings.ts';
+
+/** The handler of each slash command `npm run discord:register` registers (commands.ts), by name. */
+export const COMMAND_HANDLERS: Readonly<Record<string, (d: DiscordDeps, i: ChatInputCommandInteraction) => Promise<void>>> = {
+  '2fa': start2fa,
+  '2fa-diagnose': diagnoseCommand,
+};
 
 export interface DiscordChannel extends RunningChannel {
   client: Client;
@@ -70,8 +76,7 @@ function listen(d: DiscordDeps, keeper: SessionKeeper): void {
   client.on(Events.InteractionCreate, (interaction: Interaction) => {
     const run = async () => {
       if (interaction.isChatInputCommand()) {
-        if (interaction.commandName === '2fa') return start2fa(d, interaction);
-        if (interaction.commandName === '2fa-diagnose') return diagnoseCommand(d, interaction);
+        return COMMAND_HANDLERS[interaction.commandName]?.(d, interaction);
       } else if (interaction.isButton()) {
         if (interaction.customId.startsWith('choice:')) return choose(d, interaction);
         if (interaction.customId.startsWith('diag:')) return diagnoseButton(d, interaction);

@@ -51,7 +51,6 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     first_code_note:
       'The first code you saw when you set it up worked only then. A code is valid for about 30 seconds: always type the one your app shows at that moment.',
     knowledge_source: 'Where this comes from: {centre}',
-    knowledge_resume: 'Back to where we were:',
     knowledge_offer: 'Would you like help with this too, or with something else?',
     knowledge_unknown:
       "I don't know that, and I would rather not guess. {centre}'s page on two-factor may answer it: {setup_guide_url}. Or a person at support can: type \"a person\".",
@@ -62,7 +61,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     welcome: 'You are welcome.',
     repair_cancelled: 'OK, I have dropped that. Nothing was sent. Write again whenever you want to pick it up.',
     repair_nothing_to_cancel: 'There is nothing going on to stop.',
-    repair_resume: 'Back to where we were:',
+    resume: 'Back to where we were:',
     repair_chitchat: "I'm the {centre} helpdesk's assistant, a program: I can check your account, token, phone clock and codes, and hand you over to the support team.",
     repair_done: 'Good. Write again if anything else comes up.',
     closing_again: 'Take care.',

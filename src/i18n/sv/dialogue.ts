@@ -52,7 +52,6 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     first_code_note:
       'Den första koden du såg när du ställde in appen fungerade bara just då. En kod gäller i ungefär 30 sekunder: skriv alltid den som appen visar i stunden.',
     knowledge_source: 'Källa: {centre}',
-    knowledge_resume: 'Då fortsätter vi där vi var:',
     knowledge_offer: 'Vill du ha hjälp med det här också, eller med något annat?',
     knowledge_unknown:
       'Det vet jag inte, och jag vill inte gissa. Sidan om tvåfaktor hos {centre} kanske tar upp det: {setup_guide_url}. Annars kan någon på supporten svara: skriv "en person".',
@@ -63,7 +62,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     welcome: 'Varsågod.',
     repair_cancelled: 'Okej, jag släpper det. Inget har skickats. Skriv igen när du vill ta upp det.',
     repair_nothing_to_cancel: 'Det pågår inget att avbryta.',
-    repair_resume: 'Tillbaka till där vi var:',
+    resume: 'Då fortsätter vi där vi var:',
     repair_chitchat: 'Jag är {centre}-helpdeskens assistent, ett program: jag kan kontrollera ditt konto, din token, telefonens klocka och koder, och lämna över dig till supporten.',
     repair_done: 'Bra. Skriv igen om något annat dyker upp.',
     closing_again: 'Ha det bra.',
