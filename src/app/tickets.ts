@@ -11,9 +11,10 @@ import type { Clock } from '../ports/time.ts';
 import type { SqlDb } from '../adapters/sql/db.ts';
 import type { PrometheusMetrics } from '../adapters/metrics.ts';
 import { FileMailer, SmtpMailer } from '../adapters/mailer.ts';
+import { observerFor } from '../adapters/upstream-timing.ts';
 import { FileTicketDelivery } from '../adapters/ticket-file.ts';
 import { TicketQueue, awaitingSink, type TicketDelivery } from '../adapters/ticket-queue.ts';
-import { SLACK_STAFF_SINK } from '../channels/slack/staff-sink-name.ts';
+import { CHANNELS } from '../channels/registry.ts';
 import { MailTicketDelivery, WebhookTicketDelivery } from '../adapters/ticket-mail.ts';
 import { RtTicketDelivery } from '../adapters/ticket-rt.ts';
 import { ZammadTicketDelivery } from '../adapters/ticket-zammad.ts';
@@ -44,11 +45,11 @@ export interface TicketsContext {
 export function createTickets(config: Config, ctx: TicketsContext, cleanups: Array<() => unknown>): TicketsPart {
   const { clock, metrics } = ctx;
   const mailDir = path.join(config.DATA_DIR, 'mail');
-  const mailer: Mailer = ctx.mailer ?? (config.SMTP_URL ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM) : new FileMailer(mailDir, config.MAIL_FROM, ctx.log));
+  const mailer: Mailer = ctx.mailer ?? (config.SMTP_URL ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM, undefined, undefined, observerFor(metrics, 'smtp')) : new FileMailer(mailDir, config.MAIL_FROM, ctx.log));
   if (mailer instanceof SmtpMailer) cleanups.push(() => mailer.close());
   const deliveries = config.HANDOVER_SINKS.map((name) => createDelivery(name, config, mailer, ctx.log));
   // A staff channel is a sink too (each hand-over posted once as a card): the channel attaches it when it starts.
-  if (config.SLACK_STAFF_CHANNEL) deliveries.push(awaitingSink(SLACK_STAFF_SINK));
+  for (const name of channelSinks(config)) deliveries.push(awaitingSink(name));
   const tickets = new TicketQueue(ctx.db, deliveries, clock, ctx.log, undefined, metrics);
   tickets.start();
   cleanups.push(() => tickets.stop());
@@ -70,6 +71,14 @@ export function createTickets(config: Config, ctx: TicketsContext, cleanups: Arr
   };
   const ownFiles = [...(config.TICKET_DIR ? [config.TICKET_DIR] : []), ...(mailer instanceof FileMailer ? [mailer.dir] : [])];
   return { mailer, mailDir: mailer instanceof FileMailer ? mailDir : undefined, tickets, handover, ticketStatus: tickets, ownFiles };
+}
+
+/** The sinks the configured channels bring (their plugins' `ticketSinks`). */
+function channelSinks(config: Config): string[] {
+  return CHANNELS.flatMap((plugin) => {
+    const settings = plugin.config.safeParse(config);
+    return settings.success && plugin.enabled(settings.data) ? (plugin.ticketSinks?.(settings.data) ?? []) : [];
+  });
 }
 
 /** One sink as HANDOVER_SINK names it; the config's rules (config-handover.ts) made sure its settings are there. */

@@ -16,6 +16,7 @@ import type { Turn } from './turn.ts';
 import { repaired } from './repair.ts';
 import { takeoverDecides } from './takeover-turn.ts';
 import { answerFromKnowledge } from './knowledge-turn.ts';
+import { interrupt } from './interrupt.ts';
 
 /** Below this, a language guess does not decide; a switch needs more, and a few words at least. */
 const LANG_FIRST = 0.6;
@@ -343,6 +344,11 @@ function afterHandover(t: Turn, text: string, meaning: Meaning): void {
     t.effect = { type: 'escalate', urgent: false, attach: ['transcript'], relatesTo: ticket, solved: true };
     return;
   }
+  // "Any news?": where the case stands, from the ticket system when it can tell.
+  if (t.env.understanding.says('news_question', text)) {
+    t.effect = { type: 'ticket-status', reference: ticket };
+    return;
+  }
   const waits = meaning.action === 'answer' && meaning.intent === 'wait';
   if (t.facts.wantsHuman || waits || t.env.understanding.says('wait_question', text)) return say(t, 'handover_wait', { ticket });
   if (meaning.action === 'menu') return menu(t, 'menu_prompt');
@@ -408,13 +414,13 @@ export function answerIntent(t: Turn, intent: string, step: Step | undefined): v
     case 'nothing_sent': {
       const topic = parseOpening(opens.intents.nothing_sent);
       if (!active && topic) return startFlow(t, topic.flow, topic.step);
-      say(t, 'nothing_sent_note');
-      return repeat(t);
+      interrupt(t, (x) => say(x, 'nothing_sent_note'), repeat);
+      return;
     }
     case 'first_code': {
-      say(t, 'first_code_note');
       const topic = parseOpening(opens.intents.first_code);
-      return active || !topic ? repeat(t) : startFlow(t, topic.flow, topic.step);
+      interrupt(t, (x) => say(x, 'first_code_note'), (x) => (topic ? startFlow(x, topic.flow, topic.step) : repeat(x)));
+      return;
     }
     case 'hello':
       return active ? repeat(t) : menu(t, 'menu_prompt');

@@ -104,6 +104,10 @@ export type SystemKey =
   | 'username_corrected'
   | 'code_not_username'
   | 'handover_wait'
+  | 'ticket_status_new'
+  | 'ticket_status_open'
+  | 'ticket_status_waiting'
+  | 'ticket_status_resolved'
   | 'handover_solved'
   | 'followup_code_hint'
   | 'handover_cancelled'
@@ -153,7 +157,6 @@ export type SystemKey =
   | 'nothing_sent_note'
   | 'first_code_note'
   | 'knowledge_source'
-  | 'knowledge_resume'
   | 'knowledge_offer'
   | 'knowledge_unknown'
   | 'knowledge_unknown_offer'
@@ -170,7 +173,7 @@ export type SystemKey =
   | 'proven'
   | 'repair_cancelled'
   | 'repair_nothing_to_cancel'
-  | 'repair_resume'
+  | 'resume'
   | 'repair_chitchat'
   | 'repair_done';
 

@@ -21,6 +21,7 @@ import { slackStaffSink } from './staff-sink.ts';
 import { Profiles } from './profiles.ts';
 import type { SlackSettings } from './settings.ts';
 import { TurnQueue } from './turn-queue.ts';
+import { Inbox } from '../shared/inbox.ts';
 import { clockLinkFor } from '../shared/clock-link.ts';
 
 export interface SlackChannel extends RunningChannel {
@@ -32,13 +33,6 @@ export interface SlackChannel extends RunningChannel {
   /** Takes the inbox's acked events left unfinished by a replica that died; resolves to how many. */
   resume(now?: number): Promise<number>;
 }
-
-/**
- * An acked event not done this long after is taken to be lost with its replica (a live one's backlog
- * was 30 s at worst in the soak, at load 15); it is then leased to one replica for as long again.
- */
-const RESUME_AFTER_MS = 120_000;
-const RESUME_EVERY_MS = 30_000;
 
 export interface SlackChannelOptions {
   /** Who the bot is; asked of auth.test when not given. */
@@ -119,7 +113,9 @@ export async function createSlackChannel(ctx: ChannelContext, settings: SlackSet
     log,
     ctx.clock,
   );
-  const queue = new TurnQueue(ctx.seen, log);
+  const inbox = new Inbox(ctx.seen, 'slack', log, ctx.clock);
+  const staffInbox = new Inbox(ctx.seen, STAFF_INBOX, log, ctx.clock);
+  const queue = new TurnQueue(inbox, log);
   const d: SlackDeps = { ctx, settings, queue, profiles: new Profiles(ctx.words, log), staff };
 
   // A phone's clock measurement or an opened proof link continues the conversation in the DM.
@@ -136,19 +132,18 @@ export async function createSlackChannel(ctx: ChannelContext, settings: SlackSet
   registerCommand(app, d);
   registerDiagnose(app, d);
   if (settings.staffChannel) {
-    registerStaff(app, d, settings.staffChannel);
+    registerStaff(app, d, settings.staffChannel, staffInbox);
     ctx.staffChannel.attach(slackStaffSink(ctx, app.client, settings.staffChannel, settings.staffLang));
   }
   const resume = async (now = ctx.clock.now()) => {
-    const left = await ctx.seen.claim('slack:', RESUME_AFTER_MS, RESUME_AFTER_MS, now);
+    const left = await inbox.claim(now);
     for (const a of left) d.queue.later(a.payload.to.user ?? a.key, () => resumeTurn(d, app.client, a));
     // Staff replies in the staff channel's threads, accepted and not relayed.
-    const replies = settings.staffChannel ? await ctx.seen.claim(STAFF_INBOX, RESUME_AFTER_MS, RESUME_AFTER_MS, now) : [];
-    for (const a of replies) d.queue.later(`staff:${a.payload.to.thread ?? a.key}`, () => onStaffReply(d, app.client, a));
+    const replies = settings.staffChannel ? await staffInbox.claim(now) : [];
+    for (const a of replies) d.queue.later(`staff:${a.payload.to.thread ?? a.key}`, () => onStaffReply(d, app.client, staffInbox, a));
     if (left.length + replies.length) log.warn('slack: acked events resumed from the inbox', { count: left.length + replies.length });
     return left.length + replies.length;
   };
-  let resuming: NodeJS.Timeout | undefined;
   app.error(async (err) => {
     log.error('slack listener failed', { code: 'slack.error', err });
     // An event the inbox could not take is not acked (500): Slack sends it again.
@@ -166,13 +161,13 @@ export async function createSlackChannel(ctx: ChannelContext, settings: SlackSet
     async start() {
       connection.start();
       // Every replica looks; the lease gives each event to one.
-      resuming ??= setInterval(() => void resume().catch((err: unknown) => log.error('slack: the inbox could not be read', { code: 'slack.error', err })), RESUME_EVERY_MS).unref();
+      inbox.watch(resume);
     },
     resume,
     ready: () => waitUp(connection),
     /** Finishes the turns already acked (for up to 5 s), then takes no more. */
     async stop() {
-      clearInterval(resuming);
+      inbox.stop();
       await queue.stop();
       await connection.stop();
     },

@@ -10,12 +10,12 @@ import type { StaffThread } from '../../../ports/staff-threads.ts';
 import { decodeTarget } from '../../shared/diagnostic.ts';
 import { closeStaffThread, relayStaffReply, type StaffMember } from '../../shared/staff-thread.ts';
 import { renderReport } from '../blocks.ts';
-import { asHelpdeskError } from '../../../errors.ts';
+import type { Inbox } from '../../shared/inbox.ts';
 import { eventIdOf, say, type SlackDeps, type WebClient } from '../deps.ts';
 import { stateBlock, withState, type CardState } from '../staff-card.ts';
 
-/** The inbox's prefix for staff replies (apart from people's turns, `slack:`). */
-export const STAFF_INBOX = 'slack-staff:';
+/** The inbox of staff replies (`slack-staff:Ev…`), apart from people's turns (`slack:`). */
+export const STAFF_INBOX = 'slack-staff';
 
 const member = (id: string): StaffMember => ({ id, label: `<@${id}>` });
 /** A catalogue line for staff with a Slack mention in it (the mention is markup; the line is escaped). */
@@ -55,7 +55,7 @@ async function onButton(d: SlackDeps, client: WebClient, kind: string, value: st
 }
 
 /** A staff member's reply in a card's thread; marked done in the inbox once handled, however it went. */
-export async function onStaffReply(d: SlackDeps, client: WebClient, accepted: AcceptedEvent): Promise<void> {
+export async function onStaffReply(d: SlackDeps, client: WebClient, inbox: Inbox, accepted: AcceptedEvent): Promise<void> {
   const { user, channel, thread: ts } = accepted.payload.to;
   const text = accepted.payload.event.type === 'text' ? accepted.payload.event.text : '';
   const lang = d.settings.staffLang;
@@ -69,11 +69,11 @@ export async function onStaffReply(d: SlackDeps, client: WebClient, accepted: Ac
     else if (out.kind === 'owned') await ephemeral(withMention(d, 'staff_owned_by', lang, out.owner));
     else if (out.kind === 'ticket') await ephemeral(say(d, lang, out.why === 'closed' ? 'staff_to_ticket_closed' : 'staff_to_ticket_away', { reference: thread.reference }));
   } finally {
-    await d.ctx.seen.done(accepted.key);
+    await inbox.done(accepted.key);
   }
 }
 
-export function registerStaff(app: App, d: SlackDeps, staffChannel: string): void {
+export function registerStaff(app: App, d: SlackDeps, staffChannel: string, inbox: Inbox): void {
   app.action(/^staff:/, async ({ ack, body, action, client, respond }) => {
     await ack();
     const user = (body as { user: { id: string } }).user.id;
@@ -89,14 +89,11 @@ export function registerStaff(app: App, d: SlackDeps, staffChannel: string): voi
     const eventId = eventIdOf(body);
     if (!eventId) return;
     const accepted: AcceptedEvent = {
-      key: `${STAFF_INBOX}${eventId}`,
+      key: inbox.key(eventId),
       payload: { event: { type: 'text', text: e.text ?? '' }, to: { team: context.teamId ?? 'T', user: e.user, channel: e.channel, thread: e.thread_ts } },
     };
     // In the inbox before the ack (a store that fails answers 500, and Slack sends it again); a retry is dropped.
-    const fresh = await d.ctx.seen.accept(accepted.key, accepted.payload).catch((err: unknown) => {
-      throw asHelpdeskError(err, 'store.unavailable', `slack: staff reply ${eventId} could not be accepted`);
-    });
-    if (!fresh) return;
-    d.queue.later(`staff:${e.thread_ts}`, () => onStaffReply(d, client, accepted));
+    if (!(await inbox.accept(eventId, accepted.payload))) return;
+    d.queue.later(`staff:${e.thread_ts}`, () => onStaffReply(d, client, inbox, accepted));
   });
 }
