@@ -3,6 +3,7 @@
 // signed links, watches, and the out-of-band delivery of replies to a conversation's own channel.
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
+import type { AnyChannelPlugin } from '../channels/contract.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { RateLimits } from '../ports/limits.ts';
@@ -64,6 +65,8 @@ export function loadUnderstanding(config: Config, conversations: boolean): { flo
 }
 
 export interface ConversationsContext {
+  /** The channels, each with its own words (a proof mail says where the request was made in them). */
+  channels: readonly AnyChannelPlugin[];
   flows: FlowSet;
   understanding: Understanding;
   db: SqlDb;
@@ -111,6 +114,7 @@ export async function createConversations(config: Config, ctx: ConversationsCont
     centre: config.CENTRE_NAME,
     supportEmail: config.SUPPORT_EMAIL,
     linkMinutes: config.PROOF_LINK_MINUTES,
+    whereIs: (channel, lang) => ctx.channels.find((c) => c.name === channel)?.words?.[lang].where,
   });
   cleanups.push(() => identity.stop());
   const words = centreWords(config, ctx.demoUrl);
