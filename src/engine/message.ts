@@ -353,6 +353,11 @@ function afterHandover(t: Turn, text: string, meaning: Meaning): void {
     t.effect = { type: 'escalate', urgent: false, attach: ['transcript'], relatesTo: ticket, solved: true };
     return;
   }
+  // "Any news?": where the case stands, from the ticket system when it can tell.
+  if (t.env.understanding.says('news_question', text)) {
+    t.effect = { type: 'ticket-status', reference: ticket };
+    return;
+  }
   const waits = meaning.action === 'answer' && meaning.intent === 'wait';
   if (t.facts.wantsHuman || waits || t.env.understanding.says('wait_question', text)) return say(t, 'handover_wait', { ticket });
   if (meaning.action === 'menu') return menu(t, 'menu_prompt');

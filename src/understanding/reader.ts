@@ -15,6 +15,7 @@ const SAYINGS: Record<Saying, PhraseTest> = {
   closing: isClosing,
   thanks: isThanks,
   wait_question: isWaitQuestion,
+  news_question: (text) => phrase('news_question')(text),
   solved: isSolved,
   thanks_word: saysThanks,
   cancel: isCancel,

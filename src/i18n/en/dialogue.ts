@@ -10,6 +10,10 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
       'That looks like a code from your app, not a username: I will use it when we get to the code. First, what is your username (or the e-mail address on your account)?',
     handover_wait:
       'Your case is with the {centre} support team (reference {ticket}). They usually answer by e-mail within {response_time}. Anything you add here goes to the same case.',
+    ticket_status_new: 'Your case {ticket} is with the support team, but nobody has picked it up yet. They usually answer within {response_time}.',
+    ticket_status_open: 'Someone in the support team is working on your case {ticket}.',
+    ticket_status_waiting: 'Your case {ticket} is on hold at the support team: they are waiting for something, perhaps an answer from you.',
+    ticket_status_resolved: 'The support team has marked your case {ticket} as resolved. If it still does not work, tell me here and I will add that to the case.',
     handover_closing: 'You are welcome. The support team will answer by e-mail (reference {ticket}).',
     handover_solved:
       "Great, I'm glad it works now! I have told the support team on your case {ticket} that it is solved, so they can close it.",

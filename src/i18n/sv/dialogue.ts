@@ -9,6 +9,10 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
       'Det där ser ut som en kod från appen, inte ett användarnamn: jag använder den när vi kommer till koden. Vad är först ditt användarnamn (eller e-postadressen på ditt konto)?',
     handover_wait:
       'Ditt ärende ligger hos {centre}:s support (referens {ticket}). De brukar svara via e-post inom {response_time}. Det du skriver här hamnar i samma ärende.',
+    ticket_status_new: 'Ditt ärende {ticket} ligger hos supporten, men ingen har tagit det ännu. De brukar svara inom {response_time}.',
+    ticket_status_open: 'Någon på supporten arbetar med ditt ärende {ticket}.',
+    ticket_status_waiting: 'Ditt ärende {ticket} är vilande hos supporten: de väntar på något, kanske på svar från dig.',
+    ticket_status_resolved: 'Supporten har markerat ditt ärende {ticket} som löst. Fungerar det ändå inte, skriv det här så lägger jag till det i ärendet.',
     handover_closing: 'Varsågod. Supporten svarar via e-post (referens {ticket}).',
     handover_solved:
       'Vad bra att det fungerar nu! Jag har meddelat supporten i ditt ärende {ticket} att det är löst, så att de kan stänga det.',
