@@ -45,6 +45,8 @@ export const EVENT_CODES = [
   /** A Slack staff user group that could not be read (the staff check falls back to the id list). */
   'channel.staff-group',
   'channel.delivery',
+  /** A channel's inbox of acked events could not be read (its look for events a dead replica left). */
+  'channel.inbox',
   'slack.error',
   'discord.error',
   'web.error',

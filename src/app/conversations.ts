@@ -6,7 +6,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { RateLimits } from '../ports/limits.ts';
-import type { TicketSink } from '../ports/tickets.ts';
+import type { TicketSink, TicketStatusReader } from '../ports/tickets.ts';
 import type { Clock } from '../ports/time.ts';
 import type { Understanding } from '../ports/understanding.ts';
 import type { CheckRunner } from '../checks/index.ts';
@@ -73,6 +73,8 @@ export interface ConversationsContext {
   checks: CheckRunner;
   deps: CheckDeps;
   handover: TicketSink;
+  /** "Any news?" after a hand-over: the ticket's status from the sink that can tell. */
+  ticketStatus: TicketStatusReader;
   mailer: Mailer;
   clock: Clock;
   log: Logger;
@@ -125,6 +127,7 @@ export async function createConversations(config: Config, ctx: ConversationsCont
     checks: ctx.checks,
     store,
     tickets: ctx.handover,
+    ticketStatus: ctx.ticketStatus,
     clock,
     codeKey: await store.meta('code-key', key),
     idleMs: config.CONVERSATION_IDLE_MINUTES * 60_000,

@@ -129,7 +129,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     const { mailer, mailDir, tickets, handover, ticketStatus, ownFiles } = createTickets(config, { db, clock, log, metrics, mailer: options.mailer }, cleanups);
     const conversations = await createConversations(
       config,
-      { flows, understanding, db, store, limits, checks, deps, handover, mailer, clock, log, metrics, demoUrl: backends.demo?.url },
+      { flows, understanding, db, store, limits, checks, deps, handover, ticketStatus, mailer, clock, log, metrics, demoUrl: backends.demo?.url },
       cleanups,
     );
     const { runner, words, watches, outOfBand, outcomes } = conversations;

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../ports/logger.ts';
 import { createLogger } from '../adapters/logger.ts';
 import { PrometheusMetrics } from '../adapters/metrics.ts';
+import { UPSTREAM_METRIC } from '../adapters/upstream-timing.ts';
 import { PURGED_METRIC } from './housekeeping.ts';
 
 export function createLog(config: Config, replica: string): Logger {
@@ -22,7 +23,7 @@ export function createMetrics(config: Config, replica: string, processMetrics: b
     .counter('helpdesk_ticket_deliveries_total', 'Tickets and follow-ups offered to a sink, by sink and outcome (delivered, failed)', ['sink', 'outcome'])
     .counter('helpdesk_identity_proofs_total', 'Proof-of-identity requests, by outcome', ['outcome'])
     .counter(PURGED_METRIC, 'Rows (and files) removed or stripped by the retention policy, by kind', ['kind'])
-    .histogram('helpdesk_upstream_request_duration_seconds', 'Enrollment API requests, by route and status', ['upstream', 'route', 'outcome'])
+    .histogram(UPSTREAM_METRIC, 'Requests to upstream services (enrollment, ldap, privacyidea, smtp, ticket-<sink>), by kind of request and outcome (answered, an HTTP status, error, timeout)', ['upstream', 'route', 'outcome'])
     .counter('helpdesk_limiter_fallback_total', 'Limits counted in this process because the shared store (Redis, PostgreSQL) failed, by limiter', ['limiter'])
     .counter('helpdesk_redis_fallbacks_total', 'Times this replica fell back to limiting and caching in this process because Redis did not answer within REDIS_COMMAND_TIMEOUT_MS or could not be reached', []);
 }

@@ -5,6 +5,7 @@
 // ctx.peers, read when it starts), print the banner and stop them. Nothing outside the channel's folder names the channel.
 import type { z } from 'zod';
 import type { ConnectionStatus } from './shared/connection.ts';
+import type { KeyProblem } from './shared/settings.ts';
 import type { ChannelContext, ChannelRoute } from './context.ts';
 
 export type { ChannelContext, ChannelRoute, ConnectionStatus };
@@ -38,6 +39,14 @@ export interface ChannelPlugin<Settings = unknown> {
    * configuration has already validated): one problem a line, naming the key, stops the start.
    */
   config: z.ZodType<Settings>;
+  /**
+   * The environment keys the channel owns, each with its rule: they join the environment schema
+   * (src/config.ts), so a bad one stops the start with one line naming it, and `.env.example` and
+   * docs/configuration.md list them. Keys the main configuration reads (PORT) are not the channel's.
+   */
+  keys?: Record<string, z.ZodType>;
+  /** Rules across its keys (a token needs its secret), given the parsed environment. */
+  keyProblems?(env: Record<string, unknown>): KeyProblem[];
   /** Whether this deployment runs the channel (e.g. a token is set). */
   enabled(settings: Settings): boolean;
   /** Whether the channel signs what it hands out (the web's session cookie): it then gets `ctx.signingKey`. */

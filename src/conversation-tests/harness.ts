@@ -14,7 +14,7 @@ import { ConversationRunner } from '../engine/runner.ts';
 import type { FlowSet } from '../flows/schema.ts';
 import type { CentreWords } from '../flows/words.ts';
 import { silentLogger } from '../ports/logger.ts';
-import type { Ticket, TicketSink } from '../ports/tickets.ts';
+import type { Ticket, TicketSink, TicketStatusReader } from '../ports/tickets.ts';
 import type { Clock, ReferenceTime } from '../ports/time.ts';
 import type { Understanding } from '../ports/understanding.ts';
 import { FixtureDns } from './fixture-dns.ts';
@@ -45,6 +45,8 @@ export interface HarnessOptions {
   flows: FlowSet;
   understanding: Understanding;
   words: CentreWords;
+  /** Where tickets go and their status comes from (a queue with a ticket system); recorded in memory when not given. */
+  ticketSystem?: TicketSink & TicketStatusReader;
 }
 
 export class Harness {
@@ -75,7 +77,8 @@ export class Harness {
       words: this.o.words,
       checks,
       store: this.store,
-      tickets: this.tickets,
+      tickets: this.o.ticketSystem ?? this.tickets,
+      ...(this.o.ticketSystem ? { ticketStatus: this.o.ticketSystem } : {}),
       clock,
       codeKey: 'conversation-tests',
       idleMs: 7 * 86_400_000,

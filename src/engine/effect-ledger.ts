@@ -3,7 +3,7 @@
 // mailed, a code used up, a ticket filed, a watch kept) must not happen again, nor be undone by a
 // second try that now fails ("that code was already used"). So each writing effect is keyed by what
 // it asks and how many times this run has asked it, and a re-run that asks the same gets the same
-// answer back without doing it again. Checks only read, and run again on the new state.
+// answer back without doing it again. Checks and a ticket's status only read, and run again on the new state.
 //
 // With a journal (the store), the answers are also written down where every replica sees them: a
 // replica killed after an effect and before its save leaves them to the one that runs the turn
@@ -45,7 +45,7 @@ export class EffectLedger {
   }
 
   async once(effect: Effect, perform: Perform): Promise<EngineEvent> {
-    if (effect.type === 'check') return perform();
+    if (effect.type === 'check' || effect.type === 'ticket-status') return perform();
     const what = JSON.stringify(effect);
     const nth = (this.asked.get(what) ?? 0) + 1;
     this.asked.set(what, nth);

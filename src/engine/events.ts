@@ -2,6 +2,7 @@
 // plain data, so a turn can be replayed and the runner stays the only place with I/O.
 import type { CheckId, CheckResult } from '../checks/catalogue.ts';
 import type { ChatEvent } from '../ports/conversations.ts';
+import type { TicketState } from '../ports/tickets.ts';
 
 export type EngineEvent =
   /** What a person did on a platform (start, text, a choice, a topic, a phone's clock). */
@@ -19,7 +20,9 @@ export type EngineEvent =
   /** The person's watches were ended (`count` of them). */
   | { type: 'unwatched'; count: number }
   /** A watch fired: the token is active, or still pending past the limit (a ticket is open). */
-  | { type: 'watch-fired'; what: 'active' | 'overdue'; ticket?: string };
+  | { type: 'watch-fired'; what: 'active' | 'overdue'; ticket?: string }
+  /** Where the person's ticket stands in the ticket system; null when no sink can tell (mail, file) or it did not answer. */
+  | { type: 'ticket-status'; reference: string; state: TicketState | null };
 
 /** Inputs a check needs that are not in the snapshot: a code is used once and never stored. */
 export interface CheckRequest {
@@ -50,8 +53,14 @@ export interface ConfirmProofRequest {
   code: string;
 }
 
+/** "Any news?": read the ticket's status from the sink that can tell. A read: done again on a re-run. */
+export interface TicketStatusRequest {
+  type: 'ticket-status';
+  reference: string;
+}
+
 /** Keep a durable watch on the person's pending token, or end the conversation's watches. */
 export type WatchRequest = { type: 'watch' } | { type: 'unwatch' };
 
-export type Effect = CheckRequest | EscalateRequest | ProofRequest | ConfirmProofRequest | WatchRequest;
+export type Effect = CheckRequest | EscalateRequest | ProofRequest | ConfirmProofRequest | WatchRequest | TicketStatusRequest;
 

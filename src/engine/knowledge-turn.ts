@@ -10,7 +10,7 @@ import { render } from '../i18n/index.ts';
 import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { log, say, sys, topics, vars } from './say.ts';
 import { HUMAN_CHOICE, MENU_CHOICE, startFlow } from './walk.ts';
-import { resumeAfterInterruption } from './interrupt.ts';
+import { interrupt } from './interrupt.ts';
 import { catalogues } from '../i18n/index.ts';
 import type { Turn } from './turn.ts';
 
@@ -23,15 +23,16 @@ export function answerFromKnowledge(t: Turn, text: string, meaning: Meaning, log
   if (!consulted || (consulted.kind === 'answer' && !entry)) return false;
   if (logIt) log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
   if (consulted.kind === 'unknown') {
-    say(t, 'knowledge_unknown');
-    return resumeAfterInterruption(t, () => offer(t, 'knowledge_unknown_offer', [{ id: HUMAN_CHOICE, label: sharedLabel(t, 'talk_to_human') }, { id: MENU_CHOICE, label: sharedLabel(t, 'back_to_menu') }]));
+    return interrupt(t, (x) => say(x, 'knowledge_unknown'), () => offer(t, 'knowledge_unknown_offer', [{ id: HUMAN_CHOICE, label: sharedLabel(t, 'talk_to_human') }, { id: MENU_CHOICE, label: sharedLabel(t, 'back_to_menu') }]));
   }
   if (!entry) return false;
-  t.replies.push({ kind: 'text', text: render(entry.answer[t.s.lang], vars(t)) });
-  const url = vars(t)[entry.source];
-  if (typeof url === 'string') t.replies.push({ kind: 'link', url, label: sys(t, 'knowledge_source') });
-  log(t, 'b', `kb:${entry.id}`);
-  return resumeAfterInterruption(t, () => {
+  const answer = (x: Turn) => {
+    x.replies.push({ kind: 'text', text: render(entry.answer[x.s.lang], vars(x)) });
+    const url = vars(x)[entry.source];
+    if (typeof url === 'string') x.replies.push({ kind: 'link', url, label: sys(x, 'knowledge_source') });
+    log(x, 'b', `kb:${entry.id}`);
+  };
+  return interrupt(t, answer, () => {
     // The message was about the entry's own topic too ("do I need 2FA from home?"): on into it.
     if (meaning.action === 'topic' && meaning.topic === entry.topic) return startFlow(t, entry.topic);
     // Else the topic the question belongs to first, then the others.

@@ -17,6 +17,7 @@ import { repaired } from './repair.ts';
 import { feedbackText } from './outcome.ts';
 import { takeoverDecides } from './takeover-turn.ts';
 import { answerFromKnowledge } from './knowledge-turn.ts';
+import { interrupt } from './interrupt.ts';
 
 /** Below this, a language guess does not decide; a switch needs more, and a few words at least. */
 const LANG_FIRST = 0.6;
@@ -130,24 +131,33 @@ function takeFacts(t: Turn, text: string): void {
   if (user && !atUsername && !t.env.requireProof) takeUser(t, user);
 }
 
-/** A username given in passing is used; a different one from before is a correction. */
+/**
+ * A username given in passing is used; a different one from before is a correction, at any time:
+ * what was found about the other account is dropped, the person is told in one line, and the topic
+ * their words chose starts again, so the checks run on the corrected name (a topic the wrong name's
+ * facts led to, such as "no account", is not kept).
+ */
 function takeUser(t: Turn, user: string): void {
   const before = t.s.subject.user;
   if (before === user || isChannelIdentity(t.s.subject.identity)) return;
   t.s.subject.user = user;
   if (user.includes('@')) t.s.subject.email = user;
   t.s.subject.identity = 'claimed';
-  if (before) {
-    // What was found about the other account does not hold for this one.
-    t.s.findings = t.s.findings.filter((f) => f.id !== 'account' && f.id !== 'token' && f.id !== 'code');
-    say(t, 'username_corrected', { user });
-    const flow = currentFlow(t);
-    if (t.s.status === 'active' && flow) {
-      t.s.tries = {};
-      enter(t, flow.start);
-      t.corrected = true;
-    }
+  if (!before) return;
+  t.s.findings = t.s.findings.filter((f) => f.id !== 'account' && f.id !== 'token' && f.id !== 'code');
+  delete t.s.lead;
+  say(t, 'username_corrected', { user });
+  const topic = t.env.flows.get(t.s.topic ?? t.s.flow ?? '');
+  if (!topic || t.s.status === 'handed' || t.s.flow === handoverFlow(t)) return;
+  if (topic.id !== t.s.flow || t.s.status !== 'active') {
+    t.replies.push({ kind: 'text', text: topic.title[t.s.lang], topic: true });
+    log(t, 'b', `flow:${topic.id}`);
   }
+  t.s.status = 'active';
+  t.s.flow = topic.id;
+  t.s.tries = {};
+  t.corrected = true;
+  enter(t, topic.start);
 }
 
 /** The answer to the prompt shown, read from the message (a username in a sentence, a code, a time). */
@@ -345,6 +355,11 @@ function afterHandover(t: Turn, text: string, meaning: Meaning): void {
     t.effect = { type: 'escalate', urgent: false, attach: ['transcript'], relatesTo: ticket, solved: true };
     return;
   }
+  // "Any news?": where the case stands, from the ticket system when it can tell.
+  if (t.env.understanding.says('news_question', text)) {
+    t.effect = { type: 'ticket-status', reference: ticket };
+    return;
+  }
   const waits = meaning.action === 'answer' && meaning.intent === 'wait';
   if (t.facts.wantsHuman || waits || t.env.understanding.says('wait_question', text)) return say(t, 'handover_wait', { ticket });
   if (meaning.action === 'menu') return menu(t, 'menu_prompt');
@@ -410,13 +425,13 @@ export function answerIntent(t: Turn, intent: string, step: Step | undefined): v
     case 'nothing_sent': {
       const topic = parseOpening(opens.intents.nothing_sent);
       if (!active && topic) return startFlow(t, topic.flow, topic.step);
-      say(t, 'nothing_sent_note');
-      return repeat(t);
+      interrupt(t, (x) => say(x, 'nothing_sent_note'), repeat);
+      return;
     }
     case 'first_code': {
-      say(t, 'first_code_note');
       const topic = parseOpening(opens.intents.first_code);
-      return active || !topic ? repeat(t) : startFlow(t, topic.flow, topic.step);
+      interrupt(t, (x) => say(x, 'first_code_note'), (x) => (topic ? startFlow(x, topic.flow, topic.step) : repeat(x)));
+      return;
     }
     case 'hello':
       return active ? repeat(t) : menu(t, 'menu_prompt');

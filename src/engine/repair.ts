@@ -6,7 +6,8 @@ import type { Saying } from '../ports/understanding.ts';
 import { redactCodes } from '../understanding/input.ts';
 import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { log, menu, say } from './say.ts';
-import { currentStep, handoverFlow, repeat } from './walk.ts';
+import { handoverFlow, repeat } from './walk.ts';
+import { interrupt } from './interrupt.ts';
 import type { Turn } from './turn.ts';
 
 export interface RepairPattern {
@@ -22,21 +23,6 @@ export interface RepairPattern {
 const MAX_WORDS = 10;
 const onlyAboutTheConversation = (t: Turn, text: string) =>
   text.split(/\s+/).length <= MAX_WORDS && t.facts.codes === 0 && !t.facts.username && !t.facts.email && !t.facts.deviceTime && !t.facts.wantsHuman && !t.facts.takeover;
-
-/**
- * The interruption hook: something answered in the middle of a topic, then back to what the
- * conversation was waiting for, saying so ("Back to where we were:" and the question again). At the
- * menu or after a topic ended there is nothing to go back to: `atRest` says what comes next (the
- * topics, by default); after a hand-over nothing more is said.
- */
-export function interrupt(t: Turn, answer: (t: Turn) => void, atRest: (t: Turn) => void = (x) => menu(x, 'menu_prompt')): void {
-  answer(t);
-  const step = currentStep(t);
-  if (t.s.status === 'active' && (step?.kind === 'ask' || step?.kind === 'input')) {
-    say(t, 'repair_resume');
-    repeat(t);
-  } else if (t.s.status !== 'handed') atRest(t);
-}
 
 /** The topic is dropped: nothing more is asked, nothing is filed. */
 function cancel(t: Turn): void {

@@ -6,7 +6,7 @@ import type { CheckInput } from '../checks/context.ts';
 import type { CheckRunner } from '../checks/index.ts';
 import { errorCode, HelpdeskError } from '../errors.ts';
 import type { ConversationStore, LoadOutcome } from '../ports/store.ts';
-import type { TicketSink } from '../ports/tickets.ts';
+import type { TicketSink, TicketStatusReader } from '../ports/tickets.ts';
 import type { Clock } from '../ports/time.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { IdentityProof } from '../ports/identity.ts';
@@ -20,7 +20,7 @@ import type { ConversationOutcome, OutcomeStore } from '../ports/outcomes.ts';
 import { outcomeRecord, settledOutcome } from './outcome.ts';
 import { newSnapshot, type Snapshot, type Subject } from './snapshot.ts';
 import { findingResults, renderTranscript } from './transcript.ts';
-import { HUMAN_CHOICE, MENU_CHOICE, isProven, transition, type CheckRequest, type ConfirmProofRequest, type EngineEvent, type Effect, type EscalateRequest, type ProofRequest } from './transition.ts';
+import { HUMAN_CHOICE, MENU_CHOICE, isProven, transition, type CheckRequest, type ConfirmProofRequest, type EngineEvent, type Effect, type EscalateRequest, type ProofRequest, type TicketStatusRequest } from './transition.ts';
 import type { CentreWords } from '../flows/words.ts';
 import { EffectLedger } from './effect-ledger.ts';
 import { raiseSessionEpoch } from './session-epoch.ts';
@@ -32,6 +32,8 @@ export interface RunnerDeps {
   checks: CheckRunner;
   store: ConversationStore<Snapshot>;
   tickets: TicketSink;
+  /** "Any news?": the ticket's status from the sink that can tell (RT, Zammad); without it the person is told when to expect an answer. */
+  ticketStatus?: TicketStatusReader;
   clock: Clock;
   codeKey: string;
   idleMs: number;
@@ -383,6 +385,18 @@ async function escalate({ deps, s, key }: PerformContext, effect: EscalateReques
   }
 }
 
+async function ticketStatus({ deps, s }: PerformContext, effect: TicketStatusRequest): Promise<EngineEvent> {
+  try {
+    const got = await deps.ticketStatus?.status(effect.reference);
+    deps.log.info('ticket status', { conversation: s.id, ticket: effect.reference, state: got?.state ?? 'unknown', sink: got?.sink ?? 'none' });
+    return { type: 'ticket-status', reference: effect.reference, state: got?.state ?? null };
+  } catch (err) {
+    // The reader says undefined for a sink that does not answer; anything thrown is the store's.
+    deps.log.warn('ticket status could not be read', { code: errorCode(err), conversation: s.id, ticket: effect.reference, err });
+    return { type: 'ticket-status', reference: effect.reference, state: null };
+  }
+}
+
 /** One handler per kind of effect: a kind added to `Effect` without one here is a type error. */
 const PERFORMERS: { [K in Effect['type']]: Performer<Extract<Effect, { type: K }>> } = {
   'send-proof': sendProof,
@@ -391,4 +405,5 @@ const PERFORMERS: { [K in Effect['type']]: Performer<Extract<Effect, { type: K }
   unwatch,
   check,
   escalate,
+  'ticket-status': ticketStatus,
 };

@@ -53,6 +53,8 @@ export const Snapshot = z.object({
   proofFor: z.string().optional(),
   /** A question waiting for the account's facts (facts-lead.ts): entered again once they are in. */
   lead: z.string().optional(),
+  /** The topic the person's words chose, where the facts may have led elsewhere: a corrected username starts it again. */
+  topic: z.string().optional(),
   /** A code typed before its step was reached: sealed with the code key, kept minutes at most. */
   heldCode: z.object({ c: z.string(), t: z.number() }).optional(),
   /** Raised by a proof of identity or a hand-over; a web cookie is bound to it (session-epoch.ts). */

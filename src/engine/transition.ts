@@ -9,6 +9,7 @@ import type { Reply } from './replies.ts';
 import type { Effect, EngineEvent } from './events.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Meaning } from '../ports/understanding.ts';
+import type { TicketState } from '../ports/tickets.ts';
 import type { Extraction } from './slots.ts';
 import { setSlot, slotValue } from './slots.ts';
 import { onText } from './message.ts';
@@ -142,6 +143,19 @@ function onEscalated(t: Turn, ticket: string | null, followUp: boolean, solved: 
   }
 }
 
+/** "Any news?": one line on where the case stands, or, when no ticket system can tell, when to expect an answer. */
+function onTicketStatus(t: Turn, ticket: string, state: TicketState | null): void {
+  say(t, state ? TICKET_STATE_LINE[state] : 'handover_wait', { ticket });
+}
+
+const TICKET_STATE_LINE: Record<TicketState, SystemKey> = {
+  new: 'ticket_status_new',
+  open: 'ticket_status_open',
+  waiting: 'ticket_status_waiting',
+  resolved: 'ticket_status_resolved',
+  closed: 'ticket_status_resolved',
+};
+
 /** The start of a conversation: the greeting and the topics; in the client's language when given. */
 function start(t: Turn, lang?: Lang): void {
   if (lang && !t.s.langFixed && !t.s.langHeard) {
@@ -191,6 +205,7 @@ const HANDLERS: Handlers = {
   // A notice from the watcher: said once, wherever the conversation stands.
   'watch-fired': (t, e) => say(t, e.what === 'active' ? 'watch_active' : 'watch_overdue', { ticket: e.ticket ?? '' }),
   'device-clock': (t, e) => onDeviceClock(t, e.offsetMs, e.errorMs),
+  'ticket-status': (t, e) => onTicketStatus(t, e.reference, e.state),
 };
 
 function apply(turn: Turn, event: EngineEvent): void {
@@ -209,4 +224,4 @@ export function transition(env: EngineEnv, snapshot: Snapshot, event: EngineEven
 
 export { HUMAN_CHOICE, MENU_CHOICE, isProven } from './walk.ts';
 export type { EngineEnv } from './env.ts';
-export type { CheckRequest, ConfirmProofRequest, Effect, EngineEvent, EscalateRequest, ProofRequest, WatchRequest } from './events.ts';
+export type { CheckRequest, ConfirmProofRequest, Effect, EngineEvent, EscalateRequest, ProofRequest, TicketStatusRequest, WatchRequest } from './events.ts';

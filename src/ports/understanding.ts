@@ -55,10 +55,10 @@ export interface HeardLanguage {
 
 /**
  * What a message says by its words alone, whatever the topic: a close, thanks (or "it works now"),
- * a question about the wait, "it works now" on its own, the word thanks, taking something back;
+ * a question about the wait, "any news?", "it works now" on its own, the word thanks, taking something back;
  * the conversation repair patterns' families (docs/flows.md, "Conversation repair").
  */
-export type Saying = 'closing' | 'thanks' | 'wait_question' | 'solved' | 'thanks_word' | 'cancel' | 'repeat' | 'chitchat' | 'done' | 'polite_answer';
+export type Saying = 'closing' | 'thanks' | 'wait_question' | 'news_question' | 'solved' | 'thanks_word' | 'cancel' | 'repeat' | 'chitchat' | 'done' | 'polite_answer';
 
 /**
  * What the knowledge base makes of a message: the entry (of the flows' `knowledge/`) that answers

@@ -25,34 +25,53 @@ const KEYWORDS = [
   'mobilen', 'sweden', 'sverige', 'avinstallerade', 'avinstallerat', 'raderade', 'raderat', 'person', 'manniska',
   'support', 'minutes', 'minuter', 'timmar', 'flip', 'authenticator', 'someone', 'somebody', 'nobody', 'utomlands',
   'abroad', 'klustret', 'cluster', 'account', 'installed', 'yesterday',
-].filter((w) => w.length >= 6);
+];
 
 /** Words a mended typo must never become (real words one letter from a keyword). */
 const REAL_WORDS = new Set(['phone', 'phones', 'mobile', 'broker', 'stolen', 'taken', 'persons', 'personal', 'removes', 'minute', 'registers', 'accounts', 'supports', 'installer']);
 
-// SymSpell with distance 1: a keyword and a typo of it share the keyword itself or one of its
-// one-letter deletions; a hash lookup per deletion instead of an edit distance per keyword.
-const byDeletion = new Map<string, string>();
-for (const k of KEYWORDS) {
-  byDeletion.set(k, k);
-  for (let i = 0; i < k.length; i++) {
-    const d = k.slice(0, i) + k.slice(i + 1);
-    if (!byDeletion.has(d)) byDeletion.set(d, k);
+/**
+ * A mender of typos of `keywords` (one letter added, dropped, changed or swapped): the keyword a word
+ * is a typo of, or the word. Only words of five letters or more are mended, only into keywords of
+ * six or more, and never a word of `keep` (real words one letter from a keyword). A `short` word (five
+ * letters, "token") is one letter from too many real words to change one: it is mended only from two
+ * letters swapped ("tokne") or one dropped ("tokn").
+ */
+export function menderOf(keywords: Iterable<string>, keep: ReadonlySet<string> = new Set(), short: Iterable<string> = []): (word: string) => string {
+  // SymSpell with distance 1: a keyword and a typo of it share the keyword itself or one of its
+  // one-letter deletions; a hash lookup per deletion instead of an edit distance per keyword.
+  const byDeletion = new Map<string, string>();
+  const set = new Set<string>();
+  for (const k of keywords) {
+    if (k.length < 6) continue;
+    set.add(k);
+    byDeletion.set(k, k);
+    for (let i = 0; i < k.length; i++) {
+      const d = k.slice(0, i) + k.slice(i + 1);
+      if (!byDeletion.has(d)) byDeletion.set(d, k);
+    }
   }
+  const slips = new Map<string, string>();
+  for (const k of short) {
+    for (let i = 0; i < k.length; i++) slips.set(k.slice(0, i) + k.slice(i + 1), k);
+    for (let i = 0; i + 1 < k.length; i++) slips.set(k.slice(0, i) + (k[i + 1] as string) + (k[i] as string) + k.slice(i + 2), k);
+  }
+  return (word) => {
+    const slip = keep.has(word) ? undefined : slips.get(word);
+    if (slip) return slip;
+    if (word.length < 5 || set.has(word) || keep.has(word) || /\d/.test(word)) return word;
+    const direct = byDeletion.get(word);
+    if (direct && Math.abs(direct.length - word.length) <= 1) return direct;
+    for (let i = 0; i < word.length; i++) {
+      const k = byDeletion.get(word.slice(0, i) + word.slice(i + 1));
+      if (k && k.length <= word.length && k.length >= word.length - 1) return k;
+    }
+    return word;
+  };
 }
-const KEYWORD_SET = new Set(KEYWORDS);
 
 /** The keyword a word is a typo of (one letter added, dropped, changed or swapped), or the word. */
-export function mend(word: string): string {
-  if (word.length < 5 || KEYWORD_SET.has(word) || REAL_WORDS.has(word) || /\d/.test(word)) return word;
-  const direct = byDeletion.get(word);
-  if (direct && Math.abs(direct.length - word.length) <= 1) return direct;
-  for (let i = 0; i < word.length; i++) {
-    const k = byDeletion.get(word.slice(0, i) + word.slice(i + 1));
-    if (k && k.length <= word.length && k.length >= word.length - 1) return k;
-  }
-  return word;
-}
+export const mend = menderOf(KEYWORDS, REAL_WORDS);
 
 /** The clauses of a message, each folded to single-spaced words with typos of keywords mended. */
 export function clausesOf(text: string): string[] {

@@ -7,6 +7,7 @@ import type { FactRulesFile, RuleFact } from '../flows/fact-files.ts';
 import type { FlowProblem } from '../flows/problems.ts';
 import type { FlowSet } from '../flows/schema.ts';
 import { HelpdeskError } from '../errors.ts';
+import { menderOf } from './clauses.ts';
 import { compilePhrases, findPhrase, phraseClauses, type PhraseSet } from './phrase-patterns.ts';
 
 export type { RuleFact };
@@ -15,6 +16,30 @@ export interface CompiledFact {
   fact: RuleFact;
   terms: Map<string, PhraseSet>;
   rules: Array<{ all: string[]; unless: string[] }>;
+  /** Mends a typo of a word of the fact's own phrases ("regsitered", "inlogning", "someon"). */
+  mend: (word: string) => string;
+}
+
+/** Real words one letter from a word of a fact's phrases, never mended into it. */
+const KEEP = new Set(['failed', 'nailed', 'mailer', 'signer', 'taken', 'expert', 'except', 'access', 'accept', 'accepted', 'expected', 'unexpected', 'logger', 'loggar', 'locked', 'visade']);
+
+/**
+ * What a fact's typos are mended into: its words of six letters or more and the stems of its
+ * `word*` ("inloggning*"), five-letter stems ("token*") only from a swap or a dropped letter. Its
+ * own words and KEEP are never mended.
+ */
+function mendingOf(phrases: readonly string[]): Parameters<typeof menderOf> {
+  const words = new Set<string>();
+  const stems = new Set<string>();
+  for (const p of phrases) {
+    for (const w of p.replace(/[()|?^$]|\.\.\./g, ' ').split(/\s+/).filter(Boolean)) {
+      const [folded = ''] = phraseClauses(w.replace(/\*$/, ''));
+      if (!folded || folded.includes(' ')) continue;
+      (w.endsWith('*') ? stems : words).add(folded);
+    }
+  }
+  const short = [...stems].filter((w) => w.length === 5);
+  return [[...words, ...stems], new Set([...words, ...stems, ...KEEP]), short];
 }
 
 /** A problem in a fact file, at a key ("terms.denial.en.3"). */
@@ -27,6 +52,7 @@ export interface FactRuleProblem {
 export function compileFact(file: FactRulesFile): { fact?: CompiledFact; problems: FactRuleProblem[] } {
   const problems: FactRuleProblem[] = [];
   const terms = new Map<string, PhraseSet>();
+  const all: string[] = [];
   for (const [name, term] of Object.entries(file.terms)) {
     const phrases: string[] = [];
     for (const lang of ['en', 'sv'] as const) {
@@ -41,6 +67,7 @@ export function compileFact(file: FactRulesFile): { fact?: CompiledFact; problem
     }
     if (!term.en.length || !term.sv.length) problems.push({ key: `terms.${name}`, message: 'a term needs phrases in both languages (en and sv)' });
     terms.set(name, compilePhrases(phrases, term.negatable));
+    all.push(...phrases);
   }
   file.rules.forEach((r, i) => {
     for (const t of [...r.all, ...r.unless]) if (!terms.has(t)) problems.push({ key: `rules.${i}`, message: `no term "${t}" in terms` });
@@ -48,7 +75,7 @@ export function compileFact(file: FactRulesFile): { fact?: CompiledFact; problem
   for (const name of terms.keys()) {
     if (!file.rules.some((r) => r.all.includes(name) || r.unless.includes(name))) problems.push({ key: `terms.${name}`, message: 'no rule uses this term' });
   }
-  return problems.length ? { problems } : { fact: { fact: file.fact, terms, rules: file.rules.map((r) => ({ all: r.all, unless: r.unless })) }, problems };
+  return problems.length ? { problems } : { fact: { fact: file.fact, terms, rules: file.rules.map((r) => ({ all: r.all, unless: r.unless })), mend: menderOf(...mendingOf(all)) }, problems };
 }
 
 export interface FactMatch {
@@ -59,7 +86,8 @@ export interface FactMatch {
 }
 
 /** The first rule the message satisfies, or undefined. `clauses` are `phraseClauses(text)`. */
-export function matchFact(fact: CompiledFact, clauses: readonly string[]): FactMatch | undefined {
+export function matchFact(fact: CompiledFact, written: readonly string[]): FactMatch | undefined {
+  const clauses = written.map((c) => c.split(' ').map(fact.mend).join(' '));
   const cache = new Map<string, string | undefined>();
   const find = (term: string) => {
     if (!cache.has(term)) cache.set(term, findPhrase(clauses, fact.terms.get(term) as PhraseSet));

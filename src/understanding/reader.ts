@@ -9,11 +9,13 @@ import { hear, type Extraction } from './hear.ts';
 import { identifyLanguage } from './language.ts';
 import { interpret } from './interpret.ts';
 import { isCancel, isClosing, isSolved, isThanks, isWaitQuestion, phrase, saysThanks, type PhraseTest } from './phrases.ts';
+import { factIn, factRulesOf } from './fact-rules.ts';
 
 const SAYINGS: Record<Saying, PhraseTest> = {
   closing: isClosing,
   thanks: isThanks,
   wait_question: isWaitQuestion,
+  news_question: (text) => phrase('news_question')(text),
   solved: isSolved,
   thanks_word: saysThanks,
   cancel: isCancel,
@@ -58,6 +60,27 @@ export class MessageReader implements Understanding {
   }
 
   says(saying: Saying, text: string): boolean {
-    return SAYINGS[saying](text);
+    const said = SAYINGS[saying](text);
+    // Thanks followed by content is content: "ok tack. min kod funkar inte" is about the code.
+    if (said && (saying === 'thanks' || saying === 'thanks_word')) return !this.contentAfterThanks(text);
+    return said;
+  }
+
+  /** After the last clause that thanks, a clause that gives a fact, reports a problem or asks something. */
+  private contentAfterThanks(text: string): boolean {
+    const clauses = text.split(/[.!?;,:\n]+|\s(?:but|men|although)\s/i).map((c) => c.trim()).filter(Boolean);
+    let last = -1;
+    clauses.forEach((c, i) => {
+      if (saysThanks(c)) last = i;
+    });
+    const rest = clauses.slice(last + 1).join('. ');
+    if (last < 0 || !rest) return false;
+    const f = hear(rest, undefined, this.flows);
+    if (f.username || f.email || f.codes > 0 || f.device || f.deviceTime || f.wantsHuman || f.takeover || f.outOfScope) return true;
+    const rules = factRulesOf(this.flows);
+    return (['problem_report', 'question'] as const).some((name) => {
+      const rule = rules.get(name);
+      return rule !== undefined && factIn(rule, rest) !== undefined;
+    });
   }
 }

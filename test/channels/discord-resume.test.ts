@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDiscordChannel, type DiscordChannel } from '../../src/channels/discord/channel.ts';
 import { SESSION_KEY, type StoredSession } from '../../src/channels/discord/session.ts';
 import { discordSettings } from '../../src/channels/discord/settings.ts';
+import { INBOX_RESUME_AFTER_MS } from '../../src/channels/shared/inbox.ts';
 import { channelContext } from '../../src/app/channel-context.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
@@ -125,8 +126,8 @@ it('a DM answered but not stored (a backend terminated under its save) stays in 
   await until('the apology sent', () => repliesIn(dm) === 1);
   expect(await typedTimes(dm, frank.id, 'note not stored at first')).toBe(0);
   failing = false;
-  // Not done: the leader's next look (after a minute) finds it and runs it; after that, nothing is left.
-  expect(await channel.resume(Date.now() + 61_000)).toBe(1);
+  // Not done: the leader's next look (once the inbox gives it up) finds it and runs it; after that, nothing is left.
+  expect(await channel.resume(Date.now() + INBOX_RESUME_AFTER_MS + 1_000)).toBe(1);
   expect(await typedTimes(dm, frank.id, 'note not stored at first')).toBe(1);
   expect(await channel.resume(Date.now() + 10 * 60_000)).toBe(0);
 }, 60_000);

@@ -2,6 +2,8 @@
 // for another replica, and the log says how many (they used to leave no trace).
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { TurnQueue } from '../../src/channels/slack/turn-queue.ts';
+import { Inbox } from '../../src/channels/shared/inbox.ts';
+import { systemClock } from '../../src/ports/time.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
@@ -15,7 +17,7 @@ afterAll(() => app.close());
 
 it('stopping with turns not yet begun logs one line with how many are left in the inbox', async () => {
   const log = recordingLogger();
-  const queue = new TurnQueue(app.seen, log, 50);
+  const queue = new TurnQueue(new Inbox(app.seen, 'slack', log, systemClock), log, 50);
   let release = () => {};
   const gate = new Promise<void>((resolve) => (release = resolve));
   const ran: string[] = [];

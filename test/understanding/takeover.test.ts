@@ -25,7 +25,7 @@ function measure(file: string) {
 }
 
 describe('a token, mail or login the person did not make', () => {
-  it.each(['takeover.yaml', 'takeover-held-out.yaml'])('is heard in every paraphrase of %s, in both languages, and no near miss is', (file) => {
+  it.each(['takeover.yaml', 'takeover-held-out.yaml', 'takeover-recall.yaml'])('is heard in every paraphrase of %s, in both languages, and no near miss is', (file) => {
     const m = measure(file);
     for (const lang of ['en', 'sv'] as const) {
       expect(m.reports.filter((c) => c.lang === lang).length, lang).toBeGreaterThanOrEqual(12);
@@ -45,9 +45,22 @@ describe('a token, mail or login the person did not make', () => {
     }
   });
 
+  it('hears typos of its own words, and does not turn a real word into one of them', () => {
+    for (const text of ['someon loged in as me', 'i got an emial that a tokne was added, it wasnt me', 'i recieved a verfication code i never requestd', 'nån har registrerat en tokn på mitt konto', 'okänd inlogning på mitt konto']) {
+      expect(extractSlots(text, undefined, readers).takeover, text).toBe(true);
+    }
+    // "kapat" is not "skapat", "konto" not "kontot", "login" not "logins": a word of the phrases stays itself.
+    for (const text of ['jag tror att mitt konto har blivit kapat', 'I was notified of a login I do not recognize']) {
+      expect(extractSlots(text, undefined, readers).takeover, text).toBe(true);
+    }
+    for (const text of ['my login failed me again', 'the token was taken from the setup page, I did not do anything wrong']) {
+      expect(extractSlots(text, undefined, readers).takeover, text).toBeUndefined();
+    }
+  });
+
   it('wins over topic routing, at the start and in another topic: the urgent takeover step', () => {
     const env = { flows, understanding };
-    for (const c of measure('takeover.yaml').reports) {
+    for (const c of ['takeover.yaml', 'takeover-recall.yaml'].flatMap((f) => measure(f).reports)) {
       for (const at of [undefined, 'code_rejected.code', 'nothing_received.which']) {
         const s = positionAt(env, at);
         expect(decideByFacts(env, s, extractSlots(c.text, undefined, readers))?.topic, `${at ?? 'start'}: ${c.text}`).toBe('lost_device');

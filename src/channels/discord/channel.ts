@@ -3,13 +3,14 @@
 // gives no verified e-mail, so account facts follow the e-mail proof of the web page. Every
 // interaction is deferred at once; gateway errors are logged, never fatal. The interactions are
 // in interactions/.
-import { ChannelType, Client, Events, GatewayIntentBits, Partials, type Interaction, type Message } from 'discord.js';
+import { ChannelType, Client, Events, GatewayIntentBits, Partials, type ChatInputCommandInteraction, type Interaction, type Message } from 'discord.js';
 import { HelpdeskError } from '../../errors.ts';
 import type { ChannelContext } from '../context.ts';
 import type { ChatEvent, Reply } from '../../ports/conversations.ts';
 import type { RunningChannel } from '../contract.ts';
 import { Connection } from '../shared/connection.ts';
 import { StaffCheck } from '../shared/staff.ts';
+import { Inbox } from '../shared/inbox.ts';
 import { clockLinkFor } from '../shared/clock-link.ts';
 import { acceptMessage, runTaken, say, sendAll, takeMessage, type DiscordDeps } from './deps.ts';
 import { choose } from './interactions/choice.ts';
@@ -19,12 +20,11 @@ import { renderMessages } from './render.ts';
 import { drainSession, SessionKeeper, storedSession, type Dispatch, type Drain, type RawMessage } from './session.ts';
 import type { DiscordSettings } from './settings.ts';
 
-/**
- * A DM accepted and not done this long after was left by a deposed or dead leader (a live one's
- * backlog was 30 s at worst in the soak); the leader then runs it, leased for as long again.
- */
-const RESUME_AFTER_MS = 60_000;
-const RESUME_EVERY_MS = 30_000;
+/** The handler of each slash command `npm run discord:register` registers (commands.ts), by name. */
+export const COMMAND_HANDLERS: Readonly<Record<string, (d: DiscordDeps, i: ChatInputCommandInteraction) => Promise<void>>> = {
+  '2fa': start2fa,
+  '2fa-diagnose': diagnoseCommand,
+};
 
 export interface DiscordChannel extends RunningChannel {
   client: Client;
@@ -76,8 +76,7 @@ function listen(d: DiscordDeps, keeper: SessionKeeper): void {
   client.on(Events.InteractionCreate, (interaction: Interaction) => {
     const run = async () => {
       if (interaction.isChatInputCommand()) {
-        if (interaction.commandName === '2fa') return start2fa(d, interaction);
-        if (interaction.commandName === '2fa-diagnose') return diagnoseCommand(d, interaction);
+        return COMMAND_HANDLERS[interaction.commandName]?.(d, interaction);
       } else if (interaction.isButton()) {
         if (interaction.customId.startsWith('choice:')) return choose(d, interaction);
         if (interaction.customId.startsWith('diag:')) return diagnoseButton(d, interaction);
@@ -115,8 +114,8 @@ async function takeOver(d: DiscordDeps, keeper: SessionKeeper): Promise<{ finish
   const take = async (m: RawMessage) => {
     // A DM only: whether a thread message is in one of the bot's threads needs the channel cache.
     if (m.guild_id || !m.author) return;
-    const t = { key: `discord:${m.id}`, channelId: m.channel_id, userId: m.author.id, event: { type: 'text' as const, text: m.content ?? '' } };
-    if (await acceptMessage(d, t.key, t.channelId, t.userId, t.event)) taken.push(t);
+    const t = { key: d.inbox.key(m.id), channelId: m.channel_id, userId: m.author.id, event: { type: 'text' as const, text: m.content ?? '' } };
+    if (await acceptMessage(d, m.id, t.channelId, t.userId, t.event)) taken.push(t);
   };
   const drain: Drain | undefined = session && settings.token ? await drainSession({ session, token: settings.token, take, log: ctx.log }) : undefined;
   if (drain) ctx.log.info('discord: the previous session resumed', { outcome: drain.outcome, replayed: drain.replayed });
@@ -142,7 +141,8 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
   const log = ctx.log;
   const client = discordClient(settings);
   const staff = new StaffCheck({ roles: settings.staffRole ? [settings.staffRole] : [] }, log, ctx.clock);
-  const d: DiscordDeps = { ctx, settings, client, staff };
+  const inbox = new Inbox(ctx.seen, 'discord', log, ctx.clock);
+  const d: DiscordDeps = { ctx, settings, client, staff, inbox };
   const keeper = new SessionKeeper(ctx.shared, log);
   client.on('raw', (p: Dispatch) => keeper.dispatched(p));
 
@@ -161,7 +161,7 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
   let unsubscribe: (() => void) | undefined;
   const resume = async (now = ctx.clock.now()) => {
     if (!client.isReady()) return 0;
-    const left = await ctx.seen.claim('discord:', RESUME_AFTER_MS, RESUME_AFTER_MS, now);
+    const left = await inbox.claim(now);
     for (const a of left) {
       const { channel, user } = a.payload.to;
       if (!channel || !user) continue;
@@ -171,7 +171,6 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
     }
     return left.length;
   };
-  let resuming: NodeJS.Timeout | undefined;
 
   let firstReady!: () => void;
   const readyOnce = new Promise<void>((r) => (firstReady = r));
@@ -190,7 +189,7 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
         if (id.startsWith('discord:')) void relayLogged(id);
       });
       for (const id of await ctx.outbox.waiting('discord:')) void relayLogged(id);
-      resuming ??= setInterval(() => void resume().catch((err: unknown) => log.error('discord: the inbox could not be read', { code: 'discord.error', err })), RESUME_EVERY_MS).unref();
+      inbox.watch(resume);
     },
     disconnect: async () => {
       keeper.stop();
@@ -210,8 +209,7 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
     ready: () => readyOnce,
     resume,
     async stop() {
-      clearInterval(resuming);
-      resuming = undefined;
+      inbox.stop();
       unsubscribe?.();
       await connection.stop();
     },

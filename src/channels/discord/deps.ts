@@ -5,6 +5,7 @@ import type { ChannelContext } from '../context.ts';
 import type { ChannelText } from '../../ports/catalogue.ts';
 import type { ChatEvent } from '../../ports/conversations.ts';
 import type { StaffCheck } from '../shared/staff.ts';
+import type { Inbox } from '../shared/inbox.ts';
 import { clockLinkFor } from '../shared/clock-link.ts';
 import { HelpdeskError } from '../../errors.ts';
 import { renderMessages, type DiscordPayload } from './render.ts';
@@ -15,6 +16,8 @@ export interface DiscordDeps {
   settings: DiscordSettings;
   client: Client;
   staff: StaffCheck;
+  /** DMs accepted before their turn (shared/inbox.ts), keyed by message id. */
+  inbox: Inbox;
 }
 
 /** A channel text in the language of the person's Discord client. */
@@ -35,16 +38,15 @@ export async function turn(d: DiscordDeps, channelId: string, userId: string, ev
  * leader deposed meanwhile (its client destroyed) leaves it to the next leader instead of dropping it.
  */
 export async function takeMessage(d: DiscordDeps, messageId: string, channelId: string, userId: string, event: ChatEvent, accepted?: () => void): Promise<void> {
-  const key = `discord:${messageId}`;
-  const fresh = await acceptMessage(d, key, channelId, userId, event);
+  const fresh = await acceptMessage(d, messageId, channelId, userId, event);
   accepted?.();
   if (!fresh || !d.client.isReady()) return;
-  await runTaken(d, { key, channelId, userId, event });
+  await runTaken(d, { key: d.inbox.key(messageId), channelId, userId, event });
 }
 
 /** Into the inbox; false when it was there already (taken by this leader, an earlier one or a resume). */
-export function acceptMessage(d: Pick<DiscordDeps, 'ctx'>, key: string, channelId: string, userId: string, event: ChatEvent): Promise<boolean> {
-  return d.ctx.seen.accept(key, { conversationId: `discord:${channelId}:${userId}`, event, to: { channel: channelId, user: userId } });
+export function acceptMessage(d: Pick<DiscordDeps, 'inbox'>, messageId: string, channelId: string, userId: string, event: ChatEvent): Promise<boolean> {
+  return d.inbox.accept(messageId, { conversationId: `discord:${channelId}:${userId}`, event, to: { channel: channelId, user: userId } });
 }
 
 /**
@@ -53,7 +55,7 @@ export function acceptMessage(d: Pick<DiscordDeps, 'ctx'>, key: string, channelI
  * leader's next look, once: `retried` (a claimed event) is marked done however it went.
  */
 export async function runTaken(d: DiscordDeps, t: { key: string; channelId: string; userId: string; event: ChatEvent; retried?: boolean }): Promise<void> {
-  const payloads = await turn(d, t.channelId, t.userId, t.event, (stored) => (stored || t.retried ? d.ctx.seen.done(t.key) : Promise.resolve()));
+  const payloads = await turn(d, t.channelId, t.userId, t.event, (stored) => (stored || t.retried ? d.inbox.done(t.key) : Promise.resolve()));
   await sendAll(d, t.channelId, payloads);
 }
 

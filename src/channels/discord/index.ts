@@ -2,12 +2,14 @@
 // for the whole deployment, held by the leader replica, with replies made elsewhere relayed
 // through the store's outbox.
 import { defineChannel } from '../contract.ts';
-import { discordSettings } from './settings.ts';
+import { discordKeyProblems, discordKeys, discordSettings } from './settings.ts';
 import { registerDiscordRelay } from './relay.ts';
 
 export const discordChannel = defineChannel({
   name: 'discord',
   config: discordSettings,
+  keys: discordKeys,
+  keyProblems: discordKeyProblems,
   enabled: (s) => Boolean(s.token),
   replicas: 'leader',
   everyReplica: (ctx) => registerDiscordRelay(ctx),

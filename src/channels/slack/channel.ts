@@ -19,6 +19,7 @@ import { registerMessages } from './listeners/messages.ts';
 import { Profiles } from './profiles.ts';
 import type { SlackSettings } from './settings.ts';
 import { TurnQueue } from './turn-queue.ts';
+import { Inbox } from '../shared/inbox.ts';
 import { clockLinkFor } from '../shared/clock-link.ts';
 
 export interface SlackChannel extends RunningChannel {
@@ -30,13 +31,6 @@ export interface SlackChannel extends RunningChannel {
   /** Takes the inbox's acked events left unfinished by a replica that died; resolves to how many. */
   resume(now?: number): Promise<number>;
 }
-
-/**
- * An acked event not done this long after is taken to be lost with its replica (a live one's backlog
- * was 30 s at worst in the soak, at load 15); it is then leased to one replica for as long again.
- */
-const RESUME_AFTER_MS = 120_000;
-const RESUME_EVERY_MS = 30_000;
 
 export interface SlackChannelOptions {
   /** Who the bot is; asked of auth.test when not given. */
@@ -117,7 +111,8 @@ export async function createSlackChannel(ctx: ChannelContext, settings: SlackSet
     log,
     ctx.clock,
   );
-  const queue = new TurnQueue(ctx.seen, log);
+  const inbox = new Inbox(ctx.seen, 'slack', log, ctx.clock);
+  const queue = new TurnQueue(inbox, log);
   const d: SlackDeps = { ctx, settings, queue, profiles: new Profiles(ctx.words, log), staff };
 
   // A phone's clock measurement or an opened proof link continues the conversation in the DM.
@@ -134,12 +129,11 @@ export async function createSlackChannel(ctx: ChannelContext, settings: SlackSet
   registerCommand(app, d);
   registerDiagnose(app, d);
   const resume = async (now = ctx.clock.now()) => {
-    const left = await ctx.seen.claim('slack:', RESUME_AFTER_MS, RESUME_AFTER_MS, now);
+    const left = await inbox.claim(now);
     for (const a of left) d.queue.later(a.payload.to.user ?? a.key, () => resumeTurn(d, app.client, a));
     if (left.length) log.warn('slack: acked events resumed from the inbox', { count: left.length });
     return left.length;
   };
-  let resuming: NodeJS.Timeout | undefined;
   app.error(async (err) => {
     log.error('slack listener failed', { code: 'slack.error', err });
     // An event the inbox could not take is not acked (500): Slack sends it again.
@@ -157,13 +151,13 @@ export async function createSlackChannel(ctx: ChannelContext, settings: SlackSet
     async start() {
       connection.start();
       // Every replica looks; the lease gives each event to one.
-      resuming ??= setInterval(() => void resume().catch((err: unknown) => log.error('slack: the inbox could not be read', { code: 'slack.error', err })), RESUME_EVERY_MS).unref();
+      inbox.watch(resume);
     },
     resume,
     ready: () => waitUp(connection),
     /** Finishes the turns already acked (for up to 5 s), then takes no more. */
     async stop() {
-      clearInterval(resuming);
+      inbox.stop();
       await queue.stop();
       await connection.stop();
     },

@@ -1,16 +1,15 @@
 // Slack has its ack before a listener runs; the turns themselves are queued with a little
 // concurrency, so a burst of events never keeps the next acks waiting for the event loop. A
 // listener only notes its work; queueing it waits until the acks in flight are sent. One person's
-// turns run one after the other. An event is accepted into the store's inbox with its seen mark
-// before Slack has its ack (`accept`, one insert; Slack allows 3 s), so if this replica dies with
-// a backlog, or between the ack and the turn, another runs it (see channel.ts: resume); the job
-// marks it done once its turn is saved.
+// turns run one after the other. An event is accepted into the channel's inbox (shared/inbox.ts)
+// before Slack has its ack, so if this replica dies with a backlog, or between the ack and the
+// turn, another runs it (see channel.ts: resume); the job marks it done once its turn is saved.
 // The cap on turns at once is cockatiel's bulkhead, the project's one policy library (bottleneck,
 // a rate limiter, stays with the upstream calls it was chosen for: src/adapters/limits.ts).
 import { bulkhead } from 'cockatiel';
-import { asHelpdeskError } from '../../errors.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { InboxEvent, SeenEvents } from '../../ports/store.ts';
+import type { InboxEvent } from '../../ports/store.ts';
+import type { Inbox } from '../shared/inbox.ts';
 
 /**
  * `saved`: to call once the turn has run, with whether it is in the store; only then does the inbox
@@ -39,7 +38,7 @@ export class TurnQueue {
   private waiting = { turns: 0, inInbox: 0 };
 
   constructor(
-    private readonly seen: SeenEvents,
+    private readonly inbox: Inbox,
     private readonly log: Logger,
     /** How long `stop` lets the turns already acked finish. */
     private readonly stopGraceMs = 5_000,
@@ -61,22 +60,18 @@ export class TurnQueue {
   /**
    * Records the event in the inbox before its ack goes out; false when any replica took it before (a
    * retried delivery: dropped). The store failing rejects with 'store.unavailable', and the request
-   * is answered 500, so Slack sends the event again instead of having it acked and lost.
+   * is answered 500, so Slack sends the event again instead of having it acked and lost. The store
+   * remembers event ids across a restart and is shared by every replica, so a retry
+   * (X-Slack-Retry-Num) sent to another replica is dropped there too.
    */
-  async accept(taken: Taken): Promise<boolean> {
-    // The store remembers event ids across a restart and is shared by every replica, so a retry
-    // (X-Slack-Retry-Num) sent to another replica is dropped there too.
-    const fresh = await this.seen.accept(inboxKeyOf(taken), taken.payload).catch((err: unknown) => {
-      throw asHelpdeskError(err, 'store.unavailable', `slack: event ${taken.eventId} could not be accepted`);
-    });
-    if (!fresh) this.log.info('slack: duplicate event dropped', { event: taken.eventId });
-    return fresh;
+  accept(taken: Taken): Promise<boolean> {
+    return this.inbox.accept(taken.eventId, taken.payload);
   }
 
   /** Notes a turn for person `key`; `taken`: an event `accept`ed, marked done once its turn is saved. */
   later(key: string, job: Job, taken?: Taken): void {
     if (this.stopping) return;
-    this.noted.push({ key, job, ...(taken ? { inboxKey: inboxKeyOf(taken) } : {}) });
+    this.noted.push({ key, job, ...(taken ? { inboxKey: this.inbox.key(taken.eventId) } : {}) });
     if (this.noted.length === 1) setImmediate(() => void this.quiet().then(() => this.queueNoted()));
   }
 
@@ -126,7 +121,7 @@ export class TurnQueue {
             if (inboxKey) this.waiting.inInbox--;
             await this.quiet();
             await job(async (stored) => {
-              if (inboxKey && stored) await this.seen.done(inboxKey);
+              if (inboxKey && stored) await this.inbox.done(inboxKey);
             });
           });
         })
@@ -138,5 +133,3 @@ export class TurnQueue {
     }
   }
 }
-
-const inboxKeyOf = (taken: Taken) => `slack:${taken.eventId}`;

@@ -10,6 +10,10 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
       'That looks like a code from your app, not a username: I will use it when we get to the code. First, what is your username (or the e-mail address on your account)?',
     handover_wait:
       'Your case is with the {centre} support team (reference {ticket}). They usually answer by e-mail within {response_time}. Anything you add here goes to the same case.',
+    ticket_status_new: 'Your case {ticket} is with the support team, but nobody has picked it up yet. They usually answer within {response_time}.',
+    ticket_status_open: 'Someone in the support team is working on your case {ticket}.',
+    ticket_status_waiting: 'Your case {ticket} is on hold at the support team: they are waiting for something, perhaps an answer from you.',
+    ticket_status_resolved: 'The support team has marked your case {ticket} as resolved. If it still does not work, tell me here and I will add that to the case.',
     handover_closing: 'You are welcome. The support team will answer by e-mail (reference {ticket}).',
     handover_solved:
       "Great, I'm glad it works now! I have told the support team on your case {ticket} that it is solved, so they can close it.",
@@ -51,7 +55,6 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     first_code_note:
       'The first code you saw when you set it up worked only then. A code is valid for about 30 seconds: always type the one your app shows at that moment.',
     knowledge_source: 'Where this comes from: {centre}',
-    knowledge_resume: 'Back to where we were:',
     knowledge_offer: 'Would you like help with this too, or with something else?',
     knowledge_unknown:
       "I don't know that, and I would rather not guess. {centre}'s page on two-factor may answer it: {setup_guide_url}. Or a person at support can: type \"a person\".",
@@ -62,7 +65,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     welcome: 'You are welcome.',
     repair_cancelled: 'OK, I have dropped that. Nothing was sent. Write again whenever you want to pick it up.',
     repair_nothing_to_cancel: 'There is nothing going on to stop.',
-    repair_resume: 'Back to where we were:',
+    resume: 'Back to where we were:',
     repair_chitchat: "I'm the {centre} helpdesk's assistant, a program: I can check your account, token, phone clock and codes, and hand you over to the support team.",
     repair_done: 'Good. Write again if anything else comes up.',
     feedback_ask: 'Did this help?',

@@ -9,6 +9,10 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
       'Det där ser ut som en kod från appen, inte ett användarnamn: jag använder den när vi kommer till koden. Vad är först ditt användarnamn (eller e-postadressen på ditt konto)?',
     handover_wait:
       'Ditt ärende ligger hos {centre}:s support (referens {ticket}). De brukar svara via e-post inom {response_time}. Det du skriver här hamnar i samma ärende.',
+    ticket_status_new: 'Ditt ärende {ticket} ligger hos supporten, men ingen har tagit det ännu. De brukar svara inom {response_time}.',
+    ticket_status_open: 'Någon på supporten arbetar med ditt ärende {ticket}.',
+    ticket_status_waiting: 'Ditt ärende {ticket} är vilande hos supporten: de väntar på något, kanske på svar från dig.',
+    ticket_status_resolved: 'Supporten har markerat ditt ärende {ticket} som löst. Fungerar det ändå inte, skriv det här så lägger jag till det i ärendet.',
     handover_closing: 'Varsågod. Supporten svarar via e-post (referens {ticket}).',
     handover_solved:
       'Vad bra att det fungerar nu! Jag har meddelat supporten i ditt ärende {ticket} att det är löst, så att de kan stänga det.',
@@ -52,7 +56,6 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     first_code_note:
       'Den första koden du såg när du ställde in appen fungerade bara just då. En kod gäller i ungefär 30 sekunder: skriv alltid den som appen visar i stunden.',
     knowledge_source: 'Källa: {centre}',
-    knowledge_resume: 'Då fortsätter vi där vi var:',
     knowledge_offer: 'Vill du ha hjälp med det här också, eller med något annat?',
     knowledge_unknown:
       'Det vet jag inte, och jag vill inte gissa. Sidan om tvåfaktor hos {centre} kanske tar upp det: {setup_guide_url}. Annars kan någon på supporten svara: skriv "en person".',
@@ -63,7 +66,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     welcome: 'Varsågod.',
     repair_cancelled: 'Okej, jag släpper det. Inget har skickats. Skriv igen när du vill ta upp det.',
     repair_nothing_to_cancel: 'Det pågår inget att avbryta.',
-    repair_resume: 'Tillbaka till där vi var:',
+    resume: 'Då fortsätter vi där vi var:',
     repair_chitchat: 'Jag är {centre}-helpdeskens assistent, ett program: jag kan kontrollera ditt konto, din token, telefonens klocka och koder, och lämna över dig till supporten.',
     repair_done: 'Bra. Skriv igen om något annat dyker upp.',
     feedback_ask: 'Hjälpte det här?',
