@@ -28,6 +28,7 @@ import { EmailProof, PROOF_SMTP_REPLY_TIMEOUT_MS } from '../adapters/email-proof
 import { SmtpMailer } from '../adapters/mailer.ts';
 import { SqlProofCodes } from '../adapters/proof-codes.ts';
 import { SqlEffectJournal } from '../adapters/sql/effects.ts';
+import { SqlOutcomes } from '../adapters/sql/outcomes.ts';
 import { SqlWatches } from '../adapters/sql-watches.ts';
 
 const DEFAULT_ENROLLMENT_PAGE = 'https://suprintegration.uppmax.uu.se/bootstrapotp/';
@@ -87,6 +88,8 @@ export interface ConversationsContext {
 export interface ConversationsPart {
   words: CentreWords;
   runner: ConversationRunner;
+  /** How conversations ended, for the report and the metrics. */
+  outcomes: SqlOutcomes;
   /** Keyed material for the web channel's cookies and forms. */
   secret: string;
   links: SqlLinkStore;
@@ -119,6 +122,7 @@ export async function createConversations(config: Config, ctx: ConversationsCont
   cleanups.push(() => identity.stop());
   const words = centreWords(config, ctx.demoUrl);
   const watches = new SqlWatches(db);
+  const outcomes = new SqlOutcomes(db);
   const runner = new ConversationRunner({
     watches,
     flows: ctx.flows,
@@ -135,8 +139,9 @@ export async function createConversations(config: Config, ctx: ConversationsCont
     identity,
     metrics,
     effects: new SqlEffectJournal(db),
+    outcomes,
   });
   const links = new SqlLinkStore(db, secret, clock);
   const outOfBand = new OutOfBand(log, store, () => clock.now());
-  return { words, runner, secret, links, identity, watches, outOfBand };
+  return { words, runner, secret, links, identity, watches, outOfBand, outcomes };
 }

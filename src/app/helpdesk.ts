@@ -136,10 +136,10 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       { flows, understanding, db, store, limits, checks, deps, handover, ticketStatus, mailer, clock, log, metrics, demoUrl: backends.demo?.url, channels: options.channels ?? CHANNELS },
       cleanups,
     );
-    const { runner, words, watches, outOfBand } = conversations;
+    const { runner, words, watches, outOfBand, outcomes } = conversations;
     const { leadership, watcher, lead } = await createLeadership(
       config,
-      { db, pg, store, watches, checks, handover, runner, outOfBand, mailer, mailDir, forget: (user) => backends.forget({ users: [user], emails: [] }), clock, log, metrics, watch: options.watch !== false },
+      { db, pg, store, watches, checks, handover, ticketStatus, outcomes, runner, outOfBand, mailer, mailDir, forget: (user) => backends.forget({ users: [user], emails: [] }), clock, log, metrics, watch: options.watch !== false },
       cleanups,
     );
     return {

@@ -175,7 +175,12 @@ export type SystemKey =
   | 'repair_nothing_to_cancel'
   | 'resume'
   | 'repair_chitchat'
-  | 'repair_done';
+  | 'repair_done'
+  | 'feedback_ask'
+  | 'feedback_yes'
+  | 'feedback_no'
+  | 'feedback_comment'
+  | 'feedback_thanks';
 
 const PLACEHOLDER = /\{([a-zA-Z_][\w.]*)\}/g;
 
