@@ -120,9 +120,23 @@ const SQLITE: Migration[] = [
     ]),
   },
   {
+    // How each conversation ended (one row a conversation and start), and what the bot did not understand in it.
+    id: 9,
+    name: 'conversation outcomes',
+    apply: exec([
+      `CREATE TABLE outcomes (conversation TEXT NOT NULL, started_at INTEGER NOT NULL, ended_at INTEGER NOT NULL, channel TEXT NOT NULL, lang TEXT NOT NULL,
+        topic TEXT, kind TEXT NOT NULL, how TEXT, step TEXT, ticket TEXT, helpful SMALLINT, comment TEXT, staff TEXT, checked_at INTEGER,
+        PRIMARY KEY (conversation, started_at))`,
+      'CREATE INDEX outcomes_ended ON outcomes(ended_at)',
+      `CREATE TABLE outcome_unclear (conversation TEXT NOT NULL, started_at INTEGER NOT NULL, n INTEGER NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL,
+        at INTEGER NOT NULL, PRIMARY KEY (conversation, started_at, n))`,
+      'CREATE INDEX outcome_unclear_at ON outcome_unclear(at)',
+    ]),
+  },
+  {
     // The hand-over cards in a staff channel (Slack, Discord): the conversation each belongs to, who
     // owns it, whether it is closed.
-    id: 9,
+    id: 10,
     name: 'the staff channel\'s threads',
     apply: exec([
       `CREATE TABLE staff_threads (reference TEXT PRIMARY KEY, conversation TEXT NOT NULL, lang TEXT NOT NULL, place TEXT NOT NULL, thread TEXT NOT NULL,
@@ -231,9 +245,23 @@ const POSTGRES: Migration[] = [
     ]),
   },
   {
+    // How each conversation ended (one row a conversation and start), and what the bot did not understand in it.
+    id: 8,
+    name: 'conversation outcomes',
+    apply: exec([
+      `CREATE TABLE outcomes (conversation TEXT NOT NULL, started_at BIGINT NOT NULL, ended_at BIGINT NOT NULL, channel TEXT NOT NULL, lang TEXT NOT NULL,
+        topic TEXT, kind TEXT NOT NULL, how TEXT, step TEXT, ticket TEXT, helpful SMALLINT, comment TEXT, staff TEXT, checked_at BIGINT,
+        PRIMARY KEY (conversation, started_at))`,
+      'CREATE INDEX outcomes_ended ON outcomes(ended_at)',
+      `CREATE TABLE outcome_unclear (conversation TEXT NOT NULL, started_at BIGINT NOT NULL, n INTEGER NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL,
+        at BIGINT NOT NULL, PRIMARY KEY (conversation, started_at, n))`,
+      'CREATE INDEX outcome_unclear_at ON outcome_unclear(at)',
+    ]),
+  },
+  {
     // The hand-over cards in a staff channel (Slack, Discord): the conversation each belongs to, who
     // owns it, whether it is closed.
-    id: 8,
+    id: 9,
     name: 'the staff channel\'s threads',
     apply: exec([
       `CREATE TABLE staff_threads (reference TEXT PRIMARY KEY, conversation TEXT NOT NULL, lang TEXT NOT NULL, place TEXT NOT NULL, thread TEXT NOT NULL,
