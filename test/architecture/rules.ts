@@ -31,7 +31,8 @@ export type Part = (typeof PARTS)[number];
 export const MAY_IMPORT: Record<Part, readonly Part[]> = {
   errors: [],
   ports: ['errors'],
-  config: ['ports', 'errors', 'checks'],
+  // The channels' registry: each channel's own keys and their rules join the environment schema.
+  config: ['channels', 'ports', 'errors', 'checks'],
   i18n: ['ports', 'errors'],
   // The flow files' shape, loading and graph rules, and the centre's words their messages use.
   flows: ['checks', 'ports', 'i18n', 'errors'],
