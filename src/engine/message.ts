@@ -14,6 +14,7 @@ import { answerInput, answerUsername, choicesOf, codeAtQuestion, choose, current
 import { currentFlow, line, log, menu, say, sys } from './say.ts';
 import type { Turn } from './turn.ts';
 import { repaired } from './repair.ts';
+import { feedbackText } from './outcome.ts';
 import { takeoverDecides } from './takeover-turn.ts';
 import { answerFromKnowledge } from './knowledge-turn.ts';
 import { interrupt } from './interrupt.ts';
@@ -68,6 +69,7 @@ export function onText(t: Turn, raw: string): void {
   // Someone else on the account wins over everything, a hand-over included.
   if (takeoverDecides(t, text)) return;
   if (t.s.status === 'handed') return afterHandover(t, text, meaning);
+  if (feedbackText(t, text, meaning)) return;
   if (repaired(t, text)) return;
   // A question for the knowledge base, at any prompt: answered, then back to the prompt.
   if (!promptFactGiven(t) && !t.env.understanding.says('thanks', text) && answerFromKnowledge(t, text, meaning)) return factsNow(t);
