@@ -3,6 +3,7 @@
 // signed links, watches, and the out-of-band delivery of replies to a conversation's own channel.
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
+import type { AnyChannelPlugin } from '../channels/contract.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { RateLimits } from '../ports/limits.ts';
@@ -28,6 +29,7 @@ import { EmailProof, PROOF_SMTP_REPLY_TIMEOUT_MS } from '../adapters/email-proof
 import { SmtpMailer } from '../adapters/mailer.ts';
 import { SqlProofCodes } from '../adapters/proof-codes.ts';
 import { SqlEffectJournal } from '../adapters/sql/effects.ts';
+import { SqlOutcomes } from '../adapters/sql/outcomes.ts';
 import { SqlWatches } from '../adapters/sql-watches.ts';
 
 /**
@@ -46,6 +48,8 @@ export function loadUnderstanding(config: Config, conversations: boolean): { flo
 }
 
 export interface ConversationsContext {
+  /** The channels, each with its own words (a proof mail says where the request was made in them). */
+  channels: readonly AnyChannelPlugin[];
   flows: FlowSet;
   understanding: Understanding;
   db: SqlDb;
@@ -66,6 +70,8 @@ export interface ConversationsContext {
 export interface ConversationsPart {
   words: CentreWords;
   runner: ConversationRunner;
+  /** How conversations ended, for the report and the metrics. */
+  outcomes: SqlOutcomes;
   /** Keyed material for the web channel's cookies and forms. */
   secret: string;
   links: SqlLinkStore;
@@ -93,10 +99,12 @@ export async function createConversations(config: Config, ctx: ConversationsCont
     centre: config.CENTRE_NAME,
     supportEmail: config.SUPPORT_EMAIL,
     linkMinutes: config.PROOF_LINK_MINUTES,
+    whereIs: (channel, lang) => ctx.channels.find((c) => c.name === channel)?.words?.[lang].where,
   });
   cleanups.push(() => identity.stop());
   const words = centreWords(config, ctx.demoUrl);
   const watches = new SqlWatches(db);
+  const outcomes = new SqlOutcomes(db);
   const runner = new ConversationRunner({
     watches,
     flows: ctx.flows,
@@ -113,8 +121,9 @@ export async function createConversations(config: Config, ctx: ConversationsCont
     identity,
     metrics,
     effects: new SqlEffectJournal(db),
+    outcomes,
   });
   const links = new SqlLinkStore(db, secret, clock);
   const outOfBand = new OutOfBand(log, store, () => clock.now());
-  return { words, runner, secret, links, identity, watches, outOfBand };
+  return { words, runner, secret, links, identity, watches, outOfBand, outcomes };
 }

@@ -45,14 +45,14 @@ async function unwind(steps: Array<() => Promise<unknown>>): Promise<void> {
 export async function serve(cfg: Config, env: Record<string, string | undefined>, io: ServeIo, interactive: boolean): Promise<number> {
   const choice = chooseChannels(CHANNELS, env, cfg);
   if (!choice.ok) throw new HelpdeskError('config.invalid', choice.errors.join('\n'));
-  const [{ createHelpdesk }, { tokenActivatedRoutes }, { startMetricsServer }, { createLogger }] = await Promise.all([
+  const [{ createHelpdesk }, { tokenActivatedRoutes }, { startMetricsServer }, { createLog }] = await Promise.all([
     import('./helpdesk.ts'),
     import('../integrations/token-activated.ts'),
     import('../adapters/metrics-server.ts'),
-    import('../adapters/logger.ts'),
+    import('./observability.ts'),
   ]);
   // With a terminal chat on screen, the log goes quiet unless asked for.
-  const log = createLogger(interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL, undefined, cfg.DATABASE_URL ? { replica: replicaName(cfg) } : {}, { personalData: cfg.LOG_PERSONAL_DATA });
+  const log = createLog(cfg, replicaName(cfg), interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL);
   const app = await createHelpdesk(cfg, { log });
   const undo: Array<() => Promise<unknown>> = [() => app.close()];
   // The centre's activation hook (only with HOOK_SECRET) is served on the same port as the channels' routes.

@@ -43,6 +43,7 @@ export function startFlow(t: Turn, flowId: string, at?: string): void {
   if (!flow) return menu(t, 'not_understood');
   t.s.status = 'active';
   t.s.flow = flow.id;
+  t.s.topic = flow.id;
   t.s.tries = {};
   t.replies.push({ kind: 'text', text: flow.title[t.s.lang], topic: true });
   log(t, 'b', `flow:${flow.id}`);
@@ -190,7 +191,7 @@ function knownInput(t: Turn, flow: Flow, stepId: string, step: InputStep): Known
       if (user && proven) {
         // Taken from what they wrote: said in passing, so a wrong one can be corrected.
         const slot = t.s.slots.username ?? t.s.slots.email;
-        if (t.s.subject.identity === 'claimed' && slot?.s.endsWith(':extract')) say(t, 'taking_username', { user });
+        if (t.s.subject.identity === 'claimed' && slot?.s.endsWith(':extract') && !t.corrected) say(t, 'taking_username', { user });
         return { next: step.next };
       }
       if (user && !proven && t.s.proofFor === undefined) {

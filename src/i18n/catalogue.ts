@@ -96,7 +96,7 @@ export function langOfLocale(locale: string | undefined | null): Lang {
   return locale && /^sv\b|^sv[-_]/i.test(locale) ? 'sv' : 'en';
 }
 
-export type MailKey = 'proof_subject' | 'proof_body' | 'held_back_subject' | 'held_back_body' | 'active_subject' | 'active_body' | 'where_web' | 'where_discord' | 'where_slack' | 'where_terminal' | 'where_other' | 'from_address';
+export type MailKey = 'proof_subject' | 'proof_body' | 'held_back_subject' | 'held_back_body' | 'active_subject' | 'active_body' | 'where_other' | 'from_address';
 
 export type SystemKey =
   | 'not_saved'
@@ -175,7 +175,12 @@ export type SystemKey =
   | 'repair_nothing_to_cancel'
   | 'resume'
   | 'repair_chitchat'
-  | 'repair_done';
+  | 'repair_done'
+  | 'feedback_ask'
+  | 'feedback_yes'
+  | 'feedback_no'
+  | 'feedback_comment'
+  | 'feedback_thanks';
 
 const PLACEHOLDER = /\{([a-zA-Z_][\w.]*)\}/g;
 
