@@ -42,6 +42,8 @@ export function chatRoute(r: Routes, d: WebDeps, progress: TurnProgress): void {
         ...(body.data.lang ? { lang: body.data.lang } : {}),
       })
       .finally(() => progress.end(id));
+    // A person who writes is on the page: a staff reply or a notice may come here, not by mail.
+    await ctx.outbox.touch(id, ctx.clock.now());
     // Anything that arrived out of band before this turn comes first.
     const pending = await ctx.outbox.take(id);
     const { conversation } = result;
