@@ -2,6 +2,7 @@
 // its own (`env.now`), so every conversation can be replayed in a test without waiting. This file
 // routes events through a table of handlers; walk.ts walks flows, message.ts reads messages,
 // say.ts says things, all of them plain functions over the turn's state (turn.ts).
+import { decideOutcome, feedbackChoice } from './outcome.ts';
 import type { CheckResult } from '../checks/catalogue.ts';
 import type { Lang, SystemKey } from '../i18n/catalogue.ts';
 import type { Reply } from './replies.ts';
@@ -190,7 +191,9 @@ const HANDLERS: Handlers = {
   },
   repeat: (t) => repeat(t),
   text: (t, e) => onText(t, e.text),
-  choice: (t, e) => choose(t, e.id),
+  choice: (t, e) => {
+    if (!feedbackChoice(t, e.id)) choose(t, e.id);
+  },
   topic: (t, e) => startFlow(t, e.flow),
   checked: (t, e) => onChecked(t, e.result, e.extra),
   escalated: (t, e) => onEscalated(t, e.ticket, e.followUp ?? false, e.solved ?? false),
@@ -213,6 +216,7 @@ export function transition(env: EngineEnv, snapshot: Snapshot, event: EngineEven
   const s = cloneSnapshot(snapshot);
   const turn = newTurn(env, s);
   apply(turn, event);
+  decideOutcome(turn, snapshot, event);
   s.updatedAt = env.now;
   if (s.codes.some((c) => env.now - c.at > CODE_FINGERPRINT_MS)) s.codes = s.codes.filter((c) => env.now - c.at <= CODE_FINGERPRINT_MS);
   return { snapshot: s, replies: turn.replies, ...(turn.effect ? { effect: turn.effect } : {}), ...(turn.meaning ? { understood: { meaning: turn.meaning, facts: turn.facts } } : {}) };
