@@ -66,7 +66,7 @@ export async function serve(cfg: Config, env: Record<string, string | undefined>
     // The web channel, first in the registry, listens first: a port in use stops the start before any platform connects.
     await channels.start();
     // A leader-only channel says 0 on a standby replica (its state is `standby`): alert on the maximum.
-    app.metrics.gauges('helpdesk_channel_up', 'Whether a channel is connected on this replica (1) or not (0; Discord on a standby replica)', ['channel'], () =>
+    app.metrics.gauges('helpdesk_channel_up', 'Whether a channel is connected on this replica (1) or not (0; a leader-only channel on a standby replica)', ['channel'], () =>
       Object.entries(channels.statuses()).map(([channel, st]) => [{ channel }, st.state === 'up' ? 1 : 0]),
     );
     if (cfg.METRICS_PORT !== undefined) {

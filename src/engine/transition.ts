@@ -76,8 +76,25 @@ function onChecked(t: Turn, result: CheckResult, extra: CheckResult[] = []): voi
   if (step?.kind !== 'check' || step.check !== result.id) return repeat(t);
   // A code that matches nothing, said to be one noted down earlier: the reuse explains the miss.
   const noted = result.code === 'code.invalid' && step.noted && slotValue(t.s.slots, 'codeNoted');
+  if (step.slow && slowByAge(t, result)) {
+    setSlot(t.s.slots, 'codeShown', true, source(t, 'check'), t.env.now);
+    return enter(t, step.slow);
+  }
   const target = noted ? step.noted : (step.on[result.code] ?? step.on.else);
   enter(t, target ?? 'end');
+}
+
+/** Steps behind from which a code typed as the current one says the phone is slow, and up to which it is no noted-down code. */
+const SLOW_STEPS = { from: 2, to: 6 };
+
+/**
+ * A code 60–180 s old typed where the code the app shows now was asked for, not said to be one
+ * noted down: the app shows an old code because the phone's clock lags by that much.
+ */
+function slowByAge(t: Turn, result: CheckResult): boolean {
+  const off = result.data.offsetSteps;
+  if (result.code !== 'code.stale' || typeof off !== 'number' || slotValue(t.s.slots, 'codeNoted')) return false;
+  return -off >= SLOW_STEPS.from && -off <= SLOW_STEPS.to;
 }
 
 function onProven(t: Turn, user: string, how: string, email?: string): void {
