@@ -8,6 +8,7 @@ import path from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { createHelpdesk } from '../src/main.ts';
 import { silentLogger } from '../src/ports/logger.ts';
+import { staffReplyBench, staffReplyLine, type StaffReplyFigures } from './staff-reply.ts';
 import { RT_PASSWORD, RT_USER, startRt, type RtPeer } from '../test/peers/request-tracker.ts';
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
@@ -22,6 +23,7 @@ export interface HandoverFigures {
   allInRtSecondsAfterBack: number;
   lost: number;
   doubled: number;
+  staffReply?: StaffReplyFigures;
 }
 
 async function inRt(rt: RtPeer, reference: string): Promise<number> {
@@ -78,6 +80,7 @@ export async function handoverBench(options: { conversations?: number; downSecon
       allInRtSecondsAfterBack: Math.round(allIn),
       lost: counts.filter((n) => n === 0).length,
       doubled: counts.filter((n) => n > 1).length,
+      staffReply: await staffReplyBench(),
     };
   } finally {
     await app.close();
@@ -89,6 +92,6 @@ export function handoverLines(f: HandoverFigures): string[] {
   return [
     `hand-over to Request Tracker (rt-server on SQLite, loopback): the person's last message to the ticket in RT, ${f.conversations} conversations: p50 ${f.toRtP50Ms} ms, p95 ${f.toRtP95Ms} ms`,
     `RT down for ${f.downSeconds} s while ${f.filedWhileDown} people handed over: all in RT ${f.allInRtSecondsAfterBack} s after it was back (the outbox's backoff); ${f.lost} lost, ${f.doubled} doubled`,
-    'staff reply to the person\'s screen: not measured (no staff channel yet)',
+    ...(f.staffReply ? [staffReplyLine(f.staffReply)] : []),
   ];
 }
