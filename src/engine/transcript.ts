@@ -21,8 +21,11 @@ export function renderTranscript(flows: FlowSet, words: CentreWords, s: Snapshot
     if (who === 'u') return `${stamp(t)} person: ${text.startsWith('choice:') ? `[${text.slice(7)}]` : text}`;
     let said = text;
     if (text.startsWith('sys:')) {
-      const [, key, ticket] = text.split(':');
-      said = render(c.system[key as SystemKey] ?? key ?? '', { ...vars, ticket, limit: 2000 });
+      // `sys:key[:ticket[:reach]]`: a hand-over's line names its reference and how the answer comes.
+      const [, key, ticket, reach] = text.split(':');
+      const extra = { ...vars, ticket, limit: 2000, contact: s.subject.email ?? '' };
+      const how = reach ? render(c.system[reach as SystemKey] ?? '', extra) : '';
+      said = render(c.system[key as SystemKey] ?? key ?? '', { ...extra, reach: how });
     } else if (text.startsWith('chk:')) {
       const code = text.slice(4) as CheckCode;
       const finding = s.findings.find((f) => f.code === code);

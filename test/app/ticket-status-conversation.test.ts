@@ -147,6 +147,44 @@ describe('"any news?" after a hand-over', { timeout: 180_000 }, () => {
     }
   });
 
+  it('an anonymous hand-over: asked once how staff reach the person; "here" files it to RT with no requestor, and "any news?" is how they hear', async () => {
+    const c = await chat(rtSink());
+    try {
+      await c.say('I want to talk to a person');
+      await c.say('skip');
+      expect(await c.say('My phone was stolen and I cannot log in.')).toContain('how can the support team reach you?');
+      const filed = await c.say('here in this chat');
+      expect(filed).toContain('Come back to this chat and ask "any news?"');
+      expect(filed).not.toMatch(/answer by e-mail|how can the support team reach you/);
+      const reference = /HD-[A-Z0-9]{6}/.exec(filed)![0];
+      expect((await c.queue.get(reference))?.ticket).toMatchObject({ reachInChat: true, subject: {} });
+      await c.queue.drain();
+      const ticket = await rt.rest<{ Requestor: unknown[] }>('GET', `ticket/${await rtTicketId(reference)}`);
+      expect(ticket.Requestor).toEqual([]);
+      expect(await c.say('any news?')).toContain('nobody has picked it up yet');
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('an anonymous hand-over with a typed address: in RT without a requestor, the address kept as not proved, only the reference promised to it', async () => {
+    const c = await chat(rtSink());
+    try {
+      await c.say('jag vill prata med en människa');
+      await c.say('hoppa över');
+      expect(await c.say('Någon stal min telefon och jag kommer inte in.')).toContain('hur kan supporten nå dig?');
+      const filed = await c.say('kim.berg@example.org');
+      expect(filed).toContain('Jag har lämnat vidare kim.berg@example.org, markerad som obekräftad, så dit skickas inget annat än ditt referensnummer.');
+      const reference = /HD-[A-Z0-9]{6}/.exec(filed)![0];
+      expect((await c.queue.get(reference))?.ticket.subject).toEqual({ email: 'kim.berg@example.org', identity: 'claimed' });
+      await c.queue.drain();
+      const ticket = await rt.rest<{ Requestor: unknown[] }>('GET', `ticket/${await rtTicketId(reference)}`);
+      expect(ticket.Requestor).toEqual([]);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('a sink that cannot tell (mail): when to expect an answer, not a status it does not have', async () => {
     const sent: Mail[] = [];
     const c = await chat(new MailTicketDelivery({ send: async (m: Mail) => void sent.push(m) }, { to: 'support@example.org', centre: 'UPPMAX', subjectTag: '[{reference}]' }));
