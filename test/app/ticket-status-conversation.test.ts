@@ -39,9 +39,10 @@ interface Chat {
 
 /** A conversation on the terminal channel whose tickets go through a real outbox to `delivery`. */
 async function chat(delivery: TicketDelivery): Promise<Chat> {
+  // As HANDOVER_SINK names it: RT and Zammad mail replies and can tell the status; mail only mails.
   const store = await SqlStore.open(SqliteDb.open(tempDataDir()));
   const queue = new TicketQueue(store.db, [delivery], { now: () => Date.now() }, recordingLogger());
-  const harness = new Harness({ ...world, ticketSystem: queue });
+  const harness = new Harness({ ...world, ticketSystem: queue, handover: { mails: true, status: delivery.name !== 'mail' } });
   const runner: ConversationRunner = await harness.start();
   const id = `terminal:status-${Math.random().toString(36).slice(2)}`;
   await runner.turn(id, { type: 'start' }, { channel: 'terminal' });
