@@ -7,6 +7,8 @@ import { isIP } from 'node:net';
 import type { HostPort } from './ports/net.ts';
 import { HelpdeskError } from './errors.ts';
 import { BackendsEnv, SECRET_KEYS, backendsProblems } from './config-backends.ts';
+import { CHANNELS } from './channels/registry.ts';
+import type { AnyChannelPlugin } from './channels/contract.ts';
 import { HANDOVER_SECRET_KEYS, HandoverEnv, handoverProblems, handoverSinks, type SinkName } from './config-handover.ts';
 
 const int = (min: number, max: number, def: number) =>
@@ -79,7 +81,7 @@ const cidrList = (what: string) =>
       return out;
     });
 
-const Env = z.object({
+const BaseEnv = z.object({
   PORT: int(0, 65535, 3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_URL: url('PUBLIC_URL').optional(),
@@ -141,25 +143,6 @@ const Env = z.object({
   TRUSTED_PROXIES: cidrList('addresses or CIDR networks'),
   PROOF_LINK_MINUTES: int(1, 1440, 15),
 
-  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'a bot token starting with xoxb-').optional(),
-  SLACK_SIGNING_SECRET: z.string().min(8, 'the signing secret from the app\'s Basic Information page').optional(),
-  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'an app-level token starting with xapp- (Socket Mode)').optional(),
-  SLACK_API_URL: url('SLACK_API_URL').optional(),
-  SLACK_COMMAND: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'a slash command like /2fa').default('/2fa'),
-  SLACK_DIAGNOSE_COMMAND: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'a slash command like /2fa-diagnose').default('/2fa-diagnose'),
-  SLACK_STAFF_USERS: z
-    .string()
-    .optional()
-    .transform((v) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean))
-    .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)), 'Slack user ids separated by commas, like U012ABC,U034DEF'),
-  SLACK_STAFF_GROUP: z.string().regex(/^S[A-Z0-9]{2,}$/, 'a Slack user group id, like S0614TZR7').optional(),
-
-  DISCORD_TOKEN: z.string().min(20, 'the bot token from the Developer Portal (Bot page)').optional(),
-  DISCORD_APPLICATION_ID: z.string().regex(/^\d{15,22}$/, 'the application id (a number) from the Developer Portal').optional(),
-  DISCORD_API_URL: url('DISCORD_API_URL').optional(),
-  DISCORD_GUILD_ID: z.string().regex(/^\d{15,22}$/, 'a server (guild) id').optional(),
-  DISCORD_STAFF_ROLE: z.string().regex(/^\d{15,22}$/, 'a role id (a number)').optional(),
-  DISCORD_CONVERSATION: z.enum(['dm', 'thread'], { error: 'dm or thread' }).default('dm'),
   CLOCK_LINK_MINUTES: int(1, 1440, 10),
 
   // Metrics have their own listener (loopback unless told otherwise), never the public port.
@@ -212,7 +195,14 @@ const Env = z.object({
   ...HandoverEnv,
 });
 
-type Env = z.infer<typeof Env>;
+type Env = z.infer<typeof BaseEnv>;
+
+/** The environment schema with the keys each channel owns (its plugin's `keys`, with their rules). */
+function envWith(channels: readonly AnyChannelPlugin[]): typeof BaseEnv {
+  // Typed as the base: the code outside a channel reads none of its keys (its slice does, by name).
+  return BaseEnv.extend(Object.assign({}, ...channels.map((p) => p.keys ?? {})) as Record<string, z.ZodType>) as unknown as typeof BaseEnv;
+}
+const Env = envWith(CHANNELS);
 
 /** Every key the environment schema reads (docs/configuration.md lists each one). */
 export const ENV_KEYS: readonly string[] = Object.keys(Env.shape);
@@ -258,12 +248,15 @@ function credentialProblems(env: Record<string, string>): string[] {
     .map((k) => `${k}: expected a URL without user:password@ (put credentials in their own setting, never in a URL that is printed)`);
 }
 
-/** Parses the environment; every problem is one line naming the key and what was expected. */
-export function parseConfig(env: Record<string, string | undefined>): { ok: true; config: Config } | { ok: false; errors: string[] } {
+/**
+ * Parses the environment; every problem is one line naming the key and what was expected. `channels`:
+ * the registry's, whose keys the environment schema takes in (a test adds its own channel).
+ */
+export function parseConfig(env: Record<string, string | undefined>, channels: readonly AnyChannelPlugin[] = CHANNELS): { ok: true; config: Config } | { ok: false; errors: string[] } {
   // An empty value means "not set", as in most .env tooling.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== '')) as Record<string, string>;
   const refused = credentialProblems(cleaned);
-  const parsed = Env.safeParse(cleaned);
+  const parsed = (channels === CHANNELS ? Env : envWith(channels)).safeParse(cleaned);
   if (!parsed.success) {
     return {
       ok: false,
@@ -277,11 +270,7 @@ export function parseConfig(env: Record<string, string | undefined>): { ok: true
   const c = parsed.data;
   const errors: string[] = [...refused];
   if (c.ENROLLMENT_API_URL && !c.ENROLLMENT_API_TOKEN) errors.push('ENROLLMENT_API_TOKEN: expected a token when ENROLLMENT_API_URL is set');
-  if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
-    errors.push('SLACK_SIGNING_SECRET: expected the signing secret (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) with SLACK_BOT_TOKEN');
-  }
-  if (!c.SLACK_BOT_TOKEN && (c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN)) errors.push('SLACK_BOT_TOKEN: expected a bot token (xoxb-…) with the other Slack keys');
-  if (c.DISCORD_TOKEN && !c.DISCORD_APPLICATION_ID) errors.push('DISCORD_APPLICATION_ID: expected the application id with DISCORD_TOKEN');
+  for (const plugin of channels) errors.push(...(plugin.keyProblems?.(c) ?? []).map((p) => `${p.key}: expected ${p.expected}`));
   if (c.CLOCK_SKEWED_SECONDS < c.CLOCK_DRIFTING_SECONDS) errors.push('CLOCK_SKEWED_SECONDS: expected at least CLOCK_DRIFTING_SECONDS');
   if (c.TOKEN_OVERDUE_MINUTES < c.TOKEN_PENDING_MINUTES) errors.push('TOKEN_OVERDUE_MINUTES: expected at least TOKEN_PENDING_MINUTES');
   if (c.REDIS_URL && !c.DATABASE_URL) errors.push('DATABASE_URL: expected with REDIS_URL (Redis shares limits between replicas; the conversations need PostgreSQL)');
@@ -305,8 +294,8 @@ export function replicaName(config: Pick<Config, 'REPLICA_NAME'>): string {
   return config.REPLICA_NAME ?? `${hostname()}-${process.pid}`;
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const r = parseConfig(env);
+export function loadConfig(env: Record<string, string | undefined> = process.env, channels: readonly AnyChannelPlugin[] = CHANNELS): Config {
+  const r = parseConfig(env, channels);
   if (!r.ok) throw new HelpdeskError('config.invalid', r.errors.join('\n'));
   return r.config;
 }

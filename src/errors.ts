@@ -54,6 +54,8 @@ export const EVENT_CODES = [
   'proof.fault',
   'store.permissions',
   'housekeeping.purged',
+  /** Conversations gone quiet were given their outcome (abandoned, out of scope, or one a replica missed recording). */
+  'housekeeping.settled',
   'privacy.export',
   'privacy.forget',
   'log.personal-data',

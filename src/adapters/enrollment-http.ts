@@ -17,6 +17,8 @@ import type { Logger } from '../ports/logger.ts';
 import { DelegateBackoff, handleWhenResult, retry } from 'cockatiel';
 import { UpstreamGuard } from './limits.ts';
 import { delayAfter } from './backoff.ts';
+import { outcomeOf } from './upstream-timing.ts';
+import type { UpstreamObserver } from '../ports/metrics.ts';
 
 export interface HttpEnrollmentOptions {
   baseUrl: string;
@@ -33,7 +35,7 @@ export interface HttpEnrollmentOptions {
   backoffMs: number;
   log: Logger;
   /** Called with each request's duration, for metrics. */
-  observe?: (route: string, ms: number, outcome: string) => void;
+  observe?: UpstreamObserver;
 }
 
 /** One HTTP answer, or why there is none (the same shape as every upstream call). */
@@ -74,14 +76,6 @@ async function readCapped(res: Response, limit: number): Promise<string | undefi
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-/**
- * The outcome label of an answered call. A 404 ("no such account") and a 200 are both an answer: a
- * label apart for each would count lookups of missing against existing names for whoever reads metrics.
- */
-export function outcomeOf(status: number): string {
-  return (status >= 200 && status < 300) || status === 404 ? 'answered' : String(status);
 }
 
 /** A metrics label per kind of call (never the username). */

@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { Client, type Entry, type SearchOptions } from 'ldapts';
 import { HelpdeskError, isHelpdeskError } from '../errors.ts';
+import type { UpstreamObserver } from '../ports/metrics.ts';
+import { timedRequest } from './upstream-timing.ts';
 
 export interface LdapConnectionOptions {
   url: string;
@@ -14,6 +16,8 @@ export interface LdapConnectionOptions {
   caFile?: string | undefined;
   /** Each operation's own limit (connect included); keep it within the check's budget. */
   timeoutMs: number;
+  /** Told of each search (connecting and binding included when it needs them). */
+  observe?: UpstreamObserver | undefined;
 }
 
 export class LdapConnection {
@@ -52,7 +56,11 @@ export class LdapConnection {
   }
 
   /** A search; any failure drops the connection (the next call opens a new one) and says why, plainly. */
-  async search(base: string, options: SearchOptions): Promise<Entry[]> {
+  search(base: string, options: SearchOptions): Promise<Entry[]> {
+    return timedRequest(this.o.observe, 'search', () => this.searchOnce(base, options));
+  }
+
+  private async searchOnce(base: string, options: SearchOptions): Promise<Entry[]> {
     let client: Client | undefined;
     try {
       client = await this.connected();

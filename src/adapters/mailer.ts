@@ -5,6 +5,8 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Mail, Mailer } from '../ports/mailer.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { UpstreamObserver } from '../ports/metrics.ts';
+import { timedRequest } from './upstream-timing.ts';
 
 /**
  * How long a sender waits for the relay's answer once a command or the message is sent: RFC 5321
@@ -20,12 +22,14 @@ export class SmtpMailer implements Mailer {
    * @param connectTimeoutMs connecting and the greeting: nothing is sent yet, so a relay that does
    *   not answer in this time is given up at once and the mail tried again later
    * @param replyTimeoutMs waiting for an answer once something is sent (see SMTP_REPLY_TIMEOUT_MS)
+   * @param observe told of each message handed to the relay
    */
   constructor(
     private readonly url: string,
     private readonly from: string,
     private readonly connectTimeoutMs = 10_000,
     replyTimeoutMs = SMTP_REPLY_TIMEOUT_MS,
+    private readonly observe?: UpstreamObserver,
   ) {
     const u = new URL(url);
     this.transport = nodemailer.createTransport({
@@ -42,12 +46,12 @@ export class SmtpMailer implements Mailer {
   }
 
   async send(mail: Mail): Promise<void> {
-    await this.transport.sendMail({ from: this.from, ...mail });
+    await timedRequest(this.observe, 'send', () => this.transport.sendMail({ from: this.from, ...mail }));
   }
 
   /** The same relay, for mail that is worthless after a while (a proof code): a silent relay is given up sooner. */
   withReplyTimeout(replyTimeoutMs: number): SmtpMailer {
-    return new SmtpMailer(this.url, this.from, this.connectTimeoutMs, replyTimeoutMs);
+    return new SmtpMailer(this.url, this.from, this.connectTimeoutMs, replyTimeoutMs, this.observe);
   }
 
   close(): void {

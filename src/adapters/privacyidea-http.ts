@@ -13,6 +13,8 @@ import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { HelpdeskError } from '../errors.ts';
+import type { UpstreamObserver } from '../ports/metrics.ts';
+import { outcomeOf, timedRequest } from './upstream-timing.ts';
 
 export const Envelope = z.object({
   result: z.union([
@@ -38,6 +40,8 @@ export interface PrivacyIdeaHttpOptions {
   apiKey?: string | undefined;
   caFile?: string | undefined;
   timeoutMs: number;
+  /** Told of each request (POST /auth included). */
+  observe?: UpstreamObserver | undefined;
   /** For tests: what "now" is (ms). */
   now?: () => number;
 }
@@ -59,7 +63,12 @@ export class PrivacyIdeaHttp {
       : new http.Agent({ keepAlive: true });
   }
 
+  /** One request, told to the observer by its method and path (without the query, which names the user). */
   private raw(method: 'GET' | 'POST', path: string, body: Record<string, string> | undefined, auth: string | undefined, signal: AbortSignal): Promise<{ status: number; json: unknown }> {
+    return timedRequest(this.o.observe, `${method} ${path.split('?')[0]}`, () => this.request(method, path, body, auth, signal), (r) => outcomeOf(r.status));
+  }
+
+  private request(method: 'GET' | 'POST', path: string, body: Record<string, string> | undefined, auth: string | undefined, signal: AbortSignal): Promise<{ status: number; json: unknown }> {
     const url = new URL(path.replace(/^\//, ''), this.o.baseUrl.endsWith('/') ? this.o.baseUrl : `${this.o.baseUrl}/`);
     const payload = body ? JSON.stringify(body) : undefined;
     const lib = url.protocol === 'https:' ? https : http;

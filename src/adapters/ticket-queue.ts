@@ -8,6 +8,7 @@ import { handleAll, IterableBackoff, retry } from 'cockatiel';
 import { describeError, errorCode, HelpdeskError } from '../errors.ts';
 import type { Logger } from '../ports/logger.ts';
 import { noMetrics, type Metrics } from '../ports/metrics.ts';
+import { observerFor, timedRequest } from './upstream-timing.ts';
 import type { Ticket, TicketSink, TicketStatus, TicketStatusReader } from '../ports/tickets.ts';
 import type { Clock } from '../ports/time.ts';
 import { delayAfter } from './backoff.ts';
@@ -179,7 +180,7 @@ export class TicketQueue implements TicketSink, TicketStatusReader {
         // backend), the lock is too and another replica may be sending it; this fails, and nothing is sent.
         if (await db.get('SELECT 1 AS one FROM ticket_deliveries WHERE reference = $1 AND sink = $2', [row.reference, d.name])) continue;
         const ctx = await this.contextFor(db, ticket, d.name);
-        const took = await Promise.race([d.deliver(row.reference, ticket, ctx), this.stopped]);
+        const took = await Promise.race([timedRequest(observerFor(this.metrics, `ticket-${d.name}`), 'deliver', () => d.deliver(row.reference, ticket, ctx)), this.stopped]);
         await this.recordDelivery(row.reference, d.name, took?.externalId ?? null);
         this.metrics.count('helpdesk_ticket_deliveries_total', { sink: d.name, outcome: 'delivered' });
       } catch (err) {

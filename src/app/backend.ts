@@ -12,6 +12,7 @@ import type { CacheSubject } from '../ports/upstream.ts';
 import { DemoEnrollmentBackend } from '../adapters/demo-enrollment.ts';
 import { HttpEnrollment } from '../adapters/enrollment-http.ts';
 import { UpstreamGuard } from '../adapters/limits.ts';
+import { observerFor } from '../adapters/upstream-timing.ts';
 import { LdapConnection } from '../adapters/ldap-connection.ts';
 import { LdapAccounts } from '../adapters/ldap-accounts.ts';
 import { LdapOtpTokens } from '../adapters/ldap-otp-tokens.ts';
@@ -140,6 +141,7 @@ class BackendParts {
       caFile: config.LDAP_CA_FILE,
       // Two searches for a token, one after the other, within the check's budget.
       timeoutMs: thirdOfBudget(config),
+      observe: observerFor(this.ctx.metrics, 'ldap'),
     });
     this.ldap = c;
     this.cleanups.push(() => c.close());
@@ -220,7 +222,7 @@ async function enrollmentApi(config: Config, ctx: BackendContext, guard: Guard, 
     retries,
     backoffMs: 100,
     log: ctx.log,
-    observe: (route, ms, outcome) => ctx.metrics.observe('helpdesk_upstream_request_duration_seconds', { upstream: 'enrollment', route, outcome }, ms / 1000),
+    observe: observerFor(ctx.metrics, 'enrollment'),
   });
   return { enrollment, ...(demo ? { demo } : {}) };
 }
@@ -230,7 +232,7 @@ async function privacyIdea(parts: BackendParts): Promise<TokenRegistry> {
   const { config, ctx } = parts;
   // An admin's name and password (a JWT from POST /auth), or a long-lived API key.
   const credentials = { user: config.PRIVACYIDEA_USER, password: config.PRIVACYIDEA_PASSWORD, apiKey: config.PRIVACYIDEA_API_KEY };
-  const api = new PrivacyIdeaHttp({ baseUrl: config.PRIVACYIDEA_URL ?? '', caFile: config.PRIVACYIDEA_CA_FILE, timeoutMs: thirdOfBudget(config), ...credentials });
+  const api = new PrivacyIdeaHttp({ baseUrl: config.PRIVACYIDEA_URL ?? '', caFile: config.PRIVACYIDEA_CA_FILE, timeoutMs: thirdOfBudget(config), observe: observerFor(ctx.metrics, 'privacyidea'), ...credentials });
   parts.addCleanup(() => api.close());
   return new PrivacyIdeaTokens({ api, guard: await parts.guard('privacyidea', config.CHECK_TIMEOUT_MS), realm: config.PRIVACYIDEA_REALM ?? '', verify: config.PRIVACYIDEA_VERIFY, log: ctx.log });
 }

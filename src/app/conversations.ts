@@ -3,6 +3,7 @@
 // signed links, watches, and the out-of-band delivery of replies to a conversation's own channel.
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
+import type { AnyChannelPlugin } from '../channels/contract.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { RateLimits } from '../ports/limits.ts';
@@ -17,6 +18,7 @@ import type { HandoverAbilities } from '../engine/env.ts';
 import type { SinkName } from '../config-handover.ts';
 import { OutOfBand } from '../engine/out-of-band.ts';
 import type { CentreWords } from '../flows/words.ts';
+import { centreWords } from './centre-words.ts';
 import type { FlowSet } from '../flows/schema.ts';
 import { trainUnderstanding } from '../understanding/training.ts';
 import { factRulesOf } from '../understanding/fact-rules.ts';
@@ -29,26 +31,8 @@ import { EmailProof, PROOF_SMTP_REPLY_TIMEOUT_MS } from '../adapters/email-proof
 import { SmtpMailer } from '../adapters/mailer.ts';
 import { SqlProofCodes } from '../adapters/proof-codes.ts';
 import { SqlEffectJournal } from '../adapters/sql/effects.ts';
+import { SqlOutcomes } from '../adapters/sql/outcomes.ts';
 import { SqlWatches } from '../adapters/sql-watches.ts';
-
-const DEFAULT_ENROLLMENT_PAGE = 'https://suprintegration.uppmax.uu.se/bootstrapotp/';
-
-function centreWords(config: Config, demoUrl?: string): CentreWords {
-  return {
-    centre: config.CENTRE_NAME,
-    enrollment_url: config.ENROLLMENT_PAGE_URL ?? (demoUrl ? `${demoUrl}/enroll/` : DEFAULT_ENROLLMENT_PAGE),
-    identity_service: config.IDENTITY_SERVICE,
-    support_url: config.SUPPORT_URL,
-    support_email: config.SUPPORT_EMAIL,
-    time_check_url: config.TIME_CHECK_URL,
-    public_url: config.PUBLIC_URL,
-    privacy_url: config.PRIVACY_URL ?? `${config.PUBLIC_URL}/privacy`,
-    response_time: config.SUPPORT_RESPONSE_TIME,
-    password_help_url: config.PASSWORD_HELP_URL ?? `${config.PUBLIC_URL.replace(/\/$/, '')}/support`,
-    status_url: config.STATUS_URL ?? `${config.PUBLIC_URL.replace(/\/$/, '')}/support`,
-    setup_guide_url: config.SETUP_GUIDE_URL ?? config.SUPPORT_URL,
-  };
-}
 
 /**
  * Flows are loaded and the understanding trained at start-up (a conversation's first message must
@@ -71,6 +55,8 @@ function handoverAbilities(sinks: readonly SinkName[]): HandoverAbilities {
 }
 
 export interface ConversationsContext {
+  /** The channels, each with its own words (a proof mail says where the request was made in them). */
+  channels: readonly AnyChannelPlugin[];
   flows: FlowSet;
   understanding: Understanding;
   db: SqlDb;
@@ -91,6 +77,8 @@ export interface ConversationsContext {
 export interface ConversationsPart {
   words: CentreWords;
   runner: ConversationRunner;
+  /** How conversations ended, for the report and the metrics. */
+  outcomes: SqlOutcomes;
   /** Keyed material for the web channel's cookies and forms. */
   secret: string;
   links: SqlLinkStore;
@@ -118,10 +106,12 @@ export async function createConversations(config: Config, ctx: ConversationsCont
     centre: config.CENTRE_NAME,
     supportEmail: config.SUPPORT_EMAIL,
     linkMinutes: config.PROOF_LINK_MINUTES,
+    whereIs: (channel, lang) => ctx.channels.find((c) => c.name === channel)?.words?.[lang].where,
   });
   cleanups.push(() => identity.stop());
   const words = centreWords(config, ctx.demoUrl);
   const watches = new SqlWatches(db);
+  const outcomes = new SqlOutcomes(db);
   const runner = new ConversationRunner({
     watches,
     flows: ctx.flows,
@@ -139,8 +129,9 @@ export async function createConversations(config: Config, ctx: ConversationsCont
     identity,
     metrics,
     effects: new SqlEffectJournal(db),
+    outcomes,
   });
   const links = new SqlLinkStore(db, secret, clock);
   const outOfBand = new OutOfBand(log, store, () => clock.now());
-  return { words, runner, secret, links, identity, watches, outOfBand };
+  return { words, runner, secret, links, identity, watches, outOfBand, outcomes };
 }

@@ -9,6 +9,8 @@ import type { Metrics } from '../ports/metrics.ts';
 import type { PurgeCounts, Purgeable, RetentionPolicy } from '../ports/retention.ts';
 import type { Clock } from '../ports/time.ts';
 import { CODE_FINGERPRINT_MS } from '../engine/transition.ts';
+import type { TicketStatusReader } from '../ports/tickets.ts';
+import type { SqlOutcomes } from '../adapters/sql/outcomes.ts';
 
 export const PURGED_METRIC = 'helpdesk_rows_purged_total';
 /** How often the leader purges: often enough that a window of minutes (codes) is kept to within a few. */
@@ -45,6 +47,8 @@ export interface HousekeepingOptions {
   clock: Clock;
   log: Logger;
   metrics: Metrics;
+  /** Conversations gone quiet get their outcome; handed-over tickets staff solved are noted. */
+  outcomes?: OutcomeSettling;
   /** DATA_DIR/mail (the demo mailbox), when mail is written to files. */
   mailDir?: string;
   /** The file ticket inbox, when tickets are written to files. */
@@ -69,6 +73,36 @@ async function removeOldFiles(dir: string, before: number): Promise<number> {
   return n;
 }
 
+export const OUTCOMES_METRIC = 'helpdesk_conversation_outcomes_total';
+export const STAFF_SOLVED_METRIC = 'helpdesk_handovers_solved_by_staff_total';
+/** Hand-overs whose ticket is asked about per pass, and for how long after the hand-over. */
+const STAFF_CHECKS_PER_PASS = 20;
+const STAFF_CHECK_DAYS = 30;
+
+export interface OutcomeSettling {
+  store: Pick<SqlOutcomes, 'settleQuiet' | 'handedOpen' | 'staffState'>;
+  /** A conversation idle this long is over (CONVERSATION_IDLE_MINUTES). */
+  quietMs: number;
+  ticketStatus?: TicketStatusReader;
+}
+
+/**
+ * Quiet conversations' outcomes (before the purge can remove a conversation), then a few handed-over
+ * tickets asked about in the ticket system: resolved or closed there is "solved by staff".
+ */
+async function settleOutcomes(o: OutcomeSettling, metrics: Metrics, now: number): Promise<number> {
+  const settled = await o.store.settleQuiet(now - o.quietMs);
+  for (const x of settled) metrics.count(OUTCOMES_METRIC, { channel: x.channel, topic: x.flow ?? 'none', lang: x.lang, outcome: x.kind, how: x.how ?? '' });
+  if (!o.ticketStatus) return settled.length;
+  for (const h of await o.store.handedOpen(now - STAFF_CHECK_DAYS * 86_400_000, STAFF_CHECKS_PER_PASS)) {
+    const status = await o.ticketStatus.status(h.ticket).catch(() => undefined);
+    const solved = status?.state === 'resolved' || status?.state === 'closed' ? status.state : undefined;
+    await o.store.staffState(h.conversation, h.startedAt, solved, now);
+    if (solved) metrics.count(STAFF_SOLVED_METRIC, { topic: h.topic ?? 'none' });
+  }
+  return settled.length;
+}
+
 /** A leader role: started when this replica is elected, stopped when it is deposed. */
 export class Housekeeping {
   private timer?: NodeJS.Timeout;
@@ -84,6 +118,8 @@ export class Housekeeping {
 
   private async pass() {
     const now = this.o.clock.now();
+    const settled = this.o.outcomes ? await settleOutcomes(this.o.outcomes, this.o.metrics, now) : 0;
+    if (settled) this.o.log.info('quiet conversations settled', { code: 'housekeeping.settled', count: settled });
     const counts = {
       ...(await this.o.store.purge(this.o.policy, now)),
       'mail-files': this.o.mailDir ? await removeOldFiles(this.o.mailDir, now - this.o.policy.mailFiles) : 0,

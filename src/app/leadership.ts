@@ -4,7 +4,7 @@
 import type { Config } from '../config.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Mailer } from '../ports/mailer.ts';
-import type { TicketSink } from '../ports/tickets.ts';
+import type { TicketSink, TicketStatusReader } from '../ports/tickets.ts';
 import type { Clock } from '../ports/time.ts';
 import type { CheckRunner } from '../checks/index.ts';
 import type { ConversationRunner } from '../engine/runner.ts';
@@ -15,6 +15,7 @@ import { SoleLeader, type Leadership } from '../adapters/leader.ts';
 import type { SqlDb } from '../adapters/sql/db.ts';
 import type { PostgresDb } from '../adapters/sql/postgres.ts';
 import type { SqlStore } from '../adapters/sql/store.ts';
+import type { SqlOutcomes } from '../adapters/sql/outcomes.ts';
 import type { SqlWatches } from '../adapters/sql-watches.ts';
 import type { PrometheusMetrics } from '../adapters/metrics.ts';
 import { Housekeeping, retentionPolicy } from './housekeeping.ts';
@@ -31,6 +32,8 @@ export interface LeadershipContext {
   watches: SqlWatches;
   checks: CheckRunner;
   handover: TicketSink;
+  ticketStatus: TicketStatusReader;
+  outcomes: SqlOutcomes;
   runner: ConversationRunner;
   outOfBand: OutOfBand;
   mailer: Mailer;
@@ -87,6 +90,7 @@ export async function createLeadership(config: Config, ctx: LeadershipContext, c
     clock: ctx.clock,
     log,
     metrics: ctx.metrics,
+    outcomes: { store: ctx.outcomes, quietMs: config.CONVERSATION_IDLE_MINUTES * 60_000, ticketStatus: ctx.ticketStatus },
     ...(ctx.mailDir ? { mailDir: ctx.mailDir } : {}),
     ...(config.TICKET_DIR ? { ticketDir: config.TICKET_DIR } : {}),
   });

@@ -11,6 +11,7 @@ import type { Clock } from '../ports/time.ts';
 import type { SqlDb } from '../adapters/sql/db.ts';
 import type { PrometheusMetrics } from '../adapters/metrics.ts';
 import { FileMailer, SmtpMailer } from '../adapters/mailer.ts';
+import { observerFor } from '../adapters/upstream-timing.ts';
 import { FileTicketDelivery } from '../adapters/ticket-file.ts';
 import { TicketQueue, type TicketDelivery } from '../adapters/ticket-queue.ts';
 import { MailTicketDelivery, WebhookTicketDelivery } from '../adapters/ticket-mail.ts';
@@ -43,7 +44,7 @@ export interface TicketsContext {
 export function createTickets(config: Config, ctx: TicketsContext, cleanups: Array<() => unknown>): TicketsPart {
   const { clock, metrics } = ctx;
   const mailDir = path.join(config.DATA_DIR, 'mail');
-  const mailer: Mailer = ctx.mailer ?? (config.SMTP_URL ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM) : new FileMailer(mailDir, config.MAIL_FROM, ctx.log));
+  const mailer: Mailer = ctx.mailer ?? (config.SMTP_URL ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM, undefined, undefined, observerFor(metrics, 'smtp')) : new FileMailer(mailDir, config.MAIL_FROM, ctx.log));
   if (mailer instanceof SmtpMailer) cleanups.push(() => mailer.close());
   const deliveries = config.HANDOVER_SINKS.map((name) => createDelivery(name, config, mailer, ctx.log));
   const tickets = new TicketQueue(ctx.db, deliveries, clock, ctx.log, undefined, metrics);

@@ -5,6 +5,9 @@
 // ctx.peers, read when it starts), print the banner and stop them. Nothing outside the channel's folder names the channel.
 import type { z } from 'zod';
 import type { ConnectionStatus } from './shared/connection.ts';
+import type { KeyProblem } from './shared/settings.ts';
+import type { LogScrub } from '../ports/logger.ts';
+import type { Lang } from '../ports/catalogue.ts';
 import type { ChannelContext, ChannelRoute } from './context.ts';
 
 export type { ChannelContext, ChannelRoute, ConnectionStatus };
@@ -30,6 +33,12 @@ export interface RunningChannel {
   done?: Promise<void>;
 }
 
+/** A channel's own words, in each language (beside its code, so a new channel brings them). */
+export interface ChannelWords {
+  /** Where a request was made, as a mail to the account's owner says it: "in Slack". */
+  where: string;
+}
+
 export interface ChannelPlugin<Settings = unknown> {
   /** Lower case; the label of the channel in metrics, health and logs, and its conversation ids' prefix. */
   name: string;
@@ -38,6 +47,21 @@ export interface ChannelPlugin<Settings = unknown> {
    * configuration has already validated): one problem a line, naming the key, stops the start.
    */
   config: z.ZodType<Settings>;
+  /**
+   * The environment keys the channel owns, each with its rule: they join the environment schema
+   * (src/config.ts), so a bad one stops the start with one line naming it, and `.env.example` and
+   * docs/configuration.md list them. Keys the main configuration reads (PORT) are not the channel's.
+   */
+  keys?: Record<string, z.ZodType>;
+  /** Rules across its keys (a token needs its secret), given the parsed environment. */
+  keyProblems?(env: Record<string, unknown>): KeyProblem[];
+  /**
+   * What in free text names a person on this platform (its user ids), and what a log line shows
+   * instead. Its conversation ids (`name:…`) lose all but the name by the logger's own rule.
+   */
+  logScrubs?: readonly LogScrub[];
+  /** Its words in English and Swedish (a channel without them is "in a chat"). */
+  words?: Record<Lang, ChannelWords>;
   /** Whether this deployment runs the channel (e.g. a token is set). */
   enabled(settings: Settings): boolean;
   /** Whether the channel signs what it hands out (the web's session cookie): it then gets `ctx.signingKey`. */

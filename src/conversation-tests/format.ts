@@ -30,6 +30,12 @@ export const Expect = z.strictObject({
   reply_has: z.array(z.string()).optional(),
   reply_lacks: z.array(z.string()).optional(),
   ended: z.boolean().optional(),
+  /** How the conversation ended so far: `solved:<how>`, `handed`, or `none` (not decided yet). */
+  outcome: z.string().optional(),
+  /** "Did this help?": `asked`, answered `yes` or `no`, or `none` (not asked). */
+  feedback: z.enum(['asked', 'yes', 'no', 'none']).optional(),
+  /** The person's sentence after "Did this help?", as kept (redacted). */
+  comment: z.string().optional(),
 });
 export type Expect = z.infer<typeof Expect>;
 

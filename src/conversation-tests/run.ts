@@ -138,5 +138,16 @@ function expectations(world: ConversationWorld, e: Expect, seen: Seen, s: Snapsh
   for (const p of e.reply_lacks ?? []) if (patternOf(p).test(reply)) out.push(`reply_lacks: /${p}/ matches`);
   const ended = (s.status === 'ended' || s.status === 'handed') && asked === 'none';
   if (e.ended !== undefined && e.ended !== ended) out.push(`ended: expected ${e.ended}, got ${ended} (status ${s.status})`);
+  return [...out, ...outcomeExpectations(e, s)];
+}
+
+function outcomeExpectations(e: Expect, s: Snapshot): string[] {
+  const out: string[] = [];
+  const outcome = s.outcome ? `${s.outcome.kind}${s.outcome.how ? `:${s.outcome.how}` : ''}` : 'none';
+  if (e.outcome !== undefined && e.outcome !== outcome) out.push(`outcome: expected ${e.outcome}, got ${outcome}`);
+  const f = s.feedback;
+  const feedback = f?.helpful !== undefined ? (f.helpful ? 'yes' : 'no') : f?.state === 'asked' ? 'asked' : 'none';
+  if (e.feedback !== undefined && e.feedback !== feedback) out.push(`feedback: expected ${e.feedback}, got ${feedback}`);
+  if (e.comment !== undefined && e.comment !== (f?.comment ?? '')) out.push(`comment: expected ${JSON.stringify(e.comment)}, got ${JSON.stringify(f?.comment ?? '')}`);
   return out;
 }

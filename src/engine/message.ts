@@ -14,6 +14,7 @@ import { answerInput, answerUsername, choicesOf, codeAtQuestion, choose, current
 import { currentFlow, line, log, menu, say, sys } from './say.ts';
 import type { Turn } from './turn.ts';
 import { repaired } from './repair.ts';
+import { feedbackText } from './outcome.ts';
 import { takeoverDecides } from './takeover-turn.ts';
 import { answerFromKnowledge } from './knowledge-turn.ts';
 import { interrupt } from './interrupt.ts';
@@ -71,6 +72,7 @@ export function onText(t: Turn, raw: string): void {
   // Someone else on the account wins over everything, a hand-over included.
   if (takeoverDecides(t, text)) return;
   if (t.s.status === 'handed') return afterHandover(t, text, meaning);
+  if (feedbackText(t, text, meaning)) return;
   if (repaired(t, text)) return;
   // A question for the knowledge base, at any prompt: answered, then back to the prompt.
   if (!promptFactGiven(t) && !t.env.understanding.says('thanks', text) && answerFromKnowledge(t, text, meaning)) return factsNow(t);
@@ -125,31 +127,42 @@ function takeFacts(t: Turn, text: string): void {
     if (code) t.s.heldCode = { c: sealCode(code, t.env.codeKey, t.s.id), t: t.env.now };
     // "I wrote down the first code and use it every time": said with the code, it is a noted one.
     const [noted] = t.env.understanding.rank(text, (l) => l === 'intent:first_code', 1);
-    if (facts.codeNoted || (noted && noted.score >= NOTED_CODE)) setSlot(t.s.slots, 'codeNoted', true, source(t, 'extract'), t.env.now);
+    if (noted && noted.score >= NOTED_CODE) setSlot(t.s.slots, 'codeNoted', true, source(t, 'extract'), t.env.now);
   }
+  // Said with or without the code: a code that is old later is the noted one, not a slow clock.
+  if (facts.codeNoted) setSlot(t.s.slots, 'codeNoted', true, source(t, 'extract'), t.env.now);
   const user = facts.username ?? facts.email;
   const atUsername = t.s.status === 'active' && step?.kind === 'input' && step.input === 'username';
   if (user && !atUsername && !t.env.requireProof) takeUser(t, user);
 }
 
-/** A username given in passing is used; a different one from before is a correction. */
+/**
+ * A username given in passing is used; a different one from before is a correction, at any time:
+ * what was found about the other account is dropped, the person is told in one line, and the topic
+ * their words chose starts again, so the checks run on the corrected name (a topic the wrong name's
+ * facts led to, such as "no account", is not kept).
+ */
 function takeUser(t: Turn, user: string): void {
   const before = t.s.subject.user;
   if (before === user || isChannelIdentity(t.s.subject.identity)) return;
   t.s.subject.user = user;
   if (user.includes('@')) t.s.subject.email = user;
   t.s.subject.identity = 'claimed';
-  if (before) {
-    // What was found about the other account does not hold for this one.
-    t.s.findings = t.s.findings.filter((f) => f.id !== 'account' && f.id !== 'token' && f.id !== 'code');
-    say(t, 'username_corrected', { user });
-    const flow = currentFlow(t);
-    if (t.s.status === 'active' && flow) {
-      t.s.tries = {};
-      enter(t, flow.start);
-      t.corrected = true;
-    }
+  if (!before) return;
+  t.s.findings = t.s.findings.filter((f) => f.id !== 'account' && f.id !== 'token' && f.id !== 'code');
+  delete t.s.lead;
+  say(t, 'username_corrected', { user });
+  const topic = t.env.flows.get(t.s.topic ?? t.s.flow ?? '');
+  if (!topic || t.s.status === 'handed' || t.s.flow === handoverFlow(t)) return;
+  if (topic.id !== t.s.flow || t.s.status !== 'active') {
+    t.replies.push({ kind: 'text', text: topic.title[t.s.lang], topic: true });
+    log(t, 'b', `flow:${topic.id}`);
   }
+  t.s.status = 'active';
+  t.s.flow = topic.id;
+  t.s.tries = {};
+  t.corrected = true;
+  enter(t, topic.start);
 }
 
 /** The answer to the prompt shown, read from the message (a username in a sentence, a code, a time). */

@@ -16,6 +16,8 @@ import type { FlowSet } from '../flows/schema.ts';
 import type { Understanding } from '../ports/understanding.ts';
 import type { WatchStore } from '../ports/watches.ts';
 import type { EffectJournal } from '../ports/effects.ts';
+import type { ConversationOutcome, OutcomeStore } from '../ports/outcomes.ts';
+import { outcomeRecord, settledOutcome } from './outcome.ts';
 import { newSnapshot, type Snapshot, type Subject } from './snapshot.ts';
 import { findingResults, renderTranscript } from './transcript.ts';
 import { HUMAN_CHOICE, MENU_CHOICE, isProven, transition, type CheckRequest, type ConfirmProofRequest, type EngineEvent, type Effect, type EscalateRequest, type ProofRequest, type TicketStatusRequest } from './transition.ts';
@@ -46,6 +48,8 @@ export interface RunnerDeps {
   metrics?: Metrics;
   /** The turn's effects written down in the store, so a re-run on another replica (this one killed) finds them. */
   effects?: EffectJournal;
+  /** Where each conversation's outcome and "Did this help?" answer are recorded, once. */
+  outcomes?: OutcomeStore;
 }
 
 export interface TurnOptions {
@@ -131,7 +135,7 @@ export class ConversationRunner {
       // side effects are remembered for the whole turn, so the re-run neither repeats nor undoes them.
       const done = new EffectLedger(this.deps.effects && { journal: this.deps.effects, conversationId: id, now });
       for (let attempt = 0; ; attempt++) {
-        const { snapshot: loaded, version, notices, fresh } = await this.open(id, now, options);
+        const { snapshot: loaded, version, notices, fresh, expired } = await this.open(id, now, options);
         snapshot = loaded;
         done.rewind(version);
         const { replies, snapshot: after } = await this.run(loaded, fresh && (event.type === 'resume' || event.type === 'repeat') ? { type: 'start' } : event, options, done);
@@ -147,6 +151,7 @@ export class ConversationRunner {
           await new Promise((r) => setTimeout(r, Math.random() * 5 * Math.min(attempt + 1, 10)));
           continue;
         }
+        await this.recordOutcomes(fresh ? undefined : loaded, after, expired, options);
         return { replies: [...notices, ...replies], snapshot: after, fresh, saved: true };
       }
     } catch (err) {
@@ -177,7 +182,37 @@ export class ConversationRunner {
     return { replies: [...replies, line], snapshot: after, fresh, saved: false };
   }
 
-  private async open(id: string, now: number, options: TurnOptions): Promise<{ snapshot: Snapshot; version: number; notices: Reply[]; fresh: boolean }> {
+  /**
+   * After a saved turn: the outcome it decided, the feedback it took, and the outcome of the idle
+   * conversation it replaced. Each is an insert or update that happens once per conversation (a
+   * re-run or a second replica changes nothing); one missed here (this replica killed) is settled
+   * when the conversation goes quiet. A failure is logged: the person has their answer.
+   */
+  private async recordOutcomes(before: Snapshot | undefined, after: Snapshot, expired: Snapshot | undefined, options: TurnOptions): Promise<void> {
+    const store = this.deps.outcomes;
+    if (!store) return;
+    const channel = channelOf(after.id, options);
+    const count = (o: ConversationOutcome) =>
+      this.deps.metrics?.count('helpdesk_conversation_outcomes_total', { channel, topic: o.flow ?? 'none', lang: o.lang, outcome: o.kind, how: o.how ?? '' });
+    try {
+      const old = expired && settledOutcome(expired, channel);
+      if (old && (await store.record(old))) count(old);
+      if (after.outcome && !before?.outcome) {
+        const o = outcomeRecord(after, after.outcome, channel);
+        if (await store.record(o)) count(o);
+      }
+      const f = after.feedback;
+      const was = before?.feedback;
+      if (f?.helpful !== undefined && (was?.helpful === undefined || (f.comment && !was.comment))) {
+        await store.feedback(after.id, after.startedAt, f.helpful, f.comment);
+        if (was?.helpful === undefined) this.deps.metrics?.count('helpdesk_feedback_total', { channel, topic: after.outcome?.flow ?? 'none', lang: after.lang, helpful: f.helpful ? 'yes' : 'no' });
+      }
+    } catch (err) {
+      this.deps.log.warn('outcome not recorded; settled when the conversation goes quiet', { code: errorCode(err), conversation: after.id, err });
+    }
+  }
+
+  private async open(id: string, now: number, options: TurnOptions): Promise<{ snapshot: Snapshot; version: number; notices: Reply[]; fresh: boolean; expired?: Snapshot }> {
     // A turn kept after a failed save goes on from there (it is saved with this one).
     const kept = this.unsaved.get(id);
     const loaded: LoadOutcome<Snapshot> = kept ? { kind: 'found', snapshot: structuredClone(kept.snapshot), version: kept.version } : await this.deps.store.load(id);
@@ -195,7 +230,7 @@ export class ConversationRunner {
     const s = loaded.snapshot;
     if (idle(s)) {
       const lang = options.lang ?? s.lang;
-      return { snapshot: make(), version: loaded.version, notices: [{ kind: 'text', text: catalogues[lang].system.expired, notice: true }], fresh: true };
+      return { snapshot: make(), version: loaded.version, notices: [{ kind: 'text', text: catalogues[lang].system.expired, notice: true }], fresh: true, expired: s };
     }
     // What the channel knows about the person wins over what was typed earlier.
     if (options.subject) s.subject = { ...s.subject, ...options.subject };

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CHECK_IDS } from '../checks/catalogue.ts';
 import { LANGS, type Lang } from '../i18n/index.ts';
 import { Slots } from './slots.ts';
+import { OutcomeMark } from '../ports/outcomes.ts';
 
 /** 2: typed slots in place of the untyped `vars` bag (a stored 1 is upgraded on read: migrate.ts). */
 export const SNAPSHOT_VERSION = 2;
@@ -52,6 +53,8 @@ export const Snapshot = z.object({
   proofFor: z.string().optional(),
   /** A question waiting for the account's facts (facts-lead.ts): entered again once they are in. */
   lead: z.string().optional(),
+  /** The topic the person's words chose, where the facts may have led elsewhere: a corrected username starts it again. */
+  topic: z.string().optional(),
   /** A code typed before its step was reached: sealed with the code key, kept minutes at most. */
   heldCode: z.object({ c: z.string(), t: z.number() }).optional(),
   /** Raised by a proof of identity or a hand-over; a web cookie is bound to it (session-epoch.ts). */
@@ -66,6 +69,10 @@ export const Snapshot = z.object({
   /** Turns taken by the person (the slots' sources name them). */
   turns: z.number().int().optional(),
   findings: z.array(Finding),
+  /** How the conversation ended, once a turn decided it (outcome.ts); recorded once it is saved. */
+  outcome: OutcomeMark.optional(),
+  /** "Did this help?": asked, answered (waiting for an optional sentence), or done; never asked twice. */
+  feedback: z.object({ state: z.enum(['asked', 'comment', 'done']), helpful: z.boolean().optional(), comment: z.string().optional() }).optional(),
   /** Keyed fingerprints of codes typed (never the codes), with when and the offset they matched. */
   codes: z.array(z.object({ h: z.string(), at: z.number(), off: z.number().nullable() })),
   /** [seconds since start, 'u' | 'b', user text or a reference to what the bot said] */

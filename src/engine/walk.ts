@@ -41,6 +41,7 @@ export function startFlow(t: Turn, flowId: string, at?: string): void {
   if (!flow) return menu(t, 'not_understood');
   t.s.status = 'active';
   t.s.flow = flow.id;
+  t.s.topic = flow.id;
   t.s.tries = {};
   t.replies.push({ kind: 'text', text: flow.title[t.s.lang], topic: true });
   log(t, 'b', `flow:${flow.id}`);
@@ -188,7 +189,7 @@ function knownInput(t: Turn, flow: Flow, stepId: string, step: InputStep): Known
       if (user && proven) {
         // Taken from what they wrote: said in passing, so a wrong one can be corrected.
         const slot = t.s.slots.username ?? t.s.slots.email;
-        if (t.s.subject.identity === 'claimed' && slot?.s.endsWith(':extract')) say(t, 'taking_username', { user });
+        if (t.s.subject.identity === 'claimed' && slot?.s.endsWith(':extract') && !t.corrected) say(t, 'taking_username', { user });
         return { next: step.next };
       }
       if (user && !proven && t.s.proofFor === undefined) {
@@ -317,7 +318,8 @@ export function choose(t: Turn, id: string, logIt = true): void {
     t.replies.push({ kind: 'text', text: sys(t, 'pick_one') });
     return repeat(t);
   }
-  if (logIt) log(t, 'u', `choice:${id}`);
+  // With its question, so the transcript can show the button's label as the person saw it.
+  if (logIt) log(t, 'u', `choice:${flow.id}/${t.s.step}/${id}`);
   // "The one on the screen": the old code's age measures the clock.
   if (step.slot === 'code_source' && typeof choice !== 'string' && choice.means?.includes('on_screen')) setSlot(t.s.slots, 'codeShown', true, source(t, 'step'), t.env.now);
   enter(t, typeof choice === 'string' ? choice : choice.next);

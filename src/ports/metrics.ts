@@ -7,3 +7,10 @@ export interface Metrics {
 }
 
 export const noMetrics: Metrics = { count: () => {}, observe: () => {} };
+
+/**
+ * Told of each request to an upstream service (the Enrollment API, LDAP, privacyIDEA, SMTP, a ticket
+ * sink): which kind of request (never a username), how long it took, and how it ended (`answered`,
+ * an HTTP status, `error`, `timeout`).
+ */
+export type UpstreamObserver = (route: string, ms: number, outcome: string) => void;

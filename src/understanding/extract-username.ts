@@ -30,6 +30,9 @@ const WEAK: readonly RegExp[] = [
   // Swedish word order after a word of apology or surprise: "ah förlåt, alice heter jag".
   new RegExp(`\\b${NAME}\\s+heter jag(?=\\s*(?:$|[.!?,;:]))`, 'g'),
   new RegExp(`\\b(?:user|usr|anv|anvandare)\\s*:?\\s+${NAME}(?=\\s*(?:$|[.!?,;:)])|\\s+(?:and|och|here|har|but|men)\\b)`, 'g'),
+  // A correction: "sorry, I meant alice", "typo: alice", "nej, det var bob", "alice ska det vara".
+  new RegExp(`\\b(?:i meant|i mean|meant|it was|it should be|should be|typo|spelling|jag menade|jag menar|menade|det var|det ska vara|ska vara|stavfel|felstavat)\\s*:?\\s+${NAME}(?=\\s*(?:$|[.!?,;:)]))`, 'g'),
+  new RegExp(`(?:^|[.!?,;:]\\s*)${NAME}\\s+(?:ska det vara|skulle det vara|it should be|it is|its)(?=\\s*(?:$|[.!?,;:]))`, 'g'),
 ];
 
 let vocabulary: Set<string> | undefined;
@@ -76,11 +79,38 @@ export function extractEmail(text: string): string | undefined {
 }
 
 export function extractUsername(text: string): string | undefined {
+  return usernameSaid(text)?.name;
+}
+
+/**
+ * The message without the words that name its username ("…, användarnamn alice" is "…,"), for the
+ * classifier: a person who names their username has one, so the word "username" must not pull the
+ * message to the no-account topic (the account check decides that). Unchanged when none is given.
+ */
+export function withoutUsername(text: string): string {
+  const folded = foldKeepingPunctuation(text).replace(/\s+/g, ' ');
+  const said = named(folded);
+  if (!said) return text;
+  // Cut from the same folding with its capitals kept, letter for letter the same length.
+  const cased = foldKeepingPunctuation(text, true).replace(/\s+/g, ' ');
+  if (cased.length !== folded.length) return text;
+  return `${cased.slice(0, said.at)} ${cased.slice(said.at + said.length)}`.replace(/\s+/g, ' ').trim();
+}
+
+interface Said {
+  name: string;
+  /** Where the phrase that gives it stands in `folded`. */
+  at: number;
+  length: number;
+  folded: string;
+}
+
+function usernameSaid(text: string): Said | undefined {
   const folded = foldKeepingPunctuation(text).replace(/\s+/g, ' ');
   return named(folded) ?? weak(folded, text);
 }
 
-function weak(folded: string, text: string): string | undefined {
+function weak(folded: string, text: string): Said | undefined {
   // The same folding without lower case, letter for letter: where a name was typed in capitals.
   const cased = foldKeepingPunctuation(text, true).replace(/\s+/g, ' ');
   const sameLength = cased.length === folded.length;
@@ -91,20 +121,20 @@ function weak(folded: string, text: string): string | undefined {
       const at = m.index + m[0].lastIndexOf(name);
       if (!sameLength || cased.slice(at, at + name.length) !== name) continue;
       if (!isUsernameLike(name) || helpdeskWords().has(name) || /(?:ing|ed|ly|ful|ous|ive|able|ish|ig|isk|lig|ade|at)$/.test(name)) continue;
-      return name;
+      return { name, at: m.index, length: m[0].length, folded };
     }
   }
   return undefined;
 }
 
-function named(folded: string): string | undefined {
+function named(folded: string): Said | undefined {
   for (const re of NAMED) {
     re.lastIndex = 0;
     for (let m = re.exec(folded); m; m = re.exec(folded)) {
       const name = m[1];
       // "I'm stuck on rackham", "jag är ny på klustret": a state, not a name.
       if (re === NAMED[1] && /(?:ing|ed|ly|ad|at|ig|isk)$/.test(name ?? '')) continue;
-      if (name && isUsernameLike(name)) return name;
+      if (name && isUsernameLike(name)) return { name, at: m.index, length: m[0].length, folded };
     }
   }
   return undefined;

@@ -5,6 +5,7 @@ import { parseDeviceTime } from '../checks/device-time.ts';
 import type { Action, Guess, Meaning, Position, Ranker } from '../ports/understanding.ts';
 import { parseCode, parseIp, parseUsername, redactCodes } from './input.ts';
 import { fold, foldKnown } from './normalise.ts';
+import { withoutUsername } from './extract-username.ts';
 import { messageTemplate } from '../flows/messages.ts';
 import { opensOf, parseOpening, type Opens } from '../flows/intents.ts';
 import type { ExtractedSlots } from './extract.ts';
@@ -136,7 +137,8 @@ export function interpret(env: InterpretEnv, s: Position, text: string): Interpr
   const flow = s.flow ? env.flows.get(s.flow) : undefined;
   const step = flow && s.status === 'active' ? flow.steps[s.step ?? ''] : undefined;
   // A code's digits are noise to the classifier (they share n-grams with nothing); "[code]" says a code was typed.
-  const heard = redactCodes(text);
+  // Nor are the words that give a username: whoever names theirs has one (the account check says more).
+  const heard = withoutUsername(redactCodes(text));
   const rank = (allowed: (label: string) => boolean) => env.understanding.rank(heard, allowed, 6);
 
   if (step?.kind === 'input') {

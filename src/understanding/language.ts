@@ -31,6 +31,10 @@ export const MIN_CONFIDENCE = 0.9;
 /** A word says more than any one of its letter groups. */
 const WORD_WEIGHT = 3;
 const SMOOTHING = 0.5;
+/** A text shorter than this, with no word the identifier knows, has no language ("banana", "asdf"). */
+const FEW_WORDS = 4;
+/** A word it knows tells a language when one language uses it at least twice as often ("ok", "sms" do not). */
+const TELLING = Math.log(2);
 const MAX_CHARS = 300;
 
 /** A text's letters, folded; a template's placeholders ({centre}) are not words anyone types. */
@@ -43,7 +47,7 @@ const SWEDISH_LETTERS = '#aao';
  * Features of a text (as their two hashes: see features.ts) and how much each counts. Digits and
  * punctuation say nothing of language. The hashes are computed where the letters lie, no substring.
  */
-function featuresOf(text: string, hash: FeatureHash, visit: (h1: number, h2: number, weight: number) => void): void {
+function featuresOf(text: string, hash: FeatureHash, visit: (h1: number, h2: number, weight: number, word?: boolean) => void): void {
   const swedishLetters = text.match(/[åäöÅÄÖ]/g)?.length ?? 0;
   if (swedishLetters) {
     hash.of(0, SWEDISH_LETTERS, 0, SWEDISH_LETTERS.length);
@@ -57,7 +61,7 @@ function featuresOf(text: string, hash: FeatureHash, visit: (h1: number, h2: num
   for (let start = 1; start < end; ) {
     const stop = padded.indexOf(' ', start);
     hash.of(WORD_TAG, padded, start, stop);
-    visit(hash.h1, hash.h2, WORD_WEIGHT);
+    visit(hash.h1, hash.h2, WORD_WEIGHT, true);
     for (let n = 1; n <= 4; n++) {
       for (let i = start - 1; i + n <= stop + 1; i++) {
         if (n > 1 || padded.charCodeAt(i) !== 0x20) {
@@ -94,11 +98,21 @@ export function createLanguageIdentifier(samples: readonly LanguageSample[]): La
   return {
     identify(text: string): LanguageGuess {
       let llr = 0;
+      let words = 0;
+      let known = 0;
       // The first few hundred characters say which language as well as the whole does.
-      featuresOf(text.slice(0, MAX_CHARS), hash, (h1, h2, w) => {
+      featuresOf(text.slice(0, MAX_CHARS), hash, (h1, h2, w, word) => {
         const id = ids.get(h1, h2);
+        if (word) {
+          words++;
+          if (id >= 0 && Math.abs(ratio[id] as number) >= TELLING) known++;
+        }
         if (id >= 0) llr += ((ratio[id] as number) * w) / WORD_WEIGHT;
       });
+      // A few words it has never seen in one language more than the other say nothing of language:
+      // their letter groups only look like one ("banana" reads as Swedish). Å, ä and ö are Swedish
+      // whatever the word.
+      if (words < FEW_WORDS && known === 0 && !/[åäöÅÄÖ]/.test(text)) return { confidence: 0 };
       // Naive Bayes' odds, as a confidence in the more likely language.
       const confidence = Math.round(Math.abs(Math.tanh(llr / 2)) * 1000) / 1000;
       if (confidence < MIN_CONFIDENCE) return { confidence };

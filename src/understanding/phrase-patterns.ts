@@ -102,16 +102,21 @@ export interface PhraseSet {
   /** The phrases as written, for saying which one matched. */
   phrases: string[];
   patterns: RegExp[];
+  /** All the patterns as one: a clause none of them matches is passed over with one test. */
+  any: RegExp;
   /** A "not" just before the phrase voids it ("I did not get a mail" is no mail received). */
   negatable: boolean;
 }
 
 export function compilePhrases(phrases: readonly string[], negatable: boolean): PhraseSet {
-  return { phrases: [...phrases], patterns: phrases.map(compilePhrase), negatable };
+  const patterns = phrases.map(compilePhrase);
+  const any = new RegExp(patterns.map((p) => `(?:${p.source})`).join('|') || '(?!)');
+  return { phrases: [...phrases], patterns, any, negatable };
 }
 
 /** The first phrase of the set found in the clauses (not negated, when negation voids it). */
 export function findPhrase(clauses: readonly string[], set: PhraseSet): string | undefined {
+  if (!clauses.some((c) => set.any.test(c))) return undefined;
   for (let i = 0; i < set.patterns.length; i++) {
     const re = set.patterns[i] as RegExp;
     for (const c of clauses) {

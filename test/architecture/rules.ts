@@ -31,7 +31,8 @@ export type Part = (typeof PARTS)[number];
 export const MAY_IMPORT: Record<Part, readonly Part[]> = {
   errors: [],
   ports: ['errors'],
-  config: ['ports', 'errors', 'checks'],
+  // The channels' registry: each channel's own keys and their rules join the environment schema.
+  config: ['channels', 'ports', 'errors', 'checks'],
   i18n: ['ports', 'errors'],
   // The flow files' shape, loading and graph rules, and the centre's words their messages use.
   flows: ['checks', 'ports', 'i18n', 'errors'],
@@ -72,6 +73,8 @@ export const SDK_HOMES: Record<string, readonly string[]> = {
   // The web channel's own library, as find-my-way is: it draws the QR codes the page shows (the
   // clock link, an enrolment link); the demo back-end's enrolment page draws its own.
   qrcode: ['src/channels/web/', 'src/adapters/demo-enrollment.ts'],
+  // Bundles the page's TypeScript client modules (at build, or at start when run from the sources).
+  esbuild: ['src/channels/web/client-bundle.ts'],
 };
 
 /**

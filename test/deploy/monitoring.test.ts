@@ -14,9 +14,13 @@ import { APP_ID, startDiscord, type DiscordPeer } from '../peers/discord.ts';
 
 const RULES = path.join(ROOT, 'deploy/prometheus-alerts.yml');
 const DASHBOARD = path.join(ROOT, 'deploy/grafana-dashboard.json');
+const ALERT_TESTS = path.join(ROOT, 'test/deploy/alerts-test.yml');
 
 interface Rules {
   groups: Array<{ rules: Array<{ alert: string; expr: string; annotations: Record<string, string> }> }>;
+}
+interface AlertTests {
+  tests: Array<{ alert_rule_test: Array<{ alertname: string; exp_alerts: Array<{ exp_labels: Record<string, string>; exp_annotations: Record<string, string> }> }> }>;
 }
 interface Panel {
   title: string;
@@ -40,10 +44,49 @@ describe('deploy/prometheus-alerts.yml and deploy/grafana-dashboard.json', () =>
     expect(`${r.stdout}${r.stderr}`).toMatch(/SUCCESS: \d+ rules found/);
     expect(r.status).toBe(0);
     const names = alerts().map((a) => a.alert);
-    for (const wanted of ['HelpdeskReplicaDown', 'HelpdeskStoreFailing', 'HelpdeskTicketsWaitingTooLong', 'HelpdeskDiscordNotConnected', 'HelpdeskUpstreamUnavailable', 'HelpdeskLimiterFallback']) {
+    for (const wanted of ['HelpdeskReplicaDown', 'HelpdeskStoreFailing', 'HelpdeskTicketsWaitingTooLong', 'HelpdeskDiscordNotConnected', 'HelpdeskUpstreamUnavailable', 'HelpdeskLimiterFallback', 'HelpdeskUpstreamErrors', 'HelpdeskUpstreamSlow']) {
       expect(names).toContain(wanted);
     }
     for (const a of alerts()) expect(a.annotations.summary, a.alert).toBeTruthy();
+  });
+
+  it('promtool test rules: every alert has a case in test/deploy/alerts-test.yml, and renders the labels its summary names', () => {
+    const tests = (parse(readFileSync(ALERT_TESTS, 'utf8')) as AlertTests).tests.flatMap((t) => t.alert_rule_test);
+    for (const a of alerts()) {
+      const fired = tests.filter((t) => t.alertname === a.alert).flatMap((t) => t.exp_alerts);
+      expect(fired.length, `${a.alert} has no case that fires`).toBeGreaterThan(0);
+      for (const e of fired) {
+        expect(e.exp_annotations.summary, a.alert).toBeTruthy();
+        // Each label the summary names is kept by the expression and has a value in the case.
+        for (const [, label] of a.annotations.summary!.matchAll(/\$labels\.(\w+)/g)) expect(e.exp_labels[label as string], `${a.alert}: ${label}`).toBeTruthy();
+      }
+    }
+    const r = promtool(['test', 'rules', ALERT_TESTS]);
+    expect(`${r.stdout}${r.stderr}`).toContain('SUCCESS');
+    expect(r.status).toBe(0);
+  });
+
+  it('promtool test rules fails when a summary renders differently (the cases can fail)', () => {
+    const file = path.join(tempDataDir(), 'alerts-test.yml');
+    writeFileSync(file, readFileSync(ALERT_TESTS, 'utf8').replace('../../deploy/prometheus-alerts.yml', RULES).replace('replica helpdesk-2 cannot reach', 'replica  cannot reach'));
+    expect(promtool(['test', 'rules', file]).status).not.toBe(0);
+  });
+
+  it('the dashboard has job, instance and replica variables, and every query of a helpdesk metric is filtered by them', () => {
+    const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { templating: { list: Array<{ name: string; query: { query: string }; includeAll: boolean; allValue: string }> } };
+    expect(dashboard.templating.list.map((v) => v.name)).toEqual(['job', 'instance', 'replica']);
+    for (const v of dashboard.templating.list) {
+      expect(v.query.query).toMatch(new RegExp(`^label_values\\(helpdesk_store_up.*, ${v.name}\\)$`));
+      // "All" must match a series without the label too (one replica without DATABASE_URL has no replica label).
+      expect([v.includeAll, v.allValue]).toEqual([true, '.*']);
+    }
+    for (const q of dashboardQueries()) {
+      for (const [, name, selector] of q.expr.matchAll(/\b((?:helpdesk|process|nodejs)_[a-z0-9_]+|up)\{([^}]*)\}/g)) {
+        const wanted = name === 'up' ? ['job', 'instance'] : ['job', 'instance', 'replica'];
+        for (const label of wanted) expect(selector, `${q.panel}: ${name}`).toContain(`${label}=~"$${label}"`);
+      }
+      expect(q.expr.replace(/\b((?:helpdesk|process|nodejs)_[a-z0-9_]+|up)\{[^}]*\}/g, ''), `${q.panel}: a metric without the variables`).not.toMatch(/\b(?:helpdesk|process|nodejs)_[a-z0-9_]+\b/);
+    }
   });
 
   it('promtool parses every dashboard query (each checked as a recording rule)', () => {

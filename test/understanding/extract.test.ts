@@ -23,6 +23,11 @@ describe('usernames and addresses', () => {
       ['Hi, user dave2.', 'dave2'],
       ['anv erin', 'erin'],
       ["Hello, I'm frank and my code fails", 'frank'],
+      ['sorry, I meant alice', 'alice'],
+      ['typo: alice', 'alice'],
+      ['nej, det var bob', 'bob'],
+      ['oj, stavfel. alice ska det vara', 'alice'],
+      ['jag menade dave', 'dave'],
     ] as const) {
       expect(extractSlots(text).username, text).toBe(name);
     }
@@ -49,6 +54,11 @@ describe('usernames and addresses', () => {
       'hi, Bob here',
       'anvandarnamnet ar fel',
       'my user name: the one from SUPR',
+      'I meant the code',
+      'it was yesterday',
+      'det var igår',
+      'sorry, I meant Alice',
+      'typo: the second one',
     ]) {
       expect(extractSlots(text).username, text).toBeUndefined();
     }

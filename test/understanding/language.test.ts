@@ -20,6 +20,13 @@ describe('identifyLanguage', () => {
     for (const t of ['ok', '604079', '192.0.2.10', 'sms', '2fa', 'token', '']) expect(identifyLanguage(t).lang, t).toBeUndefined();
   });
 
+  it('a few words it has never seen, or has seen as often in both languages, have no language', () => {
+    for (const t of ['banana', 'banana bread', 'asdf', 'qwerty', 'asdf qwerty', 'pizza', 'ok']) expect(identifyLanguage(t).lang, t).toBeUndefined();
+    // Å, ä and ö are Swedish in any word; four words or more are read by their letters.
+    expect(identifyLanguage('smörgås').lang).toBe('sv');
+    expect(identifyLanguage('jag vill ha en banana').lang).toBe('sv');
+  });
+
   it('knows Swedish without å/ä/ö and with English words in it', () => {
     expect(identifyLanguage('jag har tappat bort min telefon').lang).toBe('sv');
     expect(identifyLanguage('ar min token aktiv nu').lang).toBe('sv');

@@ -82,7 +82,7 @@ describe('what the conversation does with free text', () => {
     expect(play(stale, T0, { type: 'text', text: 'I wrote it down earlier' }).text).toMatch(/first code from the setup never works again/);
     // The one on the screen: the old code's age measures the clock.
     expect(play(stale, T0, { type: 'text', text: 'it was the one the app showed' }).effect).toMatchObject({ type: 'check', check: 'clock' });
-    // Off-topic English: the identifier reads a lone unknown word such as 'banana' as Swedish, so the text has words it knows.
+    // Off-topic English, with words the language identifier knows.
     const unsure = play(stale, T0, { type: 'text', text: 'chocolate cake please' });
     expect(unsure.text).toMatch(/not sure I understood\. That code was an old one/);
     expect(unsure.replies.some((r) => r.kind === 'choices' && r.choices.length === 2)).toBe(true);

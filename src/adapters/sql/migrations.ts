@@ -119,6 +119,20 @@ const SQLITE: Migration[] = [
       'CREATE INDEX proof_trust_until ON proof_trust(until)',
     ]),
   },
+  {
+    // How each conversation ended (one row a conversation and start), and what the bot did not understand in it.
+    id: 9,
+    name: 'conversation outcomes',
+    apply: exec([
+      `CREATE TABLE outcomes (conversation TEXT NOT NULL, started_at INTEGER NOT NULL, ended_at INTEGER NOT NULL, channel TEXT NOT NULL, lang TEXT NOT NULL,
+        topic TEXT, kind TEXT NOT NULL, how TEXT, step TEXT, ticket TEXT, helpful SMALLINT, comment TEXT, staff TEXT, checked_at INTEGER,
+        PRIMARY KEY (conversation, started_at))`,
+      'CREATE INDEX outcomes_ended ON outcomes(ended_at)',
+      `CREATE TABLE outcome_unclear (conversation TEXT NOT NULL, started_at INTEGER NOT NULL, n INTEGER NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL,
+        at INTEGER NOT NULL, PRIMARY KEY (conversation, started_at, n))`,
+      'CREATE INDEX outcome_unclear_at ON outcome_unclear(at)',
+    ]),
+  },
 ];
 
 const POSTGRES: Migration[] = [
@@ -215,6 +229,20 @@ const POSTGRES: Migration[] = [
       'ALTER TABLE proof_codes ADD COLUMN requester TEXT',
       'CREATE TABLE proof_trust (account TEXT NOT NULL, requester TEXT NOT NULL, until BIGINT NOT NULL, PRIMARY KEY (account, requester))',
       'CREATE INDEX proof_trust_until ON proof_trust(until)',
+    ]),
+  },
+  {
+    // How each conversation ended (one row a conversation and start), and what the bot did not understand in it.
+    id: 8,
+    name: 'conversation outcomes',
+    apply: exec([
+      `CREATE TABLE outcomes (conversation TEXT NOT NULL, started_at BIGINT NOT NULL, ended_at BIGINT NOT NULL, channel TEXT NOT NULL, lang TEXT NOT NULL,
+        topic TEXT, kind TEXT NOT NULL, how TEXT, step TEXT, ticket TEXT, helpful SMALLINT, comment TEXT, staff TEXT, checked_at BIGINT,
+        PRIMARY KEY (conversation, started_at))`,
+      'CREATE INDEX outcomes_ended ON outcomes(ended_at)',
+      `CREATE TABLE outcome_unclear (conversation TEXT NOT NULL, started_at BIGINT NOT NULL, n INTEGER NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL,
+        at BIGINT NOT NULL, PRIMARY KEY (conversation, started_at, n))`,
+      'CREATE INDEX outcome_unclear_at ON outcome_unclear(at)',
     ]),
   },
 ];

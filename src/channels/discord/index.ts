@@ -2,12 +2,17 @@
 // for the whole deployment, held by the leader replica, with replies made elsewhere relayed
 // through the store's outbox.
 import { defineChannel } from '../contract.ts';
-import { discordSettings } from './settings.ts';
+import { discordKeyProblems, discordKeys, discordSettings } from './settings.ts';
 import { registerDiscordRelay } from './relay.ts';
 
 export const discordChannel = defineChannel({
   name: 'discord',
   config: discordSettings,
+  keys: discordKeys,
+  keyProblems: discordKeyProblems,
+  // Discord snowflakes (users, channels, messages).
+  logScrubs: [[/\b\d{15,22}\b/g, '[discord-id]']],
+  words: { en: { where: 'in Discord' }, sv: { where: 'i Discord' } },
   enabled: (s) => Boolean(s.token),
   replicas: 'leader',
   everyReplica: (ctx) => registerDiscordRelay(ctx),

@@ -68,6 +68,11 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     resume: 'Back to where we were:',
     repair_chitchat: "I'm the {centre} helpdesk's assistant, a program: I can check your account, token, phone clock and codes, and hand you over to the support team.",
     repair_done: 'Good. Write again if anything else comes up.',
+    feedback_ask: 'Did this help?',
+    feedback_yes: '👍 Yes',
+    feedback_no: '👎 No',
+    feedback_comment: 'Thank you. If you like, write one sentence about what helped or what did not; or just carry on.',
+    feedback_thanks: 'Thank you. The support team reads these to make the helpdesk better.',
     closing_again: 'Take care.',
     clarify_choice: 'I am not sure I understood. {question} The closest answers:',
     out_of_scope:

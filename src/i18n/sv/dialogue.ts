@@ -69,6 +69,11 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     resume: 'Då fortsätter vi där vi var:',
     repair_chitchat: 'Jag är {centre}-helpdeskens assistent, ett program: jag kan kontrollera ditt konto, din token, telefonens klocka och koder, och lämna över dig till supporten.',
     repair_done: 'Bra. Skriv igen om något annat dyker upp.',
+    feedback_ask: 'Hjälpte det här?',
+    feedback_yes: '👍 Ja',
+    feedback_no: '👎 Nej',
+    feedback_comment: 'Tack! Skriv gärna en mening om vad som hjälpte eller inte, eller fortsätt bara som vanligt.',
+    feedback_thanks: 'Tack! Supporten läser sådana svar för att göra helpdesken bättre.',
     closing_again: 'Ha det bra.',
     clarify_choice: 'Jag är inte säker på att jag förstod. {question} De svar som ligger närmast:',
     out_of_scope:
