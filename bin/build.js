@@ -10,6 +10,8 @@ const from = path.join(root, 'src/channels/web/static');
 const to = path.join(root, 'dist/channels/web/static');
 rmSync(to, { recursive: true, force: true });
 cpSync(from, to, { recursive: true });
+const { bundleClient } = await import('../dist/channels/web/client-bundle.js');
+for (const [name, text] of Object.entries(await bundleClient(path.join(root, 'src/channels/web/client')))) writeFileSync(path.join(to, name), text);
 // The understanding's phrase families (data it reads beside its code).
 cpSync(path.join(root, 'src/understanding/phrases.yaml'), path.join(root, 'dist/understanding/phrases.yaml'));
 writeFileSync(path.join(root, 'dist/.built'), `${new Date().toISOString()}\n`);

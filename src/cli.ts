@@ -97,13 +97,13 @@ async function flowsTest(args: string[], io: Io, env: NodeJS.ProcessEnv): Promis
 async function watchesCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({ args, options: { overdue: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } }, strict: true });
   const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
-  const [{ openDatabase }, { SqlStore }, { SqlWatches }, { createLogger }] = await Promise.all([
+  const [{ openDatabase }, { SqlStore }, { SqlWatches }, { createLog }] = await Promise.all([
     import('./adapters/sql/open.ts'),
     import('./adapters/sql/store.ts'),
     import('./adapters/sql-watches.ts'),
-    import('./adapters/logger.ts'),
+    import('./app/observability.ts'),
   ]);
-  const store = await SqlStore.open(await openDatabase(cfg, createLogger(cfg.LOG_LEVEL)));
+  const store = await SqlStore.open(await openDatabase(cfg, createLog(cfg, replicaName(cfg))));
   try {
     const now = Date.now();
     const open = (await new SqlWatches(store.db).list({ state: 'open' })).filter((w) => !values.overdue || w.overdueTicket);
@@ -256,7 +256,7 @@ async function discordCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): P
 }
 
 async function privacy(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
-  const [{ privacyCommand }, { createLogger }] = await Promise.all([import('./app/privacy.ts'), import('./adapters/logger.ts')]);
+  const [{ privacyCommand }, { createLogger }, { channelLogRules }] = await Promise.all([import('./app/privacy.ts'), import('./adapters/logger.ts'), import('./app/observability.ts')]);
   // On a terminal forget asks before it erases (the question on stderr; stdout stays the JSON report).
   const confirm =
     io === stdio && process.stdin.isTTY
@@ -268,7 +268,7 @@ async function privacy(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<
         }
       : undefined;
   // The audit line is written whatever LOG_LEVEL says.
-  return privacyCommand(args, { ...io, ...(confirm ? { confirm } : {}) }, config(env), createLogger('info', (line) => io.err(line)));
+  return privacyCommand(args, { ...io, ...(confirm ? { confirm } : {}) }, config(env), createLogger('info', (line) => io.err(line), {}, { channels: channelLogRules() }));
 }
 
 async function report(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {

@@ -2,6 +2,7 @@
 // person into the conversation that asked. The lookup runs in a queue after the turn, so an unknown
 // name and a real one look the same to the asker, in words and in time. The mail waits in its code's
 // row until the relay takes it: sent by one replica, tried again while the code holds, never twice.
+import { isIP } from 'node:net';
 import Bottleneck from 'bottleneck';
 import { lookupAccount } from '../checks/account.ts';
 import type { CheckDeps } from '../checks/context.ts';
@@ -10,6 +11,7 @@ import type { IdentityProof, ProofConfirmation, ProofRequest } from '../ports/id
 import type { Logger } from '../ports/logger.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { Clock } from '../ports/time.ts';
+import type { Lang } from '../ports/lang.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { AttemptLimiter, RateLimits } from '../ports/limits.ts';
 import { delayAfter } from './backoff.ts';
@@ -26,6 +28,8 @@ export interface EmailProofOptions {
   centre: string;
   supportEmail: string;
   linkMinutes: number;
+  /** Where a request on `channel` was made, as a mail says it (the channel's own words); else "in a chat". */
+  whereIs?: (channel: string, lang: Lang) => string | undefined;
 }
 
 /**
@@ -269,9 +273,10 @@ export class EmailProof implements IdentityProof {
     const m = catalogues[req.lang].mail;
     return {
       centre: this.o.centre,
-      where: m[`where_${req.channel}` as keyof typeof m] ?? m.where_other,
+      where: this.o.whereIs?.(req.channel, req.lang) ?? m.where_other,
       when: new Date(at).toISOString().slice(0, 16).replace('T', ' '),
-      from: req.channel === 'web' && req.origin ? render(m.from_address, { ip: req.origin }) : '',
+      // The address, when the request came with one (the web page's client); a platform's origin is an id.
+      from: req.origin && isIP(req.origin) ? render(m.from_address, { ip: req.origin }) : '',
       support_email: this.o.supportEmail,
     };
   }

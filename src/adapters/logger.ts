@@ -7,7 +7,7 @@
 // platform ids, codes and account names in URLs. LOG_PERSONAL_DATA=true turns both off, for debugging.
 import { createHmac, randomBytes } from 'node:crypto';
 import pino from 'pino';
-import type { LogFields, Logger } from '../ports/logger.ts';
+import type { ChannelLogRules, LogFields, LogScrub, Logger } from '../ports/logger.ts';
 import { withoutCredentials } from '../errors.ts';
 import { redactCodes } from '../understanding/input.ts';
 
@@ -16,28 +16,33 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export interface LoggerOptions {
   /** Log usernames, addresses, ids and codes as they are (LOG_PERSONAL_DATA). */
   personalData?: boolean;
+  /** The channels' conversation ids and platform ids (from the registry, see app/observability.ts). */
+  channels?: ChannelLogRules;
 }
 
 /** Fields that name a person (or carry what they typed), wherever a log call puts them. */
 export const PERSONAL_FIELDS = ['user', 'username', 'email', 'to', 'ip', 'address', 'subject', 'text', 'note', 'who', 'origin', 'by', 'staffId', 'key', 'conversation', 'conversationId'];
 const CONVERSATION_FIELDS = new Set(['conversation', 'conversationId']);
 
-const SCRUBS: Array<[RegExp, string]> = [
-  [/[^\s"'<>@,;:]+@[^\s"'<>@,;:]+\.[A-Za-z]{2,}/g, '[email]'],
-  // Conversation ids carry platform ids (slack:T…:D…:U…, discord:channel:user) or a name (terminal:alice).
-  [/\b(slack|discord|terminal|web):[^\s"',)]+/g, '$1:[id]'],
+const EMAILS: LogScrub = [/[^\s"'<>@,;:]+@[^\s"'<>@,;:]+\.[A-Za-z]{2,}/g, '[email]'];
+const GENERAL: LogScrub[] = [
   [/\/accounts\/[^/\s"'?]+/g, '/accounts/[user]'],
   [/\b(?:\d{1,3}\.){3}\d{1,3}\b/g, '[ip]'],
   // IPv6: eight groups, or fewer with "::" (a clock time like 14:32:05 is neither).
   [/\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|(?:\b[0-9a-f]{1,4}|)(?::[0-9a-f]{1,4})*::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*\b)?/gi, '[ip]'],
-  [/\b[UWBT](?=[A-Z0-9]*\d)[A-Z0-9]{8,}\b/g, '[slack-id]'],
-  [/\b\d{15,22}\b/g, '[discord-id]'],
 ];
 
+/** The scrubbing rules, in order: e-mail addresses, conversation ids (their channel kept), the rest, each channel's own. */
+function scrubsFor(channels: ChannelLogRules | undefined): LogScrub[] {
+  const names = channels?.names.filter((n) => /^[a-z][a-z0-9-]*$/.test(n)) ?? [];
+  const ids: LogScrub[] = names.length ? [[new RegExp(`\\b(${names.join('|')}):[^\\s"',)]+`, 'g'), '$1:[id]']] : [];
+  return [EMAILS, ...ids, ...GENERAL, ...(channels?.scrubs ?? [])];
+}
+
 /** Free text without what could name a person; codes by the one rule for codes. */
-export function scrub(text: string): string {
+export function scrub(text: string, channels?: ChannelLogRules, rules = scrubsFor(channels)): string {
   let out = withoutCredentials(text);
-  for (const [re, by] of SCRUBS) out = out.replace(re, by);
+  for (const [re, by] of rules) out = out.replace(re, by);
   return redactCodes(out);
 }
 
@@ -75,15 +80,17 @@ export function createLogger(level: LogLevel, write?: (line: string) => void, ba
     },
     write ? { write } : pino.destination({ fd: 2, sync: true }),
   );
+  const rules = scrubsFor(options.channels);
+  const clean = (text: string) => scrub(text, undefined, rules);
   const emit = (lvl: Exclude<LogLevel, 'silent'>) => (message: string, fields: LogFields = {}) => {
     if (!p.isLevelEnabled(lvl)) return;
     const safe: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(fields)) {
       const value = v instanceof Error ? { message: v.message, ...('code' in v ? { code: v.code } : {}) } : v;
       // Credentials in a URL are never logged, personal data or not.
-      safe[k] = mapDeep(value, options.personalData || PERSONAL_FIELDS.includes(k) ? withoutCredentials : scrub);
+      safe[k] = mapDeep(value, options.personalData || PERSONAL_FIELDS.includes(k) ? withoutCredentials : clean);
     }
-    p[lvl](safe, options.personalData ? withoutCredentials(message) : scrub(message));
+    p[lvl](safe, options.personalData ? withoutCredentials(message) : clean(message));
   };
   const logger = { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
   if (options.personalData) {

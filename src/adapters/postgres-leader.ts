@@ -50,7 +50,7 @@ export class PostgresLeader implements Leadership {
       const r = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(7212003, hashtext($1)) AS ok', [this.o.schema]);
       if (r.rows[0]?.ok && !this.stopped) {
         this.leader = true;
-        this.o.log.info('this replica is the leader (Discord gateway, token watcher, sweeps)');
+        this.o.log.info('this replica is the leader (leader-only channels, token watcher, sweeps)');
         await this.roles?.elected();
       }
     } catch (err) {

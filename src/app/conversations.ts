@@ -3,6 +3,7 @@
 // signed links, watches, and the out-of-band delivery of replies to a conversation's own channel.
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
+import type { AnyChannelPlugin } from '../channels/contract.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { RateLimits } from '../ports/limits.ts';
@@ -15,6 +16,7 @@ import { loadFlowsOrThrow } from '../flows/loader.ts';
 import { ConversationRunner } from '../engine/runner.ts';
 import { OutOfBand } from '../engine/out-of-band.ts';
 import type { CentreWords } from '../flows/words.ts';
+import { centreWords } from './centre-words.ts';
 import type { FlowSet } from '../flows/schema.ts';
 import { trainUnderstanding } from '../understanding/training.ts';
 import { factRulesOf } from '../understanding/fact-rules.ts';
@@ -29,25 +31,6 @@ import { SqlProofCodes } from '../adapters/proof-codes.ts';
 import { SqlEffectJournal } from '../adapters/sql/effects.ts';
 import { SqlOutcomes } from '../adapters/sql/outcomes.ts';
 import { SqlWatches } from '../adapters/sql-watches.ts';
-
-const DEFAULT_ENROLLMENT_PAGE = 'https://suprintegration.uppmax.uu.se/bootstrapotp/';
-
-function centreWords(config: Config, demoUrl?: string): CentreWords {
-  return {
-    centre: config.CENTRE_NAME,
-    enrollment_url: config.ENROLLMENT_PAGE_URL ?? (demoUrl ? `${demoUrl}/enroll/` : DEFAULT_ENROLLMENT_PAGE),
-    identity_service: config.IDENTITY_SERVICE,
-    support_url: config.SUPPORT_URL,
-    support_email: config.SUPPORT_EMAIL,
-    time_check_url: config.TIME_CHECK_URL,
-    public_url: config.PUBLIC_URL,
-    privacy_url: config.PRIVACY_URL ?? `${config.PUBLIC_URL}/privacy`,
-    response_time: config.SUPPORT_RESPONSE_TIME,
-    password_help_url: config.PASSWORD_HELP_URL ?? `${config.PUBLIC_URL.replace(/\/$/, '')}/support`,
-    status_url: config.STATUS_URL ?? `${config.PUBLIC_URL.replace(/\/$/, '')}/support`,
-    setup_guide_url: config.SETUP_GUIDE_URL ?? config.SUPPORT_URL,
-  };
-}
 
 /**
  * Flows are loaded and the understanding trained at start-up (a conversation's first message must
@@ -65,6 +48,8 @@ export function loadUnderstanding(config: Config, conversations: boolean): { flo
 }
 
 export interface ConversationsContext {
+  /** The channels, each with its own words (a proof mail says where the request was made in them). */
+  channels: readonly AnyChannelPlugin[];
   flows: FlowSet;
   understanding: Understanding;
   db: SqlDb;
@@ -114,6 +99,7 @@ export async function createConversations(config: Config, ctx: ConversationsCont
     centre: config.CENTRE_NAME,
     supportEmail: config.SUPPORT_EMAIL,
     linkMinutes: config.PROOF_LINK_MINUTES,
+    whereIs: (channel, lang) => ctx.channels.find((c) => c.name === channel)?.words?.[lang].where,
   });
   cleanups.push(() => identity.stop());
   const words = centreWords(config, ctx.demoUrl);

@@ -1,6 +1,8 @@
 // The composition root: the helpdesk is built part by part (src/app/*), each part from its own
 // config slice, and handed to the channels as their context (channel-context.ts). Everything else
 // sees ports. src/main.ts is its entry for the command line, the tests and the benchmarks.
+import type { AnyChannelPlugin } from '../channels/contract.ts';
+import { CHANNELS } from '../channels/registry.ts';
 import { replicaName, type Config } from '../config.ts';
 import type { Understanding } from '../ports/understanding.ts';
 import type { ConversationRunner } from '../engine/runner.ts';
@@ -109,6 +111,8 @@ export interface HelpdeskOptions {
   conversations?: boolean;
   /** false: the token watcher does not run on a timer (one-shot commands; tests that tick it), and no leader is elected. */
   watch?: boolean;
+  /** The channels whose words the helpdesk speaks (the registry's; a test adds its own channel). */
+  channels?: readonly AnyChannelPlugin[];
 }
 
 export async function createHelpdesk(config: Config, options: HelpdeskOptions = {}): Promise<Helpdesk> {
@@ -129,7 +133,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
     const { mailer, mailDir, tickets, handover, ticketStatus, ownFiles } = createTickets(config, { db, clock, log, metrics, mailer: options.mailer }, cleanups);
     const conversations = await createConversations(
       config,
-      { flows, understanding, db, store, limits, checks, deps, handover, ticketStatus, mailer, clock, log, metrics, demoUrl: backends.demo?.url },
+      { flows, understanding, db, store, limits, checks, deps, handover, ticketStatus, mailer, clock, log, metrics, demoUrl: backends.demo?.url, channels: options.channels ?? CHANNELS },
       cleanups,
     );
     const { runner, words, watches, outOfBand, outcomes } = conversations;

@@ -1,14 +1,22 @@
 // The log and the metrics every other module writes to, built from the LOG_* slice; every metric
 // the helpdesk exports is declared here, so the list is in one place.
 import type { Config } from '../config.ts';
-import type { Logger } from '../ports/logger.ts';
-import { createLogger } from '../adapters/logger.ts';
+import type { ChannelLogRules, Logger } from '../ports/logger.ts';
+import { createLogger, type LogLevel } from '../adapters/logger.ts';
+import type { AnyChannelPlugin } from '../channels/contract.ts';
+import { CHANNELS } from '../channels/registry.ts';
 import { PrometheusMetrics } from '../adapters/metrics.ts';
 import { UPSTREAM_METRIC } from '../adapters/upstream-timing.ts';
 import { PURGED_METRIC } from './housekeeping.ts';
 
-export function createLog(config: Config, replica: string): Logger {
-  return createLogger(config.LOG_LEVEL, undefined, config.DATABASE_URL ? { replica } : {}, { personalData: config.LOG_PERSONAL_DATA });
+/** What the registry's channels tell the logger: their names and their platform ids' rules. */
+export function channelLogRules(channels: readonly AnyChannelPlugin[] = CHANNELS): ChannelLogRules {
+  return { names: channels.map((c) => c.name), scrubs: channels.flatMap((c) => c.logScrubs ?? []) };
+}
+
+/** The helpdesk's log (`level`: LOG_LEVEL unless the command says otherwise; `write`: stderr unless given). */
+export function createLog(config: Config, replica: string, level: LogLevel = config.LOG_LEVEL, write?: (line: string) => void): Logger {
+  return createLogger(level, write, config.DATABASE_URL ? { replica } : {}, { personalData: config.LOG_PERSONAL_DATA, channels: channelLogRules() });
 }
 
 /** The helpdesk's metrics; `processMetrics` off for one-shot commands. */

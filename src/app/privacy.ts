@@ -18,6 +18,11 @@ import { SqliteDb, type SqlDb } from '../adapters/sql/db.ts';
 import { openDatabase } from '../adapters/sql/open.ts';
 import { sharedKeyHead } from '../adapters/limits.ts';
 import { backendsInUse } from './backend.ts';
+import { centreWords } from './centre-words.ts';
+import type { Snapshot } from '../engine/snapshot.ts';
+import { parseSnapshot } from '../engine/migrate.ts';
+import { renderTranscript } from '../engine/transcript.ts';
+import { loadFlowsOrThrow } from '../flows/loader.ts';
 
 export const EXPORT_VERSION = 1;
 
@@ -70,6 +75,19 @@ export interface PrivacyDeps {
   /** The audit trail: what was done and how much, never whom about. */
   audit: Logger;
   now?: () => number;
+  /** A stored conversation's transcript as the person saw it, in their language (absent: as stored). */
+  transcript?: (snapshot: Snapshot) => string[];
+}
+
+/**
+ * A held conversation for the person: its transcript in words, when it can be read as a snapshot
+ * (of this version or an older one); the fingerprints of codes, left out of the export, are no part
+ * of the words.
+ */
+function readable(deps: PrivacyDeps, conversation: unknown): unknown {
+  if (!deps.transcript || typeof conversation !== 'object' || conversation === null) return conversation;
+  const parsed = parseSnapshot({ ...conversation, codes: [] });
+  return parsed.success ? { ...conversation, transcript: deps.transcript(parsed.data) } : conversation;
 }
 
 /** The folders of files the bot writes itself. */
@@ -192,6 +210,7 @@ export async function exportPerson(deps: PrivacyDeps, given: Person): Promise<Re
     generatedAt: new Date(deps.now?.() ?? Date.now()).toISOString(),
     person: plan.person,
     ...held,
+    conversations: held.conversations.map((c) => readable(deps, c)),
     files: files.remove,
     // Keys only: a limit's count and a cached answer from the account directory are not kept past minutes.
     shared: { limits: strip(redis.limits), cached: strip(redis.caches) },
@@ -298,7 +317,12 @@ export async function privacyCommand(args: string[], io: PrivacyIo, config: Conf
     : undefined;
   try {
     // The client itself: an erasure that cannot reach Redis fails and says so, it does not fall back.
-    const deps = { config, db: store.db, redis: shared?.client, audit };
+    const deps: PrivacyDeps = { config, db: store.db, redis: shared?.client, audit };
+    if (parsed.command === 'export') {
+      const { flows } = loadFlowsOrThrow(config.FLOWS_DIR);
+      const words = centreWords(config);
+      deps.transcript = (snapshot) => renderTranscript(flows, words, snapshot, snapshot.lang, 'person');
+    }
     if (parsed.command === 'export') {
       io.out(`${JSON.stringify(await exportPerson(deps, parsed.person), null, 2)}\n`);
       return 0;

@@ -45,14 +45,14 @@ async function unwind(steps: Array<() => Promise<unknown>>): Promise<void> {
 export async function serve(cfg: Config, env: Record<string, string | undefined>, io: ServeIo, interactive: boolean): Promise<number> {
   const choice = chooseChannels(CHANNELS, env, cfg);
   if (!choice.ok) throw new HelpdeskError('config.invalid', choice.errors.join('\n'));
-  const [{ createHelpdesk }, { tokenActivatedRoutes }, { startMetricsServer }, { createLogger }] = await Promise.all([
+  const [{ createHelpdesk }, { tokenActivatedRoutes }, { startMetricsServer }, { createLog }] = await Promise.all([
     import('./helpdesk.ts'),
     import('../integrations/token-activated.ts'),
     import('../adapters/metrics-server.ts'),
-    import('../adapters/logger.ts'),
+    import('./observability.ts'),
   ]);
   // With a terminal chat on screen, the log goes quiet unless asked for.
-  const log = createLogger(interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL, undefined, cfg.DATABASE_URL ? { replica: replicaName(cfg) } : {}, { personalData: cfg.LOG_PERSONAL_DATA });
+  const log = createLog(cfg, replicaName(cfg), interactive && !env.LOG_LEVEL ? 'error' : cfg.LOG_LEVEL);
   const app = await createHelpdesk(cfg, { log });
   const undo: Array<() => Promise<unknown>> = [() => app.close()];
   // The centre's activation hook (only with HOOK_SECRET) is served on the same port as the channels' routes.
@@ -66,7 +66,7 @@ export async function serve(cfg: Config, env: Record<string, string | undefined>
     // The web channel, first in the registry, listens first: a port in use stops the start before any platform connects.
     await channels.start();
     // A leader-only channel says 0 on a standby replica (its state is `standby`): alert on the maximum.
-    app.metrics.gauges('helpdesk_channel_up', 'Whether a channel is connected on this replica (1) or not (0; Discord on a standby replica)', ['channel'], () =>
+    app.metrics.gauges('helpdesk_channel_up', 'Whether a channel is connected on this replica (1) or not (0; a leader-only channel on a standby replica)', ['channel'], () =>
       Object.entries(channels.statuses()).map(([channel, st]) => [{ channel }, st.state === 'up' ? 1 : 0]),
     );
     if (cfg.METRICS_PORT !== undefined) {

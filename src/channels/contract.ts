@@ -6,6 +6,8 @@
 import type { z } from 'zod';
 import type { ConnectionStatus } from './shared/connection.ts';
 import type { KeyProblem } from './shared/settings.ts';
+import type { LogScrub } from '../ports/logger.ts';
+import type { Lang } from '../ports/catalogue.ts';
 import type { ChannelContext, ChannelRoute } from './context.ts';
 
 export type { ChannelContext, ChannelRoute, ConnectionStatus };
@@ -31,6 +33,12 @@ export interface RunningChannel {
   done?: Promise<void>;
 }
 
+/** A channel's own words, in each language (beside its code, so a new channel brings them). */
+export interface ChannelWords {
+  /** Where a request was made, as a mail to the account's owner says it: "in Slack". */
+  where: string;
+}
+
 export interface ChannelPlugin<Settings = unknown> {
   /** Lower case; the label of the channel in metrics, health and logs, and its conversation ids' prefix. */
   name: string;
@@ -47,6 +55,13 @@ export interface ChannelPlugin<Settings = unknown> {
   keys?: Record<string, z.ZodType>;
   /** Rules across its keys (a token needs its secret), given the parsed environment. */
   keyProblems?(env: Record<string, unknown>): KeyProblem[];
+  /**
+   * What in free text names a person on this platform (its user ids), and what a log line shows
+   * instead. Its conversation ids (`name:…`) lose all but the name by the logger's own rule.
+   */
+  logScrubs?: readonly LogScrub[];
+  /** Its words in English and Swedish (a channel without them is "in a chat"). */
+  words?: Record<Lang, ChannelWords>;
   /** Whether this deployment runs the channel (e.g. a token is set). */
   enabled(settings: Settings): boolean;
   /** Whether the channel signs what it hands out (the web's session cookie): it then gets `ctx.signingKey`. */

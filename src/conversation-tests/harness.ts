@@ -54,7 +54,8 @@ export class Harness {
   readonly tickets = new RecordedTickets();
   private readonly demo = new DemoEnrollmentBackend({ clock: this.clock, centre: 'UPPMAX' });
   private readonly guard = new UpstreamGuard({ maxConcurrent: 8, minTimeMs: 0, timeoutMs: 10_000, cacheTtlMs: 0, clock: this.clock });
-  private store?: SqlStore;
+  /** The conversations (a test may place one at any step). */
+  store?: SqlStore;
   runner?: ConversationRunner;
 
   constructor(private readonly o: HarnessOptions) {}

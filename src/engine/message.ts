@@ -124,8 +124,10 @@ function takeFacts(t: Turn, text: string): void {
     if (code) t.s.heldCode = { c: sealCode(code, t.env.codeKey, t.s.id), t: t.env.now };
     // "I wrote down the first code and use it every time": said with the code, it is a noted one.
     const [noted] = t.env.understanding.rank(text, (l) => l === 'intent:first_code', 1);
-    if (facts.codeNoted || (noted && noted.score >= NOTED_CODE)) setSlot(t.s.slots, 'codeNoted', true, source(t, 'extract'), t.env.now);
+    if (noted && noted.score >= NOTED_CODE) setSlot(t.s.slots, 'codeNoted', true, source(t, 'extract'), t.env.now);
   }
+  // Said with or without the code: a code that is old later is the noted one, not a slow clock.
+  if (facts.codeNoted) setSlot(t.s.slots, 'codeNoted', true, source(t, 'extract'), t.env.now);
   const user = facts.username ?? facts.email;
   const atUsername = t.s.status === 'active' && step?.kind === 'input' && step.input === 'username';
   if (user && !atUsername && !t.env.requireProof) takeUser(t, user);

@@ -8,6 +8,7 @@ import type { Lang, SystemKey } from '../i18n/catalogue.ts';
 import type { Reply } from './replies.ts';
 import type { Effect, EngineEvent } from './events.ts';
 import type { Snapshot } from './snapshot.ts';
+import type { FindingFacts } from '../ports/conversations.ts';
 import type { Meaning } from '../ports/understanding.ts';
 import type { TicketState } from '../ports/tickets.ts';
 import type { Extraction } from './slots.ts';
@@ -32,6 +33,16 @@ export interface TransitionResult {
  */
 export const CODE_FINGERPRINT_MS = 10 * 60_000;
 
+/** The figures of a check's data that a channel may draw, when the check measured them. */
+function findingFacts(data: CheckResult['data']): { facts?: FindingFacts } {
+  const facts: FindingFacts = {};
+  for (const key of ['offsetSeconds', 'minutesSinceRegistration'] as const) {
+    const v = (data as Record<string, unknown>)[key];
+    if (typeof v === 'number' && Number.isFinite(v)) facts[key] = v;
+  }
+  return Object.keys(facts).length ? { facts } : {};
+}
+
 function onChecked(t: Turn, result: CheckResult, extra: CheckResult[] = []): void {
   const step = currentStep(t);
   for (const r of [result, ...extra]) {
@@ -40,7 +51,7 @@ function onChecked(t: Turn, result: CheckResult, extra: CheckResult[] = []): voi
     t.s.findings = t.s.findings.filter((f) => f.id !== r.id);
     t.s.findings.push({ id: r.id, status: r.status, code: r.code, data: r.data, at: t.env.now });
     if (said) continue;
-    t.replies.push({ kind: 'finding', check: r.id, status: r.status, code: r.code, text: r.summary });
+    t.replies.push({ kind: 'finding', check: r.id, status: r.status, code: r.code, text: r.summary, ...findingFacts(r.data) });
     log(t, 'b', `chk:${r.code}`);
   }
   if (result.id === 'account' && typeof result.data.username === 'string' && result.code !== 'account.missing') {
@@ -65,8 +76,25 @@ function onChecked(t: Turn, result: CheckResult, extra: CheckResult[] = []): voi
   if (step?.kind !== 'check' || step.check !== result.id) return repeat(t);
   // A code that matches nothing, said to be one noted down earlier: the reuse explains the miss.
   const noted = result.code === 'code.invalid' && step.noted && slotValue(t.s.slots, 'codeNoted');
+  if (step.slow && slowByAge(t, result)) {
+    setSlot(t.s.slots, 'codeShown', true, source(t, 'check'), t.env.now);
+    return enter(t, step.slow);
+  }
   const target = noted ? step.noted : (step.on[result.code] ?? step.on.else);
   enter(t, target ?? 'end');
+}
+
+/** Steps behind from which a code typed as the current one says the phone is slow, and up to which it is no noted-down code. */
+const SLOW_STEPS = { from: 2, to: 6 };
+
+/**
+ * A code 60–180 s old typed where the code the app shows now was asked for, not said to be one
+ * noted down: the app shows an old code because the phone's clock lags by that much.
+ */
+function slowByAge(t: Turn, result: CheckResult): boolean {
+  const off = result.data.offsetSteps;
+  if (result.code !== 'code.stale' || typeof off !== 'number' || slotValue(t.s.slots, 'codeNoted')) return false;
+  return -off >= SLOW_STEPS.from && -off <= SLOW_STEPS.to;
 }
 
 function onProven(t: Turn, user: string, how: string, email?: string): void {

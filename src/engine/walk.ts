@@ -313,7 +313,8 @@ export function choose(t: Turn, id: string, logIt = true): void {
     t.replies.push({ kind: 'text', text: sys(t, 'pick_one') });
     return repeat(t);
   }
-  if (logIt) log(t, 'u', `choice:${id}`);
+  // With its question, so the transcript can show the button's label as the person saw it.
+  if (logIt) log(t, 'u', `choice:${flow.id}/${t.s.step}/${id}`);
   // "The one on the screen": the old code's age measures the clock.
   if (step.slot === 'code_source' && typeof choice !== 'string' && choice.means?.includes('on_screen')) setSlot(t.s.slots, 'codeShown', true, source(t, 'step'), t.env.now);
   enter(t, typeof choice === 'string' ? choice : choice.next);

@@ -100,6 +100,11 @@ export const CheckStep = z.strictObject({
    * down earlier: a code from days ago lies beyond any search window, so the check cannot say it.
    */
   noted: Target.optional(),
+  /**
+   * Where a code check goes that finds the code 2–6 steps (60–180 s) behind, typed as the code the
+   * app shows now and not said to be noted down: the phone's clock lags by the code's age.
+   */
+  slow: Target.optional(),
 });
 
 export const EscalateStep = z.strictObject({

@@ -18,7 +18,7 @@ export function stepTargets(step: Step): Array<[string, string]> {
     case 'ask':
       return [...Object.entries(step.choices).map(([id, c]) => [`choices.${id}`, typeof c === 'string' ? c : c.next] as [string, string]), ...(step.code_given ? ([['code_given', step.code_given]] as Array<[string, string]>) : [])];
     case 'check':
-      return [...Object.entries(step.on).map(([code, t]) => [`on.${code}`, t] as [string, string]), ...(step.noted ? ([['noted', step.noted]] as Array<[string, string]>) : [])];
+      return [...Object.entries(step.on).map(([code, t]) => [`on.${code}`, t] as [string, string]), ...(step.noted ? ([['noted', step.noted]] as Array<[string, string]>) : []), ...(step.slow ? ([['slow', step.slow]] as Array<[string, string]>) : [])];
     case 'watch':
       return [['next', step.next]];
     case 'escalate':

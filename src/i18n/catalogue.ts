@@ -1,5 +1,5 @@
 // The shape of a message catalogue, and the one placeholder renderer every message goes through.
-import type { ChannelText, PrivacyText, WebText } from '../ports/catalogue.ts';
+import type { ChannelText, PageKey, PrivacyText, WebText } from '../ports/catalogue.ts';
 import type { CheckCode, CheckVariant } from '../ports/checks.ts';
 import { LANGS, type Lang } from '../ports/lang.ts';
 
@@ -44,25 +44,7 @@ export interface Catalogue {
 }
 
 
-export type PageKey =
-  | 'title'
-  | 'label'
-  | 'placeholder'
-  | 'send'
-  | 'never'
-  | 'form'
-  | 'clock'
-  | 'ip'
-  | 'error'
-  | 'slow'
-  | 'scan'
-  | 'thisDevice'
-  | 'reference'
-  | 'measureHere'
-  | 'handedOver'
-  | 'copy'
-  | 'copied'
-  | 'local';
+export type { PageKey };
 
 
 export type StaffKey =
@@ -96,7 +78,7 @@ export function langOfLocale(locale: string | undefined | null): Lang {
   return locale && /^sv\b|^sv[-_]/i.test(locale) ? 'sv' : 'en';
 }
 
-export type MailKey = 'proof_subject' | 'proof_body' | 'held_back_subject' | 'held_back_body' | 'active_subject' | 'active_body' | 'where_web' | 'where_discord' | 'where_slack' | 'where_terminal' | 'where_other' | 'from_address';
+export type MailKey = 'proof_subject' | 'proof_body' | 'held_back_subject' | 'held_back_body' | 'active_subject' | 'active_body' | 'where_other' | 'from_address';
 
 export type SystemKey =
   | 'not_saved'

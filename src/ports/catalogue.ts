@@ -23,6 +23,32 @@ export type ChannelText =
   | 'staff_ticket_note';
 
 /** The texts of the web pages the server renders (support form, thanks, clock check, bad link). */
+/** The chat page's own words (buttons, labels, footer, what it shows while the helpdesk works). */
+export type PageKey =
+  | 'title'
+  | 'label'
+  | 'placeholder'
+  | 'send'
+  | 'never'
+  | 'form'
+  | 'clock'
+  | 'ip'
+  | 'error'
+  | 'slow'
+  | 'scan'
+  | 'thisDevice'
+  | 'reference'
+  | 'measureHere'
+  | 'handedOver'
+  | 'copy'
+  | 'copied'
+  | 'local'
+  | 'working'
+  | 'clockPhone'
+  | 'clockTrue'
+  | 'clockAhead'
+  | 'clockBehind';
+
 export type WebText =
   | 'network_note'
   | 'support_title'
@@ -94,7 +120,7 @@ export interface Wording {
   /** What to do about a check's outcome (`clock.skewed`), rendered like `say`; undefined when there is no advice. */
   advice(lang: Lang, code: string): string | undefined;
   /** The chat page's own words (buttons, labels), unrendered: the page's script shows them. */
-  pageWords(lang: Lang): Readonly<Record<string, string>>;
+  pageWords(lang: Lang): Readonly<Record<PageKey, string>>;
   /** Minutes in the words people use: "2 hours 5 minutes", "2 timmar och 5 minuter". */
   duration(minutes: number, lang: Lang): string;
   /** A response-time setting (`1wd`, `4h`) in words: "1 working day". */

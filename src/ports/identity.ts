@@ -8,7 +8,7 @@ export interface ProofRequest {
   /** A username or e-mail address, as typed. */
   who: string;
   lang: 'en' | 'sv';
-  /** Where the request came from (an IP address): rate limits, and the mail says it for web chats. */
+  /** Where the request came from (an IP address, or a platform's user): rate limits; the mail says an address. */
   origin?: string;
   /** The channel the conversation is on (web, discord, …), named in the mail. */
   channel: string;

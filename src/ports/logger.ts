@@ -11,4 +11,16 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
 }
 
+/** What in free text names a person on one channel (its platform ids), and what a log line shows instead. */
+export type LogScrub = readonly [pattern: RegExp, replacement: string];
+
+/**
+ * What the channels tell the logger: their names (a conversation id `name:…` carries platform ids
+ * or a name, and keeps only its channel) and each one's own scrubbing rules.
+ */
+export interface ChannelLogRules {
+  names: readonly string[];
+  scrubs: readonly LogScrub[];
+}
+
 export const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };

@@ -4,6 +4,7 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/adapters/logger.ts';
+import { channelLogRules } from '../../src/app/observability.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
 import type { WebServer } from '../../src/channels/web/server.ts';
@@ -30,7 +31,7 @@ const base = { PORT: '0', DNS_SERVERS: '127.0.0.1:9', DNS_TIMEOUT_MS: '300', TYP
 
 function capture(personalData = false) {
   const lines: string[] = [];
-  return { lines, log: createLogger('info', (l) => lines.push(l), {}, { personalData }) };
+  return { lines, log: createLogger('info', (l) => lines.push(l), {}, { personalData, channels: channelLogRules() }) };
 }
 
 /** Nothing personal in any line; and something was logged about the conversation, under a pseudonym. */

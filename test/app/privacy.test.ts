@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
 import { SqlProofCodes } from '../../src/adapters/proof-codes.ts';
-import { cliInProcess, filesUnder, tempDataDir } from '../helpers/cli.ts';
+import { loadFlowsOrThrow } from '../../src/flows/loader.ts';
+import { ROOT, cliInProcess, filesUnder, tempDataDir } from '../helpers/cli.ts';
 import { DATABASE_URL, isolated } from '../helpers/shared-services.ts';
 
 const ALICE = { user: 'alice', email: 'alice.andersson@example.org', slack: 'U0ALICE77', discord: '222333444555666777', ip: '203.0.113.77' };
@@ -57,6 +58,18 @@ function expectExport(out: string, code: string) {
   expect(doc.watches).toHaveLength(1);
   expect(doc.proofs).toEqual([expect.objectContaining({ account: ALICE.user, email: ALICE.email })]);
   expect(doc.mentions).toEqual([{ conversation: 'web:carol-page', lines: [`my colleague ${ALICE.user} has the same problem as me`] }]);
+  // Each line as the person saw it, in words: the greeting, the menu's prompt, what they wrote.
+  const transcripts = Object.fromEntries((doc.conversations as Array<{ id: string; transcript: string[] }>).map((c) => [c.id, c.transcript]));
+  const web = transcripts['web:alice-page']!;
+  expect(web[0]).toMatch(/^00:00 bot: .*\S/);
+  expect(web.some((l) => l.includes(`person: I am ${ALICE.user}, my code is not accepted`))).toBe(true);
+  expect(web.join('\n')).toMatch(/username|account/i);
+  expect(transcripts['discord:999888777666555444:' + ALICE.discord]!.join('\n')).toMatch(/lost|phone/i);
+  const stepRef = new RegExp(`\\b(${[...loadFlowsOrThrow(path.join(ROOT, 'flows')).flows.keys()].join('|')})/[a-z_]+`);
+  for (const line of Object.values(transcripts).flat()) {
+    expect(line).not.toMatch(/(sys|chk|kb|facts|flow|took|choice):|\{[a-z_.]+\}/);
+    expect(line).not.toMatch(stepRef);
+  }
   expect(out).not.toContain(code);
   expect(out).not.toMatch(/"hash"|"codes": \[\s*\{/);
   expect(out).not.toMatch(/bob/i);

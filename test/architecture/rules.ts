@@ -73,6 +73,8 @@ export const SDK_HOMES: Record<string, readonly string[]> = {
   // The web channel's own library, as find-my-way is: it draws the QR codes the page shows (the
   // clock link, an enrolment link); the demo back-end's enrolment page draws its own.
   qrcode: ['src/channels/web/', 'src/adapters/demo-enrollment.ts'],
+  // Bundles the page's TypeScript client modules (at build, or at start when run from the sources).
+  esbuild: ['src/channels/web/client-bundle.ts'],
 };
 
 /**

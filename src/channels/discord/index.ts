@@ -10,6 +10,9 @@ export const discordChannel = defineChannel({
   config: discordSettings,
   keys: discordKeys,
   keyProblems: discordKeyProblems,
+  // Discord snowflakes (users, channels, messages).
+  logScrubs: [[/\b\d{15,22}\b/g, '[discord-id]']],
+  words: { en: { where: 'in Discord' }, sv: { where: 'i Discord' } },
   enabled: (s) => Boolean(s.token),
   replicas: 'leader',
   everyReplica: (ctx) => registerDiscordRelay(ctx),

@@ -10,6 +10,7 @@ export const terminalChannel = defineChannel({
   name: 'terminal',
   config: z.object({}).transform(() => ({ interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) })),
   enabled: (s) => s.interactive,
+  words: { en: { where: 'in a terminal chat' }, sv: { where: 'i en terminalchatt' } },
   create(ctx) {
     // A foreground channel (it takes the screen, so it starts after the banner) that never ends the
     // service: the web page and the platforms go on serving after "quit".

@@ -18,6 +18,7 @@ import { networkRoute } from './routes/network.ts';
 import { pageRoutes } from './routes/page.ts';
 import { pollRoute, type Polls } from './routes/poll.ts';
 import { privacyRoute } from './routes/privacy.ts';
+import { progressRoute } from './routes/progress.ts';
 import { supportRoutes } from './routes/support.ts';
 import type { WebSettings } from './settings.ts';
 import { createWebDeps } from './web-deps.ts';
@@ -51,7 +52,7 @@ function routes(ctx: ChannelContext, settings: WebSettings, own: () => Connectio
   for (const r of ctx.peers.routes()) router.on(r.method, r.path, (req, res) => r.handle(req, res));
   const d = createWebDeps(ctx, settings);
   pageRoutes(router, d);
-  chatRoute(router, d);
+  chatRoute(router, d, progressRoute(router, d));
   const polls = pollRoute(router, d);
   clockRoutes(router, d);
   supportRoutes(router, d);

@@ -12,10 +12,6 @@ export const messages: Pick<Catalogue, 'mail' | 'channel'> = {
     active_subject: '{centre}: your two-factor token is active',
     active_body:
       'Your new two-factor token for {centre} is active now: log in, and when asked, type the code your app shows at that moment.\n\nYou asked the helpdesk to tell you; this is the only mail about it.\n',
-    where_web: 'on the web support page',
-    where_discord: 'in Discord',
-    where_slack: 'in Slack',
-    where_terminal: 'in a terminal chat',
     where_other: 'in a chat',
     from_address: ', from the address {ip}',
   },

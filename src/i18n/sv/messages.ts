@@ -12,10 +12,6 @@ export const messages: Pick<Catalogue, 'mail' | 'channel'> = {
     active_subject: '{centre}: din tvåfaktorstoken är aktiv',
     active_body:
       'Din nya tvåfaktorstoken hos {centre} är aktiv nu: logga in, och skriv koden som appen visar just då när du blir tillfrågad.\n\nDu bad hjälpen att säga till; det här är det enda mejlet om saken.\n',
-    where_web: 'på supportwebbsidan',
-    where_discord: 'i Discord',
-    where_slack: 'i Slack',
-    where_terminal: 'i en terminalchatt',
     where_other: 'i en chatt',
     from_address: ', från adressen {ip}',
   },

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { readJson, refuse, route, sendJson, type Routes } from '../http.ts';
 import { conversationOf, CROSS_SITE, type WebDeps } from '../web-deps.ts';
+import type { TurnProgress } from './progress.ts';
 
 const ChatBody = z.object({
   event: z.discriminatedUnion('type', [
@@ -14,7 +15,8 @@ const ChatBody = z.object({
   lang: z.enum(['en', 'sv']).optional(),
 });
 
-export function chatRoute(r: Routes, d: WebDeps): void {
+/** `progress` hears what the turn is doing, for the page's indicator (GET /api/chat/progress). */
+export function chatRoute(r: Routes, d: WebDeps, progress: TurnProgress): void {
   const { ctx } = d;
   const turnsPerSession = ctx.limits.limiter('web-turns', 60, 60_000);
   route(r, 'POST', '/api/chat', async (q) => {
@@ -30,13 +32,16 @@ export function chatRoute(r: Routes, d: WebDeps): void {
     const { session } = current;
     if (!(await turnsPerSession.allow(session.id))) return refuse(q, { status: 429, error: 'too many messages; wait a minute' });
     const id = conversationOf(session.id);
-    const result = await ctx.conversations.turn(id, body.data.event, {
-      channel: 'web',
-      requireProof: true,
-      subject: { ip },
-      origin: ip,
-      ...(body.data.lang ? { lang: body.data.lang } : {}),
-    });
+    const result = await ctx.conversations
+      .turn(id, body.data.event, {
+        channel: 'web',
+        requireProof: true,
+        subject: { ip },
+        origin: ip,
+        onProgress: (text) => progress.say(id, text),
+        ...(body.data.lang ? { lang: body.data.lang } : {}),
+      })
+      .finally(() => progress.end(id));
     // Anything that arrived out of band before this turn comes first.
     const pending = await ctx.outbox.take(id);
     const { conversation } = result;

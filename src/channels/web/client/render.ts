@@ -1,0 +1,86 @@
+// The server's replies put on the page, one handler for each kind of reply.
+import type { WebReply } from '../replies.ts';
+import { renderClockOffer, renderQr } from './clock-offer.ts';
+import { clockPicture } from './clock-picture.ts';
+import { bubble, el, safeUrl } from './dom.ts';
+import { renderHandover } from './handover.ts';
+import type { ChatPage } from './page.ts';
+
+type Kind = WebReply['kind'];
+type Handlers = { [K in Kind]: (page: ChatPage, reply: Extract<WebReply, { kind: K }>) => void };
+
+const MARK = { pass: '✔', warn: '!', fail: '✘', unknown: '?' } as const;
+
+function disableOldChoices(page: ChatPage): void {
+  for (const b of page.log.querySelectorAll<HTMLButtonElement>('.choices button')) b.disabled = true;
+}
+
+function renderText(page: ChatPage, reply: Extract<WebReply, { kind: 'text' | 'prompt' }>): void {
+  if (reply.kind === 'text' && reply.topic) {
+    // The topic just started: a heading in the conversation, not something the bot asks.
+    page.log.append(el('h2', 'topic', reply.text));
+    return;
+  }
+  bubble(page.log, reply.kind === 'text' && reply.notice ? 'notice' : '').textContent = reply.text;
+  if (reply.kind === 'prompt') page.awaiting = reply.input;
+}
+
+const handlers: Handlers = {
+  text: renderText,
+  prompt: renderText,
+  finding(page, reply) {
+    const div = bubble(page.log, 'finding');
+    div.dataset.status = reply.status;
+    div.dataset.code = reply.code;
+    const mark = el('span', 'mark', MARK[reply.status] ?? '?');
+    mark.setAttribute('aria-hidden', 'true');
+    div.append(mark, el('span', '', reply.text));
+    // A clock that was measured is drawn too: the phone's time beside the true time.
+    const offset = reply.facts?.offsetSeconds;
+    if (reply.check === 'clock' && offset !== undefined) bubble(page.log, 'clock-card').append(clockPicture(offset, page.words, page.lang, Date.now()));
+  },
+  choices(page, reply) {
+    page.awaiting = null;
+    disableOldChoices(page);
+    const div = bubble(page.log);
+    const list = el('div', 'choices');
+    for (const c of reply.choices) {
+      const b = el('button', '', c.label);
+      b.type = 'button';
+      b.addEventListener('click', () => {
+        if (page.busy) return;
+        disableOldChoices(page);
+        bubble(page.log, 'me').textContent = c.label;
+        page.send({ type: 'choice', id: c.id });
+      });
+      list.append(b);
+    }
+    div.append(el('div', '', reply.prompt), list);
+  },
+  link(page, reply) {
+    const url = safeUrl(reply.url);
+    const div = bubble(page.log);
+    if (!url) {
+      div.textContent = reply.label;
+      return;
+    }
+    const a = el('a', '', reply.label);
+    a.href = url;
+    a.rel = 'noopener noreferrer';
+    a.target = '_blank';
+    div.append(a);
+  },
+  image(page, reply) {
+    if ('qr' in reply) renderQr(page, reply);
+  },
+  clock: renderClockOffer,
+  handover: renderHandover,
+};
+
+export function render(page: ChatPage, replies: readonly WebReply[]): void {
+  for (const reply of replies) {
+    // A kind this page does not know yet (a newer server) is left out rather than breaking the rest.
+    const handle = handlers[reply.kind] as ((page: ChatPage, reply: WebReply) => void) | undefined;
+    handle?.(page, reply);
+  }
+}
