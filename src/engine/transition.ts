@@ -8,6 +8,7 @@ import type { Lang, SystemKey } from '../i18n/catalogue.ts';
 import type { Reply } from './replies.ts';
 import type { Effect, EngineEvent } from './events.ts';
 import type { Snapshot } from './snapshot.ts';
+import type { FindingFacts } from '../ports/conversations.ts';
 import type { Meaning } from '../ports/understanding.ts';
 import type { TicketState } from '../ports/tickets.ts';
 import type { Extraction } from './slots.ts';
@@ -32,6 +33,16 @@ export interface TransitionResult {
  */
 export const CODE_FINGERPRINT_MS = 10 * 60_000;
 
+/** The figures of a check's data that a channel may draw, when the check measured them. */
+function findingFacts(data: CheckResult['data']): { facts?: FindingFacts } {
+  const facts: FindingFacts = {};
+  for (const key of ['offsetSeconds', 'minutesSinceRegistration'] as const) {
+    const v = (data as Record<string, unknown>)[key];
+    if (typeof v === 'number' && Number.isFinite(v)) facts[key] = v;
+  }
+  return Object.keys(facts).length ? { facts } : {};
+}
+
 function onChecked(t: Turn, result: CheckResult, extra: CheckResult[] = []): void {
   const step = currentStep(t);
   for (const r of [result, ...extra]) {
@@ -40,7 +51,7 @@ function onChecked(t: Turn, result: CheckResult, extra: CheckResult[] = []): voi
     t.s.findings = t.s.findings.filter((f) => f.id !== r.id);
     t.s.findings.push({ id: r.id, status: r.status, code: r.code, data: r.data, at: t.env.now });
     if (said) continue;
-    t.replies.push({ kind: 'finding', check: r.id, status: r.status, code: r.code, text: r.summary });
+    t.replies.push({ kind: 'finding', check: r.id, status: r.status, code: r.code, text: r.summary, ...findingFacts(r.data) });
     log(t, 'b', `chk:${r.code}`);
   }
   if (result.id === 'account' && typeof result.data.username === 'string' && result.code !== 'account.missing') {

@@ -43,7 +43,11 @@ export type PageKey =
   | 'copy'
   | 'copied'
   | 'local'
-  | 'working';
+  | 'working'
+  | 'clockPhone'
+  | 'clockTrue'
+  | 'clockAhead'
+  | 'clockBehind';
 
 export type WebText =
   | 'network_note'

@@ -10,6 +10,14 @@ export interface Choice {
 /** How a finding went (the check's status). */
 export type FindingStatus = 'pass' | 'warn' | 'fail' | 'unknown';
 
+/** The figures of a finding a picture is drawn from. */
+export interface FindingFacts {
+  /** The device's clock minus the true time, in seconds (negative: behind). */
+  offsetSeconds?: number;
+  /** Minutes since the token was registered. */
+  minutesSinceRegistration?: number;
+}
+
 /** What a prompt waits for; `device_time` asks for the phone's time (channels offer the clock link). */
 export type PromptInput = 'username' | 'code' | 'device_time' | 'ip' | 'text';
 
@@ -18,7 +26,8 @@ export type Reply =
   | { kind: 'text'; text: string; notice?: boolean; topic?: boolean }
   | { kind: 'choices'; prompt: string; choices: Choice[] }
   | { kind: 'prompt'; text: string; input: PromptInput }
-  | { kind: 'finding'; check: string; status: FindingStatus; code: string; text: string }
+  /** `facts`: the measured figures a channel may draw (the clock's offset, how long a token has been pending). */
+  | { kind: 'finding'; check: string; status: FindingStatus; code: string; text: string; facts?: FindingFacts }
   | { kind: 'link'; url: string; label: string }
   | { kind: 'image'; format: 'qr'; data: string; alt: string }
   | { kind: 'handover'; ticket: string | null; urgent: boolean; text: string };

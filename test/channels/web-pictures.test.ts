@@ -37,8 +37,8 @@ afterAll(async () => {
   await dns?.close();
 });
 
-async function open(options: BrowserContextOptions = PHONE): Promise<Page> {
-  const context = await browser.newContext({ ...options, extraHTTPHeaders: { 'x-forwarded-for': FROM } });
+async function open(options: BrowserContextOptions = PHONE, from = FROM): Promise<Page> {
+  const context = await browser.newContext({ ...options, extraHTTPHeaders: { 'x-forwarded-for': from } });
   const page = await context.newPage();
   await page.goto(w.url);
   await page.locator('#log .choices button').first().waitFor();
@@ -93,5 +93,55 @@ describe('while the helpdesk works on a turn', () => {
     await page.locator('#log .choices button:not(:disabled)').first().waitFor();
     await assertIdle(page);
     await page.context().close();
+  });
+});
+
+/** The picture's two times, its offset and its digits as a person reads them. */
+async function pictureOf(page: Page, scope: string) {
+  const figure = page.locator(`${scope} .clock-picture`).last();
+  await figure.waitFor({ timeout: 15_000 });
+  return {
+    offset: Number(await figure.getAttribute('data-offset-seconds')),
+    drawnApart: (Number(await figure.getAttribute('data-phone-time')) - Number(await figure.getAttribute('data-true-time'))) / 1000,
+    labels: await figure.locator('.face-label').allTextContents(),
+    digits: await figure.locator('.face-time').allTextContents(),
+    diff: await figure.locator('.clock-diff').textContent(),
+  };
+}
+
+const secondsOf = (hms: string) => hms.split(':').reduce((t, part) => t * 60 + Number(part), 0);
+
+describe('the clock, drawn', () => {
+  it.each([90, -40])('a phone %i s off: the clock page and the chat draw the phone beside the true time, that far apart', { timeout: 60_000 }, async (skew) => {
+    const desk = await open({ viewport: { width: 1280, height: 860 }, locale: 'en-GB' }, '192.0.2.30');
+    await desk.getByRole('button', { name: 'My login code is not accepted' }).click();
+    await desk.getByLabel('Your message').fill('skip');
+    await desk.getByLabel('Your message').press('Enter');
+    const link = (await desk.locator('a.clock-link').last().getAttribute('href')) as string;
+
+    const phone = await browser.newContext({ ...PHONE });
+    await phone.clock.install({ time: new Date(Date.now() + skew * 1000) });
+    const p = await phone.newPage();
+    await p.goto(w.url + new URL(link).pathname);
+    const measured = Number(await p.locator('#verdict[data-offset-ms]').getAttribute('data-offset-ms', { timeout: 15_000 }));
+    const onPage = await pictureOf(p, '#clock');
+    expect(onPage.offset).toBe(Math.round(measured / 1000));
+    expect(Math.abs(onPage.offset - skew)).toBeLessThanOrEqual(1);
+    expect(onPage.drawnApart).toBe(onPage.offset);
+    expect(onPage.labels).toEqual(['Your phone', 'The right time']);
+    expect(((secondsOf(onPage.digits[0] as string) - secondsOf(onPage.digits[1] as string)) + 86400 * 1.5) % 86400 - 43200).toBe(onPage.offset);
+    expect(onPage.diff).toBe(skew > 0 ? `${onPage.offset} s ahead` : `${-onPage.offset} s behind`);
+    await assertAccessible(p, 'clock page');
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await p.screenshot({ path: path.join(ARTIFACTS, `clock-picture-phone-${skew > 0 ? 'ahead' : 'behind'}.png`) });
+    await phone.close();
+
+    // The conversation on the computer draws the same measurement.
+    const inChat = await pictureOf(desk, '#log .clock-card');
+    expect(inChat.offset).toBe(onPage.offset);
+    expect(inChat.drawnApart).toBe(onPage.offset);
+    await assertAccessible(desk, 'clock in the chat');
+    await desk.context().close();
   });
 });

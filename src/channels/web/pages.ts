@@ -9,6 +9,9 @@ export const layout = (lang: Lang, title: string, body: string) => `<!doctype ht
 <title>${e(title)}</title><link rel="stylesheet" href="/static/app.css"></head>
 <body class="page"><main><div class="card">${body}</div></main></body></html>`;
 
+/** The chat page's words in both languages, as JSON for a `<script type="application/json">` block: `<` is escaped so no text can close it. */
+export const pageWordsJson = (words: Wording): string => JSON.stringify({ en: words.pageWords('en'), sv: words.pageWords('sv') }).replace(/</g, '\\u003c');
+
 /** What the form shows: the conversation's prefill (a ticket it already has adds to it) and a name. */
 export interface SupportFormValues extends SupportPrefill {
   name: string;

@@ -51,6 +51,10 @@ export const pages: Pick<Catalogue, 'web' | 'page' | 'privacy'> = {
     measureHere: "Measure this phone's clock",
     local: 'This helpdesk runs on this computer only (its address is localhost), so no phone can open the link: measure this device instead, or type the time your phone shows.',
     working: 'The helpdesk is working on it…',
+    clockPhone: 'Your phone',
+    clockTrue: 'The right time',
+    clockAhead: '{seconds} s ahead',
+    clockBehind: '{seconds} s behind',
   },
   privacy: {
     title: 'How the {centre} two-factor helpdesk handles your data',

@@ -51,6 +51,10 @@ export const pages: Pick<Catalogue, 'web' | 'page' | 'privacy'> = {
     measureHere: 'Mät den här telefonens klocka',
     local: 'Hjälpen körs bara på den här datorn (adressen är localhost), så ingen telefon kan öppna länken: mät den här enheten i stället, eller skriv tiden som telefonen visar.',
     working: 'Supporten arbetar på det…',
+    clockPhone: 'Din telefon',
+    clockTrue: 'Rätt tid',
+    clockAhead: '{seconds} s före',
+    clockBehind: '{seconds} s efter',
   },
   privacy: {
     title: 'Så hanterar {centre}:s tvåfaktorssupport dina uppgifter',

@@ -1,6 +1,7 @@
 // The server's replies put on the page, one handler for each kind of reply.
 import type { WebReply } from '../replies.ts';
 import { renderClockOffer, renderQr } from './clock-offer.ts';
+import { clockPicture } from './clock-picture.ts';
 import { bubble, el, safeUrl } from './dom.ts';
 import { renderHandover } from './handover.ts';
 import type { ChatPage } from './page.ts';
@@ -34,6 +35,9 @@ const handlers: Handlers = {
     const mark = el('span', 'mark', MARK[reply.status] ?? '?');
     mark.setAttribute('aria-hidden', 'true');
     div.append(mark, el('span', '', reply.text));
+    // A clock that was measured is drawn too: the phone's time beside the true time.
+    const offset = reply.facts?.offsetSeconds;
+    if (reply.check === 'clock' && offset !== undefined) bubble(page.log, 'clock-card').append(clockPicture(offset, page.words, page.lang, Date.now()));
   },
   choices(page, reply) {
     page.awaiting = null;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Lang } from '../../../ports/catalogue.ts';
 import { escapeHtml as escape, langOf, readJson, refuse, route, sendHtml, sendJson, type Request, type Routes } from '../http.ts';
-import { badLinkPage } from '../pages.ts';
+import { badLinkPage, pageWordsJson } from '../pages.ts';
 import { CROSS_SITE, type WebDeps } from '../web-deps.ts';
 
 const ClockBody = z.object({
@@ -23,7 +23,7 @@ const BAD_LINK = { status: 404, error: 'this clock link is not valid any more' }
 export function clockRoutes(r: Routes, d: WebDeps): void {
   const { ctx } = d;
   const clockPostsPerAddress = ctx.limits.limiter('web-clock-posts', 30, 10 * 60_000);
-  const clockHtml = readFileSync(path.join(import.meta.dirname, '..', 'static', 'clock.html'), 'utf8');
+  const clockHtml = readFileSync(path.join(import.meta.dirname, '..', 'static', 'clock.html'), 'utf8').replace('{{words}}', () => pageWordsJson(ctx.words));
 
   function clockPage(res: ServerResponse, lang: Lang, token: string) {
     const w = (key: 'clock_title' | 'clock_measuring' | 'clock_done') => escape(ctx.words.web(lang, key));

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { clientScripts, type ClientScript } from '../client-bundle.ts';
 import { escapeHtml, route, send, sendHtml, type Routes } from '../http.ts';
+import { pageWordsJson } from '../pages.ts';
 import type { WebDeps } from '../web-deps.ts';
 
 const STATIC = path.join(import.meta.dirname, '..', 'static');
@@ -18,8 +19,7 @@ export function pageRoutes(r: Routes, d: WebDeps): void {
   for (const name of ['app.js', 'clock.js'] as const satisfies readonly ClientScript[]) {
     route(r, 'GET', `/static/${name}`, async ({ res }) => send(res, 200, 'text/javascript; charset=utf-8', (await scripts)[name], cache));
   }
-  // `<` is escaped so no text can close the script block the words travel in.
-  const pageWords = JSON.stringify({ en: d.ctx.words.pageWords('en'), sv: d.ctx.words.pageWords('sv') }).replace(/</g, '\\u003c');
+  const pageWords = pageWordsJson(d.ctx.words);
   const indexHtml = read('index.html').replaceAll('{{centre}}', escapeHtml(d.ctx.site.centre)).replace('{{words}}', () => pageWords);
   route(r, 'GET', '/', ({ res }) => sendHtml(res, 200, indexHtml));
   route(r, 'GET', '/favicon.ico', ({ res }) => send(res, 204, 'image/x-icon', ''));
