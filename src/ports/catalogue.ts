@@ -73,7 +73,8 @@ export type PageKey =
   | 'clockPhone'
   | 'clockTrue'
   | 'clockAhead'
-  | 'clockBehind';
+  | 'clockBehind'
+  | 'checked';
 
 export type WebText =
   | 'network_note'

@@ -134,9 +134,15 @@ const SQLITE: Migration[] = [
     ]),
   },
   {
+    // The report reads its figures from this index alone, never the rows (100 000 conversations in well under a second).
+    id: 10,
+    name: 'the report\'s index of outcomes',
+    apply: exec(['CREATE INDEX outcomes_figures ON outcomes(ended_at, kind, topic, lang, how, helpful, staff, started_at)']),
+  },
+  {
     // The hand-over cards in a staff channel (Slack, Discord): the conversation each belongs to, who
     // owns it, whether it is closed.
-    id: 10,
+    id: 11,
     name: 'the staff channel\'s threads',
     apply: exec([
       `CREATE TABLE staff_threads (reference TEXT PRIMARY KEY, conversation TEXT NOT NULL, lang TEXT NOT NULL, place TEXT NOT NULL, thread TEXT NOT NULL,
@@ -259,9 +265,15 @@ const POSTGRES: Migration[] = [
     ]),
   },
   {
+    // The report reads its figures from this index alone, never the rows (100 000 conversations in well under a second).
+    id: 9,
+    name: 'the report\'s index of outcomes',
+    apply: exec(['CREATE INDEX outcomes_figures ON outcomes(ended_at, kind, topic, lang, how, helpful, staff, started_at)']),
+  },
+  {
     // The hand-over cards in a staff channel (Slack, Discord): the conversation each belongs to, who
     // owns it, whether it is closed.
-    id: 9,
+    id: 10,
     name: 'the staff channel\'s threads',
     apply: exec([
       `CREATE TABLE staff_threads (reference TEXT PRIMARY KEY, conversation TEXT NOT NULL, lang TEXT NOT NULL, place TEXT NOT NULL, thread TEXT NOT NULL,
