@@ -2,6 +2,7 @@
 // it means where the conversation stands: an answer, a choice, a new topic, a person, or unclear.
 import type { SystemKey } from '../i18n/catalogue.ts';
 import { cleanInput, redactCodes, withoutSecrets } from '../understanding/input.ts';
+import { bareUsername } from '../understanding/extract-username.ts';
 import { parseProofCode } from './proof-code.ts';
 import type { Choice } from './replies.ts';
 import type { Meaning } from '../ports/understanding.ts';
@@ -76,6 +77,7 @@ export function onText(t: Turn, raw: string): void {
   if (promptAnswered(t, text, meaning)) return factsNow(t);
   log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
   if (factsDecide(t, text)) return;
+  if (bareNameTaken(t, meaning, text)) return factsNow(t);
   act(t, meaning, text);
   factsNow(t);
 }
@@ -90,6 +92,22 @@ function factsNow(t: Turn): void {
   if (step?.kind !== 'ask' || !step.facts || !t.s.step) return;
   if (t.replies.at(-1)?.kind === 'choices') t.replies.pop();
   enter(t, t.s.step);
+}
+
+/**
+ * Only a username, where a question with choices waits and nothing else was understood ("carol" at
+ * "which fits you best?"): it is the account, kept so it is never asked for, and a question whose
+ * answer the account's facts decide is asked again only after they are looked up.
+ */
+function bareNameTaken(t: Turn, meaning: Meaning, text: string): boolean {
+  if (meaning.action !== 'unclear' || t.s.status !== 'active' || t.s.subject.user || t.env.requireProof) return false;
+  const step = currentStep(t);
+  if (step?.kind !== 'ask' || !step.facts) return false;
+  const name = bareUsername(text);
+  if (!name) return false;
+  takeUser(t, name);
+  t.heard = [...t.heard, 'username'];
+  return true;
 }
 
 /** One language per conversation: the first clear message decides it, only a clear switch changes it. */
