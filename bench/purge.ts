@@ -22,7 +22,7 @@ const quantile = (xs: number[], q: number) => {
 };
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const DAY = 86_400_000;
-const POLICY: RetentionPolicy = { conversations: 30 * DAY, silentConversations: 3_600_000, addresses: DAY, tickets: 90 * DAY, outbox: DAY, events: 2 * DAY, codes: 600_000, mailFiles: DAY };
+const POLICY: RetentionPolicy = { conversations: 30 * DAY, silentConversations: 3_600_000, addresses: DAY, tickets: 90 * DAY, outbox: DAY, events: 2 * DAY, codes: 600_000, mailFiles: DAY, outcomes: 400 * DAY };
 const OLD = 100_000;
 
 /** A conversation of a typical size: a dozen turns of transcript and two findings. */

@@ -6,6 +6,7 @@
 //   how fast a reply crosses replicas (bench/replicas.ts; `-- --replicas` runs only those).
 //   A purge of 100 000 conversations (SQLite, PostgreSQL): turn p50/p99/max during it next to without,
 //   and what SQLite's secure_delete costs a turn (bench/purge.ts).
+//   `2fa-helpdesk report` over 100 000 conversations, SQLite and PostgreSQL (bench/report.ts).
 //   A replica under web traffic while Redis hangs for 60 s, and its stop then (bench/redis-hang.ts).
 // `npm run bench -- --json` prints the same figures as one JSON object.
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -46,6 +47,7 @@ import { purgeBench, purgeLine } from './purge.ts';
 import { backendsBench, backendsLines } from './backends.ts';
 import { redisHangBench, redisHangLine } from './redis-hang.ts';
 import { handoverBench, handoverLines } from './handover.ts';
+import { reportBench, reportLines } from './report.ts';
 
 const asJson = process.argv.includes('--json');
 const root = path.join(import.meta.dirname, '..');
@@ -616,6 +618,7 @@ const PARTS: Record<string, { what: string; run: () => Promise<string> | string 
   '--web': { what: "the web chat's requests/s and CPU per request (and the browser clock measurement)", run: async () => { const w = await webBench(); return asJson ? JSON.stringify(w) : webLine(w); } },
   '--engine': { what: 'engine turns per CPU second over the scripted conversation (after a warm-up), snapshot size', run: () => { const e = engineBench(); return asJson ? JSON.stringify(e) : engineLines(e); } },
   '--understanding': { what: 'free-text turns per CPU second, classification latency, training, accuracy, snapshot size', run: () => (asJson ? JSON.stringify(understandingBench()) : understandingLine(understandingBench())) },
+  '--report': { what: '2fa-helpdesk report --since 30d over 100 000 conversations on SQLite and PostgreSQL: settling and the figures, in ms', run: async () => { const r = await reportBench(); return asJson ? JSON.stringify(r) : reportLines(r).join('\n'); } },
   '--purge': { what: 'a purge of 100 000 conversations on SQLite and PostgreSQL: turn p50/p99/max during it next to without', run: async () => purgeLine(await purgeBench()) },
   '--startup': { what: 'start-up: --help, diagnose, serve to its banner (wall and CPU)', run: async () => JSON.stringify(await startupBench()) },
   '--slack': { what: "Slack ack latencies against a bare Bolt app", run: async () => JSON.stringify(await slackBench()) },
@@ -651,6 +654,7 @@ const slackFigures = await slackBench();
 const discordFigures = await discordBench();
 const replicaFigures = await replicasBench({ flows, understanding, words });
 const purgeFigures = await purgeBench();
+const reportFigures = await reportBench();
 const backendFigures = await backendsBench();
 const redisHangFigures = await redisHangBench();
 const figures = {
@@ -665,6 +669,7 @@ const figures = {
   discord: discordFigures,
   replicas: replicaFigures,
   purge: purgeFigures,
+  report: reportFigures,
   backends: backendFigures,
   redisHang: redisHangFigures,
 };
@@ -685,6 +690,7 @@ if (asJson) {
     `discord: INTERACTION_CREATE -> deferral callback, 200 concurrent: median ${discordFigures.deferMedianMs} ms, p99 ${discordFigures.deferP99Ms} ms, max ${discordFigures.deferMaxMs} ms (Discord allows 3000)`,
     replicasLine(replicaFigures),
     purgeLine(purgeFigures),
+    ...reportLines(reportFigures),
     ...backendsLines(backendFigures),
     redisHangLine(redisHangFigures),
     `browser clock measurement (8 round trips, NTP reference): max error ${webFigures.clockMeasurementMaxErrorMs} ms; ${webFigures.clockMeasurements.map((e) => `${e.injectedMs / 1000} s -> ${e.measuredMs} ms (±${e.boundMs})`).join(', ')}`,

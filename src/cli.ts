@@ -271,6 +271,11 @@ async function privacy(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<
   return privacyCommand(args, { ...io, ...(confirm ? { confirm } : {}) }, config(env), createLogger('info', (line) => io.err(line), {}, { channels: channelLogRules() }));
 }
 
+async function report(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  const { reportCommand } = await import('./app/report.ts');
+  return reportCommand(args, io, config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' }));
+}
+
 /** The commands, in the order --help lists them: one table, the usage beside what runs. */
 const COMMANDS: Record<string, Command> = {
   serve: { run: serve, example: 'LOG_LEVEL=info 2fa-helpdesk serve', usage: `  serve                      the web support page (and a terminal chat when run in a terminal)` },
@@ -319,6 +324,17 @@ const COMMANDS: Record<string, Command> = {
                              one message a line on stdin: how each is understood (without --at, as
                              the first message of a conversation), which knowledge entry answers it
                              (intent knowledge:<id>, or unknown), and which rule heard a takeover`,
+  },
+  report: {
+    run: report,
+    example: '2fa-helpdesk report --since 30d --csv > outcomes.csv',
+    usage: `  report [--since 7d|DATE] [--until DURATION|DATE] [--json|--csv]
+                             what the bot solved (not the diagnostic report of one person: that is
+                             diagnose --json): per topic and language, conversations solved without a
+                             person, handed over (and solved by staff), abandoned and at which step,
+                             out of scope, the median time to a solution and the "Did this help?"
+                             share; the steps where most people give up; what the bot did not
+                             understand (redacted). --json: everything; --csv: the figures table`,
   },
   discord: { run: discordCommand, example: '2fa-helpdesk discord register', usage: `  discord register           register the Discord slash commands (npm run discord:register)` },
   privacy: {

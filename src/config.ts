@@ -187,6 +187,7 @@ const BaseEnv = z.object({
   RETENTION_OUTBOX: duration('24h', '1h'),
   RETENTION_EVENTS: duration('2d', '1h'),
   RETENTION_MAIL_FILES: duration('24h', '1h'),
+  RETENTION_OUTCOMES: duration('400d', '1d'),
   PRIVACY_URL: url('PRIVACY_URL').optional(),
   LOG_PERSONAL_DATA: z.enum(['true', 'false'], { error: 'true or false' }).default('false').transform((v) => v === 'true'),
   // Where accounts and tokens come from, and each back-end's settings (config-backends.ts).

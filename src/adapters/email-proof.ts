@@ -30,6 +30,8 @@ export interface EmailProofOptions {
   linkMinutes: number;
   /** Where a request on `channel` was made, as a mail says it (the channel's own words); else "in a chat". */
   whereIs?: (channel: string, lang: Lang) => string | undefined;
+  /** Whether a request's origin on `channel` is the person's address, which the mail then shows. */
+  showsAddress?: (channel: string) => boolean;
 }
 
 /**
@@ -275,8 +277,7 @@ export class EmailProof implements IdentityProof {
       centre: this.o.centre,
       where: this.o.whereIs?.(req.channel, req.lang) ?? m.where_other,
       when: new Date(at).toISOString().slice(0, 16).replace('T', ' '),
-      // The address, when the request came with one (the web page's client); a platform's origin is an id.
-      from: req.origin && isIP(req.origin) ? render(m.from_address, { ip: req.origin }) : '',
+      from: req.origin && isIP(req.origin) && this.o.showsAddress?.(req.channel) ? render(m.from_address, { ip: req.origin }) : '',
       support_email: this.o.supportEmail,
     };
   }

@@ -100,6 +100,7 @@ export async function createConversations(config: Config, ctx: ConversationsCont
     supportEmail: config.SUPPORT_EMAIL,
     linkMinutes: config.PROOF_LINK_MINUTES,
     whereIs: (channel, lang) => ctx.channels.find((c) => c.name === channel)?.words?.[lang].where,
+    showsAddress: (channel) => ctx.channels.find((c) => c.name === channel)?.originIsAddress === true,
   });
   cleanups.push(() => identity.stop());
   const words = centreWords(config, ctx.demoUrl);

@@ -25,6 +25,7 @@ type RetentionKeys = Pick<
   | 'RETENTION_OUTBOX'
   | 'RETENTION_EVENTS'
   | 'RETENTION_MAIL_FILES'
+  | 'RETENTION_OUTCOMES'
 >;
 
 export function retentionPolicy(config: RetentionKeys): RetentionPolicy {
@@ -38,6 +39,7 @@ export function retentionPolicy(config: RetentionKeys): RetentionPolicy {
     // Not a setting: a fingerprint older than this cannot tell a reused code, so it goes as soon as it is useless.
     codes: CODE_FINGERPRINT_MS,
     mailFiles: config.RETENTION_MAIL_FILES,
+    outcomes: config.RETENTION_OUTCOMES,
   };
 }
 

@@ -60,6 +60,8 @@ export interface ChannelPlugin<Settings = unknown> {
    * instead. Its conversation ids (`name:…`) lose all but the name by the logger's own rule.
    */
   logScrubs?: readonly LogScrub[];
+  /** Its conversations' origin is the person's IP address (the web page's client): a proof mail shows it. */
+  originIsAddress?: true;
   /** Its words in English and Swedish (a channel without them is "in a chat"). */
   words?: Record<Lang, ChannelWords>;
   /** Whether this deployment runs the channel (e.g. a token is set). */

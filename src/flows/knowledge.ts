@@ -69,7 +69,7 @@ export function loadKnowledge(dir: string, flows: FlowSet): { knowledge: Knowled
 
 export interface KnowledgeData {
   knowledge: KnowledgeBase;
-  /** The facts written as rules (flows/facts/), as read: takeover, question, problem report, about two-factor. */
+  /** The facts written as rules (flows/facts/), as read: takeover, question, problem report, about two-factor, capability. */
   facts: FactFiles;
 }
 

@@ -37,6 +37,8 @@ export interface PersonalData {
    * cluster"): only those lines, as the rest is the other person's data (art. 15(4)).
    */
   mentions: Mention[];
+  /** How their conversations ended, with their answer to "Did this help?" and what the bot did not understand. */
+  outcomes: unknown[];
 }
 
 export interface Mention {
@@ -51,7 +53,7 @@ export interface Mention {
  * (conversations, tickets, queued events and replies) in which the person's name, addresses and
  * ids were replaced by `[erased]`.
  */
-export const ERASED_KINDS = ['conversations', 'quarantined', 'tickets', 'watches', 'links', 'proofs', 'outbox', 'presence', 'events', 'effects', 'limits', 'mentions'] as const;
+export const ERASED_KINDS = ['conversations', 'quarantined', 'tickets', 'watches', 'links', 'proofs', 'outbox', 'presence', 'events', 'effects', 'limits', 'mentions', 'outcomes'] as const;
 export type ErasedCounts = Record<(typeof ERASED_KINDS)[number], number>;
 
 /** What an erasure will do, worked out before anything is changed (and shown by a dry run). */

@@ -17,6 +17,8 @@ export const RetentionPolicy = z.object({
   events: z.number().int().positive(),
   /** Keyed fingerprints of TOTP codes (to tell a reused code): they matter for minutes only. */
   codes: z.number().int().positive(),
+  /** How conversations ended (the report's figures); what people typed in them goes with the conversations. */
+  outcomes: z.number().int().positive(),
   /** Mails written to DATA_DIR/mail when no SMTP_URL is set (the demo's mailbox). */
   mailFiles: z.number().int().positive(),
 });
@@ -37,6 +39,8 @@ export const PURGE_KINDS = [
   'proofs',
   'effects',
   'rate-limits',
+  'outcomes',
+  'outcome-texts',
 ] as const;
 export type PurgeKind = (typeof PURGE_KINDS)[number];
 export type PurgeCounts = Record<PurgeKind, number>;

@@ -12,6 +12,11 @@ import type { FlowSet } from '../flows/schema.ts';
 
 /** How much nearer than the other meaning an entry must be, unless that meaning is the entry's own topic. */
 export const KNOWLEDGE_MARGIN = 0.1;
+/**
+ * How sure a topic or intent must be to keep a question whether something works, may be used or
+ * costs, that no entry answers ("does it work on Linux?" is no token problem at 0.3).
+ */
+export const CAPABILITY_KEEPS = 0.6;
 
 export type Consulted = { kind: 'answer'; entry: KnowledgeEntry; score: number } | { kind: 'unknown' };
 
@@ -40,7 +45,9 @@ export function consultKnowledge(flows: FlowSet, s: Position, text: string, mean
     const unread = meaning.action === 'unclear' || (meaning.action === 'answer' && meaning.intent === null);
     return unread || ownTopic || hit.score >= meaning.confidence + KNOWLEDGE_MARGIN ? { kind: 'answer', entry, score: hit.score } : undefined;
   }
-  // Nothing else understood it, and it is about two-factor: say so, rather than guess.
+  // Whether something works, may be used or costs, and nothing is sure of it: say so, rather than guess.
+  if (hit.capability && meaning.confidence < CAPABILITY_KEEPS) return { kind: 'unknown' };
+  // Nothing else understood it, and it is about two-factor: the same.
   const about = factRulesOf(flows).get('about_two_factor');
   const unread = meaning.action === 'unclear' || (meaning.action === 'answer' && meaning.intent === null && meaning.confidence === 0);
   return unread && about && factIn(about, text) ? { kind: 'unknown' } : undefined;

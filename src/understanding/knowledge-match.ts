@@ -23,6 +23,11 @@ export const KNOWLEDGE_THRESHOLDS = {
   question: 0.5,
   /** A message not put as a question: only one very near an entry's own words ("which app"). */
   statement: 0.8,
+  /**
+   * Whether something works, may be used or costs ("can I use my Yubikey?"): an entry near only by
+   * the frame's words ("can I use…") does not answer it.
+   */
+  capability: 0.6,
 };
 
 export interface KnowledgeHit {
@@ -35,24 +40,29 @@ export interface KnowledgeHit {
   id: string | null;
   score: number;
   lang: Lang | null;
+  /** The question asks whether something works, may be used or costs (flows/facts/capability.yaml). */
+  capability: boolean;
 }
 
 export interface KnowledgeCues {
   question?: CompiledFact;
   problemReport?: CompiledFact;
+  capability?: CompiledFact;
 }
 
 /** What a message is, as the knowledge base sees it. */
 export interface MessageShape {
   question: boolean;
   report: boolean;
+  capability: boolean;
 }
 
 export function shapeOf(text: string, cues: KnowledgeCues): MessageShape {
   const clauses = phraseClauses(text);
-  const report = cues.problemReport ? matchFact(cues.problemReport, clauses) !== undefined : false;
-  const question = /\?/.test(text) || (cues.question ? matchFact(cues.question, clauses) !== undefined : false);
-  return { question, report };
+  const has = (fact: CompiledFact | undefined) => (fact ? matchFact(fact, clauses) !== undefined : false);
+  const report = has(cues.problemReport);
+  const question = /\?/.test(text) || has(cues.question);
+  return { question, report, capability: question && has(cues.capability) };
 }
 
 export class KnowledgeMatcher {
@@ -72,8 +82,9 @@ export class KnowledgeMatcher {
     const shape = shapeOf(text, this.cues);
     if (shape.report) return undefined;
     const [best] = this.near.rank(text, () => true, 1);
-    const hit = (kind: KnowledgeHit['kind']): KnowledgeHit => ({ kind, id: best ? best.label.slice('knowledge:'.length) : null, score: best ? Math.round(best.score * 1000) / 1000 : 0, lang: best?.lang ?? null });
-    if (best && best.score >= (shape.question ? KNOWLEDGE_THRESHOLDS.question : KNOWLEDGE_THRESHOLDS.statement)) return hit('answer');
+    const hit = (kind: KnowledgeHit['kind']): KnowledgeHit => ({ kind, id: best ? best.label.slice('knowledge:'.length) : null, score: best ? Math.round(best.score * 1000) / 1000 : 0, lang: best?.lang ?? null, capability: shape.capability });
+    const threshold = shape.capability ? KNOWLEDGE_THRESHOLDS.capability : shape.question ? KNOWLEDGE_THRESHOLDS.question : KNOWLEDGE_THRESHOLDS.statement;
+    if (best && best.score >= threshold) return hit('answer');
     if (shape.question) return hit('unknown');
     return undefined;
   }
@@ -90,7 +101,8 @@ export function knowledgeMatcherOf(flows: FlowSet): KnowledgeMatcher | undefined
     const rules = factRulesOf(flows);
     const question = rules.get('question');
     const problemReport = rules.get('problem_report');
-    matchers.set(flows, (m = new KnowledgeMatcher([...knowledge.values()], { ...(question ? { question } : {}), ...(problemReport ? { problemReport } : {}) })));
+    const capability = rules.get('capability');
+    matchers.set(flows, (m = new KnowledgeMatcher([...knowledge.values()], { ...(question ? { question } : {}), ...(problemReport ? { problemReport } : {}), ...(capability ? { capability } : {}) })));
   }
   return m;
 }

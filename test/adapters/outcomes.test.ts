@@ -6,6 +6,7 @@ import { SqliteDb, type SqlDb } from '../../src/adapters/sql/db.ts';
 import { PostgresDb } from '../../src/adapters/sql/postgres.ts';
 import { SqlStore } from '../../src/adapters/sql/store.ts';
 import { SqlOutcomes } from '../../src/adapters/sql/outcomes.ts';
+import { SqlPersonalData } from '../../src/adapters/sql/personal-data.ts';
 import { ConversationRunner } from '../../src/engine/runner.ts';
 import { createCheckRunner } from '../../src/checks/index.ts';
 import type { Snapshot } from '../../src/engine/snapshot.ts';
@@ -161,6 +162,29 @@ for (const make of backends) {
       expect(await rows(db, 'terminal:erin')).toEqual([expect.objectContaining({ kind: 'abandoned', topic: 'lost_device' })]);
       await talk(r, 'terminal:erin', 'no');
       expect((await rows(db, 'terminal:erin')).map((x) => x.kind).sort()).toEqual(['abandoned', 'solved']);
+    });
+
+    it('privacy export lists the outcomes of the person\'s conversations, and forget erases them, those of purged conversations too', async () => {
+      const { db, store, outcomes } = await open();
+      const r = runner(store, outcomes);
+      await talk(r, 'terminal:frank', 'I have no account', 'no', '👍', 'the SUPR part was what I missed');
+      // An earlier conversation of theirs, purged since: its outcome and what was not understood remain.
+      await outcomes.record({ conversation: 'terminal:frank', startedAt: T0 - 90 * 86_400_000, channel: 'terminal', lang: 'en', kind: 'abandoned', flow: null, step: null, at: T0 - 90 * 86_400_000, unclear: ['frank here, help'] });
+      await outcomes.record({ conversation: 'terminal:grace', startedAt: T0, channel: 'terminal', lang: 'en', kind: 'abandoned', flow: null, step: null, at: T0, unclear: ['hm'] });
+      const data = new SqlPersonalData(db);
+      const frank = { users: ['frank'], emails: [], slack: [], discord: [], conversations: [] };
+      const found = await data.find(await data.widen(frank));
+      expect(found.outcomes).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ conversation: 'terminal:frank', kind: 'solved', comment: 'the SUPR part was what I missed' }),
+          expect.objectContaining({ conversation: 'terminal:frank', kind: 'abandoned', notUnderstood: ['frank here, help'] }),
+        ]),
+      );
+      const counts = await data.erase(await data.plan(await data.widen(frank)));
+      expect(counts.outcomes).toBe(2);
+      expect(await rows(db, 'terminal:frank')).toEqual([]);
+      expect(await db.all("SELECT text FROM outcome_unclear WHERE conversation = 'terminal:frank'")).toEqual([]);
+      expect(await rows(db, 'terminal:grace')).toHaveLength(1);
     });
 
     it('the report: figures per topic and language, medians, feedback share, where people gave up, what was not understood', async () => {

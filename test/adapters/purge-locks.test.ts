@@ -10,7 +10,7 @@ import type { RetentionPolicy } from '../../src/ports/retention.ts';
 import { DATABASE_URL, isolated } from '../helpers/shared-services.ts';
 
 const DAY = 86_400_000;
-const POLICY: RetentionPolicy = { conversations: 30 * DAY, silentConversations: 3_600_000, addresses: DAY, tickets: 90 * DAY, outbox: DAY, events: 2 * DAY, codes: 600_000, mailFiles: DAY };
+const POLICY: RetentionPolicy = { conversations: 30 * DAY, silentConversations: 3_600_000, addresses: DAY, tickets: 90 * DAY, outbox: DAY, events: 2 * DAY, codes: 600_000, mailFiles: DAY, outcomes: 400 * DAY };
 
 describe('the purge on PostgreSQL', () => {
   const iso = isolated();

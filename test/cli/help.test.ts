@@ -12,7 +12,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
   return { status, out, err };
 }
 
-const COMMANDS = ['serve', 'chat', 'diagnose', 'flows', 'watches', 'understand', 'discord', 'privacy'];
+const COMMANDS = ['serve', 'chat', 'diagnose', 'flows', 'watches', 'understand', 'report', 'discord', 'privacy'];
 
 describe('--help', () => {
   it.each(COMMANDS)('%s --help prints its usage, an example and the exit codes, exit 0', async (command) => {

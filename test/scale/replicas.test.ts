@@ -191,7 +191,7 @@ afterAll(async () => {
 describe('three replicas on PostgreSQL and Redis', () => {
   it('lose no conversation, answer each Slack event once, deliver every ticket, hold the limits in total, and move Discord within 10 s', async () => {
     const migrations = await db.query(`SELECT id FROM "${iso.schema}".schema_migrations`);
-    expect(migrations.rows).toHaveLength(8);
+    expect(migrations.rows).toHaveLength(9);
 
     // One gateway session for the deployment, held by the leader.
     const leader = await until('one Discord session', async () => {

@@ -21,7 +21,7 @@ describe('identifyLanguage', () => {
   });
 
   it('a few words it has never seen, or has seen as often in both languages, have no language', () => {
-    for (const t of ['banana', 'banana bread', 'asdf', 'qwerty', 'asdf qwerty', 'pizza', 'ok']) expect(identifyLanguage(t).lang, t).toBeUndefined();
+    for (const t of ['banana', 'banana bread', 'bananas', 'pizza', 'kaffe', 'ok']) expect(identifyLanguage(t).lang, t).toBeUndefined();
     // Å, ä and ö are Swedish in any word; four words or more are read by their letters.
     expect(identifyLanguage('smörgås').lang).toBe('sv');
     expect(identifyLanguage('jag vill ha en banana').lang).toBe('sv');

@@ -133,6 +133,12 @@ const SQLITE: Migration[] = [
       'CREATE INDEX outcome_unclear_at ON outcome_unclear(at)',
     ]),
   },
+  {
+    // The report reads its figures from this index alone, never the rows (100 000 conversations in well under a second).
+    id: 10,
+    name: 'the report\'s index of outcomes',
+    apply: exec(['CREATE INDEX outcomes_figures ON outcomes(ended_at, kind, topic, lang, how, helpful, staff, started_at)']),
+  },
 ];
 
 const POSTGRES: Migration[] = [
@@ -244,6 +250,12 @@ const POSTGRES: Migration[] = [
         at BIGINT NOT NULL, PRIMARY KEY (conversation, started_at, n))`,
       'CREATE INDEX outcome_unclear_at ON outcome_unclear(at)',
     ]),
+  },
+  {
+    // The report reads its figures from this index alone, never the rows (100 000 conversations in well under a second).
+    id: 9,
+    name: 'the report\'s index of outcomes',
+    apply: exec(['CREATE INDEX outcomes_figures ON outcomes(ended_at, kind, topic, lang, how, helpful, staff, started_at)']),
   },
 ];
 

@@ -106,9 +106,6 @@ class Figures {
 }
 
 export class SqlOutcomes implements OutcomeStore {
-  /** Up to here (ms) the settling has looked at every quiet conversation (rows only move forward). */
-  private settledTo = 0;
-
   constructor(private readonly db: SqlDb) {}
 
   async record(o: ConversationOutcome): Promise<boolean> {
@@ -145,7 +142,8 @@ export class SqlOutcomes implements OutcomeStore {
     const select = `SELECT c.id, c.snapshot, c.updated_at FROM conversations c WHERE c.updated_at < $1 AND c.updated_at >= $2
       AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.conversation = c.id AND o.started_at = ${STARTED_AT[this.db.dialect]})
       ORDER BY c.updated_at LIMIT ${SETTLE_BATCH}`;
-    let from = this.settledTo;
+    const mark = await this.db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'outcomes-settled-to'");
+    let from = mark ? Number(mark.value) : 0;
     for (;;) {
       const rows = await this.db.all<{ id: string; snapshot: unknown; updated_at: number }>(select, [quietBefore, from]);
       for (const r of rows) {
@@ -158,7 +156,12 @@ export class SqlOutcomes implements OutcomeStore {
       from = Number(rows.at(-1)!.updated_at);
       if (rows.every((r) => Number(r.updated_at) === from)) from += 1;
     }
-    this.settledTo = quietBefore;
+    // Up to here every quiet conversation has been looked at, by any process (rows only move forward).
+    await this.db.run(
+      `INSERT INTO meta (key, value) VALUES ('outcomes-settled-to', $1) ON CONFLICT (key)
+       DO UPDATE SET value = CASE WHEN CAST(meta.value AS BIGINT) < CAST(excluded.value AS BIGINT) THEN excluded.value ELSE meta.value END`,
+      [String(quietBefore)],
+    );
     return recorded;
   }
 

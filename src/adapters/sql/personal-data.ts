@@ -232,13 +232,35 @@ export class SqlPersonalData implements PersonalDataStore {
       proofs: small.proofs.map((x) => ({ conversation: x.conversation, account: x.subject, email: x.email, expiresAt: iso(x.expires_at)! })),
       outbox: small.outbox.map((o) => ({ conversation: o.conversation, createdAt: iso(o.created_at)!, body: JSON.parse(o.body) as unknown })),
       mentions: mentions.filter((m) => m.lines.length),
+      outcomes: await this.outcomesOf(this.db, survey.who, plan.conversations),
     };
+  }
+
+  /**
+   * The outcomes of the person's conversations: those still stored, and those of conversations already
+   * purged whose id is theirs (a Slack or Discord id, a terminal account); each with its unclear messages.
+   */
+  private async outcomesOf(db: SqlDb, who: Who, own: string[]): Promise<Array<Record<string, unknown>>> {
+    const ids = new Set(own);
+    for (const r of await db.all<{ conversation: string }>('SELECT DISTINCT conversation FROM outcomes')) if (who.is(idIdentity(r.conversation))) ids.add(r.conversation);
+    const rows: Array<Record<string, unknown>> = [];
+    for (const id of ids) {
+      for (const o of await db.all<Record<string, unknown>>('SELECT * FROM outcomes WHERE conversation = $1', [id])) {
+        const unclear = await db.all<{ text: string }>('SELECT text FROM outcome_unclear WHERE conversation = $1 AND started_at = $2 ORDER BY n', [id, o.started_at]);
+        rows.push({ ...o, notUnderstood: unclear.map((u) => u.text) });
+      }
+    }
+    return rows;
   }
 
   async erase(plan: ErasurePlan): Promise<ErasedCounts> {
     const who = new Who(plan.person);
-    const counts: ErasedCounts = { conversations: 0, quarantined: 0, tickets: 0, watches: 0, links: 0, proofs: 0, outbox: 0, presence: 0, events: 0, effects: 0, limits: 0, mentions: 0 };
+    const counts: ErasedCounts = { conversations: 0, quarantined: 0, tickets: 0, watches: 0, links: 0, proofs: 0, outbox: 0, presence: 0, events: 0, effects: 0, limits: 0, mentions: 0, outcomes: 0 };
     await this.db.transaction(async (tx) => {
+      for (const o of await this.outcomesOf(tx, who, plan.conversations)) {
+        await tx.run('DELETE FROM outcome_unclear WHERE conversation = $1 AND started_at = $2', [o.conversation, o.started_at]);
+        counts.outcomes += await tx.run('DELETE FROM outcomes WHERE conversation = $1 AND started_at = $2', [o.conversation, o.started_at]);
+      }
       const small = await this.smallRows(tx, plan, who);
       for (const id of plan.conversations) {
         counts.conversations += await tx.run('DELETE FROM conversations WHERE id = $1', [id]);

@@ -224,6 +224,10 @@ export async function purge(db: SqlDb, policy: RetentionPolicy, now: number, mar
   add('addresses', await scan('addresses', policy.addresses, (cutoff, from) => stripConversationAddresses(db, cutoff, from)));
   add('addresses', await scan('ticket-addresses', policy.addresses, (cutoff, from) => stripTicketAddresses(db, cutoff, from)));
   add('tickets', await purgeTickets(db, now - policy.tickets));
+  // The figures of how conversations ended are kept longer than what anyone typed in them.
+  add('outcomes', await deleteOld(db, 'outcomes', 'ended_at', now - policy.outcomes));
+  add('outcome-texts', await deleteOld(db, 'outcome_unclear', 'at', conversationsCutoff));
+  add('outcome-texts', await db.run('UPDATE outcomes SET comment = NULL WHERE comment IS NOT NULL AND ended_at < $1', [conversationsCutoff]));
   add('outbox', await deleteOld(db, 'outbox', 'created_at', now - policy.outbox));
   add('presence', await deleteOld(db, 'presence', 'seen_at', now - policy.outbox));
   add('events', await deleteOld(db, 'seen_events', 'at', now - policy.events));

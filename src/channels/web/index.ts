@@ -9,6 +9,7 @@ export const webChannel = defineChannel({
   config: webSettings,
   enabled: () => true,
   signs: true,
+  originIsAddress: true,
   words: { en: { where: 'on the web support page' }, sv: { where: 'på supportwebbsidan' } },
   // The HTTP router and Helmet load only when `serve` runs, so other commands start at once.
   create: async (ctx, settings) => (await import('./server.ts')).createWebChannel(ctx, settings),

@@ -55,6 +55,7 @@ export const pages: Pick<Catalogue, 'web' | 'page' | 'privacy'> = {
     clockTrue: 'The right time',
     clockAhead: '{seconds} s ahead',
     clockBehind: '{seconds} s behind',
+    checked: 'What the helpdesk checked',
   },
   privacy: {
     title: 'How the {centre} two-factor helpdesk handles your data',

@@ -55,6 +55,7 @@ export const pages: Pick<Catalogue, 'web' | 'page' | 'privacy'> = {
     clockTrue: 'Rätt tid',
     clockAhead: '{seconds} s före',
     clockBehind: '{seconds} s efter',
+    checked: 'Det här kontrollerade supporten',
   },
   privacy: {
     title: 'Så hanterar {centre}:s tvåfaktorssupport dina uppgifter',
