@@ -95,18 +95,22 @@ function factsNow(t: Turn): void {
 }
 
 /**
- * Only a username, where a question with choices waits and nothing else was understood ("carol" at
- * "which fits you best?"): it is the account, kept so it is never asked for, and a question whose
- * answer the account's facts decide is asked again only after they are looked up.
+ * Only a username, where nothing else was understood: at a question with choices whose answer the
+ * account's facts decide ("carol" at "which fits you best?"), the account is looked up before it is
+ * asked again; at the menu, the topic `opens.intents.username` names starts with it (the account
+ * and token looked up, their state leading). Kept either way, so it is never asked for.
  */
 function bareNameTaken(t: Turn, meaning: Meaning, text: string): boolean {
-  if (meaning.action !== 'unclear' || t.s.status !== 'active' || t.s.subject.user || t.env.requireProof) return false;
-  const step = currentStep(t);
-  if (step?.kind !== 'ask' || !step.facts) return false;
+  if (meaning.action !== 'unclear' || t.s.status === 'handed' || t.s.subject.user || t.env.requireProof) return false;
+  const step = t.s.status === 'active' ? currentStep(t) : undefined;
+  const opening = t.s.status === 'active' ? undefined : parseOpening(opensOf(t.env.flows, t.env.opens).intents.username);
+  if (t.s.status === 'active' ? step?.kind !== 'ask' || !step.facts : !opening) return false;
   const name = bareUsername(text);
   if (!name) return false;
+  log(t, 'u', name);
   takeUser(t, name);
   t.heard = [...t.heard, 'username'];
+  if (opening) startFlow(t, opening.flow, opening.step);
   return true;
 }
 
