@@ -47,7 +47,8 @@ export type PageKey =
   | 'clockPhone'
   | 'clockTrue'
   | 'clockAhead'
-  | 'clockBehind';
+  | 'clockBehind'
+  | 'checked';
 
 export type WebText =
   | 'network_note'

@@ -72,6 +72,23 @@ describe('the support page in Chromium', () => {
     await page.context().close();
   });
 
+  it('shows what was found as one checklist card: the account ticked, a token still pending under an hourglass', async () => {
+    const page = await openChat({ width: 390, height: 844 });
+    await page.getByRole('button', { name: 'My new token does not work yet' }).click();
+    await type(page, 'bob');
+    const mail = await smtp.waitFor((m) => JSON.stringify(m.to).includes('bob@example.org'));
+    await type(page, /\b[A-Z]{4}-[A-Z]{4}\b/.exec(mail.text ?? '')?.[0] as string);
+    const card = page.locator('#log .msg.checklist').filter({ has: page.locator('[data-check="token"]') });
+    await card.waitFor({ timeout: 10_000 });
+    expect(await card.locator('.checklist-title').textContent()).toBe('What the helpdesk checked');
+    // One card for the answer's findings, a row a check, in the order they were found.
+    expect(await card.locator('li.finding').evaluateAll((rows) => rows.map((r) => `${(r as HTMLElement).dataset.check}:${(r as HTMLElement).dataset.mark}`))).toEqual(['account:pass', 'token:pending']);
+    expect(await card.locator('li[data-check="token"] .mark').textContent()).toBe('⏳');
+    expect(await card.getByRole('list').count()).toBe(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'checklist-phone.png'), fullPage: true });
+    await page.context().close();
+  });
+
   it.each([90, -40])('the phone clock check reports a phone %i s off within 1 s', async (skew) => {
     const page = await openChat({ width: 1280, height: 860 });
     await page.getByRole('button', { name: 'My login code is not accepted' }).click();
@@ -146,6 +163,8 @@ describe('the support page in Chromium', () => {
     await type(page, 'skip');
     await page.getByText('Describe in a sentence or two').waitFor();
     await type(page, 'My phone was replaced and nothing works');
+    // Nobody known: how the support team can reach them, asked once; the button answers it.
+    await page.getByRole('button', { name: 'Here in this chat' }).click();
     const card = page.locator('.msg.handover');
     await card.waitFor();
     expect(await card.locator('.handover-title').textContent()).toBe('With the support team');

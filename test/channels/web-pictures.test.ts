@@ -138,7 +138,7 @@ describe('the clock, drawn', () => {
     await phone.close();
 
     // The conversation on the computer draws the same measurement.
-    const inChat = await pictureOf(desk, '#log .clock-card');
+    const inChat = await pictureOf(desk, '#log .checklist .finding[data-check="clock"]');
     expect(inChat.offset).toBe(onPage.offset);
     expect(inChat.drawnApart).toBe(onPage.offset);
     await assertAccessible(desk, 'clock in the chat');

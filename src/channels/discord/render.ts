@@ -4,11 +4,12 @@
 import { ButtonStyle, ComponentType, escapeMarkdown } from 'discord.js';
 import type { Reply } from '../../ports/conversations.ts';
 import type { StaffReportView, StaffTarget } from '../../ports/staff-desk.ts';
+import { checklistItem, MARKS } from '../shared/checklist.ts';
 import { httpUrl } from '../shared/http-url.ts';
 import { encodeTarget } from '../shared/diagnostic.ts';
 import type { ClockLink } from '../shared/clock-link.ts';
 
-const MARK = { pass: '✅', warn: '⚠️', fail: '❌', unknown: '❔' } as const;
+const MARK = MARKS.discord;
 const LIMIT = 1900;
 
 type Button =
@@ -60,7 +61,7 @@ export function renderMessages(replies: Reply[], extra: ClockLink = {}): Discord
         if (r.input === 'device_time' && extra.clockUrl && extra.clockLabel) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label: extra.clockLabel, url: extra.clockUrl });
         break;
       case 'finding':
-        lines.push(`${MARK[r.status]} ${safeText(r.text)}`);
+        lines.push(`${MARK[checklistItem(r).mark]} ${safeText(r.text)}`);
         break;
       case 'choices':
         // Choices end a message: its buttons answer this question only.

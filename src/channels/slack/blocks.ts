@@ -3,13 +3,14 @@
 import type { types } from '@slack/bolt';
 import type { Reply } from '../../ports/conversations.ts';
 import type { StaffReportView, StaffTarget } from '../../ports/staff-desk.ts';
+import { checklistItem, MARKS } from '../shared/checklist.ts';
 import { httpUrl } from '../shared/http-url.ts';
 import { encodeTarget } from '../shared/diagnostic.ts';
 import type { ClockLink } from '../shared/clock-link.ts';
 
 type KnownBlock = types.KnownBlock;
 
-const MARK = { pass: ':white_check_mark:', warn: ':warning:', fail: ':x:', unknown: ':grey_question:' } as const;
+const MARK = MARKS.slack;
 
 /** Escapes Slack's control characters and defuses @channel, @here and @everyone. */
 export function escapeMrkdwn(text: string): string {
@@ -54,7 +55,7 @@ export function renderBlocks(replies: Reply[], extra: ClockLink = {}): Rendered 
         break;
       case 'finding':
         // Emoji and text only: a finding never carries markup of its own.
-        findings.push(`${MARK[r.status]} ${r.text}`);
+        findings.push(`${MARK[checklistItem(r).mark]} ${r.text}`);
         plain.push(r.text);
         break;
       case 'choices':

@@ -1,15 +1,13 @@
 // The server's replies put on the page, one handler for each kind of reply.
 import type { WebReply } from '../replies.ts';
 import { renderClockOffer, renderQr } from './clock-offer.ts';
-import { clockPicture } from './clock-picture.ts';
+import { closeCard, renderFinding } from './checklist-card.ts';
 import { bubble, el, safeUrl } from './dom.ts';
 import { renderHandover } from './handover.ts';
 import type { ChatPage } from './page.ts';
 
 type Kind = WebReply['kind'];
 type Handlers = { [K in Kind]: (page: ChatPage, reply: Extract<WebReply, { kind: K }>) => void };
-
-const MARK = { pass: '✔', warn: '!', fail: '✘', unknown: '?' } as const;
 
 function disableOldChoices(page: ChatPage): void {
   for (const b of page.log.querySelectorAll<HTMLButtonElement>('.choices button')) b.disabled = true;
@@ -28,17 +26,7 @@ function renderText(page: ChatPage, reply: Extract<WebReply, { kind: 'text' | 'p
 const handlers: Handlers = {
   text: renderText,
   prompt: renderText,
-  finding(page, reply) {
-    const div = bubble(page.log, 'finding');
-    div.dataset.status = reply.status;
-    div.dataset.code = reply.code;
-    const mark = el('span', 'mark', MARK[reply.status] ?? '?');
-    mark.setAttribute('aria-hidden', 'true');
-    div.append(mark, el('span', '', reply.text));
-    // A clock that was measured is drawn too: the phone's time beside the true time.
-    const offset = reply.facts?.offsetSeconds;
-    if (reply.check === 'clock' && offset !== undefined) bubble(page.log, 'clock-card').append(clockPicture(offset, page.words, page.lang, Date.now()));
-  },
+  finding: renderFinding,
   choices(page, reply) {
     page.awaiting = null;
     disableOldChoices(page);
@@ -79,8 +67,10 @@ const handlers: Handlers = {
 
 export function render(page: ChatPage, replies: readonly WebReply[]): void {
   for (const reply of replies) {
+    if (reply.kind !== 'finding') closeCard(page);
     // A kind this page does not know yet (a newer server) is left out rather than breaking the rest.
     const handle = handlers[reply.kind] as ((page: ChatPage, reply: WebReply) => void) | undefined;
     handle?.(page, reply);
   }
+  closeCard(page);
 }
