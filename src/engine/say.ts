@@ -5,6 +5,7 @@ import { formatMinutes, type SystemKey } from '../i18n/catalogue.ts';
 import { responseTime } from '../i18n/response-time.ts';
 import { redactCodes } from '../understanding/input.ts';
 import { messageTemplate } from '../flows/messages.ts';
+import { variantOf } from '../checks/catalogue.ts';
 import type { Choice } from './replies.ts';
 import type { Flow, FlowSet, MessageRef } from '../flows/schema.ts';
 import { TRANSCRIPT_LIMIT } from './snapshot.ts';
@@ -96,7 +97,17 @@ export function currentFlow(t: Turn): Flow | undefined {
 }
 
 export function line(t: Turn, flow: Flow, ref: MessageRef): string {
-  return render(messageTemplate(flow, ref, t.s.lang, t.s.slots.platform?.v) ?? String(ref), vars(t));
+  const own = adviceForFinding(t, ref);
+  return render(messageTemplate(flow, own, t.s.lang, t.s.slots.platform?.v) ?? String(ref), vars(t));
+}
+
+/** Advice for what was found, in its variant when it has one ("expired", not just "not active"). */
+function adviceForFinding(t: Turn, ref: MessageRef): MessageRef {
+  if (typeof ref !== 'string' || !ref.startsWith('advice.')) return ref;
+  const code = ref.slice('advice.'.length);
+  const found = t.s.findings.find((f) => f.code === code);
+  const variant = found ? variantOf(found) : undefined;
+  return variant ? `advice.${variant}` : ref;
 }
 
 export function topics(t: Turn): Choice[] {

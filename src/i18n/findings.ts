@@ -149,8 +149,8 @@ export const ADVICE: Partial<Record<CheckCode | CheckVariant, InBoth<string>>> =
   },
   'account.inactive': {
     en:
-      'Your account is not active. Renew your project membership in {identity_service}, or contact support.',
-    sv: 'Ditt konto är inte aktivt. Förnya ditt projektmedlemskap i {identity_service}, eller kontakta supporten.',
+      'Your account is not active, so it cannot log in, with or without a code: the codes are not the problem. Renew your project membership in {identity_service}, or ask support why it is not active.',
+    sv: 'Ditt konto är inte aktivt, så det kan inte logga in, med eller utan kod: det är inte koderna som är problemet. Förnya ditt projektmedlemskap i {identity_service}, eller fråga supporten varför det inte är aktivt.',
   },
   'token.none': {
     en: 'Register a token: open {enrollment_url}, log in with {identity_service} and scan the QR code.',
@@ -168,8 +168,8 @@ export const ADVICE: Partial<Record<CheckCode | CheckVariant, InBoth<string>>> =
     sv: 'Det här tar längre tid än det borde. Jag föreslår att vi lämnar över till supporten.',
   },
   'token.disabled': {
-    en: 'A disabled token cannot be used. Register a new one at {enrollment_url}, or contact support.',
-    sv: 'En avstängd token kan inte användas. Registrera en ny på {enrollment_url}, eller kontakta supporten.',
+    en: 'A disabled token has been switched off: none of its codes are accepted, however right they are, and waiting does not change that. Support can tell you why and switch it on again; you can also register a new token at {enrollment_url}.',
+    sv: 'En avstängd token är avslagen: inga av dess koder godtas, hur rätt de än är, och det hjälper inte att vänta. Supporten kan berätta varför och slå på den igen; du kan också registrera en ny token på {enrollment_url}.',
   },
   'token.locked': {
     en:
@@ -188,8 +188,8 @@ export const ADVICE: Partial<Record<CheckCode | CheckVariant, InBoth<string>>> =
     sv: 'Ditt konto får inte logga in just nu. Kontakta supporten för att få veta varför.',
   },
   'account.inactive-expired': {
-    en: 'Your account has expired. Renew your project membership in {identity_service}, or contact support.',
-    sv: 'Ditt konto har gått ut. Förnya ditt projektmedlemskap i {identity_service}, eller kontakta supporten.',
+    en: 'Your account has expired, so it cannot log in, with or without a code: the codes are not the problem. It is active again once you are a member of an active project: renew the membership in {identity_service} (the project\'s PI can add you), or ask support what is missing.',
+    sv: 'Ditt konto har gått ut, så det kan inte logga in, med eller utan kod: det är inte koderna som är problemet. Det blir aktivt igen när du är medlem i ett aktivt projekt: förnya medlemskapet i {identity_service} (projektets PI kan lägga till dig), eller fråga supporten vad som saknas.',
   },
   'clock.skewed': {
     en:

@@ -66,7 +66,7 @@ describe('terminal chat in English', () => {
         ['3', /No smartphone\?[\s\S]*KeePassXC[\s\S]*Step 2 of 9[\s\S]*Open the two-factor setup page: http:\/\/127\.0\.0\.1:\d+\/enroll\//],
         ['1', /Step 3 of 9: you are sent to SUPR/],
         ['2', /need an account at UPPMAX[\s\S]*username/],
-        ['frank', /\[xx\] The account frank expired on 2026-06-30[\s\S]*Renew your project membership[\s\S]*Did that solve it\?/],
+        ['frank', /\[xx\] The account frank expired on 2026-06-30[\s\S]*the codes are not the problem[\s\S]*renew the membership[\s\S]*Did that solve it\?/],
         ['yes', /Step 4 of 9: press the button "Prove My Identity to UPPMAX"/],
         ['1', /Step 5 of 9/],
         ['2', /'Add account'[\s\S]*Never send that key[\s\S]*Step 5 of 9/],
@@ -240,11 +240,12 @@ describe('terminal chat in Swedish', () => {
 
   it('min nya token fungerar inte ännu: no token, and a disabled one', async () => {
     await walk(['--lang', 'sv'], [['5', /användarnamn/], ['dave', /ingen tvåfaktorstoken registrerad[\s\S]*Registrera en token[\s\S]*guida dig/], ['nej', /Något mer\?/]]);
-    await walk(['--lang', 'sv'], [['5', /användarnamn/], ['erin', /avstängd[\s\S]*lämnat över ärendet/]]);
+    // A disabled token: what it means and who can switch it on, then a person offered (asked, not filed at once).
+    await walk(['--lang', 'sv'], [['5', /användarnamn/], ['erin', /avstängd[\s\S]*Supporten kan berätta varför[\s\S]*lämna över/], ['ja', /lämnat över ärendet/]]);
   });
 
   it('prata med en person', async () => {
-    await walk(['--lang', 'sv'], [['8', /användarnamn/], ['hoppa över', /Beskriv/], ['jag kommer inte in', /referensnummer är HD-/]]);
+    await walk(['--lang', 'sv'], [['8', /användarnamn/], ['hoppa över', /Beskriv/], ['jag kommer inte in', /hur kan supporten nå dig/], ['här', /referensnummer är HD-/]]);
   });
 });
 
