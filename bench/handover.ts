@@ -41,8 +41,10 @@ export async function handoverBench(options: { conversations?: number; downSecon
   const handOver = async (id: string) => {
     await app.runner.turn(id, { type: 'topic', flow: 'human' });
     await app.runner.turn(id, { type: 'text', text: 'skip' });
+    await app.runner.turn(id, { type: 'text', text: 'I cannot log in since I got a new phone' });
+    // Nobody known: the answer to how support can reach them is the last message, and files the ticket.
     const sentAt = performance.now();
-    const r = await app.runner.turn(id, { type: 'text', text: 'I cannot log in since I got a new phone' });
+    const r = await app.runner.turn(id, { type: 'text', text: 'here in this chat' });
     const reply = r.replies.find((x) => x.kind === 'handover');
     if (!reply || reply.kind !== 'handover' || !reply.ticket) throw new Error(`conversation ${id} did not hand over`);
     return { reference: reply.ticket, sentAt };

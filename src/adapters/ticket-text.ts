@@ -11,9 +11,9 @@ export function provenEmail(t: Ticket): string | undefined {
 /** The address line, saying whether replies may go there. */
 function reachLine(t: Ticket): string {
   const email = t.subject.email;
-  if (!email) return 'E-mail: (not given)';
+  if (!email) return t.reachInChat ? 'E-mail: (none: the person asked to be answered in the chat; they can ask the bot there for the status)' : 'E-mail: (not given)';
   if (provenEmail(t)) return `E-mail: ${email} (proved; replies go to it)`;
-  return `E-mail: ${email} (NOT proved: anyone may have typed it; it was sent nothing but the reference. Ask for proof before writing anything about the account to it)`;
+  return `E-mail: ${email} (NOT proved: anyone may have typed it. Send it nothing but the reference, no transcript or findings; ask for proof before writing anything about the account to it)`;
 }
 
 export function ticketText(reference: string, t: Ticket, notes: readonly string[] = []): string {

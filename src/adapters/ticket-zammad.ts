@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import type { Ticket, TicketState } from '../ports/tickets.ts';
 import type { Delivered, DeliveryContext, TicketDelivery } from './ticket-queue.ts';
-import { requestJson, type TicketHttp } from './ticket-http.ts';
+import { HttpStatusError, requestJson, type TicketHttp } from './ticket-http.ts';
+import type { Logger } from '../ports/logger.ts';
 import { provenEmail, ticketSubject, ticketText } from './ticket-text.ts';
 
 export interface ZammadOptions {
@@ -18,6 +19,8 @@ export interface ZammadOptions {
   anonymousCustomer: string;
   centre: string;
   timeoutMs?: number;
+  /** Where a refused customer is logged (code ticket.requestor-refused). */
+  log?: Logger;
 }
 
 const Created = z.object({ id: z.coerce.string() });
@@ -64,14 +67,24 @@ export class ZammadTicketDelivery implements TicketDelivery {
       ...(customer ? [] : [`(No proved address: the customer is ${this.o.anonymousCustomer}, a stand-in. Do not reply by mail.)`]),
       ...(ctx.parent ? [`(The ticket ${ctx.parent.reference} this follows up is not in Zammad.)`] : []),
     ];
-    const created = await requestJson(this.http, 'POST', 'tickets', Created, {
-      title: ticketSubject(reference, t, this.o.centre),
-      group: this.o.group,
-      customer_id: `guess:${customer ?? this.o.anonymousCustomer}`,
-      priority_id: t.urgent ? PRIORITY.high : PRIORITY.normal,
-      article: this.article(reference, t, notes),
-    });
-    return { externalId: created.id };
+    const create = (who: string, lines: string[]) =>
+      requestJson(this.http, 'POST', 'tickets', Created, {
+        title: ticketSubject(reference, t, this.o.centre),
+        group: this.o.group,
+        customer_id: `guess:${who}`,
+        priority_id: t.urgent ? PRIORITY.high : PRIORITY.normal,
+        article: this.article(reference, t, lines),
+      });
+    if (!customer) return { externalId: (await create(this.o.anonymousCustomer, notes)).id };
+    try {
+      return { externalId: (await create(customer, notes)).id };
+    } catch (err) {
+      // Zammad will not make a user of the address ("Invalid email", 422): filed with the stand-in, and the ticket says so.
+      if (!(err instanceof HttpStatusError) || err.status !== 422 || !/email|customer/i.test(err.message)) throw err;
+      const created = await create(this.o.anonymousCustomer, [...notes, `(Zammad would not take ${customer}, the person's proved address, as the customer: the customer is ${this.o.anonymousCustomer}, a stand-in. Reply to ${customer} by hand.)`]);
+      this.o.log?.warn('Zammad refused the customer; filed with the stand-in', { code: 'ticket.requestor-refused', ticket: reference, zammad: created.id });
+      return { externalId: created.id };
+    }
   }
 
   private article(reference: string, t: Ticket, notes: string[] = []) {

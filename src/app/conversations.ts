@@ -14,6 +14,8 @@ import type { CheckRunner } from '../checks/index.ts';
 import type { CheckDeps } from '../checks/context.ts';
 import { loadFlowsOrThrow } from '../flows/loader.ts';
 import { ConversationRunner } from '../engine/runner.ts';
+import type { HandoverAbilities } from '../engine/env.ts';
+import type { SinkName } from '../config-handover.ts';
 import { OutOfBand } from '../engine/out-of-band.ts';
 import type { CentreWords } from '../flows/words.ts';
 import { centreWords } from './centre-words.ts';
@@ -45,6 +47,11 @@ export function loadUnderstanding(config: Config, conversations: boolean): { flo
     knowledgeMatcherOf(flows);
   }
   return { flows, understanding: trainUnderstanding(flows, intents, !conversations) };
+}
+
+/** What the configured sinks can do for the person: a staff reply by e-mail to a proved address; the status read back. */
+function handoverAbilities(sinks: readonly SinkName[]): HandoverAbilities {
+  return { mails: sinks.some((s) => s === 'rt' || s === 'zammad' || s === 'mail'), status: sinks.some((s) => s === 'rt' || s === 'zammad') };
 }
 
 export interface ConversationsContext {
@@ -115,6 +122,7 @@ export async function createConversations(config: Config, ctx: ConversationsCont
     store,
     tickets: ctx.handover,
     ticketStatus: ctx.ticketStatus,
+    handover: handoverAbilities(config.HANDOVER_SINKS),
     clock,
     codeKey: await store.meta('code-key', key),
     idleMs: config.CONVERSATION_IDLE_MINUTES * 60_000,

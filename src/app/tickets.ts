@@ -102,6 +102,7 @@ function createDelivery(name: SinkName, config: Config, mailer: Mailer, log: Log
         group: config.ZAMMAD_GROUP,
         anonymousCustomer: config.ZAMMAD_ANONYMOUS_CUSTOMER,
         centre: config.CENTRE_NAME,
+        log,
       });
   }
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 const Duration = z.union([z.number(), z.string().regex(/^\d+(\.\d+)?\s*(s|m|h|d)$/, 'a duration like 30s, 5m, 2h or 1d')]);
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 
-export const ASKED = ['none', 'menu', 'choice', 'yes_no', 'username', 'code', 'device_time', 'location', 'description', 'proof_code'] as const;
+export const ASKED = ['none', 'menu', 'choice', 'yes_no', 'username', 'code', 'device_time', 'location', 'description', 'proof_code', 'contact'] as const;
 export type Asked = (typeof ASKED)[number];
 
 export const SLOT_NAMES = ['username', 'email', 'codes', 'device_time', 'platform', 'device', 'in_sweden', 'place', 'registered_minutes_ago', 'lang', 'wants_human'] as const;
@@ -23,6 +23,10 @@ export const Expect = z.strictObject({
   tickets: z.number().int().min(0).optional(),
   urgent: z.boolean().optional(),
   ticket_account: z.string().optional(),
+  /** Follow-ups added to an open ticket so far (a hand-over's `tickets` does not count them). */
+  follow_ups: z.number().int().min(0).optional(),
+  /** The last follow-up tells staff the person solved it ("it works now"). */
+  solved: z.boolean().optional(),
   reply_has: z.array(z.string()).optional(),
   reply_lacks: z.array(z.string()).optional(),
   ended: z.boolean().optional(),

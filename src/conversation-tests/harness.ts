@@ -11,6 +11,7 @@ import { SqlWatches } from '../adapters/sql-watches.ts';
 import { DEFAULT_CHECK_SETTINGS } from '../checks/context.ts';
 import { createCheckRunner } from '../checks/index.ts';
 import { ConversationRunner } from '../engine/runner.ts';
+import type { HandoverAbilities } from '../engine/env.ts';
 import type { FlowSet } from '../flows/schema.ts';
 import type { CentreWords } from '../flows/words.ts';
 import { silentLogger } from '../ports/logger.ts';
@@ -47,6 +48,8 @@ export interface HarnessOptions {
   words: CentreWords;
   /** Where tickets go and their status comes from (a queue with a ticket system); recorded in memory when not given. */
   ticketSystem?: TicketSink & TicketStatusReader;
+  /** What that ticket system can do for the person (a mail sink's when not given). */
+  handover?: HandoverAbilities;
 }
 
 export class Harness {
@@ -80,6 +83,7 @@ export class Harness {
       store: this.store,
       tickets: this.o.ticketSystem ?? this.tickets,
       ...(this.o.ticketSystem ? { ticketStatus: this.o.ticketSystem } : {}),
+      ...(this.o.handover ? { handover: this.o.handover } : {}),
       clock,
       codeKey: 'conversation-tests',
       idleMs: 7 * 86_400_000,

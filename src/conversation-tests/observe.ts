@@ -9,6 +9,8 @@ const INPUT_ASKED: Record<string, Asked> = { username: 'username', code: 'code',
 
 export function askedOf(s: Snapshot, flows: FlowSet): { asked: Asked; key: string } {
   if (s.proofFor !== undefined) return { asked: 'proof_code', key: 'proof' };
+  // "How can the support team reach you?", before an anonymous hand-over.
+  if (s.reach === 'asking') return { asked: 'contact', key: 'reach' };
   if (s.status === 'menu') return { asked: 'menu', key: 'menu' };
   if (s.status !== 'active' || !s.flow || !s.step) return { asked: 'none', key: 'none' };
   const step = flows.get(s.flow)?.steps[s.step];

@@ -131,6 +131,9 @@ function expectations(world: ConversationWorld, e: Expect, seen: Seen, s: Snapsh
     const named = [last?.subject.user, last?.subject.email].filter(Boolean).map((x) => String(x).toLowerCase());
     if (!named.includes(e.ticket_account.toLowerCase())) out.push(`ticket_account: expected ${e.ticket_account}, the ticket names ${named.join(', ') || 'no account'}`);
   }
+  const followUps = harness.tickets.filed.filter((t) => t.relatesTo);
+  if (e.follow_ups !== undefined && e.follow_ups !== followUps.length) out.push(`follow_ups: expected ${e.follow_ups}, got ${followUps.length}`);
+  if (e.solved !== undefined && (followUps.at(-1)?.solved ?? false) !== e.solved) out.push(`solved: expected ${e.solved}, the last follow-up says ${followUps.at(-1)?.solved ?? 'nothing'}`);
   for (const p of e.reply_has ?? []) if (!patternOf(p).test(reply)) out.push(`reply_has: /${p}/ does not match`);
   for (const p of e.reply_lacks ?? []) if (patternOf(p).test(reply)) out.push(`reply_lacks: /${p}/ matches`);
   const ended = (s.status === 'ended' || s.status === 'handed') && asked === 'none';

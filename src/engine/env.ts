@@ -19,4 +19,14 @@ export interface EngineEnv {
   understanding: Understanding;
   /** Which intent opens which topic (`opens:` in flows/_intents.yaml); the shipped map when not given. */
   opens?: Opens;
+  /** What the configured ticket systems can do for the person (reach.ts); a mail sink's when not given. */
+  handover?: HandoverAbilities;
+}
+
+/** What the configured ticket systems can do for the person (HANDOVER_SINK). */
+export interface HandoverAbilities {
+  /** A staff reply reaches a proved address by e-mail (Request Tracker, Zammad, a mail with Reply-To); not files or a webhook. */
+  mails: boolean;
+  /** The ticket's status can be read back for "any news?" (Request Tracker, Zammad). */
+  status: boolean;
 }

@@ -26,11 +26,19 @@ export function answerFromKnowledge(t: Turn, text: string, meaning: Meaning, log
     return interrupt(t, (x) => say(x, 'knowledge_unknown'), () => offer(t, 'knowledge_unknown_offer', [{ id: HUMAN_CHOICE, label: sharedLabel(t, 'talk_to_human') }, { id: MENU_CHOICE, label: sharedLabel(t, 'back_to_menu') }]));
   }
   if (!entry) return false;
+  // Every question of the message, each answered once; a page they share is linked once.
+  const entries = [entry, ...(consulted.also ?? []).flatMap((id) => knowledgeOf(t.env.flows).knowledge.get(id) ?? [])];
   const answer = (x: Turn) => {
-    x.replies.push({ kind: 'text', text: render(entry.answer[x.s.lang], vars(x)) });
-    const url = vars(x)[entry.source];
-    if (typeof url === 'string') x.replies.push({ kind: 'link', url, label: sys(x, 'knowledge_source') });
-    log(x, 'b', `kb:${entry.id}`);
+    const linked = new Set<string>();
+    for (const e of entries) {
+      x.replies.push({ kind: 'text', text: render(e.answer[x.s.lang], vars(x)) });
+      const url = vars(x)[e.source];
+      if (typeof url === 'string' && !linked.has(url)) {
+        linked.add(url);
+        x.replies.push({ kind: 'link', url, label: sys(x, 'knowledge_source') });
+      }
+      log(x, 'b', `kb:${e.id}`);
+    }
   };
   return interrupt(t, answer, () => {
     // The message was about the entry's own topic too ("do I need 2FA from home?"): on into it.

@@ -19,6 +19,7 @@ import { feedbackText } from './outcome.ts';
 import { takeoverDecides } from './takeover-turn.ts';
 import { answerFromKnowledge } from './knowledge-turn.ts';
 import { interrupt } from './interrupt.ts';
+import { fileHandover, reachAnswered, sayReach } from './reach.ts';
 
 /** Below this, a language guess does not decide; a switch needs more, and a few words at least. */
 const LANG_FIRST = 0.6;
@@ -58,6 +59,8 @@ export function onText(t: Turn, raw: string): void {
     return say(t, 'unprintable');
   }
   if (!text) return say(t, 'empty_input');
+  // The answer to "how can the support team reach you?", asked before this hand-over.
+  if (t.s.reach === 'asking') return reachAnswered(t, text);
   const proofCode = t.s.proofFor !== undefined ? parseProofCode(text) : undefined;
   if (proofCode) {
     log(t, 'u', '[confirmation code]');
@@ -316,7 +319,7 @@ export function handOver(t: Turn, text: string): void {
     t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
     t.s.step = null;
     const open = slotValue(t.s.slots, 'ticket');
-    t.effect = { type: 'escalate', urgent: false, attach: ['transcript', 'checks'], ...(open ? { relatesTo: open } : {}) };
+    fileHandover(t, { type: 'escalate', urgent: false, attach: ['transcript', 'checks'], ...(open ? { relatesTo: open } : {}) });
     return;
   }
   if (!human) return menu(t, 'menu_prompt');
@@ -385,16 +388,16 @@ function afterHandover(t: Turn, text: string, meaning: Meaning): void {
     return;
   }
   const waits = meaning.action === 'answer' && meaning.intent === 'wait';
-  if (t.facts.wantsHuman || waits || t.env.understanding.says('wait_question', text)) return say(t, 'handover_wait', { ticket });
+  if (t.facts.wantsHuman || waits || t.env.understanding.says('wait_question', text)) return sayReach(t, 'handover_wait', ticket);
   if (meaning.action === 'menu') return menu(t, 'menu_prompt');
   // Nothing to add ("skip"): where the case stands, not an empty follow-up.
-  if (meaning.action === 'skip') return say(t, 'handover_wait', { ticket });
+  if (meaning.action === 'skip') return sayReach(t, 'handover_wait', ticket);
   // "ok", "thanks", "hej då" close; a longer message that merely sounds like a yes is more for the ticket.
   const short = text.trim().split(/\s+/).length <= 3;
-  if (short && meaning.confidence >= 0.8 && meaning.action === 'answer' && CLOSING_INTENTS.has(meaning.intent ?? '')) return close(t, 'handover_closing', { ticket });
-  if (t.env.understanding.says('closing', text)) return close(t, 'handover_closing', { ticket });
+  if (short && meaning.confidence >= 0.8 && meaning.action === 'answer' && CLOSING_INTENTS.has(meaning.intent ?? '')) return close(t, 'handover_closing', ticket);
+  if (t.env.understanding.says('closing', text)) return close(t, 'handover_closing', ticket);
   // "Thanks again": a close, not news for staff.
-  if (t.env.understanding.says('thanks_word', text) && words(text) <= THANKS_ONLY_WORDS) return close(t, 'handover_closing', { ticket });
+  if (t.env.understanding.says('thanks_word', text) && words(text) <= THANKS_ONLY_WORDS) return close(t, 'handover_closing', ticket);
   if (factsDecide(t, text)) return;
   // Still broken, with a code typed now: checked first, and added to the ticket with what it found.
   const code = t.facts.codes > 0 && t.s.subject.user ? codeInText(text) : undefined;
@@ -425,12 +428,16 @@ function afterHandover(t: Turn, text: string, meaning: Meaning): void {
 
 /**
  * A polite close, said once: "ok" then "thanks" gets the closing line, then a short "take care",
- * then nothing more (the same line again says nothing new).
+ * then nothing more (the same line again says nothing new). After a hand-over the closing line says
+ * how the answer comes (reach.ts).
  */
-function close(t: Turn, key: SystemKey, extra: Record<string, unknown> = {}): void {
-  const said = lastBotLine(t.s.transcript);
+function close(t: Turn, key: SystemKey, ticket?: string): void {
+  // `sys:key`, without the reference and the reach a hand-over's lines carry after it.
+  const said = lastBotLine(t.s.transcript)?.split(':').slice(0, 2).join(':');
   if (said === 'sys:closing_again') return;
-  say(t, said === `sys:${key}` || said === 'sys:handover_closing' || said === 'sys:welcome' ? 'closing_again' : key, extra);
+  if (said === `sys:${key}` || said === 'sys:handover_closing' || said === 'sys:welcome') return say(t, 'closing_again');
+  if (ticket !== undefined) return sayReach(t, key, ticket);
+  say(t, key);
 }
 
 /** A global intent answered in place; the conversation stays where it was. */

@@ -23,6 +23,7 @@ import { findingResults, renderTranscript } from './transcript.ts';
 import { HUMAN_CHOICE, MENU_CHOICE, isProven, transition, type CheckRequest, type ConfirmProofRequest, type EngineEvent, type Effect, type EscalateRequest, type ProofRequest, type TicketStatusRequest } from './transition.ts';
 import type { CentreWords } from '../flows/words.ts';
 import { EffectLedger } from './effect-ledger.ts';
+import type { HandoverAbilities } from './env.ts';
 import { raiseSessionEpoch } from './session-epoch.ts';
 
 export interface RunnerDeps {
@@ -32,6 +33,8 @@ export interface RunnerDeps {
   checks: CheckRunner;
   store: ConversationStore<Snapshot>;
   tickets: TicketSink;
+  /** What the configured ticket systems can do for the person: which lines say how the answer comes. */
+  handover?: HandoverAbilities;
   /** "Any news?": the ticket's status from the sink that can tell (RT, Zammad); without it the person is told when to expect an answer. */
   ticketStatus?: TicketStatusReader;
   clock: Clock;
@@ -253,6 +256,7 @@ export class ConversationRunner {
           now: this.deps.clock.now(),
           codeKey: this.deps.codeKey,
           requireProof: options.requireProof ?? false,
+          ...(this.deps.handover ? { handover: this.deps.handover } : {}),
         },
         snapshot,
         event,
@@ -372,6 +376,7 @@ async function escalate({ deps, s, key }: PerformContext, effect: EscalateReques
       ...(s.note ? { note: s.note } : {}),
       ...(effect.relatesTo ? { relatesTo: effect.relatesTo } : {}),
       ...(effect.relatesTo && effect.solved ? { solved: true } : {}),
+      ...(s.reach === 'here' ? { reachInChat: true } : {}),
       transcript: effect.attach.includes('transcript') ? renderTranscript(deps.flows, deps.words, s, 'en') : [],
       findings: effect.attach.includes('checks') ? findings : [],
       createdAt: new Date(deps.clock.now()).toISOString(),

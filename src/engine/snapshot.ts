@@ -59,6 +59,13 @@ export const Snapshot = z.object({
   heldCode: z.object({ c: z.string(), t: z.number() }).optional(),
   /** Raised by a proof of identity or a hand-over; a web cookie is bound to it (session-epoch.ts). */
   epoch: z.number().int().nonnegative().optional(),
+  /**
+   * How staff reach a person with no proved address, asked once before their hand-over (reach.ts):
+   * `asking` (the ticket held), `address` (subject.email, typed, not proved), `here` (this chat), `none`.
+   */
+  reach: z.enum(['asking', 'address', 'here', 'none']).optional(),
+  /** The hand-over held while `reach` is asked. */
+  heldHandover: z.object({ urgent: z.boolean(), attach: z.array(z.enum(['transcript', 'checks'])) }).optional(),
   /** Turns taken by the person (the slots' sources name them). */
   turns: z.number().int().optional(),
   findings: z.array(Finding),

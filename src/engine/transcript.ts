@@ -26,9 +26,12 @@ export type TranscriptReader = 'staff' | 'person';
 function botLine(flows: FlowSet, s: Snapshot, vars: Record<string, unknown>, lang: Lang, text: string, reader: TranscriptReader): string | undefined {
   const c = catalogues[lang];
   if (text.startsWith('sys:')) {
-    const [, key, ticket] = text.split(':');
+    // `sys:key[:ticket[:reach]]`: a hand-over's line names its reference and how the answer comes (reach.ts).
+    const [, key, ticket, reach] = text.split(':');
     const template = c.system[key as SystemKey];
-    return template === undefined ? undefined : render(template, { ...vars, ticket, limit: 2000 });
+    const extra = { ...vars, ticket, limit: 2000, contact: s.subject.email ?? '' };
+    const how = reach ? render(c.system[reach as SystemKey] ?? '', extra) : '';
+    return template === undefined ? undefined : render(template, { ...extra, reach: how });
   }
   if (text.startsWith('chk:')) {
     const code = text.slice(4) as CheckCode;

@@ -17,6 +17,7 @@ import { onText } from './message.ts';
 import { choose, currentStep, enter, isProven, repeat, source, startFlow } from './walk.ts';
 import { currentFlow, greet, log, menu, say, sys } from './say.ts';
 import { newTurn, type Turn } from './turn.ts';
+import { reachLine, sayReach } from './reach.ts';
 import type { EngineEnv } from './env.ts';
 
 export interface TransitionResult {
@@ -154,11 +155,10 @@ function onEscalated(t: Turn, ticket: string | null, followUp: boolean, solved: 
   }
   const step = currentStep(t);
   const urgent = step?.kind === 'escalate' && step.urgent;
-  // "They answer by e-mail" only when there is a proved address to answer to.
-  const reachable = isProven(t.s.subject.identity) && Boolean(t.s.subject.email);
-  const key: SystemKey = ticket ? `${urgent ? 'escalated_urgent' : 'escalated'}${reachable ? '' : '_no_address'}` : 'escalation_failed';
-  t.replies.push({ kind: 'handover', ticket, urgent, text: sys(t, key, { ticket }) });
-  log(t, 'b', `sys:${key}${ticket ? `:${ticket}` : ''}`);
+  // How the answer comes ("by e-mail" only when a mail will reach them): reach.ts.
+  const said = ticket ? reachLine(t, urgent ? 'escalated_urgent' : 'escalated', ticket) : { text: sys(t, 'escalation_failed'), ref: 'sys:escalation_failed' };
+  t.replies.push({ kind: 'handover', ticket, urgent, text: said.text });
+  log(t, 'b', said.ref);
   // The topic stays what it was (the ticket is about it); nothing more is asked in it.
   t.s.step = null;
   // The hand-over is a state: later text is about this ticket (a follow-up), the wait, or a close.
@@ -173,7 +173,8 @@ function onEscalated(t: Turn, ticket: string | null, followUp: boolean, solved: 
 
 /** "Any news?": one line on where the case stands, or, when no ticket system can tell, when to expect an answer. */
 function onTicketStatus(t: Turn, ticket: string, state: TicketState | null): void {
-  say(t, state ? TICKET_STATE_LINE[state] : 'handover_wait', { ticket });
+  if (state) return say(t, TICKET_STATE_LINE[state], { ticket });
+  sayReach(t, 'handover_wait', ticket);
 }
 
 const TICKET_STATE_LINE: Record<TicketState, SystemKey> = {
@@ -222,7 +223,14 @@ const HANDLERS: Handlers = {
   choice: (t, e) => {
     if (!feedbackChoice(t, e.id)) choose(t, e.id);
   },
-  topic: (t, e) => startFlow(t, e.flow),
+  topic: (t, e) => {
+    // A topic instead of an answer to "how can they reach you?": the held hand-over is dropped.
+    if (t.s.reach === 'asking') {
+      t.s.reach = 'none';
+      delete t.s.heldHandover;
+    }
+    startFlow(t, e.flow);
+  },
   checked: (t, e) => onChecked(t, e.result, e.extra),
   escalated: (t, e) => onEscalated(t, e.ticket, e.followUp ?? false, e.solved ?? false),
   'proof-sent': (t) => say(t, 'proof_sent'),

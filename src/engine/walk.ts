@@ -14,6 +14,7 @@ import { opensOf, parseOpening } from '../flows/intents.ts';
 import { currentFlow, line, log, menu, say, sys, vars } from './say.ts';
 import { leadByFacts } from './facts-lead.ts';
 import type { Turn } from './turn.ts';
+import { askReach, fileHandover, isProven, REACH_HERE_CHOICE, reachAnswered } from './reach.ts';
 import { HelpdeskError } from '../errors.ts';
 
 type InputStep = Extract<Step, { kind: 'input' }>;
@@ -22,10 +23,7 @@ type AskStep = Extract<Step, { kind: 'ask' }>;
 export const MENU_CHOICE = '_menu';
 export const HUMAN_CHOICE = '_human';
 
-/** How the channel or a proof vouches for the person; 'claimed' is only what they typed. */
-export function isProven(identity: string | undefined): boolean {
-  return identity !== undefined && identity !== 'claimed';
-}
+export { isProven } from './reach.ts';
 
 /** A known answer lets the walk go on: to this step, with this check request. */
 interface Known {
@@ -80,7 +78,7 @@ export function enter(t: Turn, stepId: string, request: Partial<CheckRequest> = 
           continue;
         }
         if (followFacts(t, flow, stepId, step)) return;
-        t.replies.push({ kind: 'choices', prompt: line(t, flow, step.ask), choices: choicesOf(t, flow, step) });
+        t.replies.push({ kind: 'choices', prompt: line(t, flow, step.ask), choices: choicesOf(t, flow, step), ...stageOf(flow, stepId) });
         log(t, 'b', ref);
         return;
       }
@@ -105,7 +103,7 @@ export function enter(t: Turn, stepId: string, request: Partial<CheckRequest> = 
         log(t, 'b', ref);
         // One ticket per hand-over: a conversation that has one adds to it.
         const open = slotValue(t.s.slots, 'ticket');
-        t.effect = { type: 'escalate', urgent: step.urgent, attach: step.attach, ...(open ? { relatesTo: open } : {}) };
+        fileHandover(t, { type: 'escalate', urgent: step.urgent, attach: step.attach, ...(open ? { relatesTo: open } : {}) });
         return;
       }
       case 'watch':
@@ -288,17 +286,30 @@ export function currentStep(t: Turn): Step | undefined {
   return currentFlow(t)?.steps[t.s.step ?? ''];
 }
 
+/** Where a step is among its flow's numbered stages, if it is one. */
+function stageOf(flow: Flow, stepId: string): { stage?: { at: number; of: number } } {
+  const at = flow.stages.indexOf(stepId);
+  return at < 0 ? {} : { stage: { at: at + 1, of: flow.stages.length } };
+}
+
 /** Shows again what the conversation is waiting for (after a restart, or a bad answer). */
 export function repeat(t: Turn): void {
   const flow = currentFlow(t);
   const step = currentStep(t);
+  if (t.s.reach === 'asking') return askReach(t);
   if (t.s.status !== 'active' || !flow || !step) return menu(t, 'menu_prompt');
-  if (step.kind === 'ask') t.replies.push({ kind: 'choices', prompt: line(t, flow, step.ask), choices: choicesOf(t, flow, step) });
+  if (step.kind === 'ask') t.replies.push({ kind: 'choices', prompt: line(t, flow, step.ask), choices: choicesOf(t, flow, step), ...stageOf(flow, t.s.step ?? '') });
   else if (step.kind === 'input') t.replies.push({ kind: 'prompt', text: line(t, flow, step.prompt), input: step.input });
   else enter(t, t.s.step ?? END);
 }
 
 export function choose(t: Turn, id: string, logIt = true): void {
+  if (t.s.reach === 'asking') {
+    if (id === REACH_HERE_CHOICE) return reachAnswered(t, undefined);
+    // Gone elsewhere instead of answering: the held hand-over is dropped, and not asked about again.
+    t.s.reach = 'none';
+    delete t.s.heldHandover;
+  }
   if (id === MENU_CHOICE) return menu(t, 'menu_prompt');
   const human = handoverFlow(t);
   if (id === HUMAN_CHOICE && human) return startFlow(t, human);

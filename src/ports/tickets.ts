@@ -9,6 +9,8 @@ export interface Ticket {
   note?: string;
   /** An earlier ticket this one follows up (the support form after an automatic hand-over). */
   relatesTo?: string;
+  /** No address was proved and the person asked to be answered in the chat they wrote from. */
+  reachInChat?: boolean;
   /** A follow-up in which the person says the problem is solved ("it works now"): staff may close the ticket. */
   solved?: boolean;
   transcript: string[];

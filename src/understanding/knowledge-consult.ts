@@ -18,7 +18,7 @@ export const KNOWLEDGE_MARGIN = 0.1;
  */
 export const CAPABILITY_KEEPS = 0.6;
 
-export type Consulted = { kind: 'answer'; entry: KnowledgeEntry; score: number } | { kind: 'unknown' };
+export type Consulted = { kind: 'answer'; entry: KnowledgeEntry; score: number; also: KnowledgeEntry[] } | { kind: 'unknown' };
 
 /** What the message meant otherwise leaves room for an answer from the base. */
 function open(s: Position, flows: FlowSet, meaning: Interpretation): boolean {
@@ -43,7 +43,9 @@ export function consultKnowledge(flows: FlowSet, s: Position, text: string, mean
     if (!entry) return undefined;
     const ownTopic = meaning.action === 'topic' && meaning.topic !== null && meaning.topic === entry.topic;
     const unread = meaning.action === 'unclear' || (meaning.action === 'answer' && meaning.intent === null);
-    return unread || ownTopic || hit.score >= meaning.confidence + KNOWLEDGE_MARGIN ? { kind: 'answer', entry, score: hit.score } : undefined;
+    if (!(unread || ownTopic || hit.score >= meaning.confidence + KNOWLEDGE_MARGIN)) return undefined;
+    const also = matcher.alsoAsked(text, entry.id).flatMap((id) => knowledgeOf(flows).knowledge.get(id) ?? []);
+    return { kind: 'answer', entry, score: hit.score, also };
   }
   // Whether something works, may be used or costs, and nothing is sure of it: say so, rather than guess.
   if (hit.capability && meaning.confidence < CAPABILITY_KEEPS) return { kind: 'unknown' };

@@ -65,6 +65,10 @@ export function shapeOf(text: string, cues: KnowledgeCues): MessageShape {
   return { question, report, capability: question && has(cues.capability) };
 }
 
+// Where one question ends and another may begin: a question mark or full stop, or "and"/"och" before
+// a question word ("…, and how long…", "…och hur lång tid…").
+const QUESTION_BREAK = /[?.!;]+|,?\s+(?:and|also|och|samt|plus)\s+(?=(?:how|what|which|why|when|where|who|is|are|do|does|can|will|should|hur|vad|vilken|vilket|vilka|varfor|varför|nar|när|var|ar|är|kan|maste|måste|behover|behöver|racker|räcker|ska|funkar|fungerar)\b)/i;
+
 export class KnowledgeMatcher {
   private readonly near: NearestExamples;
 
@@ -75,6 +79,21 @@ export class KnowledgeMatcher {
     const examples: Example[] = [];
     for (const e of entries) for (const lang of ['en', 'sv'] as const) for (const text of e.questions[lang]) examples.push({ label: `knowledge:${e.id}`, lang, text });
     this.near = new NearestExamples(examples);
+  }
+
+  /**
+   * The entries the further questions of a message ask, beyond `first`: "which app should I use,
+   * and how long does activation take?" is two questions, each answered.
+   */
+  alsoAsked(text: string, first: string): string[] {
+    const parts = text.split(QUESTION_BREAK).filter((p) => p && p.trim().split(/\s+/).length >= 3);
+    if (parts.length < 2) return [];
+    const ids: string[] = [];
+    for (const part of parts) {
+      const hit = this.match(part);
+      if (hit?.kind === 'answer' && hit.id && hit.id !== first && !ids.includes(hit.id)) ids.push(hit.id);
+    }
+    return ids;
   }
 
   /** The entry `text` asks for, a question none answers, or undefined (not a question for the base). */

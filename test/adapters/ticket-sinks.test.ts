@@ -89,6 +89,20 @@ describe('the mail sink', () => {
       const mail = await smtp.waitFor((m) => m.messageId === '<HD-MAIL24@2fa-helpdesk>');
       expect(mail.replyTo).toBeUndefined();
       expect(mail.text).toContain('mallory@example.org (NOT proved');
+      expect(mail.text).toContain('Send it nothing but the reference, no transcript or findings');
+    } finally {
+      mailer.close();
+    }
+  });
+
+  it('says in the ticket that a person without an address asked to be answered in the chat, with no Reply-To', async () => {
+    const mailer = new SmtpMailer(smtp.url, '2FA helpdesk <noreply@helpdesk.example>');
+    const sink = new MailTicketDelivery(mailer, { to: 'support@example.org', centre: 'UPPMAX' });
+    try {
+      await sink.deliver('HD-MAIL25', ticket({ subject: {}, reachInChat: true, urgent: true }), {});
+      const mail = await smtp.waitFor((m) => m.messageId === '<HD-MAIL25@2fa-helpdesk>');
+      expect(mail.replyTo).toBeUndefined();
+      expect(mail.text).toContain('E-mail: (none: the person asked to be answered in the chat');
     } finally {
       mailer.close();
     }

@@ -123,6 +123,27 @@ describe('Zammad as a ticket sink', () => {
     }
   });
 
+  it('a customer Zammad refuses: filed once with the stand-in, the ticket says so, and the log has the code', async () => {
+    const log = recordingLogger();
+    const store = await SqlStore.open(SqliteDb.open(tempDataDir()));
+    const queue = new TicketQueue(store.db, [new ZammadTicketDelivery({ url: zammad.url, token: ZAMMAD_TOKEN, group: 'Users', anonymousCustomer: 'anonymous@helpdesk.invalid', centre: 'UPPMAX', timeoutMs: 2000, log })], { now: () => Date.now() }, log);
+    zammad.refusedCustomers.push('erik@example.org');
+    try {
+      const { reference } = await queue.open(base());
+      await queue.drain();
+      expect((await queue.get(reference))?.deliveredAt).not.toBeNull();
+      const mine = zammad.tickets.filter((t) => t.title.includes(`[${reference}]`));
+      expect(mine).toHaveLength(1);
+      expect(mine[0]!.customer).toBe('anonymous@helpdesk.invalid');
+      const body = zammad.articles.find((a) => a.ticket_id === mine[0]!.id)?.body ?? '';
+      expect(body).toContain('Zammad would not take erik@example.org');
+      expect(log.lines.some((l) => l.fields?.code === 'ticket.requestor-refused' && l.fields?.ticket === reference)).toBe(true);
+    } finally {
+      zammad.refusedCustomers.splice(0);
+      await store.close();
+    }
+  });
+
   it('a wrong token is a failure the outbox retries, never a ticket lost', async () => {
     await expect(sink({ token: 'wrong-token-123' }).deliver('HD-ZAUTH2', base(), {})).rejects.toMatchObject({ code: 'upstream.unavailable', status: 401 });
   });

@@ -39,9 +39,10 @@ interface Chat {
 
 /** A conversation on the terminal channel whose tickets go through a real outbox to `delivery`. */
 async function chat(delivery: TicketDelivery): Promise<Chat> {
+  // As HANDOVER_SINK names it: RT and Zammad mail replies and can tell the status; mail only mails.
   const store = await SqlStore.open(SqliteDb.open(tempDataDir()));
   const queue = new TicketQueue(store.db, [delivery], { now: () => Date.now() }, recordingLogger());
-  const harness = new Harness({ ...world, ticketSystem: queue });
+  const harness = new Harness({ ...world, ticketSystem: queue, handover: { mails: true, status: delivery.name !== 'mail' } });
   const runner: ConversationRunner = await harness.start();
   const id = `terminal:status-${Math.random().toString(36).slice(2)}`;
   await runner.turn(id, { type: 'start' }, { channel: 'terminal' });
@@ -142,6 +143,44 @@ describe('"any news?" after a hand-over', { timeout: 180_000 }, () => {
       expect(await c.say('något nytt?')).toContain('som löst');
       await c.queue.drain();
       expect(articles()).toBe(before);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('an anonymous hand-over: asked once how staff reach the person; "here" files it to RT with no requestor, and "any news?" is how they hear', async () => {
+    const c = await chat(rtSink());
+    try {
+      await c.say('I want to talk to a person');
+      await c.say('skip');
+      expect(await c.say('My phone was stolen and I cannot log in.')).toContain('how can the support team reach you?');
+      const filed = await c.say('here in this chat');
+      expect(filed).toContain('Come back to this chat and ask "any news?"');
+      expect(filed).not.toMatch(/answer by e-mail|how can the support team reach you/);
+      const reference = /HD-[A-Z0-9]{6}/.exec(filed)![0];
+      expect((await c.queue.get(reference))?.ticket).toMatchObject({ reachInChat: true, subject: {} });
+      await c.queue.drain();
+      const ticket = await rt.rest<{ Requestor: unknown[] }>('GET', `ticket/${await rtTicketId(reference)}`);
+      expect(ticket.Requestor).toEqual([]);
+      expect(await c.say('any news?')).toContain('nobody has picked it up yet');
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('an anonymous hand-over with a typed address: in RT without a requestor, the address kept as not proved, only the reference promised to it', async () => {
+    const c = await chat(rtSink());
+    try {
+      await c.say('jag vill prata med en människa');
+      await c.say('hoppa över');
+      expect(await c.say('Någon stal min telefon och jag kommer inte in.')).toContain('hur kan supporten nå dig?');
+      const filed = await c.say('kim.berg@example.org');
+      expect(filed).toContain('Jag har lämnat vidare kim.berg@example.org, markerad som obekräftad, så dit skickas inget annat än ditt referensnummer.');
+      const reference = /HD-[A-Z0-9]{6}/.exec(filed)![0];
+      expect((await c.queue.get(reference))?.ticket.subject).toEqual({ email: 'kim.berg@example.org', identity: 'claimed' });
+      await c.queue.drain();
+      const ticket = await rt.rest<{ Requestor: unknown[] }>('GET', `ticket/${await rtTicketId(reference)}`);
+      expect(ticket.Requestor).toEqual([]);
     } finally {
       await c.close();
     }

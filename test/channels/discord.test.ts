@@ -81,6 +81,9 @@ describe('Discord: people', () => {
     // A takeover ticket names the account: asked for first (here skipped).
     await discord.waitFor(sent(dm, /act on your account at once/));
     discord.dmMessage(ALICE, 'skip', dm);
+    // Nobody known yet: how support can reach them, asked once.
+    await discord.waitFor(sent(dm, /how can the support team reach you/));
+    discord.dmMessage(ALICE, 'here', dm);
     const handover = await discord.waitFor(sent(dm, /URGENT[\s\S]*HD-[A-Z0-9]{6}/));
     const reference = /HD-[A-Z0-9]{6}/.exec(content(handover))?.[0] as string;
     expect((await app.tickets.get(reference))?.ticket.urgent).toBe(true);

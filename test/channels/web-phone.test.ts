@@ -153,7 +153,7 @@ describe.each([
     await page.getByRole('link', { name: 'Support form' }).click();
     await page.getByLabel('Your name').waitFor();
     await assertAccessible(page, `${name}: support form`);
-    await expect(page.getByText('Support usually answers within 2 days, by e-mail.').isVisible()).resolves.toBe(true);
+    await expect(page.getByText('Support usually answers within 2 days.').isVisible()).resolves.toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, `${name}-support-form.png`), fullPage: true });
     await page.getByRole('link', { name: /Back to the chat/ }).click();
     await page.locator('#log .choices button:not(:disabled)').first().waitFor();

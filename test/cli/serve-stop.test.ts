@@ -121,6 +121,7 @@ describe('serve stops on SIGTERM in every state', () => {
       cookie = await chat(cookie, { type: 'text', text: 'alice' });
       await chat(cookie, { type: 'text', text: 'skip' });
       await chat(cookie, { type: 'text', text: 'Nothing works' });
+      await chat(cookie, { type: 'text', text: 'here in this chat' });
       await expect.poll(() => sockets.length, { timeout: 10_000 }).toBeGreaterThan(0);
       expect(await terminate(s)).toBe(0);
     } finally {

@@ -189,7 +189,9 @@ describe('a turn that loses the save race on PostgreSQL has its side effects onc
       const a = replicas[0] as Replica;
       await say(a, id, { type: 'topic', flow: 'human' });
       await say(a, id, { type: 'text', text: 'skip' });
-      const answer = await race(id, { type: 'text', text: `I cannot log in, round ${i}` });
+      await say(a, id, { type: 'text', text: `I cannot log in, round ${i}` });
+      // Nobody known: asked how support can reach them; the answer files the ticket.
+      const answer = await race(id, { type: 'text', text: 'here in this chat' });
       const filed = tickets.tickets.filter((t) => t.conversationId === id);
       if (filed.length > 1) doubled++;
       const reference = /HD-R\d+/.exec(answer)?.[0];

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { newSnapshot, Snapshot } from '../../src/engine/snapshot.ts';
 import { transition } from '../../src/engine/transition.ts';
+import { REACH_HERE_CHOICE } from '../../src/engine/reach.ts';
 import { result } from '../../src/checks/context.ts';
 import { env, play, replyText } from '../helpers/engine.ts';
 
@@ -61,9 +62,14 @@ describe('greeting and routing', () => {
     expect(s.flow).toBe('code_rejected');
     expect(play(s, T0, { type: 'text', text: 'menu' }).snapshot.status).toBe('menu');
     // "A person" in the middle of a topic hands over at once, with what is known; the topic stays.
+    // Nobody known yet: first how support can reach them (once), then the ticket.
     const human = play(s, T0, { type: 'text', text: 'Människa' });
-    expect(human.effect).toMatchObject({ type: 'escalate', urgent: false });
-    expect(human.snapshot.flow).toBe('code_rejected');
+    expect(human.effect).toBeUndefined();
+    expect(human.snapshot.reach).toBe('asking');
+    const here = play(human.snapshot, T0, { type: 'choice', id: REACH_HERE_CHOICE });
+    expect(here.effect).toMatchObject({ type: 'escalate', urgent: false });
+    expect(here.snapshot.flow).toBe('code_rejected');
+    expect(here.snapshot.reach).toBe('here');
     // At the menu it is the hand-over topic, which asks what support needs.
     expect(play(fresh(), T0, { type: 'start' }, { type: 'text', text: 'Människa' }).snapshot.flow).toBe('human');
   });
@@ -216,7 +222,7 @@ describe('checks and codes', () => {
   it('a note for support is kept as written, even when it reads like another topic', () => {
     const r = play(fresh(), T0, { type: 'topic', flow: 'human' }, { type: 'text', text: 'skip' }, { type: 'text', text: "my code doesn't work since I got a new phone" });
     expect(r.snapshot.note).toBe("my code doesn't work since I got a new phone");
-    expect(r.effect).toMatchObject({ type: 'escalate' });
+    expect(play(r.snapshot, T0, { type: 'text', text: 'here' }).effect).toMatchObject({ type: 'escalate' });
   });
 
   it('snapshots are plain versioned JSON that round-trips', () => {

@@ -44,6 +44,8 @@ export interface ZammadPeer extends HttpPeer {
   tickets: ZammadTicketRow[];
   articles: ZammadArticleRow[];
   groups: string[];
+  /** Addresses Zammad will not make a user of: 422 "Invalid email" (User#check_email raises Exceptions::UnprocessableEntity). */
+  refusedCustomers: string[];
   /** 503 to every request while set. */
   down: boolean;
   /** Each answer waits this long (ms). */
@@ -88,6 +90,8 @@ export async function startZammad(): Promise<ZammadPeer> {
       if (!peer.groups.includes(group)) return json(res, 422, { error: `No lookup value found for 'group': "${group}"` });
       const customer = String(b.customer_id ?? b.customer ?? '');
       if (!customer) return json(res, 422, { error: 'Customer is required' });
+      const address = customer.replace(/^guess:/, '');
+      if (peer.refusedCustomers.includes(address)) return json(res, 422, { error: `Invalid email '${address}'`, error_human: `Invalid email '${address}'` });
       const t: ZammadTicketRow = {
         id: tickets.length + 1,
         number: String(31001 + tickets.length),
@@ -129,6 +133,7 @@ export async function startZammad(): Promise<ZammadPeer> {
     tickets,
     articles,
     groups: ['Users'],
+    refusedCustomers: [],
     down: false,
     delayMs: 0,
     setState(id: number, state: string) {

@@ -110,6 +110,7 @@ async function round(i: number): Promise<Record<Kind, Outcome>> {
   const [ticket, proof, watch] = KINDS.map(id) as [string, string, string];
   await say(ticket, { type: 'topic', flow: 'human' });
   await say(ticket, { type: 'text', text: 'skip' });
+  await say(ticket, { type: 'text', text: `I cannot log in, round ${i}` });
   await say(proof, { type: 'topic', flow: 'token_not_active' });
   await say(watch, { type: 'topic', flow: 'token_not_active' });
   await say(watch, { type: 'text', text: 'bob' });
@@ -117,7 +118,8 @@ async function round(i: number): Promise<Record<Kind, Outcome>> {
   expect(await say(watch, { type: 'text', text: codeIn(survivorMails.at(-1)) })).toMatch(/Shall I tell you here when it is active/);
 
   const turns: Record<Kind, { id: string; event: EngineEvent }> = {
-    ticket: { id: ticket, event: { type: 'text', text: `I cannot log in, round ${i}` } },
+    // Nobody known: the answer to how support can reach them files the ticket.
+    ticket: { id: ticket, event: { type: 'text', text: 'here in this chat' } },
     'proof mail': { id: proof, event: { type: 'text', text: 'bob' } },
     watch: { id: watch, event: { type: 'text', text: 'yes' } },
   };

@@ -9,12 +9,12 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     code_not_username:
       'That looks like a code from your app, not a username: I will use it when we get to the code. First, what is your username (or the e-mail address on your account)?',
     handover_wait:
-      'Your case is with the {centre} support team (reference {ticket}). They usually answer by e-mail within {response_time}. Anything you add here goes to the same case.',
+      'Your case is with the {centre} support team (reference {ticket}). {reach} Anything you add here goes to the same case.',
     ticket_status_new: 'Your case {ticket} is with the support team, but nobody has picked it up yet. They usually answer within {response_time}.',
     ticket_status_open: 'Someone in the support team is working on your case {ticket}.',
     ticket_status_waiting: 'Your case {ticket} is on hold at the support team: they are waiting for something, perhaps an answer from you.',
     ticket_status_resolved: 'The support team has marked your case {ticket} as resolved. If it still does not work, tell me here and I will add that to the case.',
-    handover_closing: 'You are welcome. The support team will answer by e-mail (reference {ticket}).',
+    handover_closing: 'You are welcome. Your reference is {ticket}. {reach}',
     handover_solved:
       "Great, I'm glad it works now! I have told the support team on your case {ticket} that it is solved, so they can close it.",
     followup_code_hint: 'I will look at your token again and add what I find to your case. If you type the code your app shows right now, I will check that too.',
@@ -90,13 +90,19 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     ended: 'Anything else? Type "menu" to start over, or "human" to reach a person.',
     ended_hint: 'This conversation is finished. Type "menu" to start a new one.',
     escalated:
-      'I have handed this over to the {centre} support team, with our conversation and what I found. Your reference is {ticket}. They answer by e-mail, usually within {response_time}; you can also write to {support_email} and quote the reference.',
+      'I have handed this over to the {centre} support team, with our conversation and what I found. Your reference is {ticket}. {reach}',
     escalated_urgent:
-      'I have marked this as URGENT for the {centre} support team, with our conversation and what I found. Your reference is {ticket}. They answer by e-mail as soon as they can, at the latest within {response_time}.',
-    escalated_no_address:
-      'I have handed this over to the {centre} support team, with our conversation and what I found. Your reference is {ticket}. I have no confirmed e-mail address of yours, so they cannot write to you: write to {support_email} from your own address and quote the reference, and they answer you there, usually within {response_time}.',
-    escalated_urgent_no_address:
-      'I have marked this as URGENT for the {centre} support team, with our conversation and what I found. Your reference is {ticket}. I have no confirmed e-mail address of yours, so they cannot write to you: write to {support_email} and quote the reference, and they answer as soon as they can.',
+      'I have marked this as URGENT for the {centre} support team, with our conversation and what I found. Your reference is {ticket}. {reach}',
+    reach_ask:
+      'Before I hand this over: how can the support team reach you? Type your e-mail address, or choose "Here in this chat". (I cannot confirm an address typed here, so nothing but your reference will be sent to it.)',
+    reach_here_label: 'Here in this chat',
+    reach_email: 'They answer by e-mail to your confirmed address, usually within {response_time}; you can also write to {support_email} and quote the reference.',
+    reach_email_kept: 'They have your confirmed e-mail address and usually answer within {response_time}; you can also write to {support_email} and quote the reference.',
+    reach_unproven:
+      'I have passed on {contact}, marked as not confirmed, so nothing but your reference will be sent to it. They usually answer within {response_time}; you can also write to {support_email} and quote the reference.',
+    reach_here: 'Come back to this chat and ask "any news?" whenever you like: I will tell you where your case stands. They usually deal with it within {response_time}.',
+    reach_none:
+      'I have no confirmed e-mail address of yours, so they cannot write to you: write to {support_email} from your own address and quote the reference, and they answer you there, usually within {response_time}.',
     escalation_failed:
       'I could not file a ticket just now. Please use the support form at {support_url} or write to {support_email}.',
     bad_code_format: 'A code is the 6 digits your app shows right now (spaces are fine). Please type it again.',

@@ -14,7 +14,7 @@ export const pages: Pick<Catalogue, 'web' | 'page' | 'privacy'> = {
     attached_conversation: 'Our conversation ({messages} messages) will be attached.',
     attached_findings: 'Our conversation ({messages} messages) and the results of my checks will be attached.',
     existing_ticket: 'You already have a ticket, {ticket}. What you send here is added to it, not opened as a new one.',
-    response_time: 'Support usually answers within {time}, by e-mail.',
+    response_time: 'Support usually answers within {time}.',
     submit: 'Send to support',
     thanks: 'Thank you. Your message has reached the support team.',
     reference: 'Your reference',
@@ -56,6 +56,7 @@ export const pages: Pick<Catalogue, 'web' | 'page' | 'privacy'> = {
     clockAhead: '{seconds} s ahead',
     clockBehind: '{seconds} s behind',
     checked: 'What the helpdesk checked',
+    stepOf: 'Step {at} of {of}',
   },
   privacy: {
     title: 'How the {centre} two-factor helpdesk handles your data',

@@ -8,12 +8,12 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     code_not_username:
       'Det där ser ut som en kod från appen, inte ett användarnamn: jag använder den när vi kommer till koden. Vad är först ditt användarnamn (eller e-postadressen på ditt konto)?',
     handover_wait:
-      'Ditt ärende ligger hos {centre}:s support (referens {ticket}). De brukar svara via e-post inom {response_time}. Det du skriver här hamnar i samma ärende.',
+      'Ditt ärende ligger hos {centre}:s support (referens {ticket}). {reach} Det du skriver här hamnar i samma ärende.',
     ticket_status_new: 'Ditt ärende {ticket} ligger hos supporten, men ingen har tagit det ännu. De brukar svara inom {response_time}.',
     ticket_status_open: 'Någon på supporten arbetar med ditt ärende {ticket}.',
     ticket_status_waiting: 'Ditt ärende {ticket} är vilande hos supporten: de väntar på något, kanske på svar från dig.',
     ticket_status_resolved: 'Supporten har markerat ditt ärende {ticket} som löst. Fungerar det ändå inte, skriv det här så lägger jag till det i ärendet.',
-    handover_closing: 'Varsågod. Supporten svarar via e-post (referens {ticket}).',
+    handover_closing: 'Varsågod. Ditt referensnummer är {ticket}. {reach}',
     handover_solved:
       'Vad bra att det fungerar nu! Jag har meddelat supporten i ditt ärende {ticket} att det är löst, så att de kan stänga det.',
     followup_code_hint: 'Jag tittar på din token igen och lägger till det jag hittar i ditt ärende. Skriver du koden som appen visar just nu kontrollerar jag den också.',
@@ -91,13 +91,19 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     ended: 'Något mer? Skriv "meny" för att börja om, eller "människa" för att nå en person.',
     ended_hint: 'Det här samtalet är avslutat. Skriv "meny" för att börja ett nytt.',
     escalated:
-      'Jag har lämnat över ärendet till {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. De svarar via e-post, oftast inom {response_time}; du kan också skriva till {support_email} och ange referensen.',
+      'Jag har lämnat över ärendet till {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. {reach}',
     escalated_urgent:
-      'Jag har markerat ärendet som BRÅDSKANDE för {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. De svarar via e-post så snart de kan, senast inom {response_time}.',
-    escalated_no_address:
-      'Jag har lämnat över ärendet till {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. Jag har ingen bekräftad e-postadress till dig, så de kan inte skriva till dig: mejla {support_email} från din egen adress och ange referensen, så svarar de dig där, oftast inom {response_time}.',
-    escalated_urgent_no_address:
-      'Jag har markerat ärendet som BRÅDSKANDE för {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. Jag har ingen bekräftad e-postadress till dig, så de kan inte skriva till dig: mejla {support_email} och ange referensen, så svarar de så snart de kan.',
+      'Jag har markerat ärendet som BRÅDSKANDE för {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. {reach}',
+    reach_ask:
+      'Innan jag lämnar över: hur kan supporten nå dig? Skriv din e-postadress, eller välj "Här i chatten". (En adress som skrivs här kan jag inte bekräfta, så dit skickas inget annat än ditt referensnummer.)',
+    reach_here_label: 'Här i chatten',
+    reach_email: 'De svarar via e-post till din bekräftade adress, oftast inom {response_time}; du kan också skriva till {support_email} och ange referensen.',
+    reach_email_kept: 'De har din bekräftade e-postadress och svarar oftast inom {response_time}; du kan också skriva till {support_email} och ange referensen.',
+    reach_unproven:
+      'Jag har lämnat vidare {contact}, markerad som obekräftad, så dit skickas inget annat än ditt referensnummer. De svarar oftast inom {response_time}; du kan också skriva till {support_email} och ange referensen.',
+    reach_here: 'Kom tillbaka hit och fråga "något nytt?" när du vill, så berättar jag hur det går med ärendet. De brukar ta hand om det inom {response_time}.',
+    reach_none:
+      'Jag har ingen bekräftad e-postadress till dig, så de kan inte skriva till dig: mejla {support_email} från din egen adress och ange referensen, så svarar de dig där, oftast inom {response_time}.',
     escalation_failed:
       'Jag kunde inte skapa ett ärende just nu. Använd supportformuläret på {support_url} eller skriv till {support_email}.',
     bad_code_format: 'En kod är de 6 siffror som appen visar just nu (mellanslag går bra). Skriv den igen.',

@@ -14,7 +14,7 @@ export const pages: Pick<Catalogue, 'web' | 'page' | 'privacy'> = {
     attached_conversation: 'Vårt samtal ({messages} meddelanden) bifogas.',
     attached_findings: 'Vårt samtal ({messages} meddelanden) och resultaten av mina kontroller bifogas.',
     existing_ticket: 'Du har redan ett ärende, {ticket}. Det du skickar här läggs till det, i stället för att bli ett nytt.',
-    response_time: 'Supporten svarar oftast inom {time}, via e-post.',
+    response_time: 'Supporten svarar oftast inom {time}.',
     submit: 'Skicka till supporten',
     thanks: 'Tack. Ditt meddelande har nått supporten.',
     reference: 'Ditt referensnummer',
@@ -56,6 +56,7 @@ export const pages: Pick<Catalogue, 'web' | 'page' | 'privacy'> = {
     clockAhead: '{seconds} s före',
     clockBehind: '{seconds} s efter',
     checked: 'Det här kontrollerade supporten',
+    stepOf: 'Steg {at} av {of}',
   },
   privacy: {
     title: 'Så hanterar {centre}:s tvåfaktorssupport dina uppgifter',
