@@ -2,6 +2,7 @@
 // it means where the conversation stands: an answer, a choice, a new topic, a person, or unclear.
 import type { SystemKey } from '../i18n/catalogue.ts';
 import { cleanInput, redactCodes, withoutSecrets } from '../understanding/input.ts';
+import { bareUsername } from '../understanding/extract-username.ts';
 import { parseProofCode } from './proof-code.ts';
 import type { Choice } from './replies.ts';
 import type { Meaning } from '../ports/understanding.ts';
@@ -79,6 +80,7 @@ export function onText(t: Turn, raw: string): void {
   if (promptAnswered(t, text, meaning)) return factsNow(t);
   log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
   if (factsDecide(t, text)) return;
+  if (bareNameTaken(t, meaning, text)) return factsNow(t);
   act(t, meaning, text);
   factsNow(t);
 }
@@ -93,6 +95,26 @@ function factsNow(t: Turn): void {
   if (step?.kind !== 'ask' || !step.facts || !t.s.step) return;
   if (t.replies.at(-1)?.kind === 'choices') t.replies.pop();
   enter(t, t.s.step);
+}
+
+/**
+ * Only a username, where nothing else was understood: at a question with choices whose answer the
+ * account's facts decide ("carol" at "which fits you best?"), the account is looked up before it is
+ * asked again; at the menu, the topic `opens.intents.username` names starts with it (the account
+ * and token looked up, their state leading). Kept either way, so it is never asked for.
+ */
+function bareNameTaken(t: Turn, meaning: Meaning, text: string): boolean {
+  if (meaning.action !== 'unclear' || t.s.status === 'handed' || t.s.subject.user || t.env.requireProof) return false;
+  const step = t.s.status === 'active' ? currentStep(t) : undefined;
+  const opening = t.s.status === 'active' ? undefined : parseOpening(opensOf(t.env.flows, t.env.opens).intents.username);
+  if (t.s.status === 'active' ? step?.kind !== 'ask' || !step.facts : !opening) return false;
+  const name = bareUsername(text);
+  if (!name) return false;
+  log(t, 'u', name);
+  takeUser(t, name);
+  t.heard = [...t.heard, 'username'];
+  if (opening) startFlow(t, opening.flow, opening.step);
+  return true;
 }
 
 /** One language per conversation: the first clear message decides it, only a clear switch changes it. */

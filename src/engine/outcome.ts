@@ -21,7 +21,7 @@ const NOT_SOLVED = new Set(['sys:repair_cancelled', 'sys:escalation_failed', 'sy
 /** Bot lines that say the person confirmed it works ("it works now", "thanks"). */
 const CONFIRMED = new Set(['sys:repair_done', 'sys:welcome']);
 /** What the bot says when it did not understand a message: the message before it is one for the report. */
-const NOT_UNDERSTOOD = new Set(['sys:not_understood', 'sys:clarify_choice', 'sys:out_of_scope', 'sys:pick_one']);
+const NOT_UNDERSTOOD = new Set(['sys:not_understood', 'sys:clarify_choice', 'sys:out_of_scope', 'sys:pick_one', 'sys:knowledge_unknown']);
 const OUT_OF_SCOPE = /^sys:out_of_scope/;
 
 /** The bot lines this turn added to the transcript (the transcript is capped, so counted from the end). */
@@ -149,15 +149,22 @@ function lastStep(s: Snapshot): string | null {
 const topicOf = (s: Snapshot): string | null => s.outcome?.flow ?? s.flow ?? lastStep(s)?.split('/')[0] ?? null;
 
 /**
- * The outcome of a conversation that has gone quiet: the one its turns decided, else out of scope (no
- * topic, and told it is beyond the helpdesk) or abandoned at the last step reached. Undefined for one
+ * The outcome of a conversation that has gone quiet: the one its turns decided, else answered (no topic,
+ * a question answered from the knowledge base), out of scope (no topic, and told it is beyond the
+ * helpdesk) or abandoned at the last step reached. Undefined for one
  * in which the person never wrote (a page loaded and left). It ended when it was last written.
  */
 export function settledOutcome(s: Snapshot, channel: string): ConversationOutcome | undefined {
   if (!s.transcript.some(([, who]) => who === 'u')) return undefined;
   const topic = topicOf(s);
-  const outOfScope = !topic && s.transcript.some(([, who, text]) => who === 'b' && OUT_OF_SCOPE.test(text));
-  const mark: OutcomeMark = s.outcome ?? { kind: outOfScope ? 'out_of_scope' : 'abandoned', flow: topic, step: outOfScope ? null : lastStep(s), at: s.updatedAt };
+  const said = (re: RegExp) => s.transcript.some(([, who, text]) => who === 'b' && re.test(text));
+  // No topic, and a question answered from the knowledge base: answered without a person.
+  const answered = !topic && said(/^kb:/);
+  const outOfScope = !topic && !answered && said(OUT_OF_SCOPE);
+  const quiet: OutcomeMark = answered
+    ? { kind: 'solved', how: 'answered', flow: null, step: null, at: s.updatedAt }
+    : { kind: outOfScope ? 'out_of_scope' : 'abandoned', flow: topic, step: outOfScope ? null : lastStep(s), at: s.updatedAt };
+  const mark = s.outcome ?? quiet;
   return outcomeRecord(s, mark, channel);
 }
 

@@ -78,7 +78,7 @@ export function enter(t: Turn, stepId: string, request: Partial<CheckRequest> = 
           continue;
         }
         if (followFacts(t, flow, stepId, step)) return;
-        t.replies.push({ kind: 'choices', prompt: line(t, flow, step.ask), choices: choicesOf(t, flow, step) });
+        t.replies.push({ kind: 'choices', prompt: line(t, flow, step.ask), choices: choicesOf(t, flow, step), ...stageOf(flow, stepId) });
         log(t, 'b', ref);
         return;
       }
@@ -286,13 +286,19 @@ export function currentStep(t: Turn): Step | undefined {
   return currentFlow(t)?.steps[t.s.step ?? ''];
 }
 
+/** Where a step is among its flow's numbered stages, if it is one. */
+function stageOf(flow: Flow, stepId: string): { stage?: { at: number; of: number } } {
+  const at = flow.stages.indexOf(stepId);
+  return at < 0 ? {} : { stage: { at: at + 1, of: flow.stages.length } };
+}
+
 /** Shows again what the conversation is waiting for (after a restart, or a bad answer). */
 export function repeat(t: Turn): void {
   const flow = currentFlow(t);
   const step = currentStep(t);
   if (t.s.reach === 'asking') return askReach(t);
   if (t.s.status !== 'active' || !flow || !step) return menu(t, 'menu_prompt');
-  if (step.kind === 'ask') t.replies.push({ kind: 'choices', prompt: line(t, flow, step.ask), choices: choicesOf(t, flow, step) });
+  if (step.kind === 'ask') t.replies.push({ kind: 'choices', prompt: line(t, flow, step.ask), choices: choicesOf(t, flow, step), ...stageOf(flow, t.s.step ?? '') });
   else if (step.kind === 'input') t.replies.push({ kind: 'prompt', text: line(t, flow, step.prompt), input: step.input });
   else enter(t, t.s.step ?? END);
 }

@@ -93,6 +93,7 @@ export function parseFlowText(file: string, text: string): { flow?: Flow; proble
     examples: h.examples ?? { en: [], sv: [] },
     choiceExamples: h.choice_examples,
     start: h.start,
+    stages: h.stages,
     messages: h.messages,
     steps,
   };

@@ -148,6 +148,8 @@ export const FlowHeader = z.strictObject({
   /** Examples for every choice with this id in the flow (done, stuck, …), unless the choice has its own. */
   choice_examples: z.record(StepId, Examples).default({}),
   start: StepId,
+  /** The steps a person goes through in order, shown as a stepper (step 5 of 9) where a channel can draw one. */
+  stages: z.array(StepId).default([]),
   messages: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a message key in snake_case'), Text).default({}),
   steps: z.record(z.string(), z.unknown()),
 });
@@ -161,6 +163,8 @@ export interface Flow {
   examples: Examples;
   choiceExamples: Record<string, Examples>;
   start: string;
+  /** The steps a person goes through in order (a stepper shows where they are). */
+  stages: string[];
   messages: Record<string, Text>;
   steps: Record<string, Step>;
 }

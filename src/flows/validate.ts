@@ -68,6 +68,7 @@ function validateFlow(flow: Flow, flows: FlowSet, entries: readonly string[] = [
     p.push({ file: flow.file, flow: flow.id, step, key, message });
 
   if (!flow.steps[flow.start]) at(undefined, 'start', `the start step "${flow.start}" does not exist`);
+  for (const stage of flow.stages) if (!flow.steps[stage]) at(undefined, 'stages', `the stage "${stage}" is not a step`);
 
   for (const [key, text] of Object.entries(flow.messages)) {
     for (const lang of LANGS) checkTemplate(p, flow, undefined, `messages.${key}.${lang}`, text[lang]);

@@ -74,7 +74,8 @@ export type PageKey =
   | 'clockTrue'
   | 'clockAhead'
   | 'clockBehind'
-  | 'checked';
+  | 'checked'
+  | 'stepOf';
 
 export type WebText =
   | 'network_note'

@@ -25,7 +25,8 @@ export type Reply =
   /** `topic`: the title of the topic just started, a heading rather than something the bot asks. */
   /** `staff`: written by a person of the support team (the staff channel), not by the bot. */
   | { kind: 'text'; text: string; notice?: boolean; topic?: boolean; staff?: boolean }
-  | { kind: 'choices'; prompt: string; choices: Choice[] }
+  /** `stage`: where this question is in a flow of numbered steps (step `at` of `of`, from 1). */
+  | { kind: 'choices'; prompt: string; choices: Choice[]; stage?: { at: number; of: number } }
   | { kind: 'prompt'; text: string; input: PromptInput }
   /** `facts`: the measured figures a channel may draw (the clock's offset, how long a token has been pending). */
   | { kind: 'finding'; check: string; status: FindingStatus; code: string; text: string; facts?: FindingFacts }

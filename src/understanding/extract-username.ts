@@ -33,7 +33,31 @@ const WEAK: readonly RegExp[] = [
   // A correction: "sorry, I meant alice", "typo: alice", "nej, det var bob", "alice ska det vara".
   new RegExp(`\\b(?:i meant|i mean|meant|it was|it should be|should be|typo|spelling|jag menade|jag menar|menade|det var|det ska vara|ska vara|stavfel|felstavat)\\s*:?\\s+${NAME}(?=\\s*(?:$|[.!?,;:)]))`, 'g'),
   new RegExp(`(?:^|[.!?,;:]\\s*)${NAME}\\s+(?:ska det vara|skulle det vara|it should be|it is|its)(?=\\s*(?:$|[.!?,;:]))`, 'g'),
+  // The account named after the word: "a token was added to my account alice", "på mitt konto bob, men…".
+  new RegExp(`\\b(?:my|mitt|mina) (?:account|konto|kontot)\\s+${NAME}(?=\\s*(?:$|[.!?,;:)])|\\s+(?:and|och|but|men|i|jag)\\b)`, 'g'),
 ];
+
+/** One-word answers that look like a name but are not one ("japp", "nope", "hmm"). */
+const INTERJECTIONS = new Set(
+  `japp jepp jo joho nja nope yep yeah yup nah hmm hm mm aha oops ojdå oj aj usch asch äsch nä nää nej nix okidoki
+  what vad va varför why how hur when när who vem where var kanske maybe idk vetej dunno whatever`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+/**
+ * A message that is nothing but a username ("carol"), typed in lower case where a question with
+ * choices was asked and nothing else was understood: the person answers the question they expect.
+ * Stricter than a name in a sentence: three letters at least, no word of the helpdesk's own texts,
+ * no interjection, no word ending as English or Swedish inflections do.
+ */
+export function bareUsername(text: string): string | undefined {
+  const word = text.trim().replace(/[.!?,;:]+$/, '');
+  if (!/^[a-z][a-z0-9]{2,31}$/.test(word)) return undefined;
+  if (!isUsernameLike(word) || INTERJECTIONS.has(word) || helpdeskWords().has(word)) return undefined;
+  if (/(?:ing|ed|ly|ful|ous|ive|able|ish|ig|isk|lig|ade|at)$/.test(word) && !/\d/.test(word)) return undefined;
+  return word;
+}
 
 let vocabulary: Set<string> | undefined;
 /** Every word of the flows and catalogues, both languages: a name is none of them. */

@@ -9,7 +9,7 @@ import { SqlOutcomes } from '../../src/adapters/sql/outcomes.ts';
 import { SqlPersonalData } from '../../src/adapters/sql/personal-data.ts';
 import { ConversationRunner } from '../../src/engine/runner.ts';
 import { createCheckRunner } from '../../src/checks/index.ts';
-import type { Snapshot } from '../../src/engine/snapshot.ts';
+import { newSnapshot, type Snapshot } from '../../src/engine/snapshot.ts';
 import type { ConversationStore } from '../../src/ports/store.ts';
 import type { ConversationOutcome } from '../../src/ports/outcomes.ts';
 import { flows, understanding, words } from '../helpers/engine.ts';
@@ -142,11 +142,17 @@ for (const make of backends) {
       const r = runner(store, outcomes);
       await talk(r, 'web:gave-up', "my code doesn't work, my username is alice");
       await talk(r, 'web:password', 'how do I reset my password?');
+      // A question answered from the centre's page at the menu, and nothing more.
+      const question = newSnapshot('web:question', clock.t, { lang: 'en' });
+      Object.assign(question, { transcript: [[0, 'u', 'which app do I use?'], [0, 'b', 'kb:which_app'], [0, 'b', 'sys:knowledge_offer']] });
+      await store.save(question, 0);
       await r.turn('web:silent', { type: 'start' });
       expect(await outcomes.settleQuiet(clock.t - IDLE)).toEqual([]);
       clock.t += IDLE + MINUTE;
       const settled = await outcomes.settleQuiet(clock.t - IDLE);
-      expect(settled.map((o) => o.conversation).sort()).toEqual(['web:gave-up', 'web:password']);
+      expect(settled.map((o) => o.conversation).sort()).toEqual(['web:gave-up', 'web:password', 'web:question']);
+      // Answered without a person.
+      expect(await rows(db, 'web:question')).toEqual([expect.objectContaining({ kind: 'solved', how: 'answered', topic: null })]);
       expect(await rows(db, 'web:gave-up')).toEqual([expect.objectContaining({ kind: 'abandoned', topic: 'code_rejected', step: 'code_rejected/code' })]);
       expect(await rows(db, 'web:password')).toEqual([expect.objectContaining({ kind: 'out_of_scope', topic: null })]);
       expect(await rows(db, 'web:silent')).toEqual([]);

@@ -145,3 +145,33 @@ describe('the clock, drawn', () => {
     await desk.context().close();
   });
 });
+
+describe('the setup, as a stepper', () => {
+  it('marks the current step of nine, moves on with each step done, and leaves only the current step live', { timeout: 60_000 }, async () => {
+    const page = await open(PHONE, '192.0.2.40');
+    const live = () => page.locator('#log .choices button:not(:disabled)');
+    const next = async (label: string) => {
+      const answered = page.waitForResponse((r) => r.url().endsWith('/api/chat'));
+      await live().filter({ hasText: label }).first().click();
+      await answered;
+    };
+    await next('Setting up two-factor for the first time');
+    await next('From the beginning');
+    for (let at = 1; at <= 4; at++) {
+      const current = page.locator('#log .stepper').last();
+      expect(await current.locator('.stepper-label').textContent()).toBe(`Step ${at} of 9`);
+      expect(await current.locator('.stepper-dots li').count()).toBe(9);
+      expect(await current.locator('.stepper-dots li[aria-current="step"]').evaluate((li) => [...(li.parentElement?.children ?? [])].indexOf(li) + 1)).toBe(at);
+      expect(await current.locator('.stepper-dots li.done').count()).toBe(at - 1);
+      // Only the current step's buttons answer; every earlier step's are disabled.
+      expect(await page.locator('#log .msg').filter({ has: page.locator('.choices button:not(:disabled)') }).count()).toBe(1);
+      if (at === 4) {
+        await assertAccessible(page, 'stepper');
+        await page.screenshot({ path: path.join(ARTIFACTS, 'stepper-phone.png') });
+        break;
+      }
+      await next('Done, next step');
+    }
+    await page.context().close();
+  });
+});

@@ -2,6 +2,7 @@
 // scoped to its phrase; codes counted, never returned, never a username.
 import { describe, expect, it } from 'vitest';
 import { extractSlots } from '../../src/understanding/extract.ts';
+import { bareUsername } from '../../src/understanding/extract-username.ts';
 
 describe('usernames and addresses', () => {
   it('takes a username only where the message says it is one', () => {
@@ -28,6 +29,8 @@ describe('usernames and addresses', () => {
       ['nej, det var bob', 'bob'],
       ['oj, stavfel. alice ska det vara', 'alice'],
       ['jag menade dave', 'dave'],
+      ['a new token was registered for my account alice. I did NOT do that.', 'alice'],
+      ['en token har registrerats på mitt konto bob, men det var inte jag', 'bob'],
     ] as const) {
       expect(extractSlots(text).username, text).toBe(name);
     }
@@ -59,8 +62,18 @@ describe('usernames and addresses', () => {
       'det var igår',
       'sorry, I meant Alice',
       'typo: the second one',
+      'someone is in my account again',
+      'mitt konto fungerar inte',
+      'my account Alice was blocked',
     ]) {
       expect(extractSlots(text).username, text).toBeUndefined();
+    }
+  });
+
+  it('takes a message that is only a lower-case name, but no interjection, common word or capitalised word', () => {
+    for (const [text, name] of [['carol', 'carol'], ['dave2 ', 'dave2'], ['zedrik.', 'zedrik']] as const) expect(bareUsername(text), text).toBe(name);
+    for (const text of ['nä', 'japp', 'nope', 'hmm', 'why', 'Carol', 'help', 'yes', 'working', 'carol please', '123456', 'ok']) {
+      expect(bareUsername(text), text).toBeUndefined();
     }
   });
 

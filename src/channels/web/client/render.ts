@@ -5,6 +5,7 @@ import { closeCard, renderFinding } from './checklist-card.ts';
 import { bubble, el, safeUrl } from './dom.ts';
 import { renderHandover } from './handover.ts';
 import type { ChatPage } from './page.ts';
+import { stepper } from './stepper.ts';
 
 type Kind = WebReply['kind'];
 type Handlers = { [K in Kind]: (page: ChatPage, reply: Extract<WebReply, { kind: K }>) => void };
@@ -49,6 +50,7 @@ const handlers: Handlers = {
       });
       list.append(b);
     }
+    if (reply.stage) div.append(stepper(page, reply.stage));
     div.append(el('div', '', reply.prompt), list);
   },
   link(page, reply) {
