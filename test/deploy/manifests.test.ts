@@ -22,7 +22,11 @@ function sources(dir: string): string {
 const METHOD_SCOPES: Record<string, string[]> = {
   'chat.postMessage': ['chat:write'],
   'chat.update': ['chat:write'],
+  'chat.postEphemeral': ['chat:write'],
   'conversations.open': ['im:write'],
+  // The staff channel's card and thread are read back (channels:history; groups:history for a private one).
+  'conversations.history': ['channels:history'],
+  'conversations.replies': ['channels:history'],
   'usergroups.users.list': ['usergroups:read'],
   'users.info': ['users:read'],
   'views.publish': [],
