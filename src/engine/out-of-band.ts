@@ -37,14 +37,18 @@ export class OutOfBand {
     return false;
   }
 
-  /** Delivers through the conversation's channel; false when no channel claims it. */
-  async deliver(conversationId: string, replies: Reply[]): Promise<boolean> {
+  /**
+   * Delivers through the conversation's channel; false when no channel claims it. A channel that
+   * fails is logged, or with `rethrow` rejects, for a caller that tries again (a staff reply).
+   */
+  async deliver(conversationId: string, replies: Reply[], options: { rethrow?: boolean } = {}): Promise<boolean> {
     for (const [prefix, deliver] of this.routes) {
       if (!conversationId.startsWith(prefix)) continue;
       try {
         await deliver(conversationId, replies);
       } catch (err) {
         this.log.error('out-of-band delivery failed', { code: 'channel.delivery', conversation: conversationId, err });
+        if (options.rethrow) throw err;
       }
       return true;
     }

@@ -234,6 +234,9 @@ describe.each(backends.map((make) => [make().name, make] as const))('store contr
     expect(await a.accept('slack:InA', ev(0), t0)).toBe(true);
     expect(await b.accept('slack:InA', ev(0), t0)).toBe(false);
     expect(await a.markSeen('slack:InA', t0)).toBe(false);
+    expect(await b.wasSeen('slack:InA')).toBe(true);
+    expect(await b.wasSeen('slack:InNever')).toBe(false);
+    expect(await a.markSeen('slack:InNever', t0)).toBe(true);
     for (let n = 1; n < 20; n++) await (n % 2 ? a : b).accept(`slack:In${n}`, ev(n), t0 + n);
     await a.accept('discord:In0', { event: { type: 'start' }, to: { user: 'x' } }, t0);
     await b.done('slack:In1', t0 + 100);
