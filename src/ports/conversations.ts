@@ -1,6 +1,6 @@
 // Conversations as a channel sees them: it turns a platform event into a turn and renders the
 // platform-neutral replies in its own idiom. The engine runs the turn; a channel never sees how.
-import type { Lang } from './catalogue.ts';
+import type { Lang } from './lang.ts';
 
 export interface Choice {
   id: string;

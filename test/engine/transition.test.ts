@@ -5,9 +5,10 @@ import { transition } from '../../src/engine/transition.ts';
 import { REACH_HERE_CHOICE } from '../../src/engine/reach.ts';
 import { result } from '../../src/checks/context.ts';
 import { env, play, replyText } from '../helpers/engine.ts';
+import type { Lang } from '../../src/ports/lang.ts';
 
 const T0 = Date.parse('2026-11-27T12:00:00Z');
-const fresh = (lang?: 'en' | 'sv') => newSnapshot('test:1', T0, lang ? { lang } : {});
+const fresh = (lang?: Lang) => newSnapshot('test:1', T0, lang ? { lang } : {});
 
 describe('greeting and routing', () => {
   it('greets and offers the topics in order', () => {
