@@ -39,6 +39,11 @@ export interface PersonalData {
   mentions: Mention[];
   /** How their conversations ended, with their answer to "Did this help?" and what the bot did not understand. */
   outcomes: unknown[];
+  /**
+   * Their hand-overs' cards in a staff channel: which ticket, where the card is, whether a staff
+   * member took it and when it closed (who took it is the staff member's data, so it is left out).
+   */
+  staffThreads: Array<{ reference: string; conversation: string; lang: string; place: string; thread: string; claimed: boolean; createdAt: string; closedAt: string | null }>;
 }
 
 export interface Mention {
@@ -53,7 +58,7 @@ export interface Mention {
  * (conversations, tickets, queued events and replies) in which the person's name, addresses and
  * ids were replaced by `[erased]`.
  */
-export const ERASED_KINDS = ['conversations', 'quarantined', 'tickets', 'watches', 'links', 'proofs', 'outbox', 'presence', 'events', 'effects', 'limits', 'mentions', 'outcomes'] as const;
+export const ERASED_KINDS = ['conversations', 'quarantined', 'tickets', 'watches', 'links', 'proofs', 'outbox', 'presence', 'events', 'effects', 'limits', 'mentions', 'outcomes', 'staffThreads'] as const;
 export type ErasedCounts = Record<(typeof ERASED_KINDS)[number], number>;
 
 /** What an erasure will do, worked out before anything is changed (and shown by a dry run). */
@@ -67,7 +72,7 @@ export interface ErasurePlan {
   /** Addresses the person's own conversations came from (per-address limits are keyed by them). */
   addresses: string[];
   /** Rows of the small tables that are the person's, by table. */
-  rows: { watches: number; links: number; proofs: number; outbox: number; presence: number; events: number; quarantined: number; limits: number };
+  rows: { watches: number; links: number; proofs: number; outbox: number; presence: number; events: number; quarantined: number; limits: number; staffThreads: number };
 }
 
 export interface PersonalDataStore {

@@ -41,6 +41,10 @@ async function populate(app: Helpdesk) {
   await turn('web:bob-page', 'my code is not accepted', { ip: BOB.ip, user: BOB.user, email: BOB.email }, 'web');
   // Carol names Alice in her own words: only that line is Alice's, and only her name is erased from it.
   await turn('web:carol-page', `my colleague ${ALICE.user} has the same problem as me`, { ip: '192.0.2.44' }, 'web');
+  // Alice's and Bob's hand-overs as cards in a staff channel, Alice's claimed by a staff member.
+  await app.staffThreads.opened({ reference: 'HD-ALICE1', conversationId: `slack:T0TEAM:D0DM:${ALICE.slack}`, lang: 'en', place: 'CSTAFF', thread: '1700000000.000100' }, Date.now());
+  await app.staffThreads.claim('HD-ALICE1', 'USTAFF01');
+  await app.staffThreads.opened({ reference: 'HD-BOB001', conversationId: `terminal:${BOB.user}`, lang: 'en', place: 'CSTAFF', thread: '1700000000.000200' }, Date.now());
   await app.tickets.drain();
   return code;
 }
@@ -58,6 +62,9 @@ function expectExport(out: string, code: string) {
   expect(doc.watches).toHaveLength(1);
   expect(doc.proofs).toEqual([expect.objectContaining({ account: ALICE.user, email: ALICE.email })]);
   expect(doc.mentions).toEqual([{ conversation: 'web:carol-page', lines: [`my colleague ${ALICE.user} has the same problem as me`] }]);
+  // Her hand-over's card in the staff channel; who took it is the staff member's, not hers.
+  expect(doc.staffThreads).toEqual([expect.objectContaining({ reference: 'HD-ALICE1', conversation: `slack:T0TEAM:D0DM:${ALICE.slack}`, claimed: true, closedAt: null })]);
+  expect(out).not.toContain('USTAFF01');
   // Each line as the person saw it, in words: the greeting, the menu's prompt, what they wrote.
   const transcripts = Object.fromEntries((doc.conversations as Array<{ id: string; transcript: string[] }>).map((c) => [c.id, c.transcript]));
   const web = transcripts['web:alice-page']!;
@@ -104,7 +111,7 @@ describe('privacy export and forget on SQLite', () => {
     const forgot = await cli(['privacy', 'forget', ...aliceArgs, '--yes'], env);
     expect(forgot.code).toBe(0);
     const report = JSON.parse(forgot.out) as { erased: Record<string, number>; deliveredElsewhere: unknown[]; compacted: boolean };
-    expect(report.erased).toMatchObject({ conversations: 4, tickets: 1, watches: 1, proofs: 1, mentions: 1 });
+    expect(report.erased).toMatchObject({ conversations: 4, tickets: 1, watches: 1, proofs: 1, mentions: 1, staffThreads: 1 });
     expect(report.erased.files).toBeGreaterThanOrEqual(2);
     expect(report.deliveredElsewhere).toEqual([]);
     expect(report.compacted).toBe(true);
@@ -124,7 +131,9 @@ describe('privacy export and forget on SQLite', () => {
     expect(tickets).toHaveLength(1);
     expect(readFileSync(path.join(dataDir, 'tickets', tickets[0]!), 'utf8')).toContain(BOB.ip);
     const again = JSON.parse((await cli(['privacy', 'export', ...aliceArgs], env)).out) as Record<string, unknown[]>;
-    expect([again.conversations, again.tickets, again.watches, again.proofs, again.files].map((x) => x?.length)).toEqual([0, 0, 0, 0, 0]);
+    expect([again.conversations, again.tickets, again.watches, again.proofs, again.files, again.staffThreads].map((x) => x?.length)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(await app.staffThreads.byReference('HD-ALICE1')).toBeUndefined();
+    expect(await app.staffThreads.byReference('HD-BOB001')).toBeDefined();
   });
 
   it('bad input is one line and exit 2', async () => {
@@ -160,6 +169,7 @@ describe('privacy export and forget on PostgreSQL', () => {
     }
     expect((await db.all('SELECT id FROM conversations ORDER BY id')).map((r) => (r as { id: string }).id)).toEqual([`terminal:${BOB.user}`, 'web:bob-page', 'web:carol-page']);
     expect(await db.all('SELECT reference FROM tickets')).toHaveLength(1);
+    expect(await db.all('SELECT reference FROM staff_threads ORDER BY reference')).toEqual([{ reference: 'HD-BOB001' }]);
     await expectCarolRedacted(app);
   });
 });

@@ -150,7 +150,7 @@ export class SqlPersonalData implements PersonalDataStore {
       tickets: pick(survey.tickets, true),
       redacted: { conversations: pick(survey.conversations, false), tickets: pick(survey.tickets, false) },
       addresses,
-      rows: { watches: 0, links: 0, proofs: 0, outbox: 0, presence: 0, events: 0, quarantined: 0, limits: 0 },
+      rows: { watches: 0, links: 0, proofs: 0, outbox: 0, presence: 0, events: 0, quarantined: 0, limits: 0, staffThreads: 0 },
     };
     const small = await this.smallRows(this.db, plan, survey.who);
     plan.rows = {
@@ -162,6 +162,7 @@ export class SqlPersonalData implements PersonalDataStore {
       events: small.events.length,
       quarantined: small.quarantined.length,
       limits: small.limits.length,
+      staffThreads: small.staffThreads.length,
     };
     return plan;
   }
@@ -183,6 +184,8 @@ export class SqlPersonalData implements PersonalDataStore {
     const links = await byConversation<{ id: string; kind: string; conversation: string; expires_at: number; used_at: number | null }>('SELECT id, kind, conversation, expires_at, used_at FROM links WHERE conversation = $1');
     const outbox = await byConversation<{ id: number; conversation: string; body: string; created_at: number }>('SELECT id, conversation, body, created_at FROM outbox WHERE conversation = $1');
     const presence = await byConversation<{ conversation: string }>('SELECT conversation FROM presence WHERE conversation = $1');
+    type S = { reference: string; conversation: string; lang: string; place: string; thread: string; owner: string | null; created_at: number; closed_at: number | null };
+    const staffThreads = await byConversation<S>('SELECT reference, conversation, lang, place, thread, owner, created_at, closed_at FROM staff_threads WHERE conversation = $1 ORDER BY created_at');
     // Queued platform events and quarantined snapshots: the person's own (by conversation) go; others' are redacted.
     const textRows = async <T>(sql: string, patterns: string[]) => (await Promise.all(patterns.map((x) => db.all<T>(sql, [x])))).flat();
     const patterns = [...who.needles.map((n) => `%${likeEscape(n)}%`), ...plan.conversations.map((id) => `%${likeEscape(id)}%`)];
@@ -200,6 +203,7 @@ export class SqlPersonalData implements PersonalDataStore {
       links,
       outbox,
       presence,
+      staffThreads,
       events: events.filter((e) => ownEvent(e.payload)),
       othersEvents: events.filter((e) => !ownEvent(e.payload) && who.named(e.payload)),
       quarantined: quarantine.filter((q) => ownQuarantined(q.id)),
@@ -233,6 +237,16 @@ export class SqlPersonalData implements PersonalDataStore {
       outbox: small.outbox.map((o) => ({ conversation: o.conversation, createdAt: iso(o.created_at)!, body: JSON.parse(o.body) as unknown })),
       mentions: mentions.filter((m) => m.lines.length),
       outcomes: await this.outcomesOf(this.db, survey.who, plan.conversations),
+      staffThreads: small.staffThreads.map((t) => ({
+        reference: t.reference,
+        conversation: t.conversation,
+        lang: t.lang,
+        place: t.place,
+        thread: t.thread,
+        claimed: t.owner !== null,
+        createdAt: iso(t.created_at)!,
+        closedAt: iso(t.closed_at),
+      })),
     };
   }
 
@@ -255,7 +269,7 @@ export class SqlPersonalData implements PersonalDataStore {
 
   async erase(plan: ErasurePlan): Promise<ErasedCounts> {
     const who = new Who(plan.person);
-    const counts: ErasedCounts = { conversations: 0, quarantined: 0, tickets: 0, watches: 0, links: 0, proofs: 0, outbox: 0, presence: 0, events: 0, effects: 0, limits: 0, mentions: 0, outcomes: 0 };
+    const counts: ErasedCounts = { conversations: 0, quarantined: 0, tickets: 0, watches: 0, links: 0, proofs: 0, outbox: 0, presence: 0, events: 0, effects: 0, limits: 0, mentions: 0, outcomes: 0, staffThreads: 0 };
     await this.db.transaction(async (tx) => {
       for (const o of await this.outcomesOf(tx, who, plan.conversations)) {
         await tx.run('DELETE FROM outcome_unclear WHERE conversation = $1 AND started_at = $2', [o.conversation, o.started_at]);
@@ -267,7 +281,7 @@ export class SqlPersonalData implements PersonalDataStore {
         // What their turns' effects answered (a proven account and address, a ticket reference).
         counts.effects += await tx.run('DELETE FROM effects WHERE turn IN (SELECT turn FROM effect_turns WHERE conversation = $1)', [id]);
         await tx.run('DELETE FROM effect_turns WHERE conversation = $1', [id]);
-        await tx.run('DELETE FROM staff_threads WHERE conversation = $1', [id]);
+        counts.staffThreads += await tx.run('DELETE FROM staff_threads WHERE conversation = $1', [id]);
       }
       for (const reference of plan.tickets) {
         await tx.run('DELETE FROM ticket_deliveries WHERE reference = $1', [reference]);

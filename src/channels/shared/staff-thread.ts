@@ -2,7 +2,7 @@
 // the person in their own chat (or, when they are gone, the ticket), one staff member owns a
 // conversation, and a close tells the person once. The platform's side (buttons, cards) is its own.
 import type { ChannelContext } from '../context.ts';
-import type { Lang } from '../../ports/catalogue.ts';
+import type { Lang } from '../../ports/lang.ts';
 import type { StaffThread } from '../../ports/staff-threads.ts';
 
 export type StaffReplyOutcome =

@@ -4,7 +4,7 @@
 // leaves it to another (see channel.ts: resume).
 import type { App } from '@slack/bolt';
 import type { types } from '@slack/bolt';
-import type { Lang } from '../../../ports/catalogue.ts';
+import type { Lang } from '../../../ports/lang.ts';
 import type { AcceptedEvent } from '../../../ports/store.ts';
 import type { StaffThread } from '../../../ports/staff-threads.ts';
 import { decodeTarget } from '../../shared/diagnostic.ts';
