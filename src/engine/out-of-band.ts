@@ -38,17 +38,17 @@ export class OutOfBand {
   }
 
   /**
-   * Delivers through the conversation's channel; false when no channel claims it. A channel that
-   * fails is logged, or with `rethrow` rejects, for a caller that tries again (a staff reply).
+   * Delivers through the conversation's channel; false when no channel claims it. A failure is logged,
+   * or with `strict` thrown, for a caller that tries again.
    */
-  async deliver(conversationId: string, replies: Reply[], options: { rethrow?: boolean } = {}): Promise<boolean> {
+  async deliver(conversationId: string, replies: Reply[], options: { strict?: boolean } = {}): Promise<boolean> {
     for (const [prefix, deliver] of this.routes) {
       if (!conversationId.startsWith(prefix)) continue;
       try {
         await deliver(conversationId, replies);
       } catch (err) {
+        if (options.strict) throw err;
         this.log.error('out-of-band delivery failed', { code: 'channel.delivery', conversation: conversationId, err });
-        if (options.rethrow) throw err;
       }
       return true;
     }

@@ -9,9 +9,9 @@ export interface Delivery {
   register(prefix: string, deliver: Deliver, tracksPresence?: boolean): void;
   /**
    * Delivers through the conversation's own channel (whichever registered its prefix); false when none
-   * did. The channel failing is logged, or with `rethrow` rejects (the caller tries again).
+   * did. The channel failing is logged, or with `strict` rejects (the caller tries again).
    */
-  deliver(conversationId: string, replies: Reply[], options?: { rethrow?: boolean }): Promise<boolean>;
+  deliver(conversationId: string, replies: Reply[], options?: { strict?: boolean }): Promise<boolean>;
   /** Whether the person has left the conversation's channel a while (only a channel that tracks presence, the web page, can say yes). */
   isAway(conversationId: string): Promise<boolean>;
 }

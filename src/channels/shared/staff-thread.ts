@@ -41,7 +41,7 @@ export async function relayStaffReply(ctx: ChannelContext, thread: StaffThread, 
   const mark = `staff-reply:${key}`;
   if (await ctx.seen.wasSeen(mark)) return { kind: 'repeat' };
   const reply = { kind: 'text' as const, text: `${ctx.words.say(thread.lang, 'staff_reply')}\n${text}`, staff: true, key: mark };
-  if (!(await ctx.delivery.deliver(thread.conversationId, [reply], { rethrow: true }))) return toTicket('away');
+  if (!(await ctx.delivery.deliver(thread.conversationId, [reply], { strict: true }))) return toTicket('away');
   await ctx.seen.markSeen(mark, ctx.clock.now());
   ctx.log.info('staff reply delivered', { conversation: thread.conversationId, ticket: thread.reference });
   return { kind: 'delivered', claimed: thread.owner === undefined };
