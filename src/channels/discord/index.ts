@@ -4,6 +4,7 @@
 import { defineChannel } from '../contract.ts';
 import { discordKeyProblems, discordKeys, discordSettings } from './settings.ts';
 import { registerDiscordRelay } from './relay.ts';
+import { DISCORD_STAFF_SINK } from './staff-sink-name.ts';
 
 export const discordChannel = defineChannel({
   name: 'discord',
@@ -14,6 +15,7 @@ export const discordChannel = defineChannel({
   logScrubs: [[/\b\d{15,22}\b/g, '[discord-id]']],
   words: { en: { where: 'in Discord' }, sv: { where: 'i Discord' } },
   enabled: (s) => Boolean(s.token),
+  ticketSinks: (s) => (s.token && s.staffChannel ? [DISCORD_STAFF_SINK] : []),
   replicas: 'leader',
   everyReplica: (ctx) => registerDiscordRelay(ctx),
   // discord.js loads only when Discord is configured, so other commands start at once.

@@ -1,12 +1,14 @@
 // Replies as Discord messages: text (markdown escaped, never a mention), buttons for choices and
 // links, findings as one compact block. Each message fits Discord's limits (2 000 characters,
 // five rows of five buttons).
+import { createHash } from 'node:crypto';
 import { ButtonStyle, ComponentType, escapeMarkdown } from 'discord.js';
 import type { Reply } from '../../ports/conversations.ts';
 import type { StaffReportView, StaffTarget } from '../../ports/staff-desk.ts';
 import { checklistItem, MARKS } from '../shared/checklist.ts';
 import { httpUrl } from '../shared/http-url.ts';
 import { encodeTarget } from '../shared/diagnostic.ts';
+import { splitText } from '../shared/split-text.ts';
 import type { ClockLink } from '../shared/clock-link.ts';
 
 const MARK = MARKS.discord;
@@ -21,7 +23,13 @@ export interface DiscordPayload {
   content: string;
   components: Row[];
   allowedMentions: { parse: [] };
+  /** A staff reply's pieces: Discord creates no second message with the same nonce (sent again after a replica died). */
+  nonce?: string;
+  enforceNonce?: boolean;
 }
+
+/** Discord's nonce (at most 25 characters) of piece `n` of the reply with idempotency key `key`. */
+const nonceOf = (key: string, n: number) => createHash('sha256').update(`${key}#${n}`).digest('base64url').slice(0, 25);
 
 /** Markdown escaped, and @everyone/@here defused even where allowedMentions would not ping. */
 export function safeText(text: string): string {
@@ -39,20 +47,31 @@ export function renderMessages(replies: Reply[], extra: ClockLink = {}): Discord
   const out: DiscordPayload[] = [];
   let lines: string[] = [];
   let buttons: Button[] = [];
+  let key: string | undefined;
   const push = () => {
     if (!lines.length && !buttons.length) return;
-    let content = lines.join('\n');
-    while (content.length > LIMIT) {
-      out.push({ content: content.slice(0, LIMIT), components: [], allowedMentions: { parse: [] } });
-      content = content.slice(LIMIT);
-    }
-    out.push({ content: content || '…', components: rows(buttons), allowedMentions: { parse: [] } });
+    // A long text (a staff member's reply) is split where a paragraph, line or word ends, never cut.
+    const pieces = splitText(lines.join('\n'), LIMIT);
+    const once = (n: number) => (key ? { nonce: nonceOf(key, n), enforceNonce: true } : {});
+    pieces.slice(0, -1).forEach((piece, n) => out.push({ content: piece, components: [], allowedMentions: { parse: [] }, ...once(n) }));
+    out.push({ content: pieces.at(-1) || '…', components: rows(buttons), allowedMentions: { parse: [] }, ...once(pieces.length - 1) });
     lines = [];
     buttons = [];
+    key = undefined;
   };
   for (const r of replies) {
     switch (r.kind) {
       case 'text':
+        if (r.key) {
+          // A staff reply is a message (or several) of its own, sent once however often it is delivered.
+          push();
+          key = r.key;
+          lines.push(safeText(r.text));
+          push();
+          break;
+        }
+        lines.push(safeText(r.text));
+        break;
       case 'handover':
         lines.push(safeText(r.text));
         break;
