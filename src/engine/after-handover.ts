@@ -1,0 +1,75 @@
+// A message after a ticket: the wait, a polite close, a follow-up to the same ticket (a code checked
+// first), or a clearly new problem.
+import { redactCodes } from '../understanding/input.ts';
+import type { Meaning } from '../ports/understanding.ts';
+import { USER_TEXT_LIMIT } from './snapshot.ts';
+import { slotValue } from './slots.ts';
+import { codeInText } from './held-code.ts';
+import { fingerprint } from './walk.ts';
+import { log, menu, say } from './say.ts';
+import type { Turn } from './turn.ts';
+import { answerFromKnowledge } from './knowledge-turn.ts';
+import { sayReach } from './reach.ts';
+import { close } from './intent-answer.ts';
+import { factsDecide, startTopic } from './facts-decide.ts';
+import { letterWords } from './hear-message.ts';
+
+/** "Thanks" with at most this many words is a thanks, not news for the ticket ("thanks again, bye"). */
+const THANKS_ONLY_WORDS = 5;
+
+/** Words that only close: said after a hand-over or at rest, they end the conversation politely. */
+const CLOSING_INTENTS = new Set(['thanks', 'yes', 'no', 'hello']);
+
+/** After a ticket: the wait, a polite close, a follow-up to the same ticket, or a clearly new problem. */
+export function afterHandover(t: Turn, text: string, meaning: Meaning): void {
+  log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  const ticket = slotValue(t.s.slots, 'ticket') ?? '';
+  // "It works now": marked solved by the person on the same ticket, so staff know; then the end.
+  if (t.env.understanding.says('solved', text)) {
+    t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+    t.effect = { type: 'escalate', urgent: false, attach: ['transcript'], relatesTo: ticket, solved: true };
+    return;
+  }
+  // "Any news?": where the case stands, from the ticket system when it can tell.
+  if (t.env.understanding.says('news_question', text)) {
+    t.effect = { type: 'ticket-status', reference: ticket };
+    return;
+  }
+  const waits = meaning.action === 'answer' && meaning.intent === 'wait';
+  if (t.facts.wantsHuman || waits || t.env.understanding.says('wait_question', text)) return sayReach(t, 'handover_wait', ticket);
+  if (meaning.action === 'menu') return menu(t, 'menu_prompt');
+  // Nothing to add ("skip"): where the case stands, not an empty follow-up.
+  if (meaning.action === 'skip') return sayReach(t, 'handover_wait', ticket);
+  // "ok", "thanks", "hej då" close; a longer message that merely sounds like a yes is more for the ticket.
+  const short = text.trim().split(/\s+/).length <= 3;
+  if (short && meaning.confidence >= 0.8 && meaning.action === 'answer' && CLOSING_INTENTS.has(meaning.intent ?? '')) return close(t, 'handover_closing', ticket);
+  if (t.env.understanding.says('closing', text)) return close(t, 'handover_closing', ticket);
+  // "Thanks again": a close, not news for staff.
+  if (t.env.understanding.says('thanks_word', text) && letterWords(text) <= THANKS_ONLY_WORDS) return close(t, 'handover_closing', ticket);
+  if (factsDecide(t, text)) return;
+  // Still broken, with a code typed now: checked first, and added to the ticket with what it found.
+  const code = t.facts.codes > 0 && t.s.subject.user ? codeInText(text) : undefined;
+  if (code) {
+    delete t.s.heldCode;
+    t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+    if (fingerprint(t, code)) {
+      t.effect = { type: 'check', check: 'code', code };
+      return;
+    }
+    say(t, 'same_code_again');
+  } else if (meaning.action === 'answer' && meaning.intent === 'still_broken' && t.s.subject.user) {
+    // "Still not working" without a code: the token is looked at again (it may have changed), the
+    // finding goes to the ticket, and a code typed next would be checked too.
+    t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+    say(t, 'followup_code_hint');
+    t.effect = { type: 'check', check: 'token' };
+    return;
+  } else {
+    if (meaning.action === 'topic' && meaning.confidence >= 0.5) return startTopic(t, meaning.topic as string);
+    // A question the knowledge base answers, rather than more for the ticket.
+    if (!t.env.understanding.says('thanks', text) && answerFromKnowledge(t, text, meaning, false)) return;
+  }
+  // Anything else is more about the same problem: added to the open ticket.
+  t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+  t.effect = { type: 'escalate', urgent: false, attach: ['transcript'], relatesTo: ticket };
+}

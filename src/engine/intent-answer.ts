@@ -1,0 +1,100 @@
+// A global intent answered in place ("I don't know", "thanks", "stop"), a polite close said once,
+// and "not sure": the closest choices offered.
+import type { SystemKey } from '../i18n/catalogue.ts';
+import type { Meaning } from '../ports/understanding.ts';
+import { END, type Step } from '../flows/schema.ts';
+import { opensOf, parseOpening } from '../flows/intents.ts';
+import type { Choice } from './replies.ts';
+import type { Snapshot } from './snapshot.ts';
+import { choicesOf, enter, repeat, startFlow } from './walk.ts';
+import { currentFlow, line, log, menu, say, sys } from './say.ts';
+import type { Turn } from './turn.ts';
+import { interrupt } from './interrupt.ts';
+import { sayReach } from './reach.ts';
+
+/**
+ * A polite close, said once: "ok" then "thanks" gets the closing line, then a short "take care",
+ * then nothing more (the same line again says nothing new). After a hand-over the closing line says
+ * how the answer comes (reach.ts).
+ */
+export function close(t: Turn, key: SystemKey, ticket?: string): void {
+  // `sys:key`, without the reference and the reach a hand-over's lines carry after it.
+  const said = lastBotLine(t.s.transcript)?.split(':').slice(0, 2).join(':');
+  if (said === 'sys:closing_again') return;
+  if (said === `sys:${key}` || said === 'sys:handover_closing' || said === 'sys:welcome') return say(t, 'closing_again');
+  if (ticket !== undefined) return sayReach(t, key, ticket);
+  say(t, key);
+}
+
+/** A global intent answered in place; the conversation stays where it was. */
+export function answerIntent(t: Turn, intent: string, step: Step | undefined): void {
+  const active = t.s.status === 'active';
+  const opens = opensOf(t.env.flows, t.env.opens);
+  switch (intent) {
+    case 'dont_know': {
+      const key: SystemKey =
+        step?.kind === 'input'
+          ? ({ ip: 'ip_help', username: 'username_help', code: 'code_help', device_time: 'time_help', text: 'text_help' } as const)[step.input]
+          : 'pick_help';
+      say(t, key);
+      return active ? repeat(t) : menu(t, 'menu_prompt');
+    }
+    case 'nothing_sent': {
+      const topic = parseOpening(opens.intents.nothing_sent);
+      if (!active && topic) return startFlow(t, topic.flow, topic.step);
+      interrupt(t, (x) => say(x, 'nothing_sent_note'), repeat);
+      return;
+    }
+    case 'first_code': {
+      const topic = parseOpening(opens.intents.first_code);
+      interrupt(t, (x) => say(x, 'first_code_note'), (x) => (topic ? startFlow(x, topic.flow, topic.step) : repeat(x)));
+      return;
+    }
+    case 'hello':
+      return active ? repeat(t) : menu(t, 'menu_prompt');
+    case 'stop':
+      t.effect = { type: 'unwatch' };
+      return;
+    case 'thanks':
+      // "Thanks" ends: nothing more is asked.
+      close(t, 'welcome');
+      t.s.status = 'ended';
+      t.s.flow = null;
+      t.s.step = null;
+      return;
+    case 'yes':
+    case 'no':
+    case 'still_broken':
+      // A yes or no (or "still not working") with no question asked.
+      if (active) return repeat(t);
+      return menu(t, 'menu_prompt');
+    default:
+      return repeat(t);
+  }
+}
+
+/** Not sure: say so, and offer the closest choices (or the topics) as buttons; never just "pick one". */
+export function unclear(t: Turn, meaning: Meaning, step: Step | undefined, text: string): void {
+  const flow = currentFlow(t);
+  if (t.s.status === 'active' && flow && step?.kind === 'ask') {
+    const all = choicesOf(t, flow, step);
+    const closest = meaning.closest.map((id) => all.find((c) => c.id === id)).filter((c): c is Choice => c !== undefined);
+    t.replies.push({ kind: 'choices', prompt: sys(t, 'clarify_choice', { question: line(t, flow, step.ask) }), choices: closest.length >= 2 ? closest : all });
+    log(t, 'b', 'sys:clarify_choice');
+    return;
+  }
+  if (t.s.status === 'active' && step?.kind === 'check') return enter(t, t.s.step ?? END);
+  if (t.s.status === 'active') return repeat(t);
+  if (t.s.status === 'ended' && t.env.understanding.says('closing', text)) return close(t, 'welcome');
+  if (meaning.intent === 'none' || (!meaning.intent && /\p{L}{3}/u.test(text))) {
+    say(t, 'out_of_scope');
+    return menu(t, 'menu_prompt');
+  }
+  menu(t, t.s.status === 'ended' ? 'ended_hint' : 'not_understood');
+}
+
+/** What the bot said last (a catalogue key as `sys:key`), before this turn's message. */
+function lastBotLine(transcript: Snapshot['transcript']): string | undefined {
+  for (let i = transcript.length - 1; i >= 0; i--) if (transcript[i]![1] === 'b') return transcript[i]![2];
+  return undefined;
+}
