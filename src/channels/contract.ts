@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { ConnectionStatus } from './shared/connection.ts';
 import type { KeyProblem } from './shared/settings.ts';
 import type { LogScrub } from '../ports/logger.ts';
-import type { Lang } from '../ports/catalogue.ts';
+import type { Lang } from '../ports/lang.ts';
 import type { ChannelContext, ChannelRoute } from './context.ts';
 
 export type { ChannelContext, ChannelRoute, ConnectionStatus };

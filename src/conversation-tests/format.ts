@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { Lang } from '../ports/lang.ts';
 
 const Duration = z.union([z.number(), z.string().regex(/^\d+(\.\d+)?\s*(s|m|h|d)$/, 'a duration like 30s, 5m, 2h or 1d')]);
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -47,7 +48,7 @@ export const Turn = z.strictObject({
 
 export const ConversationTest = z.strictObject({
   name: z.string().min(1),
-  lang: z.enum(['en', 'sv']).optional(),
+  lang: Lang.optional(),
   ip: z.string().optional(),
   turns: z.array(Turn).min(1),
 });

@@ -2,6 +2,7 @@
 // Swedish conversation must hold no line that exists only in English (and the other way round).
 import { catalogues, type Lang } from '../i18n/index.ts';
 import type { FlowSet } from '../flows/schema.ts';
+import { LANGS } from '../ports/lang.ts';
 
 interface Template {
   lang: Lang;
@@ -28,12 +29,12 @@ export class LanguageLines {
         if (re) this.templates.push({ lang, re });
       }
     };
-    for (const lang of ['en', 'sv'] as const) {
+    for (const lang of LANGS) {
       const c = catalogues[lang];
       for (const t of [...Object.values(c.system), ...Object.values(c.shared), ...Object.values(c.advice)]) if (t) add(lang, t);
     }
     for (const flow of flows.values()) {
-      for (const lang of ['en', 'sv'] as const) {
+      for (const lang of LANGS) {
         add(lang, flow.title[lang]);
         for (const m of Object.values(flow.messages)) add(lang, m[lang]);
       }

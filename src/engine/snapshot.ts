@@ -3,7 +3,7 @@
 // and lets a transcript be rendered later in either language.
 import { z } from 'zod';
 import { CHECK_IDS } from '../checks/catalogue.ts';
-import { LANGS, type Lang } from '../i18n/index.ts';
+import { Lang } from '../ports/lang.ts';
 import { Slots } from './slots.ts';
 import { OutcomeMark } from '../ports/outcomes.ts';
 
@@ -33,7 +33,7 @@ export type Subject = z.infer<typeof Subject>;
 export const Snapshot = z.object({
   v: z.literal(SNAPSHOT_VERSION),
   id: z.string().min(1),
-  lang: z.enum(LANGS),
+  lang: Lang,
   langFixed: z.boolean(),
   /** `handed`: a ticket is open; more text is a follow-up to it, not a new topic. */
   status: z.enum(['menu', 'active', 'ended', 'handed']),

@@ -10,6 +10,7 @@ import { formatProblem, type FlowProblem } from './problems.ts';
 import { validateGraph } from './validate.ts';
 import { loadKnowledge, registerKnowledge, type KnowledgeBase } from './knowledge.ts';
 import { loadFactFiles, type FactFiles } from './fact-files.ts';
+import { LANGS } from '../ports/lang.ts';
 
 const MAX_FLOW_FILE_BYTES = 256 * 1024;
 
@@ -110,7 +111,7 @@ export function parseIntentsText(file: string, text: string): { intents: Intents
   for (const name of GLOBAL_INTENTS) {
     const ex = parsed.data.intents[name];
     if (!ex) problems.push({ file, key: `intents.${name}`, message: `the global intent "${name}" is missing` });
-    else for (const lang of ['en', 'sv'] as const) if (!ex[lang].length) problems.push({ file, key: `intents.${name}.${lang}`, message: `no examples in ${lang}` });
+    else for (const lang of LANGS) if (!ex[lang].length) problems.push({ file, key: `intents.${name}.${lang}`, message: `no examples in ${lang}` });
   }
   return { intents: parsed.data.intents, ...(parsed.data.opens ? { opens: parsed.data.opens } : {}), problems };
 }

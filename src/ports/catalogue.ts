@@ -1,6 +1,6 @@
 // The catalogue renderer a channel sees: every sentence a person reads comes from the catalogues
 // (src/i18n), in English and Swedish; a channel names a text by its key and gives the values.
-export type Lang = 'en' | 'sv';
+import type { Lang } from './lang.ts';
 
 /** The texts of the catalogue's `channel` section: what chat platforms say around a conversation. */
 export type ChannelText =
@@ -74,8 +74,7 @@ export type PageKey =
   | 'clockTrue'
   | 'clockAhead'
   | 'clockBehind'
-  | 'checked'
-  | 'stepOf';
+  | 'checked';
 
 export type WebText =
   | 'network_note'

@@ -2,12 +2,13 @@
 // code mailed to the address on the account, which the person types into the conversation that
 // asked. Opening or prefetching a mail proves nothing; only typing the code in that chat does. The
 // answer to a request never reveals whether an account exists, in words or in time.
+import type { Lang } from './lang.ts';
 
 export interface ProofRequest {
   conversationId: string;
   /** A username or e-mail address, as typed. */
   who: string;
-  lang: 'en' | 'sv';
+  lang: Lang;
   /** Where the request came from (an IP address, or a platform's user): rate limits; the mail says an address. */
   origin?: string;
   /** The channel the conversation is on (web, discord, …), named in the mail. */

@@ -2,6 +2,7 @@
 // out of scope; what the person said to "Did this help?"; and the messages the bot did not understand.
 // One row a conversation (its id and when it started), written once however often a turn runs.
 import { z } from 'zod';
+import type { Lang } from './lang.ts';
 
 export const OUTCOME_KINDS = ['solved', 'handed', 'abandoned', 'out_of_scope'] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
@@ -30,7 +31,7 @@ export interface ConversationOutcome extends OutcomeMark {
   conversation: string;
   startedAt: number;
   channel: string;
-  lang: 'en' | 'sv';
+  lang: Lang;
   /** The ticket of a hand-over, to read back whether staff solved it. */
   ticket?: string;
   helpful?: boolean;
@@ -53,7 +54,7 @@ export interface OutcomeStore {
 /** The figures of one topic (or of all, `topic` null) in one language, since a moment. */
 export interface OutcomeFigures {
   topic: string | null;
-  lang: 'en' | 'sv';
+  lang: Lang;
   conversations: number;
   solved: number;
   /** Solved, by how (confirmed, code, token, answered). */
@@ -80,7 +81,7 @@ export interface OutcomeReport {
   /** The steps where most conversations were abandoned, most first. */
   abandonedAt: Array<{ topic: string | null; step: string | null; count: number }>;
   /** What people wrote that the bot did not understand, most often first (redacted). */
-  notUnderstood: Array<{ text: string; lang: 'en' | 'sv'; count: number }>;
+  notUnderstood: Array<{ text: string; lang: Lang; count: number }>;
   /** The sentences people added to "Did this help?" (redacted), newest first. */
-  comments: Array<{ topic: string | null; lang: 'en' | 'sv'; helpful: boolean; text: string }>;
+  comments: Array<{ topic: string | null; lang: Lang; helpful: boolean; text: string }>;
 }

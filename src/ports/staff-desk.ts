@@ -1,7 +1,7 @@
 // What support staff do from a chat platform: a diagnostic report for someone, the latest
 // conversation about them, a ticket. The report comes as one view model that every platform
 // renders in its own idiom (Block Kit, Discord components, text).
-import type { Lang } from './catalogue.ts';
+import type { Lang } from './lang.ts';
 import type { FindingStatus } from './conversations.ts';
 
 export interface StaffReportView {

@@ -1,6 +1,6 @@
 // The hand-over's thread in a staff channel (Slack, Discord): which conversation a card belongs to,
 // which staff member owns the conversation, and whether it is closed. Shared by every replica.
-import type { Lang } from './catalogue.ts';
+import type { Lang } from './lang.ts';
 
 export interface StaffThread {
   /** The ticket's reference, which the card shows. */

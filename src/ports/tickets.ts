@@ -1,10 +1,11 @@
 // The hand-over to people: a ticket with the transcript and the findings.
 import type { CheckResult } from './checks.ts';
+import type { Lang } from './lang.ts';
 
 export interface Ticket {
   conversationId: string;
   urgent: boolean;
-  lang: 'en' | 'sv';
+  lang: Lang;
   subject: { user?: string; email?: string; ip?: string; identity?: string };
   note?: string;
   /** An earlier ticket this one follows up (the support form after an automatic hand-over). */

@@ -15,6 +15,7 @@ import { matchFact, type CompiledFact } from './fact-rules.ts';
 import { phraseClauses } from './phrase-patterns.ts';
 import { extractDeviceTime, extractRegisteredMinutesAgo, type DeviceClock } from './extract-times.ts';
 import { extractEmail, extractUsername } from './extract-username.ts';
+import type { Lang } from '../ports/lang.ts';
 
 export type { DeviceEvent, Platform, OutOfScope, DeviceClock };
 
@@ -34,7 +35,7 @@ export interface FactReaders {
  * Every fact `text` gives. `lang`, when known, settles words that differ between the languages
  * ("dog" is a dog in English and "died" in Swedish); without it both are read.
  */
-export function extractSlots(text: string, lang?: 'en' | 'sv', readers: FactReaders = {}): ExtractedSlots {
+export function extractSlots(text: string, lang?: Lang, readers: FactReaders = {}): ExtractedSlots {
   // Codes first, and out of the text: no extractor ever sees their digits.
   const redacted = redactCodes(text);
   const codes = count(redacted, CODE_MARK) - count(text, CODE_MARK);

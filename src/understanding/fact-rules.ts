@@ -9,6 +9,7 @@ import type { FlowSet } from '../flows/schema.ts';
 import { HelpdeskError } from '../errors.ts';
 import { menderOf } from './clauses.ts';
 import { compilePhrases, findPhrase, phraseClauses, type PhraseSet } from './phrase-patterns.ts';
+import { LANGS } from '../ports/lang.ts';
 
 export type { RuleFact };
 
@@ -55,7 +56,7 @@ export function compileFact(file: FactRulesFile): { fact?: CompiledFact; problem
   const all: string[] = [];
   for (const [name, term] of Object.entries(file.terms)) {
     const phrases: string[] = [];
-    for (const lang of ['en', 'sv'] as const) {
+    for (const lang of LANGS) {
       term[lang].forEach((p, i) => {
         try {
           compilePhrases([p], false);

@@ -10,6 +10,7 @@ import { messageTemplate } from '../flows/messages.ts';
 import { opensOf, parseOpening, type Opens } from '../flows/intents.ts';
 import type { ExtractedSlots } from './extract.ts';
 import type { Flow, FlowSet, InputKind, Step } from '../flows/schema.ts';
+import { LANGS } from '../ports/lang.ts';
 
 export type { Action, Position };
 
@@ -124,7 +125,7 @@ function literalChoice(flow: Flow, step: Extract<Step, { kind: 'ask' }>, text: s
   if (Number.isInteger(n) && n >= 1 && n <= ids.length) return ids[n - 1];
   for (const [id, c] of Object.entries(step.choices)) {
     if (said === foldKnown(id.replace(/_/g, ' '))) return id;
-    for (const lang of ['en', 'sv'] as const) {
+    for (const lang of LANGS) {
       const label = messageTemplate(flow, typeof c === 'string' ? id : c.label, lang);
       if (label && said === foldKnown(label)) return id;
     }

@@ -77,7 +77,7 @@ export class KnowledgeMatcher {
     private readonly cues: KnowledgeCues,
   ) {
     const examples: Example[] = [];
-    for (const e of entries) for (const lang of ['en', 'sv'] as const) for (const text of e.questions[lang]) examples.push({ label: `knowledge:${e.id}`, lang, text });
+    for (const e of entries) for (const lang of LANGS) for (const text of e.questions[lang]) examples.push({ label: `knowledge:${e.id}`, lang, text });
     this.near = new NearestExamples(examples);
   }
 

@@ -10,6 +10,7 @@ import { catalogues } from '../i18n/index.ts';
 import type { Lang } from '../i18n/catalogue.ts';
 import { FeatureHash, FeatureIds } from './features.ts';
 import { foldLetters } from './normalise.ts';
+import { LANGS } from '../ports/lang.ts';
 
 export interface LanguageGuess {
   lang?: Lang;
@@ -129,7 +130,7 @@ function collect(node: unknown, out: LanguageSample[]): void {
   }
   if (!node || typeof node !== 'object') return;
   const o = node as Record<string, unknown>;
-  for (const lang of ['en', 'sv'] as const) {
+  for (const lang of LANGS) {
     const v = o[lang];
     if (typeof v === 'string') out.push({ lang, text: v });
     else if (Array.isArray(v)) for (const t of v) if (typeof t === 'string') out.push({ lang, text: t });

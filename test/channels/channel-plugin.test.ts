@@ -16,6 +16,7 @@ import type { WebServer } from '../../src/channels/web/server.ts';
 import { tempDataDir } from '../helpers/cli.ts';
 import { startWebFor } from '../helpers/web.ts';
 import { pagerChannel } from '../fixtures/channels/pager/index.ts';
+import { LANGS } from '../../src/ports/lang.ts';
 
 /** The registry with the pager's line. */
 const channels = [...CHANNELS, pagerChannel];
@@ -101,7 +102,7 @@ describe('a conversation on the pager', () => {
   });
 
   it('a proof mail says where the request was made in its words, in English and in Swedish', async () => {
-    for (const lang of ['en', 'sv'] as const) {
+    for (const lang of LANGS) {
       await app.identity.sendProof({ conversationId: `pager:P-MAIL0${lang === 'en' ? 'B' : 'C'}`, who: 'alice', lang, channel: 'pager', origin: 'pager:P-MAIL0A' });
     }
     for (let i = 0; i < 100 && mailer.sent.length < 2; i++) await new Promise((r) => setTimeout(r, 100));

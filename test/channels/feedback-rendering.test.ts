@@ -7,10 +7,11 @@ import { renderReplies } from '../../src/channels/shared/plain-text.ts';
 import { newSnapshot } from '../../src/engine/snapshot.ts';
 import { HELPED_NO, HELPED_YES } from '../../src/engine/outcome.ts';
 import { play } from '../helpers/engine.ts';
+import type { Lang } from '../../src/ports/lang.ts';
 
 const NOW = Date.parse('2026-12-01T10:00:00Z');
 
-function atTheEnd(lang: 'en' | 'sv') {
+function atTheEnd(lang: Lang) {
   const first = lang === 'en' ? 'I have no account' : 'jag har inget konto';
   return play(newSnapshot(`slack:T1:D1:U${lang}`, NOW, { lang }), NOW, { type: 'text', text: first }, { type: 'text', text: lang === 'en' ? 'no' : 'nej' });
 }

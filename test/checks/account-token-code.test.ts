@@ -7,6 +7,7 @@ import { CHECK_CODES, CHECK_DATA_FIELDS, CHECK_IDS } from '../../src/checks/cata
 import { catalogues } from '../../src/i18n/index.ts';
 import { FakeEnrollment, SECRETS, makeDeps } from '../helpers/fakes.ts';
 import { oathtoolCode } from '../helpers/oathtool.ts';
+import { LANGS } from '../../src/ports/lang.ts';
 
 describe('account check', () => {
   it.each([
@@ -150,7 +151,7 @@ describe('check runner', () => {
   it('every code has a summary and both languages agree on the set', () => {
     for (const id of CHECK_IDS) {
       for (const code of CHECK_CODES[id]) {
-        for (const lang of ['en', 'sv'] as const) expect(typeof catalogues[lang].summary[code]).toBe('function');
+        for (const lang of LANGS) expect(typeof catalogues[lang].summary[code]).toBe('function');
       }
     }
     expect(Object.keys(catalogues.sv.advice).sort()).toEqual(Object.keys(catalogues.en.advice).sort());

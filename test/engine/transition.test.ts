@@ -5,9 +5,10 @@ import { transition } from '../../src/engine/transition.ts';
 import { REACH_HERE_CHOICE } from '../../src/engine/reach.ts';
 import { result } from '../../src/checks/context.ts';
 import { env, play, replyText } from '../helpers/engine.ts';
+import type { Lang } from '../../src/ports/lang.ts';
 
 const T0 = Date.parse('2026-11-27T12:00:00Z');
-const fresh = (lang?: 'en' | 'sv') => newSnapshot('test:1', T0, lang ? { lang } : {});
+const fresh = (lang?: Lang) => newSnapshot('test:1', T0, lang ? { lang } : {});
 
 describe('greeting and routing', () => {
   it('greets and offers the topics in order', () => {
@@ -95,10 +96,24 @@ describe('answers', () => {
   it('says it is not sure, and offers the closest choices, for an answer it cannot place', () => {
     const { snapshot, text, replies } = play(atAsk(), T0, { type: 'text', text: 'banana' });
     expect(snapshot.step).toBe('s1');
-    expect(text).toMatch(/I am not sure I understood\. Step 1 of 9/);
+    expect(text).toMatch(/I am not sure I understood\. Install an authenticator app/);
     const offered = replies.find((r) => r.kind === 'choices');
     expect(offered?.kind === 'choices' && offered.choices.length).toBeGreaterThanOrEqual(2);
     expect(text).not.toMatch(/Please answer with one of the choices/);
+  });
+
+  it('numbers a setup step once, in the stage, and gives the QR and code steps their pictures in the person\'s language', () => {
+    const start = play(fresh('sv'), T0, { type: 'start', lang: 'sv' }, { type: 'choice', id: 'first_time_setup' }, { type: 'choice', id: 'at_s5' });
+    const scan = start.replies.filter((r) => r.kind === 'choices').at(-1);
+    expect(scan?.kind === 'choices' && scan.stage).toEqual({ at: 5, of: 9, label: 'Steg 5 av 9' });
+    expect(scan?.kind === 'choices' && scan.prompt).not.toMatch(/Steg \d/);
+    expect(scan?.kind === 'choices' && scan.picture).toEqual({ name: 'scan_qr', alt: 'En telefon vars kamera riktas mot en QR-kod på en datorskärm' });
+    const code = play(start.snapshot, T0, { type: 'choice', id: 'done' }).replies.find((r) => r.kind === 'choices');
+    expect(code?.kind === 'choices' && code.stage?.label).toBe('Steg 6 av 9');
+    expect(code?.kind === 'choices' && code.picture?.name).toBe('code_entry');
+    const s4 = play(fresh('sv'), T0, { type: 'start', lang: 'sv' }, { type: 'choice', id: 'first_time_setup' }, { type: 'choice', id: 'at_s4' }).replies.filter((r) => r.kind === 'choices').at(-1);
+    expect(s4?.kind === 'choices' && s4.stage?.at).toBe(4);
+    expect(s4?.kind === 'choices' && s4.picture).toBeUndefined();
   });
 
   it('handles empty, blank, unreadable and huge input without losing the conversation', () => {

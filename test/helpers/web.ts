@@ -9,6 +9,7 @@ import { channelContext } from '../../src/app/channel-context.ts';
 import { tokenActivatedRoutes } from '../../src/integrations/token-activated.ts';
 import { recordingLogger, type RecordingLogger } from './fakes.ts';
 import { tempDataDir } from './cli.ts';
+import type { Lang } from '../../src/ports/lang.ts';
 
 /** METRICS_TOKEN in the tests: a request bearing it gets the probes' detail on the public port. */
 export const PROBE_TOKEN = 'probe-detail-token-0123456789';
@@ -70,7 +71,7 @@ export class ChatClient {
     return res;
   }
 
-  async say(event: unknown, lang: 'en' | 'sv' = 'en'): Promise<{ status: number; replies: Array<Record<string, unknown>>; text: string }> {
+  async say(event: unknown, lang: Lang = 'en'): Promise<{ status: number; replies: Array<Record<string, unknown>>; text: string }> {
     const res = await this.post('/api/chat', { event, lang });
     const body = (await res.json()) as { replies?: Array<Record<string, unknown>> };
     const replies = body.replies ?? [];

@@ -4,6 +4,7 @@ import { expect, it } from 'vitest';
 import { CHECK_CODES, CHECK_IDS, CHECK_VARIANTS } from '../../src/checks/catalogue.ts';
 import { ADVICE, SUMMARIES, findingsIn } from '../../src/i18n/findings.ts';
 import { catalogues } from '../../src/i18n/index.ts';
+import { LANGS } from '../../src/ports/lang.ts';
 
 const data = { username: 'alice', status: 'locked', failCount: 5, minutesSinceRegistration: 75, state: 'disabled', amount: 42, direction: 'ahead', offsetSteps: 2, ip: '192.0.2.1', ptr: ['a.example'] };
 
@@ -26,7 +27,7 @@ it('every piece of advice is in both languages, and they differ', () => {
 });
 
 it("each language's catalogue is the table's column", () => {
-  for (const lang of ['en', 'sv'] as const) {
+  for (const lang of LANGS) {
     expect(catalogues[lang].advice).toEqual(findingsIn(lang).advice);
     expect(catalogues[lang].summary['clock.skewed'](data)).toBe(SUMMARIES['clock.skewed'][lang](data));
   }

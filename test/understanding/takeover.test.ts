@@ -9,6 +9,7 @@ import { factReadersOf } from '../../src/understanding/hear.ts';
 import { loadCases, positionAt, type Case } from '../../src/understanding/evaluate.ts';
 import { extractSlots } from '../../src/understanding/extract.ts';
 import { flows, understanding } from '../helpers/engine.ts';
+import { LANGS } from '../../src/ports/lang.ts';
 
 const readers = factReadersOf(flows);
 const heard = (c: Case) => extractSlots(c.text, undefined, readers).takeover === true;
@@ -27,7 +28,7 @@ function measure(file: string) {
 describe('a token, mail or login the person did not make', () => {
   it.each(['takeover.yaml', 'takeover-held-out.yaml', 'takeover-recall.yaml'])('is heard in every paraphrase of %s, in both languages, and no near miss is', (file) => {
     const m = measure(file);
-    for (const lang of ['en', 'sv'] as const) {
+    for (const lang of LANGS) {
       expect(m.reports.filter((c) => c.lang === lang).length, lang).toBeGreaterThanOrEqual(12);
       expect(m.nearMisses.filter((c) => c.lang === lang).length, lang).toBeGreaterThanOrEqual(10);
     }

@@ -8,10 +8,11 @@ import { evaluate, loadCases, perLanguage } from '../../src/understanding/evalua
 import { formatMinutes } from '../../src/i18n/catalogue.ts';
 import { baseEnv, runCli, tempDataDir } from '../helpers/cli.ts';
 import { flows, play, understanding } from '../helpers/engine.ts';
+import { LANGS, type Lang } from '../../src/ports/lang.ts';
 
 const T0 = Date.parse('2026-11-27T12:00:00Z');
 const cases = loadCases(path.join(import.meta.dirname, 'messages.yaml'));
-const fresh = (lang?: 'en' | 'sv') => newSnapshot('u:1', T0, lang ? { lang } : {});
+const fresh = (lang?: Lang) => newSnapshot('u:1', T0, lang ? { lang } : {});
 
 describe('the understanding, on labelled messages it was not trained on', () => {
   const e = evaluate({ flows, understanding }, cases);
@@ -32,7 +33,7 @@ describe('the understanding, on labelled messages it was not trained on', () => 
 
   it('has at least 15 messages per topic and language, and gets at least 80 % of each topic right in both languages', () => {
     for (const topic of [...flows.values()].filter((f) => f.topic && f.id !== 'human').map((f) => f.id)) {
-      for (const lang of ['en', 'sv'] as const) {
+      for (const lang of LANGS) {
         const [right, total] = e.perLabel[topic]?.[lang] ?? [0, 0];
         expect(total, `${topic} ${lang}`).toBeGreaterThanOrEqual(15);
         expect(right / total, `${topic} ${lang}`).toBeGreaterThanOrEqual(0.8);

@@ -8,6 +8,7 @@ import { parseSnapshot } from '../../engine/migrate.ts';
 import { settledOutcome } from '../../engine/outcome.ts';
 import { truncateAddressesInText } from '../../privacy/minimise.ts';
 import type { Dialect, SqlDb } from './db.ts';
+import type { Lang } from '../../ports/lang.ts';
 
 /** Conversations settled a batch at a time. */
 const SETTLE_BATCH = 200;
@@ -32,7 +33,7 @@ const groupKey = (text: string) => reportText(text).toLowerCase();
 
 interface FigureRow {
   topic: string | null;
-  lang: 'en' | 'sv';
+  lang: Lang;
   kind: string;
   how: string | null;
   n: number;
@@ -41,7 +42,7 @@ interface FigureRow {
   yes: number;
 }
 
-function emptyFigures(topic: string | null, lang: 'en' | 'sv'): OutcomeFigures {
+function emptyFigures(topic: string | null, lang: Lang): OutcomeFigures {
   return {
     topic,
     lang,
@@ -84,11 +85,11 @@ export function median(xs: number[]): number | null {
 class Figures {
   private readonly map = new Map<string, { f: OutcomeFigures; spans: number[] }>();
 
-  of(topic: string | null, lang: 'en' | 'sv'): OutcomeFigures {
+  of(topic: string | null, lang: Lang): OutcomeFigures {
     return this.entry(topic, lang).f;
   }
 
-  span(topic: string | null, lang: 'en' | 'sv', seconds: number): void {
+  span(topic: string | null, lang: Lang, seconds: number): void {
     this.entry(topic, lang).spans.push(seconds);
   }
 
@@ -97,7 +98,7 @@ class Figures {
     return [...this.map.values()].map((e) => e.f).sort((a, b) => (a.topic ?? '~').localeCompare(b.topic ?? '~') || a.lang.localeCompare(b.lang));
   }
 
-  private entry(topic: string | null, lang: 'en' | 'sv') {
+  private entry(topic: string | null, lang: Lang) {
     const key = `${topic ?? ''}\u0000${lang}`;
     let e = this.map.get(key);
     if (!e) this.map.set(key, (e = { f: emptyFigures(topic, lang), spans: [] }));
@@ -189,16 +190,16 @@ export class SqlOutcomes implements OutcomeStore {
          FROM outcomes WHERE ended_at >= $1 AND ended_at < $2 GROUP BY topic, lang, kind, how`,
         range,
       ),
-      this.db.all<{ topic: string | null; lang: 'en' | 'sv'; d: number }>(`SELECT topic, lang, ended_at - started_at AS d FROM outcomes WHERE kind = 'solved' AND ended_at >= $1 AND ended_at < $2`, range),
+      this.db.all<{ topic: string | null; lang: Lang; d: number }>(`SELECT topic, lang, ended_at - started_at AS d FROM outcomes WHERE kind = 'solved' AND ended_at >= $1 AND ended_at < $2`, range),
       this.db.all<{ topic: string | null; step: string | null; n: number }>(
         `SELECT topic, step, COUNT(*) AS n FROM outcomes WHERE kind = 'abandoned' AND ended_at >= $1 AND ended_at < $2 GROUP BY topic, step ORDER BY n DESC, topic, step LIMIT ${REPORT_TOP}`,
         range,
       ),
-      this.db.all<{ text: string; lang: 'en' | 'sv'; n: number }>(
+      this.db.all<{ text: string; lang: Lang; n: number }>(
         `SELECT text, lang, COUNT(*) AS n FROM outcome_unclear WHERE at >= $1 AND at < $2 GROUP BY text, lang ORDER BY n DESC, text LIMIT ${REPORT_TOP}`,
         range,
       ),
-      this.db.all<{ topic: string | null; lang: 'en' | 'sv'; helpful: number | null; comment: string }>(
+      this.db.all<{ topic: string | null; lang: Lang; helpful: number | null; comment: string }>(
         `SELECT topic, lang, helpful, comment FROM outcomes WHERE comment IS NOT NULL AND ended_at >= $1 AND ended_at < $2 ORDER BY ended_at DESC LIMIT ${REPORT_TOP}`,
         range,
       ),

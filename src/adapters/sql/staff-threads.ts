@@ -2,7 +2,7 @@
 // a close and the "the bot is quiet now" notice are each one conditional update, so on any number of
 // replicas the first wins and the rest see it.
 import type { Claim, StaffThread, StaffThreads } from '../../ports/staff-threads.ts';
-import type { Lang } from '../../ports/catalogue.ts';
+import type { Lang } from '../../ports/lang.ts';
 import type { SqlDb } from './db.ts';
 
 interface Row {

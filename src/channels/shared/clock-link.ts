@@ -1,7 +1,7 @@
 // The phone clock-check link a channel shows when the conversation asks for the phone's time:
 // signed, short-lived, tied to the conversation that asked.
 import type { ChannelContext, Site } from '../context.ts';
-import type { Lang } from '../../ports/catalogue.ts';
+import type { Lang } from '../../ports/lang.ts';
 import type { Reply } from '../../ports/conversations.ts';
 
 export async function clockLinkUrl(ctx: Pick<ChannelContext, 'links' | 'clock'> & { site: Pick<Site, 'publicUrl' | 'clockLinkMinutes'> }, conversationId: string): Promise<string> {

@@ -3,7 +3,7 @@
 // ends with a blank line); a number picks from the choices on screen.
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Lang } from '../../ports/catalogue.ts';
+import type { Lang } from '../../ports/lang.ts';
 import type { ChatEvent, Choice, Conversations } from '../../ports/conversations.ts';
 import type { Delivery } from '../../ports/delivery.ts';
 import { renderReplies } from './plain-text.ts';

@@ -2,7 +2,8 @@
 // profile cache, the staff check, and how a turn in a person's DM is run.
 import type { webApi } from '@slack/bolt';
 import type { ChannelContext } from '../context.ts';
-import type { ChannelText, Lang } from '../../ports/catalogue.ts';
+import type { ChannelText } from '../../ports/catalogue.ts';
+import type { Lang } from '../../ports/lang.ts';
 import type { ChatEvent } from '../../ports/conversations.ts';
 import type { StaffCheck } from '../shared/staff.ts';
 import type { Profiles } from './profiles.ts';

@@ -2,7 +2,8 @@
 // users.info and kept a few minutes for the busiest people (bounded: a large workspace cannot grow it).
 import { LRUCache } from 'lru-cache';
 import type { webApi } from '@slack/bolt';
-import type { Lang, Wording } from '../../ports/catalogue.ts';
+import type { Wording } from '../../ports/catalogue.ts';
+import type { Lang } from '../../ports/lang.ts';
 import type { Logger } from '../../ports/logger.ts';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;

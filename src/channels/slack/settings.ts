@@ -2,6 +2,7 @@
 // keys, their rules (a bot token starts with xoxb-, the signing secret or an app token goes with
 // it) and how the code reads them.
 import { z } from 'zod';
+import { Lang } from '../../ports/lang.ts';
 import { httpUrlRule, ownKeys, settingsSlice, type KeyProblem } from '../shared/settings.ts';
 
 const command = (example: string) => z.string().regex(/^\/[a-z0-9_-]{1,31}$/, `a slash command like ${example}`);
@@ -27,7 +28,7 @@ const TABLE = {
   /** Where each hand-over is posted as a card staff answer the person from (unset: no staff channel). */
   staffChannel: ['SLACK_STAFF_CHANNEL', z.string().optional(), z.string().regex(/^[CG][A-Z0-9]{2,}$/, "a Slack channel id, like C0614TZR7 (the channel's details show it)").optional()],
   /** The language of the staff channel's cards and notes. */
-  staffLang: ['STAFF_LANG', z.enum(['en', 'sv']).default('en'), z.enum(['en', 'sv'], { error: 'en or sv' }).default('en')],
+  staffLang: ['STAFF_LANG', Lang.default('en'), Lang.default('en')],
 } as const;
 
 export const slackSettings = settingsSlice(TABLE);

@@ -2,7 +2,8 @@
 // reference, and buttons to claim, diagnose again and close) whose state line changes as staff act,
 // and a follow-up as a line in its thread. Staff read it in STAFF_LANG.
 import type { types } from '@slack/bolt';
-import type { Lang, Wording } from '../../ports/catalogue.ts';
+import type { Wording } from '../../ports/catalogue.ts';
+import type { Lang } from '../../ports/lang.ts';
 import type { Ticket } from '../../ports/tickets.ts';
 import { encodeTarget } from '../shared/diagnostic.ts';
 import { splitText } from '../shared/split-text.ts';

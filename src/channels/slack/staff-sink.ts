@@ -4,7 +4,7 @@
 // carries the reference in its message metadata, and the channel (or the thread) is first searched
 // for it, as RT and Zammad are searched by subject, so nothing is posted twice.
 import type { ChannelContext } from '../context.ts';
-import type { Lang } from '../../ports/catalogue.ts';
+import type { Lang } from '../../ports/lang.ts';
 import type { Delivered, DeliveryContext, Ticket, TicketDelivery } from '../../ports/tickets.ts';
 import type { WebClient } from './deps.ts';
 import { renderCard, renderFollowUp } from './staff-card.ts';

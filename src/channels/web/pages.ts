@@ -1,7 +1,8 @@
 // Server-rendered pages (support form, thanks, bad link). Every value passes escapeHtml; every
 // word comes from the catalogues.
 import { escapeHtml as e } from './http.ts';
-import type { Lang, WebText, Wording } from '../../ports/catalogue.ts';
+import type { WebText, Wording } from '../../ports/catalogue.ts';
+import type { Lang } from '../../ports/lang.ts';
 import type { SupportPrefill } from '../../ports/support.ts';
 
 export const layout = (lang: Lang, title: string, body: string) => `<!doctype html>

@@ -2,7 +2,8 @@
 // so what it promises is what housekeeping does. Every word comes from the catalogues.
 import { escapeHtml as e } from './http.ts';
 import { layout } from './pages.ts';
-import type { Lang, Wording } from '../../ports/catalogue.ts';
+import type { Wording } from '../../ports/catalogue.ts';
+import type { Lang } from '../../ports/lang.ts';
 
 export interface PrivacyFacts {
   centre: string;

@@ -1,7 +1,7 @@
 // What the browser gets: the engine's replies, with QR codes drawn and clock links added.
 import QRCode from 'qrcode';
 import type { ChannelContext } from '../context.ts';
-import type { Lang } from '../../ports/catalogue.ts';
+import type { Lang } from '../../ports/lang.ts';
 import type { Reply } from '../../ports/conversations.ts';
 import { clockLinkUrl } from '../shared/clock-link.ts';
 

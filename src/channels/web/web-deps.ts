@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import { HelpdeskError } from '../../errors.ts';
 import type { ChannelContext } from '../context.ts';
-import type { Lang } from '../../ports/catalogue.ts';
+import type { Lang } from '../../ports/lang.ts';
 import type { ChatEvent, ConversationView, Reply } from '../../ports/conversations.ts';
 import { clientAddress, trustedList } from './client-ip.ts';
 import type { Refusal } from './http.ts';

@@ -2,7 +2,7 @@
 // address), with buttons to run it again, see their latest conversation and open a ticket. Always
 // ephemeral; whether the person is staff is decided after the ack, the same way for everyone.
 import type { App } from '@slack/bolt';
-import type { Lang } from '../../../ports/catalogue.ts';
+import type { Lang } from '../../../ports/lang.ts';
 import type { StaffTarget } from '../../../ports/staff-desk.ts';
 import { decodeTarget, parseTarget } from '../../shared/diagnostic.ts';
 import { escapeMrkdwn, renderReport } from '../blocks.ts';

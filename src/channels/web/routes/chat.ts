@@ -1,5 +1,6 @@
 // POST /api/chat: one turn of the page's conversation. A request without a session starts one.
 import { z } from 'zod';
+import { Lang } from '../../../ports/lang.ts';
 import { readJson, refuse, route, sendJson, type Routes } from '../http.ts';
 import { conversationOf, CROSS_SITE, type WebDeps } from '../web-deps.ts';
 import type { TurnProgress } from './progress.ts';
@@ -12,7 +13,7 @@ const ChatBody = z.object({
     z.object({ type: z.literal('text'), text: z.string().max(20_000) }),
     z.object({ type: z.literal('choice'), id: z.string().max(64) }),
   ]),
-  lang: z.enum(['en', 'sv']).optional(),
+  lang: Lang.optional(),
 });
 
 /** `progress` hears what the turn is doing, for the page's indicator (GET /api/chat/progress). */

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Lang } from '../../../ports/catalogue.ts';
+import { Lang } from '../../../ports/lang.ts';
 import { escapeHtml as escape, langOf, readJson, refuse, route, sendHtml, sendJson, type Request, type Routes } from '../http.ts';
 import { badLinkPage, pageWordsJson } from '../pages.ts';
 import { CROSS_SITE, type WebDeps } from '../web-deps.ts';
@@ -14,7 +14,7 @@ const ClockBody = z.object({
   offsetMs: z.number().finite().min(-10 * 365 * 86400_000).max(10 * 365 * 86400_000),
   errorMs: z.number().finite().min(0).max(60_000),
   samples: z.number().int().min(1).max(50).optional(),
-  lang: z.enum(['en', 'sv']).optional(),
+  lang: Lang.optional(),
 });
 
 const TOKEN = /^[^/]{1,80}$/;

@@ -3,7 +3,8 @@
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { InputParsers } from '../../../ports/input.ts';
-import type { Lang, WebText } from '../../../ports/catalogue.ts';
+import type { WebText } from '../../../ports/catalogue.ts';
+import type { Lang } from '../../../ports/lang.ts';
 import { langOf, readBody, refuse, route, sendHtml, type Routes } from '../http.ts';
 import { supportPage, thanksPage } from '../pages.ts';
 import type { WebSession } from '../session.ts';
