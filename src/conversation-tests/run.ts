@@ -31,7 +31,7 @@ export interface TestOutcome {
 export function replyText(r: Reply): string {
   switch (r.kind) {
     case 'choices':
-      return [r.prompt, ...r.choices.map((c) => `- ${c.label}`)].join('\n');
+      return [...(r.stage ? [r.stage.label] : []), r.prompt, ...r.choices.map((c) => `- ${c.label}`)].join('\n');
     case 'link':
       return `${r.label}: ${r.url}`;
     case 'image':

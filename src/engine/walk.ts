@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { parseDeviceTime } from '../checks/device-time.ts';
 import { render } from '../i18n/index.ts';
 import { parseCode, parseIp, parseUsername, redactCodes } from '../understanding/input.ts';
-import type { Choice } from './replies.ts';
+import type { Choice, Stage } from './replies.ts';
 import type { CheckRequest } from './events.ts';
 import { END, type Flow, type Step } from '../flows/schema.ts';
 import { USER_TEXT_LIMIT, type Snapshot } from './snapshot.ts';
@@ -78,7 +78,7 @@ export function enter(t: Turn, stepId: string, request: Partial<CheckRequest> = 
           continue;
         }
         if (followFacts(t, flow, stepId, step)) return;
-        t.replies.push({ kind: 'choices', prompt: line(t, flow, step.ask), choices: choicesOf(t, flow, step), ...stageOf(flow, stepId) });
+        t.replies.push({ kind: 'choices', prompt: line(t, flow, step.ask), choices: choicesOf(t, flow, step), ...stageOf(t, flow, stepId) });
         log(t, 'b', ref);
         return;
       }
@@ -286,10 +286,13 @@ export function currentStep(t: Turn): Step | undefined {
   return currentFlow(t)?.steps[t.s.step ?? ''];
 }
 
-/** Where a step is among its flow's numbered stages, if it is one. */
-function stageOf(flow: Flow, stepId: string): { stage?: { at: number; of: number } } {
-  const at = flow.stages.indexOf(stepId);
-  return at < 0 ? {} : { stage: { at: at + 1, of: flow.stages.length } };
+/** Where a step is among its flow's numbered stages, if it is one, with "Step 5 of 9" in words. */
+function stageOf(t: Turn, flow: Flow, stepId: string): { stage?: Stage } {
+  const index = flow.stages.indexOf(stepId);
+  if (index < 0) return {};
+  const at = index + 1;
+  const of = flow.stages.length;
+  return { stage: { at, of, label: sys(t, 'step_of', { at, of }) } };
 }
 
 /** Shows again what the conversation is waiting for (after a restart, or a bad answer). */
@@ -298,7 +301,7 @@ export function repeat(t: Turn): void {
   const step = currentStep(t);
   if (t.s.reach === 'asking') return askReach(t);
   if (t.s.status !== 'active' || !flow || !step) return menu(t, 'menu_prompt');
-  if (step.kind === 'ask') t.replies.push({ kind: 'choices', prompt: line(t, flow, step.ask), choices: choicesOf(t, flow, step), ...stageOf(flow, t.s.step ?? '') });
+  if (step.kind === 'ask') t.replies.push({ kind: 'choices', prompt: line(t, flow, step.ask), choices: choicesOf(t, flow, step), ...stageOf(t, flow, t.s.step ?? '') });
   else if (step.kind === 'input') t.replies.push({ kind: 'prompt', text: line(t, flow, step.prompt), input: step.input });
   else enter(t, t.s.step ?? END);
 }

@@ -127,6 +127,7 @@ export type SystemKey =
   | 'bad_username'
   | 'checking'
   | 'findings'
+  | 'step_of'
   | 'nothing_to_skip'
   | 'watch_started'
   | 'watch_already'

@@ -74,8 +74,7 @@ export type PageKey =
   | 'clockTrue'
   | 'clockAhead'
   | 'clockBehind'
-  | 'checked'
-  | 'stepOf';
+  | 'checked';
 
 export type WebText =
   | 'network_note'

@@ -21,12 +21,23 @@ export interface FindingFacts {
 /** What a prompt waits for; `device_time` asks for the phone's time (channels offer the clock link). */
 export type PromptInput = 'username' | 'code' | 'device_time' | 'ip' | 'text';
 
+/** Step `at` of `of` (from 1) of a flow's numbered steps, and that in the person's words ("Step 5 of 9"). */
+export interface Stage {
+  at: number;
+  of: number;
+  label: string;
+}
+
 export type Reply =
   /** `topic`: the title of the topic just started, a heading rather than something the bot asks. */
-  /** `staff`: written by a person of the support team (the staff channel), not by the bot. */
-  | { kind: 'text'; text: string; notice?: boolean; topic?: boolean; staff?: boolean }
-  /** `stage`: where this question is in a flow of numbered steps (step `at` of `of`, from 1). */
-  | { kind: 'choices'; prompt: string; choices: Choice[]; stage?: { at: number; of: number } }
+  /**
+   * `staff`: written by a person of the support team (the staff channel), not by the bot. `key`: the
+   * staff reply's idempotency key: the reply is delivered at least once, and a channel that can find
+   * what it sent before (Slack's message metadata, Discord's nonce) does not show it twice.
+   */
+  | { kind: 'text'; text: string; notice?: boolean; topic?: boolean; staff?: boolean; key?: string }
+  /** `stage`: where this question is in a flow of numbered steps; the prompt itself does not say it. */
+  | { kind: 'choices'; prompt: string; choices: Choice[]; stage?: Stage }
   | { kind: 'prompt'; text: string; input: PromptInput }
   /** `facts`: the measured figures a channel may draw (the clock's offset, how long a token has been pending). */
   | { kind: 'finding'; check: string; status: FindingStatus; code: string; text: string; facts?: FindingFacts }

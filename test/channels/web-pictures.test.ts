@@ -163,6 +163,10 @@ describe('the setup, as a stepper', () => {
       expect(await current.locator('.stepper-dots li').count()).toBe(9);
       expect(await current.locator('.stepper-dots li[aria-current="step"]').evaluate((li) => [...(li.parentElement?.children ?? [])].indexOf(li) + 1)).toBe(at);
       expect(await current.locator('.stepper-dots li.done').count()).toBe(at - 1);
+      // Said once: by the stepper, not again by the question under it, on screen and to a screen reader.
+      const question = page.locator('#log .msg').filter({ has: page.locator('.stepper') }).last();
+      expect((await question.innerText()).match(/Step \d of 9/g)).toEqual([`Step ${at} of 9`]);
+      expect((await question.ariaSnapshot()).match(/Step \d of 9/g)).toEqual([`Step ${at} of 9`]);
       // Only the current step's buttons answer; every earlier step's are disabled.
       expect(await page.locator('#log .msg').filter({ has: page.locator('.choices button:not(:disabled)') }).count()).toBe(1);
       if (at === 4) {

@@ -96,7 +96,7 @@ describe('answers', () => {
   it('says it is not sure, and offers the closest choices, for an answer it cannot place', () => {
     const { snapshot, text, replies } = play(atAsk(), T0, { type: 'text', text: 'banana' });
     expect(snapshot.step).toBe('s1');
-    expect(text).toMatch(/I am not sure I understood\. Step 1 of 9/);
+    expect(text).toMatch(/I am not sure I understood\. Install an authenticator app/);
     const offered = replies.find((r) => r.kind === 'choices');
     expect(offered?.kind === 'choices' && offered.choices.length).toBeGreaterThanOrEqual(2);
     expect(text).not.toMatch(/Please answer with one of the choices/);

@@ -1,10 +1,13 @@
 // `2fa-helpdesk understand` runs what the chat runs: the same turn, so the language, the meaning and
 // what happens next are the chat's. Held together here against turns played through transition().
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { understandAsChat } from '../../src/engine/understand.ts';
 import { newSnapshot } from '../../src/engine/snapshot.ts';
 import { transition } from '../../src/engine/transition.ts';
-import { positionAt } from '../../src/understanding/evaluate.ts';
+import { LABELLED_FILES, labelOf, loadCases, positionAt, understandAt } from '../../src/understanding/evaluate.ts';
+import { bareUsername } from '../../src/understanding/extract-username.ts';
+import type { Meaning } from '../../src/ports/understanding.ts';
 import { flows, understanding, words } from '../helpers/engine.ts';
 
 const env = { flows, understanding, words, now: 1_800_000_000_000, codeKey: 'k' };
@@ -47,5 +50,32 @@ describe('understand runs what the chat runs', () => {
       expect(u.choice, text).toBe('yes');
       expect(u.then.effect, text).toBe('watch');
     }
+  });
+});
+
+describe('understand and flows test are one pipeline with the chat', () => {
+  const label = (u: ReturnType<typeof understandAsChat>) => (u.knowledge ? (u.knowledge === 'unknown' ? 'unknown' : `knowledge:${u.knowledge}`) : labelOf({ ...u, action: u.action as Meaning['action'], lang: null, closest: [] }));
+  const NO_TOPIC = ['none', 'unclear', 'unknown'];
+  const same = (a: string, b: string) => a === b || (NO_TOPIC.includes(a) && NO_TOPIC.includes(b));
+
+  it('names what the chat did when the facts decided over the words: a password is out of scope, no topic', () => {
+    for (const text of ['reset my SUPR password', 'my password expired', 'återställ mitt SUPR-lösenord']) {
+      const u = understandAsChat(env, positionAt(env, undefined), text);
+      const r = chat(undefined, text);
+      expect(r.snapshot.flow, text).toBeNull();
+      expect(r.snapshot.transcript.some(([, who, line]) => who === 'b' && line.startsWith('sys:out_of_scope')), text).toBe(true);
+      expect(u, text).toMatchObject({ action: 'unclear', intent: 'none', topic: null, then: { flow: null } });
+    }
+  });
+
+  it('agrees with flows test on every labelled message (a bare word at the menu is a username to the chat)', () => {
+    const all = LABELLED_FILES.flatMap((f) => loadCases(path.join(import.meta.dirname, '../..', f)));
+    expect(all.length).toBeGreaterThan(700);
+    const apart = all.filter((c) => {
+      const u = understandAsChat(env, positionAt(env, c.at), c.text);
+      if (!c.at && bareUsername(c.text) && u.then.flow) return false;
+      return !same(label(u), labelOf(understandAt(env, positionAt(env, c.at), c.text)));
+    });
+    expect(apart.map((c) => `${c.at ?? ''} ${c.text}`)).toEqual([]);
   });
 });

@@ -65,6 +65,7 @@ export function renderMessages(replies: Reply[], extra: ClockLink = {}): Discord
         break;
       case 'choices':
         // Choices end a message: its buttons answer this question only.
+        if (r.stage) lines.push(`**${safeText(r.stage.label)}**`);
         lines.push(safeText(r.prompt));
         buttons.push(...r.choices.slice(0, 25).map((c) => ({ type: ComponentType.Button as const, style: ButtonStyle.Secondary as const, label: c.label.slice(0, 80), custom_id: `choice:${c.id}`.slice(0, 100) })));
         push();

@@ -23,6 +23,7 @@ export function renderReplies(replies: Reply[]): Rendered {
         choices = undefined;
         break;
       case 'choices':
+        if (r.stage) lines.push(r.stage.label);
         lines.push(r.prompt);
         r.choices.forEach((c, i) => lines.push(`  ${i + 1}) ${c.label}`));
         choices = r.choices;

@@ -61,7 +61,7 @@ export function renderBlocks(replies: Reply[], extra: ClockLink = {}): Rendered 
         plain.push(r.text);
         break;
       case 'choices':
-        blocks.push(...sections(r.prompt));
+        blocks.push(...sections(r.stage ? `*${r.stage.label}*\n${r.prompt}` : r.prompt));
         blocks.push({
           type: 'actions',
           block_id: 'choices',

@@ -56,7 +56,6 @@ export const pages: Pick<Catalogue, 'web' | 'page' | 'privacy'> = {
     clockAhead: '{seconds} s ahead',
     clockBehind: '{seconds} s behind',
     checked: 'What the helpdesk checked',
-    stepOf: 'Step {at} of {of}',
   },
   privacy: {
     title: 'How the {centre} two-factor helpdesk handles your data',

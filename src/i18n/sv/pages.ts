@@ -56,7 +56,6 @@ export const pages: Pick<Catalogue, 'web' | 'page' | 'privacy'> = {
     clockAhead: '{seconds} s före',
     clockBehind: '{seconds} s efter',
     checked: 'Det här kontrollerade supporten',
-    stepOf: 'Steg {at} av {of}',
   },
   privacy: {
     title: 'Så hanterar {centre}:s tvåfaktorssupport dina uppgifter',

@@ -50,7 +50,7 @@ const handlers: Handlers = {
       });
       list.append(b);
     }
-    if (reply.stage) div.append(stepper(page, reply.stage));
+    if (reply.stage) div.append(stepper(reply.stage));
     div.append(el('div', '', reply.prompt), list);
   },
   link(page, reply) {

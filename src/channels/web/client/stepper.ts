@@ -1,12 +1,12 @@
-// Where the person is in a flow of numbered steps: a row of dots, the steps done filled, the current
-// one marked (aria-current), and "Step 5 of 9" in words.
+// Where the person is in a flow of numbered steps: "Step 5 of 9" in words (the prompt under it does
+// not say it again, so a screen reader hears it once) and a row of dots, hidden from screen readers,
+// the steps done filled and the current one marked.
+import type { Stage } from '../../../ports/conversations.ts';
 import { el } from './dom.ts';
-import { word, type ChatPage } from './page.ts';
 
-export function stepper(page: ChatPage, stage: { at: number; of: number }): HTMLElement {
+export function stepper(stage: Stage): HTMLElement {
   const nav = el('div', 'stepper');
-  const label = word(page, 'stepOf', { at: stage.at, of: stage.of });
-  nav.append(el('div', 'stepper-label', label));
+  nav.append(el('div', 'stepper-label', stage.label));
   const dots = el('ol', 'stepper-dots');
   dots.setAttribute('aria-hidden', 'true');
   for (let i = 1; i <= stage.of; i++) {
