@@ -105,12 +105,15 @@ async function verify(cluster: Cluster, ledger: Ledger, db: pg.Client) {
   return { problems, unansweredStored: [...ledger.unanswered].filter((t) => seen.get(t) === 1).length };
 }
 
-async function unsettled(db: pg.Client, schema: string): Promise<{ tickets: number; inbox: number }> {
-  const r = await db.query<{ tickets: string; inbox: string }>(
+/** Work not yet done: tickets to deliver, inbox events to run, and notices owed to the watched users (their tokens are active). */
+async function unsettled(db: pg.Client, schema: string, watched: string[]): Promise<{ tickets: number; inbox: number; notices: number }> {
+  const r = await db.query<{ tickets: string; inbox: string; notices: string }>(
     `SELECT (SELECT count(*) FROM "${schema}".tickets WHERE delivered_at IS NULL) AS tickets,
-            (SELECT count(*) FROM "${schema}".seen_events WHERE payload IS NOT NULL AND done_at IS NULL) AS inbox`,
+            (SELECT count(*) FROM "${schema}".seen_events WHERE payload IS NOT NULL AND done_at IS NULL) AS inbox,
+            (SELECT count(*) FROM "${schema}".watches WHERE state IN ('open', 'notifying') AND "user" = ANY($1)) AS notices`,
+    [watched],
   );
-  return { tickets: Number(r.rows[0]?.tickets), inbox: Number(r.rows[0]?.inbox) };
+  return { tickets: Number(r.rows[0]?.tickets), inbox: Number(r.rows[0]?.inbox), notices: Number(r.rows[0]?.notices) };
 }
 
 async function connections(db: pg.Client): Promise<Record<string, number>> {
@@ -154,13 +157,14 @@ async function main(): Promise<number> {
     // An event a killed replica or a deposed leader accepted is run by another once it is 2 minutes
     // (Slack) or 1 minute (Discord) old, looked for every 30 s: a kill late in the run needs that long.
     const settle = Date.now() + 150_000;
-    let waiting = { tickets: 0, inbox: 0 };
+    // A watch whose hook never got through is found by the watcher's own check, WATCH_INTERVAL_SECONDS later.
+    let waiting = { tickets: 0, inbox: 0, notices: 0 };
     while (Date.now() < settle) {
-      waiting = await unsettled(db, cluster.schema);
-      if (waiting.tickets === 0 && waiting.inbox === 0) break;
+      waiting = await unsettled(db, cluster.schema, [...ledger.watches.keys()]);
+      if (waiting.tickets === 0 && waiting.inbox === 0 && waiting.notices === 0) break;
       await sleep(1000);
     }
-    say(`settled: tickets undelivered ${waiting.tickets}, inbox events not done ${waiting.inbox}`);
+    say(`settled: tickets undelivered ${waiting.tickets}, inbox events not done ${waiting.inbox}, watch notices owed ${waiting.notices}`);
     await sleep(3000);
     await finalPoll(cluster, ledger);
     const rssEnd = Object.fromEntries(cluster.replicas.map((r) => [r.name, cluster.rssMb(r)]));

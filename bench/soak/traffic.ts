@@ -200,7 +200,8 @@ export async function watchSession(cluster: Cluster, ledger: Ledger, n: number):
   })();
   await sleep(1500);
   cluster.demo.activate(user);
-  for (let i = 0; i < 5 && (await hook(b.base(), user, `tok-${user}`)) !== 204; i++) await sleep(1000);
+  // The import job tries again for half a minute, as a real one would through a replica's restart.
+  for (let i = 0; i < 30 && (await hook(b.base(), user, `tok-${user}`)) !== 204; i++) await sleep(1000);
   await polling;
 }
 

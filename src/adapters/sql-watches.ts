@@ -51,16 +51,38 @@ export class SqlWatches implements WatchStore {
     return this.db.run(`UPDATE watches SET state = 'stopped' WHERE conversation = $1 AND state = 'open'`, [conversationId]);
   }
 
-  async due(now: number, limit: number): Promise<Watch[]> {
-    return (await this.db.all<Row>(`SELECT ${COLUMNS} FROM watches WHERE state = 'open' AND next_check_at <= $1 ORDER BY next_check_at LIMIT $2`, [now, limit])).map(toWatch);
+  async due(now: number, limit: number, leaseMs: number): Promise<Watch[]> {
+    const rows = await this.db.all<Row>(
+      `SELECT ${COLUMNS} FROM watches WHERE (state = 'open' AND next_check_at <= $1) OR (state = 'notifying' AND notified_at <= $2) ORDER BY next_check_at LIMIT $3`,
+      [now, now - leaseMs, limit],
+    );
+    return rows.map(toWatch);
   }
 
   async reschedule(id: number, at: number): Promise<void> {
     await this.db.run(`UPDATE watches SET next_check_at = $1 WHERE id = $2 AND state = 'open'`, [at, id]);
   }
 
-  async claimNotified(id: number, now: number): Promise<boolean> {
-    return (await this.db.run(`UPDATE watches SET state = 'notified', notified_at = $1 WHERE id = $2 AND state = 'open'`, [now, id])) === 1;
+  async claimNotified(id: number, now: number, leaseMs: number): Promise<boolean> {
+    const claimed = await this.db.run(
+      `UPDATE watches SET state = 'notifying', notified_at = $1 WHERE id = $2 AND (state = 'open' OR (state = 'notifying' AND notified_at <= $3))`,
+      [now, id, now - leaseMs],
+    );
+    return claimed === 1;
+  }
+
+  async notified(id: number): Promise<void> {
+    await this.db.run(`UPDATE watches SET state = 'notified' WHERE id = $1 AND state = 'notifying'`, [id]);
+  }
+
+  async release(id: number, at: number): Promise<void> {
+    // Open again, unless the person asked anew meanwhile (one open watch per account and conversation): that one notifies.
+    const reopened = await this.db.run(
+      `UPDATE watches SET state = 'open', next_check_at = $1, notified_at = NULL WHERE id = $2 AND state = 'notifying'
+         AND NOT EXISTS (SELECT 1 FROM watches o WHERE o."user" = watches."user" AND o.conversation = watches.conversation AND o.state = 'open')`,
+      [at, id],
+    );
+    if (!reopened) await this.db.run(`UPDATE watches SET state = 'stopped' WHERE id = $1 AND state = 'notifying'`, [id]);
   }
 
   async claimOverdue(id: number, ticket: string): Promise<boolean> {

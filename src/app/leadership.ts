@@ -9,6 +9,7 @@ import type { Clock } from '../ports/time.ts';
 import type { CheckRunner } from '../checks/index.ts';
 import type { ConversationRunner } from '../engine/runner.ts';
 import type { OutOfBand } from '../engine/out-of-band.ts';
+import { HelpdeskError } from '../errors.ts';
 import { catalogues, render } from '../i18n/index.ts';
 import { TokenWatcher } from '../watch/token-watcher.ts';
 import { SoleLeader, type Leadership } from '../adapters/leader.ts';
@@ -69,7 +70,9 @@ function createWatcher(config: Config, ctx: LeadershipContext): TokenWatcher {
     async notify(w, event) {
       // A turn in the person's own conversation (so it is in the transcript), delivered in its channel.
       const r = await ctx.runner.turn(w.conversationId, event, { channel: w.channel, lang: w.lang, notice: true });
-      if (!(await outOfBand.deliver(w.conversationId, r.replies))) log.warn('no channel took a watch notice', { conversation: w.conversationId });
+      // Not saved: the turn failed (its replies are the apology) or the store is away; the watcher tries again.
+      if (!r.saved) throw new HelpdeskError('engine.fault', 'the watch notice turn was not saved');
+      if (!(await outOfBand.deliver(w.conversationId, r.replies, { strict: true }))) log.warn('no channel took a watch notice', { conversation: w.conversationId });
       if (event.type === 'watch-fired' && event.what === 'active' && w.email && (await outOfBand.isAway(w.conversationId))) {
         const m = catalogues[w.lang].mail;
         await ctx.mailer

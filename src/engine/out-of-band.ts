@@ -37,13 +37,17 @@ export class OutOfBand {
     return false;
   }
 
-  /** Delivers through the conversation's channel; false when no channel claims it. */
-  async deliver(conversationId: string, replies: Reply[]): Promise<boolean> {
+  /**
+   * Delivers through the conversation's channel; false when no channel claims it. A failure is logged,
+   * or with `strict` thrown, for a caller that tries again.
+   */
+  async deliver(conversationId: string, replies: Reply[], options: { strict?: boolean } = {}): Promise<boolean> {
     for (const [prefix, deliver] of this.routes) {
       if (!conversationId.startsWith(prefix)) continue;
       try {
         await deliver(conversationId, replies);
       } catch (err) {
+        if (options.strict) throw err;
         this.log.error('out-of-band delivery failed', { code: 'channel.delivery', conversation: conversationId, err });
       }
       return true;

@@ -129,6 +129,8 @@ export type SystemKey =
   | 'checking'
   | 'findings'
   | 'step_of'
+  | 'picture_scan_qr'
+  | 'picture_code_entry'
   | 'nothing_to_skip'
   | 'watch_started'
   | 'watch_already'

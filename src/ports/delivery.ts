@@ -7,8 +7,11 @@ export type Deliver = (conversationId: string, replies: Reply[]) => Promise<void
 export interface Delivery {
   /** `tracksPresence`: the channel records when its page last asked (the web), so "away" can be told. */
   register(prefix: string, deliver: Deliver, tracksPresence?: boolean): void;
-  /** Delivers through the conversation's own channel (whichever registered its prefix); false when none did. */
-  deliver(conversationId: string, replies: Reply[]): Promise<boolean>;
+  /**
+   * Delivers through the conversation's own channel (whichever registered its prefix); false when none
+   * did. The channel failing is logged, or with `strict` rejects (the caller tries again).
+   */
+  deliver(conversationId: string, replies: Reply[], options?: { strict?: boolean }): Promise<boolean>;
   /** Whether the person has left the conversation's channel a while (only a channel that tracks presence, the web page, can say yes). */
   isAway(conversationId: string): Promise<boolean>;
 }

@@ -50,6 +50,8 @@ export interface AcceptedEvent {
  */
 export interface SeenEvents {
   markSeen(key: string, now?: number): Promise<boolean>;
+  /** Whether the key was marked (or accepted) before; marks nothing. */
+  wasSeen(key: string): Promise<boolean>;
   /** Records the event with its seen mark, in one row (its text redacted); false when seen before. */
   accept(key: string, payload: InboxEvent, now?: number): Promise<boolean>;
   /** The event's turn has been saved: nobody runs it again. */

@@ -2,7 +2,11 @@
 // not in memory, so a restart loses none and sends nothing twice.
 import type { Lang } from './lang.ts';
 
-export type WatchState = 'open' | 'notified' | 'stopped' | 'expired';
+/**
+ * `notifying`: claimed by the watcher while it tells the person; back to `open` when that fails, and
+ * taken again when the replica that claimed it died (its claim older than the lease).
+ */
+export type WatchState = 'open' | 'notifying' | 'notified' | 'stopped' | 'expired';
 
 export interface Watch {
   id: number;
@@ -33,11 +37,18 @@ export interface WatchStore {
   add(w: NewWatch, now: number): Promise<{ watch: Watch; created: boolean }>;
   /** Ends the open watches of a conversation; how many there were. */
   stop(conversationId: string, now: number): Promise<number>;
-  /** Open watches whose next check is due, nearest first. */
-  due(now: number, limit: number): Promise<Watch[]>;
+  /** Open watches whose next check is due, and notices claimed longer than `leaseMs` ago; nearest first. */
+  due(now: number, limit: number, leaseMs: number): Promise<Watch[]>;
   reschedule(id: number, at: number): Promise<void>;
-  /** Moves an open watch to notified; true only for the one caller that did it. */
-  claimNotified(id: number, now: number): Promise<boolean>;
+  /**
+   * Claims the notice: an open watch (or one whose claim is older than `leaseMs`) moves to notifying;
+   * true only for the one caller that did it.
+   */
+  claimNotified(id: number, now: number, leaseMs: number): Promise<boolean>;
+  /** The notice reached the person: notifying becomes notified. */
+  notified(id: number): Promise<void>;
+  /** The notice could not be given: the watch is open again and due at `at`. */
+  release(id: number, at: number): Promise<void>;
   /** Records the overdue ticket; true only the first time. */
   claimOverdue(id: number, ticket: string): Promise<boolean>;
   /** Open watches of a user become due now (the import job said so). */

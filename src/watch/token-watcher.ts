@@ -19,7 +19,10 @@ export interface WatcherOptions {
   tickets: TicketSink;
   clock: Clock;
   log: Logger;
-  /** Runs a turn in the watch's conversation and delivers its replies in the conversation's channel. */
+  /**
+   * Runs a turn in the watch's conversation and delivers its replies in the conversation's channel;
+   * rejects when the turn could not be saved or its replies not delivered, so the notice is tried again.
+   */
   notify: (watch: Watch, event: EngineEvent) => Promise<void>;
   callsPerMinute: number;
   /** How long after a check the same watch is checked again. */
@@ -41,6 +44,10 @@ export interface WatcherStats {
 
 /** Checks in flight at once from one pass. */
 const CONCURRENCY = 4;
+/** A notice claimed this long ago and not given (its replica died while telling) is taken again. */
+export const NOTICE_LEASE_MS = 2 * 60_000;
+/** A notice that failed (the store or the channel down a moment) is tried again this much later. */
+const NOTICE_RETRY_MS = 10_000;
 
 export class TokenWatcher {
   private allowance: number;
@@ -80,7 +87,7 @@ export class TokenWatcher {
     this.refilledAt = now;
     const left = Math.floor(this.allowance);
     if (left <= 0) return;
-    const due = await this.o.watches.due(now, left);
+    const due = await this.o.watches.due(now, left, NOTICE_LEASE_MS);
     this.allowance -= due.length;
     // A few at a time: the enrollment client's own limiter spreads them further.
     let next = 0;
@@ -94,12 +101,7 @@ export class TokenWatcher {
     this.stats.checks++;
     const { result } = await this.o.checks.run('token', { user: w.user, lang: w.lang });
     const now = this.o.clock.now();
-    if (result.code === 'token.active') {
-      if (!(await this.o.watches.claimNotified(w.id, now))) return;
-      this.stats.notified++;
-      await this.o.notify(w, { type: 'watch-fired', what: 'active' });
-      return;
-    }
+    if (result.code === 'token.active') return this.tell(w, now);
     const minutes = typeof result.data.minutesSinceRegistration === 'number' ? result.data.minutesSinceRegistration : 0;
     if ((result.code === 'token.pending-overdue' || (result.code === 'token.pending' && minutes >= this.o.overdueMinutes)) && !w.overdueTicket) {
       const { reference } = await this.o.tickets.open({
@@ -118,6 +120,20 @@ export class TokenWatcher {
       }
     }
     await this.o.watches.reschedule(w.id, now + this.o.intervalMs);
+  }
+
+  /** Tells the person their token is active: claimed first, so only one replica tells; released when telling fails. */
+  private async tell(w: Watch, now: number): Promise<void> {
+    if (!(await this.o.watches.claimNotified(w.id, now, NOTICE_LEASE_MS))) return;
+    try {
+      await this.o.notify(w, { type: 'watch-fired', what: 'active' });
+    } catch (err) {
+      this.o.log.warn('watch notice not given; trying again', { code: 'watch.fault', watch: w.id, err });
+      await this.o.watches.release(w.id, now + NOTICE_RETRY_MS);
+      return;
+    }
+    this.stats.notified++;
+    await this.o.watches.notified(w.id);
   }
 
   /** The import job said this user's token is active: their watches are due now. */

@@ -234,6 +234,9 @@ describe.each(backends.map((make) => [make().name, make] as const))('store contr
     expect(await a.accept('slack:InA', ev(0), t0)).toBe(true);
     expect(await b.accept('slack:InA', ev(0), t0)).toBe(false);
     expect(await a.markSeen('slack:InA', t0)).toBe(false);
+    expect(await b.wasSeen('slack:InA')).toBe(true);
+    expect(await b.wasSeen('slack:InNever')).toBe(false);
+    expect(await a.markSeen('slack:InNever', t0)).toBe(true);
     for (let n = 1; n < 20; n++) await (n % 2 ? a : b).accept(`slack:In${n}`, ev(n), t0 + n);
     await a.accept('discord:In0', { event: { type: 'start' }, to: { user: 'x' } }, t0);
     await b.done('slack:In1', t0 + 100);
@@ -327,9 +330,48 @@ describe.each(backends.map((make) => [make().name, make] as const))('store contr
     const { watch, created } = await wa.add({ user: 'bob', conversationId: 'web:w', channel: 'web', lang: 'en' }, 1000);
     expect(created).toBe(true);
     expect((await wb.add({ user: 'bob', conversationId: 'web:w', channel: 'web', lang: 'en' }, 2000)).created).toBe(false);
-    const claims = await Promise.all([wa.claimNotified(watch.id, 3000), wb.claimNotified(watch.id, 3000), wa.claimNotified(watch.id, 3000)]);
+    const lease = 120_000;
+    const claims = await Promise.all([wa.claimNotified(watch.id, 3000, lease), wb.claimNotified(watch.id, 3000, lease), wa.claimNotified(watch.id, 3000, lease)]);
     expect(claims.filter(Boolean)).toHaveLength(1);
-    expect((await wb.list({ state: 'notified' })).map((w) => w.id)).toEqual([watch.id]);
+    // Claimed and being told: not due for anyone else while the claim is fresh.
+    const mine = (ws: Array<{ id: number; conversationId: string }>) => ws.filter((w) => w.conversationId === 'web:w').map((w) => w.id);
+    expect(mine(await wb.due(60_000, 10, lease))).toEqual([]);
+    await wa.notified(watch.id);
+    expect(mine(await wb.list({ state: 'notified' }))).toEqual([watch.id]);
+    expect(mine(await wb.due(10 * lease, 10, lease))).toEqual([]);
+  });
+
+  it('a watch notice that could not be given is tried again; one whose replica died is taken again after the lease', async () => {
+    const [a, b] = await Promise.all([open(), open()]);
+    const wa = new SqlWatches(a.db);
+    const wb = new SqlWatches(b.db);
+    const lease = 120_000;
+    const { watch } = await wa.add({ user: 'bob', conversationId: 'web:retry', channel: 'web', lang: 'en' }, 1000);
+    expect(await wa.claimNotified(watch.id, 2000, lease)).toBe(true);
+    // Telling failed (the store or the page away a moment): open again, due at the retry time.
+    await wa.release(watch.id, 12_000);
+    const mine = (ws: Array<{ id: number; conversationId: string }>) => ws.filter((w) => w.conversationId === 'web:retry').map((w) => w.id);
+    expect(mine(await wb.due(11_000, 10, lease))).toEqual([]);
+    expect(mine(await wb.due(12_000, 10, lease))).toEqual([watch.id]);
+    // Claimed by a replica that dies while telling: nobody else takes it within the lease, one does after it.
+    expect(await wb.claimNotified(watch.id, 13_000, lease)).toBe(true);
+    expect(await wa.claimNotified(watch.id, 13_000 + lease - 1, lease)).toBe(false);
+    expect(mine(await wa.due(13_000 + lease, 10, lease))).toEqual([watch.id]);
+    const again = await Promise.all([wa.claimNotified(watch.id, 13_000 + lease, lease), wb.claimNotified(watch.id, 13_000 + lease, lease)]);
+    expect(again.filter(Boolean)).toHaveLength(1);
+    await wb.notified(watch.id);
+    expect((await wa.list({ state: 'notified' })).filter((w) => w.conversationId === 'web:retry').map((w) => w.id)).toEqual([watch.id]);
+  });
+
+  it('a failed notice does not reopen a watch when the person has asked anew in the meantime', async () => {
+    const store = await open();
+    const w = new SqlWatches(store.db);
+    const { watch } = await w.add({ user: 'bob', conversationId: 'web:anew', channel: 'web', lang: 'en' }, 1000);
+    expect(await w.claimNotified(watch.id, 2000, 120_000)).toBe(true);
+    const second = await w.add({ user: 'bob', conversationId: 'web:anew', channel: 'web', lang: 'en' }, 3000);
+    expect(second.created).toBe(true);
+    await w.release(watch.id, 4000);
+    expect((await w.list({ state: 'open' })).filter((x) => x.conversationId === 'web:anew').map((x) => x.id)).toEqual([second.watch.id]);
   });
 
   it('a proof code works once, and wrong tries on two replicas add up', async () => {

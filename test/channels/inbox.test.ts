@@ -47,6 +47,7 @@ describe('accepting', () => {
   it('a store that fails refuses the event as store.unavailable, so the channel refuses the ack', async () => {
     const broken: SeenEvents = {
       markSeen: () => Promise.reject(new Error('down')),
+      wasSeen: () => Promise.reject(new Error('down')),
       accept: () => Promise.reject(Object.assign(new Error('connection terminated'), { code: '57P01' })),
       done: () => Promise.reject(new Error('down')),
       claim: () => Promise.reject(new Error('down')),

@@ -134,6 +134,43 @@ describe('Slack staff channel', () => {
     expect(posts('DUALICE', /Step 120/)).toHaveLength(1);
   });
 
+  it('a reply Slack refused to deliver stays in the inbox, and the replica that resumes it delivers it once', async () => {
+    let refused = 0;
+    api.refuse = (method, args) => (method === 'chat.postMessage' && args.channel === 'DUALICE' && /before the mark/.test(JSON.stringify(args)) && !refused++ ? 'internal_error' : undefined);
+    const eventId = `EvBefore${Date.now()}`;
+    await postEvent(web.url, inThread('USTAFF', cardTs, 'Sent before the mark: open the app again.'), { eventId });
+    await until(() => refused === 1, 'Slack refusing the reply');
+    await slack.resume(Date.now() + 200_000);
+    await waitPost('DUALICE', /before the mark/);
+    await until(() => api.callsOf('chat.postMessage').filter((c) => c.args.channel === 'DUALICE' && /before the mark/.test(textOf(c))).length === 2, 'the second try');
+    expect(api.messages.filter((m) => m.channel === 'DUALICE' && /before the mark/.test(JSON.stringify(m.blocks)))).toHaveLength(1);
+    api.refuse = undefined;
+  });
+
+  it('a replica killed between delivering a reply and marking it sent: another delivers it again with its key, and the person sees it once', async () => {
+    const seen = app.seen;
+    const markSeen = seen.markSeen.bind(seen);
+    let killed = 0;
+    seen.markSeen = async (key, now) => {
+      if (key.includes('EvAfter') && !killed++) throw new Error('the replica was killed');
+      return markSeen(key, now);
+    };
+    try {
+      const eventId = `EvAfter${Date.now()}`;
+      await postEvent(web.url, inThread('USTAFF', cardTs, 'Sent after the mark: restart the phone.'), { eventId });
+      await waitPost('DUALICE', /after the mark/);
+      await until(() => killed === 1, 'the mark failing');
+      await slack.resume(Date.now() + 200_000);
+      await until(() => killed === 2, 'the resumed reply marked sent');
+      await app.tickets.drain();
+      expect(await seen.wasSeen(`staff-reply:slack-staff:${eventId}`)).toBe(true);
+      expect(api.messages.filter((m) => m.channel === 'DUALICE' && /after the mark/.test(JSON.stringify(m.blocks)))).toHaveLength(1);
+      expect(api.messages.find((m) => m.channel === 'DUALICE' && /after the mark/.test(JSON.stringify(m.blocks)))?.metadata).toEqual({ event_type: 'helpdesk_reply', event_payload: { key: `staff-reply:slack-staff:${eventId}` } });
+    } finally {
+      seen.markSeen = markSeen;
+    }
+  });
+
   it("another staff member's reply is not sent; they are told who owns it", async () => {
     await postEvent(web.url, inThread('UOTHER', cardTs, 'I can take this one'));
     const told = await api.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'UOTHER');

@@ -25,7 +25,8 @@ const METHOD_SCOPES: Record<string, string[]> = {
   'chat.postEphemeral': ['chat:write'],
   'conversations.open': ['im:write'],
   // The staff channel's card and thread are read back (channels:history; groups:history for a private one).
-  'conversations.history': ['channels:history'],
+  // A DM is searched for a staff reply posted before (im:history).
+  'conversations.history': ['channels:history', 'im:history'],
   'conversations.replies': ['channels:history'],
   'usergroups.users.list': ['usergroups:read'],
   'users.info': ['users:read'],

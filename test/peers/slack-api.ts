@@ -35,6 +35,8 @@ export interface SlackApiPeer {
   sockets: WebSocket[];
   socketMessages: unknown[];
   onSocket?: (ws: WebSocket) => void;
+  /** Answers a call with this error instead (`{ ok: false, error }`) when it returns one: a Slack that refuses. */
+  refuse?: (method: string, args: Record<string, unknown>) => string | undefined;
   callsOf(method: string): SlackCall[];
   waitFor(predicate: (c: SlackCall) => boolean, timeoutMs?: number): Promise<SlackCall>;
   waitForResponse(predicate: (r: { path: string; body: Record<string, unknown> }) => boolean, timeoutMs?: number): Promise<{ path: string; body: Record<string, unknown> }>;
@@ -158,7 +160,8 @@ export async function startSlackApi(): Promise<SlackApiPeer> {
     peer.calls.push({ method, args: body, at: Date.now() });
     if (peer.delayMs) await new Promise((r) => setTimeout(r, peer.delayMs));
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(answer(method, body)));
+    const refused = peer.refuse?.(method, body);
+    res.end(JSON.stringify(refused ? { ok: false, error: refused } : answer(method, body)));
   });
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {

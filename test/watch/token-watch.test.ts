@@ -111,6 +111,35 @@ describe('token watches', () => {
     }
   });
 
+  it('a notice the page could not be given (the store away a moment) comes on a later try, once', async () => {
+    const { w, clock } = await boot();
+    try {
+      const c = await watchedConversation(w, 'bob');
+      w.app.demo?.activate('bob');
+      clock.advance(61_000);
+      await c.poll();
+      // The web channel hands notices to the store's outbox: it fails once, as PostgreSQL does when its backend is cut.
+      const push = w.app.store.push.bind(w.app.store);
+      let failures = 0;
+      w.app.store.push = async (...args) => {
+        if (failures++ === 0) throw new Error('connection terminated');
+        return push(...args);
+      };
+      await w.app.watcher.tick();
+      expect(await c.poll()).toEqual([]);
+      expect(await w.app.watches.list({ state: 'open' })).toHaveLength(1);
+      clock.advance(11_000);
+      await w.app.watcher.tick();
+      expect(texts(await c.poll())).toMatch(/^Your token is active now\./);
+      clock.advance(61_000);
+      await w.app.watcher.tick();
+      expect(await c.poll()).toEqual([]);
+      expect(await w.app.watches.list({ state: 'notified' })).toHaveLength(1);
+    } finally {
+      await w.close();
+    }
+  });
+
   it('a restart in the middle loses no watch and sends nothing twice', async () => {
     const first = await boot();
     const c = await watchedConversation(first.w, 'bob');

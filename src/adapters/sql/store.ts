@@ -280,6 +280,10 @@ export class SqlStore implements ConversationStore<Snapshot>, SeenEvents, Conver
     return (await this.db.run('INSERT INTO seen_events (key, at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, now])) === 1;
   }
 
+  async wasSeen(key: string): Promise<boolean> {
+    return (await this.db.get<{ key: string }>('SELECT key FROM seen_events WHERE key = $1', [key])) !== undefined;
+  }
+
   async accept(key: string, payload: InboxEvent, now = Date.now()): Promise<boolean> {
     // What a person typed is kept as a transcript keeps it: a code in it is not.
     const event = payload.event.type === 'text' ? { ...payload.event, text: redactCodes(payload.event.text) } : payload.event;

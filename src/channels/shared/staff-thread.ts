@@ -23,9 +23,11 @@ export interface StaffMember {
 }
 
 /**
- * Sends a staff member's reply to the person. `key`: the platform's event id, so a reply run twice
- * (its replica died after sending) is not sent twice: it is marked before it goes, and a replica
- * killed between the mark and the send loses that one reply rather than repeating it.
+ * Sends a staff member's reply to the person, at least once. `key`: the platform's event id. The
+ * reply is delivered first and marked sent after, so a replica killed between the two leaves the
+ * event unfinished in its channel's inbox and another replica delivers it again: with the same
+ * idempotency key, which the person's channel uses not to show it twice. A reply marked sent is
+ * not delivered again.
  */
 export async function relayStaffReply(ctx: ChannelContext, thread: StaffThread, staff: StaffMember, text: string, key: string, staffLang: Lang): Promise<StaffReplyOutcome> {
   const toTicket = async (why: 'closed' | 'away'): Promise<StaffReplyOutcome> => {
@@ -36,9 +38,11 @@ export async function relayStaffReply(ctx: ChannelContext, thread: StaffThread, 
   const claim = await ctx.staffChannel.threads.claim(thread.reference, staff.id);
   if (claim && !claim.mine) return { kind: 'owned', owner: claim.owner };
   if (await ctx.delivery.isAway(thread.conversationId)) return toTicket('away');
-  if (!(await ctx.seen.markSeen(`staff-reply:${key}`, ctx.clock.now()))) return { kind: 'repeat' };
-  const reply = { kind: 'text' as const, text: `${ctx.words.say(thread.lang, 'staff_reply')}\n${text}`, staff: true };
-  if (!(await ctx.delivery.deliver(thread.conversationId, [reply]))) return toTicket('away');
+  const mark = `staff-reply:${key}`;
+  if (await ctx.seen.wasSeen(mark)) return { kind: 'repeat' };
+  const reply = { kind: 'text' as const, text: `${ctx.words.say(thread.lang, 'staff_reply')}\n${text}`, staff: true, key: mark };
+  if (!(await ctx.delivery.deliver(thread.conversationId, [reply], { strict: true }))) return toTicket('away');
+  await ctx.seen.markSeen(mark, ctx.clock.now());
   ctx.log.info('staff reply delivered', { conversation: thread.conversationId, ticket: thread.reference });
   return { kind: 'delivered', claimed: thread.owner === undefined };
 }

@@ -8,7 +8,7 @@ import type { RunningChannel } from '../contract.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { Connection, waitUp } from '../shared/connection.ts';
 import { StaffCheck } from '../shared/staff.ts';
-import { renderBlocks } from './blocks.ts';
+import { registerSlackDelivery } from './delivery.ts';
 import { resume as resumeTurn, type SlackDeps } from './deps.ts';
 import { guardRequests } from './middleware/request-guard.ts';
 import { registerChoices } from './listeners/choices.ts';
@@ -22,7 +22,6 @@ import { Profiles } from './profiles.ts';
 import type { SlackSettings } from './settings.ts';
 import { TurnQueue } from './turn-queue.ts';
 import { Inbox } from '../shared/inbox.ts';
-import { clockLinkFor } from '../shared/clock-link.ts';
 
 export interface SlackChannel extends RunningChannel {
   app: App;
@@ -118,14 +117,8 @@ export async function createSlackChannel(ctx: ChannelContext, settings: SlackSet
   const queue = new TurnQueue(inbox, log);
   const d: SlackDeps = { ctx, settings, queue, profiles: new Profiles(ctx.words, log), staff };
 
-  // A phone's clock measurement or an opened proof link continues the conversation in the DM.
-  ctx.delivery.register('slack:', async (conversationId, replies) => {
-    const [, , channel] = conversationId.split(':');
-    if (!channel) return;
-    const conversation = await ctx.conversations.peek(conversationId);
-    const rendered = renderBlocks(replies, await clockLinkFor(ctx, conversationId, replies, conversation?.lang ?? 'en'));
-    await app.client.chat.postMessage({ channel, blocks: rendered.blocks, text: rendered.text });
-  });
+  // A phone's clock measurement, an opened proof link or a staff reply continues the conversation in the DM.
+  registerSlackDelivery(ctx, app.client);
   registerMessages(app, d);
   registerHome(app, d);
   registerChoices(app, d);
@@ -140,7 +133,7 @@ export async function createSlackChannel(ctx: ChannelContext, settings: SlackSet
     for (const a of left) d.queue.later(a.payload.to.user ?? a.key, () => resumeTurn(d, app.client, a));
     // Staff replies in the staff channel's threads, accepted and not relayed.
     const replies = settings.staffChannel ? await staffInbox.claim(now) : [];
-    for (const a of replies) d.queue.later(`staff:${a.payload.to.thread ?? a.key}`, () => onStaffReply(d, app.client, staffInbox, a));
+    for (const a of replies) d.queue.later(`staff:${a.payload.to.thread ?? a.key}`, () => onStaffReply(d, app.client, staffInbox, a, true));
     if (left.length + replies.length) log.warn('slack: acked events resumed from the inbox', { count: left.length + replies.length });
     return left.length + replies.length;
   };

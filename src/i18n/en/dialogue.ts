@@ -115,6 +115,8 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     checking: 'Checking {what}…',
     findings: 'What I found:',
     step_of: 'Step {at} of {of}',
+    picture_scan_qr: 'A phone with its camera on a QR code shown on a computer screen',
+    picture_code_entry: 'A field for the code with six digits typed in, and a button to confirm',
     proof_sent:
       'To keep accounts private, I only talk about an account to its owner. If an account exists for that name, a mail with a confirmation code (like KXTR-PMWB) is on its way to the address on the account. Type the code here when it arrives. You can also type "skip" to go on with the general checks.',
     proof_wrong: 'That is not the code from the mail. Check it and type it again, or type "skip" to go on without it.',

@@ -115,6 +115,8 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     checking: 'Kontrollerar {what}…',
     findings: 'Det här hittade jag:',
     step_of: 'Steg {at} av {of}',
+    picture_scan_qr: 'En telefon vars kamera riktas mot en QR-kod på en datorskärm',
+    picture_code_entry: 'Ett fält för koden med sex siffror inskrivna, och en knapp för att bekräfta',
     proof_sent:
       'För att skydda kontona pratar jag bara om ett konto med dess ägare. Om det finns ett konto med det namnet är ett mejl med en bekräftelsekod (som KXTR-PMWB) på väg till adressen på kontot. Skriv koden här när den kommer. Du kan också skriva "hoppa över" för att gå vidare med de allmänna kontrollerna.',
     proof_wrong: 'Det är inte koden från mejlet. Kontrollera den och skriv den igen, eller skriv "hoppa över" för att fortsätta utan den.',

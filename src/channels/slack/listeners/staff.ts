@@ -54,23 +54,33 @@ async function onButton(d: SlackDeps, client: WebClient, kind: string, value: st
   }
 }
 
-/** A staff member's reply in a card's thread; marked done in the inbox once handled, however it went. */
-export async function onStaffReply(d: SlackDeps, client: WebClient, inbox: Inbox, accepted: AcceptedEvent): Promise<void> {
+/**
+ * A staff member's reply in a card's thread, marked done in the inbox once relayed. One that failed
+ * (Slack or the store down, the replica killed) stays in the inbox, and a replica resumes it: that
+ * second try (`resumed`) is done however it goes.
+ */
+export async function onStaffReply(d: SlackDeps, client: WebClient, inbox: Inbox, accepted: AcceptedEvent, resumed = false): Promise<void> {
+  try {
+    await relayReply(d, client, accepted);
+  } catch (err) {
+    if (!resumed) throw err;
+    d.ctx.log.error('slack: a resumed staff reply failed again', { code: 'slack.error', err });
+  }
+  await inbox.done(accepted.key);
+}
+
+async function relayReply(d: SlackDeps, client: WebClient, accepted: AcceptedEvent): Promise<void> {
   const { user, channel, thread: ts } = accepted.payload.to;
   const text = accepted.payload.event.type === 'text' ? accepted.payload.event.text : '';
   const lang = d.settings.staffLang;
-  try {
-    if (!user || !channel || !ts || !text.trim() || !(await d.staff.isStaff(user))) return;
-    const thread = await d.ctx.staffChannel.threads.byThread(channel, ts);
-    if (!thread) return;
-    const out = await relayStaffReply(d.ctx, thread, member(user), text, accepted.key, lang);
-    const ephemeral = (line: string) => client.chat.postEphemeral({ channel, user, thread_ts: ts, text: line });
-    if (out.kind === 'delivered' && out.claimed) await updateCard(d, client, thread, { kind: 'owned', owner: user });
-    else if (out.kind === 'owned') await ephemeral(withMention(d, 'staff_owned_by', lang, out.owner));
-    else if (out.kind === 'ticket') await ephemeral(say(d, lang, out.why === 'closed' ? 'staff_to_ticket_closed' : 'staff_to_ticket_away', { reference: thread.reference }));
-  } finally {
-    await inbox.done(accepted.key);
-  }
+  if (!user || !channel || !ts || !text.trim() || !(await d.staff.isStaff(user))) return;
+  const thread = await d.ctx.staffChannel.threads.byThread(channel, ts);
+  if (!thread) return;
+  const out = await relayStaffReply(d.ctx, thread, member(user), text, accepted.key, lang);
+  const ephemeral = (line: string) => client.chat.postEphemeral({ channel, user, thread_ts: ts, text: line });
+  if (out.kind === 'delivered' && out.claimed) await updateCard(d, client, thread, { kind: 'owned', owner: user });
+  else if (out.kind === 'owned') await ephemeral(withMention(d, 'staff_owned_by', lang, out.owner));
+  else if (out.kind === 'ticket') await ephemeral(say(d, lang, out.why === 'closed' ? 'staff_to_ticket_closed' : 'staff_to_ticket_away', { reference: thread.reference }));
 }
 
 export function registerStaff(app: App, d: SlackDeps, staffChannel: string, inbox: Inbox): void {

@@ -1,0 +1,36 @@
+// Replies made outside a turn (a phone's clock measurement, an opened proof link, a staff member's
+// reply) posted in the person's DM. A staff reply carries its idempotency key in the message's
+// metadata, and the DM is searched for it first, so a reply delivered again (its replica died
+// before marking it sent) is not shown twice.
+import type { ChannelContext } from '../context.ts';
+import type { Reply } from '../../ports/conversations.ts';
+import { clockLinkFor } from '../shared/clock-link.ts';
+import { renderBlocks } from './blocks.ts';
+import type { WebClient } from './deps.ts';
+
+const EVENT_TYPE = 'helpdesk_reply';
+/** How many of the DM's latest messages are searched for a keyed reply posted before. */
+const SEARCH_LAST = 50;
+
+interface Message {
+  metadata?: { event_type?: string; event_payload?: { key?: unknown } };
+}
+
+const keyOf = (replies: Reply[]) => replies.find((r): r is Extract<Reply, { kind: 'text' }> => r.kind === 'text' && r.key !== undefined)?.key;
+
+async function postedBefore(client: WebClient, channel: string, key: string): Promise<boolean> {
+  const r = await client.conversations.history({ channel, limit: SEARCH_LAST, include_all_metadata: true });
+  return ((r.messages as Message[] | undefined) ?? []).some((m) => m.metadata?.event_type === EVENT_TYPE && m.metadata.event_payload?.key === key);
+}
+
+export function registerSlackDelivery(ctx: ChannelContext, client: WebClient): void {
+  ctx.delivery.register('slack:', async (conversationId, replies) => {
+    const [, , channel] = conversationId.split(':');
+    if (!channel) return;
+    const key = keyOf(replies);
+    if (key && (await postedBefore(client, channel, key))) return;
+    const conversation = await ctx.conversations.peek(conversationId);
+    const rendered = renderBlocks(replies, await clockLinkFor(ctx, conversationId, replies, conversation?.lang ?? 'en'));
+    await client.chat.postMessage({ channel, blocks: rendered.blocks, text: rendered.text, ...(key ? { metadata: { event_type: EVENT_TYPE, event_payload: { key } } } : {}) });
+  });
+}
