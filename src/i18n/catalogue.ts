@@ -86,6 +86,7 @@ export type SystemKey =
   | 'username_corrected'
   | 'code_not_username'
   | 'handover_wait'
+  | 'how_long'
   | 'ticket_status_new'
   | 'ticket_status_open'
   | 'ticket_status_waiting'
