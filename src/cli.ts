@@ -79,11 +79,12 @@ const COMMANDS: Record<string, Command> = {
   privacy: {
     run: lazy('privacy'),
     example: '2fa-helpdesk privacy export --user alice@example.org',
-    usage: `  privacy export|forget --user NAME|EMAIL [--slack ID] [--discord ID] [--dry-run] [--yes]
+    usage: `  privacy export|forget --user NAME|EMAIL [--CHANNEL ID]... [--dry-run] [--yes]
                              everything the bot holds about one person, as one JSON document; or
                              erase it: --dry-run lists what would go, a terminal is asked first,
                              without one --yes is needed (tickets already in the centre's ticket
-                             system are listed)`,
+                             system are listed). --CHANNEL ID: their user id on a chat channel,
+                             the option named after the channel`,
   },
 };
 
