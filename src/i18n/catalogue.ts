@@ -1,6 +1,6 @@
 // The shape of a message catalogue, and the one placeholder renderer every message goes through.
 import type { ChannelText, PageKey, PrivacyText, WebText } from '../ports/catalogue.ts';
-import type { CheckCode, CheckVariant } from '../ports/checks.ts';
+import type { CheckCode, CheckId, CheckVariant } from '../ports/checks.ts';
 import { LANGS, type Lang } from '../ports/lang.ts';
 
 export { LANGS, type Lang };
@@ -26,7 +26,7 @@ export interface Catalogue {
   /** Advice for the person's kind of phone, said in place of `advice` when the phone is known. */
   platformAdvice: Record<PhonePlatform, Partial<Record<CheckCode, string>>>;
   statusLabel: Record<'pass' | 'warn' | 'fail' | 'unknown', string>;
-  checkTitle: Record<'account' | 'token' | 'clock' | 'code' | 'network', string>;
+  checkTitle: Record<CheckId, string>;
   /** E-mail the bot sends to a person (the proof-of-identity code). */
   mail: Record<MailKey, string>;
   /** What the Slack and Discord channels say outside a conversation's turns. */
@@ -86,6 +86,7 @@ export type SystemKey =
   | 'username_corrected'
   | 'code_not_username'
   | 'handover_wait'
+  | 'how_long'
   | 'ticket_status_new'
   | 'ticket_status_open'
   | 'ticket_status_waiting'
@@ -128,6 +129,8 @@ export type SystemKey =
   | 'checking'
   | 'findings'
   | 'step_of'
+  | 'picture_scan_qr'
+  | 'picture_code_entry'
   | 'nothing_to_skip'
   | 'watch_started'
   | 'watch_already'

@@ -66,6 +66,16 @@ export function bareUsername(text: string): string | undefined {
   return word;
 }
 
+/**
+ * A one-word message that is a common word in English or Swedish ("kod", "help", "token", "hej"),
+ * not a name: typed where a username was asked, it is not looked up as an account.
+ */
+export function isCommonWord(text: string): boolean {
+  const word = foldKeepingPunctuation(text.trim().replace(/[.!?,;:]+$/, ''));
+  if (!/^[a-z][a-z0-9]*$/.test(word)) return false;
+  return NOT_NAMES.has(word) || INTERJECTIONS.has(word) || helpdeskWords().has(word);
+}
+
 let vocabulary: Set<string> | undefined;
 /** Every word of the flows and catalogues, both languages: a name is none of them. */
 function helpdeskWords(): Set<string> {
