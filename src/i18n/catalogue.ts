@@ -1,6 +1,6 @@
 // The shape of a message catalogue, and the one placeholder renderer every message goes through.
 import type { ChannelText, PageKey, PrivacyText, WebText } from '../ports/catalogue.ts';
-import type { CheckCode, CheckVariant } from '../ports/checks.ts';
+import type { CheckCode, CheckId, CheckVariant } from '../ports/checks.ts';
 import { LANGS, type Lang } from '../ports/lang.ts';
 
 export { LANGS, type Lang };
@@ -26,7 +26,7 @@ export interface Catalogue {
   /** Advice for the person's kind of phone, said in place of `advice` when the phone is known. */
   platformAdvice: Record<PhonePlatform, Partial<Record<CheckCode, string>>>;
   statusLabel: Record<'pass' | 'warn' | 'fail' | 'unknown', string>;
-  checkTitle: Record<'account' | 'token' | 'clock' | 'code' | 'network', string>;
+  checkTitle: Record<CheckId, string>;
   /** E-mail the bot sends to a person (the proof-of-identity code). */
   mail: Record<MailKey, string>;
   /** What the Slack and Discord channels say outside a conversation's turns. */
