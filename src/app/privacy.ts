@@ -10,9 +10,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
-import { Person, type ErasurePlan } from '../ports/personal-data.ts';
+import { Person, type ErasurePlan, type NamedChannelPeople } from '../ports/personal-data.ts';
 import type { Logger } from '../ports/logger.ts';
-import { isTheirLimit, redactDeep, whoseTicket, Who } from '../privacy/erasure.ts';
+import { ChannelIds, isTheirLimit, redactDeep, whoseTicket, Who } from '../privacy/erasure.ts';
 import { SqlPersonalData } from '../adapters/sql/personal-data.ts';
 import { SqliteDb, type SqlDb } from '../adapters/sql/db.ts';
 import { openDatabase } from '../adapters/sql/open.ts';
@@ -23,25 +23,44 @@ import type { Snapshot } from '../engine/snapshot.ts';
 import { parseSnapshot } from '../engine/migrate.ts';
 import { renderTranscript } from '../engine/transcript.ts';
 import { loadFlowsOrThrow } from '../flows/loader.ts';
+import type { AnyChannelPlugin } from '../channels/contract.ts';
+import { CHANNELS } from '../channels/registry.ts';
 
 export const EXPORT_VERSION = 1;
 
 type Command = { command: 'export' | 'forget'; person: Person; yes: boolean; dryRun: boolean };
 
-const USAGE = 'usage: 2fa-helpdesk privacy export|forget --user NAME|EMAIL [--slack ID] [--discord ID] [--dry-run] [--yes]';
+/** What each channel declares about the people in its conversations, with its name. */
+export function channelPeople(channels: readonly AnyChannelPlugin[] = CHANNELS): NamedChannelPeople[] {
+  return channels.flatMap((c) => (c.people ? [{ channel: c.name, ...c.people }] : []));
+}
 
-/** The person named on the command line: `--user` (a username or an e-mail address, repeatable), `--slack`, `--discord`. */
-export function personFromArgs(args: string[]): Command | { error: string } {
+/** The channels a person has an id on, each with its command-line option (`--<name> ID`). */
+const idChannels = (channels: readonly AnyChannelPlugin[]) => channelPeople(channels).filter((c) => c.id);
+
+/** `privacy export|forget --user NAME|EMAIL [--<channel> ID]… [--dry-run] [--yes]`, for the channels given. */
+export function privacyUsage(channels: readonly AnyChannelPlugin[] = CHANNELS): string {
+  return ['privacy export|forget --user NAME|EMAIL', ...idChannels(channels).map((c) => `[--${c.channel} ID]`), '[--dry-run] [--yes]'].join(' ');
+}
+
+/** `--user, --a or --b`: every way to name a person. */
+function namingFlags(channels: readonly AnyChannelPlugin[]): string {
+  const flags = ['--user', ...idChannels(channels).map((c) => `--${c.channel}`)];
+  return flags.length > 1 ? `${flags.slice(0, -1).join(', ')} or ${flags.at(-1)}` : flags[0]!;
+}
+
+/** The person named on the command line: `--user` (a username or an e-mail address, repeatable), and their id on each channel that has ids (`--<channel>`). */
+export function personFromArgs(args: string[], channels: readonly AnyChannelPlugin[] = CHANNELS): Command | { error: string } {
   const [command, ...rest] = args;
-  if (command !== 'export' && command !== 'forget') return { error: USAGE };
-  let values;
+  if (command !== 'export' && command !== 'forget') return { error: `usage: 2fa-helpdesk ${privacyUsage(channels)}` };
+  const withIds = idChannels(channels);
+  let values: Record<string, string[] | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: rest,
       options: {
         user: { type: 'string', multiple: true },
-        slack: { type: 'string', multiple: true },
-        discord: { type: 'string', multiple: true },
+        ...Object.fromEntries(withIds.map((c) => [c.channel, { type: 'string', multiple: true } as const])),
         yes: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
       },
@@ -50,18 +69,20 @@ export function personFromArgs(args: string[]): Command | { error: string } {
   } catch (err) {
     return { error: (err as Error).message };
   }
-  const names = (values.user ?? []).map((u) => u.trim()).filter(Boolean);
+  const given = (name: string) => ((values[name] as string[] | undefined) ?? []).map((x) => x.trim());
+  const names = given('user').filter(Boolean);
+  for (const c of withIds) {
+    for (const x of given(c.channel)) {
+      const id = c.id!.safeParse(x);
+      if (!id.success) return { error: `--${c.channel}: expected ${id.error.issues[0]!.message}` };
+    }
+  }
   const parsed = Person.safeParse({
     users: names.filter((u) => !u.includes('@')),
     emails: names.filter((u) => u.includes('@')),
-    slack: (values.slack ?? []).map((x) => x.trim()),
-    discord: (values.discord ?? []).map((x) => x.trim()),
+    ids: Object.fromEntries(withIds.map((c) => [c.channel, given(c.channel)])),
   });
-  if (!parsed.success) {
-    const i = parsed.error.issues[0]!;
-    const flag = i.path[0] === 'slack' ? '--slack' : i.path[0] === 'discord' ? '--discord' : '--user, --slack or --discord';
-    return { error: `${flag}: expected ${i.message}` };
-  }
+  if (!parsed.success) return { error: `${namingFlags(channels)}: expected ${parsed.error.issues[0]!.message}` };
   if (names.some((u) => !/^[^\s"'<>]{1,200}$/.test(u))) return { error: '--user: expected a username or an e-mail address' };
   if (command === 'export' && (values.yes || values['dry-run'])) return { error: '--yes and --dry-run are for forget' };
   return { command, person: parsed.data, yes: values.yes === true, dryRun: values['dry-run'] === true };
@@ -77,6 +98,8 @@ export interface PrivacyDeps {
   now?: () => number;
   /** A stored conversation's transcript as the person saw it, in their language (absent: as stored). */
   transcript?: (snapshot: Snapshot) => string[];
+  /** The channels whose conversations are searched (the registry's; a test adds its own). */
+  channels?: readonly AnyChannelPlugin[];
 }
 
 /**
@@ -185,10 +208,11 @@ async function planRedis(deps: PrivacyDeps, plan: ErasurePlan, who: Who): Promis
 
 /** What forget will do, worked out before anything changes: the store's plan, the files and the Redis keys. */
 async function survey(deps: PrivacyDeps, given: Person) {
-  const store = new SqlPersonalData(deps.db);
+  const people = channelPeople(deps.channels);
+  const store = new SqlPersonalData(deps.db, people);
   const person = await store.widen(given);
   const plan = await store.plan(person);
-  const who = new Who(person);
+  const who = new Who(person, new ChannelIds(people));
   return { store, plan, who, files: await planFiles(deps.config, plan, who), redis: await planRedis(deps, plan, who) };
 }
 
@@ -208,7 +232,8 @@ export async function exportPerson(deps: PrivacyDeps, given: Person): Promise<Re
   return {
     version: EXPORT_VERSION,
     generatedAt: new Date(deps.now?.() ?? Date.now()).toISOString(),
-    person: plan.person,
+    // The person as staff named them: each channel's ids under its name.
+    person: { users: plan.person.users, emails: plan.person.emails, ...plan.person.ids, conversations: plan.person.conversations },
     ...held,
     conversations: held.conversations.map((c) => readable(deps, c)),
     files: files.remove,
@@ -299,8 +324,8 @@ export interface PrivacyIo {
 }
 
 /** The command: exit 0 done, 1 not confirmed, 2 bad input or nobody to confirm (one line on stderr). */
-export async function privacyCommand(args: string[], io: PrivacyIo, config: Config, audit: Logger): Promise<number> {
-  const parsed = personFromArgs(args);
+export async function privacyCommand(args: string[], io: PrivacyIo, config: Config, audit: Logger, channels: readonly AnyChannelPlugin[] = CHANNELS): Promise<number> {
+  const parsed = personFromArgs(args, channels);
   if ('error' in parsed) {
     io.err(`2fa-helpdesk: ${parsed.error}\n`);
     return 2;
@@ -317,7 +342,7 @@ export async function privacyCommand(args: string[], io: PrivacyIo, config: Conf
     : undefined;
   try {
     // The client itself: an erasure that cannot reach Redis fails and says so, it does not fall back.
-    const deps: PrivacyDeps = { config, db: store.db, redis: shared?.client, audit };
+    const deps: PrivacyDeps = { config, db: store.db, redis: shared?.client, audit, channels };
     if (parsed.command === 'export') {
       const { flows } = loadFlowsOrThrow(config.FLOWS_DIR);
       const words = centreWords(config);

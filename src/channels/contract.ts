@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { ConnectionStatus } from './shared/connection.ts';
 import type { KeyProblem } from './shared/settings.ts';
 import type { LogScrub } from '../ports/logger.ts';
+import type { ChannelPeople } from '../ports/personal-data.ts';
 import type { Lang } from '../ports/lang.ts';
 import type { ChannelContext, ChannelRoute } from './context.ts';
 
@@ -60,6 +61,13 @@ export interface ChannelPlugin<Settings = unknown> {
    * instead. Its conversation ids (`name:…`) lose all but the name by the logger's own rule.
    */
   logScrubs?: readonly LogScrub[];
+  /**
+   * The people in its conversations, for a person's export and erasure: a person's platform id and
+   * its rule (staff give it as `privacy export --<name> ID`), and whom a conversation id names.
+   * Without it a conversation id names nobody, and the person's conversations there are found by
+   * what they wrote, their proofs and their watches.
+   */
+  people?: ChannelPeople;
   /** Its conversations' origin is the person's IP address (the web page's client): a proof mail shows it. */
   originIsAddress?: true;
   /** Its words in English and Swedish (a channel without them is "in a chat"). */

@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { parseDeviceTime } from '../checks/device-time.ts';
 import { render } from '../i18n/index.ts';
 import { parseCode, parseIp, parseUsername, redactCodes } from '../understanding/input.ts';
-import type { Choice, Stage } from './replies.ts';
+import type { Choice, Reply, Stage } from './replies.ts';
 import type { CheckRequest } from './events.ts';
 import { END, type Flow, type Step } from '../flows/schema.ts';
 import { USER_TEXT_LIMIT, type Snapshot } from './snapshot.ts';
@@ -78,7 +78,7 @@ export function enter(t: Turn, stepId: string, request: Partial<CheckRequest> = 
           continue;
         }
         if (followFacts(t, flow, stepId, step)) return;
-        t.replies.push({ kind: 'choices', prompt: line(t, flow, step.ask), choices: choicesOf(t, flow, step), ...stageOf(t, flow, stepId) });
+        t.replies.push(question(t, flow, stepId, step));
         log(t, 'b', ref);
         return;
       }
@@ -295,13 +295,19 @@ function stageOf(t: Turn, flow: Flow, stepId: string): { stage?: Stage } {
   return { stage: { at, of, label: sys(t, 'step_of', { at, of }) } };
 }
 
+/** A question with its choices, where it is among the numbered steps, and its picture if it has one. */
+function question(t: Turn, flow: Flow, stepId: string, step: AskStep): Reply {
+  const picture = step.picture ? { picture: { name: step.picture, alt: sys(t, `picture_${step.picture}`) } } : {};
+  return { kind: 'choices', prompt: line(t, flow, step.ask), choices: choicesOf(t, flow, step), ...stageOf(t, flow, stepId), ...picture };
+}
+
 /** Shows again what the conversation is waiting for (after a restart, or a bad answer). */
 export function repeat(t: Turn): void {
   const flow = currentFlow(t);
   const step = currentStep(t);
   if (t.s.reach === 'asking') return askReach(t);
   if (t.s.status !== 'active' || !flow || !step) return menu(t, 'menu_prompt');
-  if (step.kind === 'ask') t.replies.push({ kind: 'choices', prompt: line(t, flow, step.ask), choices: choicesOf(t, flow, step), ...stageOf(t, flow, t.s.step ?? '') });
+  if (step.kind === 'ask') t.replies.push(question(t, flow, t.s.step ?? '', step));
   else if (step.kind === 'input') t.replies.push({ kind: 'prompt', text: line(t, flow, step.prompt), input: step.input });
   else enter(t, t.s.step ?? END);
 }

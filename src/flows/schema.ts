@@ -2,6 +2,7 @@
 // placeholders) live in validate.ts; this file only says what a well-formed step looks like.
 import { z } from 'zod';
 import { CHECK_IDS } from '../checks/catalogue.ts';
+import { PICTURES } from '../ports/conversations.ts';
 
 const ID = /^[a-z][a-z0-9_]*$/;
 export const END = 'end';
@@ -68,6 +69,8 @@ export const AskStep = z.strictObject({
   /** Where a code typed in place of an answer goes (a `check: code` step): at "noted down, or on the screen?" it is the one on the screen. */
   code_given: Target.optional(),
   facts: FactsLead.optional(),
+  /** A small picture of what is asked about (a phone scanning a QR code), where a channel draws one. */
+  picture: z.enum(PICTURES).optional(),
 });
 
 export const InputStep = z
@@ -187,6 +190,8 @@ export const OpensMap = z.strictObject({
   device: z.record(z.string().regex(ID), Opening).default({}),
   /** Someone else registered a token or logged in: urgent, the account named. */
   takeover: Opening.optional(),
+  /** Doubt alone ("not sure it was me", with no token, mail or login named): the question that tells. */
+  doubt: Opening.optional(),
   /** The hand-over topic (talk to a person). */
   human: Opening.optional(),
   /** What the phone's clock shows, said outside a question about it → where the clock is checked. */

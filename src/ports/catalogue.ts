@@ -10,6 +10,7 @@ export type ChannelText =
   | 'home_intro'
   | 'never_share'
   | 'clock_button'
+  | 'checklist_title'
   | 'one_moment'
   | 'no_profile_email'
   | 'not_an_ip'

@@ -28,6 +28,10 @@ export interface Stage {
   label: string;
 }
 
+/** The small pictures a question may show (the web page draws them; each has its text alternative). */
+export const PICTURES = ['scan_qr', 'code_entry'] as const;
+export type Picture = (typeof PICTURES)[number];
+
 export type Reply =
   /** `topic`: the title of the topic just started, a heading rather than something the bot asks. */
   /**
@@ -37,7 +41,8 @@ export type Reply =
    */
   | { kind: 'text'; text: string; notice?: boolean; topic?: boolean; staff?: boolean; key?: string }
   /** `stage`: where this question is in a flow of numbered steps; the prompt itself does not say it. */
-  | { kind: 'choices'; prompt: string; choices: Choice[]; stage?: Stage }
+  /** `picture`: a small picture of what the question is about, with its text alternative. */
+  | { kind: 'choices'; prompt: string; choices: Choice[]; stage?: Stage; picture?: { name: Picture; alt: string } }
   | { kind: 'prompt'; text: string; input: PromptInput }
   /** `facts`: the measured figures a channel may draw (the clock's offset, how long a token has been pending). */
   | { kind: 'finding'; check: string; status: FindingStatus; code: string; text: string; facts?: FindingFacts }

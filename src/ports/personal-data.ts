@@ -1,18 +1,46 @@
 // A person's data on request (GDPR articles 15 and 17): who they are on each platform, what the bot
 // holds about them, and its erasure. Codes are never part of it: only their keyed hashes are stored.
+// Which platform a conversation id belongs to, and whom it names, each channel declares itself
+// (`ChannelPeople`, in its plugin): nothing here knows a platform's id format.
 import { z } from 'zod';
 
 export const Person = z
   .object({
     users: z.array(z.string().min(1)),
     emails: z.array(z.string().min(1)),
-    slack: z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user id, like U012ABC')),
-    discord: z.array(z.string().regex(/^\d{15,22}$/, 'a Discord user id (a number)')),
+    /** Their ids on each chat platform, by channel name; each checked by the rule its channel declares. */
+    ids: z.record(z.string(), z.array(z.string().min(1))).default({}),
     /** Conversations known to be theirs without naming them (a web page tied to them by a watch or a proof). */
     conversations: z.array(z.string()).default([]),
   })
-  .refine((p) => p.users.length + p.emails.length + p.slack.length + p.discord.length > 0, 'at least one way to name the person');
+  .refine((p) => p.users.length + p.emails.length + Object.values(p.ids).flat().length > 0, 'at least one way to name the person');
 export type Person = z.infer<typeof Person>;
+
+/** Every platform id of the person, whatever the channel. */
+export const platformIds = (p: Person): string[] => Object.values(p.ids).flat();
+
+/**
+ * What a channel's conversation ids say about the people in them, declared by the channel's plugin
+ * for export and erasure. Its conversation ids are `<channel>:<rest>`.
+ */
+export interface ChannelPeople {
+  /**
+   * A person's id on the platform, as staff give it (`privacy export --<channel> ID`), with its rule
+   * said when it is broken ("a Slack user id, like U012ABC"). With it, `owner` answers such an id.
+   */
+  id?: z.ZodType<string>;
+  /** Whom a conversation names, from its id without `<channel>:`: their platform id (or their account), or nobody. */
+  owner?(rest: string): string | undefined;
+  /** An account's conversation on this channel is `<channel>:<account>` (a command-line chat run as that account). */
+  accountIds?: true;
+  /** Its per-key limits are keyed by the conversation id without `<channel>:` (a web page's session). */
+  sessionLimits?: true;
+}
+
+/** A channel's declaration with its name, as the privacy rules are given it. */
+export interface NamedChannelPeople extends ChannelPeople {
+  channel: string;
+}
 
 export interface HeldTicket {
   reference: string;

@@ -4,12 +4,56 @@
 // record that also identifies someone else (a web page two people used), or only names the person
 // in someone's words ("my colleague dave has the same problem"), is the other's: it stays, with the
 // person's name, addresses and platform ids replaced by `[erased]` in every field.
-import type { Person } from '../ports/personal-data.ts';
+import { platformIds, type NamedChannelPeople, type Person } from '../ports/personal-data.ts';
 
 /** What a redacted name or address becomes in someone else's record (as a code becomes "[code]"). */
 export const ERASED = '[erased]';
 
 const regexEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The channels' conversation-id formats, as their plugins declare them: whom an id names. */
+export class ChannelIds {
+  private readonly byName: Map<string, NamedChannelPeople>;
+
+  constructor(readonly channels: readonly NamedChannelPeople[]) {
+    this.byName = new Map(channels.map((c) => [c.channel, c]));
+  }
+
+  private split(id: string): { channel: NamedChannelPeople; rest: string } | undefined {
+    const cut = id.indexOf(':');
+    const channel = cut < 0 ? undefined : this.byName.get(id.slice(0, cut));
+    return channel ? { channel, rest: id.slice(cut + 1) } : undefined;
+  }
+
+  /** Whom a conversation id names (a platform id or an account); a channel that declares nobody names nobody. */
+  owner(id: string): string | undefined {
+    const c = this.split(id);
+    return c?.channel.owner?.(c.rest);
+  }
+
+  /** The platform id a conversation id names, with its channel (not an account). */
+  platformOwner(id: string): { channel: string; id: string } | undefined {
+    const c = this.split(id);
+    const owner = c?.channel.id ? c.channel.owner?.(c.rest) : undefined;
+    return c && owner !== undefined ? { channel: c.channel.channel, id: owner } : undefined;
+  }
+
+  /** The conversations an account has where the id is the account. */
+  accountConversations(account: string): string[] {
+    return this.channels.filter((c) => c.accountIds).map((c) => `${c.channel}:${account}`);
+  }
+
+  /** The session a conversation's per-key limits are keyed by, when its channel keys them so. */
+  session(id: string): string | undefined {
+    const c = this.split(id);
+    return c?.channel.sessionLimits ? c.rest : undefined;
+  }
+
+  /** The channels whose people have platform ids, by name (each with none yet). */
+  emptyIds(): Record<string, string[]> {
+    return Object.fromEntries(this.channels.filter((c) => c.id).map((c) => [c.channel, [] as string[]]));
+  }
+}
 
 /** The person as the questions need them: every identifier, and a whole-word pattern for free text. */
 export class Who {
@@ -17,12 +61,15 @@ export class Who {
   /** Whole words only: "I'm alice." but not "malice", "alice2" or "alice.a@example.org". */
   readonly words: RegExp | undefined;
 
-  constructor(readonly person: Person) {
-    const all = [...person.users, ...person.emails, ...person.slack, ...person.discord];
+  constructor(
+    readonly person: Person,
+    readonly channels: ChannelIds,
+  ) {
+    const all = [...person.users, ...person.emails, ...platformIds(person)];
     this.ids = new Set(all.map((x) => x.toLowerCase()));
     const alternatives = (xs: string[]) => [...xs].sort((a, b) => b.length - a.length).map(regexEscape).join('|');
     const names = [...person.users, ...person.emails];
-    const platform = [...person.slack, ...person.discord];
+    const platform = platformIds(person);
     // A platform id is a word in a mention too ("<@U0ALICE77>").
     const patterns = [
       ...(names.length ? [`(?<![\\p{L}\\p{N}._@-])(?:${alternatives(names)})(?![\\p{L}\\p{N}_@-]|\\.[\\p{L}\\p{N}])`] : []),
@@ -47,17 +94,13 @@ export class Who {
 
   /** Every identifier, for finding candidate rows by text. */
   get needles(): string[] {
-    return [...this.person.users, ...this.person.emails, ...this.person.slack, ...this.person.discord];
+    return [...this.person.users, ...this.person.emails, ...platformIds(this.person)];
   }
-}
 
-/** Who a conversation id names: `terminal:NAME`, `slack:TEAM:CHANNEL:USER`, `discord:CHANNEL:USER`; a web page names nobody. */
-export function idIdentity(id: string): string | undefined {
-  const parts = id.split(':');
-  if (parts[0] === 'terminal' && parts.length > 1) return parts.slice(1).join(':');
-  if (parts[0] === 'slack' && parts.length === 4) return parts[3];
-  if (parts[0] === 'discord' && parts.length === 3) return parts[2];
-  return undefined;
+  /** Whom a conversation id names, by its channel's declaration. */
+  owner(id: string): string | undefined {
+    return this.channels.owner(id);
+  }
 }
 
 type Subject = { user?: unknown; email?: unknown; identity?: unknown } | undefined;
@@ -71,13 +114,13 @@ function subjectOf(who: Who, s: Subject): 'theirs' | 'other' | undefined {
 export type Whose = 'own' | 'shared' | 'named' | 'unrelated';
 
 /**
- * Whose a conversation is. The platform id in its id decides when there is one (a Slack or Discord
- * user, a terminal account). Otherwise (a web page) its subject, the watches and proofs bound to it
+ * Whose a conversation is. Its id decides when its channel says whom the id names (a platform
+ * user, an account). Otherwise (a web page) its subject, the watches and proofs bound to it
  * (`bound`: the username or address of each), and `tied` (the person's own watch or proof names it):
  * the person's own when all of them point to the person, shared when someone else is among them.
  */
 export function whoseConversation(who: Who, id: string, snapshot: unknown, bound: Array<{ user?: unknown; email?: unknown }>, tied: boolean): Whose {
-  const platform = idIdentity(id);
+  const platform = who.owner(id);
   const s = snapshot as { subject?: Subject } | undefined;
   const identities = [platform === undefined ? undefined : who.is(platform) ? 'theirs' : 'other', subjectOf(who, s?.subject), ...bound.map((b) => subjectOf(who, b))];
   const theirs = tied || identities.includes('theirs');
@@ -91,7 +134,7 @@ export function whoseTicket(who: Who, ticket: unknown, conversation: Whose | und
   const t = ticket as { conversationId?: string; subject?: Subject };
   if (conversation === 'own') return 'own';
   if (conversation === undefined) {
-    const platform = t.conversationId ? idIdentity(t.conversationId) : undefined;
+    const platform = t.conversationId ? who.owner(t.conversationId) : undefined;
     if (platform !== undefined ? who.is(platform) : subjectOf(who, t.subject) === 'theirs') return 'own';
   }
   return namesIn(who, ticket) ? 'named' : 'unrelated';
@@ -135,8 +178,8 @@ export function redactConversation(who: Who, snapshot: unknown): unknown {
 
 /**
  * Is a per-key limit (`name:key`, in Redis or PostgreSQL) the person's: keyed by their account or
- * address, one of their own conversations (or its web session), their platform origin
- * (`slack:U…`, `discord:…`), an address they connected from, or "account|requester".
+ * address, one of their own conversations (or the session its channel keys limits by), their
+ * platform origin (`<channel>:<their id>`), an address they connected from, or "account|requester".
  */
 export function isTheirLimit(who: Who, key: string, own: { conversations: Iterable<string>; addresses: Iterable<string> }): boolean {
   const cut = key.indexOf(':');
@@ -144,11 +187,11 @@ export function isTheirLimit(who: Who, key: string, own: { conversations: Iterab
   const mine = new Set<string>();
   for (const c of own.conversations) {
     mine.add(c.toLowerCase());
-    if (c.startsWith('web:')) mine.add(c.slice(4).toLowerCase());
+    const session = who.channels.session(c);
+    if (session !== undefined) mine.add(session.toLowerCase());
   }
   for (const a of own.addresses) mine.add(a.toLowerCase());
-  for (const x of who.person.slack) mine.add(`slack:${x}`.toLowerCase());
-  for (const x of who.person.discord) mine.add(`discord:${x}`.toLowerCase());
+  for (const [channel, ids] of Object.entries(who.person.ids)) for (const x of ids) mine.add(`${channel}:${x}`.toLowerCase());
   const [account, requester] = rest.split('|');
   return who.is(rest) || mine.has(rest.toLowerCase()) || (requester !== undefined && (who.is(account) || mine.has(requester.toLowerCase())));
 }

@@ -7,6 +7,7 @@ import { PostgresDb } from '../../src/adapters/sql/postgres.ts';
 import { SqlStore } from '../../src/adapters/sql/store.ts';
 import { SqlOutcomes } from '../../src/adapters/sql/outcomes.ts';
 import { SqlPersonalData } from '../../src/adapters/sql/personal-data.ts';
+import { channelPeople } from '../../src/app/privacy.ts';
 import { ConversationRunner } from '../../src/engine/runner.ts';
 import { createCheckRunner } from '../../src/checks/index.ts';
 import { newSnapshot, type Snapshot } from '../../src/engine/snapshot.ts';
@@ -177,8 +178,8 @@ for (const make of backends) {
       // An earlier conversation of theirs, purged since: its outcome and what was not understood remain.
       await outcomes.record({ conversation: 'terminal:frank', startedAt: T0 - 90 * 86_400_000, channel: 'terminal', lang: 'en', kind: 'abandoned', flow: null, step: null, at: T0 - 90 * 86_400_000, unclear: ['frank here, help'] });
       await outcomes.record({ conversation: 'terminal:grace', startedAt: T0, channel: 'terminal', lang: 'en', kind: 'abandoned', flow: null, step: null, at: T0, unclear: ['hm'] });
-      const data = new SqlPersonalData(db);
-      const frank = { users: ['frank'], emails: [], slack: [], discord: [], conversations: [] };
+      const data = new SqlPersonalData(db, channelPeople());
+      const frank = { users: ['frank'], emails: [], ids: {}, conversations: [] };
       const found = await data.find(await data.widen(frank));
       expect(found.outcomes).toEqual(
         expect.arrayContaining([

@@ -3,6 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteDb } from '../../src/adapters/sql/db.ts';
 import { SqlPersonalData } from '../../src/adapters/sql/personal-data.ts';
+import { channelPeople } from '../../src/app/privacy.ts';
 import { SqlStore } from '../../src/adapters/sql/store.ts';
 import { newSnapshot } from '../../src/engine/snapshot.ts';
 
@@ -16,8 +17,8 @@ describe('mentions of a person in others\' conversations', () => {
     const s = newSnapshot('web:carol', Date.now());
     s.transcript = lines.map((l, i) => [i, 'u', l]);
     await store.save(s, 0);
-    const data = new SqlPersonalData(store.db);
-    const alice = { users: ['alice'], emails: [], slack: [], discord: [], conversations: [] };
+    const data = new SqlPersonalData(store.db, channelPeople());
+    const alice = { users: ['alice'], emails: [], ids: {}, conversations: [] };
 
     expect((await data.find(alice)).mentions).toEqual([{ conversation: 'web:carol', lines: ['Alice. said the same', 'ask ALICE on the cluster, or alice.a@example.org'] }]);
     // One record of someone else's, two of its lines.

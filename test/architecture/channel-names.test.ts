@@ -17,20 +17,21 @@ const ALLOWED = new Set(['src/channels/registry.ts']);
 const LIBRARY_NAMES = new Set(['WebClient', 'webApi', 'WebSocket']);
 
 /**
- * Files that still name a channel, and which: the personal identifiers a person is found and erased
- * by (the privacy export and erasure, and the command's --slack and --discord), the web page's
- * catalogue section and privacy notice, the web and terminal names the wiring and the staff's
- * messages use, and the log codes of two channels.
+ * Files that still name a channel, and which: the web page's catalogue section and privacy notice,
+ * the web and terminal names the wiring and the staff's messages use, the log codes of two channels,
+ * the command's `discord register`, and the privacy command's question on a terminal (the console
+ * it runs in, which the rule cannot tell from the channel).
  */
 const MENDING: Record<string, readonly string[]> = {
   'src/adapters/sql/migrations.ts': ['web'],
-  'src/adapters/sql/personal-data.ts': ['discord', 'slack', 'terminal'],
   'src/app/channel-context.ts': ['web'],
   'src/app/conversations.ts': ['web'],
-  'src/app/privacy.ts': ['discord', 'slack', 'terminal'],
+  'src/app/privacy.ts': ['terminal'],
   'src/app/serve.ts': ['terminal'],
   'src/channels/shared/probes.ts': ['web'],
-  'src/cli.ts': ['discord', 'slack', 'terminal', 'web'],
+  'src/cli.ts': ['discord', 'terminal', 'web'],
+  // What the commands in src/cli.ts do (split from it so --help loads none of it): discord register, the terminal chat.
+  'src/cli/commands.ts': ['discord', 'terminal'],
   'src/conversation-tests/run.ts': ['terminal'],
   'src/errors.ts': ['discord', 'slack', 'web'],
   'src/i18n/catalogue.ts': ['web'],
@@ -40,8 +41,6 @@ const MENDING: Record<string, readonly string[]> = {
   'src/i18n/sv/messages.ts': ['slack'],
   'src/i18n/sv/pages.ts': ['discord', 'slack', 'web'],
   'src/ports/catalogue.ts': ['web'],
-  'src/ports/personal-data.ts': ['discord', 'slack'],
-  'src/privacy/erasure.ts': ['discord', 'slack', 'terminal', 'web'],
 };
 
 const words = (text: string) => text.split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean).map((w) => w.toLowerCase());

@@ -1,15 +1,16 @@
 // A channel is one folder and one registry line: the pager channel (test/fixtures/channels/pager/,
 // a folder of the tests' own) and `[...CHANNELS, pagerChannel]` here, and nothing else, make it take
-// part in the configuration, the routes on the web port, a conversation, the logs and the wording
-// of a proof mail, in English and Swedish.
+// part in the configuration, the routes on the web port, a conversation, the logs, the wording
+// of a proof mail, in English and Swedish, and a person's export and erasure by their pager id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/adapters/logger.ts';
 import { chooseChannels } from '../../src/app/channel-set.ts';
 import { channelContext } from '../../src/app/channel-context.ts';
 import { channelLogRules } from '../../src/app/observability.ts';
+import { privacyCommand } from '../../src/app/privacy.ts';
 import { CHANNELS } from '../../src/channels/registry.ts';
 import type { RunningChannel } from '../../src/channels/contract.ts';
-import { loadConfig, parseConfig } from '../../src/config.ts';
+import { loadConfig, parseConfig, type Config } from '../../src/config.ts';
 import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
 import type { Mail, Mailer } from '../../src/ports/mailer.ts';
 import type { WebServer } from '../../src/channels/web/server.ts';
@@ -58,8 +59,9 @@ describe('a conversation on the pager', () => {
   let app: Helpdesk;
   let pager: RunningChannel;
   let web: WebServer;
+  let config: Config;
   beforeAll(async () => {
-    const config = loadConfig({ PORT: '0', DATA_DIR: tempDataDir(), DNS_SERVERS: '127.0.0.1:9', TYPING_DELAY_SECONDS: '0', ...PAGER }, channels);
+    config = loadConfig({ PORT: '0', DATA_DIR: tempDataDir(), DNS_SERVERS: '127.0.0.1:9', TYPING_DELAY_SECONDS: '0', ...PAGER }, channels);
     const log = createLogger('info', (l) => lines.push(l), {}, { channels: channelLogRules(channels) });
     app = await createHelpdesk(config, { log, mailer, channels });
     const choice = chooseChannels(channels, {}, config);
@@ -111,5 +113,31 @@ describe('a conversation on the pager', () => {
     expect(texts.filter((t) => t.includes('på personsökaren'))).toHaveLength(1);
     // A platform's origin is not an address: no "from address" line.
     expect(texts.join('\n')).not.toContain('P-MAIL0A');
+  });
+  it("a person's export and erasure find their pages by their pager id (privacy --pager), and the rule of its id", async () => {
+    await page('P-ER45SE', 'hello, I am on call and lost my phone');
+    await page('P-OTHER1', 'my code does not work');
+    const audit = createLogger('info', () => {}, {}, { channels: channelLogRules(channels) });
+    const run = async (args: string[]) => {
+      const io = { out: '', err: '' };
+      const status = await privacyCommand(args, { out: (s) => void (io.out += s), err: (s) => void (io.err += s) }, config, audit, channels);
+      return { status, ...io };
+    };
+    const held = await run(['export', '--pager', 'P-ER45SE']);
+    expect(held.status).toBe(0);
+    const doc = JSON.parse(held.out) as { person: Record<string, string[]>; conversations: Array<{ id: string; transcript?: string[] }> };
+    expect(doc.person.pager).toEqual(['P-ER45SE']);
+    expect(doc.conversations.map((c) => c.id)).toEqual(['pager:P-ER45SE']);
+    expect(doc.conversations[0]!.transcript!.join('\n')).toContain('lost my phone');
+    const erased = await run(['forget', '--pager', 'P-ER45SE', '--yes']);
+    expect(erased.status).toBe(0);
+    expect((JSON.parse(erased.out) as { erased: { conversations: number } }).erased.conversations).toBe(1);
+    expect((await app.store.load('pager:P-ER45SE')).kind).toBe('none');
+    expect((await app.store.load('pager:P-OTHER1')).kind).toBe('found');
+    expect((JSON.parse((await run(['export', '--pager', 'P-ER45SE'])).out) as { conversations: unknown[] }).conversations).toEqual([]);
+    // Its id's rule, and its option only with its registry line.
+    expect((await run(['export', '--pager', 'alice'])).err).toContain('--pager: expected a pager id, like P-KX42QA');
+    const bare = await privacyCommand(['export', '--pager', 'P-ER45SE'], { out: () => {}, err: () => {} }, config, audit);
+    expect(bare).toBe(2);
   });
 });

@@ -146,15 +146,36 @@ describe('the clock, drawn', () => {
   });
 });
 
+/** Answers the current question with its button labelled so, and waits for the answer. */
+async function answer(page: Page, label: string): Promise<void> {
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/chat'));
+  await page.locator('#log .choices button:not(:disabled)').filter({ hasText: label }).first().click();
+  await answered;
+}
+
+/** The picture scrolled into view: loaded, inside the window and the bubble, and on top at its centre and corners. */
+async function assertPictureShown(page: Page, img: ReturnType<Page['locator']>, state: string): Promise<void> {
+  await img.scrollIntoViewIfNeeded();
+  const seen = await img.evaluate((el: HTMLImageElement) => {
+    const box = el.getBoundingClientRect();
+    const bubble = el.closest('.msg')!.getBoundingClientRect();
+    const points = [[0.5, 0.5], [0.1, 0.1], [0.9, 0.1], [0.1, 0.9], [0.9, 0.9]].map(([x, y]) => document.elementFromPoint(box.left + box.width * x!, box.top + box.height * y!));
+    return {
+      loaded: el.complete && el.naturalWidth > 0,
+      inWindow: box.top >= 0 && box.left >= 0 && box.bottom <= window.innerHeight && box.right <= window.innerWidth,
+      inBubble: box.left >= bubble.left && box.right <= bubble.right,
+      onTop: points.every((p) => p === el),
+      width: box.width,
+    };
+  });
+  expect(seen, state).toMatchObject({ loaded: true, inWindow: true, inBubble: true, onTop: true });
+  expect(seen.width, state).toBeGreaterThan(100);
+}
+
 describe('the setup, as a stepper', () => {
   it('marks the current step of nine, moves on with each step done, and leaves only the current step live', { timeout: 60_000 }, async () => {
     const page = await open(PHONE, '192.0.2.40');
-    const live = () => page.locator('#log .choices button:not(:disabled)');
-    const next = async (label: string) => {
-      const answered = page.waitForResponse((r) => r.url().endsWith('/api/chat'));
-      await live().filter({ hasText: label }).first().click();
-      await answered;
-    };
+    const next = (label: string) => answer(page, label);
     await next('Setting up two-factor for the first time');
     await next('From the beginning');
     for (let at = 1; at <= 4; at++) {
@@ -175,6 +196,40 @@ describe('the setup, as a stepper', () => {
         break;
       }
       await next('Done, next step');
+    }
+    await page.context().close();
+  });
+
+  it.each([
+    ['phone', PHONE],
+    ['desktop', { viewport: { width: 1280, height: 800 }, locale: 'en-GB' }],
+  ] as const)('draws the QR step and the code step with their pictures and text alternatives, uncovered, on a %s', { timeout: 90_000 }, async (name, options) => {
+    const page = await open(options, name === 'phone' ? '192.0.2.41' : '192.0.2.42');
+    await answer(page, 'Setting up two-factor for the first time');
+    await answer(page, 'From the beginning');
+    for (let at = 1; at < 5; at++) {
+      // The steps without a picture show none.
+      expect(await page.locator('#log .msg').last().locator('img').count()).toBe(0);
+      await answer(page, 'Done, next step');
+    }
+    const pictures = [
+      { at: 5, picture: 'scan_qr', alt: 'A phone with its camera on a QR code shown on a computer screen' },
+      { at: 6, picture: 'code_entry', alt: 'A field for the code with six digits typed in, and a button to confirm' },
+    ];
+    for (const { at, picture, alt } of pictures) {
+      const current = page.locator('#log .msg').filter({ has: page.locator(`.stepper[data-at="${at}"]`) }).last();
+      const img = current.locator('img.step-picture');
+      expect(await img.getAttribute('data-picture')).toBe(picture);
+      expect(await img.getAttribute('alt')).toBe(alt);
+      // In the current step, between where it is and what it asks.
+      expect(await current.evaluate((m) => [...m.children].map((c) => c.className))).toEqual(['stepper', 'step-picture', '', 'choices']);
+      await assertPictureShown(page, img, `step ${at} on a ${name}`);
+      expect(await page.getByRole('img', { name: alt }).count()).toBe(1);
+      await assertAccessible(page, `step ${at} on a ${name}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: path.join(ARTIFACTS, `step-${at}-picture-${name}.png`) });
+      if (at === 5) await answer(page, 'Done, next step');
     }
     await page.context().close();
   });

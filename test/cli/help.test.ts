@@ -1,9 +1,24 @@
 // The command line as a person learns it: every command answers --help with its options and an
 // example, a mistyped option names the one meant, and `flows test --min` gates a flow author's CI.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main, nearestOption } from '../../src/cli.ts';
-import { ROOT } from '../helpers/cli.ts';
+import { BIN, ROOT } from '../helpers/cli.ts';
+
+/** Every module the real command resolves for `argv`, as node's loader hooks see them. */
+function modulesLoaded(argv: string[]): string[] {
+  const log = path.join(mkdtempSync(path.join(os.tmpdir(), '2fa-modules-')), 'resolved.txt');
+  const hooks = `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) { const r = await next(specifier, context); appendFileSync(process.env.MODULES_LOG, r.url + '\\n'); return r; }`;
+  const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
+  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, BIN, ...argv], { cwd: ROOT, env: { PATH: process.env.PATH, MODULES_LOG: log }, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return [...new Set(readFileSync(log, 'utf8').trim().split('\n'))];
+}
 
 async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
   let out = '';
@@ -30,6 +45,23 @@ describe('--help', () => {
     const r = await run(['--help']);
     for (const c of COMMANDS) expect(r.out).toContain(`  ${c}`);
     expect((await run(['diagnose', '--user', 'alice', '--help'])).status).toBe(0);
+  });
+});
+
+describe('the help path', () => {
+  // It starts in about the time node itself takes (bench --startup measures it): the commands' code,
+  // the configuration's schemas and every SDK load only when a command runs.
+  it.each([[['--help']], [['diagnose', '--help']], [['privacy', '-h']]])('%j loads the dispatch and nothing of the commands', (argv) => {
+    const urls = modulesLoaded(argv);
+    const own = urls.filter((u) => u.startsWith('file:') && !u.includes('/node_modules/')).map((u) => path.relative(ROOT, fileURLToPath(u)).replace(/^(dist|src)\//, '').replace(/\.(js|ts)$/, ''));
+    expect(own.sort()).toEqual(['bin/2fa-helpdesk', 'bin/dist-fresh', 'cli', 'cli/io', 'errors']);
+    const packages = urls.map((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter(Boolean);
+    for (const heavy of ['zod', 'yaml', '@slack/bolt', 'discord.js', 'pg', 'ioredis', 'better-sqlite3', 'pino', 'prom-client']) expect(packages).not.toContain(heavy);
+  });
+
+  it('a command that runs loads its code (the check above can fail)', () => {
+    const own = modulesLoaded(['flows', 'check', path.join(ROOT, 'flows')]).filter((u) => u.includes('/cli/commands.'));
+    expect(own).toHaveLength(1);
   });
 });
 

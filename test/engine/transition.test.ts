@@ -102,6 +102,20 @@ describe('answers', () => {
     expect(text).not.toMatch(/Please answer with one of the choices/);
   });
 
+  it('numbers a setup step once, in the stage, and gives the QR and code steps their pictures in the person\'s language', () => {
+    const start = play(fresh('sv'), T0, { type: 'start', lang: 'sv' }, { type: 'choice', id: 'first_time_setup' }, { type: 'choice', id: 'at_s5' });
+    const scan = start.replies.filter((r) => r.kind === 'choices').at(-1);
+    expect(scan?.kind === 'choices' && scan.stage).toEqual({ at: 5, of: 9, label: 'Steg 5 av 9' });
+    expect(scan?.kind === 'choices' && scan.prompt).not.toMatch(/Steg \d/);
+    expect(scan?.kind === 'choices' && scan.picture).toEqual({ name: 'scan_qr', alt: 'En telefon vars kamera riktas mot en QR-kod på en datorskärm' });
+    const code = play(start.snapshot, T0, { type: 'choice', id: 'done' }).replies.find((r) => r.kind === 'choices');
+    expect(code?.kind === 'choices' && code.stage?.label).toBe('Steg 6 av 9');
+    expect(code?.kind === 'choices' && code.picture?.name).toBe('code_entry');
+    const s4 = play(fresh('sv'), T0, { type: 'start', lang: 'sv' }, { type: 'choice', id: 'first_time_setup' }, { type: 'choice', id: 'at_s4' }).replies.filter((r) => r.kind === 'choices').at(-1);
+    expect(s4?.kind === 'choices' && s4.stage?.at).toBe(4);
+    expect(s4?.kind === 'choices' && s4.picture).toBeUndefined();
+  });
+
   it('handles empty, blank, unreadable and huge input without losing the conversation', () => {
     const s = atAsk();
     expect(play(s, T0, { type: 'text', text: '' }).text).toMatch(/empty message/);

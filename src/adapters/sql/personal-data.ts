@@ -2,8 +2,8 @@
 // person's usernames, addresses and platform ids anywhere in a row; whose each row is, and what is
 // left of someone else's, is decided by the rules in src/privacy/erasure.ts: the person's own rows
 // go, others' rows stay with the person's name, addresses and ids replaced by `[erased]`.
-import type { ErasedCounts, ErasurePlan, HeldTicket, Mention, PersonalData, PersonalDataStore, Person } from '../../ports/personal-data.ts';
-import { idIdentity, isTheirLimit, namingStrings, redactConversation, redactDeep, whoseConversation, whoseTicket, Who, type Whose } from '../../privacy/erasure.ts';
+import { platformIds, type ErasedCounts, type ErasurePlan, type HeldTicket, type Mention, type NamedChannelPeople, type PersonalData, type PersonalDataStore, type Person } from '../../ports/personal-data.ts';
+import { ChannelIds, isTheirLimit, namingStrings, redactConversation, redactDeep, whoseConversation, whoseTicket, Who, type Whose } from '../../privacy/erasure.ts';
 import type { Dialect, SqlDb } from './db.ts';
 
 export { ERASED } from '../../privacy/erasure.ts';
@@ -31,7 +31,7 @@ function redactText(who: Who, text: string): string {
 }
 const lower = (xs: string[]) => xs.map((x) => x.toLowerCase());
 
-/** An identity shown by a proof (a Slack profile, a mailed code, the terminal's account), not only typed. */
+/** An identity shown by a proof (a platform's profile, a mailed code, the account a chat runs as), not only typed. */
 const proven = (identity: unknown) => typeof identity === 'string' && identity !== 'claimed';
 
 interface Survey {
@@ -41,35 +41,52 @@ interface Survey {
 }
 
 export class SqlPersonalData implements PersonalDataStore {
-  constructor(private readonly db: SqlDb) {}
+  private readonly channels: ChannelIds;
+
+  /** `channels`: each channel's conversation-id format, as its plugin declares it. */
+  constructor(
+    private readonly db: SqlDb,
+    channels: readonly NamedChannelPeople[],
+  ) {
+    this.channels = new ChannelIds(channels);
+  }
+
+  private who(p: Person): Who {
+    return new Who(p, this.channels);
+  }
+
+  private byAccount(p: Person): string[] {
+    return [...p.users, ...p.emails].flatMap((a) => this.channels.accountConversations(a));
+  }
 
   private get like() {
     return ILIKE[this.db.dialect];
   }
 
   async widen(p: Person): Promise<Person> {
-    const more: Person = { users: [...p.users], emails: [...p.emails], slack: [...p.slack], discord: [...p.discord], conversations: [...p.conversations] };
+    const ids: Record<string, string[]> = { ...this.channels.emptyIds() };
+    for (const [channel, xs] of Object.entries(p.ids)) ids[channel] = [...xs];
+    const more: Person = { users: [...p.users], emails: [...p.emails], ids, conversations: [...p.conversations] };
     const s = SUBJECT[this.db.dialect];
-    const ids = [...p.users.map((u) => `terminal:${u}`), ...p.emails.map((e) => `terminal:${e}`)];
-    const suffixes = [...p.slack, ...p.discord].map((x) => `%:${likeEscape(x)}`);
+    const own = this.byAccount(p);
+    const suffixes = platformIds(p).map((x) => `%:${likeEscape(x)}`);
     const subjects = lower([...p.users, ...p.emails]);
     const rows = [
-      ...(await Promise.all(ids.map((id) => this.db.all<{ id: string; snapshot: unknown }>('SELECT id, snapshot FROM conversations WHERE id = $1', [id])))).flat(),
+      ...(await Promise.all(own.map((id) => this.db.all<{ id: string; snapshot: unknown }>('SELECT id, snapshot FROM conversations WHERE id = $1', [id])))).flat(),
       ...(await Promise.all(suffixes.map((x) => this.db.all<{ id: string; snapshot: unknown }>(`SELECT id, snapshot FROM conversations WHERE id LIKE $1 ESCAPE '\\'`, [x])))).flat(),
       ...(await Promise.all(subjects.map((x) => this.db.all<{ id: string; snapshot: unknown }>(`SELECT id, snapshot FROM conversations WHERE lower(${s.user}) = $1 OR lower(${s.email}) = $1`, [x])))).flat(),
     ];
-    const who = new Who(p);
+    const who = this.who(p);
     for (const r of rows) {
       const subject = (fromJson(r.snapshot) as { subject?: { user?: string; email?: string; identity?: string } }).subject ?? {};
-      const platform = idIdentity(r.id);
+      const platform = who.owner(r.id);
       // Only what a proof ties together widens the person: a name typed in someone's chat makes that chat no more theirs.
       if (!proven(subject.identity)) continue;
       if (platform !== undefined && !who.is(platform) && !who.is(subject.user) && !who.is(subject.email)) continue;
       if (subject.user) more.users.push(subject.user);
       if (subject.email) more.emails.push(subject.email);
-      const parts = r.id.split(':');
-      if (parts[0] === 'slack' && parts.length === 4) more.slack.push(parts[3]!);
-      if (parts[0] === 'discord' && parts.length === 3) more.discord.push(parts[2]!);
+      const theirs = this.channels.platformOwner(r.id);
+      if (theirs) (more.ids[theirs.channel] ??= []).push(theirs.id);
     }
     // Watches and proofs tie a conversation (a web page, say) to an account and an address.
     for (const u of lower(uniq(more.users))) {
@@ -80,7 +97,7 @@ export class SqlPersonalData implements PersonalDataStore {
         }
       }
     }
-    return { users: uniq(more.users), emails: uniq(more.emails), slack: uniq(more.slack), discord: uniq(more.discord), conversations: uniq(more.conversations) };
+    return { users: uniq(more.users), emails: uniq(more.emails), ids: Object.fromEntries(Object.entries(more.ids).map(([c, xs]) => [c, uniq(xs)])), conversations: uniq(more.conversations) };
   }
 
   /** The watches and proofs bound to a conversation: each names whose it is too. */
@@ -96,10 +113,10 @@ export class SqlPersonalData implements PersonalDataStore {
 
   /** Every conversation and ticket that may be the person's or name them, each with whose it is. */
   private async survey(p: Person): Promise<Survey> {
-    const who = new Who(p);
+    const who = this.who(p);
     const text = SUBJECT[this.db.dialect].text;
     const found = new Map<string, unknown>();
-    const byId = [...p.conversations, ...p.users.map((u) => `terminal:${u}`), ...p.emails.map((e) => `terminal:${e}`)];
+    const byId = [...p.conversations, ...this.byAccount(p)];
     for (const id of byId) for (const r of await this.db.all<{ id: string; snapshot: unknown }>('SELECT id, snapshot FROM conversations WHERE id = $1', [id])) found.set(r.id, fromJson(r.snapshot));
     for (const n of who.needles) {
       const rows = await this.db.all<{ id: string; snapshot: unknown }>(`SELECT id, snapshot FROM conversations WHERE id ${this.like} $1 ESCAPE '\\' OR ${text} ${this.like} $1 ESCAPE '\\'`, [`%${likeEscape(n)}%`]);
@@ -193,9 +210,9 @@ export class SqlPersonalData implements PersonalDataStore {
     const quarantine = unique(await textRows<{ id: string; at: number; snapshot: string }>(`SELECT id, at, snapshot FROM quarantine WHERE id ${this.like} $1 ESCAPE '\\' OR snapshot ${this.like} $1 ESCAPE '\\'`, patterns), (r) => `${r.id}@${r.at}`);
     const ownEvent = (payload: string) => {
       const id = (JSON.parse(payload) as { conversationId?: string }).conversationId ?? '';
-      return own.has(id) || who.is(idIdentity(id));
+      return own.has(id) || who.is(who.owner(id));
     };
-    const ownQuarantined = (id: string) => own.has(id) || who.is(idIdentity(id));
+    const ownQuarantined = (id: string) => own.has(id) || who.is(who.owner(id));
     const limits = db.dialect === 'postgres' ? (await db.all<{ key: string }>('SELECT key FROM rate_limits')).filter((r) => isTheirLimit(who, r.key, { conversations: plan.conversations, addresses: plan.addresses })) : [];
     return {
       watches,
@@ -252,11 +269,11 @@ export class SqlPersonalData implements PersonalDataStore {
 
   /**
    * The outcomes of the person's conversations: those still stored, and those of conversations already
-   * purged whose id is theirs (a Slack or Discord id, a terminal account); each with its unclear messages.
+   * purged whose id is theirs (their platform id, their account); each with its unclear messages.
    */
   private async outcomesOf(db: SqlDb, who: Who, own: string[]): Promise<Array<Record<string, unknown>>> {
     const ids = new Set(own);
-    for (const r of await db.all<{ conversation: string }>('SELECT DISTINCT conversation FROM outcomes')) if (who.is(idIdentity(r.conversation))) ids.add(r.conversation);
+    for (const r of await db.all<{ conversation: string }>('SELECT DISTINCT conversation FROM outcomes')) if (who.is(who.owner(r.conversation))) ids.add(r.conversation);
     const rows: Array<Record<string, unknown>> = [];
     for (const id of ids) {
       for (const o of await db.all<Record<string, unknown>>('SELECT * FROM outcomes WHERE conversation = $1', [id])) {
@@ -268,7 +285,7 @@ export class SqlPersonalData implements PersonalDataStore {
   }
 
   async erase(plan: ErasurePlan): Promise<ErasedCounts> {
-    const who = new Who(plan.person);
+    const who = this.who(plan.person);
     const counts: ErasedCounts = { conversations: 0, quarantined: 0, tickets: 0, watches: 0, links: 0, proofs: 0, outbox: 0, presence: 0, events: 0, effects: 0, limits: 0, mentions: 0, outcomes: 0, staffThreads: 0 };
     await this.db.transaction(async (tx) => {
       for (const o of await this.outcomesOf(tx, who, plan.conversations)) {

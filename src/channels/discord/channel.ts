@@ -11,7 +11,7 @@ import type { RunningChannel } from '../contract.ts';
 import { Connection } from '../shared/connection.ts';
 import { StaffCheck } from '../shared/staff.ts';
 import { Inbox } from '../shared/inbox.ts';
-import { clockLinkFor } from '../shared/clock-link.ts';
+import { replyExtras } from '../shared/reply-extras.ts';
 import { acceptMessage, runTaken, say, sendAll, takeMessage, type DiscordDeps } from './deps.ts';
 import { choose } from './interactions/choice.ts';
 import { diagnoseButton, diagnoseCommand } from './interactions/diagnose.ts';
@@ -164,7 +164,7 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
     const replies = (await ctx.outbox.take(conversationId)) as Reply[];
     if (!replies.length) return;
     const conversation = await ctx.conversations.peek(conversationId);
-    await sendAll(d, channelId, renderMessages(replies, await clockLinkFor(ctx, conversationId, replies, conversation?.lang ?? 'en')));
+    await sendAll(d, channelId, renderMessages(replies, await replyExtras(ctx, conversationId, replies, conversation?.lang ?? 'en')));
   }
   const relayLogged = (conversationId: string) =>
     relay(conversationId).catch((err: unknown) => log.error('discord out-of-band delivery failed', { code: 'channel.delivery', conversation: conversationId, err }));

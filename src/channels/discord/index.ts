@@ -1,6 +1,7 @@
 // The Discord channel as the registry holds it: on when a bot token is set; one gateway session
 // for the whole deployment, held by the leader replica, with replies made elsewhere relayed
 // through the store's outbox.
+import { z } from 'zod';
 import { defineChannel } from '../contract.ts';
 import { discordKeyProblems, discordKeys, discordSettings } from './settings.ts';
 import { registerDiscordRelay } from './relay.ts';
@@ -14,6 +15,14 @@ export const discordChannel = defineChannel({
   // Discord snowflakes (users, channels, messages).
   logScrubs: [[/\b\d{15,22}\b/g, '[discord-id]']],
   words: { en: { where: 'in Discord' }, sv: { where: 'i Discord' } },
+  // A conversation is `discord:CHANNEL:USER`: the person is its user.
+  people: {
+    id: z.string().regex(/^\d{15,22}$/, 'a Discord user id (a number)'),
+    owner: (rest) => {
+      const parts = rest.split(':');
+      return parts.length === 2 ? parts[1] : undefined;
+    },
+  },
   enabled: (s) => Boolean(s.token),
   ticketSinks: (s) => (s.token && s.staffChannel ? [DISCORD_STAFF_SINK] : []),
   replicas: 'leader',

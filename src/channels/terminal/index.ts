@@ -11,6 +11,8 @@ export const terminalChannel = defineChannel({
   config: z.object({}).transform(() => ({ interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) })),
   enabled: (s) => s.interactive,
   words: { en: { where: 'in a terminal chat' }, sv: { where: 'i en terminalchatt' } },
+  // A conversation is `terminal:ACCOUNT`, the account the chat runs as.
+  people: { owner: (account) => account, accountIds: true },
   create(ctx) {
     // A foreground channel (it takes the screen, so it starts after the banner) that never ends the
     // service: the web page and the platforms go on serving after "quit".

@@ -11,6 +11,8 @@ export const webChannel = defineChannel({
   signs: true,
   originIsAddress: true,
   words: { en: { where: 'on the web support page' }, sv: { where: 'på supportwebbsidan' } },
+  // A page names nobody (whose it is comes from its proofs and watches); its limits are keyed by its session.
+  people: { sessionLimits: true },
   // The HTTP router and Helmet load only when `serve` runs, so other commands start at once.
   create: async (ctx, settings) => (await import('./server.ts')).createWebChannel(ctx, settings),
 });

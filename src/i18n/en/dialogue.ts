@@ -10,6 +10,8 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
       'That looks like a code from your app, not a username: I will use it when we get to the code. First, what is your username (or the e-mail address on your account)?',
     handover_wait:
       'Your case is with the {centre} support team (reference {ticket}). {reach} Anything you add here goes to the same case.',
+    how_long:
+      'Activating a newly registered token takes minutes, not days, and nothing needs doing meanwhile. A case handed to the {centre} support team usually gets an answer within {response_time}.',
     ticket_status_new: 'Your case {ticket} is with the support team, but nobody has picked it up yet. They usually answer within {response_time}.',
     ticket_status_open: 'Someone in the support team is working on your case {ticket}.',
     ticket_status_waiting: 'Your case {ticket} is on hold at the support team: they are waiting for something, perhaps an answer from you.',
@@ -113,6 +115,8 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     checking: 'Checking {what}…',
     findings: 'What I found:',
     step_of: 'Step {at} of {of}',
+    picture_scan_qr: 'A phone with its camera on a QR code shown on a computer screen',
+    picture_code_entry: 'A field for the code with six digits typed in, and a button to confirm',
     proof_sent:
       'To keep accounts private, I only talk about an account to its owner. If an account exists for that name, a mail with a confirmation code (like KXTR-PMWB) is on its way to the address on the account. Type the code here when it arrives. You can also type "skip" to go on with the general checks.',
     proof_wrong: 'That is not the code from the mail. Check it and type it again, or type "skip" to go on without it.',

@@ -5,6 +5,7 @@ import { closeCard, renderFinding } from './checklist-card.ts';
 import { bubble, el, safeUrl } from './dom.ts';
 import { renderHandover } from './handover.ts';
 import type { ChatPage } from './page.ts';
+import { stepPicture } from './step-picture.ts';
 import { stepper } from './stepper.ts';
 
 type Kind = WebReply['kind'];
@@ -51,6 +52,7 @@ const handlers: Handlers = {
       list.append(b);
     }
     if (reply.stage) div.append(stepper(reply.stage));
+    if (reply.picture) div.append(stepPicture(reply.picture));
     div.append(el('div', '', reply.prompt), list);
   },
   link(page, reply) {

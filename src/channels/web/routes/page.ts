@@ -1,5 +1,5 @@
 // The chat page and its assets, read once at start. The page's words travel as JSON inside it.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { clientScripts, type ClientScript } from '../client-bundle.ts';
 import { escapeHtml, route, send, sendHtml, type Routes } from '../http.ts';
@@ -18,6 +18,11 @@ export function pageRoutes(r: Routes, d: WebDeps): void {
   scripts.catch((err: unknown) => d.ctx.log.error('the page scripts could not be bundled', { err }));
   for (const name of ['app.js', 'clock.js'] as const satisfies readonly ClientScript[]) {
     route(r, 'GET', `/static/${name}`, async ({ res }) => send(res, 200, 'text/javascript; charset=utf-8', (await scripts)[name], cache));
+  }
+  // The pictures a question may show (client/step-picture.ts), our own drawings.
+  for (const file of readdirSync(path.join(STATIC, 'pictures')).filter((f) => f.endsWith('.svg'))) {
+    const svg = read(path.join('pictures', file));
+    route(r, 'GET', `/static/pictures/${file}`, ({ res }) => send(res, 200, 'image/svg+xml; charset=utf-8', svg, cache));
   }
   const pageWords = pageWordsJson(d.ctx.words);
   const indexHtml = read('index.html').replaceAll('{{centre}}', escapeHtml(d.ctx.site.centre)).replace('{{words}}', () => pageWords);
