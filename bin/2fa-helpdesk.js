@@ -1,23 +1,12 @@
 #!/usr/bin/env node
 // The `2fa-helpdesk` command. Runs the JavaScript compiled at install (`npm run build`, run by
-// `npm install` through `prepare`), which starts in a fraction of the time; when dist/ is missing
-// or older than src/ (a checkout being edited), it runs the TypeScript sources through tsx instead.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// `npm install` through `prepare`; a release made by `npm pack` ships it), which starts in a fraction
+// of the time; when dist/ is missing or older than src/ (a checkout being edited), it runs the
+// TypeScript sources through tsx instead.
 import path from 'node:path';
+import { distIsFresh } from './dist-fresh.js';
 
-const root = path.join(import.meta.dirname, '..');
-const stamp = path.join(root, 'dist/.built');
-
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-const compiled = existsSync(stamp) && statSync(stamp).mtimeMs >= newestMtime(path.join(root, 'src'));
+const compiled = distIsFresh(path.join(import.meta.dirname, '..'));
 let main;
 if (compiled) {
   ({ main } = await import('../dist/cli.js'));

@@ -2,6 +2,8 @@
 import type { Account } from '../ports/account-directory.ts';
 import type { CheckDeps, CheckInput, CheckOutput } from './context.ts';
 import { result } from './context.ts';
+import { z } from 'zod';
+import { defineCheck } from './define.ts';
 
 export type AccountLookup =
   | { kind: 'found'; account: Account }
@@ -38,3 +40,31 @@ export async function accountCheck(deps: CheckDeps, input: CheckInput): Promise<
     }
   }
 }
+
+const ACCOUNT_CODES = ['account.found', 'account.missing', 'account.inactive', 'account.unavailable'] as const;
+declare module '../ports/checks.ts' {
+  interface CheckKinds {
+    account: typeof ACCOUNT_CODES;
+  }
+}
+
+export const AccountData = z.object({
+  username: z.string().nullable(),
+  status: z.string().nullable(),
+  email: z.string().nullish(),
+  expiresAt: z.string().nullish(),
+  lockedAt: z.string().nullish(),
+  inactiveReason: z.string().nullish(),
+  reason: z.string().optional(),
+});
+
+export const account = defineCheck({
+  id: 'account',
+  codes: ACCOUNT_CODES,
+  data: AccountData,
+  fields: ['username', 'status'],
+  timeoutMs: 10_000,
+  inReport: () => true,
+  undecided: (input, reason) => ({ result: result('account', 'account.unavailable', 'unknown', { username: input.user ?? null, status: null, reason }, input.lang) }),
+  run: accountCheck,
+});

@@ -1,18 +1,35 @@
-// What each check can answer, as plain data: the flow validator uses it to prove that every outcome
-// of a check is handled, and that every `{check.<id>.<field>}` placeholder names real data.
+// The checks there are, one definition a check (src/checks/<id>.ts), and what they can answer as
+// plain data: the flow validator uses it to prove that every outcome of a check is handled, and that
+// every `{check.<id>.<field>}` placeholder names real data.
+import type { CheckId, CheckVariant } from '../ports/checks.ts';
+import type { CheckDefinition } from './define.ts';
+import { account } from './account.ts';
+import { token } from './token.ts';
+import { clock } from './clock.ts';
+import { code } from './code.ts';
+import { network } from './network.ts';
 
-import { CHECK_CODES, CHECK_IDS, type CheckId, type CheckVariant } from '../ports/checks.ts';
+export { CHECK_VARIANTS, type CheckCode, type CheckId, type CheckResult, type CheckStatus, type CheckVariant } from '../ports/checks.ts';
 
-export { CHECK_CODES, CHECK_IDS, CHECK_VARIANTS, type CheckCode, type CheckId, type CheckResult, type CheckStatus, type CheckVariant } from '../ports/checks.ts';
+/** Every check, in the order a diagnostic report lists them. */
+export const CHECKS = [account, token, clock, code, network] as const;
+
+/** Each check id has its definition here, and nothing else is one (a definition left out does not compile). */
+type Listed = (typeof CHECKS)[number]['id'];
+const everyIdListed: [CheckId] extends [Listed] ? ([Listed] extends [CheckId] ? true : never) : never = true;
+void everyIdListed;
+
+export const CHECK_BY_ID = Object.fromEntries(CHECKS.map((c) => [c.id, c])) as { [K in CheckId]: Extract<(typeof CHECKS)[number], { id: K }> };
+
+export const CHECK_IDS = CHECKS.map((c) => c.id) as [CheckId, ...CheckId[]];
+
+export const CHECK_CODES = Object.fromEntries(CHECKS.map((c) => [c.id, c.codes])) as { [K in CheckId]: (typeof CHECK_BY_ID)[K]['codes'] };
 
 /** Data fields a check always carries; flows may show them as `{check.<id>.<field>}`. */
-export const CHECK_DATA_FIELDS = {
-  account: ['username', 'status'],
-  token: ['state', 'registeredAt', 'minutesSinceRegistration'],
-  clock: ['offsetSeconds', 'reference', 'direction', 'amount'],
-  code: ['offsetSteps'],
-  network: ['ip', 'ptr', 'confirmedName', 'twoFactorRequired', 'reason'],
-} as const satisfies Record<CheckId, readonly string[]>;
+export const CHECK_DATA_FIELDS = Object.fromEntries(CHECKS.map((c) => [c.id, c.fields])) as Record<CheckId, readonly string[]>;
+
+/** A check definition whatever its id: what a runner takes (the built-in ones, and any given beside them). */
+export type AnyCheck = CheckDefinition<string, string>;
 
 export function variantOf(check: { code: string; data: Record<string, unknown> }): CheckVariant | undefined {
   if (check.code !== 'account.inactive') return undefined;

@@ -1,10 +1,12 @@
 // Is the person's device clock right? Measured against the shared reference (NTP when it answers,
 // else this host), from a time the person typed, or from two codes that agree on an offset.
-import type { CheckResult } from './catalogue.ts';
+import type { CheckResult } from '../ports/checks.ts';
 import type { CheckDeps, CheckInput, CheckOutput, CheckSettings } from './context.ts';
 import { result } from './context.ts';
 import { deviceOffsetSeconds, parseDeviceTime } from './device-time.ts';
 import type { Lang } from '../i18n/index.ts';
+import { z } from 'zod';
+import { defineCheck } from './define.ts';
 
 export function classifyClock(
   offsetSeconds: number,
@@ -65,3 +67,34 @@ export async function clockCheck(deps: CheckDeps, input: CheckInput): Promise<Ch
   }
   return { result: result('clock', 'clock.unmeasured', 'unknown', unmeasured, input.lang) };
 }
+
+const CLOCK_CODES = ['clock.ok', 'clock.drifting', 'clock.skewed', 'clock.unmeasured'] as const;
+declare module '../ports/checks.ts' {
+  interface CheckKinds {
+    clock: typeof CLOCK_CODES;
+  }
+}
+
+export const ClockData = z.object({
+  offsetSeconds: z.number().nullable(),
+  offsetMs: z.number().optional(),
+  reference: z.enum(['ntp', 'host']).nullable(),
+  direction: z.enum(['behind', 'ahead']).optional(),
+  amount: z.number().optional(),
+  source: z.string().optional(),
+  precisionSeconds: z.number().optional(),
+  hostOffsetMs: z.number().nullish(),
+  reason: z.string().optional(),
+});
+
+export const clock = defineCheck({
+  id: 'clock',
+  codes: CLOCK_CODES,
+  data: ClockData,
+  fields: ['offsetSeconds', 'reference', 'direction', 'amount'],
+  // The reference is read from memory; only a typed time needs parsing.
+  timeoutMs: 2_000,
+  inReport: () => true,
+  undecided: (input, reason) => ({ result: result('clock', 'clock.unmeasured', 'unknown', { offsetSeconds: null, reference: null, reason }, input.lang) }),
+  run: clockCheck,
+});

@@ -4,6 +4,8 @@ import type { CheckDeps, CheckInput, CheckOutput } from './context.ts';
 import { result } from './context.ts';
 import { agreedCodeOffset, classifyClock } from './clock.ts';
 import { lookupAccount } from './account.ts';
+import { z } from 'zod';
+import { defineCheck } from './define.ts';
 
 export async function codeCheck(deps: CheckDeps, input: CheckInput): Promise<CheckOutput> {
   const lang = input.lang;
@@ -44,3 +46,29 @@ export async function codeCheck(deps: CheckDeps, input: CheckInput): Promise<Che
   }
   return out;
 }
+
+const CODE_CODES = ['code.valid', 'code.stale', 'code.ahead', 'code.invalid', 'code.unverifiable'] as const;
+declare module '../ports/checks.ts' {
+  interface CheckKinds {
+    code: typeof CODE_CODES;
+  }
+}
+
+export const CodeData = z.object({
+  offsetSteps: z.number().nullable(),
+  reused: z.boolean().optional(),
+  reusedAfterSeconds: z.number().optional(),
+  consumed: z.boolean().optional(),
+  reason: z.string().optional(),
+});
+
+export const code = defineCheck({
+  id: 'code',
+  codes: CODE_CODES,
+  data: CodeData,
+  fields: ['offsetSteps'],
+  timeoutMs: 10_000,
+  inReport: (input) => Boolean(input.code),
+  undecided: (input, reason) => ({ result: result('code', 'code.unverifiable', 'unknown', { offsetSteps: null, reason }, input.lang) }),
+  run: codeCheck,
+});

@@ -7,7 +7,7 @@ import type { TokenRegistry } from '../ports/token-registry.ts';
 import type { Clock, ReferenceTime } from '../ports/time.ts';
 import { catalogues } from '../i18n/index.ts';
 import { withoutCredentials } from '../errors.ts';
-import type { CheckCode, CheckId, CheckResult, CheckStatus } from './catalogue.ts';
+import type { CheckCode, CheckId, CheckResult, CheckStatus } from '../ports/checks.ts';
 import type { Cidr } from './ip.ts';
 
 export interface CheckInput {

@@ -1,6 +1,6 @@
 // One diagnostic report: the checks that apply, run concurrently, plus advice for what failed.
 import { catalogues, render, type Lang } from '../i18n/index.ts';
-import { variantOf, type CheckId, type CheckResult } from './catalogue.ts';
+import { CHECKS, variantOf, type CheckId, type CheckResult } from './catalogue.ts';
 import type { CheckInput } from './context.ts';
 import type { CheckRunner } from './index.ts';
 import type { DiagnoseRequest, DiagnosticReport } from '../ports/checks.ts';
@@ -35,10 +35,9 @@ export async function diagnose(runner: CheckRunner, words: AdviceWords, req: Dia
     ...(req.code ? { code: req.code } : {}),
     ...(req.deviceTime ? { deviceTime: { text: req.deviceTime, receivedAtMs: req.deviceTimeAt ?? nowMs, typed: false } } : {}),
   };
-  const ids: CheckId[] = ['account', 'token', 'clock'];
-  if (req.code) ids.push('code');
-  if (req.ip) ids.push('network');
-  const outputs = await Promise.all(ids.map((id) => runner.run(id, input)));
+  const applying = (runner.checks ?? CHECKS).filter((c) => c.inReport(input));
+  // A runner given checks beside the built-in ones runs those by their own ids.
+  const outputs = await Promise.all(applying.map((c) => runner.run(c.id as CheckId, input)));
   const checks = outputs.map((o) => o.result);
   // A clock skew established from codes is better than "unmeasured".
   for (const extra of outputs.flatMap((o) => o.extra ?? [])) {
@@ -60,7 +59,7 @@ export function formatReport(report: DiagnosticReport, lang: Lang): string {
   const c = catalogues[lang];
   const lines = [`${report.subject.user}${report.subject.ip ? ` @ ${report.subject.ip}` : ''} — ${report.generatedAt}`];
   for (const check of shownChecks(report)) {
-    lines.push(`${MARK[check.status]} ${c.checkTitle[check.id].padEnd(8)} ${c.statusLabel[check.status].padEnd(7)} ${check.summary}  [${check.code}]`);
+    lines.push(`${MARK[check.status]} ${(c.checkTitle[check.id] ?? check.id).padEnd(8)} ${c.statusLabel[check.status].padEnd(7)} ${check.summary}  [${check.code}]`);
   }
   if (report.advice.length) {
     lines.push('');

@@ -2,10 +2,12 @@
 // from a network without working forward and reverse DNS. So exempt needs forward-confirmed reverse
 // DNS *and* either a confirmed name in an exempt domain or an address in an exempt network.
 import type { DnsLookup } from '../ports/dns.ts';
-import type { CheckCode, CheckStatus } from './catalogue.ts';
+import type { CheckCode, CheckStatus } from '../ports/checks.ts';
 import type { CheckDeps, CheckInput, CheckOutput } from './context.ts';
 import { result } from './context.ts';
 import { inCidr, isPrivate, parseIpAddress, type ParsedIp } from './ip.ts';
+import { z } from 'zod';
+import { defineCheck } from './define.ts';
 
 // Real addresses have one to a few names; the cap bounds the forward lookups one check can cause.
 const MAX_NAMES = 16;
@@ -71,3 +73,32 @@ export async function networkCheck(deps: CheckDeps, input: CheckInput): Promise<
     reason: `the name ${confirmed[0]} is outside the exempt domains (${deps.settings.exemptDomains.join(', ')})`,
   });
 }
+
+const NETWORK_CODES = ['network.exempt', 'network.outside', 'network.no-ptr', 'network.mismatch', 'network.private', 'network.dns-error'] as const;
+declare module '../ports/checks.ts' {
+  interface CheckKinds {
+    network: typeof NETWORK_CODES;
+  }
+}
+
+export const NetworkData = z.object({
+  ip: z.string().nullable(),
+  ptr: z.array(z.string()),
+  confirmedName: z.string().nullable(),
+  twoFactorRequired: z.boolean(),
+  reason: z.string(),
+});
+
+export const network = defineCheck({
+  id: 'network',
+  codes: NETWORK_CODES,
+  data: NetworkData,
+  fields: ['ip', 'ptr', 'confirmedName', 'twoFactorRequired', 'reason'],
+  // A reverse lookup, then a forward lookup of each name: two DNS round trips.
+  timeoutMs: 10_000,
+  inReport: (input) => Boolean(input.ip),
+  undecided: (input, reason) => ({
+    result: result('network', 'network.dns-error', 'unknown', { ip: input.ip ?? null, ptr: [], confirmedName: null, twoFactorRequired: true, reason }, input.lang),
+  }),
+  run: networkCheck,
+});

@@ -3,6 +3,8 @@ import type { Token } from '../ports/token-registry.ts';
 import { lookupAccount } from './account.ts';
 import type { CheckDeps, CheckInput, CheckOutput } from './context.ts';
 import { result } from './context.ts';
+import { z } from 'zod';
+import { defineCheck } from './define.ts';
 
 export function decidingToken(tokens: Token[]): Token | undefined {
   return tokens
@@ -63,3 +65,39 @@ export async function tokenCheck(deps: CheckDeps, input: CheckInput): Promise<Ch
       return { result: result('token', 'token.disabled', 'fail', data, lang) };
   }
 }
+
+const TOKEN_CODES = ['token.active', 'token.pending', 'token.pending-overdue', 'token.none', 'token.disabled', 'token.locked', 'token.unavailable'] as const;
+declare module '../ports/checks.ts' {
+  interface CheckKinds {
+    token: typeof TOKEN_CODES;
+  }
+}
+
+export const TokenData = z.object({
+  state: z.string().nullable(),
+  registeredAt: z.string().nullable(),
+  minutesSinceRegistration: z.number().nullable(),
+  tokenId: z.string().optional(),
+  activatedAt: z.string().nullish(),
+  failCount: z.number().optional(),
+  failLimit: z.number().nullish(),
+  lastUsedAt: z.string().nullish(),
+  driftSeconds: z.number().nullish(),
+  tryInMinutes: z.number().optional(),
+  overdueInMinutes: z.number().optional(),
+  overdueAfterMinutes: z.number().optional(),
+  reason: z.string().optional(),
+});
+
+export const token = defineCheck({
+  id: 'token',
+  codes: TOKEN_CODES,
+  data: TokenData,
+  fields: ['state', 'registeredAt', 'minutesSinceRegistration'],
+  timeoutMs: 10_000,
+  inReport: () => true,
+  undecided: (input, reason) => ({
+    result: result('token', 'token.unavailable', 'unknown', { state: null, registeredAt: null, minutesSinceRegistration: null, reason }, input.lang),
+  }),
+  run: tokenCheck,
+});

@@ -1,5 +1,6 @@
 // Every message is heard before it is understood: its language (one a conversation, switched only
 // clearly) and its facts (a username, a code held for its check, the phone), whatever was asked.
+import { languageOfWord } from '../understanding/language.ts';
 import { codeInText, sealCode } from './held-code.ts';
 import { setSlot, fillSlots } from './slots.ts';
 import { currentStep, enter, handoverFlow, source } from './walk.ts';
@@ -20,6 +21,13 @@ export function hearLanguage(t: Turn, text: string): void {
   const words = letterWords(text);
   // Once the language is heard, a message too short to switch it is not identified at all.
   if (t.s.langHeard && words < LANG_SWITCH_WORDS) return;
+  // One word of the helpdesk's own in one language only ("kod", "konto", "mejl") decides it.
+  const own = words < 2 ? languageOfWord(text) : undefined;
+  if (own) {
+    t.s.lang = own;
+    t.s.langHeard = true;
+    return;
+  }
   const { lang, confidence } = t.env.understanding.language(text);
   if (!lang) return;
   if (!t.s.langHeard) {

@@ -52,6 +52,10 @@ export function answerIntent(t: Turn, intent: string, step: Step | undefined): v
     }
     case 'hello':
       return active ? repeat(t) : menu(t, 'menu_prompt');
+    case 'wait':
+      // "How long does it take?" before any hand-over: the times that matter, then back to the question.
+      interrupt(t, (x) => say(x, 'how_long'));
+      return;
     case 'stop':
       t.effect = { type: 'unwatch' };
       return;
@@ -94,7 +98,7 @@ export function unclear(t: Turn, meaning: Meaning, step: Step | undefined, text:
 }
 
 /** What the bot said last (a catalogue key as `sys:key`), before this turn's message. */
-function lastBotLine(transcript: Snapshot['transcript']): string | undefined {
+export function lastBotLine(transcript: Snapshot['transcript']): string | undefined {
   for (let i = transcript.length - 1; i >= 0; i--) if (transcript[i]![1] === 'b') return transcript[i]![2];
   return undefined;
 }

@@ -1,13 +1,17 @@
 // The answer to the prompt shown, read from the message: a username in a sentence, a code, the
 // phone's time, "actually no" while a hand-over is prepared, "thanks" where a value was asked.
-import { redactCodes } from '../understanding/input.ts';
+import { parseCode, parseIp, parseUsername, redactCodes } from '../understanding/input.ts';
+import { isCommonWord } from '../understanding/extract-username.ts';
+import { factIn, factRulesOf } from '../understanding/fact-rules.ts';
+import { parseDeviceTime } from '../checks/device-time.ts';
+import type { Step } from '../flows/schema.ts';
 import type { Meaning } from '../ports/understanding.ts';
 import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { codeInText } from './held-code.ts';
 import { answerInput, answerUsername, codeAtQuestion, currentStep, enter, handoverFlow, repeat } from './walk.ts';
 import { log, menu, say } from './say.ts';
 import type { Turn } from './turn.ts';
-import { answerIntent } from './intent-answer.ts';
+import { answerIntent, lastBotLine } from './intent-answer.ts';
 import { letterWords } from './hear-message.ts';
 
 /** "Actually no" with at most this many words takes back a hand-over not yet filed. */
@@ -82,11 +86,40 @@ export function promptAnswered(t: Turn, text: string, meaning: Meaning): boolean
     enter(t, step.skip ?? step.next);
     return true;
   }
+  // Only what nothing else understood: a global intent ("how long does it take?") is answered as such.
+  const unread = meaning.action === 'unclear' || (meaning.action === 'answer' && meaning.intent === null);
+  if (unread && notTheAnswer(t, text, step)) {
+    log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+    answerIntent(t, 'dont_know', step);
+    return true;
+  }
   if (step.input === 'text' || (meaning.action === 'answer' && meaning.intent === null)) {
     answerInput(t, text, step);
     return true;
   }
   return false;
+}
+
+type InputStep = Extract<Step, { kind: 'input' }>;
+
+const PARSES: Record<Exclude<InputStep['input'], 'text'>, (text: string) => unknown> = {
+  ip: parseIp,
+  username: parseUsername,
+  code: parseCode,
+  device_time: parseDeviceTime,
+};
+
+/**
+ * What was typed at a prompt is not its answer, and a format error would not help: a question
+ * ("which address?", "where do I find it?") that does not parse as the answer, or a common word
+ * ("kod", "help") where a username was asked, unless typed again after the help. The prompt's own
+ * help is the answer, then the prompt.
+ */
+function notTheAnswer(t: Turn, text: string, step: InputStep): boolean {
+  if (step.input === 'text') return false;
+  if (step.input === 'username' && isCommonWord(text)) return lastBotLine(t.s.transcript) !== 'sys:username_help';
+  const question = factRulesOf(t.env.flows).get('question');
+  return question !== undefined && factIn(question, text) !== undefined && PARSES[step.input as Exclude<InputStep['input'], 'text'>](text) === undefined;
 }
 
 /** The message gives what the prompt asks for (a username in a sentence, a code, the phone's time): it is the answer. */

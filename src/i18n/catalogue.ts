@@ -1,6 +1,6 @@
 // The shape of a message catalogue, and the one placeholder renderer every message goes through.
 import type { ChannelText, PageKey, PrivacyText, WebText } from '../ports/catalogue.ts';
-import type { CheckCode, CheckVariant } from '../ports/checks.ts';
+import type { CheckCode, CheckId, CheckVariant } from '../ports/checks.ts';
 import { LANGS, type Lang } from '../ports/lang.ts';
 
 export { LANGS, type Lang };
@@ -26,11 +26,13 @@ export interface Catalogue {
   /** Advice for the person's kind of phone, said in place of `advice` when the phone is known. */
   platformAdvice: Record<PhonePlatform, Partial<Record<CheckCode, string>>>;
   statusLabel: Record<'pass' | 'warn' | 'fail' | 'unknown', string>;
-  checkTitle: Record<'account' | 'token' | 'clock' | 'code' | 'network', string>;
+  checkTitle: Record<CheckId, string>;
   /** E-mail the bot sends to a person (the proof-of-identity code). */
   mail: Record<MailKey, string>;
   /** What the Slack and Discord channels say outside a conversation's turns. */
   channel: Record<ChannelKey, string>;
+  /** The outcomes report for the centre, in the language asked for (`--lang`, else STAFF_LANG). */
+  report: Record<ReportKey, string>;
   /** The diagnostic report in a staff voice: a line per outcome, with the facts, and labels. */
   staff: Record<StaffKey, string>;
   /** What staff should do about an outcome. */
@@ -78,6 +80,32 @@ export function langOfLocale(locale: string | undefined | null): Lang {
   return locale && /^sv\b|^sv[-_]/i.test(locale) ? 'sv' : 'en';
 }
 
+/** The outcomes report for the centre (`2fa-helpdesk report`): its headings, columns and labels. */
+export type ReportKey =
+  | 'title'
+  | 'none_ended'
+  | 'col_topic'
+  | 'col_lang'
+  | 'col_conversations'
+  | 'col_solved'
+  | 'col_handed'
+  | 'col_staff_solved'
+  | 'col_abandoned'
+  | 'col_out_of_scope'
+  | 'col_median'
+  | 'col_helped'
+  | 'all_topics'
+  | 'no_topic'
+  | 'topics_menu'
+  | 'helped_of'
+  | 'solved_how'
+  | 'gave_up'
+  | 'not_understood'
+  | 'comments'
+  | 'none'
+  | 'yes'
+  | 'no';
+
 export type MailKey = 'proof_subject' | 'proof_body' | 'held_back_subject' | 'held_back_body' | 'active_subject' | 'active_body' | 'where_other' | 'from_address';
 
 export type SystemKey =
@@ -86,6 +114,7 @@ export type SystemKey =
   | 'username_corrected'
   | 'code_not_username'
   | 'handover_wait'
+  | 'how_long'
   | 'ticket_status_new'
   | 'ticket_status_open'
   | 'ticket_status_waiting'

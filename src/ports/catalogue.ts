@@ -10,6 +10,7 @@ export type ChannelText =
   | 'home_intro'
   | 'never_share'
   | 'clock_button'
+  | 'checklist_title'
   | 'one_moment'
   | 'no_profile_email'
   | 'not_an_ip'
@@ -46,7 +47,9 @@ export type ChannelText =
   | 'staff_closed_note'
   | 'staff_reply_note'
   | 'staff_no_account'
-  | 'staff_followup';
+  | 'staff_followup'
+  /** A staff member whose name the platform cannot tell (tickets and cards never carry a mention). */
+  | 'staff_someone';
 
 /** The texts of the web pages the server renders (support form, thanks, clock check, bad link). */
 /** The chat page's own words (buttons, labels, footer, what it shows while the helpdesk works). */

@@ -3,25 +3,15 @@
 // findings; the checks (src/checks/) produce them. A diagnostic report (`diagnose --json`) is a list of them.
 import type { Lang } from './lang.ts';
 
-export const CHECK_IDS = ['account', 'token', 'clock', 'code', 'network'] as const;
-export type CheckId = (typeof CHECK_IDS)[number];
-
-export const CHECK_CODES = {
-  account: ['account.found', 'account.missing', 'account.inactive', 'account.unavailable'],
-  token: ['token.active', 'token.pending', 'token.pending-overdue', 'token.none', 'token.disabled', 'token.locked', 'token.unavailable'],
-  clock: ['clock.ok', 'clock.drifting', 'clock.skewed', 'clock.unmeasured'],
-  code: ['code.valid', 'code.stale', 'code.ahead', 'code.invalid', 'code.unverifiable'],
-  network: [
-    'network.exempt',
-    'network.outside',
-    'network.no-ptr',
-    'network.mismatch',
-    'network.private',
-    'network.dns-error',
-  ],
-} as const satisfies Record<CheckId, readonly string[]>;
-
-export type CheckCode = (typeof CHECK_CODES)[CheckId][number];
+/**
+ * The checks there are, and the outcome codes each can answer. Each check declares itself in its own
+ * file (src/checks/<id>.ts, `defineCheck`) and adds its entry here by module augmentation, so ids and
+ * codes are derived from the definitions while ports, catalogues and channels import none of them:
+ *   declare module '../ports/checks.ts' { interface CheckKinds { clock: typeof CLOCK_CODES } }
+ */
+export interface CheckKinds {}
+export type CheckId = keyof CheckKinds & string;
+export type CheckCode = { [K in CheckId]: CheckKinds[K] extends readonly (infer C)[] ? C & string : never }[CheckId];
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'unknown';
 

@@ -33,14 +33,21 @@ const WEAK: readonly RegExp[] = [
   // A correction: "sorry, I meant alice", "typo: alice", "nej, det var bob", "alice ska det vara".
   new RegExp(`\\b(?:i meant|i mean|meant|it was|it should be|should be|typo|spelling|jag menade|jag menar|menade|det var|det ska vara|ska vara|stavfel|felstavat)\\s*:?\\s+${NAME}(?=\\s*(?:$|[.!?,;:)]))`, 'g'),
   new RegExp(`(?:^|[.!?,;:]\\s*)${NAME}\\s+(?:ska det vara|skulle det vara|it should be|it is|its)(?=\\s*(?:$|[.!?,;:]))`, 'g'),
-  // The account named after the word: "a token was added to my account alice", "på mitt konto bob, men…".
+  // The account named after the word: "a token was added to my account alice", "på mitt konto bob, men…",
+  // and without "my" where the name ends its phrase: "…, account dave.", "konto erin".
   new RegExp(`\\b(?:my|mitt|mina) (?:account|konto|kontot)\\s+${NAME}(?=\\s*(?:$|[.!?,;:)])|\\s+(?:and|och|but|men|i|jag)\\b)`, 'g'),
+  new RegExp(`\\b(?:account|konto|kontot)\\s*:?\\s+${NAME}(?=\\s*(?:$|[.!?,;:)]))`, 'g'),
+  // "my account is dave.", "kontot är erin": the name ends the phrase (a state there is a common word).
+  new RegExp(`\\b(?:my |mitt )?(?:account|konto|kontot)(?: name| namn)? (?:is|ar)\\s+${NAME}(?=\\s*(?:$|[.!?,;:)]))`, 'g'),
+  // A name alone after the last sentence, the way one signs a message: "The code fails. dave".
+  new RegExp(`[.!?]\\s+${NAME}\\s*$`, 'g'),
 ];
 
 /** One-word answers that look like a name but are not one ("japp", "nope", "hmm"). */
 const INTERJECTIONS = new Set(
   `japp jepp jo joho nja nope yep yeah yup nah hmm hm mm aha oops ojdå oj aj usch asch äsch nä nää nej nix okidoki
-  what vad va varför why how hur when när who vem where var kanske maybe idk vetej dunno whatever`
+  what vad va varför why how hur when när who vem where var kanske maybe idk vetej dunno whatever
+  asap pls plz thx ty tia btw lol ugh argh mvh snalla assa alltsa typ anyone anybody nagon nan urgent akut`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -57,6 +64,16 @@ export function bareUsername(text: string): string | undefined {
   if (!isUsernameLike(word) || INTERJECTIONS.has(word) || helpdeskWords().has(word)) return undefined;
   if (/(?:ing|ed|ly|ful|ous|ive|able|ish|ig|isk|lig|ade|at)$/.test(word) && !/\d/.test(word)) return undefined;
   return word;
+}
+
+/**
+ * A one-word message that is a common word in English or Swedish ("kod", "help", "token", "hej"),
+ * not a name: typed where a username was asked, it is not looked up as an account.
+ */
+export function isCommonWord(text: string): boolean {
+  const word = foldKeepingPunctuation(text.trim().replace(/[.!?,;:]+$/, ''));
+  if (!/^[a-z][a-z0-9]*$/.test(word)) return false;
+  return NOT_NAMES.has(word) || INTERJECTIONS.has(word) || helpdeskWords().has(word);
 }
 
 let vocabulary: Set<string> | undefined;
@@ -87,7 +104,8 @@ const NOT_NAMES = new Set(
   confused sorry tired angry happy sad student researcher teacher postdoc phd admin member guest visitor abroad
   me him them us yours mine
   funkar fungerar finns gar gick heter kan ska skulle har hade
-  tack hej hejsan tjena hjalp forlat inloggning inloggningen ett en alltid aldrig typ liksom`
+  tack hej hejsan tjena hjalp forlat inloggning inloggningen ett en alltid aldrig typ liksom
+  again anymore today yesterday tonight tomorrow igen langre idag igar ikvall imorgon`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -112,14 +130,17 @@ export function extractUsername(text: string): string | undefined {
  * message to the no-account topic (the account check decides that). Unchanged when none is given.
  */
 export function withoutUsername(text: string): string {
-  const folded = foldKeepingPunctuation(text).replace(/\s+/g, ' ');
-  const said = named(folded);
-  if (!said) return text;
+  const said = usernameSaid(text);
+  // Only the phrases that name the account itself ("account dave", "user erin") pull to no-account.
+  if (!said || (!named(said.folded) && !ACCOUNT_WORD.test(said.folded.slice(said.at, said.at + said.length)))) return text;
+  const folded = said.folded;
   // Cut from the same folding with its capitals kept, letter for letter the same length.
   const cased = foldKeepingPunctuation(text, true).replace(/\s+/g, ' ');
   if (cased.length !== folded.length) return text;
   return `${cased.slice(0, said.at)} ${cased.slice(said.at + said.length)}`.replace(/\s+/g, ' ').trim();
 }
+
+const ACCOUNT_WORD = /\b(?:account|konto|kontot|user|usr|anv|anvandare)\b/;
 
 interface Said {
   name: string;
@@ -144,7 +165,7 @@ function weak(folded: string, text: string): Said | undefined {
       const name = m[1] as string;
       const at = m.index + m[0].lastIndexOf(name);
       if (!sameLength || cased.slice(at, at + name.length) !== name) continue;
-      if (!isUsernameLike(name) || helpdeskWords().has(name) || /(?:ing|ed|ly|ful|ous|ive|able|ish|ig|isk|lig|ade|at)$/.test(name)) continue;
+      if (!isUsernameLike(name) || INTERJECTIONS.has(name) || helpdeskWords().has(name) || /(?:ing|ed|ly|ful|ous|ive|able|ish|ig|isk|lig|ade|at)$/.test(name)) continue;
       return { name, at: m.index, length: m[0].length, folded };
     }
   }

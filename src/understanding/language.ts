@@ -161,3 +161,22 @@ export function identifyLanguage(text: string): LanguageGuess {
   trained ??= createLanguageIdentifier(defaultLanguageSamples());
   return trained.identify(text);
 }
+
+let ownWords: Record<Lang, Set<string>> | undefined;
+
+/**
+ * The language of a one-word message, when the word is one the helpdesk's texts use in one language
+ * and never in the other ("kod", "konto", "mejl" are Swedish; "code", "account" English); a word
+ * both use ("app", "sms", "token") has none.
+ */
+export function languageOfWord(text: string): Lang | undefined {
+  if (!ownWords) {
+    const seen: Record<Lang, Set<string>> = { en: new Set(), sv: new Set() };
+    for (const s of defaultLanguageSamples()) for (const w of foldLetters(s.text).split(/[^a-z0-9]+/)) if (w) seen[s.lang].add(w);
+    ownWords = seen;
+  }
+  const word = foldLetters(text.trim()).replace(/[^a-z0-9]+/g, '');
+  if (word.length < 3) return undefined;
+  const [en, sv] = [ownWords.en.has(word), ownWords.sv.has(word)];
+  return en === sv ? undefined : en ? 'en' : 'sv';
+}

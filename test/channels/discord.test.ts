@@ -52,7 +52,7 @@ afterAll(async () => {
   await smtp?.stop();
 });
 
-const content = (c: RestCall) => `${String(c.body.content ?? '')} ${JSON.stringify(c.body.components ?? [])}`;
+const content = (c: RestCall) => `${String(c.body.content ?? '')} ${JSON.stringify(c.body.embeds ?? [])} ${JSON.stringify(c.body.components ?? [])}`;
 const sent = (channelId: string, match: RegExp) => (c: RestCall) => c.method === 'POST' && c.path === `/channels/${channelId}/messages` && match.test(content(c));
 
 async function dmChannelOf(userId: string): Promise<string> {
@@ -110,7 +110,21 @@ describe('Discord: people', () => {
     const code = /\b[A-Z]{4}-[A-Z]{4}\b/.exec(mail.text ?? '')?.[0] as string;
     // Typed into the DM that asked, the code proves the person there.
     discord.dmMessage(BOB, code, dm);
-    await discord.waitFor(sent(dm, /verified as bob[\s\S]*registered 5 minutes ago[\s\S]*Shall I tell you here when it is active/));
+    await discord.waitFor(sent(dm, /Shall I tell you here when it is active/));
+    // The findings as a checklist card (an embed) under the text before them: the account ticked, the
+    // token pending with its minutes under an hourglass, the card's side the colour of waiting.
+    const card = discord.calls.filter(sent(dm, /verified as bob/)).at(-1)!;
+    expect(String(card.body.content)).toMatch(/verified as bob/);
+    const embeds = card.body.embeds as Array<{ title: string; description: string; color: number }>;
+    expect(embeds).toHaveLength(1);
+    expect(embeds[0]!.title).toBe('What the helpdesk checked');
+    const rows = embeds[0]!.description.split('\n');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/^✅ The account bob exists/);
+    expect(rows[1]).toMatch(/^⏳ Your token was registered 5 minutes ago and is still being activated/);
+    expect(embeds[0]!.color).toBe(0x0b5cad);
+    // What follows the card is a message of its own, below it.
+    expect(String(card.body.content)).not.toMatch(/Shall I tell you/);
     // "Tell me when it is active": one DM when the token becomes active.
     discord.dmMessage(BOB, 'yes please', dm);
     await discord.waitFor(sent(dm, /I will tell you here as soon as your token is active/));

@@ -104,6 +104,22 @@ describe('Slack: people', () => {
     await turnMessage('DUALICE', /Anything else\?/);
   });
 
+  it('the findings come as a checklist card: a title, the account ticked, the pending token under an hourglass with its minutes', async () => {
+    const res = await postEvent(web.url, dm('UBOB', 'my new token does not work yet'));
+    expect(res.status).toBe(200);
+    const answered = await turnMessage('DUBOB', /registered 5 minutes ago/);
+    const blocks = answered.args.blocks as Array<{ type: string; block_id?: string; text?: { text: string } }>;
+    const cards = blocks.filter((b) => b.block_id === 'checklist');
+    expect(cards).toHaveLength(1);
+    const [title, ...rows] = (cards[0]!.text?.text ?? '').split('\n');
+    expect(title).toBe('*What the helpdesk checked*');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/^:white_check_mark: The account bob exists/);
+    expect(rows[1]).toMatch(/^:hourglass_flowing_sand: Your token was registered 5 minutes ago and is still being activated/);
+    // Every finding is in the card, and nowhere else.
+    expect(blocks.filter((b) => /registered 5 minutes ago/.test(b.text?.text ?? ''))).toEqual([cards[0]]);
+  });
+
   it('the phone clock link in a DM feeds its measurement back into the same DM', async () => {
     await postEvent(web.url, dm('UALICE', 'menu'));
     await postEvent(web.url, dm('UALICE', '2'));

@@ -1,6 +1,7 @@
 // docs/diagnostic-report.schema.json against real reports: every demo user, with and without a code,
 // a device time and an address (DNS and NTP peers on loopback), in both languages, all validate;
-// the schema's codes are the checks' codes, and a report with a code of the wrong check does not.
+// the schema's codes are the checks' codes, every check's data fits its definition's schema, and a
+// report with a code of the wrong check does not.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -8,7 +9,7 @@ import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createHelpdesk } from '../../src/main.ts';
-import { CHECK_CODES } from '../../src/ports/checks.ts';
+import { CHECK_BY_ID, CHECK_CODES, isCheckId } from '../../src/checks/catalogue.ts';
 import { baseEnv, tempDataDir } from '../helpers/cli.ts';
 import { recordingLogger, SECRETS } from '../helpers/fakes.ts';
 import { oathtoolCode } from '../helpers/oathtool.ts';
@@ -58,9 +59,14 @@ describe('the diagnostic report schema', () => {
         },
       ];
       for (const req of requests) {
-        const report = JSON.parse(JSON.stringify(await app.diagnose(req))) as { checks: Array<{ code: string }> };
+        const report = JSON.parse(JSON.stringify(await app.diagnose(req))) as { checks: Array<{ id: string; code: string; data: unknown }> };
         expect(validate(report) ? [] : validate.errors, `${JSON.stringify(req)}`).toEqual([]);
-        for (const c of report.checks) seen.add(c.code);
+        for (const c of report.checks) {
+          seen.add(c.code);
+          // The data fits its check's own schema too, the one staff reports read it with.
+          const own = isCheckId(c.id) ? CHECK_BY_ID[c.id].data.safeParse(c.data) : undefined;
+          expect(own?.error?.issues ?? own?.success, `${c.code} ${JSON.stringify(c.data)}`).toBe(true);
+        }
       }
     }
     // The reports above reach most outcomes; they are what the schema was checked against.

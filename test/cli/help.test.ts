@@ -54,7 +54,7 @@ describe('the help path', () => {
   it.each([[['--help']], [['diagnose', '--help']], [['privacy', '-h']]])('%j loads the dispatch and nothing of the commands', (argv) => {
     const urls = modulesLoaded(argv);
     const own = urls.filter((u) => u.startsWith('file:') && !u.includes('/node_modules/')).map((u) => path.relative(ROOT, fileURLToPath(u)).replace(/^(dist|src)\//, '').replace(/\.(js|ts)$/, ''));
-    expect(own.sort()).toEqual(['bin/2fa-helpdesk', 'cli', 'cli/io', 'errors']);
+    expect(own.sort()).toEqual(['bin/2fa-helpdesk', 'bin/dist-fresh', 'cli', 'cli/io', 'errors']);
     const packages = urls.map((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter(Boolean);
     for (const heavy of ['zod', 'yaml', '@slack/bolt', 'discord.js', 'pg', 'ioredis', 'better-sqlite3', 'pino', 'prom-client']) expect(packages).not.toContain(heavy);
   });

@@ -31,6 +31,12 @@ describe('usernames and addresses', () => {
       ['jag menade dave', 'dave'],
       ['a new token was registered for my account alice. I did NOT do that.', 'alice'],
       ['en token har registrerats på mitt konto bob, men det var inte jag', 'bob'],
+      ['The app codes are refused since Monday, account erin.', 'erin'],
+      ['Min token verkar inte aktiv. konto dave', 'dave'],
+      ['Mitt konto är greta7.', 'greta7'],
+      ['My account is nisse, and nothing has arrived', 'nisse'],
+      ['Nothing arrives in my inbox! hugo', 'hugo'],
+      ['Har väntat sedan i morse. När blir den klar? karin', 'karin'],
     ] as const) {
       expect(extractSlots(text).username, text).toBe(name);
     }
@@ -65,6 +71,14 @@ describe('usernames and addresses', () => {
       'someone is in my account again',
       'mitt konto fungerar inte',
       'my account Alice was blocked',
+      'my account is locked.',
+      'mitt konto är spärrat',
+      'Det funkar inte. snälla',
+      'The code does not work. asap',
+      'it broke again. anyone?',
+      'hjälp mig med kontot idag',
+      'Nothing works. Bob',
+      'the codes fail on my account anymore',
     ]) {
       expect(extractSlots(text).username, text).toBeUndefined();
     }

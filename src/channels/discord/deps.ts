@@ -6,7 +6,7 @@ import type { ChannelText } from '../../ports/catalogue.ts';
 import type { ChatEvent } from '../../ports/conversations.ts';
 import type { StaffCheck } from '../shared/staff.ts';
 import type { Inbox } from '../shared/inbox.ts';
-import { clockLinkFor } from '../shared/clock-link.ts';
+import { replyExtras } from '../shared/reply-extras.ts';
 import { HelpdeskError } from '../../errors.ts';
 import { renderMessages, type DiscordPayload } from './render.ts';
 import type { DiscordSettings } from './settings.ts';
@@ -30,7 +30,7 @@ export async function turn(d: DiscordDeps, channelId: string, userId: string, ev
   const id = `discord:${channelId}:${userId}`;
   const result = await d.ctx.conversations.turn(id, event, { channel: 'discord', requireProof: true, origin: `discord:${userId}` });
   await saved?.(result.saved);
-  return renderMessages(result.replies, await clockLinkFor(d.ctx, id, result.replies, result.conversation.lang));
+  return renderMessages(result.replies, await replyExtras(d.ctx, id, result.replies, result.conversation.lang));
 }
 
 /**

@@ -3,11 +3,11 @@
 import type { types } from '@slack/bolt';
 import type { Reply } from '../../ports/conversations.ts';
 import type { StaffReportView, StaffTarget } from '../../ports/staff-desk.ts';
-import { checklistItem, MARKS } from '../shared/checklist.ts';
+import { checklistCard, checklistLines, MARKS, type Finding } from '../shared/checklist.ts';
 import { httpUrl } from '../shared/http-url.ts';
 import { splitText } from '../shared/split-text.ts';
 import { encodeTarget } from '../shared/diagnostic.ts';
-import type { ClockLink } from '../shared/clock-link.ts';
+import type { ReplyExtras } from '../shared/reply-extras.ts';
 
 type KnownBlock = types.KnownBlock;
 
@@ -33,12 +33,21 @@ export interface Rendered {
   text: string;
 }
 
-export function renderBlocks(replies: Reply[], extra: ClockLink = {}): Rendered {
+/** The findings of one answer as a checklist card: the title in bold, a row a check with its mark. */
+function checklistBlocks(findings: readonly Finding[], title = ''): KnownBlock[] {
+  const card = checklistCard(findings, title);
+  const rows = checklistLines(card, MARK, escapeMrkdwn).join('\n');
+  // Emoji and text only: a finding never carries markup of its own.
+  const [first, ...rest] = splitText(title ? `*${escapeMrkdwn(title)}*\n${rows}` : rows, 2900).map((piece): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: piece } }));
+  return [{ ...first!, block_id: 'checklist' }, ...rest];
+}
+
+export function renderBlocks(replies: Reply[], extra: ReplyExtras = {}): Rendered {
   const blocks: KnownBlock[] = [];
   const plain: string[] = [];
-  let findings: string[] = [];
+  let findings: Finding[] = [];
   const flush = () => {
-    if (findings.length) blocks.push(...sections(findings.join('\n')));
+    if (findings.length) blocks.push(...checklistBlocks(findings, extra.checklistTitle));
     findings = [];
   };
   for (const r of replies) {
@@ -56,8 +65,7 @@ export function renderBlocks(replies: Reply[], extra: ClockLink = {}): Rendered 
         }
         break;
       case 'finding':
-        // Emoji and text only: a finding never carries markup of its own.
-        findings.push(`${MARK[checklistItem(r).mark]} ${r.text}`);
+        findings.push(r);
         plain.push(r.text);
         break;
       case 'choices':

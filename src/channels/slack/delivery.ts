@@ -4,7 +4,7 @@
 // before marking it sent) is not shown twice.
 import type { ChannelContext } from '../context.ts';
 import type { Reply } from '../../ports/conversations.ts';
-import { clockLinkFor } from '../shared/clock-link.ts';
+import { replyExtras } from '../shared/reply-extras.ts';
 import { renderBlocks } from './blocks.ts';
 import type { WebClient } from './deps.ts';
 
@@ -30,7 +30,7 @@ export function registerSlackDelivery(ctx: ChannelContext, client: WebClient): v
     const key = keyOf(replies);
     if (key && (await postedBefore(client, channel, key))) return;
     const conversation = await ctx.conversations.peek(conversationId);
-    const rendered = renderBlocks(replies, await clockLinkFor(ctx, conversationId, replies, conversation?.lang ?? 'en'));
+    const rendered = renderBlocks(replies, await replyExtras(ctx, conversationId, replies, conversation?.lang ?? 'en'));
     await client.chat.postMessage({ channel, blocks: rendered.blocks, text: rendered.text, ...(key ? { metadata: { event_type: EVENT_TYPE, event_payload: { key } } } : {}) });
   });
 }

@@ -11,7 +11,7 @@ import type { SlackSettings } from './settings.ts';
 import type { Taken, TurnQueue } from './turn-queue.ts';
 import type { AcceptedEvent } from '../../ports/store.ts';
 import { escapeMrkdwn, renderBlocks } from './blocks.ts';
-import { clockLinkFor } from '../shared/clock-link.ts';
+import { replyExtras } from '../shared/reply-extras.ts';
 import { HelpdeskError } from '../../errors.ts';
 
 export type WebClient = InstanceType<typeof webApi.WebClient>;
@@ -62,7 +62,7 @@ export async function converse(d: SlackDeps, client: WebClient, team: string, ch
   });
   await saved?.(result.saved);
   if (!result.replies.length) return;
-  const rendered = renderBlocks(result.replies, await clockLinkFor(d.ctx, id, result.replies, result.conversation.lang));
+  const rendered = renderBlocks(result.replies, await replyExtras(d.ctx, id, result.replies, result.conversation.lang));
   const ts = progress ? await progress.catch(() => undefined) : undefined;
   if (ts) await client.chat.update({ channel, ts, blocks: rendered.blocks, text: rendered.text });
   else await client.chat.postMessage({ channel, blocks: rendered.blocks, text: rendered.text });

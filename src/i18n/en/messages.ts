@@ -21,6 +21,7 @@ export const messages: Pick<Catalogue, 'mail' | 'channel'> = {
     home_intro: 'What do you need help with? Pick a topic, or send me a direct message in your own words (English or Swedish). {command} works anywhere.',
     never_share: 'The helpdesk never asks for your password, your two-factor secret or the QR code. It may ask for a code that is already used up.',
     clock_button: "Check my phone's clock",
+    checklist_title: 'What the helpdesk checked',
     one_moment: 'One moment…',
     no_profile_email: 'That Slack user has no e-mail address on their profile; give their username instead.',
     not_an_ip: '"{what}" is not an IP address.',
@@ -57,5 +58,6 @@ export const messages: Pick<Catalogue, 'mail' | 'channel'> = {
     staff_reply_note: "Reply from {staff} in the staff channel, for the person (no longer in the chat):",
     staff_no_account: "Nothing to diagnose: the person gave no account.",
     staff_followup: "The person wrote:",
+    staff_someone: "a member of the support team",
   },
 };

@@ -9,6 +9,8 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
       'Det där ser ut som en kod från appen, inte ett användarnamn: jag använder den när vi kommer till koden. Vad är först ditt användarnamn (eller e-postadressen på ditt konto)?',
     handover_wait:
       'Ditt ärende ligger hos {centre}:s support (referens {ticket}). {reach} Det du skriver här hamnar i samma ärende.',
+    how_long:
+      'Att aktivera en nyregistrerad token tar minuter, inte dagar, och under tiden behöver du inte göra något. Ett ärende hos supporten på {centre} får oftast svar inom {response_time}.',
     ticket_status_new: 'Ditt ärende {ticket} ligger hos supporten, men ingen har tagit det ännu. De brukar svara inom {response_time}.',
     ticket_status_open: 'Någon på supporten arbetar med ditt ärende {ticket}.',
     ticket_status_waiting: 'Ditt ärende {ticket} är vilande hos supporten: de väntar på något, kanske på svar från dig.',
