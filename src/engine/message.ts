@@ -12,7 +12,7 @@ import { log, menu, say } from './say.ts';
 import type { Turn } from './turn.ts';
 import { repaired } from './repair.ts';
 import { feedbackText } from './outcome.ts';
-import { takeoverDecides } from './takeover-turn.ts';
+import { doubtAsks, takeoverDecides } from './takeover-turn.ts';
 import { answerFromKnowledge } from './knowledge-turn.ts';
 import { reachAnswered } from './reach.ts';
 import { hearLanguage, takeFacts, takeUser } from './hear-message.ts';
@@ -52,6 +52,7 @@ export function onText(t: Turn, raw: string): void {
   t.meaning = meaning;
   // Someone else on the account wins over everything, a hand-over included.
   if (takeoverDecides(t, text)) return;
+  if (doubtAsks(t, text)) return;
   if (t.s.status === 'handed') return afterHandover(t, text, meaning);
   if (feedbackText(t, text, meaning)) return;
   if (askedOnceAndPassed(t, text)) return;

@@ -3,7 +3,8 @@
 // It goes to `opens.takeover`: the account asked for when unknown, then an urgent ticket naming it.
 // A ticket already open about something else stays as it is: the takeover gets its own, urgent
 // one. Said again once support has it as urgent, it is added to that ticket, still urgent.
-import { opensOf, parseOpening } from '../flows/intents.ts';
+import { opensOf, parseOpening, type Opening } from '../flows/intents.ts';
+import { factRulesOf, termIn } from '../understanding/fact-rules.ts';
 import { redactCodes } from '../understanding/input.ts';
 import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { slotValue } from './slots.ts';
@@ -37,10 +38,30 @@ export function takeoverDecides(t: Turn, text: string): boolean {
   }
   // A ticket open about something else is not urgent: the takeover gets its own, urgent one.
   delete t.s.slots.ticket;
+  startUnderHeading(t, opening);
+  return true;
+}
+
+/**
+ * Doubt alone ("not sure it was me", "jag vet inte om det var jag") with no token, mail or login
+ * named is no takeover yet, and no answer to whatever was asked: one question tells (`opens.doubt`),
+ * and a yes goes on to the urgent hand-over.
+ */
+export function doubtAsks(t: Turn, text: string): boolean {
+  if (t.facts.takeover || t.s.status === 'handed') return false;
+  const opening = parseOpening(opensOf(t.env.flows, t.env.opens).doubt);
+  const takeover = factRulesOf(t.env.flows).get('takeover');
+  if (!opening || !takeover || !termIn(takeover, 'doubt', text)) return false;
+  if (t.s.status === 'active' && t.s.flow === opening.flow && t.s.step === opening.step) return false;
+  log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  startUnderHeading(t, opening);
+  return true;
+}
+
+/** Its heading says what this is, not the title of the topic it borrows steps from ("I lost my phone"). */
+function startUnderHeading(t: Turn, opening: Opening): void {
   const before = t.replies.length;
   startFlow(t, opening.flow, opening.step);
-  // Its heading says what this is, not the title of the topic it borrows steps from ("I lost my phone").
   const heading = t.replies.findIndex((r, i) => i >= before && r.kind === 'text' && r.topic);
   if (heading >= 0) t.replies[heading] = { kind: 'text', text: sys(t, 'takeover_heading'), topic: true };
-  return true;
 }

@@ -195,6 +195,8 @@ export const OpensMap = z.strictObject({
   device: z.record(z.string().regex(ID), Opening).default({}),
   /** Someone else registered a token or logged in: urgent, the account named. */
   takeover: Opening.optional(),
+  /** Doubt alone ("not sure it was me", with no token, mail or login named): the question that tells. */
+  doubt: Opening.optional(),
   /** The hand-over topic (talk to a person). */
   human: Opening.optional(),
   /** What the phone's clock shows, said outside a question about it → where the clock is checked. */

@@ -104,6 +104,13 @@ export function matchFact(fact: CompiledFact, written: readonly string[]): FactM
   return undefined;
 }
 
+/** Whether one term of a fact is in the message, whatever the rules make of it ("not sure it was me" alone). */
+export function termIn(fact: CompiledFact, term: string, text: string): boolean {
+  const set = fact.terms.get(term);
+  if (!set) return false;
+  return findPhrase(phraseClauses(text).map((c) => c.split(' ').map(fact.mend).join(' ')), set) !== undefined;
+}
+
 /** Convenience for a whole message. */
 export function factIn(fact: CompiledFact, text: string): FactMatch | undefined {
   return matchFact(fact, phraseClauses(text));
