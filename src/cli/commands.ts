@@ -210,8 +210,8 @@ async function diagnoseCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): 
   if (values.code !== undefined && !code) throw usage('--code must be 6 to 8 digits');
   const l = lang(values.lang) ?? 'en';
   const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
-  const { createHelpdesk } = await helpdeskModule();
-  const app = await createHelpdesk(cfg, { waitForNtp: true, conversations: false, watch: false });
+  const { createDiagnosis } = await import('../app/diagnosis.ts');
+  const app = await createDiagnosis(cfg);
   try {
     const report = await app.diagnose({
       user,

@@ -58,5 +58,6 @@ export const messages: Pick<Catalogue, 'mail' | 'channel'> = {
     staff_reply_note: "Svar från {staff} i personalkanalen, till personen (som inte längre är kvar i chatten):",
     staff_no_account: "Inget att diagnostisera: personen angav inget konto.",
     staff_followup: "Personen skrev:",
+    staff_someone: "en person i supporten",
   },
 };
