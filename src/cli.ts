@@ -67,13 +67,14 @@ const COMMANDS: Record<string, Command> = {
   report: {
     run: lazy('report'),
     example: '2fa-helpdesk report --since 30d --csv > outcomes.csv',
-    usage: `  report [--since 7d|DATE] [--until DURATION|DATE] [--json|--csv]
+    usage: `  report [--since 7d|DATE] [--until DURATION|DATE] [--json|--csv] [--lang en|sv]
                              what the bot solved (not the diagnostic report of one person: that is
                              diagnose --json): per topic and language, conversations solved without a
                              person, handed over (and solved by staff), abandoned and at which step,
                              out of scope, the median time to a solution and the "Did this help?"
                              share; the steps where most people give up; what the bot did not
-                             understand (redacted). --json: everything; --csv: the figures table`,
+                             understand (redacted). --json: everything; --csv: the figures table;
+                             --lang: the headings' language (default STAFF_LANG, else en)`,
   },
   discord: { run: lazy('discord'), example: '2fa-helpdesk discord register', usage: `  discord register           register the Discord slash commands (npm run discord:register)` },
   privacy: {

@@ -10,6 +10,8 @@ import { openDatabase } from '../adapters/sql/open.ts';
 import { SqlStore } from '../adapters/sql/store.ts';
 import { SqlOutcomes } from '../adapters/sql/outcomes.ts';
 import { createLogger } from '../adapters/logger.ts';
+import { catalogues, isLang, LANGS, render, type Lang } from '../i18n/index.ts';
+import type { ReportKey } from '../i18n/catalogue.ts';
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -33,10 +35,15 @@ export function formatSpan(seconds: number | null): string {
   return `${Math.floor(s / 3600)} h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)} min` : ''}`;
 }
 
-const COLUMNS = ['topic', 'lang', 'conversations', 'solved', 'handed', 'staff solved', 'abandoned', 'out of scope', 'median to solved', 'helped'];
+const COLUMNS = ['col_topic', 'col_lang', 'col_conversations', 'col_solved', 'col_handed', 'col_staff_solved', 'col_abandoned', 'col_out_of_scope', 'col_median', 'col_helped'] as const satisfies readonly ReportKey[];
+/** The narrowest each column is; a heading longer than that widens it. */
 const WIDTHS = [20, 4, 13, 13, 12, 12, 12, 12, 16, 12];
 
-function figuresRow(f: OutcomeFigures, topic: string): string[] {
+/** The report's words in one language, placeholders filled. */
+const wordsIn = (lang: Lang) => (key: ReportKey, vars: Record<string, unknown> = {}) => render(catalogues[lang].report[key], vars);
+type Words = ReturnType<typeof wordsIn>;
+
+function figuresRow(f: OutcomeFigures, topic: string, t: Words): string[] {
   return [
     topic,
     f.lang,
@@ -47,30 +54,28 @@ function figuresRow(f: OutcomeFigures, topic: string): string[] {
     `${f.abandoned} ${pct(f.abandoned, f.conversations)}`,
     String(f.outOfScope),
     formatSpan(f.medianSecondsToSolved),
-    f.helpfulAnswers ? `${pct(f.helpfulYes, f.helpfulAnswers)} of ${f.helpfulAnswers}` : '-',
+    f.helpfulAnswers ? t('helped_of', { share: pct(f.helpfulYes, f.helpfulAnswers), answers: f.helpfulAnswers }) : '-',
   ];
 }
 
-const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(WIDTHS[i]!) : c.padStart(WIDTHS[i]!))).join(' ').trimEnd();
-
-/** The report for people: a table per topic and language, then the lists for flow authors. */
-export function formatOutcomeReport(r: OutcomeReport): string {
-  const out = [`Conversations that ended from ${r.since} to ${r.until}`, ''];
-  if (!r.totals.length) return [...out, 'No conversation ended in this period.', ''].join('\n');
-  out.push(line(COLUMNS));
-  for (const f of r.byTopic) out.push(line(figuresRow(f, f.topic ?? '(no topic)')));
-  for (const f of r.totals) out.push(line(figuresRow(f, 'all topics')));
+/** The report for people, headings in `lang`: a table per topic and language, then the lists for flow authors. */
+export function formatOutcomeReport(r: OutcomeReport, lang: Lang = 'en'): string {
+  const t = wordsIn(lang);
+  const out = [t('title', { since: r.since, until: r.until }), ''];
+  if (!r.totals.length) return [...out, t('none_ended'), ''].join('\n');
+  const headings = COLUMNS.map((k) => t(k));
+  const widths = WIDTHS.map((w, i) => Math.max(w, headings[i]!.length));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' ').trimEnd();
+  out.push(line(headings));
+  for (const f of r.byTopic) out.push(line(figuresRow(f, f.topic ?? t('no_topic'), t)));
+  for (const f of r.totals) out.push(line(figuresRow(f, t('all_topics'), t)));
   const how = r.totals.map((f) => `${f.lang}: ${Object.entries(f.solvedHow).map(([k, n]) => `${k} ${n}`).join(', ')}`);
-  out.push('', `Solved without a person, by how (confirmed by the person, a code verified, the token became active, answered to the end): ${how.join('; ')}`);
-  out.push('', 'Where people gave up (the last step reached), most first:');
-  if (!r.abandonedAt.length) out.push('  none');
-  for (const a of r.abandonedAt) out.push(`  ${String(a.count).padStart(6)}  ${a.step ?? a.topic ?? '(the topics menu)'}`);
-  out.push('', 'What the bot did not understand (codes redacted, addresses cut to their network), most often first:');
-  if (!r.notUnderstood.length) out.push('  none');
-  for (const u of r.notUnderstood) out.push(`  ${String(u.count).padStart(6)}  ${u.lang}  ${u.text}`);
-  out.push('', 'Sentences added to "Did this help?", newest first:');
-  if (!r.comments.length) out.push('  none');
-  for (const c of r.comments) out.push(`  ${c.helpful ? 'yes' : 'no '}  ${c.lang}  ${(c.topic ?? '(no topic)').padEnd(18)} ${c.text}`);
+  out.push('', t('solved_how', { how: how.join('; ') }));
+  const list = (heading: ReportKey, lines: string[]) => out.push('', t(heading), ...(lines.length ? lines : [`  ${t('none')}`]));
+  list('gave_up', r.abandonedAt.map((a) => `  ${String(a.count).padStart(6)}  ${a.step ?? a.topic ?? t('topics_menu')}`));
+  list('not_understood', r.notUnderstood.map((u) => `  ${String(u.count).padStart(6)}  ${u.lang}  ${u.text}`));
+  const answer = (yes: boolean) => t(yes ? 'yes' : 'no').padEnd(Math.max(t('yes').length, t('no').length));
+  list('comments', r.comments.map((c) => `  ${answer(c.helpful)}  ${c.lang}  ${(c.topic ?? t('no_topic')).padEnd(18)} ${c.text}`));
   return `${out.join('\n')}\n`;
 }
 
@@ -105,8 +110,11 @@ export function outcomeCsv(r: OutcomeReport): string {
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
 
-export async function reportCommand(args: string[], io: Io, config: Config, now = Date.now()): Promise<number> {
-  const { values } = parseArgs({ args, options: { since: { type: 'string', default: '7d' }, until: { type: 'string' }, json: { type: 'boolean', default: false }, csv: { type: 'boolean', default: false } }, strict: true });
+/** `lang`: the language of the headings without `--lang` (the centre's STAFF_LANG). */
+export async function reportCommand(args: string[], io: Io, config: Config, now = Date.now(), lang: Lang = 'en'): Promise<number> {
+  const { values } = parseArgs({ args, options: { since: { type: 'string', default: '7d' }, until: { type: 'string' }, json: { type: 'boolean', default: false }, csv: { type: 'boolean', default: false }, lang: { type: 'string', default: lang } }, strict: true });
+  if (!isLang(values.lang)) throw new HelpdeskError('input.invalid', `--lang must be one of ${LANGS.join(', ')} (got "${values.lang}")`);
+  const headingsIn = values.lang;
   const since = parseSince(values.since, now);
   if (since === undefined) throw new HelpdeskError('input.invalid', `--since must be a duration like 7d, 24h or 90m, or a date such as 2026-11-01 (got "${values.since}")`);
   const until = values.until === undefined ? now : parseSince(values.until, now);
@@ -118,7 +126,7 @@ export async function reportCommand(args: string[], io: Io, config: Config, now 
     const outcomes = new SqlOutcomes(db);
     await outcomes.settleQuiet(now - config.CONVERSATION_IDLE_MINUTES * 60_000);
     const report = await outcomes.report(since, until);
-    io.out(values.json ? `${JSON.stringify({ version: 1, ...report }, null, 2)}\n` : values.csv ? outcomeCsv(report) : formatOutcomeReport(report));
+    io.out(values.json ? `${JSON.stringify({ version: 1, ...report }, null, 2)}\n` : values.csv ? outcomeCsv(report) : formatOutcomeReport(report, headingsIn));
     return 0;
   } finally {
     await store.close();

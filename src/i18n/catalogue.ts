@@ -31,6 +31,8 @@ export interface Catalogue {
   mail: Record<MailKey, string>;
   /** What the Slack and Discord channels say outside a conversation's turns. */
   channel: Record<ChannelKey, string>;
+  /** The outcomes report for the centre, in the language asked for (`--lang`, else STAFF_LANG). */
+  report: Record<ReportKey, string>;
   /** The diagnostic report in a staff voice: a line per outcome, with the facts, and labels. */
   staff: Record<StaffKey, string>;
   /** What staff should do about an outcome. */
@@ -77,6 +79,32 @@ export type PrivacyKey = PrivacyText;
 export function langOfLocale(locale: string | undefined | null): Lang {
   return locale && /^sv\b|^sv[-_]/i.test(locale) ? 'sv' : 'en';
 }
+
+/** The outcomes report for the centre (`2fa-helpdesk report`): its headings, columns and labels. */
+export type ReportKey =
+  | 'title'
+  | 'none_ended'
+  | 'col_topic'
+  | 'col_lang'
+  | 'col_conversations'
+  | 'col_solved'
+  | 'col_handed'
+  | 'col_staff_solved'
+  | 'col_abandoned'
+  | 'col_out_of_scope'
+  | 'col_median'
+  | 'col_helped'
+  | 'all_topics'
+  | 'no_topic'
+  | 'topics_menu'
+  | 'helped_of'
+  | 'solved_how'
+  | 'gave_up'
+  | 'not_understood'
+  | 'comments'
+  | 'none'
+  | 'yes'
+  | 'no';
 
 export type MailKey = 'proof_subject' | 'proof_body' | 'held_back_subject' | 'held_back_body' | 'active_subject' | 'active_body' | 'where_other' | 'from_address';
 

@@ -6,5 +6,6 @@ import { findingsIn } from './findings.ts';
 import { messages } from './en/messages.ts';
 import { staff } from './en/staff.ts';
 import { pages } from './en/pages.ts';
+import { report } from './en/report.ts';
 
-export const en: Catalogue = { ...dialogue, ...findingsIn('en'), ...messages, ...staff, ...pages };
+export const en: Catalogue = { ...dialogue, ...findingsIn('en'), ...messages, ...staff, ...pages, ...report };

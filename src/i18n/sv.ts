@@ -6,5 +6,6 @@ import { findingsIn } from './findings.ts';
 import { messages } from './sv/messages.ts';
 import { staff } from './sv/staff.ts';
 import { pages } from './sv/pages.ts';
+import { report } from './sv/report.ts';
 
-export const sv: Catalogue = { ...dialogue, ...findingsIn('sv'), ...messages, ...staff, ...pages };
+export const sv: Catalogue = { ...dialogue, ...findingsIn('sv'), ...messages, ...staff, ...pages, ...report };

@@ -47,7 +47,9 @@ export type ChannelText =
   | 'staff_closed_note'
   | 'staff_reply_note'
   | 'staff_no_account'
-  | 'staff_followup';
+  | 'staff_followup'
+  /** A staff member whose name the platform cannot tell (tickets and cards never carry a mention). */
+  | 'staff_someone';
 
 /** The texts of the web pages the server renders (support form, thanks, clock check, bad link). */
 /** The chat page's own words (buttons, labels, footer, what it shows while the helpdesk works). */

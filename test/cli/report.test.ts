@@ -62,6 +62,23 @@ for (const s of stores) {
       expect(text.out).toMatch(/^\s+1\s+code_rejected\/code$/m);
       expect(text.out).toMatch(/^\s+1\s+code_rejected\/clock$/m);
       expect(text.out).toMatch(/^\s+2\s+sv\s+vad är en token$/m);
+      expect(text.out).toMatch(/^Conversations that ended from /);
+      expect(text.out).toMatch(/^topic\s+lang\s+conversations\s+solved\s+handed\s+staff solved\s+abandoned\s+out of scope\s+median to solved\s+helped$/m);
+
+      // The headings in Swedish, from the catalogue: asked for, or the centre's STAFF_LANG.
+      const sv = await run(['report', '--since', '7d', '--lang', 'sv'], env);
+      expect(sv.status).toBe(0);
+      expect(sv.out).toMatch(/^Samtal som avslutades från /);
+      expect(sv.out).toMatch(/^ämne\s+språk\s+samtal\s+lösta\s+överlämnade\s+lösta av personal\s+avbrutna\s+utanför området\s+mediantid till lösning\s+hjälpte$/m);
+      expect(sv.out).toMatch(/^code_rejected\s+en\s+5\s+2 40%\s+1 20%\s+0\s+2 40%\s+0\s+2 min\s+50% av 2$/m);
+      expect(sv.out).toMatch(/^alla ämnen\s+sv\s+1\s+1 100%/m);
+      expect(sv.out).toMatch(/^Där folk gav upp[^\n]*\n\s+1\s+code_rejected\/(code|clock)$/m);
+      expect(sv.out).toMatch(/^\s+nej\s+en\s+code_rejected\s+it took, a while$/m);
+      expect(sv.out).not.toMatch(/Conversations that ended|Where people gave up|all topics|Sentences added/);
+      const staffSv = await run(['report', '--since', '7d'], { ...env, STAFF_LANG: 'sv' });
+      expect(staffSv.out.split('\n').slice(1)).toEqual(sv.out.split('\n').slice(1));
+      const asked = await run(['report', '--since', '7d', '--lang', 'en'], { ...env, STAFF_LANG: 'sv' });
+      expect(asked.out).toMatch(/^Conversations that ended from /);
 
       const json = await run(['report', '--since', '7d', '--json'], env);
       const report = JSON.parse(json.out) as { version: number; byTopic: Array<Record<string, unknown>>; abandonedAt: unknown[] };
@@ -80,11 +97,18 @@ for (const s of stores) {
     });
 
     it('bad input is exit 2 with one line', async () => {
-      for (const args of [['--since', 'last week'], ['--json', '--csv'], ['--until', 'soon']]) {
+      for (const args of [['--since', 'last week'], ['--json', '--csv'], ['--until', 'soon'], ['--lang', 'de']]) {
         const r = await run(['report', ...args], env);
         expect(r.status).toBe(2);
         expect(r.err.trim().split('\n')).toHaveLength(1);
       }
+    });
+
+    it("the headings' language is the loaded configuration's STAFF_LANG: a wrong one is refused, not taken as English", async () => {
+      const r = await run(['report', '--since', '7d'], { ...env, STAFF_LANG: 'de' });
+      expect(r.status).not.toBe(0);
+      expect(r.err).toMatch(/STAFF_LANG/);
+      expect(r.out).toBe('');
     });
   });
 }

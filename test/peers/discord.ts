@@ -19,6 +19,8 @@ export const APP_ID = '100000000000000002';
 export const GUILD_ID = '200000000000000001';
 export const CHANNEL_ID = '300000000000000001';
 export const STAFF_ROLE = '400000000000000001';
+/** A text channel of the server, for the staff channel's cards. */
+export const STAFF_CHANNEL_ID = '300000000000000002';
 
 export interface RestCall {
   method: string;
@@ -30,6 +32,8 @@ export interface RestCall {
 export interface DiscordUser {
   id: string;
   username: string;
+  /** Their nickname in the server (what the server shows instead of the username). */
+  nick?: string;
 }
 
 export interface DiscordPeer {
@@ -51,8 +55,12 @@ export interface DiscordPeer {
   reconnect(): void;
   interaction(kind: 'command' | 'button', options: { user: DiscordUser; roles?: string[]; name?: string; options?: Array<{ name: string; type: number; value: string }>; customId?: string; dm?: boolean; channelId?: string; locale?: string }): string;
   dmMessage(user: DiscordUser, content: string, channelId?: string): string;
-  /** A message from a user in a guild channel or thread. */
-  guildMessage(user: DiscordUser, channelId: string, content: string): void;
+  /** A message from a user in a guild channel or thread (with the member's roles); its id. */
+  guildMessage(user: DiscordUser, channelId: string, content: string, roles?: string[], id?: string): string;
+  /** The messages the bot posted and has not deleted, by channel (edits applied), oldest first. */
+  messages: Map<string, Array<Record<string, unknown>>>;
+  /** Answers a REST call with this status and Discord error instead, when it returns one. */
+  refuse?: (c: RestCall) => { status: number; code: number; message: string } | undefined;
   /** The DM channel the bot has with a user (created by the bot or by the user's first message). */
   dmChannelOf(userId: string): string | undefined;
   waitFor(predicate: (c: RestCall) => boolean, timeoutMs?: number): Promise<RestCall>;
@@ -122,6 +130,11 @@ export async function startDiscord(options: { port?: number; resumableMs?: numbe
   };
   let resolveReady!: () => void;
   const dmChannels = new Map<string, string>();
+  /** Threads the bot started, by id (a thread started from a message has the message's id). */
+  const threads = new Map<string, Record<string, unknown>>();
+  const members = new Map<string, DiscordUser>();
+  const posted = (channelId: string) => peer.messages.get(channelId) ?? peer.messages.set(channelId, []).get(channelId)!;
+  const thread = (id: string, parent: string, name: unknown) => ({ id, type: 11, guild_id: GUILD_ID, parent_id: parent, name: name ?? 'thread', owner_id: BOT_ID, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false }, member_count: 1, message_count: 0 });
   const peer: DiscordPeer = {
     apiUrl: '',
     calls: [],
@@ -146,6 +159,7 @@ export async function startDiscord(options: { port?: number; resumableMs?: numbe
     interaction(kind, o) {
       const id = nextId();
       const user = { id: o.user.id, username: o.user.username, discriminator: '0', avatar: null, global_name: o.user.username };
+      members.set(o.user.id, o.user);
       const channelId = o.channelId ?? (o.dm ? dmChannels.get(o.user.id) ?? nextId() : CHANNEL_ID);
       const base = {
         id,
@@ -159,7 +173,7 @@ export async function startDiscord(options: { port?: number; resumableMs?: numbe
         context: o.dm ? 1 : 0,
         channel_id: channelId,
         channel: o.dm ? { id: channelId, type: 1, recipients: [user] } : { id: channelId, type: 0, guild_id: GUILD_ID, name: 'general' },
-        ...(o.dm ? { user } : { guild_id: GUILD_ID, member: { user, roles: o.roles ?? [], permissions: '2147483647', joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 } }),
+        ...(o.dm ? { user } : { guild_id: GUILD_ID, member: { user, nick: o.user.nick ?? null, roles: o.roles ?? [], permissions: '2147483647', joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 } }),
       };
       const d =
         kind === 'command'
@@ -184,11 +198,14 @@ export async function startDiscord(options: { port?: number; resumableMs?: numbe
       return ch;
     },
     dmChannelOf: (userId) => dmChannels.get(userId),
-    guildMessage(user, channelId, content) {
+    guildMessage(user, channelId, content, roles = [], id) {
+      members.set(user.id, user);
       const author = { id: user.id, username: user.username, discriminator: '0', avatar: null, bot: false, global_name: user.username };
-      const m = message(channelId, { content }, author as never);
-      peer.dispatch('MESSAGE_CREATE', { ...m, guild_id: GUILD_ID, member: { roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 } });
+      const m = { ...message(channelId, { content }, author as never), ...(id ? { id } : {}) };
+      peer.dispatch('MESSAGE_CREATE', { ...m, guild_id: GUILD_ID, member: { nick: user.nick ?? null, roles, joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 } });
+      return m.id;
     },
+    messages: new Map(),
     async waitFor(predicate, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -230,13 +247,54 @@ export async function startDiscord(options: { port?: number; resumableMs?: numbe
     }
     if ((m = /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.exec(path))) return json(200, message(CHANNEL_ID, body));
     if ((m = /^\/webhooks\/\d+\/[^/]+$/.exec(path))) return json(200, message(CHANNEL_ID, body));
+    const refused = peer.refuse?.(peer.calls.at(-1)!);
+    if (refused) return json(refused.status, { message: refused.message, code: refused.code });
+    if ((m = /^\/guilds\/\d+\/members\/(\d+)$/.exec(path)) && req.method === 'GET') {
+      const u = members.get(m[1] as string);
+      if (!u) return json(404, { message: 'Unknown Member', code: 10007 });
+      return json(200, { user: { id: u.id, username: u.username, discriminator: '0', avatar: null, global_name: u.username }, nick: u.nick ?? null, roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 });
+    }
+    if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && req.method === 'GET') {
+      const limit = Number(url.searchParams.get('limit') ?? 50);
+      return json(200, [...posted(m[1] as string)].reverse().slice(0, limit));
+    }
+    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path)) && req.method === 'GET') {
+      const found = posted(m[1] as string).find((x) => x.id === m?.[2]);
+      return found ? json(200, found) : json(404, { message: 'Unknown Message', code: 10008 });
+    }
+    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path)) && req.method === 'POST') {
+      const found = posted(m[1] as string).find((x) => x.id === m?.[2]);
+      if (!found) return json(404, { message: 'Unknown Message', code: 10008 });
+      if (threads.has(m[2] as string)) return json(400, { message: 'A thread has already been created for this message', code: 160004 });
+      const t = thread(m[2] as string, m[1] as string, body.name);
+      threads.set(t.id, t);
+      found.thread = t;
+      // MessageFlags.HasThread
+      found.flags = Number(found.flags ?? 0) | 32;
+      return json(201, t);
+    }
+    if ((m = /^\/channels\/(\d+)$/.exec(path)) && req.method === 'GET' && (threads.has(m[1] as string) || m[1] === STAFF_CHANNEL_ID)) {
+      return json(200, threads.get(m[1] as string) ?? { id: STAFF_CHANNEL_ID, type: 0, name: 'helpdesk-staff', guild_id: GUILD_ID, position: 1, permission_overwrites: [], parent_id: null });
+    }
     if ((m = /^\/channels\/(\d+)$/.exec(path)) && req.method === 'GET') {
       const owner = [...dmChannels.entries()].find(([, ch]) => ch === m?.[1])?.[0];
       if (owner) return json(200, { id: m[1], type: 1, last_message_id: null, recipients: [{ id: owner, username: 'someone', discriminator: '0', avatar: null }] });
       return json(404, { message: 'Unknown Channel', code: 10003 });
     }
-    if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && req.method === 'POST') return json(200, message(m[1] as string, body));
-    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path)) && req.method === 'PATCH') return json(200, { ...message(m[1] as string, body), id: m[2] });
+    if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && req.method === 'POST') {
+      const list = posted(m[1] as string);
+      // enforce_nonce: another message of the same author with the same nonce is answered instead of a new one.
+      const again = body.enforce_nonce && body.nonce !== undefined ? list.find((x) => x.nonce === body.nonce) : undefined;
+      if (again) return json(200, again);
+      const created = { ...message(m[1] as string, body), ...(body.nonce !== undefined ? { nonce: body.nonce } : {}) };
+      list.push(created);
+      return json(200, created);
+    }
+    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path)) && req.method === 'PATCH') {
+      const found = posted(m[1] as string).find((x) => x.id === m?.[2]);
+      if (found) Object.assign(found, Object.fromEntries(Object.entries(body).filter(([k]) => ['content', 'embeds', 'components'].includes(k))), { edited_timestamp: new Date().toISOString() });
+      return json(200, found ?? { ...message(m[1] as string, body), id: m[2] });
+    }
     if ((m = /^\/channels\/(\d+)\/threads$/.exec(path)) && req.method === 'POST') {
       return json(201, { id: nextId(), type: 12, guild_id: GUILD_ID, parent_id: m[1], name: body.name ?? 'thread', owner_id: BOT_ID, thread_metadata: { archived: false, auto_archive_duration: 60, archive_timestamp: new Date().toISOString(), locked: false, invitable: false }, member_count: 1, message_count: 0 });
     }
@@ -319,7 +377,10 @@ export async function startDiscord(options: { port?: number; resumableMs?: numbe
           member_count: 3,
           voice_states: [],
           members: [],
-          channels: [{ id: CHANNEL_ID, type: 0, name: 'general', guild_id: GUILD_ID, position: 0, permission_overwrites: [], topic: null, nsfw: false, last_message_id: null, parent_id: null, rate_limit_per_user: 0 }],
+          channels: [
+            { id: CHANNEL_ID, type: 0, name: 'general', guild_id: GUILD_ID, position: 0, permission_overwrites: [], topic: null, nsfw: false, last_message_id: null, parent_id: null, rate_limit_per_user: 0 },
+            { id: STAFF_CHANNEL_ID, type: 0, name: 'helpdesk-staff', guild_id: GUILD_ID, position: 1, permission_overwrites: [], topic: null, nsfw: false, last_message_id: null, parent_id: null, rate_limit_per_user: 0 },
+          ],
           threads: [],
           presences: [],
           stage_instances: [],

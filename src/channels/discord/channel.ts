@@ -16,6 +16,8 @@ import { acceptMessage, runTaken, say, sendAll, takeMessage, type DiscordDeps } 
 import { choose } from './interactions/choice.ts';
 import { diagnoseButton, diagnoseCommand } from './interactions/diagnose.ts';
 import { start2fa } from './interactions/start.ts';
+import { onStaffReply, STAFF_INBOX, staffButton, takeStaffReply } from './interactions/staff.ts';
+import { discordStaffSink } from './staff-sink.ts';
 import { renderMessages } from './render.ts';
 import { drainSession, SessionKeeper, storedSession, type Dispatch, type Drain, type RawMessage } from './session.ts';
 import type { DiscordSettings } from './settings.ts';
@@ -37,10 +39,11 @@ export interface DiscordChannel extends RunningChannel {
 }
 
 function discordClient(settings: DiscordSettings): Client {
-  const thread = settings.conversation === 'thread';
+  // Free text in a private thread, and staff replies in the staff channel's threads, need the
+  // (privileged) Message Content intent; DMs do not.
+  const guildText = settings.conversation === 'thread' || Boolean(settings.staffChannel);
   return new Client({
-    // Free text in a private thread needs the (privileged) Message Content intent; DMs do not.
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages, ...(thread ? [GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent] : [])],
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages, ...(guildText ? [GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent] : [])],
     partials: [Partials.Channel],
     allowedMentions: { parse: [], repliedUser: false },
     ...(settings.apiUrl ? { rest: { api: settings.apiUrl } } : {}),
@@ -70,7 +73,7 @@ function watchGateway(d: DiscordDeps, connection: Connection): void {
  * Commands and buttons; whatever one throws is logged, and the person told something went wrong.
  * `keeper` learns when a message is in the inbox (a resume of this session need not replay it).
  */
-function listen(d: DiscordDeps, keeper: SessionKeeper): void {
+function listen(d: DiscordDeps, keeper: SessionKeeper, staffInbox: Inbox): void {
   const { client } = d;
   const log = d.ctx.log;
   client.on(Events.InteractionCreate, (interaction: Interaction) => {
@@ -80,6 +83,7 @@ function listen(d: DiscordDeps, keeper: SessionKeeper): void {
       } else if (interaction.isButton()) {
         if (interaction.customId.startsWith('choice:')) return choose(d, interaction);
         if (interaction.customId.startsWith('diag:')) return diagnoseButton(d, interaction);
+        if (interaction.customId.startsWith('staff:')) return staffButton(d, interaction);
       }
     };
     run().catch(async (err: unknown) => {
@@ -91,6 +95,10 @@ function listen(d: DiscordDeps, keeper: SessionKeeper): void {
   });
   client.on(Events.MessageCreate, (message: Message) => {
     if (message.author.bot) return;
+    if (d.settings.staffChannel && message.channel.isThread() && message.channel.parentId === d.settings.staffChannel) {
+      keeper.settled(message.id);
+      return void takeStaffReply(d, staffInbox, message).catch((err: unknown) => log.error('discord staff reply failed', { code: 'discord.error', err }));
+    }
     const inDm = message.channel.type === ChannelType.DM;
     const inOurThread = d.settings.conversation === 'thread' && message.channel.type === ChannelType.PrivateThread && message.channel.ownerId === client.user?.id;
     if (!inDm && !inOurThread) return keeper.settled(message.id);
@@ -143,6 +151,8 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
   const staff = new StaffCheck({ roles: settings.staffRole ? [settings.staffRole] : [] }, log, ctx.clock);
   const inbox = new Inbox(ctx.seen, 'discord', log, ctx.clock);
   const d: DiscordDeps = { ctx, settings, client, staff, inbox };
+  const staffInbox = new Inbox(ctx.seen, STAFF_INBOX, log, ctx.clock);
+  if (settings.staffChannel) ctx.staffChannel.attach(discordStaffSink(ctx, client, settings.staffChannel, settings.staffLang));
   const keeper = new SessionKeeper(ctx.shared, log);
   client.on('raw', (p: Dispatch) => keeper.dispatched(p));
 
@@ -169,7 +179,10 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
         log.error('discord: an accepted message could not be finished', { code: 'discord.error', err }),
       );
     }
-    return left.length;
+    // Staff replies in the staff channel's threads, accepted and not relayed.
+    const replies = settings.staffChannel ? await staffInbox.claim(now) : [];
+    for (const a of replies) await onStaffReply(d, staffInbox, a, true);
+    return left.length + replies.length;
   };
 
   let firstReady!: () => void;
@@ -189,6 +202,7 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
         if (id.startsWith('discord:')) void relayLogged(id);
       });
       for (const id of await ctx.outbox.waiting('discord:')) void relayLogged(id);
+      // One look for both inboxes (resume claims the staff replies too).
       inbox.watch(resume);
     },
     disconnect: async () => {
@@ -197,7 +211,7 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
     },
   });
   watchGateway(d, connection);
-  listen(d, keeper);
+  listen(d, keeper, staffInbox);
 
   return {
     client,
@@ -210,6 +224,7 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
     resume,
     async stop() {
       inbox.stop();
+      staffInbox.stop();
       unsubscribe?.();
       await connection.stop();
     },

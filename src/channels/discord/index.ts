@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { defineChannel } from '../contract.ts';
 import { discordKeyProblems, discordKeys, discordSettings } from './settings.ts';
 import { registerDiscordRelay } from './relay.ts';
+import { DISCORD_STAFF_SINK } from './staff-sink-name.ts';
 
 export const discordChannel = defineChannel({
   name: 'discord',
@@ -23,6 +24,7 @@ export const discordChannel = defineChannel({
     },
   },
   enabled: (s) => Boolean(s.token),
+  ticketSinks: (s) => (s.token && s.staffChannel ? [DISCORD_STAFF_SINK] : []),
   replicas: 'leader',
   everyReplica: (ctx) => registerDiscordRelay(ctx),
   // discord.js loads only when Discord is configured, so other commands start at once.

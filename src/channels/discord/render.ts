@@ -1,12 +1,14 @@
 // Replies as Discord messages: text (markdown escaped, never a mention), buttons for choices and
 // links, the findings of one answer as a checklist card (an embed). Each message fits Discord's limits (2 000 characters,
 // five rows of five buttons).
+import { createHash } from 'node:crypto';
 import { ButtonStyle, ComponentType, escapeMarkdown } from 'discord.js';
 import type { Reply } from '../../ports/conversations.ts';
 import type { StaffReportView, StaffTarget } from '../../ports/staff-desk.ts';
 import { checklistCard, checklistLines, MARKS, type Finding, type Mark } from '../shared/checklist.ts';
 import { httpUrl } from '../shared/http-url.ts';
 import { encodeTarget } from '../shared/diagnostic.ts';
+import { splitText } from '../shared/split-text.ts';
 import type { ReplyExtras } from '../shared/reply-extras.ts';
 
 const MARK = MARKS.discord;
@@ -29,7 +31,13 @@ export interface DiscordPayload {
   components: Row[];
   embeds?: Embed[];
   allowedMentions: { parse: [] };
+  /** A staff reply's pieces: Discord creates no second message with the same nonce (sent again after a replica died). */
+  nonce?: string;
+  enforceNonce?: boolean;
 }
+
+/** Discord's nonce (at most 25 characters) of piece `n` of the reply with idempotency key `key`. */
+const nonceOf = (key: string, n: number) => createHash('sha256').update(`${key}#${n}`).digest('base64url').slice(0, 25);
 
 const COLOURS: Record<Mark, number> = { pass: 0x166534, pending: 0x0b5cad, unknown: 0x475569, warn: 0x92400e, fail: 0xb91c1c };
 /** An embed's description holds 4 096 characters. */
@@ -58,23 +66,34 @@ export function renderMessages(replies: Reply[], extra: ReplyExtras = {}): Disco
   let buttons: Button[] = [];
   // The findings of one answer: a card under the text before them; what follows starts a new message.
   let findings: Finding[] = [];
+  let key: string | undefined;
   const push = () => {
     if (!lines.length && !buttons.length && !findings.length) return;
-    let content = lines.join('\n');
-    while (content.length > LIMIT) {
-      out.push({ content: content.slice(0, LIMIT), components: [], allowedMentions: { parse: [] } });
-      content = content.slice(LIMIT);
-    }
+    // A long text (a staff member's reply) is split where a paragraph, line or word ends, never cut.
+    const pieces = splitText(lines.join('\n'), LIMIT);
+    const once = (n: number) => (key ? { nonce: nonceOf(key, n), enforceNonce: true } : {});
+    pieces.slice(0, -1).forEach((piece, n) => out.push({ content: piece, components: [], allowedMentions: { parse: [] }, ...once(n) }));
     const embeds = findings.length ? { embeds: [checklistEmbed(findings, extra.checklistTitle)] } : {};
-    out.push({ content: content || (findings.length ? '' : '…'), components: rows(buttons), ...embeds, allowedMentions: { parse: [] } });
+    out.push({ content: pieces.at(-1) || (findings.length ? '' : '…'), components: rows(buttons), ...embeds, allowedMentions: { parse: [] }, ...once(pieces.length - 1) });
     lines = [];
     buttons = [];
     findings = [];
+    key = undefined;
   };
   for (const r of replies) {
     if (r.kind !== 'finding' && findings.length) push();
     switch (r.kind) {
       case 'text':
+        if (r.key) {
+          // A staff reply is a message (or several) of its own, sent once however often it is delivered.
+          push();
+          key = r.key;
+          lines.push(safeText(r.text));
+          push();
+          break;
+        }
+        lines.push(safeText(r.text));
+        break;
       case 'handover':
         lines.push(safeText(r.text));
         break;

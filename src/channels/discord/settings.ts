@@ -1,6 +1,7 @@
 // The Discord channel's slice of the configuration (read as src/channels/shared/settings.ts says): its
 // keys, their rules, and how the code reads them.
 import { z } from 'zod';
+import { Lang } from '../../ports/lang.ts';
 import { httpUrlRule, ownKeys, settingsSlice, type KeyProblem } from '../shared/settings.ts';
 
 const snowflake = (what: string) => z.string().regex(/^\d{15,22}$/, what);
@@ -14,6 +15,10 @@ const TABLE = {
   guildId: ['DISCORD_GUILD_ID', z.string().optional(), snowflake('a server (guild) id').optional()],
   staffRole: ['DISCORD_STAFF_ROLE', z.string().optional(), snowflake('a role id (a number)').optional()],
   /** `thread`: a private thread in the server's channel; `dm`: a direct message. */
+  /** Where each hand-over is posted as a card, with a thread staff answer the person from (unset: no staff channel). */
+  staffChannel: ['DISCORD_STAFF_CHANNEL', z.string().optional(), snowflake("a text channel's id (a number)").optional()],
+  /** The language of the staff channel's cards and notes (the key is read with Slack's). */
+  staffLang: ['STAFF_LANG', Lang.default('en')],
   conversation: ['DISCORD_CONVERSATION', z.enum(['dm', 'thread']).default('dm'), z.enum(['dm', 'thread'], { error: 'dm or thread' }).default('dm')],
 } as const;
 

@@ -3,6 +3,8 @@
 // conversation, and a close tells the person once. The platform's side (buttons, cards) is its own.
 import type { ChannelContext } from '../context.ts';
 import type { Lang } from '../../ports/lang.ts';
+import type { Wording } from '../../ports/catalogue.ts';
+import type { Ticket } from '../../ports/tickets.ts';
 import type { StaffThread } from '../../ports/staff-threads.ts';
 
 export type StaffReplyOutcome =
@@ -59,3 +61,14 @@ export async function closeStaffThread(ctx: ChannelContext, thread: StaffThread,
 export function provenBy(identity: string | undefined): string | undefined {
   return identity !== undefined && identity !== 'claimed' ? identity : undefined;
 }
+
+/** The card's "who" line: the account or address, and whether (and how) the person proved it. */
+export function cardWho(words: Wording, lang: Lang, t: Ticket): string {
+  const who = t.subject.user ?? t.subject.email;
+  if (!who) return words.say(lang, 'card_who_unknown');
+  const how = provenBy(t.subject.identity);
+  return how ? words.say(lang, 'card_who_proven', { who, how }) : words.say(lang, 'card_who_unproven', { who });
+}
+
+/** How many of the transcript's lines a card or a follow-up shows (the ticket has them all). */
+export const CARD_LAST_LINES = 8;

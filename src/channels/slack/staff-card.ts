@@ -7,14 +7,12 @@ import type { Lang } from '../../ports/lang.ts';
 import type { Ticket } from '../../ports/tickets.ts';
 import { encodeTarget } from '../shared/diagnostic.ts';
 import { splitText } from '../shared/split-text.ts';
-import { provenBy } from '../shared/staff-thread.ts';
+import { CARD_LAST_LINES, cardWho } from '../shared/staff-thread.ts';
 import { escapeMrkdwn, sections } from './blocks.ts';
 
 type KnownBlock = types.KnownBlock;
 
 const MARK = { pass: ':white_check_mark:', warn: ':warning:', fail: ':x:', unknown: ':grey_question:' } as const;
-/** How many of the transcript's lines the card shows (the ticket has them all). */
-const LAST_LINES = 8;
 const STATE = 'state';
 const ACTIONS = 'staff';
 
@@ -24,13 +22,6 @@ export type CardState = { kind: 'open' } | { kind: 'owned'; owner: string } | { 
 /** What the "diagnose again" button carries: the reference and whom to diagnose (no state is kept for it). */
 export function diagnoseValue(reference: string, who: string, ip?: string): string {
   return JSON.stringify({ r: reference, t: encodeTarget({ who, ...(ip ? { ip } : {}) }) });
-}
-
-function whoLine(words: Wording, lang: Lang, t: Ticket): string {
-  const who = t.subject.user ?? t.subject.email;
-  if (!who) return words.say(lang, 'card_who_unknown');
-  const how = provenBy(t.subject.identity);
-  return how ? words.say(lang, 'card_who_proven', { who, how }) : words.say(lang, 'card_who_unproven', { who });
 }
 
 export function stateBlock(words: Wording, lang: Lang, state: CardState): KnownBlock {
@@ -63,17 +54,17 @@ function actions(words: Wording, lang: Lang, reference: string, t: Ticket): Know
 export function renderCard(words: Wording, lang: Lang, reference: string, t: Ticket): { blocks: KnownBlock[]; text: string } {
   const title = words.say(lang, 'card_title', { reference });
   const findings = t.findings.map((f) => `${MARK[f.status]} ${escapeMrkdwn(f.summary)} \`${f.code}\``);
-  const last = t.transcript.slice(-LAST_LINES);
+  const last = t.transcript.slice(-CARD_LAST_LINES);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
     ...(t.urgent ? sections(`:rotating_light: ${words.say(lang, 'card_urgent')}`) : []),
-    ...sections(`${whoLine(words, lang, t)}\n${words.say(lang, 'card_where', { where: t.conversationId.split(':')[0] ?? '' })}`),
+    ...sections(`${cardWho(words, lang, t)}\n${words.say(lang, 'card_where', { where: t.conversationId.split(':')[0] ?? '' })}`),
     { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(words.say(lang, 'card_findings'))}*\n${findings.length ? findings.join('\n').slice(0, 2800) : escapeMrkdwn(words.say(lang, 'card_no_findings'))}` } },
     ...(last.length ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: `*${escapeMrkdwn(words.say(lang, 'card_last_lines'))}*\n\`\`\`${escapeMrkdwn(last.join('\n')).slice(-2700)}\`\`\`` } }] : []),
     stateBlock(words, lang, { kind: 'open' }),
     actions(words, lang, reference, t),
   ];
-  return { blocks, text: escapeMrkdwn(`${title}: ${whoLine(words, lang, t)}`) };
+  return { blocks, text: escapeMrkdwn(`${title}: ${cardWho(words, lang, t)}`) };
 }
 
 /** The card's blocks as they are, with the state line replaced; a closed card loses its buttons. */
@@ -83,7 +74,7 @@ export function withState(blocks: KnownBlock[], state: KnownBlock, closed: boole
 
 /** A follow-up in the card's thread: its note, then the lines it adds (the person's words). */
 export function renderFollowUp(words: Wording, lang: Lang, t: Ticket): { blocks: KnownBlock[]; text: string } {
-  const lines = t.transcript.slice(-LAST_LINES);
+  const lines = t.transcript.slice(-CARD_LAST_LINES);
   const head = t.note ?? words.say(lang, 'staff_followup');
   const body = lines.map((l) => `> ${escapeMrkdwn(l)}`).join('\n');
   const text = `${escapeMrkdwn(head)}${body ? `\n${body}` : ''}`;

@@ -58,5 +58,6 @@ export const messages: Pick<Catalogue, 'mail' | 'channel'> = {
     staff_reply_note: "Reply from {staff} in the staff channel, for the person (no longer in the chat):",
     staff_no_account: "Nothing to diagnose: the person gave no account.",
     staff_followup: "The person wrote:",
+    staff_someone: "a member of the support team",
   },
 };

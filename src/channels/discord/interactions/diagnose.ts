@@ -5,13 +5,13 @@ import { renderReport, safeText } from '../render.ts';
 import { say, type DiscordDeps } from '../deps.ts';
 
 /** The roles of the member who asked; none outside a server (a DM has no staff). */
-function rolesOf(i: ChatInputCommandInteraction | ButtonInteraction): Iterable<string> {
+export function rolesOf(i: ChatInputCommandInteraction | ButtonInteraction): Iterable<string> {
   if (!i.inGuild()) return [];
   const roles = i.member.roles;
   return Array.isArray(roles) ? roles : roles.cache.keys();
 }
 
-const isStaff = (d: DiscordDeps, i: ChatInputCommandInteraction | ButtonInteraction) => i.inGuild() && d.staff.isStaff(i.user.id, rolesOf(i));
+export const isStaff = (d: DiscordDeps, i: ChatInputCommandInteraction | ButtonInteraction) => i.inGuild() && d.staff.isStaff(i.user.id, rolesOf(i));
 const refusal = (d: DiscordDeps, locale: string) => say(d, locale, 'refusal', { platform: 'Discord', command: '/2fa' });
 
 export async function diagnoseCommand(d: DiscordDeps, i: ChatInputCommandInteraction): Promise<void> {
