@@ -13,7 +13,7 @@ import type { Turn } from './turn.ts';
 import { repaired } from './repair.ts';
 import { feedbackText } from './outcome.ts';
 import { doubtAsks, takeoverDecides } from './takeover-turn.ts';
-import { answerFromKnowledge } from './knowledge-turn.ts';
+import { answerBeside, answerFromKnowledge, readBeside } from './knowledge-turn.ts';
 import { reachAnswered } from './reach.ts';
 import { hearLanguage, takeFacts, takeUser } from './hear-message.ts';
 import { askedOnceAndPassed, promptAnswered, promptFactGiven } from './prompt-answer.ts';
@@ -48,7 +48,8 @@ export function onText(t: Turn, raw: string): void {
     return;
   }
   takeFacts(t, text);
-  const meaning = t.env.understanding.meaning(text, t.s);
+  // A problem with a question beside it: the problem is read from its own words, the question answered first.
+  const { meaning, beside } = readBeside(t, text);
   t.meaning = meaning;
   // Someone else on the account wins over everything, a hand-over included.
   if (takeoverDecides(t, text)) return;
@@ -61,6 +62,7 @@ export function onText(t: Turn, raw: string): void {
   if (!promptFactGiven(t) && !t.env.understanding.says('thanks', text) && answerFromKnowledge(t, text, meaning)) return factsNow(t);
   if (promptAnswered(t, text, meaning)) return factsNow(t);
   log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  if (beside.length && (meaning.action === 'topic' || t.facts.device)) answerBeside(t, beside);
   if (factsDecide(t, text)) return;
   if (bareNameTaken(t, meaning, text)) return factsNow(t);
   act(t, meaning, text);
