@@ -6,13 +6,13 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Metrics } from '../ports/metrics.ts';
-import type { PurgeCounts, Purgeable, RetentionPolicy } from '../ports/retention.ts';
+import { PURGED_METRIC, type PurgeCounts, type Purgeable, type RetentionPolicy } from '../ports/retention.ts';
 import type { Clock } from '../ports/time.ts';
 import { CODE_FINGERPRINT_MS } from '../engine/transition.ts';
 import type { TicketStatusReader } from '../ports/tickets.ts';
 import type { SqlOutcomes } from '../adapters/sql/outcomes.ts';
 
-export const PURGED_METRIC = 'helpdesk_rows_purged_total';
+export { PURGED_METRIC };
 /** How often the leader purges: often enough that a window of minutes (codes) is kept to within a few. */
 export const HOUSEKEEPING_EVERY_MS = 5 * 60_000;
 

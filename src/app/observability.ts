@@ -7,7 +7,7 @@ import type { AnyChannelPlugin } from '../channels/contract.ts';
 import { CHANNELS } from '../channels/registry.ts';
 import { PrometheusMetrics } from '../adapters/metrics.ts';
 import { UPSTREAM_METRIC } from '../adapters/upstream-timing.ts';
-import { PURGED_METRIC } from './housekeeping.ts';
+import { PURGED_METRIC } from '../ports/retention.ts';
 
 /** What the registry's channels tell the logger: their names and their platform ids' rules. */
 export function channelLogRules(channels: readonly AnyChannelPlugin[] = CHANNELS): ChannelLogRules {

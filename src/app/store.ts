@@ -9,7 +9,8 @@ import type { SqlDb } from '../adapters/sql/db.ts';
 import { openDatabase } from '../adapters/sql/open.ts';
 import type { PostgresDb } from '../adapters/sql/postgres.ts';
 import { SqlStore } from '../adapters/sql/store.ts';
-import { FlexibleRateLimits } from '../adapters/rate-limits.ts';
+import type { FlexibleRateLimits } from '../adapters/rate-limits.ts';
+import { createLimits, openSharedRedis } from './shared-limits.ts';
 
 export interface StorePart {
   db: SqlDb;
@@ -27,26 +28,6 @@ export async function createStore(config: Config, log: Logger, metrics: Pick<Met
   cleanups.push(() => db.close());
   const store = await SqlStore.open(db);
   const pg = db.dialect === 'postgres' ? (db as PostgresDb) : undefined;
-  const redis = config.REDIS_URL
-    ? await (
-        await import('../adapters/redis.ts')
-      ).openRedis(config.REDIS_URL, log, {
-        commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
-        connectTimeoutMs: config.REDIS_CONNECT_TIMEOUT_MS,
-        onState: (state) => {
-          if (state === 'fallen-back') metrics.count('helpdesk_redis_fallbacks_total');
-        },
-      })
-    : undefined;
-  if (redis) cleanups.push(() => redis.close());
-  const limits = new FlexibleRateLimits(
-    redis
-      ? { kind: 'redis', redis, prefix: config.REDIS_PREFIX }
-      : pg
-        ? { kind: 'postgres', pool: pg.pool, schema: config.DATABASE_SCHEMA }
-        : { kind: 'memory' },
-    log,
-    (limiter) => metrics.count('helpdesk_limiter_fallback_total', { limiter }),
-  );
-  return { db, store, pg, redis, limits };
+  const redis = await openSharedRedis(config, log, metrics, cleanups);
+  return { db, store, pg, redis, limits: createLimits(config, { redis, pg }, log, metrics) };
 }

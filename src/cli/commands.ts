@@ -210,8 +210,8 @@ async function diagnoseCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): 
   if (values.code !== undefined && !code) throw usage('--code must be 6 to 8 digits');
   const l = lang(values.lang) ?? 'en';
   const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
-  const { createHelpdesk } = await helpdeskModule();
-  const app = await createHelpdesk(cfg, { waitForNtp: true, conversations: false, watch: false });
+  const { createDiagnosis } = await import('../app/diagnosis.ts');
+  const app = await createDiagnosis(cfg);
   try {
     const report = await app.diagnose({
       user,
@@ -267,7 +267,8 @@ async function privacy(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<
 
 async function report(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const { reportCommand } = await import('../app/report.ts');
-  return reportCommand(args, io, config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' }), Date.now(), isLang(env.STAFF_LANG) ? env.STAFF_LANG : 'en');
+  const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
+  return reportCommand(args, io, cfg, Date.now(), cfg.STAFF_LANG);
 }
 
 

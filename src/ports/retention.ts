@@ -52,3 +52,6 @@ export interface Purgeable {
    */
   purge(policy: RetentionPolicy, now: number): Promise<PurgeCounts>;
 }
+
+/** The counter of rows (and files) the retention policy removed, by kind. */
+export const PURGED_METRIC = 'helpdesk_rows_purged_total';
