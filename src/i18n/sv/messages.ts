@@ -21,7 +21,7 @@ export const messages: Pick<Catalogue, 'mail' | 'channel'> = {
     home_intro: 'Vad behöver du hjälp med? Välj ett ämne, eller skicka ett direktmeddelande med egna ord (svenska eller engelska). {command} fungerar överallt.',
     never_share: 'Hjälpen ber aldrig om ditt lösenord, din tvåfaktorshemlighet eller QR-koden. Den kan be om en kod som redan är förbrukad.',
     clock_button: 'Kontrollera telefonens klocka',
-    checklist_title: 'Det här kontrollerade supporten',
+    checklist_title: 'Det här har helpdesken kontrollerat',
     one_moment: 'Ett ögonblick…',
     no_profile_email: 'Den Slack-användaren har ingen e-postadress i sin profil; ange användarnamnet i stället.',
     not_an_ip: '"{what}" är ingen IP-adress.',
