@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseCidr, type Cidr } from './checks/ip.ts';
 import { isIP } from 'node:net';
 import type { HostPort } from './ports/net.ts';
+import { Lang } from './ports/lang.ts';
 import { HelpdeskError } from './errors.ts';
 import { BackendsEnv, SECRET_KEYS, backendsProblems } from './config-backends.ts';
 import { CHANNELS } from './channels/registry.ts';
@@ -159,6 +160,8 @@ const BaseEnv = z.object({
   WATCH_CALLS_PER_MINUTE: int(1, 100000, 60),
   WATCH_INTERVAL_SECONDS: int(5, 3600, 60),
   HOOK_SECRET: z.string().min(16, 'at least 16 characters (the shared secret for /hooks/token-activated)').optional(),
+  // The language staff read: the staff channel's cards and notes, the outcomes report's headings.
+  STAFF_LANG: Lang.default('en'),
   // A configured platform down for longer than this makes /healthz answer 503.
   CHANNEL_GRACE_SECONDS: int(1, 86400, 120),
   // New web conversations one client address may start in 10 minutes.

@@ -9,6 +9,7 @@ import type { Clock } from '../ports/time.ts';
 import type { CheckRunner } from '../checks/index.ts';
 import type { ConversationRunner } from '../engine/runner.ts';
 import type { OutOfBand } from '../engine/out-of-band.ts';
+import type { Reply } from '../engine/replies.ts';
 import { HelpdeskError } from '../errors.ts';
 import { catalogues, render } from '../i18n/index.ts';
 import { TokenWatcher } from '../watch/token-watcher.ts';
@@ -54,8 +55,12 @@ export interface LeadershipPart {
   lead(role: LeaderRole): void;
 }
 
+/** Watch notices whose turn ran but whose delivery failed, kept for the next try (in this process). */
+const MAX_UNDELIVERED = 1000;
+
 function createWatcher(config: Config, ctx: LeadershipContext): TokenWatcher {
   const { log, outOfBand, pg } = ctx;
+  const undelivered = new Map<string, Reply[]>();
   return new TokenWatcher({
     watches: ctx.watches,
     checks: ctx.checks,
@@ -68,11 +73,20 @@ function createWatcher(config: Config, ctx: LeadershipContext): TokenWatcher {
     ...(pg ? { elsewhere: (user: string) => pg.publish('watch-wake', user) } : {}),
     forget: (user) => ctx.forget(user),
     async notify(w, event) {
-      // A turn in the person's own conversation (so it is in the transcript), delivered in its channel.
-      const r = await ctx.runner.turn(w.conversationId, event, { channel: w.channel, lang: w.lang, notice: true });
-      // Not saved: the turn failed (its replies are the apology) or the store is away; the watcher tries again.
-      if (!r.saved) throw new HelpdeskError('engine.fault', 'the watch notice turn was not saved');
-      if (!(await outOfBand.deliver(w.conversationId, r.replies, { strict: true }))) log.warn('no channel took a watch notice', { conversation: w.conversationId });
+      const key = `${w.id}:${event.type === 'watch-fired' ? event.what : event.type}`;
+      let replies = undelivered.get(key);
+      if (!replies) {
+        // A turn in the person's own conversation (so it is in the transcript), delivered in its channel.
+        const r = await ctx.runner.turn(w.conversationId, event, { channel: w.channel, lang: w.lang, notice: true });
+        // Not saved: the turn failed (its replies are the apology) or the store is away; the watcher tries again.
+        if (!r.saved) throw new HelpdeskError('engine.fault', 'the watch notice turn was not saved');
+        replies = r.replies;
+      }
+      // Kept until delivered: the watcher's next try delivers these instead of running the turn again.
+      if (undelivered.size >= MAX_UNDELIVERED) undelivered.delete(undelivered.keys().next().value as string);
+      undelivered.set(key, replies);
+      if (!(await outOfBand.deliver(w.conversationId, replies, { strict: true }))) log.warn('no channel took a watch notice', { conversation: w.conversationId });
+      undelivered.delete(key);
       if (event.type === 'watch-fired' && event.what === 'active' && w.email && (await outOfBand.isAway(w.conversationId))) {
         const m = catalogues[w.lang].mail;
         await ctx.mailer

@@ -267,7 +267,8 @@ async function privacy(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<
 
 async function report(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const { reportCommand } = await import('../app/report.ts');
-  return reportCommand(args, io, config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' }), Date.now(), isLang(env.STAFF_LANG) ? env.STAFF_LANG : 'en');
+  const cfg = config(env, env.LOG_LEVEL ? {} : { LOG_LEVEL: 'error' });
+  return reportCommand(args, io, cfg, Date.now(), cfg.STAFF_LANG);
 }
 
 

@@ -5,7 +5,7 @@
 // the way to a person, never a made-up answer.
 import { redactCodes } from '../understanding/input.ts';
 import type { Meaning } from '../ports/understanding.ts';
-import { knowledgeOf } from '../flows/knowledge.ts';
+import { knowledgeOf, type KnowledgeEntry } from '../flows/knowledge.ts';
 import { render } from '../i18n/index.ts';
 import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { log, say, sys, topics, vars } from './say.ts';
@@ -28,18 +28,7 @@ export function answerFromKnowledge(t: Turn, text: string, meaning: Meaning, log
   if (!entry) return false;
   // Every question of the message, each answered once; a page they share is linked once.
   const entries = [entry, ...(consulted.also ?? []).flatMap((id) => knowledgeOf(t.env.flows).knowledge.get(id) ?? [])];
-  const answer = (x: Turn) => {
-    const linked = new Set<string>();
-    for (const e of entries) {
-      x.replies.push({ kind: 'text', text: render(e.answer[x.s.lang], vars(x)) });
-      const url = vars(x)[e.source];
-      if (typeof url === 'string' && !linked.has(url)) {
-        linked.add(url);
-        x.replies.push({ kind: 'link', url, label: sys(x, 'knowledge_source') });
-      }
-      log(x, 'b', `kb:${e.id}`);
-    }
-  };
+  const answer = (x: Turn) => sayEntries(x, entries);
   return interrupt(t, answer, () => {
     // The message was about the entry's own topic too ("do I need 2FA from home?"): on into it.
     if (meaning.action === 'topic' && meaning.topic === entry.topic) return startFlow(t, entry.topic);
@@ -48,6 +37,45 @@ export function answerFromKnowledge(t: Turn, text: string, meaning: Meaning, log
     const own = all.filter((c) => c.id === entry.topic);
     offer(t, 'knowledge_offer', [...own, ...all.filter((c) => c.id !== entry.topic)]);
   });
+}
+
+/** Each entry's answer once, a page they share linked once. */
+function sayEntries(t: Turn, entries: readonly KnowledgeEntry[]): void {
+  const linked = new Set<string>();
+  for (const e of entries) {
+    t.replies.push({ kind: 'text', text: render(e.answer[t.s.lang], vars(t)) });
+    const url = vars(t)[e.source];
+    if (typeof url === 'string' && !linked.has(url)) {
+      linked.add(url);
+      t.replies.push({ kind: 'link', url, label: sys(t, 'knowledge_source') });
+    }
+    log(t, 'b', `kb:${e.id}`);
+  }
+}
+
+/**
+ * What a message means, and the questions asked beside the problem it reports. The question's own
+ * words may pull the whole message to the question's topic ("my code is rejected, and which app
+ * should I use?" reads as setup): then the report's words alone say what the problem is. A
+ * question the problem's topic answers itself is left to it.
+ */
+export function readBeside(t: Turn, text: string): { meaning: Meaning; beside: string[] } {
+  const whole = t.env.understanding.meaning(text, t.s);
+  const found = t.s.status === 'handed' ? undefined : t.env.understanding.besideReport?.(text);
+  if (!found) return { meaning: whole, beside: [] };
+  const kb = knowledgeOf(t.env.flows).knowledge;
+  const topicOf = (id: string) => kb.get(id)?.topic;
+  const pulled = whole.action === 'topic' && found.entries.some((id) => topicOf(id) === whole.topic);
+  const reread = pulled ? t.env.understanding.meaning(found.report, t.s) : undefined;
+  // The rest must be a problem of its own ("I'm at a hotel" is not): else the message is one question.
+  if (pulled && reread?.action !== 'topic') return { meaning: whole, beside: [] };
+  const meaning = reread ?? whole;
+  return { meaning, beside: found.entries.filter((id) => meaning.action !== 'topic' || topicOf(id) !== meaning.topic) };
+}
+
+/** The questions asked beside a problem report, answered first; the problem is then taken up as usual. */
+export function answerBeside(t: Turn, ids: readonly string[]): void {
+  sayEntries(t, ids.flatMap((id) => knowledgeOf(t.env.flows).knowledge.get(id) ?? []));
 }
 
 /** What comes after an answer at rest: a few choices, at the menu (or still handed over, with its ticket). */

@@ -13,10 +13,10 @@ import type { Turn } from './turn.ts';
 import { repaired } from './repair.ts';
 import { feedbackText } from './outcome.ts';
 import { doubtAsks, takeoverDecides } from './takeover-turn.ts';
-import { answerFromKnowledge } from './knowledge-turn.ts';
+import { answerBeside, answerFromKnowledge, readBeside } from './knowledge-turn.ts';
 import { reachAnswered } from './reach.ts';
 import { hearLanguage, takeFacts, takeUser } from './hear-message.ts';
-import { promptAnswered, promptFactGiven } from './prompt-answer.ts';
+import { askedOnceAndPassed, promptAnswered, promptFactGiven } from './prompt-answer.ts';
 import { factsDecide, handOver, startTopic } from './facts-decide.ts';
 import { answerIntent, unclear } from './intent-answer.ts';
 import { afterHandover } from './after-handover.ts';
@@ -48,18 +48,21 @@ export function onText(t: Turn, raw: string): void {
     return;
   }
   takeFacts(t, text);
-  const meaning = t.env.understanding.meaning(text, t.s);
+  // A problem with a question beside it: the problem is read from its own words, the question answered first.
+  const { meaning, beside } = readBeside(t, text);
   t.meaning = meaning;
   // Someone else on the account wins over everything, a hand-over included.
   if (takeoverDecides(t, text)) return;
   if (doubtAsks(t, text)) return;
   if (t.s.status === 'handed') return afterHandover(t, text, meaning);
   if (feedbackText(t, text, meaning)) return;
+  if (askedOnceAndPassed(t, text)) return;
   if (repaired(t, text)) return;
   // A question for the knowledge base, at any prompt: answered, then back to the prompt.
   if (!promptFactGiven(t) && !t.env.understanding.says('thanks', text) && answerFromKnowledge(t, text, meaning)) return factsNow(t);
   if (promptAnswered(t, text, meaning)) return factsNow(t);
   log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  if (beside.length && (meaning.action === 'topic' || t.facts.device)) answerBeside(t, beside);
   if (factsDecide(t, text)) return;
   if (bareNameTaken(t, meaning, text)) return factsNow(t);
   act(t, meaning, text);

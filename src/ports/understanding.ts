@@ -79,6 +79,11 @@ export interface Understanding extends Ranker {
   says(saying: Saying, text: string): boolean;
   /** Whether the knowledge base answers the message, given what it means otherwise (absent: no base). */
   knowledge?(text: string, at: Position, meaning: Meaning): KnowledgeHit | undefined;
+  /**
+   * A problem reported with questions beside it: the report's own words (what the message means is
+   * read from them) and the knowledge-base entries that answer the questions (absent: no base).
+   */
+  besideReport?(text: string): { report: string; entries: string[] } | undefined;
 }
 
 /** What happened to the phone, as a person says it. */

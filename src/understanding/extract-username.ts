@@ -20,6 +20,10 @@ const NAMED: readonly RegExp[] = [
   new RegExp(`\\b(?:my|mitt) (?:name|namn) (?:on|at|in|pa|hos|i) ${CLUSTER} (?:is|ar)\\s+${NAME}\\b`, 'g'),
 ];
 
+/** What one signs a message with, before the name; a sign-off word is never a name itself. */
+const SIGN_OFF_WORDS = `regards cheers best br rgds brgds mvh vh halsningar halsning halsn kram kramar hej hejda`.split(' ');
+const SIGN_OFFS = ['(?:kind |best |warm )?regards', 'cheers', 'best', 'br', 'b r', 'rgds', 'mvh', 'vh', 'med vanlig halsning', '(?:vanliga |basta |manga )?halsningar', 'kram', 'kramar', 'hejda'];
+
 /**
  * Weaker cues ("I'm alice.", "alice here", "jag är bob.", "user alice", "anv alice"): the name must
  * be typed in lower case, end its phrase, and be no word the helpdesk's own texts use.
@@ -39,15 +43,25 @@ const WEAK: readonly RegExp[] = [
   new RegExp(`\\b(?:account|konto|kontot)\\s*:?\\s+${NAME}(?=\\s*(?:$|[.!?,;:)]))`, 'g'),
   // "my account is dave.", "kontot är erin": the name ends the phrase (a state there is a common word).
   new RegExp(`\\b(?:my |mitt )?(?:account|konto|kontot)(?: name| namn)? (?:is|ar)\\s+${NAME}(?=\\s*(?:$|[.!?,;:)]))`, 'g'),
-  // A name alone after the last sentence, the way one signs a message: "The code fails. dave".
-  new RegExp(`[.!?]\\s+${NAME}\\s*$`, 'g'),
+  // A signature: the name after a word or mark one signs with, ending the message ("The code fails.
+  // /dave", "… regards, dave", "mvh alice"). A word alone at the end is no signature: it is as often
+  // the sign-off itself ("regards", "kram"), an interjection ("meh", "anyway") or an afterthought.
+  new RegExp(`(?:(?:^|[.!?,;:]\\s*|\\s)(?:${SIGN_OFFS.join('|')})[,:]?\\s+|(?:^|\\s)(?:/{1,2}|-{1,2}|~)\\s*)${NAME}[.!]?\\s*$`, 'g'),
 ];
+
+/**
+ * How English and Swedish adjectives and participles end ("inaccessible", "locked", "useless", "spärrad"):
+ * after a weak cue such a word says how the account is, not what it is called. A name with a digit is
+ * never one of them.
+ */
+const ADJECTIVE_ENDING = /^[a-z]+(?:ing|ed|ly|ful|ous|ive|able|ible|less|ical|ish|ig|isk|lig|ade|at)$/;
 
 /** One-word answers that look like a name but are not one ("japp", "nope", "hmm"). */
 const INTERJECTIONS = new Set(
   `japp jepp jo joho nja nope yep yeah yup nah hmm hm mm aha oops ojdå oj aj usch asch äsch nä nää nej nix okidoki
   what vad va varför why how hur when när who vem where var kanske maybe idk vetej dunno whatever
-  asap pls plz thx ty tia btw lol ugh argh mvh snalla assa alltsa typ anyone anybody nagon nan urgent akut`
+  asap pls plz thx ty tia btw lol ugh argh mvh snalla assa alltsa typ anyone anybody nagon nan urgent akut
+  meh sos help pronto anyway anyways nevermind nvm whatever please ${SIGN_OFF_WORDS.join(' ')}`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -62,7 +76,7 @@ export function bareUsername(text: string): string | undefined {
   const word = text.trim().replace(/[.!?,;:]+$/, '');
   if (!/^[a-z][a-z0-9]{2,31}$/.test(word)) return undefined;
   if (!isUsernameLike(word) || INTERJECTIONS.has(word) || helpdeskWords().has(word)) return undefined;
-  if (/(?:ing|ed|ly|ful|ous|ive|able|ish|ig|isk|lig|ade|at)$/.test(word) && !/\d/.test(word)) return undefined;
+  if (ADJECTIVE_ENDING.test(word)) return undefined;
   return word;
 }
 
@@ -165,7 +179,7 @@ function weak(folded: string, text: string): Said | undefined {
       const name = m[1] as string;
       const at = m.index + m[0].lastIndexOf(name);
       if (!sameLength || cased.slice(at, at + name.length) !== name) continue;
-      if (!isUsernameLike(name) || INTERJECTIONS.has(name) || helpdeskWords().has(name) || /(?:ing|ed|ly|ful|ous|ive|able|ish|ig|isk|lig|ade|at)$/.test(name)) continue;
+      if (!isUsernameLike(name) || INTERJECTIONS.has(name) || helpdeskWords().has(name) || ADJECTIVE_ENDING.test(name)) continue;
       return { name, at: m.index, length: m[0].length, folded };
     }
   }

@@ -28,6 +28,11 @@ export const KNOWLEDGE_THRESHOLDS = {
    * the frame's words ("can I use…") does not answer it.
    */
   capability: 0.6,
+  /**
+   * A question beside a problem report: only one very near an entry's own words ("which app should
+   * I use?"); a "what do I do now?" closing a report is about the report.
+   */
+  beside: 0.9,
 };
 
 export interface KnowledgeHit {
@@ -69,6 +74,9 @@ export function shapeOf(text: string, cues: KnowledgeCues): MessageShape {
 // a question word ("…, and how long…", "…och hur lång tid…").
 const QUESTION_BREAK = /[?.!;]+|,?\s+(?:and|also|och|samt|plus)\s+(?=(?:how|what|which|why|when|where|who|is|are|do|does|can|will|should|hur|vad|vilken|vilket|vilka|varfor|varför|nar|när|var|ar|är|kan|maste|måste|behover|behöver|racker|räcker|ska|funkar|fungerar)\b)/i;
 
+// Beside a report, a comma before a question word starts a question too ("my token fails, why do I need this?").
+const BESIDE_BREAK = new RegExp(`${QUESTION_BREAK.source}|,\\s+(?=(?:how|what|which|why|when|where|hur|vad|vilken|vilket|vilka|varfor|varför|nar|när)\\b)`, 'i');
+
 export class KnowledgeMatcher {
   private readonly near: NearestExamples;
 
@@ -94,6 +102,30 @@ export class KnowledgeMatcher {
       if (hit?.kind === 'answer' && hit.id && hit.id !== first && !ids.includes(hit.id)) ids.push(hit.id);
     }
     return ids;
+  }
+
+  /**
+   * A problem reported with a question beside it ("my code is rejected, and which app should I
+   * use?", "I lost my phone. How long does activation take?"): the report's own words, and the
+   * entries that answer the questions, each once. Undefined unless the message holds both; whether
+   * the report's words open a topic is for the conversation to say.
+   */
+  besideReport(text: string): { report: string; entries: string[] } | undefined {
+    const parts = text.split(BESIDE_BREAK).filter((p) => p && p.trim().split(/\s+/).length >= 3);
+    if (parts.length < 2) return undefined;
+    const report: string[] = [];
+    const entries: string[] = [];
+    for (const part of parts) {
+      const hit = this.match(part);
+      if (hit?.kind === 'answer' && hit.id && hit.score >= KNOWLEDGE_THRESHOLDS.beside) {
+        if (!entries.includes(hit.id)) entries.push(hit.id);
+      } else report.push(part.trim());
+    }
+    const said = report.join('. ');
+    // What is left must tell something (a report, or a statement: "I lost my phone"), not ask it.
+    const shape = shapeOf(said, this.cues);
+    if (!entries.length || !report.length || (!shape.report && shape.question)) return undefined;
+    return { report: said, entries };
   }
 
   /** The entry `text` asks for, a question none answers, or undefined (not a question for the base). */

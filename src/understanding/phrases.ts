@@ -9,7 +9,7 @@ import { HelpdeskError } from '../errors.ts';
 import { fold } from './normalise.ts';
 
 const Family = z.strictObject({
-  match: z.enum(['whole', 'only', 'contains']),
+  match: z.enum(['whole', 'only', 'contains', 'decision']),
   en: z.array(z.string().trim().min(1)),
   sv: z.array(z.string().trim().min(1)),
 });
@@ -22,6 +22,16 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const BEFORE = '(?<![\\p{L}\\p{N}])';
 const AFTER = '(?![\\p{L}\\p{N}])';
 
+// `decision`: the phrase is the whole message, after words that only lead in or round off ("ok,",
+// "hmm", "then", "instead"), or it follows the person's own "I'll" / "jag ska" / "jag", so that a
+// sentence that only mentions it ("the app says try again another day") is no decision.
+const LEAD_IN = '(?:ok|okay|okej|hmm|hm|ah|oh|well|fine|nah|no|nej|naa|aha|jaha|asch|men|then|so|da|sa|alright|right|ja|yes|tack|thanks)';
+const PERSON = '(?:ill|i ll|i will|i shall|im going to|i am going to|im gonna|lets|let me|we will|well|jag ska|jag far|jag|vi ska|vi)';
+const ADVERB = '(?:just|rather|simply|probably|then|bara|hellre|nog|da|sa|istallet)';
+const ROUND_OFF = '(?:instead|then|thanks|thank you|da|istallet|tack)';
+const decision = (body: string) =>
+  `^(?:${LEAD_IN} )*(?:${PERSON} (?:${ADVERB} )?)?${body}(?: ${ROUND_OFF})*$|${BEFORE}${PERSON} (?:${ADVERB} )?${body}${AFTER}`;
+
 /** Does `text` say a phrase of this family? */
 export type PhraseTest = (text: string) => boolean;
 
@@ -30,7 +40,7 @@ function compile(family: z.infer<typeof Family>): PhraseTest {
   const folded = all.filter((p) => !p.startsWith('=')).map((p) => escape(fold(p)));
   const written = all.filter((p) => p.startsWith('=')).map((p) => escape(p.slice(1).toLowerCase()));
   const body = `(?:${folded.join('|')})`;
-  const shape = { whole: `^${body}$`, only: `^${body}(?: ${body})*$`, contains: `${BEFORE}${body}${AFTER}` }[family.match];
+  const shape = { whole: `^${body}$`, only: `^${body}(?: ${body})*$`, contains: `${BEFORE}${body}${AFTER}`, decision: decision(body) }[family.match];
   const onFolded = folded.length ? new RegExp(shape, 'u') : undefined;
   const onWritten = written.length ? new RegExp(family.match === 'whole' ? `^(?:${written.join('|')})$` : `${BEFORE}(?:${written.join('|')})${AFTER}`, 'u') : undefined;
   return (text) => (onFolded?.test(fold(text)) ?? false) || (onWritten?.test(text.trim().toLowerCase()) ?? false);
@@ -82,8 +92,8 @@ export const isSolved: PhraseTest = (text) => phrase('solved')(text) && !phrase(
 /** Thanks said on its own terms ("thanks again"), whatever else the words are. */
 export const saysThanks: PhraseTest = (text) => phrase('thanks')(text);
 
-/** Taking back what was about to happen: "actually no", "never mind", "glöm det". */
-export const isCancel: PhraseTest = (text) => phrase('cancel')(text);
+/** Taking back what was about to happen: "actually no", "never mind", "glöm det", "I'll do it tomorrow". */
+export const isCancel: PhraseTest = (text) => phrase('cancel')(text) || phrase('postpone')(text);
 
 /** A question about the wait: "how long", "när får jag svar". */
 export const isWaitQuestion: PhraseTest = (text) => phrase('wait_question')(text);

@@ -4,6 +4,7 @@
 import type { Lang } from '../i18n/index.ts';
 import type { Guess, KnowledgeHit, Label, Meaning, Position, Ranker, Saying, Understanding } from '../ports/understanding.ts';
 import { consultKnowledge } from './knowledge-consult.ts';
+import { knowledgeMatcherOf } from './knowledge-match.ts';
 import type { FlowSet, Opens } from '../flows/schema.ts';
 import { hear, type Extraction } from './hear.ts';
 import { identifyLanguage } from './language.ts';
@@ -53,6 +54,10 @@ export class MessageReader implements Understanding {
     const c = consultKnowledge(this.flows, at, text, meaning);
     if (!c) return undefined;
     return c.kind === 'answer' ? { kind: 'answer', entry: c.entry.id, score: c.score, ...(c.also.length ? { also: c.also.map((e) => e.id) } : {}) } : c;
+  }
+
+  besideReport(text: string): { report: string; entries: string[] } | undefined {
+    return knowledgeMatcherOf(this.flows)?.besideReport(text);
   }
 
   meaning(text: string, at: Position): Meaning {

@@ -116,7 +116,10 @@ export class TokenWatcher {
       });
       if (await this.o.watches.claimOverdue(w.id, reference)) {
         this.stats.overdue++;
-        await this.o.notify(w, { type: 'watch-fired', what: 'overdue', ticket: reference });
+        // Support has the ticket either way; a notice that could not be given is logged, and the watch goes on.
+        await this.o
+          .notify(w, { type: 'watch-fired', what: 'overdue', ticket: reference })
+          .catch((err: unknown) => this.o.log.warn('overdue notice not given', { code: 'watch.fault', watch: w.id, ticket: reference, err }));
       }
     }
     await this.o.watches.reschedule(w.id, now + this.o.intervalMs);

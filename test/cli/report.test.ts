@@ -69,7 +69,7 @@ for (const s of stores) {
       const sv = await run(['report', '--since', '7d', '--lang', 'sv'], env);
       expect(sv.status).toBe(0);
       expect(sv.out).toMatch(/^Samtal som avslutades från /);
-      expect(sv.out).toMatch(/^ämne\s+språk\s+samtal\s+lösta\s+överlämnade\s+lösta av personal\s+avbrutna\s+utanför\s+median till löst\s+hjälpte$/m);
+      expect(sv.out).toMatch(/^ämne\s+språk\s+samtal\s+lösta\s+överlämnade\s+lösta av personal\s+avbrutna\s+utanför området\s+mediantid till lösning\s+hjälpte$/m);
       expect(sv.out).toMatch(/^code_rejected\s+en\s+5\s+2 40%\s+1 20%\s+0\s+2 40%\s+0\s+2 min\s+50% av 2$/m);
       expect(sv.out).toMatch(/^alla ämnen\s+sv\s+1\s+1 100%/m);
       expect(sv.out).toMatch(/^Där folk gav upp[^\n]*\n\s+1\s+code_rejected\/(code|clock)$/m);
@@ -102,6 +102,13 @@ for (const s of stores) {
         expect(r.status).toBe(2);
         expect(r.err.trim().split('\n')).toHaveLength(1);
       }
+    });
+
+    it("the headings' language is the loaded configuration's STAFF_LANG: a wrong one is refused, not taken as English", async () => {
+      const r = await run(['report', '--since', '7d'], { ...env, STAFF_LANG: 'de' });
+      expect(r.status).not.toBe(0);
+      expect(r.err).toMatch(/STAFF_LANG/);
+      expect(r.out).toBe('');
     });
   });
 }

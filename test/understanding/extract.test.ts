@@ -35,8 +35,10 @@ describe('usernames and addresses', () => {
       ['Min token verkar inte aktiv. konto dave', 'dave'],
       ['Mitt konto är greta7.', 'greta7'],
       ['My account is nisse, and nothing has arrived', 'nisse'],
-      ['Nothing arrives in my inbox! hugo', 'hugo'],
-      ['Har väntat sedan i morse. När blir den klar? karin', 'karin'],
+      ['Nothing arrives in my inbox! /hugo', 'hugo'],
+      ['The code fails every time. Regards, dave', 'dave'],
+      ['Det funkar inte. Hälsningar, karin', 'karin'],
+      ['Har väntat sedan i morse. När blir den klar? mvh karin', 'karin'],
     ] as const) {
       expect(extractSlots(text).username, text).toBe(name);
     }
@@ -79,6 +81,20 @@ describe('usernames and addresses', () => {
       'hjälp mig med kontot idag',
       'Nothing works. Bob',
       'the codes fail on my account anymore',
+      // A word alone at the end is the sign-off, an interjection or an afterthought, not a signature.
+      'I get a wrong code every time I log in on the cluster. regards',
+      'Koden fungerar inte. hälsningar',
+      'Koden fungerar inte. kram',
+      'Help, I am locked out. sos',
+      'oh wait. nevermind',
+      'It still fails. anyway',
+      'Fix it. pronto',
+      'Codes fail again. meh',
+      'Nothing arrives in my inbox! hugo',
+      'It fails. brown',
+      // How the account is, not what it is called.
+      'my account is inaccessible',
+      'my account is useless.',
     ]) {
       expect(extractSlots(text).username, text).toBeUndefined();
     }

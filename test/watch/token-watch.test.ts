@@ -125,12 +125,20 @@ describe('token watches', () => {
         if (failures++ === 0) throw new Error('connection terminated');
         return push(...args);
       };
+      // The notice's turn runs once: the next try delivers the same replies (one line in the transcript).
+      const turn = w.app.runner.turn.bind(w.app.runner);
+      let noticeTurns = 0;
+      w.app.runner.turn = (id, event, options) => {
+        if (event.type === 'watch-fired') noticeTurns++;
+        return turn(id, event, options);
+      };
       await w.app.watcher.tick();
       expect(await c.poll()).toEqual([]);
       expect(await w.app.watches.list({ state: 'open' })).toHaveLength(1);
       clock.advance(11_000);
       await w.app.watcher.tick();
       expect(texts(await c.poll())).toMatch(/^Your token is active now\./);
+      expect(noticeTurns).toBe(1);
       clock.advance(61_000);
       await w.app.watcher.tick();
       expect(await c.poll()).toEqual([]);

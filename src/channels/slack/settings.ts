@@ -27,8 +27,8 @@ const TABLE = {
   staffGroup: ['SLACK_STAFF_GROUP', z.string().optional(), z.string().regex(/^S[A-Z0-9]{2,}$/, 'a Slack user group id, like S0614TZR7').optional()],
   /** Where each hand-over is posted as a card staff answer the person from (unset: no staff channel). */
   staffChannel: ['SLACK_STAFF_CHANNEL', z.string().optional(), z.string().regex(/^[CG][A-Z0-9]{2,}$/, "a Slack channel id, like C0614TZR7 (the channel's details show it)").optional()],
-  /** The language of the staff channel's cards and notes. */
-  staffLang: ['STAFF_LANG', Lang.default('en'), Lang.default('en')],
+  /** The language of the staff channel's cards and notes (the core configuration owns the key). */
+  staffLang: ['STAFF_LANG', Lang.default('en')],
 } as const;
 
 export const slackSettings = settingsSlice(TABLE);

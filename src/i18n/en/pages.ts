@@ -1,5 +1,6 @@
 // The web support page, the phone clock page and the privacy notice. (English)
 import { type Catalogue } from '../catalogue.ts';
+import { messages } from './messages.ts';
 
 export const pages: Pick<Catalogue, 'web' | 'page' | 'privacy'> = {
   web: {
@@ -55,7 +56,8 @@ export const pages: Pick<Catalogue, 'web' | 'page' | 'privacy'> = {
     clockTrue: 'The right time',
     clockAhead: '{seconds} s ahead',
     clockBehind: '{seconds} s behind',
-    checked: 'What the helpdesk checked',
+    // The same title as the chat platforms' checklist card.
+    checked: messages.channel.checklist_title,
   },
   privacy: {
     title: 'How the {centre} two-factor helpdesk handles your data',
