@@ -179,7 +179,7 @@ describe('Discord staff channel: faults', () => {
     await app.tickets.drain();
     const card = await waitPosted(STAFF_CHANNEL_ID, new RegExp(`Hand-over ${reference}`));
     const dm = discord.dmChannelOf(ALICE.id)!;
-    const seen = app.seen;
+    const seen = app.store;
     const markSeen = seen.markSeen.bind(seen);
     let killed = 0;
     const id = '700000000000000077';

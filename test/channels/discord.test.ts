@@ -198,7 +198,7 @@ describe('Discord: the gateway', () => {
     // The gateway handed the next message to a leader deposed before its turn: accepted, not run.
     const at = Date.now();
     const to = { channel: dm, user: CAROL.id };
-    expect(await app.seen.accept('discord:lost-1', { conversationId: `discord:${dm}:${CAROL.id}`, event: { type: 'text', text: 'carol' }, to }, at)).toBe(true);
+    expect(await app.store.accept('discord:lost-1', { conversationId: `discord:${dm}:${CAROL.id}`, event: { type: 'text', text: 'carol' }, to }, at)).toBe(true);
     expect(await channel.resume(at + 1_000)).toBe(0);
     expect(await channel.resume(at + 10 * 60_000)).toBe(1);
     await discord.waitFor(sent(dm, /If an account exists for that name/));

@@ -164,7 +164,7 @@ describe('Slack staff channel', () => {
   });
 
   it('a replica killed between delivering a reply and marking it sent: another delivers it again with its key, and the person sees it once', async () => {
-    const seen = app.seen;
+    const seen = app.store;
     const markSeen = seen.markSeen.bind(seen);
     let killed = 0;
     seen.markSeen = async (key, now) => {
