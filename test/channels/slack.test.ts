@@ -227,6 +227,8 @@ describe('Slack: staff diagnostics', () => {
     const reference = /HD-[A-Z0-9]{6}/.exec(String(ticket.body.text))?.[0] as string;
     expect(reference).toBeDefined();
     expect((await app.tickets.get(reference))?.ticket).toMatchObject({ subject: { user: 'alice@example.org', identity: 'staff' } });
+    // The staff member by their Slack name, not their id.
+    expect((await app.tickets.get(reference))?.ticket.note).toBe('Opened by Slack staff member groupie from /2fa-diagnose.');
   });
 
   it('anyone else gets a polite refusal that reveals nothing, and nothing is looked up', async () => {
