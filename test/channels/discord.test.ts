@@ -129,7 +129,7 @@ describe('Discord: people', () => {
     discord.dmMessage(BOB, 'yes please', dm);
     await discord.waitFor(sent(dm, /I will tell you here as soon as your token is active/));
     app.demo?.activate('bob');
-    app.enrollmentGuard.forget(() => true);
+    await app.backends.forget({ users: ['bob'], emails: [] });
     await app.watcher.tick();
     await app.watcher.tick();
     await discord.waitFor(sent(dm, /Your token is active now/));
@@ -158,6 +158,9 @@ describe('Discord: staff', () => {
     const click = discord.interaction('button', { user: STAFF, roles: [STAFF_ROLE], customId: ticketButton });
     const done = await discord.waitFor((c) => c.method === 'PATCH' && c.path.includes(`tok-${click}`) && /Ticket HD-/.test(String(c.body.content)));
     expect(String(done.body.content)).toMatch(/for carol/);
+    // The staff member by their name in the server, not their id.
+    const reference = /HD-[A-Z0-9]{6}/.exec(String(done.body.content))![0];
+    expect((await app.tickets.get(reference))?.ticket.note).toBe('Opened by Discord staff member staffer from /2fa-diagnose.');
   });
 
   it('anyone else gets a refusal that reveals nothing, and nothing is looked up', async () => {

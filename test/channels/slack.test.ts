@@ -196,7 +196,7 @@ describe('Slack: token watches', () => {
     await postEvent(web.url, dm('UBOB', 'yes'));
     await turnMessage('DUBOB', /I will tell you here as soon as your token is active/);
     app.demo?.activate('bob');
-    app.enrollmentGuard.forget(() => true);
+    await app.backends.forget({ users: ['bob'], emails: [] });
     await app.watcher.tick();
     await app.watcher.tick();
     const notice = await turnMessage('DUBOB', /Your token is active now/);
@@ -227,6 +227,8 @@ describe('Slack: staff diagnostics', () => {
     const reference = /HD-[A-Z0-9]{6}/.exec(String(ticket.body.text))?.[0] as string;
     expect(reference).toBeDefined();
     expect((await app.tickets.get(reference))?.ticket).toMatchObject({ subject: { user: 'alice@example.org', identity: 'staff' } });
+    // The staff member by their Slack name, not their id.
+    expect((await app.tickets.get(reference))?.ticket.note).toBe('Opened by Slack staff member groupie from /2fa-diagnose.');
   });
 
   it('anyone else gets a polite refusal that reveals nothing, and nothing is looked up', async () => {
