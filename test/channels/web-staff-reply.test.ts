@@ -87,6 +87,15 @@ describe('a staff reply on the web page', () => {
     await type(page, 'An old Android phone');
     await api.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'CSTAFF' && c.args.thread_ts === card.ts && JSON.stringify(c.args.blocks).includes('An old Android phone'));
     await page.getByText('A person from the support team is answering you here now').waitFor();
+
+    // A reply delivered twice with its key (its replica died before marking it sent) shows once.
+    const conversation = (await app.staffThreads.byReference(reference))!.conversationId;
+    const again = { kind: 'text' as const, text: 'From the support team (a person, not the bot):\nPlease restart the app.', staff: true, key: 'staff-reply:slack-staff:EvTwice' };
+    await app.outOfBand.deliver(conversation, [again]);
+    await app.outOfBand.deliver(conversation, [again]);
+    await app.outOfBand.deliver(conversation, [{ ...again, text: 'From the support team (a person, not the bot):\nAnd after that?', key: 'staff-reply:slack-staff:EvAfter' }]);
+    await page.locator('.msg.staff').filter({ hasText: 'And after that?' }).waitFor();
+    expect(await page.locator('.msg.staff').filter({ hasText: 'Please restart the app.' }).count()).toBe(1);
     await page.context().close();
   });
 });

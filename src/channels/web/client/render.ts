@@ -15,6 +15,9 @@ function disableOldChoices(page: ChatPage): void {
   for (const b of page.log.querySelectorAll<HTMLButtonElement>('.choices button')) b.disabled = true;
 }
 
+/** The idempotency keys of the staff replies this page has shown. */
+const shownStaffReplies = new Set<string>();
+
 function renderText(page: ChatPage, reply: Extract<WebReply, { kind: 'text' | 'prompt' }>): void {
   if (reply.kind === 'text' && reply.topic) {
     // The topic just started: a heading in the conversation, not something the bot asks.
@@ -22,6 +25,11 @@ function renderText(page: ChatPage, reply: Extract<WebReply, { kind: 'text' | 'p
     return;
   }
   if (reply.kind === 'text' && reply.staff) {
+    // A staff reply is delivered at least once: one delivered again (its replica died before marking it sent) is shown once.
+    if (reply.key !== undefined) {
+      if (shownStaffReplies.has(reply.key)) return;
+      shownStaffReplies.add(reply.key);
+    }
     // Written by a person of the support team: a bubble of its own, its first line saying who.
     const [from = '', ...rest] = reply.text.split('\n');
     bubble(page.log, 'staff').append(el('strong', 'staff-from', from), document.createTextNode(`\n${rest.join('\n')}`));
