@@ -88,6 +88,10 @@ function routeOf(path: string): string {
 
 export class HttpEnrollment implements EnrollmentPort {
   /** Is a cached answer (its guard key) about these accounts or addresses: exactly theirs, bob's and not bobby's? */
+  async forget(who: CacheSubject): Promise<void> {
+    await this.o.guard.forget((key) => HttpEnrollment.ownsCacheKey(key, who));
+  }
+
   static ownsCacheKey(key: string, who: CacheSubject): boolean {
     const m = /^GET \/v1\/accounts(?:\/([^/?]+)(?:\/[^?]*)?|\?email=([^&]*))$/.exec(key);
     if (!m) return false;

@@ -52,6 +52,10 @@ export class LdapAccounts implements AccountDirectory {
 
   constructor(private readonly o: LdapAccountsOptions) {}
 
+  async forget(who: CacheSubject): Promise<void> {
+    await this.o.guard.forget((key) => LdapAccounts.ownsCacheKey(key, who));
+  }
+
   private get wanted(): string[] {
     const a = this.o.attributes;
     return [a.username, a.email, a.expire, a.shell, a.locked, ...(this.o.extraAttributes ?? [])];

@@ -13,6 +13,7 @@ import { oneOf } from './cache-keys.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { UpstreamGuard } from './limits.ts';
 import { first, generalizedTime, type LdapConnection } from './ldap-connection.ts';
+import { LdapAccounts } from './ldap-accounts.ts';
 
 export interface LdapOtpTokensOptions {
   connection: LdapConnection;
@@ -31,14 +32,21 @@ const int = (v: string | undefined): number | undefined => (v !== undefined && /
 const PARAMS_TTL_MS = 5 * 60_000;
 
 export class LdapOtpTokens implements TokenRegistry {
-  /** Is a cached token listing (its guard key) about these accounts? */
+  /**
+   * Is a cached answer (its guard key) about these accounts: a token listing, or the people search
+   * it finds a person's token entries through (under the same LDAP guard)?
+   */
   static ownsCacheKey(key: string, who: CacheSubject): boolean {
-    return key.startsWith('tokens:') && oneOf(key.slice('tokens:'.length), who.users);
+    return (key.startsWith('tokens:') && oneOf(key.slice('tokens:'.length), who.users)) || LdapAccounts.ownsCacheKey(key, who);
   }
 
   private readonly params = new Map<string, { at: number; entry: Entry | undefined }>();
 
   constructor(private readonly o: LdapOtpTokensOptions) {}
+
+  async forget(who: CacheSubject): Promise<void> {
+    await this.o.guard.forget((key) => LdapOtpTokens.ownsCacheKey(key, who));
+  }
 
   private async paramsOf(dn: string): Promise<Entry | undefined> {
     const hit = this.params.get(dn);

@@ -97,6 +97,10 @@ export class PrivacyIdeaTokens implements TokenRegistry {
 
   constructor(private readonly o: PrivacyIdeaTokensOptions) {}
 
+  async forget(who: CacheSubject): Promise<void> {
+    await this.o.guard.forget((key) => PrivacyIdeaTokens.ownsCacheKey(key, who));
+  }
+
   private fault(what: string, a: Extract<PiAnswer, { ok: false }>): { ok: false; reason: 'unavailable'; detail: string } {
     if (a.malformed) return this.malformed(`${what}: ${a.message}`);
     return this.unavailable(`${what}: ${a.code !== null ? `privacyIDEA error ${a.code}` : a.message}`);

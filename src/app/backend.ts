@@ -8,7 +8,7 @@ import type { TokenRegistry } from '../ports/token-registry.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { Clock } from '../ports/time.ts';
-import type { CacheSubject } from '../ports/upstream.ts';
+import type { CacheSubject, ForgetsAnswers } from '../ports/upstream.ts';
 import { DemoEnrollmentBackend } from '../adapters/demo-enrollment.ts';
 import { HttpEnrollment } from '../adapters/enrollment-http.ts';
 import { UpstreamGuard } from '../adapters/limits.ts';
@@ -48,7 +48,8 @@ type Upstream = 'enrollment' | 'ldap' | 'privacyidea';
 interface BackendKind<T> {
   upstream: Upstream;
   ownsCacheKey(key: string, who: CacheSubject): boolean;
-  create(parts: BackendParts): Promise<T>;
+  /** The adapter, which forgets a person's cached answers by those keys itself. */
+  create(parts: BackendParts): Promise<T & ForgetsAnswers>;
 }
 
 /** ACCOUNTS_BACKEND: where accounts come from. */
@@ -63,7 +64,7 @@ export const TOKEN_BACKENDS: Record<Config['TOKENS_BACKEND'], BackendKind<TokenR
   privacyidea: { upstream: 'privacyidea', ownsCacheKey: PrivacyIdeaTokens.ownsCacheKey, create: (p) => privacyIdea(p) },
   'ldap-otp': {
     upstream: 'ldap',
-    ownsCacheKey: (key, who) => LdapOtpTokens.ownsCacheKey(key, who) || LdapAccounts.ownsCacheKey(key, who),
+    ownsCacheKey: LdapOtpTokens.ownsCacheKey,
     create: async (p) => new LdapOtpTokens({ connection: p.ldapConnection(), guard: await p.guard('ldap', p.config.CHECK_TIMEOUT_MS), people: await p.people(), log: p.ctx.log }),
   },
 };
@@ -78,7 +79,6 @@ export async function createBackends(config: Config, ctx: BackendContext): Promi
   try {
     const accounts = await ACCOUNT_BACKENDS[config.ACCOUNTS_BACKEND].create(parts);
     const tokens = await TOKEN_BACKENDS[config.TOKENS_BACKEND].create(parts);
-    const kinds = backendsInUse(config);
     const demo = parts.demo;
     return {
       accounts,
@@ -86,8 +86,8 @@ export async function createBackends(config: Config, ctx: BackendContext): Promi
       guards: parts.guards,
       ...(demo ? { demo } : {}),
       async forget(who) {
-        // Each back-end knows its own keys: exactly this person's entries (bob's, not bobby's).
-        for (const kind of kinds) await parts.guards.get(kind.upstream)?.forget((key) => kind.ownsCacheKey(key, who));
+        // Each back-end forgets by its own keys: exactly this person's answers (bob's, not bobby's).
+        for (const backend of new Set<ForgetsAnswers>([accounts, tokens])) await backend.forget(who);
       },
       close: () => parts.close(),
     };
@@ -228,7 +228,7 @@ async function enrollmentApi(config: Config, ctx: BackendContext, guard: Guard, 
 }
 
 /** privacyIDEA's token list (and, with PRIVACYIDEA_VERIFY=otponly, its code check). */
-async function privacyIdea(parts: BackendParts): Promise<TokenRegistry> {
+async function privacyIdea(parts: BackendParts): Promise<PrivacyIdeaTokens> {
   const { config, ctx } = parts;
   // An admin's name and password (a JWT from POST /auth), or a long-lived API key.
   const credentials = { user: config.PRIVACYIDEA_USER, password: config.PRIVACYIDEA_PASSWORD, apiKey: config.PRIVACYIDEA_API_KEY };

@@ -16,7 +16,7 @@ import { doubtAsks, takeoverDecides } from './takeover-turn.ts';
 import { answerBeside, answerFromKnowledge, readBeside } from './knowledge-turn.ts';
 import { reachAnswered } from './reach.ts';
 import { hearLanguage, takeFacts, takeUser } from './hear-message.ts';
-import { promptAnswered, promptFactGiven } from './prompt-answer.ts';
+import { askedOnceAndPassed, promptAnswered, promptFactGiven } from './prompt-answer.ts';
 import { factsDecide, handOver, startTopic } from './facts-decide.ts';
 import { answerIntent, unclear } from './intent-answer.ts';
 import { afterHandover } from './after-handover.ts';
@@ -56,6 +56,7 @@ export function onText(t: Turn, raw: string): void {
   if (doubtAsks(t, text)) return;
   if (t.s.status === 'handed') return afterHandover(t, text, meaning);
   if (feedbackText(t, text, meaning)) return;
+  if (askedOnceAndPassed(t, text)) return;
   if (repaired(t, text)) return;
   // A question for the knowledge base, at any prompt: answered, then back to the prompt.
   if (!promptFactGiven(t) && !t.env.understanding.says('thanks', text) && answerFromKnowledge(t, text, meaning)) return factsNow(t);

@@ -102,6 +102,23 @@ export function promptAnswered(t: Turn, text: string, meaning: Meaning): boolean
 
 type InputStep = Extract<Step, { kind: 'input' }>;
 
+/**
+ * A prompt asked once (`otherwise`, the account before an urgent hand-over): a reply that does not
+ * give its answer ("I don't know", "what do I do now?", "ok") goes on without it, never asked again.
+ * "Actually no" is still heard as such.
+ */
+export function askedOnceAndPassed(t: Turn, text: string): boolean {
+  const step = currentStep(t);
+  if (t.s.status !== 'active' || step?.kind !== 'input' || !step.otherwise) return false;
+  if (t.env.understanding.says('cancel', text)) return false;
+  const parsed = PARSES[step.input as Exclude<InputStep['input'], 'text'>]?.(text);
+  const given = step.input === 'username' ? (t.facts.username ?? t.facts.email ?? (parsed !== undefined && !isCommonWord(text))) : parsed !== undefined;
+  if (given) return false;
+  log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  enter(t, step.otherwise);
+  return true;
+}
+
 const PARSES: Record<Exclude<InputStep['input'], 'text'>, (text: string) => unknown> = {
   ip: parseIp,
   username: parseUsername,

@@ -53,6 +53,8 @@ export const Snapshot = z.object({
   proofFor: z.string().optional(),
   /** A question waiting for the account's facts (facts-lead.ts): entered again once they are in. */
   lead: z.string().optional(),
+  /** A question a side question interrupted (the doubt question): asked again when that one ends. */
+  resumeAt: z.object({ flow: z.string(), step: z.string(), topic: z.string().optional() }).optional(),
   /** The topic the person's words chose, where the facts may have led elsewhere: a corrected username starts it again. */
   topic: z.string().optional(),
   /** A code typed before its step was reached: sealed with the code key, kept minutes at most. */

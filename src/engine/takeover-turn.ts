@@ -9,7 +9,7 @@ import { redactCodes } from '../understanding/input.ts';
 import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { slotValue } from './slots.ts';
 import { log, say, sys } from './say.ts';
-import { startFlow } from './walk.ts';
+import { currentStep, startFlow } from './walk.ts';
 import type { Turn } from './turn.ts';
 
 /** Has this conversation already handed something over as urgent (its transcript says so)? */
@@ -55,7 +55,11 @@ export function doubtAsks(t: Turn, text: string): boolean {
   if (!opening || !takeover || !termIn(takeover, 'doubt', text) || termIn(takeover, 'not_yet', text)) return false;
   if (t.s.status === 'active' && t.s.flow === opening.flow && t.s.step === opening.step) return false;
   log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  // Asked at a question or prompt: a "no" goes back to it, the topic still open.
+  const step = t.s.status === 'active' ? currentStep(t) : undefined;
+  const back = (step?.kind === 'ask' || step?.kind === 'input') && t.s.flow && t.s.step ? { flow: t.s.flow, step: t.s.step, ...(t.s.topic ? { topic: t.s.topic } : {}) } : undefined;
   startUnderHeading(t, opening);
+  if (back) t.s.resumeAt = back;
   return true;
 }
 

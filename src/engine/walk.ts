@@ -43,6 +43,7 @@ export function startFlow(t: Turn, flowId: string, at?: string): void {
   t.s.flow = flow.id;
   t.s.topic = flow.id;
   t.s.tries = {};
+  delete t.s.resumeAt;
   t.replies.push({ kind: 'text', text: flow.title[t.s.lang], topic: true });
   log(t, 'b', `flow:${flow.id}`);
   enter(t, at && flow.steps[at] ? at : flow.start);
@@ -50,9 +51,26 @@ export function startFlow(t: Turn, flowId: string, at?: string): void {
 
 /** The topic is done: it stays the conversation's topic (what it was about), with nothing asked. */
 export function end(t: Turn): void {
+  if (resumed(t)) return;
   t.s.status = 'ended';
   t.s.step = null;
   say(t, 'ended');
+}
+
+/**
+ * A side question that interrupted a question (the doubt question) has ended without a hand-over:
+ * the interrupted question is asked again, as after any interruption ("Back to where we were:").
+ */
+function resumed(t: Turn): boolean {
+  const back = t.s.resumeAt;
+  delete t.s.resumeAt;
+  if (!back || t.s.status !== 'active' || !t.env.flows.get(back.flow)?.steps[back.step]) return false;
+  t.s.flow = back.flow;
+  t.s.step = back.step;
+  t.s.topic = back.topic ?? back.flow;
+  say(t, 'resume');
+  repeat(t);
+  return true;
 }
 
 /** Runs steps that need no answer until one waits for the person, asks for a check, or ends. */
@@ -99,6 +117,7 @@ export function enter(t: Turn, stepId: string, request: Partial<CheckRequest> = 
         t.effect = { type: 'check', check: step.check, ...request };
         return;
       case 'escalate': {
+        delete t.s.resumeAt;
         if (step.say) t.replies.push({ kind: 'text', text: line(t, flow, step.say) });
         log(t, 'b', ref);
         // One ticket per hand-over: a conversation that has one adds to it.

@@ -91,6 +91,11 @@ export const InputStep = z
      * the one on the screen and the phone's clock lags by the code's age.
      */
     same_code: Target.optional(),
+    /**
+     * Asked once: where a reply that does not give the answer goes ("I don't know", a question, "ok").
+     * An urgent hand-over asks for the account but never waits for it.
+     */
+    otherwise: Target.optional(),
   })
   .refine((s) => (s.tries === undefined) === (s.exhausted === undefined), 'tries and exhausted go together');
 

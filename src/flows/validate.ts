@@ -14,7 +14,7 @@ export function stepTargets(step: Step): Array<[string, string]> {
     case 'say':
       return [['next', step.next]];
     case 'input':
-      return [['next', step.next], ...(step.skip ? ([['skip', step.skip]] as Array<[string, string]>) : []), ...(step.exhausted ? ([['exhausted', step.exhausted]] as Array<[string, string]>) : []), ...(step.outside ? ([['outside', step.outside]] as Array<[string, string]>) : []), ...(step.time_given ? ([['time_given', step.time_given]] as Array<[string, string]>) : []), ...(step.same_code ? ([['same_code', step.same_code]] as Array<[string, string]>) : [])];
+      return [['next', step.next], ...(step.skip ? ([['skip', step.skip]] as Array<[string, string]>) : []), ...(step.exhausted ? ([['exhausted', step.exhausted]] as Array<[string, string]>) : []), ...(step.outside ? ([['outside', step.outside]] as Array<[string, string]>) : []), ...(step.time_given ? ([['time_given', step.time_given]] as Array<[string, string]>) : []), ...(step.same_code ? ([['same_code', step.same_code]] as Array<[string, string]>) : []), ...(step.otherwise ? ([['otherwise', step.otherwise]] as Array<[string, string]>) : [])];
     case 'ask':
       return [...Object.entries(step.choices).map(([id, c]) => [`choices.${id}`, typeof c === 'string' ? c : c.next] as [string, string]), ...(step.code_given ? ([['code_given', step.code_given]] as Array<[string, string]>) : [])];
     case 'check':

@@ -1,7 +1,7 @@
 // The account directory: who has an account, and can it be used? The Enrollment API, LDAP or the
 // demo answer it; the checks see only this port.
 import { z } from 'zod';
-import type { Upstream } from './upstream.ts';
+import type { ForgetsAnswers, Upstream } from './upstream.ts';
 
 export const Account = z.object({
   username: z.string().min(1),
@@ -17,7 +17,7 @@ export const Account = z.object({
 });
 export type Account = z.infer<typeof Account>;
 
-export interface AccountDirectory {
+export interface AccountDirectory extends Partial<ForgetsAnswers> {
   getAccount(username: string): Promise<Upstream<Account>>;
   findAccountsByEmail(email: string): Promise<Upstream<Account[]>>;
 }

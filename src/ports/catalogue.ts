@@ -44,6 +44,7 @@ export type ChannelText =
   | 'staff_owned_by'
   | 'staff_to_ticket_closed'
   | 'staff_to_ticket_away'
+  | 'staff_reply_failed'
   | 'staff_closed_note'
   | 'staff_reply_note'
   | 'staff_no_account'

@@ -2,7 +2,7 @@
 // harm) whether a code matches. The Enrollment API, privacyIDEA, OpenLDAP's otp overlay or the demo
 // answer it; the checks see only this port. No back-end ever hands the bot a secret.
 import { z } from 'zod';
-import type { Upstream } from './upstream.ts';
+import type { ForgetsAnswers, Upstream } from './upstream.ts';
 
 export const Token = z.object({
   id: z.string().min(1),
@@ -34,7 +34,7 @@ export const VerifyAnswer = z.object({
 });
 export type VerifyAnswer = z.infer<typeof VerifyAnswer>;
 
-export interface TokenRegistry {
+export interface TokenRegistry extends Partial<ForgetsAnswers> {
   listTokens(username: string): Promise<Upstream<Token[]>>;
   /** `unsupported` when the back-end cannot check a code without harm (the clock is measured otherwise). */
   verifyCode(username: string, code: string, maxSkewSteps: number): Promise<Upstream<VerifyAnswer>>;

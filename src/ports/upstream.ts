@@ -11,4 +11,12 @@ export interface CacheSubject {
   emails: string[];
 }
 
+/**
+ * A back-end that keeps answers (behind its guard, shared through Redis): it drops exactly this
+ * person's, by the cache keys only it knows (a hook said they are out of date; an erasure).
+ */
+export interface ForgetsAnswers {
+  forget(who: CacheSubject): Promise<void>;
+}
+
 export type Upstream<T> = { ok: true; value: T } | UpstreamFailure;

@@ -28,8 +28,20 @@ export function expandWords(clause: string): string {
 // first word (the extractors' clauses end at those words too, to scope a "not").
 const PUNCTUATION = /[.!?;,:()\n\r"“”]+/;
 
+// The last message's clauses: a turn reads one message for several facts and the knowledge base.
+let lastText: string | undefined;
+let lastClauses: readonly string[] = [];
+
 /** A message as the phrases see it: clauses, folded, typos of keywords mended, contractions out. */
-export function phraseClauses(text: string): string[] {
+export function phraseClauses(text: string): readonly string[] {
+  if (text !== lastText) {
+    lastClauses = clausesOfText(text);
+    lastText = text;
+  }
+  return lastClauses;
+}
+
+function clausesOfText(text: string): string[] {
   return foldKeepingPunctuation(text)
     .split(PUNCTUATION)
     .map((c) => expandWords(c.replace(/[^\p{L}\p{N}@]+/gu, ' ').trim().split(' ').filter(Boolean).map(mend).join(' ')))

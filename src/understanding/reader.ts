@@ -65,6 +65,21 @@ export class MessageReader implements Understanding {
   }
 
   says(saying: Saying, text: string): boolean {
+    // A turn asks about its one message more than once ("thanks?" before the knowledge base, at the
+    // prompt and in the act): the last message's answers are kept.
+    if (this.saidOf !== text) {
+      this.saidOf = text;
+      this.said.clear();
+    }
+    let said = this.said.get(saying);
+    if (said === undefined) this.said.set(saying, (said = this.decideSays(saying, text)));
+    return said;
+  }
+
+  private saidOf: string | undefined;
+  private readonly said = new Map<Saying, boolean>();
+
+  private decideSays(saying: Saying, text: string): boolean {
     const said = SAYINGS[saying](text);
     // Thanks followed by content is content: "ok tack. min kod funkar inte" is about the code.
     if (said && (saying === 'thanks' || saying === 'thanks_word')) return !this.contentAfterThanks(text);

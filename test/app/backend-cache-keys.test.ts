@@ -6,6 +6,10 @@ import { ACCOUNT_BACKENDS, TOKEN_BACKENDS, backendsInUse, createBackends } from 
 import { loadConfig } from '../../src/config.ts';
 import { systemClock } from '../../src/ports/time.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
+import { UpstreamGuard } from '../../src/adapters/limits.ts';
+import { LdapOtpTokens } from '../../src/adapters/ldap-otp-tokens.ts';
+import { PrivacyIdeaTokens } from '../../src/adapters/privacyidea-tokens.ts';
+import type { ForgetsAnswers } from '../../src/ports/upstream.ts';
 
 const BOB = { users: ['bob'], emails: ['bob@example.org'] };
 
@@ -40,6 +44,25 @@ describe('back-ends own their cache keys', () => {
       expect(calls()).toBe(before + 1);
     } finally {
       await backends.close();
+    }
+  });
+  it.each([
+    ['privacyidea tokens', (guard: UpstreamGuard) => new PrivacyIdeaTokens({ guard } as unknown as ConstructorParameters<typeof PrivacyIdeaTokens>[0]), ['tokens:bob'], ['tokens:bobby', 'account:bob']],
+    ['ldap-otp tokens (and the people search under its guard)', (guard: UpstreamGuard) => new LdapOtpTokens({ guard } as unknown as ConstructorParameters<typeof LdapOtpTokens>[0]), ['tokens:bob', 'account:bob', 'email:bob@example.org'], ['tokens:bobby', 'account:bobby']],
+  ] as const)("%s: the adapter's own forget drops exactly the person's answers from its guard", async (_name, make, theirs, others) => {
+    const guard = new UpstreamGuard({ maxConcurrent: 4, minTimeMs: 0, timeoutMs: 5000, cacheTtlMs: 600_000, clock: systemClock });
+    try {
+      const backend: ForgetsAnswers = make(guard);
+      const ask = (key: string) => guard.run(key, async () => key);
+      for (const key of [...theirs, ...others]) await ask(key);
+      const before = guard.stats.calls;
+      await backend.forget(BOB);
+      for (const key of others) await ask(key);
+      expect(guard.stats.calls).toBe(before);
+      for (const key of theirs) await ask(key);
+      expect(guard.stats.calls).toBe(before + theirs.length);
+    } finally {
+      await guard.stop();
     }
   });
 });

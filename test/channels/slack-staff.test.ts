@@ -147,6 +147,22 @@ describe('Slack staff channel', () => {
     api.refuse = undefined;
   });
 
+  it('a reply that fails again when resumed is not lost silently: the staff member is told in the thread', async () => {
+    let refused = 0;
+    api.refuse = (method, args) => (method === 'chat.postMessage' && args.channel === 'DUALICE' && /fails twice/.test(JSON.stringify(args)) && ++refused ? 'internal_error' : undefined);
+    try {
+      await postEvent(web.url, inThread('USTAFF', cardTs, 'This one fails twice: reinstall the app.'), { eventId: `EvTwice${Date.now()}` });
+      await until(() => refused === 1, 'Slack refusing the reply');
+      await slack.resume(Date.now() + 200_000);
+      const told = await api.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'USTAFF' && c.args.thread_ts === cardTs && /may not have reached/.test(String(c.args.text)));
+      expect(String(told.args.text)).toMatch(/Send it again in this thread/);
+      expect(refused).toBe(2);
+      expect(api.messages.filter((m) => m.channel === 'DUALICE' && /fails twice/.test(JSON.stringify(m.blocks)))).toHaveLength(0);
+    } finally {
+      api.refuse = undefined;
+    }
+  });
+
   it('a replica killed between delivering a reply and marking it sent: another delivers it again with its key, and the person sees it once', async () => {
     const seen = app.seen;
     const markSeen = seen.markSeen.bind(seen);

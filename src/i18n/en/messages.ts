@@ -54,6 +54,7 @@ export const messages: Pick<Catalogue, 'mail' | 'channel'> = {
     staff_owned_by: "{owner} owns this conversation: only they answer the person.",
     staff_to_ticket_closed: "This conversation is closed, so your reply was added to ticket {reference} instead: answer the person from the ticket system.",
     staff_to_ticket_away: "The person has left the chat, so your reply was added to ticket {reference} instead: answer the person from the ticket system.",
+    staff_reply_failed: "Your reply may not have reached the person: sending it failed twice. Send it again in this thread, or answer the person from the ticket system.",
     staff_closed_note: "Closed in the staff channel by {staff}.",
     staff_reply_note: "Reply from {staff} in the staff channel, for the person (no longer in the chat):",
     staff_no_account: "Nothing to diagnose: the person gave no account.",

@@ -54,6 +54,7 @@ export const messages: Pick<Catalogue, 'mail' | 'channel'> = {
     staff_owned_by: "{owner} har tagit det här samtalet: bara hen svarar personen.",
     staff_to_ticket_closed: "Samtalet är avslutat, så ditt svar lades till i ärende {reference} i stället: svara personen från ärendesystemet.",
     staff_to_ticket_away: "Personen har lämnat chatten, så ditt svar lades till i ärende {reference} i stället: svara personen från ärendesystemet.",
+    staff_reply_failed: "Ditt svar har kanske inte nått personen: det gick inte att skicka två gånger. Skicka det igen i den här tråden, eller svara personen från ärendesystemet.",
     staff_closed_note: "Avslutat i personalkanalen av {staff}.",
     staff_reply_note: "Svar från {staff} i personalkanalen, till personen (som inte längre är kvar i chatten):",
     staff_no_account: "Inget att diagnostisera: personen angav inget konto.",

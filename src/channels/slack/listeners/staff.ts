@@ -57,7 +57,8 @@ async function onButton(d: SlackDeps, client: WebClient, kind: string, value: st
 /**
  * A staff member's reply in a card's thread, marked done in the inbox once relayed. One that failed
  * (Slack or the store down, the replica killed) stays in the inbox, and a replica resumes it: that
- * second try (`resumed`) is done however it goes.
+ * second try (`resumed`) is done however it goes, and when it fails too the staff member is told
+ * in the thread, so no one believes a lost reply reached the person.
  */
 export async function onStaffReply(d: SlackDeps, client: WebClient, inbox: Inbox, accepted: AcceptedEvent, resumed = false): Promise<void> {
   try {
@@ -65,6 +66,12 @@ export async function onStaffReply(d: SlackDeps, client: WebClient, inbox: Inbox
   } catch (err) {
     if (!resumed) throw err;
     d.ctx.log.error('slack: a resumed staff reply failed again', { code: 'slack.error', err });
+    const { user, channel, thread } = accepted.payload.to;
+    if (user && channel && thread) {
+      await client.chat
+        .postEphemeral({ channel, user, thread_ts: thread, text: say(d, d.settings.staffLang, 'staff_reply_failed') })
+        .catch((e: unknown) => d.ctx.log.error('slack: the staff member could not be told of a lost reply', { code: 'slack.error', err: e }));
+    }
   }
   await inbox.done(accepted.key);
 }
