@@ -15,7 +15,6 @@ import { diagnose, type DiagnoseRequest, type DiagnosticReport } from '../checks
 import type { DemoEnrollmentBackend } from '../adapters/demo-enrollment.ts';
 import type { UpstreamGuard } from '../adapters/limits.ts';
 import type { Leadership } from '../adapters/leader.ts';
-import type { SqlStore } from '../adapters/sql/store.ts';
 import type { SharedRedis } from '../adapters/redis.ts';
 import type { NtpReference } from '../adapters/ntp-reference.ts';
 import type { TicketQueue } from '../adapters/ticket-queue.ts';
@@ -28,7 +27,7 @@ import type { Mailer } from '../ports/mailer.ts';
 import type { LinkStore } from '../ports/links.ts';
 import type { TicketSink, TicketStatusReader } from '../ports/tickets.ts';
 import type { RateLimits } from '../ports/limits.ts';
-import type { ConversationLookup, Outbox, SeenEvents, SharedValues } from '../ports/store.ts';
+import type { ConversationLookup, ConversationStore, Outbox, SeenEvents, SharedValues } from '../ports/store.ts';
 import type { Logger } from '../ports/logger.ts';
 import { systemClock, type Clock } from '../ports/time.ts';
 import { createBackends, type Backends } from './backend.ts';
@@ -44,6 +43,8 @@ import type { StaffThreads } from '../ports/staff-threads.ts';
 
 export type { LeaderRole } from './leadership.ts';
 
+export type HelpdeskStore = ConversationStore<Snapshot> & SeenEvents & ConversationLookup<Snapshot> & Outbox;
+
 export interface Helpdesk {
   config: Config;
   flows: FlowSet;
@@ -53,8 +54,11 @@ export interface Helpdesk {
   checks: CheckRunner;
   deps: CheckDeps;
   clock: Clock;
-  /** Conversations, seen events, the web outbox: SQLite in DATA_DIR, or PostgreSQL (DATABASE_URL). */
-  store: SqlStore;
+  /**
+   * The store, as the ports it offers: conversations, the inbox of acked events, the latest
+   * conversation about someone, the web outbox (SQLite in DATA_DIR, or PostgreSQL with DATABASE_URL).
+   */
+  store: HelpdeskStore;
   /** Per-key limits: in this process, or shared in Redis or PostgreSQL. */
   limits: RateLimits;
   /** Redis (REDIS_URL): the client, and whether it answers now or this replica has fallen back to itself. */
@@ -65,12 +69,8 @@ export interface Helpdesk {
   lead(role: LeaderRole): void;
   /** This process's name in logs and metrics. */
   replica: string;
-  /** The store, as the ports channels may use. */
-  seen: SeenEvents;
   /** Values one replica hands the next (the Discord session a new leader resumes). */
   shared: SharedValues;
-  lookup: ConversationLookup<Snapshot>;
-  outbox: Outbox;
   /** Tickets not yet delivered to every sink (all replicas). */
   ticketsWaiting(): Promise<number>;
   /** Writes this replica's heartbeat row to the store; rejects when the store takes no writes. */
@@ -160,10 +160,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       leadership,
       lead,
       replica,
-      seen: store,
       shared: { get: (key) => store.readShared(key), set: (key, value) => store.writeShared(key, value) },
-      lookup: store,
-      outbox: store,
       ticketsWaiting: () => tickets.pendingCount(),
       // The folders this replica writes its own files to count as its store (a full DATA_DIR fails /healthz).
       storeWritable: () => Promise.all([store.heartbeat(replica, Date.now()), probeWritable(ownFiles)]).then(() => undefined),

@@ -56,7 +56,7 @@ export async function serve(cfg: Config, env: Record<string, string | undefined>
   const app = await createHelpdesk(cfg, { log });
   const undo: Array<() => Promise<unknown>> = [() => app.close()];
   // The centre's activation hook (only with HOOK_SECRET) is served on the same port as the channels' routes.
-  const hook = tokenActivatedRoutes({ secret: cfg.HOOK_SECRET, clock: app.clock, seen: app.seen, wake: (user) => app.watcher.wake(user), log: app.log });
+  const hook = tokenActivatedRoutes({ secret: cfg.HOOK_SECRET, clock: app.clock, seen: app.store, wake: (user) => app.watcher.wake(user), log: app.log });
   const peers: ChannelPeers = { routes: () => [...channels.routes(), ...hook], statuses: () => channels.statuses() };
   const channels = new ChannelSet(choice.chosen, (plugin) => channelContext(app, peers, plugin.signs ? plugin.name : undefined), app.log);
   undo.push(() => channels.stop());

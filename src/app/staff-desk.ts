@@ -58,7 +58,7 @@ export function createStaffDesk(d: StaffDeskDeps): StaffDesk {
         urgent: false,
         lang: 'en',
         subject: { user: o.who, ...(o.ip ? { ip: o.ip } : {}), identity: 'staff' },
-        note: render(catalogues.en.channel.staff_ticket_note, { platform: o.label, staff: o.staffId }),
+        note: render(catalogues.en.channel.staff_ticket_note, { platform: o.label, staff: o.staffName ?? catalogues.en.channel.staff_someone }),
         transcript: conv ? d.runner.transcript(conv, 'en') : [],
         findings: report.checks,
         createdAt: new Date(d.clock.now()).toISOString(),

@@ -6,7 +6,7 @@ import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { slotValue } from './slots.ts';
 import { codeInText } from './held-code.ts';
 import { fingerprint } from './walk.ts';
-import { log, menu, say } from './say.ts';
+import { line, log, menu, say } from './say.ts';
 import type { Turn } from './turn.ts';
 import { answerFromKnowledge } from './knowledge-turn.ts';
 import { sayReach } from './reach.ts';
@@ -34,6 +34,11 @@ export function afterHandover(t: Turn, text: string, meaning: Meaning): void {
   if (t.env.understanding.says('news_question', text)) {
     t.effect = { type: 'ticket-status', reference: ticket };
     return;
+  }
+  // "What do I do now?": the advice given with the hand-over again (change passwords, say), and the wait.
+  if (t.env.understanding.says('next_question', text)) {
+    adviceAgain(t);
+    return sayReach(t, 'handover_wait', ticket);
   }
   const waits = meaning.action === 'answer' && meaning.intent === 'wait';
   if (t.facts.wantsHuman || waits || t.env.understanding.says('wait_question', text)) return sayReach(t, 'handover_wait', ticket);
@@ -75,4 +80,18 @@ export function afterHandover(t: Turn, text: string, meaning: Meaning): void {
   // Anything else is more about the same problem: added to the open ticket.
   t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
   t.effect = { type: 'escalate', urgent: false, attach: ['transcript'], relatesTo: ticket };
+}
+
+/** The words the hand-over step said with the ticket ("change your passwords…"), said again. */
+function adviceAgain(t: Turn): void {
+  for (let i = t.s.transcript.length - 1; i >= 0; i--) {
+    const [, who, ref] = t.s.transcript[i]!;
+    if (who !== 'b' || !ref.includes('/')) continue;
+    const [flowId, stepId] = ref.split('/');
+    const flow = t.env.flows.get(flowId ?? '');
+    const step = flow?.steps[stepId ?? ''];
+    if (step?.kind !== 'escalate') continue;
+    if (flow && step.say) t.replies.push({ kind: 'text', text: line(t, flow, step.say) });
+    return;
+  }
 }

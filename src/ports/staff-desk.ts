@@ -31,7 +31,8 @@ export interface StaffDesk {
   latestTranscript(platform: string, who: string): Promise<string[]>;
   /**
    * A ticket with a fresh report and the person's latest conversation on that platform; `label` is
-   * the platform's name as people write it (Slack), `staffId` who asked.
+   * the platform's name as people write it (Slack), `staffId` who asked and `staffName` how the
+   * platform shows them (the ticket names them so, never by id or mention).
    */
-  openTicket(o: StaffTarget & { platform: string; label: string; staffId: string }): Promise<string>;
+  openTicket(o: StaffTarget & { platform: string; label: string; staffId: string; staffName?: string }): Promise<string>;
 }

@@ -47,6 +47,10 @@ const WEAK: readonly RegExp[] = [
   // /dave", "… regards, dave", "mvh alice"). A word alone at the end is no signature: it is as often
   // the sign-off itself ("regards", "kram"), an interjection ("meh", "anyway") or an afterthought.
   new RegExp(`(?:(?:^|[.!?,;:]\\s*|\\s)(?:${SIGN_OFFS.join('|')})[,:]?\\s+|(?:^|\\s)(?:/{1,2}|-{1,2}|~)\\s*)${NAME}[.!]?\\s*$`, 'g'),
+  // A lower-case word alone after a full sentence of three words or more ("The codes fail every
+  // time. dave"): people sign so without a sign-off. Never a sign-off, an interjection, an adjective,
+  // a common word or a word of the helpdesk's own texts (weak() checks them).
+  new RegExp(`(?<=(?:\\S+\\s+){2,}\\S*[.!?])\\s+${NAME}\\s*$`, 'g'),
 ];
 
 /**

@@ -17,6 +17,7 @@ const SAYINGS: Record<Saying, PhraseTest> = {
   thanks: isThanks,
   wait_question: isWaitQuestion,
   news_question: (text) => phrase('news_question')(text),
+  next_question: (text) => phrase('next_question')(text),
   solved: isSolved,
   thanks_word: saysThanks,
   cancel: isCancel,

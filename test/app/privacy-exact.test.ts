@@ -17,6 +17,7 @@ import { SqlProofCodes } from '../../src/adapters/proof-codes.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
 import { cliInProcess, filesUnder, tempDataDir } from '../helpers/cli.ts';
 import { DATABASE_URL, isolated } from '../helpers/shared-services.ts';
+import { sqlOf } from '../helpers/store.ts';
 
 const DAVE = { user: 'dave', email: 'dave@example.org' };
 const ERIN = { user: 'erin', email: 'erin@example.org' };
@@ -38,7 +39,7 @@ async function populate(app: Helpdesk): Promise<{ dave: string; erin: string }> 
     return /HD-[A-Z0-9]{6}/.exec(JSON.stringify(filed.replies))![0];
   };
   // The shared page: Dave proved who he is on it, then Erin used it.
-  const proofs = new SqlProofCodes(app.store.db, 'test-key', app.clock);
+  const proofs = new SqlProofCodes(sqlOf(app), 'test-key', app.clock);
   const code = await proofs.create('web:lab-pc', Date.now() + 15 * 60_000);
   await proofs.bind('web:lab-pc', code, DAVE.user, DAVE.email);
   await app.mailer.send({ to: DAVE.email, subject: 'Your code', text: `Your code is ${code}` });

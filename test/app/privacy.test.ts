@@ -10,6 +10,7 @@ import { SqlProofCodes } from '../../src/adapters/proof-codes.ts';
 import { loadFlowsOrThrow } from '../../src/flows/loader.ts';
 import { ROOT, cliInProcess, filesUnder, tempDataDir } from '../helpers/cli.ts';
 import { DATABASE_URL, isolated } from '../helpers/shared-services.ts';
+import { sqlOf } from '../helpers/store.ts';
 
 const ALICE = { user: 'alice', email: 'alice.andersson@example.org', slack: 'U0ALICE77', discord: '222333444555666777', ip: '203.0.113.77' };
 const BOB = { user: 'bob', email: 'bob.berg@example.org', ip: '198.51.100.23' };
@@ -30,7 +31,7 @@ async function populate(app: Helpdesk) {
   const filed = await turn(`terminal:${ALICE.user}`, `Please call me, write to ${ALICE.email}`, { user: ALICE.user, identity: 'terminal' }, 'terminal');
   expect(JSON.stringify(filed.replies)).toMatch(/HD-[A-Z0-9]{6}/);
   await app.watches.add({ user: ALICE.user, conversationId: 'web:alice-page', channel: 'web', lang: 'en', email: ALICE.email }, Date.now());
-  const proofs = new SqlProofCodes(app.store.db, 'test-key', app.clock);
+  const proofs = new SqlProofCodes(sqlOf(app), 'test-key', app.clock);
   const code = await proofs.create('web:alice-page', Date.now() + 15 * 60_000);
   await proofs.bind('web:alice-page', code, ALICE.user, ALICE.email);
   await app.mailer.send({ to: ALICE.email, subject: 'Your code', text: `Your code is ${code}` });
@@ -159,7 +160,7 @@ describe('privacy export and forget on PostgreSQL', () => {
     expect(exported.code).toBe(0);
     expectExport(exported.out, code);
     expect((await cli(['privacy', 'forget', ...aliceArgs, '--yes'], env)).code).toBe(0);
-    const db = app.store.db;
+    const db = sqlOf(app);
     for (const n of [ALICE.user, ALICE.email, ALICE.slack, ALICE.discord, ALICE.ip]) {
       const like = `%${n}%`;
       expect(await db.all('SELECT id FROM conversations WHERE id LIKE $1 OR snapshot::text LIKE $1', [like])).toEqual([]);

@@ -158,6 +158,9 @@ describe('Discord: staff', () => {
     const click = discord.interaction('button', { user: STAFF, roles: [STAFF_ROLE], customId: ticketButton });
     const done = await discord.waitFor((c) => c.method === 'PATCH' && c.path.includes(`tok-${click}`) && /Ticket HD-/.test(String(c.body.content)));
     expect(String(done.body.content)).toMatch(/for carol/);
+    // The staff member by their name in the server, not their id.
+    const reference = /HD-[A-Z0-9]{6}/.exec(String(done.body.content))![0];
+    expect((await app.tickets.get(reference))?.ticket.note).toBe('Opened by Discord staff member staffer from /2fa-diagnose.');
   });
 
   it('anyone else gets a refusal that reveals nothing, and nothing is looked up', async () => {
@@ -195,7 +198,7 @@ describe('Discord: the gateway', () => {
     // The gateway handed the next message to a leader deposed before its turn: accepted, not run.
     const at = Date.now();
     const to = { channel: dm, user: CAROL.id };
-    expect(await app.seen.accept('discord:lost-1', { conversationId: `discord:${dm}:${CAROL.id}`, event: { type: 'text', text: 'carol' }, to }, at)).toBe(true);
+    expect(await app.store.accept('discord:lost-1', { conversationId: `discord:${dm}:${CAROL.id}`, event: { type: 'text', text: 'carol' }, to }, at)).toBe(true);
     expect(await channel.resume(at + 1_000)).toBe(0);
     expect(await channel.resume(at + 10 * 60_000)).toBe(1);
     await discord.waitFor(sent(dm, /If an account exists for that name/));

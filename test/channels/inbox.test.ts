@@ -33,9 +33,9 @@ const dm = (n: number): InboxEvent => ({ conversationId: `chan:D${n}:U${n}`, eve
 describe('accepting', () => {
   it('an event is accepted once across replicas; the second is dropped and logged; channels keep their own keys', async () => {
     const log = recordingLogger();
-    const onA = new Inbox(a.seen, 'alpha', log, clockAt(0));
-    const onB = new Inbox(b.seen, 'alpha', log, clockAt(0));
-    const other = new Inbox(b.seen, 'beta', log, clockAt(0));
+    const onA = new Inbox(a.store, 'alpha', log, clockAt(0));
+    const onB = new Inbox(b.store, 'alpha', log, clockAt(0));
+    const other = new Inbox(b.store, 'beta', log, clockAt(0));
     expect(onA.key('Ev1')).toBe('alpha:Ev1');
     const results = await Promise.all([onA.accept('Ev1', dm(1)), onB.accept('Ev1', dm(1))]);
     expect(results.filter(Boolean)).toHaveLength(1);
@@ -62,11 +62,11 @@ describe('claiming what a replica left', () => {
   it('nothing while a live replica may still run it; then each event to one replica, leased; done ones never again', async () => {
     const t0 = Date.now();
     const log = recordingLogger();
-    const left = new Inbox(a.seen, 'gamma', log, clockAt(t0));
+    const left = new Inbox(a.store, 'gamma', log, clockAt(t0));
     for (let n = 0; n < 6; n++) expect(await left.accept(`Ev${n}`, dm(n))).toBe(true);
     await left.done(left.key('Ev5'));
-    const onA = new Inbox(a.seen, 'gamma', log, clockAt(t0));
-    const onB = new Inbox(b.seen, 'gamma', log, clockAt(t0));
+    const onA = new Inbox(a.store, 'gamma', log, clockAt(t0));
+    const onB = new Inbox(b.store, 'gamma', log, clockAt(t0));
     expect(await onA.claim(t0 + INBOX_RESUME_AFTER_MS - 5_000)).toEqual([]);
     const later = t0 + INBOX_RESUME_AFTER_MS + 1_000;
     const [ca, cb] = await Promise.all([onA.claim(later), onB.claim(later)]);
@@ -83,7 +83,7 @@ describe('claiming what a replica left', () => {
     vi.useFakeTimers();
     try {
       const log = recordingLogger();
-      const inbox = new Inbox(a.seen, 'delta', log, clockAt(0));
+      const inbox = new Inbox(a.store, 'delta', log, clockAt(0));
       const looks: number[] = [];
       inbox.watch(async () => {
         looks.push(looks.length);

@@ -53,7 +53,7 @@ it('an event accepted by a replica that died before its turn is answered once by
   try {
     // The first replica acked and accepted the DM, then died with it still queued.
     const at = Date.now();
-    const accepted = await dead.app.seen.accept('slack:EvLost1', {
+    const accepted = await dead.app.store.accept('slack:EvLost1', {
       conversationId: 'slack:T1:DUALICE:UALICE',
       event: { type: 'text', text: "my code doesn't work" },
       to: { team: 'T1', user: 'UALICE', channel: 'DUALICE' },
@@ -69,8 +69,8 @@ it('an event accepted by a replica that died before its turn is answered once by
     expect(answer).toBeTruthy();
     // Done: a later look, after its lease too, finds nothing; Slack's retry of the event is dropped.
     await live.slack.stop();
-    expect(await live.app.seen.claim('slack:', 0, 0, at + 60 * 60_000)).toEqual([]);
-    expect(await live.app.seen.markSeen('slack:EvLost1')).toBe(false);
+    expect(await live.app.store.claim('slack:', 0, 0, at + 60 * 60_000)).toEqual([]);
+    expect(await live.app.store.markSeen('slack:EvLost1')).toBe(false);
     const saved = await live.app.store.load('slack:T1:DUALICE:UALICE');
     expect(saved.kind === 'found' && saved.snapshot.transcript.filter((l) => JSON.stringify(l).includes("my code doesn't work"))).toHaveLength(1);
     // One message (the progress, updated in place into the answer), and the answer given once.
@@ -98,7 +98,7 @@ it('an event is in the inbox before Slack has its ack: a replica killed right af
     expect(res.status).toBe(200);
     // Read the moment the ack arrived: the row is there (accepting it again is refused), whether or
     // not its turn has run yet; before, it was written up to half a second after the ack.
-    expect(await app.seen.accept('slack:EvAcked1', { event: { type: 'text', text: 'x' }, to: {} })).toBe(false);
+    expect(await app.store.accept('slack:EvAcked1', { event: { type: 'text', text: 'x' }, to: {} })).toBe(false);
     slow.destroy();
     // And the turn still runs, once.
     await api.waitFor((c) => api.calls.indexOf(c) >= before && c.args.channel === 'DACKED' && c.method === 'chat.postMessage', 15_000);

@@ -28,7 +28,7 @@ beforeAll(async () => {
   api = await startSlackApi();
   api.users = {
     UALICE: { name: 'alice', email: 'alice@example.org' },
-    USTAFF: { name: 'staff', email: 'staff@example.org' },
+    USTAFF: { name: 'staff', email: 'staff@example.org', displayName: 'Maria K' },
     UOTHER: { name: 'other', email: 'other@example.org' },
   };
   dataDir = tempDataDir();
@@ -164,7 +164,7 @@ describe('Slack staff channel', () => {
   });
 
   it('a replica killed between delivering a reply and marking it sent: another delivers it again with its key, and the person sees it once', async () => {
-    const seen = app.seen;
+    const seen = app.store;
     const markSeen = seen.markSeen.bind(seen);
     let killed = 0;
     seen.markSeen = async (key, now) => {
@@ -227,6 +227,11 @@ describe('Slack staff channel', () => {
     expect(posts('DUALICE', /restart the app/)).toHaveLength(0);
     const file = path.join(dataDir, 'tickets', `${reference}.json`);
     await until(() => /restart the app/.test(readFileSync(file, 'utf8')), 'the reply in the ticket file');
+    // The ticket names the staff member as Slack shows them, never by a mention (<@U…> means nothing there).
+    const ticket = readFileSync(file, 'utf8');
+    expect(ticket).toContain('Reply from Maria K in the staff channel');
+    expect(ticket).toContain('Closed in the staff channel by Maria K');
+    expect(ticket).not.toMatch(/<@[UW][A-Z0-9]+>/);
   });
 
   it('the person talks to the bot again once the conversation is closed', async () => {

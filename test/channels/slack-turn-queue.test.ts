@@ -17,7 +17,7 @@ afterAll(() => app.close());
 
 it('stopping with turns not yet begun logs one line with how many are left in the inbox', async () => {
   const log = recordingLogger();
-  const queue = new TurnQueue(new Inbox(app.seen, 'slack', log, systemClock), log, 50);
+  const queue = new TurnQueue(new Inbox(app.store, 'slack', log, systemClock), log, 50);
   let release = () => {};
   const gate = new Promise<void>((resolve) => (release = resolve));
   const ran: string[] = [];
@@ -37,7 +37,7 @@ it('stopping with turns not yet begun logs one line with how many are left in th
   expect(lines).toEqual([expect.objectContaining({ level: 'info', fields: { turns: 2, inInbox: 2 } })]);
   // The four begun finish and are done; the two others got their slots after the stop and did not run.
   release();
-  const inbox = () => app.seen.claim('slack:EvQueue', 0, 0, Date.now() + 60 * 60_000);
+  const inbox = () => app.store.claim('slack:EvQueue', 0, 0, Date.now() + 60 * 60_000);
   await vi.waitFor(async () => expect((await inbox()).map((e) => e.key).sort()).toEqual(['slack:EvQueue4', 'slack:EvQueue5']), { timeout: 5_000 });
   expect(ran).toEqual(['EvQueue0', 'EvQueue1', 'EvQueue2', 'EvQueue3']);
 });

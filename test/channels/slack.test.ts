@@ -14,6 +14,7 @@ import { oathtoolCode } from '../helpers/oathtool.ts';
 import { tempDataDir } from '../helpers/cli.ts';
 import { SIGNING_SECRET, eventBody, postAction, postCommand, postEvent, postSigned, sign } from '../helpers/slack.ts';
 import { startSlackApi, type SlackApiPeer, type SlackCall } from '../peers/slack-api.ts';
+import { sqlOf } from '../helpers/store.ts';
 
 let api: SlackApiPeer;
 let dataDir: string;
@@ -182,7 +183,7 @@ describe('Slack: people', () => {
     expect(textOf(reply)).not.toMatch(/<!channel>|evil\.example|@here/);
     await postEvent(web.url, dm('UBOB', 'my secret is MG76KQXW4M5RI4D2O4WKFYC5NFU3WOWR'));
     await turnMessage('DUBOB', /Never share it/);
-    const stored = await app.store.db.all("SELECT snapshot FROM conversations WHERE id LIKE 'slack:%UBOB'");
+    const stored = await sqlOf(app).all("SELECT snapshot FROM conversations WHERE id LIKE 'slack:%UBOB'");
     expect(JSON.stringify(stored)).not.toContain('MG76KQXW');
     expect(escapeMrkdwn('<!everyone> @channel & <@U1>')).toBe('&lt;!everyone&gt; @\u200bchannel &amp; &lt;@U1&gt;');
   });
@@ -226,6 +227,8 @@ describe('Slack: staff diagnostics', () => {
     const reference = /HD-[A-Z0-9]{6}/.exec(String(ticket.body.text))?.[0] as string;
     expect(reference).toBeDefined();
     expect((await app.tickets.get(reference))?.ticket).toMatchObject({ subject: { user: 'alice@example.org', identity: 'staff' } });
+    // The staff member by their Slack name, not their id.
+    expect((await app.tickets.get(reference))?.ticket.note).toBe('Opened by Slack staff member groupie from /2fa-diagnose.');
   });
 
   it('anyone else gets a polite refusal that reveals nothing, and nothing is looked up', async () => {

@@ -169,14 +169,14 @@ describe('limits that cookies do not walk around', () => {
       await c.say({ type: 'start' });
       const conversation = `web:${c.cookie.split('=')[1]?.split('.')[0]}`;
       await c.poll();
-      const first = await app.app.outbox.lastSeen(conversation);
+      const first = await app.app.store.lastSeen(conversation);
       expect(first).toBe(clock.now());
       clock.advance(30_000);
       for (let i = 0; i < 5; i++) await c.poll();
-      expect(await app.app.outbox.lastSeen(conversation)).toBe(first);
+      expect(await app.app.store.lastSeen(conversation)).toBe(first);
       clock.advance(31_000);
       await c.poll();
-      expect(await app.app.outbox.lastSeen(conversation)).toBe(clock.now());
+      expect(await app.app.store.lastSeen(conversation)).toBe(clock.now());
     } finally {
       await app.close();
     }

@@ -9,6 +9,7 @@ import { startMetricsServer } from '../../src/adapters/metrics-server.ts';
 import { channelContext, NO_PEERS } from '../../src/app/channel-context.ts';
 import { webChannel } from '../../src/channels/web/index.ts';
 import { webSettings } from '../../src/channels/web/settings.ts';
+import { sqlOf } from '../helpers/store.ts';
 
 let smtp: SmtpPeer;
 let dns: DnsPeer;
@@ -373,7 +374,7 @@ describe('support form and hand-over', () => {
     expect((await w.app.tickets.get(reference))?.deliveredAt).toBeNull();
     await smtp.start();
     // Retries back off; ask for the next pass now rather than waiting for the timer.
-    await w.app.store.db.run('UPDATE tickets SET next_attempt_at = 0 WHERE reference = $1', [reference]);
+    await sqlOf(w.app).run('UPDATE tickets SET next_attempt_at = 0 WHERE reference = $1', [reference]);
     await w.app.tickets.drain();
     await w.app.tickets.drain();
     await smtp.waitFor((m) => (m.subject ?? '').includes(reference));

@@ -1,5 +1,7 @@
 // The systemd unit's install, as an operator follows it, in a clean temporary folder: a release made
-// by `npm pack` from this checkout (dist/ compiled, dependencies pinned by npm-shrinkwrap.json), the
+// by `npm pack` from a copy of this checkout (dist/ compiled, dependencies pinned by
+// npm-shrinkwrap.json; the checkout itself is never packed, so a test cut short leaves no shrinkwrap
+// in it for npm to prefer to package-lock.json), the
 // unit's `host$` steps run on it (unpack, `npm ci --omit=dev`: no TypeScript compiler, no dev
 // dependency), then the unit's ExecStartPre checks and its ExecStart on the demo defaults, /healthz,
 // and a stop. About 13 s of CPU (pack 1.5 s, npm ci 9 s, serve 2 s); 20-45 s wall on the shared
@@ -8,7 +10,7 @@
 // prebuilt (prebuild-install's documented npm_config_<package>_local_prebuilds), not a second
 // 60-100 s compile; its install script still runs and loads the module before accepting it.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,6 +44,40 @@ function localPrebuilds(): string {
   return dir;
 }
 
+/**
+ * What `npm pack` reads, copied with its times (dist/ stays as fresh as it was against src/), and
+ * this checkout's node_modules linked for a build that is needed.
+ */
+function checkoutCopy(): string {
+  const dir = path.join(work, 'checkout');
+  mkdirSync(dir);
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
+  const entries = new Set(['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'README.md', ...pkg.files.map((f) => f.split('/')[0] as string)]);
+  for (const entry of entries) {
+    if (entry !== 'npm-shrinkwrap.json' && existsSync(path.join(ROOT, entry))) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true, preserveTimestamps: true });
+  }
+  symlinkSync(realpathSync(path.join(ROOT, 'node_modules')), path.join(dir, 'node_modules'));
+  return dir;
+}
+
+describe('a shrinkwrap left in a checkout', () => {
+  it('is removed before the tests (pretest), saying so; a release (no src/) keeps its own', () => {
+    expect(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.pretest).toMatch(/^node bin\/no-stray-shrinkwrap\.js && /);
+    const guard = path.join(ROOT, 'bin/no-stray-shrinkwrap.js');
+    const checkout = mkdtempSync(path.join(work, 'stray-'));
+    mkdirSync(path.join(checkout, 'src'));
+    writeFileSync(path.join(checkout, 'npm-shrinkwrap.json'), '{}');
+    const r = spawnSync(process.execPath, [guard, checkout], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/removed .*npm-shrinkwrap\.json/);
+    expect(existsSync(path.join(checkout, 'npm-shrinkwrap.json'))).toBe(false);
+    const release = mkdtempSync(path.join(work, 'release-'));
+    writeFileSync(path.join(release, 'npm-shrinkwrap.json'), '{}');
+    expect(spawnSync(process.execPath, [guard, release]).status).toBe(0);
+    expect(existsSync(path.join(release, 'npm-shrinkwrap.json'))).toBe(true);
+  });
+});
+
 describe('the systemd unit installs a release and serves', () => {
   it('documents the steps: pack where the compiler is, unpack and npm ci --omit=dev on the server', () => {
     expect(steps('build')).toEqual(['npm ci && npm pack']);
@@ -52,7 +88,8 @@ describe('the systemd unit installs a release and serves', () => {
 
   it('runs them in a clean folder: no compiler, no dev dependency, /healthz answers, SIGTERM stops it', { timeout: 240_000 }, async () => {
     // The build machine's `npm ci` is this checkout's; its `npm pack` builds dist/ if src/ is newer.
-    sh(`npm pack --silent --pack-destination ${JSON.stringify(work)}`, ROOT);
+    const checkout = checkoutCopy();
+    sh(`npm pack --silent --pack-destination ${JSON.stringify(work)}`, checkout);
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
     expect(tarball).toBeDefined();
     const listed = sh(`tar -tzf ${tarball}`, work).split('\n');
@@ -60,7 +97,7 @@ describe('the systemd unit installs a release and serves', () => {
     expect(listed).toContain('package/dist/.built');
     expect(listed).toContain('package/npm-shrinkwrap.json');
     expect(listed.filter((f) => /^package\/(src|test|bench)\//.test(f))).toEqual([]);
-    expect(existsSync(path.join(ROOT, 'npm-shrinkwrap.json')), 'the checkout keeps no shrinkwrap after pack').toBe(false);
+    expect(existsSync(path.join(checkout, 'npm-shrinkwrap.json')), 'the checkout keeps no shrinkwrap after pack').toBe(false);
 
     const env = { ...process.env, npm_config_better_sqlite3_local_prebuilds: localPrebuilds(), npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
     for (const step of steps('host')) sh(here(step), work, env);

@@ -36,7 +36,7 @@ export async function startWebApp(env: Record<string, string>, options: Helpdesk
   const config = loadConfig({ PORT: '0', DATA_DIR: tempDataDir(), TYPING_DELAY_SECONDS: '0', DNS_TIMEOUT_MS: '300', NEW_CONVERSATIONS_PER_ADDRESS: '10000', METRICS_TOKEN: PROBE_TOKEN, ...env });
   const app = await createHelpdesk(config, { log, ...options });
   // The activation hook is mounted as `serve` mounts it (only when HOOK_SECRET is set).
-  const hook = tokenActivatedRoutes({ secret: config.HOOK_SECRET, clock: app.clock, seen: app.seen, wake: (user) => app.watcher.wake(user), log: app.log });
+  const hook = tokenActivatedRoutes({ secret: config.HOOK_SECRET, clock: app.clock, seen: app.store, wake: (user) => app.watcher.wake(user), log: app.log });
   const web = await startWebFor(app, hook);
   return {
     app,

@@ -30,7 +30,7 @@ export interface SlackApiPeer {
   responses: Array<{ path: string; body: Record<string, unknown> }>;
   /** Milliseconds each Web API call waits before answering (a slow Slack). */
   delayMs: number;
-  users: Record<string, { email?: string; name: string }>;
+  users: Record<string, { email?: string; name: string; displayName?: string }>;
   usergroups: Record<string, string[]>;
   sockets: WebSocket[];
   socketMessages: unknown[];
@@ -105,7 +105,7 @@ export async function startSlackApi(): Promise<SlackApiPeer> {
         return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'helpdesk' };
       case 'users.info': {
         const u = peer.users[String(args.user)];
-        return u ? { ok: true, user: { id: args.user, name: u.name, profile: { ...(u.email ? { email: u.email } : {}) } } } : { ok: false, error: 'user_not_found' };
+        return u ? { ok: true, user: { id: args.user, name: u.name, profile: { ...(u.email ? { email: u.email } : {}), display_name: u.displayName ?? '' } } } : { ok: false, error: 'user_not_found' };
       }
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(args.users)}` } };

@@ -20,7 +20,7 @@ export type StaffReplyOutcome =
 export interface StaffMember {
   /** The platform's user id (what ownership records). */
   id: string;
-  /** How tickets and notes name them (a mention, a name). */
+  /** How tickets and notes name them: their name on the platform, never a mention. */
   label: string;
 }
 

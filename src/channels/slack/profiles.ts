@@ -1,4 +1,4 @@
-// A Slack user's verified e-mail (their identity here) and their client's language, asked of
+// A Slack user's verified e-mail (their identity here), their name and their client's language, asked of
 // users.info and kept a few minutes for the busiest people (bounded: a large workspace cannot grow it).
 import { LRUCache } from 'lru-cache';
 import type { webApi } from '@slack/bolt';
@@ -11,6 +11,8 @@ type WebClient = InstanceType<typeof webApi.WebClient>;
 export interface Profile {
   email?: string;
   lang: Lang;
+  /** How Slack shows them (display name, else full name, else username): what tickets call a staff member. */
+  name?: string;
 }
 
 export class Profiles {
@@ -27,7 +29,8 @@ export class Profiles {
     try {
       const info = await client.users.info({ user, include_locale: true });
       const email = info.user?.profile?.email?.toLowerCase();
-      const profile = { ...(email ? { email } : {}), lang: this.words.langOfLocale(info.user?.locale) };
+      const name = info.user?.profile?.display_name || info.user?.profile?.real_name || info.user?.real_name || info.user?.name;
+      const profile = { ...(email ? { email } : {}), ...(name ? { name } : {}), lang: this.words.langOfLocale(info.user?.locale) };
       this.cache.set(user, profile);
       return profile;
     } catch (err) {

@@ -5,10 +5,17 @@ import { renderReport, safeText } from '../render.ts';
 import { say, type DiscordDeps } from '../deps.ts';
 
 /** The roles of the member who asked; none outside a server (a DM has no staff). */
-export function rolesOf(i: ChatInputCommandInteraction | ButtonInteraction): Iterable<string> {
+function rolesOf(i: ChatInputCommandInteraction | ButtonInteraction): Iterable<string> {
   if (!i.inGuild()) return [];
   const roles = i.member.roles;
   return Array.isArray(roles) ? roles : roles.cache.keys();
+}
+
+/** A member's name as the server shows it: their nickname, else their display name. */
+export function memberName(i: ChatInputCommandInteraction | ButtonInteraction): string {
+  const m = i.member;
+  if (m && 'displayName' in m) return m.displayName;
+  return m?.nick ?? i.user.displayName;
 }
 
 export const isStaff = (d: DiscordDeps, i: ChatInputCommandInteraction | ButtonInteraction) => i.inGuild() && d.staff.isStaff(i.user.id, rolesOf(i));
@@ -42,7 +49,7 @@ export async function diagnoseButton(d: DiscordDeps, i: ButtonInteraction): Prom
     await i.editReply(renderReport(await d.ctx.staff.report(t, d.ctx.words.langOfLocale(i.locale)), t));
   } else if (kind === 'ticket') {
     await i.deferReply({ flags: MessageFlags.Ephemeral });
-    const reference = await d.ctx.staff.openTicket({ ...t, platform: 'discord', label: 'Discord', staffId: i.user.id });
+    const reference = await d.ctx.staff.openTicket({ ...t, platform: 'discord', label: 'Discord', staffId: i.user.id, staffName: memberName(i) });
     await i.editReply({ content: say(d, i.locale, 'ticket_opened', { reference, who: safeText(t.who) }), allowedMentions: { parse: [] } });
   }
 }

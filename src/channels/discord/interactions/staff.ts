@@ -12,7 +12,7 @@ import { closeStaffThread, relayStaffReply, type StaffMember } from '../../share
 import type { DiscordDeps } from '../deps.ts';
 import { renderReport } from '../render.ts';
 import { cardState, diagnoseIdOf, type CardState } from '../staff-card.ts';
-import { isStaff, rolesOf } from './diagnose.ts';
+import { isStaff, memberName } from './diagnose.ts';
 
 /** The inbox of staff replies (`discord-staff:<message id>`), apart from people's messages (`discord:`). */
 export const STAFF_INBOX = 'discord-staff';
@@ -20,13 +20,6 @@ export const STAFF_INBOX = 'discord-staff';
 const lang = (d: DiscordDeps) => d.settings.staffLang;
 const tell = (d: DiscordDeps, key: 'staff_owned_by' | 'staff_to_ticket_closed' | 'staff_to_ticket_away' | 'staff_no_account', vars: Record<string, unknown> = {}) =>
   d.ctx.words.say(lang(d), key, vars);
-
-/** A member's name as the server shows it: their nickname, else their display name. */
-function memberName(i: ButtonInteraction): string {
-  const m = i.member;
-  if (m && 'displayName' in m) return m.displayName;
-  return m?.nick ?? i.user.displayName;
-}
 
 /** The card in its new state, edited in place (its embed stays as posted). */
 async function updateCard(d: DiscordDeps, thread: StaffThread, state: CardState): Promise<void> {

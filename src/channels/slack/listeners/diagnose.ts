@@ -54,7 +54,7 @@ export function registerDiagnose(app: App, d: SlackDeps): void {
     await ack();
     const user = (body as { user: { id: string } }).user.id;
     d.queue.later(`diag:${user}`, async () => {
-      const { lang } = await d.profiles.of(client, user);
+      const { lang, name } = await d.profiles.of(client, user);
       if (!(await d.staff.isStaff(user))) {
         await respond({ response_type: 'ephemeral', replace_original: false, text: refusal(d, lang) });
         return;
@@ -70,7 +70,7 @@ export function registerDiagnose(app: App, d: SlackDeps): void {
         const text = lines.length ? `${say(d, lang, 'latest_conversation', { who: t.who })}\n\`\`\`${escapeMrkdwn(lines.join('\n').slice(-2800))}\`\`\`` : say(d, lang, 'no_conversation', { who: t.who });
         await respond({ response_type: 'ephemeral', replace_original: false, text });
       } else if (kind === 'diag:ticket') {
-        const reference = await d.ctx.staff.openTicket({ ...t, platform: 'slack', label: 'Slack', staffId: user });
+        const reference = await d.ctx.staff.openTicket({ ...t, platform: 'slack', label: 'Slack', staffId: user, ...(name ? { staffName: name } : {}) });
         await respond({ response_type: 'ephemeral', replace_original: false, text: say(d, lang, 'ticket_opened', { reference, who: t.who }) });
       }
     });

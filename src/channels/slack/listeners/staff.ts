@@ -17,7 +17,10 @@ import { stateBlock, withState, type CardState } from '../staff-card.ts';
 /** The inbox of staff replies (`slack-staff:Ev…`), apart from people's turns (`slack:`). */
 export const STAFF_INBOX = 'slack-staff';
 
-const member = (id: string): StaffMember => ({ id, label: `<@${id}>` });
+/** A staff member as tickets name them: their Slack name, never a mention (which means nothing outside Slack). */
+async function member(d: SlackDeps, client: WebClient, id: string): Promise<StaffMember> {
+  return { id, label: (await d.profiles.of(client, id)).name ?? say(d, d.settings.staffLang, 'staff_someone') };
+}
 /** A catalogue line for staff with a Slack mention in it (the mention is markup; the line is escaped). */
 const withMention = (d: SlackDeps, key: 'staff_owned_by', lang: Lang, id: string) => say(d, lang, key, { owner: '{owner}' }).replace('{owner}', `<@${id}>`);
 
@@ -50,7 +53,7 @@ async function onButton(d: SlackDeps, client: WebClient, kind: string, value: st
     if (claim && !claim.mine) return void (await tell(withMention(d, 'staff_owned_by', lang, claim.owner)));
     if (claim) await updateCard(d, client, thread, { kind: 'owned', owner: claim.owner });
   } else if (kind === 'staff:close') {
-    if (await closeStaffThread(d.ctx, thread, member(user), lang)) await updateCard(d, client, thread, { kind: 'closed', by: user });
+    if (await closeStaffThread(d.ctx, thread, await member(d, client, user), lang)) await updateCard(d, client, thread, { kind: 'closed', by: user });
   }
 }
 
@@ -83,7 +86,7 @@ async function relayReply(d: SlackDeps, client: WebClient, accepted: AcceptedEve
   if (!user || !channel || !ts || !text.trim() || !(await d.staff.isStaff(user))) return;
   const thread = await d.ctx.staffChannel.threads.byThread(channel, ts);
   if (!thread) return;
-  const out = await relayStaffReply(d.ctx, thread, member(user), text, accepted.key, lang);
+  const out = await relayStaffReply(d.ctx, thread, await member(d, client, user), text, accepted.key, lang);
   const ephemeral = (line: string) => client.chat.postEphemeral({ channel, user, thread_ts: ts, text: line });
   if (out.kind === 'delivered' && out.claimed) await updateCard(d, client, thread, { kind: 'owned', owner: user });
   else if (out.kind === 'owned') await ephemeral(withMention(d, 'staff_owned_by', lang, out.owner));
