@@ -13,7 +13,6 @@ import type { CheckRunner } from '../checks/index.ts';
 import type { CheckDeps } from '../checks/context.ts';
 import { diagnose, type DiagnoseRequest, type DiagnosticReport } from '../checks/diagnose.ts';
 import type { DemoEnrollmentBackend } from '../adapters/demo-enrollment.ts';
-import type { UpstreamGuard } from '../adapters/limits.ts';
 import type { Leadership } from '../adapters/leader.ts';
 import type { SharedRedis } from '../adapters/redis.ts';
 import type { NtpReference } from '../adapters/ntp-reference.ts';
@@ -84,8 +83,6 @@ export interface Helpdesk {
   staffThreads: StaffThreads;
   reference: NtpReference;
   demo?: DemoEnrollmentBackend;
-  /** The guard of the Enrollment API (or, without it, of the first back-end in use): tests forget its answers. */
-  enrollmentGuard: UpstreamGuard;
   /** Where accounts and tokens come from, and the guard in front of each upstream. */
   backends: Backends;
   log: Logger;
@@ -170,7 +167,6 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       staffThreads: new SqlStaffThreads(db),
       reference,
       ...(backends.demo ? { demo: backends.demo } : {}),
-      enrollmentGuard: backends.guards.get('enrollment') ?? [...backends.guards.values()][0]!,
       backends,
       log,
       metrics,

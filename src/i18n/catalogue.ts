@@ -112,6 +112,7 @@ export type SystemKey =
   | 'not_saved'
   | 'taking_username'
   | 'username_corrected'
+  | 'value_corrected'
   | 'code_not_username'
   | 'handover_wait'
   | 'how_long'

@@ -25,6 +25,7 @@ const SAYINGS: Record<Saying, PhraseTest> = {
   chitchat: (text) => phrase('chitchat')(text),
   done: (text) => phrase('done')(text),
   polite_answer: (text) => phrase('polite_answer')(text),
+  correction: (text) => phrase('correction')(text),
 };
 
 export class MessageReader implements Understanding {

@@ -52,7 +52,8 @@ describe('DATA_DIR on disk', () => {
     // the checkout wherever it was cloned, a 0700 home included) but without the capabilities that
     // let root ignore file modes: for it, as for an ordinary user, the 0400 file is read-only.
     const asRoot = process.getuid?.() === 0;
-    const argv = [process.execPath, BIN, 'diagnose', '--user', 'alice'];
+    // `watches` reads the conversation store (diagnose does not open it).
+    const argv = [process.execPath, BIN, 'watches'];
     const [command, ...args] = asRoot ? ['setpriv', '--inh-caps=-all', '--bounding-set=-dac_override,-dac_read_search', '--', ...argv] : argv;
     const child = spawn(command as string, args, {
       cwd: ROOT,

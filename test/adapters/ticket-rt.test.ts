@@ -1,7 +1,7 @@
 // Request Tracker 5 as a ticket sink, against the real RT from Debian on loopback (test/peers/
 // request-tracker.ts): a ticket with the person as requestor, its priority and first message; a
 // follow-up as a comment on the same ticket; nothing twice when a delivery is repeated; the status read
-// back; RT down (the ticket waits and goes once); a requestor RT will not take; and the mail sink through
+// back; RT down, answering 503 or too slowly (the ticket waits and goes once); a requestor RT will not take; and the mail sink through
 // RT's own mail gateway (rt-mailgate), where Reply-To makes the person the requestor, not the bot.
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import type { Ticket } from '../../src/ports/tickets.ts';
 import { tempDataDir } from '../helpers/cli.ts';
 import { recordingLogger } from '../helpers/fakes.ts';
 import { RT_PASSWORD, RT_USER, startRt, type RtPeer } from '../peers/request-tracker.ts';
+import { json, startHttpServer } from '../peers/http-server.ts';
 
 interface RtTicket {
   id: number;
@@ -159,6 +160,60 @@ describe('Request Tracker as a ticket sink', { timeout: 180_000 }, () => {
     } finally {
       await rt.start();
       await store.close();
+    }
+  });
+
+  it('keeps a ticket while RT answers 503 or too slowly, and files it once when RT answers again', async () => {
+    // A proxy in front of the real RT: 503 (RT behind a load balancer with no backend), then slow
+    // (RT does the work, the answer comes after the sink gave up), then passing everything through.
+    let mode: '503' | 'slow' | 'pass' = '503';
+    const proxy = await startHttpServer(async (req, res) => {
+      if (mode === '503') return json(res, 503, { message: 'Service Unavailable' });
+      let body = '';
+      for await (const c of req) body += c;
+      const answer = await fetch(`${rt.url}${req.url ?? '/'}`, {
+        method: req.method ?? 'GET',
+        headers: Object.fromEntries(['authorization', 'content-type'].filter((h) => req.headers[h]).map((h) => [h, String(req.headers[h])])),
+        ...(body ? { body } : {}),
+      });
+      const text = await answer.text();
+      if (mode === 'slow') await new Promise((r) => setTimeout(r, 10_000));
+      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+      res.end(text);
+    });
+    const store = await SqlStore.open(SqliteDb.open(tempDataDir()));
+    const counted: Array<[string, Record<string, string> | undefined]> = [];
+    const log = recordingLogger();
+    const sink = new RtTicketDelivery({ url: proxy.url, queue: 'General', auth: { user: RT_USER, password: RT_PASSWORD }, priority: 50, urgentPriority: 90, followUp: 'comment', centre: 'UPPMAX', timeoutMs: 8_000 }, log);
+    let now = 1_000_000_000_000;
+    const metrics = { count: (name: string, labels?: Record<string, string>) => void counted.push([name, labels]), observe: () => {} };
+    const queue = new TicketQueue(store.db, [sink], { now: () => now }, log, undefined, metrics);
+    const failures = () => counted.filter(([n, l]) => n === 'helpdesk_ticket_deliveries_total' && l?.sink === 'rt' && l.outcome === 'failed').length;
+    try {
+      const { reference } = await queue.open(base({ conversationId: 'web:rt-503' }));
+      await queue.drain();
+      expect((await queue.get(reference))?.deliveredAt).toBeNull();
+      expect(failures()).toBe(1);
+      expect(log.lines.filter((l) => l.fields?.code === 'ticket.sink-failed' && l.fields.sink === 'rt')).toHaveLength(1);
+      expect((await ticketsFor(reference)).count).toBe(0);
+
+      mode = 'slow';
+      now += 60_000;
+      await queue.drain();
+      expect((await queue.get(reference))?.deliveredAt).toBeNull();
+      expect(failures()).toBe(2);
+
+      mode = 'pass';
+      now += 600_000;
+      await queue.drain();
+      expect((await queue.get(reference))?.deliveredAt).not.toBeNull();
+      expect(counted).toContainEqual(['helpdesk_ticket_deliveries_total', { sink: 'rt', outcome: 'delivered' }]);
+      await queue.drain();
+      // RT may have filed it while the proxy held its answer: found by its subject, not filed again.
+      expect((await ticketsFor(reference)).count).toBe(1);
+    } finally {
+      await store.close();
+      await proxy.close();
     }
   });
 

@@ -129,7 +129,7 @@ describe('Discord: people', () => {
     discord.dmMessage(BOB, 'yes please', dm);
     await discord.waitFor(sent(dm, /I will tell you here as soon as your token is active/));
     app.demo?.activate('bob');
-    app.enrollmentGuard.forget(() => true);
+    await app.backends.forget({ users: ['bob'], emails: [] });
     await app.watcher.tick();
     await app.watcher.tick();
     await discord.waitFor(sent(dm, /Your token is active now/));

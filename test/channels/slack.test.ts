@@ -196,7 +196,7 @@ describe('Slack: token watches', () => {
     await postEvent(web.url, dm('UBOB', 'yes'));
     await turnMessage('DUBOB', /I will tell you here as soon as your token is active/);
     app.demo?.activate('bob');
-    app.enrollmentGuard.forget(() => true);
+    await app.backends.forget({ users: ['bob'], emails: [] });
     await app.watcher.tick();
     await app.watcher.tick();
     const notice = await turnMessage('DUBOB', /Your token is active now/);

@@ -309,7 +309,7 @@ describe('terminal chat: a token watch', () => {
       input.write('yes\n');
       await until(/I will tell you here as soon as your token is active/);
       app.demo?.activate('bob');
-      app.enrollmentGuard.forget(() => true);
+      await app.backends.forget({ users: ['bob'], emails: [] });
       await app.watcher.tick();
       await until(/Your token is active now/);
       expect(printed.match(/Your token is active now/g)).toHaveLength(1);

@@ -162,7 +162,7 @@ const dm = (user: string, text: string) => ({ type: 'message', channel_type: 'im
 const botMessagesTo = (channel: string) => slackApi.calls.filter((c: SlackCall) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.args.channel === channel);
 const slackText = (c: SlackCall) => JSON.stringify(c.args);
 const discordSent = (channelId: string, match: RegExp) => (c: RestCall) =>
-  c.method === 'POST' && c.path === `/channels/${channelId}/messages` && match.test(`${String(c.body.content ?? '')} ${JSON.stringify(c.body.components ?? [])}`);
+  c.method === 'POST' && c.path === `/channels/${channelId}/messages` && match.test(`${String(c.body.content ?? '')} ${JSON.stringify(c.body.components ?? [])} ${JSON.stringify(c.body.embeds ?? [])}`);
 
 beforeAll(async () => {
   iso = isolated();

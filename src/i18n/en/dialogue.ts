@@ -6,6 +6,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     greeting: "Hi! I'm the {centre} two-factor helpdesk. Tell me what's wrong in a few words, or pick a topic. (What I keep about you, and for how long: {privacy_url})",
     taking_username: "I'll look up {user}. (Not you? Just tell me your username.)",
     username_corrected: "Thanks, I'll look up {user} instead.",
+    value_corrected: "Thanks, I'll use {value} instead of what you wrote before, and check again.",
     code_not_username:
       'That looks like a code from your app, not a username: I will use it when we get to the code. First, what is your username (or the e-mail address on your account)?',
     handover_wait:

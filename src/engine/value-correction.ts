@@ -1,0 +1,67 @@
+// A correction of a value other than the username ("sorry, I meant 198.51.100.20", "jag menade
+// 10:03"): said with a correction cue (the phrase family `correction`), a new value for something a
+// check already used. The value is replaced, what the checks found from the old one is dropped, the
+// person is told what changed in one line, and the check runs again on the new value from the
+// prompt that asked for it, in the topic at hand. (The username's own correction is in message.ts.)
+import { parseDeviceTime } from '../checks/device-time.ts';
+import type { CheckId } from '../ports/checks.ts';
+import { parseIp, redactCodes } from '../understanding/input.ts';
+import { USER_TEXT_LIMIT } from './snapshot.ts';
+import { setSlot, slotValue } from './slots.ts';
+import { log, say } from './say.ts';
+import { enter, source } from './walk.ts';
+import type { Turn } from './turn.ts';
+
+interface Correctable {
+  /** The prompt that asks for the value. */
+  input: 'ip' | 'device_time';
+  /** The check that used it: its finding is dropped, and it runs again. */
+  check: CheckId;
+  read: (text: string) => string | undefined;
+  current: (t: Turn) => string | undefined;
+  keep: (t: Turn, value: string) => void;
+}
+
+const IP_TOKEN = /(?:\d{1,3}\.){3}\d{1,3}|[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}/gi;
+const TIME_TOKEN = /\b\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\b/g;
+
+const CORRECTABLE: readonly Correctable[] = [
+  {
+    input: 'ip',
+    check: 'network',
+    read: (text) => (text.match(IP_TOKEN) ?? []).map((w) => parseIp(w)).find((ip) => ip !== undefined),
+    current: (t) => t.s.subject.ip,
+    keep: (t, ip) => (t.s.subject.ip = ip),
+  },
+  {
+    input: 'device_time',
+    check: 'clock',
+    read: (text) => (text.match(TIME_TOKEN) ?? []).find((w) => parseDeviceTime(w) !== undefined),
+    current: (t) => slotValue(t.s.slots, 'deviceTime'),
+    keep: (t, time) => setSlot(t.s.slots, 'deviceTime', time, source(t, 'correction'), t.env.now),
+  },
+];
+
+export function valueCorrected(t: Turn, text: string): boolean {
+  if (t.s.status === 'handed' || !t.env.understanding.says('correction', text)) return false;
+  const flow = t.env.flows.get(t.s.flow ?? t.s.topic ?? '');
+  if (!flow) return false;
+  for (const c of CORRECTABLE) {
+    // Only a value a check has used: before that, the prompt takes it as its answer.
+    if (!t.s.findings.some((f) => f.id === c.check)) continue;
+    const value = c.read(text);
+    if (value === undefined || value === c.current(t)) continue;
+    const prompt = Object.values(flow.steps).find((s) => s.kind === 'input' && s.input === c.input);
+    if (prompt?.kind !== 'input') continue;
+    log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+    c.keep(t, value);
+    t.s.findings = t.s.findings.filter((f) => f.id !== c.check);
+    say(t, 'value_corrected', { value });
+    t.s.status = 'active';
+    t.s.flow = flow.id;
+    t.s.tries = {};
+    enter(t, prompt.next);
+    return true;
+  }
+  return false;
+}
