@@ -47,7 +47,10 @@ export function afterHandover(t: Turn, text: string, meaning: Meaning): void {
   if (meaning.action === 'skip') return sayReach(t, 'handover_wait', ticket);
   // "ok", "thanks", "hej då" close; a longer message that merely sounds like a yes is more for the ticket.
   const short = text.trim().split(/\s+/).length <= 3;
-  if (short && meaning.confidence >= 0.8 && meaning.action === 'answer' && CLOSING_INTENTS.has(meaning.intent ?? '')) return close(t, 'handover_closing', ticket);
+  if (short && meaning.confidence >= 0.8 && meaning.action === 'answer' && CLOSING_INTENTS.has(meaning.intent ?? '')) {
+    // A plain "no" thanked no one: nothing more to do here, the case is with support.
+    return close(t, meaning.intent === 'no' ? 'handover_nothing_more' : 'handover_closing', ticket);
+  }
   if (t.env.understanding.says('closing', text)) return close(t, 'handover_closing', ticket);
   // "Thanks again": a close, not news for staff.
   if (t.env.understanding.says('thanks_word', text) && letterWords(text) <= THANKS_ONLY_WORDS) return close(t, 'handover_closing', ticket);

@@ -21,7 +21,7 @@ export function close(t: Turn, key: SystemKey, ticket?: string): void {
   // `sys:key`, without the reference and the reach a hand-over's lines carry after it.
   const said = lastBotLine(t.s.transcript)?.split(':').slice(0, 2).join(':');
   if (said === 'sys:closing_again') return;
-  if (said === `sys:${key}` || said === 'sys:handover_closing' || said === 'sys:welcome') return say(t, 'closing_again');
+  if (said === `sys:${key}` || said === 'sys:handover_closing' || said === 'sys:handover_nothing_more' || said === 'sys:welcome') return say(t, 'closing_again');
   if (ticket !== undefined) return sayReach(t, key, ticket);
   say(t, key);
 }

@@ -51,7 +51,8 @@ export function doubtAsks(t: Turn, text: string): boolean {
   if (t.facts.takeover || t.s.status === 'handed') return false;
   const opening = parseOpening(opensOf(t.env.flows, t.env.opens).doubt);
   const takeover = factRulesOf(t.env.flows).get('takeover');
-  if (!opening || !takeover || !termIn(takeover, 'doubt', text)) return false;
+  // "I don't remember setting it up, how do I log in?" is forgetting, not doubt (the term not_yet).
+  if (!opening || !takeover || !termIn(takeover, 'doubt', text) || termIn(takeover, 'not_yet', text)) return false;
   if (t.s.status === 'active' && t.s.flow === opening.flow && t.s.step === opening.step) return false;
   log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
   // Asked at a question or prompt: a "no" goes back to it, the topic still open.

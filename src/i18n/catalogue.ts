@@ -124,6 +124,7 @@ export type SystemKey =
   | 'followup_code_hint'
   | 'handover_cancelled'
   | 'handover_closing'
+  | 'handover_nothing_more'
   | 'followup_added'
   | 'out_of_scope_password'
   | 'out_of_scope_jobs'
