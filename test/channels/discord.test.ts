@@ -206,6 +206,29 @@ describe('Discord: the gateway', () => {
     expect(discord.calls.filter(sent(dm, /If an account exists for that name/))).toHaveLength(1);
   });
 
+  it('an out-of-band reply Discord does not take (503) waits in the outbox and is sent once when Discord takes messages again', async () => {
+    // A DM conversation exists; a watch notice for it arrives out of band while Discord answers 503.
+    const dm = discord.dmMessage({ id: '600000000000000077', username: 'gus' }, 'hello');
+    await discord.waitFor(sent(dm, /./), 30_000);
+    let refused = 0;
+    discord.refuse = (c) => {
+      if (c.method !== 'POST' || c.path !== `/channels/${dm}/messages` || !/token is active/.test(content(c)) || refused >= 4) return undefined;
+      refused++;
+      return { status: 503, code: 0, message: 'Service Unavailable' };
+    };
+    try {
+      await app.outOfBand.deliver(`discord:${dm}`, [{ kind: 'text', text: 'Your token is active now.' }], { strict: true });
+      await discord.waitFor((c) => sent(dm, /token is active/)(c) && discord.calls.filter(sent(dm, /token is active/)).length > refused, 60_000);
+      expect(refused).toBeGreaterThan(0);
+      // Once through: nothing after it, however long it waits.
+      await new Promise((r) => setTimeout(r, 6000));
+      expect(discord.calls.filter(sent(dm, /token is active/)).length).toBe(refused + 1);
+      expect(await app.store.waiting('discord:')).toEqual([]);
+    } finally {
+      discord.refuse = undefined;
+    }
+  }, 90_000);
+
   it('npm run discord:register registers both commands', async () => {
     const r = await runCli(['discord', 'register'], baseEnv({ DATA_DIR: tempDataDir(), DISCORD_TOKEN: 'test-bot-token-0123456789', DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: discord.apiUrl, DISCORD_GUILD_ID: '200000000000000001' }));
     expect(r.stderr).toBe('');

@@ -22,6 +22,16 @@ import { renderMessages } from './render.ts';
 import { drainSession, SessionKeeper, storedSession, type Dispatch, type Drain, type RawMessage } from './session.ts';
 import type { DiscordSettings } from './settings.ts';
 
+/** How long replies Discord did not take wait in the outbox before the next try. */
+const RELAY_RETRY_MS = 5000;
+
+/** Discord down, timing out, limiting or failing (5xx): it may take the message later. */
+function mayPass(err: unknown): boolean {
+  if (err instanceof HelpdeskError) return false;
+  const status = (err as { status?: unknown }).status;
+  return typeof status !== 'number' || status === 429 || status >= 500;
+}
+
 /** The handler of each slash command `npm run discord:register` registers (commands.ts), by name. */
 export const COMMAND_HANDLERS: Readonly<Record<string, (d: DiscordDeps, i: ChatInputCommandInteraction) => Promise<void>>> = {
   '2fa': start2fa,
@@ -158,13 +168,30 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
 
   // A phone's clock measurement or a watch notice continues the conversation where it is: taken
   // from the outbox (see relay.ts) once the gateway is up, and as each one arrives.
+  // Replies Discord did not take (down, or answering 5xx) go back to the outbox and are tried again
+  // RELAY_RETRY_MS later; a refusal that will not change (4xx but 429) is logged and dropped.
+  const backoff = new Map<string, NodeJS.Timeout>();
   async function relay(conversationId: string): Promise<void> {
     const [, channelId] = conversationId.split(':');
-    if (!channelId || !client.isReady()) return;
+    if (!channelId || !client.isReady() || backoff.has(conversationId)) return;
     const replies = (await ctx.outbox.take(conversationId)) as Reply[];
     if (!replies.length) return;
     const conversation = await ctx.conversations.peek(conversationId);
-    await sendAll(d, channelId, renderMessages(replies, await replyExtras(ctx, conversationId, replies, conversation?.lang ?? 'en')));
+    const payloads = renderMessages(replies, await replyExtras(ctx, conversationId, replies, conversation?.lang ?? 'en'));
+    try {
+      await sendAll(d, channelId, payloads);
+    } catch (err) {
+      if (!mayPass(err)) throw err;
+      backoff.set(
+        conversationId,
+        setTimeout(() => {
+          backoff.delete(conversationId);
+          void relayLogged(conversationId);
+        }, RELAY_RETRY_MS).unref(),
+      );
+      await ctx.outbox.push(conversationId, replies, ctx.clock.now());
+      log.warn('discord did not take an out-of-band reply; it waits in the outbox', { code: 'channel.delivery', conversation: conversationId, err });
+    }
   }
   const relayLogged = (conversationId: string) =>
     relay(conversationId).catch((err: unknown) => log.error('discord out-of-band delivery failed', { code: 'channel.delivery', conversation: conversationId, err }));
@@ -207,6 +234,9 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
     },
     disconnect: async () => {
       keeper.stop();
+      // What waits in the outbox goes with the next gateway session, here or on the next leader.
+      for (const t of backoff.values()) clearTimeout(t);
+      backoff.clear();
       await closeResumably(client);
     },
   });
