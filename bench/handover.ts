@@ -57,7 +57,11 @@ export async function handoverBench(options: { conversations?: number; downSecon
       const { reference, sentAt } = await handOver(`web:bench-${i}`);
       // RT took it when the outbox wrote its delivery down (asked of the store, so polling does not load
       // RT's one-process server); RT is then asked once that it has it.
-      while (!(await app.tickets.get(reference))?.deliveredAt) await sleep(5);
+      const deadline = Date.now() + 60_000;
+      while (!(await app.tickets.get(reference))?.deliveredAt) {
+        if (Date.now() > deadline) throw new Error(`${reference} not delivered to RT within 60 s`);
+        await sleep(5);
+      }
       toRt.push(performance.now() - sentAt);
       if ((await inRt(rt, reference)) !== 1) throw new Error(`${reference} is not in RT once`);
     }

@@ -47,8 +47,14 @@ export async function staffReplyBench(replies = 20): Promise<StaffReplyFigures> 
     const origin = { origin: web.url };
     await person.post('/api/chat', { event: { type: 'text', text: 'I want to talk to a person' }, lang: 'en' }, origin);
     await person.post('/api/chat', { event: { type: 'text', text: 'my codes have been rejected since yesterday' }, lang: 'en' }, origin);
+    // Nobody proven: the helpdesk asks how staff can reach the person first; here in this chat.
+    await person.post('/api/chat', { event: { type: 'text', text: 'here in this chat' }, lang: 'en' }, origin);
     let card: string | undefined;
-    while (!(card = api.messages.find((m) => m.channel === 'CSTAFF' && !m.thread_ts)?.ts)) await sleep(10);
+    const deadline = Date.now() + 30_000;
+    while (!(card = api.messages.find((m) => m.channel === 'CSTAFF' && !m.thread_ts)?.ts)) {
+      if (Date.now() > deadline) throw new Error('no hand-over card in the staff channel within 30 s');
+      await sleep(10);
+    }
     const times: number[] = [];
     for (let i = 0; i < replies; i++) {
       const poll = fetch(`${web.url}/api/chat/poll?wait=25`, { headers: { cookie: person.cookie } }).then((r) => r.json() as Promise<{ replies: Array<{ staff?: boolean }> }>);
