@@ -147,10 +147,13 @@ describe('the clock, drawn', () => {
 });
 
 /** Answers the current question with its button labelled so, and waits for the answer. */
+/** Presses a choice and waits until the page has drawn the answer (the response alone comes before it is drawn). */
 async function answer(page: Page, label: string): Promise<void> {
+  const before = await page.locator('#log .msg').count();
   const answered = page.waitForResponse((r) => r.url().endsWith('/api/chat'));
   await page.locator('#log .choices button:not(:disabled)').filter({ hasText: label }).first().click();
   await answered;
+  await page.waitForFunction((n) => document.querySelectorAll('#log .msg').length > n && document.getElementById('log')?.getAttribute('aria-busy') !== 'true', before);
 }
 
 /** The picture scrolled into view: loaded, inside the window and the bubble, and on top at its centre and corners. */
