@@ -13,7 +13,7 @@ function echoing(): Conversations & { events: ChatEvent[] } {
     async turn(id, event): Promise<ChatTurn> {
       events.push(event);
       const said = event.type === 'text' ? event.text : event.type;
-      return { replies: [{ kind: 'text', text: `answer to ${said}` }], conversation: { id, lang: 'en', status: 'active', transcript: [] }, saved: true };
+      return { replies: [{ kind: 'text', text: `answer to ${said}` }], conversation: { id, lang: 'en', status: 'active', transcript: [], epoch: 0 }, saved: true };
     },
     async peek() {
       return undefined;
