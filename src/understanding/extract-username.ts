@@ -229,10 +229,10 @@ const NEGATOR = /^(?:not|no|inte|ej|icke)$/;
 
 /**
  * The username typed again with its slip mended ("alice, not alcie", "oops, alice", "rättelse:
- * alice" after "alcie"): a word of a short message a letter or two from the username known (a
- * name under five letters only with two letters swapped), so close that it can only be the same
- * name put right. Never a word said after "not" / "inte", a common word, a word of the helpdesk's
- * own texts or an interjection.
+ * alice" after "alcie"): a word of a short message one slip from the username known, or its own
+ * letters rearranged (a name under five letters: only two letters swapped), so close that it can
+ * only be the same name put right. Never a word said after "not" / "inte", a common word, a word
+ * of the helpdesk's own texts or an interjection.
  */
 export function retypedUsername(text: string, known: string): string | undefined {
   const words = foldKeepingPunctuation(text).split(/[^a-z0-9]+/).filter(Boolean);
@@ -242,9 +242,11 @@ export function retypedUsername(text: string, known: string): string | undefined
     if (w === known || w.length < 3 || !isUsernameLike(w) || INTERJECTIONS.has(w)) continue;
     if (i > 0 && NEGATOR.test(words[i - 1] as string)) continue;
     if (helpdeskWords().has(w)) continue;
-    // A short name is a letter from too many words ("bob", "job"): only two letters swapped count.
-    const short = Math.min(w.length, known.length) < 5;
-    if (short ? w.length === known.length && [...w].sort().join('') === [...known].sort().join('') && slips(w, known) === 1 : Math.abs(w.length - known.length) <= 2 && slips(w, known) <= 2) return w;
+    // A short name is a letter from too many words ("bob", "job"), a longer one two letters from
+    // many ("alice", "price"): beyond one slip in a long name, only its own letters rearranged.
+    const sameLetters = [...w].sort().join('') === [...known].sort().join('');
+    const n = slips(w, known);
+    if (Math.min(w.length, known.length) < 5 ? sameLetters && n === 1 : n === 1 || (n === 2 && sameLetters)) return w;
   }
   return undefined;
 }
