@@ -87,7 +87,7 @@ export const isClosing: PhraseTest = (text) => phrase('closing')(text);
 export const isThanks: PhraseTest = (text) => phrase('thanks')(text) || isSolved(text);
 
 /** "It works now", not said to be otherwise, nor asked when it will ("how long till it works?"). */
-export const isSolved: PhraseTest = (text) => phrase('solved')(text) && !phrase('negated')(text) && !phrase('wait_question')(text);
+export const isSolved: PhraseTest = (text) => phrase('solved')(text) && !phrase('negated')(text) && !phrase('solved_asked')(text);
 
 /** Thanks said on its own terms ("thanks again"), whatever else the words are. */
 export const saysThanks: PhraseTest = (text) => phrase('thanks')(text);
