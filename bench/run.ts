@@ -1,7 +1,8 @@
 // `npm run bench`: the project's figures, printed as numbers and ratios (never asserted).
 //   engine turns per second on one core, and the stored size of a conversation snapshot;
-//   diagnose latency with every upstream on loopback; enrollment API calls for 1 000 concurrent
-//   diagnoses of 100 users; the clock check's error against a known injected skew.
+//   diagnose latency with every upstream on loopback; how soon a check whose back-end hangs answers;
+//   enrollment API calls for 1 000 concurrent diagnoses of 100 users; the clock check's error
+//   against a known injected skew.
 //   With the local PostgreSQL and Redis: turns/s on each store, the surge over three replicas, and
 //   how fast a reply crosses replicas (bench/replicas.ts; `-- --replicas` runs only those).
 //   A purge of 100 000 conversations (SQLite, PostgreSQL): turn p50/p99/max during it next to without,
@@ -22,6 +23,7 @@ import { interpret } from '../src/understanding/interpret.ts';
 import { newSnapshot, type Snapshot } from '../src/engine/snapshot.ts';
 import { transition, type EngineEvent } from '../src/engine/transition.ts';
 import { result } from '../src/checks/context.ts';
+import { createCheckRunner } from '../src/checks/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { createHelpdesk } from '../src/main.ts';
 import { DemoEnrollmentBackend, type DemoUser } from '../src/adapters/demo-enrollment.ts';
@@ -392,6 +394,14 @@ async function upstreamBench() {
     const r = await app.checks.run('clock', { lang: 'en', deviceTime: { text: new Date(trueNow + deviceOffsetS * 1000).toISOString(), receivedAtMs: Date.now(), typed: false } });
     clockErrors.push(Math.abs(Number(r.result.data.offsetMs) - deviceOffsetS * 1000));
   }
+  // A back-end that never answers: the account check's "could not tell" arrives when its limit runs out (150 ms here), not later.
+  const hung = createCheckRunner({ ...app.deps, accounts: { getAccount: () => new Promise(() => {}), findAccountsByEmail: () => new Promise(() => {}) } }, 150);
+  const hungAnswers: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const started = performance.now();
+    await hung.run('account', { user: 'alice', lang: 'en' });
+    hungAnswers.push(performance.now() - started);
+  }
   await app.close();
 
   // Load: 1 000 concurrent diagnoses of 100 distinct users against a cold cache.
@@ -411,6 +421,8 @@ async function upstreamBench() {
     diagnoseMedianMs: round(quantile(latencies, 0.5)),
     diagnoseP95Ms: round(quantile(latencies, 0.95)),
     burst: { diagnoses: 1000, distinctUsers: 100, enrollmentCalls: calls, callsPerUser: round(calls / 100), failed, totalMs: Math.round(burstMs) },
+    hungCheckMedianMs: round(quantile(hungAnswers, 0.5)),
+    hungCheckMaxMs: round(Math.max(...hungAnswers)),
     clockErrorMaxMs: Math.max(...clockErrors),
     clockErrorMeanMs: round(clockErrors.reduce((a, b) => a + b, 0) / clockErrors.length),
   };
@@ -691,6 +703,7 @@ if (asJson) {
     `watches: 10000, 1 % activating per minute, 20 simulated minutes, budget ${watchFigures.polled.budget} calls/min, interval 60 s: at most ${watchFigures.polled.maxCallsPerMinute} enrollment calls in a minute; activation to notice median ${watchFigures.polled.medianDelayS} s, p95 ${watchFigures.polled.p95DelayS} s (goal <= 65 s); with the hook median ${watchFigures.hook.medianDelayS} s, p95 ${watchFigures.hook.p95DelayS} s (goal < 2 s); ${watchFigures.polled.notices} and ${watchFigures.hook.notices} notices`,
     `diagnose: median ${upstream.diagnoseMedianMs} ms, p95 ${upstream.diagnoseP95Ms} ms (all upstreams on loopback)`,
     `burst: ${upstream.burst.diagnoses} diagnoses of ${upstream.burst.distinctUsers} users -> ${upstream.burst.enrollmentCalls} enrollment API calls (${upstream.burst.callsPerUser} per user, goal <= 2), ${upstream.burst.failed} failed, ${upstream.burst.totalMs} ms`,
+    `a check whose back-end never answers, limit 150 ms: its undecided outcome after median ${upstream.hungCheckMedianMs} ms, max ${upstream.hungCheckMaxMs} ms of 20`,
     `clock check error vs a known device skew (NTP server 90 s off the host): max ${upstream.clockErrorMaxMs} ms, mean ${upstream.clockErrorMeanMs} ms`,
     webLine(webFigures),
     `identity proof with a mail relay that never answers, ${proofFigures.turns} turns each: existing account median ${proofFigures.existingMedianMs} ms, missing account median ${proofFigures.missingMedianMs} ms (ratio ${proofFigures.ratio}x; the mail is queued, not sent in the turn)`,

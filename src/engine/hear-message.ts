@@ -1,6 +1,7 @@
 // Every message is heard before it is understood: its language (one a conversation, switched only
 // clearly) and its facts (a username, a code held for its check, the phone), whatever was asked.
 import { languageOfWord } from '../understanding/language.ts';
+import { retypedUsername } from '../understanding/extract-username.ts';
 import { codeInText, sealCode } from './held-code.ts';
 import { setSlot, fillSlots } from './slots.ts';
 import { currentStep, enter, handoverFlow, source } from './walk.ts';
@@ -58,7 +59,8 @@ export function takeFacts(t: Turn, text: string): void {
   }
   // Said with or without the code: a code that is old later is the noted one, not a slow clock.
   if (facts.codeNoted) setSlot(t.s.slots, 'codeNoted', true, source(t, 'extract'), t.env.now);
-  const user = facts.username ?? facts.email;
+  const known = t.s.subject.identity === 'claimed' ? t.s.subject.user : undefined;
+  const user = facts.username ?? facts.email ?? (known ? retypedUsername(text, known) : undefined);
   const atUsername = t.s.status === 'active' && step?.kind === 'input' && step.input === 'username';
   if (user && !atUsername && !t.env.requireProof) takeUser(t, user);
 }

@@ -207,3 +207,46 @@ function named(folded: string): Said | undefined {
 export function isUsernameLike(word: string): boolean {
   return /^[a-z0-9]{2,32}$/.test(word) && /[a-z]/.test(word) && !NOT_NAMES.has(word) && !/^\d+(?:st|nd|rd|th|am|pm|min|h|s)$/.test(word);
 }
+
+/** Letters that differ between two words: one added, dropped, changed, or two side by side swapped. */
+function slips(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** A short message, a few words at most: a name typed again stands nearly alone. */
+const RETYPED_WORDS = 6;
+const NEGATOR = /^(?:not|no|inte|ej|icke)$/;
+
+/**
+ * The username typed again with its slip mended ("alice, not alcie", "oops, alice", "rättelse:
+ * alice" after "alcie"): a word of a short message one slip from the username known, or its own
+ * letters rearranged (a name under five letters: only two letters swapped), so close that it can
+ * only be the same name put right. Never a word said after "not" / "inte", a common word, a word
+ * of the helpdesk's own texts or an interjection.
+ */
+export function retypedUsername(text: string, known: string): string | undefined {
+  const words = foldKeepingPunctuation(text).split(/[^a-z0-9]+/).filter(Boolean);
+  if (!words.length || words.length > RETYPED_WORDS || known.includes('@')) return undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    if (w === known || w.length < 3 || !isUsernameLike(w) || INTERJECTIONS.has(w)) continue;
+    if (i > 0 && NEGATOR.test(words[i - 1] as string)) continue;
+    if (helpdeskWords().has(w)) continue;
+    // A short name is a letter from too many words ("bob", "job"), a longer one two letters from
+    // many ("alice", "price"): beyond one slip in a long name, only its own letters rearranged.
+    const sameLetters = [...w].sort().join('') === [...known].sort().join('');
+    const n = slips(w, known);
+    if (Math.min(w.length, known.length) < 5 ? sameLetters && n === 1 : n === 1 || (n === 2 && sameLetters)) return w;
+  }
+  return undefined;
+}

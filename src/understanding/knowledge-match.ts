@@ -4,18 +4,26 @@
 // entry is `unknown`: the bot says it does not know, and never makes an answer up.
 import type { Lang } from '../i18n/catalogue.ts';
 import { LANGS } from '../i18n/catalogue.ts';
-import { knowledgeOf } from '../flows/knowledge.ts';
+import { knowledgeOf, type KnowledgeEntry } from '../flows/knowledge.ts';
 import type { FlowProblem } from '../flows/problems.ts';
 import type { FlowSet } from '../flows/schema.ts';
+import type { RuleFact } from '../flows/fact-files.ts';
 import { factRulesOf, matchFact, type CompiledFact } from './fact-rules.ts';
 import { NearestExamples, type Example } from './nearest-examples.ts';
 import { fold } from './normalise.ts';
-import { phraseClauses } from './phrase-patterns.ts';
+import { compilePhrases, findPhrase, phraseClauses, type PhraseSet } from './phrase-patterns.ts';
 
 export interface KnowledgeQuestions {
   id: string;
   questions: Record<Lang, readonly string[]>;
+  /** Words one of which a message must hold for the entry to answer it. */
+  needs?: Record<Lang, readonly string[]> | undefined;
+  /** The fact that hears the entry's question said as a statement. */
+  said_as?: RuleFact | undefined;
 }
+
+/** How many of the nearest entries are looked at for one whose words the message holds. */
+const NEAREST_ENTRIES = 3;
 
 /** How near an entry's questions a message must be (measured on test/understanding/knowledge.yaml). */
 export const KNOWLEDGE_THRESHOLDS = {
@@ -33,6 +41,11 @@ export const KNOWLEDGE_THRESHOLDS = {
    * I use?"); a "what do I do now?" closing a report is about the report.
    */
   beside: 0.9,
+  /**
+   * A question holding the words an entry needs ("supr", "sms", "hotel"): those words say what it
+   * is about, so a question less near the entry's own still gets its answer.
+   */
+  named: 0.4,
 };
 
 export interface KnowledgeHit {
@@ -47,12 +60,16 @@ export interface KnowledgeHit {
   lang: Lang | null;
   /** The question asks whether something works, may be used or costs (flows/facts/capability.yaml). */
   capability: boolean;
+  /** Said as a statement the entry's `said_as` fact hears: the entry's topic is what it is about. */
+  said?: boolean;
 }
 
 export interface KnowledgeCues {
   question?: CompiledFact;
   problemReport?: CompiledFact;
   capability?: CompiledFact;
+  /** The compiled facts the entries' `said_as` name. */
+  said?: ReadonlyMap<RuleFact, CompiledFact>;
 }
 
 /** What a message is, as the knowledge base sees it. */
@@ -62,8 +79,7 @@ export interface MessageShape {
   capability: boolean;
 }
 
-export function shapeOf(text: string, cues: KnowledgeCues): MessageShape {
-  const clauses = phraseClauses(text);
+export function shapeOf(text: string, cues: KnowledgeCues, clauses: readonly string[] = phraseClauses(text)): MessageShape {
   const has = (fact: CompiledFact | undefined) => (fact ? matchFact(fact, clauses) !== undefined : false);
   const report = has(cues.problemReport);
   const question = /\?/.test(text) || has(cues.question);
@@ -79,13 +95,22 @@ const BESIDE_BREAK = new RegExp(`${QUESTION_BREAK.source}|,\\s+(?=(?:how|what|wh
 
 export class KnowledgeMatcher {
   private readonly near: NearestExamples;
+  /** By label (`knowledge:<id>`): the words an entry needs, for the entries that name some. */
+  private readonly needs = new Map<string, PhraseSet>();
+  /** The entries a fact hears said as a statement, and the fact. */
+  private readonly said: Array<{ id: string; fact: CompiledFact }> = [];
 
   constructor(
     entries: readonly KnowledgeQuestions[],
     private readonly cues: KnowledgeCues,
   ) {
     const examples: Example[] = [];
-    for (const e of entries) for (const lang of LANGS) for (const text of e.questions[lang]) examples.push({ label: `knowledge:${e.id}`, lang, text });
+    for (const e of entries) {
+      for (const lang of LANGS) for (const text of e.questions[lang]) examples.push({ label: `knowledge:${e.id}`, lang, text });
+      if (e.needs) this.needs.set(`knowledge:${e.id}`, compilePhrases([...e.needs.en, ...e.needs.sv], false));
+      const fact = e.said_as ? cues.said?.get(e.said_as) : undefined;
+      if (fact) this.said.push({ id: e.id, fact });
+    }
     this.near = new NearestExamples(examples);
   }
 
@@ -130,11 +155,20 @@ export class KnowledgeMatcher {
 
   /** The entry `text` asks for, a question none answers, or undefined (not a question for the base). */
   match(text: string): KnowledgeHit | undefined {
-    const shape = shapeOf(text, this.cues);
+    const clauses = phraseClauses(text);
+    const shape = shapeOf(text, this.cues, clauses);
+    // Said as a statement a fact hears ("at the hotel it asks me for a code"), a report or not.
+    for (const s of this.said) if (matchFact(s.fact, clauses)) return { kind: 'answer', id: s.id, score: 1, lang: null, capability: false, said: true };
     if (shape.report) return undefined;
-    const [best] = this.near.rank(text, () => true, 1);
+    // The nearest entry whose words the message holds (most entries need none).
+    let named = false;
+    const best = this.near.rank(text, () => true, NEAREST_ENTRIES).find((g) => {
+      const needs = this.needs.get(g.label);
+      named = needs !== undefined && findPhrase(clauses, needs) !== undefined;
+      return !needs || named;
+    });
     const hit = (kind: KnowledgeHit['kind']): KnowledgeHit => ({ kind, id: best ? best.label.slice('knowledge:'.length) : null, score: best ? Math.round(best.score * 1000) / 1000 : 0, lang: best?.lang ?? null, capability: shape.capability });
-    const threshold = shape.capability ? KNOWLEDGE_THRESHOLDS.capability : shape.question ? KNOWLEDGE_THRESHOLDS.question : KNOWLEDGE_THRESHOLDS.statement;
+    const threshold = shape.capability ? KNOWLEDGE_THRESHOLDS.capability : shape.question ? (named ? KNOWLEDGE_THRESHOLDS.named : KNOWLEDGE_THRESHOLDS.question) : KNOWLEDGE_THRESHOLDS.statement;
     if (best && best.score >= threshold) return hit('answer');
     if (shape.question) return hit('unknown');
     return undefined;
@@ -153,7 +187,8 @@ export function knowledgeMatcherOf(flows: FlowSet): KnowledgeMatcher | undefined
     const question = rules.get('question');
     const problemReport = rules.get('problem_report');
     const capability = rules.get('capability');
-    matchers.set(flows, (m = new KnowledgeMatcher([...knowledge.values()], { ...(question ? { question } : {}), ...(problemReport ? { problemReport } : {}), ...(capability ? { capability } : {}) })));
+    const said = new Map([...knowledge.values()].flatMap((e) => (e.said_as && rules.has(e.said_as) ? [[e.said_as, rules.get(e.said_as) as CompiledFact] as const] : [])));
+    matchers.set(flows, (m = new KnowledgeMatcher([...knowledge.values()], { ...(question ? { question } : {}), ...(problemReport ? { problemReport } : {}), ...(capability ? { capability } : {}), said })));
   }
   return m;
 }
@@ -163,6 +198,7 @@ export function knowledgeProblems(flows: FlowSet): FlowProblem[] {
   const problems: FlowProblem[] = [];
   const askedIn = new Map<string, string>();
   for (const entry of knowledgeOf(flows).knowledge.values()) {
+    problems.push(...needsProblems(entry));
     for (const lang of LANGS) {
       for (const q of entry.questions[lang]) {
         const key = fold(q);
@@ -171,6 +207,30 @@ export function knowledgeProblems(flows: FlowSet): FlowProblem[] {
         askedIn.set(key, entry.id);
       }
     }
+  }
+  return problems;
+}
+
+/** Words an entry needs that cannot be compiled, and questions of its own that hold none of them. */
+function needsProblems(entry: KnowledgeEntry): FlowProblem[] {
+  if (!entry.needs) return [];
+  const problems: FlowProblem[] = [];
+  const compiled: string[] = [];
+  for (const lang of LANGS) {
+    entry.needs[lang].forEach((p, i) => {
+      try {
+        compilePhrases([p], false);
+        compiled.push(p);
+      } catch (err) {
+        problems.push({ file: entry.file, key: `needs.${lang}.${i}`, message: (err as Error).message });
+      }
+    });
+  }
+  const needs = compilePhrases(compiled, false);
+  for (const lang of LANGS) {
+    entry.questions[lang].forEach((q, i) => {
+      if (findPhrase(phraseClauses(q), needs) === undefined) problems.push({ file: entry.file, key: `questions.${lang}.${i}`, message: `"${q}" holds none of the words the entry needs` });
+    });
   }
   return problems;
 }

@@ -1,8 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { accountCheck } from '../../src/checks/account.ts';
 import { tokenCheck } from '../../src/checks/token.ts';
 import { codeCheck } from '../../src/checks/code.ts';
 import { createCheckRunner } from '../../src/checks/index.ts';
+import { diagnose } from '../../src/checks/diagnose.ts';
+import type { CheckOutput } from '../../src/checks/context.ts';
 import { CHECK_CODES, CHECK_DATA_FIELDS, CHECK_IDS } from '../../src/checks/catalogue.ts';
 import { catalogues } from '../../src/i18n/index.ts';
 import { FakeEnrollment, SECRETS, makeDeps } from '../helpers/fakes.ts';
@@ -129,14 +131,47 @@ describe('code check', () => {
 });
 
 describe('check runner', () => {
-  it('a check that hangs gives its undecided outcome within its timeout', async () => {
+  it('a check that hangs gives its undecided outcome when its timeout runs out, not before', async () => {
+    vi.useFakeTimers();
+    try {
+      const deps = makeDeps();
+      deps.accounts.getAccount = () => new Promise(() => {});
+      const runner = createCheckRunner(deps, 150);
+      let answer: CheckOutput | undefined;
+      void runner.run('account', { user: 'alice', lang: 'en' }).then((out) => (answer = out));
+      await vi.advanceTimersByTimeAsync(149);
+      expect(answer).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(answer?.result.code).toBe('account.unavailable');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a slow back-end delays only its own check: the others of a report answer while it still waits', async () => {
     const deps = makeDeps();
-    deps.accounts.getAccount = () => new Promise(() => {});
-    const runner = createCheckRunner(deps, 150);
-    const started = performance.now();
-    const { result } = await runner.run('account', { user: 'alice', lang: 'en' });
-    expect(result.code).toBe('account.unavailable');
-    expect(performance.now() - started).toBeLessThan(400);
+    const fake = deps.tokens as FakeEnrollment;
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const listTokens = fake.listTokens.bind(fake);
+    deps.tokens.listTokens = async (...args) => {
+      await gate;
+      return listTokens(...args);
+    };
+    const runner = createCheckRunner(deps, 60_000);
+    const answered: string[] = [];
+    const report = diagnose(
+      { run: (id, input) => runner.run(id, input).then((out) => (answered.push(id), out)) },
+      {},
+      { user: 'alice', ip: '192.0.2.10' },
+      deps.clock.now(),
+    );
+    await vi.waitFor(() => expect(answered).toEqual(expect.arrayContaining(['account', 'network'])));
+    expect(answered).not.toContain('token');
+    release();
+    const { checks } = await report;
+    expect(answered.at(-1)).toBe('token');
+    expect(checks.find((c) => c.id === 'token')?.code).toBe('token.active');
   });
 
   it('a check that throws (a bug) still answers, and the fault is reported', async () => {
