@@ -36,8 +36,7 @@ import { startWebFor } from '../test/helpers/web.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver } from '@slack/bolt';
-import { createSlackChannel } from '../src/channels/slack/channel.ts';
-import { slackSettings } from '../src/channels/slack/settings.ts';
+import { startSlackHelpdesk } from '../test/helpers/slack-helpdesk.ts';
 import { discordSettings } from '../src/channels/discord/settings.ts';
 import { channelContext } from '../src/app/channel-context.ts';
 import { startSlackApi } from '../test/peers/slack-api.ts';
@@ -559,15 +558,8 @@ async function slackBench() {
   await new Promise<void>((resolve) => bareServer.listen(0, '127.0.0.1', () => resolve()));
   const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`;
 
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), '2fa-bench-slack-'));
-  const app = await createHelpdesk(
-    loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: api.apiUrl, DNS_SERVERS: '127.0.0.1:9' }),
-    { log: silentLogger },
-  );
-  const slack = await createSlackChannel(channelContext(app), slackSettings.parse(app.config));
-  await slack.start();
-  await slack.ready();
-  const web = await startWebFor(app, slack.routes ?? []);
+  // The typing delay `serve` has by default, as a centre runs it.
+  const { web, close } = await startSlackHelpdesk(api, { LOG_LEVEL: 'silent', TYPING_DELAY_SECONDS: '4' }, { log: silentLogger });
 
   // Warm both up, then measure them alternately so neither gets a quieter machine.
   await ackLatencies(bareUrl, 50);
@@ -580,13 +572,22 @@ async function slackBench() {
     for (let last = -1, now = answered(); now !== last; last = now, now = answered()) await new Promise((r) => setTimeout(r, 300));
   };
   await settle();
+  // The CPU time this process spends on a round (the 200 requests sent and acked): what the ack
+  // costs, which a shared machine does not blur as it blurs the latencies.
+  const bareCpu: number[] = [];
+  const oursCpu: number[] = [];
+  const measured = async (url: string, latencies: number[], cpu: number[]) => {
+    const before = process.cpuUsage();
+    latencies.push(...(await ackLatencies(url, 50)));
+    const used = process.cpuUsage(before);
+    cpu.push((used.user + used.system) / 1000);
+  };
   for (let round = 0; round < 5; round++) {
-    bareRuns.push(...(await ackLatencies(bareUrl, 50)));
-    oursRuns.push(...(await ackLatencies(web.url, 50)));
+    await measured(bareUrl, bareRuns, bareCpu);
+    await measured(web.url, oursRuns, oursCpu);
     await settle();
   }
-  await web.close();
-  await app.close();
+  await close();
   await new Promise<void>((resolve) => bareServer.close(() => resolve()));
   await api.close();
   const bareMedian = quantile(bareRuns, 0.5);
@@ -602,6 +603,9 @@ async function slackBench() {
     bareAckP99Ms: round(bareP99),
     medianRatio: round(oursMedian / bareMedian),
     p99Ratio: round(oursP99 / bareP99),
+    helpdeskRoundCpuMs: round(quantile(oursCpu, 0.5)),
+    bareRoundCpuMs: round(quantile(bareCpu, 0.5)),
+    cpuRatio: round(quantile(oursCpu, 0.5) / quantile(bareCpu, 0.5)),
   };
 }
 
@@ -715,7 +719,7 @@ if (asJson) {
     `clock check error vs a known device skew (NTP server 90 s off the host): max ${upstream.clockErrorMaxMs} ms, mean ${upstream.clockErrorMeanMs} ms`,
     webLine(webFigures),
     `identity proof with a mail relay that never answers, ${proofFigures.turns} turns each: existing account median ${proofFigures.existingMedianMs} ms, missing account median ${proofFigures.missingMedianMs} ms (ratio ${proofFigures.ratio}x; the mail is queued, not sent in the turn)`,
-    `slack ack, 200 concurrent signed events x5: helpdesk median ${slackFigures.helpdeskAckMedianMs} ms, p99 ${slackFigures.helpdeskAckP99Ms} ms; bare Bolt app median ${slackFigures.bareAckMedianMs} ms, p99 ${slackFigures.bareAckP99Ms} ms; ratio median ${slackFigures.medianRatio}x, p99 ${slackFigures.p99Ratio}x (goal <= 1.2)`,
+    `slack ack, 200 concurrent signed events x5: helpdesk median ${slackFigures.helpdeskAckMedianMs} ms, p99 ${slackFigures.helpdeskAckP99Ms} ms; bare Bolt app median ${slackFigures.bareAckMedianMs} ms, p99 ${slackFigures.bareAckP99Ms} ms; ratio median ${slackFigures.medianRatio}x, p99 ${slackFigures.p99Ratio}x (goal <= 1.1); CPU per round ${slackFigures.helpdeskRoundCpuMs} ms against ${slackFigures.bareRoundCpuMs} ms (${slackFigures.cpuRatio}x)`,
     `discord: INTERACTION_CREATE -> deferral callback, 200 concurrent: median ${discordFigures.deferMedianMs} ms, p99 ${discordFigures.deferP99Ms} ms, max ${discordFigures.deferMaxMs} ms (Discord allows 3000)`,
     replicasLine(replicaFigures),
     purgeLine(purgeFigures),
