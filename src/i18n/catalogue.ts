@@ -114,6 +114,7 @@ export type SystemKey =
   | 'username_corrected'
   | 'value_corrected'
   | 'code_not_username'
+  | 'code_not_the_problem'
   | 'handover_wait'
   | 'how_long'
   | 'ticket_status_new'

@@ -26,6 +26,8 @@ const SAYINGS: Record<Saying, PhraseTest> = {
   done: (text) => phrase('done')(text),
   polite_answer: (text) => phrase('polite_answer')(text),
   correction: (text) => phrase('correction')(text),
+  code_right: (text) => phrase('code_right')(text),
+  token_state: (text) => phrase('token_state')(text),
 };
 
 export class MessageReader implements Understanding {

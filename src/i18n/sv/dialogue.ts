@@ -6,6 +6,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     taking_username: 'Jag tittar på {user}. (Inte du? Skriv bara ditt användarnamn.)',
     username_corrected: 'Tack, då tittar jag på {user} i stället.',
     value_corrected: 'Tack, då använder jag {value} i stället för det du skrev förut, och kontrollerar igen.',
+    code_not_the_problem: 'Koden kan mycket väl vara rätt: det jag hittade gör att ingen kod kan fungera just nu.',
     code_not_username:
       'Det där ser ut som en kod från appen, inte ett användarnamn: jag använder den när vi kommer till koden. Vad är först ditt användarnamn (eller e-postadressen på ditt konto)?',
     handover_wait:

@@ -1,0 +1,58 @@
+// What the account's facts answer when the person's words doubt them: "but the code is right?"
+// (or a code typed) where the account or token already found says no code can work, and
+// "activated?" / "väntar" about their own token, which is looked at again rather than explained
+// in general. Both are heard at any prompt, before the prompt's own answer.
+import { redactCodes } from '../understanding/input.ts';
+import { opensOf, parseOpening } from '../flows/intents.ts';
+import { USER_TEXT_LIMIT } from './snapshot.ts';
+import { currentFlow, line, log, say } from './say.ts';
+import { currentStep, enter, handoverFlow, repeat, startFlow } from './walk.ts';
+import type { Turn } from './turn.ts';
+
+/** Findings under which no code is accepted, however right it is: the code is not the problem. */
+const NO_CODE_WORKS = new Set(['account.missing', 'account.inactive', 'token.none', 'token.disabled', 'token.locked', 'token.pending', 'token.pending-overdue']);
+
+/**
+ * "But the code is right?", or a code typed where no code was asked, after the facts showed that no
+ * code can work: the person is told their code may well be right, and why it still cannot work
+ * (the finding's own advice), then the question again. A code is never echoed nor checked.
+ */
+export function codeDoubtAnswered(t: Turn, text: string): boolean {
+  if (t.s.status === 'handed' || t.s.flow === handoverFlow(t)) return false;
+  const blocking = t.s.findings.find((f) => NO_CODE_WORKS.has(f.code));
+  if (!blocking) return false;
+  const step = currentStep(t);
+  const atCode = t.s.status === 'active' && step?.kind === 'input' && step.input === 'code';
+  const codeTyped = t.facts.codes > 0 && !atCode && !(step?.kind === 'ask' && step.code_given);
+  if (!codeTyped && !t.env.understanding.says('code_right', text)) return false;
+  const flow = currentFlow(t) ?? t.env.flows.get(t.s.topic ?? '');
+  if (!flow) return false;
+  log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  say(t, 'code_not_the_problem');
+  t.replies.push({ kind: 'text', text: line(t, flow, `advice.${blocking.code}`) });
+  log(t, 'b', `advice.${blocking.code}`);
+  repeat(t);
+  return true;
+}
+
+/**
+ * "Activated?", "väntar", "is it active yet?": the person asks how their own token stands. It is
+ * looked up again (the topic `opens.intents.token_state` names, from its account check when the
+ * username is known), not answered with what activation takes in general.
+ */
+export function tokenStateAsked(t: Turn, text: string): boolean {
+  if (t.s.status === 'handed' || t.s.flow === handoverFlow(t) || !t.env.understanding.says('token_state', text)) return false;
+  const opening = parseOpening(opensOf(t.env.flows, t.env.opens).intents.token_state);
+  if (!opening) return false;
+  const user = t.s.subject.user;
+  // Without a username, a step of the topic at hand that the words pick ("waiting" in the setup's steps) stays theirs.
+  if (!user && t.meaning?.action === 'choice') return false;
+  log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  t.s.findings = t.s.findings.filter((f) => f.id !== 'token');
+  const step = user ? opening.step : undefined;
+  if (t.s.status !== 'active' || t.s.flow !== opening.flow || !step) return (startFlow(t, opening.flow, step), true);
+  // Already in that topic: looked at again where it stands, without its title again.
+  t.s.tries = {};
+  enter(t, step);
+  return true;
+}
