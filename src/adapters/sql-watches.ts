@@ -2,6 +2,7 @@
 // ticks (or a tick and a hook) never notify twice.
 import type { NewWatch, Watch, WatchState, WatchStore } from '../ports/watches.ts';
 import type { SqlDb } from './sql/db.ts';
+import { isLang } from '../ports/lang.ts';
 
 interface Row {
   id: number;
@@ -22,7 +23,7 @@ const toWatch = (r: Row): Watch => ({
   user: r.user,
   conversationId: r.conversation,
   channel: r.channel,
-  lang: r.lang === 'sv' ? 'sv' : 'en',
+  lang: isLang(r.lang) ? r.lang : 'en',
   ...(r.email ? { email: r.email } : {}),
   createdAt: Number(r.created_at),
   nextCheckAt: Number(r.next_check_at),

@@ -25,6 +25,12 @@ export const KnowledgeEntryFile = z.strictObject({
   /** Which configured address the answer comes from. */
   source: z.enum(SOURCE_WORDS),
   questions: Examples,
+  /**
+   * Words one of which a message must hold for this entry to answer it (phrases as in flows/facts/,
+   * either language): an entry about the network needs a place or a network ("here", "hotel",
+   * "härifrån"), so "why do I need two-factor?" goes past it to the next nearest entry.
+   */
+  needs: Examples.optional(),
   answer: Text,
 });
 

@@ -4,18 +4,23 @@
 // entry is `unknown`: the bot says it does not know, and never makes an answer up.
 import type { Lang } from '../i18n/catalogue.ts';
 import { LANGS } from '../i18n/catalogue.ts';
-import { knowledgeOf } from '../flows/knowledge.ts';
+import { knowledgeOf, type KnowledgeEntry } from '../flows/knowledge.ts';
 import type { FlowProblem } from '../flows/problems.ts';
 import type { FlowSet } from '../flows/schema.ts';
 import { factRulesOf, matchFact, type CompiledFact } from './fact-rules.ts';
 import { NearestExamples, type Example } from './nearest-examples.ts';
 import { fold } from './normalise.ts';
-import { phraseClauses } from './phrase-patterns.ts';
+import { compilePhrases, findPhrase, phraseClauses, type PhraseSet } from './phrase-patterns.ts';
 
 export interface KnowledgeQuestions {
   id: string;
   questions: Record<Lang, readonly string[]>;
+  /** Words one of which a message must hold for the entry to answer it. */
+  needs?: Record<Lang, readonly string[]> | undefined;
 }
+
+/** How many of the nearest entries are looked at for one whose words the message holds. */
+const NEAREST_ENTRIES = 3;
 
 /** How near an entry's questions a message must be (measured on test/understanding/knowledge.yaml). */
 export const KNOWLEDGE_THRESHOLDS = {
@@ -33,6 +38,11 @@ export const KNOWLEDGE_THRESHOLDS = {
    * I use?"); a "what do I do now?" closing a report is about the report.
    */
   beside: 0.9,
+  /**
+   * A question holding the words an entry needs ("supr", "sms", "hotel"): those words say what it
+   * is about, so a question less near the entry's own still gets its answer.
+   */
+  named: 0.4,
 };
 
 export interface KnowledgeHit {
@@ -62,8 +72,7 @@ export interface MessageShape {
   capability: boolean;
 }
 
-export function shapeOf(text: string, cues: KnowledgeCues): MessageShape {
-  const clauses = phraseClauses(text);
+export function shapeOf(text: string, cues: KnowledgeCues, clauses: readonly string[] = phraseClauses(text)): MessageShape {
   const has = (fact: CompiledFact | undefined) => (fact ? matchFact(fact, clauses) !== undefined : false);
   const report = has(cues.problemReport);
   const question = /\?/.test(text) || has(cues.question);
@@ -79,13 +88,18 @@ const BESIDE_BREAK = new RegExp(`${QUESTION_BREAK.source}|,\\s+(?=(?:how|what|wh
 
 export class KnowledgeMatcher {
   private readonly near: NearestExamples;
+  /** By label (`knowledge:<id>`): the words an entry needs, for the entries that name some. */
+  private readonly needs = new Map<string, PhraseSet>();
 
   constructor(
     entries: readonly KnowledgeQuestions[],
     private readonly cues: KnowledgeCues,
   ) {
     const examples: Example[] = [];
-    for (const e of entries) for (const lang of LANGS) for (const text of e.questions[lang]) examples.push({ label: `knowledge:${e.id}`, lang, text });
+    for (const e of entries) {
+      for (const lang of LANGS) for (const text of e.questions[lang]) examples.push({ label: `knowledge:${e.id}`, lang, text });
+      if (e.needs) this.needs.set(`knowledge:${e.id}`, compilePhrases([...e.needs.en, ...e.needs.sv], false));
+    }
     this.near = new NearestExamples(examples);
   }
 
@@ -130,11 +144,18 @@ export class KnowledgeMatcher {
 
   /** The entry `text` asks for, a question none answers, or undefined (not a question for the base). */
   match(text: string): KnowledgeHit | undefined {
-    const shape = shapeOf(text, this.cues);
+    const clauses = phraseClauses(text);
+    const shape = shapeOf(text, this.cues, clauses);
     if (shape.report) return undefined;
-    const [best] = this.near.rank(text, () => true, 1);
+    // The nearest entry whose words the message holds (most entries need none).
+    let named = false;
+    const best = this.near.rank(text, () => true, NEAREST_ENTRIES).find((g) => {
+      const needs = this.needs.get(g.label);
+      named = needs !== undefined && findPhrase(clauses, needs) !== undefined;
+      return !needs || named;
+    });
     const hit = (kind: KnowledgeHit['kind']): KnowledgeHit => ({ kind, id: best ? best.label.slice('knowledge:'.length) : null, score: best ? Math.round(best.score * 1000) / 1000 : 0, lang: best?.lang ?? null, capability: shape.capability });
-    const threshold = shape.capability ? KNOWLEDGE_THRESHOLDS.capability : shape.question ? KNOWLEDGE_THRESHOLDS.question : KNOWLEDGE_THRESHOLDS.statement;
+    const threshold = shape.capability ? KNOWLEDGE_THRESHOLDS.capability : shape.question ? (named ? KNOWLEDGE_THRESHOLDS.named : KNOWLEDGE_THRESHOLDS.question) : KNOWLEDGE_THRESHOLDS.statement;
     if (best && best.score >= threshold) return hit('answer');
     if (shape.question) return hit('unknown');
     return undefined;
@@ -163,6 +184,7 @@ export function knowledgeProblems(flows: FlowSet): FlowProblem[] {
   const problems: FlowProblem[] = [];
   const askedIn = new Map<string, string>();
   for (const entry of knowledgeOf(flows).knowledge.values()) {
+    problems.push(...needsProblems(entry));
     for (const lang of LANGS) {
       for (const q of entry.questions[lang]) {
         const key = fold(q);
@@ -171,6 +193,30 @@ export function knowledgeProblems(flows: FlowSet): FlowProblem[] {
         askedIn.set(key, entry.id);
       }
     }
+  }
+  return problems;
+}
+
+/** Words an entry needs that cannot be compiled, and questions of its own that hold none of them. */
+function needsProblems(entry: KnowledgeEntry): FlowProblem[] {
+  if (!entry.needs) return [];
+  const problems: FlowProblem[] = [];
+  const compiled: string[] = [];
+  for (const lang of LANGS) {
+    entry.needs[lang].forEach((p, i) => {
+      try {
+        compilePhrases([p], false);
+        compiled.push(p);
+      } catch (err) {
+        problems.push({ file: entry.file, key: `needs.${lang}.${i}`, message: (err as Error).message });
+      }
+    });
+  }
+  const needs = compilePhrases(compiled, false);
+  for (const lang of LANGS) {
+    entry.questions[lang].forEach((q, i) => {
+      if (findPhrase(phraseClauses(q), needs) === undefined) problems.push({ file: entry.file, key: `questions.${lang}.${i}`, message: `"${q}" holds none of the words the entry needs` });
+    });
   }
   return problems;
 }

@@ -84,10 +84,10 @@ export function phrase(name: string): PhraseTest {
 export const isClosing: PhraseTest = (text) => phrase('closing')(text);
 
 /** Thanks, or "it works now" that does not say it does not. */
-export const isThanks: PhraseTest = (text) => phrase('thanks')(text) || (phrase('solved')(text) && !phrase('negated')(text));
+export const isThanks: PhraseTest = (text) => phrase('thanks')(text) || isSolved(text);
 
-/** "It works now", not said to be otherwise. */
-export const isSolved: PhraseTest = (text) => phrase('solved')(text) && !phrase('negated')(text);
+/** "It works now", not said to be otherwise, nor asked when it will ("how long till it works?"). */
+export const isSolved: PhraseTest = (text) => phrase('solved')(text) && !phrase('negated')(text) && !phrase('solved_asked')(text);
 
 /** Thanks said on its own terms ("thanks again"), whatever else the words are. */
 export const saysThanks: PhraseTest = (text) => phrase('thanks')(text);

@@ -70,6 +70,8 @@ const button = (user: string, actionId: string, value: string, ts: string) =>
     response_url: `${api.url}/respond/${user}-${actionId}-${Date.now()}`,
     actions: [{ type: 'button', action_id: actionId, value, block_id: 'staff', action_ts: '1' }],
   });
+/** How often the person's DM was searched for a reply posted before (only a reply tried before needs it). */
+const searches = () => api.callsOf('conversations.history').filter((c) => c.args.channel === 'DUALICE').length;
 /** Waits until `check` holds (a delivery that goes through the outbox takes a moment). */
 async function until(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
@@ -132,10 +134,13 @@ describe('Slack staff channel', () => {
     await postEvent(web.url, inThread('USTAFF', cardTs, 'Could you try a code now?'));
     await waitPost('DUALICE', /Could you try a code now/);
     expect(posts('DUALICE', /Step 120/)).toHaveLength(1);
+    // Each reply was tried once: the DM was never searched for it.
+    expect(searches()).toBe(0);
   });
 
   it('a reply Slack refused to deliver stays in the inbox, and the replica that resumes it delivers it once', async () => {
     let refused = 0;
+    const searched = searches();
     api.refuse = (method, args) => (method === 'chat.postMessage' && args.channel === 'DUALICE' && /before the mark/.test(JSON.stringify(args)) && !refused++ ? 'internal_error' : undefined);
     const eventId = `EvBefore${Date.now()}`;
     await postEvent(web.url, inThread('USTAFF', cardTs, 'Sent before the mark: open the app again.'), { eventId });
@@ -144,6 +149,8 @@ describe('Slack staff channel', () => {
     await waitPost('DUALICE', /before the mark/);
     await until(() => api.callsOf('chat.postMessage').filter((c) => c.args.channel === 'DUALICE' && /before the mark/.test(textOf(c))).length === 2, 'the second try');
     expect(api.messages.filter((m) => m.channel === 'DUALICE' && /before the mark/.test(JSON.stringify(m.blocks)))).toHaveLength(1);
+    // The second try searched the DM first (the first had been tried), found nothing, and posted.
+    expect(searches()).toBe(searched + 1);
     api.refuse = undefined;
   });
 
@@ -167,8 +174,9 @@ describe('Slack staff channel', () => {
     const seen = app.store;
     const markSeen = seen.markSeen.bind(seen);
     let killed = 0;
+    const searched = searches();
     seen.markSeen = async (key, now) => {
-      if (key.includes('EvAfter') && !killed++) throw new Error('the replica was killed');
+      if (key.startsWith('staff-reply:') && key.includes('EvAfter') && !killed++) throw new Error('the replica was killed');
       return markSeen(key, now);
     };
     try {
@@ -180,6 +188,8 @@ describe('Slack staff channel', () => {
       await until(() => killed === 2, 'the resumed reply marked sent');
       await app.tickets.drain();
       expect(await seen.wasSeen(`staff-reply:slack-staff:${eventId}`)).toBe(true);
+      // The resumed try searched the DM once, found the reply there, and did not post it again.
+      expect(searches()).toBe(searched + 1);
       expect(api.messages.filter((m) => m.channel === 'DUALICE' && /after the mark/.test(JSON.stringify(m.blocks)))).toHaveLength(1);
       expect(api.messages.find((m) => m.channel === 'DUALICE' && /after the mark/.test(JSON.stringify(m.blocks)))?.metadata).toEqual({ event_type: 'helpdesk_reply', event_payload: { key: `staff-reply:slack-staff:${eventId}` } });
     } finally {

@@ -2,7 +2,7 @@
 // a close and the "the bot is quiet now" notice are each one conditional update, so on any number of
 // replicas the first wins and the rest see it.
 import type { Claim, StaffThread, StaffThreads } from '../../ports/staff-threads.ts';
-import type { Lang } from '../../ports/lang.ts';
+import { isLang } from '../../ports/lang.ts';
 import type { SqlDb } from './db.ts';
 
 interface Row {
@@ -22,7 +22,7 @@ function thread(r: Row | undefined): StaffThread | undefined {
   return {
     reference: r.reference,
     conversationId: r.conversation,
-    lang: (r.lang === 'sv' ? 'sv' : 'en') satisfies Lang,
+    lang: isLang(r.lang) ? r.lang : 'en',
     place: r.place,
     thread: r.thread,
     ...(r.owner ? { owner: r.owner } : {}),

@@ -1,6 +1,7 @@
 // A conversation over lines of text: the terminal (stdin/stdout) and the line chat (TCP). Works
 // interactively and piped: a script can feed it lines and read the answers (each turn's output
-// ends with a blank line); a number picks from the choices on screen.
+// ends with a blank line); a number picks from the choices on screen. Output closed early (piped
+// into `head`, a dropped connection) ends the chat quietly.
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Lang } from '../../ports/lang.ts';
@@ -22,10 +23,24 @@ export interface LineChatOptions {
   delivery?: Delivery;
 }
 
-const QUIT = new Set(['quit', 'exit', 'bye', 'avsluta', 'hej da', 'hej då', '/quit']);
+/** Commands that end the chat at once. */
+const QUIT = new Set(['quit', 'exit', 'avsluta', '/quit']);
+/** A goodbye is said to the bot, which answers it, and then ends the chat. */
+const FAREWELL = new Set(['bye', 'goodbye', 'hej da', 'hej då', 'adjö']);
 
 export async function runLineChat(o: LineChatOptions): Promise<void> {
-  const write = (s: string) => o.output.write(s);
+  // Nobody reads any more (EPIPE, a reset): nothing more is written and no more lines are read.
+  let closed = false;
+  let rl: ReturnType<typeof createInterface> | undefined;
+  const onError = () => {
+    closed = true;
+    rl?.close();
+  };
+  o.output.on('error', onError);
+  const gone = () => closed || o.output.destroyed || !o.output.writable;
+  const write = (s: string) => {
+    if (!gone()) o.output.write(s);
+  };
   let onScreen: Choice[] | undefined;
   const subject = o.user ? { user: o.user, identity: o.channel } : undefined;
 
@@ -46,18 +61,20 @@ export async function runLineChat(o: LineChatOptions): Promise<void> {
   const existing = await o.conversations.peek(o.conversationId);
   await send(existing && existing.status !== 'ended' && existing.status !== 'handed' && existing.transcript.length ? { type: 'resume' } : { type: 'start' });
 
-  const rl = createInterface({ input: o.input, ...(o.interactive ? { output: o.output } : {}), terminal: o.interactive, crlfDelay: Infinity });
+  rl = createInterface({ input: o.input, ...(o.interactive ? { output: o.output } : {}), terminal: o.interactive, crlfDelay: Infinity });
   if (o.interactive) {
     rl.setPrompt('> ');
     rl.prompt();
   }
   for await (const line of rl) {
-    const said = line.trim();
-    if (QUIT.has(said.toLowerCase())) break;
+    if (gone()) break;
+    const said = line.trim().toLowerCase().replace(/[.!]+$/, '');
+    if (QUIT.has(said)) break;
     const n = Number(said);
     // A number picks from the choices on screen, whatever the conversation's state.
     const picked = onScreen && /^\d+$/.test(said) && n >= 1 && n <= onScreen.length ? onScreen[n - 1] : undefined;
     await send(picked ? { type: 'choice', id: picked.id } : { type: 'text', text: line });
+    if (FAREWELL.has(said) || gone()) break;
     if (o.interactive) rl.prompt();
   }
   rl.close();

@@ -3,7 +3,7 @@
 import { escapeHtml as e } from './http.ts';
 import { layout } from './pages.ts';
 import type { Wording } from '../../ports/catalogue.ts';
-import type { Lang } from '../../ports/lang.ts';
+import { LANGS, type Lang } from '../../ports/lang.ts';
 
 export interface PrivacyFacts {
   centre: string;
@@ -20,11 +20,11 @@ export function privacyPage(wording: Wording, lang: Lang, f: PrivacyFacts): stri
   const t = (key: Parameters<Wording['privacy']>[1], vars: Record<string, unknown> = words) => wording.privacy(lang, key, vars);
   const time = (ms: number) => wording.duration(ms / 60_000, lang);
   const row = (what: string, why: string, howLong: string) => `<tr><td>${e(what)}</td><td>${e(why)}</td><td>${e(howLong)}</td></tr>`;
-  const other = lang === 'en' ? 'sv' : 'en';
+  const others = LANGS.filter((l) => l !== lang).map((l) => `<a href="/privacy?lang=${l}" lang="${l}" hreflang="${l}">${e(wording.privacy(l, 'title', words))}</a>`);
   return layout(
     lang,
     t('title'),
-    `<p class="lang-switch"><a href="/privacy?lang=${other}" lang="${other}" hreflang="${other}">${e(wording.privacy(other, 'title', words))}</a></p>
+    `<p class="lang-switch">${others.join(' ')}</p>
 <h1>${e(t('title'))}</h1>
 <p>${e(t('intro'))}</p>
 <h2>${e(t('kept_heading'))}</h2>

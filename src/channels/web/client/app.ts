@@ -4,12 +4,12 @@ import { hideCodes } from './codes.ts';
 import { bubble } from './dom.ts';
 import type { ChatPage } from './page.ts';
 import { working } from './working.ts';
-import { readWords, type Lang } from './words.ts';
+import { isLang, LANGS, readWords, type Lang } from './words.ts';
 
 function initialLang(): Lang {
   const stored = localStorage.getItem('lang');
-  if (stored === 'en' || stored === 'sv') return stored;
-  return (navigator.language || '').toLowerCase().startsWith('sv') ? 'sv' : 'en';
+  if (isLang(stored)) return stored;
+  return LANGS.find((lang) => (navigator.language || '').toLowerCase().startsWith(lang)) ?? LANGS[0];
 }
 
 function setLang(page: ChatPage, next: Lang): void {
@@ -50,7 +50,7 @@ function start(): void {
   for (const b of document.querySelectorAll<HTMLElement>('[data-lang]')) {
     b.addEventListener('click', () => {
       const next = b.dataset.lang;
-      if ((next !== 'en' && next !== 'sv') || next === page.lang) return;
+      if (!isLang(next) || next === page.lang) return;
       setLang(page, next);
       page.send({ type: 'repeat' });
     });

@@ -2,7 +2,7 @@
 // style (several round trips; the one with the shortest round trip wins, and its error bound is half
 // that round trip), and shows the verdict.
 import { clockPicture } from './clock-picture.ts';
-import { readWords, type Lang } from './words.ts';
+import { isLang, LANGS, readWords, type Lang } from './words.ts';
 
 const ROUNDS = 8;
 
@@ -56,7 +56,7 @@ async function run(): Promise<void> {
     verdict.textContent = body.summary;
     verdict.dataset.code = body.code;
     verdict.dataset.offsetMs = String(body.offsetMs);
-    const lang: Lang = root.dataset.lang === 'sv' ? 'sv' : 'en';
+    const lang: Lang = isLang(root.dataset.lang) ? root.dataset.lang : LANGS[0];
     (document.getElementById('picture') as HTMLElement).replaceChildren(clockPicture(body.offsetMs / 1000, readWords(), lang, Date.now() - best.offset));
     (document.getElementById('advice') as HTMLElement).textContent = body.advice ?? '';
     (document.getElementById('back') as HTMLElement).hidden = !token;

@@ -34,9 +34,12 @@ function face(time: Date): SVGSVGElement {
   return root;
 }
 
+/** The locale each language writes a time of day in (a 24-hour clock in both). */
+const TIME_LOCALE: Record<Lang, string> = { en: 'en-GB', sv: 'sv-SE' };
+
 function clockFace(time: Date, label: string, lang: Lang, cls: string): HTMLElement {
   const box = el('div', `face ${cls}`);
-  const digits = el('time', 'face-time', time.toLocaleTimeString(lang === 'sv' ? 'sv-SE' : 'en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }));
+  const digits = el('time', 'face-time', time.toLocaleTimeString(TIME_LOCALE[lang], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }));
   digits.dateTime = time.toISOString();
   box.append(face(time), el('div', 'face-label', label), digits);
   return box;

@@ -1,10 +1,9 @@
 // The page's words in both languages, from the server's catalogues: a JSON block in the page (not a
 // script), read once.
 import type { PageKey } from '../../../ports/catalogue.ts';
-import type { Lang } from '../../../ports/lang.ts';
+import { isLang, LANGS, type Lang } from '../../../ports/lang.ts';
 
-export type { Lang, PageKey };
-
+export { isLang, LANGS, type Lang, type PageKey };
 
 export type Words = Record<Lang, Record<PageKey, string>>;
 
