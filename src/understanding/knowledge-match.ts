@@ -7,6 +7,7 @@ import { LANGS } from '../i18n/catalogue.ts';
 import { knowledgeOf, type KnowledgeEntry } from '../flows/knowledge.ts';
 import type { FlowProblem } from '../flows/problems.ts';
 import type { FlowSet } from '../flows/schema.ts';
+import type { RuleFact } from '../flows/fact-files.ts';
 import { factRulesOf, matchFact, type CompiledFact } from './fact-rules.ts';
 import { NearestExamples, type Example } from './nearest-examples.ts';
 import { fold } from './normalise.ts';
@@ -17,6 +18,8 @@ export interface KnowledgeQuestions {
   questions: Record<Lang, readonly string[]>;
   /** Words one of which a message must hold for the entry to answer it. */
   needs?: Record<Lang, readonly string[]> | undefined;
+  /** The fact that hears the entry's question said as a statement. */
+  said_as?: RuleFact | undefined;
 }
 
 /** How many of the nearest entries are looked at for one whose words the message holds. */
@@ -57,12 +60,16 @@ export interface KnowledgeHit {
   lang: Lang | null;
   /** The question asks whether something works, may be used or costs (flows/facts/capability.yaml). */
   capability: boolean;
+  /** Said as a statement the entry's `said_as` fact hears: the entry's topic is what it is about. */
+  said?: boolean;
 }
 
 export interface KnowledgeCues {
   question?: CompiledFact;
   problemReport?: CompiledFact;
   capability?: CompiledFact;
+  /** The compiled facts the entries' `said_as` name. */
+  said?: ReadonlyMap<RuleFact, CompiledFact>;
 }
 
 /** What a message is, as the knowledge base sees it. */
@@ -90,6 +97,8 @@ export class KnowledgeMatcher {
   private readonly near: NearestExamples;
   /** By label (`knowledge:<id>`): the words an entry needs, for the entries that name some. */
   private readonly needs = new Map<string, PhraseSet>();
+  /** The entries a fact hears said as a statement, and the fact. */
+  private readonly said: Array<{ id: string; fact: CompiledFact }> = [];
 
   constructor(
     entries: readonly KnowledgeQuestions[],
@@ -99,6 +108,8 @@ export class KnowledgeMatcher {
     for (const e of entries) {
       for (const lang of LANGS) for (const text of e.questions[lang]) examples.push({ label: `knowledge:${e.id}`, lang, text });
       if (e.needs) this.needs.set(`knowledge:${e.id}`, compilePhrases([...e.needs.en, ...e.needs.sv], false));
+      const fact = e.said_as ? cues.said?.get(e.said_as) : undefined;
+      if (fact) this.said.push({ id: e.id, fact });
     }
     this.near = new NearestExamples(examples);
   }
@@ -146,6 +157,8 @@ export class KnowledgeMatcher {
   match(text: string): KnowledgeHit | undefined {
     const clauses = phraseClauses(text);
     const shape = shapeOf(text, this.cues, clauses);
+    // Said as a statement a fact hears ("at the hotel it asks me for a code"), a report or not.
+    for (const s of this.said) if (matchFact(s.fact, clauses)) return { kind: 'answer', id: s.id, score: 1, lang: null, capability: false, said: true };
     if (shape.report) return undefined;
     // The nearest entry whose words the message holds (most entries need none).
     let named = false;
@@ -174,7 +187,8 @@ export function knowledgeMatcherOf(flows: FlowSet): KnowledgeMatcher | undefined
     const question = rules.get('question');
     const problemReport = rules.get('problem_report');
     const capability = rules.get('capability');
-    matchers.set(flows, (m = new KnowledgeMatcher([...knowledge.values()], { ...(question ? { question } : {}), ...(problemReport ? { problemReport } : {}), ...(capability ? { capability } : {}) })));
+    const said = new Map([...knowledge.values()].flatMap((e) => (e.said_as && rules.has(e.said_as) ? [[e.said_as, rules.get(e.said_as) as CompiledFact] as const] : [])));
+    matchers.set(flows, (m = new KnowledgeMatcher([...knowledge.values()], { ...(question ? { question } : {}), ...(problemReport ? { problemReport } : {}), ...(capability ? { capability } : {}), said })));
   }
   return m;
 }
