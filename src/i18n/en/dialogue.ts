@@ -8,6 +8,10 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     username_corrected: "Thanks, I'll look up {user} instead.",
     value_corrected: "Thanks, I'll use {value} instead of what you wrote before, and check again.",
     code_not_the_problem: 'Your code may well be right: what I found means that no code can work for now.',
+    platform_corrected: 'Thanks, noted: your phone is {phone}.',
+    phone_ios: 'an iPhone',
+    phone_android: 'an Android phone',
+    phone_other: 'neither an iPhone nor an Android phone',
     code_not_username:
       'That looks like a code from your app, not a username: I will use it when we get to the code. First, what is your username (or the e-mail address on your account)?',
     handover_wait:

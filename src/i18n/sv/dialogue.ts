@@ -7,6 +7,10 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     username_corrected: 'Tack, då tittar jag på {user} i stället.',
     value_corrected: 'Tack, då använder jag {value} i stället för det du skrev förut, och kontrollerar igen.',
     code_not_the_problem: 'Koden kan mycket väl vara rätt: det jag hittade gör att ingen kod kan fungera just nu.',
+    platform_corrected: 'Tack, då vet jag att din telefon är {phone}.',
+    phone_ios: 'en iPhone',
+    phone_android: 'en Android-telefon',
+    phone_other: 'varken en iPhone eller en Android-telefon',
     code_not_username:
       'Det där ser ut som en kod från appen, inte ett användarnamn: jag använder den när vi kommer till koden. Vad är först ditt användarnamn (eller e-postadressen på ditt konto)?',
     handover_wait:
