@@ -144,6 +144,9 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     facts_no_token: "You have no token yet, so let's set one up from the start.",
     facts_disabled: "Your old token is disabled, so let's set up a new one from the start.",
     facts_pending: 'Your token is already registered and waiting to be activated, so there is nothing more to set up.',
+    facts_no_account_login: 'You have no account yet, so you cannot log in from anywhere: the account comes first.',
+    facts_inactive_login: 'Your account is not active, so it cannot log in from anywhere until it is: that comes first.',
+    facts_disabled_login: 'Your token is disabled, so no code is accepted wherever you log in from: that comes first.',
     facts_active: "You have an account and an active token, so what fails is the code: let's look at it.",
   },
 };

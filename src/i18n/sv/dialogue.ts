@@ -144,6 +144,9 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     facts_no_token: 'Du har ingen token ännu, så vi ställer in en från början.',
     facts_disabled: 'Din gamla token är avstängd, så vi ställer in en ny från början.',
     facts_pending: 'Din token är redan registrerad och väntar på aktivering, så det finns inget mer att ställa in.',
+    facts_no_account_login: 'Du har inget konto ännu, så du kan inte logga in någonstans ifrån: kontot kommer först.',
+    facts_inactive_login: 'Ditt konto är inte aktivt, så det går inte att logga in med det någonstans ifrån förrän det är aktivt igen: det kommer först.',
+    facts_disabled_login: 'Din token är avstängd, så ingen kod godtas varifrån du än loggar in: det kommer först.',
     facts_active: 'Du har ett konto och en aktiv token, så det som inte fungerar är koden: vi tittar på den.',
   },
 };
