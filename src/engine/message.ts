@@ -88,20 +88,26 @@ function factsNow(t: Turn): void {
 /**
  * Only a username, where nothing else was understood: at a question with choices whose answer the
  * account's facts decide ("carol" at "which fits you best?"), the account is looked up before it is
- * asked again; at the menu, the topic `opens.intents.username` names starts with it (the account
- * and token looked up, their state leading). Kept either way, so it is never asked for.
+ * asked again; at any other question it is said back and the question asked again; at the menu,
+ * the topic `opens.intents.username` names starts with it (the account and token looked up, their
+ * state leading). Kept every way, so it is never asked for.
  */
 function bareNameTaken(t: Turn, meaning: Meaning, text: string): boolean {
   if (meaning.action !== 'unclear' || t.s.status === 'handed' || t.s.subject.user || t.env.requireProof) return false;
   const step = t.s.status === 'active' ? currentStep(t) : undefined;
   const opening = t.s.status === 'active' ? undefined : parseOpening(opensOf(t.env.flows, t.env.opens).intents.username);
-  if (t.s.status === 'active' ? step?.kind !== 'ask' || !step.facts : !opening) return false;
+  if (t.s.status === 'active' ? step?.kind !== 'ask' : !opening) return false;
   const name = bareUsername(text);
   if (!name) return false;
   log(t, 'u', name);
   takeUser(t, name);
   t.heard = [...t.heard, 'username'];
   if (opening) startFlow(t, opening.flow, opening.step);
+  // At a question the account's facts do not decide: kept for when it is needed, and the question again.
+  else if (step?.kind === 'ask' && !step.facts) {
+    say(t, 'username_noted', { user: name });
+    repeat(t);
+  }
   return true;
 }
 

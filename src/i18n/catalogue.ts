@@ -116,6 +116,7 @@ export type SystemKey =
   | 'code_not_username'
   | 'code_not_the_problem'
   | 'platform_corrected'
+  | 'username_noted'
   | 'phone_ios'
   | 'phone_android'
   | 'phone_other'

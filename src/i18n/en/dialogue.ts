@@ -8,6 +8,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     username_corrected: "Thanks, I'll look up {user} instead.",
     value_corrected: "Thanks, I'll use {value} instead of what you wrote before, and check again.",
     code_not_the_problem: 'Your code may well be right: what I found means that no code can work for now.',
+    username_noted: 'Thanks, noted: your username is {user}.',
     platform_corrected: 'Thanks, noted: your phone is {phone}.',
     phone_ios: 'an iPhone',
     phone_android: 'an Android phone',

@@ -7,6 +7,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     username_corrected: 'Tack, då tittar jag på {user} i stället.',
     value_corrected: 'Tack, då använder jag {value} i stället för det du skrev förut, och kontrollerar igen.',
     code_not_the_problem: 'Koden kan mycket väl vara rätt: det jag hittade gör att ingen kod kan fungera just nu.',
+    username_noted: 'Tack, då vet jag att ditt användarnamn är {user}.',
     platform_corrected: 'Tack, då vet jag att din telefon är {phone}.',
     phone_ios: 'en iPhone',
     phone_android: 'en Android-telefon',
