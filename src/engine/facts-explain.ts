@@ -56,3 +56,20 @@ export function tokenStateAsked(t: Turn, text: string): boolean {
   enter(t, step);
   return true;
 }
+
+/**
+ * A code typed at a question of another topic, where no code was asked for ("What happened to your
+ * phone?" after a code complaint that was read as a phone problem): the person wants it checked.
+ * The topic `opens.intents.code` names starts, the code held for its check; the account's facts
+ * still lead there.
+ */
+export function codeTypedElsewhere(t: Turn): boolean {
+  const step = currentStep(t);
+  if (t.s.status !== 'active' || step?.kind !== 'ask' || step.code_given || t.facts.codes === 0 || !t.s.heldCode) return false;
+  if (t.facts.wantsHuman || t.facts.takeover || t.facts.device) return false;
+  const opening = parseOpening(opensOf(t.env.flows, t.env.opens).intents.code);
+  if (!opening || opening.flow === t.s.flow) return false;
+  log(t, 'u', '[code]');
+  startFlow(t, opening.flow, opening.step);
+  return true;
+}
