@@ -88,7 +88,7 @@ function factsNow(t: Turn): void {
 /**
  * Only a username, where nothing else was understood: at a question with choices whose answer the
  * account's facts decide ("carol" at "which fits you best?"), the account is looked up before it is
- * asked again; at any other question it is said back and the question asked again; at the menu,
+ * asked again; at a yes/no question it is said back and the question asked again; at the menu,
  * the topic `opens.intents.username` names starts with it (the account and token looked up, their
  * state leading). Kept every way, so it is never asked for.
  */
@@ -96,19 +96,26 @@ function bareNameTaken(t: Turn, meaning: Meaning, text: string): boolean {
   if (meaning.action !== 'unclear' || t.s.status === 'handed' || t.s.subject.user || t.env.requireProof) return false;
   const step = t.s.status === 'active' ? currentStep(t) : undefined;
   const opening = t.s.status === 'active' ? undefined : parseOpening(opensOf(t.env.flows, t.env.opens).intents.username);
-  if (t.s.status === 'active' ? step?.kind !== 'ask' : !opening) return false;
+  if (t.s.status === 'active' ? step?.kind !== 'ask' || !(step.facts || isYesNo(step)) : !opening) return false;
   const name = bareUsername(text);
   if (!name) return false;
   log(t, 'u', name);
   takeUser(t, name);
   t.heard = [...t.heard, 'username'];
   if (opening) startFlow(t, opening.flow, opening.step);
-  // At a question the account's facts do not decide: kept for when it is needed, and the question again.
+  // At a yes/no question the account's facts do not decide (its answers are few and known, so a
+  // lone name is the person's own): kept for when it is needed, and the question again.
   else if (step?.kind === 'ask' && !step.facts) {
     say(t, 'username_noted', { user: name });
     repeat(t);
   }
   return true;
+}
+
+/** A question answered by yes or no alone. */
+function isYesNo(step: Extract<Step, { kind: 'ask' }>): boolean {
+  const ids = Object.keys(step.choices).sort().join(' ');
+  return ids === 'no yes';
 }
 
 function act(t: Turn, meaning: Meaning, text: string): void {
