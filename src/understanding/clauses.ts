@@ -118,29 +118,31 @@ function globalOf(re: RegExp): RegExp {
   return g;
 }
 
-/** Every match of `re` in the clauses, with whether "not" stands just before it. */
-function* matches(clauses: readonly string[], re: RegExp): Generator<[RegExpExecArray, boolean]> {
-  const global = globalOf(re);
-  for (const c of clauses) {
-    global.lastIndex = 0;
-    for (let m = global.exec(c); m; m = global.exec(c)) {
-      yield [m, negatedAt(c, m.index)];
-      if (m[0].length === 0) global.lastIndex++;
-    }
-  }
-}
-
 /**
  * The first match of `re` in any clause that is not negated, or undefined.
  * `negatable: false` for patterns that carry their own negation ("no smartphone").
  */
 export function findAffirmed(clauses: readonly string[], re: RegExp, negatable = true): RegExpExecArray | undefined {
-  for (const [m, negated] of matches(clauses, re)) if (!negatable || !negated) return m;
+  const global = globalOf(re);
+  for (const c of clauses) {
+    global.lastIndex = 0;
+    for (let m = global.exec(c); m; m = global.exec(c)) {
+      if (!negatable || !negatedAt(c, m.index)) return m;
+      if (m[0].length === 0) global.lastIndex++;
+    }
+  }
   return undefined;
 }
 
 /** Does some clause hold `re` negated ("not stolen", "inte i sverige")? */
 export function findNegated(clauses: readonly string[], re: RegExp): boolean {
-  for (const [, negated] of matches(clauses, re)) if (negated) return true;
+  const global = globalOf(re);
+  for (const c of clauses) {
+    global.lastIndex = 0;
+    for (let m = global.exec(c); m; m = global.exec(c)) {
+      if (negatedAt(c, m.index)) return true;
+      if (m[0].length === 0) global.lastIndex++;
+    }
+  }
   return false;
 }

@@ -36,6 +36,12 @@ function open(s: Position, flows: FlowSet, meaning: Interpretation): boolean {
 export function consultKnowledge(flows: FlowSet, s: Position, text: string, meaning: Interpretation): Consulted | undefined {
   const matcher = knowledgeMatcherOf(flows);
   if (!matcher || !open(s, flows, meaning)) return undefined;
+  // Several questions in one message, two or more of them the base's: each answered, whatever the
+  // whole message is nearest ("do I need it from home, and which app?" is no one topic's).
+  const asked = meaning.action === 'topic' || meaning.action === 'unclear' || meaning.action === 'answer' ? matcher.questionsAsked(text) : [];
+  const kb = knowledgeOf(flows).knowledge;
+  const [first, ...rest] = asked.flatMap((id) => kb.get(id) ?? []);
+  if (first && rest.length) return { kind: 'answer', entry: first, score: 1, also: rest, opens: false };
   const hit = matcher.match(text);
   if (!hit) return undefined;
   if (hit.kind === 'answer') {

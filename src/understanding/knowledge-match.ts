@@ -90,6 +90,24 @@ export function shapeOf(text: string, cues: KnowledgeCues, clauses: readonly str
 // a question word ("…, and how long…", "…och hur lång tid…").
 const QUESTION_BREAK = /[?.!;]+|,?\s+(?:and|also|och|samt|plus)\s+(?=(?:how|what|which|why|when|where|who|is|are|do|does|can|will|should|hur|vad|vilken|vilket|vilka|varfor|varför|nar|när|var|ar|är|kan|maste|måste|behover|behöver|racker|räcker|ska|funkar|fungerar)\b)/i;
 
+/** A message's questions, each with the question mark it was asked with. */
+function questionParts(text: string): string[] {
+  const re = new RegExp(QUESTION_BREAK.source, 'gi');
+  const parts: string[] = [];
+  let from = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (!m[0]) {
+      re.lastIndex++;
+      continue;
+    }
+    const asked = m[0].includes('?') || (!/[.!;]/.test(m[0]) && /^[^.!;]*\?/.test(text.slice(m.index + m[0].length)));
+    parts.push(text.slice(from, m.index) + (asked ? '?' : ''));
+    from = m.index + m[0].length;
+  }
+  parts.push(text.slice(from));
+  return parts.filter((p) => p.trim().split(/\s+/).length >= 2);
+}
+
 // Beside a report, a comma before a question word starts a question too ("my token fails, why do I need this?").
 const BESIDE_BREAK = new RegExp(`${QUESTION_BREAK.source}|,\\s+(?=(?:how|what|which|why|when|where|hur|vad|vilken|vilket|vilka|varfor|varför|nar|när)\\b)`, 'i');
 
@@ -112,6 +130,22 @@ export class KnowledgeMatcher {
       if (fact) this.said.push({ id: e.id, fact });
     }
     this.near = new NearestExamples(examples);
+  }
+
+  /**
+   * The entries a message of several questions asks, when an entry answers two or more of them
+   * ("do I need it from home, and which app?"); none otherwise. Each part keeps its question mark
+   * (a part before "and how…" shares the one its sentence ends with), and two words make a part.
+   */
+  questionsAsked(text: string): string[] {
+    const parts = questionParts(text);
+    if (parts.length < 2) return [];
+    const ids: string[] = [];
+    for (const part of parts) {
+      const hit = this.match(part);
+      if (hit?.kind === 'answer' && hit.id && !hit.said && !ids.includes(hit.id)) ids.push(hit.id);
+    }
+    return ids.length >= 2 ? ids : [];
   }
 
   /**
@@ -168,7 +202,8 @@ export class KnowledgeMatcher {
       return !needs || named;
     });
     const hit = (kind: KnowledgeHit['kind']): KnowledgeHit => ({ kind, id: best ? best.label.slice('knowledge:'.length) : null, score: best ? Math.round(best.score * 1000) / 1000 : 0, lang: best?.lang ?? null, capability: shape.capability });
-    const threshold = shape.capability ? KNOWLEDGE_THRESHOLDS.capability : shape.question ? (named ? KNOWLEDGE_THRESHOLDS.named : KNOWLEDGE_THRESHOLDS.question) : KNOWLEDGE_THRESHOLDS.statement;
+    // A question naming the entry's own words is about it, whatever its frame ("can I get it by sms?").
+    const threshold = shape.question && named ? KNOWLEDGE_THRESHOLDS.named : shape.capability ? KNOWLEDGE_THRESHOLDS.capability : shape.question ? KNOWLEDGE_THRESHOLDS.question : KNOWLEDGE_THRESHOLDS.statement;
     if (best && best.score >= threshold) return hit('answer');
     if (shape.question) return hit('unknown');
     return undefined;

@@ -4,22 +4,20 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSlackChannel, type SlackChannel } from '../../src/channels/slack/channel.ts';
-import { slackSettings } from '../../src/channels/slack/settings.ts';
+import type { SlackChannel } from '../../src/channels/slack/channel.ts';
 import { slackStaffSink } from '../../src/channels/slack/staff-sink.ts';
 import { channelContext } from '../../src/app/channel-context.ts';
 import type { WebServer } from '../../src/channels/web/server.ts';
-import { startWebFor } from '../helpers/web.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
+import type { Helpdesk } from '../../src/main.ts';
 import type { Ticket } from '../../src/ports/tickets.ts';
-import { recordingLogger } from '../helpers/fakes.ts';
 import { tempDataDir } from '../helpers/cli.ts';
-import { SIGNING_SECRET, postAction, postEvent } from '../helpers/slack.ts';
+import { postAction, postEvent } from '../helpers/slack.ts';
+import { startSlackHelpdesk, type SlackHelpdesk } from '../helpers/slack-helpdesk.ts';
 import { startSlackApi, type SlackApiPeer, type SlackCall } from '../peers/slack-api.ts';
 
 let api: SlackApiPeer;
 let dataDir: string;
+let helpdesk: SlackHelpdesk;
 let app: Helpdesk;
 let slack: SlackChannel;
 let web: WebServer;
@@ -32,27 +30,11 @@ beforeAll(async () => {
     UOTHER: { name: 'other', email: 'other@example.org' },
   };
   dataDir = tempDataDir();
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: dataDir,
-    DNS_SERVERS: '127.0.0.1:9',
-    SLACK_BOT_TOKEN: 'xoxb-test',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: api.apiUrl,
-    SLACK_STAFF_USERS: 'USTAFF,UOTHER',
-    SLACK_STAFF_CHANNEL: 'CSTAFF',
-    TYPING_DELAY_SECONDS: '0',
-  });
-  app = await createHelpdesk(config, { log: recordingLogger() });
-  slack = await createSlackChannel(channelContext(app), slackSettings.parse(config));
-  await slack.start();
-  await slack.ready();
-  web = await startWebFor(app, slack.routes ?? []);
+  helpdesk = await startSlackHelpdesk(api, { DATA_DIR: dataDir, SLACK_STAFF_USERS: 'USTAFF,UOTHER', SLACK_STAFF_CHANNEL: 'CSTAFF' });
+  ({ app, slack, web } = helpdesk);
 });
 afterAll(async () => {
-  await web.close();
-  await slack.stop();
-  await app.close();
+  await helpdesk.close();
   await api.close();
 });
 
