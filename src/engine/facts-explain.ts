@@ -8,6 +8,8 @@ import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { currentFlow, line, log, say } from './say.ts';
 import { currentStep, enter, handoverFlow, repeat, startFlow } from './walk.ts';
 import type { Turn } from './turn.ts';
+import { catalogues } from '../i18n/index.ts';
+import type { CheckCode } from '../checks/catalogue.ts';
 
 /** Findings under which no code is accepted, however right it is: the code is not the problem. */
 const NO_CODE_WORKS = new Set(['account.missing', 'account.inactive', 'token.none', 'token.disabled', 'token.locked', 'token.pending', 'token.pending-overdue']);
@@ -72,5 +74,33 @@ export function codeTypedElsewhere(t: Turn): boolean {
   if (!opening || opening.flow === t.s.flow) return false;
   log(t, 'u', '[code]');
   startFlow(t, opening.flow, opening.step);
+  return true;
+}
+
+/** How bad a finding is, for which one's advice answers "what is wrong?". */
+const SEVERITY = { fail: 3, warn: 2, unknown: 1, pass: 0 } as const;
+
+/**
+ * "So what is wrong then?", "vad är felet då?" once checks have run: what they found, each finding
+ * again, and the advice for the worst of them; when everything passed, what is left that no check
+ * can see. Then the question waiting again.
+ */
+export function foundRecalled(t: Turn, text: string): boolean {
+  if (t.s.status === 'handed' || !t.s.findings.length || !t.env.understanding.says('what_wrong', text)) return false;
+  const flow = currentFlow(t) ?? t.env.flows.get(t.s.topic ?? '');
+  if (!flow) return false;
+  log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  say(t, 'found_so_far');
+  const summary = catalogues[t.s.lang].summary;
+  for (const f of t.s.findings) {
+    const text = summary[f.code as CheckCode]?.(f.data);
+    if (text) t.replies.push({ kind: 'finding', check: f.id, status: f.status, code: f.code, text });
+  }
+  const worst = [...t.s.findings].sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status])[0];
+  if (worst && worst.status !== 'pass') {
+    t.replies.push({ kind: 'text', text: line(t, flow, `advice.${worst.code}`) });
+    log(t, 'b', `advice.${worst.code}`);
+  } else say(t, 'found_all_fine');
+  repeat(t);
   return true;
 }

@@ -12,7 +12,7 @@ import { log, menu, say } from './say.ts';
 import type { Turn } from './turn.ts';
 import { repaired } from './repair.ts';
 import { platformCorrected, valueCorrected } from './value-correction.ts';
-import { codeDoubtAnswered, codeTypedElsewhere, tokenStateAsked } from './facts-explain.ts';
+import { codeDoubtAnswered, codeTypedElsewhere, foundRecalled, tokenStateAsked } from './facts-explain.ts';
 import { feedbackText } from './outcome.ts';
 import { doubtAsks, takeoverDecides } from './takeover-turn.ts';
 import { answerBeside, answerFromKnowledge, readBeside } from './knowledge-turn.ts';
@@ -61,7 +61,7 @@ export function onText(t: Turn, raw: string): void {
   if (askedOnceAndPassed(t, text)) return;
   if (repaired(t, text)) return;
   if (valueCorrected(t, text) || platformCorrected(t, text)) return;
-  if (!t.corrected && (codeDoubtAnswered(t, text) || tokenStateAsked(t, text) || codeTypedElsewhere(t))) return;
+  if (!t.corrected && (codeDoubtAnswered(t, text) || tokenStateAsked(t, text) || codeTypedElsewhere(t) || foundRecalled(t, text))) return;
   // A question for the knowledge base, at any prompt: answered, then back to the prompt.
   if (!promptFactGiven(t) && !t.env.understanding.says('thanks', text) && answerFromKnowledge(t, text, meaning)) return factsNow(t);
   if (promptAnswered(t, text, meaning)) return factsNow(t);

@@ -117,6 +117,8 @@ export type SystemKey =
   | 'code_not_the_problem'
   | 'platform_corrected'
   | 'username_noted'
+  | 'found_so_far'
+  | 'found_all_fine'
   | 'phone_ios'
   | 'phone_android'
   | 'phone_other'

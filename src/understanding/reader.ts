@@ -28,6 +28,7 @@ const SAYINGS: Record<Saying, PhraseTest> = {
   correction: (text) => phrase('correction')(text),
   code_right: (text) => phrase('code_right')(text),
   token_state: (text) => phrase('token_state')(text),
+  what_wrong: (text) => phrase('what_wrong')(text),
 };
 
 export class MessageReader implements Understanding {

@@ -8,6 +8,8 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     username_corrected: "Thanks, I'll look up {user} instead.",
     value_corrected: "Thanks, I'll use {value} instead of what you wrote before, and check again.",
     code_not_the_problem: 'Your code may well be right: what I found means that no code can work for now.',
+    found_so_far: 'Here is what I have found so far:',
+    found_all_fine: 'Everything I can check is in order. What is left is what no check of mine can see: your password, the username you log in with, and that you log in to {centre}. If those are right too, a person can look further.',
     username_noted: 'Thanks, noted: your username is {user}.',
     platform_corrected: 'Thanks, noted: your phone is {phone}.',
     phone_ios: 'an iPhone',
