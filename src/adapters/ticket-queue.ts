@@ -9,7 +9,9 @@ import { describeError, errorCode, HelpdeskError } from '../errors.ts';
 import type { Logger } from '../ports/logger.ts';
 import { noMetrics, type Metrics } from '../ports/metrics.ts';
 import { observerFor, timedRequest } from './upstream-timing.ts';
-import type { Ticket, TicketDelivery, TicketSink, TicketStatus, TicketStatusReader, DeliveryContext } from '../ports/tickets.ts';
+import type { HandoverQueue, QueuedTicket, Ticket, TicketDelivery, TicketStatus, DeliveryContext } from '../ports/tickets.ts';
+
+export type { QueuedTicket };
 import type { Clock } from '../ports/time.ts';
 import { delayAfter } from './backoff.ts';
 import type { SqlDb } from './sql/db.ts';
@@ -34,12 +36,6 @@ export function newReference(): string {
   return `HD-${s}`;
 }
 
-export interface QueuedTicket {
-  reference: string;
-  ticket: Ticket;
-  attempts: number;
-  deliveredAt: number | null;
-}
 
 interface DueRow {
   reference: string;
@@ -53,7 +49,7 @@ const DUE = 'SELECT reference, body, attempts, next_attempt_at FROM tickets WHER
 /** A delivery given up because the queue is stopping: the ticket is handed back, not counted as failed. */
 class HandedBack extends Error {}
 
-export class TicketQueue implements TicketSink, TicketStatusReader {
+export class TicketQueue implements HandoverQueue {
   private timer?: NodeJS.Timeout;
   private draining?: Promise<number>;
   private stopping = false;
@@ -83,7 +79,8 @@ export class TicketQueue implements TicketSink, TicketStatusReader {
     this.deliveries[at] = delivery;
   }
 
-  async open(ticket: Ticket, options: { key?: string } = {}): Promise<{ reference: string }> {
+  /** `again`: the key was seen before, and this is the reference filed then (nothing new was filed). */
+  async open(ticket: Ticket, options: { key?: string } = {}): Promise<{ reference: string; again?: true }> {
     const reference = newReference();
     // A key seen before (the same turn, run again after its replica died) is the ticket filed then.
     const added = await this.db.run('INSERT INTO tickets (reference, body, created_at, next_attempt_at, effect_key) VALUES ($1, $2, $3, $3, $4) ON CONFLICT (effect_key) DO NOTHING', [
@@ -94,7 +91,7 @@ export class TicketQueue implements TicketSink, TicketStatusReader {
     ]);
     if (added === 0 && options.key) {
       const first = await this.db.get<{ reference: string }>('SELECT reference FROM tickets WHERE effect_key = $1', [options.key]);
-      if (first) return { reference: first.reference };
+      if (first) return { reference: first.reference, again: true };
     }
     void this.drain();
     return { reference };
