@@ -36,6 +36,8 @@ export const THRESHOLDS = {
    * deciding, the right topic is one of the two asked every time.
    */
   closeTopics: 0.1,
+  /** …and the nearer under this: "my code does not work" (0.74) is taken as the code topic. */
+  closeTopicsUnder: 0.7,
 };
 
 /**
@@ -44,7 +46,7 @@ export const THRESHOLDS = {
  */
 function closeTopic(opens: Opens, guesses: readonly Guess[]): string[] {
   const [a, b] = guesses.filter((g) => kindOf(g.label) === 'topic');
-  if (!a || !b || b.score < THRESHOLDS.topic || a.score - b.score > THRESHOLDS.closeTopics) return [];
+  if (!a || !b || b.score < THRESHOLDS.topic || a.score >= THRESHOLDS.closeTopicsUnder || a.score - b.score > THRESHOLDS.closeTopics) return [];
   const [x, y] = [nameOf(a.label), nameOf(b.label)];
   return opens.ask_between.some(([p, q]) => (p === x && q === y) || (p === y && q === x)) ? [x, y] : [];
 }
