@@ -1,7 +1,7 @@
 // A message from the person: its language and facts first (every message, at every step), then what
 // it means where the conversation stands: an answer, a choice, a new topic, a person, or unclear.
 import { cleanInput, redactCodes, withoutSecrets } from '../understanding/input.ts';
-import { bareUsername } from '../understanding/extract-username.ts';
+import { bareUsername, isCommonWord } from '../understanding/extract-username.ts';
 import { parseProofCode } from './proof-code.ts';
 import type { Meaning } from '../ports/understanding.ts';
 import { END, type Step } from '../flows/schema.ts';
@@ -19,7 +19,7 @@ import { reachAnswered } from './reach.ts';
 import { hearLanguage, takeFacts, takeUser } from './hear-message.ts';
 import { askedOnceAndPassed, promptAnswered, promptFactGiven } from './prompt-answer.ts';
 import { factsDecide, handOver, startTopic } from './facts-decide.ts';
-import { answerIntent, unclear } from './intent-answer.ts';
+import { answerIntent, close, unclear } from './intent-answer.ts';
 import { afterHandover } from './after-handover.ts';
 
 export function onText(t: Turn, raw: string): void {
@@ -86,26 +86,33 @@ function factsNow(t: Turn): void {
 /**
  * Only a username, where nothing else was understood: at a question with choices whose answer the
  * account's facts decide ("carol" at "which fits you best?"), the account is looked up before it is
- * asked again; at the menu, the topic `opens.intents.username` names starts with it (the account
- * and token looked up, their state leading). Kept either way, so it is never asked for.
+ * asked again; at any other question the name is kept, said so in one line, and the question asked
+ * again; at the menu, the topic `opens.intents.username` names starts with it (the account and
+ * token looked up, their state leading). Kept either way, so it is never asked for.
  */
 function bareNameTaken(t: Turn, meaning: Meaning, text: string): boolean {
   if (meaning.action !== 'unclear' || t.s.status === 'handed' || t.s.subject.user || t.env.requireProof) return false;
   const step = t.s.status === 'active' ? currentStep(t) : undefined;
   const opening = t.s.status === 'active' ? undefined : parseOpening(opensOf(t.env.flows, t.env.opens).intents.username);
-  if (t.s.status === 'active' ? step?.kind !== 'ask' || !step.facts : !opening) return false;
+  if (t.s.status === 'active' ? step?.kind !== 'ask' : !opening) return false;
   const name = bareUsername(text);
-  if (!name) return false;
+  if (!name || isCommonWord(text)) return false;
   log(t, 'u', name);
   takeUser(t, name);
   t.heard = [...t.heard, 'username'];
   if (opening) startFlow(t, opening.flow, opening.step);
+  else if (step?.kind === 'ask' && !step.facts) {
+    say(t, 'username_noted', { user: name });
+    repeat(t);
+  }
   return true;
 }
 
 function act(t: Turn, meaning: Meaning, text: string): void {
   const step = currentStep(t);
   if (t.env.understanding.says('thanks', text) && thanksEnds(t, meaning, step, text)) return answerIntent(t, 'thanks', step);
+  // After the end, "ok" or "no" to "anything else?" starts nothing: where to go from here, said once.
+  if (t.s.status === 'ended' && meaning.action === 'answer' && (meaning.intent === 'no' || (meaning.intent === 'yes' && t.env.understanding.says('closing', text)))) return close(t, 'ended_next');
   switch (meaning.action) {
     case 'choice':
       return choose(t, meaning.choice as string, false);

@@ -26,6 +26,7 @@ const SAYINGS: Record<Saying, PhraseTest> = {
   done: (text) => phrase('done')(text),
   polite_answer: (text) => phrase('polite_answer')(text),
   correction: (text) => phrase('correction')(text),
+  unsure: (text) => phrase('unsure')(text),
 };
 
 export class MessageReader implements Understanding {

@@ -5,6 +5,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
   system: {
     taking_username: 'Jag tittar på {user}. (Inte du? Skriv bara ditt användarnamn.)',
     username_corrected: 'Tack, då tittar jag på {user} i stället.',
+    username_noted: 'Tack, jag har antecknat ditt användarnamn, {user}, om det skulle behövas.',
     value_corrected: 'Tack, då använder jag {value} i stället för det du skrev förut, och kontrollerar igen.',
     code_not_username:
       'Det där ser ut som en kod från appen, inte ett användarnamn: jag använder den när vi kommer till koden. Vad är först ditt användarnamn (eller e-postadressen på ditt konto)?',
@@ -73,6 +74,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     resume: 'Då fortsätter vi där vi var:',
     repair_chitchat: 'Jag är {centre}-helpdeskens assistent, ett program: jag kan kontrollera ditt konto, din token, telefonens klocka och koder, och lämna över dig till supporten.',
     repair_done: 'Bra. Skriv igen om något annat dyker upp.',
+    repair_unsure: 'Du behöver inte vara säker. Välj det svar som ligger närmast det du såg; om inget passar, skriv "människa" så tittar en person på det med dig.',
     feedback_ask: 'Hjälpte det här?',
     feedback_yes: '👍 Ja',
     feedback_no: '👎 Nej',
@@ -93,7 +95,8 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     not_saved: 'Jag kunde inte spara samtalet just nu (helpdesken har ont om utrymme eller så svarar inte databasen). Jag har kvar det här och sparar det med ditt nästa meddelande; går inte det heller, använd supportformuläret: {support_url}',
     welcome_back: 'Välkommen tillbaka! Vi var mitt i det här:',
     ended: 'Något mer? Skriv "meny" för att börja om, eller "människa" för att nå en person.',
-    ended_hint: 'Det här samtalet är avslutat. Skriv "meny" för att börja ett nytt.',
+    ended_hint: 'Det här samtalet är avslutat. Berätta med några ord vad som är fel så börjar vi om, eller skriv "människa" för att nå en person.',
+    ended_next: 'Okej. Om det fortfarande inte fungerar kan du skriva här igen och berätta vad du ser, eller skriva "människa" för att nå en person.',
     escalated:
       'Jag har lämnat över ärendet till {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. {reach}',
     escalated_urgent:
