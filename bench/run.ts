@@ -36,8 +36,7 @@ import { startWebFor } from '../test/helpers/web.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver } from '@slack/bolt';
-import { createSlackChannel } from '../src/channels/slack/channel.ts';
-import { slackSettings } from '../src/channels/slack/settings.ts';
+import { startSlackHelpdesk } from '../test/helpers/slack-helpdesk.ts';
 import { discordSettings } from '../src/channels/discord/settings.ts';
 import { channelContext } from '../src/app/channel-context.ts';
 import { startSlackApi } from '../test/peers/slack-api.ts';
@@ -552,15 +551,8 @@ async function slackBench() {
   await new Promise<void>((resolve) => bareServer.listen(0, '127.0.0.1', () => resolve()));
   const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`;
 
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), '2fa-bench-slack-'));
-  const app = await createHelpdesk(
-    loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: api.apiUrl, DNS_SERVERS: '127.0.0.1:9' }),
-    { log: silentLogger },
-  );
-  const slack = await createSlackChannel(channelContext(app), slackSettings.parse(app.config));
-  await slack.start();
-  await slack.ready();
-  const web = await startWebFor(app, slack.routes ?? []);
+  // The typing delay `serve` has by default, as a centre runs it.
+  const { web, close } = await startSlackHelpdesk(api, { LOG_LEVEL: 'silent', TYPING_DELAY_SECONDS: '4' }, { log: silentLogger });
 
   // Warm both up, then measure them alternately so neither gets a quieter machine.
   await ackLatencies(bareUrl, 50);
@@ -578,8 +570,7 @@ async function slackBench() {
     oursRuns.push(...(await ackLatencies(web.url, 50)));
     await settle();
   }
-  await web.close();
-  await app.close();
+  await close();
   await new Promise<void>((resolve) => bareServer.close(() => resolve()));
   await api.close();
   const bareMedian = quantile(bareRuns, 0.5);

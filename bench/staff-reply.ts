@@ -3,15 +3,10 @@
 // page does; a staff member answers in the card's thread (a signed event into the real Bolt receiver,
 // the local fake of the Slack Web API). Timed from the moment Slack sends the event until the page's
 // poll has the reply; p50/p95 over 20 replies.
-import { loadConfig } from '../src/config.ts';
-import { createHelpdesk } from '../src/main.ts';
 import { silentLogger } from '../src/ports/logger.ts';
-import { createSlackChannel } from '../src/channels/slack/channel.ts';
-import { slackSettings } from '../src/channels/slack/settings.ts';
-import { channelContext } from '../src/app/channel-context.ts';
-import { ChatClient, startWebFor } from '../test/helpers/web.ts';
-import { tempDataDir } from '../test/helpers/cli.ts';
-import { SIGNING_SECRET, postEvent } from '../test/helpers/slack.ts';
+import { ChatClient } from '../test/helpers/web.ts';
+import { postEvent } from '../test/helpers/slack.ts';
+import { startSlackHelpdesk } from '../test/helpers/slack-helpdesk.ts';
 import { startSlackApi } from '../test/peers/slack-api.ts';
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
@@ -26,22 +21,11 @@ export interface StaffReplyFigures {
 export async function staffReplyBench(replies = 20): Promise<StaffReplyFigures> {
   const api = await startSlackApi();
   api.users = { USTAFF: { name: 'staff', email: 'staff@example.org' } };
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: tempDataDir(),
-    DNS_SERVERS: '127.0.0.1:9',
-    DNS_TIMEOUT_MS: '300',
-    SLACK_BOT_TOKEN: 'xoxb-bench',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: api.apiUrl,
-    SLACK_STAFF_USERS: 'USTAFF',
-    SLACK_STAFF_CHANNEL: 'CSTAFF',
-    TYPING_DELAY_SECONDS: '0',
-  });
-  const app = await createHelpdesk(config, { log: silentLogger, watch: false });
-  const slack = await createSlackChannel(channelContext(app), slackSettings.parse(config), { botUserId: 'UBOT', botId: 'BBOT' });
-  await slack.start();
-  const web = await startWebFor(app, slack.routes ?? []);
+  const { web, close } = await startSlackHelpdesk(
+    api,
+    { DNS_TIMEOUT_MS: '300', SLACK_STAFF_USERS: 'USTAFF', SLACK_STAFF_CHANNEL: 'CSTAFF' },
+    { log: silentLogger, watch: false, ids: { botUserId: 'UBOT', botId: 'BBOT' } },
+  );
   try {
     const person = new ChatClient(web.url);
     const origin = { origin: web.url };
@@ -67,9 +51,7 @@ export async function staffReplyBench(replies = 20): Promise<StaffReplyFigures> 
     }
     return { replies, toScreenP50Ms: Math.round(quantile(times, 0.5)), toScreenP95Ms: Math.round(quantile(times, 0.95)) };
   } finally {
-    await web.close();
-    await slack.stop();
-    await app.close();
+    await close();
     await api.close();
   }
 }

@@ -83,7 +83,8 @@ export class TicketQueue implements TicketSink, TicketStatusReader {
     this.deliveries[at] = delivery;
   }
 
-  async open(ticket: Ticket, options: { key?: string } = {}): Promise<{ reference: string }> {
+  /** `again`: the key was seen before, and this is the reference filed then (nothing new was filed). */
+  async open(ticket: Ticket, options: { key?: string } = {}): Promise<{ reference: string; again?: true }> {
     const reference = newReference();
     // A key seen before (the same turn, run again after its replica died) is the ticket filed then.
     const added = await this.db.run('INSERT INTO tickets (reference, body, created_at, next_attempt_at, effect_key) VALUES ($1, $2, $3, $3, $4) ON CONFLICT (effect_key) DO NOTHING', [
@@ -94,7 +95,7 @@ export class TicketQueue implements TicketSink, TicketStatusReader {
     ]);
     if (added === 0 && options.key) {
       const first = await this.db.get<{ reference: string }>('SELECT reference FROM tickets WHERE effect_key = $1', [options.key]);
-      if (first) return { reference: first.reference };
+      if (first) return { reference: first.reference, again: true };
     }
     void this.drain();
     return { reference };

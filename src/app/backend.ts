@@ -1,6 +1,7 @@
 // Where accounts and tokens come from (ACCOUNTS_BACKEND, TOKENS_BACKEND), built from the back-ends'
 // config slice. Each upstream service gets one UpstreamGuard (limiter, timeout, cache, single-flight,
-// shared through Redis when configured), so every adapter sits behind the same protection.
+// shared through Redis when configured), so every adapter sits behind the same protection. An
+// adapter's module (and its client library: ldapts for LDAP) is loaded only when it is configured.
 import type { SharedRedis } from '../adapters/redis.ts';
 import type { Config } from '../config.ts';
 import type { AccountDirectory } from '../ports/account-directory.ts';
@@ -9,15 +10,13 @@ import type { Logger } from '../ports/logger.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { Clock } from '../ports/time.ts';
 import type { CacheSubject, ForgetsAnswers } from '../ports/upstream.ts';
-import { DemoEnrollmentBackend } from '../adapters/demo-enrollment.ts';
-import { HttpEnrollment } from '../adapters/enrollment-http.ts';
+import type { DemoEnrollmentBackend } from '../adapters/demo-enrollment.ts';
+import type { HttpEnrollment } from '../adapters/enrollment-http.ts';
 import { UpstreamGuard } from '../adapters/limits.ts';
 import { observerFor } from '../adapters/upstream-timing.ts';
-import { LdapConnection } from '../adapters/ldap-connection.ts';
-import { LdapAccounts } from '../adapters/ldap-accounts.ts';
-import { LdapOtpTokens } from '../adapters/ldap-otp-tokens.ts';
-import { PrivacyIdeaHttp } from '../adapters/privacyidea-http.ts';
-import { PrivacyIdeaTokens } from '../adapters/privacyidea-tokens.ts';
+import type { LdapConnection } from '../adapters/ldap-connection.ts';
+import type { LdapAccounts } from '../adapters/ldap-accounts.ts';
+import type { PrivacyIdeaTokens } from '../adapters/privacyidea-tokens.ts';
 
 export interface BackendContext {
   clock: Clock;
@@ -41,44 +40,79 @@ export interface Backends {
 type Upstream = 'enrollment' | 'ldap' | 'privacyidea';
 
 /**
- * One back-end: the upstream service (and so the guard) it runs under, how it tells its cached
- * answers about one person from others' (its own cache keys), and how it is built from the parts
- * it shares with others (one LDAP connection, one Enrollment API client).
+ * One back-end: the upstream service (and so the guard) it runs under, and its adapter's module,
+ * loaded when the back-end is configured (an erasure, or the helpdesk starting with it).
  */
 interface BackendKind<T> {
   upstream: Upstream;
+  load(): Promise<BackendAdapter<T>>;
+}
+
+/**
+ * What a back-end's adapter module gives: how it tells its cached answers about one person from
+ * others' (its own cache keys), and how it is built from the parts it shares with others (one LDAP
+ * connection, one Enrollment API client).
+ */
+interface BackendAdapter<T> {
   ownsCacheKey(key: string, who: CacheSubject): boolean;
   /** The adapter, which forgets a person's cached answers by those keys itself. */
   create(parts: BackendParts): Promise<T & ForgetsAnswers>;
 }
 
+/** The Enrollment API serves accounts and tokens both, with one client. */
+const enrollmentApiBackend = {
+  upstream: 'enrollment',
+  load: async () => {
+    const { HttpEnrollment } = await import('../adapters/enrollment-http.ts');
+    return { ownsCacheKey: HttpEnrollment.ownsCacheKey, create: async (p: BackendParts) => (await p.enrollment()).client };
+  },
+} satisfies BackendKind<AccountDirectory & TokenRegistry>;
+
 /** ACCOUNTS_BACKEND: where accounts come from. */
 export const ACCOUNT_BACKENDS: Record<Config['ACCOUNTS_BACKEND'], BackendKind<AccountDirectory>> = {
-  'enrollment-api': { upstream: 'enrollment', ownsCacheKey: HttpEnrollment.ownsCacheKey, create: async (p) => (await p.enrollment()).client },
-  ldap: { upstream: 'ldap', ownsCacheKey: LdapAccounts.ownsCacheKey, create: (p) => p.people() },
+  'enrollment-api': enrollmentApiBackend,
+  ldap: {
+    upstream: 'ldap',
+    load: async () => {
+      const { LdapAccounts } = await import('../adapters/ldap-accounts.ts');
+      return { ownsCacheKey: LdapAccounts.ownsCacheKey, create: (p) => p.people() };
+    },
+  },
 };
 
 /** TOKENS_BACKEND: where tokens come from. */
 export const TOKEN_BACKENDS: Record<Config['TOKENS_BACKEND'], BackendKind<TokenRegistry>> = {
-  'enrollment-api': { upstream: 'enrollment', ownsCacheKey: HttpEnrollment.ownsCacheKey, create: async (p) => (await p.enrollment()).client },
-  privacyidea: { upstream: 'privacyidea', ownsCacheKey: PrivacyIdeaTokens.ownsCacheKey, create: (p) => privacyIdea(p) },
+  'enrollment-api': enrollmentApiBackend,
+  privacyidea: {
+    upstream: 'privacyidea',
+    load: async () => {
+      const { PrivacyIdeaTokens } = await import('../adapters/privacyidea-tokens.ts');
+      return { ownsCacheKey: PrivacyIdeaTokens.ownsCacheKey, create: (p) => privacyIdea(p) };
+    },
+  },
   'ldap-otp': {
     upstream: 'ldap',
-    ownsCacheKey: LdapOtpTokens.ownsCacheKey,
-    create: async (p) => new LdapOtpTokens({ connection: p.ldapConnection(), guard: await p.guard('ldap', p.config.CHECK_TIMEOUT_MS), people: await p.people(), log: p.ctx.log }),
+    load: async () => {
+      const { LdapOtpTokens } = await import('../adapters/ldap-otp-tokens.ts');
+      return {
+        ownsCacheKey: LdapOtpTokens.ownsCacheKey,
+        create: async (p) => new LdapOtpTokens({ connection: await p.ldapConnection(), guard: await p.guard('ldap', p.config.CHECK_TIMEOUT_MS), people: await p.people(), log: p.ctx.log }),
+      };
+    },
   },
 };
 
-/** The back-ends a configuration uses, with the guard each runs under. */
-export function backendsInUse(config: Pick<Config, 'ACCOUNTS_BACKEND' | 'TOKENS_BACKEND'>): Array<Pick<BackendKind<unknown>, 'upstream' | 'ownsCacheKey'>> {
-  return [ACCOUNT_BACKENDS[config.ACCOUNTS_BACKEND], TOKEN_BACKENDS[config.TOKENS_BACKEND]];
+/** The back-ends a configuration uses, with the guard each runs under and its own cache keys. */
+export async function backendsInUse(config: Pick<Config, 'ACCOUNTS_BACKEND' | 'TOKENS_BACKEND'>): Promise<Array<{ upstream: Upstream } & Pick<BackendAdapter<unknown>, 'ownsCacheKey'>>> {
+  const kinds = [ACCOUNT_BACKENDS[config.ACCOUNTS_BACKEND], TOKEN_BACKENDS[config.TOKENS_BACKEND]];
+  return Promise.all(kinds.map(async (kind) => ({ upstream: kind.upstream, ownsCacheKey: (await kind.load()).ownsCacheKey })));
 }
 
 export async function createBackends(config: Config, ctx: BackendContext): Promise<Backends> {
   const parts = new BackendParts(config, ctx);
   try {
-    const accounts = await ACCOUNT_BACKENDS[config.ACCOUNTS_BACKEND].create(parts);
-    const tokens = await TOKEN_BACKENDS[config.TOKENS_BACKEND].create(parts);
+    const accounts = await (await ACCOUNT_BACKENDS[config.ACCOUNTS_BACKEND].load()).create(parts);
+    const tokens = await (await TOKEN_BACKENDS[config.TOKENS_BACKEND].load()).create(parts);
     const demo = parts.demo;
     return {
       accounts,
@@ -102,7 +136,7 @@ class BackendParts {
   readonly guards = new Map<Upstream, UpstreamGuard>();
   demo: DemoEnrollmentBackend | undefined;
   private readonly cleanups: Array<() => unknown> = [];
-  private ldap: LdapConnection | undefined;
+  private ldap: Promise<LdapConnection> | undefined;
   private peopleSearch: Promise<LdapAccounts> | undefined;
   private enrollmentClient: Promise<{ client: HttpEnrollment }> | undefined;
 
@@ -130,8 +164,13 @@ class BackendParts {
     return g;
   };
 
-  ldapConnection(): LdapConnection {
-    if (this.ldap) return this.ldap;
+  ldapConnection(): Promise<LdapConnection> {
+    this.ldap ??= this.openLdap();
+    return this.ldap;
+  }
+
+  private async openLdap(): Promise<LdapConnection> {
+    const { LdapConnection } = await import('../adapters/ldap-connection.ts');
     const config = this.config;
     const c = new LdapConnection({
       url: config.LDAP_URL ?? '',
@@ -143,7 +182,6 @@ class BackendParts {
       timeoutMs: thirdOfBudget(config),
       observe: observerFor(this.ctx.metrics, 'ldap'),
     });
-    this.ldap = c;
     this.cleanups.push(() => c.close());
     return c;
   }
@@ -151,9 +189,10 @@ class BackendParts {
   /** The LDAP people search, also the otp overlay's way to a person's token entry. */
   people(): Promise<LdapAccounts> {
     const { config, ctx } = this;
-    this.peopleSearch ??= (async () =>
-      new LdapAccounts({
-        connection: this.ldapConnection(),
+    this.peopleSearch ??= (async () => {
+      const { LdapAccounts } = await import('../adapters/ldap-accounts.ts');
+      return new LdapAccounts({
+        connection: await this.ldapConnection(),
         guard: await this.guard('ldap', config.CHECK_TIMEOUT_MS),
         baseDn: config.LDAP_BASE_DN ?? '',
         userFilter: config.LDAP_USER_FILTER,
@@ -169,7 +208,8 @@ class BackendParts {
         clock: ctx.clock,
         log: ctx.log,
         ...(config.TOKENS_BACKEND === 'ldap-otp' ? { extraAttributes: ['oathTOTPToken'] } : {}),
-      }))();
+      });
+    })();
     return this.peopleSearch;
   }
 
@@ -206,12 +246,14 @@ async function enrollmentApi(config: Config, ctx: BackendContext, guard: Guard, 
   let token = config.ENROLLMENT_API_TOKEN;
   let demo: DemoEnrollmentBackend | undefined;
   if (!baseUrl) {
+    const { DemoEnrollmentBackend } = await import('../adapters/demo-enrollment.ts');
     const d = new DemoEnrollmentBackend({ clock: ctx.clock, activationMinutes: config.DEMO_ACTIVATION_MINUTES, centre: config.CENTRE_NAME });
     baseUrl = await d.start();
     token = d.token;
     demo = d;
     cleanups.push(() => d.stop());
   }
+  const { HttpEnrollment } = await import('../adapters/enrollment-http.ts');
   const enrollment = new HttpEnrollment({
     baseUrl,
     token: token ?? '',
@@ -230,6 +272,7 @@ async function enrollmentApi(config: Config, ctx: BackendContext, guard: Guard, 
 /** privacyIDEA's token list (and, with PRIVACYIDEA_VERIFY=otponly, its code check). */
 async function privacyIdea(parts: BackendParts): Promise<PrivacyIdeaTokens> {
   const { config, ctx } = parts;
+  const [{ PrivacyIdeaHttp }, { PrivacyIdeaTokens }] = await Promise.all([import('../adapters/privacyidea-http.ts'), import('../adapters/privacyidea-tokens.ts')]);
   // An admin's name and password (a JWT from POST /auth), or a long-lived API key.
   const credentials = { user: config.PRIVACYIDEA_USER, password: config.PRIVACYIDEA_PASSWORD, apiKey: config.PRIVACYIDEA_API_KEY };
   const api = new PrivacyIdeaHttp({ baseUrl: config.PRIVACYIDEA_URL ?? '', caFile: config.PRIVACYIDEA_CA_FILE, timeoutMs: thirdOfBudget(config), observe: observerFor(ctx.metrics, 'privacyidea'), ...credentials });

@@ -1,8 +1,9 @@
-// `diagnose` on the command line builds only what its checks use: the back-ends behind their
-// guards, the checks (DNS, NTP, the per-account limit on code checks) and the centre's words. No
-// conversation store, tickets, mail, flows, understanding or leader election: with SQLite there is
-// no database to open at all (the limits are in this process, as serve's are then); with
-// PostgreSQL or Redis the code-check limit is the one every replica shares.
+// `diagnose` on the command line builds only what its checks use: the configured back-ends behind
+// their guards (an adapter not configured is not even loaded: no ldapts without LDAP), the checks
+// (DNS, NTP, the per-account limit on code checks) and the centre's words. No conversation store,
+// tickets, mail, flows, understanding or leader election: with SQLite there is no database to open
+// at all (the limits are in this process, as serve's are then); with PostgreSQL or Redis the
+// code-check limit is the one every replica shares.
 import { replicaName, type Config } from '../config.ts';
 import type { CentreWords } from '../flows/words.ts';
 import type { Logger } from '../ports/logger.ts';

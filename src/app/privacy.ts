@@ -197,7 +197,7 @@ async function planRedis(deps: PrivacyDeps, plan: ErasurePlan, who: Who): Promis
   const limits = (await scanKeys(redis, limitsHead)).filter((k) => isTheirLimit(who, k.slice(limitsHead.length), { conversations: plan.conversations, addresses: plan.addresses }));
   const subject = { users: plan.person.users, emails: plan.person.emails };
   const caches: string[] = [];
-  for (const backend of backendsInUse(deps.config)) {
+  for (const backend of await backendsInUse(deps.config)) {
     for (const kind of ['cache', 'lock'] as const) {
       const head = sharedKeyHead(prefix, backend.upstream, kind);
       caches.push(...(await scanKeys(redis, head)).filter((k) => backend.ownsCacheKey(k.slice(head.length), subject)));

@@ -25,7 +25,7 @@ export interface TicketsPart {
   /** The demo mailbox (no SMTP_URL): what housekeeping sweeps. */
   mailDir: string | undefined;
   tickets: TicketQueue;
-  /** The queue, counted in helpdesk_escalations_total. */
+  /** The queue, counted: a hand-over in helpdesk_escalations_total, a follow-up to one in helpdesk_follow_ups_total. */
   handover: TicketSink;
   /** "Any news?": the ticket's status from the sink that can tell (RT, Zammad). */
   ticketStatus: TicketStatusReader;
@@ -64,9 +64,12 @@ export function createTickets(config: Config, ctx: TicketsContext, cleanups: Arr
   );
   const handover: TicketSink = {
     async open(ticket, options) {
-      const r = await tickets.open(ticket, options);
-      metrics.count('helpdesk_escalations_total', { urgent: String(ticket.urgent) });
-      return r;
+      const { reference, again } = await tickets.open(ticket, options);
+      // A turn run again files nothing new, and a follow-up belongs to its ticket: neither is a hand-over.
+      if (again) return { reference };
+      if (ticket.relatesTo) metrics.count('helpdesk_follow_ups_total', { solved: String(ticket.solved === true) });
+      else metrics.count('helpdesk_escalations_total', { urgent: String(ticket.urgent) });
+      return { reference };
     },
   };
   const ownFiles = [...(config.TICKET_DIR ? [config.TICKET_DIR] : []), ...(mailer instanceof FileMailer ? [mailer.dir] : [])];

@@ -1,7 +1,7 @@
 // A check in one place: its id, the outcome codes it answers, a zod schema of its data, the data a
 // flow may show, its time limit, when a diagnostic report runs it, its "could not tell" outcome and
 // its run function. `src/checks/catalogue.ts` lists the definitions; ids and codes derive from them.
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { CheckCode, CheckId, CheckResult } from '../ports/checks.ts';
 import type { CheckDeps, CheckInput, CheckOutput } from './context.ts';
 
@@ -31,4 +31,19 @@ export function defineCheck<const Id extends string, const Code extends string, 
 export function dataOf<Data extends z.ZodType>(definition: { data: Data }, result: Pick<CheckResult, 'data'>): z.infer<Data> | undefined {
   const parsed = definition.data.safeParse(result.data);
   return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * One field of a result's data, typed by its check's schema; undefined when the result lacks it or
+ * holds something else there. Reads one field where the rest of the data need not fit (an older
+ * stored finding, a test's partial one).
+ */
+export function fieldOf<Shape extends z.ZodRawShape, Key extends keyof Shape & string>(
+  definition: { data: z.ZodObject<Shape> },
+  result: Pick<CheckResult, 'data'>,
+  key: Key,
+): z.infer<Shape[Key]> | undefined {
+  const schema: Shape[Key] = definition.data.shape[key];
+  const parsed = z.safeParse(schema, result.data[key]);
+  return parsed.success ? (parsed.data as z.infer<Shape[Key]>) : undefined;
 }

@@ -73,9 +73,10 @@ export function afterHandover(t: Turn, text: string, meaning: Meaning): void {
     t.effect = { type: 'check', check: 'token' };
     return;
   } else {
-    if (meaning.action === 'topic' && meaning.confidence >= 0.5) return startTopic(t, meaning.topic as string);
-    // A question the knowledge base answers, rather than more for the ticket.
+    // A question the knowledge base answers ("one more question: which app?"), rather than more for
+    // the ticket or a topic its words sound like; the ticket is kept.
     if (!t.env.understanding.says('thanks', text) && answerFromKnowledge(t, text, meaning, false)) return;
+    if (meaning.action === 'topic' && meaning.confidence >= 0.5) return startTopic(t, meaning.topic as string);
   }
   // Anything else is more about the same problem: added to the open ticket.
   t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));

@@ -10,20 +10,19 @@ import { choicesOf, enter, repeat, startFlow } from './walk.ts';
 import { currentFlow, line, log, menu, say, sys } from './say.ts';
 import type { Turn } from './turn.ts';
 import { interrupt } from './interrupt.ts';
-import { sayReach } from './reach.ts';
 
 /**
  * A polite close, said once: "ok" then "thanks" gets the closing line, then a short "take care",
- * then nothing more (the same line again says nothing new). After a hand-over the closing line says
- * how the answer comes (reach.ts).
+ * then nothing more (the same line again says nothing new). After a hand-over the closing line gives
+ * the reference alone: how the answer comes was said with the hand-over, and is not said again.
  */
 export function close(t: Turn, key: SystemKey, ticket?: string): void {
   // `sys:key`, without the reference and the reach a hand-over's lines carry after it.
   const said = lastBotLine(t.s.transcript)?.split(':').slice(0, 2).join(':');
   if (said === 'sys:closing_again') return;
   if (said === `sys:${key}` || said === 'sys:handover_closing' || said === 'sys:handover_nothing_more' || said === 'sys:welcome') return say(t, 'closing_again');
-  if (ticket !== undefined) return sayReach(t, key, ticket);
-  say(t, key);
+  // After a hand-over the reference alone: how the answer comes was said with it.
+  say(t, key, ticket === undefined ? {} : { ticket });
 }
 
 /** A global intent answered in place; the conversation stays where it was. */

@@ -30,7 +30,9 @@ export function answerFromKnowledge(t: Turn, text: string, meaning: Meaning, log
   const entries = [entry, ...(consulted.also ?? []).flatMap((id) => knowledgeOf(t.env.flows).knowledge.get(id) ?? [])];
   const answer = (x: Turn) => sayEntries(x, entries);
   return interrupt(t, answer, () => {
-    // The message was about the entry's own topic too ("do I need 2FA from home?"): on into it.
+    // The message was about the entry's own topic too ("do I need 2FA from home?", "at the hotel it
+    // asks me for a code"): on into it.
+    if (entry.topic && consulted.kind === 'answer' && consulted.opens) return startFlow(t, entry.topic);
     if (meaning.action === 'topic' && meaning.topic === entry.topic) return startFlow(t, entry.topic);
     // Else the topic the question belongs to first, then the others.
     const all = topics(t);

@@ -8,7 +8,7 @@ import { messageTemplate } from '../flows/messages.ts';
 import { variantOf } from '../checks/catalogue.ts';
 import type { Choice } from './replies.ts';
 import type { Flow, FlowSet, MessageRef } from '../flows/schema.ts';
-import { TRANSCRIPT_LIMIT } from './snapshot.ts';
+import { TRANSCRIPT_LIMIT, type Snapshot } from './snapshot.ts';
 import type { EngineEnv } from './env.ts';
 import type { Turn } from './turn.ts';
 
@@ -48,24 +48,36 @@ function wordsOf(w: EngineEnv['words'], lang: Lang): Record<string, unknown> {
   });
 }
 
-/** Placeholder values; rebuilt only when the person, the findings or the language change. */
-export function vars(t: Turn, extra?: Record<string, unknown>): Record<string, unknown> {
+/** The placeholder values of the last turn: the next turn of a conversation mostly has the same. */
+let lastVars: { words: EngineEnv['words']; cached: NonNullable<Turn['cachedVars']> } | undefined;
+
+/** The same findings: a turn copies the list, never a finding (they are replaced, never edited). */
+const sameFindings = (a: Snapshot['findings'], b: Snapshot['findings']) => a === b || (a.length === b.length && a.every((f, i) => f === b[i]));
+
+/** Placeholder values (never changed by a caller); rebuilt only when the person, the findings or the language change. */
+export function vars(t: Turn): Record<string, unknown> {
   const user = t.s.subject.user ?? '';
   if (!t.cachedVars || t.cachedVars.user !== user || t.cachedVars.findings !== t.s.findings || t.cachedVars.lang !== t.s.lang) {
-    const values: Record<string, unknown> = { ...wordsOf(t.env.words, t.s.lang), user };
-    for (const f of t.s.findings) for (const [k, val] of Object.entries(f.data)) values[`check.${f.id}.${k}`] = val;
-    // Durations in words, in the conversation's language.
-    for (const [name, field] of DURATIONS) {
-      const v = values[field];
-      if (typeof v === 'number') values[name] = formatMinutes(v, t.s.lang);
+    const last = lastVars?.words === t.env.words ? lastVars.cached : undefined;
+    if (last && last.user === user && last.lang === t.s.lang && sameFindings(last.findings, t.s.findings)) {
+      t.cachedVars = { ...last, findings: t.s.findings };
+    } else {
+      const values: Record<string, unknown> = { ...wordsOf(t.env.words, t.s.lang), user };
+      for (const f of t.s.findings) for (const [k, val] of Object.entries(f.data)) values[`check.${f.id}.${k}`] = val;
+      // Durations in words, in the conversation's language.
+      for (const [name, field] of DURATIONS) {
+        const v = values[field];
+        if (typeof v === 'number') values[name] = formatMinutes(v, t.s.lang);
+      }
+      t.cachedVars = { user, findings: t.s.findings, lang: t.s.lang, values };
     }
-    t.cachedVars = { user, findings: t.s.findings, lang: t.s.lang, values };
+    lastVars = { words: t.env.words, cached: t.cachedVars };
   }
-  return extra && Object.keys(extra).length > 0 ? { ...t.cachedVars.values, ...extra } : t.cachedVars.values;
+  return t.cachedVars.values;
 }
 
-export function sys(t: Turn, key: SystemKey, extra: Record<string, unknown> = {}): string {
-  return render(catalogues[t.s.lang].system[key], vars(t, extra));
+export function sys(t: Turn, key: SystemKey, extra?: Record<string, unknown>): string {
+  return render(catalogues[t.s.lang].system[key], vars(t), extra);
 }
 
 /** The first greeting: in the person's language when the channel knows it, else in both. */

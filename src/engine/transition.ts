@@ -3,7 +3,8 @@
 // routes events through a table of handlers; walk.ts walks flows, message.ts reads messages,
 // say.ts says things, all of them plain functions over the turn's state (turn.ts).
 import { decideOutcome, feedbackChoice } from './outcome.ts';
-import type { CheckResult } from '../checks/catalogue.ts';
+import { CHECK_BY_ID, type CheckResult } from '../checks/catalogue.ts';
+import { fieldOf } from '../checks/define.ts';
 import type { Lang, SystemKey } from '../i18n/catalogue.ts';
 import type { Reply } from './replies.ts';
 import type { Effect, EngineEvent } from './events.ts';
@@ -35,12 +36,12 @@ export interface TransitionResult {
 export const CODE_FINGERPRINT_MS = 10 * 60_000;
 
 /** The figures of a check's data that a channel may draw, when the check measured them. */
-function findingFacts(data: CheckResult['data']): { facts?: FindingFacts } {
+function findingFacts(r: CheckResult): { facts?: FindingFacts } {
   const facts: FindingFacts = {};
-  for (const key of ['offsetSeconds', 'minutesSinceRegistration'] as const) {
-    const v = (data as Record<string, unknown>)[key];
-    if (typeof v === 'number' && Number.isFinite(v)) facts[key] = v;
-  }
+  const offsetSeconds = r.id === 'clock' ? fieldOf(CHECK_BY_ID.clock, r, 'offsetSeconds') : undefined;
+  if (offsetSeconds != null) facts.offsetSeconds = offsetSeconds;
+  const minutes = r.id === 'token' ? fieldOf(CHECK_BY_ID.token, r, 'minutesSinceRegistration') : undefined;
+  if (minutes != null) facts.minutesSinceRegistration = minutes;
   return Object.keys(facts).length ? { facts } : {};
 }
 
@@ -52,15 +53,14 @@ function onChecked(t: Turn, result: CheckResult, extra: CheckResult[] = []): voi
     t.s.findings = t.s.findings.filter((f) => f.id !== r.id);
     t.s.findings.push({ id: r.id, status: r.status, code: r.code, data: r.data, at: t.env.now });
     if (said) continue;
-    t.replies.push({ kind: 'finding', check: r.id, status: r.status, code: r.code, text: r.summary, ...findingFacts(r.data) });
+    t.replies.push({ kind: 'finding', check: r.id, status: r.status, code: r.code, text: r.summary, ...findingFacts(r) });
     log(t, 'b', `chk:${r.code}`);
   }
-  if (result.id === 'account' && typeof result.data.username === 'string' && result.code !== 'account.missing') {
-    t.s.subject.user = result.data.username;
-  }
+  const username = result.id === 'account' && result.code !== 'account.missing' ? fieldOf(CHECK_BY_ID.account, result, 'username') : undefined;
+  if (username != null) t.s.subject.user = username;
   if (result.id === 'code') {
     const last = t.s.codes.at(-1);
-    if (last) last.off = typeof result.data.offsetSteps === 'number' ? result.data.offsetSteps : null;
+    if (last) last.off = fieldOf(CHECK_BY_ID.code, result, 'offsetSteps') ?? null;
   }
   // After a hand-over, a code typed now was checked: what it found goes to the same ticket.
   if (t.s.status === 'handed') {
@@ -93,8 +93,8 @@ const SLOW_STEPS = { from: 2, to: 6 };
  * noted down: the app shows an old code because the phone's clock lags by that much.
  */
 function slowByAge(t: Turn, result: CheckResult): boolean {
-  const off = result.data.offsetSteps;
-  if (result.code !== 'code.stale' || typeof off !== 'number' || slotValue(t.s.slots, 'codeNoted')) return false;
+  const off = result.code === 'code.stale' ? fieldOf(CHECK_BY_ID.code, result, 'offsetSteps') : undefined;
+  if (off == null || slotValue(t.s.slots, 'codeNoted')) return false;
   return -off >= SLOW_STEPS.from && -off <= SLOW_STEPS.to;
 }
 

@@ -9,9 +9,10 @@ const NAME = /^[a-z][a-z0-9_]*$/;
 /**
  * The facts that may be written as rules: someone else acting on the account; a message that asks
  * something; a message that reports something not working (a question's answer cannot fix that);
- * a message about two-factor at all; a question whether something works, may be used or costs.
+ * a message about two-factor at all; a question whether something works, may be used or costs; a
+ * code asked for on a network away from the university (a hotel, abroad, at home).
  */
-export const RULE_FACTS = ['takeover', 'question', 'problem_report', 'about_two_factor', 'capability'] as const;
+export const RULE_FACTS = ['takeover', 'question', 'problem_report', 'about_two_factor', 'capability', 'off_network'] as const;
 export type RuleFact = (typeof RULE_FACTS)[number];
 
 const Term = z.strictObject({

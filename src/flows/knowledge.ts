@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { LANGS, placeholdersOf } from '../i18n/index.ts';
-import type { FactFiles } from './fact-files.ts';
+import { RULE_FACTS, type FactFiles } from './fact-files.ts';
 import { Examples, Text, type FlowSet } from './schema.ts';
 import { isKnownPlaceholder } from './words.ts';
 import type { FlowProblem } from './problems.ts';
@@ -31,6 +31,12 @@ export const KnowledgeEntryFile = z.strictObject({
    * "härifrån"), so "why do I need two-factor?" goes past it to the next nearest entry.
    */
   needs: Examples.optional(),
+  /**
+   * A fact of flows/facts/ that hears this entry's question said as a statement ("I'm at a hotel and
+   * it asks me for a code" is the network question): answered, and at the start the entry's topic
+   * goes on.
+   */
+  said_as: z.enum(RULE_FACTS).optional(),
   answer: Text,
 });
 

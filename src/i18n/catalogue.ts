@@ -212,10 +212,13 @@ export function placeholdersOf(template: string): string[] {
   return [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '');
 }
 
-/** Replaces `{name}` with vars[name]; an unknown name is left visible rather than silently dropped. */
-export function render(template: string, vars: Record<string, unknown>): string {
+/**
+ * Replaces `{name}` with vars[name] (`extra`'s own, when it has the name); an unknown name is left
+ * visible rather than silently dropped.
+ */
+export function render(template: string, vars: Record<string, unknown>, extra?: Record<string, unknown>): string {
   return template.replace(PLACEHOLDER, (whole, name: string) => {
-    const value = vars[name];
+    const value = extra && Object.hasOwn(extra, name) ? extra[name] : vars[name];
     if (value === undefined || value === null) return whole;
     if (Array.isArray(value)) return value.join(', ');
     return String(value);

@@ -54,6 +54,11 @@ export interface SeenEvents {
   wasSeen(key: string): Promise<boolean>;
   /** Records the event with its seen mark, in one row (its text redacted); false when seen before. */
   accept(key: string, payload: InboxEvent, now?: number): Promise<boolean>;
+  /**
+   * Records several events (distinct keys) as `accept` does, in one write: resolves to whether each
+   * was new, in order; rejects when the write fails, and then none of them is recorded.
+   */
+  acceptAll(events: AcceptedEvent[], now?: number): Promise<boolean[]>;
   /** The event's turn has been saved: nobody runs it again. */
   done(key: string, now?: number): Promise<void>;
   /**

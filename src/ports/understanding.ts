@@ -63,9 +63,10 @@ export type Saying = 'closing' | 'thanks' | 'wait_question' | 'news_question' | 
 /**
  * What the knowledge base makes of a message: the entry (of the flows' `knowledge/`) that answers
  * it (and `also` the entries of further questions in the same message, each answered once), or
- * `unknown`, a question about two-factor that nothing answers.
+ * `unknown`, a question about two-factor that nothing answers. `opens`: the message said what the
+ * entry's topic is for (the entry's `said_as`), so at the start that topic goes on after the answer.
  */
-export type KnowledgeHit = { kind: 'answer'; entry: string; score: number; also?: string[] } | { kind: 'unknown' };
+export type KnowledgeHit = { kind: 'answer'; entry: string; score: number; also?: string[]; opens?: boolean } | { kind: 'unknown' };
 
 /**
  * Everything the engine asks about one message, in one place: its language, its facts, what it

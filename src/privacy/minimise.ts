@@ -1,7 +1,9 @@
 // What is left of network details once the network check no longer needs them: an address becomes
 // its /24 (IPv4) or /48 (IPv6), DNS names that would give the address away are dropped, and
 // addresses a person typed into the transcript are truncated the same way.
+import { fieldOf } from '../checks/define.ts';
 import { parseIpAddress } from '../checks/ip.ts';
+import { network } from '../checks/network.ts';
 
 /** 192.0.2.10 → 192.0.2.0/24; 2001:db8:1:2::5 → 2001:db8:1::/48; anything else unchanged. */
 export function truncateAddress(text: string): string {
@@ -28,12 +30,12 @@ interface WithNetwork {
 /** True when `s` still holds a raw address (in the subject, a network finding or what the person typed). */
 export function holdsAddress(s: WithNetwork): boolean {
   if (s.subject.ip) return true;
-  if (s.findings.some((f) => f.id === 'network' && (isRaw(f.data.ip) || hasNames(f.data)))) return true;
+  if (s.findings.some((f) => f.id === 'network' && (isRaw(fieldOf(network, f, 'ip')) || hasNames(f)))) return true;
   return (s.transcript ?? []).some(([, who, text]) => who === 'u' && truncateAddressesInText(text) !== text);
 }
 
-const isRaw = (v: unknown) => typeof v === 'string' && !v.includes('/') && parseIpAddress(v) !== undefined;
-const hasNames = (d: Record<string, unknown>) => (Array.isArray(d.ptr) && d.ptr.length > 0) || (typeof d.confirmedName === 'string' && d.confirmedName !== '');
+const isRaw = (ip: string | null | undefined) => ip != null && !ip.includes('/') && parseIpAddress(ip) !== undefined;
+const hasNames = (f: WithNetwork['findings'][number]) => (fieldOf(network, f, 'ptr')?.length ?? 0) > 0 || Boolean(fieldOf(network, f, 'confirmedName'));
 
 /** A copy without raw addresses; the shape is unchanged, so the snapshot still parses. */
 export function minimiseAddresses<T extends WithNetwork>(s: T): T {
@@ -41,11 +43,11 @@ export function minimiseAddresses<T extends WithNetwork>(s: T): T {
   return {
     ...s,
     subject,
-    findings: s.findings.map((f) =>
-      f.id !== 'network'
-        ? f
-        : { ...f, data: { ...f.data, ip: typeof f.data.ip === 'string' ? truncateAddress(f.data.ip) : f.data.ip, ptr: [], confirmedName: null } },
-    ),
+    findings: s.findings.map((f) => {
+      if (f.id !== 'network') return f;
+      const ip = fieldOf(network, f, 'ip');
+      return { ...f, data: { ...f.data, ip: ip != null ? truncateAddress(ip) : f.data.ip, ptr: [], confirmedName: null } };
+    }),
     ...(s.transcript ? { transcript: s.transcript.map(([t, who, text]) => [t, who, who === 'u' ? truncateAddressesInText(text) : text]) } : {}),
   };
 }

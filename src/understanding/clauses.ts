@@ -56,7 +56,7 @@ export function menderOf(keywords: Iterable<string>, keep: ReadonlySet<string> =
     for (let i = 0; i < k.length; i++) slips.set(k.slice(0, i) + k.slice(i + 1), k);
     for (let i = 0; i + 1 < k.length; i++) slips.set(k.slice(0, i) + (k[i + 1] as string) + (k[i] as string) + k.slice(i + 2), k);
   }
-  return (word) => {
+  const mended = (word: string): string => {
     const slip = keep.has(word) ? undefined : slips.get(word);
     if (slip) return slip;
     if (word.length < 5 || set.has(word) || keep.has(word) || /\d/.test(word)) return word;
@@ -68,7 +68,21 @@ export function menderOf(keywords: Iterable<string>, keep: ReadonlySet<string> =
     }
     return word;
   };
+  // Every word of every message passes through a mender, several times a turn: each word's answer
+  // is kept (people write the same few thousand words; the table starts over when it is full).
+  const known = new Map<string, string>();
+  return (word) => {
+    let m = known.get(word);
+    if (m === undefined) {
+      if (known.size >= MENDED_KEPT) known.clear();
+      known.set(word, (m = mended(word)));
+    }
+    return m;
+  };
 }
+
+/** How many words a mender keeps the answer for. */
+const MENDED_KEPT = 20_000;
 
 /** The keyword a word is a typo of (one letter added, dropped, changed or swapped), or the word. */
 export const mend = menderOf(KEYWORDS, REAL_WORDS);
@@ -104,29 +118,31 @@ function globalOf(re: RegExp): RegExp {
   return g;
 }
 
-/** Every match of `re` in the clauses, with whether "not" stands just before it. */
-function* matches(clauses: readonly string[], re: RegExp): Generator<[RegExpExecArray, boolean]> {
-  const global = globalOf(re);
-  for (const c of clauses) {
-    global.lastIndex = 0;
-    for (let m = global.exec(c); m; m = global.exec(c)) {
-      yield [m, negatedAt(c, m.index)];
-      if (m[0].length === 0) global.lastIndex++;
-    }
-  }
-}
-
 /**
  * The first match of `re` in any clause that is not negated, or undefined.
  * `negatable: false` for patterns that carry their own negation ("no smartphone").
  */
 export function findAffirmed(clauses: readonly string[], re: RegExp, negatable = true): RegExpExecArray | undefined {
-  for (const [m, negated] of matches(clauses, re)) if (!negatable || !negated) return m;
+  const global = globalOf(re);
+  for (const c of clauses) {
+    global.lastIndex = 0;
+    for (let m = global.exec(c); m; m = global.exec(c)) {
+      if (!negatable || !negatedAt(c, m.index)) return m;
+      if (m[0].length === 0) global.lastIndex++;
+    }
+  }
   return undefined;
 }
 
 /** Does some clause hold `re` negated ("not stolen", "inte i sverige")? */
 export function findNegated(clauses: readonly string[], re: RegExp): boolean {
-  for (const [, negated] of matches(clauses, re)) if (negated) return true;
+  const global = globalOf(re);
+  for (const c of clauses) {
+    global.lastIndex = 0;
+    for (let m = global.exec(c); m; m = global.exec(c)) {
+      if (negatedAt(c, m.index)) return true;
+      if (m[0].length === 0) global.lastIndex++;
+    }
+  }
   return false;
 }

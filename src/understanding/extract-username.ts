@@ -168,9 +168,18 @@ interface Said {
   folded: string;
 }
 
+// A turn asks about its one message's username more than once (its facts, and the classifier that
+// reads the message without it): the last answer is kept.
+let saidOf: string | undefined;
+let lastSaid: Said | undefined;
+
 function usernameSaid(text: string): Said | undefined {
-  const folded = foldKeepingPunctuation(text).replace(/\s+/g, ' ');
-  return named(folded) ?? weak(folded, text);
+  if (text !== saidOf) {
+    const folded = foldKeepingPunctuation(text).replace(/\s+/g, ' ');
+    lastSaid = named(folded) ?? weak(folded, text);
+    saidOf = text;
+  }
+  return lastSaid;
 }
 
 function weak(folded: string, text: string): Said | undefined {

@@ -88,7 +88,7 @@ export interface FactMatch {
 
 /** The first rule the message satisfies, or undefined. `clauses` are `phraseClauses(text)`. */
 export function matchFact(fact: CompiledFact, written: readonly string[]): FactMatch | undefined {
-  const clauses = written.map((c) => c.split(' ').map(fact.mend).join(' '));
+  const clauses = mendedFor(fact, written);
   const cache = new Map<string, string | undefined>();
   const find = (term: string) => {
     if (!cache.has(term)) cache.set(term, findPhrase(clauses, fact.terms.get(term) as PhraseSet));
@@ -108,7 +108,19 @@ export function matchFact(fact: CompiledFact, written: readonly string[]): FactM
 export function termIn(fact: CompiledFact, term: string, text: string): boolean {
   const set = fact.terms.get(term);
   if (!set) return false;
-  return findPhrase(phraseClauses(text).map((c) => c.split(' ').map(fact.mend).join(' ')), set) !== undefined;
+  return findPhrase(mendedFor(fact, phraseClauses(text)), set) !== undefined;
+}
+
+// A message's clauses with a fact's typos mended, kept for the clauses the phrases last gave
+// (`phraseClauses` gives the same array for the same message): several facts read one message.
+const mendedClauses = new WeakMap<CompiledFact, { of: readonly string[]; clauses: string[] }>();
+
+function mendedFor(fact: CompiledFact, written: readonly string[]): string[] {
+  const kept = mendedClauses.get(fact);
+  if (kept?.of === written) return kept.clauses;
+  const clauses = written.map((c) => c.split(' ').map(fact.mend).join(' '));
+  mendedClauses.set(fact, { of: written, clauses });
+  return clauses;
 }
 
 /** Convenience for a whole message. */

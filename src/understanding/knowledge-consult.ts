@@ -18,7 +18,7 @@ export const KNOWLEDGE_MARGIN = 0.1;
  */
 export const CAPABILITY_KEEPS = 0.6;
 
-export type Consulted = { kind: 'answer'; entry: KnowledgeEntry; score: number; also: KnowledgeEntry[] } | { kind: 'unknown' };
+export type Consulted = { kind: 'answer'; entry: KnowledgeEntry; score: number; also: KnowledgeEntry[]; opens: boolean } | { kind: 'unknown' };
 
 /** What the message meant otherwise leaves room for an answer from the base. */
 function open(s: Position, flows: FlowSet, meaning: Interpretation): boolean {
@@ -36,6 +36,12 @@ function open(s: Position, flows: FlowSet, meaning: Interpretation): boolean {
 export function consultKnowledge(flows: FlowSet, s: Position, text: string, meaning: Interpretation): Consulted | undefined {
   const matcher = knowledgeMatcherOf(flows);
   if (!matcher || !open(s, flows, meaning)) return undefined;
+  // Several questions in one message, two or more of them the base's: each answered, whatever the
+  // whole message is nearest ("do I need it from home, and which app?" is no one topic's).
+  const asked = meaning.action === 'topic' || meaning.action === 'unclear' || meaning.action === 'answer' ? matcher.questionsAsked(text) : [];
+  const kb = knowledgeOf(flows).knowledge;
+  const [first, ...rest] = asked.flatMap((id) => kb.get(id) ?? []);
+  if (first && rest.length) return { kind: 'answer', entry: first, score: 1, also: rest, opens: false };
   const hit = matcher.match(text);
   if (!hit) return undefined;
   if (hit.kind === 'answer') {
@@ -45,7 +51,7 @@ export function consultKnowledge(flows: FlowSet, s: Position, text: string, mean
     const unread = meaning.action === 'unclear' || (meaning.action === 'answer' && meaning.intent === null);
     if (!(unread || ownTopic || hit.score >= meaning.confidence + KNOWLEDGE_MARGIN)) return undefined;
     const also = matcher.alsoAsked(text, entry.id).flatMap((id) => knowledgeOf(flows).knowledge.get(id) ?? []);
-    return { kind: 'answer', entry, score: hit.score, also };
+    return { kind: 'answer', entry, score: hit.score, also, opens: hit.said === true };
   }
   // Whether something works, may be used or costs, and nothing is sure of it: say so, rather than guess.
   if (hit.capability && meaning.confidence < CAPABILITY_KEEPS) return { kind: 'unknown' };

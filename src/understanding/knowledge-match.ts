@@ -7,6 +7,7 @@ import { LANGS } from '../i18n/catalogue.ts';
 import { knowledgeOf, type KnowledgeEntry } from '../flows/knowledge.ts';
 import type { FlowProblem } from '../flows/problems.ts';
 import type { FlowSet } from '../flows/schema.ts';
+import type { RuleFact } from '../flows/fact-files.ts';
 import { factRulesOf, matchFact, type CompiledFact } from './fact-rules.ts';
 import { NearestExamples, type Example } from './nearest-examples.ts';
 import { fold } from './normalise.ts';
@@ -17,6 +18,8 @@ export interface KnowledgeQuestions {
   questions: Record<Lang, readonly string[]>;
   /** Words one of which a message must hold for the entry to answer it. */
   needs?: Record<Lang, readonly string[]> | undefined;
+  /** The fact that hears the entry's question said as a statement. */
+  said_as?: RuleFact | undefined;
 }
 
 /** How many of the nearest entries are looked at for one whose words the message holds. */
@@ -57,12 +60,16 @@ export interface KnowledgeHit {
   lang: Lang | null;
   /** The question asks whether something works, may be used or costs (flows/facts/capability.yaml). */
   capability: boolean;
+  /** Said as a statement the entry's `said_as` fact hears: the entry's topic is what it is about. */
+  said?: boolean;
 }
 
 export interface KnowledgeCues {
   question?: CompiledFact;
   problemReport?: CompiledFact;
   capability?: CompiledFact;
+  /** The compiled facts the entries' `said_as` name. */
+  said?: ReadonlyMap<RuleFact, CompiledFact>;
 }
 
 /** What a message is, as the knowledge base sees it. */
@@ -83,6 +90,24 @@ export function shapeOf(text: string, cues: KnowledgeCues, clauses: readonly str
 // a question word ("…, and how long…", "…och hur lång tid…").
 const QUESTION_BREAK = /[?.!;]+|,?\s+(?:and|also|och|samt|plus)\s+(?=(?:how|what|which|why|when|where|who|is|are|do|does|can|will|should|hur|vad|vilken|vilket|vilka|varfor|varför|nar|när|var|ar|är|kan|maste|måste|behover|behöver|racker|räcker|ska|funkar|fungerar)\b)/i;
 
+/** A message's questions, each with the question mark it was asked with. */
+function questionParts(text: string): string[] {
+  const re = new RegExp(QUESTION_BREAK.source, 'gi');
+  const parts: string[] = [];
+  let from = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (!m[0]) {
+      re.lastIndex++;
+      continue;
+    }
+    const asked = m[0].includes('?') || (!/[.!;]/.test(m[0]) && /^[^.!;]*\?/.test(text.slice(m.index + m[0].length)));
+    parts.push(text.slice(from, m.index) + (asked ? '?' : ''));
+    from = m.index + m[0].length;
+  }
+  parts.push(text.slice(from));
+  return parts.filter((p) => p.trim().split(/\s+/).length >= 2);
+}
+
 // Beside a report, a comma before a question word starts a question too ("my token fails, why do I need this?").
 const BESIDE_BREAK = new RegExp(`${QUESTION_BREAK.source}|,\\s+(?=(?:how|what|which|why|when|where|hur|vad|vilken|vilket|vilka|varfor|varför|nar|när)\\b)`, 'i');
 
@@ -90,6 +115,8 @@ export class KnowledgeMatcher {
   private readonly near: NearestExamples;
   /** By label (`knowledge:<id>`): the words an entry needs, for the entries that name some. */
   private readonly needs = new Map<string, PhraseSet>();
+  /** The entries a fact hears said as a statement, and the fact. */
+  private readonly said: Array<{ id: string; fact: CompiledFact }> = [];
 
   constructor(
     entries: readonly KnowledgeQuestions[],
@@ -99,8 +126,26 @@ export class KnowledgeMatcher {
     for (const e of entries) {
       for (const lang of LANGS) for (const text of e.questions[lang]) examples.push({ label: `knowledge:${e.id}`, lang, text });
       if (e.needs) this.needs.set(`knowledge:${e.id}`, compilePhrases([...e.needs.en, ...e.needs.sv], false));
+      const fact = e.said_as ? cues.said?.get(e.said_as) : undefined;
+      if (fact) this.said.push({ id: e.id, fact });
     }
     this.near = new NearestExamples(examples);
+  }
+
+  /**
+   * The entries a message of several questions asks, when an entry answers two or more of them
+   * ("do I need it from home, and which app?"); none otherwise. Each part keeps its question mark
+   * (a part before "and how…" shares the one its sentence ends with), and two words make a part.
+   */
+  questionsAsked(text: string): string[] {
+    const parts = questionParts(text);
+    if (parts.length < 2) return [];
+    const ids: string[] = [];
+    for (const part of parts) {
+      const hit = this.match(part);
+      if (hit?.kind === 'answer' && hit.id && !hit.said && !ids.includes(hit.id)) ids.push(hit.id);
+    }
+    return ids.length >= 2 ? ids : [];
   }
 
   /**
@@ -146,6 +191,8 @@ export class KnowledgeMatcher {
   match(text: string): KnowledgeHit | undefined {
     const clauses = phraseClauses(text);
     const shape = shapeOf(text, this.cues, clauses);
+    // Said as a statement a fact hears ("at the hotel it asks me for a code"), a report or not.
+    for (const s of this.said) if (matchFact(s.fact, clauses)) return { kind: 'answer', id: s.id, score: 1, lang: null, capability: false, said: true };
     if (shape.report) return undefined;
     // The nearest entry whose words the message holds (most entries need none).
     let named = false;
@@ -155,7 +202,8 @@ export class KnowledgeMatcher {
       return !needs || named;
     });
     const hit = (kind: KnowledgeHit['kind']): KnowledgeHit => ({ kind, id: best ? best.label.slice('knowledge:'.length) : null, score: best ? Math.round(best.score * 1000) / 1000 : 0, lang: best?.lang ?? null, capability: shape.capability });
-    const threshold = shape.capability ? KNOWLEDGE_THRESHOLDS.capability : shape.question ? (named ? KNOWLEDGE_THRESHOLDS.named : KNOWLEDGE_THRESHOLDS.question) : KNOWLEDGE_THRESHOLDS.statement;
+    // A question naming the entry's own words is about it, whatever its frame ("can I get it by sms?").
+    const threshold = shape.question && named ? KNOWLEDGE_THRESHOLDS.named : shape.capability ? KNOWLEDGE_THRESHOLDS.capability : shape.question ? KNOWLEDGE_THRESHOLDS.question : KNOWLEDGE_THRESHOLDS.statement;
     if (best && best.score >= threshold) return hit('answer');
     if (shape.question) return hit('unknown');
     return undefined;
@@ -174,7 +222,8 @@ export function knowledgeMatcherOf(flows: FlowSet): KnowledgeMatcher | undefined
     const question = rules.get('question');
     const problemReport = rules.get('problem_report');
     const capability = rules.get('capability');
-    matchers.set(flows, (m = new KnowledgeMatcher([...knowledge.values()], { ...(question ? { question } : {}), ...(problemReport ? { problemReport } : {}), ...(capability ? { capability } : {}) })));
+    const said = new Map([...knowledge.values()].flatMap((e) => (e.said_as && rules.has(e.said_as) ? [[e.said_as, rules.get(e.said_as) as CompiledFact] as const] : [])));
+    matchers.set(flows, (m = new KnowledgeMatcher([...knowledge.values()], { ...(question ? { question } : {}), ...(problemReport ? { problemReport } : {}), ...(capability ? { capability } : {}), said })));
   }
   return m;
 }

@@ -44,11 +44,20 @@ export class NearestExamples implements Ranker {
   private queryCounts = new Float64Array(0);
   private queryIds = new Int32Array(0);
   private queryWeights = new Float64Array(0);
+  /** How many of `queryIds` the folded text `queryOf` has (its weights already divided by its norm). */
+  private queryKnown = 0;
+  private queryOf: string | undefined;
   /**
-   * The folded text `dots` was computed for: the same message is ranked several times in a turn
-   * (its language, a noted code, its meaning), each time with other labels allowed.
+   * The examples come in blocks, each a run of example ids: a question's own choices are one block
+   * each, every other label is in the first. A ranking computes the dot products of the blocks
+   * whose labels it allows only ("which topic?" never reads a question's choices), each once per
+   * message: the same message is ranked several times in a turn, with other labels allowed.
    */
-  private dotsOf: string | undefined;
+  private blockStart = new Int32Array(0);
+  private blockEnd = new Int32Array(0);
+  private blockOfLabel = new Int32Array(0);
+  private blockDone = new Uint8Array(0);
+  private blockWanted = new Uint8Array(0);
   /** The last text folded and its folded form: a turn ranks the same text several times. */
   private foldedOf: string | undefined;
   private lastFolded = '';
@@ -70,18 +79,42 @@ export class NearestExamples implements Ranker {
     const n = vectors.length;
     this.unseenIdf = Math.log(n + 1) + 1;
     this.idf = Float64Array.from(df, (d) => Math.log((n + 1) / (d + 1)) + 1);
-    const lists: Array<Array<[number, number]>> = Array.from({ length: df.length }, () => []);
     const labelIndex = new Map<Label, number>();
-    this.labelOf = new Int32Array(n);
-    vectors.forEach((v, i) => {
-      const e = examples[i] as Example;
-      this.langOfExample.push(e.lang);
+    const labelOfExample = examples.map((e) => {
       let li = labelIndex.get(e.label);
       if (li === undefined) labelIndex.set(e.label, (li = this.labels.push(e.label) - 1));
-      this.labelOf[i] = li;
-      for (const [f, w] of this.weigh(v)) (lists[f] as Array<[number, number]>).push([i, w]);
+      return li;
+    });
+    // Blocks: a question's choices (`choice:flow/step/…`) by their question, the rest in block 0;
+    // example ids run block by block, in the examples' order within each.
+    const blockIndex = new Map<string, number>([['', 0]]);
+    this.blockOfLabel = Int32Array.from(this.labels, (label) => {
+      const key = label.startsWith('choice:') ? label.slice(0, label.lastIndexOf('/') + 1) : '';
+      let b = blockIndex.get(key);
+      if (b === undefined) blockIndex.set(key, (b = blockIndex.size));
+      return b;
+    });
+    const blocks = blockIndex.size;
+    const order = examples.map((_, i) => i);
+    order.sort((a, b) => this.blockOfLabel[labelOfExample[a]!]! - this.blockOfLabel[labelOfExample[b]!]! || a - b);
+    const idOf = new Int32Array(n);
+    order.forEach((original, id) => (idOf[original] = id));
+    this.blockStart = new Int32Array(blocks).fill(n);
+    this.blockEnd = new Int32Array(blocks);
+    this.labelOf = new Int32Array(n);
+    const lists: Array<Array<[number, number]>> = Array.from({ length: df.length }, () => []);
+    order.forEach((original, id) => {
+      const li = labelOfExample[original] as number;
+      const b = this.blockOfLabel[li] as number;
+      this.blockStart[b] = Math.min(this.blockStart[b] as number, id);
+      this.blockEnd[b] = id + 1;
+      this.labelOf[id] = li;
+      this.langOfExample[id] = (examples[original] as Example).lang;
+      for (const [f, w] of this.weigh(vectors[original] as Map<number, number>)) (lists[f] as Array<[number, number]>).push([id, w]);
+    });
+    examples.forEach((e, original) => {
       const key = fold(e.text);
-      this.exact.set(key, [...(this.exact.get(key) ?? []), i]);
+      this.exact.set(key, [...(this.exact.get(key) ?? []), idOf[original] as number]);
     });
     this.offsets = new Int32Array(lists.length + 1);
     let total = 0;
@@ -104,6 +137,8 @@ export class NearestExamples implements Ranker {
     this.queryCounts = new Float64Array(df.length);
     this.queryIds = new Int32Array(df.length);
     this.queryWeights = new Float64Array(df.length);
+    this.blockDone = new Uint8Array(blocks);
+    this.blockWanted = new Uint8Array(blocks);
     this.first = new Float64Array(this.labels.length);
     this.second = new Float64Array(this.labels.length);
     this.bestExample = new Int32Array(this.labels.length);
@@ -135,11 +170,9 @@ export class NearestExamples implements Ranker {
     return out;
   }
 
-  /** Each example's dot product with the message (`dots`), computed once per message. */
-  private score(folded: string): void {
-    if (this.dotsOf === folded) return;
-    const dots = this.dots;
-    dots.fill(0);
+  /** The message's features and their weights (divided by its norm), once per message. */
+  private query(folded: string): void {
+    if (this.queryOf === folded) return;
     // Counted by feature index in a buffer kept zeroed between rankings (a map per message was a
     // third of a ranking); features never seen in training count apart, for the norm only.
     const { queryIds, queryCounts, featureIds, unseen } = this;
@@ -168,14 +201,32 @@ export class NearestExamples implements Ranker {
       qnorm += w * w;
     }
     qnorm = Math.sqrt(qnorm) || 1;
-    const { offsets, postIds, postWeights } = this;
-    for (let k = 0; k < known; k++) {
+    for (let k = 0; k < known; k++) weights[k] = (weights[k] as number) / qnorm;
+    this.queryKnown = known;
+    this.queryOf = folded;
+    this.blockDone.fill(0);
+  }
+
+  /** The dot product with the message (`dots`) of each example of block `b`, once per message. */
+  private score(b: number): void {
+    if (this.blockDone[b]) return;
+    const { dots, offsets, postIds, postWeights, queryIds, queryWeights } = this;
+    const start = this.blockStart[b] as number;
+    const stop = this.blockEnd[b] as number;
+    dots.fill(0, start, stop);
+    for (let k = 0; k < this.queryKnown; k++) {
       const id = queryIds[k] as number;
-      const scale = (weights[k] as number) / qnorm;
+      const scale = queryWeights[k] as number;
+      // A feature's postings run by example id: the block's are the run between its bounds.
+      let j = firstAtLeast(postIds, offsets[id] as number, offsets[id + 1] as number, start);
       const end = offsets[id + 1] as number;
-      for (let j = offsets[id] as number; j < end; j++) dots[postIds[j] as number]! += scale * (postWeights[j] as number);
+      for (; j < end; j++) {
+        const e = postIds[j] as number;
+        if (e >= stop) break;
+        dots[e]! += scale * (postWeights[j] as number);
+      }
     }
-    this.dotsOf = folded;
+    this.blockDone[b] = 1;
   }
 
   rank(text: string, allowed: (label: Label) => boolean, limit = 5): Guess[] {
@@ -191,23 +242,32 @@ export class NearestExamples implements Ranker {
       const label = this.labels[this.labelOf[i] as number] as Label;
       if (allowed(label)) best.set(label, { label, score: 1, lang: this.langOfExample[i] as Lang });
     }
-    this.score(folded);
     // A label's score: its nearest example, plus a little for a second near one (several similar
     // examples are better evidence than one lucky match).
-    const { dots, first, second, bestExample, ok, labelOf } = this;
-    for (let li = 0; li < this.labels.length; li++) ok[li] = allowed(this.labels[li] as Label) ? 1 : 0;
+    const { dots, first, second, bestExample, ok, labelOf, blockWanted, blockOfLabel } = this;
+    blockWanted.fill(0);
+    for (let li = 0; li < this.labels.length; li++) {
+      ok[li] = allowed(this.labels[li] as Label) ? 1 : 0;
+      if (ok[li]) blockWanted[blockOfLabel[li] as number] = 1;
+    }
+    this.query(folded);
     first.fill(0);
     second.fill(0);
-    for (let i = 0; i < dots.length; i++) {
-      const score = dots[i] as number;
-      if (score <= 0) continue;
-      const li = labelOf[i] as number;
-      if (!ok[li]) continue;
-      if (score > (first[li] as number)) {
-        second[li] = first[li] as number;
-        first[li] = score;
-        bestExample[li] = i;
-      } else if (score > (second[li] as number)) second[li] = score;
+    for (let b = 0; b < blockWanted.length; b++) {
+      if (!blockWanted[b]) continue;
+      this.score(b);
+      const stop = this.blockEnd[b] as number;
+      for (let i = this.blockStart[b] as number; i < stop; i++) {
+        const score = dots[i] as number;
+        if (score <= 0) continue;
+        const li = labelOf[i] as number;
+        if (!ok[li]) continue;
+        if (score > (first[li] as number)) {
+          second[li] = first[li] as number;
+          first[li] = score;
+          bestExample[li] = i;
+        } else if (score > (second[li] as number)) second[li] = score;
+      }
     }
     for (let li = 0; li < this.labels.length; li++) {
       if (!(first[li]! > 0)) continue;
@@ -220,3 +280,16 @@ export class NearestExamples implements Ranker {
   }
 }
 
+
+/** The first index in [from, to) of an ascending run whose id is at least `id` (`to` when none is). */
+function firstAtLeast(ids: Uint16Array | Int32Array, from: number, to: number, id: number): number {
+  if (from >= to || (ids[from] as number) >= id) return from;
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((ids[mid] as number) < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -6,24 +6,42 @@
 const COMBINING = /[\u0300-\u036f]/g;
 const APOSTROPHES = /['’`´]/g;
 
+// A turn folds its one message in many places (every phrase family, the extractors, the rankers):
+// each form of the last texts is kept, so a message is folded once a form.
+const KEPT = 256;
+function kept(form: (text: string) => string): (text: string) => string {
+  const forms = new Map<string, string>();
+  return (text) => {
+    let f = forms.get(text);
+    if (f === undefined) {
+      if (forms.size >= KEPT) forms.clear();
+      forms.set(text, (f = form(text)));
+    }
+    return f;
+  };
+}
+
+const lowerFolded = kept((text) => text.toLowerCase().normalize('NFKD').replace(COMBINING, '').replace(APOSTROPHES, ''));
+const casedFolded = kept((text) => text.normalize('NFKD').replace(COMBINING, '').replace(APOSTROPHES, ''));
+
 /** Folded, punctuation kept (it separates clauses). `keepCase` folds letter for letter, capitals kept. */
 export function foldKeepingPunctuation(text: string, keepCase = false): string {
-  return (keepCase ? text : text.toLowerCase()).normalize('NFKD').replace(COMBINING, '').replace(APOSTROPHES, '');
+  return keepCase ? casedFolded(text) : lowerFolded(text);
 }
 
 /** Folded words: everything but letters and digits to single spaces, trimmed. */
-export function fold(text: string): string {
-  return foldKeepingPunctuation(text)
+export const fold: (text: string) => string = kept((text) =>
+  foldKeepingPunctuation(text)
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
+    .trim(),
+);
 
 /** Folded letters: digits and punctuation to single spaces as well (they say nothing of a language). */
-export function foldLetters(text: string): string {
-  return foldKeepingPunctuation(text)
+export const foldLetters: (text: string) => string = kept((text) =>
+  foldKeepingPunctuation(text)
     .replace(/[^\p{L}]+/gu, ' ')
-    .trim();
-}
+    .trim(),
+);
 
 const known = new Map<string, string>();
 

@@ -56,7 +56,7 @@ export class MessageReader implements Understanding {
   knowledge(text: string, at: Position, meaning: Meaning): KnowledgeHit | undefined {
     const c = consultKnowledge(this.flows, at, text, meaning);
     if (!c) return undefined;
-    return c.kind === 'answer' ? { kind: 'answer', entry: c.entry.id, score: c.score, ...(c.also.length ? { also: c.also.map((e) => e.id) } : {}) } : c;
+    return c.kind === 'answer' ? { kind: 'answer', entry: c.entry.id, score: c.score, ...(c.also.length ? { also: c.also.map((e) => e.id) } : {}), ...(c.opens ? { opens: true } : {}) } : c;
   }
 
   besideReport(text: string): { report: string; entries: string[] } | undefined {

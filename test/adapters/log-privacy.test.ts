@@ -6,18 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/adapters/logger.ts';
 import { channelLogRules } from '../../src/app/observability.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
-import type { WebServer } from '../../src/channels/web/server.ts';
-import { createSlackChannel, type SlackChannel } from '../../src/channels/slack/channel.ts';
-import { slackSettings } from '../../src/channels/slack/settings.ts';
-import { createDiscordChannel, type DiscordChannel } from '../../src/channels/discord/channel.ts';
-import { registerDiscordRelay } from '../../src/channels/discord/relay.ts';
-import { discordSettings } from '../../src/channels/discord/settings.ts';
+import { createHelpdesk } from '../../src/main.ts';
 import { channelContext } from '../../src/app/channel-context.ts';
 import { runTerminalChat } from '../../src/channels/terminal/chat.ts';
-import { ChatClient, startWebApp, startWebFor } from '../helpers/web.ts';
+import { ChatClient, startWebApp } from '../helpers/web.ts';
 import { tempDataDir } from '../helpers/cli.ts';
-import { SIGNING_SECRET, postEvent } from '../helpers/slack.ts';
+import { postEvent } from '../helpers/slack.ts';
+import { startSlackHelpdesk, type SlackHelpdesk } from '../helpers/slack-helpdesk.ts';
+import { startDiscordHelpdesk, type DiscordHelpdesk } from '../helpers/discord-helpdesk.ts';
 import { startSlackApi, type SlackApiPeer } from '../peers/slack-api.ts';
 import { startDiscord, type DiscordPeer, type RestCall } from '../peers/discord.ts';
 import { startSmtpServer, type SmtpPeer } from '../peers/smtp-server.ts';
@@ -102,38 +98,27 @@ describe('logs without personal data', () => {
 
   describe('Slack', () => {
     let api: SlackApiPeer;
-    let app: Helpdesk;
-    let slack: SlackChannel;
-    let web: WebServer;
+    let helpdesk: SlackHelpdesk;
     const { lines, log } = capture();
     beforeAll(async () => {
       api = await startSlackApi();
       api.users = { [SLACK_ID]: { name: 'alice', email: 'alice@example.org' } };
-      app = await createHelpdesk(
-        loadConfig({ ...base, DATA_DIR: tempDataDir(), SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: api.apiUrl }),
-        { log },
-      );
-      slack = await createSlackChannel(channelContext(app), slackSettings.parse(app.config));
-      await slack.start();
-      await slack.ready();
-      web = await startWebFor(app, slack.routes ?? []);
+      helpdesk = await startSlackHelpdesk(api, base, { log });
     });
     afterAll(async () => {
-      await web?.close();
-      await slack?.stop();
-      await app?.close();
+      await helpdesk?.close();
       await api?.close();
     });
 
     it('a DM conversation, found by the profile e-mail, with a code and a hand-over', async () => {
       const dm = (text: string) => ({ type: 'message', channel_type: 'im', channel: `D${SLACK_ID}`, user: SLACK_ID, text, ts: `${Date.now() / 1000}` });
       const reply = (re: RegExp) => api.waitFor((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.args.channel === `D${SLACK_ID}` && re.test(JSON.stringify(c.args.blocks ?? c.args.text ?? '')));
-      await postEvent(web.url, dm("my code doesn't work"));
+      await postEvent(helpdesk.web.url, dm("my code doesn't work"));
       await reply(/code it shows right now/);
       const code = oathtoolCode(SECRETS.alice!, Date.now());
-      await postEvent(web.url, dm(code));
+      await postEvent(helpdesk.web.url, dm(code));
       await reply(/./);
-      await postEvent(web.url, dm('talk to a person'));
+      await postEvent(helpdesk.web.url, dm('talk to a person'));
       await reply(/./);
       await new Promise((r) => setTimeout(r, 300));
       expectClean(lines, ['alice', SLACK_ID, code]);
@@ -143,25 +128,16 @@ describe('logs without personal data', () => {
   describe('Discord', () => {
     let discord: DiscordPeer;
     let smtp: SmtpPeer;
-    let app: Helpdesk;
-    let channel: DiscordChannel;
+    let helpdesk: DiscordHelpdesk;
     const { lines, log } = capture();
     const ALICE = { id: DISCORD_ID, username: 'alice' };
     beforeAll(async () => {
       discord = await startDiscord();
       smtp = await startSmtpServer();
-      app = await createHelpdesk(
-        loadConfig({ ...base, DATA_DIR: tempDataDir(), SMTP_URL: smtp.url, DISCORD_TOKEN: 'test-bot-token-0123456789', DISCORD_APPLICATION_ID: '100000000000000002', DISCORD_API_URL: discord.apiUrl }),
-        { log },
-      );
-      registerDiscordRelay(channelContext(app));
-      channel = createDiscordChannel(channelContext(app), discordSettings.parse(app.config));
-      await channel.start();
-      await channel.ready();
+      helpdesk = await startDiscordHelpdesk(discord, { ...base, SMTP_URL: smtp.url }, { log });
     }, 30_000);
     afterAll(async () => {
-      await channel?.stop();
-      await app?.close();
+      await helpdesk?.close();
       await discord?.close();
       await smtp?.stop();
     });

@@ -227,6 +227,19 @@ describe.each(backends.map((make) => [make().name, make] as const))('store contr
     for (let i = 0; i < ids.length; i++) expect(Number(wins[2 * i]) + Number(wins[2 * i + 1])).toBe(1);
   });
 
+  it('the inbox takes several events in one write: each new one recorded (codes redacted) and claimable, one seen before told apart', async () => {
+    const [a, b] = await Promise.all([open(), open()]);
+    const t0 = 2_000_000;
+    const ev = (n: number) => ({ conversationId: `slack:T:D${n}:U${n}`, event: { type: 'text' as const, text: `code 654321 (${n})` }, to: { team: 'T', user: `U${n}`, channel: `D${n}` } });
+    expect(await b.accept('slack:AllB', ev(1), t0)).toBe(true);
+    const events = [{ key: 'slack:AllC', payload: ev(0) }, { key: 'slack:AllB', payload: ev(1) }, { key: 'slack:AllA', payload: ev(2) }];
+    expect(await a.acceptAll(events, t0)).toEqual([true, false, true]);
+    expect(await b.acceptAll([{ key: 'slack:AllA', payload: ev(2) }], t0)).toEqual([false]);
+    const claimed = await b.claim('slack:All', 60_000, 30_000, t0 + 120_000);
+    expect(claimed.map((c) => c.key).sort()).toEqual(['slack:AllA', 'slack:AllB', 'slack:AllC']);
+    expect(claimed.find((c) => c.key === 'slack:AllC')?.payload).toEqual({ ...ev(0), event: { type: 'text', text: 'code [code] (0)' } });
+  });
+
   it('the inbox: accepted once, kept (codes redacted) until done, claimed by one replica under a lease, again when it runs out', async () => {
     const [a, b] = await Promise.all([open(), open()]);
     const t0 = 1_000_000;

@@ -5,15 +5,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordChannel, type DiscordChannel } from '../../src/channels/discord/channel.ts';
-import { registerDiscordRelay } from '../../src/channels/discord/relay.ts';
-import { discordSettings } from '../../src/channels/discord/settings.ts';
+import type { DiscordChannel } from '../../src/channels/discord/channel.ts';
 import { discordStaffSink } from '../../src/channels/discord/staff-sink.ts';
 import { channelContext } from '../../src/app/channel-context.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
+import type { Helpdesk } from '../../src/main.ts';
 import type { Ticket } from '../../src/ports/tickets.ts';
-import { recordingLogger } from '../helpers/fakes.ts';
+import { startDiscordHelpdesk, type DiscordHelpdesk } from '../helpers/discord-helpdesk.ts';
 import { tempDataDir } from '../helpers/cli.ts';
 import { APP_ID, STAFF_CHANNEL_ID, STAFF_ROLE, startDiscord, type DiscordPeer, type DiscordUser, type RestCall } from '../peers/discord.ts';
 
@@ -27,29 +24,16 @@ const MARIA = { id: '600000000000000013', username: 'maria_k', nick: 'Maria K' }
 const OLLE = { id: '600000000000000014', username: 'olle', nick: 'Olle' };
 const NOBODY = { id: '600000000000000015', username: 'someone' };
 
+let helpdesk: DiscordHelpdesk;
+
 beforeAll(async () => {
   discord = await startDiscord();
   dataDir = tempDataDir();
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: dataDir,
-    DNS_SERVERS: '127.0.0.1:9',
-    DISCORD_TOKEN: 'test-bot-token-0123456789',
-    DISCORD_APPLICATION_ID: APP_ID,
-    DISCORD_API_URL: discord.apiUrl,
-    DISCORD_STAFF_ROLE: STAFF_ROLE,
-    DISCORD_STAFF_CHANNEL: STAFF_CHANNEL_ID,
-    TYPING_DELAY_SECONDS: '0',
-  });
-  app = await createHelpdesk(config, { log: recordingLogger() });
-  registerDiscordRelay(channelContext(app));
-  channel = createDiscordChannel(channelContext(app), discordSettings.parse(config));
-  await channel.start();
-  await channel.ready();
+  helpdesk = await startDiscordHelpdesk(discord, { DATA_DIR: dataDir, DISCORD_STAFF_ROLE: STAFF_ROLE, DISCORD_STAFF_CHANNEL: STAFF_CHANNEL_ID, TYPING_DELAY_SECONDS: '0' });
+  ({ app, channel } = helpdesk);
 }, 30_000);
 afterAll(async () => {
-  await channel?.stop();
-  await app?.close();
+  await helpdesk?.close();
   await discord?.close();
 });
 

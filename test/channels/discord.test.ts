@@ -2,8 +2,8 @@
 // drive it with gateway events and assert on the REST calls the bot makes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordChannel, type DiscordChannel } from '../../src/channels/discord/channel.ts';
-import { registerDiscordRelay } from '../../src/channels/discord/relay.ts';
 import { discordSettings } from '../../src/channels/discord/settings.ts';
+import { startDiscordHelpdesk, type DiscordHelpdesk } from '../helpers/discord-helpdesk.ts';
 import { channelContext } from '../../src/app/channel-context.ts';
 import type { WebServer } from '../../src/channels/web/server.ts';
 import { startWebFor } from '../helpers/web.ts';
@@ -24,30 +24,18 @@ const ALICE = { id: '600000000000000001', username: 'alice' };
 const BOB = { id: '600000000000000002', username: 'bob' };
 const STAFF = { id: '600000000000000003', username: 'staffer' };
 
+let helpdesk: DiscordHelpdesk;
+
 beforeAll(async () => {
   discord = await startDiscord();
   smtp = await startSmtpServer();
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: tempDataDir(),
-    DNS_SERVERS: '127.0.0.1:9',
-    SMTP_URL: smtp.url,
-    DISCORD_TOKEN: 'test-bot-token-0123456789',
-    DISCORD_APPLICATION_ID: APP_ID,
-    DISCORD_API_URL: discord.apiUrl,
-    DISCORD_STAFF_ROLE: STAFF_ROLE,
-  });
-  app = await createHelpdesk(config, { log: recordingLogger() });
+  helpdesk = await startDiscordHelpdesk(discord, { SMTP_URL: smtp.url, DISCORD_STAFF_ROLE: STAFF_ROLE });
+  ({ app, channel } = helpdesk);
   web = await startWebFor(app);
-  registerDiscordRelay(channelContext(app));
-  channel = createDiscordChannel(channelContext(app), discordSettings.parse(config));
-  await channel.start();
-  await channel.ready();
 }, 30_000);
 afterAll(async () => {
-  await channel?.stop();
   await web?.close();
-  await app?.close();
+  await helpdesk?.close();
   await discord?.close();
   await smtp?.stop();
 });

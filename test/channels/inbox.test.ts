@@ -49,12 +49,73 @@ describe('accepting', () => {
       markSeen: () => Promise.reject(new Error('down')),
       wasSeen: () => Promise.reject(new Error('down')),
       accept: () => Promise.reject(Object.assign(new Error('connection terminated'), { code: '57P01' })),
+      acceptAll: () => Promise.reject(Object.assign(new Error('connection terminated'), { code: '57P01' })),
       done: () => Promise.reject(new Error('down')),
       claim: () => Promise.reject(new Error('down')),
     };
     const err = await new Inbox(broken, 'alpha', recordingLogger(), clockAt(0)).accept('Ev2', dm(2)).catch((e: unknown) => e);
     expect(isHelpdeskError(err, 'store.unavailable')).toBe(true);
     expect((err as HelpdeskError).message).toContain('alpha: event Ev2');
+  });
+});
+
+/** The replica's store, counting the inbox's writes (and failing them while `failing`). */
+function counted(store: SeenEvents) {
+  const writes: string[][] = [];
+  const seen: SeenEvents & { writes: string[][]; failing: boolean } = {
+    writes,
+    failing: false,
+    markSeen: (key, now) => store.markSeen(key, now),
+    wasSeen: (key) => store.wasSeen(key),
+    accept: () => Promise.reject(new Error('the inbox writes its events together')),
+    acceptAll: (events, now) => {
+      writes.push(events.map((e) => e.key));
+      return seen.failing ? Promise.reject(Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' })) : store.acceptAll(events, now);
+    },
+    done: (key, now) => store.done(key, now),
+    claim: (...args) => store.claim(...args),
+  };
+  return seen;
+}
+
+describe('events that arrive together', () => {
+  it('share one insert: both rows are written, both accepted, and another replica finds them taken', async () => {
+    const seen = counted(a.store);
+    const inbox = new Inbox(seen, 'eta', recordingLogger(), clockAt(0));
+    expect(await Promise.all([inbox.accept('Ev1', dm(1)), inbox.accept('Ev2', dm(2))])).toEqual([true, true]);
+    expect(seen.writes).toEqual([['eta:Ev1', 'eta:Ev2']]);
+    expect(await b.store.wasSeen('eta:Ev1')).toBe(true);
+    expect(await b.store.wasSeen('eta:Ev2')).toBe(true);
+    // A retry of either, alone or together with a new one, is dropped; the new one is taken.
+    expect(await Promise.all([inbox.accept('Ev2', dm(2)), inbox.accept('Ev3', dm(3))])).toEqual([false, true]);
+    expect(seen.writes).toHaveLength(2);
+  });
+
+  it('the same event twice among them (a quick retry) is taken once', async () => {
+    const log = recordingLogger();
+    const seen = counted(a.store);
+    const inbox = new Inbox(seen, 'theta', log, clockAt(0));
+    expect(await Promise.all([inbox.accept('Ev1', dm(1)), inbox.accept('Ev1', dm(1))])).toEqual([true, false]);
+    expect(seen.writes).toEqual([['theta:Ev1']]);
+    expect(log.lines.filter((l) => l.message === 'theta: duplicate event dropped')).toHaveLength(1);
+  });
+
+  it('an insert that fails accepts neither (each refused as store.unavailable, so neither is acked), and nothing is written', async () => {
+    const seen = counted(a.store);
+    seen.failing = true;
+    const inbox = new Inbox(seen, 'iota', recordingLogger(), clockAt(0));
+    const outcomes = await Promise.allSettled([inbox.accept('Ev1', dm(1)), inbox.accept('Ev2', dm(2))]);
+    expect(seen.writes).toEqual([['iota:Ev1', 'iota:Ev2']]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    for (const [n, o] of outcomes.entries()) {
+      const err = (o as PromiseRejectedResult).reason as HelpdeskError;
+      expect(isHelpdeskError(err, 'store.unavailable')).toBe(true);
+      expect(err.message).toContain(`iota: event Ev${n + 1}`);
+    }
+    expect(await a.store.wasSeen('iota:Ev1')).toBe(false);
+    // Sent again (the platform does, without an ack), they are taken.
+    seen.failing = false;
+    expect(await Promise.all([inbox.accept('Ev1', dm(1)), inbox.accept('Ev2', dm(2))])).toEqual([true, true]);
   });
 });
 

@@ -3,38 +3,16 @@
 // replica, once, through the fake Slack Web API. Two replicas on the local PostgreSQL.
 import { request } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSlackChannel, type SlackChannel } from '../../src/channels/slack/channel.ts';
-import { slackSettings } from '../../src/channels/slack/settings.ts';
-import { channelContext } from '../../src/app/channel-context.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
-import { recordingLogger } from '../helpers/fakes.ts';
-import { tempDataDir } from '../helpers/cli.ts';
-import { postEvent, SIGNING_SECRET } from '../helpers/slack.ts';
-import { startWebFor } from '../helpers/web.ts';
+import { postEvent } from '../helpers/slack.ts';
+import { startSlackHelpdesk } from '../helpers/slack-helpdesk.ts';
 import { isolated } from '../helpers/shared-services.ts';
 import { startSlackApi, type SlackApiPeer, type SlackCall } from '../peers/slack-api.ts';
 
 let api: SlackApiPeer;
 const iso = isolated();
 
-async function replica(): Promise<{ app: Helpdesk; slack: SlackChannel }> {
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: tempDataDir(),
-    DNS_SERVERS: '127.0.0.1:9',
-    SLACK_BOT_TOKEN: 'xoxb-test',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: api.apiUrl,
-    TYPING_DELAY_SECONDS: '0',
-    ...iso.env,
-  });
-  const app = await createHelpdesk(config, { log: recordingLogger() });
-  const slack = await createSlackChannel(channelContext(app), slackSettings.parse(config));
-  await slack.start();
-  await slack.ready();
-  return { app, slack };
-}
+/** A replica on the test's PostgreSQL schema, its Slack channel on its own web port. */
+const replica = () => startSlackHelpdesk(api, iso.env);
 
 beforeAll(async () => {
   api = await startSlackApi();
@@ -59,8 +37,7 @@ it('an event accepted by a replica that died before its turn is answered once by
       to: { team: 'T1', user: 'UALICE', channel: 'DUALICE' },
     }, at);
     expect(accepted).toBe(true);
-    await dead.slack.stop();
-    await dead.app.close();
+    await dead.close();
 
     // Within the time a live replica may still be working through it, nobody takes it.
     expect(await live.slack.resume(at + 1_000)).toBe(0);
@@ -77,14 +54,13 @@ it('an event accepted by a replica that died before its turn is answered once by
     expect(api.calls.filter((c) => c.args.channel === 'DUALICE' && c.method === 'chat.postMessage')).toHaveLength(1);
     expect(api.calls.filter((c) => c.args.channel === 'DUALICE' && /The account alice exists/.test(textOf(c)))).toHaveLength(1);
   } finally {
-    await live.slack.stop();
-    await live.app.close();
+    await live.close();
   }
 });
 
 it('an event is in the inbox before Slack has its ack: a replica killed right after the ack loses nothing', async () => {
-  const { app, slack } = await replica();
-  const web = await startWebFor(app, slack.routes ?? []);
+  const helpdesk = await replica();
+  const { app, web } = helpdesk;
   try {
     // Another request still arriving (its body half sent), as in a burst: turns wait for the acks in
     // flight, which kept an acked event out of the inbox for up to half a second.
@@ -109,8 +85,6 @@ it('an event is in the inbox before Slack has its ack: a replica killed right af
     for (let i = 0; i < 150 && (await stored()) === 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(await stored()).toBe(1);
   } finally {
-    await web.close();
-    await slack.stop();
-    await app.close();
+    await helpdesk.close();
   }
 });

@@ -4,22 +4,20 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSlackChannel, type SlackChannel } from '../../src/channels/slack/channel.ts';
-import { slackSettings } from '../../src/channels/slack/settings.ts';
+import type { SlackChannel } from '../../src/channels/slack/channel.ts';
 import { slackStaffSink } from '../../src/channels/slack/staff-sink.ts';
 import { channelContext } from '../../src/app/channel-context.ts';
 import type { WebServer } from '../../src/channels/web/server.ts';
-import { startWebFor } from '../helpers/web.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
+import type { Helpdesk } from '../../src/main.ts';
 import type { Ticket } from '../../src/ports/tickets.ts';
-import { recordingLogger } from '../helpers/fakes.ts';
 import { tempDataDir } from '../helpers/cli.ts';
-import { SIGNING_SECRET, postAction, postEvent } from '../helpers/slack.ts';
+import { postAction, postEvent } from '../helpers/slack.ts';
+import { startSlackHelpdesk, type SlackHelpdesk } from '../helpers/slack-helpdesk.ts';
 import { startSlackApi, type SlackApiPeer, type SlackCall } from '../peers/slack-api.ts';
 
 let api: SlackApiPeer;
 let dataDir: string;
+let helpdesk: SlackHelpdesk;
 let app: Helpdesk;
 let slack: SlackChannel;
 let web: WebServer;
@@ -32,27 +30,11 @@ beforeAll(async () => {
     UOTHER: { name: 'other', email: 'other@example.org' },
   };
   dataDir = tempDataDir();
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: dataDir,
-    DNS_SERVERS: '127.0.0.1:9',
-    SLACK_BOT_TOKEN: 'xoxb-test',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: api.apiUrl,
-    SLACK_STAFF_USERS: 'USTAFF,UOTHER',
-    SLACK_STAFF_CHANNEL: 'CSTAFF',
-    TYPING_DELAY_SECONDS: '0',
-  });
-  app = await createHelpdesk(config, { log: recordingLogger() });
-  slack = await createSlackChannel(channelContext(app), slackSettings.parse(config));
-  await slack.start();
-  await slack.ready();
-  web = await startWebFor(app, slack.routes ?? []);
+  helpdesk = await startSlackHelpdesk(api, { DATA_DIR: dataDir, SLACK_STAFF_USERS: 'USTAFF,UOTHER', SLACK_STAFF_CHANNEL: 'CSTAFF' });
+  ({ app, slack, web } = helpdesk);
 });
 afterAll(async () => {
-  await web.close();
-  await slack.stop();
-  await app.close();
+  await helpdesk.close();
   await api.close();
 });
 
@@ -70,6 +52,8 @@ const button = (user: string, actionId: string, value: string, ts: string) =>
     response_url: `${api.url}/respond/${user}-${actionId}-${Date.now()}`,
     actions: [{ type: 'button', action_id: actionId, value, block_id: 'staff', action_ts: '1' }],
   });
+/** How often the person's DM was searched for a reply posted before (only a reply tried before needs it). */
+const searches = () => api.callsOf('conversations.history').filter((c) => c.args.channel === 'DUALICE').length;
 /** Waits until `check` holds (a delivery that goes through the outbox takes a moment). */
 async function until(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
@@ -132,10 +116,13 @@ describe('Slack staff channel', () => {
     await postEvent(web.url, inThread('USTAFF', cardTs, 'Could you try a code now?'));
     await waitPost('DUALICE', /Could you try a code now/);
     expect(posts('DUALICE', /Step 120/)).toHaveLength(1);
+    // Each reply was tried once: the DM was never searched for it.
+    expect(searches()).toBe(0);
   });
 
   it('a reply Slack refused to deliver stays in the inbox, and the replica that resumes it delivers it once', async () => {
     let refused = 0;
+    const searched = searches();
     api.refuse = (method, args) => (method === 'chat.postMessage' && args.channel === 'DUALICE' && /before the mark/.test(JSON.stringify(args)) && !refused++ ? 'internal_error' : undefined);
     const eventId = `EvBefore${Date.now()}`;
     await postEvent(web.url, inThread('USTAFF', cardTs, 'Sent before the mark: open the app again.'), { eventId });
@@ -144,6 +131,8 @@ describe('Slack staff channel', () => {
     await waitPost('DUALICE', /before the mark/);
     await until(() => api.callsOf('chat.postMessage').filter((c) => c.args.channel === 'DUALICE' && /before the mark/.test(textOf(c))).length === 2, 'the second try');
     expect(api.messages.filter((m) => m.channel === 'DUALICE' && /before the mark/.test(JSON.stringify(m.blocks)))).toHaveLength(1);
+    // The second try searched the DM first (the first had been tried), found nothing, and posted.
+    expect(searches()).toBe(searched + 1);
     api.refuse = undefined;
   });
 
@@ -167,8 +156,9 @@ describe('Slack staff channel', () => {
     const seen = app.store;
     const markSeen = seen.markSeen.bind(seen);
     let killed = 0;
+    const searched = searches();
     seen.markSeen = async (key, now) => {
-      if (key.includes('EvAfter') && !killed++) throw new Error('the replica was killed');
+      if (key.startsWith('staff-reply:') && key.includes('EvAfter') && !killed++) throw new Error('the replica was killed');
       return markSeen(key, now);
     };
     try {
@@ -180,6 +170,8 @@ describe('Slack staff channel', () => {
       await until(() => killed === 2, 'the resumed reply marked sent');
       await app.tickets.drain();
       expect(await seen.wasSeen(`staff-reply:slack-staff:${eventId}`)).toBe(true);
+      // The resumed try searched the DM once, found the reply there, and did not post it again.
+      expect(searches()).toBe(searched + 1);
       expect(api.messages.filter((m) => m.channel === 'DUALICE' && /after the mark/.test(JSON.stringify(m.blocks)))).toHaveLength(1);
       expect(api.messages.find((m) => m.channel === 'DUALICE' && /after the mark/.test(JSON.stringify(m.blocks)))?.metadata).toEqual({ event_type: 'helpdesk_reply', event_payload: { key: `staff-reply:slack-staff:${eventId}` } });
     } finally {

@@ -6,13 +6,13 @@ import { slackSettings } from '../../src/channels/slack/settings.ts';
 import { channelContext } from '../../src/app/channel-context.ts';
 import { escapeMrkdwn } from '../../src/channels/slack/blocks.ts';
 import type { WebServer } from '../../src/channels/web/server.ts';
-import { startWebFor } from '../helpers/web.ts';
+import { startSlackHelpdesk, type SlackHelpdesk } from '../helpers/slack-helpdesk.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
 import { SECRETS, recordingLogger } from '../helpers/fakes.ts';
 import { oathtoolCode } from '../helpers/oathtool.ts';
 import { tempDataDir } from '../helpers/cli.ts';
-import { SIGNING_SECRET, eventBody, postAction, postCommand, postEvent, postSigned, sign } from '../helpers/slack.ts';
+import { eventBody, postAction, postCommand, postEvent, postSigned, sign } from '../helpers/slack.ts';
 import { startSlackApi, type SlackApiPeer, type SlackCall } from '../peers/slack-api.ts';
 import { sqlOf } from '../helpers/store.ts';
 
@@ -22,30 +22,14 @@ let app: Helpdesk;
 let slack: SlackChannel;
 let web: WebServer;
 
+let helpdesk: SlackHelpdesk;
+
 async function boot() {
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: dataDir,
-    DNS_SERVERS: '127.0.0.1:9',
-    SLACK_BOT_TOKEN: 'xoxb-test',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: api.apiUrl,
-    SLACK_STAFF_USERS: 'USTAFF',
-    SLACK_STAFF_GROUP: 'SHELP',
-    TYPING_DELAY_SECONDS: '0',
-  });
-  app = await createHelpdesk(config, { log: recordingLogger() });
-  slack = await createSlackChannel(channelContext(app), slackSettings.parse(config));
-  await slack.start();
-  await slack.ready();
-  web = await startWebFor(app, slack.routes ?? []);
+  helpdesk = await startSlackHelpdesk(api, { DATA_DIR: dataDir, SLACK_STAFF_USERS: 'USTAFF', SLACK_STAFF_GROUP: 'SHELP' });
+  ({ app, slack, web } = helpdesk);
 }
 
-async function shutdown() {
-  await web.close();
-  await slack.stop();
-  await app.close();
-}
+const shutdown = () => helpdesk.close();
 
 beforeAll(async () => {
   api = await startSlackApi();

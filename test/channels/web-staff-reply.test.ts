@@ -5,50 +5,28 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.ts';
-import { createSlackChannel, type SlackChannel } from '../../src/channels/slack/channel.ts';
-import { slackSettings } from '../../src/channels/slack/settings.ts';
-import { channelContext } from '../../src/app/channel-context.ts';
+import type { Helpdesk } from '../../src/main.ts';
 import type { WebServer } from '../../src/channels/web/server.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createHelpdesk, type Helpdesk } from '../../src/main.ts';
-import { startWebFor } from '../helpers/web.ts';
-import { recordingLogger } from '../helpers/fakes.ts';
-import { tempDataDir } from '../helpers/cli.ts';
-import { SIGNING_SECRET, postEvent } from '../helpers/slack.ts';
+import { postEvent } from '../helpers/slack.ts';
+import { startSlackHelpdesk, type SlackHelpdesk } from '../helpers/slack-helpdesk.ts';
 import { startSlackApi, type SlackApiPeer } from '../peers/slack-api.ts';
 
 let api: SlackApiPeer;
+let helpdesk: SlackHelpdesk;
 let app: Helpdesk;
-let slack: SlackChannel;
 let web: WebServer;
 let browser: Browser;
 
 beforeAll(async () => {
   api = await startSlackApi();
   api.users = { USTAFF: { name: 'staff', email: 'staff@example.org' } };
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: tempDataDir(),
-    DNS_SERVERS: '127.0.0.1:9',
-    DNS_TIMEOUT_MS: '300',
-    SLACK_BOT_TOKEN: 'xoxb-test',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: api.apiUrl,
-    SLACK_STAFF_USERS: 'USTAFF',
-    SLACK_STAFF_CHANNEL: 'CSTAFF',
-    TYPING_DELAY_SECONDS: '0',
-  });
-  app = await createHelpdesk(config, { log: recordingLogger() });
-  slack = await createSlackChannel(channelContext(app), slackSettings.parse(config), { botUserId: 'UBOT', botId: 'BBOT' });
-  await slack.start();
-  web = await startWebFor(app, slack.routes ?? []);
+  helpdesk = await startSlackHelpdesk(api, { DNS_TIMEOUT_MS: '300', SLACK_STAFF_USERS: 'USTAFF', SLACK_STAFF_CHANNEL: 'CSTAFF' }, { ids: { botUserId: 'UBOT', botId: 'BBOT' } });
+  ({ app, web } = helpdesk);
   browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
-  await web?.close();
-  await slack?.stop();
-  await app?.close();
+  await helpdesk?.close();
   await api?.close();
 });
 

@@ -2,7 +2,8 @@
 // check runner beside the built-in ones, within its own time limit, and shows in the diagnostic
 // report and in the staff report.
 import { describe, expect, it } from 'vitest';
-import { CHECKS, CHECK_IDS, type AnyCheck } from '../../src/checks/catalogue.ts';
+import { CHECKS, CHECK_BY_ID, CHECK_IDS, type AnyCheck } from '../../src/checks/catalogue.ts';
+import { dataOf, fieldOf } from '../../src/checks/define.ts';
 import { createCheckRunner } from '../../src/checks/index.ts';
 import { diagnose, formatReport } from '../../src/checks/diagnose.ts';
 import { formatStaffReport } from '../../src/checks/staff-report.ts';
@@ -43,5 +44,17 @@ describe('a check defined in one file', () => {
     const { result } = await runner.run('maintenance' as CheckId, { user: 'alice', lang: 'en' });
     expect(result).toMatchObject({ code: 'maintenance.unknown', status: 'unknown', summary: 'Could not tell whether there is maintenance.' });
   });
+});
 
+describe("a check's data, read through its schema", () => {
+  it('reads one field typed, whatever the rest holds, and nothing when the field is not what the schema says', () => {
+    const offset: number | null | undefined = fieldOf(CHECK_BY_ID.code, { data: { offsetSteps: -3 } }, 'offsetSteps');
+    expect(offset).toBe(-3);
+    expect(fieldOf(CHECK_BY_ID.code, { data: { offsetSteps: null } }, 'offsetSteps')).toBeNull();
+    expect(fieldOf(CHECK_BY_ID.code, { data: { offsetSteps: '-3' } }, 'offsetSteps')).toBeUndefined();
+    expect(fieldOf(CHECK_BY_ID.token, { data: { minutesSinceRegistration: Number.POSITIVE_INFINITY } }, 'minutesSinceRegistration')).toBeUndefined();
+    expect(fieldOf(CHECK_BY_ID.network, { data: { ptr: ['host.example.org'] } }, 'ptr')).toEqual(['host.example.org']);
+    // The whole data must fit for dataOf; one field is enough for fieldOf.
+    expect(dataOf(CHECK_BY_ID.network, { data: { ptr: ['host.example.org'] } })).toBeUndefined();
+  });
 });

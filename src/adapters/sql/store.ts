@@ -21,14 +21,20 @@ function claimSql(lock: string): string {
 }
 
 /** The statements whose SQL differs between the two databases (JSON, mostly). */
-const DIALECT: Record<Dialect, Record<'bySubject' | 'claim', string>> = {
+const DIALECT: Record<Dialect, Record<'bySubject' | 'claim' | 'acceptAll', string>> = {
   sqlite: {
+    // `WHERE true`: SQLite's parser needs it between a SELECT and ON CONFLICT.
+    acceptAll: `INSERT INTO seen_events (key, at, payload) SELECT json_extract(value, '$[0]'), $2, json_extract(value, '$[1]') FROM json_each($1)
+      WHERE true ON CONFLICT (key) DO NOTHING RETURNING key`,
     // One UPDATE takes SQLite's write lock: two claimers never get the same row.
     claim: claimSql(''),
     bySubject: `SELECT snapshot FROM conversations WHERE id LIKE $1 AND (json_extract(snapshot, '$.subject.user') = $2 OR json_extract(snapshot, '$.subject.email') = $2)
       ORDER BY updated_at DESC LIMIT 1`,
   },
   postgres: {
+    // Keys in order, as two replicas may hold the same key (a retried event).
+    acceptAll: `INSERT INTO seen_events (key, at, payload) SELECT v->>0, $2::bigint, v->>1 FROM jsonb_array_elements($1::jsonb) AS v
+      ORDER BY 1 ON CONFLICT (key) DO NOTHING RETURNING key`,
     // A row another replica is claiming is skipped, not waited for.
     claim: claimSql('FOR UPDATE SKIP LOCKED'),
     bySubject: `SELECT snapshot FROM conversations WHERE id LIKE $1 AND (snapshot->'subject'->>'user' = $2 OR snapshot->'subject'->>'email' = $2)
@@ -98,6 +104,12 @@ interface Mark {
 const retryAlone = (err: unknown) => /^(22|23|40|42|54)/.test(String((err as { code?: unknown }).code ?? ''));
 /** The connection went away mid-statement (a terminated backend, a reset): nothing the server refused. */
 const connectionLost = (err: unknown) => /^(|08...|57P0.|E[A-Z]+)$/.test(String((err as { code?: unknown }).code ?? ''));
+
+/** An accepted event as its row keeps it: what a person typed as a transcript keeps it (a code in it is not). */
+function storedPayload(payload: InboxEvent): string {
+  const event = payload.event.type === 'text' ? { ...payload.event, text: redactCodes(payload.event.text) } : payload.event;
+  return JSON.stringify({ ...payload, event });
+}
 
 /** SQLite hands back JSON as text, PostgreSQL (jsonb) as a value. */
 const fromJson = (raw: unknown): unknown => (typeof raw === 'string' ? JSON.parse(raw) : raw);
@@ -285,10 +297,17 @@ export class SqlStore implements ConversationStore<Snapshot>, SeenEvents, Conver
   }
 
   async accept(key: string, payload: InboxEvent, now = Date.now()): Promise<boolean> {
-    // What a person typed is kept as a transcript keeps it: a code in it is not.
-    const event = payload.event.type === 'text' ? { ...payload.event, text: redactCodes(payload.event.text) } : payload.event;
-    const mark = { key, at: now, payload: JSON.stringify({ ...payload, event }) };
+    const mark = { key, at: now, payload: storedPayload(payload) };
     return this.accepts ? this.accepts.add(mark) : this.acceptOne(mark);
+  }
+
+  /** One statement, so one commit (and on SQLite one sync of the log) for the events a channel took at once. */
+  async acceptAll(events: AcceptedEvent[], now = Date.now()): Promise<boolean[]> {
+    const [only] = events;
+    if (only && events.length === 1) return [await this.acceptOne({ key: only.key, at: now, payload: storedPayload(only.payload) })];
+    const rows = await this.db.all<{ key: string }>(this.sql.acceptAll, [JSON.stringify(events.map((e) => [e.key, storedPayload(e.payload)])), now]);
+    const fresh = new Set(rows.map((r) => r.key));
+    return events.map((e) => fresh.has(e.key));
   }
 
   private async acceptOne(m: Mark): Promise<boolean> {

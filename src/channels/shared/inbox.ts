@@ -2,6 +2,8 @@
 // Discord's gateway): the event is written to the store with its seen mark before the ack, marked
 // done once its turn is saved, and an event a replica accepted and never finished (it died, or was
 // deposed) is claimed by another replica and run there, once. One set of timings for every channel.
+// Events that arrive together (a burst of Slack's HTTP requests read in one turn of the event loop)
+// share one insert, written at the end of that turn: each ack still waits for its own row.
 import { asHelpdeskError } from '../../errors.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { AcceptedEvent, InboxEvent, SeenEvents } from '../../ports/store.ts';
@@ -16,8 +18,17 @@ export const INBOX_RESUME_AFTER_MS = 120_000;
 /** How often each replica looks for such events (every replica may look: the lease gives each to one). */
 export const INBOX_LOOK_EVERY_MS = 30_000;
 
+interface Waiting {
+  eventId: string;
+  payload: InboxEvent;
+  resolve: (fresh: boolean) => void;
+  reject: (err: unknown) => void;
+}
+
 export class Inbox {
   private looking: NodeJS.Timeout | undefined;
+  /** Events accepted in this turn of the event loop, written together at its end. */
+  private waiting: Waiting[] = [];
 
   /** `channel`: the channel's name, the prefix of its inbox keys (`slack:Ev123`). */
   constructor(
@@ -38,11 +49,30 @@ export class Inbox {
    * the channel refuses the ack and the platform sends the event again instead of losing it.
    */
   async accept(eventId: string, payload: InboxEvent): Promise<boolean> {
-    const fresh = await this.seen.accept(this.key(eventId), payload).catch((err: unknown) => {
-      throw asHelpdeskError(err, 'store.unavailable', `${this.channel}: event ${eventId} could not be accepted`);
+    const fresh = await new Promise<boolean>((resolve, reject) => {
+      this.waiting.push({ eventId, payload, resolve, reject });
+      if (this.waiting.length === 1) setImmediate(() => void this.write());
     });
     if (!fresh) this.log.info(`${this.channel}: duplicate event dropped`, { event: eventId });
     return fresh;
+  }
+
+  /** One insert for the events waiting; the same event twice among them (a quick retry) is new once. */
+  private async write(): Promise<void> {
+    const batch = this.waiting;
+    this.waiting = [];
+    const first = new Map<string, Waiting>();
+    for (const w of batch) if (!first.has(w.eventId)) first.set(w.eventId, w);
+    const events = [...first.values()];
+    let fresh: boolean[];
+    try {
+      fresh = await this.seen.acceptAll(events.map((w) => ({ key: this.key(w.eventId), payload: w.payload })));
+    } catch (err) {
+      for (const w of batch) w.reject(asHelpdeskError(err, 'store.unavailable', `${this.channel}: event ${w.eventId} could not be accepted`));
+      return;
+    }
+    events.forEach((w, i) => w.resolve(fresh[i] === true));
+    for (const w of batch) if (first.get(w.eventId) !== w) w.resolve(false);
   }
 
   /** The event's turn is saved (or, for a claimed event, was tried again): nobody runs it again. */

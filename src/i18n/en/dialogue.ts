@@ -18,8 +18,8 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     ticket_status_open: 'Someone in the support team is working on your case {ticket}.',
     ticket_status_waiting: 'Your case {ticket} is on hold at the support team: they are waiting for something, perhaps an answer from you.',
     ticket_status_resolved: 'The support team has marked your case {ticket} as resolved. If it still does not work, tell me here and I will add that to the case.',
-    handover_closing: 'You are welcome. Your reference is {ticket}. {reach}',
-    handover_nothing_more: 'Then there is nothing more to do here for now: your case {ticket} is with the support team. {reach}',
+    handover_closing: 'You are welcome. Your reference is {ticket} if you need it.',
+    handover_nothing_more: 'Then there is nothing more to do here for now: your case {ticket} is with the support team.',
     handover_solved:
       "Great, I'm glad it works now! I have told the support team on your case {ticket} that it is solved, so they can close it.",
     followup_code_hint: 'I will look at your token again and add what I find to your case. If you type the code your app shows right now, I will check that too.',

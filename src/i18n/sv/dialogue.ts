@@ -17,8 +17,8 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     ticket_status_open: 'Någon på supporten arbetar med ditt ärende {ticket}.',
     ticket_status_waiting: 'Ditt ärende {ticket} är vilande hos supporten: de väntar på något, kanske på svar från dig.',
     ticket_status_resolved: 'Supporten har markerat ditt ärende {ticket} som löst. Fungerar det ändå inte, skriv det här så lägger jag till det i ärendet.',
-    handover_closing: 'Varsågod. Ditt referensnummer är {ticket}. {reach}',
-    handover_nothing_more: 'Då finns det inget mer att göra här just nu: ditt ärende {ticket} ligger hos supporten. {reach}',
+    handover_closing: 'Varsågod. Ditt referensnummer är {ticket} om du behöver det.',
+    handover_nothing_more: 'Då finns det inget mer att göra här just nu: ditt ärende {ticket} ligger hos supporten.',
     handover_solved:
       'Vad bra att det fungerar nu! Jag har meddelat supporten i ditt ärende {ticket} att det är löst, så att de kan stänga det.',
     followup_code_hint: 'Jag tittar på din token igen och lägger till det jag hittar i ditt ärende. Skriver du koden som appen visar just nu kontrollerar jag den också.',
