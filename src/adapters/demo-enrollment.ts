@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { generateSecret, generateSync, generateURI } from 'otplib';
 import QRCode from 'qrcode';
 import type { Clock } from '../ports/time.ts';
+import type { DemoEnrollment } from '../ports/enrollment.ts';
 import { HelpdeskError } from '../errors.ts';
 
 export interface DemoToken {
@@ -57,7 +58,7 @@ export interface DemoBackendOptions {
   extraUsers?: DemoUser[];
 }
 
-export class DemoEnrollmentBackend {
+export class DemoEnrollmentBackend implements DemoEnrollment {
   readonly token: string;
   private server?: Server;
   private readonly users: Map<string, DemoUser>;

@@ -7,7 +7,7 @@ import Bottleneck from 'bottleneck';
 import { lookupAccount } from '../checks/account.ts';
 import type { CheckDeps } from '../checks/context.ts';
 import { catalogues, render } from '../i18n/index.ts';
-import type { IdentityProof, ProofConfirmation, ProofRequest } from '../ports/identity.ts';
+import type { MailedProof, ProofConfirmation, ProofRequest } from '../ports/identity.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { Clock } from '../ports/time.ts';
@@ -75,7 +75,7 @@ interface HeldProof {
   dueAt: number;
 }
 
-export class EmailProof implements IdentityProof {
+export class EmailProof implements MailedProof {
   // Per conversation and per origin before the lookup; then per account (PROOF_BUDGET): a flood of
   // requests sends a handful of mails, and strangers asking for someone's name do not use up the
   // owner's share.

@@ -2,11 +2,11 @@
 // process's own metrics (CPU, memory, event-loop lag) beside the helpdesk's, and a `replica` label
 // so several replicas scraped into one Prometheus stay apart.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Metrics } from '../ports/metrics.ts';
+import type { MetricsRegistry } from '../ports/metrics.ts';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-export class PrometheusMetrics implements Metrics {
+export class PrometheusMetrics implements MetricsRegistry {
   readonly registry = new Registry();
   private readonly counters = new Map<string, Counter>();
   private readonly histograms = new Map<string, Histogram>();

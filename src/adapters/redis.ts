@@ -7,6 +7,7 @@
 import { Redis } from 'ioredis';
 import { HelpdeskError } from '../errors.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { RedisState } from '../ports/store.ts';
 import { redactUrl } from './sql/db.ts';
 
 export interface RedisOptions {
@@ -21,7 +22,7 @@ export interface RedisOptions {
 }
 
 /** `up`: Redis answers and is used; `fallen-back`: it does not, and this process does its work. */
-export type RedisState = 'up' | 'fallen-back';
+export type { RedisState };
 
 /** What a failed command says when Redis did not answer it or cannot be reached (not a script's own error). */
 const UNREACHABLE = /timed out|Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND|MaxRetriesPerRequest|not ready/i;

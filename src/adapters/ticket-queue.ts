@@ -9,7 +9,9 @@ import { describeError, errorCode, HelpdeskError } from '../errors.ts';
 import type { Logger } from '../ports/logger.ts';
 import { noMetrics, type Metrics } from '../ports/metrics.ts';
 import { observerFor, timedRequest } from './upstream-timing.ts';
-import type { Ticket, TicketDelivery, TicketSink, TicketStatus, TicketStatusReader, DeliveryContext } from '../ports/tickets.ts';
+import type { HandoverQueue, QueuedTicket, Ticket, TicketDelivery, TicketStatus, DeliveryContext } from '../ports/tickets.ts';
+
+export type { QueuedTicket };
 import type { Clock } from '../ports/time.ts';
 import { delayAfter } from './backoff.ts';
 import type { SqlDb } from './sql/db.ts';
@@ -34,12 +36,6 @@ export function newReference(): string {
   return `HD-${s}`;
 }
 
-export interface QueuedTicket {
-  reference: string;
-  ticket: Ticket;
-  attempts: number;
-  deliveredAt: number | null;
-}
 
 interface DueRow {
   reference: string;
@@ -53,7 +49,7 @@ const DUE = 'SELECT reference, body, attempts, next_attempt_at FROM tickets WHER
 /** A delivery given up because the queue is stopping: the ticket is handed back, not counted as failed. */
 class HandedBack extends Error {}
 
-export class TicketQueue implements TicketSink, TicketStatusReader {
+export class TicketQueue implements HandoverQueue {
   private timer?: NodeJS.Timeout;
   private draining?: Promise<number>;
   private stopping = false;

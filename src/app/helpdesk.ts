@@ -12,24 +12,22 @@ import type { Snapshot } from '../engine/snapshot.ts';
 import type { CheckRunner } from '../checks/index.ts';
 import type { CheckDeps } from '../checks/context.ts';
 import { diagnose, type DiagnoseRequest, type DiagnosticReport } from '../checks/diagnose.ts';
-import type { DemoEnrollmentBackend } from '../adapters/demo-enrollment.ts';
-import type { Leadership } from '../adapters/leader.ts';
-import type { SharedRedis } from '../adapters/redis.ts';
-import type { NtpReference } from '../adapters/ntp-reference.ts';
-import type { TicketQueue } from '../adapters/ticket-queue.ts';
-import type { EmailProof } from '../adapters/email-proof.ts';
-import type { PrometheusMetrics } from '../adapters/metrics.ts';
-import type { TokenWatcher } from '../watch/token-watcher.ts';
 import type { OutOfBand } from '../engine/out-of-band.ts';
-import type { WatchStore } from '../ports/watches.ts';
+import type { TokenWatch, WatchStore } from '../ports/watches.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { LinkStore } from '../ports/links.ts';
-import type { TicketSink, TicketStatusReader } from '../ports/tickets.ts';
+import type { HandoverQueue, TicketSink, TicketStatusReader } from '../ports/tickets.ts';
+import type { AccountDirectory } from '../ports/account-directory.ts';
+import type { TokenRegistry } from '../ports/token-registry.ts';
+import type { CacheSubject } from '../ports/upstream.ts';
+import type { DemoEnrollment } from '../ports/enrollment.ts';
+import type { MailedProof } from '../ports/identity.ts';
+import type { MetricsRegistry } from '../ports/metrics.ts';
 import type { RateLimits } from '../ports/limits.ts';
-import type { ConversationLookup, ConversationStore, Outbox, SeenEvents, SharedValues } from '../ports/store.ts';
+import type { ConversationLookup, ConversationStore, Outbox, RedisState, SeenEvents, SharedValues } from '../ports/store.ts';
 import type { Logger } from '../ports/logger.ts';
-import { systemClock, type Clock } from '../ports/time.ts';
-import { createBackends, type Backends } from './backend.ts';
+import { systemClock, type Clock, type ReferenceTime } from '../ports/time.ts';
+import { createBackends } from './backend.ts';
 import { createChecks } from './checks.ts';
 import { createConversations, loadUnderstanding } from './conversations.ts';
 import { createLeadership, type LeaderRole } from './leadership.ts';
@@ -44,6 +42,18 @@ export type { LeaderRole } from './leadership.ts';
 
 export type HelpdeskStore = ConversationStore<Snapshot> & SeenEvents & ConversationLookup<Snapshot> & Outbox;
 
+/** Where accounts and tokens come from, and how a person's cached answers are forgotten. */
+export interface HelpdeskBackends {
+  accounts: AccountDirectory;
+  tokens: TokenRegistry;
+  /** Drops every cached answer about these accounts and addresses (the activation hook, an erasure). */
+  forget(who: CacheSubject): Promise<void>;
+}
+
+/**
+ * The helpdesk as the ports it offers (to the channels, the commands, the tests and the benchmarks);
+ * which adapter stands behind each is decided in createHelpdesk below, and nowhere else.
+ */
 export interface Helpdesk {
   config: Config;
   flows: FlowSet;
@@ -60,11 +70,9 @@ export interface Helpdesk {
   store: HelpdeskStore;
   /** Per-key limits: in this process, or shared in Redis or PostgreSQL. */
   limits: RateLimits;
-  /** Redis (REDIS_URL): the client, and whether it answers now or this replica has fallen back to itself. */
-  redis?: SharedRedis;
-  /** Which replica does what must happen once (the Discord gateway, the watcher, sweeps). */
-  leadership: Leadership;
-  /** Adds a leader's duty: started now if this replica leads, else when it is elected. */
+  /** Redis (REDIS_URL): whether it answers now or this replica has fallen back to itself. */
+  redis?: { state(): RedisState };
+  /** Adds a leader's duty (the Discord gateway, the watcher, sweeps: what must happen once): started now if this replica leads, else when it is elected. */
   lead(role: LeaderRole): void;
   /** This process's name in logs and metrics. */
   replica: string;
@@ -74,29 +82,31 @@ export interface Helpdesk {
   ticketsWaiting(): Promise<number>;
   /** Writes this replica's heartbeat row to the store; rejects when the store takes no writes. */
   storeWritable(): Promise<void>;
-  tickets: TicketQueue;
+  /** The queue every hand-over waits in until each sink has it. */
+  tickets: HandoverQueue;
   /** The one hand-over every channel uses (queued, counted). */
   handover: TicketSink;
   /** "Any news?": where a ticket stands, from the sink that can tell (RT, Zammad). */
   ticketStatus: TicketStatusReader;
   /** The hand-over cards in a staff channel: their conversations, owners, and whether closed. */
   staffThreads: StaffThreads;
-  reference: NtpReference;
-  demo?: DemoEnrollmentBackend;
-  /** Where accounts and tokens come from, and the guard in front of each upstream. */
-  backends: Backends;
+  /** The time clock measurements are made against (NTP-corrected when NTP answers). */
+  reference: ReferenceTime;
+  demo?: DemoEnrollment;
+  /** Where accounts and tokens come from (each behind its upstream's guard). */
+  backends: HelpdeskBackends;
   log: Logger;
-  metrics: PrometheusMetrics;
+  metrics: MetricsRegistry;
   links: LinkStore;
   mailer: Mailer;
-  identity: EmailProof;
+  identity: MailedProof;
   /** Keyed material for the web channel's cookies and forms. */
   secret: string;
   /** How replies to a phone's or a mail link's turn reach the conversation's own channel. */
   outOfBand: OutOfBand;
   /** "Tell me when my token is active": the store of watches and the watcher that keeps them. */
   watches: WatchStore;
-  watcher: TokenWatcher;
+  watcher: TokenWatch;
   diagnose(req: DiagnoseRequest): Promise<DiagnosticReport>;
   close(): Promise<void>;
 }
@@ -138,7 +148,7 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       cleanups,
     );
     const { runner, words, watches, outOfBand, outcomes } = conversations;
-    const { leadership, watcher, lead } = await createLeadership(
+    const { watcher, lead } = await createLeadership(
       config,
       { db, pg, store, watches, checks, handover, ticketStatus, outcomes, runner, outOfBand, mailer, mailDir, forget: (user) => backends.forget({ users: [user], emails: [] }), clock, log, metrics, watch: options.watch !== false },
       cleanups,
@@ -154,7 +164,6 @@ export async function createHelpdesk(config: Config, options: HelpdeskOptions = 
       store,
       limits,
       ...(redis ? { redis } : {}),
-      leadership,
       lead,
       replica,
       shared: { get: (key) => store.readShared(key), set: (key, value) => store.writeShared(key, value) },

@@ -31,3 +31,8 @@ export interface IdentityProof {
   /** Checks a code typed into conversation `conversationId`; a few wrong tries burn the code. */
   confirm(conversationId: string, code: string): Promise<ProofConfirmation>;
 }
+
+/** The proof by mail: the mail is sent after the turn; `idle` resolves once none waits to be sent. */
+export interface MailedProof extends IdentityProof {
+  idle(): Promise<void>;
+}

@@ -14,3 +14,13 @@ export const noMetrics: Metrics = { count: () => {}, observe: () => {} };
  * an HTTP status, `error`, `timeout`).
  */
 export type UpstreamObserver = (route: string, ms: number, outcome: string) => void;
+
+/** The metrics a replica exposes on /metrics: gauges read when scraped, and the page itself. */
+export interface MetricsRegistry extends Metrics {
+  gauge(name: string, help: string, read: () => number | Promise<number>): void;
+  gauges(name: string, help: string, labelNames: string[], read: () => Array<[Record<string, string>, number]>): void;
+  /** One series' current value (0 when it has none). */
+  value(name: string, labels?: Record<string, string>): Promise<number>;
+  render(): Promise<string>;
+  readonly contentType: string;
+}

@@ -99,6 +99,9 @@ export interface Outbox {
 }
 
 /** Whether this replica can hold conversations (for health): its store takes writes, its ticket queue answers. */
+/** Redis, where replicas share limits and the upstream cache: answering, or this replica doing that work itself. */
+export type RedisState = 'up' | 'fallen-back';
+
 export interface StoreHealth {
   /** Tickets not yet delivered to every sink (all replicas). */
   ticketsWaiting(): Promise<number>;
@@ -108,5 +111,5 @@ export interface StoreHealth {
    * Redis, where replicas share limits and the upstream cache: `up` while it answers within its
    * deadline, `fallen-back` while this replica does that work itself, `off` without it.
    */
-  redis?(): 'up' | 'fallen-back' | 'off';
+  redis?(): RedisState | 'off';
 }

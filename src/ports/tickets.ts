@@ -73,3 +73,25 @@ export interface TicketDelivery {
   status?(externalId: string): Promise<Pick<TicketStatus, 'state' | 'updatedAt'> | undefined>;
 }
 
+
+/** A ticket in the hand-over queue: what was filed, how often delivery was tried, when every sink had it. */
+export interface QueuedTicket {
+  reference: string;
+  ticket: Ticket;
+  attempts: number;
+  deliveredAt: number | null;
+}
+
+/**
+ * The one hand-over every channel uses: tickets wait in the store until every sink has them, and
+ * where one stands is read back from the sink that can tell.
+ */
+export interface HandoverQueue extends TicketSink, TicketStatusReader {
+  /** Each sink's deliveries (a staff channel posts its cards through this). */
+  attach(delivery: TicketDelivery): void;
+  /** Tickets not yet delivered to every sink (all replicas). */
+  pendingCount(): Promise<number>;
+  /** Delivers what is due now, without waiting for the next pass; resolves to how many were delivered. */
+  drain(): Promise<number>;
+  get(reference: string): Promise<QueuedTicket | undefined>;
+}

@@ -57,3 +57,11 @@ export interface WatchStore {
   expire(before: number): Promise<Watch[]>;
   list(options?: { state?: WatchState }): Promise<Watch[]>;
 }
+
+/** "Tell me when my token is active": what keeps the watches. */
+export interface TokenWatch {
+  /** One pass over the watches that are due (on a timer when it runs; tests tick it). */
+  tick(): Promise<void>;
+  /** The import job said this user's token is active: their open watches are due now; how many. */
+  wake(user: string): Promise<number>;
+}

@@ -12,7 +12,7 @@ import { token } from '../checks/token.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Clock } from '../ports/time.ts';
 import type { TicketSink } from '../ports/tickets.ts';
-import type { Watch, WatchStore } from '../ports/watches.ts';
+import type { TokenWatch, Watch, WatchStore } from '../ports/watches.ts';
 import type { EngineEvent } from '../engine/transition.ts';
 
 export interface WatcherOptions {
@@ -51,7 +51,7 @@ export const NOTICE_LEASE_MS = 2 * 60_000;
 /** A notice that failed (the store or the channel down a moment) is tried again this much later. */
 const NOTICE_RETRY_MS = 10_000;
 
-export class TokenWatcher {
+export class TokenWatcher implements TokenWatch {
   private allowance: number;
   private refilledAt: number;
   private timer: NodeJS.Timeout | undefined;
