@@ -49,7 +49,9 @@ export function takeFacts(t: Turn, text: string): void {
   const step = currentStep(t);
   const atCode = t.s.status === 'active' && step?.kind === 'input' && step.input === 'code';
   // A code at its own prompt is the answer, counted there; anywhere else it is held for later.
+  const before = { ...t.s.slots };
   t.heard = fillSlots(t.s.slots, { ...facts, codes: atCode ? 0 : facts.codes }, source(t, 'extract'), t.env.now);
+  for (const name of t.heard) if (before[name] !== undefined && name !== 'codes') t.replaced[name] = (before[name] as { v: unknown }).v;
   if (!atCode && facts.codes > 0) {
     const code = codeInText(text);
     if (code) t.s.heldCode = { c: sealCode(code, t.env.codeKey, t.s.id), t: t.env.now };

@@ -11,7 +11,8 @@ import { choose, currentStep, enter, repeat, startFlow } from './walk.ts';
 import { log, menu, say } from './say.ts';
 import type { Turn } from './turn.ts';
 import { repaired } from './repair.ts';
-import { valueCorrected } from './value-correction.ts';
+import { platformCorrected, valueCorrected } from './value-correction.ts';
+import { codeDoubtAnswered, codeTypedElsewhere, foundRecalled, tokenStateAsked } from './facts-explain.ts';
 import { feedbackText } from './outcome.ts';
 import { doubtAsks, takeoverDecides } from './takeover-turn.ts';
 import { answerBeside, answerFromKnowledge, readBeside } from './knowledge-turn.ts';
@@ -59,7 +60,8 @@ export function onText(t: Turn, raw: string): void {
   if (feedbackText(t, text, meaning)) return;
   if (askedOnceAndPassed(t, text)) return;
   if (repaired(t, text)) return;
-  if (valueCorrected(t, text)) return;
+  if (valueCorrected(t, text) || platformCorrected(t, text)) return;
+  if (!t.corrected && (codeDoubtAnswered(t, text) || tokenStateAsked(t, text) || codeTypedElsewhere(t) || foundRecalled(t, text))) return;
   // A question for the knowledge base, at any prompt: answered, then back to the prompt.
   if (!promptFactGiven(t) && !t.env.understanding.says('thanks', text) && answerFromKnowledge(t, text, meaning)) return factsNow(t);
   if (promptAnswered(t, text, meaning)) return factsNow(t);
@@ -86,26 +88,34 @@ function factsNow(t: Turn): void {
 /**
  * Only a username, where nothing else was understood: at a question with choices whose answer the
  * account's facts decide ("carol" at "which fits you best?"), the account is looked up before it is
- * asked again; at any other question the name is kept, said so in one line, and the question asked
- * again; at the menu, the topic `opens.intents.username` names starts with it (the account and
- * token looked up, their state leading). Kept either way, so it is never asked for.
+ * asked again; at a yes/no question it is said back and the question asked again; at the menu,
+ * the topic `opens.intents.username` names starts with it (the account and token looked up, their
+ * state leading). Kept every way, so it is never asked for.
  */
 function bareNameTaken(t: Turn, meaning: Meaning, text: string): boolean {
   if (meaning.action !== 'unclear' || t.s.status === 'handed' || t.s.subject.user || t.env.requireProof) return false;
   const step = t.s.status === 'active' ? currentStep(t) : undefined;
   const opening = t.s.status === 'active' ? undefined : parseOpening(opensOf(t.env.flows, t.env.opens).intents.username);
-  if (t.s.status === 'active' ? step?.kind !== 'ask' : !opening) return false;
+  if (t.s.status === 'active' ? step?.kind !== 'ask' || !(step.facts || isYesNo(step)) : !opening) return false;
   const name = bareUsername(text);
   if (!name || isCommonWord(text)) return false;
   log(t, 'u', name);
   takeUser(t, name);
   t.heard = [...t.heard, 'username'];
   if (opening) startFlow(t, opening.flow, opening.step);
+  // At a yes/no question the account's facts do not decide (its answers are few and known, so a
+  // lone name is the person's own): kept for when it is needed, and the question again.
   else if (step?.kind === 'ask' && !step.facts) {
     say(t, 'username_noted', { user: name });
     repeat(t);
   }
   return true;
+}
+
+/** A question answered by yes or no alone. */
+function isYesNo(step: Extract<Step, { kind: 'ask' }>): boolean {
+  const ids = Object.keys(step.choices).sort().join(' ');
+  return ids === 'no yes';
 }
 
 function act(t: Turn, meaning: Meaning, text: string): void {

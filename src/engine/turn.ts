@@ -19,6 +19,8 @@ export interface Turn {
   heard: SlotName[];
   /** The facts of this turn's message. */
   facts: Extraction;
+  /** What this message replaced: the value each slot held before it said another. */
+  replaced: Partial<Record<SlotName, unknown>>;
   /** What this turn's message meant where the conversation stood (what `understand` reports). */
   meaning?: Meaning;
   /** A username correction restarted the topic in this turn: the message is handled. */
@@ -28,5 +30,5 @@ export interface Turn {
 }
 
 export function newTurn(env: EngineEnv, s: Snapshot): Turn {
-  return { env, s, replies: [], heard: [], facts: { codes: 0 }, corrected: false };
+  return { env, s, replies: [], heard: [], facts: { codes: 0 }, replaced: {}, corrected: false };
 }

@@ -2,14 +2,16 @@
 // 10:03"): said with a correction cue (the phrase family `correction`), a new value for something a
 // check already used. The value is replaced, what the checks found from the old one is dropped, the
 // person is told what changed in one line, and the check runs again on the new value from the
-// prompt that asked for it, in the topic at hand. (The username's own correction is in message.ts.)
+// prompt that asked for it, in the topic at hand. The kind of phone said again differently ("it's an
+// Android, not an iPhone") is taken, said back, and advice given for the old one is given for it.
+// (The username's own correction is in hear-message.ts.)
 import { parseDeviceTime } from '../checks/device-time.ts';
 import type { CheckId } from '../ports/checks.ts';
 import { parseIp, redactCodes } from '../understanding/input.ts';
 import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { setSlot, slotValue } from './slots.ts';
-import { log, say } from './say.ts';
-import { enter, source } from './walk.ts';
+import { currentFlow, line, log, say, sys } from './say.ts';
+import { enter, repeat, source } from './walk.ts';
 import type { Turn } from './turn.ts';
 
 interface Correctable {
@@ -64,4 +66,23 @@ export function valueCorrected(t: Turn, text: string): boolean {
     return true;
   }
   return false;
+}
+
+const PHONE_KEY = { ios: 'phone_ios', android: 'phone_android', other: 'phone_other' } as const;
+
+/**
+ * The kind of phone said again, differently from before ("sorry, it's an Android, not an iPhone",
+ * "nej, en Samsung"): taken and said back in one line; advice already given that depends on the
+ * phone (the clock's settings) is given again for this one; then the question waiting again.
+ */
+export function platformCorrected(t: Turn, text: string): boolean {
+  const platform = slotValue(t.s.slots, 'platform');
+  if (t.s.status === 'handed' || t.replaced.platform === undefined || !platform) return false;
+  log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  say(t, 'platform_corrected', { phone: sys(t, PHONE_KEY[platform]) });
+  const flow = currentFlow(t) ?? t.env.flows.get(t.s.topic ?? '');
+  const clock = t.s.findings.find((f) => f.id === 'clock' && (f.code === 'clock.skewed' || f.code === 'clock.drifting'));
+  if (flow && clock) t.replies.push({ kind: 'text', text: line(t, flow, `advice.${clock.code}`) });
+  repeat(t);
+  return true;
 }

@@ -47,10 +47,11 @@ const WEAK: readonly RegExp[] = [
   // /dave", "… regards, dave", "mvh alice"). A word alone at the end is no signature: it is as often
   // the sign-off itself ("regards", "kram"), an interjection ("meh", "anyway") or an afterthought.
   new RegExp(`(?:(?:^|[.!?,;:]\\s*|\\s)(?:${SIGN_OFFS.join('|')})[,:]?\\s+|(?:^|\\s)(?:/{1,2}|-{1,2}|~)\\s*)${NAME}[.!]?\\s*$`, 'g'),
-  // A lower-case word alone after a full sentence of three words or more ("The codes fail every
-  // time. dave"): people sign so without a sign-off. Never a sign-off, an interjection, an adjective,
-  // a common word or a word of the helpdesk's own texts (weak() checks them).
-  new RegExp(`(?<=(?:\\S+\\s+){2,}\\S*[.!?])\\s+${NAME}\\s*$`, 'g'),
+  // A lower-case word alone after a full sentence of three words or more, counted from where that
+  // sentence starts ("The codes fail every time. dave"; not "Hi. It fails. dave"): people sign so
+  // without a sign-off. Never a sign-off, an interjection, an adjective, an ordinary word, a common
+  // word or a word of the helpdesk's own texts (weak() checks them).
+  new RegExp(`(?<=(?:^|[.!?]\\s)\\s*(?:[^\\s.!?]*[a-z][^\\s.!?]*\\s+){2,}[^\\s.!?]*[a-z][^\\s.!?]*[.!?]+)\\s+${NAME}\\s*$`, 'g'),
 ];
 
 /**
@@ -71,6 +72,30 @@ const INTERJECTIONS = new Set(
 );
 
 /**
+ * Ordinary English and Swedish words a message may end with (a feeling, a remark, a colour, a
+ * time): after a weak cue or alone, such a word is what the person says, not a name. The demo
+ * users' names and common first names stay out.
+ */
+const ORDINARY = new Set(
+  `weird strange odd funny annoying frustrating sigh damn dammit darn crap shit fuck wtf omg ffs lol haha hahaha yikes bummer
+  sadly unfortunately anyway everything something anything whatever seriously honestly totally basically
+  bye goodbye later soon tonight morning evening night week weekend monday tuesday wednesday thursday friday saturday sunday
+  great nice cool perfect awesome terrible horrible awful useless pointless hopeless crazy insane ridiculous silly stupid
+  red blue green yellow brown black white grey gray pink purple orange
+  again always sometimes often usually today tomorrow yesterday here there home work office lab
+  please pleeease thanks cheers sorry oops whoops ugh meh hmm huh eh ah oh wow yay nope yep
+  help stuck lost broken done fine good bad okay ok
+  konstigt konstig knasigt knepigt jobbigt irriterande suck fan fasen tusan javlar jaklar skit typiskt sjukt galet dumt
+  tyvarr ialla iallafall anyway hursomhelst tack hejda adjo snart sen senare ikvall imorgon morgon kvall natt helg
+  bra battre fint toppen super kanon perfekt hemskt illa daligt onodigt
+  rod bla gron gul svart vit gra rosa lila
+  igen alltid ibland ofta idag hemma jobbet kontoret labbet
+  snalla tack forlat hoppsan oj aj usch asch hmm aha jaha nej ja nja`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+/**
  * A message that is nothing but a username ("carol"), typed in lower case where a question with
  * choices was asked and nothing else was understood: the person answers the question they expect.
  * Stricter than a name in a sentence: three letters at least, no word of the helpdesk's own texts,
@@ -79,7 +104,7 @@ const INTERJECTIONS = new Set(
 export function bareUsername(text: string): string | undefined {
   const word = text.trim().replace(/[.!?,;:]+$/, '');
   if (!/^[a-z][a-z0-9]{2,31}$/.test(word)) return undefined;
-  if (!isUsernameLike(word) || INTERJECTIONS.has(word) || helpdeskWords().has(word)) return undefined;
+  if (!isUsernameLike(word) || INTERJECTIONS.has(word) || ORDINARY.has(word) || helpdeskWords().has(word)) return undefined;
   if (ADJECTIVE_ENDING.test(word)) return undefined;
   return word;
 }
@@ -192,7 +217,7 @@ function weak(folded: string, text: string): Said | undefined {
       const name = m[1] as string;
       const at = m.index + m[0].lastIndexOf(name);
       if (!sameLength || cased.slice(at, at + name.length) !== name) continue;
-      if (!isUsernameLike(name) || INTERJECTIONS.has(name) || helpdeskWords().has(name) || ADJECTIVE_ENDING.test(name)) continue;
+      if (!isUsernameLike(name) || INTERJECTIONS.has(name) || ORDINARY.has(name) || helpdeskWords().has(name) || ADJECTIVE_ENDING.test(name)) continue;
       return { name, at: m.index, length: m[0].length, folded };
     }
   }
@@ -248,7 +273,7 @@ export function retypedUsername(text: string, known: string): string | undefined
   if (!words.length || words.length > RETYPED_WORDS || known.includes('@')) return undefined;
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;
-    if (w === known || w.length < 3 || !isUsernameLike(w) || INTERJECTIONS.has(w)) continue;
+    if (w === known || w.length < 3 || !isUsernameLike(w) || INTERJECTIONS.has(w) || ORDINARY.has(w)) continue;
     if (i > 0 && NEGATOR.test(words[i - 1] as string)) continue;
     if (helpdeskWords().has(w)) continue;
     // A short name is a letter from too many words ("bob", "job"), a longer one two letters from

@@ -97,6 +97,10 @@ describe('usernames and addresses', () => {
       'Fix it. pronto',
       'Codes fail again. meh',
       'It fails. brown',
+      // The name after a sentence of fewer than three words, or an ordinary word.
+      'Hi. It fails. dave',
+      'My codes never work. weird',
+      'Koden funkar inte alls idag. konstigt',
       // How the account is, not what it is called.
       'my account is inaccessible',
       'my account is useless.',

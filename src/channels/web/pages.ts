@@ -2,7 +2,7 @@
 // word comes from the catalogues.
 import { escapeHtml as e } from './http.ts';
 import type { WebText, Wording } from '../../ports/catalogue.ts';
-import type { Lang } from '../../ports/lang.ts';
+import { LANGS, type Lang } from '../../ports/lang.ts';
 import type { SupportPrefill } from '../../ports/support.ts';
 
 export const layout = (lang: Lang, title: string, body: string) => `<!doctype html>
@@ -10,8 +10,8 @@ export const layout = (lang: Lang, title: string, body: string) => `<!doctype ht
 <title>${e(title)}</title><link rel="stylesheet" href="/static/app.css"></head>
 <body class="page"><main><div class="card">${body}</div></main></body></html>`;
 
-/** The chat page's words in both languages, as JSON for a `<script type="application/json">` block: `<` is escaped so no text can close it. */
-export const pageWordsJson = (words: Wording): string => JSON.stringify({ en: words.pageWords('en'), sv: words.pageWords('sv') }).replace(/</g, '\\u003c');
+/** The chat page's words in every language, as JSON for a `<script type="application/json">` block: `<` is escaped so no text can close it. */
+export const pageWordsJson = (words: Wording): string => JSON.stringify(Object.fromEntries(LANGS.map((lang) => [lang, words.pageWords(lang)]))).replace(/</g, '\\u003c');
 
 /** What the form shows: the conversation's prefill (a ticket it already has adds to it) and a name. */
 export interface SupportFormValues extends SupportPrefill {

@@ -6,8 +6,15 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     greeting: "Hi! I'm the {centre} two-factor helpdesk. Tell me what's wrong in a few words, or pick a topic. (What I keep about you, and for how long: {privacy_url})",
     taking_username: "I'll look up {user}. (Not you? Just tell me your username.)",
     username_corrected: "Thanks, I'll look up {user} instead.",
-    username_noted: 'Thanks, I have noted your username, {user}, in case it is needed.',
     value_corrected: "Thanks, I'll use {value} instead of what you wrote before, and check again.",
+    code_not_the_problem: 'Your code may well be right: what I found means that no code can work for now.',
+    found_so_far: 'Here is what I have found so far:',
+    found_all_fine: 'Everything I can check is in order. What is left is what no check of mine can see: your password, the username you log in with, and that you log in to {centre}. If those are right too, a person can look further.',
+    username_noted: 'Thanks, noted: your username is {user}.',
+    platform_corrected: 'Thanks, noted: your phone is {phone}.',
+    phone_ios: 'an iPhone',
+    phone_android: 'an Android phone',
+    phone_other: 'neither an iPhone nor an Android phone',
     code_not_username:
       'That looks like a code from your app, not a username: I will use it when we get to the code. First, what is your username (or the e-mail address on your account)?',
     handover_wait:
@@ -142,6 +149,9 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     facts_no_token: "You have no token yet, so let's set one up from the start.",
     facts_disabled: "Your old token is disabled, so let's set up a new one from the start.",
     facts_pending: 'Your token is already registered and waiting to be activated, so there is nothing more to set up.',
+    facts_no_account_login: 'You have no account yet, so you cannot log in from anywhere: the account comes first.',
+    facts_inactive_login: 'Your account is not active, so it cannot log in from anywhere until it is: that comes first.',
+    facts_disabled_login: 'Your token is disabled, so no code is accepted wherever you log in from: that comes first.',
     facts_active: "You have an account and an active token, so what fails is the code: let's look at it.",
   },
 };

@@ -5,8 +5,15 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
   system: {
     taking_username: 'Jag tittar på {user}. (Inte du? Skriv bara ditt användarnamn.)',
     username_corrected: 'Tack, då tittar jag på {user} i stället.',
-    username_noted: 'Tack, jag har antecknat ditt användarnamn, {user}, om det skulle behövas.',
     value_corrected: 'Tack, då använder jag {value} i stället för det du skrev förut, och kontrollerar igen.',
+    code_not_the_problem: 'Koden kan mycket väl vara rätt: det jag hittade gör att ingen kod kan fungera just nu.',
+    found_so_far: 'Det här har jag hittat hittills:',
+    found_all_fine: 'Allt jag kan kontrollera är i ordning. Det som återstår kan ingen av mina kontroller se: ditt lösenord, användarnamnet du loggar in med, och att du loggar in hos {centre}. Stämmer det också kan en person titta vidare.',
+    username_noted: 'Tack, då vet jag att ditt användarnamn är {user}.',
+    platform_corrected: 'Tack, då vet jag att din telefon är {phone}.',
+    phone_ios: 'en iPhone',
+    phone_android: 'en Android-telefon',
+    phone_other: 'varken en iPhone eller en Android-telefon',
     code_not_username:
       'Det där ser ut som en kod från appen, inte ett användarnamn: jag använder den när vi kommer till koden. Vad är först ditt användarnamn (eller e-postadressen på ditt konto)?',
     handover_wait:
@@ -142,6 +149,9 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     facts_no_token: 'Du har ingen token ännu, så vi ställer in en från början.',
     facts_disabled: 'Din gamla token är avstängd, så vi ställer in en ny från början.',
     facts_pending: 'Din token är redan registrerad och väntar på aktivering, så det finns inget mer att ställa in.',
+    facts_no_account_login: 'Du har inget konto ännu, så du kan inte logga in någonstans ifrån: kontot kommer först.',
+    facts_inactive_login: 'Ditt konto är inte aktivt, så det går inte att logga in med det någonstans ifrån förrän det är aktivt igen: det kommer först.',
+    facts_disabled_login: 'Din token är avstängd, så ingen kod godtas varifrån du än loggar in: det kommer först.',
     facts_active: 'Du har ett konto och en aktiv token, så det som inte fungerar är koden: vi tittar på den.',
   },
 };
