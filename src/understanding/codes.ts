@@ -64,8 +64,21 @@ function isCodeRun(text: string, run: string, at: number): boolean {
 /** A date followed by a time is a timestamp in a log line, not a code. */
 const TIME_AFTER = /^T\d{2}:\d{2}/;
 
+// A turn redacts its one message in several places (its facts, its meaning, the transcript): the
+// last answer is kept.
+let redactedOf: string | undefined;
+let lastRedacted = '';
+
 /** Free text with every code replaced by "[code]", for transcripts, notes, tickets, mails and logs. */
 export function redactCodes(text: string): string {
+  if (text !== redactedOf) {
+    lastRedacted = redacted(text);
+    redactedOf = text;
+  }
+  return lastRedacted;
+}
+
+function redacted(text: string): string {
   let out = '';
   let last = 0;
   for (const { run, at } of runs(text)) {
