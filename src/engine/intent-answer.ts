@@ -7,7 +7,7 @@ import { opensOf, parseOpening } from '../flows/intents.ts';
 import type { Choice } from './replies.ts';
 import type { Snapshot } from './snapshot.ts';
 import { choicesOf, enter, repeat, startFlow } from './walk.ts';
-import { currentFlow, line, log, menu, say, sys } from './say.ts';
+import { currentFlow, line, log, menu, say, sys, topics } from './say.ts';
 import type { Turn } from './turn.ts';
 import { interrupt } from './interrupt.ts';
 
@@ -94,6 +94,25 @@ export function unclear(t: Turn, meaning: Meaning, step: Step | undefined, text:
     return menu(t, 'menu_prompt');
   }
   menu(t, t.s.status === 'ended' ? 'ended_hint' : 'not_understood');
+}
+
+/**
+ * A first message near two topics of an `ask_between` pair, with no fact in it that decides (a
+ * username, a code, the phone, the time since registering): which one, both as buttons; the one
+ * pressed starts. False leaves the message to its nearest topic.
+ */
+export function askBetween(t: Turn, meaning: Meaning): boolean {
+  if (t.s.status === 'active' || t.s.status === 'handed' || meaning.closest.length !== 2) return false;
+  if (t.heard.length || (t.facts.codes ?? 0) > 0) return false;
+  const all = topics(t);
+  const choices = meaning.closest.flatMap((id) => all.find((c) => c.id === id) ?? []);
+  if (choices.length !== 2) return false;
+  t.s.status = 'menu';
+  t.s.flow = null;
+  t.s.step = null;
+  t.replies.push({ kind: 'choices', prompt: sys(t, 'clarify_topic'), choices });
+  log(t, 'b', 'sys:clarify_topic');
+  return true;
 }
 
 /** What the bot said last (a catalogue key as `sys:key`), before this turn's message. */

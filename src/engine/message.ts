@@ -20,7 +20,7 @@ import { reachAnswered } from './reach.ts';
 import { hearLanguage, takeFacts, takeUser } from './hear-message.ts';
 import { askedOnceAndPassed, promptAnswered, promptFactGiven } from './prompt-answer.ts';
 import { factsDecide, handOver, startTopic } from './facts-decide.ts';
-import { answerIntent, unclear } from './intent-answer.ts';
+import { answerIntent, askBetween, unclear } from './intent-answer.ts';
 import { afterHandover } from './after-handover.ts';
 
 export function onText(t: Turn, raw: string): void {
@@ -125,6 +125,7 @@ function act(t: Turn, meaning: Meaning, text: string): void {
     case 'choice':
       return choose(t, meaning.choice as string, false);
     case 'topic':
+      if (askBetween(t, meaning)) return;
       return startTopic(t, meaning.topic as string);
     case 'handover':
       return handOver(t, text);

@@ -5,7 +5,7 @@ import type { FlowSet, Opens } from './schema.ts';
 export type { Opens } from './schema.ts';
 
 const registry = new WeakMap<FlowSet, Opens>();
-const EMPTY: Opens = { intents: {}, in_place: {}, device: {} };
+const EMPTY: Opens = { intents: {}, in_place: {}, device: {}, ask_between: [] };
 
 export function registerOpens(flows: FlowSet, opens: Opens): void {
   registry.set(flows, opens);

@@ -201,6 +201,12 @@ export const OpensMap = z.strictObject({
   human: Opening.optional(),
   /** What the phone's clock shows, said outside a question about it → where the clock is checked. */
   device_time: Opening.optional(),
+  /**
+   * Topics close in meaning, in pairs: a first message near both of a pair (each at least the topic
+   * threshold, within `THRESHOLDS.closeTopics` of each other) that says no fact deciding between
+   * them is asked which, both as buttons, instead of guessing.
+   */
+  ask_between: z.array(z.tuple([z.string().regex(ID), z.string().regex(ID)])).default([]),
 });
 export type Opens = z.infer<typeof OpensMap>;
 

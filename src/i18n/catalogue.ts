@@ -187,6 +187,7 @@ export type SystemKey =
   | 'first_code_note'
   | 'knowledge_source'
   | 'knowledge_offer'
+  | 'clarify_topic'
   | 'knowledge_unknown'
   | 'knowledge_unknown_offer'
   | 'takeover_again'

@@ -68,6 +68,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
       'The first code you saw when you set it up worked only then. A code is valid for about 30 seconds: always type the one your app shows at that moment.',
     knowledge_source: 'Where this comes from: {centre}',
     knowledge_offer: 'Would you like help with this too, or with something else?',
+    clarify_topic: 'I can read that two ways. Which one fits better?',
     knowledge_unknown:
       "I don't know that, and I would rather not guess. {centre}'s page on two-factor may answer it: {setup_guide_url}. Or a person at support can: type \"a person\".",
     knowledge_unknown_offer: 'Shall I pass the question to a person, or is there something else?',

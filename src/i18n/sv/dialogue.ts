@@ -69,6 +69,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
       'Den första koden du såg när du ställde in appen fungerade bara just då. En kod gäller i ungefär 30 sekunder: skriv alltid den som appen visar i stunden.',
     knowledge_source: 'Källa: {centre}',
     knowledge_offer: 'Vill du ha hjälp med det här också, eller med något annat?',
+    clarify_topic: 'Det där kan betyda två saker. Vilket stämmer bäst?',
     knowledge_unknown:
       'Det vet jag inte, och jag vill inte gissa. Sidan om tvåfaktor hos {centre} kanske tar upp det: {setup_guide_url}. Annars kan någon på supporten svara: skriv "en person".',
     knowledge_unknown_offer: 'Ska jag skicka frågan vidare till en person, eller gäller det något annat?',
