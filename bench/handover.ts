@@ -8,7 +8,7 @@ import path from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { createHelpdesk } from '../src/main.ts';
 import { silentLogger } from '../src/ports/logger.ts';
-import { staffReplyBench, staffReplyLine, type StaffReplyFigures } from './staff-reply.ts';
+import { discordStaffReplyBench, slackStaffReplyBench, staffReplyLine, type StaffReplyFigures } from './staff-reply.ts';
 import { RT_PASSWORD, RT_USER, startRt, type RtPeer } from '../test/peers/request-tracker.ts';
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
@@ -23,7 +23,8 @@ export interface HandoverFigures {
   allInRtSecondsAfterBack: number;
   lost: number;
   doubled: number;
-  staffReply?: StaffReplyFigures;
+  /** A staff reply to the person's screen, from each staff channel (Slack, Discord). */
+  staffReplies?: StaffReplyFigures[];
 }
 
 async function inRt(rt: RtPeer, reference: string): Promise<number> {
@@ -86,7 +87,7 @@ export async function handoverBench(options: { conversations?: number; downSecon
       allInRtSecondsAfterBack: Math.round(allIn),
       lost: counts.filter((n) => n === 0).length,
       doubled: counts.filter((n) => n > 1).length,
-      staffReply: await staffReplyBench(),
+      staffReplies: [await slackStaffReplyBench(), await discordStaffReplyBench()],
     };
   } finally {
     await app.close();
@@ -98,6 +99,6 @@ export function handoverLines(f: HandoverFigures): string[] {
   return [
     `hand-over to Request Tracker (rt-server on SQLite, loopback): the person's last message to the ticket in RT, ${f.conversations} conversations: p50 ${f.toRtP50Ms} ms, p95 ${f.toRtP95Ms} ms`,
     `RT down for ${f.downSeconds} s while ${f.filedWhileDown} people handed over: all in RT ${f.allInRtSecondsAfterBack} s after it was back (the outbox's backoff); ${f.lost} lost, ${f.doubled} doubled`,
-    ...(f.staffReply ? [staffReplyLine(f.staffReply)] : []),
+    ...(f.staffReplies ?? []).map(staffReplyLine),
   ];
 }

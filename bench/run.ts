@@ -655,7 +655,7 @@ const PARTS: Record<string, { what: string; run: () => Promise<string> | string 
   '--startup': { what: 'start-up: --help, diagnose, serve to its banner (wall and CPU)', run: async () => JSON.stringify(await startupBench()) },
   '--slack': { what: "Slack ack latencies against a bare Bolt app", run: async () => JSON.stringify(await slackBench()) },
   '--redis-hang': { what: 'a replica under web traffic while Redis hangs 60 s (SIGSTOP): turns answered and failed, p50/p99, and the stop time with Redis hung and turns in flight', run: async () => { const f = await redisHangBench(); return asJson ? JSON.stringify(f) : redisHangLine(f); } },
-  '--handover': { what: "hand-over to Request Tracker: the person's last message to the ticket in RT (p50/p95); RT down for 60 s: lost and doubled tickets; a staff reply in the Slack staff channel to the person's screen (p50/p95)", run: async () => { const h = await handoverBench(); return asJson ? JSON.stringify(h) : handoverLines(h).join('\n'); } },
+  '--handover': { what: "hand-over to Request Tracker: the person's last message to the ticket in RT (p50/p95); RT down for 60 s: lost and doubled tickets; a staff reply in the Slack and in the Discord staff channel to the person's screen (p50/p95 each)", run: async () => { const h = await handoverBench(); return asJson ? JSON.stringify(h) : handoverLines(h).join('\n'); } },
   '--replicas': { what: 'several replicas on PostgreSQL and Redis: turns/s per store (plain and with the inbox), round trips and CPU per turn (bot and server), pgbench, the surge, cross-replica replies', run: async () => replicasLine(await replicasBench({ flows, understanding, words })) },
 };
 const flags = process.argv.slice(2);

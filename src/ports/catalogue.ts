@@ -77,8 +77,7 @@ export type PageKey =
   | 'clockPhone'
   | 'clockTrue'
   | 'clockAhead'
-  | 'clockBehind'
-  | 'checked';
+  | 'clockBehind';
 
 export type WebText =
   | 'network_note'

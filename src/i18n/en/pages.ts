@@ -1,6 +1,5 @@
 // The web support page, the phone clock page and the privacy notice. (English)
 import { type Catalogue } from '../catalogue.ts';
-import { messages } from './messages.ts';
 
 export const pages: Pick<Catalogue, 'web' | 'page' | 'privacy'> = {
   web: {
@@ -56,8 +55,6 @@ export const pages: Pick<Catalogue, 'web' | 'page' | 'privacy'> = {
     clockTrue: 'The right time',
     clockAhead: '{seconds} s ahead',
     clockBehind: '{seconds} s behind',
-    // The same title as the chat platforms' checklist card.
-    checked: messages.channel.checklist_title,
   },
   privacy: {
     title: 'How the {centre} two-factor helpdesk handles your data',

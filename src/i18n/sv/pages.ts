@@ -1,6 +1,5 @@
 // The web support page, the phone clock page and the privacy notice. (Swedish)
 import { type Catalogue } from '../catalogue.ts';
-import { messages } from './messages.ts';
 
 export const pages: Pick<Catalogue, 'web' | 'page' | 'privacy'> = {
   web: {
@@ -56,8 +55,6 @@ export const pages: Pick<Catalogue, 'web' | 'page' | 'privacy'> = {
     clockTrue: 'Rätt tid',
     clockAhead: '{seconds} s före',
     clockBehind: '{seconds} s efter',
-    // The same title as the chat platforms' checklist card.
-    checked: messages.channel.checklist_title,
   },
   privacy: {
     title: 'Så hanterar {centre}:s tvåfaktorssupport dina uppgifter',
