@@ -9,17 +9,20 @@ import { knowledgeOf, type KnowledgeEntry } from '../flows/knowledge.ts';
 import { render } from '../i18n/index.ts';
 import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { log, say, sys, topics, vars } from './say.ts';
-import { HUMAN_CHOICE, MENU_CHOICE, startFlow } from './walk.ts';
+import { HUMAN_CHOICE, MENU_CHOICE, currentStep, handoverFlow, startFlow } from './walk.ts';
 import { interrupt } from './interrupt.ts';
 import { catalogues } from '../i18n/index.ts';
 import type { Turn } from './turn.ts';
 
 /** Answers `text` from the base when it is a question for it; false leaves the message to the turn. */
 export function answerFromKnowledge(t: Turn, text: string, meaning: Meaning, logIt = true): boolean {
-  // What the facts decide comes first: a person, a takeover, the phone, out of scope.
-  if (t.facts.wantsHuman || t.facts.takeover || t.facts.device || t.facts.outOfScope) return false;
+  // What the facts decide comes first: a takeover, the phone (where it leads: a prompt waiting for a
+  // typed answer does nothing with it), out of scope; a person, unless the way to one is asked.
+  const phoneLeads = t.facts.device !== undefined && !(t.s.status === 'active' && currentStep(t)?.kind === 'input');
+  if (t.facts.takeover || phoneLeads || t.facts.outOfScope) return false;
   const consulted = t.env.understanding.knowledge?.(text, t.s, meaning);
   const entry = consulted?.kind === 'answer' ? knowledgeOf(t.env.flows).knowledge.get(consulted.entry) : undefined;
+  if (t.facts.wantsHuman && !(entry && entry.topic === handoverFlow(t))) return false;
   if (!consulted || (consulted.kind === 'answer' && !entry)) return false;
   if (logIt) log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
   if (consulted.kind === 'unknown') {

@@ -98,6 +98,8 @@ const sameLabel = (got: string, expected: string, m: Interpretation) =>
 /** What a message means, as the conversation decides it: the facts first, then the meaning, then the knowledge base. */
 export function understandAt(env: InterpretEnv, at: Position, text: string): Interpretation {
   const facts = decideByFacts(env, at, extractSlots(text, undefined, factReadersOf(env.flows)));
+  // A person wanted, unless the way to one is asked ("how do I contact support?"): the chat answers that.
+  if (facts?.action === 'handover') return withKnowledge(facts, consultKnowledge(env.flows, at, text, facts));
   if (facts) return facts;
   const meaning = interpret(env, at, text);
   return withKnowledge(meaning, consultKnowledge(env.flows, at, text, meaning));

@@ -9,6 +9,7 @@ import type { Interpretation, Position } from './interpret.ts';
 import { knowledgeMatcherOf } from './knowledge-match.ts';
 import { knowledgeOf, type KnowledgeEntry } from '../flows/knowledge.ts';
 import type { FlowSet } from '../flows/schema.ts';
+import { opensOf, parseOpening } from '../flows/intents.ts';
 
 /** How much nearer than the other meaning an entry must be, unless that meaning is the entry's own topic. */
 export const KNOWLEDGE_MARGIN = 0.1;
@@ -35,7 +36,9 @@ function open(s: Position, flows: FlowSet, meaning: Interpretation): boolean {
  */
 export function consultKnowledge(flows: FlowSet, s: Position, text: string, meaning: Interpretation): Consulted | undefined {
   const matcher = knowledgeMatcherOf(flows);
-  if (!matcher || !open(s, flows, meaning)) return undefined;
+  if (!matcher) return undefined;
+  if (meaning.action === 'handover') return wayToAPerson(flows, s, text, meaning);
+  if (!open(s, flows, meaning)) return undefined;
   // Several questions in one message, two or more of them the base's: each answered, whatever the
   // whole message is nearest ("do I need it from home, and which app?" is no one topic's).
   const asked = meaning.action === 'topic' || meaning.action === 'unclear' || meaning.action === 'answer' ? matcher.questionsAsked(text) : [];
@@ -59,6 +62,21 @@ export function consultKnowledge(flows: FlowSet, s: Position, text: string, mean
   const about = factRulesOf(flows).get('about_two_factor');
   const unread = meaning.action === 'unclear' || (meaning.action === 'answer' && meaning.intent === null && meaning.confidence === 0);
   return unread && about && factIn(about, text) ? { kind: 'unknown' } : undefined;
+}
+
+/**
+ * "How do I contact support?" asks the way to a person, it does not ask for one: the entry of the
+ * hand-over topic answers it when the message names its words (its `needs`: "how do I reach",
+ * "the support email", "hur når jag"); "can I talk to a person?" is still a hand-over.
+ */
+function wayToAPerson(flows: FlowSet, s: Position, text: string, meaning: Interpretation): Consulted | undefined {
+  const step = s.status === 'active' && s.flow ? flows.get(s.flow)?.steps[s.step ?? ''] : undefined;
+  if (step?.kind === 'input' && step.input === 'text') return undefined;
+  const hit = knowledgeMatcherOf(flows)?.match(text);
+  const entry = hit?.kind === 'answer' && hit.named ? knowledgeOf(flows).knowledge.get(hit.id ?? '') : undefined;
+  const human = parseOpening(opensOf(flows).human)?.flow;
+  if (!entry || !human || entry.topic !== human) return undefined;
+  return { kind: 'answer', entry, score: hit?.score ?? 0, also: [], opens: false };
 }
 
 /** The interpretation as `understand` prints it and `flows test` labels it: `knowledge:<id>` or `unknown`. */

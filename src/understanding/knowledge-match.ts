@@ -62,6 +62,8 @@ export interface KnowledgeHit {
   capability: boolean;
   /** Said as a statement the entry's `said_as` fact hears: the entry's topic is what it is about. */
   said?: boolean;
+  /** The message holds words the entry `needs`: it names what the entry is about. */
+  named?: boolean;
 }
 
 export interface KnowledgeCues {
@@ -201,7 +203,7 @@ export class KnowledgeMatcher {
       named = needs !== undefined && findPhrase(clauses, needs) !== undefined;
       return !needs || named;
     });
-    const hit = (kind: KnowledgeHit['kind']): KnowledgeHit => ({ kind, id: best ? best.label.slice('knowledge:'.length) : null, score: best ? Math.round(best.score * 1000) / 1000 : 0, lang: best?.lang ?? null, capability: shape.capability });
+    const hit = (kind: KnowledgeHit['kind']): KnowledgeHit => ({ kind, id: best ? best.label.slice('knowledge:'.length) : null, score: best ? Math.round(best.score * 1000) / 1000 : 0, lang: best?.lang ?? null, capability: shape.capability, named });
     // A question naming the entry's own words is about it, whatever its frame ("can I get it by sms?").
     const threshold = shape.question && named ? KNOWLEDGE_THRESHOLDS.named : shape.capability ? KNOWLEDGE_THRESHOLDS.capability : shape.question ? KNOWLEDGE_THRESHOLDS.question : KNOWLEDGE_THRESHOLDS.statement;
     if (best && best.score >= threshold) return hit('answer');
