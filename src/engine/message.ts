@@ -1,7 +1,7 @@
 // A message from the person: its language and facts first (every message, at every step), then what
 // it means where the conversation stands: an answer, a choice, a new topic, a person, or unclear.
 import { cleanInput, redactCodes, withoutSecrets } from '../understanding/input.ts';
-import { bareUsername } from '../understanding/extract-username.ts';
+import { bareUsername, isCommonWord } from '../understanding/extract-username.ts';
 import { parseProofCode } from './proof-code.ts';
 import type { Meaning } from '../ports/understanding.ts';
 import { END, type Step } from '../flows/schema.ts';
@@ -20,7 +20,7 @@ import { reachAnswered } from './reach.ts';
 import { hearLanguage, takeFacts, takeUser } from './hear-message.ts';
 import { askedOnceAndPassed, promptAnswered, promptFactGiven } from './prompt-answer.ts';
 import { factsDecide, handOver, startTopic } from './facts-decide.ts';
-import { answerIntent, askBetween, unclear } from './intent-answer.ts';
+import { answerIntent, askBetween, close, unclear } from './intent-answer.ts';
 import { afterHandover } from './after-handover.ts';
 
 export function onText(t: Turn, raw: string): void {
@@ -98,7 +98,7 @@ function bareNameTaken(t: Turn, meaning: Meaning, text: string): boolean {
   const opening = t.s.status === 'active' ? undefined : parseOpening(opensOf(t.env.flows, t.env.opens).intents.username);
   if (t.s.status === 'active' ? step?.kind !== 'ask' || !(step.facts || isYesNo(step)) : !opening) return false;
   const name = bareUsername(text);
-  if (!name) return false;
+  if (!name || isCommonWord(text)) return false;
   log(t, 'u', name);
   takeUser(t, name);
   t.heard = [...t.heard, 'username'];
@@ -121,6 +121,8 @@ function isYesNo(step: Extract<Step, { kind: 'ask' }>): boolean {
 function act(t: Turn, meaning: Meaning, text: string): void {
   const step = currentStep(t);
   if (t.env.understanding.says('thanks', text) && thanksEnds(t, meaning, step, text)) return answerIntent(t, 'thanks', step);
+  // After the end, "ok" or "no" to "anything else?" starts nothing: where to go from here, said once.
+  if (t.s.status === 'ended' && meaning.action === 'answer' && (meaning.intent === 'no' || (meaning.intent === 'yes' && t.env.understanding.says('closing', text)))) return close(t, 'ended_next');
   switch (meaning.action) {
     case 'choice':
       return choose(t, meaning.choice as string, false);

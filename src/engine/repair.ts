@@ -6,7 +6,7 @@ import type { Saying } from '../ports/understanding.ts';
 import { redactCodes } from '../understanding/input.ts';
 import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { log, menu, say } from './say.ts';
-import { handoverFlow, repeat } from './walk.ts';
+import { currentStep, enter, handoverFlow, repeat } from './walk.ts';
 import { interrupt } from './interrupt.ts';
 import type { Turn } from './turn.ts';
 
@@ -45,12 +45,27 @@ function done(t: Turn): void {
   t.s.step = null;
 }
 
+/** At a question with choices: "maybe" / "kanske" picks none of them. */
+const atAQuestion = (t: Turn) => t.s.status === 'active' && currentStep(t)?.kind === 'ask';
+
+/**
+ * Not sure which answer fits: where the question says what being unsure means (a doubt about a
+ * token is as urgent as a no), it goes there; otherwise the choice is explained and asked again.
+ */
+function unsure(t: Turn): void {
+  const step = currentStep(t);
+  if (step?.kind === 'ask' && step.unsure) return enter(t, step.unsure);
+  say(t, 'repair_unsure');
+  repeat(t);
+}
+
 /** In the order they are tried. */
 export const REPAIRS: readonly RepairPattern[] = [
   { name: 'cancellation', saying: 'cancel', applies: onlyAboutTheConversation, act: cancel },
   { name: 'repeat', saying: 'repeat', applies: () => true, act: (t) => (t.s.status === 'active' ? repeat(t) : menu(t, 'menu_prompt')) },
   { name: 'chitchat', saying: 'chitchat', applies: onlyAboutTheConversation, act: (t) => interrupt(t, (x) => say(x, 'repair_chitchat')) },
   { name: 'completion', saying: 'done', applies: onlyAboutTheConversation, act: done },
+  { name: 'unsure', saying: 'unsure', applies: atAQuestion, act: unsure },
 ];
 
 /** A repair pattern, when the message is one: done here, and the message needs nothing else. */

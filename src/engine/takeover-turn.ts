@@ -45,14 +45,19 @@ export function takeoverDecides(t: Turn, text: string): boolean {
 /**
  * Doubt alone ("not sure it was me", "jag vet inte om det var jag") with no token, mail or login
  * named is no takeover yet, and no answer to whatever was asked: one question tells (`opens.doubt`),
- * and a yes goes on to the urgent hand-over.
+ * and a yes goes on to the urgent hand-over. "Was that me?" about a mail or token asks whether they
+ * registered one just before (`opens.doubt_mail`): a no, or not being sure, is the urgent hand-over.
  */
 export function doubtAsks(t: Turn, text: string): boolean {
   if (t.facts.takeover || t.s.status === 'handed') return false;
-  const opening = parseOpening(opensOf(t.env.flows, t.env.opens).doubt);
+  const opens = opensOf(t.env.flows, t.env.opens);
   const takeover = factRulesOf(t.env.flows).get('takeover');
+  if (!takeover) return false;
+  // "Was that me?" with a mail or token named asks whether they registered one just before.
+  const asks = opens.doubt_mail !== undefined && termIn(takeover, 'asks_me', text) && termIn(takeover, 'event', text);
+  const opening = parseOpening(asks ? opens.doubt_mail : opens.doubt);
   // "I don't remember setting it up, how do I log in?" is forgetting, not doubt (the term not_yet).
-  if (!opening || !takeover || !termIn(takeover, 'doubt', text) || termIn(takeover, 'not_yet', text)) return false;
+  if (!opening || !(asks || termIn(takeover, 'doubt', text)) || termIn(takeover, 'not_yet', text)) return false;
   if (t.s.status === 'active' && t.s.flow === opening.flow && t.s.step === opening.step) return false;
   log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
   // Asked at a question or prompt: a "no" goes back to it, the topic still open.

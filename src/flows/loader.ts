@@ -178,7 +178,7 @@ export function loadFlowsOrThrow(dir: string): { flows: FlowSet; intents: Intent
 
 /** Every `flow/step` that `opens:` starts a topic at. */
 function openingsOf(opens: Opens): string[] {
-  return [...Object.values(opens.intents), ...Object.values(opens.device), opens.takeover ?? '', opens.doubt ?? '', opens.human ?? '', opens.device_time ?? ''].filter((t) => t.includes('/'));
+  return [...Object.values(opens.intents), ...Object.values(opens.device), opens.takeover ?? '', opens.doubt ?? '', opens.doubt_mail ?? '', opens.human ?? '', opens.device_time ?? ''].filter((t) => t.includes('/'));
 }
 
 /** Every `flow/step` a question's facts lead to (an entry into that flow, like an opening). */
@@ -198,6 +198,7 @@ function opensProblems(flows: FlowSet, opens: Opens | undefined, file: string): 
     ...Object.entries(opens.device).map(([k, v]) => [`opens.device.${k}`, v] as [string, string]),
     ...(opens.takeover ? [['opens.takeover', opens.takeover] as [string, string]] : []),
     ...(opens.doubt ? [['opens.doubt', opens.doubt] as [string, string]] : []),
+    ...(opens.doubt_mail ? [['opens.doubt_mail', opens.doubt_mail] as [string, string]] : []),
     ...(opens.human ? [['opens.human', opens.human] as [string, string]] : []),
     ...(opens.device_time ? [['opens.device_time', opens.device_time] as [string, string]] : []),
   ];

@@ -68,6 +68,8 @@ export const AskStep = z.strictObject({
     .refine((c) => Object.keys(c).length >= 1, 'at least one choice'),
   /** Where a code typed in place of an answer goes (a `check: code` step): at "noted down, or on the screen?" it is the one on the screen. */
   code_given: Target.optional(),
+  /** Where "maybe" / "not sure" goes, where being unsure has an answer of its own (a doubt is as urgent as a no). */
+  unsure: Target.optional(),
   facts: FactsLead.optional(),
   /** A small picture of what is asked about (a phone scanning a QR code), where a channel draws one. */
   picture: z.enum(PICTURES).optional(),
@@ -197,6 +199,8 @@ export const OpensMap = z.strictObject({
   takeover: Opening.optional(),
   /** Doubt alone ("not sure it was me", with no token, mail or login named): the question that tells. */
   doubt: Opening.optional(),
+  /** "Was that me?" about a mail or token: the question (did you register one just before?) that tells. */
+  doubt_mail: Opening.optional(),
   /** The hand-over topic (talk to a person). */
   human: Opening.optional(),
   /** What the phone's clock shows, said outside a question about it → where the clock is checked. */

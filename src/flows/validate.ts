@@ -16,7 +16,7 @@ export function stepTargets(step: Step): Array<[string, string]> {
     case 'input':
       return [['next', step.next], ...(step.skip ? ([['skip', step.skip]] as Array<[string, string]>) : []), ...(step.exhausted ? ([['exhausted', step.exhausted]] as Array<[string, string]>) : []), ...(step.outside ? ([['outside', step.outside]] as Array<[string, string]>) : []), ...(step.time_given ? ([['time_given', step.time_given]] as Array<[string, string]>) : []), ...(step.same_code ? ([['same_code', step.same_code]] as Array<[string, string]>) : []), ...(step.otherwise ? ([['otherwise', step.otherwise]] as Array<[string, string]>) : [])];
     case 'ask':
-      return [...Object.entries(step.choices).map(([id, c]) => [`choices.${id}`, typeof c === 'string' ? c : c.next] as [string, string]), ...(step.code_given ? ([['code_given', step.code_given]] as Array<[string, string]>) : [])];
+      return [...Object.entries(step.choices).map(([id, c]) => [`choices.${id}`, typeof c === 'string' ? c : c.next] as [string, string]), ...(step.code_given ? ([['code_given', step.code_given]] as Array<[string, string]>) : []), ...(step.unsure ? ([['unsure', step.unsure]] as Array<[string, string]>) : [])];
     case 'check':
       return [...Object.entries(step.on).map(([code, t]) => [`on.${code}`, t] as [string, string]), ...(step.noted ? ([['noted', step.noted]] as Array<[string, string]>) : []), ...(step.slow ? ([['slow', step.slow]] as Array<[string, string]>) : [])];
     case 'watch':

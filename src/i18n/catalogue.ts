@@ -206,6 +206,8 @@ export type SystemKey =
   | 'resume'
   | 'repair_chitchat'
   | 'repair_done'
+  | 'repair_unsure'
+  | 'ended_next'
   | 'feedback_ask'
   | 'feedback_yes'
   | 'feedback_no'

@@ -58,7 +58,7 @@ export interface HeardLanguage {
  * a question about the wait, "any news?", "it works now" on its own, the word thanks, taking something back;
  * the conversation repair patterns' families (docs/flows.md, "Conversation repair").
  */
-export type Saying = 'closing' | 'thanks' | 'wait_question' | 'news_question' | 'next_question' | 'solved' | 'thanks_word' | 'cancel' | 'repeat' | 'chitchat' | 'done' | 'polite_answer' | 'correction' | 'code_right' | 'token_state' | 'what_wrong';
+export type Saying = 'closing' | 'thanks' | 'wait_question' | 'news_question' | 'next_question' | 'solved' | 'thanks_word' | 'cancel' | 'repeat' | 'chitchat' | 'done' | 'polite_answer' | 'correction' | 'code_right' | 'token_state' | 'what_wrong' | 'unsure';
 
 /**
  * What the knowledge base makes of a message: the entry (of the flows' `knowledge/`) that answers

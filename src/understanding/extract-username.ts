@@ -66,7 +66,7 @@ const INTERJECTIONS = new Set(
   `japp jepp jo joho nja nope yep yeah yup nah hmm hm mm aha oops ojdå oj aj usch asch äsch nä nää nej nix okidoki
   what vad va varför why how hur when när who vem where var kanske maybe idk vetej dunno whatever
   asap pls plz thx ty tia btw lol ugh argh mvh snalla assa alltsa typ anyone anybody nagon nan urgent akut
-  meh sos help pronto anyway anyways nevermind nvm whatever please ${SIGN_OFF_WORDS.join(' ')}`
+  meh huh eh wtf omg hmmm hmmmm weird odd strange jaså vadå konstigt sos help pronto anyway anyways nevermind nvm whatever please ${SIGN_OFF_WORDS.join(' ')}`
     .split(/\s+/)
     .filter(Boolean),
 );

@@ -26,6 +26,7 @@ const SAYINGS: Record<Saying, PhraseTest> = {
   done: (text) => phrase('done')(text),
   polite_answer: (text) => phrase('polite_answer')(text),
   correction: (text) => phrase('correction')(text),
+  unsure: (text) => phrase('unsure')(text),
   code_right: (text) => phrase('code_right')(text),
   token_state: (text) => phrase('token_state')(text),
   what_wrong: (text) => phrase('what_wrong')(text),

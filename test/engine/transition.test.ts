@@ -94,7 +94,7 @@ describe('answers', () => {
   });
 
   it('says it is not sure, and offers the closest choices, for an answer it cannot place', () => {
-    const { snapshot, text, replies } = play(atAsk(), T0, { type: 'text', text: 'banana' });
+    const { snapshot, text, replies } = play(atAsk(), T0, { type: 'text', text: 'banana bread' });
     expect(snapshot.step).toBe('s1');
     expect(text).toMatch(/I am not sure I understood\. Install an authenticator app/);
     const offered = replies.find((r) => r.kind === 'choices');

@@ -81,6 +81,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     resume: 'Back to where we were:',
     repair_chitchat: "I'm the {centre} helpdesk's assistant, a program: I can check your account, token, phone clock and codes, and hand you over to the support team.",
     repair_done: 'Good. Write again if anything else comes up.',
+    repair_unsure: 'No need to be sure. Pick the answer closest to what you saw; if none fits, type "human" and a person will look at it with you.',
     feedback_ask: 'Did this help?',
     feedback_yes: '👍 Yes',
     feedback_no: '👎 No',
@@ -101,7 +102,8 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     not_saved: 'I could not store this conversation just now (the helpdesk is short of space or its database is not answering). I have kept it here and will store it with your next message; if that fails too, use the support form: {support_url}',
     welcome_back: 'Welcome back! We were in the middle of this:',
     ended: 'Anything else? Type "menu" to start over, or "human" to reach a person.',
-    ended_hint: 'This conversation is finished. Type "menu" to start a new one.',
+    ended_hint: 'This conversation is finished. Tell me in a few words what is wrong to start again, or type "human" to reach a person.',
+    ended_next: 'All right. If it still does not work, write here again with what you see, or type "human" to reach a person.',
     escalated:
       'I have handed this over to the {centre} support team, with our conversation and what I found. Your reference is {ticket}. {reach}',
     escalated_urgent:

@@ -82,6 +82,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     resume: 'Då fortsätter vi där vi var:',
     repair_chitchat: 'Jag är {centre}-helpdeskens assistent, ett program: jag kan kontrollera ditt konto, din token, telefonens klocka och koder, och lämna över dig till supporten.',
     repair_done: 'Bra. Skriv igen om något annat dyker upp.',
+    repair_unsure: 'Du behöver inte vara säker. Välj det svar som ligger närmast det du såg; om inget passar, skriv "människa" så tittar en person på det med dig.',
     feedback_ask: 'Hjälpte det här?',
     feedback_yes: '👍 Ja',
     feedback_no: '👎 Nej',
@@ -102,7 +103,8 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     not_saved: 'Jag kunde inte spara samtalet just nu (helpdesken har ont om utrymme eller så svarar inte databasen). Jag har kvar det här och sparar det med ditt nästa meddelande; går inte det heller, använd supportformuläret: {support_url}',
     welcome_back: 'Välkommen tillbaka! Vi var mitt i det här:',
     ended: 'Något mer? Skriv "meny" för att börja om, eller "människa" för att nå en person.',
-    ended_hint: 'Det här samtalet är avslutat. Skriv "meny" för att börja ett nytt.',
+    ended_hint: 'Det här samtalet är avslutat. Berätta med några ord vad som är fel så börjar vi om, eller skriv "människa" för att nå en person.',
+    ended_next: 'Okej. Om det fortfarande inte fungerar kan du skriva här igen och berätta vad du ser, eller skriva "människa" för att nå en person.',
     escalated:
       'Jag har lämnat över ärendet till {centre}:s support, med vårt samtal och det jag hittade. Ditt referensnummer är {ticket}. {reach}',
     escalated_urgent:
