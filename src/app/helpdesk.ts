@@ -52,7 +52,7 @@ export interface HelpdeskBackends {
 
 /**
  * The helpdesk as the ports it offers (to the channels, the commands, the tests and the benchmarks);
- * which adapter stands behind each is decided in createHelpdesk below, and nowhere else.
+ * createHelpdesk below chooses the adapter behind each, and nothing else does.
  */
 export interface Helpdesk {
   config: Config;

@@ -1,6 +1,6 @@
 // The helpdesk is offered as ports: no member of `Helpdesk` (src/app/helpdesk.ts), nor of a type the
 // file declares for it, is typed by an adapter (src/adapters/, src/watch/). Which adapter stands
-// behind a port is decided in createHelpdesk alone; channels, commands, tests and benchmarks see ports.
+// behind a port is chosen in createHelpdesk alone; channels, commands, tests and benchmarks see ports.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
