@@ -10,7 +10,7 @@ import { opensOf, parseOpening } from '../flows/intents.ts';
 import { choose, currentStep, enter, repeat, startFlow } from './walk.ts';
 import { log, menu, say } from './say.ts';
 import type { Turn } from './turn.ts';
-import { repaired } from './repair.ts';
+import { questionAtAQuestion, repaired } from './repair.ts';
 import { platformCorrected, valueCorrected } from './value-correction.ts';
 import { codeDoubtAnswered, codeTypedElsewhere, foundRecalled, tokenStateAsked } from './facts-explain.ts';
 import { feedbackText } from './outcome.ts';
@@ -69,6 +69,7 @@ export function onText(t: Turn, raw: string): void {
   if (beside.length && (meaning.action === 'topic' || t.facts.device)) answerBeside(t, beside);
   if (factsDecide(t, text)) return;
   if (bareNameTaken(t, meaning, text)) return factsNow(t);
+  if (questionAtAQuestion(t, text, meaning)) return;
   act(t, meaning, text);
   factsNow(t);
 }
@@ -114,8 +115,8 @@ function bareNameTaken(t: Turn, meaning: Meaning, text: string): boolean {
 
 /** A question answered by yes or no alone. */
 function isYesNo(step: Extract<Step, { kind: 'ask' }>): boolean {
-  const ids = Object.keys(step.choices).sort().join(' ');
-  return ids === 'no yes';
+  const answers = Object.entries(step.choices).map(([id, c]) => (id === 'yes' || id === 'no' || typeof c === 'string' ? id : (c.intent ?? id)));
+  return answers.sort().join(' ') === 'no yes';
 }
 
 function act(t: Turn, meaning: Meaning, text: string): void {

@@ -2,7 +2,9 @@
 // ("never mind", "say that again", "are you a bot?", "that's all"). Each is a named pattern: the phrase
 // family that hears it (src/understanding/phrases.yaml, English and Swedish), when it applies, and
 // what it does, with its words in the catalogues (repair_*). docs/flows.md has the table.
-import type { Saying } from '../ports/understanding.ts';
+import type { Meaning, Saying } from '../ports/understanding.ts';
+import { factIn, factRulesOf } from '../understanding/fact-rules.ts';
+import { fold } from '../understanding/normalise.ts';
 import { redactCodes } from '../understanding/input.ts';
 import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { log, menu, say } from './say.ts';
@@ -78,4 +80,23 @@ export function repaired(t: Turn, text: string): boolean {
     return true;
   }
   return false;
+}
+
+/** A reply that opens with an answer ("yes, can you?", "nej, varför?") answers, whatever it asks besides. */
+const OPENS_WITH_ANSWER = /^(?:yes|yeah|yep|yup|sure|ok|okay|no|nope|nah|ja|japp|jo|okej|nej|na|nae)\b/u;
+
+/**
+ * A question asked back at a question with choices ("what would they do then?", "vad gör de då?")
+ * that nothing answered: it is no choice, however near one its words are. Said honestly (no
+ * guess; a person can answer it), then the question again.
+ */
+export function questionAtAQuestion(t: Turn, text: string, meaning: Meaning): boolean {
+  if (t.s.status !== 'active' || currentStep(t)?.kind !== 'ask') return false;
+  if (meaning.action !== 'unclear' && !(meaning.action === 'choice' && meaning.confidence < 1)) return false;
+  const question = factRulesOf(t.env.flows).get('question');
+  // Asked, with its question mark: "still not working" reports, it does not ask.
+  if (!question || !text.includes('?') || !factIn(question, text) || OPENS_WITH_ANSWER.test(fold(text))) return false;
+  say(t, 'repair_question_back');
+  repeat(t);
+  return true;
 }

@@ -207,6 +207,7 @@ export type SystemKey =
   | 'repair_chitchat'
   | 'repair_done'
   | 'repair_unsure'
+  | 'repair_question_back'
   | 'ended_next'
   | 'feedback_ask'
   | 'feedback_yes'
