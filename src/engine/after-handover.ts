@@ -47,8 +47,8 @@ export function afterHandover(t: Turn, text: string, meaning: Meaning): void {
   if (meaning.action === 'skip') return sayReach(t, 'handover_wait', ticket);
   // "ok", "thanks", "hej då" close; a longer message that merely sounds like a yes is more for the ticket.
   const short = text.trim().split(/\s+/).length <= 3;
-  if (short && meaning.confidence >= 0.8 && meaning.action === 'answer' && CLOSING_INTENTS.has(meaning.intent ?? '')) return close(t, closingLine(t, text, meaning), ticket);
-  if (t.env.understanding.says('closing', text)) return close(t, closingLine(t, text, meaning), ticket);
+  if (short && meaning.confidence >= 0.8 && meaning.action === 'answer' && CLOSING_INTENTS.has(meaning.intent ?? '')) return close(t, closingLine(t, text), ticket);
+  if (t.env.understanding.says('closing', text)) return close(t, closingLine(t, text), ticket);
   // "Thanks again": a close, not news for staff.
   if (t.env.understanding.says('thanks_word', text) && letterWords(text) <= THANKS_ONLY_WORDS) return close(t, 'handover_closing', ticket);
   if (factsDecide(t, text)) return;
@@ -80,10 +80,9 @@ export function afterHandover(t: Turn, text: string, meaning: Meaning): void {
   t.effect = { type: 'escalate', urgent: false, attach: ['transcript'], relatesTo: ticket };
 }
 
-/** "You are welcome" answers thanks only: a plain "ok" or "no" thanked no one, and is told the case is with support. */
-function closingLine(t: Turn, text: string, meaning: Meaning): 'handover_closing' | 'handover_nothing_more' {
-  const thanked = (meaning.action === 'answer' && meaning.intent === 'thanks') || t.env.understanding.says('thanks', text);
-  return thanked ? 'handover_closing' : 'handover_nothing_more';
+/** "You are welcome" answers thanks only: a plain "ok", "no" or "bye" thanked no one, and is told the case is with support. */
+function closingLine(t: Turn, text: string): 'handover_closing' | 'handover_nothing_more' {
+  return t.env.understanding.says('thanks', text) ? 'handover_closing' : 'handover_nothing_more';
 }
 
 /** The words the hand-over step said with the ticket ("change your passwords…"), said again. */

@@ -25,8 +25,11 @@ export function close(t: Turn, key: SystemKey, ticket?: string): void {
   say(t, key, ticket === undefined ? {} : { ticket });
 }
 
-/** A global intent answered in place; the conversation stays where it was. */
-export function answerIntent(t: Turn, intent: string, step: Step | undefined): void {
+/**
+ * A global intent answered in place; the conversation stays where it was. `text`, when given, is the
+ * message the intent was read from: "bye" is the thanks intent's, but thanks no one.
+ */
+export function answerIntent(t: Turn, intent: string, step: Step | undefined, text?: string): void {
   const active = t.s.status === 'active';
   const opens = opensOf(t.env.flows, t.env.opens);
   switch (intent) {
@@ -59,8 +62,8 @@ export function answerIntent(t: Turn, intent: string, step: Step | undefined): v
       t.effect = { type: 'unwatch' };
       return;
     case 'thanks':
-      // "Thanks" ends: nothing more is asked.
-      close(t, 'welcome');
+      // "Thanks" ends: nothing more is asked. A goodbye without thanks is not answered "you are welcome".
+      close(t, text === undefined || t.env.understanding.says('thanks', text) ? 'welcome' : 'closing_again');
       t.s.status = 'ended';
       t.s.flow = null;
       t.s.step = null;

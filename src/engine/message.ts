@@ -139,7 +139,7 @@ function act(t: Turn, meaning: Meaning, text: string): void {
       say(t, 'nothing_to_skip');
       return repeat(t);
     case 'answer':
-      return answerIntent(t, meaning.intent ?? '', step);
+      return answerIntent(t, meaning.intent ?? '', step, text);
     case 'unclear':
       return unclear(t, meaning, step, text);
   }
