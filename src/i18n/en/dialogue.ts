@@ -81,7 +81,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     resume: 'Back to where we were:',
     repair_chitchat: "I'm the {centre} helpdesk's assistant, a program: I can check your account, token, phone clock and codes, and hand you over to the support team.",
     repair_done: 'Good. Write again if anything else comes up.',
-    repair_unsure: 'No need to be sure. Pick the answer closest to what you saw; if none fits, type "human" and a person will look at it with you.',
+    repair_unsure: 'No need to be sure: pick the answer that fits best. If none does, type "human" and a person will look at it with you.',
     repair_question_back: 'I cannot answer that myself, and I would rather not guess; a person at support can (type "human"). The question was:',
     feedback_ask: 'Did this help?',
     feedback_yes: '👍 Yes',

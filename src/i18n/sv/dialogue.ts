@@ -82,7 +82,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     resume: 'Då fortsätter vi där vi var:',
     repair_chitchat: 'Jag är {centre}-helpdeskens assistent, ett program: jag kan kontrollera ditt konto, din token, telefonens klocka och koder, och lämna över dig till supporten.',
     repair_done: 'Bra. Skriv igen om något annat dyker upp.',
-    repair_unsure: 'Du behöver inte vara säker. Välj det svar som ligger närmast det du såg; om inget passar, skriv "människa" så tittar en person på det med dig.',
+    repair_unsure: 'Du behöver inte vara säker: välj det svar som passar bäst. Passar inget, skriv "människa" så tittar en person på det med dig.',
     repair_question_back: 'Det kan jag inte svara på själv, och jag vill inte gissa; en person på supporten kan (skriv "människa"). Frågan var:',
     feedback_ask: 'Hjälpte det här?',
     feedback_yes: '👍 Ja',
