@@ -91,7 +91,8 @@ export function unclear(t: Turn, meaning: Meaning, step: Step | undefined, text:
   }
   if (t.s.status === 'active' && step?.kind === 'check') return enter(t, t.s.step ?? END);
   if (t.s.status === 'active') return repeat(t);
-  if (t.s.status === 'ended' && t.env.understanding.says('closing', text)) return close(t, 'welcome');
+  // "Cool" after the end closes too; "you are welcome" only where it thanked.
+  if (t.s.status === 'ended' && t.env.understanding.says('closing', text)) return close(t, t.env.understanding.says('thanks', text) ? 'welcome' : 'closing_again');
   if (meaning.intent === 'none' || (!meaning.intent && /\p{L}{3}/u.test(text))) {
     say(t, 'out_of_scope');
     return menu(t, 'menu_prompt');
