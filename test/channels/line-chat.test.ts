@@ -22,6 +22,19 @@ function echoing(): Conversations & { events: ChatEvent[] } {
   };
 }
 
+/** Conversations that answer a goodbye with a question (its choices on screen), and remember what they were sent. */
+function askingAfterGoodbye(): Conversations & { events: ChatEvent[] } {
+  const inner = echoing();
+  return {
+    ...inner,
+    async turn(id, event, turnOptions): Promise<ChatTurn> {
+      const turn = await inner.turn(id, event, turnOptions);
+      if (event.type !== 'text') return turn;
+      return { ...turn, replies: [{ kind: 'choices', prompt: 'Did this help?', choices: [{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No' }] }] };
+    },
+  };
+}
+
 /** Output that takes `keep` writes and then fails every write as a closed pipe does. */
 function closingAfter(keep: number): Writable & { written: string[] } {
   const written: string[] = [];
@@ -73,5 +86,16 @@ describe('line chat', () => {
     const input = new PassThrough();
     await Promise.all([runLineChat({ ...options, conversations, input, output: collecting() }), Promise.resolve(input.end('quit\nmenu\n'))]);
     expect(conversations.events).toEqual([{ type: 'start' }]);
+  });
+
+  it('a goodbye answered with a question leaves the chat open for the answer', async () => {
+    const conversations = askingAfterGoodbye();
+    const input = new PassThrough();
+    const output = collecting();
+    const done = runLineChat({ ...options, conversations, input, output });
+    input.end('bye\n1\n');
+    await done;
+    expect(output.written.join('')).toContain('Did this help?');
+    expect(conversations.events).toEqual([{ type: 'start' }, { type: 'text', text: 'bye' }, { type: 'choice', id: 'yes' }]);
   });
 });

@@ -42,14 +42,18 @@ export async function runLineChat(o: LineChatOptions): Promise<void> {
     if (!gone()) o.output.write(s);
   };
   let onScreen: Choice[] | undefined;
+  // Whether the bot's last answer asked something (choices or a prompt): a goodbye then leaves the chat open for the answer.
+  let asking = false;
   const subject = o.user ? { user: o.user, identity: o.channel } : undefined;
 
   const send = async (event: ChatEvent) => {
     const result = await o.conversations.turn(o.conversationId, event, { ...(o.lang ? { lang: o.lang } : {}), ...(subject ? { subject } : {}), channel: o.channel });
     const rendered = renderReplies(result.replies);
     if (rendered.text) write(`${rendered.text}\n\n`);
+    const prompted = result.replies.some((r) => r.kind === 'prompt');
     if (rendered.choices) onScreen = rendered.choices;
-    else if (result.replies.some((r) => r.kind === 'prompt')) onScreen = undefined;
+    else if (prompted) onScreen = undefined;
+    asking = Boolean(rendered.choices?.length) || prompted;
   };
 
   // A notice for this conversation (its token is active) is printed between turns while the chat runs.
@@ -74,7 +78,7 @@ export async function runLineChat(o: LineChatOptions): Promise<void> {
     // A number picks from the choices on screen, whatever the conversation's state.
     const picked = onScreen && /^\d+$/.test(said) && n >= 1 && n <= onScreen.length ? onScreen[n - 1] : undefined;
     await send(picked ? { type: 'choice', id: picked.id } : { type: 'text', text: line });
-    if (FAREWELL.has(said) || gone()) break;
+    if ((FAREWELL.has(said) && !asking) || gone()) break;
     if (o.interactive) rl.prompt();
   }
   rl.close();
