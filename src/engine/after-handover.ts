@@ -26,7 +26,7 @@ export function afterHandover(t: Turn, text: string, meaning: Meaning): void {
   const ticket = slotValue(t.s.slots, 'ticket') ?? '';
   // "It works now": marked solved by the person on the same ticket, so staff know; then the end.
   if (t.env.understanding.says('solved', text)) {
-    t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+    t.s.note = redactCodes(text).slice(0, USER_TEXT_LIMIT);
     t.effect = { type: 'escalate', urgent: false, attach: ['transcript'], relatesTo: ticket, solved: true };
     return;
   }
@@ -56,7 +56,7 @@ export function afterHandover(t: Turn, text: string, meaning: Meaning): void {
   const code = t.facts.codes > 0 && t.s.subject.user ? codeInText(text) : undefined;
   if (code) {
     delete t.s.heldCode;
-    t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+    t.s.note = redactCodes(text).slice(0, USER_TEXT_LIMIT);
     if (fingerprint(t, code)) {
       t.effect = { type: 'check', check: 'code', code };
       return;
@@ -65,7 +65,7 @@ export function afterHandover(t: Turn, text: string, meaning: Meaning): void {
   } else if (meaning.action === 'answer' && meaning.intent === 'still_broken' && t.s.subject.user) {
     // "Still not working" without a code: the token is looked at again (it may have changed), the
     // finding goes to the ticket, and a code typed next would be checked too.
-    t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+    t.s.note = redactCodes(text).slice(0, USER_TEXT_LIMIT);
     say(t, 'followup_code_hint');
     t.effect = { type: 'check', check: 'token' };
     return;
@@ -76,7 +76,7 @@ export function afterHandover(t: Turn, text: string, meaning: Meaning): void {
     if (meaning.action === 'topic' && meaning.confidence >= 0.5) return startTopic(t, meaning.topic as string);
   }
   // Anything else is more about the same problem: added to the open ticket.
-  t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+  t.s.note = redactCodes(text).slice(0, USER_TEXT_LIMIT);
   t.effect = { type: 'escalate', urgent: false, attach: ['transcript'], relatesTo: ticket };
 }
 

@@ -60,7 +60,7 @@ export function factsDecide(t: Turn, text: string): boolean {
 export function handOver(t: Turn, text: string): void {
   const human = handoverFlow(t);
   if (t.s.status === 'active' && currentFlow(t)) {
-    t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+    t.s.note = redactCodes(text).slice(0, USER_TEXT_LIMIT);
     t.s.step = null;
     const open = slotValue(t.s.slots, 'ticket');
     fileHandover(t, { type: 'escalate', urgent: false, attach: ['transcript', 'checks'], ...(open ? { relatesTo: open } : {}) });

@@ -81,7 +81,7 @@ export function promptAnswered(t: Turn, text: string, meaning: Meaning): boolean
   // In the hand-over topic, words about the problem where a username was asked are the description.
   if (step.input === 'username' && t.s.flow === handoverFlow(t) && meaning.action !== 'skip' && letterWords(text) >= 4) {
     log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
-    t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+    t.s.note = redactCodes(text).slice(0, USER_TEXT_LIMIT);
     t.s.tries._note = t.s.turns ?? 0;
     enter(t, step.skip ?? step.next);
     return true;

@@ -73,7 +73,7 @@ export function reachAnswered(t: Turn, text: string | undefined): void {
   } else {
     t.s.reach = 'here';
     // "Here, and it started after I reset my phone": the rest is for the ticket.
-    if (text !== undefined && words(text) > MORE_WORDS) t.s.note = [t.s.note, redactCodes(text.slice(0, USER_TEXT_LIMIT))].filter(Boolean).join('\n');
+    if (text !== undefined && words(text) > MORE_WORDS) t.s.note = [t.s.note, redactCodes(text).slice(0, USER_TEXT_LIMIT)].filter(Boolean).join('\n');
   }
   t.effect = { type: 'escalate', urgent: held?.urgent ?? false, attach: held?.attach ?? ['transcript', 'checks'] };
 }

@@ -32,7 +32,7 @@ export function takeoverDecides(t: Turn, text: string): boolean {
   const ticket = slotValue(t.s.slots, 'ticket');
   if (ticket && urgentAlready(t)) {
     say(t, 'takeover_again', { ticket });
-    t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+    t.s.note = redactCodes(text).slice(0, USER_TEXT_LIMIT);
     t.effect = { type: 'escalate', urgent: true, attach: ['transcript'], relatesTo: ticket };
     return true;
   }

@@ -387,7 +387,7 @@ export function answerInput(t: Turn, text: string, step: InputStep): void {
       return answerUsername(t, text, step);
     case 'text':
       log(t, 'u', text.slice(0, USER_TEXT_LIMIT));
-      t.s.note = redactCodes(text.slice(0, USER_TEXT_LIMIT));
+      t.s.note = redactCodes(text).slice(0, USER_TEXT_LIMIT);
       return enter(t, step.next);
   }
 }

@@ -99,6 +99,18 @@ describe('conversation runner', () => {
     expect(await say('here')).toMatch(/could not file a ticket.*support\.example\.org/s);
   });
 
+  it('a code cut by the length limit of the note for staff leaves none of its digits in the ticket', async () => {
+    const { runner, tickets, say } = await setup();
+    await runner.turn('c1', { type: 'topic', flow: 'human' });
+    await say('skip');
+    // The code starts three characters before the limit (500): cut first, "481" would be left.
+    await say(`${'my login fails again and again '.repeat(16).slice(0, 497)} 481 516 is what the app shows`);
+    await say('here');
+    expect(tickets.tickets).toHaveLength(1);
+    expect(tickets.tickets[0]?.note).toBeDefined();
+    expect(tickets.tickets[0]?.note).not.toMatch(/\d/);
+  });
+
   it('idle conversations expire and start over', async () => {
     const { runner, clock } = await setup();
     await runner.turn('c1', { type: 'topic', flow: 'code_rejected' });
