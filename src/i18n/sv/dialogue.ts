@@ -7,7 +7,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
     username_corrected: 'Tack, då tittar jag på {user} i stället.',
     value_corrected: 'Tack, då använder jag {value} i stället för det du skrev förut, och kontrollerar igen.',
     code_not_the_problem: 'Koden kan mycket väl vara rätt: det jag hittade gör att ingen kod kan fungera just nu.',
-    found_so_far: 'Det här har jag hittat hittills:',
+    found_so_far: 'Det här har jag hittat än så länge:',
     found_all_fine: 'Allt jag kan kontrollera är i ordning. Det som återstår kan ingen av mina kontroller se: ditt lösenord, användarnamnet du loggar in med, och att du loggar in hos {centre}. Stämmer det också kan en person titta vidare.',
     username_noted: 'Tack, då vet jag att ditt användarnamn är {user}.',
     platform_corrected: 'Tack, då vet jag att din telefon är {phone}.',
