@@ -9,7 +9,8 @@ import { systemClock } from '../../src/ports/time.ts';
 import { silentLogger } from '../../src/ports/logger.ts';
 
 // Each module's mock factory runs when the module is first imported in this file: `loaded` holds
-// every adapter loaded since the file started (its own imports included), test after test.
+// every adapter loaded since the file started (its own imports included), test after test, so the
+// tests run in this order: nothing loaded, then the demo alone, then LDAP and privacyIDEA.
 const loaded = vi.hoisted(() => new Set<string>());
 vi.mock('../../src/adapters/ldap-connection.ts', async (original) => (loaded.add('ldap'), original()));
 vi.mock('../../src/adapters/privacyidea-http.ts', async (original) => (loaded.add('privacyidea'), original()));
@@ -25,7 +26,14 @@ describe('back-end adapters load when configured', () => {
     expect([...loaded]).toEqual([]);
   });
 
+  it('the Enrollment API without a URL loads the embedded demo only', async () => {
+    const backends = await createBackends(loadConfig(base), quiet);
+    await backends.close();
+    expect([...loaded]).toEqual(['demo']);
+  });
+
   it('LDAP accounts with privacyIDEA tokens load those two', async () => {
+    const before = new Set(loaded);
     const config = loadConfig({
       ...base,
       ACCOUNTS_BACKEND: 'ldap',
@@ -38,12 +46,7 @@ describe('back-end adapters load when configured', () => {
     });
     const backends = await createBackends(config, quiet);
     await backends.close();
-    expect([...loaded]).toEqual(['ldap', 'privacyidea']);
-  });
-
-  it('the Enrollment API without a URL loads the embedded demo only', async () => {
-    const backends = await createBackends(loadConfig(base), quiet);
-    await backends.close();
-    expect([...loaded]).toEqual(['ldap', 'privacyidea', 'demo']);
+    // Only what this test loaded: a module is loaded once per file (the demo, by the test before).
+    expect([...loaded].filter((m) => !before.has(m))).toEqual(['ldap', 'privacyidea']);
   });
 });
