@@ -47,9 +47,9 @@ export function tokenStateAsked(t: Turn, text: string): boolean {
   const opening = parseOpening(opensOf(t.env.flows, t.env.opens).intents.token_state);
   if (!opening) return false;
   const user = t.s.subject.user;
-  // Without a username: at rest the words' own meaning decides, and a step of the topic at hand that
-  // the words pick ("waiting" in the setup's steps) stays theirs.
-  if (!user && (t.s.status !== 'active' || t.meaning?.action === 'choice')) return false;
+  // A choice of the question at hand that the words pick ("waiting" in the setup's steps, "I'll wait")
+  // stays theirs; without a username, at rest too the words' own meaning decides.
+  if (t.meaning?.action === 'choice' || (!user && t.s.status !== 'active')) return false;
   log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
   t.s.findings = t.s.findings.filter((f) => f.id !== 'token');
   const step = user ? opening.step : undefined;
