@@ -35,8 +35,12 @@ export function answerFromKnowledge(t: Turn, text: string, meaning: Meaning, log
   return interrupt(t, answer, () => {
     // The message was about the entry's own topic too ("do I need 2FA from home?", "at the hotel it
     // asks me for a code"): on into it.
-    if (entry.topic && consulted.kind === 'answer' && consulted.opens) return startFlow(t, entry.topic);
-    if (meaning.action === 'topic' && meaning.topic === entry.topic) return startFlow(t, entry.topic);
+    const goOn = (topic: string) => {
+      if (entry.covers?.length) t.covered = { flow: topic, messages: new Set(entry.covers) };
+      startFlow(t, topic);
+    };
+    if (entry.topic && consulted.kind === 'answer' && consulted.opens) return goOn(entry.topic);
+    if (entry.topic && meaning.action === 'topic' && meaning.topic === entry.topic) return goOn(entry.topic);
     // Else the topic the question belongs to first, then the others.
     const all = topics(t);
     const own = all.filter((c) => c.id === entry.topic);

@@ -25,6 +25,8 @@ export interface Turn {
   meaning?: Meaning;
   /** A username correction restarted the topic in this turn: the message is handled. */
   corrected: boolean;
+  /** Messages of a topic a knowledge answer of this turn already said: not said again when it goes on. */
+  covered?: { flow: string; messages: ReadonlySet<string> };
   /** Placeholder values, kept while the person, the findings and the language stay the same. */
   cachedVars?: { user: string; findings: Snapshot['findings']; lang: Lang; values: Record<string, unknown> };
 }

@@ -170,6 +170,8 @@ function followFacts(t: Turn, flow: Flow, stepId: string, step: AskStep | Extrac
 
 function sayStep(t: Turn, flow: Flow, step: Extract<Step, { kind: 'say' }>): void {
   for (const m of Array.isArray(step.say) ? step.say : [step.say]) {
+    // What a knowledge answer of this turn said already ("Do I need two-factor from home?").
+    if (typeof m === 'string' && t.covered?.flow === flow.id && t.covered.messages.has(m)) continue;
     const text = line(t, flow, m);
     // A fact said in the line before is not said again.
     const last = t.replies.at(-1);

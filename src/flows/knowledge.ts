@@ -37,6 +37,12 @@ export const KnowledgeEntryFile = z.strictObject({
    * goes on.
    */
   said_as: z.enum(RULE_FACTS).optional(),
+  /**
+   * Messages of the entry's topic that its answer already says (`rule`: what decides whether
+   * two-factor is needed): when the topic goes on after the answer in the same turn, they are not
+   * said again.
+   */
+  covers: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a message key of the topic')).optional(),
   answer: Text,
 });
 
@@ -54,6 +60,9 @@ function entryProblems(file: string, e: KnowledgeEntry, flows: FlowSet): FlowPro
   const at = (key: string, message: string) => problems.push({ file, key, message });
   if (path.basename(file).replace(/\.ya?ml$/, '') !== e.id) at('id', `the id must be the file's name (${path.basename(file)})`);
   if (e.topic && !flows.get(e.topic)?.topic) at('topic', `no topic "${e.topic}" among the flows`);
+  if (e.covers?.length && !e.topic) at('covers', 'covers names messages of the entry\'s topic: the entry needs a topic');
+  const topic = e.topic ? flows.get(e.topic) : undefined;
+  for (const key of topic ? (e.covers ?? []) : []) if (!(key in topic!.messages)) at('covers', `no message "${key}" in the topic ${e.topic}`);
   for (const lang of LANGS) {
     if (e.questions[lang].length < MIN_QUESTIONS) at(`questions.${lang}`, `at least ${MIN_QUESTIONS} questions in ${lang} (what people type)`);
     const text = e.answer[lang];

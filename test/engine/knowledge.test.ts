@@ -40,6 +40,7 @@ describe('a broken entry', () => {
   write('linked.yaml', { id: 'linked', source: 'support_url', questions: questions(5), answer: { en: 'See https://example.org/', sv: 'Se {nowhere}' } });
   write('misnamed.yaml', { id: 'other', topic: 'no_such_topic', source: 'support_url', questions: { ...questions(5), sv: ['en fråga?'] }, answer: { en: 'x', sv: 'y' } });
   write('unsourced.yaml', { id: 'unsourced', source: 'https://example.org/', questions: questions(5), answer: { en: 'x', sv: 'y' } });
+  write('overcovering.yaml', { id: 'overcovering', topic: 'need_two_factor', covers: ['rule', 'no_such_message'], source: 'support_url', questions: questions(5), answer: { en: 'x', sv: 'y' } });
   const { problems } = loadKnowledge(dir, flows);
   const of = (file: string) => problems.filter((p) => p.file.endsWith(file)).map((p) => `${p.key}: ${p.message}`);
 
@@ -49,6 +50,8 @@ describe('a broken entry', () => {
       expect.arrayContaining([expect.stringMatching(/^id: the id must be the file's name/), expect.stringMatching(/^topic: no topic "no_such_topic"/), expect.stringMatching(/^questions\.sv: at least 5/)]),
     );
     expect(of('unsourced.yaml')).toEqual([expect.stringMatching(/^source: /)]);
+    // A message the answer covers must be one of its topic's.
+    expect(of('overcovering.yaml')).toEqual(['covers: no message "no_such_message" in the topic need_two_factor']);
   });
 });
 
