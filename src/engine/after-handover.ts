@@ -22,7 +22,7 @@ const CLOSING_INTENTS = new Set(['thanks', 'yes', 'no', 'hello']);
 
 /** After a ticket: the wait, a polite close, a follow-up to the same ticket, or a clearly new problem. */
 export function afterHandover(t: Turn, text: string, meaning: Meaning): void {
-  log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  log(t, 'u', text);
   const ticket = slotValue(t.s.slots, 'ticket') ?? '';
   // "It works now": marked solved by the person on the same ticket, so staff know; then the end.
   if (t.env.understanding.says('solved', text)) {

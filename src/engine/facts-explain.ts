@@ -2,9 +2,7 @@
 // (or a code typed) where the account or token already found says no code can work, and
 // "activated?" / "väntar" about their own token, which is looked at again rather than explained
 // in general. Both are heard at any prompt, before the prompt's own answer.
-import { redactCodes } from '../understanding/input.ts';
 import { opensOf, parseOpening } from '../flows/intents.ts';
-import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { currentFlow, line, log, say } from './say.ts';
 import { currentStep, enter, handoverFlow, repeat, startFlow } from './walk.ts';
 import type { Turn } from './turn.ts';
@@ -29,7 +27,7 @@ export function codeDoubtAnswered(t: Turn, text: string): boolean {
   if (!codeTyped && !t.env.understanding.says('code_right', text)) return false;
   const flow = currentFlow(t) ?? t.env.flows.get(t.s.topic ?? '');
   if (!flow) return false;
-  log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  log(t, 'u', text);
   say(t, 'code_not_the_problem');
   t.replies.push({ kind: 'text', text: line(t, flow, `advice.${blocking.code}`) });
   log(t, 'b', `advice.${blocking.code}`);
@@ -50,7 +48,7 @@ export function tokenStateAsked(t: Turn, text: string): boolean {
   // A choice of the question at hand that the words pick ("waiting" in the setup's steps, "I'll wait")
   // stays theirs; without a username, at rest too the words' own meaning decides.
   if (t.meaning?.action === 'choice' || (!user && t.s.status !== 'active')) return false;
-  log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  log(t, 'u', text);
   t.s.findings = t.s.findings.filter((f) => f.id !== 'token');
   const step = user ? opening.step : undefined;
   if (t.s.status !== 'active' || t.s.flow !== opening.flow || !step) return (startFlow(t, opening.flow, step), true);
@@ -89,7 +87,7 @@ export function foundRecalled(t: Turn, text: string): boolean {
   if (t.s.status === 'handed' || !t.s.findings.length || !t.env.understanding.says('what_wrong', text)) return false;
   const flow = currentFlow(t) ?? t.env.flows.get(t.s.topic ?? '');
   if (!flow) return false;
-  log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  log(t, 'u', text);
   say(t, 'found_so_far');
   const summary = catalogues[t.s.lang].summary;
   for (const f of t.s.findings) {

@@ -3,11 +3,9 @@
 // At the start it goes on into the topic the question belongs to when the message was about that
 // topic too, and otherwise offers it first; a question nothing answers gets "I don't know that" and
 // the way to a person, never a made-up answer.
-import { redactCodes } from '../understanding/input.ts';
 import type { Meaning } from '../ports/understanding.ts';
 import { knowledgeOf, type KnowledgeEntry } from '../flows/knowledge.ts';
 import { render } from '../i18n/index.ts';
-import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { log, say, sys, topics, vars } from './say.ts';
 import { HUMAN_CHOICE, MENU_CHOICE, currentStep, handoverFlow, startFlow } from './walk.ts';
 import { interrupt } from './interrupt.ts';
@@ -24,7 +22,7 @@ export function answerFromKnowledge(t: Turn, text: string, meaning: Meaning, log
   const entry = consulted?.kind === 'answer' ? knowledgeOf(t.env.flows).knowledge.get(consulted.entry) : undefined;
   if (t.facts.wantsHuman && !(entry && entry.topic === handoverFlow(t))) return false;
   if (!consulted || (consulted.kind === 'answer' && !entry)) return false;
-  if (logIt) log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  if (logIt) log(t, 'u', text);
   if (consulted.kind === 'unknown') {
     return interrupt(t, (x) => say(x, 'knowledge_unknown'), () => offer(t, 'knowledge_unknown_offer', [{ id: HUMAN_CHOICE, label: sharedLabel(t, 'talk_to_human') }, { id: MENU_CHOICE, label: sharedLabel(t, 'back_to_menu') }]));
   }

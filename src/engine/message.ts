@@ -1,11 +1,10 @@
 // A message from the person: its language and facts first (every message, at every step), then what
 // it means where the conversation stands: an answer, a choice, a new topic, a person, or unclear.
-import { cleanInput, redactCodes, withoutSecrets } from '../understanding/input.ts';
+import { cleanInput, withoutSecrets } from '../understanding/input.ts';
 import { bareUsername, isCommonWord } from '../understanding/extract-username.ts';
 import { parseProofCode } from './proof-code.ts';
 import type { Meaning } from '../ports/understanding.ts';
 import { END, type Step } from '../flows/schema.ts';
-import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { opensOf, parseOpening } from '../flows/intents.ts';
 import { choose, currentStep, enter, repeat, startFlow } from './walk.ts';
 import { log, menu, say } from './say.ts';
@@ -65,7 +64,7 @@ export function onText(t: Turn, raw: string): void {
   // A question for the knowledge base, at any prompt: answered, then back to the prompt.
   if (!promptFactGiven(t) && !t.env.understanding.says('thanks', text) && answerFromKnowledge(t, text, meaning)) return factsNow(t);
   if (promptAnswered(t, text, meaning)) return factsNow(t);
-  log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  log(t, 'u', text);
   if (beside.length && (meaning.action === 'topic' || t.facts.device)) answerBeside(t, beside);
   if (factsDecide(t, text)) return;
   if (bareNameTaken(t, meaning, text)) return factsNow(t);

@@ -112,7 +112,7 @@ export function feedbackText(t: Turn, text: string, meaning: Meaning): boolean {
       t.s.feedback = { state: 'done' };
       return false;
     }
-    log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+    log(t, 'u', text);
     answerFeedback(t, yes);
     return true;
   }

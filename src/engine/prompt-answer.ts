@@ -32,7 +32,7 @@ export function promptAnswered(t: Turn, text: string, meaning: Meaning): boolean
   if (t.s.status !== 'active' || step?.kind !== 'input') return false;
   // "Actually no" while the hand-over is being prepared: nothing is filed.
   if (t.s.flow === handoverFlow(t) && t.env.understanding.says('cancel', text) && letterWords(text) <= CANCEL_WORDS) {
-    log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+    log(t, 'u', text);
     delete t.s.note;
     say(t, 'handover_cancelled');
     menu(t, 'menu_prompt');
@@ -64,7 +64,7 @@ export function promptAnswered(t: Turn, text: string, meaning: Meaning): boolean
   }
   // The phone's time, said at the code prompt: the clock is checked with it, not a code asked again.
   if (step.input === 'code' && step.time_given && t.heard.includes('deviceTime') && t.facts.codes === 0 && !t.s.findings.some((f) => f.id === 'clock')) {
-    log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+    log(t, 'u', text);
     enter(t, step.time_given);
     return true;
   }
@@ -74,13 +74,13 @@ export function promptAnswered(t: Turn, text: string, meaning: Meaning): boolean
   }
   // "OK, I'll wait then, thanks": an end, not a wrong answer.
   if (step.input !== 'text' && t.env.understanding.says('thanks', text) && meaning.action !== 'handover') {
-    log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+    log(t, 'u', text);
     answerIntent(t, 'thanks', step);
     return true;
   }
   // In the hand-over topic, words about the problem where a username was asked are the description.
   if (step.input === 'username' && t.s.flow === handoverFlow(t) && meaning.action !== 'skip' && letterWords(text) >= 4) {
-    log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+    log(t, 'u', text);
     t.s.note = redactCodes(text).slice(0, USER_TEXT_LIMIT);
     t.s.tries._note = t.s.turns ?? 0;
     enter(t, step.skip ?? step.next);
@@ -89,7 +89,7 @@ export function promptAnswered(t: Turn, text: string, meaning: Meaning): boolean
   // Only what nothing else understood: a global intent ("how long does it take?") is answered as such.
   const unread = meaning.action === 'unclear' || (meaning.action === 'answer' && meaning.intent === null);
   if (unread && notTheAnswer(t, text, step)) {
-    log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+    log(t, 'u', text);
     answerIntent(t, 'dont_know', step);
     return true;
   }
@@ -114,7 +114,7 @@ export function askedOnceAndPassed(t: Turn, text: string): boolean {
   const parsed = PARSES[step.input as Exclude<InputStep['input'], 'text'>]?.(text);
   const given = step.input === 'username' ? (t.facts.username ?? t.facts.email ?? (parsed !== undefined && !isCommonWord(text))) : parsed !== undefined;
   if (given) return false;
-  log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  log(t, 'u', text);
   enter(t, step.otherwise);
   return true;
 }

@@ -55,7 +55,7 @@ export function askReach(t: Turn): void {
 export function reachAnswered(t: Turn, text: string | undefined): void {
   const held = t.s.heldHandover;
   delete t.s.heldHandover;
-  if (text !== undefined) log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  if (text !== undefined) log(t, 'u', text);
   // The button pressed, as the person saw it (it answers no flow's question, so it has no choice reference).
   else log(t, 'u', `[${sys(t, 'reach_here_label')}]`);
   if (text !== undefined && t.env.understanding.says('cancel', text) && words(text) <= CANCEL_WORDS) {

@@ -5,8 +5,6 @@
 import type { Meaning, Saying } from '../ports/understanding.ts';
 import { factIn, factRulesOf } from '../understanding/fact-rules.ts';
 import { fold } from '../understanding/normalise.ts';
-import { redactCodes } from '../understanding/input.ts';
-import { USER_TEXT_LIMIT } from './snapshot.ts';
 import { log, menu, say } from './say.ts';
 import { currentStep, enter, handoverFlow, repeat } from './walk.ts';
 import { interrupt } from './interrupt.ts';
@@ -75,7 +73,7 @@ export function repaired(t: Turn, text: string): boolean {
   if (t.s.status === 'handed') return false;
   for (const p of REPAIRS) {
     if (!t.env.understanding.says(p.saying, text) || !p.applies(t, text)) continue;
-    log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+    log(t, 'u', text);
     p.act(t);
     return true;
   }

@@ -8,7 +8,7 @@ import { messageTemplate } from '../flows/messages.ts';
 import { variantOf } from '../checks/catalogue.ts';
 import type { Choice } from './replies.ts';
 import type { Flow, FlowSet, MessageRef } from '../flows/schema.ts';
-import { TRANSCRIPT_LIMIT, type Snapshot } from './snapshot.ts';
+import { TRANSCRIPT_LIMIT, USER_TEXT_LIMIT, type Snapshot } from './snapshot.ts';
 import type { EngineEnv } from './env.ts';
 import type { Turn } from './turn.ts';
 
@@ -91,7 +91,8 @@ export function greet(t: Turn): void {
 export function log(t: Turn, who: 'u' | 'b', text: string): void {
   const lines = t.s.transcript;
   // What a person writes may hold a code, typed anywhere: it never reaches a transcript or a ticket.
-  lines.push([Math.round((t.env.now - t.s.startedAt) / 1000), who, who === 'u' ? redactCodes(text) : text]);
+  // Redacted before it is cut to length, so a code at the limit leaves none of its digits.
+  lines.push([Math.round((t.env.now - t.s.startedAt) / 1000), who, who === 'u' ? redactCodes(text).slice(0, USER_TEXT_LIMIT) : text]);
   if (lines.length > TRANSCRIPT_LIMIT) lines.splice(0, lines.length - TRANSCRIPT_LIMIT);
 }
 

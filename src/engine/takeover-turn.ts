@@ -28,7 +28,7 @@ export function takeoverDecides(t: Turn, text: string): boolean {
   if (!opening) return false;
   // At the takeover's own question (the account), the message answers it there.
   if (t.s.status === 'active' && t.s.flow === opening.flow && t.s.step === opening.step) return false;
-  log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  log(t, 'u', text);
   const ticket = slotValue(t.s.slots, 'ticket');
   if (ticket && urgentAlready(t)) {
     say(t, 'takeover_again', { ticket });
@@ -59,7 +59,7 @@ export function doubtAsks(t: Turn, text: string): boolean {
   // "I don't remember setting it up, how do I log in?" is forgetting, not doubt (the term not_yet).
   if (!opening || !(asks || termIn(takeover, 'doubt', text)) || termIn(takeover, 'not_yet', text)) return false;
   if (t.s.status === 'active' && t.s.flow === opening.flow && t.s.step === opening.step) return false;
-  log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  log(t, 'u', text);
   // Asked at a question or prompt: a "no" goes back to it, the topic still open.
   const step = t.s.status === 'active' ? currentStep(t) : undefined;
   const back = (step?.kind === 'ask' || step?.kind === 'input') && t.s.flow && t.s.step ? { flow: t.s.flow, step: t.s.step, ...(t.s.topic ? { topic: t.s.topic } : {}) } : undefined;

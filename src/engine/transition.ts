@@ -15,7 +15,7 @@ import type { TicketState } from '../ports/tickets.ts';
 import type { Extraction } from './slots.ts';
 import { setSlot, slotValue } from './slots.ts';
 import { onText } from './message.ts';
-import { choose, currentStep, enter, isProven, repeat, source, startFlow } from './walk.ts';
+import { choose, currentStep, enter, repeat, source, startFlow } from './walk.ts';
 import { currentFlow, greet, log, menu, say, sys } from './say.ts';
 import { newTurn, type Turn } from './turn.ts';
 import { reachLine, sayReach } from './reach.ts';

@@ -7,8 +7,7 @@
 // (The username's own correction is in hear-message.ts.)
 import { parseDeviceTime } from '../checks/device-time.ts';
 import type { CheckId } from '../ports/checks.ts';
-import { parseIp, redactCodes } from '../understanding/input.ts';
-import { USER_TEXT_LIMIT } from './snapshot.ts';
+import { parseIp } from '../understanding/input.ts';
 import { setSlot, slotValue } from './slots.ts';
 import { currentFlow, line, log, say, sys } from './say.ts';
 import { enter, repeat, source } from './walk.ts';
@@ -55,7 +54,7 @@ export function valueCorrected(t: Turn, text: string): boolean {
     if (value === undefined || value === c.current(t)) continue;
     const prompt = Object.values(flow.steps).find((s) => s.kind === 'input' && s.input === c.input);
     if (prompt?.kind !== 'input') continue;
-    log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+    log(t, 'u', text);
     c.keep(t, value);
     t.s.findings = t.s.findings.filter((f) => f.id !== c.check);
     say(t, 'value_corrected', { value });
@@ -78,7 +77,7 @@ const PHONE_KEY = { ios: 'phone_ios', android: 'phone_android', other: 'phone_ot
 export function platformCorrected(t: Turn, text: string): boolean {
   const platform = slotValue(t.s.slots, 'platform');
   if (t.s.status === 'handed' || t.replaced.platform === undefined || !platform) return false;
-  log(t, 'u', redactCodes(text).slice(0, USER_TEXT_LIMIT));
+  log(t, 'u', text);
   say(t, 'platform_corrected', { phone: sys(t, PHONE_KEY[platform]) });
   const flow = currentFlow(t) ?? t.env.flows.get(t.s.topic ?? '');
   const clock = t.s.findings.find((f) => f.id === 'clock' && (f.code === 'clock.skewed' || f.code === 'clock.drifting'));

@@ -367,7 +367,7 @@ export function answerInput(t: Turn, text: string, step: InputStep): void {
       return answerCode(t, text, step);
     case 'device_time': {
       if (!parseDeviceTime(text)) {
-        log(t, 'u', text.slice(0, USER_TEXT_LIMIT));
+        log(t, 'u', text);
         say(t, 'bad_time_format');
         return repeat(t);
       }
@@ -377,7 +377,7 @@ export function answerInput(t: Turn, text: string, step: InputStep): void {
     }
     case 'ip': {
       const ip = parseIp(text);
-      log(t, 'u', text.slice(0, USER_TEXT_LIMIT));
+      log(t, 'u', text);
       if (!ip) {
         say(t, 'bad_ip');
         return repeat(t);
@@ -388,7 +388,7 @@ export function answerInput(t: Turn, text: string, step: InputStep): void {
     case 'username':
       return answerUsername(t, text, step);
     case 'text':
-      log(t, 'u', text.slice(0, USER_TEXT_LIMIT));
+      log(t, 'u', text);
       t.s.note = redactCodes(text).slice(0, USER_TEXT_LIMIT);
       return enter(t, step.next);
   }
@@ -424,7 +424,7 @@ function answerCode(t: Turn, text: string, step: InputStep): void {
 
 export function answerUsername(t: Turn, text: string, step: InputStep, given?: string): void {
   const user = given ?? parseUsername(text);
-  log(t, 'u', text.slice(0, USER_TEXT_LIMIT));
+  log(t, 'u', text);
   if (!user) {
     say(t, 'bad_username');
     return repeat(t);

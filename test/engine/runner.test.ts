@@ -109,6 +109,10 @@ describe('conversation runner', () => {
     expect(tickets.tickets).toHaveLength(1);
     expect(tickets.tickets[0]?.note).toBeDefined();
     expect(tickets.tickets[0]?.note).not.toMatch(/\d/);
+    // The transcript's line of it too.
+    const line = tickets.tickets[0]?.transcript.find((l) => l.includes('my login fails'));
+    expect(line).toBeDefined();
+    expect(line).not.toMatch(/\b48\d?\b|\b4\b/);
   });
 
   it('idle conversations expire and start over', async () => {
