@@ -95,7 +95,10 @@ export function reachLine(t: Turn, key: SystemKey, ticket: string): { text: stri
 
 /** Says a line with `{reach}` (the closing line, the wait), once in a row. */
 export function sayReach(t: Turn, key: SystemKey, ticket: string): void {
-  const { text, ref } = reachLine(t, key, ticket);
+  const { text: whole, ref } = reachLine(t, key, ticket);
+  // Asked again right after ("what happens now?", then "how long?"): the short form, not the paragraph twice.
+  const said = [...t.s.transcript].reverse().find((l) => l[1] === 'b')?.[2];
+  const text = key === 'handover_wait' && said === ref ? sys(t, 'handover_wait_again', { ticket }) : whole;
   const last = t.replies.at(-1);
   if (last?.kind === 'text' && last.text === text) return;
   t.replies.push({ kind: 'text', text });

@@ -123,6 +123,7 @@ export type SystemKey =
   | 'phone_android'
   | 'phone_other'
   | 'handover_wait'
+  | 'handover_wait_again'
   | 'how_long'
   | 'ticket_status_new'
   | 'ticket_status_open'

@@ -19,6 +19,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
       'That looks like a code from your app, not a username: I will use it when we get to the code. First, what is your username (or the e-mail address on your account)?',
     handover_wait:
       'Your case is with the {centre} support team (reference {ticket}). {reach} Anything you add here goes to the same case.',
+    handover_wait_again: 'As I said just now: your case {ticket} is with the support team, and anything you add here goes to it.',
     how_long:
       'Activating a newly registered token takes minutes, not days, and nothing needs doing meanwhile. A case handed to the {centre} support team usually gets an answer within {response_time}.',
     ticket_status_new: 'Your case {ticket} is with the support team, but nobody has picked it up yet. They usually answer within {response_time}.',

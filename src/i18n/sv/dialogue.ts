@@ -18,6 +18,7 @@ export const dialogue: Pick<Catalogue, 'system' | 'shared'> = {
       'Det där ser ut som en kod från appen, inte ett användarnamn: jag använder den när vi kommer till koden. Vad är först ditt användarnamn (eller e-postadressen på ditt konto)?',
     handover_wait:
       'Ditt ärende ligger hos {centre}:s support (referens {ticket}). {reach} Det du skriver här hamnar i samma ärende.',
+    handover_wait_again: 'Som jag skrev nyss: ditt ärende {ticket} ligger hos supporten, och det du skriver här hamnar i det.',
     how_long:
       'Att aktivera en nyregistrerad token tar minuter, inte dagar, och under tiden behöver du inte göra något. Ett ärende hos supporten på {centre} får oftast svar inom {response_time}.',
     ticket_status_new: 'Ditt ärende {ticket} ligger hos supporten, men ingen har tagit det ännu. De brukar svara inom {response_time}.',
