@@ -3,7 +3,7 @@
 // words the extractors look for mended. "Not" negates what follows it in its own clause only:
 // "not stolen, just lost" is lost; "nobody stole it" is not stolen.
 
-import { foldKeepingPunctuation } from './normalise.ts';
+import { foldKeepingPunctuation, kept } from './normalise.ts';
 
 // "just now" / "alldeles nyss" are times, not a contrast: kept whole before "just" splits.
 const GLUED = [/\bjust now\b/g, 'justnow'] as const;
@@ -70,15 +70,7 @@ export function menderOf(keywords: Iterable<string>, keep: ReadonlySet<string> =
   };
   // Every word of every message passes through a mender, several times a turn: each word's answer
   // is kept (people write the same few thousand words; the table starts over when it is full).
-  const known = new Map<string, string>();
-  return (word) => {
-    let m = known.get(word);
-    if (m === undefined) {
-      if (known.size >= MENDED_KEPT) known.clear();
-      known.set(word, (m = mended(word)));
-    }
-    return m;
-  };
+  return kept(mended, MENDED_KEPT);
 }
 
 /** How many words a mender keeps the answer for. */

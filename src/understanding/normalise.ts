@@ -9,12 +9,14 @@ const APOSTROPHES = /['’`´]/g;
 // A turn folds its one message in many places (every phrase family, the extractors, the rankers):
 // each form of the last texts is kept, so a message is folded once a form.
 const KEPT = 256;
-function kept(form: (text: string) => string): (text: string) => string {
+
+/** `form`, its answers kept for the last `size` texts (the table starts over when it is full). */
+export function kept(form: (text: string) => string, size = KEPT): (text: string) => string {
   const forms = new Map<string, string>();
   return (text) => {
     let f = forms.get(text);
     if (f === undefined) {
-      if (forms.size >= KEPT) forms.clear();
+      if (forms.size >= size) forms.clear();
       forms.set(text, (f = form(text)));
     }
     return f;
